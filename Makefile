@@ -1,0 +1,37 @@
+# One command to render the sample school's annual review, one to run the tests.
+# Needs only python3 (3.11+) and make; everything else is installed into .venv.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+SAMPLE := examples/sample-school
+YEAR   := 2025-26
+AS_OF  := 2026-07-20
+
+.PHONY: setup report test browser-deps benchmark clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+setup: $(VENV)/.installed
+
+## Render the governors' annual review for the bundled sample school into reports/2025-26/
+report: setup
+	$(VENV)/bin/lks-audit report $(SAMPLE) --year $(YEAR) --as-of $(AS_OF) --out reports
+
+## Set up and run the whole test suite (browser tests included)
+test: setup browser-deps
+	$(PY) -m pytest
+
+## Headless Chromium (Debian) and axe-core (npm) for the report's browser tests
+browser-deps:
+	@bash tools/browser-deps.sh
+
+benchmark: setup
+	$(PY) benchmarks/run_benchmarks.py
+
+clean:
+	rm -rf $(VENV) reports/$(YEAR)

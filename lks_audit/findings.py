@@ -1,0 +1,52 @@
+"""Findings are plain data: every check returns them, notebooks only render them."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import pandas as pd
+
+SEVERITIES = ("critical", "high", "medium", "advisory")
+
+#: Policy areas in report order; ``data`` is data quality.
+AREAS = ("governance", "people", "images", "content", "monitoring", "incidents", "data")
+
+AREA_TITLES = {
+    "governance": "Governance and accounts",
+    "people": "People and training",
+    "images": "Images and consent",
+    "content": "Content and conduct",
+    "monitoring": "Monitoring and response",
+    "incidents": "Incidents",
+    "data": "Data quality",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    area: str
+    record: str | None
+    file: str | None
+    sheet: str | None
+    row: int | None
+    message: str
+    #: Excel cell such as ``I4`` where one cell is at fault (DQ-02).
+    cell: str | None = None
+    #: Student ID, for the DPO's own output only; never shown to governors.
+    student: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+FINDING_COLUMNS = tuple(f.name for f in fields(Finding))
+
+
+def findings_frame(findings) -> pd.DataFrame:
+    """Findings as a DataFrame with a stable column order (empty-safe)."""
+    return pd.DataFrame([f.to_dict() for f in findings], columns=list(FINDING_COLUMNS))
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
