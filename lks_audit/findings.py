@@ -35,6 +35,8 @@ class Finding:
     cell: str | None = None
     #: Student ID, for the DPO's own output only; never shown to governors.
     student: str | None = None
+    #: The contract column at fault, where one is (DQ-01, DQ-02, DQ-04).
+    column: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,0 +1,75 @@
+"""Checks a file before any spreadsheet parser sees it.
+
+A school's data folder holds whatever people saved there: CSVs renamed
+``.xlsx``, old ``.xls`` files, password-protected workbooks, truncated
+downloads. Each is recognised from its bytes and refused with one line a
+person can act on, so the parsers only ever see a plausible .xlsx zip whose
+declared uncompressed size is bounded (zip bombs are refused before reading).
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+#: Largest total uncompressed size of an .xlsx we will open. A school year is a
+#: few MB; 200 MB leaves room for 50x the sample school while refusing zip bombs.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+#: A single part compressing better than this is a bomb, not a spreadsheet.
+MAX_COMPRESSION_RATIO = 1000
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
+
+
+class UnreadableFile(Exception):
+    """The file is not a workbook we can read; the message says why and what to do."""
+
+
+def check_xlsx(path: Path) -> None:
+    """Raise :class:`UnreadableFile` unless ``path`` looks like a safe, readable .xlsx."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot be opened ({exc.strerror or exc})") from None
+    if size == 0:
+        raise UnreadableFile("the file is empty (0 bytes); save the workbook again from Excel")
+    if head.startswith(_OLE_MAGIC):
+        with open(path, "rb") as fh:
+            encrypted = _ENCRYPTION_MARK in fh.read(1024 * 1024)
+        if encrypted:
+            raise UnreadableFile("the workbook is password-protected; remove the password "
+                                 "(File > Info > Protect Workbook) and save it again")
+        raise UnreadableFile("this is an old Excel 97-2003 (.xls) file; open it in Excel and "
+                             "save as Excel Workbook (.xlsx)")
+    if not head.startswith(b"PK"):
+        sniff = head.lstrip()[:200].lower()
+        if sniff.startswith((b"<!doctype html", b"<html")) or b"<table" in sniff:
+            what = "a web page (HTML) renamed .xlsx"
+        elif b"," in sniff or b";" in sniff or b"\t" in sniff:
+            what = "a text/CSV file renamed .xlsx"
+        else:
+            what = "not an Excel workbook"
+        raise UnreadableFile(f"{what}; open it in Excel and save as Excel Workbook (.xlsx)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:100]:
+                raise UnreadableFile("this is an OpenDocument (.ods) file; in LibreOffice use "
+                                     "File > Save As > Excel 2007-365 (.xlsx)")
+            if "xl/workbook.xml" not in names:
+                raise UnreadableFile("the zip holds no Excel workbook; save it again as .xlsx")
+            total = sum(i.file_size for i in infos)
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise UnreadableFile(f"refused: it would expand to {total / 2**20:,.0f} MB, above the "
+                                     f"{MAX_UNCOMPRESSED_BYTES / 2**20:,.0f} MB limit for one workbook")
+            for i in infos:
+                if i.compress_size and i.file_size / i.compress_size > MAX_COMPRESSION_RATIO \
+                        and i.file_size > 10 * 1024 * 1024:
+                    raise UnreadableFile(f"refused: part {i.filename} is compressed {i.file_size // i.compress_size}:1,"
+                                         " which only a zip bomb does")
+    except zipfile.BadZipFile:
+        raise UnreadableFile("the file is damaged (not a complete .xlsx zip); save it again from Excel, "
+                             "or copy it again if it was downloaded") from None

@@ -1,0 +1,258 @@
+"""Loading a school's data folder into typed DataFrames plus data-quality findings.
+
+``load_workbooks(folder)`` never stops at a bad cell, sheet or file: what can
+be read is read, everything else becomes a DQ-01 / DQ-02 / DQ-03 finding that
+names the file, sheet and cell. Input files are only ever opened for reading.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from .cells import display_value, empty_column, normalise_text, read_column
+from .findings import Finding
+from .intake import UnreadableFile, check_xlsx
+from .schema import WORKBOOKS, Sheet, Workbook
+
+#: Name of the column that carries each record's Excel row number.
+ROW = "_row"
+
+
+@dataclass
+class FileInfo:
+    """What was found for one contract workbook (for the report's appendix)."""
+
+    file: str
+    status: str  # "ok", "missing" or "unreadable"
+    sha256: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    problem: str | None = None
+
+
+@dataclass
+class Dataset:
+    folder: Path
+    #: Sheet name -> typed frame with every contract column (absent ones all blank) and ``_row``.
+    frames: dict[str, pd.DataFrame]
+    #: (sheet, column or None) -> why it cannot be used; None means the whole sheet.
+    missing: dict[tuple[str, str | None], str]
+    #: DQ-01 / DQ-02 / DQ-03 findings from loading.
+    findings: list[Finding]
+    files: list[FileInfo]
+    #: Sheet -> contract header -> Excel column letter as found in the file.
+    letters: dict[str, dict[str, str]]
+
+    def unavailable(self, sheet: str, columns=()) -> str | None:
+        """Why ``sheet`` (or one of ``columns``) cannot be used, or None if all are there."""
+        if (sheet, None) in self.missing:
+            return self.missing[(sheet, None)]
+        gone = [c for c in columns if (sheet, c) in self.missing]
+        if gone:
+            return f"{_file_of(sheet)}, sheet {sheet}: column{'s' if len(gone) > 1 else ''} " \
+                   + ", ".join(f"'{c}'" for c in gone) + " missing"
+        return None
+
+    def cell(self, sheet: str, column: str, row: int) -> str | None:
+        letter = self.letters.get(sheet, {}).get(column)
+        return f"{letter}{row}" if letter else None
+
+    @property
+    def problems(self) -> list[str]:
+        """One line per workbook that could not be read at all."""
+        return [f"{f.file}: {f.problem}" for f in self.files if f.status == "unreadable"]
+
+
+def _file_of(sheet_name: str) -> str:
+    for wb in WORKBOOKS:
+        if any(s.name == sheet_name for s in wb.sheets):
+            return wb.file
+    return "?"
+
+
+def _header_key(value) -> str:
+    return normalise_text(str(value)).casefold() if value not in (None, "") else ""
+
+
+def find_workbook_file(folder: Path, file: str) -> Path | None:
+    """The contract file in ``folder``, matched case-insensitively; Excel's ``~$`` lock files are ignored."""
+    exact = folder / file
+    if exact.is_file():
+        return exact
+    wanted = file.casefold()
+    for path in sorted(folder.iterdir()):
+        if path.name.casefold() == wanted and path.is_file() and not path.name.startswith("~$"):
+            return path
+    return None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _empty_frame(sheet: Sheet) -> pd.DataFrame:
+    frame = pd.DataFrame({c.header: empty_column(c) for c in sheet.columns})
+    frame[ROW] = pd.Series(dtype="int64")
+    return frame
+
+
+def _read_rows(path: Path, wanted: list[str]) -> dict[str, list[list] | None]:
+    """Raw cell rows of the wanted sheets (matched case-insensitively), via python-calamine."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        by_key = {_header_key(name): name for name in book.sheet_names}
+        out: dict[str, list[list] | None] = {}
+        for name in wanted:
+            real = by_key.get(_header_key(name))
+            out[name] = None if real is None else book.get_sheet_by_name(real).to_python(skip_empty_area=False)
+        return out
+    finally:
+        book.close()
+
+
+def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset) -> pd.DataFrame:
+    header = rows[0] if rows else []
+    positions: dict[str, int] = {}
+    extras: dict[str, int] = {}
+    for i, value in enumerate(header):
+        key = _header_key(value)
+        if not key:
+            continue
+        match = next((c.header for c in sheet.columns if c.header.casefold() == key), None)
+        if match and match not in positions:
+            positions[match] = i
+        elif not match:
+            extras.setdefault(normalise_text(str(value)), i)
+    data.letters[sheet.name] = {h: get_column_letter(i + 1) for h, i in positions.items()}
+
+    width = max(len(header), 1)
+    body = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in rows[1:]]
+    raw = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width))
+    raw[ROW] = np.arange(2, len(body) + 2)
+    used = list(positions.values()) + list(extras.values())
+    if used and len(raw):
+        blank = raw[used].map(lambda v: v is None or (isinstance(v, str) and not v.strip())).all(axis=1)
+        raw = raw[~blank.to_numpy()]
+    elif len(raw):
+        raw = raw.iloc[0:0]
+    raw = raw.reset_index(drop=True)
+
+    frame = pd.DataFrame(index=raw.index)
+    for column in sheet.columns:
+        if column.header not in positions:
+            data.missing[(sheet.name, column.header)] = "column missing"
+            data.findings.append(Finding(
+                "DQ-01", "high", "data", None, wb.file, sheet.name, 1,
+                f"{wb.file}, sheet {sheet.name}: the column '{column.header}' is missing from the header row",
+                column=column.header))
+            frame[column.header] = empty_column(column, index=raw.index)
+            continue
+        pos = positions[column.header]
+        read = read_column(raw[pos], column)
+        frame[column.header] = read.values
+        if read.bad.any():
+            letter = get_column_letter(pos + 1)
+            key_values = raw[positions[sheet.key]] if sheet.key in positions else None
+            for idx in np.flatnonzero(read.bad):
+                row = int(raw[ROW].iat[idx])
+                value = raw[pos].iat[idx]
+                record = None if key_values is None else (normalise_text(display_value(key_values.iat[idx])) or None)
+                data.findings.append(Finding(
+                    "DQ-02", "medium", "data", record, wb.file, sheet.name, row,
+                    f"{wb.file}, sheet {sheet.name}, cell {letter}{row} ({column.header}): "
+                    f"'{display_value(value)}' is not {read.expected}",
+                    cell=f"{letter}{row}", column=column.header))
+    for name, pos in extras.items():
+        frame[name] = raw[pos].map(lambda v: None if v in ("", None) else v)
+    frame[ROW] = raw[ROW].astype("int64")
+    if sheet.key and sheet.key in positions:
+        _check_keys(wb, sheet, frame, data)
+    return frame
+
+
+def _check_keys(wb: Workbook, sheet: Sheet, frame: pd.DataFrame, data: Dataset) -> None:
+    """DQ-03: a blank key, or a key already used on an earlier row (each repeat is a finding)."""
+    keys = frame[sheet.key]
+    letter = data.letters[sheet.name][sheet.key]
+    blank = keys.isna()
+    repeated = keys.duplicated(keep="first") & ~blank
+    first_row = dict(zip(keys[~blank & ~repeated], frame.loc[~blank & ~repeated, ROW]))
+    for idx in np.flatnonzero(blank.to_numpy() | repeated.to_numpy()):
+        row = int(frame[ROW].iat[idx])
+        key = keys.iat[idx]
+        if key is None:
+            message = f"{wb.file}, sheet {sheet.name}, cell {letter}{row}: {sheet.key} is blank"
+        else:
+            first = int(first_row[key])
+            message = (f"{wb.file}, sheet {sheet.name}, cell {letter}{row}: {sheet.key} '{key}' "
+                       f"is used again (first on row {first})")
+        data.findings.append(Finding("DQ-03", "high", "data", key, wb.file, sheet.name, row, message,
+                                     cell=f"{letter}{row}", column=sheet.key))
+
+
+def _mark_sheet_missing(wb: Workbook, sheet: Sheet, data: Dataset, reason: str, finding: bool) -> None:
+    data.missing[(sheet.name, None)] = reason
+    data.frames[sheet.name] = _empty_frame(sheet)
+    if finding:
+        data.findings.append(Finding("DQ-01", "high", "data", None, wb.file, sheet.name, None,
+                                     f"{wb.file}: the sheet '{sheet.name}' is missing"))
+
+
+def load_workbooks(folder: str | Path) -> Dataset:
+    """Read every contract workbook in ``folder`` (any may be missing or broken)."""
+    folder = Path(folder)
+    data = Dataset(folder, {}, {}, [], [], {})
+    for wb in WORKBOOKS:
+        path = find_workbook_file(folder, wb.file) if folder.is_dir() else None
+        if path is None:
+            data.files.append(FileInfo(wb.file, "missing", problem="not in the folder"))
+            data.findings.append(Finding("DQ-01", "high", "data", None, wb.file, None, None,
+                                         f"{wb.file} is missing from the data folder"))
+            for sheet in wb.sheets:
+                _mark_sheet_missing(wb, sheet, data, f"{wb.file} is missing", finding=False)
+            continue
+        info = FileInfo(wb.file, "ok", sha256=sha256_of(path))
+        data.files.append(info)
+        try:
+            check_xlsx(path)
+            rows_by_sheet = _read_rows(path, [s.name for s in wb.sheets])
+        except UnreadableFile as exc:
+            problem = str(exc)
+        except Exception as exc:  # any parser failure on a user's file is a data problem, not a crash
+            problem = _describe_parser_error(exc)
+        else:
+            problem = None
+        if problem:
+            info.status, info.problem = "unreadable", problem
+            data.findings.append(Finding("DQ-01", "high", "data", None, wb.file, None, None,
+                                         f"{wb.file} cannot be read: {problem}"))
+            for sheet in wb.sheets:
+                _mark_sheet_missing(wb, sheet, data, f"{wb.file} cannot be read", finding=False)
+            continue
+        for sheet in wb.sheets:
+            rows = rows_by_sheet[sheet.name]
+            if rows is None:
+                _mark_sheet_missing(wb, sheet, data, f"{wb.file}: sheet '{sheet.name}' is missing", finding=True)
+                continue
+            frame = _load_sheet(wb, sheet, rows, data)
+            data.frames[sheet.name] = frame
+            info.rows[sheet.name] = len(frame)
+    return data
+
+
+def _describe_parser_error(exc: Exception) -> str:
+    text = " ".join(str(exc).split())[:160]
+    name = type(exc).__name__
+    if "Password" in name or "password" in text.lower() or "encrypt" in text.lower():
+        return "the workbook is password-protected; remove the password and save it again"
+    return f"not a readable .xlsx ({name}: {text}); open it in Excel and save it again as .xlsx"
