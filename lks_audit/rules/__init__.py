@@ -1,2 +1,13 @@
-"""Policy rules, one module per area; importing this package registers them all."""
+"""Policy rules, one module per area; :func:`load_all_rules` registers them all."""
+import importlib
+import pkgutil
+
 from .registry import REGISTRY, Rule, rule  # noqa: F401
+
+
+def load_all_rules() -> dict:
+    """Import every area module in this package (each registers its rules on import)."""
+    for info in pkgutil.iter_modules(__path__):
+        if info.name != "registry" and not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+    return REGISTRY

@@ -1,0 +1,153 @@
+"""Running every registered rule over a loaded data folder.
+
+``audit_folder`` is the library API behind ``lks-audit check`` and the
+notebooks: load, build the context (closures come from the data), run each
+rule or record why it was not assessed, and summarise.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from .context import AuditContext, Parameters, make_context, parse_param_pairs, read_settings_file
+from .findings import AREAS, Finding, findings_frame, severity_rank
+from .load import Dataset, load_workbooks
+from .rules import REGISTRY, load_all_rules
+
+
+@dataclass
+class AuditResult:
+    context: AuditContext
+    findings: list[Finding]
+    not_assessed: list[dict]
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return findings_frame(self.findings)
+
+    def to_json_dict(self) -> dict:
+        ctx = self.context
+        return {
+            "year": ctx.year,
+            "as_of": ctx.as_of.date().isoformat(),
+            "parameters": ctx.params.as_dict(),
+            "findings": [f.to_dict() for f in self.findings],
+            "not_assessed": self.not_assessed,
+            "summary": self.summary,
+        }
+
+
+def _rule_order(rule_id: str) -> tuple:
+    prefix, _, number = rule_id.partition("-")
+    order = ["ACC", "APP", "POL", "TRN", "IMG", "PST", "INT", "INC", "DQ"]
+    return (order.index(prefix) if prefix in order else 99, int(number) if number.isdigit() else 0)
+
+
+def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
+    load_all_rules()
+    findings: list[Finding] = []
+    not_assessed: list[dict] = []
+    for rule_id in sorted(REGISTRY, key=_rule_order):
+        rule = REGISTRY[rule_id]
+        reason = next((r for r in (data.unavailable(s, cols) for s, cols in rule.needs.items()) if r), None)
+        if reason:
+            not_assessed.append({"rule": rule_id, "area": rule.area, "reason": reason})
+            continue
+        findings.extend(rule.check(data, ctx))
+    findings = _explain_missing(findings, not_assessed)
+    findings.sort(key=lambda f: (severity_rank(f.severity), _rule_order(f.rule), f.file or "", f.row or 0))
+    from .summary import summarise
+    result = AuditResult(ctx, findings, not_assessed)
+    result.summary = summarise(result, data)
+    return result
+
+
+def _explain_missing(findings: list[Finding], not_assessed: list[dict]) -> list[Finding]:
+    """DQ-01 names the rules not assessed because of the missing workbook, sheet or column."""
+    out = []
+    for f in findings:
+        if f.rule == "DQ-01":
+            blocked = [n["rule"] for n in not_assessed if _blames(n["reason"], f)]
+            if blocked:
+                f = replace(f, message=f"{f.message}. Not assessed because of it: {', '.join(blocked)}")
+        out.append(f)
+    return out
+
+
+def _blames(reason: str, f: Finding) -> bool:
+    if f.column:
+        return reason.startswith(f"{f.file}, sheet {f.sheet}:") and f"'{f.column}'" in reason
+    if f.sheet:
+        return reason == f"{f.file}: sheet '{f.sheet}' is missing"
+    return reason.startswith(f"{f.file} ") and (reason.endswith("is missing") or reason.endswith("cannot be read"))
+
+
+def closures_of(data: Dataset) -> list:
+    return list(data.frames["Closures"]["Date"].dropna())
+
+
+def audit_folder(folder, year: str, as_of=None, params: dict | Parameters | None = None):
+    """Load ``folder`` and audit it: returns ``(dataset, result)``."""
+    data = load_workbooks(folder)
+    ctx = make_context(year, as_of, params, closures=closures_of(data))
+    return data, run_rules(data, ctx)
+
+
+def parameters_from_args(args) -> dict:
+    """Settings file first, then --param overrides; validated against the defaults."""
+    from .cli import UsageError
+
+    overrides: dict = {}
+    try:
+        if getattr(args, "settings", None):
+            overrides.update(read_settings_file(args.settings))
+        overrides.update(parse_param_pairs(args.param))
+        Parameters().with_overrides(overrides)
+    except (ValueError, OSError) as exc:
+        raise UsageError(str(exc)) from None
+    except Exception as exc:  # a malformed TOML file
+        raise UsageError(f"settings file {args.settings}: {exc}") from None
+    return overrides
+
+
+def check_folder_usable(folder: Path) -> None:
+    """Exit code 2 territory: no folder, or a folder with no contract workbook at all."""
+    from .cli import UsageError
+    from .load import find_workbook_file
+    from .schema import WORKBOOKS
+
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    if not any(find_workbook_file(folder, wb.file) for wb in WORKBOOKS):
+        names = ", ".join(wb.file for wb in WORKBOOKS)
+        raise UsageError(f"{folder}: no workbook of the data contract found (expected any of {names})")
+
+
+def run_check(args) -> int:
+    """``lks-audit check``: the readable summary, or one JSON object with ``--json``."""
+    from .cli import UsageError
+
+    folder = Path(args.data_dir)
+    check_folder_usable(folder)
+    params = parameters_from_args(args)
+    try:
+        data, result = audit_folder(folder, args.year, args.as_of, params)
+    except ValueError as exc:  # a bad --year or --as-of
+        raise UsageError(str(exc)) from None
+    for problem in data.problems:
+        print(f"lks-audit: {problem}", file=sys.stderr)
+    if args.json:
+        json.dump(result.to_json_dict(), sys.stdout, indent=1, default=str, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    from .summary import format_text_summary
+    print(format_text_summary(result))
+    return 0
+
+
+__all__ = ["AuditResult", "audit_folder", "run_rules", "run_check", "AREAS"]

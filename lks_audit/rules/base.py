@@ -1,0 +1,65 @@
+"""Small shared pieces for rule modules: yes/no masks, staff currency, dates in messages."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..load import Dataset
+
+
+def is_yes(s: pd.Series) -> pd.Series:
+    """True where a yes/no column says Yes (blank and No are False)."""
+    return s.fillna(False).astype(bool)
+
+
+def is_no(s: pd.Series) -> pd.Series:
+    return (~s.fillna(True)).astype(bool)
+
+
+def is_blank(s: pd.Series) -> pd.Series:
+    """Blank cells of any kind (an ids column is blank when it holds no id)."""
+    if s.dtype == object:
+        return s.map(lambda v: v is None or v == () or (isinstance(v, float) and pd.isna(v))).astype(bool)
+    return s.isna()
+
+
+def fmt_date(value) -> str:
+    """dd/mm/yyyy, as a school office writes dates."""
+    return "no date" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def fmt_datetime(value) -> str:
+    return "no date" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y %H:%M")
+
+
+def is_current(start: pd.Series, leaving: pd.Series, day) -> pd.Series:
+    """rules.md: Start date blank or on/before the day, and Leaving date blank or after it.
+
+    ``day`` may be one timestamp or a Series aligned with ``start`` (times are ignored).
+    """
+    day = day.dt.floor("D") if isinstance(day, pd.Series) else pd.Timestamp(day).floor("D")
+    return (start.isna() | (start <= day)) & (leaving.isna() | (leaving > day))
+
+
+def current_staff_ids(data: Dataset, day) -> set[str]:
+    """Staff IDs current on ``day``."""
+    staff = data.frames["Staff"]
+    mask = is_current(staff["Start date"], staff["Leaving date"], day)
+    return set(staff.loc[mask & staff["Staff ID"].notna(), "Staff ID"])
+
+
+def staff_on_day(data: Dataset, ids: pd.Series, days: pd.Series) -> pd.Series:
+    """Per row: is the Staff ID in ``ids`` current on the matching day in ``days``?
+
+    A Staff ID that is not on the Staff sheet is not current. Vectorised by a merge.
+    """
+    staff = data.frames["Staff"].drop_duplicates("Staff ID")[["Staff ID", "Start date", "Leaving date"]]
+    rows = pd.DataFrame({"Staff ID": ids.to_numpy(), "_day": pd.to_datetime(days).to_numpy()})
+    merged = rows.merge(staff, on="Staff ID", how="left", indicator=True)
+    known = (merged["_merge"] == "both").to_numpy()
+    current = is_current(merged["Start date"], merged["Leaving date"], merged["_day"]).to_numpy()
+    return pd.Series(known & current, index=ids.index)
+
+
+def in_period(data_frame: pd.DataFrame, column: str, ctx) -> pd.DataFrame:
+    """Rows dated inside the audit period (undated rows are kept: they cannot be placed)."""
+    return data_frame[ctx.in_period(data_frame[column]).to_numpy()]
