@@ -100,7 +100,7 @@ def audit_folder(folder, year: str, as_of=None, params: dict | Parameters | None
 
 def parameters_from_args(args) -> dict:
     """Settings file first, then --param overrides; validated against the defaults."""
-    from .cli import UsageError
+    from .errors import UsageError
 
     overrides: dict = {}
     try:
@@ -117,7 +117,7 @@ def parameters_from_args(args) -> dict:
 
 def check_folder_usable(folder: Path) -> None:
     """Exit code 2 territory: no folder, or a folder with no contract workbook at all."""
-    from .cli import UsageError
+    from .errors import UsageError
     from .load import find_workbook_file
     from .schema import WORKBOOKS
 
@@ -130,7 +130,7 @@ def check_folder_usable(folder: Path) -> None:
 
 def run_check(args) -> int:
     """``lks-audit check``: the readable summary, or one JSON object with ``--json``."""
-    from .cli import UsageError
+    from .errors import UsageError
 
     folder = Path(args.data_dir)
     check_folder_usable(folder)

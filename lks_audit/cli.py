@@ -11,10 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-
-
-class UsageError(Exception):
-    """A mistake the user can fix: printed as one line, exit code 2."""
+from .errors import UsageError
 
 
 def _add_audit_options(p: argparse.ArgumentParser) -> None:
