@@ -34,6 +34,9 @@ FIXED_TIME = dt.datetime(2025, 1, 1)
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 NUMBER_FORMATS = {Kind.DATE: DATE_FORMAT, Kind.DATETIME: DATETIME_FORMAT}
+#: Excel's "Text" format: what is typed stays as typed.
+TEXT_FORMAT = "@"
+TEXT_KINDS = (Kind.ID, Kind.IDS, Kind.TEXT)
 EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 IDS_NOTE = "Several IDs separated by commas, semicolons or new lines."
@@ -181,6 +184,9 @@ def _fill_data_sheet(ws: Worksheet, sheet: Sheet) -> None:
         # format in Excel and LibreOffice, and the sheet's used range stays row 1.
         if column.kind in NUMBER_FORMATS:
             dimension.number_format = NUMBER_FORMATS[column.kind]
+        elif column.kind in TEXT_KINDS:
+            # Otherwise Excel turns the code 007 into 7 and version 2025.10 into 2025.1.
+            dimension.number_format = TEXT_FORMAT
         validation = _validation(column)
         if validation is not None:
             validation.add(f"{letter}2:{letter}{LAST_ROW}")

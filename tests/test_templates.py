@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from lks_audit.schema import WORKBOOKS, Kind
-from lks_audit.templates import INSTRUCTIONS, LAST_ROW, NUMBER_FORMATS, example_value, write_templates
+from lks_audit.templates import (
+    INSTRUCTIONS, LAST_ROW, NUMBER_FORMATS, TEXT_FORMAT, TEXT_KINDS, example_value, write_templates,
+)
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data_templates"
 SHEETS = [(wb, sheet) for wb in WORKBOOKS for sheet in wb.sheets]
@@ -128,7 +130,7 @@ def test_the_longest_list_category_fits_excels_limit():
 
 
 @pytest.mark.parametrize(("wb", "sheet"), SHEETS, ids=SHEET_IDS)
-def test_date_columns_check_dates_and_show_the_format(generated, wb, sheet):
+def test_date_columns_check_dates_and_text_columns_keep_text(generated, wb, sheet):
     ws = load_workbook(generated / wb.file)[sheet.name]
     by_column = validations_by_column(ws)
     for index, column in enumerate(sheet.columns, start=1):
@@ -136,6 +138,8 @@ def test_date_columns_check_dates_and_show_the_format(generated, wb, sheet):
         if column.kind not in NUMBER_FORMATS:
             if not column.allowed:
                 assert letter not in by_column, f"{column.header} should accept any text"
+            if column.kind in TEXT_KINDS:
+                assert ws.column_dimensions[letter].number_format == TEXT_FORMAT, column.header
             continue
         [validation] = by_column[letter]
         assert (validation.type, validation.operator) == ("date", "between")
