@@ -7,6 +7,8 @@ names the file, sheet and cell. Input files are only ever opened for reading.
 from __future__ import annotations
 
 import hashlib
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from .cells import display_value, empty_column, normalise_text, read_column
+from .cells import EXCEL_ERRORS, display_value, empty_column, normalise_text, read_column
 from .findings import Finding
 from .intake import UnreadableFile, check_xlsx
 from .schema import WORKBOOKS, Sheet, Workbook
@@ -115,7 +117,64 @@ def _read_rows(path: Path, wanted: list[str]) -> dict[str, list[list] | None]:
         for name in wanted:
             real = by_key.get(_header_key(name))
             out[name] = None if real is None else book.get_sheet_by_name(real).to_python(skip_empty_area=False)
-        return out
+    finally:
+        book.close()
+    if _has_error_cells(path):
+        reals = {name: by_key[_header_key(name)] for name in wanted if out[name] is not None}
+        errors = _error_cells(path, list(reals.values()))
+        for name, real in reals.items():
+            # The error text goes where calamine put '', so the column readers report it (DQ-02).
+            rows = out[name]
+            for row, col, value in errors.get(real, ()):
+                while len(rows) < row:
+                    rows.append([])
+                line = rows[row - 1]
+                line.extend([""] * (col - len(line)))
+                line[col - 1] = value
+    return out
+
+
+# A cell of type error in the sheet XML: <c r="B2" t="e">. Attribute quoting varies by writer.
+_ERROR_CELL = re.compile(rb"""\st=["']e["']""")
+
+
+def _has_error_cells(path: Path) -> bool:
+    """Cheap pre-check: does any worksheet part hold an error cell (#N/A, #REF!, ...)?
+
+    python-calamine returns '' for error cells, so they would pass for blanks. Scanning the
+    compressed parts in chunks is linear and far cheaper than a second parse; only files
+    that have error cells pay for openpyxl.
+    """
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with zf.open(name) as part:
+                tail = b""
+                for chunk in iter(lambda: part.read(1 << 20), b""):
+                    if _ERROR_CELL.search(tail + chunk):
+                        return True
+                    tail = chunk[-8:]
+    return False
+
+
+def _error_cells(path: Path, sheets: list[str]) -> dict[str, list[tuple[int, int, str]]]:
+    """(row, column, '#N/A') of each error cell in ``sheets`` (1-based, as Excel counts)."""
+    import openpyxl
+
+    try:
+        # data_only: a formula whose cached result is an error comes back as that error.
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # calamine read it; if openpyxl cannot, error cells stay blank as before
+        return {}
+    try:
+        found: dict[str, list[tuple[int, int, str]]] = {}
+        for name in sheets:
+            if name not in book.sheetnames:
+                continue
+            found[name] = [(c.row, c.column, str(c.value)) for line in book[name].iter_rows()
+                           for c in line if c.data_type == "e"]
+        return found
     finally:
         book.close()
 
@@ -167,10 +226,13 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset) -> 
                 row = int(raw[ROW].iat[idx])
                 value = raw[pos].iat[idx]
                 record = None if key_values is None else (normalise_text(display_value(key_values.iat[idx])) or None)
+                is_error = isinstance(value, str) and value.strip() in EXCEL_ERRORS
+                problem = (f"is an Excel error, expected {read.expected}" if is_error
+                           else f"is not {read.expected}")
                 data.findings.append(Finding(
                     "DQ-02", "medium", "data", record, wb.file, sheet.name, row,
                     f"{wb.file}, sheet {sheet.name}, cell {letter}{row} ({column.header}): "
-                    f"'{display_value(value)}' is not {read.expected}",
+                    f"'{display_value(value)}' {problem}",
                     cell=f"{letter}{row}", column=column.header))
     for name, pos in extras.items():
         frame[name] = raw[pos].map(lambda v: None if v in ("", None) else v)
