@@ -25,6 +25,11 @@ class UnreadableFile(Exception):
     """The file is not a workbook we can read; the message says why and what to do."""
 
 
+def _looks_textual(head: bytes) -> bool:
+    """No control bytes but tab and new lines: text (any 8-bit encoding), not random binary."""
+    return all(b >= 0x20 or b in b"\t\r\n" for b in head)
+
+
 def check_xlsx(path: Path) -> None:
     """Raise :class:`UnreadableFile` unless ``path`` looks like a safe, readable .xlsx."""
     try:
@@ -47,7 +52,7 @@ def check_xlsx(path: Path) -> None:
         sniff = head.lstrip()[:200].lower()
         if sniff.startswith((b"<!doctype html", b"<html")) or b"<table" in sniff:
             what = "a web page (HTML) renamed .xlsx"
-        elif b"," in sniff or b";" in sniff or b"\t" in sniff:
+        elif _looks_textual(sniff) and (b"," in sniff or b";" in sniff or b"\t" in sniff):
             what = "a text/CSV file renamed .xlsx"
         else:
             what = "not an Excel workbook"
