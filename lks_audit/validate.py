@@ -1,0 +1,210 @@
+"""``lks-audit validate``: what to fix in the workbooks, by workbook and cell.
+
+Lists the data-quality findings of loading (DQ-01/02/03) under one heading per
+workbook. With ``--feedback`` it also writes, for each workbook with cell
+problems, a copy with those cells highlighted and commented, and a sheet
+listing them at the end, so staff can fix the data where they type it. The
+originals are only ever read.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from .audit import check_folder_usable
+from .cells import normalise_text
+from .errors import UsageError
+from .findings import Finding
+from .load import Dataset, FileInfo, find_workbook_file, load_workbooks
+from .schema import WORKBOOK_BY_FILE
+
+PROBLEMS_SHEET = "Problems found by lks-audit"
+#: Excel's own "bad" light red, so the highlight reads as a problem to anyone who uses Excel.
+_FILL_COLOUR = "FFC7CE"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def run_validate(folder: Path, feedback_dir: Path | None = None) -> int:
+    """Print the data problems of ``folder`` by workbook.
+
+    0 whatever was found; 2 (via UsageError) for no folder or nothing to read; 1 if a requested
+    feedback copy could not be written.
+    """
+    folder = Path(folder)
+    check_folder_usable(folder)
+    if feedback_dir is not None:
+        feedback_dir = _prepare_feedback_dir(folder, Path(feedback_dir))
+    data = load_workbooks(folder)
+    print(format_problems(data))
+    if feedback_dir is None:
+        return 0
+    failed = False
+    for info in data.files:
+        findings = _findings_of(data, info.file)
+        cells = {(f.sheet, f.cell) for f in findings if f.cell}  # DQ-02 and DQ-03 name a cell
+        if info.status != "ok" or not cells:
+            continue
+        source = find_workbook_file(folder, info.file)
+        try:
+            target = write_feedback_copy(source, feedback_dir, findings)
+        except Exception as exc:  # one workbook openpyxl cannot rewrite must not stop the others
+            failed = True
+            print(f"lks-audit: {info.file}: could not write a feedback copy ({type(exc).__name__}: "
+                  f"{_one_line(str(exc))})", file=sys.stderr)
+            continue
+        print(f"feedback copy: {target} ({len(cells)} cell{'s' if len(cells) != 1 else ''} highlighted)")
+    # Exit 1 like a report that could not be rendered: the user asked for files they did not get.
+    return 1 if failed else 0
+
+
+def _prepare_feedback_dir(folder: Path, feedback_dir: Path) -> Path:
+    if feedback_dir.exists() and feedback_dir.resolve() == folder.resolve():
+        # The copies keep the originals' names: writing them here would replace the originals.
+        raise UsageError(f"{feedback_dir}: the feedback folder must not be the data folder")
+    try:
+        feedback_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{feedback_dir}: cannot create the feedback folder ({exc.strerror or exc})") from None
+    if not feedback_dir.is_dir():
+        raise UsageError(f"{feedback_dir}: not a folder")
+    return feedback_dir
+
+
+def _findings_of(data: Dataset, file: str) -> list[Finding]:
+    sheets = [s.name for s in WORKBOOK_BY_FILE[file].sheets]
+
+    def order(f: Finding):
+        sheet = sheets.index(f.sheet) if f.sheet in sheets else -1
+        letters = (f.cell or "").rstrip("0123456789")
+        return sheet, f.row or 0, len(letters), letters
+    return sorted((f for f in data.findings if f.file == file), key=order)
+
+
+def _status(info: FileInfo, count: int) -> str:
+    if info.status == "missing":
+        return "missing"
+    if info.status == "unreadable":
+        return f"cannot be read: {info.problem}"
+    return "OK" if count == 0 else f"{count} problem{'s' if count != 1 else ''}"
+
+
+def _one_line(text: str) -> str:
+    """Cell values can hold new lines or control characters; a problem stays one line."""
+    return _CONTROL.sub(" ", text)
+
+
+def short_message(f: Finding) -> str:
+    """The finding without the file name the heading already gives: 'Posts!C14 (...): ...'."""
+    message = f.message
+    if f.sheet and f.cell and message.startswith(f"{f.file}, sheet {f.sheet}, cell "):
+        return f"{f.sheet}!" + message[len(f"{f.file}, sheet {f.sheet}, cell "):]
+    for prefix in (f"{f.file}, sheet ", f"{f.file}: "):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
+
+
+def format_problems(data: Dataset) -> str:
+    lines = []
+    total = 0
+    for info in data.files:
+        findings = _findings_of(data, info.file)
+        total += len(findings)
+        lines.append(f"{info.file}: {_one_line(_status(info, len(findings)))}")
+        for f in findings:
+            if f.sheet is None and info.status != "ok":
+                continue  # the whole file is missing or unreadable: the heading says so
+            lines.append(f"  {_one_line(short_message(f))}")
+    counts = {s: sum(1 for i in data.files if i.status == s) for s in ("ok", "missing", "unreadable")}
+    lines.append(f"Total: {total} problem{'s' if total != 1 else ''} in {len(data.files)} workbooks "
+                 f"({counts['ok']} read, {counts['missing']} missing, {counts['unreadable']} cannot be read)")
+    return "\n".join(lines)
+
+
+def _note(f: Finding) -> str:
+    """What is wrong and what is expected, for a comment or the problems sheet (no cell ref)."""
+    what = short_message(f).split(": ", 1)[-1]  # drop 'Posts!C14 (Column)'; its own columns say it
+    if f.rule == "DQ-03":
+        what += f". Each row needs a {f.column} of its own, used on no other row."
+    return what
+
+
+def _literal(cell, value) -> None:
+    """Write input-derived text as text: openpyxl would make a formula of any string starting '='."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
+        cell.value = value
+        cell.data_type = "s"
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            cell.quotePrefix = True  # Excel keeps it text even if someone edits the cell
+    else:
+        cell.value = value
+
+
+def _sheet_in(book, name: str):
+    """The workbook's sheet for a contract sheet name, matched as loading matched it."""
+    wanted = normalise_text(name).casefold()
+    return next((book[t] for t in book.sheetnames if normalise_text(t).casefold() == wanted), None)
+
+
+def write_feedback_copy(source: Path, feedback_dir: Path, findings: list[Finding]) -> Path:
+    """Copy ``source`` into ``feedback_dir``, mark the problem cells there, return the copy's path.
+
+    The original is only read (``copyfile``); all editing happens on a private temporary copy
+    that replaces ``<name>`` atomically, so a failure never leaves a half-written file.
+    """
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    target = feedback_dir / source.name
+    fd, tmp_name = tempfile.mkstemp(prefix=".lks-audit-", suffix=".xlsx", dir=feedback_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        os.chmod(tmp, 0o600)  # personal data: owner only, before any byte is written
+        shutil.copyfile(source, tmp)
+        book = openpyxl.load_workbook(tmp)
+        fill = PatternFill("solid", fgColor=_FILL_COLOUR)
+        notes: dict[tuple[str, str], list[str]] = {}
+        for f in findings:
+            if f.cell and f.sheet:
+                notes.setdefault((f.sheet, f.cell), []).append(_note(f))
+        for (sheet_name, ref), texts in notes.items():
+            ws = _sheet_in(book, sheet_name)
+            if ws is None:
+                continue
+            cell = ws[ref]
+            cell.fill = fill
+            text = ILLEGAL_CHARACTERS_RE.sub(" ", "lks-audit: " + "\n".join(texts))
+            if cell.comment is not None:  # keep what staff wrote there
+                text = f"{cell.comment.text}\n\n{text}"
+            cell.comment = Comment(text, "lks-audit", width=320, height=120)
+
+        ws = book.create_sheet(PROBLEMS_SHEET)  # last, so the workbook still opens on the data
+        ws.append(["Sheet", "Cell", "Column", "Problem"])
+        for c in ws[1]:
+            c.font = Font(bold=True)
+        for f in findings:
+            ws.append([None] * 4)
+            row = ws.max_row
+            for col, value in enumerate((f.sheet, f.cell, f.column, _note(f)), 1):
+                _literal(ws.cell(row, col), value)
+        for letter, width in zip("ABCD", (16, 8, 28, 100)):
+            ws.column_dimensions[letter].width = width
+        book.save(tmp)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+__all__ = ["run_validate", "format_problems", "write_feedback_copy", "PROBLEMS_SHEET"]

@@ -1,0 +1,132 @@
+"""``lks-audit validate`` end to end: the listing, exit codes and the --feedback copies."""
+from __future__ import annotations
+
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from lks_audit.findings import Finding
+from lks_audit.validate import PROBLEMS_SHEET, write_feedback_copy
+from school import write_school
+from test_load import fingerprint
+
+HYPERLINK = '=HYPERLINK("http://example.org/x","click here")'
+
+
+def run(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "lks_audit.cli", "validate", *map(str, args)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def text_cell(path: Path, sheet: str, ref: str, value: str) -> None:
+    """Store ``value`` as typed text even if it starts with '=' (as Excel does for '=... typed text)."""
+    book = openpyxl.load_workbook(path)
+    cell = book[sheet][ref]
+    cell.value = value
+    cell.data_type = "s"
+    book.save(path)
+
+
+@pytest.fixture
+def school(tmp_path) -> Path:
+    folder = write_school(tmp_path / "data", omit=("incidents_log.xlsx",), Posts=[
+        {"Post ID": "P1", "Account ID": "ACC-1", "Post text": "text", "Images of students": "Yess"},
+        {"Post ID": "P1", "Account ID": "#N/A", "Posted at": "31/02/2026"},
+        {"Post ID": "P2", "Post text": "text", "Shot type": "Groupie"},
+    ], Staff=[{"Staff ID": "S1", "Name": "Jane Example"}])
+    text_cell(folder / "posts_log.xlsx", "Posts", "E2", HYPERLINK)  # Post text: fine, but formula-looking
+    text_cell(folder / "posts_log.xlsx", "Posts", "H4", "=1+2")  # Shot type: a bad choice
+    (folder / "school_settings.xlsx").write_bytes(b"Policy version,Approved on\n2025.1,15/07/2025\n")
+    return folder
+
+
+def test_lists_problems_by_workbook_with_cell_refs(school):
+    proc = run(school)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.splitlines()
+    assert "posts_log.xlsx: 5 problems" in out
+    start = out.index("posts_log.xlsx: 5 problems")
+    block = out[start + 1:start + 6]
+    assert block == [
+        "  Posts!F2 (Images of students): 'Yess' is not Yes or No",
+        "  Posts!A3: Post ID 'P1' is used again (first on row 2)",
+        "  Posts!B3 (Account ID): '#N/A' is an Excel error, expected a short code such as ACC-001",
+        "  Posts!C3 (Posted at): '31/02/2026' is not a date and time (dd/mm/yyyy hh:mm, or a date)",
+        "  Posts!H4 (Shot type): '=1+2' is not one of: Group, Individual, From behind, None",
+    ]
+    assert "staff_training.xlsx: OK" in out
+    assert "incidents_log.xlsx: missing" in out
+    assert any(line.startswith("school_settings.xlsx: cannot be read: a text/CSV file") for line in out)
+    assert out[-1].startswith("Total: 7 problems in 8 workbooks (6 read, 1 missing, 1 cannot be read)")
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda tmp: tmp / "nowhere", "no such folder"),
+    (lambda tmp: tmp, "no workbook of the data contract found"),
+])
+def test_unusable_folder_exits_2_with_one_line(tmp_path, make, message):
+    proc = run(make(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lks-audit: ") and message in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_feedback_copies_highlight_and_comment_and_leave_originals(school, tmp_path):
+    before = fingerprint(school)
+    out_dir = tmp_path / "feedback"
+    proc = run(school, "--feedback", out_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert fingerprint(school) == before  # hash and mtime of every original
+    assert f"feedback copy: {out_dir / 'posts_log.xlsx'} (5 cells highlighted)" in proc.stdout
+    # Only the workbook with cell problems is copied, no temporary file is left behind.
+    assert [p.name for p in out_dir.iterdir()] == ["posts_log.xlsx"]
+    copy = out_dir / "posts_log.xlsx"
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+    book = openpyxl.load_workbook(copy)
+    assert book.sheetnames == ["Posts", PROBLEMS_SHEET]  # the data sheet still opens first
+    ws = book["Posts"]
+    bad = ws["F2"]
+    assert bad.fill.fill_type == "solid" and bad.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "'Yess' is not Yes or No" in bad.comment.text
+    assert "used again" in ws["A3"].comment.text and "of its own" in ws["A3"].comment.text
+    assert ws["B3"].comment is not None and ws["A2"].comment is None and ws["A2"].fill.fill_type is None
+
+    # Formula-looking text typed by staff stays literal text in the copy...
+    assert ws["E2"].value == HYPERLINK and ws["E2"].data_type == "s"
+    assert ws["H4"].value == "=1+2" and ws["H4"].data_type == "s"
+    assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    # ...and in the problems sheet, which lists every problem of the workbook.
+    rows = list(book[PROBLEMS_SHEET].iter_rows())
+    assert [c.value for c in rows[0]] == ["Sheet", "Cell", "Column", "Problem"]
+    assert [r[1].value for r in rows[1:]] == ["F2", "A3", "B3", "C3", "H4"]
+    assert any("'=1+2'" in r[3].value for r in rows[1:])
+    assert all(c.data_type != "f" for r in rows for c in r)
+
+
+def test_feedback_into_the_data_folder_is_refused(school):
+    before = fingerprint(school)
+    proc = run(school, "--feedback", school)
+    assert proc.returncode == 2 and "must not be the data folder" in proc.stderr
+    assert fingerprint(school) == before
+
+
+def test_feedback_text_from_input_never_becomes_a_formula(tmp_path):
+    # The defence itself: a problem whose text starts with '=' is written as text, Excel-quoted.
+    source = write_school(tmp_path / "data", Posts=[{"Post ID": "P1"}]) / "posts_log.xlsx"
+    findings = [Finding("DQ-02", "medium", "data", "P1", "posts_log.xlsx", "Posts", 2,
+                        f"posts_log.xlsx, sheet Posts, cell B2 (Account ID): {text}", cell="B2",
+                        column="Account ID") for text in ("=1+1", "@SUM(A1)", "+1", "-1")]
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    copy = write_feedback_copy(source, out_dir, findings)
+    sheet = openpyxl.load_workbook(copy)[PROBLEMS_SHEET]
+    cells = [row[3] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == ["=1+1", "@SUM(A1)", "+1", "-1"]
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
