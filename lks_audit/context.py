@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -25,21 +26,18 @@ class Parameters:
     account_name_pattern: str = r"(?i)(lks|little\s*kinvaston)"
 
     def with_overrides(self, overrides: dict[str, object]) -> "Parameters":
-        """Parameters with ``name=value`` overrides applied, each converted to the default's type."""
+        """Parameters with ``name=value`` overrides applied, each converted to the field's declared type."""
         known = {f.name: f for f in fields(self)}
         changes = {}
         for name, raw in overrides.items():
             if name not in known:
                 raise ValueError(f"unknown parameter {name!r}; known: {', '.join(known)}")
-            kind = type(getattr(self, name))
-            try:
-                value = kind(raw) if not isinstance(raw, kind) else raw
-                if kind is int and isinstance(raw, str):
-                    value = int(raw.strip())
-                if kind is float:
-                    value = float(raw)
-            except (TypeError, ValueError):
-                raise ValueError(f"parameter {name} expects a {kind.__name__}, got {raw!r}") from None
+            # The declared type, not the default's: respond_within_hours = 24 is a float that may be 1.5.
+            kind = {"int": int, "float": float, "str": str}[str(known[name].type)]
+            value = _convert(raw, kind)
+            if value is None:
+                raise ValueError(f"parameter {name} expects a{'n' if kind is int else ''} "
+                                 f"{'whole number' if kind is int else kind.__name__}, got {raw!r}")
             if kind is str:
                 try:
                     re.compile(value)
@@ -52,6 +50,23 @@ class Parameters:
 
     def as_dict(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _convert(raw, kind):
+    """``raw`` (from the command line, a TOML file or Python) as ``kind``, or None if it is not one."""
+    if isinstance(raw, bool):  # True is an int to Python, never a number of hours or months here
+        return None
+    if kind is str:
+        return raw if isinstance(raw, str) else None
+    try:
+        number = float(raw.strip()) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):
+        return None
+    if kind is int:
+        return int(number) if number.is_integer() else None
+    return number
 
 
 def parse_param_pairs(pairs: list[str] | None) -> dict[str, str]:
@@ -112,9 +127,14 @@ class WorkingCalendar:
         return np.is_busday(days, busdaycal=self._cal) & ok
 
     def add_working_days(self, values, n: int) -> pd.Series:
-        """The n-th working day after each day (the day itself never counts)."""
+        """The n-th working day after each day (the day itself never counts).
+
+        Counting starts from the day or, if it is not a working day, the working day before it, so
+        Saturday + 1 is Monday. n = 0 means the day itself if working, else the next working day.
+        """
         days, ok = self._days(values)
-        out = np.busday_offset(days, n, roll="backward", busdaycal=self._cal).astype("datetime64[ns]")
+        roll = "backward" if n > 0 else "forward"
+        out = np.busday_offset(days, n, roll=roll, busdaycal=self._cal).astype("datetime64[ns]")
         return pd.Series(np.where(ok, out, np.datetime64("NaT")), index=getattr(values, "index", None))
 
     def next_working_day(self, values) -> pd.Series:
@@ -156,12 +176,14 @@ class AuditContext:
 def make_context(year: str, as_of=None, params: Parameters | dict | None = None, closures=(),
                  today: dt.date | None = None) -> AuditContext:
     start, end = academic_year_bounds(year)
-    if as_of in (None, ""):
-        today_ts = pd.Timestamp(today or dt.date.today())
+    if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
+        today_ts = pd.Timestamp(today or dt.date.today()).normalize()
         as_of_ts = min(end, today_ts)
+    elif isinstance(as_of, dt.date):  # date, datetime or Timestamp: the audit is taken on its day
+        as_of_ts = pd.Timestamp(as_of).normalize()
     else:
         try:
-            as_of_ts = pd.Timestamp(dt.date.fromisoformat(str(as_of)))
+            as_of_ts = pd.Timestamp(dt.date.fromisoformat(str(as_of).strip()))
         except ValueError:
             raise ValueError(f"as_of must be a date like 2026-07-20, got {as_of!r}") from None
     if isinstance(params, dict):
