@@ -1,6 +1,188 @@
-"""Headline measures a governor wants (filled in by the report work)."""
+"""Headline measures a governor wants, as plain JSON-able numbers.
+
+Whether a record breaks a rule is taken from the findings (INT-01/02, TRN-*,
+IMG-01/02), never decided again here, so a measure can never disagree with
+the findings it sits next to. The frames only supply what no rule decides:
+totals, months, categories and response times.
+
+Every section is a dict; a section that cannot be measured (its sheet, a
+column or the rule it leans on is unavailable) is ``{"assessed": False,
+"reason": ...}``.
+"""
 from __future__ import annotations
 
+import pandas as pd
 
-def headline_measures(data, ctx) -> dict:
-    return {}
+from .rules import REGISTRY
+from .rules.base import current_staff_ids, in_period, is_blank, is_yes
+from .rules.people import account_users
+
+NOT_RECORDED = "Not recorded"
+
+
+def headline_measures(data, ctx, findings=()) -> dict:
+    records = _records_by_rule(findings)
+    return {
+        "interactions": _interactions(data, ctx, records),
+        "incidents": _incidents(data, ctx),
+        "training": _training(data, ctx, records),
+        "consent": _consent(data, ctx, records),
+    }
+
+
+def _records_by_rule(findings) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for f in findings:
+        if f.record is not None:
+            out.setdefault(f.rule, set()).add(str(f.record))
+    return out
+
+
+def _blocked(data, sheet: str, columns: tuple[str, ...], rules: tuple[str, ...] = ()) -> str | None:
+    """Why a measure cannot be taken: its own columns or a rule it leans on are unavailable."""
+    reason = data.unavailable(sheet, columns)
+    if reason:
+        return reason
+    for rule_id in rules:
+        rule = REGISTRY.get(rule_id)
+        if rule is None:
+            return f"rule {rule_id} is not available"
+        reason = next((r for r in (data.unavailable(s, c) for s, c in rule.needs.items()) if r), None)
+        if reason:
+            return f"rule {rule_id} was not assessed ({reason})"
+    return None
+
+
+def _not_assessed(reason: str) -> dict:
+    return {"assessed": False, "reason": reason}
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _months(ctx) -> list[pd.Period]:
+    """Months of the academic year up to and including the as-of month."""
+    last = min(ctx.end, ctx.as_of).to_period("M")
+    return list(pd.period_range(ctx.start.to_period("M"), last, freq="M")) if last >= ctx.start.to_period("M") else []
+
+
+def _interactions(data, ctx, records) -> dict:
+    columns = ("Interaction ID", "Received at", "First response at")
+    reason = _blocked(data, "Interactions", columns, ("INT-01", "INT-02"))
+    if reason:
+        return _not_assessed(reason)
+    rows = in_period(data.frames["Interactions"], "Received at", ctx)
+    ids = rows["Interaction ID"].astype("string")
+    late = ids.isin(records.get("INT-01", set())).to_numpy()
+    unanswered = ids.isin(records.get("INT-02", set())).to_numpy()
+    answered = rows["First response at"].notna().to_numpy()
+    # Not yet due: no response, and the deadline has not passed (INT-02 did not fire).
+    due = answered | unanswered
+    in_time = answered & ~late
+
+    hours = (rows["First response at"] - rows["Received at"]) / pd.Timedelta(hours=1)
+    answered_hours = hours[answered & hours.notna().to_numpy() & (hours >= 0).to_numpy()]
+    deadline = ctx.calendar.response_deadline(rows["Received at"], ctx.params.respond_within_hours)
+    overdue_by = (rows["First response at"] - deadline)[late]
+    bands = {
+        "Answered in time": int(in_time.sum()),
+        "Late by up to 1 day": int((overdue_by <= pd.Timedelta(days=1)).sum()),
+        "Late by 1 to 3 days": int(((overdue_by > pd.Timedelta(days=1)) & (overdue_by <= pd.Timedelta(days=3))).sum()),
+        "Late by more than 3 days": int((overdue_by > pd.Timedelta(days=3)).sum()),
+        "No response, deadline passed": int(unanswered.sum()),
+    }
+
+    month = pd.to_datetime(rows["Received at"]).dt.to_period("M")
+    by_month = []
+    for period in _months(ctx):
+        in_month = (month == period).to_numpy()
+        by_month.append({"month": str(period), "interactions": int(in_month.sum()),
+                         "late": int((in_month & (late | unanswered)).sum())})
+    return {
+        "assessed": True,
+        "total": int(len(rows)),
+        "due": int(due.sum()),
+        "answered_in_time": int(in_time.sum()),
+        "answered_late": int(late.sum()),
+        "unanswered_overdue": int(unanswered.sum()),
+        "not_yet_due": int((~due).sum()),
+        "pct_in_time": _percent(int(in_time.sum()), int(due.sum())),
+        "median_response_hours": round(float(answered_hours.median()), 1) if len(answered_hours) else None,
+        "deadline_hours": ctx.params.respond_within_hours,
+        "bands": bands,
+        "by_month": by_month,
+    }
+
+
+def _incidents(data, ctx) -> dict:
+    reason = _blocked(data, "Incidents", ("Incident ID", "Reported at", "Category"))
+    if reason:
+        return _not_assessed(reason)
+    rows = in_period(data.frames["Incidents"], "Reported at", ctx)
+    counts = rows["Category"].astype("object").where(rows["Category"].notna(), NOT_RECORDED).value_counts()
+    by_category = {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))}
+    open_now = int(rows["Closed on"].isna().sum()) if "Closed on" in rows else None
+    return {"assessed": True, "total": int(len(rows)), "open": open_now, "by_category": by_category}
+
+
+def _training(data, ctx, records) -> dict:
+    out: dict = {"assessed": True}
+    reason = (_blocked(data, "Staff", ("Staff ID",), ("TRN-01", "TRN-02"))
+              or data.unavailable("Accounts", ("Status", "Administrators"))
+              or data.unavailable("Posts", ("Posted at", "Posted by"))
+              or data.unavailable("Interactions", ("Received at", "Responded by")))
+    if reason:
+        out["account_users"] = _not_assessed(reason)
+    else:
+        users = {str(i) for i in account_users(data, ctx).index}
+        untrained = users & (records.get("TRN-01", set()) | records.get("TRN-02", set()))
+        trained = len(users) - len(untrained)
+        out["account_users"] = {"assessed": True, "total": len(users), "trained_and_current": trained,
+                                "pct": _percent(trained, len(users))}
+
+    staff_columns = ("Staff ID", "Start date", "Leaving date")
+    reason = _blocked(data, "Staff", staff_columns + ("Policy read on",))
+    if reason:
+        out["policy_read"] = _not_assessed(reason)
+    else:
+        staff = data.frames["Staff"]
+        current = staff[staff["Staff ID"].isin(current_staff_ids(data, ctx.as_of)).to_numpy(dtype=bool)]
+        read = current["Policy read on"].notna() & (current["Policy read on"] <= ctx.as_of)
+        out["policy_read"] = {"assessed": True, "total": int(len(current)), "read": int(read.sum()),
+                              "pct": _percent(int(read.sum()), len(current))}
+
+    reason = _blocked(data, "Staff", staff_columns + ("Type",), ("TRN-04",))
+    if reason:
+        out["declarations"] = _not_assessed(reason)
+    else:
+        staff = data.frames["Staff"]
+        current = staff["Staff ID"].isin(current_staff_ids(data, ctx.as_of)) & (staff["Type"] == "Employee")
+        employees = {str(i) for i in staff.loc[current.to_numpy(dtype=bool), "Staff ID"]}
+        missing = employees & records.get("TRN-04", set())
+        done = len(employees) - len(missing)
+        out["declarations"] = {"assessed": True, "total": len(employees), "current": done,
+                               "pct": _percent(done, len(employees))}
+    return out
+
+
+def _consent(data, ctx, records) -> dict:
+    columns = ("Post ID", "Posted at", "Images of students", "Students pictured")
+    reason = _blocked(data, "Posts", columns, ("IMG-01", "IMG-02"))
+    if reason:
+        return _not_assessed(reason)
+    posts = in_period(data.frames["Posts"], "Posted at", ctx)
+    with_images = posts[is_yes(posts["Images of students"]).to_numpy(dtype=bool)]
+    ids = with_images["Post ID"].astype("string")
+    without_consent = ids.isin(records.get("IMG-01", set())).to_numpy()
+    not_listed = ids.isin(records.get("IMG-02", set())).to_numpy() | is_blank(with_images["Students pictured"]).to_numpy()
+    all_consented = ~without_consent & ~not_listed
+    total = int(len(with_images))
+    return {
+        "assessed": True,
+        "posts_with_images": total,
+        "all_pictured_consented": int(all_consented.sum()),
+        "some_pictured_without_consent": int(without_consent.sum()),
+        "pictured_not_recorded": int((not_listed & ~without_consent).sum()),
+        "pct": _percent(int(all_consented.sum()), total),
+    }
