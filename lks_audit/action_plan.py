@@ -1,0 +1,134 @@
+"""The action plan: one row per rule with findings, for SLT to work through in Excel.
+
+No personal data: a row names the rule and how many findings it has, never a
+record, student or member of staff. Text cells are written as strings even
+when they start with ``=`` so nothing from the input can become a formula.
+"""
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .findings import AREA_TITLES, severity_rank
+from .rules import REGISTRY
+
+STATUSES = ("Open", "In progress", "Done")
+
+#: How long after the audit each severity should be fixed; advisory waits for the next annual review.
+DUE_AFTER = {
+    "critical": pd.DateOffset(weeks=2),
+    "high": pd.DateOffset(months=1),
+    "medium": pd.DateOffset(months=3),
+    "advisory": pd.DateOffset(months=12),
+}
+DUE_WORDS = {
+    "critical": "within 2 weeks",
+    "high": "within 1 month",
+    "medium": "within a term (3 months)",
+    "advisory": "by the next annual review",
+}
+
+COLUMNS = (
+    ("Rule", 9), ("Area", 24), ("Severity", 10), ("Findings", 9), ("Policy clause", 50),
+    ("What to do", 50), ("Suggested owner", 22), ("Due date", 12), ("Status", 13), ("Notes", 30),
+)
+
+
+def due_date(severity: str, as_of) -> pd.Timestamp:
+    return pd.Timestamp(as_of).normalize() + DUE_AFTER.get(severity, DUE_AFTER["advisory"])
+
+
+def action_rows(findings, as_of) -> list[dict]:
+    """One dict per rule with findings, most severe first (the same order as the report)."""
+    counts = Counter(f.rule for f in findings)
+    severity_of: dict[str, str] = {}
+    for f in findings:  # a rule's findings may be raised at a higher severity than its default (APP-01)
+        current = severity_of.get(f.rule)
+        if current is None or severity_rank(f.severity) < severity_rank(current):
+            severity_of[f.rule] = f.severity
+    rows = []
+    for rule_id, count in counts.items():
+        rule = REGISTRY.get(rule_id)
+        severity = severity_of[rule_id]
+        rows.append({
+            "rule": rule_id,
+            "area": AREA_TITLES.get(rule.area if rule else "", rule.area if rule else ""),
+            "severity": severity,
+            "count": count,
+            "clause": rule.clause if rule else "",
+            "action": (rule.action or rule.meaning) if rule else "",
+            "owner": rule.owner if rule else "",
+            "due": due_date(severity, as_of),
+        })
+    rows.sort(key=lambda r: (severity_rank(r["severity"]), -r["count"], r["rule"]))
+    return rows
+
+
+def _text(cell, value) -> None:
+    """Store ``value`` as literal text: openpyxl would otherwise turn ``=...`` into a formula."""
+    cell.value = "" if value is None else str(value)
+    cell.data_type = "s"
+
+
+def action_plan_bytes(findings, as_of, school: str, year: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Action plan"
+    rows = action_rows(findings, as_of)
+
+    _text(sheet.cell(1, 1), f"Social media policy action plan: {school}, {year} "
+                            f"(audit as of {pd.Timestamp(as_of):%d/%m/%Y})")
+    sheet.cell(1, 1).font = Font(bold=True, size=13)
+    _text(sheet.cell(2, 1), "One row per rule with findings. Due dates: critical within 2 weeks, high within "
+                            "1 month, medium within a term, advisory by the next annual review. "
+                            "Record details are in the DPO's detail report, not here.")
+    header_row = 4
+    header_fill = PatternFill("solid", fgColor="1F3864")
+    for col, (title, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(header_row, col)
+        _text(cell, title)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(col)].width = width
+
+    for i, row in enumerate(rows, start=header_row + 1):
+        values = (row["rule"], row["area"], row["severity"].capitalize(), None, row["clause"], row["action"],
+                  row["owner"], None, STATUSES[0], "")
+        for col, value in enumerate(values, start=1):
+            if value is not None:
+                _text(sheet.cell(i, col), value)
+            sheet.cell(i, col).alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.cell(i, 4).value = row["count"]
+        sheet.cell(i, 8).value = row["due"].to_pydatetime().date()
+        sheet.cell(i, 8).number_format = "dd/mm/yyyy"
+
+    if rows:
+        last = header_row + len(rows)
+        status = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=False,
+                                showErrorMessage=True, errorTitle="Status",
+                                error="Choose Open, In progress or Done.")
+        status.add(f"I{header_row + 1}:I{last}")
+        sheet.add_data_validation(status)
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{last}"
+    else:
+        _text(sheet.cell(header_row + 1, 1), "No findings: nothing to do this year.")
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+__all__ = ["action_plan_bytes", "action_rows", "due_date", "DUE_WORDS", "STATUSES"]

@@ -1,0 +1,97 @@
+"""Charts for the annual review: matplotlib (Agg, no display), embedded as base64 PNG.
+
+Each chart comes back as an HTML ``<figure>`` with alt text and a caption;
+the review puts a small data table next to it, so nothing is only in a picture.
+Figures are built with ``matplotlib.figure.Figure`` (no pyplot state), so
+charts are independent of each other and of the kernel's inline backend.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+# Dark, colour-blind-safe colours that keep 4.5:1 against white for labels drawn on or next to them.
+BLUE = "#1F4E79"
+ORANGE = "#A34700"
+GREEN = "#1B5E20"
+RED = "#A50E0E"
+GREY = "#595959"
+TEXT = "#1A1A1A"
+
+WIDTH_IN = 7.5
+DPI = 144
+
+
+def _figure(height_in: float) -> tuple[Figure, object]:
+    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(colors=TEXT, labelsize=9)
+    for spine in ax.spines.values():
+        spine.set_color(GREY)
+    return fig, ax
+
+
+def _png_uri(fig: Figure) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", facecolor="white", metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def figure_html(fig: Figure, alt: str, caption: str) -> str:
+    return (f'<figure class="lks-chart"><img src="{_png_uri(fig)}" alt="{html.escape(alt)}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
+
+def _label_bars(ax, bars, values, horizontal: bool, suffix: str = "") -> None:
+    for bar, value in zip(bars, values):
+        text = f"{value:g}{suffix}"
+        if horizontal:
+            ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=9, color=TEXT)
+        else:
+            ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), xytext=(0, 2),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=8, color=TEXT)
+
+
+def horizontal_bars(labels: list[str], values: list[float], *, colours, xlabel: str, alt: str, caption: str,
+                    xmax: float | None = None, suffix: str = "", reference: float | None = None) -> str:
+    """One bar per label, top to bottom in the order given; optional vertical reference line."""
+    fig, ax = _figure(0.55 + 0.42 * max(len(labels), 1))
+    positions = list(range(len(labels)))[::-1]
+    bars = ax.barh(positions, values, color=colours, height=0.6)
+    ax.set_yticks(positions, labels)
+    ax.set_xlabel(xlabel, color=TEXT, fontsize=9)
+    top = xmax if xmax is not None else max([*values, 1]) * 1.15
+    ax.set_xlim(0, top)
+    if xmax is None:  # counts: no 0.5 of an incident on the axis
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if reference is not None:
+        ax.axvline(reference, color=TEXT, linestyle="--", linewidth=1)
+    _label_bars(ax, bars, values, horizontal=True, suffix=suffix)
+    return figure_html(fig, alt, caption)
+
+
+def monthly_bars(months: list[str], totals: list[int], late: list[int], *, alt: str, caption: str) -> str:
+    """All interactions and the late or unanswered ones, side by side for each month."""
+    fig, ax = _figure(3.0)
+    x = list(range(len(months)))
+    width = 0.4
+    all_bars = ax.bar([i - width / 2 for i in x], totals, width, color=BLUE, label="All interactions")
+    late_bars = ax.bar([i + width / 2 for i in x], late, width, color=ORANGE, hatch="//", edgecolor="white",
+                       label="Late or unanswered")
+    ax.set_xticks(x, months)
+    ax.set_ylabel("Interactions", color=TEXT, fontsize=9)
+    ax.set_ylim(0, max([*totals, 1]) * 1.18)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _label_bars(ax, all_bars, totals, horizontal=False)
+    _label_bars(ax, late_bars, late, horizontal=False)
+    ax.legend(frameon=False, fontsize=9, loc="upper right")
+    return figure_html(fig, alt, caption)
