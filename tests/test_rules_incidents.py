@@ -1,0 +1,130 @@
+"""INC-01..INC-08 on hand-built incident logs (as_of 20/07/2026 unless said)."""
+import pytest
+from school import audit, by_rule, d, not_assessed, t, write_school
+
+CLOSED = object()  # default: closed the day it was reported, so INC-07 stays quiet
+
+
+def incident(iid, reported, assessed=CLOSED, closed=CLOSED, **extra):
+    return {"Incident ID": iid, "Reported at": reported, "Category": "Other", "Summary": "test",
+            "SLT assessment at": reported if assessed is CLOSED else assessed, "Assessed by": "S1",
+            "Closed on": reported.date() if closed is CLOSED else closed, **extra}
+
+
+ROWS = [
+    # INC-01: no assessment; only in-period incidents count.
+    incident("NO-ASSESS", t(2026, 3, 2, 9), assessed=None),
+    incident("OLD-NO-ASSESS", t(2025, 6, 2, 9), assessed=None),
+    # INC-02: Friday with 2 -> Tuesday; assessed on the 2nd working day is fine, the 3rd is late.
+    incident("FRI-TUE", t(2026, 3, 6, 16), assessed=t(2026, 3, 10, 23)),
+    incident("FRI-WED", t(2026, 3, 6, 16), assessed=t(2026, 3, 11, 8)),
+    # Saturday: counted from Monday, so Tuesday is the 2nd working day.
+    incident("SAT-TUE", t(2026, 3, 7, 10), assessed=t(2026, 3, 10, 17)),
+    incident("SAT-WED", t(2026, 3, 7, 10), assessed=t(2026, 3, 11, 9)),
+    # Friday before the closure Monday 16/03/2026: the 2nd working day moves to Wednesday.
+    incident("CLOSURE-WED", t(2026, 3, 13, 15), assessed=t(2026, 3, 18, 17)),
+    incident("CLOSURE-THU", t(2026, 3, 13, 15), assessed=t(2026, 3, 19, 8)),
+    # INC-03.
+    incident("ILLEGAL", t(2026, 4, 1, 9), **{"Considered illegal": "Yes"}),
+    incident("ILLEGAL-REPORTED", t(2026, 4, 1, 9), **{"Considered illegal": "Yes",
+                                                      "Reported to police on": d(2026, 4, 1)}),
+    incident("NOT-ILLEGAL", t(2026, 4, 1, 9), **{"Considered illegal": "No"}),
+    # INC-04 / INC-08: the Category alone makes it a personal data breach.
+    incident("PDB-CATEGORY", t(2026, 4, 20, 9), Category="Personal data breach"),
+    incident("PDB-DONE", t(2026, 4, 20, 9), **{"Personal data breach": "Yes", "DPO informed at": t(2026, 4, 20, 11),
+                                               "ICO reportable": "No"}),
+    incident("PDB-NO-DECISION", t(2026, 4, 20, 9), **{"Personal data breach": "Yes",
+                                                      "DPO informed at": t(2026, 4, 20, 11)}),
+    incident("NOT-PDB", t(2026, 4, 20, 9), **{"Personal data breach": "No"}),
+    # INC-05: Reported at Mon 09/03/2026 09:00; 72 hours is Thu 12/03 09:00.
+    incident("ICO-71H", t(2026, 3, 9, 9), **{"ICO reportable": "Yes", "Reported to ICO at": t(2026, 3, 12, 8)}),
+    incident("ICO-72H", t(2026, 3, 9, 9), **{"ICO reportable": "Yes", "Reported to ICO at": t(2026, 3, 12, 9)}),
+    incident("ICO-75H", t(2026, 3, 9, 9), **{"ICO reportable": "Yes", "Reported to ICO at": t(2026, 3, 12, 12)}),
+    incident("ICO-MISSING", t(2026, 3, 9, 9), **{"ICO reportable": "Yes"}),
+    incident("ICO-NOT-REPORTABLE", t(2026, 3, 9, 9), **{"ICO reportable": "No"}),
+    # INC-06.
+    incident("PRESS-BLANK", t(2026, 5, 5, 9), Category="Journalist contact"),
+    incident("PRESS-NO", t(2026, 5, 5, 9), Category="Journalist contact", **{"Media policy followed": "No"}),
+    incident("PRESS-YES", t(2026, 5, 5, 9), Category="Journalist contact", **{"Media policy followed": "Yes"}),
+    # INC-07: open 31 days (finding) vs 30 days (not); closed; and one from before the period.
+    incident("OPEN-31", t(2026, 6, 19, 15), closed=None),
+    incident("OPEN-30", t(2026, 6, 20, 9), closed=None),
+    incident("CLOSED-31", t(2026, 6, 19, 15)),
+]
+ROW_OF = {r["Incident ID"]: n for n, r in enumerate(ROWS, start=2)}
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    rows = ROWS + [incident("OLD-OPEN", t(2025, 5, 1, 9), closed=None)]
+    folder = write_school(tmp_path_factory.mktemp("inc"), Incidents=rows,
+                          Closures=[{"Date": d(2026, 3, 16), "Reason": "INSET day"}])
+    return audit(folder, as_of="2026-07-20")
+
+
+def found(result, rule_id):
+    findings = by_rule(result, rule_id)
+    assert all(f.row == ROW_OF.get(f.record, len(ROWS) + 2) and f.sheet == "Incidents"
+               and f.file == "incidents_log.xlsx" and f.area == "incidents" for f in findings)
+    return sorted(f.record for f in findings)
+
+
+def test_inc01_no_assessment_in_period_only(result):
+    assert found(result, "INC-01") == ["NO-ASSESS"]
+    assert by_rule(result, "INC-01")[0].severity == "high"
+
+
+def test_inc02_assessment_working_days(result):
+    assert found(result, "INC-02") == ["CLOSURE-THU", "FRI-WED", "SAT-WED"]
+    message = {f.record: f.message for f in by_rule(result, "INC-02")}["CLOSURE-THU"]
+    assert message == ("Incident CLOSURE-THU (reported Fri 13/03/2026 15:00) was assessed by SLT on "
+                       "Thu 19/03/2026 08:00, after the 2nd working day Wed 18/03/2026")
+
+
+def test_inc02_assessment_working_days_parameter(tmp_path):
+    rows = [incident("FRI-WED", t(2026, 3, 6, 16), assessed=t(2026, 3, 11, 8)),
+            incident("FRI-THU", t(2026, 3, 6, 16), assessed=t(2026, 3, 12, 8))]
+    result = audit(write_school(tmp_path, Incidents=rows), assessment_working_days=3)
+    assert [f.record for f in by_rule(result, "INC-02")] == ["FRI-THU"]
+
+
+def test_inc03_illegal_without_police_report(result):
+    assert found(result, "INC-03") == ["ILLEGAL"]
+    assert by_rule(result, "INC-03")[0].severity == "critical"
+
+
+def test_inc04_inc08_personal_data_breach_by_category_or_flag(result):
+    assert found(result, "INC-04") == ["PDB-CATEGORY"]
+    assert found(result, "INC-08") == ["PDB-CATEGORY", "PDB-NO-DECISION"]
+
+
+def test_inc05_ico_within_72_hours(result):
+    assert found(result, "INC-05") == ["ICO-75H", "ICO-MISSING"]
+    messages = {f.record: f.message for f in by_rule(result, "INC-05")}
+    assert "75.0 hours after the school became aware, more than 72 hours" in messages["ICO-75H"]
+    assert "no report to the ICO" in messages["ICO-MISSING"]
+
+
+def test_inc05_ico_hours_parameter(tmp_path):
+    rows = [incident("ICO-75H", t(2026, 3, 9, 9), **{"ICO reportable": "Yes", "Reported to ICO at": t(2026, 3, 12, 12)})]
+    assert by_rule(audit(write_school(tmp_path, Incidents=rows), ico_hours=75), "INC-05") == []
+    assert len(by_rule(audit(tmp_path, ico_hours=74.5), "INC-05")) == 1
+
+
+def test_inc06_journalist_contact_media_policy(result):
+    assert found(result, "INC-06") == ["PRESS-BLANK", "PRESS-NO"]
+
+
+def test_inc07_open_more_than_30_days_standing_state(result):
+    assert found(result, "INC-07") == ["OLD-OPEN", "OPEN-31"]
+    message = {f.record: f.message for f in by_rule(result, "INC-07")}["OPEN-31"]
+    assert message == "Incident OPEN-31 (reported 19/06/2026) is still open 31 days after it was reported"
+    assert by_rule(result, "INC-07")[0].severity == "advisory"
+
+
+def test_not_assessed_without_the_log_or_a_column(tmp_path):
+    result = audit(write_school(tmp_path / "a", omit=("incidents_log.xlsx",)))
+    assert {f"INC-0{n}" for n in range(1, 9)} <= not_assessed(result)
+    result = audit(write_school(tmp_path / "b", drop_columns={"Incidents": ("Media policy followed",)}))
+    assert "INC-06" in not_assessed(result)
+    assert not {"INC-01", "INC-02", "INC-03", "INC-04", "INC-05", "INC-07", "INC-08"} & not_assessed(result)
