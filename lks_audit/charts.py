@@ -50,11 +50,13 @@ def figure_html(fig: Figure, alt: str, caption: str) -> str:
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
-def _label_bars(ax, bars, values, horizontal: bool, suffix: str = "") -> None:
+def _label_bars(ax, bars, values, horizontal: bool, suffix: str = "", at: float | None = None) -> None:
+    """Each bar's value as text; ``at`` puts horizontal labels in one column (clear of a reference line)."""
     for bar, value in zip(bars, values):
         text = f"{value:g}{suffix}"
         if horizontal:
-            ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(4, 0),
+            x = bar.get_width() if at is None else at
+            ax.annotate(text, (x, bar.get_y() + bar.get_height() / 2), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize=9, color=TEXT)
         else:
             ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), xytext=(0, 2),
@@ -75,7 +77,7 @@ def horizontal_bars(labels: list[str], values: list[float], *, colours, xlabel: 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if reference is not None:
         ax.axvline(reference, color=TEXT, linestyle="--", linewidth=1)
-    _label_bars(ax, bars, values, horizontal=True, suffix=suffix)
+    _label_bars(ax, bars, values, horizontal=True, suffix=suffix, at=reference)
     return figure_html(fig, alt, caption)
 
 

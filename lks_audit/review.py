@@ -249,7 +249,7 @@ def _responses_block(inter: dict) -> str:
     lead = (f"The policy asks for a reply within {deadline}. Of {_plural(due, 'interaction')} due for a reply, "
             f"{_n(inter['answered_in_time'])} ({inter['pct_in_time'] if inter['pct_in_time'] is not None else 0:g}%) "
             f"were answered in time, {_n(inter['answered_late'])} late and {_n(inter['unanswered_overdue'])} not "
-            f"at all; {_n(inter['not_yet_due'])} were not yet due.")
+            f"at all; {_plural(inter['not_yet_due'], 'was', 'were')} not yet due.")
     if inter.get("median_response_hours") is not None:
         lead += f" The median first response took {inter['median_response_hours']:g} hours."
     alt = "Bar chart of replies against the deadline: " + ", ".join(f"{k} {v}" for k, v in bands.items()) + "."
@@ -328,7 +328,7 @@ def _coverage_block(m: dict) -> str:
     body = f"<h3>{esc(title)}</h3>"
     if labels:
         colours = [charts.GREEN if v >= 100 else charts.ORANGE if v >= 90 else charts.RED for v in values]
-        figure = charts.horizontal_bars(labels, values, colours=colours, xlabel="Per cent", xmax=112, suffix="%",
+        figure = charts.horizontal_bars(labels, values, colours=colours, xlabel="Per cent", xmax=118, suffix="%",
                                         reference=100, alt="Bar chart of coverage: " + "; ".join(notes) + ".",
                                         caption="Coverage against the policy's expectation of 100%")
         body += "<p>The policy expects every one of these to be 100%.</p>" + figure
