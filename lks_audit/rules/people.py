@@ -1,0 +1,157 @@
+"""People (area ``people``): policy reading, training and declarations of account users and staff.
+
+Standing-state rules: the Staff sheet as it stands at ``as_of``. "Account users" come from the
+Accounts register (administrators of Active accounts) and the in-period Posts and Interactions logs.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import fmt_date, in_period, is_current
+from .registry import REGISTRY, rule
+
+_TRAINING_CLAUSE = ("SLT will ensure that anyone running/administering a social media account on behalf of the "
+                    "school, has read and understood this policy and received appropriate training. This also "
+                    "applies to anyone who is not directly employed by the school, including volunteers or parents.")
+
+_USER_SOURCES = {"Accounts": ("Status", "Administrators"),
+                 "Posts": ("Posted at", "Posted by"),
+                 "Interactions": ("Received at", "Responded by")}
+
+
+def _staff_rows(data) -> pd.DataFrame:
+    """Staff rows, a repeated Staff ID counted once (its first row, as DQ-03 keeps it)."""
+    staff = data.frames["Staff"]
+    return staff[~(staff["Staff ID"].duplicated(keep="first") & staff["Staff ID"].notna()).to_numpy()]
+
+
+def account_users(data, ctx) -> pd.Series:
+    """Staff ID -> how they use the accounts, for every account user (sorted by Staff ID)."""
+    accounts = data.frames["Accounts"]
+    active = accounts[(accounts["Status"] == "Active").to_numpy()]
+    admins = pd.DataFrame({"Account ID": active["Account ID"],
+                           "Staff ID": active["Administrators"].map(lambda ids: list(dict.fromkeys(ids or ())))})
+    admins = admins.explode("Staff ID").dropna(subset=["Staff ID"])
+    administers = admins.groupby("Staff ID")["Account ID"].agg(
+        lambda accs: "administers " + ", ".join(a for a in dict.fromkeys(accs) if a is not None))
+    posted = in_period(data.frames["Posts"], "Posted at", ctx)["Posted by"].dropna().unique()
+    responded = in_period(data.frames["Interactions"], "Received at", ctx)["Responded by"].dropna().unique()
+    roles = pd.concat([administers,
+                       pd.Series("posted in the period", index=posted, dtype=object),
+                       pd.Series("responded to interactions in the period", index=responded, dtype=object)])
+    return roles.groupby(level=0).agg("; ".join).sort_index()
+
+
+def _users_with_staff_rows(data, ctx) -> pd.DataFrame:
+    users = account_users(data, ctx)
+    frame = pd.DataFrame({"Staff ID": users.index, "roles": users.to_numpy()})
+    staff = _staff_rows(data)[["Staff ID", "Policy read on", "Social media training on", "Latest refresher on", "_row"]]
+    merged = frame.merge(staff[staff["Staff ID"].notna()], on="Staff ID", how="left", indicator=True)
+    merged["on_staff_sheet"] = merged["_merge"] == "both"
+    return merged.drop(columns="_merge")
+
+
+def _not_read_or_trained(users: pd.DataFrame, ctx) -> pd.Series:
+    """TRN-01 per account user: what is missing, or '' when they are compliant."""
+    as_of = fmt_date(ctx.as_of)
+
+    def problems(row) -> str:
+        if not row["on_staff_sheet"]:
+            return "is not on the Staff sheet, so reading the policy and training cannot be shown"
+        out = []
+        for column, what in (("Policy read on", "reading the policy"), ("Social media training on", "training")):
+            when = row[column]
+            if pd.isna(when):
+                out.append(f"has no {column} date")
+            elif when > ctx.as_of:
+                out.append(f"has {column} {fmt_date(when)}, after {as_of} ({what} is not yet done)")
+        return " and ".join(out)
+
+    if users.empty:
+        return pd.Series([], dtype=object)
+    return users.apply(problems, axis=1).astype(object)
+
+
+def trn01_staff_ids(data, ctx) -> set[str]:
+    """Staff IDs under TRN-01 (empty when TRN-01 cannot be assessed: then it raises nothing)."""
+    if any(data.unavailable(s, c) for s, c in REGISTRY["TRN-01"].needs.items()):
+        return set()
+    users = _users_with_staff_rows(data, ctx)
+    return set(users.loc[(_not_read_or_trained(users, ctx) != "").to_numpy(), "Staff ID"])
+
+
+@rule("TRN-01", "people", "high",
+      clause=_TRAINING_CLAUSE,
+      meaning="Every account user (administrator of an Active account, or who posted or responded in the period) "
+              "has Policy read on and Social media training on, both on or before as of.",
+      needs={**_USER_SOURCES, "Staff": ("Staff ID", "Policy read on", "Social media training on")},
+      action="Have the person read the policy and attend social media training before using a school account, "
+             "and record both dates on the Staff sheet.",
+      owner="SLT member responsible for social media")
+def account_users_read_and_trained(data, ctx):
+    users = _users_with_staff_rows(data, ctx)
+    problems = _not_read_or_trained(users, ctx)
+    hit = users[(problems != "").to_numpy()]
+    return REGISTRY["TRN-01"].findings(hit, "Staff", [
+        f"Account user {s} ({roles}) {p}" for s, roles, p in zip(hit["Staff ID"], hit["roles"], problems[hit.index])],
+        record="Staff ID")
+
+
+@rule("TRN-02", "people", "high",
+      clause="Attend appropriate training including regular updates",
+      meaning="Every account user's latest of (Social media training on, Latest refresher on) is within "
+              "training_valid_months of as of (not raised where TRN-01 is).",
+      needs={**_USER_SOURCES,
+             "Staff": ("Staff ID", "Policy read on", "Social media training on", "Latest refresher on")},
+      action="Book the person on a refresher and record its date on the Staff sheet.",
+      owner="SLT member responsible for social media")
+def account_users_training_current(data, ctx):
+    users = _users_with_staff_rows(data, ctx)
+    users = users[(_not_read_or_trained(users, ctx) == "").to_numpy()]
+    since = ctx.months_before_as_of(ctx.params.training_valid_months)
+    latest = users[["Social media training on", "Latest refresher on"]].max(axis=1)
+    hit = users[(latest < since).to_numpy()]
+    return REGISTRY["TRN-02"].findings(hit, "Staff", [
+        f"Account user {s} ({roles}) was last trained on {fmt_date(last)}, more than "
+        f"{ctx.params.training_valid_months} months before {fmt_date(ctx.as_of)}"
+        for s, roles, last in zip(hit["Staff ID"], hit["roles"], latest[hit.index])], record="Staff ID")
+
+
+def _current_staff(data, ctx) -> pd.DataFrame:
+    staff = _staff_rows(data)
+    return staff[is_current(staff["Start date"], staff["Leaving date"], ctx.as_of).to_numpy()]
+
+
+@rule("TRN-03", "people", "medium",
+      clause="Know the contents of and ensure that any use of social media, is by an authorised staff member and "
+             "is carried out in line with this and other relevant policies",
+      meaning="Every current staff member (any Type) has Policy read on (not raised for account users already "
+              "under TRN-01).",
+      needs={"Staff": ("Staff ID", "Start date", "Leaving date", "Policy read on")},
+      action="Ask the person to read the policy and record the date on the Staff sheet.",
+      owner="School office")
+def current_staff_read_policy(data, ctx):
+    staff = _current_staff(data, ctx)
+    under_trn01 = trn01_staff_ids(data, ctx)
+    hit = staff[(staff["Policy read on"].isna() & ~staff["Staff ID"].isin(under_trn01)).to_numpy()]
+    return REGISTRY["TRN-03"].findings(hit, "Staff", [
+        f"Staff member {s or '(no Staff ID)'} ({t or 'no Type'}) has no date for reading the Social Media Policy"
+        for s, t in zip(hit["Staff ID"], hit["Type"])], record="Staff ID")
+
+
+@rule("TRN-04", "people", "medium",
+      clause="Add an appropriate disclaimer to personal accounts when naming the school",
+      meaning="Every current Employee has an Annual declaration on within declaration_valid_months of as of.",
+      needs={"Staff": ("Staff ID", "Type", "Start date", "Leaving date", "Annual declaration on")},
+      action="Ask the employee to sign this year's declaration and record the date on the Staff sheet.",
+      owner="School office")
+def employees_declared(data, ctx):
+    staff = _current_staff(data, ctx)
+    since = ctx.months_before_as_of(ctx.params.declaration_valid_months)
+    declared = staff["Annual declaration on"]
+    hit = staff[((staff["Type"] == "Employee") & ~(declared >= since)).to_numpy()]
+    messages = [f"Employee {s or '(no Staff ID)'} " + (
+        f"last signed the annual declaration on {fmt_date(d)}, more than {ctx.params.declaration_valid_months} "
+        f"months before {fmt_date(ctx.as_of)}" if pd.notna(d) else "has no annual declaration recorded")
+        for s, d in zip(hit["Staff ID"], hit["Annual declaration on"])]
+    return REGISTRY["TRN-04"].findings(hit, "Staff", messages, record="Staff ID")
