@@ -1,7 +1,12 @@
 """Data quality (area ``data``): DQ-01..03 are found while loading, DQ-04..05 here."""
 from __future__ import annotations
 
-from .registry import rule
+import pandas as pd
+
+from ..findings import Finding
+from ..schema import SHEETS, WORKBOOK_OF_SHEET, Kind, Sheet, references
+from .base import fmt_date, fmt_datetime
+from .registry import REGISTRY, rule
 
 _CLAUSE = ("Store account details ... securely; SLT will ensure ... (records the policy relies on must "
            "exist and be readable for the audit to prove anything).")
@@ -26,3 +31,95 @@ rule("DQ-03", "data", "high", clause=_CLAUSE, needs={},
      meaning="A key (ID) is blank or repeated.",
      action="Give every row its own ID; remove or renumber repeated rows.",
      owner="School office")(_from_loading("DQ-03"))
+
+
+def _record_column(sheet: Sheet) -> str | None:
+    """What names a row in a finding: its key; the Student ID for Consent; the version for Policy."""
+    return sheet.key or {"Consent": "Student ID", "Policy": "Policy version"}.get(sheet.name)
+
+
+def _cell_findings(rule_id: str, data, sheet: Sheet, column: str, rows: pd.DataFrame, messages) -> list:
+    """One finding per row of ``rows`` at the cell of ``column`` (the message is prefixed with where)."""
+    rule_ = REGISTRY[rule_id]
+    file = WORKBOOK_OF_SHEET[sheet.name].file
+    key = _record_column(sheet)
+    records = rows[key].tolist() if key else [None] * len(rows)
+    students = rows["Student ID"].tolist() if sheet.name == "Consent" else [None] * len(rows)
+    letter = data.cell(sheet.name, column, 0)[:-1]
+    out = []
+    # Built directly (not via Rule.finding): a badly typed-in column can give many thousand findings.
+    for record, row, student, message in zip(records, rows["_row"].tolist(), students, messages):
+        cell = f"{letter}{row}"
+        out.append(Finding(rule_.id, rule_.severity, rule_.area, record, file, sheet.name, row,
+                           f"{file}, sheet {sheet.name}, cell {cell} ({column}): {message}", cell, student, column))
+    return out
+
+
+@rule("DQ-04", "data", "medium", clause=_CLAUSE, needs={},
+      meaning="A reference to an id that does not exist (Account ID, Application ID, Staff ID, Student ID, "
+              "Incident ID).",
+      action="Correct the id, or add the missing record to the workbook it belongs in.",
+      owner="School office")
+def unknown_references(data, ctx):
+    findings = []
+    for sheet_name, column in references():
+        target_sheet, target_key = column.refers_to
+        # A missing workbook, sheet or column is DQ-01's finding; its references cannot be checked.
+        if data.unavailable(sheet_name, (column.header,)) or data.unavailable(target_sheet, (target_key,)):
+            continue
+        frame = data.frames[sheet_name]
+        ids = frame[column.header]
+        if column.kind is Kind.IDS:
+            ids = ids.map(lambda v: list(dict.fromkeys(v or ()))).explode()
+        ids = ids.dropna()
+        unknown = ids[~ids.isin(set(data.frames[target_sheet][target_key].dropna()))]
+        rows = frame.loc[unknown.index]
+        target_file = WORKBOOK_OF_SHEET[target_sheet].file
+        findings += _cell_findings("DQ-04", data, SHEETS[sheet_name], column.header, rows, [
+            f"'{v}' is not a {target_key} in {target_file}, sheet {target_sheet}" for v in unknown.tolist()])
+    return findings
+
+
+# DQ-05 orderings: (sheet, earlier event, later event, what the later one is).
+_ORDERINGS = (
+    ("Accounts", "Created on", "Closed or transferred on",
+     "the account was closed or transferred before it was created"),
+    ("Interactions", "Received at", "First response at", "the first response is before the interaction was received"),
+    ("Staff", "Start date", "Leaving date", "the leaving date is before the start date"),
+    ("Applications", "Submitted on", "Decision date", "the decision is before the application was submitted"),
+)
+# Plans, not events: they may lie after as_of (interpretations.md).
+_FUTURE_ALLOWED = {("Policy", "Next review due"), ("Closures", "Date")}
+
+
+def _show(value, kind: Kind) -> str:
+    return fmt_datetime(value) if kind is Kind.DATETIME else fmt_date(value)
+
+
+@rule("DQ-05", "data", "medium", clause=_CLAUSE, needs={},
+      meaning="Dates out of order (closed before created, response before receipt, leaving before start, decision "
+              "before submission) or after as of.",
+      action="Correct the date named in the finding.",
+      owner="School office")
+def dates_out_of_order(data, ctx):
+    findings = []
+    for sheet_name, earlier, later, what in _ORDERINGS:
+        if data.unavailable(sheet_name, (earlier, later)):
+            continue
+        sheet, frame = SHEETS[sheet_name], data.frames[sheet_name]
+        rows = frame[(frame[later] < frame[earlier]).to_numpy()]
+        kind = sheet.column(later).kind
+        findings += _cell_findings("DQ-05", data, sheet, later, rows, [
+            f"{what} ({later} {_show(b, kind)}, {earlier} {_show(a, kind)})"
+            for a, b in zip(rows[earlier], rows[later])])
+    for sheet in SHEETS.values():
+        for column in sheet.columns:
+            if (column.kind not in (Kind.DATE, Kind.DATETIME) or (sheet.name, column.header) in _FUTURE_ALLOWED
+                    or data.unavailable(sheet.name, (column.header,))):
+                continue
+            frame = data.frames[sheet.name]
+            # After as_of = on a later day: anything on the as_of day itself is fine.
+            rows = frame[(frame[column.header] >= ctx.as_of_end).to_numpy()]
+            findings += _cell_findings("DQ-05", data, sheet, column.header, rows, [
+                f"{_show(v, column.kind)} is after the audit date {fmt_date(ctx.as_of)}" for v in rows[column.header]])
+    return findings
