@@ -1,0 +1,295 @@
+"""Content and conduct (area ``content``): PST-01..PST-06.
+
+Student names (PST-03, PST-04) are found without running one regex per
+student over every post: each post's folded text is split into word tokens,
+names are indexed by their first one or two tokens, and only the names whose
+tokens occur in a post are confirmed with the exact whole-word regex.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from functools import lru_cache
+
+import pandas as pd
+
+from ..cells import normalise_text
+from .base import fmt_date, is_yes, staff_on_day
+from .images import period_posts, post_labels
+from .registry import REGISTRY, rule
+
+_WORD = re.compile(r"\w+")
+
+
+def nfkc(text: str) -> str:
+    """NFKC with zero-width characters dropped (as cells are read), white space kept as typed."""
+    return unicodedata.normalize("NFKC", text).replace("\u200b", "").replace("\u200c", "").replace("\ufeff", "")
+
+
+def fold(text: str) -> str:
+    """interpretations.md: names and post texts are compared after NFKC and case folding.
+
+    Accents are kept: "Zoe" and "Zoë" are different names.
+    """
+    return nfkc(text).casefold()
+
+
+class RegisterName:
+    """One distinct (student, name) of the consent register, folded for matching.
+
+    Its regexes are compiled only when a post is a candidate, so 30,000 names cost little.
+    """
+
+    __slots__ = ("student", "words")
+
+    def __init__(self, student: str | None, words: tuple[str, ...]):
+        self.student = student
+        self.words = words
+
+    @property
+    def bigram(self) -> tuple[str, str] | None:
+        """The two tokens a post must hold in a row for the full name to be worth a regex.
+
+        None when the name is one word, or does not start and end with a letter or digit: then no
+        run of whole tokens stands for it, and it is checked against every post.
+        """
+        if len(self.words) < 2 or not (_WORD.match(self.words[0]) and _WORD.match(self.words[-1][-1])):
+            return None
+        tokens = _WORD.findall(" ".join(self.words))
+        return (tokens[0], tokens[1]) if len(tokens) > 1 else None
+
+    @property
+    def full_name(self) -> re.Pattern | None:
+        """First name and surname, whole words, any run of white space between; None for a one-word name."""
+        return _whole_words(r"\s+".join(map(re.escape, self.words))) if len(self.words) > 1 else None
+
+    @property
+    def first_name(self) -> re.Pattern:
+        return _whole_words(re.escape(self.words[0]))
+
+
+@lru_cache(maxsize=65536)
+def _whole_words(body: str) -> re.Pattern:
+    return re.compile(rf"\b{body}\b")
+
+
+def register_names(data) -> list[RegisterName]:
+    """Every distinct (Student ID, name) on the consent register (a student's forms may spell it differently)."""
+    consent = data.frames["Consent"]
+    seen: dict[tuple, RegisterName] = {}
+    for student, name in zip(consent["Student ID"].tolist(), consent["Student name"].tolist()):
+        if not isinstance(name, str):
+            continue
+        words = tuple(normalise_text(name).casefold().split())
+        if words:
+            seen.setdefault((student, words), RegisterName(student, words))
+    return list(seen.values())
+
+
+def folded_texts(texts: pd.Series) -> list[str | None]:
+    return [fold(t) if isinstance(t, str) else None for t in texts.tolist()]
+
+
+def full_name_hits(folded: list[str | None], names: list[RegisterName]) -> pd.DataFrame:
+    """One row per (post, student) whose full register name is in the post's folded text.
+
+    Columns ``pos`` (position in ``folded``) and ``student`` (Student ID; None for a register
+    row without one), in post order.
+    """
+    index: dict[tuple[str, str], list[RegisterName]] = {}
+    odd = []
+    for name in names:
+        bigram = name.bigram
+        if bigram is not None:
+            index.setdefault(bigram, []).append(name)
+        elif len(name.words) > 1:
+            odd.append(name)
+    keys = set(index)
+    hits: dict[tuple, str | None] = {}
+    for pos, text in enumerate(folded):
+        if text is None:
+            continue
+        words = _WORD.findall(text)
+        candidates = [n for k in keys.intersection(zip(words, words[1:])) for n in index[k]]
+        for name in candidates + odd:
+            if name.full_name.search(text):
+                # A register row without a Student ID is told apart by its name.
+                hits[(pos, name.student if name.student is not None else name.words)] = name.student
+    ordered = sorted(hits, key=lambda k: (k[0], str(k[1])))
+    return pd.DataFrame({"pos": pd.Series([k[0] for k in ordered], dtype="int64"),
+                         "student": pd.Series([hits[k] for k in ordered], dtype=object)})
+
+
+def _starts_capitalised(text: str, first_name: re.Pattern) -> bool:
+    """The first name occurs as a whole word whose first letter is a capital (Amelia, AMELIA; not amelia).
+
+    The regex runs on the folded text; each match is mapped back to the character it came from.
+    """
+    text = nfkc(text)
+    folded_parts = [c.casefold() for c in text]
+    starts, at = [], 0
+    for part in folded_parts:
+        starts.append(at)
+        at += len(part)
+    for m in first_name.finditer("".join(folded_parts)):
+        first = text[bisect_right(starts, m.start()) - 1]
+        if first.isupper() or first.istitle():
+            return True
+    return False
+
+
+_AUTHORISED_CLAUSE = ("Know the contents of and ensure that any use of social media, is by an authorised staff "
+                      "member and is carried out in line with this and other relevant policies")
+
+
+@rule("PST-01", "content", "high",
+      clause=_AUTHORISED_CLAUSE,
+      meaning="Posted by is an Administrator of that post's account.",
+      needs={"Posts": ("Post ID", "Posted at", "Account ID", "Posted by"),
+             "Accounts": ("Account ID", "Administrators")},
+      action="Only the account's named administrators post; add the person as an administrator or stop them posting.",
+      owner="SLT")
+def posted_by_non_administrator(data, ctx):
+    posts = period_posts(data, ctx)
+    accounts = data.frames["Accounts"].drop_duplicates("Account ID")
+    admins = accounts[["Account ID", "Administrators"]].explode("Administrators").dropna().astype(object)
+    is_admin = pd.MultiIndex.from_frame(posts[["Account ID", "Posted by"]].astype(object)).isin(
+        pd.MultiIndex.from_frame(admins))
+    hit = posts[~is_admin]
+    known = hit["Account ID"].isin(accounts["Account ID"].dropna()).tolist()
+    messages = []
+    for label, account, by, on_register in zip(post_labels(hit), hit["Account ID"].tolist(),
+                                               hit["Posted by"].tolist(), known):
+        if by is None:
+            messages.append(f"{label} does not record who posted it")
+        elif account is None:
+            messages.append(f"{label} was posted by {by} but records no account")
+        elif not on_register:
+            messages.append(f"{label} was posted by {by} on account {account}, which is not on the accounts register")
+        else:
+            messages.append(f"{label} was posted by {by}, who is not an administrator of account {account}")
+    return REGISTRY["PST-01"].findings(hit, "Posts", messages, record="Post ID")
+
+
+@rule("PST-02", "content", "high",
+      clause=_AUTHORISED_CLAUSE,
+      meaning="Posted by is current staff on the day of the post.",
+      needs={"Posts": ("Post ID", "Posted at", "Posted by"), "Staff": ("Staff ID", "Start date", "Leaving date")},
+      action="Remove access for anyone who has left or not yet started; change the account passwords.",
+      owner="Account administrator")
+def posted_by_non_current_staff(data, ctx):
+    posts = period_posts(data, ctx)
+    # An undated post cannot be placed against anyone's start and leaving dates.
+    posts = posts[posts["Posted at"].notna()]
+    hit = posts[~staff_on_day(data, posts["Posted by"], posts["Posted at"])]
+    staff = data.frames["Staff"].drop_duplicates("Staff ID")[["Staff ID", "Start date", "Leaving date"]]
+    dates = hit[["Posted by", "Posted at"]].merge(staff, left_on="Posted by", right_on="Staff ID", how="left")
+    left = (dates["Leaving date"] <= dates["Posted at"].dt.floor("D")).tolist()
+    messages = []
+    for label, by, start, leaving, gone in zip(post_labels(hit), hit["Posted by"].tolist(), dates["Start date"],
+                                               dates["Leaving date"], left):
+        if by is None:
+            messages.append(f"{label} does not record who posted it")
+        elif gone:
+            messages.append(f"{label} was posted by {by}, who left on {fmt_date(leaving)}")
+        elif pd.notna(start):
+            messages.append(f"{label} was posted by {by}, who only started on {fmt_date(start)}")
+        else:
+            messages.append(f"{label} was posted by {by}, who is not on the staff list")
+    return REGISTRY["PST-02"].findings(hit, "Posts", messages, record="Post ID")
+
+
+_NAMES_CLAUSE = ("Personal details of students and vulnerable adults, which could make them identifiable/targeted "
+                 "(including name and address) are not posted.")
+
+
+@rule("PST-03", "content", "critical", clause=_NAMES_CLAUSE,
+      meaning=("Post text contains the full name (first name and surname as on the consent register, whole "
+               "words, any case, any spacing between) of a student on the consent register."),
+      needs={"Posts": ("Post ID", "Posted at", "Post text"), "Consent": ("Student ID", "Student name")},
+      action="Edit the post to remove the student's name (first names only, and never with a photo of them).",
+      owner="Account administrator")
+def student_full_name(data, ctx):
+    posts = period_posts(data, ctx)
+    hits = full_name_hits(folded_texts(posts["Post text"]), register_names(data))
+    hit = posts.iloc[hits["pos"].to_numpy()]
+    messages = [f"{label} gives a student's full name in its text" for label in post_labels(hit)]
+    return REGISTRY["PST-03"].findings(hit, "Posts", messages, record="Post ID", students=hits["student"])
+
+
+@rule("PST-04", "content", "high", clause=_NAMES_CLAUSE,
+      meaning=("Post text contains, as a whole word with a capital first letter, the first name of a student "
+               "pictured in that post (not raised where PST-03 already is for that student)."),
+      needs={"Posts": ("Post ID", "Posted at", "Post text", "Students pictured"),
+             "Consent": ("Student ID", "Student name")},
+      action="Edit the post so a pictured student is not named alongside their photo.",
+      owner="Account administrator")
+def pictured_student_first_name(data, ctx):
+    posts = period_posts(data, ctx)
+    names: dict[str, list[RegisterName]] = {}
+    for name in register_names(data):
+        if name.student is not None:
+            names.setdefault(name.student, []).append(name)
+    pairs = posts[["Students pictured"]].explode("Students pictured").astype(object)
+    pairs = pairs[pairs["Students pictured"].isin(list(names))]
+    pairs = pairs.reset_index(names="pos").drop_duplicates(["pos", "Students pictured"])
+    texts = posts["Post text"].tolist()
+    folded = {pos: fold(texts[pos]) for pos in pairs["pos"].unique().tolist() if isinstance(texts[pos], str)}
+    hit_pos, hit_students = [], []
+    for pos, student in zip(pairs["pos"].tolist(), pairs["Students pictured"].tolist()):
+        text = folded.get(pos)
+        # A plain substring test first: most pictured students are not named at all.
+        if text is None or not any(n.words[0] in text for n in names[student]):
+            continue
+        if any(n.full_name is not None and n.full_name.search(text) for n in names[student]):
+            continue  # PST-03 is raised for this student in this post
+        if any(_starts_capitalised(texts[pos], n.first_name) for n in names[student]):
+            hit_pos.append(pos)
+            hit_students.append(student)
+    hit = posts.iloc[hit_pos]
+    messages = [f"{label} gives the first name of a student it pictures" for label in post_labels(hit)]
+    return REGISTRY["PST-04"].findings(hit, "Posts", messages, record="Post ID", students=hit_students)
+
+
+@rule("PST-05", "content", "high",
+      clause=("Users of the school official social media accounts, should consider the copyright of the content "
+              "they are sharing and, where necessary, should seek permission from the copyright holder before sharing"),
+      meaning="Third-party content = Yes and Copyright permission is not Yes.",
+      needs={"Posts": ("Post ID", "Posted at", "Third-party content", "Copyright permission")},
+      action="Get and record the copyright holder's permission, or take the content down.",
+      owner="Account administrator")
+def third_party_without_permission(data, ctx):
+    posts = period_posts(data, ctx)
+    hit = posts[is_yes(posts["Third-party content"]) & ~is_yes(posts["Copyright permission"])]
+    messages = [f"{label} shares third-party content without recorded copyright permission"
+                for label in post_labels(hit)]
+    return REGISTRY["PST-05"].findings(hit, "Posts", messages, record="Post ID")
+
+
+@rule("PST-06", "content", "high",
+      clause=("Control the process for managing and hand over of an account, after the lead staff member/s have "
+              "left the organisation (closing or transferring)"),
+      meaning="A post on an account before its Created on, or after its Closed or transferred on.",
+      needs={"Posts": ("Post ID", "Posted at", "Account ID"),
+             "Accounts": ("Account ID", "Created on", "Closed or transferred on")},
+      action="Check who posted on the account outside its life; secure or properly close the account.",
+      owner="SLT")
+def posted_outside_account_life(data, ctx):
+    posts = period_posts(data, ctx)
+    accounts = data.frames["Accounts"].drop_duplicates("Account ID")[
+        ["Account ID", "Created on", "Closed or transferred on"]].dropna(subset=["Account ID"])
+    # An unknown Account ID is DQ-04's; an undated post cannot be placed in the account's life.
+    dated = posts[posts["Posted at"].notna()]
+    merged = dated.merge(accounts, on="Account ID", how="inner")
+    day = merged["Posted at"].dt.floor("D")
+    before = merged["Created on"].notna() & (day < merged["Created on"])
+    after = merged["Closed or transferred on"].notna() & (day > merged["Closed or transferred on"])
+    hit = merged[before | after]
+    messages = [f"{label} was posted on account {account} "
+                + (f"before it was created on {fmt_date(created)}" if early
+                   else f"after it was closed or transferred on {fmt_date(closed)}")
+                for label, account, created, closed, early in zip(
+                    post_labels(hit), hit["Account ID"].tolist(), hit["Created on"], hit["Closed or transferred on"],
+                    before[before | after].tolist())]
+    return REGISTRY["PST-06"].findings(hit, "Posts", messages, record="Post ID")

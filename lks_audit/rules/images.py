@@ -1,0 +1,180 @@
+"""Images and consent (area ``images``): IMG-01..IMG-06.
+
+Consent is looked up once per (post, pictured student) pair by an as-of join
+(``pandas.merge_asof``) of the exploded Students pictured against the Consent
+rows, so the cost is linear in posts plus consent rows.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import fmt_date, in_period, is_blank, is_yes
+from .registry import REGISTRY, rule
+
+POLICY_BREACH = "a breach of the school's policy on images"
+CONSENT_CLAUSE = ("Permission to use any photos or video recordings is sought in line with DSPP's (Dudley "
+                  "Safeguarding People Partnership), use of images permission guidance and associated consent forms.")
+_PAIR_POST_COLUMNS = ["Post ID", "Posted at", "Removed on", "Images of students", "_row", "Students pictured"]
+
+
+def period_posts(data, ctx) -> pd.DataFrame:
+    """In-period posts (undated ones kept), numbered 0..n-1."""
+    return in_period(data.frames["Posts"], "Posted at", ctx).reset_index(drop=True)
+
+
+def picturing_students(posts: pd.DataFrame) -> pd.Series:
+    """interpretations.md: Images of students is Yes or Students pictured is not empty."""
+    return is_yes(posts["Images of students"]) | ~is_blank(posts["Students pictured"])
+
+
+def pictured_pairs(data, ctx) -> pd.DataFrame:
+    """One row per (in-period post, pictured Student ID) with the Consent row in force on the post's day.
+
+    The row in force is the student's latest Consent row with Form received on <= the post's day
+    (a form received that day counts; on a tie of dates the row further down the sheet wins). Its columns
+    come back prefixed ``c:``; they are blank where no form is in force, including undated posts.
+    """
+    posts = period_posts(data, ctx)
+    pairs = posts[_PAIR_POST_COLUMNS].explode("Students pictured")
+    pairs = pairs[pairs["Students pictured"].notna()].rename(columns={"Students pictured": "Student ID"})
+    # A student listed twice on one post is still one (post, student) pair.
+    pairs = pairs.drop_duplicates(["_row", "Student ID"]).reset_index(drop=True)
+    pairs["_day"] = pd.to_datetime(pairs["Posted at"]).dt.floor("D")
+
+    consent = data.frames["Consent"]
+    consent = consent[consent["Student ID"].notna() & consent["Form received on"].notna()]
+    consent = consent.sort_values(["Form received on", "_row"], kind="stable")
+    consent = consent.add_prefix("c:").rename(columns={"c:Student ID": "Student ID"})
+    # merge_asof wants the same dtype on both sides of ``by`` (ids may load as pandas strings).
+    consent["Student ID"] = consent["Student ID"].astype(object)
+    pairs["Student ID"] = pairs["Student ID"].astype(object)
+
+    # Undated posts join on the earliest time there is, so they find no form (and no consent).
+    pairs["_on"] = pairs["_day"].fillna(pd.Timestamp.min)
+    ordered = pairs.reset_index().sort_values("_on", kind="stable")
+    joined = pd.merge_asof(ordered, consent, left_on="_on", right_on="c:Form received on",
+                           by="Student ID", direction="backward", allow_exact_matches=True)
+    return joined.set_index("index").sort_index()
+
+
+def consent_holds(pairs: pd.DataFrame) -> pd.Series:
+    """rules.md: the row in force says Social media consent Yes and Withdrawn on is blank or after the day."""
+    withdrawn = pairs["c:Withdrawn on"]
+    return is_yes(pairs["c:Social media consent"]) & (withdrawn.isna() | (withdrawn > pairs["_day"]))
+
+
+def post_labels(posts: pd.DataFrame) -> list[str]:
+    """``Post P-0042 (12/03/2026)`` per row, dates formatted in one go (rules may word 75,000 findings)."""
+    days = posts["Posted at"].dt.strftime("%d/%m/%Y").astype(object).where(posts["Posted at"].notna(), "no date")
+    return [f"Post {p} ({d})" for p, d in zip(posts["Post ID"].tolist(), days.tolist())]
+
+
+def _no_consent_reasons(pairs: pd.DataFrame) -> list[str]:
+    """Why each (post, student) pair has no consent on the post's day, worded for the school office."""
+    received = pairs["c:Form received on"].dt.strftime("%d/%m/%Y").tolist()
+    withdrawn = pairs["c:Withdrawn on"].dt.strftime("%d/%m/%Y").tolist()
+    undated = pairs["_day"].isna().tolist()
+    no_form = pairs["c:Form received on"].isna().tolist()
+    was_withdrawn = (pairs["c:Withdrawn on"] <= pairs["_day"]).tolist()
+    return ["has no Posted at, so the consent of a student it pictures cannot be checked" if u
+            else "pictures a student with no consent form received by that day" if n
+            else f"pictures a student whose consent was withdrawn on {w}" if gone
+            else f"pictures a student whose consent form received on {r} does not give social media consent"
+            for u, n, gone, r, w in zip(undated, no_form, was_withdrawn, received, withdrawn)]
+
+
+@rule("IMG-01", "images", "critical",
+      clause=CONSENT_CLAUSE,
+      meaning=("A post with Images of students = Yes pictures a student who has no social media consent on "
+               "the post's date (no form received by then, consent not given, or withdrawn on or before it)."),
+      needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured"),
+             "Consent": ("Student ID", "Form received on", "Social media consent", "Withdrawn on")},
+      action="Take the post down or remove the student from the image, and check the consent form before posting.",
+      owner="Account administrator")
+def pictured_without_consent(data, ctx):
+    pairs = pictured_pairs(data, ctx)
+    hit = pairs[is_yes(pairs["Images of students"]) & ~consent_holds(pairs)]
+    messages = [f"{label} {reason}: {POLICY_BREACH}"
+                for label, reason in zip(post_labels(hit), _no_consent_reasons(hit))]
+    return REGISTRY["IMG-01"].findings(hit, "Posts", messages, record="Post ID", students=hit["Student ID"])
+
+
+@rule("IMG-02", "images", "high",
+      clause=CONSENT_CLAUSE,
+      meaning="A post with Images of students = Yes names no Students pictured, so consent cannot be verified.",
+      needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured")},
+      action="Record in the posts log which students are pictured, then check their consent.",
+      owner="Account administrator")
+def students_not_recorded(data, ctx):
+    posts = period_posts(data, ctx)
+    hit = posts[is_yes(posts["Images of students"]) & is_blank(posts["Students pictured"])]
+    messages = [f"{label} shows students but does not record who is pictured, so their consent cannot be checked"
+                for label in post_labels(hit)]
+    return REGISTRY["IMG-02"].findings(hit, "Posts", messages, record="Post ID")
+
+
+@rule("IMG-03", "images", "critical",
+      clause=("Litle Kinvaston School takes great care when posting images and videos of people, especially "
+              "students and vulnerable adults."),
+      meaning=("A post pictures a student whose latest Consent row on the post's date has Photo restriction "
+               "= Yes (whatever the consent)."),
+      needs={"Posts": ("Post ID", "Posted at", "Students pictured"),
+             "Consent": ("Student ID", "Form received on", "Photo restriction")},
+      action="Take the post down at once and tell the designated safeguarding lead.",
+      owner="Designated safeguarding lead")
+def pictured_with_photo_restriction(data, ctx):
+    pairs = pictured_pairs(data, ctx)
+    hit = pairs[is_yes(pairs["c:Photo restriction"])]
+    messages = [f"{label} pictures a student who must never be photographed for publication "
+                f"(photo restriction): {POLICY_BREACH}" for label in post_labels(hit)]
+    return REGISTRY["IMG-03"].findings(hit, "Posts", messages, record="Post ID", students=hit["Student ID"])
+
+
+@rule("IMG-04", "images", "medium",
+      clause=CONSENT_CLAUSE,
+      meaning=("A post pictures a student whose consent (the form in force on the post's day) was withdrawn "
+               "after the post, and the post has no Removed on on or after the withdrawal."),
+      needs={"Posts": ("Post ID", "Posted at", "Students pictured", "Removed on"),
+             "Consent": ("Student ID", "Form received on", "Withdrawn on")},
+      action="Take the post down (or remove the student from it) and record the Removed on date.",
+      owner="Account administrator")
+def not_removed_after_withdrawal(data, ctx):
+    pairs = pictured_pairs(data, ctx)
+    withdrawn = pairs["c:Withdrawn on"]
+    # A withdrawal dated after as_of is a DQ-05 data error, not counted again here.
+    later = withdrawn.notna() & (withdrawn > pairs["_day"]) & (withdrawn <= ctx.as_of)
+    removed_in_time = pairs["Removed on"].notna() & (pairs["Removed on"] >= withdrawn)
+    hit = pairs[later & ~removed_in_time]
+    messages = [f"{label} pictures a student whose consent was withdrawn on {fmt_date(w)}; "
+                + ("the post has not been removed" if pd.isna(r) else f"it was removed on {fmt_date(r)}, before that")
+                + f": {POLICY_BREACH}"
+                for label, w, r in zip(post_labels(hit), hit["c:Withdrawn on"].tolist(), hit["Removed on"].tolist())]
+    return REGISTRY["IMG-04"].findings(hit, "Posts", messages, record="Post ID", students=hit["Student ID"])
+
+
+@rule("IMG-05", "images", "high",
+      clause=("Consideration to the clothing of the students in images eg avoid swimming costume shots and "
+              "review sporting activity clothing."),
+      meaning="A post picturing students has Swimwear or sports kit = Yes.",
+      needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Swimwear or sports kit")},
+      action="Take the post down or replace the image; use images in school uniform.",
+      owner="Account administrator")
+def swimwear_or_sports_kit(data, ctx):
+    posts = period_posts(data, ctx)
+    hit = posts[picturing_students(posts) & is_yes(posts["Swimwear or sports kit"])]
+    messages = [f"{label} shows students in swimwear or sports kit" for label in post_labels(hit)]
+    return REGISTRY["IMG-05"].findings(hit, "Posts", messages, record="Post ID")
+
+
+@rule("IMG-06", "images", "advisory",
+      clause="Using group shots not individual shots",
+      meaning="A post picturing students has Shot type Individual.",
+      needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Shot type")},
+      action="Prefer group shots or shots from behind for future posts.",
+      owner="Account administrator")
+def individual_shot(data, ctx):
+    posts = period_posts(data, ctx)
+    hit = posts[picturing_students(posts) & (posts["Shot type"] == "Individual")]
+    messages = [f"{label} uses an individual shot of a student; group shots are preferred"
+                for label in post_labels(hit)]
+    return REGISTRY["IMG-06"].findings(hit, "Posts", messages, record="Post ID")
