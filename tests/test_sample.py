@@ -1,0 +1,152 @@
+"""The synthetic sample school: reproducible, scalable, and planting every rule.
+
+Regenerate the bundled example after changing the generator::
+
+    python -c "import json; from pathlib import Path; from lks_audit.sample import write_sample; \
+p = write_sample(Path('examples/sample-school')); \
+Path('examples/sample-school.planted.json').write_text(json.dumps(p, indent=2) + '\\n')"
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+import python_calamine
+
+from lks_audit import sample
+from lks_audit.sample import write_sample
+from lks_audit.schema import WORKBOOKS
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "sample-school"
+PLANTED = ROOT / "examples" / "sample-school.planted.json"
+
+# Every rule of shared/spec/rules.md (hard-coded: the spec folder is not part of the checkout).
+RULE_IDS = ([f"ACC-{i:02d}" for i in range(1, 11)] + [f"APP-{i:02d}" for i in range(1, 4)]
+            + [f"POL-{i:02d}" for i in range(1, 3)] + [f"TRN-{i:02d}" for i in range(1, 5)]
+            + [f"IMG-{i:02d}" for i in range(1, 7)] + [f"PST-{i:02d}" for i in range(1, 7)]
+            + [f"INT-{i:02d}" for i in range(1, 5)] + [f"INC-{i:02d}" for i in range(1, 9)]
+            + [f"DQ-{i:02d}" for i in range(1, 6)])
+
+
+def cell_values(folder: Path) -> dict[tuple[str, str], list[list]]:
+    """Every sheet of every workbook as python-calamine reads it."""
+    out = {}
+    for wb in WORKBOOKS:
+        book = python_calamine.CalamineWorkbook.from_path(str(folder / wb.file))
+        try:
+            for name in book.sheet_names:
+                out[(wb.file, name)] = book.get_sheet_by_name(name).to_python()
+        finally:
+            book.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("school")
+    return folder, write_sample(folder, seed=2026, scale=1)
+
+
+def test_writes_the_eight_workbooks_with_contract_headers(school):
+    folder, _ = school
+    values = cell_values(folder)
+    for wb in WORKBOOKS:
+        for sheet in wb.sheets:
+            header = values[(wb.file, sheet.name)][0]
+            expected = [h for h in sheet.headers if (sheet.name, h) != sample.DROPPED]
+            assert header == expected, (wb.file, sheet.name)
+
+
+def test_same_seed_gives_the_same_files(school, tmp_path):
+    folder, planted = school
+    again = write_sample(tmp_path, seed=2026, scale=1)
+    assert again == planted
+    for wb in WORKBOOKS:
+        assert (tmp_path / wb.file).read_bytes() == (folder / wb.file).read_bytes(), wb.file
+    assert cell_values(tmp_path) == cell_values(folder)
+
+
+def test_another_seed_gives_other_data(school, tmp_path):
+    folder, planted = school
+    other = write_sample(tmp_path, seed=7, scale=1)
+    assert other == planted  # the same breaches, planted into other records
+    a, b = cell_values(folder), cell_values(tmp_path)
+    assert a[("posts_log.xlsx", "Posts")] != b[("posts_log.xlsx", "Posts")]
+    assert a[("image_consent.xlsx", "Consent")] != b[("image_consent.xlsx", "Consent")]
+
+
+def test_scale_2_doubles_the_volumes(school, tmp_path):
+    folder, planted = school
+    doubled = write_sample(tmp_path, seed=2026, scale=2)
+    one, two = cell_values(folder), cell_values(tmp_path)
+    for key in [("posts_log.xlsx", "Posts"), ("interactions_log.xlsx", "Interactions"),
+                ("image_consent.xlsx", "Consent"), ("staff_training.xlsx", "Staff"),
+                ("incidents_log.xlsx", "Incidents"), ("accounts_register.xlsx", "Accounts")]:
+        ratio = (len(two[key]) - 1) / (len(one[key]) - 1)
+        assert 1.9 <= ratio <= 2.1, (key, ratio)
+    once = {"POL-01", "POL-02", "DQ-01"}
+    assert doubled == {r: n if r in once else 2 * n for r, n in planted.items()}
+
+
+def test_volumes_at_scale_1(school):
+    values = cell_values(school[0])
+    students = {row[0] for row in values[("image_consent.xlsx", "Consent")][1:]}
+    assert len(students) == 600
+    assert len(values[("staff_training.xlsx", "Staff")]) - 1 == 80
+    assert len(values[("posts_log.xlsx", "Posts")]) - 1 == 1500
+    assert len(values[("interactions_log.xlsx", "Interactions")]) - 1 == 4000
+    assert len(values[("incidents_log.xlsx", "Incidents")]) - 1 == 40
+    assert len(values[("school_settings.xlsx", "Policy")]) - 1 == 1
+
+
+def test_every_rule_is_planted(school):
+    _, planted = school
+    assert sorted(planted) == sorted(RULE_IDS)
+    assert all(n >= 1 for n in planted.values())
+
+
+def test_rule_list_matches_the_registry_when_rules_are_loaded():
+    audit = pytest.importorskip("lks_audit.audit")
+    from lks_audit.rules import REGISTRY
+
+    if hasattr(audit, "load_all_rules"):
+        audit.load_all_rules()
+    if not REGISTRY:
+        pytest.skip("no rules registered yet")
+    assert sorted(REGISTRY) == sorted(RULE_IDS)
+
+
+def test_committed_example_is_fresh(school):
+    folder, planted = school
+    assert json.loads(PLANTED.read_text(encoding="utf-8")) == planted
+    assert cell_values(EXAMPLE) == cell_values(folder)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
+
+
+def test_caption_vocabulary_never_contains_a_first_name():
+    """Baseline captions must not trigger PST-03/PST-04: no first name may appear in them."""
+    firsts = _words(" ".join(sample.FIRST_NAMES))
+    vocabulary = sample.IMAGE_CAPTIONS + sample.PLAIN_CAPTIONS + sample.YEAR_GROUPS + sample.SPORTS \
+        + sample.SUBJECTS + sample.PLACES
+    assert not _words(" ".join(vocabulary)) & firsts
+
+
+def test_amelia_hart_is_on_the_register_and_hartley_only_in_a_caption(school):
+    values = cell_values(school[0])
+    names = {row[1] for row in values[("image_consent.xlsx", "Consent")][1:]}
+    assert "Amelia Hart" in names and not any(n.startswith("Amelia Hartley") for n in names)
+    assert any("Amelia Hartley" in str(row[4]) for row in values[("posts_log.xlsx", "Posts")][1:])
+
+
+def test_student_names_are_unique(school):
+    values = cell_values(school[0])
+    pairs = {(row[0], row[1]) for row in values[("image_consent.xlsx", "Consent")][1:]}
+    names = [name for _, name in pairs]
+    assert len(names) == len(set(names))
