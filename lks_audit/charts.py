@@ -1,4 +1,4 @@
-"""Charts for the annual review: matplotlib (Agg, no display), embedded as base64 PNG.
+"""Charts for the annual review: matplotlib (Agg canvas, no display), embedded as base64 PNG.
 
 Each chart comes back as an HTML ``<figure>`` with alt text and a caption;
 the review puts a small data table next to it, so nothing is only in a picture.
@@ -10,12 +10,10 @@ from __future__ import annotations
 import base64
 import html
 import io
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Dark, colour-blind-safe colours that keep 4.5:1 against white for labels drawn on or next to them.
 BLUE = "#1F4E79"
@@ -30,6 +28,12 @@ DPI = 144
 
 
 def _figure(height_in: float) -> tuple[Figure, object]:
+    # Imported here, not at module level: `lks-audit report` imports this module (through review)
+    # but draws nothing itself, and matplotlib costs half a second to import. A bare Figure saves
+    # through the Agg canvas without matplotlib.use("Agg"), which would also switch a DPO's own
+    # pyplot backend in JupyterLab.
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     ax.spines[["top", "right"]].set_visible(False)
@@ -37,6 +41,12 @@ def _figure(height_in: float) -> tuple[Figure, object]:
     for spine in ax.spines.values():
         spine.set_color(GREY)
     return fig, ax
+
+
+def _integer_ticks():
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
 
 
 def _png_uri(fig: Figure) -> str:
@@ -74,7 +84,7 @@ def horizontal_bars(labels: list[str], values: list[float], *, colours, xlabel: 
     top = xmax if xmax is not None else max([*values, 1]) * 1.15
     ax.set_xlim(0, top)
     if xmax is None:  # counts: no 0.5 of an incident on the axis
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(_integer_ticks())
     if reference is not None:
         ax.axvline(reference, color=TEXT, linestyle="--", linewidth=1)
     _label_bars(ax, bars, values, horizontal=True, suffix=suffix, at=reference)
@@ -92,7 +102,7 @@ def monthly_bars(months: list[str], totals: list[int], late: list[int], *, alt: 
     ax.set_xticks(x, months)
     ax.set_ylabel("Interactions", color=TEXT, fontsize=9)
     ax.set_ylim(0, max([*totals, 1]) * 1.18)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(_integer_ticks())
     _label_bars(ax, all_bars, totals, horizontal=False)
     _label_bars(ax, late_bars, late, horizontal=False)
     ax.legend(frameon=False, fontsize=9, loc="upper right")

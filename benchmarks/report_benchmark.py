@@ -1,0 +1,77 @@
+"""Wall time of `lks-audit report` on the sample school against the floor of papermill + nbconvert.
+
+The floor is what any notebook report costs here: papermill starting a kernel
+for a one-cell notebook, then nbconvert exporting it to HTML. Both are timed
+in the same run, each as a fresh process (as a user runs them), best of
+``--repeat``.
+
+    python benchmarks/report_benchmark.py [--repeat 3] [--data DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+YEAR, AS_OF = "2025-26", "2026-07-20"
+
+
+def sample_folder(work: Path) -> Path:
+    bundled = ROOT / "examples" / "sample-school"
+    if bundled.is_dir() and any(bundled.glob("*.xlsx")):
+        return bundled
+    from lks_audit.sample import write_sample
+
+    folder = work / "sample-school"
+    write_sample(folder, seed=2026, scale=1)
+    return folder
+
+
+def one_cell_notebook(path: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+def timed(commands: list[list[str]]) -> float:
+    start = time.perf_counter()
+    for command in commands:
+        subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--data", type=Path, help="data folder (default: the sample school)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="lks-report-bench-"))
+    try:
+        folder = args.data or sample_folder(work)
+        notebook = one_cell_notebook(work / "one.ipynb")
+        floor = [[str(BIN / "papermill"), "--no-progress-bar", str(notebook), str(work / "one.out.ipynb")],
+                 [str(BIN / "jupyter-nbconvert"), "--to", "html", "--no-input", str(work / "one.out.ipynb")]]
+        report = [[str(BIN / "lks-audit"), "report", str(folder), "--year", YEAR, "--as-of", AS_OF,
+                   "--out", str(work / "reports")]]
+        floor_s = min(timed(floor) for _ in range(args.repeat))
+        report_s = min(timed(report) for _ in range(args.repeat))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{'what':<52} {'best of ' + str(args.repeat):>10}")
+    print(f"{'papermill + nbconvert, one-cell notebook (floor)':<52} {floor_s:>9.2f}s")
+    print(f"{'lks-audit report, ' + folder.name:<52} {report_s:>9.2f}s")
+    print(f"{'ratio report / floor':<52} {report_s / floor_s:>9.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
