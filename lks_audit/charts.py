@@ -105,5 +105,6 @@ def monthly_bars(months: list[str], totals: list[int], late: list[int], *, alt: 
     ax.yaxis.set_major_locator(_integer_ticks())
     _label_bars(ax, all_bars, totals, horizontal=False)
     _label_bars(ax, late_bars, late, horizontal=False)
-    ax.legend(frameon=False, fontsize=9, loc="upper right")
+    # Above the plot, so it never covers a bar or its label.
+    ax.legend(frameon=False, fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     return figure_html(fig, alt, caption)

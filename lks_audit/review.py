@@ -66,6 +66,11 @@ def _date(value) -> str:
     return pd.Timestamp(value).strftime("%-d %B %Y")
 
 
+def _in_sentence(text: str) -> str:
+    """A rule's meaning continuing a sentence: 'A post ...' becomes 'a post ...', 'ICO ...' stays."""
+    return text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and not text[1].isupper() else text
+
+
 def table(headers, rows, *, caption: str | None = None, numeric=(), css: str = "") -> Raw:
     """A table with column headers and each row's first cell as its row header."""
     out = [f'<table class="lks-table {css}">']
@@ -203,7 +208,7 @@ def executive_summary(rv: Review) -> HTML:
     groups = _rule_groups(rv)
     serious = [g for g in groups if g["severity"] in ("critical", "high")][:3]
     if serious:
-        listed = "; ".join(f"{esc(REGISTRY[g['rule']].meaning.rstrip('.'))} "
+        listed = "; ".join(f"{esc(_in_sentence(REGISTRY[g['rule']].meaning.rstrip('.')))} "
                            f"({g['rule']}, {g['severity']}, {_plural(g['count'], 'finding')})" for g in serious)
         text.append(f" The most serious findings: {listed}.")
     elif not rv.result.findings:
