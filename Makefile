@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SAMPLE := examples/sample-school
 YEAR   := 2025-26
-AS_OF  := 2026-07-20
+AS_OF  := 2026-08-31
 
 .PHONY: setup report test browser-deps benchmark clean
 
@@ -31,7 +31,7 @@ browser-deps:
 	@bash tools/browser-deps.sh
 
 benchmark: setup
-	$(PY) benchmarks/run_benchmarks.py
+	$(PY) benchmarks/check_benchmark.py && $(PY) benchmarks/load_benchmark.py && $(PY) benchmarks/report_benchmark.py
 
 clean:
 	rm -rf $(VENV) reports/$(YEAR)
