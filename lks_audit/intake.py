@@ -9,6 +9,7 @@ declared uncompressed size is bounded (zip bombs are refused before reading).
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 #: Largest total uncompressed size of an .xlsx we will open. A school year is a
@@ -16,6 +17,10 @@ from pathlib import Path
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 #: A single part compressing better than this is a bomb, not a spreadsheet.
 MAX_COMPRESSION_RATIO = 1000
+#: How much of each XML part is scanned for a DTD. A DTD may only stand in the prolog, before the
+#: root element, which Excel keeps under 100 bytes; the parsers refuse entities beyond this anyway.
+DTD_SCAN_BYTES = 64 * 1024
+_DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -75,6 +80,29 @@ def check_xlsx(path: Path) -> None:
                         and i.file_size > 10 * 1024 * 1024:
                     raise UnreadableFile(f"refused: part {i.filename} is compressed {i.file_size // i.compress_size}:1,"
                                          " which only a zip bomb does")
-    except zipfile.BadZipFile:
+                # Deflate adds at most a few bytes per 16 KB to data it cannot compress: a part holding
+                # far more than it declares is lying about its size (the parsers stop at the declared
+                # size, but the file is not what Excel wrote).
+                if i.compress_size > i.file_size + i.file_size // 100 + 1024:
+                    raise UnreadableFile(f"refused: part {i.filename} holds more data than its declared size "
+                                         "(a tampered or damaged zip); save it again from Excel")
+            _refuse_dtd(zf, infos)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
         raise UnreadableFile("the file is damaged (not a complete .xlsx zip); save it again from Excel, "
                              "or copy it again if it was downloaded") from None
+
+
+def _refuse_dtd(zf: zipfile.ZipFile, infos) -> None:
+    """Refuse a DTD in any XML part: Excel never writes one, and entities ("billion laughs") live there.
+
+    Neither parser expands entities (openpyxl goes through defusedxml, calamine's quick-xml does not
+    resolve them), so this check is about a clear message; reading only each part's head keeps it cheap.
+    """
+    for i in infos:
+        if not i.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(i) as part:
+            head = part.read(DTD_SCAN_BYTES)
+        if any(mark in head for mark in _DTD_MARKS):
+            raise UnreadableFile(f"refused: part {i.filename} declares a DTD or XML entities, which Excel never "
+                                 "writes (an entity-expansion attack); save it again from Excel")
