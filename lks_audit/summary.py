@@ -64,8 +64,10 @@ def format_text_summary(result) -> str:
         lines.append("")
         lines.append(f"{severity.upper()} ({len(found)})")
         for f in found:
+            # The DPO's own view: the Student ID is what they need to act on an images finding.
             where = ", ".join(str(x) for x in (f.file, f.sheet and f"sheet {f.sheet}",
-                                              f.row and f"row {f.row}") if x)
+                                              f.row and f"row {f.row}",
+                                              f.student and f"student {f.student}") if x)
             lines.append(f"  {f.rule}  {f.message}" + (f"  [{where}]" if where else ""))
     if result.not_assessed:
         lines.append("")
