@@ -1,33 +1,39 @@
-"""``lks-audit report``: run the annual review notebook once, export it twice, write the outputs.
+"""``lks-audit report``: run the annual review notebook once, export it twice, publish the set.
 
 One papermill execution of ``notebooks/annual_review.ipynb`` (a real kernel,
-papermill's progress bar on stderr) gives the executed notebook; nbconvert
-exports it as the DPO's detail (every cell) and as the governors' report
-(cells tagged ``dpo`` removed). findings.json and action-plan.xlsx come from
-the same audit, run in this process while the kernel works.
+papermill's progress bar on stderr) runs the audit once: the kernel writes
+findings.json and action-plan.xlsx itself (:func:`hand_over`), so this process
+never loads the workbooks. nbconvert then exports the executed notebook as the
+DPO's detail (every cell) and as the governors' report (cells tagged ``dpo``
+removed).
 
-Every output is written to a temporary file in OUT/YEAR and renamed over the
-old one, so a reader never sees half a file. A failing cell publishes nothing
-but the partly executed notebook, and the command exits 1 with one line.
+Everything is built in a private staging folder and published as one set (see
+"publishing" below): after a kill, a Ctrl-C or two runs at once, OUT/YEAR holds
+the previous complete set or the new one, never a mixture. A failing or hung
+cell publishes nothing but the partly executed notebook, and the command exits
+1 with one line.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import html
 import json
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
 from pathlib import Path
 
 import lks_audit
 
-from .action_plan import action_plan_bytes
-from .audit import audit_folder, check_folder_usable, parameters_from_args
+from .audit import check_folder_usable, parameters_from_args
 from .context import make_context
 from .review import read_previous
 
@@ -42,6 +48,13 @@ ACTION_PLAN = "action-plan.xlsx"
 FINDINGS_JSON = "findings.json"
 EXECUTED = "annual-review.ipynb"
 FAILED = "annual-review.failed.ipynb"
+#: Each published file's sha256 and the run that wrote it: a set is whole when they all match.
+MANIFEST = "manifest.json"
+#: What the kernel hands over for the personal-data guard (words to look for); never published.
+GUARD = ".guard.json"
+#: Another notebook to run instead of the bundled one (tests use it for a hung or failing cell).
+NOTEBOOK_ENV = "LKS_AUDIT_NOTEBOOK"
+INTERRUPTED = "lks-audit: interrupted; previous reports left as they were"
 
 PRIVATE = 0o600
 #: Cells that never appear in an export: papermill's parameters and the notebook's own notes.
@@ -52,7 +65,15 @@ TCP_WARNING = b"running over TCP without encryption"
 
 
 class ReportFailed(Exception):
-    """The report could not be produced: one line for the user, exit code 1."""
+    """The report could not be produced: one line for the user, exit code 1.
+
+    ``partial`` is the notebook worth keeping for the DPO, if any: it is moved beside the
+    published reports (which stay as they were) and named at the end of the line as ``what``.
+    """
+
+    def __init__(self, message: str, partial: Path | None = None, what: str = "partly executed notebook"):
+        super().__init__(message)
+        self.partial, self.what = partial, what
 
 
 def _usage_error(message: str):
@@ -60,10 +81,18 @@ def _usage_error(message: str):
     return UsageError(message)
 
 
-def _public_mode() -> int:
+def _umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
+
+
+def _public_mode() -> int:
+    return 0o666 & ~_umask()
+
+
+def _public_dir_mode() -> int:
+    return 0o777 & ~_umask()
 
 
 # --- atomic files --------------------------------------------------------------------------------
@@ -93,9 +122,13 @@ def atomic_write(path: Path, content: bytes, mode: int) -> Path:
 
 # --- running the notebook ------------------------------------------------------------------------
 
+#: Set once the run is interrupted: what a kernel says while it is being stopped is noise.
+_QUIET = threading.Event()
+
+
 def _forward_stderr(pipe, sink) -> None:
     for line in iter(pipe.readline, b""):
-        if TCP_WARNING not in line:
+        if TCP_WARNING not in line and not _QUIET.is_set():
             sink.write(line)
             sink.flush()
     pipe.close()
@@ -116,8 +149,30 @@ def _kernel_manager_class():
             sink = getattr(sys.stderr, "buffer", None) or sys.__stderr__.buffer
             threading.Thread(target=_forward_stderr, args=(process.stderr, sink), daemon=True,
                              name="kernel-stderr").start()
+            _KERNELS.append(self)
 
     return FilteredStderrKernelManager
+
+
+#: Kernel managers this process started, so an interrupted run can stop its kernel.
+_KERNELS: list = []
+
+
+def _stop_kernels() -> None:
+    """Kill the kernels this process started and still runs.
+
+    Papermill cannot shut its kernel down once KeyboardInterrupt has broken out of its event loop,
+    and jupyter_client starts kernels in their own session, so the user's Ctrl-C never reaches them.
+    (After a SIGKILL of this process, ipykernel's parent poller ends the kernel within a second.)
+    """
+    _QUIET.set()
+    while _KERNELS:
+        manager = _KERNELS.pop()
+        process = getattr(manager.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+        manager.cleanup_connection_file()
 
 
 def _first_line(text: str) -> str:
@@ -126,56 +181,50 @@ def _first_line(text: str) -> str:
 
 
 def _running_cell(path: Path) -> int | None:
-    """Execution count of the cell papermill marked as running when it stopped (timeouts, dead kernels)."""
+    """Execution count of the last cell papermill started: the one running when it stopped (a timeout,
+    a dead kernel). Papermill marks it completed either way, so the start time is what tells."""
     import nbformat
 
     try:
         nb = nbformat.read(str(path), as_version=4)
     except Exception:
         return None
-    for cell in nb.cells:
-        if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
-            return cell.get("execution_count")
-    return None
+    started = [c for c in nb.cells if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1].get("execution_count") if started else None
 
 
 def execute_notebook(notebook: Path, parameters: dict, out_dir: Path, timeout: int) -> Path:
-    """Run ``notebook`` with papermill into a private temp file in ``out_dir``; returns its path."""
+    """Run ``notebook`` with papermill into ``out_dir`` (the private staging folder); returns its path."""
     import papermill
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
-    executed = _temp_file(out_dir, EXECUTED)
+    executed = out_dir / EXECUTED
+    os.close(os.open(executed, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE))  # papermill keeps the mode
     try:
         papermill.execute_notebook(
             str(notebook), str(executed), parameters=parameters, progress_bar=True,
             execution_timeout=timeout, cwd=str(notebook.parent),
+            # The kernel has nothing left to save once the last cell has replied, and after a timeout
+            # a graceful shutdown would make the hung kernel print a traceback (and wait up to 5 s).
+            shutdown_kernel="immediate",
             kernel_manager_class=_kernel_manager_class())
     except PapermillExecutionError as exc:
-        failed = _keep_failed(executed, out_dir)
         reason = f"{exc.ename}: {_first_line(exc.evalue)}" if _first_line(exc.evalue) else exc.ename
-        raise ReportFailed(f"the report notebook failed in cell {exc.exec_count}: {reason}; "
-                           f"partly executed notebook: {failed}") from None
-    except Exception as exc:  # a timeout, a dead kernel, no kernel at all
+        raise ReportFailed(f"the report notebook failed in cell {exc.exec_count}: {reason}", executed) from None
+    except CellTimeoutError:
+        cell = _running_cell(executed)
+        where = f" (cell {cell})" if cell else ""
+        raise ReportFailed(f"a cell ran longer than {timeout} s{where}, so the report was stopped and nothing "
+                           f"was published (see --timeout)", executed) from None
+    except Exception as exc:  # a dead kernel, no kernel at all
         reason = f"{type(exc).__name__}: {_first_line(exc)}"
         if executed.stat().st_size == 0:
-            executed.unlink(missing_ok=True)
             raise ReportFailed(f"the report notebook could not run: {reason}") from None
         cell = _running_cell(executed)
-        failed = _keep_failed(executed, out_dir)
         where = f" in cell {cell}" if cell else ""
-        raise ReportFailed(f"the report notebook failed{where}: {reason}; partly executed notebook: {failed}") \
-            from None
-    except BaseException:
-        executed.unlink(missing_ok=True)
-        raise
+        raise ReportFailed(f"the report notebook failed{where}: {reason}", executed) from None
     return executed
-
-
-def _keep_failed(executed: Path, out_dir: Path) -> Path:
-    failed = out_dir / FAILED
-    os.chmod(executed, PRIVATE)
-    os.replace(executed, failed)
-    return failed
 
 
 # --- exporting -----------------------------------------------------------------------------------
@@ -269,69 +318,254 @@ def _validated(args):
     return folder, overrides, ctx.as_of.date().isoformat(), previous
 
 
-def run_report(args, notebook: Path = ANNUAL_REVIEW) -> int:
+def run_report(args, notebook: Path | None = None) -> int:
     folder, overrides, as_of, previous = _validated(args)
-    out_dir = Path(args.out) / args.year
-    out_dir.mkdir(parents=True, exist_ok=True)
-    today = dt.date.today()
-    parameters = {
-        "school": args.school,
-        "year": args.year,
-        "data_dir": str(folder.resolve()),
-        "as_of": as_of,
-        "audience": "dpo",
-        "params": {k: v for k, v in overrides.items()},
-        "previous": previous,
-        "generated": today.isoformat(),
-    }
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The same audit the kernel runs, here for findings.json, the action plan and the guard.
-        audit = pool.submit(audit_folder, folder, args.year, as_of, overrides)
+    notebook = Path(notebook or os.environ.get(NOTEBOOK_ENV) or ANNUAL_REVIEW)
+    out_root = Path(args.out)
+    out_root.mkdir(parents=True, exist_ok=True)
+    clean_stale(out_root, args.year)
+    with _Interrupts() as interrupts:
+        staging = Path(tempfile.mkdtemp(dir=out_root, prefix=f".{args.year}.staging-{os.getpid()}-"))
+        parameters = {
+            "school": args.school,
+            "year": args.year,
+            "data_dir": str(folder.resolve()),
+            "as_of": as_of,
+            "audience": "dpo",
+            "params": {k: v for k, v in overrides.items()},
+            "previous": previous,
+            "generated": dt.date.today().isoformat(),
+            "handoff": str(staging.resolve()),
+        }
         try:
-            executed = execute_notebook(Path(notebook), parameters, out_dir, args.timeout)
+            executed = execute_notebook(notebook, parameters, staging, args.timeout)
+            problems = _render(executed, staging, args)
+            interrupts.defer()
+            published = publish(staging, out_root, args.year)
         except ReportFailed as exc:
-            print(f"lks-audit: {exc}", file=sys.stderr)
+            interrupts.defer()
+            line = str(exc)
+            if exc.partial is not None:
+                line += f"; {exc.what}: {_keep_partial(exc.partial, staging, out_root, args.year)}"
+            print(f"lks-audit: {line}", file=sys.stderr)
             return 1
-        try:
-            data, result = audit.result()
-            outputs = _render(executed, data, result, args, out_dir)
-        except ReportFailed as exc:
-            print(f"lks-audit: {exc}", file=sys.stderr)
-            return 1
-        except BaseException:
-            executed.unlink(missing_ok=True)
-            raise
-    for problem in data.problems:
+        except KeyboardInterrupt:
+            _stop_kernels()
+            print(INTERRUPTED, file=sys.stderr)
+            return 130
+        finally:
+            _remove(staging)  # gone already once published
+    for problem in problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
-    public = _public_mode()
-    for name, content, private in outputs:
-        atomic_write(out_dir / name, content, PRIVATE if private else public)
-    os.replace(executed, out_dir / EXECUTED)
-    (out_dir / FAILED).unlink(missing_ok=True)  # an earlier run's failure is no longer the latest word
-    for name in [n for n, _, _ in outputs] + [EXECUTED]:
-        print(f"wrote {out_dir / name}")
+    for name in (GOVERNORS_HTML, DPO_HTML, ACTION_PLAN, FINDINGS_JSON, EXECUTED):
+        print(f"wrote {published / name}")
     return 0
 
 
-def _render(executed: Path, data, result, args, out_dir: Path) -> list[tuple[str, bytes, bool]]:
-    """(file name, content, private?) for every output; raises ReportFailed before anything is written."""
+class _Interrupts:
+    """Ctrl-C stops the run until publishing starts; from then on the run completes.
+
+    Stopping during the switch would gain nothing and make "previous reports left as they were"
+    untrue. A second Ctrl-C while the first is being cleaned up is ignored.
+    """
+
+    def __init__(self):
+        self.deferred = False
+        self.previous = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if not self.deferred:
+            self.deferred = True
+            raise KeyboardInterrupt
+
+    def defer(self) -> None:
+        self.deferred = True
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def hand_over(rv, folder: str) -> None:
+    """In the kernel: write findings.json, action-plan.xlsx and the guard's words into ``folder``.
+
+    ``lks-audit report`` passes its staging folder as the notebook's ``handoff`` parameter, so the
+    audit runs once, in the kernel. With ``handoff = ""`` (JupyterLab) nothing is written.
+    """
+    if not folder:
+        return
+    from .action_plan import action_plan_bytes
+
+    folder, result = Path(folder), rv.result
+    findings = json.dumps(result.to_json_dict(), indent=1, default=str, ensure_ascii=False) + "\n"
+    # findings.json carries Student IDs and messages naming records: as private as the DPO's detail.
+    atomic_write(folder / FINDINGS_JSON, findings.encode("utf-8"), PRIVATE)
+    plan = action_plan_bytes(result.findings, result.context.as_of, rv.school, result.context.year)
+    atomic_write(folder / ACTION_PLAN, plan, _public_mode())
+    guard = {"problems": rv.data.problems, "personal": personal_strings(rv.data)}
+    atomic_write(folder / GUARD, json.dumps(guard, ensure_ascii=False).encode("utf-8"), PRIVATE)
+
+
+def _render(executed: Path, staging: Path, args) -> list[str]:
+    """Export both pages into ``staging``; returns the data problems to print. Raises ReportFailed."""
     import nbformat
 
+    try:
+        guard = json.loads((staging / GUARD).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReportFailed("the notebook handed over no findings (its first cell must call "
+                           "report.hand_over(rv, handoff))", executed, "executed notebook") from None
+    (staging / GUARD).unlink()
     nb = nbformat.read(str(executed), as_version=4)
     title = f"Social Media Policy annual review {args.year}"
     governors = export_html(nb, f"{title}: {args.school}", remove_tags={"dpo"})
-    leaks = personal_data_in(governors, personal_strings(data))
+    leaks = personal_data_in(governors, guard["personal"])
     if leaks:
-        failed = _keep_failed(executed, out_dir)
         raise ReportFailed(f"the governors' report would show personal data ({', '.join(sorted(set(leaks)))}), "
-                           f"so nothing was published; executed notebook: {failed}")
+                           f"so nothing was published", executed, "executed notebook")
     dpo = export_html(nb, f"{title}: detail for the DPO (personal data)")
-    findings = json.dumps(result.to_json_dict(), indent=1, default=str, ensure_ascii=False) + "\n"
-    plan = action_plan_bytes(result.findings, result.context.as_of, args.school, args.year)
-    return [
-        (GOVERNORS_HTML, governors.encode("utf-8"), False),
-        (DPO_HTML, dpo.encode("utf-8"), True),
-        (ACTION_PLAN, plan, False),
-        # findings.json carries Student IDs and messages naming records: as private as the DPO's detail.
-        (FINDINGS_JSON, findings.encode("utf-8"), True),
-    ]
+    atomic_write(staging / GOVERNORS_HTML, governors.encode("utf-8"), _public_mode())
+    atomic_write(staging / DPO_HTML, dpo.encode("utf-8"), PRIVATE)
+    return guard["problems"]
+
+
+# --- publishing a set ----------------------------------------------------------------------------
+#
+# OUT/YEAR is a symlink to a complete run folder OUT/.YEAR.run-<pid>-<random>. A run builds
+# everything in its own OUT/.YEAR.staging-<pid>-<random>, writes the manifest, renames the folder
+# to a run folder and replaces the symlink (os.replace of a symlink is atomic on POSIX): whenever a
+# reader looks, whenever the run is killed, OUT/YEAR shows the previous set or the new one. The
+# rename, the switch and the pruning of older run folders happen under a lock on OUT, so two runs
+# publish one after the other (the later one wins) and never prune each other's work; staging
+# folders are only removed by their own run, or by a later run once their process is dead.
+#
+# Without symlinks (Windows without developer mode), or when OUT/YEAR is a real folder from an
+# older lks-audit, the old folder is renamed away and the new one renamed in: between those two
+# renames (microseconds) OUT/YEAR is missing, though both sets are whole on disk.
+
+_WORK = re.compile(r"\.(?P<year>.+)\.(?P<kind>staging|run|old|link)-(?P<pid>\d+)-[^/]+")
+STALE_AFTER_S = 86400  # Windows: no safe liveness check by pid, so a day-old staging folder is stale
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _work_entries(out_root: Path, year: str):
+    for path in out_root.iterdir():
+        match = _WORK.fullmatch(path.name)
+        if match and match["year"] == year:
+            yield path, match["kind"], int(match["pid"])
+
+
+def _alive(pid: int, path: Path) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there
+        return time.time() - path.stat().st_mtime < STALE_AFTER_S
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale(out_root: Path, year: str) -> None:
+    """Remove staging folders left by killed runs (their process is dead); live runs' stay."""
+    for path, kind, pid in list(_work_entries(out_root, year)):
+        if kind == "staging" and not _alive(pid, path):
+            _remove(path)
+
+
+@contextlib.contextmanager
+def _lock(folder: Path):
+    """An exclusive flock on the OUT folder itself, so no lock file is left behind."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the renames are the only guard, and a second run fails cleanly
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _switch(out_root: Path, year: str, run_dir: Path) -> None:
+    """Make OUT/YEAR show ``run_dir``."""
+    link, suffix = out_root / year, run_dir.name.partition(".run-")[2]
+    tmp: Path | None = out_root / f".{year}.link-{suffix}"
+    try:
+        os.symlink(run_dir.name, tmp, target_is_directory=True)  # relative: OUT can be moved
+    except (OSError, NotImplementedError):
+        tmp = None
+    if link.exists() and not link.is_symlink():
+        old = out_root / f".{year}.old-{suffix}"
+        os.rename(link, old)
+        try:
+            os.replace(tmp, link) if tmp else os.rename(run_dir, link)
+        except OSError:
+            os.rename(old, link)
+            raise
+    elif tmp:
+        os.replace(tmp, link)
+    else:
+        os.rename(run_dir, link)
+
+
+def _prune(out_root: Path, year: str, keep: str) -> None:
+    """Under the lock: every run, old and link entry but ``keep`` is an earlier set or a killed run's."""
+    for path, kind, _ in list(_work_entries(out_root, year)):
+        if kind != "staging" and path.name != keep:
+            _remove(path)
+
+
+def _write_manifest(folder: Path) -> None:
+    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    manifest = {"run": folder.name.partition(".staging-")[2], "lks_audit": lks_audit.__version__,
+                "written": dt.datetime.now().isoformat(timespec="seconds"), "files": files}
+    atomic_write(folder / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"), _public_mode())
+
+
+def publish(staging: Path, out_root: Path, year: str) -> Path:
+    """Make the complete set in ``staging`` what OUT/YEAR shows, in one step; returns OUT/YEAR."""
+    _write_manifest(staging)
+    os.chmod(staging, _public_dir_mode())  # mkdtemp made it owner-only while it held unfinished files
+    run_dir = out_root / staging.name.replace(".staging-", ".run-", 1)
+    with _lock(out_root):
+        os.rename(staging, run_dir)
+        try:
+            _switch(out_root, year, run_dir)
+        except OSError as exc:
+            _remove(run_dir)
+            raise ReportFailed(f"could not replace {out_root / year} ({exc.strerror or exc}); is one of its "
+                               f"files open in another program? Nothing was changed") from None
+        _prune(out_root, year, keep=run_dir.name)
+    return out_root / year
+
+
+def _keep_partial(partial: Path, staging: Path, out_root: Path, year: str) -> Path:
+    """Move a failed run's notebook beside the published reports, which stay as they were."""
+    os.chmod(partial, PRIVATE)
+    with _lock(out_root):
+        current = out_root / year
+        if not current.exists():  # nothing published yet: a set holding just this notebook
+            run_dir = out_root / staging.name.replace(".staging-", ".run-", 1)
+            run_dir.mkdir(mode=_public_dir_mode())
+            os.replace(partial, run_dir / FAILED)
+            _switch(out_root, year, run_dir)
+            _prune(out_root, year, keep=run_dir.name)
+        else:
+            os.replace(partial, current / FAILED)
+    return current / FAILED

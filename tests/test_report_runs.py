@@ -1,0 +1,227 @@
+"""`lks-audit report` as real processes that hang, are killed at random moments or race each other.
+
+Every run gets its own school name and audit date, so each published file says which run wrote
+it: a set is whole when its manifest matches the files and every file names the same run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pytest
+from test_report import ROOT, YEAR, _small_school
+
+from lks_audit.report import INTERRUPTED, publish
+
+LKS_AUDIT = Path(sys.executable).parent / "lks-audit"
+RUNS = 10
+SCHOOLS = [f"Run {i} School" for i in range(RUNS)]
+AS_OFS = [(dt.date(2026, 7, 1) + dt.timedelta(days=i)).isoformat() for i in range(RUNS)]
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="signals and /proc")]
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory) -> Path:
+    return _small_school(tmp_path_factory.mktemp("school"))
+
+
+def start(school: Path, out: Path, run: int, env: dict | None = None, *extra) -> subprocess.Popen:
+    log = out.parent / f"run-{run}-{time.monotonic_ns()}.log"
+    with open(log, "w") as stderr:  # a file, not a pipe: a killed run never blocks on a full pipe
+        proc = subprocess.Popen(
+            [str(LKS_AUDIT), "report", str(school), "--year", YEAR, "--as-of", AS_OFS[run], "--out", str(out),
+             "--school", SCHOOLS[run], *map(str, extra)],
+            stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+    proc.log = log
+    return proc
+
+
+def finish(proc: subprocess.Popen) -> tuple[int, str, list[str]]:
+    """Exit code, whole stderr and our own lines of it (papermill's progress bar left out)."""
+    code = proc.wait(timeout=120)
+    err = proc.log.read_text()
+    return code, err, [line for line in re.split(r"[\r\n]+", err) if line.startswith("lks-audit:")]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def published_run(out: Path) -> int | None:
+    """Which run the set in OUT/YEAR came from (None when there is none); fails on any mixture."""
+    folder = out / YEAR
+    if not folder.exists():
+        return None
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert {p.name for p in folder.iterdir()} == set(manifest["files"]) | {"manifest.json"}
+    for name, digest in manifest["files"].items():
+        assert _sha256(folder / name) == digest, f"{name} is not the file run {manifest['run']} wrote"
+    run = AS_OFS.index(json.loads((folder / "findings.json").read_text())["as_of"])
+    # The manifest could be wrong too: every file must also say, in its own words, that it is this run's.
+    for name in ("annual-review.html", "dpo-detail.html", "annual-review.ipynb"):
+        assert SCHOOLS[run] in (folder / name).read_text(encoding="utf-8"), name
+    assert SCHOOLS[run] in openpyxl.load_workbook(folder / "action-plan.xlsx")["Action plan"]["A1"].value
+    return run
+
+
+def kernels_of(pid: int) -> list[int]:
+    """Live kernel processes started by process ``pid`` (jupyter_client sets JPY_PARENT_PID)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                environ = (entry / "environ").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if f"JPY_PARENT_PID={pid}".encode() in environ:
+                found.append(int(entry.name))
+    return found
+
+
+def assert_no_kernel_left(pid: int, within: float) -> None:
+    deadline = time.monotonic() + within
+    while kernels_of(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert kernels_of(pid) == [], f"kernel of run {pid} still running"
+
+
+def staging_of(out: Path, pid: int) -> list[Path]:
+    return sorted(out.glob(f".{YEAR}.staging-{pid}-*"))
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def test_killed_runs_leave_the_previous_set_or_the_new_one(school, tmp_path):
+    out = tmp_path / "out"
+    began = time.monotonic()
+    code, err, _ = finish(start(school, out, 0))
+    duration = time.monotonic() - began
+    assert code == 0, err
+    current = published_run(out)
+    assert current == 0
+
+    rng = random.Random(2026)  # seeded: the same moments every time, spread over a whole run
+    outcomes = []
+    for run, sig in enumerate([signal.SIGINT, signal.SIGKILL] * 3, start=1):
+        proc = start(school, out, run)
+        time.sleep(rng.uniform(0.3, 1.15 * duration))  # a few may come after the end
+        proc.send_signal(sig)
+        code, err, ours = finish(proc)
+        now = published_run(out)
+        if sig == signal.SIGINT and code == 130:  # stopped: the previous set stays, staging and kernel go
+            assert ours == [INTERRUPTED] or ours == ["lks-audit: interrupted"], err  # the latter: during imports
+            assert "Traceback" not in err
+            assert now == current and staging_of(out, proc.pid) == []
+            assert kernels_of(proc.pid) == [], "Ctrl-C should stop the kernel before exiting"
+        elif sig == signal.SIGINT:  # the signal came once publishing had begun: the run completed
+            assert code == 0 and now == run, err
+        else:
+            assert code == -signal.SIGKILL and now in (current, run)
+        # After a SIGKILL the kernel notices its parent is gone (ipykernel's parent poller, every second).
+        assert_no_kernel_left(proc.pid, within=5)
+        outcomes.append((sig, code, now == run, bool(staging_of(out, proc.pid))))
+        current = now
+    # The draws must have hit runs mid-way, or this test proved nothing.
+    assert any(sig == signal.SIGINT and code == 130 for sig, code, _, _ in outcomes), outcomes
+    assert any(sig == signal.SIGKILL and left for sig, _, _, left in outcomes), outcomes
+
+    # The next run removes what killed runs left (their process is dead), and only that.
+    planted_dead = out / f".{YEAR}.staging-{dead_pid()}-planted"
+    planted_live = out / f".{YEAR}.staging-{os.getpid()}-planted"  # this process is alive: not stale
+    planted_dead.mkdir()
+    planted_live.mkdir()
+    code, err, _ = finish(start(school, out, 7))
+    assert code == 0, err
+    assert published_run(out) == 7
+    target = os.readlink(out / YEAR)
+    assert sorted(p.name for p in out.iterdir()) == sorted([YEAR, target, planted_live.name])
+
+
+def test_two_runs_at_once_both_finish_with_one_whole_set(school, tmp_path):
+    out = tmp_path / "out"
+    procs = [start(school, out, 1), start(school, out, 2)]
+    results = [finish(p) for p in procs]
+    for code, err, _ in results:
+        assert code == 0, err
+        assert "Traceback" not in err
+    assert published_run(out) in (1, 2)
+    assert sorted(p.name for p in out.iterdir()) == sorted([YEAR, os.readlink(out / YEAR)])
+
+
+def test_a_hung_cell_stops_the_run_after_the_timeout(school, tmp_path):
+    template = nbformat.read(str(ROOT / "notebooks" / "annual_review.ipynb"), as_version=4)
+    parameters = next(c for c in template.cells if "parameters" in c.metadata.get("tags", []))
+    hung = nbformat.v4.new_notebook(metadata=template.metadata, cells=[
+        parameters, nbformat.v4.new_code_cell("import time\ntime.sleep(600)")])
+    nbformat.write(hung, str(tmp_path / "hung.ipynb"))
+    out = tmp_path / "out"
+
+    began = time.monotonic()
+    proc = start(school, out, 1, {**os.environ, "LKS_AUDIT_NOTEBOOK": str(tmp_path / "hung.ipynb")},
+                 "--timeout", 5)
+    code, err, ours = finish(proc)
+    elapsed = time.monotonic() - began
+
+    assert code == 1, err
+    assert 5 < elapsed < 40
+    assert len(ours) == 1 and "Traceback" not in err, err
+    match = re.fullmatch(r"lks-audit: a cell ran longer than 5 s \(cell 3\), so the report was stopped and nothing "
+                         r"was published \(see --timeout\); partly executed notebook: (.+)", ours[0])
+    assert match, ours[0]
+    assert Path(match.group(1)) == out / YEAR / "annual-review.failed.ipynb"
+    assert [p.name for p in (out / YEAR).iterdir()] == ["annual-review.failed.ipynb"]
+    assert_no_kernel_left(proc.pid, within=5)
+
+
+def _staging(out: Path, pid: int, run: int) -> Path:
+    """A finished staging folder as a run leaves it just before publishing (files named by run)."""
+    folder = out / f".{YEAR}.staging-{pid}-r{run}"
+    folder.mkdir(parents=True)
+    for name in ("annual-review.html", "findings.json"):
+        (folder / name).write_text(f"run {run}")
+    return folder
+
+
+def _set_of(out: Path) -> dict[str, str]:
+    folder = out / YEAR
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert {p.name for p in folder.iterdir()} == set(manifest["files"]) | {"manifest.json"}
+    assert all(_sha256(folder / n) == digest for n, digest in manifest["files"].items())
+    return {p.name: p.read_text() for p in folder.iterdir() if p.name != "manifest.json"}
+
+
+def test_publishing_clears_what_a_killed_switch_left_and_replaces_an_old_real_folder(tmp_path):
+    out = tmp_path / "out"
+    (out / YEAR).mkdir(parents=True)  # OUT/YEAR as lks-audit before sets wrote it: a real folder
+    (out / YEAR / "annual-review.html").write_text("last year's layout")
+    publish(_staging(out, os.getpid(), 1), out, YEAR)
+    assert (out / YEAR).is_symlink()
+    assert _set_of(out) == {"annual-review.html": "run 1", "findings.json": "run 1"}
+
+    # A run killed after renaming its staging folder (before the switch), one killed after making its
+    # temporary link, and one killed after the switch (the set before it not yet pruned).
+    dead = dead_pid()
+    orphan = _staging(out, dead, 2).rename(out / f".{YEAR}.run-{dead}-r2")
+    os.symlink(orphan.name, out / f".{YEAR}.link-{dead}-r2")
+    (out / f".{YEAR}.old-{dead}-r0").mkdir()
+    assert _set_of(out) == {"annual-review.html": "run 1", "findings.json": "run 1"}  # still the whole run 1
+
+    publish(_staging(out, os.getpid(), 3), out, YEAR)
+    assert _set_of(out) == {"annual-review.html": "run 3", "findings.json": "run 3"}
+    assert sorted(p.name for p in out.iterdir()) == sorted([YEAR, os.readlink(out / YEAR)])
