@@ -79,7 +79,7 @@ def horizontal_bars(labels: list[str], values: list[float], *, colours, xlabel: 
     fig, ax = _figure(0.55 + 0.42 * max(len(labels), 1))
     positions = list(range(len(labels)))[::-1]
     bars = ax.barh(positions, values, color=colours, height=0.6)
-    ax.set_yticks(positions, labels)
+    ax.set_yticks(positions, labels, parse_math=False)  # a '$' in a label is text, not mathtext
     ax.set_xlabel(xlabel, color=TEXT, fontsize=9)
     top = xmax if xmax is not None else max([*values, 1]) * 1.15
     ax.set_xlim(0, top)
@@ -99,7 +99,7 @@ def monthly_bars(months: list[str], totals: list[int], late: list[int], *, alt: 
     all_bars = ax.bar([i - width / 2 for i in x], totals, width, color=BLUE, label="All interactions")
     late_bars = ax.bar([i + width / 2 for i in x], late, width, color=ORANGE, hatch="//", edgecolor="white",
                        label="Late or unanswered")
-    ax.set_xticks(x, months)
+    ax.set_xticks(x, months, parse_math=False)
     ax.set_ylabel("Interactions", color=TEXT, fontsize=9)
     ax.set_ylim(0, max([*totals, 1]) * 1.18)
     ax.yaxis.set_major_locator(_integer_ticks())

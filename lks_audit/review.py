@@ -94,7 +94,9 @@ def _section(key: str, heading: str, body: str, *, new_page: bool = True) -> HTM
 
 
 def _rag_label(rag: str) -> Raw:
-    return Raw(f'<span class="rag rag-{rag.lower()}">{esc(rag)}</span>')
+    # The class name comes from the fixed list, never from the value: a trend's RAG is read from a file.
+    css = rag.lower() if rag in RAG_MEANING else "grey"
+    return Raw(f'<span class="rag rag-{css}">{esc(rag)}</span>')
 
 
 @dataclass
@@ -130,8 +132,17 @@ def read_previous(path) -> dict | None:
         return None
     try:
         previous = json.loads(Path(path).read_text(encoding="utf-8"))
-        previous["summary"]["areas"], previous["summary"]["by_rule"], previous["year"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        summary, year = previous["summary"], previous["year"]
+        areas, by_rule = summary["areas"], summary["by_rule"]
+        # The trend shows these as statuses and counts: anything else is not our file (or was edited).
+        bad = [f"area {a!r}" for a, info in areas.items()
+               if info.get("rag", "Grey") not in RAG_MEANING or type(info.get("findings", 0)) is not int]
+        bad += [f"rule {r!r}" for r, n in by_rule.items() if type(n) is not int]
+        if type(summary.get("total_findings", 0)) is not int or not isinstance(year, str):
+            bad.append("total or year")
+        if bad:
+            raise ValueError(f"unexpected status or count for {bad[0]}")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{path} is not a findings.json written by lks-audit ({type(exc).__name__}: {exc})") \
             from None
     return previous
