@@ -25,6 +25,9 @@ from .load import Dataset, FileInfo, find_workbook_file, load_workbooks
 from .schema import WORKBOOK_BY_FILE
 
 PROBLEMS_SHEET = "Problems found by lks-audit"
+PERSONAL_DATA = "Contains personal data"
+PERSONAL_NOTE = (f"{PERSONAL_DATA}: a copy of school records made by lks-audit validate so they can be "
+                 "corrected. Keep it on school systems and delete it once the original workbook is fixed.")
 #: Excel's own "bad" light red, so the highlight reads as a problem to anyone who uses Excel.
 _FILL_COLOUR = "FFC7CE"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -153,6 +156,18 @@ def _sheet_in(book, name: str):
     return next((book[t] for t in book.sheetnames if normalise_text(t).casefold() == wanted), None)
 
 
+def _mark_personal(book) -> None:
+    """Label the copy as personal data where Excel shows it (File > Info) without touching the data sheets."""
+    from openpyxl.packaging.custom import StringProperty
+
+    props = book.properties
+    props.subject = PERSONAL_DATA
+    props.description = PERSONAL_NOTE + (f"\n\n{props.description}" if props.description else "")
+    if "Classification" in book.custom_doc_props.names:
+        del book.custom_doc_props["Classification"]
+    book.custom_doc_props.append(StringProperty(name="Classification", value=PERSONAL_DATA))
+
+
 def write_feedback_copy(source: Path, feedback_dir: Path, findings: list[Finding]) -> Path:
     """Copy ``source`` into ``feedback_dir``, mark the problem cells there, return the copy's path.
 
@@ -171,6 +186,7 @@ def write_feedback_copy(source: Path, feedback_dir: Path, findings: list[Finding
         os.chmod(tmp, 0o600)  # personal data: owner only, before any byte is written
         shutil.copyfile(source, tmp)
         book = openpyxl.load_workbook(tmp)
+        _mark_personal(book)
         fill = PatternFill("solid", fgColor=_FILL_COLOUR)
         notes: dict[tuple[str, str], list[str]] = {}
         for f in findings:
@@ -188,6 +204,7 @@ def write_feedback_copy(source: Path, feedback_dir: Path, findings: list[Finding
             cell.comment = Comment(text, "lks-audit", width=320, height=120)
 
         ws = book.create_sheet(PROBLEMS_SHEET)  # last, so the workbook still opens on the data
+        ws.oddHeader.center.text = PERSONAL_DATA  # on every printed page of the list
         ws.append(["Sheet", "Cell", "Column", "Problem"])
         for c in ws[1]:
             c.font = Font(bold=True)
