@@ -37,7 +37,7 @@ from test_report import AS_OF, YEAR, rendered, run_cli  # noqa: F401  (the sessi
 from test_report_browser import browser, open_page  # noqa: F401  (skip unless CI_STRICT_BROWSER=1)
 
 from lks_audit.load import load_workbooks
-from lks_audit.review import _rag_label
+from lks_audit.review import _rag_label, read_previous
 from lks_audit.schema import STAFF, STUDENT, WORKBOOKS, Kind
 
 pytestmark = pytest.mark.slow
@@ -71,7 +71,7 @@ def text_like(column) -> bool:
 
 
 def _key(sheet: str, i: int) -> str:
-    # Every value is unique (sheet, column and row in its tag), so a hit names exactly one cell.
+    # A key's tag names its sheet and row (other cells' tags add the column), so a hit names one cell.
     return f"{PAYLOADS[i % len(PAYLOADS)]} {sheet[:3]}{i % len(PAYLOADS)}"
 
 
@@ -103,7 +103,8 @@ def hostile_rows() -> dict[str, list[dict]]:
                 else:
                     row[col.header] = col.choices[i % len(col.choices)]
             out.append(row)
-        out.append({col.header: f"{PAYLOADS[j % len(PAYLOADS)]} {name[:3]}{j}-X" for j, col in enumerate(sheet.columns)})
+        out.append({col.header: f"{PAYLOADS[j % len(PAYLOADS)]} {name[:3]}{j}-X"
+                    for j, col in enumerate(sheet.columns)})
         rows[name] = out
     return rows
 
@@ -226,15 +227,18 @@ def test_payload_html_is_escaped_in_the_files(pages):
 
 def test_a_tampered_previous_findings_json_is_refused(hostile):
     """Its statuses become CSS classes and its counts are formatted as numbers: only ours are accepted."""
-    cases = {"rag": {"governance": {"rag": '"><img src=x onerror=alert(1)>', "findings": 1}},
-             "count": {"governance": {"rag": "Red", "findings": "<b>3</b>"}}}
-    for case, areas in cases.items():
-        bad = hostile["base"] / f"previous-{case}.json"
-        bad.write_text(json.dumps({"year": "2024-25", "summary": {"areas": areas, "by_rule": {}}}))
-        proc = run_cli("report", hostile["folder"], "--year", YEAR, "--out", hostile["base"] / "refused",
-                       "--previous", bad, timeout=60)
-        assert proc.returncode == 2, proc.stderr
-        assert proc.stderr.count("\n") == 1 and "is not a findings.json written by lks-audit" in proc.stderr
+    def previous(name, areas):
+        path = hostile["base"] / f"previous-{name}.json"
+        path.write_text(json.dumps({"year": "2024-25", "summary": {"areas": areas, "by_rule": {}}}))
+        return path
+
+    bad = previous("rag", {"governance": {"rag": '"><img src=x onerror=alert(1)>', "findings": 1}})
+    proc = run_cli("report", hostile["folder"], "--year", YEAR, "--out", hostile["base"] / "refused",
+                   "--previous", bad, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "is not a findings.json written by lks-audit" in proc.stderr
+    with pytest.raises(ValueError, match="unexpected status or count for area 'governance'"):
+        read_previous(previous("count", {"governance": {"rag": "Red", "findings": "<b>3</b>"}}))
     # And the status label never takes its class from the value, whatever reaches it.
     assert _rag_label('x"><b>').startswith('<span class="rag rag-grey">')
 
