@@ -29,6 +29,10 @@ _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _UK_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
+#: Earlier dates are not school records. Excel's serial 60 is 29/02/1900, a day that never was (kept
+#: for Lotus 1-2-3), which calamine shows as 28/02/1900 like serial 59; serials 0 and below are times.
+#: So anything before 1 March 1900 is a DQ-02, never silently read as a day in February 1900.
+FIRST_PLAUSIBLE_DATE = pd.Timestamp(1900, 3, 1)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class ReadColumn:
     values: pd.Series
     bad: np.ndarray  # bool mask of unreadable, non-empty cells
     expected: str
+    #: Among ``bad``: dates that read but cannot be real (before :data:`FIRST_PLAUSIBLE_DATE`).
+    implausible: np.ndarray | None = None
 
 
 def normalise_text(value: str) -> str:
@@ -133,8 +139,8 @@ def _from_parts(strings: pd.Series, pattern: re.Pattern, order: tuple[int, int, 
     frame["minute"] = parts[4] if ncols > 4 else "0"
     frame["second"] = parts[5] if ncols > 5 else "0"
     frame = frame.fillna("0").apply(pd.to_numeric, errors="coerce")
-    # Plausible calendar range only: pandas would otherwise wrap, and Excel cannot show year < 1900.
-    ok = frame["year"].between(1900, 2999) & frame["hour"].between(0, 23) & frame["minute"].between(0, 59)
+    # Years pandas can hold (from 1678); those before 1900 are then refused as implausible, not wrapped.
+    ok = frame["year"].between(1678, 2999) & frame["hour"].between(0, 23) & frame["minute"].between(0, 59)
     frame = frame.where(ok)
     return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
 
@@ -158,10 +164,12 @@ def read_date(raw: pd.Series, with_time: bool) -> ReadColumn:
         out[is_text] = parsed
     if not with_time:
         out = out.dt.floor("D")
+    implausible = (out < FIRST_PLAUSIBLE_DATE).to_numpy()
+    out[implausible] = pd.NaT
     bad = out.isna().to_numpy() & ~empty
     expected = ("a date and time (dd/mm/yyyy hh:mm, or a date)" if with_time
                 else "a date (dd/mm/yyyy or yyyy-mm-dd)")
-    return ReadColumn(out, bad, expected)
+    return ReadColumn(out, bad, expected, implausible)
 
 
 def read_column(raw: pd.Series, column: Column) -> ReadColumn:

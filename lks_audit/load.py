@@ -228,8 +228,12 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset) -> 
                 value = raw[pos].iat[idx]
                 record = None if key_values is None else (normalise_text(display_value(key_values.iat[idx])) or None)
                 is_error = isinstance(value, str) and value.strip() in EXCEL_ERRORS
-                problem = (f"is an Excel error, expected {read.expected}" if is_error
-                           else f"is not {read.expected}")
+                if is_error:
+                    problem = f"is an Excel error, expected {read.expected}"
+                elif read.implausible is not None and read.implausible[idx]:
+                    problem = f"is not a plausible date (before 01/03/1900), expected {read.expected}"
+                else:
+                    problem = f"is not {read.expected}"
                 data.findings.append(Finding(
                     "DQ-02", "medium", "data", record, wb.file, sheet.name, row,
                     f"{wb.file}, sheet {sheet.name}, cell {letter}{row} ({column.header}): "
