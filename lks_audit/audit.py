@@ -115,17 +115,33 @@ def parameters_from_args(args) -> dict:
     return overrides
 
 
-def check_folder_usable(folder: Path) -> None:
-    """Exit code 2 territory: no folder, or a folder with no contract workbook at all."""
+def check_folder_usable(folder: Path, need_readable: bool = False) -> None:
+    """Exit code 2 territory: no folder, or a folder with no contract workbook at all.
+
+    With ``need_readable`` (check, report) a folder whose workbooks all fail the intake check
+    (none is a readable .xlsx) is refused too: there is nothing to audit. ``validate`` still
+    lists such files, since telling the office what is wrong with them is its job.
+    """
     from .errors import UsageError
+    from .intake import UnreadableFile, check_xlsx
     from .load import find_workbook_file
     from .schema import WORKBOOKS
 
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder")
-    if not any(find_workbook_file(folder, wb.file) for wb in WORKBOOKS):
+    found = [p for p in (find_workbook_file(folder, wb.file) for wb in WORKBOOKS) if p]
+    if not found:
         names = ", ".join(wb.file for wb in WORKBOOKS)
         raise UsageError(f"{folder}: no workbook of the data contract found (expected any of {names})")
+    if need_readable:
+        problems = []
+        for path in found:
+            try:
+                check_xlsx(path)
+                return
+            except UnreadableFile as exc:
+                problems.append(f"{path.name}: {exc}")
+        raise UsageError(f"{folder}: no readable workbook to audit ({'; '.join(problems)})")
 
 
 def run_check(args) -> int:
@@ -133,7 +149,7 @@ def run_check(args) -> int:
     from .errors import UsageError
 
     folder = Path(args.data_dir)
-    check_folder_usable(folder)
+    check_folder_usable(folder, need_readable=True)
     params = parameters_from_args(args)
     try:
         data, result = audit_folder(folder, args.year, args.as_of, params)

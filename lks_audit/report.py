@@ -300,7 +300,7 @@ def personal_data_in(page: str, strings: dict[str, str]) -> list[str]:
 
 def _validated(args):
     folder = Path(args.data_dir)
-    check_folder_usable(folder)
+    check_folder_usable(folder, need_readable=True)
     overrides = parameters_from_args(args)
     try:
         ctx = make_context(args.year, args.as_of, overrides)

@@ -86,3 +86,13 @@ def test_every_subcommand_has_help():
     for cmd in ("templates", "sample", "validate", "check", "report"):
         out = run_cli(cmd, "--help")
         assert out.returncode == 0 and "usage: lks-audit" in out.stdout
+
+
+def test_folder_whose_workbooks_are_all_unreadable_exits_2(tmp_path):
+    (tmp_path / "posts_log.xlsx").write_text("Post ID,Account ID\nP1,ACC-001\n")
+    (tmp_path / "staff_training.xlsx").write_bytes(b"")
+    out = run_cli("check", tmp_path, "--year", "2025-26", "--json")
+    assert out.returncode == 2 and out.stdout == ""
+    line = out.stderr.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line
+    assert "posts_log.xlsx" in line and "staff_training.xlsx" in line and "no readable workbook" in line
