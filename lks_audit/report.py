@@ -270,10 +270,10 @@ _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 
 
 def personal_strings(data) -> dict[str, str]:
-    """Student IDs, student names and staff names in the input: text -> what it is."""
+    """Student IDs, student names, staff names and Staff IDs in the input: text -> what it is."""
     found: dict[str, str] = {}
     sources = (("Consent", "Student ID", "a Student ID"), ("Consent", "Student name", "a student name"),
-               ("Staff", "Name", "a staff name"))
+               ("Staff", "Name", "a staff name"), ("Staff", "Staff ID", "a Staff ID"))
     for sheet, column, kind in sources:
         frame = data.frames.get(sheet)
         if frame is None or column not in frame:

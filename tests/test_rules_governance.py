@@ -255,3 +255,13 @@ def test_not_assessed_without_staff_or_settings_workbook_or_column(tmp_path):
     assert not {"ACC-01", "ACC-03", "ACC-08", "APP-01"} & not_assessed(result)
     result = run(tmp_path / "b", [account("ACC-001")], drop_columns={"Policy": ("Signed by proprietor on",)})
     assert "POL-02" in not_assessed(result) and "POL-01" not in not_assessed(result)
+
+
+def test_acc02_when_no_administrator_anywhere_is_current(tmp_path):
+    # Regression: an empty set of current administrators used to crash under pandas 3.
+    write_school(tmp_path,
+                 Staff=[{"Staff ID": "S1", "Name": "A B", "Start date": d(2020, 1, 1), "Leaving date": d(2021, 1, 1)}],
+                 Accounts=[{"Account ID": "A1", "Status": "Active", "Administrators": "S1"}])
+    found = by_rule(audit(tmp_path), "ACC-02")
+    assert [f.record for f in found] == ["A1"]
+    assert "has 0 current administrators" in found[0].message

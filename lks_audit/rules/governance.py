@@ -93,7 +93,8 @@ def two_current_administrators(data, ctx):
     current = staff_on_day(data, admins, pd.Series(ctx.as_of, index=admins.index))
     current_by_account = admins[current].groupby(level=0).agg(list)
     other_by_account = admins[~current].groupby(level=0).agg(list)
-    count = current_by_account.map(len).reindex(accounts.index, fill_value=0)
+    # astype: with no current administrator anywhere the empty result is not numeric under pandas 3.
+    count = current_by_account.map(len).astype("int64").reindex(accounts.index, fill_value=0)
     hit = accounts[(count < 2).to_numpy()]
     messages = []
     for idx, acc in zip(hit.index, hit["Account ID"]):
