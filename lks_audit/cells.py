@@ -3,8 +3,10 @@
 Each reader takes the raw values of one column (as python-calamine gives them:
 ``''`` for empty, ``str``, ``float``/``int``, ``bool``, ``datetime.date`` or
 ``datetime.datetime``) and returns the typed column plus a mask of the cells
-that could not be read. Work is vectorised with pandas: loading stays linear in
-rows with a small constant.
+that could not be read. A column's texts repeat (blanks, choices, names), and a
+text's reading depends on the text alone, so the python work runs once per
+distinct text (found by pandas' C hashing), never once per cell: loading stays
+linear in rows with a small constant.
 """
 from __future__ import annotations
 
@@ -25,14 +27,20 @@ EXCEL_ERRORS = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUL
 
 _ID_SPLIT = re.compile(r"[,;\r\n]+")
 # dd/mm/yyyy (UK, day first); four-digit years only, so 10/01/26 is refused, not guessed.
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_UK_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
+# ASCII digits only: a date written in other scripts' digits is refused, not read.
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
+_UK_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?$", re.ASCII)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+_ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$", re.ASCII)
+# (pattern, positions of year, month, day among its groups)
+_DATE_FORMS = ((_UK_DATE, (2, 1, 0)), (_ISO_DATE, (0, 1, 2)))
+_DATETIME_FORMS = _DATE_FORMS + ((_UK_DATETIME, (2, 1, 0)), (_ISO_DATETIME, (0, 1, 2)))
 #: Earlier dates are not school records. Excel's serial 60 is 29/02/1900, a day that never was (kept
 #: for Lotus 1-2-3), which calamine shows as 28/02/1900 like serial 59; serials 0 and below are times.
 #: So anything before 1 March 1900 is a DQ-02, never silently read as a day in February 1900.
 FIRST_PLAUSIBLE_DATE = pd.Timestamp(1900, 3, 1)
+#: What a datetime64[ns] column can hold; other dates (31/12/9999 is valid in Excel) are DQ-02s.
+_EARLIEST, _LATEST = np.datetime64(pd.Timestamp.min.ceil("us")), np.datetime64(pd.Timestamp.max.floor("us"))
 
 
 @dataclass(frozen=True)
@@ -46,14 +54,70 @@ class ReadColumn:
 
 def normalise_text(value: str) -> str:
     """NFKC, zero-width characters dropped, runs of white space folded to one space, trimmed."""
-    value = unicodedata.normalize("NFKC", value)
-    value = value.replace("\u200b", "").replace("\u200c", "").replace("\ufeff", "")
+    if not value.isascii():  # ASCII is already NFKC and holds no zero-width characters
+        value = unicodedata.normalize("NFKC", value)
+        value = value.replace("\u200b", "").replace("\u200c", "").replace("\ufeff", "")
     return " ".join(value.split())
 
 
-def _is_empty(raw: pd.Series) -> np.ndarray:
-    return raw.map(lambda v: v is None or v == "" or (isinstance(v, float) and np.isnan(v))
-                   or (isinstance(v, str) and not v.strip())).to_numpy(dtype=bool)
+class _Cells:
+    """One column's raw values, its texts reduced to the distinct ones."""
+
+    def __init__(self, raw: pd.Series):
+        self.index = raw.index
+        values = raw.to_numpy(dtype=object)
+        self.is_text = np.array([type(v) is str for v in values], dtype=bool)
+        self.codes, self.texts = pd.factorize(values[self.is_text])
+        self.others = np.flatnonzero(~self.is_text)
+        self.other_values = values[self.others]
+
+    def map(self, func, on_text=None) -> np.ndarray:
+        """``func`` of every cell, as an object array (called once per distinct text).
+
+        ``on_text``, when given, is ``func`` written for text alone: it runs for each distinct text.
+        """
+        out = np.empty(len(self.is_text), dtype=object)
+        if len(self.texts):
+            out[self.is_text] = _objects(list(map(on_text or func, self.texts)))[self.codes]
+        if len(self.others):
+            out[self.others] = _objects([func(v) for v in self.other_values])
+        return out
+
+    def empty(self) -> np.ndarray:
+        """Blank cells: no value, NaN, or text of only white space."""
+        out = np.zeros(len(self.is_text), dtype=bool)
+        if len(self.texts):
+            out[self.is_text] = np.array([not t.strip() for t in self.texts], dtype=bool)[self.codes]
+        if len(self.others):  # calamine's other values are numbers, booleans, dates and times
+            out[self.others] = [v is None or (isinstance(v, float) and v != v) for v in self.other_values]
+        return out
+
+    def mask(self, test) -> np.ndarray:
+        """``test`` of every cell, as a bool array."""
+        out = np.zeros(len(self.is_text), dtype=bool)
+        if len(self.texts):
+            out[self.is_text] = np.fromiter(map(test, self.texts), dtype=bool, count=len(self.texts))[self.codes]
+        if len(self.others):
+            out[self.others] = [bool(test(v)) for v in self.other_values]
+        return out
+
+
+def _objects(items: list) -> np.ndarray:
+    # fromiter keeps tuples whole; np.array would turn a list of tuples into a 2-D array
+    return np.fromiter(items, dtype=object, count=len(items))
+
+
+def _empty_value(v) -> bool:
+    return v is None or v == "" or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
+def blank_mask(values) -> np.ndarray:
+    """Cells holding nothing or only white space (the loader's test for a blank row)."""
+    return np.array([v is None or (isinstance(v, str) and not v.strip()) for v in values], dtype=bool)
+
+
+def _error_value(v) -> bool:
+    return isinstance(v, str) and v.strip() in EXCEL_ERRORS
 
 
 def _as_text(v) -> str:
@@ -69,16 +133,26 @@ def _as_text(v) -> str:
     return str(v)
 
 
-def _excel_error(raw: pd.Series) -> np.ndarray:
-    return raw.map(lambda v: isinstance(v, str) and v.strip() in EXCEL_ERRORS).to_numpy(dtype=bool)
+def _text_value(v) -> str | None:
+    """The cell's normalised text, None for an empty cell or an Excel error."""
+    if _empty_value(v) or _error_value(v):
+        return None
+    return normalise_text(_as_text(v))
+
+
+def _text_of_text(text: str) -> str | None:
+    """:func:`_text_value` for a text cell (the common case, so without the type tests)."""
+    stripped = text.strip()
+    return None if not stripped or stripped in EXCEL_ERRORS else normalise_text(text)
+
+
+def _read_text(cells: _Cells) -> ReadColumn:
+    out = pd.Series(cells.map(_text_value, _text_of_text), index=cells.index, dtype=object)
+    return ReadColumn(out, cells.mask(_error_value), "text")
 
 
 def read_text(raw: pd.Series) -> ReadColumn:
-    empty = _is_empty(raw)
-    errors = _excel_error(raw)
-    text = raw.map(lambda v: None if v is None else normalise_text(_as_text(v))).to_numpy(dtype=object)
-    out = pd.Series(np.where(empty | errors, None, text), index=raw.index, dtype=object)
-    return ReadColumn(out, errors, "text")
+    return _read_text(_Cells(raw))
 
 
 def read_id(raw: pd.Series) -> ReadColumn:
@@ -86,90 +160,102 @@ def read_id(raw: pd.Series) -> ReadColumn:
     return ReadColumn(col.values, col.bad, "a short code such as ACC-001")
 
 
-def read_ids(raw: pd.Series) -> ReadColumn:
-    col = read_text(raw)
+def _ids_value(v) -> tuple[str, ...]:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or _error_value(v):
+        return ()
+    parts = (normalise_text(p) for p in _ID_SPLIT.split(_as_text(v)))
+    return tuple(p for p in parts if p)
 
-    def split(v):
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return ()
-        parts = (normalise_text(p) for p in _ID_SPLIT.split(_as_text(v)))
-        return tuple(p for p in parts if p)
-    values = list(raw.map(split))
-    for i in np.flatnonzero(col.bad):
-        values[i] = ()
-    return ReadColumn(pd.Series(values, index=raw.index, dtype=object), col.bad,
-                      "IDs separated by commas, semicolons or new lines")
+
+def _ids_of_text(text: str) -> tuple[str, ...]:
+    """:func:`_ids_value` for a text cell; plain ASCII (the usual ids) needs no NFKC."""
+    if not text.isascii() or text.strip() in EXCEL_ERRORS:
+        return _ids_value(text)
+    return tuple(p for p in (" ".join(part.split()) for part in _ID_SPLIT.split(text)) if p)
+
+
+def read_ids(raw: pd.Series) -> ReadColumn:
+    cells = _Cells(raw)
+    return ReadColumn(pd.Series(cells.map(_ids_value, _ids_of_text), index=raw.index, dtype=object),
+                      cells.mask(_error_value), "IDs separated by commas, semicolons or new lines")
+
+
+def _yes_no_value(v) -> bool | None:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, str):
+        return YES_NO_WORDS.get(v.strip().casefold())
+    return None
 
 
 def read_yes_no(raw: pd.Series) -> ReadColumn:
-    empty = _is_empty(raw)
-
-    def word(v):
-        if isinstance(v, bool):
-            return v
-        if isinstance(v, (int, float)) and v in (0, 1):
-            return bool(v)
-        if isinstance(v, str):
-            return YES_NO_WORDS.get(v.strip().casefold())
-        return None
-    parsed = raw.map(word)
-    bad = parsed.isna().to_numpy() & ~empty
-    return ReadColumn(parsed.astype("boolean"), bad, "Yes or No")
+    cells = _Cells(raw)
+    parsed = cells.map(_yes_no_value)
+    bad = pd.isna(parsed) & ~cells.empty()
+    return ReadColumn(pd.Series(parsed, index=raw.index, dtype=object).astype("boolean"), bad, "Yes or No")
 
 
 def read_choice(raw: pd.Series, choices: tuple[str, ...]) -> ReadColumn:
-    empty = _is_empty(raw)
+    cells = _Cells(raw)
     canon = {" ".join(c.split()).casefold(): c for c in choices}
-    parsed = raw.map(lambda v: canon.get(normalise_text(v).casefold()) if isinstance(v, str) else None)
-    found = parsed.to_numpy(dtype=object)
-    bad = pd.isna(found) & ~empty
-    out = pd.Series(np.where(pd.isna(found), None, found), index=raw.index, dtype=object)
-    return ReadColumn(out, bad, "one of: " + ", ".join(choices))
+    found = cells.map(lambda v: canon.get(normalise_text(v).casefold()) if isinstance(v, str) else None)
+    bad = pd.isna(found) & ~cells.empty()
+    return ReadColumn(pd.Series(found, index=raw.index, dtype=object), bad, "one of: " + ", ".join(choices))
 
 
-def _from_parts(strings: pd.Series, pattern: re.Pattern, order: tuple[int, int, int]) -> pd.Series:
-    """Build timestamps from regex groups; impossible dates (31/02) become NaT."""
-    parts = strings.str.extract(pattern)
-    if parts.empty:
-        return pd.Series(pd.NaT, index=strings.index, dtype="datetime64[ns]")
-    y, m, d = (parts[i] for i in order)
-    frame = pd.DataFrame({"year": y, "month": m, "day": d})
-    ncols = parts.shape[1]
-    frame["hour"] = parts[3] if ncols > 3 else "0"
-    frame["minute"] = parts[4] if ncols > 4 else "0"
-    frame["second"] = parts[5] if ncols > 5 else "0"
-    frame = frame.fillna("0").apply(pd.to_numeric, errors="coerce")
-    # Years pandas can hold (from 1678); those before 1900 are then refused as implausible, not wrapped.
-    ok = frame["year"].between(1678, 2999) & frame["hour"].between(0, 23) & frame["minute"].between(0, 59)
-    frame = frame.where(ok)
-    return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
+def _text_date(text: str, forms) -> dt.datetime | None:
+    """A typed date or date-time, None when it is not one (31/02, hour 25, year 1899...)."""
+    text = normalise_text(text)
+    for pattern, (y, m, d) in forms:
+        match = pattern.match(text)
+        if match:
+            break
+    else:
+        return None
+    parts = match.groups()
+    year, month, day = int(parts[y]), int(parts[m]), int(parts[d])
+    hour, minute, second = (int(p) if p else 0 for p in (parts[3:] + (None, None, None))[:3])
+    # Years pandas can hold (from 1678); those before 1900 are then refused as implausible.
+    if not (1678 <= year <= 2999 and hour <= 23 and minute <= 59):
+        return None
+    try:
+        day_start = dt.datetime(year, month, day)
+    except ValueError:
+        return None
+    # Seconds are not range-checked: 10:30:75 carries into the next minute.
+    return day_start + dt.timedelta(hours=hour, minutes=minute, seconds=second)
+
+
+def _as_datetime64(moments: list) -> np.ndarray:
+    """Python datetimes (or None) as datetime64[ns]; those it cannot hold become NaT."""
+    # pandas converts datetime objects in C, far faster than numpy does
+    micro = pd.to_datetime(_objects(moments)).to_numpy().astype("datetime64[us]")
+    micro[(micro < _EARLIEST) | (micro > _LATEST)] = np.datetime64("NaT")
+    return micro.astype("datetime64[ns]")
 
 
 def read_date(raw: pd.Series, with_time: bool) -> ReadColumn:
-    empty = _is_empty(raw)
-    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    is_native = raw.map(lambda v: isinstance(v, (dt.date, dt.datetime))).to_numpy(dtype=bool)
-    if is_native.any():
-        native = pd.to_datetime(raw[is_native].map(
-            lambda v: v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)),
-            errors="coerce")
-        out[is_native] = native.astype("datetime64[ns]")
-    is_text = raw.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool) & ~empty
-    if is_text.any():
-        text = raw[is_text].map(normalise_text)
-        parsed = _from_parts(text, _UK_DATE, (2, 1, 0)).fillna(_from_parts(text, _ISO_DATE, (0, 1, 2)))
-        if with_time:
-            parsed = (parsed.fillna(_from_parts(text, _UK_DATETIME, (2, 1, 0)))
-                      .fillna(_from_parts(text, _ISO_DATETIME, (0, 1, 2))))
-        out[is_text] = parsed
+    cells = _Cells(raw)
+    out = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[ns]")
+    native = [i for i, v in enumerate(cells.other_values) if isinstance(v, dt.date)]
+    if native:
+        out[cells.others[native]] = _as_datetime64(
+            [v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
+             for v in cells.other_values[native]])
+    if len(cells.texts):
+        forms = _DATETIME_FORMS if with_time else _DATE_FORMS
+        out[cells.is_text] = _as_datetime64([_text_date(t, forms) for t in cells.texts])[cells.codes]
+    values = pd.Series(out, index=raw.index)
     if not with_time:
-        out = out.dt.floor("D")
-    implausible = (out < FIRST_PLAUSIBLE_DATE).to_numpy()
-    out[implausible] = pd.NaT
-    bad = out.isna().to_numpy() & ~empty
+        values = values.dt.floor("D")
+    implausible = (values < FIRST_PLAUSIBLE_DATE).to_numpy()
+    values[implausible] = pd.NaT
+    bad = values.isna().to_numpy() & ~cells.empty()
     expected = ("a date and time (dd/mm/yyyy hh:mm, or a date)" if with_time
                 else "a date (dd/mm/yyyy or yyyy-mm-dd)")
-    return ReadColumn(out, bad, expected, implausible)
+    return ReadColumn(values, bad, expected, implausible)
 
 
 def read_column(raw: pd.Series, column: Column) -> ReadColumn:

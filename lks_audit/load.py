@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from .cells import EXCEL_ERRORS, display_value, empty_column, normalise_text, read_column
+from .cells import EXCEL_ERRORS, blank_mask, display_value, empty_column, normalise_text, read_column
 from .findings import Finding
 from .intake import UnreadableFile, check_xlsx
 from .schema import WORKBOOKS, Sheet, Workbook
@@ -196,13 +196,24 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset) -> 
     data.letters[sheet.name] = {h: get_column_letter(i + 1) for h, i in positions.items()}
 
     width = max(len(header), 1)
-    body = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in rows[1:]]
-    raw = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width))
+    body = rows[1:]
+    if any(len(r) != width for r in body):  # calamine's rows are as wide as the sheet; error cells may add
+        body = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in body]
+    grid = np.empty((len(body), width), dtype=object)
+    if body:
+        grid[:] = body  # filled in place: numpy never takes a cell value for a nested array
+    raw = pd.DataFrame(grid, columns=range(width), dtype=object)
     raw[ROW] = np.arange(2, len(body) + 2)
     used = list(positions.values()) + list(extras.values())
     if used and len(raw):
-        blank = raw[used].map(lambda v: v is None or (isinstance(v, str) and not v.strip())).all(axis=1)
-        raw = raw[~blank.to_numpy()]
+        # A row is blank when all its used cells are. Most rows fill their first column, so each
+        # column is tested only on the rows still in doubt.
+        blank = np.arange(len(raw))
+        for i in used:
+            blank = blank[blank_mask(raw[i].to_numpy()[blank])]
+        keep = np.ones(len(raw), dtype=bool)
+        keep[blank] = False
+        raw = raw[keep]
     elif len(raw):
         raw = raw.iloc[0:0]
     raw = raw.reset_index(drop=True)
