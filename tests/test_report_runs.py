@@ -225,3 +225,58 @@ def test_publishing_clears_what_a_killed_switch_left_and_replaces_an_old_real_fo
     publish(_staging(out, os.getpid(), 3), out, YEAR)
     assert _set_of(out) == {"annual-review.html": "run 3", "findings.json": "run 3"}
     assert sorted(p.name for p in out.iterdir()) == sorted([YEAR, os.readlink(out / YEAR)])
+
+
+# Runs the CLI in-process under an audit hook that records every workbook this process opens
+# while lks_audit/load.py (the loader) is on the stack. The cheap intake check before the run (zip
+# sizes, file type) may open a workbook; loading it is the audit's work, which the kernel does.
+OPENS_SPY = """
+import json, os, sys
+opened = []
+LOADER = os.path.join("lks_audit", "load.py")
+
+def spy(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)) and os.fsdecode(args[0]).endswith(".xlsx"):
+        frame = sys._getframe(1)
+        while frame is not None and not frame.f_code.co_filename.endswith(LOADER):
+            frame = frame.f_back
+        if frame is not None:
+            opened.append(os.path.realpath(os.fsdecode(args[0])))
+
+sys.addaudithook(spy)
+from lks_audit.cli import main
+code = main(sys.argv[1:])
+print("OPENED " + json.dumps(sorted(set(opened))))
+sys.exit(code)
+"""
+
+
+def _workbooks_opened_by(*args) -> list[str]:
+    """The workbooks of the school (args[1]) that ``lks-audit *args`` loaded in its own process."""
+    proc = subprocess.run([sys.executable, "-c", OPENS_SPY, *map(str, args)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    folder = Path(args[1]).resolve()
+    return [p for p in json.loads(proc.stdout.rpartition("OPENED ")[2]) if Path(p).parent == folder]
+
+
+def test_the_report_command_leaves_the_workbooks_to_the_kernel(school, tmp_path):
+    """The audit runs once, in the kernel: the report process itself opens no workbook."""
+    audit = (school, "--year", YEAR, "--as-of", AS_OFS[1])
+    assert len(_workbooks_opened_by("check", *audit)) == 8  # the spy sees the workbooks being loaded
+    assert _workbooks_opened_by("report", *audit, "--school", SCHOOLS[1], "--out", tmp_path / "out") == []
+    assert published_run(tmp_path / "out") == 1
+
+
+def test_without_symlinks_the_set_is_swapped_by_renames(tmp_path, monkeypatch):
+    """Windows without the symlink privilege: OUT/YEAR is a real folder, replaced whole."""
+    def no_symlinks(*args, **kwargs):
+        raise OSError(1314, "A required privilege is not held by the client")  # Windows' own refusal
+
+    monkeypatch.setattr(os, "symlink", no_symlinks)
+    out = tmp_path / "out"
+    for run in (1, 2):
+        publish(_staging(out, os.getpid(), run), out, YEAR)
+        assert not (out / YEAR).is_symlink()
+        assert _set_of(out) == {"annual-review.html": f"run {run}", "findings.json": f"run {run}"}
+        assert [p.name for p in out.iterdir()] == [YEAR]
