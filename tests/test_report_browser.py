@@ -57,7 +57,8 @@ def open_page(browser):
     pages = []
 
     def opener(path: Path):
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        # bypass_csp: the page forbids every script; only our injected axe-core may run.
+        page = browser.new_page(viewport={"width": 1200, "height": 900}, bypass_csp=True)
         page.requests, page.dialogs = [], []
         page.on("request", lambda r: page.requests.append(r.url))
         page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
@@ -105,3 +106,16 @@ def test_print_layout_starts_sections_on_new_pages(open_page, rendered):  # noqa
     assert breaks and set(breaks) == {"page"}
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 3, "title, measures, findings... on pages of their own"
+
+
+@pytest.mark.parametrize("name", ["annual-review.html", "dpo-detail.html"])
+def test_content_security_policy_blocks_any_script(browser, rendered, name):  # noqa: F811
+    page = browser.new_page()
+    try:
+        page.goto((rendered["dir"] / name).resolve().as_uri(), wait_until="load")
+        # Even markup that escaped escaping could not run: an inline script added now is refused.
+        page.evaluate("""() => { const s = document.createElement('script');
+                                 s.textContent = 'window.__csp_ran = 1'; document.head.appendChild(s); }""")
+        assert page.evaluate("() => window.__csp_ran") is None
+    finally:
+        page.close()
