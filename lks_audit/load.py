@@ -7,6 +7,7 @@ names the file, sheet and cell. Input files are only ever opened for reading.
 from __future__ import annotations
 
 import hashlib
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -290,42 +291,81 @@ def load_workbooks(folder: str | Path) -> Dataset:
     """Read every contract workbook in ``folder`` (any may be missing or broken)."""
     folder = Path(folder)
     data = Dataset(folder, {}, {}, [], [], {})
-    for wb in WORKBOOKS:
-        path = find_workbook_file(folder, wb.file) if folder.is_dir() else None
-        if path is None:
+    paths = [find_workbook_file(folder, wb.file) if folder.is_dir() else None for wb in WORKBOOKS]
+    present = [i for i, path in enumerate(paths) if path is not None]
+    # The next workbook is parsed while this one's columns are read (python-calamine lets go of
+    # the GIL while it parses): on two cores loading costs about the larger of the two, not their sum.
+    reads = {i: _in_background(_read_workbook, paths[i], WORKBOOKS[i]) for i in present[:1]}
+    for i, wb in enumerate(WORKBOOKS):
+        if paths[i] is None:
             data.files.append(FileInfo(wb.file, "missing", problem="not in the folder"))
             data.findings.append(Finding("DQ-01", "high", "data", None, wb.file, None, None,
                                          f"{wb.file} is missing from the data folder"))
             for sheet in wb.sheets:
                 _mark_sheet_missing(wb, sheet, data, f"{wb.file} is missing", finding=False)
             continue
-        info = FileInfo(wb.file, "ok", sha256=sha256_of(path))
-        data.files.append(info)
-        try:
-            check_xlsx(path)
-            rows_by_sheet = _read_rows(path, [s.name for s in wb.sheets])
-        except UnreadableFile as exc:
-            problem = str(exc)
-        except Exception as exc:  # any parser failure on a user's file is a data problem, not a crash
-            problem = _describe_parser_error(exc)
-        else:
-            problem = None
-        if problem:
-            info.status, info.problem = "unreadable", problem
-            data.findings.append(Finding("DQ-01", "high", "data", None, wb.file, None, None,
-                                         f"{wb.file} cannot be read: {problem}"))
-            for sheet in wb.sheets:
-                _mark_sheet_missing(wb, sheet, data, f"{wb.file} cannot be read", finding=False)
-            continue
-        for sheet in wb.sheets:
-            rows = rows_by_sheet[sheet.name]
-            if rows is None:
-                _mark_sheet_missing(wb, sheet, data, f"{wb.file}: sheet '{sheet.name}' is missing", finding=True)
-                continue
-            frame = _load_sheet(wb, sheet, rows, data)
-            data.frames[sheet.name] = frame
-            info.rows[sheet.name] = len(frame)
+        following = present[present.index(i) + 1:]
+        if following:  # at most one workbook read ahead, so memory holds two workbooks' cells at most
+            reads[following[0]] = _in_background(_read_workbook, paths[following[0]], WORKBOOKS[following[0]])
+        _add_workbook(wb, *reads.pop(i)(), data)
     return data
+
+
+def _read_workbook(path: Path, wb: Workbook) -> tuple[str, dict | None, str | None]:
+    """(sha256, raw cell rows by sheet, problem) of one contract workbook; rows are None when unreadable."""
+    sha256 = sha256_of(path)
+    try:
+        check_xlsx(path)
+        return sha256, _read_rows(path, [s.name for s in wb.sheets]), None
+    except UnreadableFile as exc:
+        return sha256, None, str(exc)
+    except Exception as exc:  # any parser failure on a user's file is a data problem, not a crash
+        return sha256, None, _describe_parser_error(exc)
+
+
+def _in_background(func, *args):
+    """Start ``func(*args)`` on a thread; returns a function that waits for its result (or raises).
+
+    A daemon thread, so an interrupted run does not wait for a parse to finish before exiting.
+    """
+    box: dict = {}
+
+    def run():
+        try:
+            box["result"] = func(*args)
+        except BaseException as exc:  # raised again in the waiting thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="lks-audit read-ahead", daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+        return box["result"]
+    return result
+
+
+def _add_workbook(wb: Workbook, sha256: str, rows_by_sheet: dict | None, problem: str | None,
+                  data: Dataset) -> None:
+    info = FileInfo(wb.file, "ok", sha256=sha256)
+    data.files.append(info)
+    if problem:
+        info.status, info.problem = "unreadable", problem
+        data.findings.append(Finding("DQ-01", "high", "data", None, wb.file, None, None,
+                                     f"{wb.file} cannot be read: {problem}"))
+        for sheet in wb.sheets:
+            _mark_sheet_missing(wb, sheet, data, f"{wb.file} cannot be read", finding=False)
+        return
+    for sheet in wb.sheets:
+        rows = rows_by_sheet[sheet.name]
+        if rows is None:
+            _mark_sheet_missing(wb, sheet, data, f"{wb.file}: sheet '{sheet.name}' is missing", finding=True)
+            continue
+        frame = _load_sheet(wb, sheet, rows, data)
+        data.frames[sheet.name] = frame
+        info.rows[sheet.name] = len(frame)
 
 
 def _describe_parser_error(exc: Exception) -> str:
