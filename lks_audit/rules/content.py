@@ -107,15 +107,19 @@ def full_name_hits(folded: list[str | None], names: list[RegisterName]) -> pd.Da
             odd.append(name)
     keys = set(index)
     hits: dict[tuple, str | None] = {}
+    # Posts repeat texts (notices, templated captions): each distinct text is searched once.
+    named_in: dict[str, list[RegisterName]] = {}
     for pos, text in enumerate(folded):
         if text is None:
             continue
-        words = _WORD.findall(text)
-        candidates = [n for k in keys.intersection(zip(words, words[1:])) for n in index[k]]
-        for name in candidates + odd:
-            if name.full_name.search(text):
-                # A register row without a Student ID is told apart by its name.
-                hits[(pos, name.student if name.student is not None else name.words)] = name.student
+        found = named_in.get(text)
+        if found is None:
+            words = _WORD.findall(text)
+            candidates = [n for k in keys.intersection(zip(words, words[1:])) for n in index[k]]
+            found = named_in[text] = [name for name in candidates + odd if name.full_name.search(text)]
+        for name in found:
+            # A register row without a Student ID is told apart by its name.
+            hits[(pos, name.student if name.student is not None else name.words)] = name.student
     ordered = sorted(hits, key=lambda k: (k[0], str(k[1])))
     return pd.DataFrame({"pos": pd.Series([k[0] for k in ordered], dtype="int64"),
                          "student": pd.Series([hits[k] for k in ordered], dtype=object)})
