@@ -30,8 +30,9 @@ test: setup browser-deps
 browser-deps:
 	@bash tools/browser-deps.sh
 
+## Measure the floor, report, check at scales 1/10/50 and start-up imports; prints one table
 benchmark: setup
-	$(PY) benchmarks/check_benchmark.py && $(PY) benchmarks/load_benchmark.py && $(PY) benchmarks/report_benchmark.py
+	$(PY) benchmarks/run_benchmarks.py
 
 clean:
-	rm -rf $(VENV) reports/$(YEAR)
+	rm -rf $(VENV) reports/$(YEAR) reports/.$(YEAR).*
