@@ -244,9 +244,34 @@ def _drop_stderr_preprocessor():
     return DropStderr
 
 
+def _exporter_class():
+    """nbconvert's HTMLExporter without its BeautifulSoup pass over the rendered page.
+
+    That pass re-parses the whole page (base64 charts included) to give images without alt text a
+    placeholder and to make every input and output focusable: two thirds of the export time. Every
+    image we draw has its own alt text (charts.figure_html), no input is shown, and no output
+    scrolls (report.css), so there is nothing for it to do; the accessibility tests check the page.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # As HTMLExporter.from_notebook_node up to the BeautifulSoup pass (the template needs both
+            # filters registered, though no code is shown).
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", Highlight2HTML(parent=self))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter
+
+
 def export_html(nb, title: str, remove_tags=frozenset()) -> str:
     """The executed notebook as one self-contained page: no code, no prompts, no cells tagged ``remove_tags``."""
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     config = Config()
@@ -258,7 +283,7 @@ def export_html(nb, title: str, remove_tags=frozenset()) -> str:
     config.CSSHTMLHeaderPreprocessor.enabled = False  # code highlighting CSS, and no code is shown
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(ALWAYS_REMOVED | set(remove_tags))
-    exporter = HTMLExporter(config=config)
+    exporter = _exporter_class()(config=config)
     exporter.register_preprocessor(_drop_stderr_preprocessor(), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
