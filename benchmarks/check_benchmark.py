@@ -47,6 +47,13 @@ def measure_one(scale: int) -> dict:
             "findings": len(result.findings)}
 
 
+def measure_in_child(scale: int) -> dict:
+    """:func:`measure_one` in a fresh interpreter, so its peak memory is that scale's alone."""
+    out = subprocess.run([sys.executable, __file__, "--child", str(scale)], capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 50])
@@ -57,11 +64,7 @@ def main() -> None:
         return
     for scale in args.scales:  # generate first so generation never counts
         sample_folder(scale)
-    results = []
-    for scale in args.scales:
-        out = subprocess.run([sys.executable, __file__, "--child", str(scale)], capture_output=True,
-                             text=True, check=True)
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    results = [measure_in_child(scale) for scale in args.scales]
     base = results[0]
     print(f"{'scale':>5} {'rows':>9} {'load s':>8} {'load MB':>8} {'check s':>8} {'peak MB':>8} "
           f"{'check us/row':>12} {'findings':>9}")

@@ -1,0 +1,213 @@
+"""Measured speed of lks-audit, in one run and one table (issue 5, item 6).
+
+Rows:
+  * the floor: papermill + nbconvert on a one-cell notebook, and ``lks-audit report`` on the
+    bundled sample school, each as fresh processes (best of ``--repeat``), and their ratio;
+  * ``lks-audit check`` as a real CLI process at scales 1, 10 and 50: wall time, the child's peak
+    memory (from ``wait4``), rows, time per row, and load vs check split in-process
+    (``check_benchmark.measure_one`` in a fresh child);
+  * start-up: ``python -X importtime`` of each command (total import time and the five costliest
+    top-level packages), and whether check / validate / templates import papermill, nbconvert
+    or matplotlib (they must not).
+
+With ``--compare-python OTHER/bin/python`` (a venv with JupyterLab installed, say) the floor and
+the notebook libraries' import time are measured there too, for the before/after of keeping
+JupyterLab out of the report's environment.
+
+    python benchmarks/run_benchmarks.py [--repeat 3] [--scales 1 10 50] [--compare-python PATH]
+
+Samples at scales above 1 are generated once into benchmarks/.cache/ (scale 50 takes about a minute).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_benchmark import measure_in_child, sample_folder  # noqa: E402
+from report_benchmark import AS_OF, BIN, ROOT, YEAR, floor_commands, report_commands  # noqa: E402
+
+SAMPLE = ROOT / "examples" / "sample-school"
+#: Heavy notebook libraries only ``report`` may import.
+REPORT_ONLY = ("papermill", "nbconvert", "nbclient", "nbformat", "matplotlib", "jupyter_client")
+TARGET_RATIO, TARGET_SECONDS, TARGET_MB = 1.5, 10.0, 2048
+
+
+def run(command: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak RSS in MB and stderr of one process; fails loudly on a non-zero exit.
+
+    CPU and peak memory cover the process and the children it waited for (a report's kernel), from
+    ``wait4``: RUSAGE_CHILDREN would mix in every earlier run. CPU next to wall shows how much a busy
+    machine slowed a run down.
+    """
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {proc.returncode}:\n{stderr[-2000:]}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stderr
+
+
+def best(commands: list[list[str]], repeat: int) -> tuple[float, float, float]:
+    """The best of ``repeat`` runs of ``commands`` one after another: wall, CPU and the largest peak RSS."""
+    runs = []
+    for _ in range(repeat):
+        results = [run(c) for c in commands]
+        runs.append((sum(r[0] for r in results), sum(r[1] for r in results), max(r[2] for r in results)))
+    return min(runs)
+
+
+_IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
+
+
+def import_profile(stderr: str) -> tuple[float, dict[str, float], set[str]]:
+    """From ``-X importtime`` output: total ms, ms per top-level package (self times summed), modules."""
+    per_package: dict[str, float] = defaultdict(float)
+    modules = set()
+    for line in stderr.splitlines():
+        m = _IMPORT_LINE.match(line)
+        if m:
+            self_us, name = int(m.group(1)), m.group(4)
+            modules.add(name)
+            per_package[name.split(".")[0]] += self_us / 1000
+    return sum(per_package.values()), per_package, modules
+
+
+def imports_of(command: list[str], python: str = sys.executable) -> tuple[float, dict[str, float], set[str]]:
+    *_, stderr = run([python, "-X", "importtime", *command])
+    return import_profile(stderr)
+
+
+def top(per_package: dict[str, float], n: int = 5) -> str:
+    costly = sorted(per_package.items(), key=lambda kv: -kv[1])[:n]
+    return ", ".join(f"{name} {ms:.0f}" for name, ms in costly)
+
+
+class Table:
+    def __init__(self):
+        self.rows: list[tuple[str, ...]] = []
+
+    def add(self, what: str, wall: str = "", cpu: str = "", peak: str = "", rows: str = "", per_row: str = "",
+            detail: str = "") -> None:
+        self.rows.append((what, wall, cpu, peak, rows, per_row, detail))
+        print("  ...", what, wall, file=sys.stderr, flush=True)  # progress while it runs
+
+    def print(self) -> None:
+        head = ("what", "wall s", "cpu s", "peak MB", "rows", "us/row", "detail / target")
+        widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(len(head) - 1)]
+        line = "  ".join(["{:<%d}" % widths[0]] + ["{:>%d}" % w for w in widths[1:]] + ["{}"])
+        print(line.format(*head))
+        print(line.format(*("-" * w for w in widths), "-" * 15))
+        for r in self.rows:
+            print(line.format(*r).rstrip())
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts")
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--compare-python", metavar="PYTHON",
+                        help="another venv's python (e.g. with JupyterLab installed) to measure the floor in")
+    args = parser.parse_args()
+    for scale in args.scales:  # generate first so generation never counts
+        sample_folder(scale)
+    table = Table()
+    load_before = os.getloadavg()[0]
+    audit_args = ["--year", YEAR, "--as-of", AS_OF]
+    lks = str(BIN / "lks-audit")
+
+    with tempfile.TemporaryDirectory(prefix="lks-bench-") as tmp:
+        work = Path(tmp)
+        floor_s, floor_cpu, floor_mb = best(floor_commands(work), args.repeat)
+        table.add("floor: papermill + nbconvert, one-cell notebook", f"{floor_s:.2f}", f"{floor_cpu:.2f}",
+                  f"{floor_mb:.0f}")
+        report_s, report_cpu, report_mb = best(report_commands(SAMPLE, work / "reports"), args.repeat)
+        table.add("lks-audit report, sample school", f"{report_s:.2f}", f"{report_cpu:.2f}", f"{report_mb:.0f}",
+                  detail="cpu and peak include the kernel")
+        ratio = report_s / floor_s
+        table.add("ratio report / floor", f"{ratio:.2f}x",
+                  detail=f"target <= {TARGET_RATIO}: {verdict(ratio <= TARGET_RATIO)}")
+        if args.compare_python:
+            other_bin = Path(args.compare_python).parent
+            other_s, other_cpu, _ = best(floor_commands(work, other_bin), args.repeat)
+            table.add(f"floor in {other_bin.parent}", f"{other_s:.2f}", f"{other_cpu:.2f}", detail="--compare-python")
+            if (other_bin / "lks-audit").exists():
+                other_report, other_report_cpu, _ = best(report_commands(SAMPLE, work / "other", other_bin),
+                                                         args.repeat)
+                table.add(f"report in {other_bin.parent}", f"{other_report:.2f}", f"{other_report_cpu:.2f}",
+                          detail=f"ratio {other_report / other_s:.2f}x there")
+
+        per_row, work_per_row = {}, {}
+        for scale in args.scales:
+            folder = sample_folder(scale)
+            wall, cpu, peak = best([[lks, "check", str(folder), *audit_args, "--json"]], args.repeat)
+            split = min((measure_in_child(scale) for _ in range(args.repeat)),
+                        key=lambda r: r["load_s"] + r["check_s"])
+            per_row[scale] = wall / split["rows"] * 1e6
+            work_per_row[scale] = (split["load_s"] + split["check_s"]) / split["rows"] * 1e6
+            targets = ""
+            if scale == 50:
+                targets = (f"; target < {TARGET_SECONDS:.0f} s: {verdict(wall < TARGET_SECONDS)}, "
+                           f"< {TARGET_MB / 1024:.0f} GB: {verdict(peak < TARGET_MB)}")
+            table.add(f"lks-audit check, scale {scale}", f"{wall:.2f}", f"{cpu:.2f}", f"{peak:.0f}",
+                      f"{split['rows']:,}",
+                      f"{per_row[scale]:.1f}",
+                      f"in-process: load {split['load_s']:.2f} s + rules {split['check_s']:.2f} s, "
+                      f"{split['findings']:,} findings{targets}")
+        if 10 in per_row and 50 in per_row:
+            # Load + rules alone: the wall time per row also spreads start-up over the rows.
+            growth = work_per_row[50] / work_per_row[10]
+            table.add("time per row, scale 50 / scale 10", f"{growth:.2f}x",
+                      detail=f"load + rules in-process (wall: {per_row[50] / per_row[10]:.2f}x); "
+                             f"target flat (<= 1.10): {verdict(growth <= 1.10)}")
+
+        (work / "templates").mkdir()
+        commands = {
+            "start-up: import lks_audit.cli": ["-c", "import lks_audit.cli"],
+            "imports of lks-audit templates": [lks, "templates", str(work / "templates")],
+            "imports of lks-audit validate": [lks, "validate", str(SAMPLE)],
+            "imports of lks-audit check": [lks, "check", str(SAMPLE), *audit_args],
+            "imports of lks-audit report (parent)": [lks, "report", str(SAMPLE), *audit_args,
+                                                     "--out", str(work / "imports")],
+        }
+        for what, command in commands.items():
+            total, per_package, modules = imports_of(command)
+            heavy = sorted({m.split(".")[0] for m in modules} & set(REPORT_ONLY))
+            note = ("" if what.endswith("(parent)") or what.startswith("start-up")
+                    else "; no notebook libraries" if not heavy else f"; IMPORTS {', '.join(heavy)}")
+            table.add(what, f"{total / 1000:.2f}", detail=f"ms: {top(per_package)}{note}")
+        pythons = {"import papermill, nbconvert": sys.executable}
+        if args.compare_python:
+            pythons[f"import papermill, nbconvert in {Path(args.compare_python).parent.parent}"] = args.compare_python
+        for what, python in pythons.items():
+            total, per_package, _ = imports_of(["-c", "import papermill, nbconvert"], python)
+            # importtime also lists failed attempts, so ask the interpreter what it really loaded
+            probe = "import sys, papermill, nbconvert; print('rfc3987_syntax' in sys.modules)"
+            loaded = subprocess.run([python, "-c", probe], capture_output=True, text=True).stdout.strip()
+            has = "rfc3987_syntax loaded" if loaded == "True" else "rfc3987_syntax not installed"
+            table.add(what, f"{total / 1000:.2f}", detail=f"ms: {top(per_package)}; {has}")
+    table.print()
+    # Other work on the machine slows every wall time; cpu s is the steadier figure then.
+    print(f"\n{os.cpu_count()} CPUs; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
+          f"best of {args.repeat} runs; python {sys.version.split()[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
