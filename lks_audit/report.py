@@ -37,7 +37,14 @@ from .audit import check_folder_usable, parameters_from_args
 from .context import make_context
 from .review import read_previous
 
-NOTEBOOKS = Path(lks_audit.__file__).parent.parent / "notebooks"
+def _notebooks_folder() -> Path:
+    """notebooks/ beside the package (a checkout, editable install) or as installed data files."""
+    beside = Path(lks_audit.__file__).parent.parent / "notebooks"
+    installed = Path(sys.prefix) / "share" / "lks-audit" / "notebooks"
+    return beside if beside.is_dir() or not installed.is_dir() else installed
+
+
+NOTEBOOKS = _notebooks_folder()
 ANNUAL_REVIEW = NOTEBOOKS / "annual_review.ipynb"
 TEMPLATES = Path(__file__).parent / "nbtemplates"
 TEMPLATE_NAME = "lks_report"
@@ -385,6 +392,9 @@ def _validated(args):
 
 
 def run_report(args, notebook: Path | None = None) -> int:
+    # jsonschema (via nbformat) imports the optional rfc3987_syntax when it is installed (JupyterLab
+    # brings it), which builds a grammar for ~1.5 s; the report never validates IRIs, so skip it.
+    sys.modules.setdefault("rfc3987_syntax", None)
     folder, overrides, as_of, previous = _validated(args)
     notebook = Path(notebook or os.environ.get(NOTEBOOK_ENV) or ANNUAL_REVIEW)
     out_root = Path(args.out)

@@ -378,3 +378,17 @@ def test_loading_never_changes_the_inputs(tmp_path):
     assert dq(data, "DQ-02") and dq(data, "DQ-03")
     assert fingerprint(tmp_path) == before
     assert {f.file: f.sha256 for f in data.files}["posts_log.xlsx"] == before["posts_log.xlsx"][0]
+
+
+def test_dates_pandas_cannot_hold_are_dq02_not_a_crash(tmp_path):
+    # Text years past 2262 and Excel's 31/12/9999 lie outside pandas' nanosecond range.
+    write_school(tmp_path, Staff=[
+        {"Staff ID": "S1", "Latest refresher on": "01/01/2500"},
+        {"Staff ID": "S2", "Latest refresher on": d(9999, 12, 31)},
+        {"Staff ID": "S3", "Latest refresher on": "2026-01-10"},
+    ])
+    data = load_workbooks(tmp_path)
+    assert cells_of(dq(data, "DQ-02", "Staff")) == ["I2", "I3"]
+    assert data.frames["Staff"]["Latest refresher on"][2] == TS(2026, 1, 10)
+    result = audit(tmp_path)  # and the audit runs on
+    assert any(f.rule == "DQ-02" for f in result.findings)
