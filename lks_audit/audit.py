@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .context import AuditContext, Parameters, make_context, parse_param_pairs, read_settings_file
+from .arguments import check_folder_usable, parameters_from_args  # noqa: F401 (re-exported)
+from .context import AuditContext, Parameters, make_context
 from .findings import AREAS, Finding, findings_frame, severity_rank
 from .load import Dataset, load_workbooks
 from .rules import REGISTRY, load_all_rules
@@ -96,52 +97,6 @@ def audit_folder(folder, year: str, as_of=None, params: dict | Parameters | None
     data = load_workbooks(folder)
     ctx = make_context(year, as_of, params, closures=closures_of(data))
     return data, run_rules(data, ctx)
-
-
-def parameters_from_args(args) -> dict:
-    """Settings file first, then --param overrides; validated against the defaults."""
-    from .errors import UsageError
-
-    overrides: dict = {}
-    try:
-        if getattr(args, "settings", None):
-            overrides.update(read_settings_file(args.settings))
-        overrides.update(parse_param_pairs(args.param))
-        Parameters().with_overrides(overrides)
-    except (ValueError, OSError) as exc:
-        raise UsageError(str(exc)) from None
-    except Exception as exc:  # a malformed TOML file
-        raise UsageError(f"settings file {args.settings}: {exc}") from None
-    return overrides
-
-
-def check_folder_usable(folder: Path, need_readable: bool = False) -> None:
-    """Exit code 2 territory: no folder, or a folder with no contract workbook at all.
-
-    With ``need_readable`` (check, report) a folder whose workbooks all fail the intake check
-    (none is a readable .xlsx) is refused too: there is nothing to audit. ``validate`` still
-    lists such files, since telling the office what is wrong with them is its job.
-    """
-    from .errors import UsageError
-    from .intake import UnreadableFile, check_xlsx
-    from .load import find_workbook_file
-    from .schema import WORKBOOKS
-
-    if not folder.is_dir():
-        raise UsageError(f"{folder}: no such folder")
-    found = [p for p in (find_workbook_file(folder, wb.file) for wb in WORKBOOKS) if p]
-    if not found:
-        names = ", ".join(wb.file for wb in WORKBOOKS)
-        raise UsageError(f"{folder}: no workbook of the data contract found (expected any of {names})")
-    if need_readable:
-        problems = []
-        for path in found:
-            try:
-                check_xlsx(path)
-                return
-            except UnreadableFile as exc:
-                problems.append(f"{path.name}: {exc}")
-        raise UsageError(f"{folder}: no readable workbook to audit ({'; '.join(problems)})")
 
 
 def run_check(args) -> int:

@@ -2,103 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
-from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import holidays
 import numpy as np
 import pandas as pd
 
-# Defaults exactly as in shared/spec/rules.md; every one is overridable.
-@dataclass(frozen=True)
-class Parameters:
-    respond_within_hours: float = 24
-    training_valid_months: int = 12
-    declaration_valid_months: int = 12
-    purpose_review_months: int = 12
-    policy_review_months: int = 12
-    assessment_working_days: int = 2
-    ico_hours: float = 72
-    pending_application_days: int = 30
-    open_incident_days: int = 30
-    account_name_pattern: str = r"(?i)(lks|little\s*kinvaston)"
-
-    def with_overrides(self, overrides: dict[str, object]) -> "Parameters":
-        """Parameters with ``name=value`` overrides applied, each converted to the field's declared type."""
-        known = {f.name: f for f in fields(self)}
-        changes = {}
-        for name, raw in overrides.items():
-            if name not in known:
-                raise ValueError(f"unknown parameter {name!r}; known: {', '.join(known)}")
-            # The declared type, not the default's: respond_within_hours = 24 is a float that may be 1.5.
-            kind = {"int": int, "float": float, "str": str}[str(known[name].type)]
-            value = _convert(raw, kind)
-            if value is None:
-                raise ValueError(f"parameter {name} expects a{'n' if kind is int else ''} "
-                                 f"{'whole number' if kind is int else kind.__name__}, got {raw!r}")
-            if kind is str:
-                try:
-                    re.compile(value)
-                except re.error as exc:
-                    raise ValueError(f"parameter {name} is not a valid regular expression: {exc}") from None
-            elif value < 0:
-                raise ValueError(f"parameter {name} must not be negative, got {raw!r}")
-            changes[name] = value
-        return replace(self, **changes)
-
-    def as_dict(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def _convert(raw, kind):
-    """``raw`` (from the command line, a TOML file or Python) as ``kind``, or None if it is not one."""
-    if isinstance(raw, bool):  # True is an int to Python, never a number of hours or months here
-        return None
-    if kind is str:
-        return raw if isinstance(raw, str) else None
-    try:
-        number = float(raw.strip()) if isinstance(raw, str) else float(raw)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(number):
-        return None
-    if kind is int:
-        return int(number) if number.is_integer() else None
-    return number
-
-
-def parse_param_pairs(pairs: list[str] | None) -> dict[str, str]:
-    """``["ico_hours=48", ...]`` as a dict; a pair without ``=`` is an error."""
-    out = {}
-    for pair in pairs or ():
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"--param expects name=value, got {pair!r}")
-        out[name.strip()] = value.strip()
-    return out
-
-
-def read_settings_file(path: str | Path) -> dict[str, str]:
-    """Parameters from a settings file: TOML with ``[parameters]`` or top-level keys."""
-    import tomllib
-
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
-    return dict(data.get("parameters", data))
-
-
-_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
-
+# Re-exported: the pure-Python part of the context lives in arguments.py.
+from .arguments import (Parameters, academic_year_dates, audit_day,  # noqa: F401
+                        parse_param_pairs, read_settings_file)
 
 def academic_year_bounds(year: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """``2025-26`` -> (1 Sep 2025, 31 Aug 2026)."""
-    m = _YEAR.match(year or "")
-    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-        raise ValueError(f"academic year must look like 2025-26, got {year!r}")
-    first = int(m.group(1))
-    return pd.Timestamp(first, 9, 1), pd.Timestamp(first + 1, 8, 31)
+    """``2025-26`` -> (1 Sep 2025, 31 Aug 2026) as timestamps."""
+    start, end = academic_year_dates(year)
+    return pd.Timestamp(start), pd.Timestamp(end)
 
 
 class WorkingCalendar:
@@ -176,16 +93,7 @@ class AuditContext:
 def make_context(year: str, as_of=None, params: Parameters | dict | None = None, closures=(),
                  today: dt.date | None = None) -> AuditContext:
     start, end = academic_year_bounds(year)
-    if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
-        today_ts = pd.Timestamp(today or dt.date.today()).normalize()
-        as_of_ts = min(end, today_ts)
-    elif isinstance(as_of, dt.date):  # date, datetime or Timestamp: the audit is taken on its day
-        as_of_ts = pd.Timestamp(as_of).normalize()
-    else:
-        try:
-            as_of_ts = pd.Timestamp(dt.date.fromisoformat(str(as_of).strip()))
-        except ValueError:
-            raise ValueError(f"as_of must be a date like 2026-07-20, got {as_of!r}") from None
+    as_of_ts = pd.Timestamp(audit_day(year, as_of, today))
     if isinstance(params, dict):
         params = Parameters().with_overrides(params)
     closures = list(closures)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-import pandas as pd
 
 SEVERITIES = ("critical", "high", "medium", "advisory")
 
 #: Policy areas in report order; ``data`` is data quality.
 AREAS = ("governance", "people", "images", "content", "monitoring", "incidents", "data")
+
+#: Area statuses as rules.md defines them, worst first.
+RAG_STATUSES = ("Red", "Amber", "Green", "Grey")
 
 AREA_TITLES = {
     "governance": "Governance and accounts",
@@ -45,8 +47,10 @@ class Finding:
 FINDING_COLUMNS = tuple(f.name for f in fields(Finding))
 
 
-def findings_frame(findings) -> pd.DataFrame:
+def findings_frame(findings):
     """Findings as a DataFrame with a stable column order (empty-safe)."""
+    import pandas as pd  # here, so the report's parent process never pays for pandas
+
     return pd.DataFrame([f.to_dict() for f in findings], columns=list(FINDING_COLUMNS))
 
 

@@ -106,3 +106,15 @@ def _refuse_dtd(zf: zipfile.ZipFile, infos) -> None:
         if any(mark in head for mark in _DTD_MARKS):
             raise UnreadableFile(f"refused: part {i.filename} declares a DTD or XML entities, which Excel never "
                                  "writes (an entity-expansion attack); save it again from Excel")
+
+
+def find_workbook_file(folder: Path, file: str) -> Path | None:
+    """The contract file in ``folder``, matched case-insensitively; Excel's ``~$`` lock files are ignored."""
+    exact = folder / file
+    if exact.is_file():
+        return exact
+    wanted = file.casefold()
+    for path in sorted(folder.iterdir()):
+        if path.name.casefold() == wanted and path.is_file() and not path.name.startswith("~$"):
+            return path
+    return None

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from .cells import EXCEL_ERRORS, blank_mask, display_value, empty_column, normalise_text, read_column
 from .findings import Finding
-from .intake import UnreadableFile, check_xlsx
+from .intake import UnreadableFile, check_xlsx, find_workbook_file  # noqa: F401 (re-exported)
 from .schema import WORKBOOKS, Sheet, Workbook
 
 #: Name of the column that carries each record's Excel row number.
@@ -78,18 +78,6 @@ def _file_of(sheet_name: str) -> str:
 
 def _header_key(value) -> str:
     return normalise_text(str(value)).casefold() if value not in (None, "") else ""
-
-
-def find_workbook_file(folder: Path, file: str) -> Path | None:
-    """The contract file in ``folder``, matched case-insensitively; Excel's ``~$`` lock files are ignored."""
-    exact = folder / file
-    if exact.is_file():
-        return exact
-    wanted = file.casefold()
-    for path in sorted(folder.iterdir()):
-        if path.name.casefold() == wanted and path.is_file() and not path.name.startswith("~$"):
-            return path
-    return None
 
 
 def sha256_of(path: Path) -> str:

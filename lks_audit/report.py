@@ -33,9 +33,8 @@ from pathlib import Path
 
 import lks_audit
 
-from .audit import check_folder_usable, parameters_from_args
-from .context import make_context
-from .review import read_previous
+# Only plain-Python argument checks here: pandas and friends load in the kernel, not in this process.
+from .arguments import audit_day, check_folder_usable, parameters_from_args, read_previous
 
 def _notebooks_folder() -> Path:
     """notebooks/ beside the package (a checkout, editable install) or as installed data files."""
@@ -376,7 +375,7 @@ def _validated(args):
     check_folder_usable(folder, need_readable=True)
     overrides = parameters_from_args(args)
     try:
-        ctx = make_context(args.year, args.as_of, overrides)
+        day = audit_day(args.year, args.as_of)
     except ValueError as exc:
         raise _usage_error(str(exc)) from None
     previous = ""
@@ -388,7 +387,7 @@ def _validated(args):
         previous = str(Path(args.previous).resolve())
     if args.timeout is not None and args.timeout <= 0:
         raise _usage_error("--timeout must be a positive number of seconds")
-    return folder, overrides, ctx.as_of.date().isoformat(), previous
+    return folder, overrides, day.isoformat(), previous
 
 
 def run_report(args, notebook: Path | None = None) -> int:

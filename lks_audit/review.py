@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
 
 from . import __version__, charts
 from .action_plan import DUE_WORDS, action_rows
+from .arguments import read_previous  # noqa: F401 (re-exported)
 from .audit import AuditResult, _rule_order, audit_folder
 from .context import Parameters
 from .findings import AREA_TITLES, AREAS, SEVERITIES
@@ -124,28 +123,6 @@ class Review:
     def policy_version(self) -> str:
         versions = self.data.frames["Policy"]["Policy version"].dropna()
         return str(versions.iloc[0]) if len(versions) else "not recorded"
-
-
-def read_previous(path) -> dict | None:
-    """Last year's findings.json, or None for ``""``; a file that is not one is a ValueError."""
-    if not path:
-        return None
-    try:
-        previous = json.loads(Path(path).read_text(encoding="utf-8"))
-        summary, year = previous["summary"], previous["year"]
-        areas, by_rule = summary["areas"], summary["by_rule"]
-        # The trend shows these as statuses and counts: anything else is not our file (or was edited).
-        bad = [f"area {a!r}" for a, info in areas.items()
-               if info.get("rag", "Grey") not in RAG_MEANING or type(info.get("findings", 0)) is not int]
-        bad += [f"rule {r!r}" for r, n in by_rule.items() if type(n) is not int]
-        if type(summary.get("total_findings", 0)) is not int or not isinstance(year, str):
-            bad.append("total or year")
-        if bad:
-            raise ValueError(f"unexpected status or count for {bad[0]}")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ValueError(f"{path} is not a findings.json written by lks-audit ({type(exc).__name__}: {exc})") \
-            from None
-    return previous
 
 
 def load_review(data_dir, year: str, as_of: str = "", params: dict | None = None, *,

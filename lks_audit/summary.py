@@ -6,7 +6,6 @@ from collections import Counter
 from .findings import AREA_TITLES, AREAS, SEVERITIES
 from .rules import REGISTRY
 
-RAG_ORDER = ("Red", "Amber", "Green", "Grey")
 
 
 def area_rag(counts: dict[str, int], rules_total: int, rules_not_assessed: int) -> str:

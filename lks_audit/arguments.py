@@ -1,0 +1,188 @@
+"""Checking what the user asked for, without the data libraries.
+
+Everything here is plain Python (no pandas, numpy or holidays), so ``lks-audit
+report`` can refuse a bad argument and start its kernel without first paying
+for the imports the kernel pays for anyway. The audit context (``context.py``)
+builds on these.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from .errors import UsageError
+from .findings import RAG_STATUSES
+from .intake import UnreadableFile, check_xlsx, find_workbook_file
+from .schema import WORKBOOKS
+
+
+# Defaults exactly as in shared/spec/rules.md; every one is overridable.
+@dataclass(frozen=True)
+class Parameters:
+    respond_within_hours: float = 24
+    training_valid_months: int = 12
+    declaration_valid_months: int = 12
+    purpose_review_months: int = 12
+    policy_review_months: int = 12
+    assessment_working_days: int = 2
+    ico_hours: float = 72
+    pending_application_days: int = 30
+    open_incident_days: int = 30
+    account_name_pattern: str = r"(?i)(lks|little\s*kinvaston)"
+
+    def with_overrides(self, overrides: dict[str, object]) -> "Parameters":
+        """Parameters with ``name=value`` overrides applied, each converted to the field's declared type."""
+        known = {f.name: f for f in fields(self)}
+        changes = {}
+        for name, raw in overrides.items():
+            if name not in known:
+                raise ValueError(f"unknown parameter {name!r}; known: {', '.join(known)}")
+            # The declared type, not the default's: respond_within_hours = 24 is a float that may be 1.5.
+            kind = {"int": int, "float": float, "str": str}[str(known[name].type)]
+            value = _convert(raw, kind)
+            if value is None:
+                raise ValueError(f"parameter {name} expects a{'n' if kind is int else ''} "
+                                 f"{'whole number' if kind is int else kind.__name__}, got {raw!r}")
+            if kind is str:
+                try:
+                    re.compile(value)
+                except re.error as exc:
+                    raise ValueError(f"parameter {name} is not a valid regular expression: {exc}") from None
+            elif value < 0:
+                raise ValueError(f"parameter {name} must not be negative, got {raw!r}")
+            changes[name] = value
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _convert(raw, kind):
+    """``raw`` (from the command line, a TOML file or Python) as ``kind``, or None if it is not one."""
+    if isinstance(raw, bool):  # True is an int to Python, never a number of hours or months here
+        return None
+    if kind is str:
+        return raw if isinstance(raw, str) else None
+    try:
+        number = float(raw.strip()) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):
+        return None
+    if kind is int:
+        return int(number) if number.is_integer() else None
+    return number
+
+
+def parse_param_pairs(pairs: list[str] | None) -> dict[str, str]:
+    """``["ico_hours=48", ...]`` as a dict; a pair without ``=`` is an error."""
+    out = {}
+    for pair in pairs or ():
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--param expects name=value, got {pair!r}")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def read_settings_file(path: str | Path) -> dict[str, str]:
+    """Parameters from a settings file: TOML with ``[parameters]`` or top-level keys."""
+    import tomllib
+
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    return dict(data.get("parameters", data))
+
+
+_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def academic_year_dates(year: str) -> tuple[dt.date, dt.date]:
+    """``2025-26`` -> (1 Sep 2025, 31 Aug 2026)."""
+    m = _YEAR.match(year or "")
+    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+        raise ValueError(f"academic year must look like 2025-26, got {year!r}")
+    first = int(m.group(1))
+    return dt.date(first, 9, 1), dt.date(first + 1, 8, 31)
+
+
+def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
+    """The day the audit is taken: ``as_of`` if given, else the year's last day or today if earlier."""
+    end = academic_year_dates(year)[1]
+    if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
+        today = today or dt.date.today()
+        today = today.date() if isinstance(today, dt.datetime) else today
+        return min(end, today)
+    if isinstance(as_of, dt.datetime):  # datetime or Timestamp: the audit is taken on its day
+        return as_of.date()
+    if isinstance(as_of, dt.date):
+        return as_of
+    try:
+        return dt.date.fromisoformat(str(as_of).strip())
+    except ValueError:
+        raise ValueError(f"as_of must be a date like 2026-07-20, got {as_of!r}") from None
+
+
+def parameters_from_args(args) -> dict:
+    """Settings file first, then --param overrides; validated against the defaults."""
+    overrides: dict = {}
+    try:
+        if getattr(args, "settings", None):
+            overrides.update(read_settings_file(args.settings))
+        overrides.update(parse_param_pairs(args.param))
+        Parameters().with_overrides(overrides)
+    except (ValueError, OSError) as exc:
+        raise UsageError(str(exc)) from None
+    except Exception as exc:  # a malformed TOML file
+        raise UsageError(f"settings file {args.settings}: {exc}") from None
+    return overrides
+
+
+def check_folder_usable(folder: Path, need_readable: bool = False) -> None:
+    """Exit code 2 territory: no folder, or a folder with no contract workbook at all.
+
+    With ``need_readable`` (check, report) a folder whose workbooks all fail the intake check
+    (none is a readable .xlsx) is refused too: there is nothing to audit. ``validate`` still
+    lists such files, since telling the office what is wrong with them is its job.
+    """
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    found = [p for p in (find_workbook_file(folder, wb.file) for wb in WORKBOOKS) if p]
+    if not found:
+        names = ", ".join(wb.file for wb in WORKBOOKS)
+        raise UsageError(f"{folder}: no workbook of the data contract found (expected any of {names})")
+    if need_readable:
+        problems = []
+        for path in found:
+            try:
+                check_xlsx(path)
+                return
+            except UnreadableFile as exc:
+                problems.append(f"{path.name}: {exc}")
+        raise UsageError(f"{folder}: no readable workbook to audit ({'; '.join(problems)})")
+
+
+def read_previous(path) -> dict | None:
+    """Last year's findings.json, or None for ``""``; a file that is not one is a ValueError."""
+    if not path:
+        return None
+    try:
+        previous = json.loads(Path(path).read_text(encoding="utf-8"))
+        summary, year = previous["summary"], previous["year"]
+        areas, by_rule = summary["areas"], summary["by_rule"]
+        # The trend shows these as statuses and counts: anything else is not our file (or was edited).
+        bad = [f"area {a!r}" for a, info in areas.items()
+               if info.get("rag", "Grey") not in RAG_STATUSES or type(info.get("findings", 0)) is not int]
+        bad += [f"rule {r!r}" for r, n in by_rule.items() if type(n) is not int]
+        if type(summary.get("total_findings", 0)) is not int or not isinstance(year, str):
+            bad.append("total or year")
+        if bad:
+            raise ValueError(f"unexpected status or count for {bad[0]}")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path} is not a findings.json written by lks-audit ({type(exc).__name__}: {exc})") \
+            from None
+    return previous
