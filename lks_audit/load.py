@@ -48,6 +48,9 @@ class Dataset:
     files: list[FileInfo]
     #: Sheet -> contract header -> Excel column letter as found in the file.
     letters: dict[str, dict[str, str]]
+    #: Tables several rules derive the same way (e.g. pictured students joined to consent), built once
+    #: per audit period; rules must treat them as read-only.
+    derived: dict = field(default_factory=dict)
 
     def unavailable(self, sheet: str, columns=()) -> str | None:
         """Why ``sheet`` (or one of ``columns``) cannot be used, or None if all are there."""

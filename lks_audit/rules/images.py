@@ -33,7 +33,15 @@ def pictured_pairs(data, ctx) -> pd.DataFrame:
     The row in force is the student's latest Consent row with Form received on <= the post's day
     (a form received that day counts; on a tie of dates the row further down the sheet wins). Its columns
     come back prefixed ``c:``; they are blank where no form is in force, including undated posts.
+    Built once per audit period and shared by IMG-01, IMG-03 and IMG-04 (read-only).
     """
+    key = ("pictured_pairs", ctx.start, ctx.end)
+    if key not in data.derived:
+        data.derived[key] = _join_pictured_to_consent(data, ctx)
+    return data.derived[key]
+
+
+def _join_pictured_to_consent(data, ctx) -> pd.DataFrame:
     posts = period_posts(data, ctx)
     pairs = posts[_PAIR_POST_COLUMNS].explode("Students pictured")
     pairs = pairs[pairs["Students pictured"].notna()].rename(columns={"Students pictured": "Student ID"})
