@@ -12,10 +12,6 @@ def is_yes(s: pd.Series) -> pd.Series:
     return s.fillna(False).astype(bool)
 
 
-def is_no(s: pd.Series) -> pd.Series:
-    return (~s.fillna(True)).astype(bool)
-
-
 def is_blank(s: pd.Series) -> pd.Series:
     """Blank cells of any kind (an ids column is blank when it holds no id)."""
     if s.dtype == object:
