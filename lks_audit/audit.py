@@ -15,7 +15,7 @@ import pandas as pd
 
 from .arguments import check_folder_usable, parameters_from_args  # noqa: F401 (re-exported)
 from .context import AuditContext, Parameters, make_context
-from .findings import AREAS, Finding, findings_frame, severity_rank
+from .findings import AREAS, Finding, findings_frame, rule_order, severity_rank
 from .load import Dataset, load_workbooks
 from .rules import REGISTRY, load_all_rules
 
@@ -43,17 +43,11 @@ class AuditResult:
         }
 
 
-def _rule_order(rule_id: str) -> tuple:
-    prefix, _, number = rule_id.partition("-")
-    order = ["ACC", "APP", "POL", "TRN", "IMG", "PST", "INT", "INC", "DQ"]
-    return (order.index(prefix) if prefix in order else 99, int(number) if number.isdigit() else 0)
-
-
 def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
     load_all_rules()
     findings: list[Finding] = []
     not_assessed: list[dict] = []
-    for rule_id in sorted(REGISTRY, key=_rule_order):
+    for rule_id in sorted(REGISTRY, key=rule_order):
         rule = REGISTRY[rule_id]
         reason = next((r for r in (data.unavailable(s, cols) for s, cols in rule.needs.items()) if r), None)
         if reason:
@@ -61,7 +55,7 @@ def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
             continue
         findings.extend(rule.check(data, ctx))
     findings = _explain_missing(findings, not_assessed)
-    findings.sort(key=lambda f: (severity_rank(f.severity), _rule_order(f.rule), f.file or "", f.row or 0))
+    findings.sort(key=lambda f: (severity_rank(f.severity), rule_order(f.rule), f.file or "", f.row or 0))
     from .summary import summarise
     result = AuditResult(ctx, findings, not_assessed)
     result.summary = summarise(result, data)

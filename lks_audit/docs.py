@@ -11,7 +11,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from .context import Parameters
-from .findings import AREA_TITLES
+from .findings import AREA_TITLES, rule_order
 from .rules import load_all_rules
 from .schema import contract_markdown
 
@@ -19,11 +19,9 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def rules_markdown() -> str:
-    from .audit import _rule_order
-
     registry = load_all_rules()
     lines = ["| ID | area | severity | what it checks | policy clause |", "|---|---|---|---|---|"]
-    for rule_id in sorted(registry, key=_rule_order):
+    for rule_id in sorted(registry, key=rule_order):
         r = registry[rule_id]
         clause = r.clause if len(r.clause) <= 140 else r.clause[:137] + "..."
         severity = "medium / high" if rule_id == "APP-01" else r.severity

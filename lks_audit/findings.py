@@ -9,6 +9,9 @@ SEVERITIES = ("critical", "high", "medium", "advisory")
 #: Policy areas in report order; ``data`` is data quality.
 AREAS = ("governance", "people", "images", "content", "monitoring", "incidents", "data")
 
+#: Rule families in rules.md's order: reports, the README and the sample list rules in this order.
+RULE_FAMILIES = ("ACC", "APP", "POL", "TRN", "IMG", "PST", "INT", "INC", "DQ")
+
 #: Area statuses as rules.md defines them, worst first.
 RAG_STATUSES = ("Red", "Amber", "Green", "Grey")
 
@@ -52,6 +55,13 @@ def findings_frame(findings):
     import pandas as pd  # here, so the report's parent process never pays for pandas
 
     return pd.DataFrame([f.to_dict() for f in findings], columns=list(FINDING_COLUMNS))
+
+
+def rule_order(rule_id: str) -> tuple[int, int]:
+    """Sort key putting rule IDs in rules.md's order (ACC-01 ... DQ-06); unknown families last."""
+    family, _, number = rule_id.partition("-")
+    rank = RULE_FAMILIES.index(family) if family in RULE_FAMILIES else len(RULE_FAMILIES)
+    return rank, int(number) if number.isdigit() else 0
 
 
 def severity_rank(severity: str) -> int:

@@ -35,6 +35,7 @@ import lks_audit
 
 # Only plain-Python argument checks here: pandas and friends load in the kernel, not in this process.
 from .arguments import audit_day, check_folder_usable, parameters_from_args, read_previous
+from .schema import personal_columns
 
 def _notebooks_folder() -> Path:
     """notebooks/ beside the package (a checkout, editable install) or as installed data files."""
@@ -342,18 +343,16 @@ _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 
 
 def personal_strings(data) -> dict[str, str]:
-    """Student IDs, student names, staff names and Staff IDs in the input: text -> what it is."""
+    """Every value of the schema's personal columns in the input (names, Student and Staff IDs): text -> what it is."""
     found: dict[str, str] = {}
-    sources = (("Consent", "Student ID", "a Student ID"), ("Consent", "Student name", "a student name"),
-               ("Staff", "Name", "a staff name"), ("Staff", "Staff ID", "a Staff ID"))
-    for sheet, column, kind in sources:
+    for sheet, column in personal_columns():
         frame = data.frames.get(sheet)
-        if frame is None or column not in frame:
+        if frame is None or column.header not in frame:
             continue
-        for value in frame[column].dropna():
+        for value in frame[column.header].dropna():
             text = " ".join(str(value).split())
             if len(text) >= 3:  # shorter strings would match ordinary words and numbers
-                found.setdefault(text, kind)
+                found.setdefault(text, column.personal)
     return found
 
 

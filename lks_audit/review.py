@@ -24,16 +24,15 @@ from IPython.display import HTML
 from . import __version__, charts
 from .action_plan import DUE_WORDS, action_rows
 from .arguments import read_previous  # noqa: F401 (re-exported)
-from .audit import AuditResult, _rule_order, audit_folder
+from .audit import AuditResult, audit_folder
 from .context import Parameters
-from .findings import AREA_TITLES, AREAS, SEVERITIES
+from .findings import AREA_TITLES, AREAS, SEVERITIES, rule_order
 from .load import Dataset
 from .rules import REGISTRY
+from .schema import SHEETS
 
 AUDIENCES = ("governors", "dpo")
 POLICY_AREAS = AREAS[:-1]
-#: Sheets whose keys are not about a person: their IDs may appear in the governors' report.
-NON_PERSONAL_SHEETS = frozenset({"Accounts", "Applications", "Posts", "Interactions", "Incidents", "Policy"})
 RECORDS_SHOWN = 8
 RAG_MEANING = {
     "Red": "at least one critical or high finding",
@@ -363,7 +362,7 @@ def trend(rv: Review) -> HTML | None:
     area_table = table(["Area", f"Status {last}", f"Findings {last}", f"Status {this}", f"Findings {this}",
                         "Change"], rows, numeric=(2, 4), caption=f"Findings by area, {last} and {this}")
     by_rule_now = rv.summary["by_rule"]
-    rule_ids = sorted(set(prev["by_rule"]) | set(by_rule_now), key=_rule_order)
+    rule_ids = sorted(set(prev["by_rule"]) | set(by_rule_now), key=rule_order)
     rule_rows = [[r, REGISTRY[r].meaning if r in REGISTRY else "", _n(prev["by_rule"].get(r, 0)),
                   _n(by_rule_now.get(r, 0)), _change(prev["by_rule"].get(r, 0), by_rule_now.get(r, 0))]
                  for r in rule_ids]
@@ -378,7 +377,7 @@ def trend(rv: Review) -> HTML | None:
 
 def _records(findings) -> str:
     """Non-personal record IDs of findings (accounts, posts, interactions, incidents), a few at most."""
-    ids = list(dict.fromkeys(f.record for f in findings if f.record and f.sheet in NON_PERSONAL_SHEETS))
+    ids = list(dict.fromkeys(f.record for f in findings if f.record and f.sheet in SHEETS and not SHEETS[f.sheet].label_is_personal))
     if not ids:
         return ""
     shown = ", ".join(ids[:RECORDS_SHOWN])
@@ -395,7 +394,7 @@ def findings_by_area(rv: Review) -> HTML:
             "incidents; people are never named here.</p>"]
     for area in AREAS:
         info = rv.summary["areas"][area]
-        rule_ids = sorted((r for r in REGISTRY if REGISTRY[r].area == area), key=_rule_order)
+        rule_ids = sorted((r for r in REGISTRY if REGISTRY[r].area == area), key=rule_order)
         rows = [[r, REGISTRY[r].severity.capitalize(), _n(len(by_rule[r])), REGISTRY[r].meaning,
                  REGISTRY[r].clause, _records(by_rule[r])] for r in rule_ids if r in by_rule]
         passed = [r for r in rule_ids if r not in by_rule and r not in not_assessed]

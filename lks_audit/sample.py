@@ -88,6 +88,7 @@ import numpy as np
 import pandas as pd
 
 from .context import WorkingCalendar
+from .findings import rule_order
 from .schema import WORKBOOKS, Column, Kind
 
 YEAR = "2025-26"
@@ -100,8 +101,6 @@ DROPPED = ("Incidents", "External agencies informed")
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 FIXED_STAMP = "2026-01-01T00:00:00Z"
 
-#: Rule families in rules.md order (the order of the returned counts).
-RULE_ORDER = ("ACC", "APP", "POL", "TRN", "IMG", "PST", "INT", "INC", "DQ")
 
 CLOSURES = (
     ("2025-09-01", "INSET day"),
@@ -279,7 +278,7 @@ def build_sample(seed: int = 2026, scale: int = 1) -> tuple[dict[str, pd.DataFra
     planted.update({"POL-01": 1, "POL-02": 1, "DQ-01": 1})
     frames["Closures"] = pd.DataFrame([{"Date": pd.Timestamp(d), "Reason": r} for d, r in CLOSURES])
     frames["Incidents"] = frames["Incidents"].drop(columns=[DROPPED[1]])
-    ids = sorted(planted, key=lambda r: (RULE_ORDER.index(r.split("-")[0]), r))
+    ids = sorted(planted, key=rule_order)
     return frames, {r: planted[r] for r in ids}
 
 

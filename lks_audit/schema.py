@@ -50,11 +50,26 @@ class Column:
     example: object = None
     choices: tuple[str, ...] = ()
     refers_to: tuple[str, str] | None = None
+    #: What the column's values are when they name or identify a person ("a Student ID"); such values
+    #: never appear on the governors' page. Empty for columns about no one in particular.
+    personal: str = ""
+    #: A date that plans ahead (a review due, a closure day), so it may lie after ``as of`` (DQ-05).
+    plan: bool = False
 
     @property
     def allowed(self) -> tuple[str, ...]:
         """The words a dropdown offers (choices, or Yes/No)."""
         return YES_NO_CHOICES if self.kind is Kind.YESNO else self.choices
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """Two dates of one row that must come in this order (DQ-05): ``later`` is never before ``earlier``."""
+
+    earlier: str
+    later: str
+    #: What it means when they do not, in the school office's words.
+    problem: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,19 @@ class Sheet:
     #: A sheet meant to hold exactly one row (the Policy sheet).
     single_row: bool = False
     purpose: str = ""
+    #: The column that names a row in a finding when the sheet has no key (Consent: the Student ID).
+    label_column: str | None = None
+    orderings: tuple[Ordering, ...] = ()
+
+    @property
+    def label(self) -> str | None:
+        """The column that names a row in a finding: the key, else :attr:`label_column`."""
+        return self.key or self.label_column
+
+    @property
+    def label_is_personal(self) -> bool:
+        """Whether a row's label names a person (a Staff ID, a Student ID)."""
+        return self.label is not None and bool(self.column(self.label).personal)
 
     def column(self, header: str) -> Column:
         for col in self.columns:
@@ -88,8 +116,8 @@ class Workbook:
     extra: dict = field(default_factory=dict)
 
 
-def _c(header, kind, help, example=None, choices=(), refers_to=None) -> Column:
-    return Column(header, Kind(kind), help, example, tuple(choices), refers_to)
+def _c(header, kind, help, example=None, choices=(), refers_to=None, *, personal="", plan=False) -> Column:
+    return Column(header, Kind(kind), help, example, tuple(choices), refers_to, personal, plan)
 
 
 WORKBOOKS: tuple[Workbook, ...] = (
@@ -101,7 +129,9 @@ WORKBOOKS: tuple[Workbook, ...] = (
         clause="Administrator/Moderator will: create the account following SLT approval with agreed account "
                "settings; name the account using an agreed convention; store account details, including "
                "passwords securely.",
-        sheets=(Sheet("Accounts", key="Account ID", purpose="One row per school social media account.", columns=(
+        sheets=(Sheet("Accounts", key="Account ID", purpose="One row per school social media account.", orderings=(
+            Ordering("Created on", "Closed or transferred on",
+                     "the account was closed or transferred before it was created"),), columns=(
             _c("Account ID", "id", "Your own short code for the account, unique in this sheet.", "ACC-001"),
             _c("Platform", "choice", "Where the account lives.", "Facebook", PLATFORMS),
             _c("Account name", "text", "The handle or page name exactly as the public sees it.", "@LKS_Sport"),
@@ -135,6 +165,8 @@ WORKBOOKS: tuple[Workbook, ...] = (
         clause="Process for creating new school social media accounts: any member of staff wishing to create "
                "such an account must present a business case to the Leadership Team (SLT).",
         sheets=(Sheet("Applications", key="Application ID", purpose="One row per application (business case).",
+                      orderings=(Ordering("Submitted on", "Decision date",
+                                          "the decision is before the application was submitted"),),
                       columns=(
             _c("Application ID", "id", "Your own short code for the application, unique in this sheet.", "APP-001"),
             _c("Submitted on", "date", "The day the business case reached SLT.", "10/07/2025"),
@@ -162,9 +194,10 @@ WORKBOOKS: tuple[Workbook, ...] = (
                "school, has read and understood this policy and received appropriate training. This also "
                "applies to anyone who is not directly employed by the school, including volunteers or parents.",
         sheets=(Sheet("Staff", key="Staff ID", purpose="Everyone who may touch a school account is listed, "
-                      "volunteers and parents included.", columns=(
-            _c("Staff ID", "id", "The person's code, unique in this sheet.", "S001"),
-            _c("Name", "text", "Full name.", "Jane Example"),
+                      "volunteers and parents included.", orderings=(
+            Ordering("Start date", "Leaving date", "the leaving date is before the start date"),), columns=(
+            _c("Staff ID", "id", "The person's code, unique in this sheet.", "S001", personal="a Staff ID"),
+            _c("Name", "text", "Full name.", "Jane Example", personal="a staff name"),
             _c("Role", "text", "Job title or role.", "Teacher"),
             _c("Type", "choice", "Relationship to the school.", "Employee",
                ("Employee", "Volunteer", "Parent", "Contractor")),
@@ -185,10 +218,13 @@ WORKBOOKS: tuple[Workbook, ...] = (
         when="Whenever a consent form is received, changed or withdrawn, and when a student leaves",
         clause="Permission to use any photos or video recordings is sought in line with DSPP's (Dudley "
                "Safeguarding People Partnership), use of images permission guidance and associated consent forms.",
-        sheets=(Sheet("Consent", key=None, purpose="One row per consent form: a student may have several "
-                      "forms over time; the latest form received on or before a day applies.", columns=(
-            _c("Student ID", "id", "The student's code from the school's information system.", "ST0001"),
-            _c("Student name", "text", "First name then surname, as the student is known.", "Amelia Hart"),
+        sheets=(Sheet("Consent", key=None, label_column="Student ID", purpose="One row per consent form: a student "
+                      "may have several forms over time; the latest form received on or before a day applies.",
+                      columns=(
+            _c("Student ID", "id", "The student's code from the school's information system.", "ST0001",
+               personal="a Student ID"),
+            _c("Student name", "text", "First name then surname, as the student is known.", "Amelia Hart",
+               personal="a student name"),
             _c("Year group", "text", "Year group when the form was received.", "Year 7"),
             _c("Form received on", "date", "The day the school received this form.", "05/09/2025"),
             _c("Social media consent", "yes/no", "Does this form give consent to images on school "
@@ -233,7 +269,9 @@ WORKBOOKS: tuple[Workbook, ...] = (
                "24 hours (or on the next working day if received at a weekend), even if the response is only "
                "to acknowledge receipt.",
         sheets=(Sheet("Interactions", key="Interaction ID", purpose="One row per comment, query, complaint or "
-                      "message received through a school account.", columns=(
+                      "message received through a school account.", orderings=(
+            Ordering("Received at", "First response at",
+                     "the first response is before the interaction was received"),), columns=(
             _c("Interaction ID", "id", "Your own code, unique in this sheet.", "I-00001"),
             _c("Account ID", "id", "The account it came through.", "ACC-001", refers_to=ACCOUNT),
             _c("Received at", "datetime", "When it arrived (dd/mm/yyyy hh:mm).", "13/03/2026 09:10"),
@@ -289,17 +327,18 @@ WORKBOOKS: tuple[Workbook, ...] = (
         clause="Little Kinvaston School's Social Media Policy will be reviewed on an annual basis in accordance "
                "with the procedures for reviewing LKS policies.",
         sheets=(
-            Sheet("Policy", single_row=True, purpose="One row: the policy version in force.", columns=(
+            Sheet("Policy", single_row=True, label_column="Policy version",
+                  purpose="One row: the policy version in force.", columns=(
                 _c("Policy version", "text", "The version of the Social Media Policy in force.", "2025.1"),
                 _c("Approved on", "date", "The day the governors approved it.", "15/07/2025"),
-                _c("Next review due", "date", "When it must next be reviewed.", "15/07/2026"),
+                _c("Next review due", "date", "When it must next be reviewed.", "15/07/2026", plan=True),
                 _c("Signed by chair of governors on", "date", "The day the chair of governors signed it.",
                    "16/07/2025"),
                 _c("Signed by proprietor on", "date", "The day the proprietor signed it.", "17/07/2025"),
             )),
             Sheet("Closures", purpose="Days the school is closed that are not weekends or England and Wales "
                   "bank holidays (INSET days, snow days). They are not working days.", columns=(
-                _c("Date", "date", "The day the school was closed.", "01/09/2025"),
+                _c("Date", "date", "The day the school was closed.", "01/09/2025", plan=True),
                 _c("Reason", "text", "Why.", "INSET day"),
             )),
         ),
@@ -314,6 +353,11 @@ WORKBOOK_BY_FILE: dict[str, Workbook] = {wb.file: wb for wb in WORKBOOKS}
 def references() -> list[tuple[str, Column]]:
     """Every (sheet, column) whose ids point at another sheet's key."""
     return [(s.name, c) for wb in WORKBOOKS for s in wb.sheets for c in s.columns if c.refers_to]
+
+
+def personal_columns() -> list[tuple[str, Column]]:
+    """Every (sheet, column) that names or identifies a person: what the governors' page must never show."""
+    return [(s.name, c) for wb in WORKBOOKS for s in wb.sheets for c in s.columns if c.personal]
 
 
 def contract_markdown() -> str:

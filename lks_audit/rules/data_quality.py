@@ -33,16 +33,11 @@ rule("DQ-03", "data", "high", clause=_CLAUSE, needs={},
      owner="School office")(_from_loading("DQ-03"))
 
 
-def _record_column(sheet: Sheet) -> str | None:
-    """What names a row in a finding: its key; the Student ID for Consent; the version for Policy."""
-    return sheet.key or {"Consent": "Student ID", "Policy": "Policy version"}.get(sheet.name)
-
-
 def _cell_findings(rule_id: str, data, sheet: Sheet, column: str, rows: pd.DataFrame, messages) -> list:
     """One finding per row of ``rows`` at the cell of ``column`` (the message is prefixed with where)."""
     rule_ = REGISTRY[rule_id]
     file = WORKBOOK_OF_SHEET[sheet.name].file
-    key = _record_column(sheet)
+    key = sheet.label
     records = rows[key].tolist() if key else [None] * len(rows)
     students = rows["Student ID"].tolist() if sheet.name == "Consent" else [None] * len(rows)
     letter = data.cell(sheet.name, column, 0)[:-1]
@@ -80,18 +75,6 @@ def unknown_references(data, ctx):
     return findings
 
 
-# DQ-05 orderings: (sheet, earlier event, later event, what the later one is).
-_ORDERINGS = (
-    ("Accounts", "Created on", "Closed or transferred on",
-     "the account was closed or transferred before it was created"),
-    ("Interactions", "Received at", "First response at", "the first response is before the interaction was received"),
-    ("Staff", "Start date", "Leaving date", "the leaving date is before the start date"),
-    ("Applications", "Submitted on", "Decision date", "the decision is before the application was submitted"),
-)
-# Plans, not events: they may lie after as_of (interpretations.md).
-_FUTURE_ALLOWED = {("Policy", "Next review due"), ("Closures", "Date")}
-
-
 def _show(value, kind: Kind) -> str:
     return fmt_datetime(value) if kind is Kind.DATETIME else fmt_date(value)
 
@@ -103,18 +86,21 @@ def _show(value, kind: Kind) -> str:
       owner="School office")
 def dates_out_of_order(data, ctx):
     findings = []
-    for sheet_name, earlier, later, what in _ORDERINGS:
-        if data.unavailable(sheet_name, (earlier, later)):
-            continue
-        sheet, frame = SHEETS[sheet_name], data.frames[sheet_name]
-        rows = frame[(frame[later] < frame[earlier]).to_numpy()]
-        kind = sheet.column(later).kind
-        findings += _cell_findings("DQ-05", data, sheet, later, rows, [
-            f"{what} ({later} {_show(b, kind)}, {earlier} {_show(a, kind)})"
-            for a, b in zip(rows[earlier], rows[later])])
+    for sheet in SHEETS.values():
+        for order in sheet.orderings:
+            earlier, later = order.earlier, order.later
+            if data.unavailable(sheet.name, (earlier, later)):
+                continue
+            frame = data.frames[sheet.name]
+            rows = frame[(frame[later] < frame[earlier]).to_numpy()]
+            kind = sheet.column(later).kind
+            findings += _cell_findings("DQ-05", data, sheet, later, rows, [
+                f"{order.problem} ({later} {_show(b, kind)}, {earlier} {_show(a, kind)})"
+                for a, b in zip(rows[earlier], rows[later])])
     for sheet in SHEETS.values():
         for column in sheet.columns:
-            if (column.kind not in (Kind.DATE, Kind.DATETIME) or (sheet.name, column.header) in _FUTURE_ALLOWED
+            # Plans (a review due, a closure day) may lie after as_of (interpretations.md).
+            if (column.kind not in (Kind.DATE, Kind.DATETIME) or column.plan
                     or data.unavailable(sheet.name, (column.header,))):
                 continue
             frame = data.frames[sheet.name]
