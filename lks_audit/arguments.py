@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import AuditInputError
 from .findings import RAG_STATUSES
 from .intake import UnreadableFile, check_xlsx, find_workbook_file
 from .schema import WORKBOOKS
@@ -136,9 +136,9 @@ def parameters_from_args(args) -> dict:
         overrides.update(parse_param_pairs(args.param))
         Parameters().with_overrides(overrides)
     except (ValueError, OSError) as exc:
-        raise UsageError(str(exc)) from None
+        raise AuditInputError(str(exc)) from None
     except Exception as exc:  # a malformed TOML file
-        raise UsageError(f"settings file {args.settings}: {exc}") from None
+        raise AuditInputError(f"settings file {args.settings}: {exc}") from None
     return overrides
 
 
@@ -150,11 +150,11 @@ def check_folder_usable(folder: Path, need_readable: bool = False) -> None:
     lists such files, since telling the office what is wrong with them is its job.
     """
     if not folder.is_dir():
-        raise UsageError(f"{folder}: no such folder")
+        raise AuditInputError(f"{folder}: no such folder")
     found = [p for p in (find_workbook_file(folder, wb.file) for wb in WORKBOOKS) if p]
     if not found:
         names = ", ".join(wb.file for wb in WORKBOOKS)
-        raise UsageError(f"{folder}: no workbook of the data contract found (expected any of {names})")
+        raise AuditInputError(f"{folder}: no workbook of the data contract found (expected any of {names})")
     if need_readable:
         problems = []
         for path in found:
@@ -163,7 +163,7 @@ def check_folder_usable(folder: Path, need_readable: bool = False) -> None:
                 return
             except UnreadableFile as exc:
                 problems.append(f"{path.name}: {exc}")
-        raise UsageError(f"{folder}: no readable workbook to audit ({'; '.join(problems)})")
+        raise AuditInputError(f"{folder}: no readable workbook to audit ({'; '.join(problems)})")
 
 
 def read_previous(path) -> dict | None:

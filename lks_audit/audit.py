@@ -95,7 +95,7 @@ def audit_folder(folder, year: str, as_of=None, params: dict | Parameters | None
 
 def run_check(args) -> int:
     """``lks-audit check``: the readable summary, or one JSON object with ``--json``."""
-    from .errors import UsageError
+    from .errors import AuditInputError
 
     folder = Path(args.data_dir)
     check_folder_usable(folder, need_readable=True)
@@ -103,7 +103,7 @@ def run_check(args) -> int:
     try:
         data, result = audit_folder(folder, args.year, args.as_of, params)
     except ValueError as exc:  # a bad --year or --as-of
-        raise UsageError(str(exc)) from None
+        raise AuditInputError(str(exc)) from None
     for problem in data.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
     if args.json:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import UsageError
+from .errors import AuditInputError
 
 
 def _add_audit_options(p: argparse.ArgumentParser) -> None:
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sample":
             from .sample import write_sample
             if args.scale < 1:
-                raise UsageError("--scale must be 1 or more")
+                raise AuditInputError("--scale must be 1 or more")
             write_sample(Path(args.dir), seed=args.seed, scale=args.scale)
             print(f"wrote the sample school (seed {args.seed}, scale {args.scale}) to {args.dir}")
             return 0
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             from .report import run_report
             return run_report(args)
-    except UsageError as exc:
+    except AuditInputError as exc:
         print(f"lks-audit: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

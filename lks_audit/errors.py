@@ -1,5 +1,28 @@
-"""Errors a user can fix; the CLI prints them as one line."""
+"""What can go wrong that a person can put right: the exceptions the library raises on purpose.
+
+Each carries one line a person can act on. The library never prints and never exits; the
+command line (``cli``) prints the line and maps the exception to an exit code.
+"""
+from __future__ import annotations
+
+from pathlib import Path
 
 
-class UsageError(Exception):
-    """A mistake the user can fix (bad argument, no data folder): one line, exit code 2."""
+class LksAuditError(Exception):
+    """Base of the errors lks-audit raises on purpose."""
+
+
+class AuditInputError(LksAuditError, ValueError):
+    """The folder, year, date, parameters or files given cannot be used as asked (the CLI exits 2)."""
+
+
+class ReportFailed(LksAuditError):
+    """The report could not be produced (the CLI exits 1).
+
+    ``partial`` is the notebook worth keeping for the DPO, if any: it is moved beside the
+    published reports (which stay as they were) and named at the end of the line as ``what``.
+    """
+
+    def __init__(self, message: str, partial: Path | None = None, what: str = "partly executed notebook"):
+        super().__init__(message)
+        self.partial, self.what = partial, what

@@ -35,6 +35,7 @@ import lks_audit
 
 # Only plain-Python argument checks here: pandas and friends load in the kernel, not in this process.
 from .arguments import audit_day, check_folder_usable, parameters_from_args, read_previous
+from .errors import AuditInputError, ReportFailed
 from .schema import personal_columns
 
 def _notebooks_folder() -> Path:
@@ -69,23 +70,6 @@ ALWAYS_REMOVED = frozenset({"parameters", "injected-parameters", "notebook-only"
 #: ipykernel logs this at start-up for every local kernel (ipykernel/kernelapp.py, init_sockets);
 #: the kernel only listens on localhost, so it tells a school user nothing they can act on.
 TCP_WARNING = b"running over TCP without encryption"
-
-
-class ReportFailed(Exception):
-    """The report could not be produced: one line for the user, exit code 1.
-
-    ``partial`` is the notebook worth keeping for the DPO, if any: it is moved beside the
-    published reports (which stay as they were) and named at the end of the line as ``what``.
-    """
-
-    def __init__(self, message: str, partial: Path | None = None, what: str = "partly executed notebook"):
-        super().__init__(message)
-        self.partial, self.what = partial, what
-
-
-def _usage_error(message: str):
-    from .cli import UsageError
-    return UsageError(message)
 
 
 def _umask() -> int:
@@ -376,16 +360,16 @@ def _validated(args):
     try:
         day = audit_day(args.year, args.as_of)
     except ValueError as exc:
-        raise _usage_error(str(exc)) from None
+        raise AuditInputError(str(exc)) from None
     previous = ""
     if args.previous:
         try:
             read_previous(args.previous)
         except ValueError as exc:
-            raise _usage_error(f"--previous: {exc}") from None
+            raise AuditInputError(f"--previous: {exc}") from None
         previous = str(Path(args.previous).resolve())
     if args.timeout is not None and args.timeout <= 0:
-        raise _usage_error("--timeout must be a positive number of seconds")
+        raise AuditInputError("--timeout must be a positive number of seconds")
     return folder, overrides, day.isoformat(), previous
 
 

@@ -19,7 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .audit import check_folder_usable
 from .cells import normalise_text
-from .errors import UsageError
+from .errors import AuditInputError
 from .findings import Finding
 from .load import Dataset, FileInfo, find_workbook_file, load_workbooks
 from .schema import WORKBOOK_BY_FILE
@@ -36,7 +36,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def run_validate(folder: Path, feedback_dir: Path | None = None) -> int:
     """Print the data problems of ``folder`` by workbook.
 
-    0 whatever was found; 2 (via UsageError) for no folder or nothing to read; 1 if a requested
+    0 whatever was found; 2 (via AuditInputError) for no folder or nothing to read; 1 if a requested
     feedback copy could not be written.
     """
     folder = Path(folder)
@@ -69,13 +69,13 @@ def run_validate(folder: Path, feedback_dir: Path | None = None) -> int:
 def _prepare_feedback_dir(folder: Path, feedback_dir: Path) -> Path:
     if feedback_dir.exists() and feedback_dir.resolve() == folder.resolve():
         # The copies keep the originals' names: writing them here would replace the originals.
-        raise UsageError(f"{feedback_dir}: the feedback folder must not be the data folder")
+        raise AuditInputError(f"{feedback_dir}: the feedback folder must not be the data folder")
     try:
         feedback_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"{feedback_dir}: cannot create the feedback folder ({exc.strerror or exc})") from None
+        raise AuditInputError(f"{feedback_dir}: cannot create the feedback folder ({exc.strerror or exc})") from None
     if not feedback_dir.is_dir():
-        raise UsageError(f"{feedback_dir}: not a folder")
+        raise AuditInputError(f"{feedback_dir}: not a folder")
     return feedback_dir
 
 
