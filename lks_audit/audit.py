@@ -15,7 +15,7 @@ import pandas as pd
 
 from .arguments import check_folder_usable, parameters_from_args  # noqa: F401 (re-exported)
 from .context import AuditContext, Parameters, make_context
-from .findings import AREAS, Finding, findings_frame, rule_order, severity_rank
+from .findings import AREAS, Finding, NotAssessed, findings_frame, rule_order, severity_rank
 from .load import Dataset, load_workbooks
 from .rules import REGISTRY, load_all_rules
 
@@ -24,7 +24,7 @@ from .rules import REGISTRY, load_all_rules
 class AuditResult:
     context: AuditContext
     findings: list[Finding]
-    not_assessed: list[dict]
+    not_assessed: list[NotAssessed]
     summary: dict = field(default_factory=dict)
 
     @property
@@ -38,48 +38,60 @@ class AuditResult:
             "as_of": ctx.as_of.date().isoformat(),
             "parameters": ctx.params.as_dict(),
             "findings": [f.to_dict() for f in self.findings],
-            "not_assessed": self.not_assessed,
+            "not_assessed": [n.to_dict() for n in self.not_assessed],
             "summary": self.summary,
         }
 
 
 def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
-    load_all_rules()
-    findings: list[Finding] = []
-    not_assessed: list[dict] = []
-    for rule_id in sorted(REGISTRY, key=rule_order):
-        rule = REGISTRY[rule_id]
-        reason = next((r for r in (data.unavailable(s, cols) for s, cols in rule.needs.items()) if r), None)
-        if reason:
-            not_assessed.append({"rule": rule_id, "area": rule.area, "reason": reason})
-            continue
-        findings.extend(rule.check(data, ctx))
+    """Every registered rule over ``data``: its findings, or why it could not be assessed; then the summary."""
+    findings, not_assessed = _run(data, ctx, sorted(load_all_rules(), key=rule_order))
     findings = _explain_missing(findings, not_assessed)
-    findings.sort(key=lambda f: (severity_rank(f.severity), rule_order(f.rule), f.file or "", f.row or 0))
+    findings.sort(key=_finding_order)
     from .summary import summarise
     result = AuditResult(ctx, findings, not_assessed)
     result.summary = summarise(result, data)
     return result
 
 
-def _explain_missing(findings: list[Finding], not_assessed: list[dict]) -> list[Finding]:
+def findings_of(data: Dataset, ctx: AuditContext | None, rule_ids) -> list[Finding]:
+    """The findings of just these rules (e.g. the data-quality rules ``validate`` shows), in report order."""
+    findings, _ = _run(data, ctx, sorted(rule_ids, key=rule_order))
+    return sorted(findings, key=_finding_order)
+
+
+def _run(data: Dataset, ctx: AuditContext | None, rule_ids) -> tuple[list[Finding], list[NotAssessed]]:
+    load_all_rules()
+    findings: list[Finding] = []
+    not_assessed: list[NotAssessed] = []
+    for rule_id in rule_ids:
+        rule = REGISTRY[rule_id]
+        # The first needed sheet with a gap is the one named, as a school office would fix it first.
+        blocked = next((NotAssessed(rule_id, rule.area, data.unavailable(sheet, columns), data.gaps_for(sheet, columns))
+                        for sheet, columns in rule.needs.items() if data.gaps_for(sheet, columns)), None)
+        if blocked:
+            not_assessed.append(blocked)
+        else:
+            findings.extend(rule.run(data, ctx))
+    return findings, not_assessed
+
+
+def _finding_order(f: Finding) -> tuple:
+    return severity_rank(f.severity), rule_order(f.rule), f.file or "", f.row or 0
+
+
+def _explain_missing(findings: list[Finding], not_assessed: list[NotAssessed]) -> list[Finding]:
     """DQ-01 names the rules not assessed because of the missing workbook, sheet or column."""
     out = []
     for f in findings:
         if f.rule == "DQ-01":
-            blocked = [n["rule"] for n in not_assessed if _blames(n["reason"], f)]
+            blocked = [n.rule for n in not_assessed
+                       if any((g.file, g.sheet, g.column) == (f.file, f.sheet, f.column) for g in n.gaps)]
             if blocked:
-                f = replace(f, message=f"{f.message}. Not assessed because of it: {', '.join(blocked)}")
+                because = f". Not assessed because of it: {', '.join(blocked)}"
+                f = replace(f, message=f.message + because, detail=None if f.detail is None else f.detail + because)
         out.append(f)
     return out
-
-
-def _blames(reason: str, f: Finding) -> bool:
-    if f.column:
-        return reason.startswith(f"{f.file}, sheet {f.sheet}:") and f"'{f.column}'" in reason
-    if f.sheet:
-        return reason == f"{f.file}: sheet '{f.sheet}' is missing"
-    return reason.startswith(f"{f.file} ") and (reason.endswith("is missing") or reason.endswith("cannot be read"))
 
 
 def closures_of(data: Dataset) -> list:

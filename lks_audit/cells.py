@@ -52,12 +52,17 @@ class ReadColumn:
     implausible: np.ndarray | None = None
 
 
+def clean_unicode(value: str) -> str:
+    """NFKC with zero-width characters dropped, white space kept as typed: how every text is compared."""
+    if value.isascii():  # ASCII is already NFKC and holds no zero-width characters
+        return value
+    value = unicodedata.normalize("NFKC", value)
+    return value.replace("\u200b", "").replace("\u200c", "").replace("\ufeff", "")
+
+
 def normalise_text(value: str) -> str:
-    """NFKC, zero-width characters dropped, runs of white space folded to one space, trimmed."""
-    if not value.isascii():  # ASCII is already NFKC and holds no zero-width characters
-        value = unicodedata.normalize("NFKC", value)
-        value = value.replace("\u200b", "").replace("\u200c", "").replace("\ufeff", "")
-    return " ".join(value.split())
+    """:func:`clean_unicode`, then runs of white space folded to one space, trimmed."""
+    return " ".join(clean_unicode(value).split())
 
 
 class _Cells:

@@ -1,7 +1,7 @@
 """Findings are plain data: every check returns them, notebooks only render them."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 
 SEVERITIES = ("critical", "high", "medium", "advisory")
@@ -28,6 +28,8 @@ AREA_TITLES = {
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing a rule found, located by its fields (never by parsing ``message``)."""
+
     rule: str
     severity: str
     area: str
@@ -35,6 +37,7 @@ class Finding:
     file: str | None
     sheet: str | None
     row: int | None
+    #: What a person reads: the whole finding, its location included where it names a cell.
     message: str
     #: Excel cell such as ``I4`` where one cell is at fault (DQ-02).
     cell: str | None = None
@@ -42,12 +45,61 @@ class Finding:
     student: str | None = None
     #: The contract column at fault, where one is (DQ-01, DQ-02, DQ-04).
     column: str | None = None
+    #: ``message`` without the location its fields already give ("'31/02/2026' is not a date ..."),
+    #: for views that show the location in columns of their own. None: ``message`` names no location.
+    detail: str | None = None
+
+    @property
+    def text(self) -> str:
+        """What is wrong, without the location: ``detail`` where the message carries one, else ``message``."""
+        return self.message if self.detail is None else self.detail
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {name: getattr(self, name) for name in FINDING_COLUMNS}
 
 
-FINDING_COLUMNS = tuple(f.name for f in fields(Finding))
+#: The fields of a finding in findings.json and ``check --json`` (``detail`` repeats ``message``).
+FINDING_COLUMNS = tuple(f.name for f in fields(Finding) if f.name != "detail")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A workbook, sheet or column the audit needed and could not use (one DQ-01 finding).
+
+    ``sheet`` is None when the whole workbook is missing or unreadable, ``column`` None when the
+    whole sheet is missing. ``unreadable`` says why a workbook that is there cannot be read.
+    """
+
+    file: str
+    sheet: str | None
+    column: str | None
+    unreadable: str | None = None
+
+    @property
+    def level(self) -> str:
+        return "workbook" if self.sheet is None else "sheet" if self.column is None else "column"
+
+    @property
+    def reason(self) -> str:
+        """Why a rule needing it is not assessed, in a person's words."""
+        if self.sheet is None:
+            return f"{self.file} cannot be read" if self.unreadable else f"{self.file} is missing"
+        if self.column is None:
+            return f"{self.file}: sheet '{self.sheet}' is missing"
+        return f"{self.file}, sheet {self.sheet}: column '{self.column}' missing"
+
+
+@dataclass(frozen=True)
+class NotAssessed:
+    """A rule that could not run, and the gaps in the data that stopped it."""
+
+    rule: str
+    area: str
+    reason: str
+    gaps: tuple[Gap, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "area": self.area, "reason": self.reason}
 
 
 def findings_frame(findings):

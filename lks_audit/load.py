@@ -1,8 +1,10 @@
-"""Loading a school's data folder into typed DataFrames plus data-quality findings.
+"""Loading a school's data folder into typed DataFrames, and a record of what could not be read.
 
 ``load_workbooks(folder)`` never stops at a bad cell, sheet or file: what can
-be read is read, everything else becomes a DQ-01 / DQ-02 / DQ-03 finding that
-names the file, sheet and cell. Input files are only ever opened for reading.
+be read is read; a missing or unreadable part becomes a :class:`~lks_audit.findings.Gap`, a bad cell a
+:class:`CellFault`, a blank or repeated key a :class:`KeyFault`, each located by file, sheet and
+cell. The data-quality rules (DQ-01..03) turn them into findings. Input files are only ever opened
+for reading.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from .cells import EXCEL_ERRORS, blank_mask, display_value, empty_column, normalise_text, read_column
-from .findings import Finding
+from .findings import Gap
 from .intake import UnreadableFile, check_xlsx, find_workbook_file  # noqa: F401 (re-exported)
 from .schema import WORKBOOKS, Sheet, Workbook
 
@@ -36,31 +38,69 @@ class FileInfo:
     problem: str | None = None
 
 
+@dataclass(frozen=True)
+class CellFault:
+    """A cell that cannot be read as its column's kind (DQ-02)."""
+
+    file: str
+    sheet: str
+    row: int
+    cell: str
+    column: str
+    #: The row's label (its key), when it has one.
+    record: str | None
+    #: The value found and what was expected: "'31/02/2026' is not a date (dd/mm/yyyy or yyyy-mm-dd)".
+    problem: str
+
+
+@dataclass(frozen=True)
+class KeyFault:
+    """A key left blank, or used again on a later row (DQ-03)."""
+
+    file: str
+    sheet: str
+    row: int
+    cell: str
+    column: str
+    #: The repeated key; None when it is blank.
+    key: str | None
+    #: Where the key was first used (None when it is blank).
+    first_row: int | None
+
+
 @dataclass
 class Dataset:
     folder: Path
     #: Sheet name -> typed frame with every contract column (absent ones all blank) and ``_row``.
     frames: dict[str, pd.DataFrame]
-    #: (sheet, column or None) -> why it cannot be used; None means the whole sheet.
-    missing: dict[tuple[str, str | None], str]
-    #: DQ-01 / DQ-02 / DQ-03 findings from loading.
-    findings: list[Finding]
-    files: list[FileInfo]
+    files: list[FileInfo] = field(default_factory=list)
     #: Sheet -> contract header -> Excel column letter as found in the file.
-    letters: dict[str, dict[str, str]]
+    letters: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: What is missing or unreadable, in the order found: one DQ-01 finding each.
+    gaps: list[Gap] = field(default_factory=list)
+    #: (sheet, column or None) -> the gap that makes it unusable; None means the whole sheet.
+    blocked: dict[tuple[str, str | None], Gap] = field(default_factory=dict)
+    cell_faults: list[CellFault] = field(default_factory=list)
+    key_faults: list[KeyFault] = field(default_factory=list)
     #: Tables several rules derive the same way (e.g. pictured students joined to consent), built once
     #: per audit period; rules must treat them as read-only.
     derived: dict = field(default_factory=dict)
 
+    def gaps_for(self, sheet: str, columns=()) -> tuple[Gap, ...]:
+        """What stops ``sheet`` (or any of ``columns``) being used: the sheet's gap, else its columns'."""
+        if (sheet, None) in self.blocked:
+            return (self.blocked[(sheet, None)],)
+        return tuple(self.blocked[(sheet, c)] for c in columns if (sheet, c) in self.blocked)
+
     def unavailable(self, sheet: str, columns=()) -> str | None:
-        """Why ``sheet`` (or one of ``columns``) cannot be used, or None if all are there."""
-        if (sheet, None) in self.missing:
-            return self.missing[(sheet, None)]
-        gone = [c for c in columns if (sheet, c) in self.missing]
-        if gone:
-            return f"{_file_of(sheet)}, sheet {sheet}: column{'s' if len(gone) > 1 else ''} " \
-                   + ", ".join(f"'{c}'" for c in gone) + " missing"
-        return None
+        """Why ``sheet`` (or one of ``columns``) cannot be used, in words; None if all are there."""
+        gaps = self.gaps_for(sheet, columns)
+        if not gaps:
+            return None
+        if gaps[0].column is None:
+            return gaps[0].reason
+        return f"{gaps[0].file}, sheet {sheet}: column{'s' if len(gaps) > 1 else ''} " \
+               + ", ".join(f"'{g.column}'" for g in gaps) + " missing"
 
     def cell(self, sheet: str, column: str, row: int) -> str | None:
         letter = self.letters.get(sheet, {}).get(column)
@@ -70,13 +110,6 @@ class Dataset:
     def problems(self) -> list[str]:
         """One line per workbook that could not be read at all."""
         return [f"{f.file}: {f.problem}" for f in self.files if f.status == "unreadable"]
-
-
-def _file_of(sheet_name: str) -> str:
-    for wb in WORKBOOKS:
-        if any(s.name == sheet_name for s in wb.sheets):
-            return wb.file
-    return "?"
 
 
 def _header_key(value) -> str:
@@ -213,11 +246,9 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset) -> 
     frame = pd.DataFrame(index=raw.index)
     for column in sheet.columns:
         if column.header not in positions:
-            data.missing[(sheet.name, column.header)] = "column missing"
-            data.findings.append(Finding(
-                "DQ-01", "high", "data", None, wb.file, sheet.name, 1,
-                f"{wb.file}, sheet {sheet.name}: the column '{column.header}' is missing from the header row",
-                column=column.header))
+            gap = Gap(wb.file, sheet.name, column.header)
+            data.gaps.append(gap)
+            data.blocked[(sheet.name, column.header)] = gap
             frame[column.header] = empty_column(column, index=raw.index)
             continue
         pos = positions[column.header]
@@ -237,11 +268,8 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset) -> 
                     problem = f"is not a plausible date (before 01/03/1900), expected {read.expected}"
                 else:
                     problem = f"is not {read.expected}"
-                data.findings.append(Finding(
-                    "DQ-02", "medium", "data", record, wb.file, sheet.name, row,
-                    f"{wb.file}, sheet {sheet.name}, cell {letter}{row} ({column.header}): "
-                    f"'{display_value(value)}' {problem}",
-                    cell=f"{letter}{row}", column=column.header))
+                data.cell_faults.append(CellFault(wb.file, sheet.name, row, f"{letter}{row}", column.header,
+                                                  record, f"'{display_value(value)}' {problem}"))
     for name, pos in extras.items():
         frame[name] = raw[pos].map(lambda v: None if v in ("", None) else v)
     frame[ROW] = raw[ROW].astype("int64")
@@ -260,28 +288,20 @@ def _check_keys(wb: Workbook, sheet: Sheet, frame: pd.DataFrame, data: Dataset) 
     for idx in np.flatnonzero(blank.to_numpy() | repeated.to_numpy()):
         row = int(frame[ROW].iat[idx])
         key = keys.iat[idx]
-        if key is None:
-            message = f"{wb.file}, sheet {sheet.name}, cell {letter}{row}: {sheet.key} is blank"
-        else:
-            first = int(first_row[key])
-            message = (f"{wb.file}, sheet {sheet.name}, cell {letter}{row}: {sheet.key} '{key}' "
-                       f"is used again (first on row {first})")
-        data.findings.append(Finding("DQ-03", "high", "data", key, wb.file, sheet.name, row, message,
-                                     cell=f"{letter}{row}", column=sheet.key))
+        data.key_faults.append(KeyFault(wb.file, sheet.name, row, f"{letter}{row}", sheet.key, key,
+                                        None if key is None else int(first_row[key])))
 
 
-def _mark_sheet_missing(wb: Workbook, sheet: Sheet, data: Dataset, reason: str, finding: bool) -> None:
-    data.missing[(sheet.name, None)] = reason
+def _block_sheet(sheet: Sheet, data: Dataset, gap: Gap) -> None:
+    """The sheet cannot be used: every rule needing it is not assessed because of ``gap``."""
+    data.blocked[(sheet.name, None)] = gap
     data.frames[sheet.name] = _empty_frame(sheet)
-    if finding:
-        data.findings.append(Finding("DQ-01", "high", "data", None, wb.file, sheet.name, None,
-                                     f"{wb.file}: the sheet '{sheet.name}' is missing"))
 
 
 def load_workbooks(folder: str | Path) -> Dataset:
     """Read every contract workbook in ``folder`` (any may be missing or broken)."""
     folder = Path(folder)
-    data = Dataset(folder, {}, {}, [], [], {})
+    data = Dataset(folder, {})
     paths = [find_workbook_file(folder, wb.file) if folder.is_dir() else None for wb in WORKBOOKS]
     present = [i for i, path in enumerate(paths) if path is not None]
     # The next workbook is parsed while this one's columns are read (python-calamine lets go of
@@ -289,11 +309,7 @@ def load_workbooks(folder: str | Path) -> Dataset:
     reads = {i: _in_background(_read_workbook, paths[i], WORKBOOKS[i]) for i in present[:1]}
     for i, wb in enumerate(WORKBOOKS):
         if paths[i] is None:
-            data.files.append(FileInfo(wb.file, "missing", problem="not in the folder"))
-            data.findings.append(Finding("DQ-01", "high", "data", None, wb.file, None, None,
-                                         f"{wb.file} is missing from the data folder"))
-            for sheet in wb.sheets:
-                _mark_sheet_missing(wb, sheet, data, f"{wb.file} is missing", finding=False)
+            _add_missing_workbook(wb, data)
             continue
         following = present[present.index(i) + 1:]
         if following:  # at most one workbook read ahead, so memory holds two workbooks' cells at most
@@ -338,21 +354,31 @@ def _in_background(func, *args):
     return result
 
 
-def _add_workbook(wb: Workbook, sha256: str, rows_by_sheet: dict | None, problem: str | None,
+def _add_missing_workbook(wb: Workbook, data: Dataset) -> None:
+    data.files.append(FileInfo(wb.file, "missing", problem="not in the folder"))
+    gap = Gap(wb.file, None, None)
+    data.gaps.append(gap)
+    for sheet in wb.sheets:
+        _block_sheet(sheet, data, gap)
+
+
+def _add_workbook(wb: Workbook, sha256: str | None, rows_by_sheet: dict | None, problem: str | None,
                   data: Dataset) -> None:
     info = FileInfo(wb.file, "ok", sha256=sha256)
     data.files.append(info)
     if problem:
         info.status, info.problem = "unreadable", problem
-        data.findings.append(Finding("DQ-01", "high", "data", None, wb.file, None, None,
-                                     f"{wb.file} cannot be read: {problem}"))
+        gap = Gap(wb.file, None, None, problem)
+        data.gaps.append(gap)
         for sheet in wb.sheets:
-            _mark_sheet_missing(wb, sheet, data, f"{wb.file} cannot be read", finding=False)
+            _block_sheet(sheet, data, gap)
         return
     for sheet in wb.sheets:
-        rows = rows_by_sheet[sheet.name]
+        rows = rows_by_sheet.get(sheet.name)
         if rows is None:
-            _mark_sheet_missing(wb, sheet, data, f"{wb.file}: sheet '{sheet.name}' is missing", finding=True)
+            gap = Gap(wb.file, sheet.name, None)
+            data.gaps.append(gap)
+            _block_sheet(sheet, data, gap)
             continue
         frame = _load_sheet(wb, sheet, rows, data)
         data.frames[sheet.name] = frame
@@ -365,3 +391,22 @@ def _describe_parser_error(exc: Exception) -> str:
     if "Password" in name or "password" in text.lower() or "encrypt" in text.lower():
         return "the workbook is password-protected; remove the password and save it again"
     return f"not a readable .xlsx ({name}: {text}); open it in Excel and save it again as .xlsx"
+
+
+def dataset_from_cells(cells: dict[str, dict[str, list[list]] | None], folder: str | Path = ".") -> Dataset:
+    """A :class:`Dataset` from cell values held in memory, read exactly as :func:`load_workbooks` reads files.
+
+    ``cells`` maps a contract workbook's file name to its sheets' rows (header row first), each value as
+    python-calamine gives it (text, number, bool, ``datetime.date`` or ``datetime.datetime``, ``""`` for
+    empty). A workbook left out is missing; ``None`` stands for one that could not be read. For tests and
+    for tools that hold the data already.
+    """
+    data = Dataset(Path(folder), {})
+    for wb in WORKBOOKS:
+        if wb.file not in cells:
+            _add_missing_workbook(wb, data)
+        elif cells[wb.file] is None:
+            _add_workbook(wb, None, None, "it could not be read", data)
+        else:
+            _add_workbook(wb, None, cells[wb.file], None, data)
+    return data

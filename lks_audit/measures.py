@@ -14,8 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .rules import REGISTRY
-from .rules.base import current_staff_ids, in_period, is_blank, is_yes
-from .rules.people import account_users
+from .rules.base import ACCOUNT_USER_SOURCES, account_users, current_staff_ids, in_period, is_blank, is_yes
 
 NOT_RECORDED = "Not recorded"
 
@@ -128,10 +127,8 @@ def _incidents(data, ctx) -> dict:
 
 def _training(data, ctx, records) -> dict:
     out: dict = {"assessed": True}
-    reason = (_blocked(data, "Staff", ("Staff ID",), ("TRN-01", "TRN-02"))
-              or data.unavailable("Accounts", ("Status", "Administrators"))
-              or data.unavailable("Posts", ("Posted at", "Posted by"))
-              or data.unavailable("Interactions", ("Received at", "Responded by")))
+    reason = _blocked(data, "Staff", ("Staff ID",), ("TRN-01", "TRN-02")) or next(
+        (r for r in (data.unavailable(s, c) for s, c in ACCOUNT_USER_SOURCES.items()) if r), None)
     if reason:
         out["account_users"] = _not_assessed(reason)
     else:

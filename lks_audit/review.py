@@ -388,7 +388,7 @@ def findings_by_area(rv: Review) -> HTML:
     by_rule: dict[str, list] = {}
     for f in rv.result.findings:
         by_rule.setdefault(f.rule, []).append(f)
-    not_assessed = {n["rule"]: n["reason"] for n in rv.result.not_assessed}
+    not_assessed = {n.rule: n.reason for n in rv.result.not_assessed}
     body = ["<p>For each area, the rules that raised findings: how many, what the rule checks and the clause of "
             "the policy it comes from. Record IDs are given for accounts, applications, posts, interactions and "
             "incidents; people are never named here.</p>"]
@@ -451,7 +451,7 @@ def appendix(rv: Review) -> HTML:
                     for k, v in ctx.params.as_dict().items()], caption="Rule parameters used")
     if rv.result.not_assessed:
         missing = table(["Rule", "Area", "Why not assessed"],
-                        [[n["rule"], AREA_TITLES.get(n["area"], n["area"]), n["reason"]]
+                        [[n.rule, AREA_TITLES.get(n.area, n.area), n.reason]
                          for n in rv.result.not_assessed], caption="Rules not assessed")
     else:
         missing = "<p>Every rule was assessed.</p>"

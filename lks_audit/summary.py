@@ -24,7 +24,7 @@ def area_rag(counts: dict[str, int], rules_total: int, rules_not_assessed: int) 
 def summarise(result, data=None) -> dict:
     by_area_sev = Counter((f.area, f.severity) for f in result.findings)
     by_rule = Counter(f.rule for f in result.findings)
-    not_assessed = Counter(n["area"] for n in result.not_assessed)
+    not_assessed = Counter(n.area for n in result.not_assessed)
     rules_in_area = Counter(r.area for r in REGISTRY.values())
     areas = {}
     for area in AREAS:
@@ -72,5 +72,5 @@ def format_text_summary(result) -> str:
         lines.append("")
         lines.append("Not assessed:")
         for n in result.not_assessed:
-            lines.append(f"  {n['rule']}: {n['reason']}")
+            lines.append(f"  {n.rule}: {n.reason}")
     return "\n".join(lines)

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .audit import check_folder_usable
+from .audit import check_folder_usable, findings_of
 from .cells import normalise_text
 from .errors import AuditInputError
 from .findings import Finding
 from .load import Dataset, FileInfo, find_workbook_file, load_workbooks
+from .rules.data_quality import short_message
 from .schema import WORKBOOK_BY_FILE
 
 PROBLEMS_SHEET = "Problems found by lks-audit"
@@ -44,18 +45,19 @@ def run_validate(folder: Path, feedback_dir: Path | None = None) -> int:
     if feedback_dir is not None:
         feedback_dir = _prepare_feedback_dir(folder, Path(feedback_dir))
     data = load_workbooks(folder)
-    print(format_problems(data))
+    findings = loading_findings(data)
+    print(format_problems(data, findings))
     if feedback_dir is None:
         return 0
     failed = False
     for info in data.files:
-        findings = _findings_of(data, info.file)
-        cells = {(f.sheet, f.cell) for f in findings if f.cell}  # DQ-02 and DQ-03 name a cell
+        mine = _findings_of(findings, info.file)
+        cells = {(f.sheet, f.cell) for f in mine if f.cell}  # DQ-02 and DQ-03 name a cell
         if info.status != "ok" or not cells:
             continue
         source = find_workbook_file(folder, info.file)
         try:
-            target = write_feedback_copy(source, feedback_dir, findings)
+            target = write_feedback_copy(source, feedback_dir, mine)
         except Exception as exc:  # one workbook openpyxl cannot rewrite must not stop the others
             failed = True
             print(f"lks-audit: {info.file}: could not write a feedback copy ({type(exc).__name__}: "
@@ -79,14 +81,22 @@ def _prepare_feedback_dir(folder: Path, feedback_dir: Path) -> Path:
     return feedback_dir
 
 
-def _findings_of(data: Dataset, file: str) -> list[Finding]:
+#: What validate reports: what the loader could not read (the other data-quality rules need an audit period).
+LOADING_RULES = ("DQ-01", "DQ-02", "DQ-03")
+
+
+def loading_findings(data: Dataset) -> list[Finding]:
+    return findings_of(data, None, LOADING_RULES)
+
+
+def _findings_of(findings: list[Finding], file: str) -> list[Finding]:
     sheets = [s.name for s in WORKBOOK_BY_FILE[file].sheets]
 
     def order(f: Finding):
         sheet = sheets.index(f.sheet) if f.sheet in sheets else -1
         letters = (f.cell or "").rstrip("0123456789")
         return sheet, f.row or 0, len(letters), letters
-    return sorted((f for f in data.findings if f.file == file), key=order)
+    return sorted((f for f in findings if f.file == file), key=order)
 
 
 def _status(info: FileInfo, count: int) -> str:
@@ -102,25 +112,14 @@ def _one_line(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def short_message(f: Finding) -> str:
-    """The finding without the file name the heading already gives: 'Posts!C14 (...): ...'."""
-    message = f.message
-    if f.sheet and f.cell and message.startswith(f"{f.file}, sheet {f.sheet}, cell "):
-        return f"{f.sheet}!" + message[len(f"{f.file}, sheet {f.sheet}, cell "):]
-    for prefix in (f"{f.file}, sheet ", f"{f.file}: "):
-        if message.startswith(prefix):
-            return message[len(prefix):]
-    return message
-
-
-def format_problems(data: Dataset) -> str:
+def format_problems(data: Dataset, findings: list[Finding]) -> str:
     lines = []
     total = 0
     for info in data.files:
-        findings = _findings_of(data, info.file)
-        total += len(findings)
-        lines.append(f"{info.file}: {_one_line(_status(info, len(findings)))}")
-        for f in findings:
+        mine = _findings_of(findings, info.file)
+        total += len(mine)
+        lines.append(f"{info.file}: {_one_line(_status(info, len(mine)))}")
+        for f in mine:
             if f.sheet is None and info.status != "ok":
                 continue  # the whole file is missing or unreadable: the heading says so
             lines.append(f"  {_one_line(short_message(f))}")
@@ -132,7 +131,7 @@ def format_problems(data: Dataset) -> str:
 
 def _note(f: Finding) -> str:
     """What is wrong and what is expected, for a comment or the problems sheet (no cell ref)."""
-    what = short_message(f).split(": ", 1)[-1]  # drop 'Posts!C14 (Column)'; its own columns say it
+    what = f.text  # the cell and column have columns of their own there
     if f.rule == "DQ-03":
         what += f". Each row needs a {f.column} of its own, used on no other row."
     return what

@@ -63,7 +63,7 @@ def by_rule(result, rule_id):
 
 
 def not_assessed(result):
-    return {n["rule"] for n in result.not_assessed}
+    return {n.rule for n in result.not_assessed}
 
 
 d = dt.date

@@ -14,13 +14,14 @@ import pytest
 
 import lks_audit.load as load
 from lks_audit.load import load_workbooks
+from lks_audit.validate import loading_findings
 from school import audit, d, t, write_school
 
 TS = pd.Timestamp
 
 
 def dq(data, rule, sheet=None):
-    return [f for f in data.findings if f.rule == rule and (sheet is None or f.sheet == sheet)]
+    return [f for f in loading_findings(data) if f.rule == rule and (sheet is None or f.sheet == sheet)]
 
 
 def cells_of(findings):

@@ -122,7 +122,7 @@ def test_feedback_text_from_input_never_becomes_a_formula(tmp_path):
     source = write_school(tmp_path / "data", Posts=[{"Post ID": "P1"}]) / "posts_log.xlsx"
     findings = [Finding("DQ-02", "medium", "data", "P1", "posts_log.xlsx", "Posts", 2,
                         f"posts_log.xlsx, sheet Posts, cell B2 (Account ID): {text}", cell="B2",
-                        column="Account ID") for text in ("=1+1", "@SUM(A1)", "+1", "-1")]
+                        column="Account ID", detail=text) for text in ("=1+1", "@SUM(A1)", "+1", "-1")]
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     copy = write_feedback_copy(source, out_dir, findings)

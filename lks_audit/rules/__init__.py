@@ -2,12 +2,12 @@
 import importlib
 import pkgutil
 
-from .registry import REGISTRY, Rule, rule  # noqa: F401
+from .registry import REGISTRY, Rule, register_rule  # noqa: F401
 
 
 def load_all_rules() -> dict:
     """Import every area module in this package (each registers its rules on import)."""
     for info in pkgutil.iter_modules(__path__):
-        if info.name != "registry" and not info.name.startswith("_"):
+        if info.name not in ("registry", "base") and not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}")
     return REGISTRY

@@ -1,4 +1,8 @@
-"""Small shared pieces for rule modules: yes/no masks, staff currency, dates in messages."""
+"""Shared pieces for rule modules, each written once: yes/no masks, first row per key, distinct IDs,
+staff currency, the period's posts and account users, dates in messages.
+
+Area modules import from here and never from each other, so each rule reads as its own.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -49,6 +53,18 @@ def is_current(start: pd.Series, leaving: pd.Series, day) -> pd.Series:
     return (start.isna() | (start <= day)) & (leaving.isna() | (leaving > day))
 
 
+def first_by_key(frame: pd.DataFrame, key: str, *, keep_blank: bool = False) -> pd.DataFrame:
+    """One row per key: the first, as DQ-03 keeps it; rows with a blank key dropped unless ``keep_blank``."""
+    repeated = frame[key].duplicated(keep="first") & frame[key].notna()
+    keep = ~repeated if keep_blank else ~repeated & frame[key].notna()
+    return frame[keep.to_numpy()]
+
+
+def distinct_ids(ids) -> list[str]:
+    """The IDs of an ids cell once each, in the order written ("S001, S001" is one ID)."""
+    return list(dict.fromkeys(ids or ()))
+
+
 def current_staff_ids(data: Dataset, day) -> set[str]:
     """Staff IDs current on ``day``."""
     staff = data.frames["Staff"]
@@ -61,7 +77,7 @@ def staff_on_day(data: Dataset, ids: pd.Series, days: pd.Series) -> pd.Series:
 
     A Staff ID that is not on the Staff sheet is not current. Vectorised by a merge.
     """
-    staff = data.frames["Staff"].drop_duplicates("Staff ID")[["Staff ID", "Start date", "Leaving date"]]
+    staff = first_by_key(data.frames["Staff"], "Staff ID")[["Staff ID", "Start date", "Leaving date"]]
     rows = pd.DataFrame({"Staff ID": ids.to_numpy(), "_day": pd.to_datetime(days).to_numpy()})
     merged = rows.merge(staff, on="Staff ID", how="left", indicator=True)
     known = (merged["_merge"] == "both").to_numpy()
@@ -72,3 +88,39 @@ def staff_on_day(data: Dataset, ids: pd.Series, days: pd.Series) -> pd.Series:
 def in_period(data_frame: pd.DataFrame, column: str, ctx) -> pd.DataFrame:
     """Rows dated inside the audit period (undated rows are kept: they cannot be placed)."""
     return data_frame[ctx.in_period(data_frame[column]).to_numpy()]
+
+
+def period_posts(data, ctx) -> pd.DataFrame:
+    """In-period posts (undated ones kept), numbered 0..n-1."""
+    return in_period(data.frames["Posts"], "Posted at", ctx).reset_index(drop=True)
+
+
+def post_labels(posts: pd.DataFrame) -> list[str]:
+    """``Post P-0042 (12/03/2026)`` per row, dates formatted in one go (rules may word 75,000 findings)."""
+    days = posts["Posted at"].dt.strftime("%d/%m/%Y").astype(object).where(posts["Posted at"].notna(), "no date")
+    return [f"Post {p} ({d})" for p, d in zip(posts["Post ID"].tolist(), days.tolist())]
+
+
+#: The columns account users are found from (rules.md's "Account users"; TRN-01..03 and the training measure).
+ACCOUNT_USER_SOURCES = {"Accounts": ("Status", "Administrators"),
+                        "Posts": ("Posted at", "Posted by"),
+                        "Interactions": ("Received at", "Responded by")}
+
+
+def account_users(data, ctx) -> pd.Series:
+    """rules.md's account users: Staff ID -> how they use the accounts (sorted by Staff ID).
+
+    Every administrator of an Active account, and everyone who posted or responded in the period.
+    """
+    accounts = data.frames["Accounts"]
+    active = accounts[(accounts["Status"] == "Active").to_numpy()]
+    admins = pd.DataFrame({"Account ID": active["Account ID"], "Staff ID": active["Administrators"].map(distinct_ids)})
+    admins = admins.explode("Staff ID").dropna(subset=["Staff ID"])
+    administers = admins.groupby("Staff ID")["Account ID"].agg(
+        lambda accs: "administers " + ", ".join(accs.dropna().unique()))
+    posted = in_period(data.frames["Posts"], "Posted at", ctx)["Posted by"].dropna().unique()
+    responded = in_period(data.frames["Interactions"], "Received at", ctx)["Responded by"].dropna().unique()
+    roles = pd.concat([administers,
+                       pd.Series("posted in the period", index=posted, dtype=object),
+                       pd.Series("responded to interactions in the period", index=responded, dtype=object)])
+    return roles.groupby(level=0).agg("; ".join).sort_index()

@@ -8,23 +8,16 @@ tokens occur in a post are confirmed with the exact whole-word regex.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 
 import pandas as pd
 
-from ..cells import normalise_text
-from .base import fmt_date, is_yes, staff_on_day
-from .images import period_posts, post_labels
-from .registry import REGISTRY, rule
+from ..cells import clean_unicode, normalise_text
+from .base import first_by_key, fmt_date, is_yes, period_posts, post_labels, staff_on_day
+from .registry import register_rule
 
 _WORD = re.compile(r"\w+")
-
-
-def nfkc(text: str) -> str:
-    """NFKC with zero-width characters dropped (as cells are read), white space kept as typed."""
-    return unicodedata.normalize("NFKC", text).replace("\u200b", "").replace("\u200c", "").replace("\ufeff", "")
 
 
 def fold(text: str) -> str:
@@ -32,7 +25,7 @@ def fold(text: str) -> str:
 
     Accents are kept: "Zoe" and "Zoë" are different names.
     """
-    return nfkc(text).casefold()
+    return clean_unicode(text).casefold()
 
 
 class RegisterName:
@@ -130,7 +123,7 @@ def _starts_capitalised(text: str, first_name: re.Pattern) -> bool:
 
     The regex runs on the folded text; each match is mapped back to the character it came from.
     """
-    text = nfkc(text)
+    text = clean_unicode(text)
     folded_parts = [c.casefold() for c in text]
     starts, at = [], 0
     for part in folded_parts:
@@ -147,16 +140,16 @@ _AUTHORISED_CLAUSE = ("Know the contents of and ensure that any use of social me
                       "member and is carried out in line with this and other relevant policies")
 
 
-@rule("PST-01", "content", "high",
+@register_rule("PST-01", "content", "high",
       clause=_AUTHORISED_CLAUSE,
       meaning="Posted by is an Administrator of that post's account.",
       needs={"Posts": ("Post ID", "Posted at", "Account ID", "Posted by"),
              "Accounts": ("Account ID", "Administrators")},
       action="Only the account's named administrators post; add the person as an administrator or stop them posting.",
       owner="SLT")
-def posted_by_non_administrator(data, ctx):
+def posted_by_non_administrator(rule, data, ctx):
     posts = period_posts(data, ctx)
-    accounts = data.frames["Accounts"].drop_duplicates("Account ID")
+    accounts = first_by_key(data.frames["Accounts"], "Account ID")
     admins = accounts[["Account ID", "Administrators"]].explode("Administrators").dropna().astype(object)
     is_admin = pd.MultiIndex.from_frame(posts[["Account ID", "Posted by"]].astype(object)).isin(
         pd.MultiIndex.from_frame(admins))
@@ -173,21 +166,21 @@ def posted_by_non_administrator(data, ctx):
             messages.append(f"{label} was posted by {by} on account {account}, which is not on the accounts register")
         else:
             messages.append(f"{label} was posted by {by}, who is not an administrator of account {account}")
-    return REGISTRY["PST-01"].findings(hit, "Posts", messages, record="Post ID")
+    return rule.findings(hit, "Posts", messages)
 
 
-@rule("PST-02", "content", "high",
+@register_rule("PST-02", "content", "high",
       clause=_AUTHORISED_CLAUSE,
       meaning="Posted by is current staff on the day of the post.",
       needs={"Posts": ("Post ID", "Posted at", "Posted by"), "Staff": ("Staff ID", "Start date", "Leaving date")},
       action="Remove access for anyone who has left or not yet started; change the account passwords.",
       owner="Account administrator")
-def posted_by_non_current_staff(data, ctx):
+def posted_by_non_current_staff(rule, data, ctx):
     posts = period_posts(data, ctx)
     # An undated post cannot be placed against anyone's start and leaving dates.
     posts = posts[posts["Posted at"].notna()]
     hit = posts[~staff_on_day(data, posts["Posted by"], posts["Posted at"])]
-    staff = data.frames["Staff"].drop_duplicates("Staff ID")[["Staff ID", "Start date", "Leaving date"]]
+    staff = first_by_key(data.frames["Staff"], "Staff ID")[["Staff ID", "Start date", "Leaving date"]]
     dates = hit[["Posted by", "Posted at"]].merge(staff, left_on="Posted by", right_on="Staff ID", how="left")
     left = (dates["Leaving date"] <= dates["Posted at"].dt.floor("D")).tolist()
     messages = []
@@ -201,35 +194,35 @@ def posted_by_non_current_staff(data, ctx):
             messages.append(f"{label} was posted by {by}, who only started on {fmt_date(start)}")
         else:
             messages.append(f"{label} was posted by {by}, who is not on the staff list")
-    return REGISTRY["PST-02"].findings(hit, "Posts", messages, record="Post ID")
+    return rule.findings(hit, "Posts", messages)
 
 
 _NAMES_CLAUSE = ("Personal details of students and vulnerable adults, which could make them identifiable/targeted "
                  "(including name and address) are not posted.")
 
 
-@rule("PST-03", "content", "critical", clause=_NAMES_CLAUSE,
+@register_rule("PST-03", "content", "critical", clause=_NAMES_CLAUSE,
       meaning=("Post text contains the full name (first name and surname as on the consent register, whole "
                "words, any case, any spacing between) of a student on the consent register."),
       needs={"Posts": ("Post ID", "Posted at", "Post text"), "Consent": ("Student ID", "Student name")},
       action="Edit the post to remove the student's name (first names only, and never with a photo of them).",
       owner="Account administrator")
-def student_full_name(data, ctx):
+def student_full_name(rule, data, ctx):
     posts = period_posts(data, ctx)
     hits = full_name_hits(folded_texts(posts["Post text"]), register_names(data))
     hit = posts.iloc[hits["pos"].to_numpy()]
     messages = [f"{label} gives a student's full name in its text" for label in post_labels(hit)]
-    return REGISTRY["PST-03"].findings(hit, "Posts", messages, record="Post ID", students=hits["student"])
+    return rule.findings(hit, "Posts", messages, students=hits["student"])
 
 
-@rule("PST-04", "content", "high", clause=_NAMES_CLAUSE,
+@register_rule("PST-04", "content", "high", clause=_NAMES_CLAUSE,
       meaning=("Post text contains, as a whole word with a capital first letter, the first name of a student "
                "pictured in that post (not raised where PST-03 already is for that student)."),
       needs={"Posts": ("Post ID", "Posted at", "Post text", "Students pictured"),
              "Consent": ("Student ID", "Student name")},
       action="Edit the post so a pictured student is not named alongside their photo.",
       owner="Account administrator")
-def pictured_student_first_name(data, ctx):
+def pictured_student_first_name(rule, data, ctx):
     posts = period_posts(data, ctx)
     names: dict[str, list[RegisterName]] = {}
     for name in register_names(data):
@@ -253,25 +246,25 @@ def pictured_student_first_name(data, ctx):
             hit_students.append(student)
     hit = posts.iloc[hit_pos]
     messages = [f"{label} gives the first name of a student it pictures" for label in post_labels(hit)]
-    return REGISTRY["PST-04"].findings(hit, "Posts", messages, record="Post ID", students=hit_students)
+    return rule.findings(hit, "Posts", messages, students=hit_students)
 
 
-@rule("PST-05", "content", "high",
+@register_rule("PST-05", "content", "high",
       clause=("Users of the school official social media accounts, should consider the copyright of the content "
               "they are sharing and, where necessary, should seek permission from the copyright holder before sharing"),
       meaning="Third-party content = Yes and Copyright permission is not Yes.",
       needs={"Posts": ("Post ID", "Posted at", "Third-party content", "Copyright permission")},
       action="Get and record the copyright holder's permission, or take the content down.",
       owner="Account administrator")
-def third_party_without_permission(data, ctx):
+def third_party_without_permission(rule, data, ctx):
     posts = period_posts(data, ctx)
     hit = posts[is_yes(posts["Third-party content"]) & ~is_yes(posts["Copyright permission"])]
     messages = [f"{label} shares third-party content without recorded copyright permission"
                 for label in post_labels(hit)]
-    return REGISTRY["PST-05"].findings(hit, "Posts", messages, record="Post ID")
+    return rule.findings(hit, "Posts", messages)
 
 
-@rule("PST-06", "content", "high",
+@register_rule("PST-06", "content", "high",
       clause=("Control the process for managing and hand over of an account, after the lead staff member/s have "
               "left the organisation (closing or transferring)"),
       meaning="A post on an account before its Created on, or after its Closed or transferred on.",
@@ -279,10 +272,10 @@ def third_party_without_permission(data, ctx):
              "Accounts": ("Account ID", "Created on", "Closed or transferred on")},
       action="Check who posted on the account outside its life; secure or properly close the account.",
       owner="SLT")
-def posted_outside_account_life(data, ctx):
+def posted_outside_account_life(rule, data, ctx):
     posts = period_posts(data, ctx)
-    accounts = data.frames["Accounts"].drop_duplicates("Account ID")[
-        ["Account ID", "Created on", "Closed or transferred on"]].dropna(subset=["Account ID"])
+    accounts = first_by_key(data.frames["Accounts"], "Account ID")[["Account ID", "Created on",
+                                                                    "Closed or transferred on"]]
     # An unknown Account ID is DQ-04's; an undated post cannot be placed in the account's life.
     dated = posts[posts["Posted at"].notna()]
     merged = dated.merge(accounts, on="Account ID", how="inner")
@@ -296,4 +289,4 @@ def posted_outside_account_life(data, ctx):
                 for label, account, created, closed, early in zip(
                     post_labels(hit), hit["Account ID"].tolist(), hit["Created on"], hit["Closed or transferred on"],
                     before[before | after].tolist())]
-    return REGISTRY["PST-06"].findings(hit, "Posts", messages, record="Post ID")
+    return rule.findings(hit, "Posts", messages)

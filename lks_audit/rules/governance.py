@@ -9,36 +9,24 @@ import re
 import numpy as np
 import pandas as pd
 
-from .base import fmt_date, is_blank, is_yes, staff_on_day
-from .registry import REGISTRY, rule
+from .base import distinct_ids, first_by_key, fmt_date, is_blank, is_yes, staff_on_day
+from .registry import register_rule
+
 
 def _active(accounts: pd.DataFrame) -> pd.DataFrame:
     return accounts[(accounts["Status"] == "Active").to_numpy()]
 
 
-def _distinct_ids(ids) -> list[str]:
-    """The ids of an ids cell once each, in the order written ("S001, S001" is one id)."""
-    return list(dict.fromkeys(ids or ()))
+def _setting_not_yes(rule, data, column: str) -> list:
+    """Findings for every account whose yes/no ``column`` is not Yes (No or blank)."""
+    accounts = data.frames["Accounts"]
+    hit = accounts[~is_yes(accounts[column]).to_numpy()]
+    said = ["blank" if pd.isna(v) else "No" for v in hit[column]]
+    return rule.findings(hit, "Accounts", [
+        f"Account {a}: {column} is {s}, not Yes" for a, s in zip(hit["Account ID"], said)])
 
 
-def _first_by_key(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """One row per key: the first, as DQ-03 keeps it (blank keys dropped)."""
-    return frame[frame[key].notna()].drop_duplicates(key, keep="first")
-
-
-def _setting_not_yes(rule_id: str, column: str, what: str):
-    """A check that flags every account whose yes/no ``column`` is not Yes (No or blank)."""
-    def check(data, ctx):
-        accounts = data.frames["Accounts"]
-        hit = accounts[~is_yes(accounts[column]).to_numpy()]
-        said = ["blank" if pd.isna(v) else "No" for v in hit[column]]
-        return REGISTRY[rule_id].findings(hit, "Accounts", [
-            f"Account {a}: {what} is {s}, not Yes" for a, s in zip(hit["Account ID"], said)], record="Account ID")
-    check.__name__ = f"{rule_id.replace('-', '_').lower()}_{column.replace(' ', '_').lower()}"
-    return check
-
-
-@rule("ACC-01", "governance", "critical",
+@register_rule("ACC-01", "governance", "critical",
       clause="Approve account creation, giving due consideration to the purpose/audience and associated account "
              "settings/response and forwarding functionality",
       meaning="An Active account has an Application ID that exists, whose SLT decision is Approved, with "
@@ -48,9 +36,9 @@ def _setting_not_yes(rule_id: str, column: str, what: str):
       action="Find the SLT approval for the account and record it in account_applications.xlsx, or close "
              "the account until SLT approve it.",
       owner="SLT member responsible for social media")
-def account_approved_before_creation(data, ctx):
+def account_approved_before_creation(rule, data, ctx):
     accounts = _active(data.frames["Accounts"])
-    apps = _first_by_key(data.frames["Applications"], "Application ID")[
+    apps = first_by_key(data.frames["Applications"], "Application ID")[
         ["Application ID", "SLT decision", "Decision date"]]
     merged = accounts.merge(apps, on="Application ID", how="left", indicator=True)
     no_app_id = merged["Application ID"].isna()
@@ -77,19 +65,19 @@ def account_approved_before_creation(data, ctx):
             "created_first": f"Active account {acc} was created on {fmt_date(r['Created on'])}, before SLT approved "
                              f"application {app} on {fmt_date(r['Decision date'])}",
         }[reason])
-    return REGISTRY["ACC-01"].findings(hit, "Accounts", messages, record="Account ID")
+    return rule.findings(hit, "Accounts", messages)
 
 
-@rule("ACC-02", "governance", "high",
+@register_rule("ACC-02", "governance", "high",
       clause="Identifying who will administer the account (at least two staff members should be named)",
       meaning="An Active account has at least two distinct Administrators who are current staff at as of.",
       needs={"Accounts": ("Account ID", "Status", "Administrators"),
              "Staff": ("Staff ID", "Start date", "Leaving date")},
       action="Name a second current member of staff as administrator and remove anyone who has left.",
       owner="Account administrator")
-def two_current_administrators(data, ctx):
+def two_current_administrators(rule, data, ctx):
     accounts = _active(data.frames["Accounts"])
-    admins = accounts["Administrators"].map(_distinct_ids).explode().dropna()
+    admins = accounts["Administrators"].map(distinct_ids).explode().dropna()
     current = staff_on_day(data, admins, pd.Series(ctx.as_of, index=admins.index))
     current_by_account = admins[current].groupby(level=0).agg(list)
     other_by_account = admins[~current].groupby(level=0).agg(list)
@@ -104,60 +92,63 @@ def two_current_administrators(data, ctx):
         text += f" ({', '.join(now)})" if now else ""
         text += f"; not current staff on {fmt_date(ctx.as_of)}: {', '.join(gone)}" if gone else ""
         messages.append(text + "; at least two are needed")
-    return REGISTRY["ACC-02"].findings(hit, "Accounts", messages, record="Account ID")
+    return rule.findings(hit, "Accounts", messages)
 
 
-@rule("ACC-03", "governance", "medium",
+@register_rule("ACC-03", "governance", "medium",
       clause="Specify if the account will be open or private/closed and the reason for the 'suggested' privacy "
              "setting",
       meaning="Privacy is set and Privacy reason is not blank.",
       needs={"Accounts": ("Account ID", "Privacy", "Privacy reason")},
       action="Record the account's privacy setting and the reason for it in the accounts register.",
       owner="Account administrator")
-def privacy_and_reason(data, ctx):
+def privacy_and_reason(rule, data, ctx):
     accounts = data.frames["Accounts"]
     no_privacy, no_reason = is_blank(accounts["Privacy"]), is_blank(accounts["Privacy reason"])
     hit = accounts[(no_privacy | no_reason).to_numpy()]
     missing = [" and ".join(w for w, m in (("Privacy", p), ("Privacy reason", r)) if m)
                for p, r in zip(no_privacy[hit.index], no_reason[hit.index])]
-    return REGISTRY["ACC-03"].findings(hit, "Accounts", [
-        f"Account {a} has no {m} recorded" for a, m in zip(hit["Account ID"], missing)], record="Account ID")
+    return rule.findings(hit, "Accounts", [
+        f"Account {a} has no {m} recorded" for a, m in zip(hit["Account ID"], missing)])
 
 
-@rule("ACC-04", "governance", "medium",
+@register_rule("ACC-04", "governance", "medium",
       clause="Name the account using an agreed convention",
       meaning="Account name matches account_name_pattern.",
       needs={"Accounts": ("Account ID", "Account name")},
       action="Rename the account to follow the school's naming convention (LKS or Little Kinvaston).",
       owner="Account administrator")
-def account_name_convention(data, ctx):
+def account_name_convention(rule, data, ctx):
     accounts = data.frames["Accounts"]
     pattern = re.compile(ctx.params.account_name_pattern)
     matches = accounts["Account name"].map(lambda name: name is not None and pattern.search(name) is not None)
     hit = accounts[~matches.astype(bool).to_numpy()]
-    return REGISTRY["ACC-04"].findings(hit, "Accounts", [
+    return rule.findings(hit, "Accounts", [
         f"Account {a}: the name {repr(n) if n else '(blank)'} does not follow the agreed naming convention"
-        for a, n in zip(hit["Account ID"], hit["Account name"])], record="Account ID")
+        for a, n in zip(hit["Account ID"], hit["Account name"])])
 
 
-rule("ACC-05", "governance", "high",
-     clause="Store account details, including passwords securely",
-     meaning="Credentials stored securely is Yes.",
-     needs={"Accounts": ("Account ID", "Credentials stored securely")},
-     action="Move the account's login details into the school's secure password store and record it.",
-     owner="Account administrator")(
-    _setting_not_yes("ACC-05", "Credentials stored securely", "Credentials stored securely"))
-
-rule("ACC-06", "governance", "advisory",
-     clause="Social media account settings needing an administrator to approve followers or posts",
-     meaning="Admin approves followers or posts is Yes.",
-     needs={"Accounts": ("Account ID", "Admin approves followers or posts")},
-     action="Turn on the setting that makes an administrator approve followers or posts.",
-     owner="Account administrator")(
-    _setting_not_yes("ACC-06", "Admin approves followers or posts", "Admin approves followers or posts"))
+@register_rule("ACC-05", "governance", "high",
+               clause="Store account details, including passwords securely",
+               meaning="Credentials stored securely is Yes.",
+               needs={"Accounts": ("Account ID", "Credentials stored securely")},
+               action="Move the account's login details into the school's secure password store and record it.",
+               owner="Account administrator")
+def credentials_stored_securely(rule, data, ctx):
+    return _setting_not_yes(rule, data, "Credentials stored securely")
 
 
-@rule("ACC-07", "governance", "high",
+@register_rule("ACC-06", "governance", "advisory",
+               clause="Social media account settings needing an administrator to approve followers or posts",
+               meaning="Admin approves followers or posts is Yes.",
+               needs={"Accounts": ("Account ID", "Admin approves followers or posts")},
+               action="Turn on the setting that makes an administrator approve followers or posts.",
+               owner="Account administrator")
+def admin_approves_followers(rule, data, ctx):
+    return _setting_not_yes(rule, data, "Admin approves followers or posts")
+
+
+@register_rule("ACC-07", "governance", "high",
       clause="Control the process for managing and hand over of an account, after the lead staff member/s have "
              "left the organisation (closing or transferring)",
       meaning="If the Lead staff is not current at as of, the account is Closed or Transferred.",
@@ -165,7 +156,7 @@ rule("ACC-06", "governance", "advisory",
              "Staff": ("Staff ID", "Start date", "Leaving date")},
       action="Hand the account over to a current member of staff (Transferred) or close it, and record the date.",
       owner="SLT member responsible for social media")
-def lead_left_account_handed_over(data, ctx):
+def lead_left_account_handed_over(rule, data, ctx):
     accounts = data.frames["Accounts"]
     lead = accounts["Lead staff"]
     lead_current = staff_on_day(data, lead, pd.Series(ctx.as_of, index=lead.index))
@@ -177,10 +168,10 @@ def lead_left_account_handed_over(data, ctx):
         f"Account {a} ({s or 'no Status'}): its Lead staff {ld} is not current staff on {fmt_date(ctx.as_of)}, "
         f"but the account has not been closed or transferred"
         for a, s, ld in zip(hit["Account ID"], hit["Status"], hit["Lead staff"])]
-    return REGISTRY["ACC-07"].findings(hit, "Accounts", messages, record="Account ID")
+    return rule.findings(hit, "Accounts", messages)
 
 
-@rule("ACC-08", "governance", "medium",
+@register_rule("ACC-08", "governance", "medium",
       clause="Develop and implement the Social Media policy, including regular reviews of the policy content and "
              "purpose of the school social media sites",
       meaning="An Active account created more than purpose_review_months before as of has a Last purpose review "
@@ -188,7 +179,7 @@ def lead_left_account_handed_over(data, ctx):
       needs={"Accounts": ("Account ID", "Status", "Created on", "Last purpose review")},
       action="SLT review the account's purpose and record the date in the accounts register.",
       owner="SLT member responsible for social media")
-def purpose_reviewed(data, ctx):
+def purpose_reviewed(rule, data, ctx):
     accounts = _active(data.frames["Accounts"])
     since = ctx.months_before_as_of(ctx.params.purpose_review_months)
     reviewed = accounts["Last purpose review"] >= since
@@ -198,10 +189,10 @@ def purpose_reviewed(data, ctx):
         + (f"was last reviewed for purpose on {fmt_date(r)}" if pd.notna(r) else "has no purpose review recorded")
         + f"; a review is due at least every {ctx.params.purpose_review_months} months (since {fmt_date(since)})"
         for a, c, r in zip(hit["Account ID"], hit["Created on"], hit["Last purpose review"])]
-    return REGISTRY["ACC-08"].findings(hit, "Accounts", messages, record="Account ID")
+    return rule.findings(hit, "Accounts", messages)
 
 
-@rule("ACC-09", "governance", "high",
+@register_rule("ACC-09", "governance", "high",
       clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
              "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
              "for consideration in advance of the processing being undertaken.",
@@ -209,19 +200,21 @@ def purpose_reviewed(data, ctx):
       needs={"Accounts": ("Account ID", "DPIA reference")},
       action="Complete a DPIA for the account with the DPO and record its reference.",
       owner="Data Protection Officer")
-def account_has_dpia(data, ctx):
+def account_has_dpia(rule, data, ctx):
     accounts = data.frames["Accounts"]
     hit = accounts[is_blank(accounts["DPIA reference"]).to_numpy()]
-    return REGISTRY["ACC-09"].findings(hit, "Accounts", [
-        f"Account {a} has no DPIA reference" for a in hit["Account ID"]], record="Account ID")
+    return rule.findings(hit, "Accounts", [
+        f"Account {a} has no DPIA reference" for a in hit["Account ID"]])
 
 
-rule("ACC-10", "governance", "advisory",
-     clause="Consider turning off tagging people in images where possible",
-     meaning="Tagging disabled is Yes.",
-     needs={"Accounts": ("Account ID", "Tagging disabled")},
-     action="Turn off tagging of people in images on the account, where the platform allows.",
-     owner="Account administrator")(_setting_not_yes("ACC-10", "Tagging disabled", "Tagging disabled"))
+@register_rule("ACC-10", "governance", "advisory",
+               clause="Consider turning off tagging people in images where possible",
+               meaning="Tagging disabled is Yes.",
+               needs={"Accounts": ("Account ID", "Tagging disabled")},
+               action="Turn off tagging of people in images on the account, where the platform allows.",
+               owner="Account administrator")
+def tagging_disabled(rule, data, ctx):
+    return _setting_not_yes(rule, data, "Tagging disabled")
 
 # APP-01: the business-case points, in the policy's order, with how each is found missing.
 _APPLICATION_ITEMS = (
@@ -234,18 +227,18 @@ _APPLICATION_ITEMS = (
 )
 
 
-@rule("APP-01", "governance", "high",
+@register_rule("APP-01", "governance", "high",
       clause="Any member of staff wishing to create such an account must present a business case to the "
              "Leadership Team (SLT), which covers the following points",
       meaning="An application names aim, intended audience, promotion plan, at least two proposed administrators, "
               "privacy and privacy reason (high when the application is Approved, medium otherwise).",
       needs={"Applications": ("Application ID", "SLT decision") + tuple(c for c, _ in _APPLICATION_ITEMS)},
       action="Complete the missing points of the business case; SLT should not approve an incomplete one.",
-      owner="SLT member responsible for social media")
-def application_complete(data, ctx):
+      owner="SLT member responsible for social media", also=("medium",))
+def application_complete(rule, data, ctx):
     apps = data.frames["Applications"]
     missing = pd.DataFrame({
-        what: (apps[column].map(lambda ids: len(_distinct_ids(ids)) < 2) if column == "Proposed administrators"
+        what: (apps[column].map(lambda ids: len(distinct_ids(ids)) < 2) if column == "Proposed administrators"
                else is_blank(apps[column]))
         for column, what in _APPLICATION_ITEMS}, index=apps.index).astype(bool)
     hit = apps[missing.any(axis=1).to_numpy()]
@@ -253,26 +246,26 @@ def application_complete(data, ctx):
     approved = (hit["SLT decision"] == "Approved").to_numpy()
     messages = [f"Application {a} ({d or 'no decision'}) is missing: {items}"
                 for a, d, items in zip(hit["Application ID"], hit["SLT decision"], lists)]
-    return REGISTRY["APP-01"].findings(hit, "Applications", messages, record="Application ID",
+    return rule.findings(hit, "Applications", messages,
                                        severities=["high" if a else "medium" for a in approved])
 
 
-@rule("APP-02", "governance", "advisory",
+@register_rule("APP-02", "governance", "advisory",
       clause="Following consideration by the SLT an application will be approved or rejected.",
       meaning="A Pending application submitted more than pending_application_days before as of.",
       needs={"Applications": ("Application ID", "SLT decision", "Submitted on")},
       action="SLT decide on the application (approve or reject) and record the decision date.",
       owner="SLT member responsible for social media")
-def application_pending_too_long(data, ctx):
+def application_pending_too_long(rule, data, ctx):
     apps = data.frames["Applications"]
     waiting = (ctx.as_of - apps["Submitted on"]).dt.days
     hit = apps[((apps["SLT decision"] == "Pending") & (waiting > ctx.params.pending_application_days)).to_numpy()]
-    return REGISTRY["APP-02"].findings(hit, "Applications", [
+    return rule.findings(hit, "Applications", [
         f"Application {a}, submitted on {fmt_date(s)}, has been Pending for {int(w)} days"
-        for a, s, w in zip(hit["Application ID"], hit["Submitted on"], waiting[hit.index])], record="Application ID")
+        for a, s, w in zip(hit["Application ID"], hit["Submitted on"], waiting[hit.index])])
 
 
-@rule("APP-03", "governance", "high",
+@register_rule("APP-03", "governance", "high",
       clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
              "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
              "for consideration in advance of the processing being undertaken.",
@@ -280,7 +273,7 @@ def application_pending_too_long(data, ctx):
       needs={"Applications": ("Application ID", "SLT decision", "DPIA submitted to DPO on", "Decision date")},
       action="Submit the DPIA to the DPO before SLT decide; for this account, complete the DPIA with the DPO now.",
       owner="Data Protection Officer")
-def dpia_before_approval(data, ctx):
+def dpia_before_approval(rule, data, ctx):
     apps = data.frames["Applications"]
     approved = apps["SLT decision"] == "Approved"
     dpia, decided = apps["DPIA submitted to DPO on"], apps["Decision date"]
@@ -292,30 +285,29 @@ def dpia_before_approval(data, ctx):
         if pd.isna(d) else
         f"Approved application {a}: the DPIA went to the DPO on {fmt_date(p)}, after SLT approved it on {fmt_date(d)}"
         for a, p, d in zip(hit["Application ID"], hit["DPIA submitted to DPO on"], hit["Decision date"])]
-    return REGISTRY["APP-03"].findings(hit, "Applications", messages, record="Application ID")
+    return rule.findings(hit, "Applications", messages)
 
 
 _REVIEW_CLAUSE = ("Little Kinvaston School's Social Media Policy will be reviewed on an annual basis in accordance "
                   "with the procedures for reviewing LKS policies.")
 
 
-def _no_policy_row(rule_id: str, data) -> list:
+def _no_policy_row(rule) -> list:
     """A Policy sheet with no row: nothing shows the policy was approved or signed."""
-    return [REGISTRY[rule_id].finding(None, "Policy", None,
-                                      "school_settings.xlsx, sheet Policy: no policy version is recorded")]
+    return [rule.finding(None, "Policy", None, "school_settings.xlsx, sheet Policy: no policy version is recorded")]
 
 
-@rule("POL-01", "governance", "high",
+@register_rule("POL-01", "governance", "high",
       clause=_REVIEW_CLAUSE,
       meaning="The policy's Approved on is within policy_review_months of as of and Next review due is not before "
               "as of.",
       needs={"Policy": ("Policy version", "Approved on", "Next review due")},
       action="Governors review and re-approve the policy, and set the next review date.",
       owner="Governing body")
-def policy_reviewed(data, ctx):
+def policy_reviewed(rule, data, ctx):
     policy = data.frames["Policy"]
     if policy.empty:
-        return _no_policy_row("POL-01", data)
+        return _no_policy_row(rule)
     since = ctx.months_before_as_of(ctx.params.policy_review_months)
     old = ~(policy["Approved on"] >= since)
     overdue = ~(policy["Next review due"] >= ctx.as_of)
@@ -330,22 +322,22 @@ def policy_reviewed(data, ctx):
             problems.append(f"its review was due on {fmt_date(due)}" if pd.notna(due)
                             else "has no Next review due date")
         messages.append(f"Policy version {version or '(blank)'}: " + "; ".join(problems))
-    return REGISTRY["POL-01"].findings(hit, "Policy", messages, record="Policy version")
+    return rule.findings(hit, "Policy", messages)
 
 
-@rule("POL-02", "governance", "medium",
+@register_rule("POL-02", "governance", "medium",
       clause="Signed (Chair of Governors) Signed (Proprietor)",
       meaning="The policy is signed by the chair of governors and by the proprietor.",
       needs={"Policy": ("Policy version", "Signed by chair of governors on", "Signed by proprietor on")},
       action="Have the chair of governors and the proprietor sign the policy and record the dates.",
       owner="Governing body")
-def policy_signed(data, ctx):
+def policy_signed(rule, data, ctx):
     policy = data.frames["Policy"]
     if policy.empty:
-        return _no_policy_row("POL-02", data)
+        return _no_policy_row(rule)
     no_chair, no_proprietor = policy["Signed by chair of governors on"].isna(), policy["Signed by proprietor on"].isna()
     hit = policy[(no_chair | no_proprietor).to_numpy()]
     messages = [f"Policy version {v or '(blank)'} is not signed by the "
                 + " or the ".join(w for w, m in (("chair of governors", c), ("proprietor", p)) if m)
                 for v, c, p in zip(hit["Policy version"], no_chair[hit.index], no_proprietor[hit.index])]
-    return REGISTRY["POL-02"].findings(hit, "Policy", messages, record="Policy version")
+    return rule.findings(hit, "Policy", messages)

@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import fmt_date, in_period, is_blank, is_yes
-from .registry import REGISTRY, rule
+from .base import fmt_date, is_blank, is_yes, period_posts, post_labels
+from .registry import register_rule
 
 POLICY_BREACH = "a breach of the school's policy on images"
 CONSENT_CLAUSE = ("Permission to use any photos or video recordings is sought in line with DSPP's (Dudley "
                   "Safeguarding People Partnership), use of images permission guidance and associated consent forms.")
 _PAIR_POST_COLUMNS = ["Post ID", "Posted at", "Removed on", "Images of students", "_row", "Students pictured"]
-
-
-def period_posts(data, ctx) -> pd.DataFrame:
-    """In-period posts (undated ones kept), numbered 0..n-1."""
-    return in_period(data.frames["Posts"], "Posted at", ctx).reset_index(drop=True)
 
 
 def picturing_students(posts: pd.DataFrame) -> pd.Series:
@@ -71,12 +66,6 @@ def consent_holds(pairs: pd.DataFrame) -> pd.Series:
     return is_yes(pairs["c:Social media consent"]) & (withdrawn.isna() | (withdrawn > pairs["_day"]))
 
 
-def post_labels(posts: pd.DataFrame) -> list[str]:
-    """``Post P-0042 (12/03/2026)`` per row, dates formatted in one go (rules may word 75,000 findings)."""
-    days = posts["Posted at"].dt.strftime("%d/%m/%Y").astype(object).where(posts["Posted at"].notna(), "no date")
-    return [f"Post {p} ({d})" for p, d in zip(posts["Post ID"].tolist(), days.tolist())]
-
-
 def _no_consent_reasons(pairs: pd.DataFrame) -> list[str]:
     """Why each (post, student) pair has no consent on the post's day, worded for the school office."""
     received = pairs["c:Form received on"].dt.strftime("%d/%m/%Y").tolist()
@@ -91,7 +80,7 @@ def _no_consent_reasons(pairs: pd.DataFrame) -> list[str]:
             for u, n, gone, r, w in zip(undated, no_form, was_withdrawn, received, withdrawn)]
 
 
-@rule("IMG-01", "images", "critical",
+@register_rule("IMG-01", "images", "critical",
       clause=CONSENT_CLAUSE,
       meaning=("A post with Images of students = Yes pictures a student who has no social media consent on "
                "the post's date (no form received by then, consent not given, or withdrawn on or before it)."),
@@ -99,29 +88,29 @@ def _no_consent_reasons(pairs: pd.DataFrame) -> list[str]:
              "Consent": ("Student ID", "Form received on", "Social media consent", "Withdrawn on")},
       action="Take the post down or remove the student from the image, and check the consent form before posting.",
       owner="Account administrator")
-def pictured_without_consent(data, ctx):
+def pictured_without_consent(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
     hit = pairs[is_yes(pairs["Images of students"]) & ~consent_holds(pairs)]
     messages = [f"{label} {reason}: {POLICY_BREACH}"
                 for label, reason in zip(post_labels(hit), _no_consent_reasons(hit))]
-    return REGISTRY["IMG-01"].findings(hit, "Posts", messages, record="Post ID", students=hit["Student ID"])
+    return rule.findings(hit, "Posts", messages, students=hit["Student ID"])
 
 
-@rule("IMG-02", "images", "high",
+@register_rule("IMG-02", "images", "high",
       clause=CONSENT_CLAUSE,
       meaning="A post with Images of students = Yes names no Students pictured, so consent cannot be verified.",
       needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured")},
       action="Record in the posts log which students are pictured, then check their consent.",
       owner="Account administrator")
-def students_not_recorded(data, ctx):
+def students_not_recorded(rule, data, ctx):
     posts = period_posts(data, ctx)
     hit = posts[is_yes(posts["Images of students"]) & is_blank(posts["Students pictured"])]
     messages = [f"{label} shows students but does not record who is pictured, so their consent cannot be checked"
                 for label in post_labels(hit)]
-    return REGISTRY["IMG-02"].findings(hit, "Posts", messages, record="Post ID")
+    return rule.findings(hit, "Posts", messages)
 
 
-@rule("IMG-03", "images", "critical",
+@register_rule("IMG-03", "images", "critical",
       clause=("Litle Kinvaston School takes great care when posting images and videos of people, especially "
               "students and vulnerable adults."),
       meaning=("A post pictures a student whose latest Consent row on the post's date has Photo restriction "
@@ -130,15 +119,15 @@ def students_not_recorded(data, ctx):
              "Consent": ("Student ID", "Form received on", "Photo restriction")},
       action="Take the post down at once and tell the designated safeguarding lead.",
       owner="Designated safeguarding lead")
-def pictured_with_photo_restriction(data, ctx):
+def pictured_with_photo_restriction(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
     hit = pairs[is_yes(pairs["c:Photo restriction"])]
     messages = [f"{label} pictures a student who must never be photographed for publication "
                 f"(photo restriction): {POLICY_BREACH}" for label in post_labels(hit)]
-    return REGISTRY["IMG-03"].findings(hit, "Posts", messages, record="Post ID", students=hit["Student ID"])
+    return rule.findings(hit, "Posts", messages, students=hit["Student ID"])
 
 
-@rule("IMG-04", "images", "medium",
+@register_rule("IMG-04", "images", "medium",
       clause=CONSENT_CLAUSE,
       meaning=("A post pictures a student whose consent (the form in force on the post's day) was withdrawn "
                "after the post, and the post has no Removed on on or after the withdrawal."),
@@ -146,7 +135,7 @@ def pictured_with_photo_restriction(data, ctx):
              "Consent": ("Student ID", "Form received on", "Withdrawn on")},
       action="Take the post down (or remove the student from it) and record the Removed on date.",
       owner="Account administrator")
-def not_removed_after_withdrawal(data, ctx):
+def not_removed_after_withdrawal(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
     withdrawn = pairs["c:Withdrawn on"]
     # A withdrawal dated after as_of is a DQ-05 data error, not counted again here.
@@ -157,32 +146,32 @@ def not_removed_after_withdrawal(data, ctx):
                 + ("the post has not been removed" if pd.isna(r) else f"it was removed on {fmt_date(r)}, before that")
                 + f": {POLICY_BREACH}"
                 for label, w, r in zip(post_labels(hit), hit["c:Withdrawn on"].tolist(), hit["Removed on"].tolist())]
-    return REGISTRY["IMG-04"].findings(hit, "Posts", messages, record="Post ID", students=hit["Student ID"])
+    return rule.findings(hit, "Posts", messages, students=hit["Student ID"])
 
 
-@rule("IMG-05", "images", "high",
+@register_rule("IMG-05", "images", "high",
       clause=("Consideration to the clothing of the students in images eg avoid swimming costume shots and "
               "review sporting activity clothing."),
       meaning="A post picturing students has Swimwear or sports kit = Yes.",
       needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Swimwear or sports kit")},
       action="Take the post down or replace the image; use images in school uniform.",
       owner="Account administrator")
-def swimwear_or_sports_kit(data, ctx):
+def swimwear_or_sports_kit(rule, data, ctx):
     posts = period_posts(data, ctx)
     hit = posts[picturing_students(posts) & is_yes(posts["Swimwear or sports kit"])]
     messages = [f"{label} shows students in swimwear or sports kit" for label in post_labels(hit)]
-    return REGISTRY["IMG-05"].findings(hit, "Posts", messages, record="Post ID")
+    return rule.findings(hit, "Posts", messages)
 
 
-@rule("IMG-06", "images", "advisory",
+@register_rule("IMG-06", "images", "advisory",
       clause="Using group shots not individual shots",
       meaning="A post picturing students has Shot type Individual.",
       needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Shot type")},
       action="Prefer group shots or shots from behind for future posts.",
       owner="Account administrator")
-def individual_shot(data, ctx):
+def individual_shot(rule, data, ctx):
     posts = period_posts(data, ctx)
     hit = posts[picturing_students(posts) & (posts["Shot type"] == "Individual")]
     messages = [f"{label} uses an individual shot of a student; group shots are preferred"
                 for label in post_labels(hit)]
-    return REGISTRY["IMG-06"].findings(hit, "Posts", messages, record="Post ID")
+    return rule.findings(hit, "Posts", messages)

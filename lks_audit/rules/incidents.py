@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .base import fmt_date, in_period, is_blank, is_yes, weekday_datetime_texts
-from .registry import REGISTRY, rule
+from .registry import register_rule
 
 _SHEET = "Incidents"
 _ASSESS = "Make an initial assessment when an incident is reported and involve appropriate staff and external " \
@@ -30,16 +30,12 @@ def _reported(data, ctx) -> pd.DataFrame:
     return in_period(data.frames[_SHEET], "Reported at", ctx)
 
 
-def _incident_findings(rule_id: str, rows: pd.DataFrame, messages) -> list:
-    return REGISTRY[rule_id].findings(rows, _SHEET, messages, record="Incident ID")
-
-
-def _flag(rule_id: str, data, ctx, selects, message: str) -> list:
+def _flag(rule, data, ctx, selects, message: str) -> list:
     """Findings for in-period incidents where ``selects(rows)`` holds; ``message`` has {id} and {reported}."""
     rows = _reported(data, ctx)
     hit = rows[selects(rows).to_numpy(dtype=bool)]
-    return _incident_findings(rule_id, hit, [message.format(id=i, reported=r) for i, r in
-                                             zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]))])
+    return rule.findings(hit, _SHEET, [message.format(id=i, reported=r) for i, r in
+                                       zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]))])
 
 
 def _ordinal(n: int) -> str:
@@ -52,68 +48,68 @@ def _personal_data_breach(rows: pd.DataFrame) -> pd.Series:
     return is_yes(rows["Personal data breach"]) | (rows["Category"] == "Personal data breach")
 
 
-@rule("INC-01", "incidents", "high", clause=_ASSESS,
+@register_rule("INC-01", "incidents", "high", clause=_ASSESS,
       meaning="An incident has no SLT assessment at.",
       needs={_SHEET: ("Incident ID", "Reported at", "SLT assessment at")},
       action="Have a member of SLT assess the incident now and record when and by whom.",
       owner="SLT")
-def no_slt_assessment(data, ctx):
-    return _flag("INC-01", data, ctx, lambda rows: rows["SLT assessment at"].isna(),
+def no_slt_assessment(rule, data, ctx):
+    return _flag(rule, data, ctx, lambda rows: rows["SLT assessment at"].isna(),
                  "Incident {id} (reported {reported}) has no SLT assessment recorded")
 
 
-@rule("INC-02", "incidents", "medium", clause=_ASSESS,
+@register_rule("INC-02", "incidents", "medium", clause=_ASSESS,
       meaning="The SLT assessment's day is after the assessment_working_days-th working day after the day the "
               "incident was reported.",
       needs={_SHEET: ("Incident ID", "Reported at", "SLT assessment at")},
       action="Assess reported incidents within the agreed number of working days; make sure SLT cover is "
              "arranged for absences.",
       owner="SLT")
-def assessed_late(data, ctx):
+def assessed_late(rule, data, ctx):
     rows = _reported(data, ctx)
     n = ctx.params.assessment_working_days
     due = ctx.calendar.add_working_days(rows["Reported at"], n)
     late = (rows["SLT assessment at"].dt.floor("D") > due).to_numpy(dtype=bool)
     hit, due = rows[late], due[late]
-    return _incident_findings("INC-02", hit, [
+    return rule.findings(hit, _SHEET, [
         f"Incident {i} (reported {r}) was assessed by SLT on {a}, after the {_ordinal(n)} working day "
         f"{pd.Timestamp(d):%a} {fmt_date(d)}"
         for i, r, a, d in zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]),
                               weekday_datetime_texts(hit["SLT assessment at"]), due)])
 
 
-@rule("INC-03", "incidents", "critical", clause=_ILLEGAL,
+@register_rule("INC-03", "incidents", "critical", clause=_ILLEGAL,
       meaning="Considered illegal = Yes and no Reported to police on.",
       needs={_SHEET: ("Incident ID", "Reported at", "Considered illegal", "Reported to police on")},
       action="Report the matter to the police now (and other relevant agencies) and record the date.",
       owner="Designated safeguarding lead")
-def illegal_not_reported(data, ctx):
-    return _flag("INC-03", data, ctx,
+def illegal_not_reported(rule, data, ctx):
+    return _flag(rule, data, ctx,
                  lambda rows: is_yes(rows["Considered illegal"]) & rows["Reported to police on"].isna(),
                  "Incident {id} (reported {reported}) was considered illegal but no report to the police is "
                  "recorded")
 
 
-@rule("INC-04", "incidents", "high", clause=_ESCALATE,
+@register_rule("INC-04", "incidents", "high", clause=_ESCALATE,
       meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has no DPO "
               "informed at.",
       needs={_SHEET: ("Incident ID", "Reported at", "Category", "Personal data breach", "DPO informed at")},
       action="Inform the Data Protection Officer now and record when.",
       owner="SLT")
-def breach_dpo_not_informed(data, ctx):
-    return _flag("INC-04", data, ctx,
+def breach_dpo_not_informed(rule, data, ctx):
+    return _flag(rule, data, ctx,
                  lambda rows: _personal_data_breach(rows) & rows["DPO informed at"].isna(),
                  "Personal data breach {id} (reported {reported}): no record that the DPO was informed")
 
 
-@rule("INC-05", "incidents", "critical", clause=_DATA_PROTECTION,
+@register_rule("INC-05", "incidents", "critical", clause=_DATA_PROTECTION,
       meaning="ICO reportable = Yes and Reported to ICO at is missing or more than ico_hours hours after "
               "Reported at (UK GDPR Article 33).",
       needs={_SHEET: ("Incident ID", "Reported at", "ICO reportable", "Reported to ICO at")},
       action="Report the breach to the ICO without delay (within 72 hours of becoming aware) and record when; "
              "document the reasons for any delay.",
       owner="Data Protection Officer")
-def ico_not_reported_in_time(data, ctx):
+def ico_not_reported_in_time(rule, data, ctx):
     rows = _reported(data, ctx)
     limit = ctx.params.ico_hours
     taken = rows["Reported to ICO at"] - rows["Reported at"]
@@ -121,7 +117,7 @@ def ico_not_reported_in_time(data, ctx):
     late = taken > pd.Timedelta(hours=limit)
     mask = (is_yes(rows["ICO reportable"]) & (missing | late)).to_numpy(dtype=bool)
     hit, taken = rows[mask], taken[mask]
-    return _incident_findings("INC-05", hit, [
+    return rule.findings(hit, _SHEET, [
         f"ICO-reportable incident {i} (reported {r}) "
         + ("has no report to the ICO recorded" if pd.isna(ico) else
            f"was reported to the ICO {h / pd.Timedelta(hours=1):.1f} hours after the school became aware, "
@@ -130,35 +126,35 @@ def ico_not_reported_in_time(data, ctx):
                                 hit["Reported to ICO at"], taken)])
 
 
-@rule("INC-06", "incidents", "medium", clause=_JOURNALIST,
+@register_rule("INC-06", "incidents", "medium", clause=_JOURNALIST,
       meaning="Category Journalist contact and Media policy followed is not Yes.",
       needs={_SHEET: ("Incident ID", "Reported at", "Category", "Media policy followed")},
       action="Follow the school media policy for journalist contact and record that it was followed.",
       owner="Headteacher")
-def journalist_media_policy(data, ctx):
-    return _flag("INC-06", data, ctx,
+def journalist_media_policy(rule, data, ctx):
+    return _flag(rule, data, ctx,
                  lambda rows: (rows["Category"] == "Journalist contact") & ~is_yes(rows["Media policy followed"]),
                  "Journalist contact {id} (reported {reported}): no record that the school media policy was "
                  "followed")
 
 
-@rule("INC-07", "incidents", "advisory", clause=_INVESTIGATE,
+@register_rule("INC-07", "incidents", "advisory", clause=_INVESTIGATE,
       meaning="An incident is not closed (no Closed on) and was reported more than open_incident_days days "
               "before as_of.",
       needs={_SHEET: ("Incident ID", "Reported at", "Closed on")},
       action="Review the open incident: close it with its outcome, or record why it is still open.",
       owner="SLT")
-def open_too_long(data, ctx):
+def open_too_long(rule, data, ctx):
     rows = data.frames[_SHEET]  # a standing state at as_of: every row, whatever the period
     age_days = (ctx.as_of - rows["Reported at"].dt.floor("D")).dt.days
     mask = (rows["Closed on"].isna() & (age_days > ctx.params.open_incident_days)).to_numpy(dtype=bool)
     hit, age_days = rows[mask], age_days[mask]
-    return _incident_findings("INC-07", hit, [
+    return rule.findings(hit, _SHEET, [
         f"Incident {i} (reported {fmt_date(r)}) is still open {int(a)} days after it was reported"
         for i, r, a in zip(hit["Incident ID"], hit["Reported at"], age_days)])
 
 
-@rule("INC-08", "incidents", "medium", clause=_ESCALATE,
+@register_rule("INC-08", "incidents", "medium", clause=_ESCALATE,
       meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has ICO "
               "reportable blank: the decision whether to report to the ICO, which the DPO must be involved "
               "in, is not recorded.",
@@ -166,8 +162,8 @@ def open_too_long(data, ctx):
       action="With the DPO, decide whether the breach must be reported to the ICO and record the decision "
              "(Yes or No).",
       owner="Data Protection Officer")
-def breach_ico_decision_missing(data, ctx):
-    return _flag("INC-08", data, ctx,
+def breach_ico_decision_missing(rule, data, ctx):
+    return _flag(rule, data, ctx,
                  lambda rows: _personal_data_breach(rows) & is_blank(rows["ICO reportable"]),
                  "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO "
                  "is not recorded")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .base import in_period, weekday_datetime_texts, is_blank, is_yes
-from .registry import REGISTRY, rule
+from .registry import register_rule
 
 _RESPOND = ("Any comments, queries or complaints made through those accounts must be responded to within 24 "
             "hours (or on the next working day if received at a weekend), even if the response is only to "
@@ -34,14 +34,14 @@ def _hours(delta: pd.Series) -> list[str]:
     return [f"{h:.1f}" for h in (delta / pd.Timedelta(hours=1)).to_numpy()]
 
 
-@rule("INT-01", "monitoring", "medium", clause=_RESPOND,
+@register_rule("INT-01", "monitoring", "medium", clause=_RESPOND,
       meaning="The first response came after the deadline: received on a working day, within "
               "respond_within_hours; otherwise by 23:59:59 on the next working day.",
       needs={"Interactions": _TIMING},
       action="Check the accounts at least daily and acknowledge every comment, query or complaint within "
              "the deadline, even if the full answer comes later.",
       owner="Account administrator")
-def late_response(data, ctx):
+def late_response(rule, data, ctx):
     rows = _with_deadlines(data, ctx)
     late = rows[(rows["First response at"] > rows["_deadline"]).to_numpy(dtype=bool)]
     answered = late["First response at"]
@@ -51,22 +51,22 @@ def late_response(data, ctx):
                                                 _hours(answered - late["Received at"]),
                                                 _hours(answered - late["_deadline"]),
                                                 weekday_datetime_texts(late["_deadline"]))]
-    return REGISTRY["INT-01"].findings(late, "Interactions", messages, record="Interaction ID")
+    return rule.findings(late, "Interactions", messages)
 
 
-@rule("INT-02", "monitoring", "high", clause=_RESPOND,
+@register_rule("INT-02", "monitoring", "high", clause=_RESPOND,
       meaning="No First response at, and the response deadline passed before as_of.",
       needs={"Interactions": _TIMING},
       action="Respond now (an acknowledgement is enough to start), then record the response time in the log.",
       owner="Account administrator")
-def unanswered(data, ctx):
+def unanswered(rule, data, ctx):
     rows = _with_deadlines(data, ctx)
     # "Before as_of" = before the as_of day began: a deadline later that day is not yet missed.
     overdue = rows[(rows["First response at"].isna() & (rows["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
     messages = [f"Interaction {i} ({r}) has no recorded response; its deadline was {d}"
                 for i, r, d in zip(overdue["Interaction ID"], _received(overdue),
                                    weekday_datetime_texts(overdue["_deadline"]))]
-    return REGISTRY["INT-02"].findings(overdue, "Interactions", messages, record="Interaction ID")
+    return rule.findings(overdue, "Interactions", messages)
 
 
 def _offensive(data, ctx) -> pd.DataFrame:
@@ -78,29 +78,29 @@ def _no_action(action: pd.Series) -> pd.Series:
     return is_blank(action) | (action == "None")
 
 
-@rule("INT-03", "monitoring", "high", clause=_ABUSE,
+@register_rule("INT-03", "monitoring", "high", clause=_ABUSE,
       meaning="An offensive interaction (Offensive = Yes) has Action taken blank or None.",
       needs={"Interactions": ("Interaction ID", "Received at", "Offensive", "Action taken")},
       action="Hide, delete, block or report the offensive content now and record the action taken.",
       owner="Account administrator")
-def offensive_not_acted_on(data, ctx):
+def offensive_not_acted_on(rule, data, ctx):
     rows = _offensive(data, ctx)
     hit = rows[_no_action(rows["Action taken"]).to_numpy(dtype=bool)]
     messages = [f"Offensive interaction {i} ({r}) has no action recorded (block, report, hide or delete)"
                 for i, r in zip(hit["Interaction ID"], _received(hit))]
-    return REGISTRY["INT-03"].findings(hit, "Interactions", messages, record="Interaction ID")
+    return rule.findings(hit, "Interactions", messages)
 
 
-@rule("INT-04", "monitoring", "medium", clause=_ABUSE,
+@register_rule("INT-04", "monitoring", "medium", clause=_ABUSE,
       meaning="An offensive interaction had an action taken (not blank or None) but Audience informed is "
               "not Yes.",
       needs={"Interactions": ("Interaction ID", "Received at", "Offensive", "Action taken", "Audience informed")},
       action="Post a short note telling the audience why the content was removed or the user blocked, and "
              "record it.",
       owner="Account administrator")
-def audience_not_informed(data, ctx):
+def audience_not_informed(rule, data, ctx):
     rows = _offensive(data, ctx)
     hit = rows[(~_no_action(rows["Action taken"]) & ~is_yes(rows["Audience informed"])).to_numpy(dtype=bool)]
     messages = [f"Offensive interaction {i} ({r}) was {a.lower()} but the audience was not told why"
                 for i, r, a in zip(hit["Interaction ID"], _received(hit), hit["Action taken"])]
-    return REGISTRY["INT-04"].findings(hit, "Interactions", messages, record="Interaction ID")
+    return rule.findings(hit, "Interactions", messages)

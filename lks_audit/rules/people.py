@@ -7,48 +7,41 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import fmt_date, in_period, is_current
-from .registry import REGISTRY, rule
+from .base import ACCOUNT_USER_SOURCES, account_users, first_by_key, fmt_date, is_current
+from .registry import register_rule
 
 _TRAINING_CLAUSE = ("SLT will ensure that anyone running/administering a social media account on behalf of the "
                     "school, has read and understood this policy and received appropriate training. This also "
                     "applies to anyone who is not directly employed by the school, including volunteers or parents.")
 
-_USER_SOURCES = {"Accounts": ("Status", "Administrators"),
-                 "Posts": ("Posted at", "Posted by"),
-                 "Interactions": ("Received at", "Responded by")}
+#: What TRN-01 reads; TRN-03 spares TRN-01's people only when TRN-01 could be assessed.
+_TRN01_NEEDS = {**ACCOUNT_USER_SOURCES, "Staff": ("Staff ID", "Policy read on", "Social media training on")}
 
 
 def _staff_rows(data) -> pd.DataFrame:
-    """Staff rows, a repeated Staff ID counted once (its first row, as DQ-03 keeps it)."""
-    staff = data.frames["Staff"]
-    return staff[~(staff["Staff ID"].duplicated(keep="first") & staff["Staff ID"].notna()).to_numpy()]
+    """Staff rows, a repeated Staff ID counted once (its first row, as DQ-03 keeps it); blank IDs kept."""
+    return first_by_key(data.frames["Staff"], "Staff ID", keep_blank=True)
 
 
-def account_users(data, ctx) -> pd.Series:
-    """Staff ID -> how they use the accounts, for every account user (sorted by Staff ID)."""
-    accounts = data.frames["Accounts"]
-    active = accounts[(accounts["Status"] == "Active").to_numpy()]
-    admins = pd.DataFrame({"Account ID": active["Account ID"],
-                           "Staff ID": active["Administrators"].map(lambda ids: list(dict.fromkeys(ids or ())))})
-    admins = admins.explode("Staff ID").dropna(subset=["Staff ID"])
-    administers = admins.groupby("Staff ID")["Account ID"].agg(
-        lambda accs: "administers " + ", ".join(a for a in dict.fromkeys(accs) if a is not None))
-    posted = in_period(data.frames["Posts"], "Posted at", ctx)["Posted by"].dropna().unique()
-    responded = in_period(data.frames["Interactions"], "Received at", ctx)["Responded by"].dropna().unique()
-    roles = pd.concat([administers,
-                       pd.Series("posted in the period", index=posted, dtype=object),
-                       pd.Series("responded to interactions in the period", index=responded, dtype=object)])
-    return roles.groupby(level=0).agg("; ".join).sort_index()
+def _account_users_training(data, ctx) -> pd.DataFrame:
+    """One row per account user with their Staff row's dates and ``missing``: what TRN-01 finds missing
+    ('' when they have read the policy and been trained by ``as_of``).
 
-
-def _users_with_staff_rows(data, ctx) -> pd.DataFrame:
-    users = account_users(data, ctx)
-    frame = pd.DataFrame({"Staff ID": users.index, "roles": users.to_numpy()})
-    staff = _staff_rows(data)[["Staff ID", "Policy read on", "Social media training on", "Latest refresher on", "_row"]]
-    merged = frame.merge(staff[staff["Staff ID"].notna()], on="Staff ID", how="left", indicator=True)
-    merged["on_staff_sheet"] = merged["_merge"] == "both"
-    return merged.drop(columns="_merge")
+    Built once per audit and shared by TRN-01, TRN-02 (not raised where TRN-01 is) and TRN-03 (not
+    raised for account users under TRN-01); rules must treat it as read-only.
+    """
+    key = ("account_users_training", ctx.start, ctx.end, ctx.as_of)
+    if key not in data.derived:
+        users = account_users(data, ctx)
+        frame = pd.DataFrame({"Staff ID": users.index, "roles": users.to_numpy()})
+        staff = _staff_rows(data)[["Staff ID", "Policy read on", "Social media training on", "Latest refresher on",
+                                   "_row"]]
+        merged = frame.merge(staff[staff["Staff ID"].notna()], on="Staff ID", how="left", indicator=True)
+        merged["on_staff_sheet"] = merged["_merge"] == "both"
+        merged = merged.drop(columns="_merge")
+        merged["missing"] = _not_read_or_trained(merged, ctx)
+        data.derived[key] = merged
+    return data.derived[key]
 
 
 def _not_read_or_trained(users: pd.DataFrame, ctx) -> pd.Series:
@@ -72,49 +65,39 @@ def _not_read_or_trained(users: pd.DataFrame, ctx) -> pd.Series:
     return users.apply(problems, axis=1).astype(object)
 
 
-def trn01_staff_ids(data, ctx) -> set[str]:
-    """Staff IDs under TRN-01 (empty when TRN-01 cannot be assessed: then it raises nothing)."""
-    if any(data.unavailable(s, c) for s, c in REGISTRY["TRN-01"].needs.items()):
-        return set()
-    users = _users_with_staff_rows(data, ctx)
-    return set(users.loc[(_not_read_or_trained(users, ctx) != "").to_numpy(), "Staff ID"])
-
-
-@rule("TRN-01", "people", "high",
+@register_rule("TRN-01", "people", "high",
       clause=_TRAINING_CLAUSE,
       meaning="Every account user (administrator of an Active account, or who posted or responded in the period) "
               "has Policy read on and Social media training on, both on or before as of.",
-      needs={**_USER_SOURCES, "Staff": ("Staff ID", "Policy read on", "Social media training on")},
+      needs=_TRN01_NEEDS,
       action="Have the person read the policy and attend social media training before using a school account, "
              "and record both dates on the Staff sheet.",
       owner="SLT member responsible for social media")
-def account_users_read_and_trained(data, ctx):
-    users = _users_with_staff_rows(data, ctx)
-    problems = _not_read_or_trained(users, ctx)
-    hit = users[(problems != "").to_numpy()]
-    return REGISTRY["TRN-01"].findings(hit, "Staff", [
-        f"Account user {s} ({roles}) {p}" for s, roles, p in zip(hit["Staff ID"], hit["roles"], problems[hit.index])],
-        record="Staff ID")
+def account_users_read_and_trained(rule, data, ctx):
+    users = _account_users_training(data, ctx)
+    hit = users[(users["missing"] != "").to_numpy()]
+    return rule.findings(hit, "Staff", [
+        f"Account user {s} ({roles}) {p}" for s, roles, p in zip(hit["Staff ID"], hit["roles"], hit["missing"])])
 
 
-@rule("TRN-02", "people", "high",
+@register_rule("TRN-02", "people", "high",
       clause="Attend appropriate training including regular updates",
       meaning="Every account user's latest of (Social media training on, Latest refresher on) is within "
               "training_valid_months of as of (not raised where TRN-01 is).",
-      needs={**_USER_SOURCES,
+      needs={**ACCOUNT_USER_SOURCES,
              "Staff": ("Staff ID", "Policy read on", "Social media training on", "Latest refresher on")},
       action="Book the person on a refresher and record its date on the Staff sheet.",
       owner="SLT member responsible for social media")
-def account_users_training_current(data, ctx):
-    users = _users_with_staff_rows(data, ctx)
-    users = users[(_not_read_or_trained(users, ctx) == "").to_numpy()]
+def account_users_training_current(rule, data, ctx):
+    users = _account_users_training(data, ctx)
+    users = users[(users["missing"] == "").to_numpy()]
     since = ctx.months_before_as_of(ctx.params.training_valid_months)
     latest = users[["Social media training on", "Latest refresher on"]].max(axis=1)
     hit = users[(latest < since).to_numpy()]
-    return REGISTRY["TRN-02"].findings(hit, "Staff", [
+    return rule.findings(hit, "Staff", [
         f"Account user {s} ({roles}) was last trained on {fmt_date(last)}, more than "
         f"{ctx.params.training_valid_months} months before {fmt_date(ctx.as_of)}"
-        for s, roles, last in zip(hit["Staff ID"], hit["roles"], latest[hit.index])], record="Staff ID")
+        for s, roles, last in zip(hit["Staff ID"], hit["roles"], latest[hit.index])])
 
 
 def _current_staff(data, ctx) -> pd.DataFrame:
@@ -122,7 +105,7 @@ def _current_staff(data, ctx) -> pd.DataFrame:
     return staff[is_current(staff["Start date"], staff["Leaving date"], ctx.as_of).to_numpy()]
 
 
-@rule("TRN-03", "people", "medium",
+@register_rule("TRN-03", "people", "medium",
       clause="Know the contents of and ensure that any use of social media, is by an authorised staff member and "
              "is carried out in line with this and other relevant policies",
       meaning="Every current staff member (any Type) has Policy read on (not raised for account users already "
@@ -130,22 +113,26 @@ def _current_staff(data, ctx) -> pd.DataFrame:
       needs={"Staff": ("Staff ID", "Start date", "Leaving date", "Policy read on")},
       action="Ask the person to read the policy and record the date on the Staff sheet.",
       owner="School office")
-def current_staff_read_policy(data, ctx):
+def current_staff_read_policy(rule, data, ctx):
     staff = _current_staff(data, ctx)
-    under_trn01 = trn01_staff_ids(data, ctx)
+    under_trn01 = set()
+    # TRN-01 raises nothing when it cannot be assessed, so then it spares no one.
+    if not any(data.unavailable(sheet, columns) for sheet, columns in _TRN01_NEEDS.items()):
+        users = _account_users_training(data, ctx)
+        under_trn01 = set(users.loc[(users["missing"] != "").to_numpy(), "Staff ID"])
     hit = staff[(staff["Policy read on"].isna() & ~staff["Staff ID"].isin(under_trn01)).to_numpy()]
-    return REGISTRY["TRN-03"].findings(hit, "Staff", [
+    return rule.findings(hit, "Staff", [
         f"Staff member {s or '(no Staff ID)'} ({t or 'no Type'}) has no date for reading the Social Media Policy"
-        for s, t in zip(hit["Staff ID"], hit["Type"])], record="Staff ID")
+        for s, t in zip(hit["Staff ID"], hit["Type"])])
 
 
-@rule("TRN-04", "people", "medium",
+@register_rule("TRN-04", "people", "medium",
       clause="Add an appropriate disclaimer to personal accounts when naming the school",
       meaning="Every current Employee has an Annual declaration on within declaration_valid_months of as of.",
       needs={"Staff": ("Staff ID", "Type", "Start date", "Leaving date", "Annual declaration on")},
       action="Ask the employee to sign this year's declaration and record the date on the Staff sheet.",
       owner="School office")
-def employees_declared(data, ctx):
+def employees_declared(rule, data, ctx):
     staff = _current_staff(data, ctx)
     since = ctx.months_before_as_of(ctx.params.declaration_valid_months)
     declared = staff["Annual declaration on"]
@@ -154,4 +141,4 @@ def employees_declared(data, ctx):
         f"last signed the annual declaration on {fmt_date(d)}, more than {ctx.params.declaration_valid_months} "
         f"months before {fmt_date(ctx.as_of)}" if pd.notna(d) else "has no annual declaration recorded")
         for s, d in zip(hit["Staff ID"], hit["Annual declaration on"])]
-    return REGISTRY["TRN-04"].findings(hit, "Staff", messages, record="Staff ID")
+    return rule.findings(hit, "Staff", messages)
