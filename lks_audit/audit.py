@@ -4,6 +4,7 @@
 notebooks: load, build the context (closures come from the data), run each
 rule or record why it was not assessed, and summarise.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,6 +50,7 @@ def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
     findings = _explain_missing(findings, not_assessed)
     findings.sort(key=_finding_order)
     from .summary import summarise
+
     result = AuditResult(ctx, findings, not_assessed)
     result.summary = summarise(result, data)
     return result
@@ -67,8 +69,14 @@ def _run(data: Dataset, ctx: AuditContext | None, rule_ids) -> tuple[list[Findin
     for rule_id in rule_ids:
         rule = REGISTRY[rule_id]
         # The first needed sheet with a gap is the one named, as a school office would fix it first.
-        blocked = next((NotAssessed(rule_id, rule.area, data.unavailable(sheet, columns), data.gaps_for(sheet, columns))
-                        for sheet, columns in rule.needs.items() if data.gaps_for(sheet, columns)), None)
+        blocked = next(
+            (
+                NotAssessed(rule_id, rule.area, data.unavailable(sheet, columns), data.gaps_for(sheet, columns))
+                for sheet, columns in rule.needs.items()
+                if data.gaps_for(sheet, columns)
+            ),
+            None,
+        )
         if blocked:
             not_assessed.append(blocked)
         else:
@@ -85,8 +93,11 @@ def _explain_missing(findings: list[Finding], not_assessed: list[NotAssessed]) -
     out = []
     for f in findings:
         if f.rule == "DQ-01":
-            blocked = [n.rule for n in not_assessed
-                       if any((g.file, g.sheet, g.column) == (f.file, f.sheet, f.column) for g in n.gaps)]
+            blocked = [
+                n.rule
+                for n in not_assessed
+                if any((g.file, g.sheet, g.column) == (f.file, f.sheet, f.column) for g in n.gaps)
+            ]
             if blocked:
                 because = f". Not assessed because of it: {', '.join(blocked)}"
                 f = replace(f, message=f.message + because, detail=None if f.detail is None else f.detail + because)
@@ -123,6 +134,7 @@ def run_check(args) -> int:
         sys.stdout.write("\n")
         return 0
     from .summary import format_text_summary
+
     print(format_text_summary(result))
     return 0
 

@@ -8,6 +8,7 @@ text's reading depends on the text alone, so the python work runs once per
 distinct text (found by pandas' C hashing), never once per cell: loading stays
 linear in rows with a small constant.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,9 +22,25 @@ import pandas as pd
 from .schema import YES_NO_WORDS, Column, Kind
 
 #: Values Excel shows for a formula that failed; never valid data.
-EXCEL_ERRORS = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!",
-                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!",
-                          "#BUSY!", "#UNKNOWN!"})
+EXCEL_ERRORS = frozenset(
+    {
+        "#REF!",
+        "#N/A",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
 
 _ID_SPLIT = re.compile(r"[,;\r\n]+")
 # dd/mm/yyyy (UK, day first); four-digit years only, so 10/01/26 is refused, not guessed.
@@ -181,8 +198,11 @@ def _ids_of_text(text: str) -> tuple[str, ...]:
 
 def read_ids(raw: pd.Series) -> ReadColumn:
     cells = _Cells(raw)
-    return ReadColumn(pd.Series(cells.map(_ids_value, _ids_of_text), index=raw.index, dtype=object),
-                      cells.mask(_error_value), "IDs separated by commas, semicolons or new lines")
+    return ReadColumn(
+        pd.Series(cells.map(_ids_value, _ids_of_text), index=raw.index, dtype=object),
+        cells.mask(_error_value),
+        "IDs separated by commas, semicolons or new lines",
+    )
 
 
 def _yes_no_value(v) -> bool | None:
@@ -213,12 +233,10 @@ def read_choice(raw: pd.Series, choices: tuple[str, ...]) -> ReadColumn:
 def _text_date(text: str, forms) -> dt.datetime | None:
     """A typed date or date-time, None when it is not one (31/02, hour 25, year 1899...)."""
     text = normalise_text(text)
-    for pattern, (y, m, d) in forms:
-        match = pattern.match(text)
-        if match:
-            break
-    else:
+    found = next(((match, places) for pattern, places in forms if (match := pattern.match(text))), None)
+    if found is None:
         return None
+    match, (y, m, d) = found
     parts = match.groups()
     year, month, day = int(parts[y]), int(parts[m]), int(parts[d])
     hour, minute, second = (int(p) if p else 0 for p in (parts[3:] + (None, None, None))[:3])
@@ -247,8 +265,11 @@ def read_date(raw: pd.Series, with_time: bool) -> ReadColumn:
     native = [i for i, v in enumerate(cells.other_values) if isinstance(v, dt.date)]
     if native:
         out[cells.others[native]] = _as_datetime64(
-            [v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
-             for v in cells.other_values[native]])
+            [
+                v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
+                for v in cells.other_values[native]
+            ]
+        )
     if len(cells.texts):
         forms = _DATETIME_FORMS if with_time else _DATE_FORMS
         out[cells.is_text] = _as_datetime64([_text_date(t, forms) for t in cells.texts])[cells.codes]
@@ -258,8 +279,7 @@ def read_date(raw: pd.Series, with_time: bool) -> ReadColumn:
     implausible = (values < FIRST_PLAUSIBLE_DATE).to_numpy()
     values[implausible] = pd.NaT
     bad = values.isna().to_numpy() & ~cells.empty()
-    expected = ("a date and time (dd/mm/yyyy hh:mm, or a date)" if with_time
-                else "a date (dd/mm/yyyy or yyyy-mm-dd)")
+    expected = "a date and time (dd/mm/yyyy hh:mm, or a date)" if with_time else "a date (dd/mm/yyyy or yyyy-mm-dd)"
     return ReadColumn(values, bad, expected, implausible)
 
 

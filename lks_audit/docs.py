@@ -3,6 +3,7 @@
 ``python -m lks_audit.docs`` rewrites the marked blocks of README.md; a test
 fails when README.md is out of date.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,8 @@ def render_readme(text: str) -> str:
         pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
         if not pattern.search(text):
             raise ValueError(f"README.md lacks the markers for the {name} block")
-        text = pattern.sub(lambda m: m.group(1) + make().strip() + "\n" + m.group(2), text)
+        block = make().strip()
+        text = pattern.sub(lambda m, block=block: m.group(1) + block + "\n" + m.group(2), text)
     return text
 
 

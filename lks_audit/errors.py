@@ -3,6 +3,7 @@
 Each carries one line a person can act on. The library never prints and never exits; the
 command line (``cli``) prints the line and maps the exception to an exit code.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

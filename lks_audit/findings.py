@@ -1,8 +1,8 @@
 """Findings are plain data: every check returns them, notebooks only render them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-
 
 SEVERITIES = ("critical", "high", "medium", "advisory")
 

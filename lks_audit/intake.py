@@ -6,6 +6,7 @@ downloads. Each is recognised from its bytes and refused with one line a
 person can act on, so the parsers only ever see a plausible .xlsx zip whose
 declared uncompressed size is bounded (zip bombs are refused before reading).
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -49,10 +50,13 @@ def check_xlsx(path: Path) -> None:
         with open(path, "rb") as fh:
             encrypted = _ENCRYPTION_MARK in fh.read(1024 * 1024)
         if encrypted:
-            raise UnreadableFile("the workbook is password-protected; remove the password "
-                                 "(File > Info > Protect Workbook) and save it again")
-        raise UnreadableFile("this is an old Excel 97-2003 (.xls) file; open it in Excel and "
-                             "save as Excel Workbook (.xlsx)")
+            raise UnreadableFile(
+                "the workbook is password-protected; remove the password "
+                "(File > Info > Protect Workbook) and save it again"
+            )
+        raise UnreadableFile(
+            "this is an old Excel 97-2003 (.xls) file; open it in Excel and save as Excel Workbook (.xlsx)"
+        )
     if not head.startswith(b"PK"):
         sniff = head.lstrip()[:200].lower()
         if sniff.startswith((b"<!doctype html", b"<html")) or b"<table" in sniff:
@@ -67,29 +71,41 @@ def check_xlsx(path: Path) -> None:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:100]:
-                raise UnreadableFile("this is an OpenDocument (.ods) file; in LibreOffice use "
-                                     "File > Save As > Excel 2007-365 (.xlsx)")
+                raise UnreadableFile(
+                    "this is an OpenDocument (.ods) file; in LibreOffice use File > Save As > Excel 2007-365 (.xlsx)"
+                )
             if "xl/workbook.xml" not in names:
                 raise UnreadableFile("the zip holds no Excel workbook; save it again as .xlsx")
             total = sum(i.file_size for i in infos)
             if total > MAX_UNCOMPRESSED_BYTES:
-                raise UnreadableFile(f"refused: it would expand to {total / 2**20:,.0f} MB, above the "
-                                     f"{MAX_UNCOMPRESSED_BYTES / 2**20:,.0f} MB limit for one workbook")
+                raise UnreadableFile(
+                    f"refused: it would expand to {total / 2**20:,.0f} MB, above the "
+                    f"{MAX_UNCOMPRESSED_BYTES / 2**20:,.0f} MB limit for one workbook"
+                )
             for i in infos:
-                if i.compress_size and i.file_size / i.compress_size > MAX_COMPRESSION_RATIO \
-                        and i.file_size > 10 * 1024 * 1024:
-                    raise UnreadableFile(f"refused: part {i.filename} is compressed {i.file_size // i.compress_size}:1,"
-                                         " which only a zip bomb does")
+                if (
+                    i.compress_size
+                    and i.file_size / i.compress_size > MAX_COMPRESSION_RATIO
+                    and i.file_size > 10 * 1024 * 1024
+                ):
+                    raise UnreadableFile(
+                        f"refused: part {i.filename} is compressed {i.file_size // i.compress_size}:1,"
+                        " which only a zip bomb does"
+                    )
                 # Deflate adds at most a few bytes per 16 KB to data it cannot compress: a part holding
                 # far more than it declares is lying about its size (the parsers stop at the declared
                 # size, but the file is not what Excel wrote).
                 if i.compress_size > i.file_size + i.file_size // 100 + 1024:
-                    raise UnreadableFile(f"refused: part {i.filename} holds more data than its declared size "
-                                         "(a tampered or damaged zip); save it again from Excel")
+                    raise UnreadableFile(
+                        f"refused: part {i.filename} holds more data than its declared size "
+                        "(a tampered or damaged zip); save it again from Excel"
+                    )
             _refuse_dtd(zf, infos)
     except (zipfile.BadZipFile, zlib.error, EOFError):
-        raise UnreadableFile("the file is damaged (not a complete .xlsx zip); save it again from Excel, "
-                             "or copy it again if it was downloaded") from None
+        raise UnreadableFile(
+            "the file is damaged (not a complete .xlsx zip); save it again from Excel, "
+            "or copy it again if it was downloaded"
+        ) from None
 
 
 def _refuse_dtd(zf: zipfile.ZipFile, infos) -> None:
@@ -104,8 +120,10 @@ def _refuse_dtd(zf: zipfile.ZipFile, infos) -> None:
         with zf.open(i) as part:
             head = part.read(DTD_SCAN_BYTES)
         if any(mark in head for mark in _DTD_MARKS):
-            raise UnreadableFile(f"refused: part {i.filename} declares a DTD or XML entities, which Excel never "
-                                 "writes (an entity-expansion attack); save it again from Excel")
+            raise UnreadableFile(
+                f"refused: part {i.filename} declares a DTD or XML entities, which Excel never "
+                "writes (an entity-expansion attack); save it again from Excel"
+            )
 
 
 def find_workbook_file(folder: Path, file: str) -> Path | None:

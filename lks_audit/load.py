@@ -6,6 +6,7 @@ be read is read; a missing or unreadable part becomes a :class:`~lks_audit.findi
 cell. The data-quality rules (DQ-01..03) turn them into findings. Input files are only ever opened
 for reading.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -99,8 +100,11 @@ class Dataset:
             return None
         if gaps[0].column is None:
             return gaps[0].reason
-        return f"{gaps[0].file}, sheet {sheet}: column{'s' if len(gaps) > 1 else ''} " \
-               + ", ".join(f"'{g.column}'" for g in gaps) + " missing"
+        return (
+            f"{gaps[0].file}, sheet {sheet}: column{'s' if len(gaps) > 1 else ''} "
+            + ", ".join(f"'{g.column}'" for g in gaps)
+            + " missing"
+        )
 
     def cell(self, sheet: str, column: str, row: int) -> str | None:
         letter = self.letters.get(sheet, {}).get(column)
@@ -198,8 +202,9 @@ def _error_cells(path: Path, sheets: list[str]) -> dict[str, list[tuple[int, int
         for name in sheets:
             if name not in book.sheetnames:
                 continue
-            found[name] = [(c.row, c.column, str(c.value)) for line in book[name].iter_rows()
-                           for c in line if c.data_type == "e"]
+            found[name] = [
+                (c.row, c.column, str(c.value)) for line in book[name].iter_rows() for c in line if c.data_type == "e"
+            ]
         return found
     finally:
         book.close()
@@ -268,8 +273,17 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset) -> 
                     problem = f"is not a plausible date (before 01/03/1900), expected {read.expected}"
                 else:
                     problem = f"is not {read.expected}"
-                data.cell_faults.append(CellFault(wb.file, sheet.name, row, f"{letter}{row}", column.header,
-                                                  record, f"'{display_value(value)}' {problem}"))
+                data.cell_faults.append(
+                    CellFault(
+                        wb.file,
+                        sheet.name,
+                        row,
+                        f"{letter}{row}",
+                        column.header,
+                        record,
+                        f"'{display_value(value)}' {problem}",
+                    )
+                )
     for name, pos in extras.items():
         frame[name] = raw[pos].map(lambda v: None if v in ("", None) else v)
     frame[ROW] = raw[ROW].astype("int64")
@@ -288,8 +302,11 @@ def _check_keys(wb: Workbook, sheet: Sheet, frame: pd.DataFrame, data: Dataset) 
     for idx in np.flatnonzero(blank.to_numpy() | repeated.to_numpy()):
         row = int(frame[ROW].iat[idx])
         key = keys.iat[idx]
-        data.key_faults.append(KeyFault(wb.file, sheet.name, row, f"{letter}{row}", sheet.key, key,
-                                        None if key is None else int(first_row[key])))
+        data.key_faults.append(
+            KeyFault(
+                wb.file, sheet.name, row, f"{letter}{row}", sheet.key, key, None if key is None else int(first_row[key])
+            )
+        )
 
 
 def _block_sheet(sheet: Sheet, data: Dataset, gap: Gap) -> None:
@@ -311,7 +328,7 @@ def load_workbooks(folder: str | Path) -> Dataset:
         if paths[i] is None:
             _add_missing_workbook(wb, data)
             continue
-        following = present[present.index(i) + 1:]
+        following = present[present.index(i) + 1 :]
         if following:  # at most one workbook read ahead, so memory holds two workbooks' cells at most
             reads[following[0]] = _in_background(_read_workbook, paths[following[0]], WORKBOOKS[following[0]])
         _add_workbook(wb, *reads.pop(i)(), data)
@@ -351,6 +368,7 @@ def _in_background(func, *args):
         if "error" in box:
             raise box["error"]
         return box["result"]
+
     return result
 
 
@@ -362,8 +380,9 @@ def _add_missing_workbook(wb: Workbook, data: Dataset) -> None:
         _block_sheet(sheet, data, gap)
 
 
-def _add_workbook(wb: Workbook, sha256: str | None, rows_by_sheet: dict | None, problem: str | None,
-                  data: Dataset) -> None:
+def _add_workbook(
+    wb: Workbook, sha256: str | None, rows_by_sheet: dict | None, problem: str | None, data: Dataset
+) -> None:
     info = FileInfo(wb.file, "ok", sha256=sha256)
     data.files.append(info)
     if problem:

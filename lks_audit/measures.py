@@ -9,6 +9,7 @@ Every section is a dict; a section that cannot be measured (its sheet, a
 column or the rule it leans on is unavailable) is ``{"assessed": False,
 "reason": ...}``.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -96,8 +97,13 @@ def _interactions(data, ctx, records) -> dict:
     by_month = []
     for period in _months(ctx):
         in_month = (month == period).to_numpy()
-        by_month.append({"month": str(period), "interactions": int(in_month.sum()),
-                         "late": int((in_month & (late | unanswered)).sum())})
+        by_month.append(
+            {
+                "month": str(period),
+                "interactions": int(in_month.sum()),
+                "late": int((in_month & (late | unanswered)).sum()),
+            }
+        )
     return {
         "assessed": True,
         "total": int(len(rows)),
@@ -128,15 +134,20 @@ def _incidents(data, ctx) -> dict:
 def _training(data, ctx, records) -> dict:
     out: dict = {"assessed": True}
     reason = _blocked(data, "Staff", ("Staff ID",), ("TRN-01", "TRN-02")) or next(
-        (r for r in (data.unavailable(s, c) for s, c in ACCOUNT_USER_SOURCES.items()) if r), None)
+        (r for r in (data.unavailable(s, c) for s, c in ACCOUNT_USER_SOURCES.items()) if r), None
+    )
     if reason:
         out["account_users"] = _not_assessed(reason)
     else:
         users = {str(i) for i in account_users(data, ctx).index}
         untrained = users & (records.get("TRN-01", set()) | records.get("TRN-02", set()))
         trained = len(users) - len(untrained)
-        out["account_users"] = {"assessed": True, "total": len(users), "trained_and_current": trained,
-                                "pct": _percent(trained, len(users))}
+        out["account_users"] = {
+            "assessed": True,
+            "total": len(users),
+            "trained_and_current": trained,
+            "pct": _percent(trained, len(users)),
+        }
 
     staff_columns = ("Staff ID", "Start date", "Leaving date")
     reason = _blocked(data, "Staff", staff_columns + ("Policy read on",))
@@ -146,8 +157,12 @@ def _training(data, ctx, records) -> dict:
         staff = data.frames["Staff"]
         current = staff[staff["Staff ID"].isin(current_staff_ids(data, ctx.as_of)).to_numpy(dtype=bool)]
         read = current["Policy read on"].notna() & (current["Policy read on"] <= ctx.as_of)
-        out["policy_read"] = {"assessed": True, "total": int(len(current)), "read": int(read.sum()),
-                              "pct": _percent(int(read.sum()), len(current))}
+        out["policy_read"] = {
+            "assessed": True,
+            "total": int(len(current)),
+            "read": int(read.sum()),
+            "pct": _percent(int(read.sum()), len(current)),
+        }
 
     reason = _blocked(data, "Staff", staff_columns + ("Type",), ("TRN-04",))
     if reason:
@@ -158,8 +173,12 @@ def _training(data, ctx, records) -> dict:
         employees = {str(i) for i in staff.loc[current.to_numpy(dtype=bool), "Staff ID"]}
         missing = employees & records.get("TRN-04", set())
         done = len(employees) - len(missing)
-        out["declarations"] = {"assessed": True, "total": len(employees), "current": done,
-                               "pct": _percent(done, len(employees))}
+        out["declarations"] = {
+            "assessed": True,
+            "total": len(employees),
+            "current": done,
+            "pct": _percent(done, len(employees)),
+        }
     return out
 
 
@@ -172,7 +191,9 @@ def _consent(data, ctx, records) -> dict:
     with_images = posts[is_yes(posts["Images of students"]).to_numpy(dtype=bool)]
     ids = with_images["Post ID"].astype("string")
     without_consent = ids.isin(records.get("IMG-01", set())).to_numpy()
-    not_listed = ids.isin(records.get("IMG-02", set())).to_numpy() | is_blank(with_images["Students pictured"]).to_numpy()
+    not_listed = (
+        ids.isin(records.get("IMG-02", set())).to_numpy() | is_blank(with_images["Students pictured"]).to_numpy()
+    )
     all_consented = ~without_consent & ~not_listed
     total = int(len(with_images))
     return {

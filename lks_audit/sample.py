@@ -77,6 +77,7 @@ naming the author "Amelia Hartley" while student "Amelia Hart" is on the registe
 pictured before the withdrawal in a post removed on the withdrawal day, an incident reported on a
 Saturday assessed on the Tuesday.
 """
+
 from __future__ import annotations
 
 import functools
@@ -114,33 +115,179 @@ CLOSURES = (
 
 # No first name may be an everyday word a caption could use (the tests check the captions).
 FIRST_NAMES = (
-    "Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Noah", "Mia", "Jack", "Ivy", "Leo", "Freya",
-    "Arthur", "Lily", "Oscar", "Evie", "Charlie", "Sophia", "Jacob", "Ella", "Thomas", "Poppy", "Alfie",
-    "Florence", "Theo", "Isabella", "Henry", "Millie", "Finley", "Dafydd", "Siân", "Zoë", "Rhys",
-    "Ffion", "Gethin", "Cerys", "Elis", "Megan", "Owain", "Chloé", "Aoife", "Niamh", "Ciarán", "Priya",
-    "Arjun", "Aisha", "Yusuf", "Zainab", "Mohammed", "Hannah", "Samuel", "Joshua", "Ruby", "Lucas",
-    "Elsie", "Reuben", "Nia", "Maryam", "Tomás", "Seren",
+    "Oliver",
+    "Amelia",
+    "George",
+    "Isla",
+    "Harry",
+    "Ava",
+    "Noah",
+    "Mia",
+    "Jack",
+    "Ivy",
+    "Leo",
+    "Freya",
+    "Arthur",
+    "Lily",
+    "Oscar",
+    "Evie",
+    "Charlie",
+    "Sophia",
+    "Jacob",
+    "Ella",
+    "Thomas",
+    "Poppy",
+    "Alfie",
+    "Florence",
+    "Theo",
+    "Isabella",
+    "Henry",
+    "Millie",
+    "Finley",
+    "Dafydd",
+    "Siân",
+    "Zoë",
+    "Rhys",
+    "Ffion",
+    "Gethin",
+    "Cerys",
+    "Elis",
+    "Megan",
+    "Owain",
+    "Chloé",
+    "Aoife",
+    "Niamh",
+    "Ciarán",
+    "Priya",
+    "Arjun",
+    "Aisha",
+    "Yusuf",
+    "Zainab",
+    "Mohammed",
+    "Hannah",
+    "Samuel",
+    "Joshua",
+    "Ruby",
+    "Lucas",
+    "Elsie",
+    "Reuben",
+    "Nia",
+    "Maryam",
+    "Tomás",
+    "Seren",
 )
 SURNAMES = (
-    "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Roberts",
-    "Johnson", "Lewis", "Walker", "Robinson", "Wood", "Thompson", "White", "Watson", "Jackson", "Wright",
-    "Green", "Harris", "Cooper", "King", "Lee", "Martin", "Clarke", "James", "Morgan", "Hughes",
-    "Edwards", "Hill", "Moore", "Clark", "Harrison", "Scott", "Young", "Morris", "Hall", "Ward",
-    "Turner", "Carter", "Phillips", "Mitchell", "Patel", "Adams", "Campbell", "Anderson", "Allen",
-    "Cook", "Bailey", "Parker", "Price", "Bennett", "Griffiths", "Kelly", "Khan", "Ahmed", "Hart",
-    "Llewellyn", "Pryce", "Bevan", "Jenkins", "Powell", "Gruffydd", "López", "Nowak", "Okafor",
+    "Smith",
+    "Jones",
+    "Williams",
+    "Taylor",
+    "Brown",
+    "Davies",
+    "Evans",
+    "Wilson",
+    "Thomas",
+    "Roberts",
+    "Johnson",
+    "Lewis",
+    "Walker",
+    "Robinson",
+    "Wood",
+    "Thompson",
+    "White",
+    "Watson",
+    "Jackson",
+    "Wright",
+    "Green",
+    "Harris",
+    "Cooper",
+    "King",
+    "Lee",
+    "Martin",
+    "Clarke",
+    "James",
+    "Morgan",
+    "Hughes",
+    "Edwards",
+    "Hill",
+    "Moore",
+    "Clark",
+    "Harrison",
+    "Scott",
+    "Young",
+    "Morris",
+    "Hall",
+    "Ward",
+    "Turner",
+    "Carter",
+    "Phillips",
+    "Mitchell",
+    "Patel",
+    "Adams",
+    "Campbell",
+    "Anderson",
+    "Allen",
+    "Cook",
+    "Bailey",
+    "Parker",
+    "Price",
+    "Bennett",
+    "Griffiths",
+    "Kelly",
+    "Khan",
+    "Ahmed",
+    "Hart",
+    "Llewellyn",
+    "Pryce",
+    "Bevan",
+    "Jenkins",
+    "Powell",
+    "Gruffydd",
+    "López",
+    "Nowak",
+    "Okafor",
 )
 AMELIA = "Amelia Hart"  # on the register; the caption about author "Amelia Hartley" must not match her
 
 YEAR_GROUPS = ("Reception",) + tuple(f"Year {n}" for n in range(1, 12))
 
-SPORTS = ("netball", "football", "rugby", "hockey", "cross-country", "athletics", "cricket", "rounders",
-          "table tennis", "basketball")
-SUBJECTS = ("science", "history", "geography", "art", "music", "drama", "maths", "French", "computing",
-            "design and technology", "English", "RE")
-PLACES = ("the Black Country Living Museum", "Dudley Zoo", "Cadbury World", "Thinktank in Birmingham",
-          "the Malvern Hills", "Stratford-upon-Avon", "the Severn Valley Railway", "Ironbridge Gorge",
-          "the Wrekin", "Warwick Castle")
+SPORTS = (
+    "netball",
+    "football",
+    "rugby",
+    "hockey",
+    "cross-country",
+    "athletics",
+    "cricket",
+    "rounders",
+    "table tennis",
+    "basketball",
+)
+SUBJECTS = (
+    "science",
+    "history",
+    "geography",
+    "art",
+    "music",
+    "drama",
+    "maths",
+    "French",
+    "computing",
+    "design and technology",
+    "English",
+    "RE",
+)
+PLACES = (
+    "the Black Country Living Museum",
+    "Dudley Zoo",
+    "Cadbury World",
+    "Thinktank in Birmingham",
+    "the Malvern Hills",
+    "Stratford-upon-Avon",
+    "the Severn Valley Railway",
+    "Ironbridge Gorge",
+    "the Wrekin",
+    "Warwick Castle",
+)
 IMAGE_CAPTIONS = (
     "{year} had a fantastic day at {place} today!",
     "Great teamwork from our {year} {sport} squad this afternoon.",
@@ -176,17 +323,36 @@ PLAIN_CAPTIONS = (
     "Parent workshop on online safety: Tuesday at 6pm in the library.",
 )
 SUMMARIES = {
-    "Comment": ("Congratulated the team on the result", "Thanked staff for the trip", "Said the concert was lovely",
-                "Asked for more photos of the event", "Shared a memory of the school"),
-    "Query": ("Asked about the match time", "Asked when term ends", "Asked how to book parents' evening",
-              "Asked about lost property", "Asked about school uniform sizes", "Asked about the trip deposit"),
-    "Complaint": ("Unhappy about car park congestion", "Complained about late trip return",
-                  "Complained about homework volume", "Complained about a cancelled club"),
-    "Message": ("Asked to speak to the office", "Sent apologies for absence", "Offered to help at the fair",
-                "Asked for a copy of the newsletter"),
+    "Comment": (
+        "Congratulated the team on the result",
+        "Thanked staff for the trip",
+        "Said the concert was lovely",
+        "Asked for more photos of the event",
+        "Shared a memory of the school",
+    ),
+    "Query": (
+        "Asked about the match time",
+        "Asked when term ends",
+        "Asked how to book parents' evening",
+        "Asked about lost property",
+        "Asked about school uniform sizes",
+        "Asked about the trip deposit",
+    ),
+    "Complaint": (
+        "Unhappy about car park congestion",
+        "Complained about late trip return",
+        "Complained about homework volume",
+        "Complained about a cancelled club",
+    ),
+    "Message": (
+        "Asked to speak to the office",
+        "Sent apologies for absence",
+        "Offered to help at the fair",
+        "Asked for a copy of the newsletter",
+    ),
 }
-KINDS, KIND_P = ("Comment", "Query", "Message", "Complaint"), (.5, .25, .2, .05)
-SENDERS, SENDER_P = ("Parent", "Public", "Unknown", "Student", "Staff"), (.6, .2, .1, .05, .05)
+KINDS, KIND_P = ("Comment", "Query", "Message", "Complaint"), (0.5, 0.25, 0.2, 0.05)
+SENDERS, SENDER_P = ("Parent", "Public", "Unknown", "Student", "Staff"), (0.6, 0.2, 0.1, 0.05, 0.05)
 OFFENSIVE_SUMMARY = "Abusive comment under a post"
 INCIDENT_TEXT = {
     "Bullying": "Unkind comments between students under a school post",
@@ -202,37 +368,120 @@ INCIDENT_TEXT = {
     "Journalist contact": "Local newspaper asked for comment",
     "Other": "Fake account using the school logo",
 }
-OUTCOMES = ("Comment deleted, user blocked", "Resolved with the family", "Reported to the platform",
-            "Advice given to staff", "No further action", "Account removed by the platform")
+OUTCOMES = (
+    "Comment deleted, user blocked",
+    "Resolved with the family",
+    "Reported to the platform",
+    "Advice given to staff",
+    "No further action",
+    "Account removed by the platform",
+)
 
 # Staff positions inside a block (see the module table).
 SLT = (0, 1, 2, 3)
-RECEPTIONIST = 6          # TRN-01: answers interactions, never trained
-PST02_LEAVER = 10         # Facebook administrator, left 13/02/2026, posts after
-STALE_TRAINING = 13       # TRN-02
-ACC02_LEAVER = 15         # X administrator, left 19/12/2025
-ACC07_LEAD = 19           # YouTube lead, left 31/03/2026
+RECEPTIONIST = 6  # TRN-01: answers interactions, never trained
+PST02_LEAVER = 10  # Facebook administrator, left 13/02/2026, posts after
+STALE_TRAINING = 13  # TRN-02
+ACC02_LEAVER = 15  # X administrator, left 19/12/2025
+ACC07_LEAD = 19  # YouTube lead, left 31/03/2026
 OTHER_LEAVERS = {40: "2025-12-19", 41: "2026-04-02", 55: "2026-07-22", 66: "2026-03-27", 42: "2025-07-18"}
 NEW_STARTERS = {44: "2025-09-01", 45: "2026-01-05", 56: "2026-02-23"}
 TRN04_OLD, TRN04_BLANK, TRN04_BAD = 30, 31, 32
 TRN03_VOLUNTEER = 67
-STARTS_AFTER_AS_OF = 48   # DQ-05
+STARTS_AFTER_AS_OF = 48  # DQ-05
 LEAVES_BEFORE_START = 77  # DQ-05
 
 ACCOUNTS = (  # platform, name, purpose, privacy, reason, admins, lead, created, review, dpia, creds, approves, tagging
-    ("Facebook", "Little Kinvaston School", "Information", "Open",
-     "Public news for families and the community", (7, 8, 9, PST02_LEAVER), 7, "2019-01-14", "2025-11-12",
-     "DPIA-2018-04", True, False, True),
-    ("Instagram", "@lks_sport", "Celebration", "Private", "Shows students; followers approved",
-     (11, 12, STALE_TRAINING), 11, "2021-01-15", "2025-02-03", "DPIA-2020-11", True, True, False),
-    ("X", "@LittleKinvaston", "Information", "Open", "Announcements for the public", (14, ACC02_LEAVER), 14,
-     "2020-09-07", "2026-01-20", "DPIA-2020-06", False, True, True),
-    ("YouTube", "Kinvaston Music", "Teaching and learning", "Private", None, (16, 17, 18), ACC07_LEAD,
-     "2022-03-01", "2025-10-08", "DPIA-2022-01", True, True, True),
-    ("LinkedIn", "LKS Careers & Alumni", "Information", "Open", "Professional network for alumni",
-     (20, 21), 20, "2025-10-06", None, None, True, True, True),
-    ("Facebok", "LKS Trips 2022", "Mixed", "Private", "Trip updates for travelling families", (22, 23), 22,
-     "2022-01-10", "2021-03-01", "DPIA-2021-09", True, True, True),
+    (
+        "Facebook",
+        "Little Kinvaston School",
+        "Information",
+        "Open",
+        "Public news for families and the community",
+        (7, 8, 9, PST02_LEAVER),
+        7,
+        "2019-01-14",
+        "2025-11-12",
+        "DPIA-2018-04",
+        True,
+        False,
+        True,
+    ),
+    (
+        "Instagram",
+        "@lks_sport",
+        "Celebration",
+        "Private",
+        "Shows students; followers approved",
+        (11, 12, STALE_TRAINING),
+        11,
+        "2021-01-15",
+        "2025-02-03",
+        "DPIA-2020-11",
+        True,
+        True,
+        False,
+    ),
+    (
+        "X",
+        "@LittleKinvaston",
+        "Information",
+        "Open",
+        "Announcements for the public",
+        (14, ACC02_LEAVER),
+        14,
+        "2020-09-07",
+        "2026-01-20",
+        "DPIA-2020-06",
+        False,
+        True,
+        True,
+    ),
+    (
+        "YouTube",
+        "Kinvaston Music",
+        "Teaching and learning",
+        "Private",
+        None,
+        (16, 17, 18),
+        ACC07_LEAD,
+        "2022-03-01",
+        "2025-10-08",
+        "DPIA-2022-01",
+        True,
+        True,
+        True,
+    ),
+    (
+        "LinkedIn",
+        "LKS Careers & Alumni",
+        "Information",
+        "Open",
+        "Professional network for alumni",
+        (20, 21),
+        20,
+        "2025-10-06",
+        None,
+        None,
+        True,
+        True,
+        True,
+    ),
+    (
+        "Facebok",
+        "LKS Trips 2022",
+        "Mixed",
+        "Private",
+        "Trip updates for travelling families",
+        (22, 23),
+        22,
+        "2022-01-10",
+        "2021-03-01",
+        "DPIA-2021-09",
+        True,
+        True,
+        True,
+    ),
 )
 CLOSED_ACCOUNT = 5
 ACTIVE = (0, 1, 2, 3, 4)
@@ -266,15 +515,20 @@ def build_sample(seed: int = 2026, scale: int = 1) -> tuple[dict[str, pd.DataFra
     planted: Counter = Counter()
     cal = WorkingCalendar([pd.Timestamp(d) for d, _ in CLOSURES], years=range(2024, 2028))
     names = _student_names(rng, 600 * scale)
-    blocks = [_Block(k, scale, rng, cal, names[600 * k:600 * (k + 1)], planted).build() for k in range(scale)]
+    blocks = [_Block(k, scale, rng, cal, names[600 * k : 600 * (k + 1)], planted).build() for k in range(scale)]
     frames = {name: pd.concat([b[name] for b in blocks], ignore_index=True) for name in blocks[0]}
     _number(frames)
-    frames["Policy"] = pd.DataFrame([{
-        "Policy version": "2025.1", "Approved on": pd.Timestamp("2025-09-17"),
-        "Next review due": pd.Timestamp("2026-07-15"),  # POL-01: the summer review did not happen
-        "Signed by chair of governors on": pd.Timestamp("2025-09-18"),
-        "Signed by proprietor on": None,  # POL-02
-    }])
+    frames["Policy"] = pd.DataFrame(
+        [
+            {
+                "Policy version": "2025.1",
+                "Approved on": pd.Timestamp("2025-09-17"),
+                "Next review due": pd.Timestamp("2026-07-15"),  # POL-01: the summer review did not happen
+                "Signed by chair of governors on": pd.Timestamp("2025-09-18"),
+                "Signed by proprietor on": None,  # POL-02
+            }
+        ]
+    )
     planted.update({"POL-01": 1, "POL-02": 1, "DQ-01": 1})
     frames["Closures"] = pd.DataFrame([{"Date": pd.Timestamp(d), "Reason": r} for d, r in CLOSURES])
     frames["Incidents"] = frames["Incidents"].drop(columns=[DROPPED[1]])
@@ -329,54 +583,111 @@ class _Block:
     def build(self) -> dict[str, pd.DataFrame]:
         staff = self._staff()
         # Each staff member's current days [start, leave) as period day numbers, for fast look-ups.
-        self.current_from = [_day(d) if _is_ts(d) else -10**6 for d in staff["Start date"]]
+        self.current_from = [_day(d) if _is_ts(d) else -(10**6) for d in staff["Start date"]]
         self.current_to = [_day(d) if _is_ts(d) else 10**6 for d in staff["Leaving date"]]
         accounts, apps = self._accounts(), self._applications()
         consent = self._consent()
         incidents = self._incidents()
-        return {"Accounts": accounts, "Applications": apps, "Staff": staff, "Consent": consent,
-                "Posts": self._posts(), "Interactions": self._interactions(incidents), "Incidents": incidents}
+        return {
+            "Accounts": accounts,
+            "Applications": apps,
+            "Staff": staff,
+            "Consent": consent,
+            "Posts": self._posts(),
+            "Interactions": self._interactions(incidents),
+            "Incidents": incidents,
+        }
 
     # ---- people -------------------------------------------------------------------------------
     def _staff(self) -> pd.DataFrame:
         rng, rows = self.rng, []
-        roles = ["Headteacher", "Deputy Headteacher", "Assistant Headteacher", "Assistant Headteacher",
-                 "School Business Manager", "Office Manager", "Receptionist", "Digital Lead"]
+        roles = [
+            "Headteacher",
+            "Deputy Headteacher",
+            "Assistant Headteacher",
+            "Assistant Headteacher",
+            "School Business Manager",
+            "Office Manager",
+            "Receptionist",
+            "Digital Lead",
+        ]
         for i in range(80):
             kind = "Employee" if i < 65 else "Volunteer" if i < 72 else "Parent" if i < 76 else "Contractor"
-            role = roles[i] if i < len(roles) else ("Teacher" if i < 50 else "Teaching Assistant" if i < 65 else
-                                                    {"Volunteer": "Reading volunteer", "Parent": "PTA parent",
-                                                     "Contractor": "Sports coach"}[kind])
+            role = (
+                roles[i]
+                if i < len(roles)
+                else (
+                    "Teacher"
+                    if i < 50
+                    else "Teaching Assistant"
+                    if i < 65
+                    else {"Volunteer": "Reading volunteer", "Parent": "PTA parent", "Contractor": "Sports coach"}[kind]
+                )
+            )
             name = f"{FIRST_NAMES[rng.integers(len(FIRST_NAMES))]} {SURNAMES[rng.integers(len(SURNAMES))]}"
             start = pd.Timestamp(2008, 9, 1) + pd.Timedelta(days=int(rng.integers(0, 15 * 365)))
             if i < 30:  # administrators and SLT have been here a while
                 start = min(start, pd.Timestamp("2022-09-01"))
             read = START + pd.Timedelta(days=int(rng.integers(1, 30)))
-            trained = max(pd.Timestamp(2019, 9, 1) + pd.Timedelta(days=int(rng.integers(0, 5 * 365))),
-                          start + pd.Timedelta(days=7))
+            trained = max(
+                pd.Timestamp(2019, 9, 1) + pd.Timedelta(days=int(rng.integers(0, 5 * 365))),
+                start + pd.Timedelta(days=7),
+            )
             refresher = START + pd.Timedelta(days=int(rng.integers(3, 300)))
-            declared = START + pd.Timedelta(days=int(rng.integers(1, 45))) if kind == "Employee" or rng.random() < .5 \
+            declared = (
+                START + pd.Timedelta(days=int(rng.integers(1, 45)))
+                if kind == "Employee" or rng.random() < 0.5
                 else None
-            row = {"Staff ID": self.staff_ids[i], "Name": name, "Role": role, "Type": kind, "Start date": start,
-                   "Leaving date": None, "Policy read on": read, "Social media training on": trained,
-                   "Latest refresher on": refresher, "Annual declaration on": declared}
+            )
+            row = {
+                "Staff ID": self.staff_ids[i],
+                "Name": name,
+                "Role": role,
+                "Type": kind,
+                "Start date": start,
+                "Leaving date": None,
+                "Policy read on": read,
+                "Social media training on": trained,
+                "Latest refresher on": refresher,
+                "Annual declaration on": declared,
+            }
             if i in NEW_STARTERS:
                 s = pd.Timestamp(NEW_STARTERS[i])
-                row.update({"Start date": s, "Policy read on": s, "Social media training on": s + pd.Timedelta(days=2),
-                            "Latest refresher on": None, "Annual declaration on": s + pd.Timedelta(days=3)})
-            leaving = {PST02_LEAVER: "2026-02-13", ACC02_LEAVER: "2025-12-19", ACC07_LEAD: "2026-03-31",
-                       **OTHER_LEAVERS}.get(i)
+                row.update(
+                    {
+                        "Start date": s,
+                        "Policy read on": s,
+                        "Social media training on": s + pd.Timedelta(days=2),
+                        "Latest refresher on": None,
+                        "Annual declaration on": s + pd.Timedelta(days=3),
+                    }
+                )
+            leaving = {
+                PST02_LEAVER: "2026-02-13",
+                ACC02_LEAVER: "2025-12-19",
+                ACC07_LEAD: "2026-03-31",
+                **OTHER_LEAVERS,
+            }.get(i)
             if leaving:
                 row["Leaving date"] = pd.Timestamp(leaving)
             if i == 42:  # left before this year: last year's dates
-                row.update({"Policy read on": pd.Timestamp("2024-09-05"), "Latest refresher on": None,
-                            "Annual declaration on": pd.Timestamp("2024-09-06")})
+                row.update(
+                    {
+                        "Policy read on": pd.Timestamp("2024-09-05"),
+                        "Latest refresher on": None,
+                        "Annual declaration on": pd.Timestamp("2024-09-06"),
+                    }
+                )
             if i == RECEPTIONIST:
                 row.update({"Social media training on": None, "Latest refresher on": None})
                 self.plant("TRN-01")
             if i == STALE_TRAINING:
-                row.update({"Social media training on": pd.Timestamp("2022-09-06"),
-                            "Latest refresher on": pd.Timestamp("2024-07-10")})
+                row.update(
+                    {
+                        "Social media training on": pd.Timestamp("2022-09-06"),
+                        "Latest refresher on": pd.Timestamp("2024-07-10"),
+                    }
+                )
                 self.plant("TRN-02")
             if i == TRN03_VOLUNTEER:
                 row["Policy read on"] = None
@@ -391,9 +702,15 @@ class _Block:
             if i in (TRN04_OLD, TRN04_BLANK, TRN04_BAD):
                 self.plant("TRN-04")
             if i == STARTS_AFTER_AS_OF:
-                row.update({"Start date": pd.Timestamp("2026-09-01"), "Policy read on": None,
-                            "Social media training on": None, "Latest refresher on": None,
-                            "Annual declaration on": None})
+                row.update(
+                    {
+                        "Start date": pd.Timestamp("2026-09-01"),
+                        "Policy read on": None,
+                        "Social media training on": None,
+                        "Latest refresher on": None,
+                        "Annual declaration on": None,
+                    }
+                )
                 self.plant("DQ-05")
             if i == LEAVES_BEFORE_START:
                 row.update({"Start date": pd.Timestamp("2026-02-02"), "Leaving date": pd.Timestamp("2026-01-30")})
@@ -413,23 +730,59 @@ class _Block:
     def _accounts(self) -> pd.DataFrame:
         rows = []
         suffix = "" if self.k == 0 else f" {self.k + 1}"
-        for i, (platform, name, purpose, privacy, reason, admins, lead, created, review, dpia, creds, approves,
-                tagging) in enumerate(ACCOUNTS):
+        for i, (
+            platform,
+            name,
+            purpose,
+            privacy,
+            reason,
+            admins,
+            lead,
+            created,
+            review,
+            dpia,
+            creds,
+            approves,
+            tagging,
+        ) in enumerate(ACCOUNTS):
             closed = i == CLOSED_ACCOUNT
-            rows.append({
-                "Account ID": self.acc_ids[i], "Platform": platform, "Account name": name + suffix,
-                "Application ID": self.app_ids[i], "Purpose": purpose,
-                "Audience": "Parents, carers and the local community", "Privacy": privacy,
-                "Privacy reason": reason, "Administrators": [self.staff_ids[a] for a in admins],
-                "Lead staff": self.staff_ids[lead], "Created on": pd.Timestamp(created),
-                "Credentials stored securely": creds, "Admin approves followers or posts": approves,
-                "Tagging disabled": tagging, "Status": "Closed" if closed else "Active",
-                # DQ-05: typed 2021 for 2025, so it reads as closed before it was created.
-                "Closed or transferred on": pd.Timestamp("2021-07-16") if closed else None,
-                "Last purpose review": _ts(review), "DPIA reference": dpia,
-            })
-        for rule in ("ACC-01", "ACC-02", "ACC-03", "ACC-04", "ACC-05", "ACC-06", "ACC-07", "ACC-08", "ACC-09",
-                     "ACC-10", "DQ-05", "DQ-02"):
+            rows.append(
+                {
+                    "Account ID": self.acc_ids[i],
+                    "Platform": platform,
+                    "Account name": name + suffix,
+                    "Application ID": self.app_ids[i],
+                    "Purpose": purpose,
+                    "Audience": "Parents, carers and the local community",
+                    "Privacy": privacy,
+                    "Privacy reason": reason,
+                    "Administrators": [self.staff_ids[a] for a in admins],
+                    "Lead staff": self.staff_ids[lead],
+                    "Created on": pd.Timestamp(created),
+                    "Credentials stored securely": creds,
+                    "Admin approves followers or posts": approves,
+                    "Tagging disabled": tagging,
+                    "Status": "Closed" if closed else "Active",
+                    # DQ-05: typed 2021 for 2025, so it reads as closed before it was created.
+                    "Closed or transferred on": pd.Timestamp("2021-07-16") if closed else None,
+                    "Last purpose review": _ts(review),
+                    "DPIA reference": dpia,
+                }
+            )
+        for rule in (
+            "ACC-01",
+            "ACC-02",
+            "ACC-03",
+            "ACC-04",
+            "ACC-05",
+            "ACC-06",
+            "ACC-07",
+            "ACC-08",
+            "ACC-09",
+            "ACC-10",
+            "DQ-05",
+            "DQ-02",
+        ):
             self.plant(rule)  # one each, see ACCOUNTS and APPLICATIONS (DQ-05 closed before created, Facebok)
         return pd.DataFrame(rows)
 
@@ -441,15 +794,23 @@ class _Block:
             privacy = ACCOUNTS[acc][3] if on_account else "Private"
             if on_account:
                 reason = reason or ACCOUNTS[acc][4]
-            rows.append({
-                "Application ID": self.app_ids[j], "Submitted on": pd.Timestamp(submitted),
-                "Submitted by": self.staff_ids[proposed[0]], "Platform": platform,
-                "Aim": "Share school news and celebrate achievements" if j != 7 else "Short videos of school life",
-                "Intended audience": "Parents and carers", "Promotion plan": promotion,
-                "Proposed administrators": [self.staff_ids[p] for p in proposed], "Privacy": privacy,
-                "Privacy reason": reason, "DPIA submitted to DPO on": _ts(dpia), "SLT decision": decision,
-                "Decision date": _ts(decided),
-            })
+            rows.append(
+                {
+                    "Application ID": self.app_ids[j],
+                    "Submitted on": pd.Timestamp(submitted),
+                    "Submitted by": self.staff_ids[proposed[0]],
+                    "Platform": platform,
+                    "Aim": "Share school news and celebrate achievements" if j != 7 else "Short videos of school life",
+                    "Intended audience": "Parents and carers",
+                    "Promotion plan": promotion,
+                    "Proposed administrators": [self.staff_ids[p] for p in proposed],
+                    "Privacy": privacy,
+                    "Privacy reason": reason,
+                    "DPIA submitted to DPO on": _ts(dpia),
+                    "SLT decision": decision,
+                    "Decision date": _ts(decided),
+                }
+            )
         # APP-01 x2 (X: one proposed admin; TikTok: no promotion plan or privacy reason), APP-02 WhatsApp
         # pending since June, APP-03 LinkedIn DPIA after the decision, DQ-05 TikTok decided before submitted.
         self.plant("APP-01", 2)
@@ -462,12 +823,19 @@ class _Block:
         rng, n = self.rng, 600
         order = rng.permutation(n)
         cats = np.array(["normal"] * n, dtype=object)
-        spans = (("no", 60), ("restricted_yes", 3), ("restricted_no", 3), ("renew", 8), ("withdrawn", 10),
-                 ("leaver", 15), ("future", 1))
+        spans = (
+            ("no", 60),
+            ("restricted_yes", 3),
+            ("restricted_no", 3),
+            ("renew", 8),
+            ("withdrawn", 10),
+            ("leaver", 15),
+            ("future", 1),
+        )
         pos, by_cat = 0, {}
         for cat, count in spans:
-            by_cat[cat] = [int(i) for i in order[pos:pos + count]]
-            cats[order[pos:pos + count]] = cat
+            by_cat[cat] = [int(i) for i in order[pos : pos + count]]
+            cats[order[pos : pos + count]] = cat
             pos += count
         groups = rng.integers(0, len(YEAR_GROUPS), n)
         # Consent windows [from, to) in period day numbers: who may be pictured on which day.
@@ -487,36 +855,67 @@ class _Block:
         for i in range(n):
             cat, group = cats[i], int(groups[i])
             new_intake = YEAR_GROUPS[group] in ("Reception", "Year 7")
-            received = (START + pd.Timedelta(days=int(rng.integers(1, 12))) if new_intake else
-                        pd.Timestamp(2019, 9, 1) + pd.Timedelta(days=int(rng.integers(0, 5 * 365 + 300))))
+            received = (
+                START + pd.Timedelta(days=int(rng.integers(1, 12)))
+                if new_intake
+                else pd.Timestamp(2019, 9, 1) + pd.Timedelta(days=int(rng.integers(0, 5 * 365 + 300)))
+            )
             if i == self.late_form:
                 received = pd.Timestamp("2025-09-10")
-            base = {"Student ID": self.student_ids[i], "Student name": self.names[i],
-                    "Year group": _year_group_at(group, received), "Form received on": received,
-                    "Social media consent": True, "Photo restriction": False, "Withdrawn on": None,
-                    "Form version": "DSPP 2024" if received.year >= 2024 else "DSPP 2019", "Left school on": None}
+            base = {
+                "Student ID": self.student_ids[i],
+                "Student name": self.names[i],
+                "Year group": _year_group_at(group, received),
+                "Form received on": received,
+                "Social media consent": True,
+                "Photo restriction": False,
+                "Withdrawn on": None,
+                "Form version": "DSPP 2024" if received.year >= 2024 else "DSPP 2019",
+                "Left school on": None,
+            }
             forms = [base]
             if cat == "normal":
                 self.ok_from[i] = _day(received)
                 # Some re-consent at the start of this year (never the student whose form arrives late).
-                if not new_intake and i != self.late_form and rng.random() < .15:
-                    forms.append({**base, "Form received on": START + pd.Timedelta(days=int(rng.integers(2, 20))),
-                                  "Year group": YEAR_GROUPS[group], "Form version": "DSPP 2024"})
+                if not new_intake and i != self.late_form and rng.random() < 0.15:
+                    forms.append(
+                        {
+                            **base,
+                            "Form received on": START + pd.Timedelta(days=int(rng.integers(2, 20))),
+                            "Year group": YEAR_GROUPS[group],
+                            "Form version": "DSPP 2024",
+                        }
+                    )
             elif cat == "no":
                 base["Social media consent"] = False
             elif cat.startswith("restricted"):
                 base.update({"Photo restriction": True, "Social media consent": cat == "restricted_yes"})
             elif cat == "renew":  # refused, then a new form this year gives consent
-                base.update({"Social media consent": False, "Form received on": pd.Timestamp("2023-09-12"),
-                             "Year group": _year_group_at(group, pd.Timestamp("2023-09-12"))})
+                base.update(
+                    {
+                        "Social media consent": False,
+                        "Form received on": pd.Timestamp("2023-09-12"),
+                        "Year group": _year_group_at(group, pd.Timestamp("2023-09-12")),
+                    }
+                )
                 renewed = pd.Timestamp("2026-01-12") + pd.Timedelta(days=int(rng.integers(0, 60)))
-                forms.append({**base, "Form received on": renewed, "Social media consent": True,
-                              "Year group": YEAR_GROUPS[group], "Form version": "DSPP 2024"})
+                forms.append(
+                    {
+                        **base,
+                        "Form received on": renewed,
+                        "Social media consent": True,
+                        "Year group": YEAR_GROUPS[group],
+                        "Form version": "DSPP 2024",
+                    }
+                )
                 self.ok_from[i] = _day(renewed)
             elif cat == "withdrawn":
                 j = by_cat["withdrawn"].index(i)
-                w = pd.Timestamp(wd_dates[j]) if j < len(wd_dates) else \
-                    pd.Timestamp("2025-11-03") + pd.Timedelta(days=int(rng.integers(0, 200)))
+                w = (
+                    pd.Timestamp(wd_dates[j])
+                    if j < len(wd_dates)
+                    else pd.Timestamp("2025-11-03") + pd.Timedelta(days=int(rng.integers(0, 200)))
+                )
                 base["Withdrawn on"] = w
             elif cat == "leaver":
                 left = pd.Timestamp("2025-10-01") + pd.Timedelta(days=int(rng.integers(0, 290)))
@@ -544,20 +943,48 @@ class _Block:
         rng = self.rng
         templates = IMAGE_CAPTIONS if images else PLAIN_CAPTIONS
         return templates[rng.integers(len(templates))].format(
-            year=YEAR_GROUPS[rng.integers(len(YEAR_GROUPS))], sport=SPORTS[rng.integers(len(SPORTS))],
-            subject=SUBJECTS[rng.integers(len(SUBJECTS))], place=PLACES[rng.integers(len(PLACES))])
+            year=YEAR_GROUPS[rng.integers(len(YEAR_GROUPS))],
+            sport=SPORTS[rng.integers(len(SPORTS))],
+            subject=SUBJECTS[rng.integers(len(SUBJECTS))],
+            place=PLACES[rng.integers(len(PLACES))],
+        )
 
-    def post(self, when, account, *, by=None, text=None, pictured=(), images=None, shot=None, swim=False,
-             third=False, copyright=None, removed=None, planted=False, **extra) -> dict:
+    def post(
+        self,
+        when,
+        account,
+        *,
+        by=None,
+        text=None,
+        pictured=(),
+        images=None,
+        shot=None,
+        swim=False,
+        third=False,
+        copyright=None,
+        removed=None,
+        planted=False,
+        **extra,
+    ) -> dict:
         when = pd.Timestamp(when)
         pictured = [p if isinstance(p, str) else self.student_ids[p] for p in pictured]
         images = bool(pictured) if images is None else images
-        row = {"Account ID": self.acc_ids[account], "Posted at": when,
-               "Posted by": by or self.poster(account, when), "Post text": text or self._caption(images),
-               "Images of students": images, "Students pictured": pictured,
-               "Shot type": shot or ("Group" if images else "None"), "Swimwear or sports kit": swim if images else None,
-               "Third-party content": third, "Copyright permission": copyright, "Senior leader approval": None,
-               "Removed on": _ts(removed), "_planted": planted, "_dup": False}
+        row = {
+            "Account ID": self.acc_ids[account],
+            "Posted at": when,
+            "Posted by": by or self.poster(account, when),
+            "Post text": text or self._caption(images),
+            "Images of students": images,
+            "Students pictured": pictured,
+            "Shot type": shot or ("Group" if images else "None"),
+            "Swimwear or sports kit": swim if images else None,
+            "Third-party content": third,
+            "Copyright permission": copyright,
+            "Senior leader approval": None,
+            "Removed on": _ts(removed),
+            "_planted": planted,
+            "_dup": False,
+        }
         row.update(extra)
         return row
 
@@ -570,26 +997,25 @@ class _Block:
         accounts = rng.choice(ACTIVE, n, p=POST_WEIGHTS / POST_WEIGHTS.sum())
         created4 = _day(ACCOUNTS[4][7])
         accounts = np.where((accounts == 4) & (days < created4), 0, accounts)
-        with_images = rng.random(n) < .6
+        with_images = rng.random(n) < 0.6
         rows = []
         for d, m, a, img in zip(days, minutes, accounts, with_images):
             when = START + pd.Timedelta(days=int(d), minutes=int(m))
             pictured, shot = [], None
             if img:
                 pictured = self.group(when, min(2 + int(rng.poisson(3)), 15))
-                shot = "Group" if rng.random() < .85 else "From behind"
-            third = bool(rng.random() < .04)
-            row = self.post(when, int(a), pictured=pictured, shot=shot, third=third,
-                            copyright=True if third else None)
-            if rng.random() < .02:
+                shot = "Group" if rng.random() < 0.85 else "From behind"
+            third = bool(rng.random() < 0.04)
+            row = self.post(when, int(a), pictured=pictured, shot=shot, third=third, copyright=True if third else None)
+            if rng.random() < 0.02:
                 row["Senior leader approval"] = self.staff_ids[SLT[rng.integers(len(SLT))]]
-            if rng.random() < .01:  # taken down later for an ordinary reason
+            if rng.random() < 0.01:  # taken down later for an ordinary reason
                 row["Removed on"] = min(when.normalize() + pd.Timedelta(days=int(rng.integers(0, 20))), AS_OF)
             rows.append(row)
         return pd.DataFrame(rows + planted)
 
     def _planted_posts(self) -> list[dict]:
-        s, P, cat = self.student_ids, [], self.by_cat
+        P, cat = [], self.by_cat
         no1, no2, no3 = cat["no"][:3]
         r1, r2 = cat["restricted_yes"][:2]
         renew = cat["renew"][0]
@@ -603,26 +1029,39 @@ class _Block:
 
         img("2025-10-14 15:10", 1, [no1], 4, "IMG-01")
         img("2025-11-20 16:05", 0, [no2, no3], 5, "IMG-01", 2)
-        img("2025-12-05 12:30", 1, [renew], 3, "IMG-01")            # before the renewal form (Jan-Mar 2026)
-        img("2026-03-04 10:45", 0, [wd_after], 4, "IMG-01")         # consent withdrawn 15/01/2026
+        img("2025-12-05 12:30", 1, [renew], 3, "IMG-01")  # before the renewal form (Jan-Mar 2026)
+        img("2026-03-04 10:45", 0, [wd_after], 4, "IMG-01")  # consent withdrawn 15/01/2026
         img("2026-02-10 14:20", 1, [self.unknown_student], 3, "IMG-01")
         self.plant("DQ-04")
-        img("2025-09-05 09:30", 0, [self.late_form], 4, "IMG-01")   # form received 10/09/2025
+        img("2025-09-05 09:30", 0, [self.late_form], 4, "IMG-01")  # form received 10/09/2025
         img("2025-12-10 11:00", 0, [r1], 4, "IMG-03")
         img("2026-05-12 13:15", 1, [r2], 3, "IMG-03")
         img("2026-02-03 15:40", 1, [w1], 3, "IMG-04")
         img("2026-04-28 16:20", 0, [w2], 4, "IMG-04")
-        img("2026-06-02 09:10", 0, [w3], 3, removed="2026-06-15")   # clean: removed on the withdrawal day
+        img("2026-06-02 09:10", 0, [w3], 3, removed="2026-06-15")  # clean: removed on the withdrawal day
         for when, account in (("2025-10-03 17:00", 0), ("2026-04-21 12:00", 1)):
             P.append(self.post(when, account, images=True, planted=True))
             self.plant("IMG-02")
-        img("2026-02-27 18:30", 1, [], 4, "IMG-05", text="Amazing swimming gala tonight: so many personal bests!",
-            swim=True)
-        img("2026-07-08 16:45", 1, [], 5, "IMG-05", text="Sports day was a huge success, thank you for cheering!",
-            swim=True)
+        img(
+            "2026-02-27 18:30",
+            1,
+            [],
+            4,
+            "IMG-05",
+            text="Amazing swimming gala tonight: so many personal bests!",
+            swim=True,
+        )
+        img(
+            "2026-07-08 16:45",
+            1,
+            [],
+            5,
+            "IMG-05",
+            text="Sports day was a huge success, thank you for cheering!",
+            swim=True,
+        )
         for when, account in (("2025-11-07 15:30", 0), ("2026-01-23 15:30", 1), ("2026-06-19 15:30", 0)):
-            img(when, account, [], 1, "IMG-06", text="Star of the week for kindness and hard work!",
-                shot="Individual")
+            img(when, account, [], 1, "IMG-06", text="Star of the week for kindness and hard work!", shot="Individual")
         P.append(self.post("2025-10-21 12:10", 0, by=self.staff_ids[11], planted=True))
         P.append(self.post("2026-03-17 10:00", 3, by=self.staff_ids[20], planted=True))
         self.plant("PST-01", 2)
@@ -630,21 +1069,54 @@ class _Block:
         self.plant("PST-02")
         n1, n2 = (self.names[i] for i in self.pst03)
         first1, sur1 = n1.split(" ", 1)
-        P.append(self.post("2025-12-16 13:00", 0, planted=True,
-                           text=f"Congratulations to {first1}  {sur1}, county chess champion!"))
-        img("2026-05-06 17:20", 1, [self.pst03[1]], 3, text=f"Well done {n2} on a brilliant race today!",
-            exclude_first={self.first[self.pst03[1]]})
+        P.append(
+            self.post(
+                "2025-12-16 13:00", 0, planted=True, text=f"Congratulations to {first1}  {sur1}, county chess champion!"
+            )
+        )
+        img(
+            "2026-05-06 17:20",
+            1,
+            [self.pst03[1]],
+            3,
+            text=f"Well done {n2} on a brilliant race today!",
+            exclude_first={self.first[self.pst03[1]]},
+        )
         self.plant("PST-03", 2)
-        for when, account, i, tpl in (("2026-01-29 15:50", 1, self.pst04[0], "Great captaincy from {} today!"),
-                                      ("2026-06-24 16:10", 0, self.pst04[1], "{} led the assembly beautifully.")):
+        for when, account, i, tpl in (
+            ("2026-01-29 15:50", 1, self.pst04[0], "Great captaincy from {} today!"),
+            ("2026-06-24 16:10", 0, self.pst04[1], "{} led the assembly beautifully."),
+        ):
             img(when, account, [i], 4, "PST-04", text=tpl.format(self.first[i]), exclude_first={self.first[i]})
-        P.append(self.post("2025-11-25 10:30", 2, third=True, copyright=False, planted=True,
-                           text="Sharing this road safety video from the council."))
-        P.append(self.post("2026-04-14 11:30", 0, third=True, planted=True,
-                           text="Sharing a lovely poem about spring from a local poet."))
+        P.append(
+            self.post(
+                "2025-11-25 10:30",
+                2,
+                third=True,
+                copyright=False,
+                planted=True,
+                text="Sharing this road safety video from the council.",
+            )
+        )
+        P.append(
+            self.post(
+                "2026-04-14 11:30",
+                0,
+                third=True,
+                planted=True,
+                text="Sharing a lovely poem about spring from a local poet.",
+            )
+        )
         self.plant("PST-05", 2)
-        P.append(self.post("2025-09-29 09:00", 4, by=self.staff_ids[20], planted=True,
-                           text="Our new careers and alumni page is coming soon!"))
+        P.append(
+            self.post(
+                "2025-09-29 09:00",
+                4,
+                by=self.staff_ids[20],
+                planted=True,
+                text="Our new careers and alumni page is coming soon!",
+            )
+        )
         self.plant("PST-06")
         P.append(self.post("2026-02-20 12:00", 0, planted=True, **{"Removed on": "31/02/2026"}))
         img("2026-03-20 15:00", 1, [], 4, "DQ-02", swim="Yess")
@@ -653,112 +1125,182 @@ class _Block:
         self.plant("DQ-03")
         P.append(self.post("2026-09-04 09:00", 0, planted=True))
         self.plant("DQ-05")
-        P.append(self.post("2026-03-05 15:00", 0, planted=True,
-                           text="Thank you to children's author Amelia Hartley for a wonderful World Book Day visit."))
+        P.append(
+            self.post(
+                "2026-03-05 15:00",
+                0,
+                planted=True,
+                text="Thank you to children's author Amelia Hartley for a wonderful World Book Day visit.",
+            )
+        )
         return P
 
     # ---- interactions -------------------------------------------------------------------------
-    def interaction(self, received, account, *, response="auto", by=None, kind=None, sender=None,
-                    offensive=False, action=None, informed=None, incident=None, blank_id=False,
-                    typed_response=None) -> dict:
+    def interaction(
+        self,
+        received,
+        account,
+        *,
+        response="auto",
+        by=None,
+        kind=None,
+        sender=None,
+        offensive=False,
+        action=None,
+        informed=None,
+        incident=None,
+        blank_id=False,
+        typed_response=None,
+    ) -> dict:
         rng = self.rng
         received = pd.Timestamp(received)
         kind = kind or KINDS[rng.choice(len(KINDS), p=KIND_P)]
         sender = sender or SENDERS[rng.choice(len(SENDERS), p=SENDER_P)]
         if response == "auto":
             response = received + pd.Timedelta(minutes=int(rng.integers(20, 180)))
-        return {"Account ID": self.acc_ids[account], "Received at": received, "Type": kind,
-                "From": sender,
-                "Summary": OFFENSIVE_SUMMARY if offensive else SUMMARIES[kind][rng.integers(len(SUMMARIES[kind]))],
-                "First response at": typed_response or _ts(response),
-                "Responded by": (by or self.poster(account, received)) if response is not None else None,
-                "Offensive": offensive, "Action taken": action, "Audience informed": informed,
-                "_incident": incident, "_blank_id": blank_id}
+        return {
+            "Account ID": self.acc_ids[account],
+            "Received at": received,
+            "Type": kind,
+            "From": sender,
+            "Summary": OFFENSIVE_SUMMARY if offensive else SUMMARIES[kind][rng.integers(len(SUMMARIES[kind]))],
+            "First response at": typed_response or _ts(response),
+            "Responded by": (by or self.poster(account, received)) if response is not None else None,
+            "Offensive": offensive,
+            "Action taken": action,
+            "Audience informed": informed,
+            "_incident": incident,
+            "_blank_id": blank_id,
+        }
 
     def _interactions(self, incidents: pd.DataFrame) -> pd.DataFrame:
         rng, cal = self.rng, self.cal
         planted = self._planted_interactions()
         linked = []  # offensive comments that became incidents, logged just before the incident
         for key, acc, reported in zip(incidents["_key"], incidents["Account ID"], incidents["Reported at"]):
-            if acc in self.acc_ids[:5] and rng.random() < .6:
-                linked.append(self.interaction(reported - pd.Timedelta(minutes=int(rng.integers(30, 300))),
-                                               self.acc_ids.index(acc), kind="Comment", offensive=True,
-                                               action=("Deleted", "Reported", "Hidden")[rng.integers(3)],
-                                               informed=True, incident=key))
+            if acc in self.acc_ids[:5] and rng.random() < 0.6:
+                linked.append(
+                    self.interaction(
+                        reported - pd.Timedelta(minutes=int(rng.integers(30, 300))),
+                        self.acc_ids.index(acc),
+                        kind="Comment",
+                        offensive=True,
+                        action=("Deleted", "Reported", "Hidden")[rng.integers(3)],
+                        informed=True,
+                        incident=key,
+                    )
+                )
         n = 4000 - len(planted) - len(linked)
         days = rng.choice(N_DAYS, n, p=_day_weights(post=False))
-        received = pd.Series(START + pd.to_timedelta(days, unit="D")
-                             + pd.to_timedelta(rng.integers(6 * 60, 23 * 60, n), unit="min"))
+        received = pd.Series(
+            START + pd.to_timedelta(days, unit="D") + pd.to_timedelta(rng.integers(6 * 60, 23 * 60, n), unit="min")
+        )
         accounts = rng.choice(ACTIVE, n, p=POST_WEIGHTS / POST_WEIGHTS.sum())
         accounts = np.where((accounts == 4) & (days < _day(ACCOUNTS[4][7])), 0, accounts)
         deadline = cal.response_deadline(received, 24)
         delay = pd.to_timedelta(np.minimum(rng.lognormal(np.log(120), 1.0, n), 22 * 60).astype(int), unit="min")
         response = received + delay
         # Weekend/closure mail is often answered the next working morning, still before its deadline.
-        next_morning = (cal.next_working_day(received)
-                        + pd.to_timedelta(rng.integers(7 * 60 + 30, 10 * 60, n), unit="min"))
-        late_reply = ~cal.is_working_day(received) & (rng.random(n) < .5)
+        next_morning = cal.next_working_day(received) + pd.to_timedelta(
+            rng.integers(7 * 60 + 30, 10 * 60, n), unit="min"
+        )
+        late_reply = ~cal.is_working_day(received) & (rng.random(n) < 0.5)
         response = response.where(~late_reply, next_morning)
         response = response.where(response < deadline - pd.Timedelta(minutes=5), received + pd.Timedelta(minutes=15))
-        response = response.where(response <= AS_OF + pd.Timedelta(hours=23, minutes=30),
-                                  received + pd.Timedelta(minutes=5))
-        offensive = rng.random(n) < .015
+        response = response.where(
+            response <= AS_OF + pd.Timedelta(hours=23, minutes=30), received + pd.Timedelta(minutes=5)
+        )
+        offensive = rng.random(n) < 0.015
         kinds = rng.choice(len(KINDS), n, p=KIND_P)
         senders = rng.choice(len(SENDERS), n, p=SENDER_P)
         rows = []
         for i, (rec, resp) in enumerate(zip(received.tolist(), response.tolist())):
-            row = self.interaction(rec, int(accounts[i]), response=resp, kind=KINDS[kinds[i]],
-                                   sender=SENDERS[senders[i]])
+            row = self.interaction(
+                rec, int(accounts[i]), response=resp, kind=KINDS[kinds[i]], sender=SENDERS[senders[i]]
+            )
             if offensive[i]:
-                row.update({"Offensive": True, "Summary": OFFENSIVE_SUMMARY, "Audience informed": True,
-                            "Action taken": ("Hidden", "Deleted", "Blocked", "Reported")[rng.integers(4)]})
-            elif rng.random() < .5:
+                row.update(
+                    {
+                        "Offensive": True,
+                        "Summary": OFFENSIVE_SUMMARY,
+                        "Audience informed": True,
+                        "Action taken": ("Hidden", "Deleted", "Blocked", "Reported")[rng.integers(4)],
+                    }
+                )
+            elif rng.random() < 0.5:
                 row["Action taken"] = "None"
             rows.append(row)
         return pd.DataFrame(rows + linked + planted)
 
     def _planted_interactions(self) -> list[dict]:
-        cal, I = self.cal, []
-        for rec, resp, acc in (("2025-10-07 10:15", "2025-10-08 16:40", 0), ("2026-02-24 14:05", "2026-02-26 09:30", 1),
-                               ("2026-05-13 19:20", "2026-05-15 08:05", 2),
-                               ("2026-03-13 16:30", "2026-03-16 09:10", 0)):  # Friday, answered Monday
+        cal, planted = self.cal, []
+        for rec, resp, acc in (
+            ("2025-10-07 10:15", "2025-10-08 16:40", 0),
+            ("2026-02-24 14:05", "2026-02-26 09:30", 1),
+            ("2026-05-13 19:20", "2026-05-15 08:05", 2),
+            ("2026-03-13 16:30", "2026-03-16 09:10", 0),
+        ):  # Friday, answered Monday
             assert cal.is_working_day(pd.Series([pd.Timestamp(rec)]))[0]
-            I.append(self.interaction(rec, acc, response=resp))
+            planted.append(self.interaction(rec, acc, response=resp))
         self.plant("INT-01", 4)
         for rec, acc in (("2025-11-12 11:00", 0), ("2026-04-22 15:40", 1), ("2026-07-02 09:25", 3)):
-            I.append(self.interaction(rec, acc, response=None, kind="Query"))
-        I.append(self.interaction("2025-12-30 09:40", 0, typed_response="12/31/2025 10:15"))
+            planted.append(self.interaction(rec, acc, response=None, kind="Query"))
+        planted.append(self.interaction("2025-12-30 09:40", 0, typed_response="12/31/2025 10:15"))
         self.plant("INT-02", 4)
         self.plant("DQ-02")
-        I.append(self.interaction("2025-10-09 20:10", 0, kind="Comment", offensive=True, action="None"))
-        I.append(self.interaction("2026-05-02 21:30", 1, kind="Comment", offensive=True, action=None))
+        planted.append(self.interaction("2025-10-09 20:10", 0, kind="Comment", offensive=True, action="None"))
+        planted.append(self.interaction("2026-05-02 21:30", 1, kind="Comment", offensive=True, action=None))
         self.plant("INT-03", 2)
-        I.append(self.interaction("2026-01-14 18:00", 0, kind="Comment", offensive=True, action="Deleted",
-                                  informed=False))
-        I.append(self.interaction("2026-06-03 19:45", 2, kind="Comment", offensive=True, action="Hidden"))
+        planted.append(
+            self.interaction("2026-01-14 18:00", 0, kind="Comment", offensive=True, action="Deleted", informed=False)
+        )
+        planted.append(self.interaction("2026-06-03 19:45", 2, kind="Comment", offensive=True, action="Hidden"))
         self.plant("INT-04", 2)
-        I.append(self.interaction("2026-01-20 14:00", 0, response="2026-01-19 15:30"))
+        planted.append(self.interaction("2026-01-20 14:00", 0, response="2026-01-19 15:30"))
         self.plant("DQ-05")  # response before receipt
-        I.append(self.interaction("2026-02-05 10:00", 1, by=self.unknown_staff))
+        planted.append(self.interaction("2026-02-05 10:00", 1, by=self.unknown_staff))
         self.plant("DQ-04")
         self.plant("TRN-01")  # an account user missing from Staff
-        I.append(self.interaction("2026-06-09 16:00", 0, kind="Comment", offensive=True, action="Reported",
-                                  informed=True, incident=self.unknown_incident))
+        planted.append(
+            self.interaction(
+                "2026-06-09 16:00",
+                0,
+                kind="Comment",
+                offensive=True,
+                action="Reported",
+                informed=True,
+                incident=self.unknown_incident,
+            )
+        )
         self.plant("DQ-04")
         for rec in ("2025-10-15 09:05", "2026-03-25 11:20"):
-            I.append(self.interaction(rec, 0, by=self.staff_ids[RECEPTIONIST]))
-        I.append(self.interaction("2026-04-01 12:00", 1, blank_id=True))
+            planted.append(self.interaction(rec, 0, by=self.staff_ids[RECEPTIONIST]))
+        planted.append(self.interaction("2026-04-01 12:00", 1, blank_id=True))
         self.plant("DQ-03")
         # Clean edges: snow day and Good Friday are not working days; Sunday 30/08 is not yet overdue.
-        I.append(self.interaction("2026-01-27 10:00", 0, response="2026-01-28 16:00"))
-        I.append(self.interaction("2026-04-03 12:00", 1, response="2026-04-07 11:00"))
-        I.append(self.interaction("2026-08-30 11:00", 0, response=None))
-        return I
+        planted.append(self.interaction("2026-01-27 10:00", 0, response="2026-01-28 16:00"))
+        planted.append(self.interaction("2026-04-03 12:00", 1, response="2026-04-07 11:00"))
+        planted.append(self.interaction("2026-08-30 11:00", 0, response=None))
+        return planted
 
     # ---- incidents ----------------------------------------------------------------------------
-    def incident(self, reported, category, *, assessed="auto", by=None, account="auto", illegal=False,
-                 police="auto", breach=None, dpo="auto", ico="auto", ico_at="auto", media="auto",
-                 closed="auto") -> dict:
+    def incident(
+        self,
+        reported,
+        category,
+        *,
+        assessed="auto",
+        by=None,
+        account="auto",
+        illegal=False,
+        police="auto",
+        breach=None,
+        dpo="auto",
+        ico="auto",
+        ico_at="auto",
+        media="auto",
+        closed="auto",
+    ) -> dict:
         rng = self.rng
         reported = pd.Timestamp(reported)
         if assessed == "auto":
@@ -766,28 +1308,42 @@ class _Block:
         if account == "auto":
             a = ACTIVE[rng.integers(len(ACTIVE))]
             a = 0 if reported < pd.Timestamp(ACCOUNTS[a][7]) else a  # not on an account before it existed
-            account = self.acc_ids[a] if category not in (
-                "Staff conduct", "Staff contact with students", "Journalist contact") else None
+            account = (
+                self.acc_ids[a]
+                if category not in ("Staff conduct", "Staff contact with students", "Journalist contact")
+                else None
+            )
         breach = category == "Personal data breach" if breach is None else breach
         if police == "auto":
             police = reported.normalize() + pd.Timedelta(days=int(rng.integers(0, 2))) if illegal else None
         if dpo == "auto":
             dpo = reported + pd.Timedelta(minutes=int(rng.integers(30, 6 * 60))) if breach else None
         if ico == "auto":
-            ico = bool(rng.random() < .5) if breach else None
+            ico = bool(rng.random() < 0.5) if breach else None
         if ico_at == "auto":
             ico_at = reported + pd.Timedelta(hours=int(rng.integers(20, 60))) if ico else None
         if media == "auto":
             media = True if category == "Journalist contact" else None
         if closed == "auto":
             closed = min(reported.normalize() + pd.Timedelta(days=int(rng.integers(3, 25))), AS_OF)
-        return {"Reported at": reported, "Category": category, "Account ID": account,
-                "Summary": INCIDENT_TEXT[category], "SLT assessment at": _ts(assessed),
-                "Assessed by": by or self.staff_ids[SLT[rng.integers(len(SLT))]], "Considered illegal": illegal,
-                "Reported to police on": _ts(police), "External agencies informed": "Police" if police else None,
-                "Personal data breach": breach, "DPO informed at": _ts(dpo), "ICO reportable": ico,
-                "Reported to ICO at": _ts(ico_at), "Media policy followed": media,
-                "Outcome": OUTCOMES[rng.integers(len(OUTCOMES))] if closed else None, "Closed on": _ts(closed)}
+        return {
+            "Reported at": reported,
+            "Category": category,
+            "Account ID": account,
+            "Summary": INCIDENT_TEXT[category],
+            "SLT assessment at": _ts(assessed),
+            "Assessed by": by or self.staff_ids[SLT[rng.integers(len(SLT))]],
+            "Considered illegal": illegal,
+            "Reported to police on": _ts(police),
+            "External agencies informed": "Police" if police else None,
+            "Personal data breach": breach,
+            "DPO informed at": _ts(dpo),
+            "ICO reportable": ico,
+            "Reported to ICO at": _ts(ico_at),
+            "Media policy followed": media,
+            "Outcome": OUTCOMES[rng.integers(len(OUTCOMES))] if closed else None,
+            "Closed on": _ts(closed),
+        }
 
     def _incidents(self) -> pd.DataFrame:
         rng, cal, rows = self.rng, self.cal, []
@@ -802,8 +1358,9 @@ class _Block:
         self.plant("INC-03")
         rows.append(self.incident("2026-02-17 13:00", "Confidentiality", breach=True, dpo=None, ico=False))
         self.plant("INC-04")
-        rows.append(self.incident("2026-02-02 09:00", "Personal data breach", ico=True,
-                                  ico_at="2026-02-05 17:00"))  # 80 hours
+        rows.append(
+            self.incident("2026-02-02 09:00", "Personal data breach", ico=True, ico_at="2026-02-05 17:00")
+        )  # 80 hours
         rows.append(self.incident("2026-05-19 14:00", "Other", breach=True, ico=True, ico_at=None))
         self.plant("INC-05", 2)
         rows.append(self.incident("2025-10-02 11:00", "Journalist contact", media=None))
@@ -821,11 +1378,11 @@ class _Block:
         cats = list(INCIDENT_TEXT)
         weights = np.array([4, 6, 1, 2, 2, 1, 1, 2, 2, 1, 1, 2], dtype=float)
         for _ in range(40 - len(rows)):
-            day_w = _day_weights(post=False)[2:N_DAYS - 10]  # not the first or last days of the year
+            day_w = _day_weights(post=False)[2 : N_DAYS - 10]  # not the first or last days of the year
             day = 2 + int(rng.choice(len(day_w), p=day_w / day_w.sum()))
             when = START + pd.Timedelta(days=day, minutes=int(rng.integers(8 * 60, 18 * 60)))
             category = cats[rng.choice(len(cats), p=weights / weights.sum())]
-            rows.append(self.incident(when, category, illegal=bool(rng.random() < .08)))
+            rows.append(self.incident(when, category, illegal=bool(rng.random() < 0.08)))
         frame = pd.DataFrame(rows)
         frame["_key"] = [(self.k, i) for i in range(len(frame))]
         return frame
@@ -845,10 +1402,14 @@ def _is_ts(value) -> bool:
 def _day_weights(post: bool) -> np.ndarray:
     """Relative activity per day of the period: school days busy, weekends and holidays quiet."""
     days = pd.date_range(START, AS_OF)
-    w = np.where(days.day_of_week < 5, 1.0, .25 if post else .35)
-    holiday = (days.month == 8) | ((days.month == 7) & (days.day > 22)) | \
-              ((days.month == 12) & (days.day > 19)) | ((days.month == 1) & (days.day < 5))
-    w = np.where(holiday, w * .3, w)
+    w = np.where(days.day_of_week < 5, 1.0, 0.25 if post else 0.35)
+    holiday = (
+        (days.month == 8)
+        | ((days.month == 7) & (days.day > 22))
+        | ((days.month == 12) & (days.day > 19))
+        | ((days.month == 1) & (days.day < 5))
+    )
+    w = np.where(holiday, w * 0.3, w)
     return w / w.sum()
 
 
@@ -901,8 +1462,9 @@ def _cells(values: pd.Series, col: Column, rng) -> list:
     draws = rng.random(len(vals))
     picks = rng.integers(0, 1 << 30, len(vals))
     if col.kind in (Kind.DATE, Kind.DATETIME):
-        stamps = pd.to_datetime(pd.Series([v if isinstance(v, pd.Timestamp) else pd.NaT for v in vals],
-                                          dtype="datetime64[ns]"))
+        stamps = pd.to_datetime(
+            pd.Series([v if isinstance(v, pd.Timestamp) else pd.NaT for v in vals], dtype="datetime64[ns]")
+        )
         serials = ((stamps.dt.floor("min") - _EPOCH) / pd.Timedelta(days=1)).round(8).tolist()
     out = []
     for i, (v, r, p) in enumerate(zip(vals, draws, picks)):
@@ -911,18 +1473,24 @@ def _cells(values: pd.Series, col: Column, rng) -> list:
         elif isinstance(v, str) and col.kind not in (Kind.CHOICE, Kind.TEXT, Kind.ID):
             out.append(v)  # a planted bad cell (DQ-02), kept as typed
         elif col.kind is Kind.DATE:
-            out.append(v.strftime("%d/%m/%Y") if r < .04 else v.strftime("%Y-%m-%d") if r < .06 else
-                       _Date(serials[i]))
+            out.append(
+                v.strftime("%d/%m/%Y") if r < 0.04 else v.strftime("%Y-%m-%d") if r < 0.06 else _Date(serials[i])
+            )
         elif col.kind is Kind.DATETIME:
-            out.append(v.strftime("%d/%m/%Y %H:%M") if r < .03 else v.strftime("%Y-%m-%dT%H:%M") if r < .05
-                       else _DateTime(serials[i]))
+            out.append(
+                v.strftime("%d/%m/%Y %H:%M")
+                if r < 0.03
+                else v.strftime("%Y-%m-%dT%H:%M")
+                if r < 0.05
+                else _DateTime(serials[i])
+            )
         elif col.kind is Kind.YESNO:
             words = _YES if v else _NO
-            out.append(words[p % len(words)] if r < .08 else "Yes" if v else "No")
+            out.append(words[p % len(words)] if r < 0.08 else "Yes" if v else "No")
         elif col.kind is Kind.IDS:
             out.append(_SEPARATORS[p % len(_SEPARATORS)].join(v) if v else None)
-        elif col.kind is Kind.CHOICE and v in col.choices and r < .04:
-            out.append(v.lower() if r < .02 else v.upper() if r < .03 else f" {v} ")
+        elif col.kind is Kind.CHOICE and v in col.choices and r < 0.04:
+            out.append(v.lower() if r < 0.02 else v.upper() if r < 0.03 else f" {v} ")
         else:
             out.append(v)
     return out
@@ -947,8 +1515,10 @@ class _Strings:
 
     def xml(self) -> str:
         items = "".join(_xml_text(t) for t in self.index)
-        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{_NS}" '
-                f'count="{len(self.index)}" uniqueCount="{len(self.index)}">{items}</sst>')
+        return (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{_NS}" '
+            f'count="{len(self.index)}" uniqueCount="{len(self.index)}">{items}</sst>'
+        )
 
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -980,11 +1550,15 @@ def _sheet_xml(columns: list[tuple[str, list]], strings: _Strings) -> str:
             else:
                 cells.append(strings.cell(f"{c}{n}", str(v)))
         rows.append(f'<row r="{n}">{"".join(cells)}</row>')
-    cols = "".join(f'<col min="{i}" max="{i}" width="{max(12, min(40, len(h) + 4))}" customWidth="1"/>'
-                   for i, (h, _) in enumerate(columns, start=1))
-    return (f'{_HEAD}<worksheet xmlns="{_NS}" xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0">'
-            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-            f'<cols>{cols}</cols><sheetData>{"".join(rows)}</sheetData></worksheet>')
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{max(12, min(40, len(h) + 4))}" customWidth="1"/>'
+        for i, (h, _) in enumerate(columns, start=1)
+    )
+    return (
+        f'{_HEAD}<worksheet xmlns="{_NS}" xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        f"<cols>{cols}</cols><sheetData>{''.join(rows)}</sheetData></worksheet>"
+    )
 
 
 _STYLES = (
@@ -1008,13 +1582,17 @@ def _write_workbook(path: Path, wb, frames: dict[str, pd.DataFrame], rng) -> Non
     strings, parts = _Strings(), []
     for sheet in wb.sheets:
         frame = frames[sheet.name]
-        cols = [(c.header, _cells(frame[c.header].astype(object), c, rng))
-                for c in sheet.columns if c.header in frame.columns]
+        cols = [
+            (c.header, _cells(frame[c.header].astype(object), c, rng))
+            for c in sheet.columns
+            if c.header in frame.columns
+        ]
         parts.append(_sheet_xml(cols, strings))
     n = len(parts)
     sheets = "".join(f'<sheet name="{s.name}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(wb.sheets, 1))
-    rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                   for i in range(1, n + 1))
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1)
+    )
     ct = "application/vnd.openxmlformats-officedocument"
     files = {
         "[Content_Types].xml": (
@@ -1022,36 +1600,44 @@ def _write_workbook(path: Path, wb, frames: dict[str, pd.DataFrame], rng) -> Non
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.spreadsheetml.sheet.main+xml"/>'
-            + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-                      f'ContentType="{ct}.spreadsheetml.worksheet+xml"/>' for i in range(1, n + 1))
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{ct}.spreadsheetml.worksheet+xml"/>'
+                for i in range(1, n + 1)
+            )
             + f'<Override PartName="/xl/styles.xml" ContentType="{ct}.spreadsheetml.styles+xml"/>'
             f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.spreadsheetml.sharedStrings+xml"/>'
             '<Override PartName="/docProps/core.xml" '
             'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-            f'<Override PartName="/docProps/app.xml" ContentType="{ct}.extended-properties+xml"/></Types>'),
+            f'<Override PartName="/docProps/app.xml" ContentType="{ct}.extended-properties+xml"/></Types>'
+        ),
         "_rels/.rels": (
             f'{_HEAD}<Relationships xmlns="{_PKG}">'
             f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
             '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
             'metadata/core-properties" Target="docProps/core.xml"/>'
             f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
-            '</Relationships>'),
+            "</Relationships>"
+        ),
         "docProps/core.xml": (
             f'{_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
             'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f'<dc:title>{wb.title} (sample school)</dc:title><dc:creator>lks-audit sample</dc:creator>'
+            f"<dc:title>{wb.title} (sample school)</dc:title><dc:creator>lks-audit sample</dc:creator>"
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_STAMP}</dcterms:created>'
-            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_STAMP}</dcterms:modified></cp:coreProperties>'),
-        "docProps/app.xml": (f'{_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-                             'extended-properties">'
-                             '<Application>lks-audit</Application></Properties>'),
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_STAMP}</dcterms:modified></cp:coreProperties>'
+        ),
+        "docProps/app.xml": (
+            f'{_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'extended-properties">'
+            "<Application>lks-audit</Application></Properties>"
+        ),
         "xl/workbook.xml": f'{_HEAD}<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets>{sheets}</sheets></workbook>',
         "xl/_rels/workbook.xml.rels": (
             f'{_HEAD}<Relationships xmlns="{_PKG}">{rels}'
             f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
             f'<Relationship Id="rId{n + 2}" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
-            '</Relationships>'),
+            "</Relationships>"
+        ),
         "xl/styles.xml": _STYLES,
         **{f"xl/worksheets/sheet{i}.xml": part for i, part in enumerate(parts, 1)},
         "xl/sharedStrings.xml": strings.xml(),

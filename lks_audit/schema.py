@@ -4,6 +4,7 @@ Every workbook, sheet and column of ``shared/spec/data-contract.md`` is
 written here and nowhere else: templates, loading, reference checks and the
 README's contract table are all derived from :data:`WORKBOOKS`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,8 +25,14 @@ class Kind(str, Enum):
 
 #: What staff may type for yes/no, mapped to the boolean it means.
 YES_NO_WORDS: dict[str, bool] = {
-    "yes": True, "y": True, "true": True, "1": True,
-    "no": False, "n": False, "false": False, "0": False,
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
 }
 
 #: Words a template offers for every yes/no column.
@@ -127,35 +134,87 @@ WORKBOOKS: tuple[Workbook, ...] = (
         filled_in_by="The account administrators, checked by the SLT member responsible for social media",
         when="When an account is created, closed, transferred or its settings change; reviewed each term",
         clause="Administrator/Moderator will: create the account following SLT approval with agreed account "
-               "settings; name the account using an agreed convention; store account details, including "
-               "passwords securely.",
-        sheets=(Sheet("Accounts", key="Account ID", purpose="One row per school social media account.", orderings=(
-            Ordering("Created on", "Closed or transferred on",
-                     "the account was closed or transferred before it was created"),), columns=(
-            _c("Account ID", "id", "Your own short code for the account, unique in this sheet.", "ACC-001"),
-            _c("Platform", "choice", "Where the account lives.", "Facebook", PLATFORMS),
-            _c("Account name", "text", "The handle or page name exactly as the public sees it.", "@LKS_Sport"),
-            _c("Application ID", "id", "The approved application this account was created from "
-               "(see account_applications.xlsx).", "APP-001", refers_to=APPLICATION),
-            _c("Purpose", "choice", "What the account is for.", "Celebration",
-               ("Information", "Celebration", "Teaching and learning", "Mixed")),
-            _c("Audience", "text", "Who the account is meant for.", "Parents and carers"),
-            _c("Privacy", "choice", "Open (anyone can see) or Private (approved followers only).", "Private", PRIVACY),
-            _c("Privacy reason", "text", "Why that privacy setting was chosen.", "Pictures of students"),
-            _c("Administrators", "ids", "Staff IDs of everyone who administers the account "
-               "(at least two), separated by commas.", "S001, S002", refers_to=STAFF),
-            _c("Lead staff", "id", "Staff ID of the lead member of staff.", "S001", refers_to=STAFF),
-            _c("Created on", "date", "The day the account was created.", "01/09/2025"),
-            _c("Credentials stored securely", "yes/no", "Are the login details kept in the school's "
-               "secure password store?", "Yes"),
-            _c("Admin approves followers or posts", "yes/no", "Must an administrator approve new "
-               "followers or posts?", "Yes"),
-            _c("Tagging disabled", "yes/no", "Is tagging people in images turned off?", "Yes"),
-            _c("Status", "choice", "Is the account still in use?", "Active", ("Active", "Closed", "Transferred")),
-            _c("Closed or transferred on", "date", "The day it was closed or handed over; blank while Active.", None),
-            _c("Last purpose review", "date", "When SLT last reviewed the account's purpose.", "15/07/2026"),
-            _c("DPIA reference", "text", "Reference of the Data Protection Impact Assessment.", "DPIA-2025-03"),
-        )),),
+        "settings; name the account using an agreed convention; store account details, including "
+        "passwords securely.",
+        sheets=(
+            Sheet(
+                "Accounts",
+                key="Account ID",
+                purpose="One row per school social media account.",
+                orderings=(
+                    Ordering(
+                        "Created on",
+                        "Closed or transferred on",
+                        "the account was closed or transferred before it was created",
+                    ),
+                ),
+                columns=(
+                    _c("Account ID", "id", "Your own short code for the account, unique in this sheet.", "ACC-001"),
+                    _c("Platform", "choice", "Where the account lives.", "Facebook", PLATFORMS),
+                    _c("Account name", "text", "The handle or page name exactly as the public sees it.", "@LKS_Sport"),
+                    _c(
+                        "Application ID",
+                        "id",
+                        "The approved application this account was created from (see account_applications.xlsx).",
+                        "APP-001",
+                        refers_to=APPLICATION,
+                    ),
+                    _c(
+                        "Purpose",
+                        "choice",
+                        "What the account is for.",
+                        "Celebration",
+                        ("Information", "Celebration", "Teaching and learning", "Mixed"),
+                    ),
+                    _c("Audience", "text", "Who the account is meant for.", "Parents and carers"),
+                    _c(
+                        "Privacy",
+                        "choice",
+                        "Open (anyone can see) or Private (approved followers only).",
+                        "Private",
+                        PRIVACY,
+                    ),
+                    _c("Privacy reason", "text", "Why that privacy setting was chosen.", "Pictures of students"),
+                    _c(
+                        "Administrators",
+                        "ids",
+                        "Staff IDs of everyone who administers the account (at least two), separated by commas.",
+                        "S001, S002",
+                        refers_to=STAFF,
+                    ),
+                    _c("Lead staff", "id", "Staff ID of the lead member of staff.", "S001", refers_to=STAFF),
+                    _c("Created on", "date", "The day the account was created.", "01/09/2025"),
+                    _c(
+                        "Credentials stored securely",
+                        "yes/no",
+                        "Are the login details kept in the school's secure password store?",
+                        "Yes",
+                    ),
+                    _c(
+                        "Admin approves followers or posts",
+                        "yes/no",
+                        "Must an administrator approve new followers or posts?",
+                        "Yes",
+                    ),
+                    _c("Tagging disabled", "yes/no", "Is tagging people in images turned off?", "Yes"),
+                    _c(
+                        "Status",
+                        "choice",
+                        "Is the account still in use?",
+                        "Active",
+                        ("Active", "Closed", "Transferred"),
+                    ),
+                    _c(
+                        "Closed or transferred on",
+                        "date",
+                        "The day it was closed or handed over; blank while Active.",
+                        None,
+                    ),
+                    _c("Last purpose review", "date", "When SLT last reviewed the account's purpose.", "15/07/2026"),
+                    _c("DPIA reference", "text", "Reference of the Data Protection Impact Assessment.", "DPIA-2025-03"),
+                ),
+            ),
+        ),
     ),
     Workbook(
         file="account_applications.xlsx",
@@ -163,27 +222,48 @@ WORKBOOKS: tuple[Workbook, ...] = (
         filled_in_by="The member of staff who wants a new account; SLT record the decision",
         when="When an application is made and when SLT decide on it",
         clause="Process for creating new school social media accounts: any member of staff wishing to create "
-               "such an account must present a business case to the Leadership Team (SLT).",
-        sheets=(Sheet("Applications", key="Application ID", purpose="One row per application (business case).",
-                      orderings=(Ordering("Submitted on", "Decision date",
-                                          "the decision is before the application was submitted"),),
-                      columns=(
-            _c("Application ID", "id", "Your own short code for the application, unique in this sheet.", "APP-001"),
-            _c("Submitted on", "date", "The day the business case reached SLT.", "10/07/2025"),
-            _c("Submitted by", "id", "Staff ID of the applicant.", "S001", refers_to=STAFF),
-            _c("Platform", "choice", "Where the account would live.", "Facebook", PLATFORMS),
-            _c("Aim", "text", "The aim of the account.", "Celebrate sports results"),
-            _c("Intended audience", "text", "Who the account is for.", "Parents and carers"),
-            _c("Promotion plan", "text", "How the account will be promoted.", "Newsletter and website"),
-            _c("Proposed administrators", "ids", "Staff IDs of at least two proposed administrators, "
-               "separated by commas.", "S001, S002", refers_to=STAFF),
-            _c("Privacy", "choice", "Suggested privacy setting.", "Private", PRIVACY),
-            _c("Privacy reason", "text", "Why that privacy setting is suggested.", "Pictures of students"),
-            _c("DPIA submitted to DPO on", "date", "The day the DPIA went to the Data Protection Officer.",
-               "12/07/2025"),
-            _c("SLT decision", "choice", "SLT's decision.", "Approved", ("Approved", "Rejected", "Pending")),
-            _c("Decision date", "date", "The day SLT decided; blank while Pending.", "20/07/2025"),
-        )),),
+        "such an account must present a business case to the Leadership Team (SLT).",
+        sheets=(
+            Sheet(
+                "Applications",
+                key="Application ID",
+                purpose="One row per application (business case).",
+                orderings=(
+                    Ordering("Submitted on", "Decision date", "the decision is before the application was submitted"),
+                ),
+                columns=(
+                    _c(
+                        "Application ID",
+                        "id",
+                        "Your own short code for the application, unique in this sheet.",
+                        "APP-001",
+                    ),
+                    _c("Submitted on", "date", "The day the business case reached SLT.", "10/07/2025"),
+                    _c("Submitted by", "id", "Staff ID of the applicant.", "S001", refers_to=STAFF),
+                    _c("Platform", "choice", "Where the account would live.", "Facebook", PLATFORMS),
+                    _c("Aim", "text", "The aim of the account.", "Celebrate sports results"),
+                    _c("Intended audience", "text", "Who the account is for.", "Parents and carers"),
+                    _c("Promotion plan", "text", "How the account will be promoted.", "Newsletter and website"),
+                    _c(
+                        "Proposed administrators",
+                        "ids",
+                        "Staff IDs of at least two proposed administrators, separated by commas.",
+                        "S001, S002",
+                        refers_to=STAFF,
+                    ),
+                    _c("Privacy", "choice", "Suggested privacy setting.", "Private", PRIVACY),
+                    _c("Privacy reason", "text", "Why that privacy setting is suggested.", "Pictures of students"),
+                    _c(
+                        "DPIA submitted to DPO on",
+                        "date",
+                        "The day the DPIA went to the Data Protection Officer.",
+                        "12/07/2025",
+                    ),
+                    _c("SLT decision", "choice", "SLT's decision.", "Approved", ("Approved", "Rejected", "Pending")),
+                    _c("Decision date", "date", "The day SLT decided; blank while Pending.", "20/07/2025"),
+                ),
+            ),
+        ),
     ),
     Workbook(
         file="staff_training.xlsx",
@@ -191,25 +271,51 @@ WORKBOOKS: tuple[Workbook, ...] = (
         filled_in_by="The school office (HR records), with the DSL/SLT lead for training dates",
         when="When someone joins or leaves, reads the policy, is trained, or signs the annual declaration",
         clause="SLT will ensure that anyone running/administering a social media account on behalf of the "
-               "school, has read and understood this policy and received appropriate training. This also "
-               "applies to anyone who is not directly employed by the school, including volunteers or parents.",
-        sheets=(Sheet("Staff", key="Staff ID", purpose="Everyone who may touch a school account is listed, "
-                      "volunteers and parents included.", orderings=(
-            Ordering("Start date", "Leaving date", "the leaving date is before the start date"),), columns=(
-            _c("Staff ID", "id", "The person's code, unique in this sheet.", "S001", personal="a Staff ID"),
-            _c("Name", "text", "Full name.", "Jane Example", personal="a staff name"),
-            _c("Role", "text", "Job title or role.", "Teacher"),
-            _c("Type", "choice", "Relationship to the school.", "Employee",
-               ("Employee", "Volunteer", "Parent", "Contractor")),
-            _c("Start date", "date", "First day with the school.", "01/09/2020"),
-            _c("Leaving date", "date", "Last day with the school; blank while in post.", None),
-            _c("Policy read on", "date", "The day they confirmed reading the Social Media Policy.", "02/09/2025"),
-            _c("Social media training on", "date", "The day of their first social media training.", "03/09/2025"),
-            _c("Latest refresher on", "date", "The day of their most recent refresher training.", None),
-            _c("Annual declaration on", "date", "The day they signed this year's declaration: personal accounts "
-               "carry a disclaimer when naming the school, and no following of or contact with current or "
-               "former students.", "04/09/2025"),
-        )),),
+        "school, has read and understood this policy and received appropriate training. This also "
+        "applies to anyone who is not directly employed by the school, including volunteers or parents.",
+        sheets=(
+            Sheet(
+                "Staff",
+                key="Staff ID",
+                purpose="Everyone who may touch a school account is listed, volunteers and parents included.",
+                orderings=(Ordering("Start date", "Leaving date", "the leaving date is before the start date"),),
+                columns=(
+                    _c("Staff ID", "id", "The person's code, unique in this sheet.", "S001", personal="a Staff ID"),
+                    _c("Name", "text", "Full name.", "Jane Example", personal="a staff name"),
+                    _c("Role", "text", "Job title or role.", "Teacher"),
+                    _c(
+                        "Type",
+                        "choice",
+                        "Relationship to the school.",
+                        "Employee",
+                        ("Employee", "Volunteer", "Parent", "Contractor"),
+                    ),
+                    _c("Start date", "date", "First day with the school.", "01/09/2020"),
+                    _c("Leaving date", "date", "Last day with the school; blank while in post.", None),
+                    _c(
+                        "Policy read on",
+                        "date",
+                        "The day they confirmed reading the Social Media Policy.",
+                        "02/09/2025",
+                    ),
+                    _c(
+                        "Social media training on",
+                        "date",
+                        "The day of their first social media training.",
+                        "03/09/2025",
+                    ),
+                    _c("Latest refresher on", "date", "The day of their most recent refresher training.", None),
+                    _c(
+                        "Annual declaration on",
+                        "date",
+                        "The day they signed this year's declaration: personal accounts "
+                        "carry a disclaimer when naming the school, and no following of or contact with current or "
+                        "former students.",
+                        "04/09/2025",
+                    ),
+                ),
+            ),
+        ),
     ),
     Workbook(
         file="image_consent.xlsx",
@@ -217,24 +323,49 @@ WORKBOOKS: tuple[Workbook, ...] = (
         filled_in_by="The school office, from the consent forms parents/carers return",
         when="Whenever a consent form is received, changed or withdrawn, and when a student leaves",
         clause="Permission to use any photos or video recordings is sought in line with DSPP's (Dudley "
-               "Safeguarding People Partnership), use of images permission guidance and associated consent forms.",
-        sheets=(Sheet("Consent", key=None, label_column="Student ID", purpose="One row per consent form: a student "
-                      "may have several forms over time; the latest form received on or before a day applies.",
-                      columns=(
-            _c("Student ID", "id", "The student's code from the school's information system.", "ST0001",
-               personal="a Student ID"),
-            _c("Student name", "text", "First name then surname, as the student is known.", "Amelia Hart",
-               personal="a student name"),
-            _c("Year group", "text", "Year group when the form was received.", "Year 7"),
-            _c("Form received on", "date", "The day the school received this form.", "05/09/2025"),
-            _c("Social media consent", "yes/no", "Does this form give consent to images on school "
-               "social media?", "Yes"),
-            _c("Photo restriction", "yes/no", "Yes = must never be photographed for publication "
-               "(safeguarding).", "No"),
-            _c("Withdrawn on", "date", "The day consent on this form was withdrawn; blank if not.", None),
-            _c("Form version", "text", "The version of the consent form used.", "DSPP 2024"),
-            _c("Left school on", "date", "The day the student left; blank while on roll.", None),
-        )),),
+        "Safeguarding People Partnership), use of images permission guidance and associated consent forms.",
+        sheets=(
+            Sheet(
+                "Consent",
+                key=None,
+                label_column="Student ID",
+                purpose="One row per consent form: a student "
+                "may have several forms over time; the latest form received on or before a day applies.",
+                columns=(
+                    _c(
+                        "Student ID",
+                        "id",
+                        "The student's code from the school's information system.",
+                        "ST0001",
+                        personal="a Student ID",
+                    ),
+                    _c(
+                        "Student name",
+                        "text",
+                        "First name then surname, as the student is known.",
+                        "Amelia Hart",
+                        personal="a student name",
+                    ),
+                    _c("Year group", "text", "Year group when the form was received.", "Year 7"),
+                    _c("Form received on", "date", "The day the school received this form.", "05/09/2025"),
+                    _c(
+                        "Social media consent",
+                        "yes/no",
+                        "Does this form give consent to images on school social media?",
+                        "Yes",
+                    ),
+                    _c(
+                        "Photo restriction",
+                        "yes/no",
+                        "Yes = must never be photographed for publication (safeguarding).",
+                        "No",
+                    ),
+                    _c("Withdrawn on", "date", "The day consent on this form was withdrawn; blank if not.", None),
+                    _c("Form version", "text", "The version of the consent form used.", "DSPP 2024"),
+                    _c("Left school on", "date", "The day the student left; blank while on roll.", None),
+                ),
+            ),
+        ),
     ),
     Workbook(
         file="posts_log.xlsx",
@@ -242,23 +373,51 @@ WORKBOOKS: tuple[Workbook, ...] = (
         filled_in_by="Whoever publishes a post on a school account",
         when="Each time something is posted (or removed)",
         clause="Use of images and video; Legal considerations; Managing school social media accounts.",
-        sheets=(Sheet("Posts", key="Post ID", purpose="One row per post published on a school account.", columns=(
-            _c("Post ID", "id", "Your own code for the post, unique in this sheet.", "P-0001"),
-            _c("Account ID", "id", "The account it was posted on.", "ACC-001", refers_to=ACCOUNT),
-            _c("Posted at", "datetime", "Date and time of publication (dd/mm/yyyy hh:mm).", "12/03/2026 15:30"),
-            _c("Posted by", "id", "Staff ID of whoever posted it.", "S001", refers_to=STAFF),
-            _c("Post text", "text", "The caption as published.", "Well done to our Year 7 netball team!"),
-            _c("Images of students", "yes/no", "Does the post show any student?", "Yes"),
-            _c("Students pictured", "ids", "Student IDs of every student shown, separated by commas.",
-               "ST0001, ST0002", refers_to=STUDENT),
-            _c("Shot type", "choice", "How students are shown.", "Group", ("Group", "Individual", "From behind", "None")),
-            _c("Swimwear or sports kit", "yes/no", "Are students shown in swimwear or sports kit?", "No"),
-            _c("Third-party content", "yes/no", "Does the post share someone else's material?", "No"),
-            _c("Copyright permission", "yes/no", "If it does: was the copyright holder's permission obtained?", None),
-            _c("Senior leader approval", "id", "Staff ID of the senior leader who approved controversial "
-               "content; blank if not needed.", None, refers_to=STAFF),
-            _c("Removed on", "date", "The day the post was taken down; blank if still up.", None),
-        )),),
+        sheets=(
+            Sheet(
+                "Posts",
+                key="Post ID",
+                purpose="One row per post published on a school account.",
+                columns=(
+                    _c("Post ID", "id", "Your own code for the post, unique in this sheet.", "P-0001"),
+                    _c("Account ID", "id", "The account it was posted on.", "ACC-001", refers_to=ACCOUNT),
+                    _c("Posted at", "datetime", "Date and time of publication (dd/mm/yyyy hh:mm).", "12/03/2026 15:30"),
+                    _c("Posted by", "id", "Staff ID of whoever posted it.", "S001", refers_to=STAFF),
+                    _c("Post text", "text", "The caption as published.", "Well done to our Year 7 netball team!"),
+                    _c("Images of students", "yes/no", "Does the post show any student?", "Yes"),
+                    _c(
+                        "Students pictured",
+                        "ids",
+                        "Student IDs of every student shown, separated by commas.",
+                        "ST0001, ST0002",
+                        refers_to=STUDENT,
+                    ),
+                    _c(
+                        "Shot type",
+                        "choice",
+                        "How students are shown.",
+                        "Group",
+                        ("Group", "Individual", "From behind", "None"),
+                    ),
+                    _c("Swimwear or sports kit", "yes/no", "Are students shown in swimwear or sports kit?", "No"),
+                    _c("Third-party content", "yes/no", "Does the post share someone else's material?", "No"),
+                    _c(
+                        "Copyright permission",
+                        "yes/no",
+                        "If it does: was the copyright holder's permission obtained?",
+                        None,
+                    ),
+                    _c(
+                        "Senior leader approval",
+                        "id",
+                        "Staff ID of the senior leader who approved controversial content; blank if not needed.",
+                        None,
+                        refers_to=STAFF,
+                    ),
+                    _c("Removed on", "date", "The day the post was taken down; blank if still up.", None),
+                ),
+            ),
+        ),
     ),
     Workbook(
         file="interactions_log.xlsx",
@@ -266,27 +425,45 @@ WORKBOOKS: tuple[Workbook, ...] = (
         filled_in_by="The account administrators who monitor the accounts",
         when="Each time a comment, query, complaint or message arrives, and when it is answered",
         clause="Any comments, queries or complaints made through those accounts must be responded to within "
-               "24 hours (or on the next working day if received at a weekend), even if the response is only "
-               "to acknowledge receipt.",
-        sheets=(Sheet("Interactions", key="Interaction ID", purpose="One row per comment, query, complaint or "
-                      "message received through a school account.", orderings=(
-            Ordering("Received at", "First response at",
-                     "the first response is before the interaction was received"),), columns=(
-            _c("Interaction ID", "id", "Your own code, unique in this sheet.", "I-00001"),
-            _c("Account ID", "id", "The account it came through.", "ACC-001", refers_to=ACCOUNT),
-            _c("Received at", "datetime", "When it arrived (dd/mm/yyyy hh:mm).", "13/03/2026 09:10"),
-            _c("Type", "choice", "What it is.", "Query", ("Comment", "Query", "Complaint", "Message")),
-            _c("From", "choice", "Who sent it.", "Parent", ("Parent", "Student", "Staff", "Public", "Unknown")),
-            _c("Summary", "text", "A short, factual summary (no names needed).", "Asked about match time"),
-            _c("First response at", "datetime", "When the school first replied, even just to acknowledge "
-               "(dd/mm/yyyy hh:mm).", "13/03/2026 11:45"),
-            _c("Responded by", "id", "Staff ID of whoever replied.", "S002", refers_to=STAFF),
-            _c("Offensive", "yes/no", "Was it offensive or unacceptable?", "No"),
-            _c("Action taken", "choice", "What was done about it.", "None",
-               ("None", "Hidden", "Deleted", "Blocked", "Reported")),
-            _c("Audience informed", "yes/no", "If action was taken: was the audience told exactly why?", None),
-            _c("Incident ID", "id", "The incident it was escalated to, if any.", None, refers_to=INCIDENT),
-        )),),
+        "24 hours (or on the next working day if received at a weekend), even if the response is only "
+        "to acknowledge receipt.",
+        sheets=(
+            Sheet(
+                "Interactions",
+                key="Interaction ID",
+                purpose="One row per comment, query, complaint or message received through a school account.",
+                orderings=(
+                    Ordering(
+                        "Received at", "First response at", "the first response is before the interaction was received"
+                    ),
+                ),
+                columns=(
+                    _c("Interaction ID", "id", "Your own code, unique in this sheet.", "I-00001"),
+                    _c("Account ID", "id", "The account it came through.", "ACC-001", refers_to=ACCOUNT),
+                    _c("Received at", "datetime", "When it arrived (dd/mm/yyyy hh:mm).", "13/03/2026 09:10"),
+                    _c("Type", "choice", "What it is.", "Query", ("Comment", "Query", "Complaint", "Message")),
+                    _c("From", "choice", "Who sent it.", "Parent", ("Parent", "Student", "Staff", "Public", "Unknown")),
+                    _c("Summary", "text", "A short, factual summary (no names needed).", "Asked about match time"),
+                    _c(
+                        "First response at",
+                        "datetime",
+                        "When the school first replied, even just to acknowledge (dd/mm/yyyy hh:mm).",
+                        "13/03/2026 11:45",
+                    ),
+                    _c("Responded by", "id", "Staff ID of whoever replied.", "S002", refers_to=STAFF),
+                    _c("Offensive", "yes/no", "Was it offensive or unacceptable?", "No"),
+                    _c(
+                        "Action taken",
+                        "choice",
+                        "What was done about it.",
+                        "None",
+                        ("None", "Hidden", "Deleted", "Blocked", "Reported"),
+                    ),
+                    _c("Audience informed", "yes/no", "If action was taken: was the audience told exactly why?", None),
+                    _c("Incident ID", "id", "The incident it was escalated to, if any.", None, refers_to=INCIDENT),
+                ),
+            ),
+        ),
     ),
     Workbook(
         file="incidents_log.xlsx",
@@ -294,30 +471,68 @@ WORKBOOKS: tuple[Workbook, ...] = (
         filled_in_by="The SLT member leading the investigation, with the DPO for data breaches",
         when="As soon as the school becomes aware of an incident, and as it is handled",
         clause="SLT will take a lead role in investigating any reported incidents; make an initial assessment "
-               "when an incident is reported and involve appropriate staff and external agencies as required.",
-        sheets=(Sheet("Incidents", key="Incident ID", purpose="One row per incident.", columns=(
-            _c("Incident ID", "id", "Your own code, unique in this sheet.", "INC-001"),
-            _c("Reported at", "datetime", "When the school became aware (dd/mm/yyyy hh:mm).", "16/03/2026 08:30"),
-            _c("Category", "choice", "What kind of incident.", "Offensive or harassing", (
-                "Bullying", "Offensive or harassing", "Defamatory", "Discriminatory", "Personal data breach",
-                "Confidentiality", "Copyright", "Safeguarding", "Staff conduct", "Staff contact with students",
-                "Journalist contact", "Other")),
-            _c("Account ID", "id", "The school account involved; blank if not on a school account.", "ACC-001",
-               refers_to=ACCOUNT),
-            _c("Summary", "text", "A short, factual summary.", "Abusive comment under sports post"),
-            _c("SLT assessment at", "datetime", "When SLT made the initial assessment.", "16/03/2026 12:00"),
-            _c("Assessed by", "id", "Staff ID of the SLT member who assessed it.", "S003", refers_to=STAFF),
-            _c("Considered illegal", "yes/no", "Is the conduct considered illegal?", "No"),
-            _c("Reported to police on", "date", "The day it was reported to the police, if it was.", None),
-            _c("External agencies informed", "text", "Which other agencies were told, if any.", None),
-            _c("Personal data breach", "yes/no", "Is it a personal data breach?", "No"),
-            _c("DPO informed at", "datetime", "When the Data Protection Officer was told.", None),
-            _c("ICO reportable", "yes/no", "The DPO's decision: must it be reported to the ICO?", None),
-            _c("Reported to ICO at", "datetime", "When it was reported to the ICO (within 72 hours).", None),
-            _c("Media policy followed", "yes/no", "For journalist contact: was the media policy followed?", None),
-            _c("Outcome", "text", "What happened in the end.", "Comment deleted, user blocked"),
-            _c("Closed on", "date", "The day the incident was closed.", "18/03/2026"),
-        )),),
+        "when an incident is reported and involve appropriate staff and external agencies as required.",
+        sheets=(
+            Sheet(
+                "Incidents",
+                key="Incident ID",
+                purpose="One row per incident.",
+                columns=(
+                    _c("Incident ID", "id", "Your own code, unique in this sheet.", "INC-001"),
+                    _c(
+                        "Reported at",
+                        "datetime",
+                        "When the school became aware (dd/mm/yyyy hh:mm).",
+                        "16/03/2026 08:30",
+                    ),
+                    _c(
+                        "Category",
+                        "choice",
+                        "What kind of incident.",
+                        "Offensive or harassing",
+                        (
+                            "Bullying",
+                            "Offensive or harassing",
+                            "Defamatory",
+                            "Discriminatory",
+                            "Personal data breach",
+                            "Confidentiality",
+                            "Copyright",
+                            "Safeguarding",
+                            "Staff conduct",
+                            "Staff contact with students",
+                            "Journalist contact",
+                            "Other",
+                        ),
+                    ),
+                    _c(
+                        "Account ID",
+                        "id",
+                        "The school account involved; blank if not on a school account.",
+                        "ACC-001",
+                        refers_to=ACCOUNT,
+                    ),
+                    _c("Summary", "text", "A short, factual summary.", "Abusive comment under sports post"),
+                    _c("SLT assessment at", "datetime", "When SLT made the initial assessment.", "16/03/2026 12:00"),
+                    _c("Assessed by", "id", "Staff ID of the SLT member who assessed it.", "S003", refers_to=STAFF),
+                    _c("Considered illegal", "yes/no", "Is the conduct considered illegal?", "No"),
+                    _c("Reported to police on", "date", "The day it was reported to the police, if it was.", None),
+                    _c("External agencies informed", "text", "Which other agencies were told, if any.", None),
+                    _c("Personal data breach", "yes/no", "Is it a personal data breach?", "No"),
+                    _c("DPO informed at", "datetime", "When the Data Protection Officer was told.", None),
+                    _c("ICO reportable", "yes/no", "The DPO's decision: must it be reported to the ICO?", None),
+                    _c("Reported to ICO at", "datetime", "When it was reported to the ICO (within 72 hours).", None),
+                    _c(
+                        "Media policy followed",
+                        "yes/no",
+                        "For journalist contact: was the media policy followed?",
+                        None,
+                    ),
+                    _c("Outcome", "text", "What happened in the end.", "Comment deleted, user blocked"),
+                    _c("Closed on", "date", "The day the incident was closed.", "18/03/2026"),
+                ),
+            ),
+        ),
     ),
     Workbook(
         file="school_settings.xlsx",
@@ -325,22 +540,35 @@ WORKBOOKS: tuple[Workbook, ...] = (
         filled_in_by="The school business manager or clerk to the governors",
         when="When the policy is approved, reviewed or signed, and when closure days are set",
         clause="Little Kinvaston School's Social Media Policy will be reviewed on an annual basis in accordance "
-               "with the procedures for reviewing LKS policies.",
+        "with the procedures for reviewing LKS policies.",
         sheets=(
-            Sheet("Policy", single_row=True, label_column="Policy version",
-                  purpose="One row: the policy version in force.", columns=(
-                _c("Policy version", "text", "The version of the Social Media Policy in force.", "2025.1"),
-                _c("Approved on", "date", "The day the governors approved it.", "15/07/2025"),
-                _c("Next review due", "date", "When it must next be reviewed.", "15/07/2026", plan=True),
-                _c("Signed by chair of governors on", "date", "The day the chair of governors signed it.",
-                   "16/07/2025"),
-                _c("Signed by proprietor on", "date", "The day the proprietor signed it.", "17/07/2025"),
-            )),
-            Sheet("Closures", purpose="Days the school is closed that are not weekends or England and Wales "
-                  "bank holidays (INSET days, snow days). They are not working days.", columns=(
-                _c("Date", "date", "The day the school was closed.", "01/09/2025", plan=True),
-                _c("Reason", "text", "Why.", "INSET day"),
-            )),
+            Sheet(
+                "Policy",
+                single_row=True,
+                label_column="Policy version",
+                purpose="One row: the policy version in force.",
+                columns=(
+                    _c("Policy version", "text", "The version of the Social Media Policy in force.", "2025.1"),
+                    _c("Approved on", "date", "The day the governors approved it.", "15/07/2025"),
+                    _c("Next review due", "date", "When it must next be reviewed.", "15/07/2026", plan=True),
+                    _c(
+                        "Signed by chair of governors on",
+                        "date",
+                        "The day the chair of governors signed it.",
+                        "16/07/2025",
+                    ),
+                    _c("Signed by proprietor on", "date", "The day the proprietor signed it.", "17/07/2025"),
+                ),
+            ),
+            Sheet(
+                "Closures",
+                purpose="Days the school is closed that are not weekends or England and Wales "
+                "bank holidays (INSET days, snow days). They are not working days.",
+                columns=(
+                    _c("Date", "date", "The day the school was closed.", "01/09/2025", plan=True),
+                    _c("Reason", "text", "Why.", "INSET day"),
+                ),
+            ),
         ),
     ),
 )

@@ -1,11 +1,11 @@
 """Summaries of an audit: per-area counts and RAG status, headline measures, a text view."""
+
 from __future__ import annotations
 
 from collections import Counter
 
 from .findings import AREA_TITLES, AREAS, SEVERITIES
 from .rules import REGISTRY
-
 
 
 def area_rag(counts: dict[str, int], rules_total: int, rules_not_assessed: int) -> str:
@@ -44,6 +44,7 @@ def summarise(result, data=None) -> dict:
     }
     if data is not None:
         from .measures import headline_measures
+
         summary["measures"] = headline_measures(data, result.context, result.findings)
     return summary
 
@@ -53,7 +54,7 @@ def format_text_summary(result) -> str:
     ctx = result.context
     lines = [f"Social media policy audit {ctx.year} (as of {ctx.as_of:%d/%m/%Y})", ""]
     lines.append("Areas:")
-    for area, info in result.summary["areas"].items():
+    for info in result.summary["areas"].values():
         counts = ", ".join(f"{n} {s}" for s, n in info["counts"].items() if n) or "no findings"
         lines.append(f"  {info['rag']:<5}  {info['title']:<26} {counts}")
     for severity in SEVERITIES:
@@ -64,9 +65,16 @@ def format_text_summary(result) -> str:
         lines.append(f"{severity.upper()} ({len(found)})")
         for f in found:
             # The DPO's own view: the Student ID is what they need to act on an images finding.
-            where = ", ".join(str(x) for x in (f.file, f.sheet and f"sheet {f.sheet}",
-                                              f.row and f"row {f.row}",
-                                              f.student and f"student {f.student}") if x)
+            where = ", ".join(
+                str(x)
+                for x in (
+                    f.file,
+                    f.sheet and f"sheet {f.sheet}",
+                    f.row and f"row {f.row}",
+                    f.student and f"student {f.student}",
+                )
+                if x
+            )
             lines.append(f"  {f.rule}  {f.message}" + (f"  [{where}]" if where else ""))
     if result.not_assessed:
         lines.append("")

@@ -6,6 +6,7 @@ per schema sheet: headers in row 1, frozen, with dropdowns for yes/no and
 choice columns and date checks for date columns. The audit reads sheets by
 name, so the Instructions sheet is never read as data.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -129,8 +130,12 @@ def _excel_serial(day: dt.date) -> int:
 def _validation(column: Column) -> DataValidation | None:
     if column.allowed:
         return DataValidation(
-            type="list", formula1=list_formula(column), allow_blank=True,
-            showErrorMessage=True, errorStyle="stop", errorTitle="Not in the list",
+            type="list",
+            formula1=list_formula(column),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle="Not in the list",
             error=f"{column.header}: choose one of {', '.join(column.allowed)}.",
         )
     if column.kind in NUMBER_FORMATS:
@@ -141,12 +146,18 @@ def _validation(column: Column) -> DataValidation | None:
         # Excel itself writes them.
         text_format = NUMBER_FORMATS[column.kind]
         return DataValidation(
-            type="date", operator="between",
-            formula1=str(_excel_serial(EARLIEST_DATE)), formula2=str(_excel_serial(LATEST_DATE)),
-            allow_blank=True, showErrorMessage=True, errorStyle="stop", errorTitle="Not a date",
+            type="date",
+            operator="between",
+            formula1=str(_excel_serial(EARLIEST_DATE)),
+            formula2=str(_excel_serial(LATEST_DATE)),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle="Not a date",
             error=f"{column.header}: type a date as {text_format}, "
-                  f"between {EARLIEST_DATE:%d/%m/%Y} and {LATEST_DATE:%d/%m/%Y}.",
-            showInputMessage=True, promptTitle="Date" if column.kind is Kind.DATE else "Date and time",
+            f"between {EARLIEST_DATE:%d/%m/%Y} and {LATEST_DATE:%d/%m/%Y}.",
+            showInputMessage=True,
+            promptTitle="Date" if column.kind is Kind.DATE else "Date and time",
             prompt=text_format,
         )
     return None
@@ -209,8 +220,7 @@ def _print_landscape(ws: Worksheet) -> None:
 def _fit_height(ws: Worksheet, row: int, texts_and_widths: list[tuple[str, float]]) -> None:
     # Explicit heights: Excel does not grow wrapped rows by itself when opening a file.
     lines = max(
-        sum(max(1, math.ceil(len(part) / width)) for part in str(text).split("\n"))
-        for text, width in texts_and_widths
+        sum(max(1, math.ceil(len(part) / width)) for part in str(text).split("\n")) for text, width in texts_and_widths
     )
     ws.row_dimensions[row].height = max(1, lines) * LINE_HEIGHT
 
@@ -225,18 +235,24 @@ def _fill_instructions(ws: Worksheet, workbook: Workbook) -> None:
     ws.cell(1, 1, workbook.title).font = TITLE_FONT
     sheet_names = ", ".join(f"'{s.name}'" for s in workbook.sheets)
     facts = (
-        ("File", f"{workbook.file}: fill in the sheet(s) {sheet_names}. This Instructions sheet is "
-                 "only help; the audit does not read it."),
+        (
+            "File",
+            f"{workbook.file}: fill in the sheet(s) {sheet_names}. This Instructions sheet is "
+            "only help; the audit does not read it.",
+        ),
         ("Who fills it in", workbook.filled_in_by),
         ("When", workbook.when),
         ("Policy clause it serves", workbook.clause),
-        ("How to fill it in", "Keep row 1 (the column headers) exactly as it is; add one row per record "
-                              "from row 2. Blank rows are ignored.\n"
-                              f"Dates: {DATE_FORMAT} (e.g. 05/09/2025). Date and time: {DATETIME_FORMAT} "
-                              "(e.g. 05/09/2025 14:30).\n"
-                              "Yes/no and choice columns offer a dropdown: pick from it.\n"
-                              f"Codes of several people or students in one cell: {IDS_NOTE}\n"
-                              "Hover over a column header to see what it means."),
+        (
+            "How to fill it in",
+            "Keep row 1 (the column headers) exactly as it is; add one row per record "
+            "from row 2. Blank rows are ignored.\n"
+            f"Dates: {DATE_FORMAT} (e.g. 05/09/2025). Date and time: {DATETIME_FORMAT} "
+            "(e.g. 05/09/2025 14:30).\n"
+            "Yes/no and choice columns offer a dropdown: pick from it.\n"
+            f"Codes of several people or students in one cell: {IDS_NOTE}\n"
+            "Hover over a column header to see what it means.",
+        ),
     )
     row = 3
     info_width = sum(GUIDE_WIDTHS[1:])
@@ -268,8 +284,13 @@ def _describe_columns(ws: Worksheet, sheet: Sheet, row: int) -> int:
         _style_header(ws.cell(row, index, title))
     row += 1
     for column in sheet.columns:
-        cells = (column.header, KIND_NAMES[column.kind], column.help, allowed_values(column),
-                 "(blank)" if column.example is None else str(column.example))
+        cells = (
+            column.header,
+            KIND_NAMES[column.kind],
+            column.help,
+            allowed_values(column),
+            "(blank)" if column.example is None else str(column.example),
+        )
         for index, text in enumerate(cells, start=1):
             ws.cell(row, index, text).alignment = WRAP
         ws.cell(row, 1).font = BOLD

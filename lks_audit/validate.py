@@ -6,6 +6,7 @@ problems, a copy with those cells highlighted and commented, and a sheet
 listing them at the end, so staff can fix the data where they type it. The
 originals are only ever read.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,10 @@ from .schema import WORKBOOK_BY_FILE
 
 PROBLEMS_SHEET = "Problems found by lks-audit"
 PERSONAL_DATA = "Contains personal data"
-PERSONAL_NOTE = (f"{PERSONAL_DATA}: a copy of school records made by lks-audit validate so they can be "
-                 "corrected. Keep it on school systems and delete it once the original workbook is fixed.")
+PERSONAL_NOTE = (
+    f"{PERSONAL_DATA}: a copy of school records made by lks-audit validate so they can be "
+    "corrected. Keep it on school systems and delete it once the original workbook is fixed."
+)
 #: Excel's own "bad" light red, so the highlight reads as a problem to anyone who uses Excel.
 _FILL_COLOUR = "FFC7CE"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -60,8 +63,11 @@ def run_validate(folder: Path, feedback_dir: Path | None = None) -> int:
             target = write_feedback_copy(source, feedback_dir, mine)
         except Exception as exc:  # one workbook openpyxl cannot rewrite must not stop the others
             failed = True
-            print(f"lks-audit: {info.file}: could not write a feedback copy ({type(exc).__name__}: "
-                  f"{_one_line(str(exc))})", file=sys.stderr)
+            print(
+                f"lks-audit: {info.file}: could not write a feedback copy ({type(exc).__name__}: "
+                f"{_one_line(str(exc))})",
+                file=sys.stderr,
+            )
             continue
         print(f"feedback copy: {target} ({len(cells)} cell{'s' if len(cells) != 1 else ''} highlighted)")
     # Exit 1 like a report that could not be rendered: the user asked for files they did not get.
@@ -96,6 +102,7 @@ def _findings_of(findings: list[Finding], file: str) -> list[Finding]:
         sheet = sheets.index(f.sheet) if f.sheet in sheets else -1
         letters = (f.cell or "").rstrip("0123456789")
         return sheet, f.row or 0, len(letters), letters
+
     return sorted((f for f in findings if f.file == file), key=order)
 
 
@@ -124,8 +131,10 @@ def format_problems(data: Dataset, findings: list[Finding]) -> str:
                 continue  # the whole file is missing or unreadable: the heading says so
             lines.append(f"  {_one_line(short_message(f))}")
     counts = {s: sum(1 for i in data.files if i.status == s) for s in ("ok", "missing", "unreadable")}
-    lines.append(f"Total: {total} problem{'s' if total != 1 else ''} in {len(data.files)} workbooks "
-                 f"({counts['ok']} read, {counts['missing']} missing, {counts['unreadable']} cannot be read)")
+    lines.append(
+        f"Total: {total} problem{'s' if total != 1 else ''} in {len(data.files)} workbooks "
+        f"({counts['ok']} read, {counts['missing']} missing, {counts['unreadable']} cannot be read)"
+    )
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
 """Policy rules, one module per area; :func:`load_all_rules` registers them all."""
+
 import importlib
 import pkgutil
 

@@ -3,6 +3,7 @@ staff currency, the period's posts and account users, dates in messages.
 
 Area modules import from here and never from each other, so each rule reads as its own.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -102,9 +103,11 @@ def post_labels(posts: pd.DataFrame) -> list[str]:
 
 
 #: The columns account users are found from (rules.md's "Account users"; TRN-01..03 and the training measure).
-ACCOUNT_USER_SOURCES = {"Accounts": ("Status", "Administrators"),
-                        "Posts": ("Posted at", "Posted by"),
-                        "Interactions": ("Received at", "Responded by")}
+ACCOUNT_USER_SOURCES = {
+    "Accounts": ("Status", "Administrators"),
+    "Posts": ("Posted at", "Posted by"),
+    "Interactions": ("Received at", "Responded by"),
+}
 
 
 def account_users(data, ctx) -> pd.Series:
@@ -117,10 +120,15 @@ def account_users(data, ctx) -> pd.Series:
     admins = pd.DataFrame({"Account ID": active["Account ID"], "Staff ID": active["Administrators"].map(distinct_ids)})
     admins = admins.explode("Staff ID").dropna(subset=["Staff ID"])
     administers = admins.groupby("Staff ID")["Account ID"].agg(
-        lambda accs: "administers " + ", ".join(accs.dropna().unique()))
+        lambda accs: "administers " + ", ".join(accs.dropna().unique())
+    )
     posted = in_period(data.frames["Posts"], "Posted at", ctx)["Posted by"].dropna().unique()
     responded = in_period(data.frames["Interactions"], "Received at", ctx)["Responded by"].dropna().unique()
-    roles = pd.concat([administers,
-                       pd.Series("posted in the period", index=posted, dtype=object),
-                       pd.Series("responded to interactions in the period", index=responded, dtype=object)])
+    roles = pd.concat(
+        [
+            administers,
+            pd.Series("posted in the period", index=posted, dtype=object),
+            pd.Series("responded to interactions in the period", index=responded, dtype=object),
+        ]
+    )
     return roles.groupby(level=0).agg("; ".join).sort_index()

@@ -5,6 +5,7 @@ student over every post: each post's folded text is split into word tokens,
 names are indexed by their first one or two tokens, and only the names whose
 tokens occur in a post are confirmed with the exact whole-word regex.
 """
+
 from __future__ import annotations
 
 import re
@@ -114,8 +115,12 @@ def full_name_hits(folded: list[str | None], names: list[RegisterName]) -> pd.Da
             # A register row without a Student ID is told apart by its name.
             hits[(pos, name.student if name.student is not None else name.words)] = name.student
     ordered = sorted(hits, key=lambda k: (k[0], str(k[1])))
-    return pd.DataFrame({"pos": pd.Series([k[0] for k in ordered], dtype="int64"),
-                         "student": pd.Series([hits[k] for k in ordered], dtype=object)})
+    return pd.DataFrame(
+        {
+            "pos": pd.Series([k[0] for k in ordered], dtype="int64"),
+            "student": pd.Series([hits[k] for k in ordered], dtype=object),
+        }
+    )
 
 
 def _starts_capitalised(text: str, first_name: re.Pattern) -> bool:
@@ -136,28 +141,35 @@ def _starts_capitalised(text: str, first_name: re.Pattern) -> bool:
     return False
 
 
-_AUTHORISED_CLAUSE = ("Know the contents of and ensure that any use of social media, is by an authorised staff "
-                      "member and is carried out in line with this and other relevant policies")
+_AUTHORISED_CLAUSE = (
+    "Know the contents of and ensure that any use of social media, is by an authorised staff "
+    "member and is carried out in line with this and other relevant policies"
+)
 
 
-@register_rule("PST-01", "content", "high",
-      clause=_AUTHORISED_CLAUSE,
-      meaning="Posted by is an Administrator of that post's account.",
-      needs={"Posts": ("Post ID", "Posted at", "Account ID", "Posted by"),
-             "Accounts": ("Account ID", "Administrators")},
-      action="Only the account's named administrators post; add the person as an administrator or stop them posting.",
-      owner="SLT")
+@register_rule(
+    "PST-01",
+    "content",
+    "high",
+    clause=_AUTHORISED_CLAUSE,
+    meaning="Posted by is an Administrator of that post's account.",
+    needs={"Posts": ("Post ID", "Posted at", "Account ID", "Posted by"), "Accounts": ("Account ID", "Administrators")},
+    action="Only the account's named administrators post; add the person as an administrator or stop them posting.",
+    owner="SLT",
+)
 def posted_by_non_administrator(rule, data, ctx):
     posts = period_posts(data, ctx)
     accounts = first_by_key(data.frames["Accounts"], "Account ID")
     admins = accounts[["Account ID", "Administrators"]].explode("Administrators").dropna().astype(object)
     is_admin = pd.MultiIndex.from_frame(posts[["Account ID", "Posted by"]].astype(object)).isin(
-        pd.MultiIndex.from_frame(admins))
+        pd.MultiIndex.from_frame(admins)
+    )
     hit = posts[~is_admin]
     known = hit["Account ID"].isin(accounts["Account ID"].dropna()).tolist()
     messages = []
-    for label, account, by, on_register in zip(post_labels(hit), hit["Account ID"].tolist(),
-                                               hit["Posted by"].tolist(), known):
+    for label, account, by, on_register in zip(
+        post_labels(hit), hit["Account ID"].tolist(), hit["Posted by"].tolist(), known
+    ):
         if by is None:
             messages.append(f"{label} does not record who posted it")
         elif account is None:
@@ -169,12 +181,16 @@ def posted_by_non_administrator(rule, data, ctx):
     return rule.findings(hit, "Posts", messages)
 
 
-@register_rule("PST-02", "content", "high",
-      clause=_AUTHORISED_CLAUSE,
-      meaning="Posted by is current staff on the day of the post.",
-      needs={"Posts": ("Post ID", "Posted at", "Posted by"), "Staff": ("Staff ID", "Start date", "Leaving date")},
-      action="Remove access for anyone who has left or not yet started; change the account passwords.",
-      owner="Account administrator")
+@register_rule(
+    "PST-02",
+    "content",
+    "high",
+    clause=_AUTHORISED_CLAUSE,
+    meaning="Posted by is current staff on the day of the post.",
+    needs={"Posts": ("Post ID", "Posted at", "Posted by"), "Staff": ("Staff ID", "Start date", "Leaving date")},
+    action="Remove access for anyone who has left or not yet started; change the account passwords.",
+    owner="Account administrator",
+)
 def posted_by_non_current_staff(rule, data, ctx):
     posts = period_posts(data, ctx)
     # An undated post cannot be placed against anyone's start and leaving dates.
@@ -184,8 +200,9 @@ def posted_by_non_current_staff(rule, data, ctx):
     dates = hit[["Posted by", "Posted at"]].merge(staff, left_on="Posted by", right_on="Staff ID", how="left")
     left = (dates["Leaving date"] <= dates["Posted at"].dt.floor("D")).tolist()
     messages = []
-    for label, by, start, leaving, gone in zip(post_labels(hit), hit["Posted by"].tolist(), dates["Start date"],
-                                               dates["Leaving date"], left):
+    for label, by, start, leaving, gone in zip(
+        post_labels(hit), hit["Posted by"].tolist(), dates["Start date"], dates["Leaving date"], left
+    ):
         if by is None:
             messages.append(f"{label} does not record who posted it")
         elif gone:
@@ -197,16 +214,25 @@ def posted_by_non_current_staff(rule, data, ctx):
     return rule.findings(hit, "Posts", messages)
 
 
-_NAMES_CLAUSE = ("Personal details of students and vulnerable adults, which could make them identifiable/targeted "
-                 "(including name and address) are not posted.")
+_NAMES_CLAUSE = (
+    "Personal details of students and vulnerable adults, which could make them identifiable/targeted "
+    "(including name and address) are not posted."
+)
 
 
-@register_rule("PST-03", "content", "critical", clause=_NAMES_CLAUSE,
-      meaning=("Post text contains the full name (first name and surname as on the consent register, whole "
-               "words, any case, any spacing between) of a student on the consent register."),
-      needs={"Posts": ("Post ID", "Posted at", "Post text"), "Consent": ("Student ID", "Student name")},
-      action="Edit the post to remove the student's name (first names only, and never with a photo of them).",
-      owner="Account administrator")
+@register_rule(
+    "PST-03",
+    "content",
+    "critical",
+    clause=_NAMES_CLAUSE,
+    meaning=(
+        "Post text contains the full name (first name and surname as on the consent register, whole "
+        "words, any case, any spacing between) of a student on the consent register."
+    ),
+    needs={"Posts": ("Post ID", "Posted at", "Post text"), "Consent": ("Student ID", "Student name")},
+    action="Edit the post to remove the student's name (first names only, and never with a photo of them).",
+    owner="Account administrator",
+)
 def student_full_name(rule, data, ctx):
     posts = period_posts(data, ctx)
     hits = full_name_hits(folded_texts(posts["Post text"]), register_names(data))
@@ -215,13 +241,22 @@ def student_full_name(rule, data, ctx):
     return rule.findings(hit, "Posts", messages, students=hits["student"])
 
 
-@register_rule("PST-04", "content", "high", clause=_NAMES_CLAUSE,
-      meaning=("Post text contains, as a whole word with a capital first letter, the first name of a student "
-               "pictured in that post (not raised where PST-03 already is for that student)."),
-      needs={"Posts": ("Post ID", "Posted at", "Post text", "Students pictured"),
-             "Consent": ("Student ID", "Student name")},
-      action="Edit the post so a pictured student is not named alongside their photo.",
-      owner="Account administrator")
+@register_rule(
+    "PST-04",
+    "content",
+    "high",
+    clause=_NAMES_CLAUSE,
+    meaning=(
+        "Post text contains, as a whole word with a capital first letter, the first name of a student "
+        "pictured in that post (not raised where PST-03 already is for that student)."
+    ),
+    needs={
+        "Posts": ("Post ID", "Posted at", "Post text", "Students pictured"),
+        "Consent": ("Student ID", "Student name"),
+    },
+    action="Edit the post so a pictured student is not named alongside their photo.",
+    owner="Account administrator",
+)
 def pictured_student_first_name(rule, data, ctx):
     posts = period_posts(data, ctx)
     names: dict[str, list[RegisterName]] = {}
@@ -249,33 +284,49 @@ def pictured_student_first_name(rule, data, ctx):
     return rule.findings(hit, "Posts", messages, students=hit_students)
 
 
-@register_rule("PST-05", "content", "high",
-      clause=("Users of the school official social media accounts, should consider the copyright of the content "
-              "they are sharing and, where necessary, should seek permission from the copyright holder before sharing"),
-      meaning="Third-party content = Yes and Copyright permission is not Yes.",
-      needs={"Posts": ("Post ID", "Posted at", "Third-party content", "Copyright permission")},
-      action="Get and record the copyright holder's permission, or take the content down.",
-      owner="Account administrator")
+@register_rule(
+    "PST-05",
+    "content",
+    "high",
+    clause=(
+        "Users of the school official social media accounts, should consider the copyright of the content "
+        "they are sharing and, where necessary, should seek permission from the copyright holder before sharing"
+    ),
+    meaning="Third-party content = Yes and Copyright permission is not Yes.",
+    needs={"Posts": ("Post ID", "Posted at", "Third-party content", "Copyright permission")},
+    action="Get and record the copyright holder's permission, or take the content down.",
+    owner="Account administrator",
+)
 def third_party_without_permission(rule, data, ctx):
     posts = period_posts(data, ctx)
     hit = posts[is_yes(posts["Third-party content"]) & ~is_yes(posts["Copyright permission"])]
-    messages = [f"{label} shares third-party content without recorded copyright permission"
-                for label in post_labels(hit)]
+    messages = [
+        f"{label} shares third-party content without recorded copyright permission" for label in post_labels(hit)
+    ]
     return rule.findings(hit, "Posts", messages)
 
 
-@register_rule("PST-06", "content", "high",
-      clause=("Control the process for managing and hand over of an account, after the lead staff member/s have "
-              "left the organisation (closing or transferring)"),
-      meaning="A post on an account before its Created on, or after its Closed or transferred on.",
-      needs={"Posts": ("Post ID", "Posted at", "Account ID"),
-             "Accounts": ("Account ID", "Created on", "Closed or transferred on")},
-      action="Check who posted on the account outside its life; secure or properly close the account.",
-      owner="SLT")
+@register_rule(
+    "PST-06",
+    "content",
+    "high",
+    clause=(
+        "Control the process for managing and hand over of an account, after the lead staff member/s have "
+        "left the organisation (closing or transferring)"
+    ),
+    meaning="A post on an account before its Created on, or after its Closed or transferred on.",
+    needs={
+        "Posts": ("Post ID", "Posted at", "Account ID"),
+        "Accounts": ("Account ID", "Created on", "Closed or transferred on"),
+    },
+    action="Check who posted on the account outside its life; secure or properly close the account.",
+    owner="SLT",
+)
 def posted_outside_account_life(rule, data, ctx):
     posts = period_posts(data, ctx)
-    accounts = first_by_key(data.frames["Accounts"], "Account ID")[["Account ID", "Created on",
-                                                                    "Closed or transferred on"]]
+    accounts = first_by_key(data.frames["Accounts"], "Account ID")[
+        ["Account ID", "Created on", "Closed or transferred on"]
+    ]
     # An unknown Account ID is DQ-04's; an undated post cannot be placed in the account's life.
     dated = posts[posts["Posted at"].notna()]
     merged = dated.merge(accounts, on="Account ID", how="inner")
@@ -283,10 +334,19 @@ def posted_outside_account_life(rule, data, ctx):
     before = merged["Created on"].notna() & (day < merged["Created on"])
     after = merged["Closed or transferred on"].notna() & (day > merged["Closed or transferred on"])
     hit = merged[before | after]
-    messages = [f"{label} was posted on account {account} "
-                + (f"before it was created on {fmt_date(created)}" if early
-                   else f"after it was closed or transferred on {fmt_date(closed)}")
-                for label, account, created, closed, early in zip(
-                    post_labels(hit), hit["Account ID"].tolist(), hit["Created on"], hit["Closed or transferred on"],
-                    before[before | after].tolist())]
+    messages = [
+        f"{label} was posted on account {account} "
+        + (
+            f"before it was created on {fmt_date(created)}"
+            if early
+            else f"after it was closed or transferred on {fmt_date(closed)}"
+        )
+        for label, account, created, closed, early in zip(
+            post_labels(hit),
+            hit["Account ID"].tolist(),
+            hit["Created on"],
+            hit["Closed or transferred on"],
+            before[before | after].tolist(),
+        )
+    ]
     return rule.findings(hit, "Posts", messages)

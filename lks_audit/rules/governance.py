@@ -2,6 +2,7 @@
 
 All are standing-state rules: they look at every row as it stands at ``as_of``.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,24 +23,32 @@ def _setting_not_yes(rule, data, column: str) -> list:
     accounts = data.frames["Accounts"]
     hit = accounts[~is_yes(accounts[column]).to_numpy()]
     said = ["blank" if pd.isna(v) else "No" for v in hit[column]]
-    return rule.findings(hit, "Accounts", [
-        f"Account {a}: {column} is {s}, not Yes" for a, s in zip(hit["Account ID"], said)])
+    return rule.findings(
+        hit, "Accounts", [f"Account {a}: {column} is {s}, not Yes" for a, s in zip(hit["Account ID"], said)]
+    )
 
 
-@register_rule("ACC-01", "governance", "critical",
-      clause="Approve account creation, giving due consideration to the purpose/audience and associated account "
-             "settings/response and forwarding functionality",
-      meaning="An Active account has an Application ID that exists, whose SLT decision is Approved, with "
-              "Decision date on or before Created on.",
-      needs={"Accounts": ("Account ID", "Application ID", "Status", "Created on"),
-             "Applications": ("Application ID", "SLT decision", "Decision date")},
-      action="Find the SLT approval for the account and record it in account_applications.xlsx, or close "
-             "the account until SLT approve it.",
-      owner="SLT member responsible for social media")
+@register_rule(
+    "ACC-01",
+    "governance",
+    "critical",
+    clause="Approve account creation, giving due consideration to the purpose/audience and associated account "
+    "settings/response and forwarding functionality",
+    meaning="An Active account has an Application ID that exists, whose SLT decision is Approved, with "
+    "Decision date on or before Created on.",
+    needs={
+        "Accounts": ("Account ID", "Application ID", "Status", "Created on"),
+        "Applications": ("Application ID", "SLT decision", "Decision date"),
+    },
+    action="Find the SLT approval for the account and record it in account_applications.xlsx, or close "
+    "the account until SLT approve it.",
+    owner="SLT member responsible for social media",
+)
 def account_approved_before_creation(rule, data, ctx):
     accounts = _active(data.frames["Accounts"])
     apps = first_by_key(data.frames["Applications"], "Application ID")[
-        ["Application ID", "SLT decision", "Decision date"]]
+        ["Application ID", "SLT decision", "Decision date"]
+    ]
     merged = accounts.merge(apps, on="Application ID", how="left", indicator=True)
     no_app_id = merged["Application ID"].isna()
     unknown = ~no_app_id & (merged["_merge"] != "both")
@@ -49,32 +58,41 @@ def account_approved_before_creation(rule, data, ctx):
     created_first = merged["Decision date"] > merged["Created on"]
     reasons = np.select(
         [no_app_id, unknown, not_approved, no_decision_date, no_created, created_first],
-        ["no_app_id", "unknown", "not_approved", "no_decision_date", "no_created", "created_first"], "")
+        ["no_app_id", "unknown", "not_approved", "no_decision_date", "no_created", "created_first"],
+        "",
+    )
     hit = merged[reasons != ""]
     messages = []
     for reason, (_, r) in zip(reasons[reasons != ""], hit.iterrows()):
         acc, app = r["Account ID"], r["Application ID"]
-        messages.append({
-            "no_app_id": f"Active account {acc} names no Application ID: SLT approval of its creation cannot be shown",
-            "unknown": f"Active account {acc} names application {app}, which is not in account_applications.xlsx",
-            "not_approved": f"Active account {acc} was created from application {app}, whose SLT decision is "
-                            f"{r['SLT decision'] or 'blank'}, not Approved",
-            "no_decision_date": f"Active account {acc}: application {app} is Approved but has no Decision date, "
-                                f"so approval before creation cannot be shown",
-            "no_created": f"Active account {acc} has no Created on date, so approval before creation cannot be shown",
-            "created_first": f"Active account {acc} was created on {fmt_date(r['Created on'])}, before SLT approved "
-                             f"application {app} on {fmt_date(r['Decision date'])}",
-        }[reason])
+        messages.append(
+            {
+                "no_app_id": f"Active account {acc} names no Application ID: SLT approval of its creation "
+                "cannot be shown",
+                "unknown": f"Active account {acc} names application {app}, which is not in account_applications.xlsx",
+                "not_approved": f"Active account {acc} was created from application {app}, whose SLT decision is "
+                f"{r['SLT decision'] or 'blank'}, not Approved",
+                "no_decision_date": f"Active account {acc}: application {app} is Approved but has no Decision date, "
+                f"so approval before creation cannot be shown",
+                "no_created": f"Active account {acc} has no Created on date, so approval before creation "
+                "cannot be shown",
+                "created_first": f"Active account {acc} was created on {fmt_date(r['Created on'])}, before SLT "
+                f"approved application {app} on {fmt_date(r['Decision date'])}",
+            }[reason]
+        )
     return rule.findings(hit, "Accounts", messages)
 
 
-@register_rule("ACC-02", "governance", "high",
-      clause="Identifying who will administer the account (at least two staff members should be named)",
-      meaning="An Active account has at least two distinct Administrators who are current staff at as of.",
-      needs={"Accounts": ("Account ID", "Status", "Administrators"),
-             "Staff": ("Staff ID", "Start date", "Leaving date")},
-      action="Name a second current member of staff as administrator and remove anyone who has left.",
-      owner="Account administrator")
+@register_rule(
+    "ACC-02",
+    "governance",
+    "high",
+    clause="Identifying who will administer the account (at least two staff members should be named)",
+    meaning="An Active account has at least two distinct Administrators who are current staff at as of.",
+    needs={"Accounts": ("Account ID", "Status", "Administrators"), "Staff": ("Staff ID", "Start date", "Leaving date")},
+    action="Name a second current member of staff as administrator and remove anyone who has left.",
+    owner="Account administrator",
+)
 def two_current_administrators(rule, data, ctx):
     accounts = _active(data.frames["Accounts"])
     admins = accounts["Administrators"].map(distinct_ids).explode().dropna()
@@ -95,67 +113,93 @@ def two_current_administrators(rule, data, ctx):
     return rule.findings(hit, "Accounts", messages)
 
 
-@register_rule("ACC-03", "governance", "medium",
-      clause="Specify if the account will be open or private/closed and the reason for the 'suggested' privacy "
-             "setting",
-      meaning="Privacy is set and Privacy reason is not blank.",
-      needs={"Accounts": ("Account ID", "Privacy", "Privacy reason")},
-      action="Record the account's privacy setting and the reason for it in the accounts register.",
-      owner="Account administrator")
+@register_rule(
+    "ACC-03",
+    "governance",
+    "medium",
+    clause="Specify if the account will be open or private/closed and the reason for the 'suggested' privacy setting",
+    meaning="Privacy is set and Privacy reason is not blank.",
+    needs={"Accounts": ("Account ID", "Privacy", "Privacy reason")},
+    action="Record the account's privacy setting and the reason for it in the accounts register.",
+    owner="Account administrator",
+)
 def privacy_and_reason(rule, data, ctx):
     accounts = data.frames["Accounts"]
     no_privacy, no_reason = is_blank(accounts["Privacy"]), is_blank(accounts["Privacy reason"])
     hit = accounts[(no_privacy | no_reason).to_numpy()]
-    missing = [" and ".join(w for w, m in (("Privacy", p), ("Privacy reason", r)) if m)
-               for p, r in zip(no_privacy[hit.index], no_reason[hit.index])]
-    return rule.findings(hit, "Accounts", [
-        f"Account {a} has no {m} recorded" for a, m in zip(hit["Account ID"], missing)])
+    missing = [
+        " and ".join(w for w, m in (("Privacy", p), ("Privacy reason", r)) if m)
+        for p, r in zip(no_privacy[hit.index], no_reason[hit.index])
+    ]
+    return rule.findings(
+        hit, "Accounts", [f"Account {a} has no {m} recorded" for a, m in zip(hit["Account ID"], missing)]
+    )
 
 
-@register_rule("ACC-04", "governance", "medium",
-      clause="Name the account using an agreed convention",
-      meaning="Account name matches account_name_pattern.",
-      needs={"Accounts": ("Account ID", "Account name")},
-      action="Rename the account to follow the school's naming convention (LKS or Little Kinvaston).",
-      owner="Account administrator")
+@register_rule(
+    "ACC-04",
+    "governance",
+    "medium",
+    clause="Name the account using an agreed convention",
+    meaning="Account name matches account_name_pattern.",
+    needs={"Accounts": ("Account ID", "Account name")},
+    action="Rename the account to follow the school's naming convention (LKS or Little Kinvaston).",
+    owner="Account administrator",
+)
 def account_name_convention(rule, data, ctx):
     accounts = data.frames["Accounts"]
     pattern = re.compile(ctx.params.account_name_pattern)
     matches = accounts["Account name"].map(lambda name: name is not None and pattern.search(name) is not None)
     hit = accounts[~matches.astype(bool).to_numpy()]
-    return rule.findings(hit, "Accounts", [
-        f"Account {a}: the name {repr(n) if n else '(blank)'} does not follow the agreed naming convention"
-        for a, n in zip(hit["Account ID"], hit["Account name"])])
+    return rule.findings(
+        hit,
+        "Accounts",
+        [
+            f"Account {a}: the name {repr(n) if n else '(blank)'} does not follow the agreed naming convention"
+            for a, n in zip(hit["Account ID"], hit["Account name"])
+        ],
+    )
 
 
-@register_rule("ACC-05", "governance", "high",
-               clause="Store account details, including passwords securely",
-               meaning="Credentials stored securely is Yes.",
-               needs={"Accounts": ("Account ID", "Credentials stored securely")},
-               action="Move the account's login details into the school's secure password store and record it.",
-               owner="Account administrator")
+@register_rule(
+    "ACC-05",
+    "governance",
+    "high",
+    clause="Store account details, including passwords securely",
+    meaning="Credentials stored securely is Yes.",
+    needs={"Accounts": ("Account ID", "Credentials stored securely")},
+    action="Move the account's login details into the school's secure password store and record it.",
+    owner="Account administrator",
+)
 def credentials_stored_securely(rule, data, ctx):
     return _setting_not_yes(rule, data, "Credentials stored securely")
 
 
-@register_rule("ACC-06", "governance", "advisory",
-               clause="Social media account settings needing an administrator to approve followers or posts",
-               meaning="Admin approves followers or posts is Yes.",
-               needs={"Accounts": ("Account ID", "Admin approves followers or posts")},
-               action="Turn on the setting that makes an administrator approve followers or posts.",
-               owner="Account administrator")
+@register_rule(
+    "ACC-06",
+    "governance",
+    "advisory",
+    clause="Social media account settings needing an administrator to approve followers or posts",
+    meaning="Admin approves followers or posts is Yes.",
+    needs={"Accounts": ("Account ID", "Admin approves followers or posts")},
+    action="Turn on the setting that makes an administrator approve followers or posts.",
+    owner="Account administrator",
+)
 def admin_approves_followers(rule, data, ctx):
     return _setting_not_yes(rule, data, "Admin approves followers or posts")
 
 
-@register_rule("ACC-07", "governance", "high",
-      clause="Control the process for managing and hand over of an account, after the lead staff member/s have "
-             "left the organisation (closing or transferring)",
-      meaning="If the Lead staff is not current at as of, the account is Closed or Transferred.",
-      needs={"Accounts": ("Account ID", "Lead staff", "Status"),
-             "Staff": ("Staff ID", "Start date", "Leaving date")},
-      action="Hand the account over to a current member of staff (Transferred) or close it, and record the date.",
-      owner="SLT member responsible for social media")
+@register_rule(
+    "ACC-07",
+    "governance",
+    "high",
+    clause="Control the process for managing and hand over of an account, after the lead staff member/s have "
+    "left the organisation (closing or transferring)",
+    meaning="If the Lead staff is not current at as of, the account is Closed or Transferred.",
+    needs={"Accounts": ("Account ID", "Lead staff", "Status"), "Staff": ("Staff ID", "Start date", "Leaving date")},
+    action="Hand the account over to a current member of staff (Transferred) or close it, and record the date.",
+    owner="SLT member responsible for social media",
+)
 def lead_left_account_handed_over(rule, data, ctx):
     accounts = data.frames["Accounts"]
     lead = accounts["Lead staff"]
@@ -164,21 +208,26 @@ def lead_left_account_handed_over(rule, data, ctx):
     hit = accounts[(~lead_current & ~handed_over).to_numpy()]
     messages = [
         f"Account {a} ({s or 'no Status'}) names no Lead staff: close it or transfer it to a named lead"
-        if ld is None else
-        f"Account {a} ({s or 'no Status'}): its Lead staff {ld} is not current staff on {fmt_date(ctx.as_of)}, "
+        if ld is None
+        else f"Account {a} ({s or 'no Status'}): its Lead staff {ld} is not current staff on {fmt_date(ctx.as_of)}, "
         f"but the account has not been closed or transferred"
-        for a, s, ld in zip(hit["Account ID"], hit["Status"], hit["Lead staff"])]
+        for a, s, ld in zip(hit["Account ID"], hit["Status"], hit["Lead staff"])
+    ]
     return rule.findings(hit, "Accounts", messages)
 
 
-@register_rule("ACC-08", "governance", "medium",
-      clause="Develop and implement the Social Media policy, including regular reviews of the policy content and "
-             "purpose of the school social media sites",
-      meaning="An Active account created more than purpose_review_months before as of has a Last purpose review "
-              "within purpose_review_months of as of.",
-      needs={"Accounts": ("Account ID", "Status", "Created on", "Last purpose review")},
-      action="SLT review the account's purpose and record the date in the accounts register.",
-      owner="SLT member responsible for social media")
+@register_rule(
+    "ACC-08",
+    "governance",
+    "medium",
+    clause="Develop and implement the Social Media policy, including regular reviews of the policy content and "
+    "purpose of the school social media sites",
+    meaning="An Active account created more than purpose_review_months before as of has a Last purpose review "
+    "within purpose_review_months of as of.",
+    needs={"Accounts": ("Account ID", "Status", "Created on", "Last purpose review")},
+    action="SLT review the account's purpose and record the date in the accounts register.",
+    owner="SLT member responsible for social media",
+)
 def purpose_reviewed(rule, data, ctx):
     accounts = _active(data.frames["Accounts"])
     since = ctx.months_before_as_of(ctx.params.purpose_review_months)
@@ -188,33 +237,42 @@ def purpose_reviewed(rule, data, ctx):
         f"Active account {a} (created {fmt_date(c)}) "
         + (f"was last reviewed for purpose on {fmt_date(r)}" if pd.notna(r) else "has no purpose review recorded")
         + f"; a review is due at least every {ctx.params.purpose_review_months} months (since {fmt_date(since)})"
-        for a, c, r in zip(hit["Account ID"], hit["Created on"], hit["Last purpose review"])]
+        for a, c, r in zip(hit["Account ID"], hit["Created on"], hit["Last purpose review"])
+    ]
     return rule.findings(hit, "Accounts", messages)
 
 
-@register_rule("ACC-09", "governance", "high",
-      clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
-             "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
-             "for consideration in advance of the processing being undertaken.",
-      meaning="An account has a DPIA reference.",
-      needs={"Accounts": ("Account ID", "DPIA reference")},
-      action="Complete a DPIA for the account with the DPO and record its reference.",
-      owner="Data Protection Officer")
+@register_rule(
+    "ACC-09",
+    "governance",
+    "high",
+    clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
+    "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
+    "for consideration in advance of the processing being undertaken.",
+    meaning="An account has a DPIA reference.",
+    needs={"Accounts": ("Account ID", "DPIA reference")},
+    action="Complete a DPIA for the account with the DPO and record its reference.",
+    owner="Data Protection Officer",
+)
 def account_has_dpia(rule, data, ctx):
     accounts = data.frames["Accounts"]
     hit = accounts[is_blank(accounts["DPIA reference"]).to_numpy()]
-    return rule.findings(hit, "Accounts", [
-        f"Account {a} has no DPIA reference" for a in hit["Account ID"]])
+    return rule.findings(hit, "Accounts", [f"Account {a} has no DPIA reference" for a in hit["Account ID"]])
 
 
-@register_rule("ACC-10", "governance", "advisory",
-               clause="Consider turning off tagging people in images where possible",
-               meaning="Tagging disabled is Yes.",
-               needs={"Accounts": ("Account ID", "Tagging disabled")},
-               action="Turn off tagging of people in images on the account, where the platform allows.",
-               owner="Account administrator")
+@register_rule(
+    "ACC-10",
+    "governance",
+    "advisory",
+    clause="Consider turning off tagging people in images where possible",
+    meaning="Tagging disabled is Yes.",
+    needs={"Accounts": ("Account ID", "Tagging disabled")},
+    action="Turn off tagging of people in images on the account, where the platform allows.",
+    owner="Account administrator",
+)
 def tagging_disabled(rule, data, ctx):
     return _setting_not_yes(rule, data, "Tagging disabled")
+
 
 # APP-01: the business-case points, in the policy's order, with how each is found missing.
 _APPLICATION_ITEMS = (
@@ -227,52 +285,78 @@ _APPLICATION_ITEMS = (
 )
 
 
-@register_rule("APP-01", "governance", "high",
-      clause="Any member of staff wishing to create such an account must present a business case to the "
-             "Leadership Team (SLT), which covers the following points",
-      meaning="An application names aim, intended audience, promotion plan, at least two proposed administrators, "
-              "privacy and privacy reason (high when the application is Approved, medium otherwise).",
-      needs={"Applications": ("Application ID", "SLT decision") + tuple(c for c, _ in _APPLICATION_ITEMS)},
-      action="Complete the missing points of the business case; SLT should not approve an incomplete one.",
-      owner="SLT member responsible for social media", also=("medium",))
+@register_rule(
+    "APP-01",
+    "governance",
+    "high",
+    clause="Any member of staff wishing to create such an account must present a business case to the "
+    "Leadership Team (SLT), which covers the following points",
+    meaning="An application names aim, intended audience, promotion plan, at least two proposed administrators, "
+    "privacy and privacy reason (high when the application is Approved, medium otherwise).",
+    needs={"Applications": ("Application ID", "SLT decision") + tuple(c for c, _ in _APPLICATION_ITEMS)},
+    action="Complete the missing points of the business case; SLT should not approve an incomplete one.",
+    owner="SLT member responsible for social media",
+    also=("medium",),
+)
 def application_complete(rule, data, ctx):
     apps = data.frames["Applications"]
-    missing = pd.DataFrame({
-        what: (apps[column].map(lambda ids: len(distinct_ids(ids)) < 2) if column == "Proposed administrators"
-               else is_blank(apps[column]))
-        for column, what in _APPLICATION_ITEMS}, index=apps.index).astype(bool)
+    missing = pd.DataFrame(
+        {
+            what: (
+                apps[column].map(lambda ids: len(distinct_ids(ids)) < 2)
+                if column == "Proposed administrators"
+                else is_blank(apps[column])
+            )
+            for column, what in _APPLICATION_ITEMS
+        },
+        index=apps.index,
+    ).astype(bool)
     hit = apps[missing.any(axis=1).to_numpy()]
     lists = [", ".join(w for w, m in row.items() if m) for _, row in missing.loc[hit.index].iterrows()]
     approved = (hit["SLT decision"] == "Approved").to_numpy()
-    messages = [f"Application {a} ({d or 'no decision'}) is missing: {items}"
-                for a, d, items in zip(hit["Application ID"], hit["SLT decision"], lists)]
-    return rule.findings(hit, "Applications", messages,
-                                       severities=["high" if a else "medium" for a in approved])
+    messages = [
+        f"Application {a} ({d or 'no decision'}) is missing: {items}"
+        for a, d, items in zip(hit["Application ID"], hit["SLT decision"], lists)
+    ]
+    return rule.findings(hit, "Applications", messages, severities=["high" if a else "medium" for a in approved])
 
 
-@register_rule("APP-02", "governance", "advisory",
-      clause="Following consideration by the SLT an application will be approved or rejected.",
-      meaning="A Pending application submitted more than pending_application_days before as of.",
-      needs={"Applications": ("Application ID", "SLT decision", "Submitted on")},
-      action="SLT decide on the application (approve or reject) and record the decision date.",
-      owner="SLT member responsible for social media")
+@register_rule(
+    "APP-02",
+    "governance",
+    "advisory",
+    clause="Following consideration by the SLT an application will be approved or rejected.",
+    meaning="A Pending application submitted more than pending_application_days before as of.",
+    needs={"Applications": ("Application ID", "SLT decision", "Submitted on")},
+    action="SLT decide on the application (approve or reject) and record the decision date.",
+    owner="SLT member responsible for social media",
+)
 def application_pending_too_long(rule, data, ctx):
     apps = data.frames["Applications"]
     waiting = (ctx.as_of - apps["Submitted on"]).dt.days
     hit = apps[((apps["SLT decision"] == "Pending") & (waiting > ctx.params.pending_application_days)).to_numpy()]
-    return rule.findings(hit, "Applications", [
-        f"Application {a}, submitted on {fmt_date(s)}, has been Pending for {int(w)} days"
-        for a, s, w in zip(hit["Application ID"], hit["Submitted on"], waiting[hit.index])])
+    return rule.findings(
+        hit,
+        "Applications",
+        [
+            f"Application {a}, submitted on {fmt_date(s)}, has been Pending for {int(w)} days"
+            for a, s, w in zip(hit["Application ID"], hit["Submitted on"], waiting[hit.index])
+        ],
+    )
 
 
-@register_rule("APP-03", "governance", "high",
-      clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
-             "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
-             "for consideration in advance of the processing being undertaken.",
-      meaning="An Approved application has DPIA submitted to DPO on, on or before its Decision date.",
-      needs={"Applications": ("Application ID", "SLT decision", "DPIA submitted to DPO on", "Decision date")},
-      action="Submit the DPIA to the DPO before SLT decide; for this account, complete the DPIA with the DPO now.",
-      owner="Data Protection Officer")
+@register_rule(
+    "APP-03",
+    "governance",
+    "high",
+    clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
+    "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
+    "for consideration in advance of the processing being undertaken.",
+    meaning="An Approved application has DPIA submitted to DPO on, on or before its Decision date.",
+    needs={"Applications": ("Application ID", "SLT decision", "DPIA submitted to DPO on", "Decision date")},
+    action="Submit the DPIA to the DPO before SLT decide; for this account, complete the DPIA with the DPO now.",
+    owner="Data Protection Officer",
+)
 def dpia_before_approval(rule, data, ctx):
     apps = data.frames["Applications"]
     approved = apps["SLT decision"] == "Approved"
@@ -280,16 +364,21 @@ def dpia_before_approval(rule, data, ctx):
     in_time = dpia.notna() & decided.notna() & (dpia <= decided)
     hit = apps[(approved & ~in_time).to_numpy()]
     messages = [
-        f"Approved application {a} has no date the DPIA was submitted to the DPO" if pd.isna(p) else
-        f"Approved application {a} has no Decision date, so the DPIA ({fmt_date(p)}) cannot be shown to precede it"
-        if pd.isna(d) else
-        f"Approved application {a}: the DPIA went to the DPO on {fmt_date(p)}, after SLT approved it on {fmt_date(d)}"
-        for a, p, d in zip(hit["Application ID"], hit["DPIA submitted to DPO on"], hit["Decision date"])]
+        f"Approved application {a} has no date the DPIA was submitted to the DPO"
+        if pd.isna(p)
+        else f"Approved application {a} has no Decision date, so the DPIA ({fmt_date(p)}) cannot be shown to precede it"
+        if pd.isna(d)
+        else f"Approved application {a}: the DPIA went to the DPO on {fmt_date(p)}, after SLT approved it on "
+        f"{fmt_date(d)}"
+        for a, p, d in zip(hit["Application ID"], hit["DPIA submitted to DPO on"], hit["Decision date"])
+    ]
     return rule.findings(hit, "Applications", messages)
 
 
-_REVIEW_CLAUSE = ("Little Kinvaston School's Social Media Policy will be reviewed on an annual basis in accordance "
-                  "with the procedures for reviewing LKS policies.")
+_REVIEW_CLAUSE = (
+    "Little Kinvaston School's Social Media Policy will be reviewed on an annual basis in accordance "
+    "with the procedures for reviewing LKS policies."
+)
 
 
 def _no_policy_row(rule) -> list:
@@ -297,13 +386,16 @@ def _no_policy_row(rule) -> list:
     return [rule.finding(None, "Policy", None, "school_settings.xlsx, sheet Policy: no policy version is recorded")]
 
 
-@register_rule("POL-01", "governance", "high",
-      clause=_REVIEW_CLAUSE,
-      meaning="The policy's Approved on is within policy_review_months of as of and Next review due is not before "
-              "as of.",
-      needs={"Policy": ("Policy version", "Approved on", "Next review due")},
-      action="Governors review and re-approve the policy, and set the next review date.",
-      owner="Governing body")
+@register_rule(
+    "POL-01",
+    "governance",
+    "high",
+    clause=_REVIEW_CLAUSE,
+    meaning="The policy's Approved on is within policy_review_months of as of and Next review due is not before as of.",
+    needs={"Policy": ("Policy version", "Approved on", "Next review due")},
+    action="Governors review and re-approve the policy, and set the next review date.",
+    owner="Governing body",
+)
 def policy_reviewed(rule, data, ctx):
     policy = data.frames["Policy"]
     if policy.empty:
@@ -316,28 +408,39 @@ def policy_reviewed(rule, data, ctx):
     for version, approved, due in zip(hit["Policy version"], hit["Approved on"], hit["Next review due"]):
         problems = []
         if not approved >= since:
-            problems.append(f"approved on {fmt_date(approved)}, more than {ctx.params.policy_review_months} months "
-                            f"before {fmt_date(ctx.as_of)}" if pd.notna(approved) else "has no Approved on date")
+            problems.append(
+                f"approved on {fmt_date(approved)}, more than {ctx.params.policy_review_months} months "
+                f"before {fmt_date(ctx.as_of)}"
+                if pd.notna(approved)
+                else "has no Approved on date"
+            )
         if not due >= ctx.as_of:
-            problems.append(f"its review was due on {fmt_date(due)}" if pd.notna(due)
-                            else "has no Next review due date")
+            problems.append(
+                f"its review was due on {fmt_date(due)}" if pd.notna(due) else "has no Next review due date"
+            )
         messages.append(f"Policy version {version or '(blank)'}: " + "; ".join(problems))
     return rule.findings(hit, "Policy", messages)
 
 
-@register_rule("POL-02", "governance", "medium",
-      clause="Signed (Chair of Governors) Signed (Proprietor)",
-      meaning="The policy is signed by the chair of governors and by the proprietor.",
-      needs={"Policy": ("Policy version", "Signed by chair of governors on", "Signed by proprietor on")},
-      action="Have the chair of governors and the proprietor sign the policy and record the dates.",
-      owner="Governing body")
+@register_rule(
+    "POL-02",
+    "governance",
+    "medium",
+    clause="Signed (Chair of Governors) Signed (Proprietor)",
+    meaning="The policy is signed by the chair of governors and by the proprietor.",
+    needs={"Policy": ("Policy version", "Signed by chair of governors on", "Signed by proprietor on")},
+    action="Have the chair of governors and the proprietor sign the policy and record the dates.",
+    owner="Governing body",
+)
 def policy_signed(rule, data, ctx):
     policy = data.frames["Policy"]
     if policy.empty:
         return _no_policy_row(rule)
     no_chair, no_proprietor = policy["Signed by chair of governors on"].isna(), policy["Signed by proprietor on"].isna()
     hit = policy[(no_chair | no_proprietor).to_numpy()]
-    messages = [f"Policy version {v or '(blank)'} is not signed by the "
-                + " or the ".join(w for w, m in (("chair of governors", c), ("proprietor", p)) if m)
-                for v, c, p in zip(hit["Policy version"], no_chair[hit.index], no_proprietor[hit.index])]
+    messages = [
+        f"Policy version {v or '(blank)'} is not signed by the "
+        + " or the ".join(w for w, m in (("chair of governors", c), ("proprietor", p)) if m)
+        for v, c, p in zip(hit["Policy version"], no_chair[hit.index], no_proprietor[hit.index])
+    ]
     return rule.findings(hit, "Policy", messages)

@@ -4,6 +4,7 @@ Consent is looked up once per (post, pictured student) pair by an as-of join
 (``pandas.merge_asof``) of the exploded Students pictured against the Consent
 rows, so the cost is linear in posts plus consent rows.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,8 +13,10 @@ from .base import fmt_date, is_blank, is_yes, period_posts, post_labels
 from .registry import register_rule
 
 POLICY_BREACH = "a breach of the school's policy on images"
-CONSENT_CLAUSE = ("Permission to use any photos or video recordings is sought in line with DSPP's (Dudley "
-                  "Safeguarding People Partnership), use of images permission guidance and associated consent forms.")
+CONSENT_CLAUSE = (
+    "Permission to use any photos or video recordings is sought in line with DSPP's (Dudley "
+    "Safeguarding People Partnership), use of images permission guidance and associated consent forms."
+)
 _PAIR_POST_COLUMNS = ["Post ID", "Posted at", "Removed on", "Images of students", "_row", "Students pictured"]
 
 
@@ -55,8 +58,15 @@ def _join_pictured_to_consent(data, ctx) -> pd.DataFrame:
     # Undated posts join on the earliest time there is, so they find no form (and no consent).
     pairs["_on"] = pairs["_day"].fillna(pd.Timestamp.min)
     ordered = pairs.reset_index().sort_values("_on", kind="stable")
-    joined = pd.merge_asof(ordered, consent, left_on="_on", right_on="c:Form received on",
-                           by="Student ID", direction="backward", allow_exact_matches=True)
+    joined = pd.merge_asof(
+        ordered,
+        consent,
+        left_on="_on",
+        right_on="c:Form received on",
+        by="Student ID",
+        direction="backward",
+        allow_exact_matches=True,
+    )
     return joined.set_index("index").sort_index()
 
 
@@ -73,68 +83,109 @@ def _no_consent_reasons(pairs: pd.DataFrame) -> list[str]:
     undated = pairs["_day"].isna().tolist()
     no_form = pairs["c:Form received on"].isna().tolist()
     was_withdrawn = (pairs["c:Withdrawn on"] <= pairs["_day"]).tolist()
-    return ["has no Posted at, so the consent of a student it pictures cannot be checked" if u
-            else "pictures a student with no consent form received by that day" if n
-            else f"pictures a student whose consent was withdrawn on {w}" if gone
-            else f"pictures a student whose consent form received on {r} does not give social media consent"
-            for u, n, gone, r, w in zip(undated, no_form, was_withdrawn, received, withdrawn)]
+    return [
+        "has no Posted at, so the consent of a student it pictures cannot be checked"
+        if u
+        else "pictures a student with no consent form received by that day"
+        if n
+        else f"pictures a student whose consent was withdrawn on {w}"
+        if gone
+        else f"pictures a student whose consent form received on {r} does not give social media consent"
+        for u, n, gone, r, w in zip(undated, no_form, was_withdrawn, received, withdrawn)
+    ]
 
 
-@register_rule("IMG-01", "images", "critical",
-      clause=CONSENT_CLAUSE,
-      meaning=("A post with Images of students = Yes pictures a student who has no social media consent on "
-               "the post's date (no form received by then, consent not given, or withdrawn on or before it)."),
-      needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured"),
-             "Consent": ("Student ID", "Form received on", "Social media consent", "Withdrawn on")},
-      action="Take the post down or remove the student from the image, and check the consent form before posting.",
-      owner="Account administrator")
+@register_rule(
+    "IMG-01",
+    "images",
+    "critical",
+    clause=CONSENT_CLAUSE,
+    meaning=(
+        "A post with Images of students = Yes pictures a student who has no social media consent on "
+        "the post's date (no form received by then, consent not given, or withdrawn on or before it)."
+    ),
+    needs={
+        "Posts": ("Post ID", "Posted at", "Images of students", "Students pictured"),
+        "Consent": ("Student ID", "Form received on", "Social media consent", "Withdrawn on"),
+    },
+    action="Take the post down or remove the student from the image, and check the consent form before posting.",
+    owner="Account administrator",
+)
 def pictured_without_consent(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
     hit = pairs[is_yes(pairs["Images of students"]) & ~consent_holds(pairs)]
-    messages = [f"{label} {reason}: {POLICY_BREACH}"
-                for label, reason in zip(post_labels(hit), _no_consent_reasons(hit))]
+    messages = [
+        f"{label} {reason}: {POLICY_BREACH}" for label, reason in zip(post_labels(hit), _no_consent_reasons(hit))
+    ]
     return rule.findings(hit, "Posts", messages, students=hit["Student ID"])
 
 
-@register_rule("IMG-02", "images", "high",
-      clause=CONSENT_CLAUSE,
-      meaning="A post with Images of students = Yes names no Students pictured, so consent cannot be verified.",
-      needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured")},
-      action="Record in the posts log which students are pictured, then check their consent.",
-      owner="Account administrator")
+@register_rule(
+    "IMG-02",
+    "images",
+    "high",
+    clause=CONSENT_CLAUSE,
+    meaning="A post with Images of students = Yes names no Students pictured, so consent cannot be verified.",
+    needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured")},
+    action="Record in the posts log which students are pictured, then check their consent.",
+    owner="Account administrator",
+)
 def students_not_recorded(rule, data, ctx):
     posts = period_posts(data, ctx)
     hit = posts[is_yes(posts["Images of students"]) & is_blank(posts["Students pictured"])]
-    messages = [f"{label} shows students but does not record who is pictured, so their consent cannot be checked"
-                for label in post_labels(hit)]
+    messages = [
+        f"{label} shows students but does not record who is pictured, so their consent cannot be checked"
+        for label in post_labels(hit)
+    ]
     return rule.findings(hit, "Posts", messages)
 
 
-@register_rule("IMG-03", "images", "critical",
-      clause=("Litle Kinvaston School takes great care when posting images and videos of people, especially "
-              "students and vulnerable adults."),
-      meaning=("A post pictures a student whose latest Consent row on the post's date has Photo restriction "
-               "= Yes (whatever the consent)."),
-      needs={"Posts": ("Post ID", "Posted at", "Students pictured"),
-             "Consent": ("Student ID", "Form received on", "Photo restriction")},
-      action="Take the post down at once and tell the designated safeguarding lead.",
-      owner="Designated safeguarding lead")
+@register_rule(
+    "IMG-03",
+    "images",
+    "critical",
+    clause=(
+        "Litle Kinvaston School takes great care when posting images and videos of people, especially "
+        "students and vulnerable adults."
+    ),
+    meaning=(
+        "A post pictures a student whose latest Consent row on the post's date has Photo restriction "
+        "= Yes (whatever the consent)."
+    ),
+    needs={
+        "Posts": ("Post ID", "Posted at", "Students pictured"),
+        "Consent": ("Student ID", "Form received on", "Photo restriction"),
+    },
+    action="Take the post down at once and tell the designated safeguarding lead.",
+    owner="Designated safeguarding lead",
+)
 def pictured_with_photo_restriction(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
     hit = pairs[is_yes(pairs["c:Photo restriction"])]
-    messages = [f"{label} pictures a student who must never be photographed for publication "
-                f"(photo restriction): {POLICY_BREACH}" for label in post_labels(hit)]
+    messages = [
+        f"{label} pictures a student who must never be photographed for publication "
+        f"(photo restriction): {POLICY_BREACH}"
+        for label in post_labels(hit)
+    ]
     return rule.findings(hit, "Posts", messages, students=hit["Student ID"])
 
 
-@register_rule("IMG-04", "images", "medium",
-      clause=CONSENT_CLAUSE,
-      meaning=("A post pictures a student whose consent (the form in force on the post's day) was withdrawn "
-               "after the post, and the post has no Removed on on or after the withdrawal."),
-      needs={"Posts": ("Post ID", "Posted at", "Students pictured", "Removed on"),
-             "Consent": ("Student ID", "Form received on", "Withdrawn on")},
-      action="Take the post down (or remove the student from it) and record the Removed on date.",
-      owner="Account administrator")
+@register_rule(
+    "IMG-04",
+    "images",
+    "medium",
+    clause=CONSENT_CLAUSE,
+    meaning=(
+        "A post pictures a student whose consent (the form in force on the post's day) was withdrawn "
+        "after the post, and the post has no Removed on on or after the withdrawal."
+    ),
+    needs={
+        "Posts": ("Post ID", "Posted at", "Students pictured", "Removed on"),
+        "Consent": ("Student ID", "Form received on", "Withdrawn on"),
+    },
+    action="Take the post down (or remove the student from it) and record the Removed on date.",
+    owner="Account administrator",
+)
 def not_removed_after_withdrawal(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
     withdrawn = pairs["c:Withdrawn on"]
@@ -142,20 +193,28 @@ def not_removed_after_withdrawal(rule, data, ctx):
     later = withdrawn.notna() & (withdrawn > pairs["_day"]) & (withdrawn <= ctx.as_of)
     removed_in_time = pairs["Removed on"].notna() & (pairs["Removed on"] >= withdrawn)
     hit = pairs[later & ~removed_in_time]
-    messages = [f"{label} pictures a student whose consent was withdrawn on {fmt_date(w)}; "
-                + ("the post has not been removed" if pd.isna(r) else f"it was removed on {fmt_date(r)}, before that")
-                + f": {POLICY_BREACH}"
-                for label, w, r in zip(post_labels(hit), hit["c:Withdrawn on"].tolist(), hit["Removed on"].tolist())]
+    messages = [
+        f"{label} pictures a student whose consent was withdrawn on {fmt_date(w)}; "
+        + ("the post has not been removed" if pd.isna(r) else f"it was removed on {fmt_date(r)}, before that")
+        + f": {POLICY_BREACH}"
+        for label, w, r in zip(post_labels(hit), hit["c:Withdrawn on"].tolist(), hit["Removed on"].tolist())
+    ]
     return rule.findings(hit, "Posts", messages, students=hit["Student ID"])
 
 
-@register_rule("IMG-05", "images", "high",
-      clause=("Consideration to the clothing of the students in images eg avoid swimming costume shots and "
-              "review sporting activity clothing."),
-      meaning="A post picturing students has Swimwear or sports kit = Yes.",
-      needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Swimwear or sports kit")},
-      action="Take the post down or replace the image; use images in school uniform.",
-      owner="Account administrator")
+@register_rule(
+    "IMG-05",
+    "images",
+    "high",
+    clause=(
+        "Consideration to the clothing of the students in images eg avoid swimming costume shots and "
+        "review sporting activity clothing."
+    ),
+    meaning="A post picturing students has Swimwear or sports kit = Yes.",
+    needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Swimwear or sports kit")},
+    action="Take the post down or replace the image; use images in school uniform.",
+    owner="Account administrator",
+)
 def swimwear_or_sports_kit(rule, data, ctx):
     posts = period_posts(data, ctx)
     hit = posts[picturing_students(posts) & is_yes(posts["Swimwear or sports kit"])]
@@ -163,15 +222,20 @@ def swimwear_or_sports_kit(rule, data, ctx):
     return rule.findings(hit, "Posts", messages)
 
 
-@register_rule("IMG-06", "images", "advisory",
-      clause="Using group shots not individual shots",
-      meaning="A post picturing students has Shot type Individual.",
-      needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Shot type")},
-      action="Prefer group shots or shots from behind for future posts.",
-      owner="Account administrator")
+@register_rule(
+    "IMG-06",
+    "images",
+    "advisory",
+    clause="Using group shots not individual shots",
+    meaning="A post picturing students has Shot type Individual.",
+    needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Shot type")},
+    action="Prefer group shots or shots from behind for future posts.",
+    owner="Account administrator",
+)
 def individual_shot(rule, data, ctx):
     posts = period_posts(data, ctx)
     hit = posts[picturing_students(posts) & (posts["Shot type"] == "Individual")]
-    messages = [f"{label} uses an individual shot of a student; group shots are preferred"
-                for label in post_labels(hit)]
+    messages = [
+        f"{label} uses an individual shot of a student; group shots are preferred" for label in post_labels(hit)
+    ]
     return rule.findings(hit, "Posts", messages)

@@ -2,6 +2,7 @@
 
 INC-07 is a standing state at ``as_of`` (every row); the others judge incidents reported in the period.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -10,18 +11,28 @@ from .base import fmt_date, in_period, is_blank, is_yes, weekday_datetime_texts
 from .registry import register_rule
 
 _SHEET = "Incidents"
-_ASSESS = "Make an initial assessment when an incident is reported and involve appropriate staff and external " \
-          "agencies as required"
-_ILLEGAL = ("Where conduct is considered illegal, the school will report the matter to the police and other "
-            "relevant external agencies, and may take action according to the disciplinary policy.")
-_DATA_PROTECTION = ("Users of the school official social media accounts, must ensure that their use of social "
-                    "media does not infringe upon relevant data protection laws, or breach confidentiality")
-_ESCALATE = ("Unacceptable conduct, (e.g. defamatory, discriminatory, offensive, harassing content or a breach of "
-             "data protection, confidentiality, copyright) will be considered extremely seriously by the school "
-             "and will be reported as soon as possible to a relevant senior member of staff, and escalated where "
-             "appropriate.")
-_JOURNALIST = "If a journalist makes contact about posts made using social media, staff must follow the school " \
-              "media policy before responding."
+_ASSESS = (
+    "Make an initial assessment when an incident is reported and involve appropriate staff and external "
+    "agencies as required"
+)
+_ILLEGAL = (
+    "Where conduct is considered illegal, the school will report the matter to the police and other "
+    "relevant external agencies, and may take action according to the disciplinary policy."
+)
+_DATA_PROTECTION = (
+    "Users of the school official social media accounts, must ensure that their use of social "
+    "media does not infringe upon relevant data protection laws, or breach confidentiality"
+)
+_ESCALATE = (
+    "Unacceptable conduct, (e.g. defamatory, discriminatory, offensive, harassing content or a breach of "
+    "data protection, confidentiality, copyright) will be considered extremely seriously by the school "
+    "and will be reported as soon as possible to a relevant senior member of staff, and escalated where "
+    "appropriate."
+)
+_JOURNALIST = (
+    "If a journalist makes contact about posts made using social media, staff must follow the school "
+    "media policy before responding."
+)
 _INVESTIGATE = "Take a lead role in investigating any reported incidents"
 
 
@@ -34,8 +45,14 @@ def _flag(rule, data, ctx, selects, message: str) -> list:
     """Findings for in-period incidents where ``selects(rows)`` holds; ``message`` has {id} and {reported}."""
     rows = _reported(data, ctx)
     hit = rows[selects(rows).to_numpy(dtype=bool)]
-    return rule.findings(hit, _SHEET, [message.format(id=i, reported=r) for i, r in
-                                       zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]))])
+    return rule.findings(
+        hit,
+        _SHEET,
+        [
+            message.format(id=i, reported=r)
+            for i, r in zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]))
+        ],
+    )
 
 
 def _ordinal(n: int) -> str:
@@ -48,67 +65,113 @@ def _personal_data_breach(rows: pd.DataFrame) -> pd.Series:
     return is_yes(rows["Personal data breach"]) | (rows["Category"] == "Personal data breach")
 
 
-@register_rule("INC-01", "incidents", "high", clause=_ASSESS,
-      meaning="An incident has no SLT assessment at.",
-      needs={_SHEET: ("Incident ID", "Reported at", "SLT assessment at")},
-      action="Have a member of SLT assess the incident now and record when and by whom.",
-      owner="SLT")
+@register_rule(
+    "INC-01",
+    "incidents",
+    "high",
+    clause=_ASSESS,
+    meaning="An incident has no SLT assessment at.",
+    needs={_SHEET: ("Incident ID", "Reported at", "SLT assessment at")},
+    action="Have a member of SLT assess the incident now and record when and by whom.",
+    owner="SLT",
+)
 def no_slt_assessment(rule, data, ctx):
-    return _flag(rule, data, ctx, lambda rows: rows["SLT assessment at"].isna(),
-                 "Incident {id} (reported {reported}) has no SLT assessment recorded")
+    return _flag(
+        rule,
+        data,
+        ctx,
+        lambda rows: rows["SLT assessment at"].isna(),
+        "Incident {id} (reported {reported}) has no SLT assessment recorded",
+    )
 
 
-@register_rule("INC-02", "incidents", "medium", clause=_ASSESS,
-      meaning="The SLT assessment's day is after the assessment_working_days-th working day after the day the "
-              "incident was reported.",
-      needs={_SHEET: ("Incident ID", "Reported at", "SLT assessment at")},
-      action="Assess reported incidents within the agreed number of working days; make sure SLT cover is "
-             "arranged for absences.",
-      owner="SLT")
+@register_rule(
+    "INC-02",
+    "incidents",
+    "medium",
+    clause=_ASSESS,
+    meaning="The SLT assessment's day is after the assessment_working_days-th working day after the day the "
+    "incident was reported.",
+    needs={_SHEET: ("Incident ID", "Reported at", "SLT assessment at")},
+    action="Assess reported incidents within the agreed number of working days; make sure SLT cover is "
+    "arranged for absences.",
+    owner="SLT",
+)
 def assessed_late(rule, data, ctx):
     rows = _reported(data, ctx)
     n = ctx.params.assessment_working_days
     due = ctx.calendar.add_working_days(rows["Reported at"], n)
     late = (rows["SLT assessment at"].dt.floor("D") > due).to_numpy(dtype=bool)
     hit, due = rows[late], due[late]
-    return rule.findings(hit, _SHEET, [
-        f"Incident {i} (reported {r}) was assessed by SLT on {a}, after the {_ordinal(n)} working day "
-        f"{pd.Timestamp(d):%a} {fmt_date(d)}"
-        for i, r, a, d in zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]),
-                              weekday_datetime_texts(hit["SLT assessment at"]), due)])
+    return rule.findings(
+        hit,
+        _SHEET,
+        [
+            f"Incident {i} (reported {r}) was assessed by SLT on {a}, after the {_ordinal(n)} working day "
+            f"{pd.Timestamp(d):%a} {fmt_date(d)}"
+            for i, r, a, d in zip(
+                hit["Incident ID"],
+                weekday_datetime_texts(hit["Reported at"]),
+                weekday_datetime_texts(hit["SLT assessment at"]),
+                due,
+            )
+        ],
+    )
 
 
-@register_rule("INC-03", "incidents", "critical", clause=_ILLEGAL,
-      meaning="Considered illegal = Yes and no Reported to police on.",
-      needs={_SHEET: ("Incident ID", "Reported at", "Considered illegal", "Reported to police on")},
-      action="Report the matter to the police now (and other relevant agencies) and record the date.",
-      owner="Designated safeguarding lead")
+@register_rule(
+    "INC-03",
+    "incidents",
+    "critical",
+    clause=_ILLEGAL,
+    meaning="Considered illegal = Yes and no Reported to police on.",
+    needs={_SHEET: ("Incident ID", "Reported at", "Considered illegal", "Reported to police on")},
+    action="Report the matter to the police now (and other relevant agencies) and record the date.",
+    owner="Designated safeguarding lead",
+)
 def illegal_not_reported(rule, data, ctx):
-    return _flag(rule, data, ctx,
-                 lambda rows: is_yes(rows["Considered illegal"]) & rows["Reported to police on"].isna(),
-                 "Incident {id} (reported {reported}) was considered illegal but no report to the police is "
-                 "recorded")
+    return _flag(
+        rule,
+        data,
+        ctx,
+        lambda rows: is_yes(rows["Considered illegal"]) & rows["Reported to police on"].isna(),
+        "Incident {id} (reported {reported}) was considered illegal but no report to the police is recorded",
+    )
 
 
-@register_rule("INC-04", "incidents", "high", clause=_ESCALATE,
-      meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has no DPO "
-              "informed at.",
-      needs={_SHEET: ("Incident ID", "Reported at", "Category", "Personal data breach", "DPO informed at")},
-      action="Inform the Data Protection Officer now and record when.",
-      owner="SLT")
+@register_rule(
+    "INC-04",
+    "incidents",
+    "high",
+    clause=_ESCALATE,
+    meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has no DPO "
+    "informed at.",
+    needs={_SHEET: ("Incident ID", "Reported at", "Category", "Personal data breach", "DPO informed at")},
+    action="Inform the Data Protection Officer now and record when.",
+    owner="SLT",
+)
 def breach_dpo_not_informed(rule, data, ctx):
-    return _flag(rule, data, ctx,
-                 lambda rows: _personal_data_breach(rows) & rows["DPO informed at"].isna(),
-                 "Personal data breach {id} (reported {reported}): no record that the DPO was informed")
+    return _flag(
+        rule,
+        data,
+        ctx,
+        lambda rows: _personal_data_breach(rows) & rows["DPO informed at"].isna(),
+        "Personal data breach {id} (reported {reported}): no record that the DPO was informed",
+    )
 
 
-@register_rule("INC-05", "incidents", "critical", clause=_DATA_PROTECTION,
-      meaning="ICO reportable = Yes and Reported to ICO at is missing or more than ico_hours hours after "
-              "Reported at (UK GDPR Article 33).",
-      needs={_SHEET: ("Incident ID", "Reported at", "ICO reportable", "Reported to ICO at")},
-      action="Report the breach to the ICO without delay (within 72 hours of becoming aware) and record when; "
-             "document the reasons for any delay.",
-      owner="Data Protection Officer")
+@register_rule(
+    "INC-05",
+    "incidents",
+    "critical",
+    clause=_DATA_PROTECTION,
+    meaning="ICO reportable = Yes and Reported to ICO at is missing or more than ico_hours hours after "
+    "Reported at (UK GDPR Article 33).",
+    needs={_SHEET: ("Incident ID", "Reported at", "ICO reportable", "Reported to ICO at")},
+    action="Report the breach to the ICO without delay (within 72 hours of becoming aware) and record when; "
+    "document the reasons for any delay.",
+    owner="Data Protection Officer",
+)
 def ico_not_reported_in_time(rule, data, ctx):
     rows = _reported(data, ctx)
     limit = ctx.params.ico_hours
@@ -117,53 +180,86 @@ def ico_not_reported_in_time(rule, data, ctx):
     late = taken > pd.Timedelta(hours=limit)
     mask = (is_yes(rows["ICO reportable"]) & (missing | late)).to_numpy(dtype=bool)
     hit, taken = rows[mask], taken[mask]
-    return rule.findings(hit, _SHEET, [
-        f"ICO-reportable incident {i} (reported {r}) "
-        + ("has no report to the ICO recorded" if pd.isna(ico) else
-           f"was reported to the ICO {h / pd.Timedelta(hours=1):.1f} hours after the school became aware, "
-           f"more than {limit:g} hours")
-        for i, r, ico, h in zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]),
-                                hit["Reported to ICO at"], taken)])
+    return rule.findings(
+        hit,
+        _SHEET,
+        [
+            f"ICO-reportable incident {i} (reported {r}) "
+            + (
+                "has no report to the ICO recorded"
+                if pd.isna(ico)
+                else f"was reported to the ICO {h / pd.Timedelta(hours=1):.1f} hours after the school became aware, "
+                f"more than {limit:g} hours"
+            )
+            for i, r, ico, h in zip(
+                hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]), hit["Reported to ICO at"], taken
+            )
+        ],
+    )
 
 
-@register_rule("INC-06", "incidents", "medium", clause=_JOURNALIST,
-      meaning="Category Journalist contact and Media policy followed is not Yes.",
-      needs={_SHEET: ("Incident ID", "Reported at", "Category", "Media policy followed")},
-      action="Follow the school media policy for journalist contact and record that it was followed.",
-      owner="Headteacher")
+@register_rule(
+    "INC-06",
+    "incidents",
+    "medium",
+    clause=_JOURNALIST,
+    meaning="Category Journalist contact and Media policy followed is not Yes.",
+    needs={_SHEET: ("Incident ID", "Reported at", "Category", "Media policy followed")},
+    action="Follow the school media policy for journalist contact and record that it was followed.",
+    owner="Headteacher",
+)
 def journalist_media_policy(rule, data, ctx):
-    return _flag(rule, data, ctx,
-                 lambda rows: (rows["Category"] == "Journalist contact") & ~is_yes(rows["Media policy followed"]),
-                 "Journalist contact {id} (reported {reported}): no record that the school media policy was "
-                 "followed")
+    return _flag(
+        rule,
+        data,
+        ctx,
+        lambda rows: (rows["Category"] == "Journalist contact") & ~is_yes(rows["Media policy followed"]),
+        "Journalist contact {id} (reported {reported}): no record that the school media policy was followed",
+    )
 
 
-@register_rule("INC-07", "incidents", "advisory", clause=_INVESTIGATE,
-      meaning="An incident is not closed (no Closed on) and was reported more than open_incident_days days "
-              "before as_of.",
-      needs={_SHEET: ("Incident ID", "Reported at", "Closed on")},
-      action="Review the open incident: close it with its outcome, or record why it is still open.",
-      owner="SLT")
+@register_rule(
+    "INC-07",
+    "incidents",
+    "advisory",
+    clause=_INVESTIGATE,
+    meaning="An incident is not closed (no Closed on) and was reported more than open_incident_days days before as_of.",
+    needs={_SHEET: ("Incident ID", "Reported at", "Closed on")},
+    action="Review the open incident: close it with its outcome, or record why it is still open.",
+    owner="SLT",
+)
 def open_too_long(rule, data, ctx):
     rows = data.frames[_SHEET]  # a standing state at as_of: every row, whatever the period
     age_days = (ctx.as_of - rows["Reported at"].dt.floor("D")).dt.days
     mask = (rows["Closed on"].isna() & (age_days > ctx.params.open_incident_days)).to_numpy(dtype=bool)
     hit, age_days = rows[mask], age_days[mask]
-    return rule.findings(hit, _SHEET, [
-        f"Incident {i} (reported {fmt_date(r)}) is still open {int(a)} days after it was reported"
-        for i, r, a in zip(hit["Incident ID"], hit["Reported at"], age_days)])
+    return rule.findings(
+        hit,
+        _SHEET,
+        [
+            f"Incident {i} (reported {fmt_date(r)}) is still open {int(a)} days after it was reported"
+            for i, r, a in zip(hit["Incident ID"], hit["Reported at"], age_days)
+        ],
+    )
 
 
-@register_rule("INC-08", "incidents", "medium", clause=_ESCALATE,
-      meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has ICO "
-              "reportable blank: the decision whether to report to the ICO, which the DPO must be involved "
-              "in, is not recorded.",
-      needs={_SHEET: ("Incident ID", "Reported at", "Category", "Personal data breach", "ICO reportable")},
-      action="With the DPO, decide whether the breach must be reported to the ICO and record the decision "
-             "(Yes or No).",
-      owner="Data Protection Officer")
+@register_rule(
+    "INC-08",
+    "incidents",
+    "medium",
+    clause=_ESCALATE,
+    meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has ICO "
+    "reportable blank: the decision whether to report to the ICO, which the DPO must be involved "
+    "in, is not recorded.",
+    needs={_SHEET: ("Incident ID", "Reported at", "Category", "Personal data breach", "ICO reportable")},
+    action="With the DPO, decide whether the breach must be reported to the ICO and record the decision (Yes or No).",
+    owner="Data Protection Officer",
+)
 def breach_ico_decision_missing(rule, data, ctx):
-    return _flag(rule, data, ctx,
-                 lambda rows: _personal_data_breach(rows) & is_blank(rows["ICO reportable"]),
-                 "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO "
-                 "is not recorded")
+    return _flag(
+        rule,
+        data,
+        ctx,
+        lambda rows: _personal_data_breach(rows) & is_blank(rows["ICO reportable"]),
+        "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not recorded",
+    )

@@ -1,17 +1,22 @@
 """Monitoring and response (area ``monitoring``): INT-01..INT-04 on the Interactions sheet."""
+
 from __future__ import annotations
 
 import pandas as pd
 
-from .base import in_period, weekday_datetime_texts, is_blank, is_yes
+from .base import in_period, is_blank, is_yes, weekday_datetime_texts
 from .registry import register_rule
 
-_RESPOND = ("Any comments, queries or complaints made through those accounts must be responded to within 24 "
-            "hours (or on the next working day if received at a weekend), even if the response is only to "
-            "acknowledge receipt.")
-_ABUSE = ("If a conversation turns and becomes offensive or unacceptable, authorised school users will block, "
-          "report or delete other users or their comments/posts; we will inform the audience exactly why the "
-          "action was taken")
+_RESPOND = (
+    "Any comments, queries or complaints made through those accounts must be responded to within 24 "
+    "hours (or on the next working day if received at a weekend), even if the response is only to "
+    "acknowledge receipt."
+)
+_ABUSE = (
+    "If a conversation turns and becomes offensive or unacceptable, authorised school users will block, "
+    "report or delete other users or their comments/posts; we will inform the audience exactly why the "
+    "action was taken"
+)
 
 # Type only words the message ("query received ..."); a missing Type column must not stop the check.
 _TIMING = ("Interaction ID", "Received at", "First response at")
@@ -20,8 +25,7 @@ _TIMING = ("Interaction ID", "Received at", "First response at")
 def _with_deadlines(data, ctx) -> pd.DataFrame:
     """In-period interactions with their response deadline (rules.md) in ``_deadline``."""
     rows = in_period(data.frames["Interactions"], "Received at", ctx)
-    return rows.assign(_deadline=ctx.calendar.response_deadline(rows["Received at"],
-                                                                ctx.params.respond_within_hours))
+    return rows.assign(_deadline=ctx.calendar.response_deadline(rows["Received at"], ctx.params.respond_within_hours))
 
 
 def _received(rows: pd.DataFrame) -> list[str]:
@@ -34,38 +38,53 @@ def _hours(delta: pd.Series) -> list[str]:
     return [f"{h:.1f}" for h in (delta / pd.Timedelta(hours=1)).to_numpy()]
 
 
-@register_rule("INT-01", "monitoring", "medium", clause=_RESPOND,
-      meaning="The first response came after the deadline: received on a working day, within "
-              "respond_within_hours; otherwise by 23:59:59 on the next working day.",
-      needs={"Interactions": _TIMING},
-      action="Check the accounts at least daily and acknowledge every comment, query or complaint within "
-             "the deadline, even if the full answer comes later.",
-      owner="Account administrator")
+@register_rule(
+    "INT-01",
+    "monitoring",
+    "medium",
+    clause=_RESPOND,
+    meaning="The first response came after the deadline: received on a working day, within "
+    "respond_within_hours; otherwise by 23:59:59 on the next working day.",
+    needs={"Interactions": _TIMING},
+    action="Check the accounts at least daily and acknowledge every comment, query or complaint within "
+    "the deadline, even if the full answer comes later.",
+    owner="Account administrator",
+)
 def late_response(rule, data, ctx):
     rows = _with_deadlines(data, ctx)
     late = rows[(rows["First response at"] > rows["_deadline"]).to_numpy(dtype=bool)]
     answered = late["First response at"]
-    messages = [f"Interaction {i} ({r}) was first answered {taken} hours after receipt, {over} hours after its "
-                f"deadline of {d}"
-                for i, r, taken, over, d in zip(late["Interaction ID"], _received(late),
-                                                _hours(answered - late["Received at"]),
-                                                _hours(answered - late["_deadline"]),
-                                                weekday_datetime_texts(late["_deadline"]))]
+    messages = [
+        f"Interaction {i} ({r}) was first answered {taken} hours after receipt, {over} hours after its deadline of {d}"
+        for i, r, taken, over, d in zip(
+            late["Interaction ID"],
+            _received(late),
+            _hours(answered - late["Received at"]),
+            _hours(answered - late["_deadline"]),
+            weekday_datetime_texts(late["_deadline"]),
+        )
+    ]
     return rule.findings(late, "Interactions", messages)
 
 
-@register_rule("INT-02", "monitoring", "high", clause=_RESPOND,
-      meaning="No First response at, and the response deadline passed before as_of.",
-      needs={"Interactions": _TIMING},
-      action="Respond now (an acknowledgement is enough to start), then record the response time in the log.",
-      owner="Account administrator")
+@register_rule(
+    "INT-02",
+    "monitoring",
+    "high",
+    clause=_RESPOND,
+    meaning="No First response at, and the response deadline passed before as_of.",
+    needs={"Interactions": _TIMING},
+    action="Respond now (an acknowledgement is enough to start), then record the response time in the log.",
+    owner="Account administrator",
+)
 def unanswered(rule, data, ctx):
     rows = _with_deadlines(data, ctx)
     # "Before as_of" = before the as_of day began: a deadline later that day is not yet missed.
     overdue = rows[(rows["First response at"].isna() & (rows["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
-    messages = [f"Interaction {i} ({r}) has no recorded response; its deadline was {d}"
-                for i, r, d in zip(overdue["Interaction ID"], _received(overdue),
-                                   weekday_datetime_texts(overdue["_deadline"]))]
+    messages = [
+        f"Interaction {i} ({r}) has no recorded response; its deadline was {d}"
+        for i, r, d in zip(overdue["Interaction ID"], _received(overdue), weekday_datetime_texts(overdue["_deadline"]))
+    ]
     return rule.findings(overdue, "Interactions", messages)
 
 
@@ -78,29 +97,41 @@ def _no_action(action: pd.Series) -> pd.Series:
     return is_blank(action) | (action == "None")
 
 
-@register_rule("INT-03", "monitoring", "high", clause=_ABUSE,
-      meaning="An offensive interaction (Offensive = Yes) has Action taken blank or None.",
-      needs={"Interactions": ("Interaction ID", "Received at", "Offensive", "Action taken")},
-      action="Hide, delete, block or report the offensive content now and record the action taken.",
-      owner="Account administrator")
+@register_rule(
+    "INT-03",
+    "monitoring",
+    "high",
+    clause=_ABUSE,
+    meaning="An offensive interaction (Offensive = Yes) has Action taken blank or None.",
+    needs={"Interactions": ("Interaction ID", "Received at", "Offensive", "Action taken")},
+    action="Hide, delete, block or report the offensive content now and record the action taken.",
+    owner="Account administrator",
+)
 def offensive_not_acted_on(rule, data, ctx):
     rows = _offensive(data, ctx)
     hit = rows[_no_action(rows["Action taken"]).to_numpy(dtype=bool)]
-    messages = [f"Offensive interaction {i} ({r}) has no action recorded (block, report, hide or delete)"
-                for i, r in zip(hit["Interaction ID"], _received(hit))]
+    messages = [
+        f"Offensive interaction {i} ({r}) has no action recorded (block, report, hide or delete)"
+        for i, r in zip(hit["Interaction ID"], _received(hit))
+    ]
     return rule.findings(hit, "Interactions", messages)
 
 
-@register_rule("INT-04", "monitoring", "medium", clause=_ABUSE,
-      meaning="An offensive interaction had an action taken (not blank or None) but Audience informed is "
-              "not Yes.",
-      needs={"Interactions": ("Interaction ID", "Received at", "Offensive", "Action taken", "Audience informed")},
-      action="Post a short note telling the audience why the content was removed or the user blocked, and "
-             "record it.",
-      owner="Account administrator")
+@register_rule(
+    "INT-04",
+    "monitoring",
+    "medium",
+    clause=_ABUSE,
+    meaning="An offensive interaction had an action taken (not blank or None) but Audience informed is not Yes.",
+    needs={"Interactions": ("Interaction ID", "Received at", "Offensive", "Action taken", "Audience informed")},
+    action="Post a short note telling the audience why the content was removed or the user blocked, and record it.",
+    owner="Account administrator",
+)
 def audience_not_informed(rule, data, ctx):
     rows = _offensive(data, ctx)
     hit = rows[(~_no_action(rows["Action taken"]) & ~is_yes(rows["Audience informed"])).to_numpy(dtype=bool)]
-    messages = [f"Offensive interaction {i} ({r}) was {a.lower()} but the audience was not told why"
-                for i, r, a in zip(hit["Interaction ID"], _received(hit), hit["Action taken"])]
+    messages = [
+        f"Offensive interaction {i} ({r}) was {a.lower()} but the audience was not told why"
+        for i, r, a in zip(hit["Interaction ID"], _received(hit), hit["Action taken"])
+    ]
     return rule.findings(hit, "Interactions", messages)

@@ -3,6 +3,7 @@
 Standing-state rules: the Staff sheet as it stands at ``as_of``. "Account users" come from the
 Accounts register (administrators of Active accounts) and the in-period Posts and Interactions logs.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -10,9 +11,11 @@ import pandas as pd
 from .base import ACCOUNT_USER_SOURCES, account_users, first_by_key, fmt_date, is_current
 from .registry import register_rule
 
-_TRAINING_CLAUSE = ("SLT will ensure that anyone running/administering a social media account on behalf of the "
-                    "school, has read and understood this policy and received appropriate training. This also "
-                    "applies to anyone who is not directly employed by the school, including volunteers or parents.")
+_TRAINING_CLAUSE = (
+    "SLT will ensure that anyone running/administering a social media account on behalf of the "
+    "school, has read and understood this policy and received appropriate training. This also "
+    "applies to anyone who is not directly employed by the school, including volunteers or parents."
+)
 
 #: What TRN-01 reads; TRN-03 spares TRN-01's people only when TRN-01 could be assessed.
 _TRN01_NEEDS = {**ACCOUNT_USER_SOURCES, "Staff": ("Staff ID", "Policy read on", "Social media training on")}
@@ -34,8 +37,9 @@ def _account_users_training(data, ctx) -> pd.DataFrame:
     if key not in data.derived:
         users = account_users(data, ctx)
         frame = pd.DataFrame({"Staff ID": users.index, "roles": users.to_numpy()})
-        staff = _staff_rows(data)[["Staff ID", "Policy read on", "Social media training on", "Latest refresher on",
-                                   "_row"]]
+        staff = _staff_rows(data)[
+            ["Staff ID", "Policy read on", "Social media training on", "Latest refresher on", "_row"]
+        ]
         merged = frame.merge(staff[staff["Staff ID"].notna()], on="Staff ID", how="left", indicator=True)
         merged["on_staff_sheet"] = merged["_merge"] == "both"
         merged = merged.drop(columns="_merge")
@@ -65,39 +69,57 @@ def _not_read_or_trained(users: pd.DataFrame, ctx) -> pd.Series:
     return users.apply(problems, axis=1).astype(object)
 
 
-@register_rule("TRN-01", "people", "high",
-      clause=_TRAINING_CLAUSE,
-      meaning="Every account user (administrator of an Active account, or who posted or responded in the period) "
-              "has Policy read on and Social media training on, both on or before as of.",
-      needs=_TRN01_NEEDS,
-      action="Have the person read the policy and attend social media training before using a school account, "
-             "and record both dates on the Staff sheet.",
-      owner="SLT member responsible for social media")
+@register_rule(
+    "TRN-01",
+    "people",
+    "high",
+    clause=_TRAINING_CLAUSE,
+    meaning="Every account user (administrator of an Active account, or who posted or responded in the period) "
+    "has Policy read on and Social media training on, both on or before as of.",
+    needs=_TRN01_NEEDS,
+    action="Have the person read the policy and attend social media training before using a school account, "
+    "and record both dates on the Staff sheet.",
+    owner="SLT member responsible for social media",
+)
 def account_users_read_and_trained(rule, data, ctx):
     users = _account_users_training(data, ctx)
     hit = users[(users["missing"] != "").to_numpy()]
-    return rule.findings(hit, "Staff", [
-        f"Account user {s} ({roles}) {p}" for s, roles, p in zip(hit["Staff ID"], hit["roles"], hit["missing"])])
+    return rule.findings(
+        hit,
+        "Staff",
+        [f"Account user {s} ({roles}) {p}" for s, roles, p in zip(hit["Staff ID"], hit["roles"], hit["missing"])],
+    )
 
 
-@register_rule("TRN-02", "people", "high",
-      clause="Attend appropriate training including regular updates",
-      meaning="Every account user's latest of (Social media training on, Latest refresher on) is within "
-              "training_valid_months of as of (not raised where TRN-01 is).",
-      needs={**ACCOUNT_USER_SOURCES,
-             "Staff": ("Staff ID", "Policy read on", "Social media training on", "Latest refresher on")},
-      action="Book the person on a refresher and record its date on the Staff sheet.",
-      owner="SLT member responsible for social media")
+@register_rule(
+    "TRN-02",
+    "people",
+    "high",
+    clause="Attend appropriate training including regular updates",
+    meaning="Every account user's latest of (Social media training on, Latest refresher on) is within "
+    "training_valid_months of as of (not raised where TRN-01 is).",
+    needs={
+        **ACCOUNT_USER_SOURCES,
+        "Staff": ("Staff ID", "Policy read on", "Social media training on", "Latest refresher on"),
+    },
+    action="Book the person on a refresher and record its date on the Staff sheet.",
+    owner="SLT member responsible for social media",
+)
 def account_users_training_current(rule, data, ctx):
     users = _account_users_training(data, ctx)
     users = users[(users["missing"] == "").to_numpy()]
     since = ctx.months_before_as_of(ctx.params.training_valid_months)
     latest = users[["Social media training on", "Latest refresher on"]].max(axis=1)
     hit = users[(latest < since).to_numpy()]
-    return rule.findings(hit, "Staff", [
-        f"Account user {s} ({roles}) was last trained on {fmt_date(last)}, more than "
-        f"{ctx.params.training_valid_months} months before {fmt_date(ctx.as_of)}"
-        for s, roles, last in zip(hit["Staff ID"], hit["roles"], latest[hit.index])])
+    return rule.findings(
+        hit,
+        "Staff",
+        [
+            f"Account user {s} ({roles}) was last trained on {fmt_date(last)}, more than "
+            f"{ctx.params.training_valid_months} months before {fmt_date(ctx.as_of)}"
+            for s, roles, last in zip(hit["Staff ID"], hit["roles"], latest[hit.index])
+        ],
+    )
 
 
 def _current_staff(data, ctx) -> pd.DataFrame:
@@ -105,14 +127,18 @@ def _current_staff(data, ctx) -> pd.DataFrame:
     return staff[is_current(staff["Start date"], staff["Leaving date"], ctx.as_of).to_numpy()]
 
 
-@register_rule("TRN-03", "people", "medium",
-      clause="Know the contents of and ensure that any use of social media, is by an authorised staff member and "
-             "is carried out in line with this and other relevant policies",
-      meaning="Every current staff member (any Type) has Policy read on (not raised for account users already "
-              "under TRN-01).",
-      needs={"Staff": ("Staff ID", "Start date", "Leaving date", "Policy read on")},
-      action="Ask the person to read the policy and record the date on the Staff sheet.",
-      owner="School office")
+@register_rule(
+    "TRN-03",
+    "people",
+    "medium",
+    clause="Know the contents of and ensure that any use of social media, is by an authorised staff member and "
+    "is carried out in line with this and other relevant policies",
+    meaning="Every current staff member (any Type) has Policy read on (not raised for account users already "
+    "under TRN-01).",
+    needs={"Staff": ("Staff ID", "Start date", "Leaving date", "Policy read on")},
+    action="Ask the person to read the policy and record the date on the Staff sheet.",
+    owner="School office",
+)
 def current_staff_read_policy(rule, data, ctx):
     staff = _current_staff(data, ctx)
     under_trn01 = set()
@@ -121,24 +147,39 @@ def current_staff_read_policy(rule, data, ctx):
         users = _account_users_training(data, ctx)
         under_trn01 = set(users.loc[(users["missing"] != "").to_numpy(), "Staff ID"])
     hit = staff[(staff["Policy read on"].isna() & ~staff["Staff ID"].isin(under_trn01)).to_numpy()]
-    return rule.findings(hit, "Staff", [
-        f"Staff member {s or '(no Staff ID)'} ({t or 'no Type'}) has no date for reading the Social Media Policy"
-        for s, t in zip(hit["Staff ID"], hit["Type"])])
+    return rule.findings(
+        hit,
+        "Staff",
+        [
+            f"Staff member {s or '(no Staff ID)'} ({t or 'no Type'}) has no date for reading the Social Media Policy"
+            for s, t in zip(hit["Staff ID"], hit["Type"])
+        ],
+    )
 
 
-@register_rule("TRN-04", "people", "medium",
-      clause="Add an appropriate disclaimer to personal accounts when naming the school",
-      meaning="Every current Employee has an Annual declaration on within declaration_valid_months of as of.",
-      needs={"Staff": ("Staff ID", "Type", "Start date", "Leaving date", "Annual declaration on")},
-      action="Ask the employee to sign this year's declaration and record the date on the Staff sheet.",
-      owner="School office")
+@register_rule(
+    "TRN-04",
+    "people",
+    "medium",
+    clause="Add an appropriate disclaimer to personal accounts when naming the school",
+    meaning="Every current Employee has an Annual declaration on within declaration_valid_months of as of.",
+    needs={"Staff": ("Staff ID", "Type", "Start date", "Leaving date", "Annual declaration on")},
+    action="Ask the employee to sign this year's declaration and record the date on the Staff sheet.",
+    owner="School office",
+)
 def employees_declared(rule, data, ctx):
     staff = _current_staff(data, ctx)
     since = ctx.months_before_as_of(ctx.params.declaration_valid_months)
     declared = staff["Annual declaration on"]
     hit = staff[((staff["Type"] == "Employee") & ~(declared >= since)).to_numpy()]
-    messages = [f"Employee {s or '(no Staff ID)'} " + (
-        f"last signed the annual declaration on {fmt_date(d)}, more than {ctx.params.declaration_valid_months} "
-        f"months before {fmt_date(ctx.as_of)}" if pd.notna(d) else "has no annual declaration recorded")
-        for s, d in zip(hit["Staff ID"], hit["Annual declaration on"])]
+    messages = [
+        f"Employee {s or '(no Staff ID)'} "
+        + (
+            f"last signed the annual declaration on {fmt_date(d)}, more than {ctx.params.declaration_valid_months} "
+            f"months before {fmt_date(ctx.as_of)}"
+            if pd.notna(d)
+            else "has no annual declaration recorded"
+        )
+        for s, d in zip(hit["Staff ID"], hit["Annual declaration on"])
+    ]
     return rule.findings(hit, "Staff", messages)

@@ -11,6 +11,7 @@ the workbook, sheet or a column is missing the rule is *not assessed* instead.
 Registration checks itself: an unknown area or severity, or a sheet or column
 the data contract does not have, fails at import, not in a school's audit.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,19 +46,48 @@ class Rule:
     def run(self, data, ctx) -> list[Finding]:
         return self.check(self, data, ctx)
 
-    def finding(self, record, sheet: str | None, row, message: str, *, severity: str | None = None,
-                student: str | None = None, cell: str | None = None, column: str | None = None,
-                detail: str | None = None) -> Finding:
+    def finding(
+        self,
+        record,
+        sheet: str | None,
+        row,
+        message: str,
+        *,
+        severity: str | None = None,
+        student: str | None = None,
+        cell: str | None = None,
+        column: str | None = None,
+        detail: str | None = None,
+    ) -> Finding:
         severity = severity or self.severity
         if severity not in self.severities:
             raise ValueError(f"rule {self.id} cannot raise a {severity} finding (it raises {self.severities})")
         file = WORKBOOK_OF_SHEET[sheet].file if sheet else None
-        return Finding(self.id, severity, self.area, _str_or_none(record), file, sheet,
-                       None if row is None or pd.isna(row) else int(row), message, cell, _str_or_none(student),
-                       column, detail)
+        return Finding(
+            self.id,
+            severity,
+            self.area,
+            _str_or_none(record),
+            file,
+            sheet,
+            None if row is None or pd.isna(row) else int(row),
+            message,
+            cell,
+            _str_or_none(student),
+            column,
+            detail,
+        )
 
-    def findings(self, frame: pd.DataFrame, sheet: str, messages: Iterable[str], *, record: str | None = None,
-                 students: Iterable | None = None, severities: Iterable[str] | None = None) -> list[Finding]:
+    def findings(
+        self,
+        frame: pd.DataFrame,
+        sheet: str,
+        messages: Iterable[str],
+        *,
+        record: str | None = None,
+        students: Iterable | None = None,
+        severities: Iterable[str] | None = None,
+    ) -> list[Finding]:
         """One finding per row of ``frame`` (which carries the ``_row`` Excel row number).
 
         Each names its record by ``record``, by default the sheet's label column (its key).
@@ -66,25 +96,48 @@ class Rule:
         keys = frame[record] if record else [None] * len(frame)
         students = students if students is not None else [None] * len(frame)
         severities = severities if severities is not None else [None] * len(frame)
-        return [self.finding(k, sheet, r, m, severity=s, student=st)
-                for k, r, m, st, s in zip(keys, frame["_row"], messages, students, severities)]
+        return [
+            self.finding(k, sheet, r, m, severity=s, student=st)
+            for k, r, m, st, s in zip(keys, frame["_row"], messages, students, severities)
+        ]
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
-def register_rule(id: str, area: str, severity: str, *, clause: str, meaning: str,
-                  needs: dict[str, Iterable[str]], action: str = "", owner: str = "",
-                  also: Iterable[str] = ()) -> Callable:
+def register_rule(
+    id: str,
+    area: str,
+    severity: str,
+    *,
+    clause: str,
+    meaning: str,
+    needs: dict[str, Iterable[str]],
+    action: str = "",
+    owner: str = "",
+    also: Iterable[str] = (),
+) -> Callable:
     """Register ``check(rule, data, ctx)`` as rule ``id``; ``also`` lists other severities it may raise."""
+
     def register(check: Callable) -> Callable:
-        rule = Rule(id, area, severity, clause, meaning, {s: tuple(c) for s, c in needs.items()}, check,
-                    action, owner, (severity, *also))
+        rule = Rule(
+            id,
+            area,
+            severity,
+            clause,
+            meaning,
+            {s: tuple(c) for s, c in needs.items()},
+            check,
+            action,
+            owner,
+            (severity, *also),
+        )
         problems = _problems(rule)
         if problems:
             raise ValueError(f"rule {id} ({check.__name__}): " + "; ".join(problems))
         REGISTRY[id] = rule
         return check
+
     return register
 
 
@@ -103,8 +156,9 @@ def _problems(rule: Rule) -> list[str]:
         if sheet not in SHEETS:
             out.append(f"needs a sheet {sheet!r} that the data contract does not have")
             continue
-        out += [f"needs a column {c!r} that sheet {sheet} does not have" for c in columns
-                if c not in SHEETS[sheet].headers]
+        out += [
+            f"needs a column {c!r} that sheet {sheet} does not have" for c in columns if c not in SHEETS[sheet].headers
+        ]
     if not rule.clause or not rule.meaning:
         out.append("has no policy clause or meaning")
     return out
