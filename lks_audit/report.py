@@ -36,6 +36,8 @@ import lks_audit
 # Only plain-Python argument checks here: pandas and friends load in the kernel, not in this process.
 from .arguments import audit_day, check_folder_usable, parameters_from_args, read_previous
 from .errors import AuditInputError, ReportFailed
+from .outputs.files import (ACTION_PLAN, DPO_HTML, EXECUTED, FAILED, FINDINGS_JSON, GOVERNORS_HTML, GUARD, MANIFEST,
+                            PRIVATE, atomic_write, public_dir_mode, public_mode)
 from .schema import personal_columns
 
 def _notebooks_folder() -> Path:
@@ -50,65 +52,15 @@ ANNUAL_REVIEW = NOTEBOOKS / "annual_review.ipynb"
 TEMPLATES = Path(__file__).parent / "nbtemplates"
 TEMPLATE_NAME = "lks_report"
 
-GOVERNORS_HTML = "annual-review.html"
-DPO_HTML = "dpo-detail.html"
-ACTION_PLAN = "action-plan.xlsx"
-FINDINGS_JSON = "findings.json"
-EXECUTED = "annual-review.ipynb"
-FAILED = "annual-review.failed.ipynb"
-#: Each published file's sha256 and the run that wrote it: a set is whole when they all match.
-MANIFEST = "manifest.json"
-#: What the kernel hands over for the personal-data guard (words to look for); never published.
-GUARD = ".guard.json"
 #: Another notebook to run instead of the bundled one (tests use it for a hung or failing cell).
 NOTEBOOK_ENV = "LKS_AUDIT_NOTEBOOK"
 INTERRUPTED = "lks-audit: interrupted; previous reports left as they were"
 
-PRIVATE = 0o600
 #: Cells that never appear in an export: papermill's parameters and the notebook's own notes.
 ALWAYS_REMOVED = frozenset({"parameters", "injected-parameters", "notebook-only"})
 #: ipykernel logs this at start-up for every local kernel (ipykernel/kernelapp.py, init_sockets);
 #: the kernel only listens on localhost, so it tells a school user nothing they can act on.
 TCP_WARNING = b"running over TCP without encryption"
-
-
-def _umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
-
-
-def _public_mode() -> int:
-    return 0o666 & ~_umask()
-
-
-def _public_dir_mode() -> int:
-    return 0o777 & ~_umask()
-
-
-# --- atomic files --------------------------------------------------------------------------------
-
-def _temp_file(folder: Path, name: str) -> Path:
-    """An empty file next to ``name``, private (0600) from the start, ending like ``name``."""
-    stem, dot, ext = name.rpartition(".")
-    fd, path = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=f".tmp{dot}{ext}")
-    os.close(fd)
-    return Path(path)
-
-
-def atomic_write(path: Path, content: bytes, mode: int) -> Path:
-    tmp = _temp_file(path.parent, path.name)
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 # --- running the notebook ------------------------------------------------------------------------
@@ -465,7 +417,7 @@ def hand_over(rv, folder: str) -> None:
     # findings.json carries Student IDs and messages naming records: as private as the DPO's detail.
     atomic_write(folder / FINDINGS_JSON, findings.encode("utf-8"), PRIVATE)
     plan = action_plan_bytes(result.findings, result.context.as_of, rv.school, result.context.year)
-    atomic_write(folder / ACTION_PLAN, plan, _public_mode())
+    atomic_write(folder / ACTION_PLAN, plan, public_mode())
     guard = {"problems": rv.data.problems, "personal": personal_strings(rv.data)}
     atomic_write(folder / GUARD, json.dumps(guard, ensure_ascii=False).encode("utf-8"), PRIVATE)
 
@@ -488,7 +440,7 @@ def _render(executed: Path, staging: Path, args, exporters: dict) -> list[str]:
         raise ReportFailed(f"the governors' report would show personal data ({', '.join(sorted(set(leaks)))}), "
                            f"so nothing was published", executed, "executed notebook")
     dpo = export_html(nb, f"{title}: detail for the DPO (personal data)", exporter=exporters.get("dpo"))
-    atomic_write(staging / GOVERNORS_HTML, governors.encode("utf-8"), _public_mode())
+    atomic_write(staging / GOVERNORS_HTML, governors.encode("utf-8"), public_mode())
     atomic_write(staging / DPO_HTML, dpo.encode("utf-8"), PRIVATE)
     return guard["problems"]
 
@@ -594,13 +546,13 @@ def _write_manifest(folder: Path) -> None:
     files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
     manifest = {"run": folder.name.partition(".staging-")[2], "lks_audit": lks_audit.__version__,
                 "written": dt.datetime.now().isoformat(timespec="seconds"), "files": files}
-    atomic_write(folder / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"), _public_mode())
+    atomic_write(folder / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"), public_mode())
 
 
 def publish(staging: Path, out_root: Path, year: str) -> Path:
     """Make the complete set in ``staging`` what OUT/YEAR shows, in one step; returns OUT/YEAR."""
     _write_manifest(staging)
-    os.chmod(staging, _public_dir_mode())  # mkdtemp made it owner-only while it held unfinished files
+    os.chmod(staging, public_dir_mode())  # mkdtemp made it owner-only while it held unfinished files
     run_dir = out_root / staging.name.replace(".staging-", ".run-", 1)
     with _lock(out_root):
         os.rename(staging, run_dir)
@@ -621,7 +573,7 @@ def _keep_partial(partial: Path, staging: Path, out_root: Path, year: str) -> Pa
         current = out_root / year
         if not current.exists():  # nothing published yet: a set holding just this notebook
             run_dir = out_root / staging.name.replace(".staging-", ".run-", 1)
-            run_dir.mkdir(mode=_public_dir_mode())
+            run_dir.mkdir(mode=public_dir_mode())
             os.replace(partial, run_dir / FAILED)
             _switch(out_root, year, run_dir)
             _prune(out_root, year, keep=run_dir.name)
