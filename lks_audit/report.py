@@ -410,12 +410,12 @@ def hand_over(rv, folder: str) -> None:
     """
     if not folder:
         return
-    from .action_plan import action_plan_bytes
+    from .outputs.action_plan import action_plan_bytes
+    from .outputs.findings_json import findings_json_text
 
     folder, result = Path(folder), rv.result
-    findings = json.dumps(result.to_json_dict(), indent=1, default=str, ensure_ascii=False) + "\n"
     # findings.json carries Student IDs and messages naming records: as private as the DPO's detail.
-    atomic_write(folder / FINDINGS_JSON, findings.encode("utf-8"), PRIVATE)
+    atomic_write(folder / FINDINGS_JSON, findings_json_text(result).encode("utf-8"), PRIVATE)
     plan = action_plan_bytes(result.findings, result.context.as_of, rv.school, result.context.year)
     atomic_write(folder / ACTION_PLAN, plan, public_mode())
     guard = {"problems": rv.data.problems, "personal": personal_strings(rv.data)}

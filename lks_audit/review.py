@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import HTML
 
-from . import __version__, charts
-from .action_plan import DUE_WORDS, action_rows
+from . import __version__
+from .outputs import charts
+from .outputs.action_plan import DUE_WORDS, action_rows
 from .arguments import read_previous  # noqa: F401 (re-exported)
 from .audit import AuditResult, audit_folder
 from .context import Parameters

@@ -245,7 +245,7 @@ def test_a_tampered_previous_findings_json_is_refused(hostile):
 
 def test_chart_labels_are_text_not_mathtext():
     """matplotlib reads '$...$' in a label as LaTeX-like mathtext (and fails on '$$'): labels stay text."""
-    from lks_audit import charts
+    from lks_audit.outputs import charts
 
     figure = charts.horizontal_bars([PAYLOADS[5], "a $x"], [1, 2], colours=charts.BLUE, xlabel="Posts",
                                     alt=PAYLOADS[1], caption=PAYLOADS[0])
