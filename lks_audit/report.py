@@ -2,7 +2,7 @@
 
 One papermill execution of ``notebooks/annual_review.ipynb`` (a real kernel,
 papermill's progress bar on stderr) runs the audit once: the kernel writes
-findings.json and action-plan.xlsx itself (:func:`hand_over`), so this process
+findings.json and action-plan.xlsx itself (:func:`.outputs.artifacts.write_artifacts`), so this process
 never loads the workbooks. nbconvert then exports the executed notebook as the
 DPO's detail (every cell) and as the governors' report (cells tagged ``dpo``
 removed).
@@ -38,7 +38,6 @@ from .arguments import audit_day, check_folder_usable, parameters_from_args, rea
 from .errors import AuditInputError, ReportFailed
 from .outputs.files import (ACTION_PLAN, DPO_HTML, EXECUTED, FAILED, FINDINGS_JSON, GOVERNORS_HTML, GUARD, MANIFEST,
                             PRIVATE, atomic_write, public_dir_mode, public_mode)
-from .schema import personal_columns
 
 def _notebooks_folder() -> Path:
     """notebooks/ beside the package (a checkout, editable install) or as installed data files."""
@@ -278,20 +277,6 @@ def _prepare_exporters():
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 
 
-def personal_strings(data) -> dict[str, str]:
-    """Every value of the schema's personal columns in the input (names, Student and Staff IDs): text -> what it is."""
-    found: dict[str, str] = {}
-    for sheet, column in personal_columns():
-        frame = data.frames.get(sheet)
-        if frame is None or column.header not in frame:
-            continue
-        for value in frame[column.header].dropna():
-            text = " ".join(str(value).split())
-            if len(text) >= 3:  # shorter strings would match ordinary words and numbers
-                found.setdefault(text, column.personal)
-    return found
-
-
 def personal_data_in(page: str, strings: dict[str, str]) -> list[str]:
     """Which of ``strings`` occur in ``page`` (text and attributes, embedded images ignored)."""
     text = html.unescape(_DATA_URI.sub("", page)).casefold()
@@ -402,26 +387,6 @@ class _Interrupts:
             signal.signal(signal.SIGINT, self.previous)
 
 
-def hand_over(rv, folder: str) -> None:
-    """In the kernel: write findings.json, action-plan.xlsx and the guard's words into ``folder``.
-
-    ``lks-audit report`` passes its staging folder as the notebook's ``handoff`` parameter, so the
-    audit runs once, in the kernel. With ``handoff = ""`` (JupyterLab) nothing is written.
-    """
-    if not folder:
-        return
-    from .outputs.action_plan import action_plan_bytes
-    from .outputs.findings_json import findings_json_text
-
-    folder, result = Path(folder), rv.result
-    # findings.json carries Student IDs and messages naming records: as private as the DPO's detail.
-    atomic_write(folder / FINDINGS_JSON, findings_json_text(result).encode("utf-8"), PRIVATE)
-    plan = action_plan_bytes(result.findings, result.context.as_of, rv.school, result.context.year)
-    atomic_write(folder / ACTION_PLAN, plan, public_mode())
-    guard = {"problems": rv.data.problems, "personal": personal_strings(rv.data)}
-    atomic_write(folder / GUARD, json.dumps(guard, ensure_ascii=False).encode("utf-8"), PRIVATE)
-
-
 def _render(executed: Path, staging: Path, args, exporters: dict) -> list[str]:
     """Export both pages into ``staging``; returns the data problems to print. Raises ReportFailed."""
     import nbformat
@@ -430,7 +395,7 @@ def _render(executed: Path, staging: Path, args, exporters: dict) -> list[str]:
         guard = json.loads((staging / GUARD).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ReportFailed("the notebook handed over no findings (its first cell must call "
-                           "report.hand_over(rv, handoff))", executed, "executed notebook") from None
+                           "outputs.artifacts.write_artifacts(rv, handoff))", executed, "executed notebook") from None
     (staging / GUARD).unlink()
     nb = nbformat.read(str(executed), as_version=4)
     title = f"Social Media Policy annual review {args.year}"

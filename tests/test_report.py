@@ -22,7 +22,8 @@ from school import d, t, write_school
 
 from lks_audit.load import load_workbooks
 from lks_audit.outputs.files import atomic_write
-from lks_audit.report import personal_data_in, personal_strings, run_report
+from lks_audit.outputs.artifacts import personal_strings
+from lks_audit.report import personal_data_in, run_report
 
 ROOT = Path(__file__).resolve().parent.parent
 LKS_AUDIT = Path(sys.executable).parent / "lks-audit"

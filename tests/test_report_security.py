@@ -37,7 +37,8 @@ from test_report import AS_OF, YEAR, rendered, run_cli  # noqa: F401  (the sessi
 from test_report_browser import browser, open_page  # noqa: F401  (skip unless CI_STRICT_BROWSER=1)
 
 from lks_audit.load import load_workbooks
-from lks_audit.review import _rag_label, read_previous
+from lks_audit.arguments import read_previous
+from lks_audit.outputs.html import rag_label
 from lks_audit.schema import STAFF, STUDENT, WORKBOOKS, Kind
 
 pytestmark = pytest.mark.slow
@@ -240,7 +241,7 @@ def test_a_tampered_previous_findings_json_is_refused(hostile):
     with pytest.raises(ValueError, match="unexpected status or count for area 'governance'"):
         read_previous(previous("count", {"governance": {"rag": "Red", "findings": "<b>3</b>"}}))
     # And the status label never takes its class from the value, whatever reaches it.
-    assert _rag_label('x"><b>').startswith('<span class="rag rag-grey">')
+    assert rag_label('x"><b>').startswith('<span class="rag rag-grey">')
 
 
 def test_chart_labels_are_text_not_mathtext():
