@@ -73,6 +73,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The rule parameters asked for: the settings file's, then each --param over them."""
+    from .params import parse_param_pairs, read_settings_file
+
+    overrides = read_settings_file(args.settings) if args.settings else {}
+    overrides.update(parse_param_pairs(args.param))
+    return overrides
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``lks-audit check``: the readable summary, or one JSON object with ``--json``."""
+    from .audit import audit_folder
+    from .intake import check_folder_usable
+    from .outputs.findings_json import findings_json_text
+    from .params import checked_overrides
+    from .summary import format_text_summary
+
+    folder = Path(args.data_dir)
+    check_folder_usable(folder, need_readable=True)
+    overrides = checked_overrides(_overrides(args))
+    try:
+        data, result = audit_folder(folder, args.year, args.as_of, overrides)
+    except ValueError as exc:  # a bad --year or --as-of
+        raise AuditInputError(str(exc)) from None
+    for problem in data.problems:
+        print(f"lks-audit: {problem}", file=sys.stderr)
+    if args.json:
+        sys.stdout.write(findings_json_text(result))
+    else:
+        print(format_text_summary(result))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -92,7 +125,6 @@ def main(argv: list[str] | None = None) -> int:
             from .validate import run_validate
             return run_validate(Path(args.dir), feedback_dir=Path(args.feedback) if args.feedback else None)
         if args.command == "check":
-            from .audit import run_check
             return run_check(args)
         if args.command == "report":
             from .report import run_report

@@ -34,7 +34,8 @@ from pathlib import Path
 import lks_audit
 
 # Only plain-Python argument checks here: pandas and friends load in the kernel, not in this process.
-from .arguments import audit_day, check_folder_usable, parameters_from_args, read_previous
+from .intake import check_folder_usable
+from .params import audit_day, checked_overrides, parse_param_pairs, read_previous, read_settings_file
 from .errors import AuditInputError, ReportFailed
 from .outputs.files import (ACTION_PLAN, DPO_HTML, EXECUTED, FAILED, FINDINGS_JSON, GOVERNORS_HTML, GUARD, MANIFEST,
                             PRIVATE, atomic_write, public_dir_mode, public_mode)
@@ -293,7 +294,9 @@ def personal_data_in(page: str, strings: dict[str, str]) -> list[str]:
 def _validated(args):
     folder = Path(args.data_dir)
     check_folder_usable(folder, need_readable=True)
-    overrides = parameters_from_args(args)
+    overrides = read_settings_file(args.settings) if args.settings else {}
+    overrides.update(parse_param_pairs(args.param))
+    overrides = checked_overrides(overrides)
     try:
         day = audit_day(args.year, args.as_of)
     except ValueError as exc:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .audit import check_folder_usable
+from .intake import check_folder_usable
 from .cells import normalise_text
 from .errors import AuditInputError
 from .findings import Finding

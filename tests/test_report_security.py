@@ -37,7 +37,7 @@ from test_report import AS_OF, YEAR, rendered, run_cli  # noqa: F401  (the sessi
 from test_report_browser import browser, open_page  # noqa: F401  (skip unless CI_STRICT_BROWSER=1)
 
 from lks_audit.load import load_workbooks
-from lks_audit.arguments import read_previous
+from lks_audit.params import read_previous
 from lks_audit.outputs.html import rag_label
 from lks_audit.schema import STAFF, STUDENT, WORKBOOKS, Kind
 

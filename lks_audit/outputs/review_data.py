@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..arguments import read_previous
+from ..params import read_previous
 from ..audit import AuditResult, audit_folder
 from ..load import Dataset
 

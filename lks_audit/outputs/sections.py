@@ -15,7 +15,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from .. import __version__
-from ..context import Parameters
+from ..params import Parameters
 from ..findings import AREA_TITLES, AREAS, SEVERITIES, rule_order
 from ..rules import REGISTRY
 from ..schema import SHEETS
