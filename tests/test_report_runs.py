@@ -22,7 +22,8 @@ import openpyxl
 import pytest
 from test_report import ROOT, YEAR, _small_school
 
-from lks_audit.report import INTERRUPTED, publish
+from lks_audit.render.publish import publish
+from lks_audit.render.report import INTERRUPTED
 
 LKS_AUDIT = Path(sys.executable).parent / "lks-audit"
 RUNS = 10
@@ -125,7 +126,7 @@ def test_killed_runs_leave_the_previous_set_or_the_new_one(school, tmp_path):
         code, err, ours = finish(proc)
         now = published_run(out)
         if sig == signal.SIGINT and code == 130:  # stopped: the previous set stays, staging and kernel go
-            assert ours == [INTERRUPTED] or ours == ["lks-audit: interrupted"], err  # the latter: during imports
+            assert ours == [f"lks-audit: {INTERRUPTED}"] or ours == ["lks-audit: interrupted"], err  # the latter: during imports
             assert "Traceback" not in err
             assert now == current and staging_of(out, proc.pid) == []
             assert kernels_of(proc.pid) == [], "Ctrl-C should stop the kernel before exiting"

@@ -138,7 +138,8 @@ def data_check_page(hostile) -> Path:
     """The office's data check notebook run on the hostile school, exported as the report exports."""
     import papermill
 
-    from lks_audit.report import NOTEBOOKS, export_html
+    from lks_audit.render.export import export_html
+    from lks_audit.render.report import NOTEBOOKS
 
     executed = papermill.execute_notebook(
         str(NOTEBOOKS / "data_check.ipynb"), str(hostile["base"] / "data-check.ipynb"), cwd=str(NOTEBOOKS),
