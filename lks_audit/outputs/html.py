@@ -5,6 +5,7 @@ a fragment built here from escaped parts is marked :class:`Raw` so it is not esc
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pandas as pd
@@ -17,7 +18,7 @@ class Raw(str):
     """An HTML fragment built here (its input parts already escaped)."""
 
 
-def esc(value) -> str:
+def esc(value: object) -> str:
     """``value`` as HTML text; a :class:`Raw` fragment passes as it is."""
     if isinstance(value, Raw):
         return value
@@ -34,7 +35,7 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{number(count)} {word if count == 1 else (many or word + 's')}"
 
 
-def long_date(value) -> str:
+def long_date(value: dt.date) -> str:
     """A date as governors read it: 1 September 2025."""
     return pd.Timestamp(value).strftime("%-d %B %Y")
 

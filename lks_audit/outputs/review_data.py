@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..params import read_previous
 from ..audit import AuditResult, audit_folder
+from ..context import AuditContext
 from ..load import Dataset
 
 AUDIENCES = ("governors", "dpo")
@@ -27,7 +29,7 @@ class Review:
     audience: str
 
     @property
-    def ctx(self):
+    def ctx(self) -> AuditContext:
         return self.result.context
 
     @property
@@ -44,7 +46,7 @@ class Review:
         return str(versions.iloc[0]) if len(versions) else "not recorded"
 
 
-def load_review(data_dir, year: str, as_of: str = "", params: dict | None = None, *,
+def load_review(data_dir: str | Path, year: str, as_of: str = "", params: dict | None = None, *,
                 school: str = "Little Kinvaston School", previous: str = "", generated: str = "",
                 audience: str = "dpo") -> Review:
     """Audit ``data_dir`` and gather what the review shows (the notebook's one working cell)."""

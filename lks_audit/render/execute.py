@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Callable
 
 from ..errors import ReportFailed
 from ..outputs.files import EXECUTED, PRIVATE
@@ -96,8 +97,12 @@ def _running_cell(path: Path) -> int | None:
     return started[-1].get("execution_count") if started else None
 
 
-def execute_notebook(notebook: Path, parameters: dict, out_dir: Path, timeout: int, on_launch=None) -> Path:
-    """Run ``notebook`` with papermill into ``out_dir`` (the private staging folder); returns its path."""
+def execute_notebook(notebook: Path, parameters: dict, out_dir: Path, timeout: int | None,
+                     on_launch: Callable[[], None] | None = None) -> Path:
+    """Run ``notebook`` with papermill into ``out_dir`` (the private staging folder); returns its path.
+
+    ``on_launch`` is called once the kernel has started. Raises ReportFailed, naming the cell.
+    """
     import papermill
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
