@@ -7,14 +7,10 @@ rule or record why it was not assessed, and summarise.
 
 from __future__ import annotations
 
-import json
-import sys
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import pandas as pd
 
-from .arguments import check_folder_usable, parameters_from_args  # noqa: F401 (re-exported)
 from .context import AuditContext, Parameters, make_context
 from .findings import AREAS, Finding, NotAssessed, findings_frame, rule_order, severity_rank
 from .load import Dataset, load_workbooks
@@ -116,27 +112,4 @@ def audit_folder(folder, year: str, as_of=None, params: dict | Parameters | None
     return data, run_rules(data, ctx)
 
 
-def run_check(args) -> int:
-    """``lks-audit check``: the readable summary, or one JSON object with ``--json``."""
-    from .errors import AuditInputError
-
-    folder = Path(args.data_dir)
-    check_folder_usable(folder, need_readable=True)
-    params = parameters_from_args(args)
-    try:
-        data, result = audit_folder(folder, args.year, args.as_of, params)
-    except ValueError as exc:  # a bad --year or --as-of
-        raise AuditInputError(str(exc)) from None
-    for problem in data.problems:
-        print(f"lks-audit: {problem}", file=sys.stderr)
-    if args.json:
-        json.dump(result.to_json_dict(), sys.stdout, indent=1, default=str, ensure_ascii=False)
-        sys.stdout.write("\n")
-        return 0
-    from .summary import format_text_summary
-
-    print(format_text_summary(result))
-    return 0
-
-
-__all__ = ["AuditResult", "audit_folder", "run_rules", "run_check", "AREAS"]
+__all__ = ["AuditResult", "audit_folder", "run_rules", "AREAS"]

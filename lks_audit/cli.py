@@ -1,17 +1,22 @@
 """The ``lks-audit`` command: a thin layer over the library.
 
-Exit codes: 0 when the command ran (whatever the audit found), 2 for unusable
-arguments or a folder with nothing to audit, 1 when a report could not be
-rendered. User mistakes give one line on stderr, never a traceback.
+The only module that reads the command line, prints, and turns what the library raises into exit
+codes: 0 when the command ran (whatever the audit found), 2 for unusable arguments or a folder with
+nothing to audit (AuditInputError), 1 when a report could not be rendered (ReportFailed), 130 for
+Ctrl-C. User mistakes give one line on stderr, never a traceback.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import AuditInputError
+from .errors import AuditInputError, ReportFailed
+
+#: Another notebook for ``report`` to run instead of the bundled one (tests use it for a hung or failing cell).
+NOTEBOOK_ENV = "LKS_AUDIT_NOTEBOOK"
 
 
 def _add_audit_options(p: argparse.ArgumentParser) -> None:
@@ -73,6 +78,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The rule parameters asked for: the settings file's, then each --param over them."""
+    from .params import parse_param_pairs, read_settings_file
+
+    overrides = read_settings_file(args.settings) if args.settings else {}
+    overrides.update(parse_param_pairs(args.param))
+    return overrides
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``lks-audit check``: the readable summary, or one JSON object with ``--json``."""
+    from .audit import audit_folder
+    from .intake import check_folder_usable
+    from .outputs.findings_json import findings_json_text
+    from .params import checked_overrides
+    from .summary import format_text_summary
+
+    folder = Path(args.data_dir)
+    check_folder_usable(folder, need_readable=True)
+    overrides = checked_overrides(_overrides(args))
+    try:
+        data, result = audit_folder(folder, args.year, args.as_of, overrides)
+    except ValueError as exc:  # a bad --year or --as-of
+        raise AuditInputError(str(exc)) from None
+    for problem in data.problems:
+        print(f"lks-audit: {problem}", file=sys.stderr)
+    if args.json:
+        sys.stdout.write(findings_json_text(result))
+    else:
+        print(format_text_summary(result))
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """``lks-audit report``: render the set into OUT/YEAR, then say what was written."""
+    from .render import render_report
+
+    rendered = render_report(args.data_dir, args.year, as_of=args.as_of, overrides=_overrides(args), out=args.out,
+                             school=args.school, previous=args.previous, timeout=args.timeout,
+                             notebook=os.environ.get(NOTEBOOK_ENV) or None)
+    for problem in rendered.problems:
+        print(f"lks-audit: {problem}", file=sys.stderr)
+    for path in rendered.files:
+        print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -92,16 +144,17 @@ def main(argv: list[str] | None = None) -> int:
             from .validate import run_validate
             return run_validate(Path(args.dir), feedback_dir=Path(args.feedback) if args.feedback else None)
         if args.command == "check":
-            from .audit import run_check
             return run_check(args)
         if args.command == "report":
-            from .report import run_report
             return run_report(args)
     except AuditInputError as exc:
         print(f"lks-audit: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("lks-audit: interrupted", file=sys.stderr)
+    except ReportFailed as exc:
+        print(f"lks-audit: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as exc:  # the report says what it left behind; elsewhere there is nothing to say
+        print(f"lks-audit: {str(exc) or 'interrupted'}", file=sys.stderr)
         return 130
     return 2
 

@@ -8,9 +8,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-# Re-exported: the pure-Python part of the context lives in arguments.py.
-from .arguments import (Parameters, academic_year_dates, audit_day,  # noqa: F401
-                        parse_param_pairs, read_settings_file)
+from .params import Parameters, academic_year_dates, audit_day
 
 def academic_year_bounds(year: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """``2025-26`` -> (1 Sep 2025, 31 Aug 2026) as timestamps."""

@@ -11,7 +11,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from .context import Parameters
+from .params import Parameters
 from .findings import AREA_TITLES, rule_order
 from .rules import load_all_rules
 from .schema import contract_markdown

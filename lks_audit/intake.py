@@ -1,4 +1,4 @@
-"""Checks a file before any spreadsheet parser sees it.
+"""Checks a data folder and each file in it before any spreadsheet parser sees them.
 
 A school's data folder holds whatever people saved there: CSVs renamed
 ``.xlsx``, old ``.xls`` files, password-protected workbooks, truncated
@@ -12,6 +12,9 @@ from __future__ import annotations
 import zipfile
 import zlib
 from pathlib import Path
+
+from .errors import AuditInputError
+from .schema import WORKBOOKS
 
 #: Largest total uncompressed size of an .xlsx we will open. A school year is a
 #: few MB; 200 MB leaves room for 50x the sample school while refusing zip bombs.
@@ -136,3 +139,27 @@ def find_workbook_file(folder: Path, file: str) -> Path | None:
         if path.name.casefold() == wanted and path.is_file() and not path.name.startswith("~$"):
             return path
     return None
+
+
+def check_folder_usable(folder: Path, need_readable: bool = False) -> None:
+    """Exit code 2 territory: no folder, or a folder with no contract workbook at all.
+
+    With ``need_readable`` (check, report) a folder whose workbooks all fail the intake check
+    (none is a readable .xlsx) is refused too: there is nothing to audit. ``validate`` still
+    lists such files, since telling the office what is wrong with them is its job.
+    """
+    if not folder.is_dir():
+        raise AuditInputError(f"{folder}: no such folder")
+    found = [p for p in (find_workbook_file(folder, wb.file) for wb in WORKBOOKS) if p]
+    if not found:
+        names = ", ".join(wb.file for wb in WORKBOOKS)
+        raise AuditInputError(f"{folder}: no workbook of the data contract found (expected any of {names})")
+    if need_readable:
+        problems = []
+        for path in found:
+            try:
+                check_xlsx(path)
+                return
+            except UnreadableFile as exc:
+                problems.append(f"{path.name}: {exc}")
+        raise AuditInputError(f"{folder}: no readable workbook to audit ({'; '.join(problems)})")

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .audit import check_folder_usable, findings_of
+from .audit import findings_of
+from .intake import check_folder_usable
 from .cells import normalise_text
 from .errors import AuditInputError
 from .findings import Finding

@@ -4,7 +4,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from lks_audit.context import Parameters, WorkingCalendar, make_context, parse_param_pairs
+from lks_audit.context import WorkingCalendar, make_context
+from lks_audit.params import Parameters, parse_param_pairs
 
 CAL = WorkingCalendar(closures=[pd.Timestamp("2026-03-16"), pd.NaT], years=range(2024, 2028))
 END_OF_DAY = pd.Timedelta(hours=23, minutes=59, seconds=59)

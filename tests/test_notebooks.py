@@ -12,7 +12,7 @@ import pytest
 from test_report import AS_OF, YEAR, sample_folder
 
 import lks_audit
-from lks_audit.report import ANNUAL_REVIEW, NOTEBOOKS
+from lks_audit.render.report import ANNUAL_REVIEW, NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = sorted((ROOT / "notebooks").glob("*.ipynb"))

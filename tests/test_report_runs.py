@@ -22,7 +22,8 @@ import openpyxl
 import pytest
 from test_report import ROOT, YEAR, _small_school
 
-from lks_audit.report import INTERRUPTED, publish
+from lks_audit.render.publish import publish
+from lks_audit.render.report import INTERRUPTED
 
 LKS_AUDIT = Path(sys.executable).parent / "lks-audit"
 RUNS = 10
@@ -125,7 +126,7 @@ def test_killed_runs_leave_the_previous_set_or_the_new_one(school, tmp_path):
         code, err, ours = finish(proc)
         now = published_run(out)
         if sig == signal.SIGINT and code == 130:  # stopped: the previous set stays, staging and kernel go
-            assert ours == [INTERRUPTED] or ours == ["lks-audit: interrupted"], err  # the latter: during imports
+            assert ours == [f"lks-audit: {INTERRUPTED}"] or ours == ["lks-audit: interrupted"], err  # the latter: during imports
             assert "Traceback" not in err
             assert now == current and staging_of(out, proc.pid) == []
             assert kernels_of(proc.pid) == [], "Ctrl-C should stop the kernel before exiting"
@@ -230,9 +231,12 @@ def test_publishing_clears_what_a_killed_switch_left_and_replaces_an_old_real_fo
 # Runs the CLI in-process under an audit hook that records every workbook this process opens
 # while lks_audit/load.py (the loader) is on the stack. The cheap intake check before the run (zip
 # sizes, file type) may open a workbook; loading it is the audit's work, which the kernel does.
+# It also lists the data libraries the process imported by the end of the run.
 OPENS_SPY = """
 import json, os, sys
 opened = []
+# What the kernel imports to audit and draw; the report's own process never needs them.
+DATA_LIBRARIES = ("pandas", "numpy", "holidays", "openpyxl", "python_calamine", "matplotlib")
 LOADER = os.path.join("lks_audit", "load.py")
 
 def spy(event, args):
@@ -246,25 +250,32 @@ def spy(event, args):
 sys.addaudithook(spy)
 from lks_audit.cli import main
 code = main(sys.argv[1:])
+print("IMPORTED " + json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in DATA_LIBRARIES)))
 print("OPENED " + json.dumps(sorted(set(opened))))
 sys.exit(code)
 """
 
 
-def _workbooks_opened_by(*args) -> list[str]:
-    """The workbooks of the school (args[1]) that ``lks-audit *args`` loaded in its own process."""
+def _run_spied(*args) -> tuple[list[str], list[str]]:
+    """The workbooks of the school (args[1]) that ``lks-audit *args`` loaded in its own process, and the
+    data libraries it imported."""
     proc = subprocess.run([sys.executable, "-c", OPENS_SPY, *map(str, args)], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     folder = Path(args[1]).resolve()
-    return [p for p in json.loads(proc.stdout.rpartition("OPENED ")[2]) if Path(p).parent == folder]
+    opened = [p for p in json.loads(proc.stdout.rpartition("OPENED ")[2]) if Path(p).parent == folder]
+    imported = json.loads(proc.stdout.rpartition("IMPORTED ")[2].partition("\n")[0])
+    return opened, imported
 
 
-def test_the_report_command_leaves_the_workbooks_to_the_kernel(school, tmp_path):
-    """The audit runs once, in the kernel: the report process itself opens no workbook."""
+def test_the_report_command_leaves_the_workbooks_and_the_data_libraries_to_the_kernel(school, tmp_path):
+    """The audit runs once, in the kernel: the report process itself opens no workbook, and never imports
+    pandas, numpy, holidays or openpyxl (before its kernel starts or after: it waits for the kernel)."""
     audit = (school, "--year", YEAR, "--as-of", AS_OFS[1])
-    assert len(_workbooks_opened_by("check", *audit)) == 8  # the spy sees the workbooks being loaded
-    assert _workbooks_opened_by("report", *audit, "--school", SCHOOLS[1], "--out", tmp_path / "out") == []
+    opened, imported = _run_spied("check", *audit)
+    assert len(opened) == 8 and "pandas" in imported  # the spy sees the workbooks being loaded, and pandas
+    opened, imported = _run_spied("report", *audit, "--school", SCHOOLS[1], "--out", tmp_path / "out")
+    assert opened == [] and imported == []
     assert published_run(tmp_path / "out") == 1
 
 

@@ -37,7 +37,8 @@ from test_report import AS_OF, YEAR, rendered, run_cli  # noqa: F401  (the sessi
 from test_report_browser import browser, open_page  # noqa: F401  (skip unless CI_STRICT_BROWSER=1)
 
 from lks_audit.load import load_workbooks
-from lks_audit.review import _rag_label, read_previous
+from lks_audit.params import read_previous
+from lks_audit.outputs.html import rag_label
 from lks_audit.schema import STAFF, STUDENT, WORKBOOKS, Kind
 
 pytestmark = pytest.mark.slow
@@ -137,7 +138,8 @@ def data_check_page(hostile) -> Path:
     """The office's data check notebook run on the hostile school, exported as the report exports."""
     import papermill
 
-    from lks_audit.report import NOTEBOOKS, export_html
+    from lks_audit.render.export import export_html
+    from lks_audit.render.report import NOTEBOOKS
 
     executed = papermill.execute_notebook(
         str(NOTEBOOKS / "data_check.ipynb"), str(hostile["base"] / "data-check.ipynb"), cwd=str(NOTEBOOKS),
@@ -240,12 +242,12 @@ def test_a_tampered_previous_findings_json_is_refused(hostile):
     with pytest.raises(ValueError, match="unexpected status or count for area 'governance'"):
         read_previous(previous("count", {"governance": {"rag": "Red", "findings": "<b>3</b>"}}))
     # And the status label never takes its class from the value, whatever reaches it.
-    assert _rag_label('x"><b>').startswith('<span class="rag rag-grey">')
+    assert rag_label('x"><b>').startswith('<span class="rag rag-grey">')
 
 
 def test_chart_labels_are_text_not_mathtext():
     """matplotlib reads '$...$' in a label as LaTeX-like mathtext (and fails on '$$'): labels stay text."""
-    from lks_audit import charts
+    from lks_audit.outputs import charts
 
     figure = charts.horizontal_bars([PAYLOADS[5], "a $x"], [1, 2], colours=charts.BLUE, xlabel="Posts",
                                     alt=PAYLOADS[1], caption=PAYLOADS[0])

@@ -1,9 +1,11 @@
-"""Checking what the user asked for, without the data libraries.
+"""What the user asks an audit for, checked without the data libraries: the rule parameters, the
+academic year, the audit day and last year's findings.json.
 
-Everything here is plain Python (no pandas, numpy or holidays), so ``lks-audit
-report`` can refuse a bad argument and start its kernel without first paying
-for the imports the kernel pays for anyway. The audit context (``context.py``)
-builds on these.
+Everything here is plain Python (no pandas, numpy or holidays), so ``lks-audit report`` can refuse a
+bad argument and start its kernel without first paying for the imports the kernel pays for anyway.
+The audit context (``context.py``) builds on these. A settings file or parameter that cannot be
+used raises :class:`~lks_audit.errors.AuditInputError`; a year, date or findings.json that cannot
+be used raises ValueError, which the kernel meets too and a caller words for its own argument.
 """
 from __future__ import annotations
 
@@ -16,8 +18,6 @@ from pathlib import Path
 
 from .errors import AuditInputError
 from .findings import RAG_STATUSES
-from .intake import UnreadableFile, check_xlsx, find_workbook_file
-from .schema import WORKBOOKS
 
 
 # Defaults exactly as in shared/spec/rules.md; every one is overridable.
@@ -79,23 +79,37 @@ def _convert(raw, kind):
 
 
 def parse_param_pairs(pairs: list[str] | None) -> dict[str, str]:
-    """``["ico_hours=48", ...]`` as a dict; a pair without ``=`` is an error."""
+    """``["ico_hours=48", ...]`` as a dict; a pair without ``=`` is an AuditInputError."""
     out = {}
     for pair in pairs or ():
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise ValueError(f"--param expects name=value, got {pair!r}")
+            raise AuditInputError(f"--param expects name=value, got {pair!r}")
         out[name.strip()] = value.strip()
     return out
 
 
-def read_settings_file(path: str | Path) -> dict[str, str]:
+def read_settings_file(path: str | Path) -> dict[str, object]:
     """Parameters from a settings file: TOML with ``[parameters]`` or top-level keys."""
     import tomllib
 
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
-    return dict(data.get("parameters", data))
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        return dict(data.get("parameters", data))
+    except (ValueError, OSError) as exc:  # no such file, not TOML
+        raise AuditInputError(str(exc)) from None
+    except TypeError as exc:  # a [parameters] that is not a table
+        raise AuditInputError(f"settings file {path}: {exc}") from None
+
+
+def checked_overrides(overrides: dict[str, object]) -> dict[str, object]:
+    """``overrides`` (name -> value, as typed or read) once each names a parameter and fits its type."""
+    try:
+        Parameters().with_overrides(overrides)
+    except ValueError as exc:
+        raise AuditInputError(str(exc)) from None
+    return overrides
 
 
 _YEAR = re.compile(r"^(\d{4})-(\d{2})$")
@@ -127,46 +141,7 @@ def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
         raise ValueError(f"as_of must be a date like 2026-07-20, got {as_of!r}") from None
 
 
-def parameters_from_args(args) -> dict:
-    """Settings file first, then --param overrides; validated against the defaults."""
-    overrides: dict = {}
-    try:
-        if getattr(args, "settings", None):
-            overrides.update(read_settings_file(args.settings))
-        overrides.update(parse_param_pairs(args.param))
-        Parameters().with_overrides(overrides)
-    except (ValueError, OSError) as exc:
-        raise AuditInputError(str(exc)) from None
-    except Exception as exc:  # a malformed TOML file
-        raise AuditInputError(f"settings file {args.settings}: {exc}") from None
-    return overrides
-
-
-def check_folder_usable(folder: Path, need_readable: bool = False) -> None:
-    """Exit code 2 territory: no folder, or a folder with no contract workbook at all.
-
-    With ``need_readable`` (check, report) a folder whose workbooks all fail the intake check
-    (none is a readable .xlsx) is refused too: there is nothing to audit. ``validate`` still
-    lists such files, since telling the office what is wrong with them is its job.
-    """
-    if not folder.is_dir():
-        raise AuditInputError(f"{folder}: no such folder")
-    found = [p for p in (find_workbook_file(folder, wb.file) for wb in WORKBOOKS) if p]
-    if not found:
-        names = ", ".join(wb.file for wb in WORKBOOKS)
-        raise AuditInputError(f"{folder}: no workbook of the data contract found (expected any of {names})")
-    if need_readable:
-        problems = []
-        for path in found:
-            try:
-                check_xlsx(path)
-                return
-            except UnreadableFile as exc:
-                problems.append(f"{path.name}: {exc}")
-        raise AuditInputError(f"{folder}: no readable workbook to audit ({'; '.join(problems)})")
-
-
-def read_previous(path) -> dict | None:
+def read_previous(path: str | Path | None) -> dict | None:
     """Last year's findings.json, or None for ``""``; a file that is not one is a ValueError."""
     if not path:
         return None

@@ -1,37 +1,29 @@
-"""What the annual review notebook shows: each function returns one display object.
+"""The annual review's sections: each function takes the :class:`.review_data.Review` and returns one
+display object, which the notebook shows as it is.
 
-The notebook only calls these; all wording and layout lives here so the
-CLI's report and a DPO exploring in JupyterLab see the same thing.
-
-Safety rules kept by every function:
-- everything from the input is passed through :func:`html.escape` (``esc``)
-  before it reaches HTML; fragments built here are marked :class:`Raw`;
-- the governors' sections show counts and the IDs of accounts, applications,
-  posts, interactions and incidents only; student and staff details appear
-  only in :func:`dpo_banner` and :func:`dpo_findings`, whose notebook cells
-  are tagged ``dpo`` and removed from the governors' export.
+All wording and layout lives here, so the CLI's report and a DPO exploring in JupyterLab see the
+same thing. The governors' sections show counts and the IDs of accounts, applications, posts,
+interactions and incidents only; student and staff details appear only in :func:`dpo_banner` and
+:func:`dpo_findings`, whose notebook cells are tagged ``dpo`` and removed from the governors'
+export.
 """
 from __future__ import annotations
 
-import datetime as dt
-import html
 from collections import Counter
-from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import HTML
 
-from . import __version__, charts
+from .. import __version__
+from ..params import Parameters
+from ..findings import AREA_TITLES, AREAS, SEVERITIES, rule_order
+from ..rules import REGISTRY
+from ..schema import SHEETS
+from . import charts
 from .action_plan import DUE_WORDS, action_rows
-from .arguments import read_previous  # noqa: F401 (re-exported)
-from .audit import AuditResult, audit_folder
-from .context import Parameters
-from .findings import AREA_TITLES, AREAS, SEVERITIES, rule_order
-from .load import Dataset
-from .rules import REGISTRY
-from .schema import SHEETS
+from .html import Raw, esc, in_sentence, long_date, number, plural, rag_label, section, table
+from .review_data import Review
 
-AUDIENCES = ("governors", "dpo")
 POLICY_AREAS = AREAS[:-1]
 RECORDS_SHOWN = 8
 RAG_MEANING = {
@@ -42,109 +34,16 @@ RAG_MEANING = {
 }
 
 
-class Raw(str):
-    """An HTML fragment built here (its input parts already escaped)."""
-
-
-def esc(value) -> str:
-    if isinstance(value, Raw):
-        return value
-    return html.escape("" if value is None else str(value))
-
-
-def _n(value: int) -> str:
-    return f"{value:,}"
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{_n(count)} {word if count == 1 else (plural or word + 's')}"
-
-
-def _date(value) -> str:
-    return pd.Timestamp(value).strftime("%-d %B %Y")
-
-
-def _in_sentence(text: str) -> str:
-    """A rule's meaning continuing a sentence: 'A post ...' becomes 'a post ...', 'ICO ...' stays."""
-    return text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and not text[1].isupper() else text
-
-
-def table(headers, rows, *, caption: str | None = None, numeric=(), css: str = "") -> Raw:
-    """A table with column headers and each row's first cell as its row header."""
-    out = [f'<table class="lks-table {css}">']
-    if caption:
-        out.append(f"<caption>{esc(caption)}</caption>")
-    out.append("<thead><tr>" + "".join(
-        f'<th scope="col"{" class=num" if i in numeric else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
-        + "</tr></thead><tbody>")
-    for row in rows:
-        cells = [f'<th scope="row">{esc(row[0])}</th>']
-        cells += [f'<td{" class=num" if i in numeric else ""}>{esc(v)}</td>' for i, v in enumerate(row[1:], 1)]
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    return Raw("".join(out))
-
-
-def _section(key: str, heading: str, body: str, *, new_page: bool = True) -> HTML:
-    css = "lks-section new-page" if new_page else "lks-section"
-    return HTML(f'<section class="{css}" aria-labelledby="h-{key}"><h2 id="h-{key}">{esc(heading)}</h2>'
-                f"{body}</section>")
-
-
-def _rag_label(rag: str) -> Raw:
-    # The class name comes from the fixed list, never from the value: a trend's RAG is read from a file.
-    css = rag.lower() if rag in RAG_MEANING else "grey"
-    return Raw(f'<span class="rag rag-{css}">{esc(rag)}</span>')
-
-
-@dataclass
-class Review:
-    school: str
-    data: Dataset
-    result: AuditResult
-    previous: dict | None
-    generated: dt.date
-    audience: str
-
-    @property
-    def ctx(self):
-        return self.result.context
-
-    @property
-    def summary(self) -> dict:
-        return self.result.summary
-
-    @property
-    def measures(self) -> dict:
-        return self.summary.get("measures", {})
-
-    @property
-    def policy_version(self) -> str:
-        versions = self.data.frames["Policy"]["Policy version"].dropna()
-        return str(versions.iloc[0]) if len(versions) else "not recorded"
-
-
-def load_review(data_dir, year: str, as_of: str = "", params: dict | None = None, *,
-                school: str = "Little Kinvaston School", previous: str = "", generated: str = "",
-                audience: str = "dpo") -> Review:
-    """Audit ``data_dir`` and gather what the review shows (the notebook's one working cell)."""
-    if audience not in AUDIENCES:
-        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
-    data, result = audit_folder(data_dir, year, as_of or None, dict(params or {}))
-    day = dt.date.fromisoformat(generated) if generated else dt.date.today()
-    return Review(school, data, result, read_previous(previous), day, audience)
-
-
 # --- the governors' report ---------------------------------------------------------------------
 
 def title_block(rv: Review) -> HTML:
     ctx = rv.ctx
     facts = [
         ("School", rv.school),
-        ("Academic year", f"{ctx.year} ({_date(ctx.start)} to {_date(ctx.end)})"),
+        ("Academic year", f"{ctx.year} ({long_date(ctx.start)} to {long_date(ctx.end)})"),
         ("Policy version", rv.policy_version),
-        ("Data as of", _date(ctx.as_of)),
-        ("Report generated", _date(rv.generated)),
+        ("Data as of", long_date(ctx.as_of)),
+        ("Report generated", long_date(rv.generated)),
     ]
     items = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in facts)
     return HTML(f'<header class="lks-title"><p class="lks-kicker">{esc(rv.school)}</p>'
@@ -161,21 +60,21 @@ def _measure_sentences(m: dict) -> list[str]:
     out = []
     inter = m.get("interactions", {})
     if inter.get("assessed") and inter["due"]:
-        sentence = (f"{inter['pct_in_time']:g}% of the {_plural(inter['due'], 'comment, query or message', 'comments, queries and messages')} "
+        sentence = (f"{inter['pct_in_time']:g}% of the {plural(inter['due'], 'comment, query or message', 'comments, queries and messages')} "
                     f"due for a reply were answered within the deadline")
         if inter.get("median_response_hours") is not None:
             sentence += f" (median first response {inter['median_response_hours']:g} hours)"
         out.append(sentence)
     inc = m.get("incidents", {})
     if inc.get("assessed"):
-        out.append(f"{_plural(inc['total'], 'incident was', 'incidents were')} logged")
+        out.append(f"{plural(inc['total'], 'incident was', 'incidents were')} logged")
     users = m.get("training", {}).get("account_users", {})
     if users.get("assessed") and users["total"]:
-        out.append(f"{users['pct']:g}% of the {_plural(users['total'], 'account user')} had read the policy "
+        out.append(f"{users['pct']:g}% of the {plural(users['total'], 'account user')} had read the policy "
                    "and had current training")
     consent = m.get("consent", {})
     if consent.get("assessed") and consent["posts_with_images"]:
-        out.append(f"{consent['pct']:g}% of the {_plural(consent['posts_with_images'], 'post')} with images of "
+        out.append(f"{consent['pct']:g}% of the {plural(consent['posts_with_images'], 'post')} with images of "
                    "students had consent for every student pictured")
     return out
 
@@ -190,13 +89,13 @@ def executive_summary(rv: Review) -> HTML:
     if rags["Grey"]:
         rated += " (Grey: not fully assessed)"
     text = [f"This review checks {esc(rv.school)}'s social media records for {esc(rv.ctx.year)} against the "
-            f"Social Media Policy, as they stood on {_date(rv.ctx.as_of)}. "
+            f"Social Media Policy, as they stood on {long_date(rv.ctx.as_of)}. "
             f"Of the six policy areas, {rated}; data quality is {areas['data']['rag']}."]
     groups = _rule_groups(rv)
     serious = [g for g in groups if g["severity"] in ("critical", "high")][:3]
     if serious:
-        listed = "; ".join(f"{esc(_in_sentence(REGISTRY[g['rule']].meaning.rstrip('.')))} "
-                           f"({g['rule']}, {g['severity']}, {_plural(g['count'], 'finding')})" for g in serious)
+        listed = "; ".join(f"{esc(in_sentence(REGISTRY[g['rule']].meaning.rstrip('.')))} "
+                           f"({g['rule']}, {g['severity']}, {plural(g['count'], 'finding')})" for g in serious)
         text.append(f" The most serious findings: {listed}.")
     elif not rv.result.findings:
         text.append(" Every rule that could be assessed passed.")
@@ -205,9 +104,9 @@ def executive_summary(rv: Review) -> HTML:
         joined = "; ".join(sentences)
         text.append(f" {joined[0].upper()}{joined[1:]}.")
     if rv.result.not_assessed:
-        text.append(f" {_plural(len(rv.result.not_assessed), 'rule')} could not be assessed because data was "
+        text.append(f" {plural(len(rv.result.not_assessed), 'rule')} could not be assessed because data was "
                     "missing (see the appendix).")
-    return _section("summary", "Executive summary", f'<p class="lks-lead">{"".join(text)}</p>', new_page=False)
+    return section("summary", "Executive summary", f'<p class="lks-lead">{"".join(text)}</p>', new_page=False)
 
 
 def rag_table(rv: Review) -> HTML:
@@ -215,17 +114,17 @@ def rag_table(rv: Review) -> HTML:
     for area in AREAS:
         info = rv.summary["areas"][area]
         assessed = info["rules"] - info["rules_not_assessed"]
-        rows.append([info["title"], _rag_label(info["rag"]),
-                     *(_n(info["counts"][s]) for s in SEVERITIES),
+        rows.append([info["title"], rag_label(info["rag"]),
+                     *(number(info["counts"][s]) for s in SEVERITIES),
                      f"{assessed} of {info['rules']}"])
-    legend = "".join(f"<li>{_rag_label(r)} {esc(m)}</li>" for r, m in RAG_MEANING.items())
+    legend = "".join(f"<li>{rag_label(r)} {esc(m)}</li>" for r, m in RAG_MEANING.items())
     body = table(["Area", "Status", "Critical", "High", "Medium", "Advisory", "Rules assessed"], rows,
                  caption="Status and number of findings by policy area", numeric=(2, 3, 4, 5))
-    return _section("status", "Status by area", f'{body}<ul class="lks-legend">{legend}</ul>', new_page=False)
+    return section("status", "Status by area", f'{body}<ul class="lks-legend">{legend}</ul>', new_page=False)
 
 
-def _not_measured(title: str, section: dict) -> str:
-    return f"<h3>{esc(title)}</h3><p>Not measured: {esc(section.get('reason', 'no data'))}.</p>"
+def _not_measured(title: str, measure: dict) -> str:
+    return f"<h3>{esc(title)}</h3><p>Not measured: {esc(measure.get('reason', 'no data'))}.</p>"
 
 
 def _responses_block(inter: dict) -> str:
@@ -238,16 +137,16 @@ def _responses_block(inter: dict) -> str:
     colours = [charts.GREEN, charts.ORANGE, charts.ORANGE, charts.ORANGE, charts.RED]
     due = inter["due"]
     deadline = f"{inter['deadline_hours']:g} hours (next working day for weekends and closures)"
-    lead = (f"The policy asks for a reply within {deadline}. Of {_plural(due, 'interaction')} due for a reply, "
-            f"{_n(inter['answered_in_time'])} ({inter['pct_in_time'] if inter['pct_in_time'] is not None else 0:g}%) "
-            f"were answered in time, {_n(inter['answered_late'])} late and {_n(inter['unanswered_overdue'])} not "
-            f"at all; {_plural(inter['not_yet_due'], 'was', 'were')} not yet due.")
+    lead = (f"The policy asks for a reply within {deadline}. Of {plural(due, 'interaction')} due for a reply, "
+            f"{number(inter['answered_in_time'])} ({inter['pct_in_time'] if inter['pct_in_time'] is not None else 0:g}%) "
+            f"were answered in time, {number(inter['answered_late'])} late and {number(inter['unanswered_overdue'])} not "
+            f"at all; {plural(inter['not_yet_due'], 'was', 'were')} not yet due.")
     if inter.get("median_response_hours") is not None:
         lead += f" The median first response took {inter['median_response_hours']:g} hours."
     alt = "Bar chart of replies against the deadline: " + ", ".join(f"{k} {v}" for k, v in bands.items()) + "."
     figure = charts.horizontal_bars(labels, values, colours=colours, xlabel="Interactions", alt=alt,
                                     caption="Interactions due for a reply, by how late the first reply was")
-    data = table(["Reply", "Interactions"], [[k, _n(v)] for k, v in bands.items()], numeric=(1,),
+    data = table(["Reply", "Interactions"], [[k, number(v)] for k, v in bands.items()], numeric=(1,),
                  caption="Replies against the deadline", css="lks-data")
     return f"<h3>{esc(title)}</h3><p>{esc(lead)}</p>{figure}{data}"
 
@@ -261,15 +160,15 @@ def _monthly_block(inter: dict) -> str:
     totals = [m["interactions"] for m in inter["by_month"]]
     late = [m["late"] for m in inter["by_month"]]
     worst = max(inter["by_month"], key=lambda m: m["late"], default=None)
-    lead = f"{_plural(inter['total'], 'interaction was', 'interactions were')} received this year."
+    lead = f"{plural(inter['total'], 'interaction was', 'interactions were')} received this year."
     if worst and worst["late"]:
         lead += (f" The most late or unanswered were in {pd.Period(worst['month']).strftime('%B %Y')} "
-                 f"({_n(worst['late'])} of {_n(worst['interactions'])}).")
+                 f"({number(worst['late'])} of {number(worst['interactions'])}).")
     alt = "Bar chart by month of all interactions and those late or unanswered: " + "; ".join(
         f"{m} {t} received, {lt} late" for m, t, lt in zip(months, totals, late)) + "."
     figure = charts.monthly_bars(short, totals, late, alt=alt,
                                  caption="Interactions received each month and how many were late or unanswered")
-    data = table(["Month", *short], [["Received", *map(_n, totals)], ["Late or unanswered", *map(_n, late)]],
+    data = table(["Month", *short], [["Received", *map(number, totals)], ["Late or unanswered", *map(number, late)]],
                  numeric=tuple(range(1, len(short) + 1)), caption="Interactions by month", css="lks-months")
     return f"<h3>{esc(title)}</h3><p>{esc(lead)}</p>{figure}{data}"
 
@@ -281,12 +180,12 @@ def _incidents_block(inc: dict) -> str:
     if not inc["total"]:
         return f"<h3>{esc(title)}</h3><p>No incidents were logged in the year.</p>"
     by = inc["by_category"]
-    lead = f"{_plural(inc['total'], 'incident was', 'incidents were')} logged"
-    lead += f"; {_n(inc['open'])} still open." if inc.get("open") is not None else "."
+    lead = f"{plural(inc['total'], 'incident was', 'incidents were')} logged"
+    lead += f"; {number(inc['open'])} still open." if inc.get("open") is not None else "."
     alt = "Bar chart of incidents by category: " + ", ".join(f"{k} {v}" for k, v in by.items()) + "."
     figure = charts.horizontal_bars(list(by), list(by.values()), colours=charts.BLUE, xlabel="Incidents",
                                     alt=alt, caption="Incidents logged in the year, by category")
-    data = table(["Category", "Incidents"], [[k, _n(v)] for k, v in by.items()], numeric=(1,),
+    data = table(["Category", "Incidents"], [[k, number(v)] for k, v in by.items()], numeric=(1,),
                  caption="Incidents by category", css="lks-data")
     return f"<h3>{esc(title)}</h3><p>{esc(lead)}</p>{figure}{data}"
 
@@ -305,14 +204,14 @@ def _coverage_block(m: dict) -> str:
          "posts_with_images", "posts"),
     ]
     rows, labels, values, notes = [], [], [], []
-    for label, section, part, whole, unit in measured:
-        if not section.get("assessed"):
-            rows.append([label, "not measured", section.get("reason", "")])
+    for label, measure, part, whole, unit in measured:
+        if not measure.get("assessed"):
+            rows.append([label, "not measured", measure.get("reason", "")])
             notes.append(f"{label}: not measured")
             continue
-        pct = section.get("pct")
+        pct = measure.get("pct")
         rows.append([label, "no records" if pct is None else f"{pct:g}%",
-                     f"{_n(section[part])} of {_plural(section[whole], unit[:-1], unit)}"])
+                     f"{number(measure[part])} of {plural(measure[whole], unit[:-1], unit)}"])
         if pct is not None:
             labels.append(label)
             values.append(pct)
@@ -334,15 +233,15 @@ def key_measures(rv: Review) -> HTML:
     inter = m.get("interactions", {})
     body = (_responses_block(inter) + _monthly_block(inter) + _incidents_block(m.get("incidents", {}))
             + _coverage_block(m))
-    return _section("measures", "Key measures", body)
+    return section("measures", "Key measures", body)
 
 
 def _change(before: int, now: int) -> Raw:
     diff = now - before
     if diff > 0:
-        return Raw(f'<span class="trend-up"><span aria-hidden="true">▲ </span>up {_n(diff)}</span>')
+        return Raw(f'<span class="trend-up"><span aria-hidden="true">▲ </span>up {number(diff)}</span>')
     if diff < 0:
-        return Raw(f'<span class="trend-down"><span aria-hidden="true">▼ </span>down {_n(-diff)}</span>')
+        return Raw(f'<span class="trend-down"><span aria-hidden="true">▼ </span>down {number(-diff)}</span>')
     return Raw("no change")
 
 
@@ -356,23 +255,23 @@ def trend(rv: Review) -> HTML | None:
     for area in AREAS:
         before = prev["areas"].get(area, {})
         now = rv.summary["areas"][area]
-        rows.append([AREA_TITLES[area], _rag_label(before.get("rag", "Grey")), _n(before.get("findings", 0)),
-                     _rag_label(now["rag"]), _n(now["findings"]), _change(before.get("findings", 0),
+        rows.append([AREA_TITLES[area], rag_label(before.get("rag", "Grey")), number(before.get("findings", 0)),
+                     rag_label(now["rag"]), number(now["findings"]), _change(before.get("findings", 0),
                                                                           now["findings"])])
     area_table = table(["Area", f"Status {last}", f"Findings {last}", f"Status {this}", f"Findings {this}",
                         "Change"], rows, numeric=(2, 4), caption=f"Findings by area, {last} and {this}")
     by_rule_now = rv.summary["by_rule"]
     rule_ids = sorted(set(prev["by_rule"]) | set(by_rule_now), key=rule_order)
-    rule_rows = [[r, REGISTRY[r].meaning if r in REGISTRY else "", _n(prev["by_rule"].get(r, 0)),
-                  _n(by_rule_now.get(r, 0)), _change(prev["by_rule"].get(r, 0), by_rule_now.get(r, 0))]
+    rule_rows = [[r, REGISTRY[r].meaning if r in REGISTRY else "", number(prev["by_rule"].get(r, 0)),
+                  number(by_rule_now.get(r, 0)), _change(prev["by_rule"].get(r, 0), by_rule_now.get(r, 0))]
                  for r in rule_ids]
     total_before, total_now = prev.get("total_findings", 0), rv.summary["total_findings"]
-    lead = (f"Last year ({esc(last)}) had {_plural(total_before, 'finding')}; this year has "
-            f"{_plural(total_now, 'finding')}. More findings is worse.")
+    lead = (f"Last year ({esc(last)}) had {plural(total_before, 'finding')}; this year has "
+            f"{plural(total_now, 'finding')}. More findings is worse.")
     body = f"<p>{lead}</p>{area_table}<h3>By rule</h3>"
     body += table(["Rule", "What it checks", last, this, "Change"], rule_rows, numeric=(2, 3),
                   caption=f"Findings by rule, {last} and {this}") if rule_rows else "<p>No findings in either year.</p>"
-    return _section("trend", f"Trend against {last}", body)
+    return section("trend", f"Trend against {last}", body)
 
 
 def _records(findings) -> str:
@@ -381,7 +280,7 @@ def _records(findings) -> str:
     if not ids:
         return ""
     shown = ", ".join(ids[:RECORDS_SHOWN])
-    return shown + (f" and {_n(len(ids) - RECORDS_SHOWN)} more" if len(ids) > RECORDS_SHOWN else "")
+    return shown + (f" and {number(len(ids) - RECORDS_SHOWN)} more" if len(ids) > RECORDS_SHOWN else "")
 
 
 def findings_by_area(rv: Review) -> HTML:
@@ -395,11 +294,11 @@ def findings_by_area(rv: Review) -> HTML:
     for area in AREAS:
         info = rv.summary["areas"][area]
         rule_ids = sorted((r for r in REGISTRY if REGISTRY[r].area == area), key=rule_order)
-        rows = [[r, REGISTRY[r].severity.capitalize(), _n(len(by_rule[r])), REGISTRY[r].meaning,
+        rows = [[r, REGISTRY[r].severity.capitalize(), number(len(by_rule[r])), REGISTRY[r].meaning,
                  REGISTRY[r].clause, _records(by_rule[r])] for r in rule_ids if r in by_rule]
         passed = [r for r in rule_ids if r not in by_rule and r not in not_assessed]
         skipped = [r for r in rule_ids if r in not_assessed]
-        part = f'<h3>{esc(info["title"])}: {_rag_label(info["rag"])}</h3>'
+        part = f'<h3>{esc(info["title"])}: {rag_label(info["rag"])}</h3>'
         if rows:
             part += table(["Rule", "Severity", "Findings", "What it checks", "Policy clause", "Records"], rows,
                           numeric=(2,), css="lks-rules", caption=f"{info['title']}: rules with findings")
@@ -410,13 +309,13 @@ def findings_by_area(rv: Review) -> HTML:
             notes.append(f"Not assessed (see the appendix): {', '.join(skipped)}.")
         part += f"<p>{esc(' '.join(notes))}</p>" if notes else ""
         body.append(part)
-    return _section("findings", "Findings by area", "".join(body))
+    return section("findings", "Findings by area", "".join(body))
 
 
 def recommended_actions(rv: Review) -> HTML:
     groups = _rule_groups(rv)
     if not groups:
-        return _section("actions", "Recommended actions", "<p>No findings, so no actions this year.</p>")
+        return section("actions", "Recommended actions", "<p>No findings, so no actions this year.</p>")
     body = ["<p>One action per rule with findings, most urgent first. The same list, with due dates and a "
             "status to track, is in action-plan.xlsx.</p>"]
     for severity in SEVERITIES:
@@ -425,10 +324,10 @@ def recommended_actions(rv: Review) -> HTML:
             continue
         items = "".join(
             f"<li><strong>{esc(g['action'])}</strong> <span class=\"lks-meta\">{esc(g['rule'])}, "
-            f"{_plural(g['count'], 'finding')}; owner: {esc(g['owner'] or 'SLT')}; due "
+            f"{plural(g['count'], 'finding')}; owner: {esc(g['owner'] or 'SLT')}; due "
             f"{esc(g['due'].strftime('%-d %B %Y'))}</span></li>" for g in mine)
         body.append(f"<h3>{esc(severity.capitalize())}: {esc(DUE_WORDS[severity])}</h3><ol>{items}</ol>")
-    return _section("actions", "Recommended actions", "".join(body))
+    return section("actions", "Recommended actions", "".join(body))
 
 
 def appendix(rv: Review) -> HTML:
@@ -436,7 +335,7 @@ def appendix(rv: Review) -> HTML:
     method = (
         f"lks-audit {esc(__version__)} loaded the eight workbooks of the data contract, read every cell as its "
         "kind (date, yes/no, choice and so on) and applied each rule of the audit to the records of the academic "
-        f"year {_date(ctx.start)} to {_date(ctx.end)}, as they stood on {_date(ctx.as_of)}. Rules about a "
+        f"year {long_date(ctx.start)} to {long_date(ctx.end)}, as they stood on {long_date(ctx.as_of)}. Rules about a "
         "standing state (accounts, applications, the policy, training, open incidents, data quality) use every "
         "row. Working days are Monday to Friday, excluding England bank holidays and the school's closure days. "
         "Each rule enforces a clause of the Social Media Policy. A rule whose workbook, sheet or column is missing "
@@ -457,7 +356,7 @@ def appendix(rv: Review) -> HTML:
         missing = "<p>Every rule was assessed.</p>"
     files = []
     for info in rv.data.files:
-        rows = "; ".join(f"{sheet}: {_n(n)}" for sheet, n in info.rows.items()) or "none"
+        rows = "; ".join(f"{sheet}: {number(n)}" for sheet, n in info.rows.items()) or "none"
         status = {"ok": "read", "missing": "missing", "unreadable": f"cannot be read: {info.problem}"}[info.status]
         files.append([info.file, status, rows, Raw(f'<code class="sha">{esc(info.sha256 or "none")}</code>')])
     file_table = table(["File", "Status", "Rows", "SHA-256"], files, css="lks-files",
@@ -465,7 +364,7 @@ def appendix(rv: Review) -> HTML:
     body = (f"<h3>Method</h3><p>{method}</p><h3>Parameters</h3>{params}<h3>Rules not assessed</h3>{missing}"
             f"<h3>Input files</h3><p>The checksums identify the exact files audited: any change to a file changes "
             f"its checksum.</p>{file_table}")
-    return _section("appendix", "Appendix: method and data", body)
+    return section("appendix", "Appendix: method and data", body)
 
 
 # --- the DPO's detail (cells tagged ``dpo``) ------------------------------------------------------
@@ -482,7 +381,7 @@ def dpo_findings(rv: Review) -> HTML | None:
     """Every finding with file, sheet, row, cell, record and student: the DPO's worklist."""
     if rv.audience != "dpo":
         return None
-    body = [f"<p>{_plural(len(rv.result.findings), 'finding')}, most severe first, by area.</p>"]
+    body = [f"<p>{plural(len(rv.result.findings), 'finding')}, most severe first, by area.</p>"]
     for area in AREAS:
         found = [f for f in rv.result.findings if f.area == area]
         if not found:
@@ -492,28 +391,4 @@ def dpo_findings(rv: Review) -> HTML | None:
         body.append(f"<h3>{esc(AREA_TITLES[area])}</h3>" + table(
             ["Rule", "Severity", "File", "Sheet", "Row", "Cell", "Record", "Student ID", "Finding"], rows,
             css="lks-detail", numeric=(4,), caption=f"{AREA_TITLES[area]}: every finding"))
-    return _section("detail", "Detail for the Data Protection Officer", "".join(body))
-
-
-# --- the office's data check (notebooks/data_check.ipynb) -----------------------------------------
-
-def data_check(data_dir, year: str, as_of: str = "") -> HTML:
-    """What to fix in the workbooks, per workbook and cell: the data-quality findings only."""
-    data, result = audit_folder(data_dir, year, as_of or None)
-    problems = [f for f in result.findings if f.area == "data"]
-    files = [[i.file, {"ok": "read", "missing": "missing"}.get(i.status, f"cannot be read: {i.problem}"),
-              "; ".join(f"{s}: {_n(n)}" for s, n in i.rows.items()) or "none",
-              _n(sum(1 for f in problems if f.file == i.file))] for i in data.files]
-    out = [f"<h1>Data check: {esc(data_dir)}</h1>",
-           f"<p>{_plural(len(problems), 'problem')} to fix before the audit. Nothing here changes the workbooks."
-           "</p>", table(["Workbook", "Status", "Rows", "Problems"], files, numeric=(3,), caption="Workbooks")]
-    for info in data.files:
-        mine = [f for f in problems if f.file == info.file]
-        if not mine:
-            continue
-        rows = [[f.sheet or "", f.cell or "", f.row or "", f.record or "", f.message,
-                 REGISTRY[f.rule].action if f.rule in REGISTRY else ""] for f in mine]
-        out.append(f"<h2>{esc(info.file)}</h2>" + table(
-            ["Sheet", "Cell", "Row", "Record", "Problem", "What to do"], rows, numeric=(2,), css="lks-detail",
-            caption=f"Problems in {info.file}"))
-    return HTML("".join(out))
+    return section("detail", "Detail for the Data Protection Officer", "".join(body))

@@ -1,8 +1,8 @@
 """The action plan: one row per rule with findings, for SLT to work through in Excel.
 
 No personal data: a row names the rule and how many findings it has, never a
-record, student or member of staff. Text cells are written as strings even
-when they start with ``=`` so nothing from the input can become a formula.
+record, student or member of staff. Text cells are written with
+:func:`.excel.write_text_cell`, so nothing from the input can become a formula.
 """
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .findings import AREA_TITLES, severity_rank
-from .rules import REGISTRY
+from ..findings import AREA_TITLES, severity_rank
+from ..rules import REGISTRY
+from .excel import write_text_cell
 
 STATUSES = ("Open", "In progress", "Done")
 
@@ -70,29 +71,23 @@ def action_rows(findings, as_of) -> list[dict]:
     return rows
 
 
-def _text(cell, value) -> None:
-    """Store ``value`` as literal text: openpyxl would otherwise turn ``=...`` into a formula."""
-    cell.value = "" if value is None else str(value)
-    cell.data_type = "s"
-
-
 def action_plan_bytes(findings, as_of, school: str, year: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Action plan"
     rows = action_rows(findings, as_of)
 
-    _text(sheet.cell(1, 1), f"Social media policy action plan: {school}, {year} "
-                            f"(audit as of {pd.Timestamp(as_of):%d/%m/%Y})")
+    write_text_cell(sheet.cell(1, 1), f"Social media policy action plan: {school}, {year} "
+                                      f"(audit as of {pd.Timestamp(as_of):%d/%m/%Y})")
     sheet.cell(1, 1).font = Font(bold=True, size=13)
-    _text(sheet.cell(2, 1), "One row per rule with findings. Due dates: critical within 2 weeks, high within "
-                            "1 month, medium within a term, advisory by the next annual review. "
-                            "Record details are in the DPO's detail report, not here.")
+    write_text_cell(sheet.cell(2, 1), "One row per rule with findings. Due dates: critical within 2 weeks, high "
+                                      "within 1 month, medium within a term, advisory by the next annual review. "
+                                      "Record details are in the DPO's detail report, not here.")
     header_row = 4
     header_fill = PatternFill("solid", fgColor="1F3864")
     for col, (title, width) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(header_row, col)
-        _text(cell, title)
+        write_text_cell(cell, title)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = header_fill
         cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -103,7 +98,7 @@ def action_plan_bytes(findings, as_of, school: str, year: str) -> bytes:
                   row["owner"], None, STATUSES[0], "")
         for col, value in enumerate(values, start=1):
             if value is not None:
-                _text(sheet.cell(i, col), value)
+                write_text_cell(sheet.cell(i, col), value)
             sheet.cell(i, col).alignment = Alignment(vertical="top", wrap_text=True)
         sheet.cell(i, 4).value = row["count"]
         sheet.cell(i, 8).value = row["due"].to_pydatetime().date()
@@ -118,7 +113,7 @@ def action_plan_bytes(findings, as_of, school: str, year: str) -> bytes:
         sheet.add_data_validation(status)
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{last}"
     else:
-        _text(sheet.cell(header_row + 1, 1), "No findings: nothing to do this year.")
+        write_text_cell(sheet.cell(header_row + 1, 1), "No findings: nothing to do this year.")
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"

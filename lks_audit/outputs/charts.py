@@ -30,8 +30,8 @@ MIN_PLOT = 0.4  # smallest share of the figure's width and height the bars keep
 
 
 def _figure(height_in: float) -> tuple[Figure, object]:
-    # Imported here, not at module level: `lks-audit report` imports this module (through review)
-    # but draws nothing itself, and matplotlib costs half a second to import. A bare Figure saves
+    # Imported when a chart is drawn: matplotlib costs half a second, which code importing the
+    # review's sections without drawing (JupyterLab, tests) need not pay. A bare Figure saves
     # through the Agg canvas without matplotlib.use("Agg"), which would also switch a DPO's own
     # pyplot backend in JupyterLab.
     from matplotlib.backends.backend_agg import FigureCanvasAgg

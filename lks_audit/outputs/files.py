@@ -1,0 +1,68 @@
+"""The files of a report set, shared by the kernel that writes them and the process that publishes them.
+
+Plain Python only: the report's parent process imports this before its kernel starts, and must not
+pay for pandas there.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+GOVERNORS_HTML = "annual-review.html"
+DPO_HTML = "dpo-detail.html"
+ACTION_PLAN = "action-plan.xlsx"
+FINDINGS_JSON = "findings.json"
+EXECUTED = "annual-review.ipynb"
+FAILED = "annual-review.failed.ipynb"
+#: Each published file's sha256 and the run that wrote it: a set is whole when they all match.
+MANIFEST = "manifest.json"
+#: What the kernel hands over for the personal-data guard (words to look for); never published.
+GUARD = ".guard.json"
+
+#: Files holding personal data (the DPO's detail, findings.json, the executed notebook): owner only.
+PRIVATE = 0o600
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def public_mode() -> int:
+    """A file everyone may read, as the user's umask allows (the governors' outputs)."""
+    return 0o666 & ~_umask()
+
+
+def public_dir_mode() -> int:
+    return 0o777 & ~_umask()
+
+
+def _temp_file(folder: Path, name: str) -> Path:
+    """An empty file next to ``name``, private (0600) from the start, ending like ``name``."""
+    stem, dot, ext = name.rpartition(".")
+    fd, path = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=f".tmp{dot}{ext}")
+    os.close(fd)
+    return Path(path)
+
+
+def atomic_write(path: Path, content: bytes, mode: int) -> Path:
+    """Replace ``path`` with ``content`` in one step: a reader, a crash or a kill sees the old file or the new.
+
+    The bytes go to a private temporary file beside ``path`` (so no one reads personal data while
+    it is written), are synced, given ``mode`` and renamed over ``path``; on any failure the
+    temporary file is removed and ``path`` is left as it was.
+    """
+    tmp = _temp_file(path.parent, path.name)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,57 @@
+"""What the annual review shows, gathered once: the audited data, the result, last year's findings.
+
+:func:`load_review` is the notebook's one working cell; every section of the review
+(:mod:`.sections`) reads the :class:`Review` it returns.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..params import read_previous
+from ..audit import AuditResult, audit_folder
+from ..context import AuditContext
+from ..load import Dataset
+
+AUDIENCES = ("governors", "dpo")
+
+
+@dataclass
+class Review:
+    """One audit of one school year, and what the review needs beside it."""
+
+    school: str
+    data: Dataset
+    result: AuditResult
+    previous: dict | None
+    generated: dt.date
+    audience: str
+
+    @property
+    def ctx(self) -> AuditContext:
+        return self.result.context
+
+    @property
+    def summary(self) -> dict:
+        return self.result.summary
+
+    @property
+    def measures(self) -> dict:
+        return self.summary.get("measures", {})
+
+    @property
+    def policy_version(self) -> str:
+        versions = self.data.frames["Policy"]["Policy version"].dropna()
+        return str(versions.iloc[0]) if len(versions) else "not recorded"
+
+
+def load_review(data_dir: str | Path, year: str, as_of: str = "", params: dict | None = None, *,
+                school: str = "Little Kinvaston School", previous: str = "", generated: str = "",
+                audience: str = "dpo") -> Review:
+    """Audit ``data_dir`` and gather what the review shows (the notebook's one working cell)."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
+    data, result = audit_folder(data_dir, year, as_of or None, dict(params or {}))
+    day = dt.date.fromisoformat(generated) if generated else dt.date.today()
+    return Review(school, data, result, read_previous(previous), day, audience)

@@ -1,0 +1,119 @@
+"""Exporting the executed notebook as self-contained pages: nbconvert with the report's own template.
+
+nbconvert is imported on first use (on a warm-up thread while the kernel runs, see
+:func:`prepare_exporters`), so the command starts its kernel without paying for it first.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+if TYPE_CHECKING:
+    from nbconvert.exporters import Exporter
+    from nbformat import NotebookNode
+
+#: The page template (lab's layout, nothing fetched from the network, report.css), shipped as package data.
+TEMPLATES = Path(__file__).parent / "nbtemplates"
+TEMPLATE_NAME = "lks_report"
+#: Cells that never appear in an export: papermill's parameters and the notebook's own notes.
+ALWAYS_REMOVED = frozenset({"parameters", "injected-parameters", "notebook-only"})
+
+
+def _drop_stderr_preprocessor():
+    from nbconvert.preprocessors import Preprocessor
+
+    class DropStderr(Preprocessor):
+        """Warnings a cell printed stay in the executed notebook (the audit trail), not in the report."""
+
+        def preprocess_cell(self, cell, resources, index):
+            if cell.cell_type == "code":
+                cell.outputs = [o for o in cell.outputs
+                                if not (o.output_type == "stream" and o.get("name") == "stderr")]
+            return cell, resources
+
+    return DropStderr
+
+
+def _exporter_class():
+    """nbconvert's HTMLExporter without its BeautifulSoup pass over the rendered page.
+
+    That pass re-parses the whole page (base64 charts included) to give images without alt text a
+    placeholder and to make every input and output focusable: two thirds of the export time. Every
+    image we draw has its own alt text (outputs.charts.figure_html), no input is shown, and no output
+    scrolls (report.css), so there is nothing for it to do; the accessibility tests check the page.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # As HTMLExporter.from_notebook_node up to the BeautifulSoup pass (the template needs both
+            # filters registered, though no code is shown).
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", Highlight2HTML(parent=self))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter
+
+
+def make_exporter(remove_tags: Iterable[str] = frozenset()) -> Exporter:
+    """An exporter for pages without code, prompts or cells tagged ``remove_tags``, its template loaded."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
+    config.HTMLExporter.template_name = TEMPLATE_NAME
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.CSSHTMLHeaderPreprocessor.enabled = False  # code highlighting CSS, and no code is shown
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(ALWAYS_REMOVED | set(remove_tags))
+    exporter = _exporter_class()(config=config)
+    exporter.register_preprocessor(_drop_stderr_preprocessor(), enabled=True)
+    exporter.template  # noqa: B018 - compiled now, so a warm-up thread can do it (see prepare_exporters)
+    return exporter
+
+
+def export_html(nb: NotebookNode, title: str, remove_tags: Iterable[str] = frozenset(),
+                exporter: Exporter | None = None) -> str:
+    """The executed notebook as one self-contained page: no code, no prompts, no cells tagged ``remove_tags``."""
+    exporter = exporter or make_exporter(remove_tags)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def prepare_exporters() -> tuple[Callable[[], None], Callable[[], dict]]:
+    """Import nbconvert and build both pages' exporters on a thread while the kernel runs.
+
+    This process only waits for the kernel meanwhile; doing it afterwards cost ~0.4 s of every run.
+    Returns ``start`` (call it once the kernel is launched: nbconvert imports modules papermill also
+    imports, and two threads importing the same module can see it half-initialised) and ``get``,
+    giving ``{"governors": exporter, "dpo": exporter}``; an exporter the thread could not build is
+    left out and built again (raising its error) where it is used.
+    """
+    ready: dict = {}
+
+    def build():
+        with contextlib.suppress(Exception):
+            ready["governors"] = make_exporter(remove_tags={"dpo"})
+            ready["dpo"] = make_exporter()
+
+    thread = threading.Thread(target=build, daemon=True, name="exporters")
+
+    def start() -> None:
+        if thread.ident is None:
+            thread.start()
+
+    def get() -> dict:
+        if thread.ident is not None:
+            thread.join()
+        return ready
+
+    return start, get

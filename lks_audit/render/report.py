@@ -1,0 +1,184 @@
+"""``lks-audit report`` as a library call: run the annual review notebook once, export it twice, publish the set.
+
+One papermill execution of ``notebooks/annual_review.ipynb`` (a real kernel, papermill's progress
+bar on stderr) runs the audit once: the kernel writes findings.json and action-plan.xlsx itself
+(:func:`lks_audit.outputs.artifacts.write_artifacts`), so this process never loads the workbooks.
+nbconvert then exports the executed notebook as the DPO's detail (every cell) and as the
+governors' report (cells tagged ``dpo`` removed).
+
+Everything is built in a private staging folder and published as one set (:mod:`.publish`): after
+a kill, a Ctrl-C or two runs at once, OUT/YEAR holds the previous complete set or the new one, never
+a mixture. A failing or hung cell publishes nothing but the partly executed notebook.
+
+This process imports only plain Python before the kernel starts (pandas and friends load in the
+kernel); it prints nothing of its own, and says what went wrong by raising.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import lks_audit
+
+from ..errors import AuditInputError, ReportFailed
+from ..intake import check_folder_usable
+from ..outputs.files import (ACTION_PLAN, DPO_HTML, EXECUTED, FINDINGS_JSON, GOVERNORS_HTML, GUARD, PRIVATE,
+                             atomic_write, public_mode)
+from ..params import audit_day, checked_overrides, read_previous
+from .execute import execute_notebook, stop_kernels
+from .export import export_html, prepare_exporters
+from .guard import personal_data_in
+from .publish import clean_stale, discard, keep_partial, new_staging, publish
+
+
+def _notebooks_folder() -> Path:
+    """notebooks/ beside the package (a checkout, editable install) or as installed data files."""
+    beside = Path(lks_audit.__file__).parent.parent / "notebooks"
+    installed = Path(sys.prefix) / "share" / "lks-audit" / "notebooks"
+    return beside if beside.is_dir() or not installed.is_dir() else installed
+
+
+NOTEBOOKS = _notebooks_folder()
+ANNUAL_REVIEW = NOTEBOOKS / "annual_review.ipynb"
+#: The published files people use, in the order the command lists them (the manifest aside).
+SET_FILES = (GOVERNORS_HTML, DPO_HTML, ACTION_PLAN, FINDINGS_JSON, EXECUTED)
+#: What a run stopped by Ctrl-C leaves behind: the KeyboardInterrupt it raises says so.
+INTERRUPTED = "interrupted; previous reports left as they were"
+
+
+@dataclass(frozen=True)
+class RenderedSet:
+    """What a run published."""
+
+    #: OUT/YEAR, now showing the new set.
+    folder: Path
+    #: What the audit could not read (a missing or unreadable workbook...), one line each, for the user.
+    problems: list[str]
+
+    @property
+    def files(self) -> list[Path]:
+        return [self.folder / name for name in SET_FILES]
+
+
+def render_report(data_dir: str | Path, year: str, *, as_of: str | dt.date | None,
+                  overrides: dict[str, object], out: str | Path, school: str, previous: str | Path | None,
+                  timeout: int | None, notebook: str | Path | None = None) -> RenderedSet:
+    """Audit ``data_dir`` for ``year`` in a kernel and publish the set as OUT/YEAR.
+
+    ``overrides`` are rule parameters by name; ``previous`` is last year's findings.json (for the
+    trend) or None; ``timeout`` stops a cell running longer (seconds; None: no limit); ``notebook``
+    runs another notebook than the bundled one. Raises :class:`AuditInputError` for arguments that
+    cannot be used (before any kernel starts), :class:`ReportFailed` when no set could be published
+    (the line names the partly executed notebook kept beside OUT/YEAR, if any) and KeyboardInterrupt
+    (saying :data:`INTERRUPTED`) when Ctrl-C stopped the run before publishing began.
+    """
+    # jsonschema (via nbformat) imports the optional rfc3987_syntax when it is installed (JupyterLab
+    # brings it), which builds a grammar for ~1.5 s; the report never validates IRIs, so skip it.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    folder = Path(data_dir)
+    check_folder_usable(folder, need_readable=True)
+    overrides = checked_overrides(overrides)
+    try:
+        day = audit_day(year, as_of)
+    except ValueError as exc:
+        raise AuditInputError(str(exc)) from None
+    if previous:
+        try:
+            read_previous(previous)
+        except ValueError as exc:
+            raise AuditInputError(f"--previous: {exc}") from None
+    if timeout is not None and timeout <= 0:
+        raise AuditInputError("--timeout must be a positive number of seconds")
+
+    notebook = Path(notebook or ANNUAL_REVIEW)
+    out_root = Path(out)
+    out_root.mkdir(parents=True, exist_ok=True)
+    clean_stale(out_root, year)
+    with _Interrupts() as interrupts:
+        staging = new_staging(out_root, year)
+        parameters = {
+            "school": school,
+            "year": year,
+            "data_dir": str(folder.resolve()),
+            "as_of": day.isoformat(),
+            "audience": "dpo",
+            "params": dict(overrides),
+            "previous": str(Path(previous).resolve()) if previous else "",
+            "generated": dt.date.today().isoformat(),
+            "handoff": str(staging.resolve()),
+        }
+        try:
+            start_exporters, exporters = prepare_exporters()
+            executed = execute_notebook(notebook, parameters, staging, timeout, start_exporters)
+            problems = _export_pages(executed, staging, year, school, exporters())
+            interrupts.defer()
+            published = publish(staging, out_root, year)
+        except ReportFailed as exc:
+            interrupts.defer()
+            if exc.partial is None:
+                raise
+            kept = keep_partial(exc.partial, staging, out_root, year)
+            raise ReportFailed(f"{exc}; {exc.what}: {kept}", kept, exc.what) from None
+        except KeyboardInterrupt:
+            stop_kernels()
+            raise KeyboardInterrupt(INTERRUPTED) from None
+        finally:
+            discard(staging)  # gone already once published
+    return RenderedSet(published, problems)
+
+
+class _Interrupts:
+    """Ctrl-C stops the run until publishing starts; from then on the run completes.
+
+    Stopping during the switch would gain nothing and make "previous reports left as they were"
+    untrue. A second Ctrl-C while the first is being cleaned up is ignored.
+    """
+
+    def __init__(self):
+        self.deferred = False
+        self.previous = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if not self.deferred:
+            self.deferred = True
+            raise KeyboardInterrupt
+
+    def defer(self) -> None:
+        self.deferred = True
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def _export_pages(executed: Path, staging: Path, year: str, school: str, exporters: dict) -> list[str]:
+    """Export both pages into ``staging``; returns the data problems the kernel handed over. Raises ReportFailed."""
+    import nbformat
+
+    try:
+        handed_over = json.loads((staging / GUARD).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReportFailed("the notebook handed over no findings (its first cell must call "
+                           "artifacts.write_artifacts(rv, handoff))", executed, "executed notebook") from None
+    (staging / GUARD).unlink()
+    nb = nbformat.read(str(executed), as_version=4)
+    title = f"Social Media Policy annual review {year}"
+    governors = export_html(nb, f"{title}: {school}", {"dpo"}, exporters.get("governors"))
+    leaks = personal_data_in(governors, handed_over["personal"])
+    if leaks:
+        raise ReportFailed(f"the governors' report would show personal data ({', '.join(sorted(set(leaks)))}), "
+                           f"so nothing was published", executed, "executed notebook")
+    dpo = export_html(nb, f"{title}: detail for the DPO (personal data)", exporter=exporters.get("dpo"))
+    atomic_write(staging / GOVERNORS_HTML, governors.encode("utf-8"), public_mode())
+    atomic_write(staging / DPO_HTML, dpo.encode("utf-8"), PRIVATE)
+    return handed_over["problems"]
