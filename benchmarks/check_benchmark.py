@@ -5,6 +5,7 @@ that scale alone. Samples are generated once into benchmarks/.cache/.
 
     python benchmarks/check_benchmark.py [--scales 1 10 50]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,6 +23,7 @@ def sample_folder(scale: int, seed: int = 2026) -> Path:
     folder = CACHE / f"sample-s{scale}"
     if not (folder / "posts_log.xlsx").exists():
         from lks_audit.sample import write_sample
+
         write_sample(folder, seed=seed, scale=scale)
     return folder
 
@@ -42,15 +44,20 @@ def measure_one(scale: int) -> dict:
     result = run_rules(data, ctx)
     t3 = time.perf_counter()
     rows = sum(sum(f.rows.values()) for f in data.files)
-    return {"scale": scale, "rows": rows, "load_s": t1 - t0, "load_peak_mb": load_peak,
-            "check_s": t3 - t2, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "findings": len(result.findings)}
+    return {
+        "scale": scale,
+        "rows": rows,
+        "load_s": t1 - t0,
+        "load_peak_mb": load_peak,
+        "check_s": t3 - t2,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "findings": len(result.findings),
+    }
 
 
 def measure_in_child(scale: int) -> dict:
     """:func:`measure_one` in a fresh interpreter, so its peak memory is that scale's alone."""
-    out = subprocess.run([sys.executable, __file__, "--child", str(scale)], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run([sys.executable, __file__, "--child", str(scale)], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -66,17 +73,22 @@ def main() -> None:
         sample_folder(scale)
     results = [measure_in_child(scale) for scale in args.scales]
     base = results[0]
-    print(f"{'scale':>5} {'rows':>9} {'load s':>8} {'load MB':>8} {'check s':>8} {'peak MB':>8} "
-          f"{'check us/row':>12} {'findings':>9}")
+    print(
+        f"{'scale':>5} {'rows':>9} {'load s':>8} {'load MB':>8} {'check s':>8} {'peak MB':>8} "
+        f"{'check us/row':>12} {'findings':>9}"
+    )
     for r in results:
         per_row = r["check_s"] / r["rows"] * 1e6
-        print(f"{r['scale']:>5} {r['rows']:>9,} {r['load_s']:>8.2f} {r['load_peak_mb']:>8.0f} "
-              f"{r['check_s']:>8.2f} {r['peak_mb']:>8.0f} {per_row:>12.1f} {r['findings']:>9,}")
+        print(
+            f"{r['scale']:>5} {r['rows']:>9,} {r['load_s']:>8.2f} {r['load_peak_mb']:>8.0f} "
+            f"{r['check_s']:>8.2f} {r['peak_mb']:>8.0f} {per_row:>12.1f} {r['findings']:>9,}"
+        )
     if len(results) > 1:
         last = results[-1]
-        growth = (last["check_s"] / base["check_s"]) / (last["rows"] / base["rows"])
-        print(f"check time grew {last['check_s'] / base['check_s']:.1f}x for {last['rows'] / base['rows']:.1f}x "
-              f"rows (1.0 = linear; below 1 = fixed costs dominate at small scale)")
+        print(
+            f"check time grew {last['check_s'] / base['check_s']:.1f}x for {last['rows'] / base['rows']:.1f}x "
+            f"rows (1.0 = linear; below 1 = fixed costs dominate at small scale)"
+        )
 
 
 if __name__ == "__main__":

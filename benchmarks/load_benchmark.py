@@ -14,6 +14,7 @@ synthetic posts and interactions log of similar size is used instead.
 
     python benchmarks/load_benchmark.py [--scales 1 10] [--repeat 3] [--synthetic]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,13 +49,21 @@ def write_synthetic(folder: Path, scale: int) -> None:
             row = []
             for c in columns:
                 kind = c.kind.value
-                row.append(f"{sheet[0]}-{i:06d}" if c.header == SHEETS[sheet].key
-                           else rng.choice(c.choices) if kind == "choice"
-                           else rng.choice(["Yes", "No", "y", ""]) if kind == "yes/no"
-                           else when if kind == "datetime"
-                           else when.strftime("%d/%m/%Y") if kind == "date"
-                           else f"S{rng.randrange(40):03d}" if kind in ("id", "ids")
-                           else "Well done to our Year 7 netball team " * rng.randrange(1, 4))
+                row.append(
+                    f"{sheet[0]}-{i:06d}"
+                    if c.header == SHEETS[sheet].key
+                    else rng.choice(c.choices)
+                    if kind == "choice"
+                    else rng.choice(["Yes", "No", "y", ""])
+                    if kind == "yes/no"
+                    else when
+                    if kind == "datetime"
+                    else when.strftime("%d/%m/%Y")
+                    if kind == "date"
+                    else f"S{rng.randrange(40):03d}"
+                    if kind in ("id", "ids")
+                    else "Well done to our Year 7 netball team " * rng.randrange(1, 4)
+                )
             ws.append(row)
         book.save(folder / file)
 
@@ -63,11 +72,11 @@ def make_school(folder: Path, scale: int, synthetic: bool) -> str:
     if not synthetic:
         try:
             from lks_audit.sample import write_sample
+
             write_sample(folder, seed=2026, scale=scale)
             return "sample"
         except Exception as exc:  # the sample generator is optional for this comparison
-            print(f"sample school unavailable ({type(exc).__name__}: {exc}); using synthetic logs",
-                  file=sys.stderr)
+            print(f"sample school unavailable ({type(exc).__name__}: {exc}); using synthetic logs", file=sys.stderr)
             shutil.rmtree(folder, ignore_errors=True)
     write_synthetic(folder, scale)
     return "synthetic"
@@ -99,19 +108,23 @@ def main(argv=None) -> int:
     parser.add_argument("--synthetic", action="store_true", help="skip the sample school")
     args = parser.parse_args(argv)
 
-    print(f"{'scale':>5} {'data':>9} {'rows':>8} {'MB':>6} {'load_workbooks s':>17} "
-          f"{'read_excel(openpyxl) s':>23} {'ratio':>6}")
+    print(
+        f"{'scale':>5} {'data':>9} {'rows':>8} {'MB':>6} {'load_workbooks s':>17} "
+        f"{'read_excel(openpyxl) s':>23} {'ratio':>6}"
+    )
     with tempfile.TemporaryDirectory(prefix="lks-load-bench-") as tmp:
         for scale in args.scales:
             folder = Path(tmp) / f"scale-{scale}"
             source = make_school(folder, scale, args.synthetic)
             size = sum(p.stat().st_size for p in folder.glob("*.xlsx")) / 2**20
-            ours, data = best_of(args.repeat, lambda: load_workbooks(folder))
-            theirs, rows = best_of(args.repeat, lambda: read_with_openpyxl(folder))
+            ours, data = best_of(args.repeat, lambda folder=folder: load_workbooks(folder))
+            theirs, rows = best_of(args.repeat, lambda folder=folder: read_with_openpyxl(folder))
             loaded = sum(len(f) for f in data.frames.values())
             if loaded != rows:  # same files, so the same rows, or the comparison is unfair
                 print(f"warning: load_workbooks kept {loaded} rows, read_excel {rows}", file=sys.stderr)
-            print(f"{scale:>5} {source:>9} {loaded:>8} {size:>6.1f} {ours:>17.3f} {theirs:>23.3f} {theirs / ours:>5.1f}x")
+            print(
+                f"{scale:>5} {source:>9} {loaded:>8} {size:>6.1f} {ours:>17.3f} {theirs:>23.3f} {theirs / ours:>5.1f}x"
+            )
     return 0
 
 

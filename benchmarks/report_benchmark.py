@@ -7,6 +7,7 @@ in the same run, each as a fresh process (as a user runs them), best of
 
     python benchmarks/report_benchmark.py [--repeat 3] [--data DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,13 +46,14 @@ def one_cell_notebook(path: Path) -> Path:
 def floor_commands(work: Path, bin_dir: Path = BIN) -> list[list[str]]:
     """papermill then nbconvert (from ``bin_dir``) on a one-cell notebook written into ``work``."""
     notebook = one_cell_notebook(work / "one.ipynb")
-    return [[str(bin_dir / "papermill"), "--no-progress-bar", str(notebook), str(work / "one.out.ipynb")],
-            [str(bin_dir / "jupyter-nbconvert"), "--to", "html", "--no-input", str(work / "one.out.ipynb")]]
+    return [
+        [str(bin_dir / "papermill"), "--no-progress-bar", str(notebook), str(work / "one.out.ipynb")],
+        [str(bin_dir / "jupyter-nbconvert"), "--to", "html", "--no-input", str(work / "one.out.ipynb")],
+    ]
 
 
 def report_commands(folder: Path, out: Path, bin_dir: Path = BIN) -> list[list[str]]:
-    return [[str(bin_dir / "lks-audit"), "report", str(folder), "--year", YEAR, "--as-of", AS_OF,
-             "--out", str(out)]]
+    return [[str(bin_dir / "lks-audit"), "report", str(folder), "--year", YEAR, "--as-of", AS_OF, "--out", str(out)]]
 
 
 def timed(commands: list[list[str]]) -> float:

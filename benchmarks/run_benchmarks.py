@@ -18,6 +18,7 @@ JupyterLab out of the report's environment.
 
 Samples at scales above 1 are generated once into benchmarks/.cache/ (scale 50 takes about a minute).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -99,15 +100,23 @@ class Table:
     def __init__(self):
         self.rows: list[tuple[str, ...]] = []
 
-    def add(self, what: str, wall: str = "", cpu: str = "", peak: str = "", rows: str = "", per_row: str = "",
-            detail: str = "") -> None:
+    def add(
+        self,
+        what: str,
+        wall: str = "",
+        cpu: str = "",
+        peak: str = "",
+        rows: str = "",
+        per_row: str = "",
+        detail: str = "",
+    ) -> None:
         self.rows.append((what, wall, cpu, peak, rows, per_row, detail))
         print("  ...", what, wall, file=sys.stderr, flush=True)  # progress while it runs
 
     def print(self) -> None:
         head = ("what", "wall s", "cpu s", "peak MB", "rows", "us/row", "detail / target")
         widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(len(head) - 1)]
-        line = "  ".join(["{:<%d}" % widths[0]] + ["{:>%d}" % w for w in widths[1:]] + ["{}"])
+        line = "  ".join([f"{{:<{widths[0]}}}"] + [f"{{:>{w}}}" for w in widths[1:]] + ["{}"])
         print(line.format(*head))
         print(line.format(*("-" * w for w in widths), "-" * 15))
         for r in self.rows:
@@ -122,8 +131,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 50])
-    parser.add_argument("--compare-python", metavar="PYTHON",
-                        help="another venv's python (e.g. with JupyterLab installed) to measure the floor in")
+    parser.add_argument(
+        "--compare-python",
+        metavar="PYTHON",
+        help="another venv's python (e.g. with JupyterLab installed) to measure the floor in",
+    )
     args = parser.parse_args()
     for scale in args.scales:  # generate first so generation never counts
         sample_folder(scale)
@@ -135,47 +147,70 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="lks-bench-") as tmp:
         work = Path(tmp)
         floor_s, floor_cpu, floor_mb = best(floor_commands(work), args.repeat)
-        table.add("floor: papermill + nbconvert, one-cell notebook", f"{floor_s:.2f}", f"{floor_cpu:.2f}",
-                  f"{floor_mb:.0f}")
+        table.add(
+            "floor: papermill + nbconvert, one-cell notebook", f"{floor_s:.2f}", f"{floor_cpu:.2f}", f"{floor_mb:.0f}"
+        )
         report_s, report_cpu, report_mb = best(report_commands(SAMPLE, work / "reports"), args.repeat)
-        table.add("lks-audit report, sample school", f"{report_s:.2f}", f"{report_cpu:.2f}", f"{report_mb:.0f}",
-                  detail="cpu and peak include the kernel")
+        table.add(
+            "lks-audit report, sample school",
+            f"{report_s:.2f}",
+            f"{report_cpu:.2f}",
+            f"{report_mb:.0f}",
+            detail="cpu and peak include the kernel",
+        )
         ratio = report_s / floor_s
-        table.add("ratio report / floor", f"{ratio:.2f}x",
-                  detail=f"target <= {TARGET_RATIO}: {verdict(ratio <= TARGET_RATIO)}")
+        table.add(
+            "ratio report / floor",
+            f"{ratio:.2f}x",
+            detail=f"target <= {TARGET_RATIO}: {verdict(ratio <= TARGET_RATIO)}",
+        )
         if args.compare_python:
             other_bin = Path(args.compare_python).parent
             other_s, other_cpu, _ = best(floor_commands(work, other_bin), args.repeat)
             table.add(f"floor in {other_bin.parent}", f"{other_s:.2f}", f"{other_cpu:.2f}", detail="--compare-python")
             if (other_bin / "lks-audit").exists():
-                other_report, other_report_cpu, _ = best(report_commands(SAMPLE, work / "other", other_bin),
-                                                         args.repeat)
-                table.add(f"report in {other_bin.parent}", f"{other_report:.2f}", f"{other_report_cpu:.2f}",
-                          detail=f"ratio {other_report / other_s:.2f}x there")
+                other_report, other_report_cpu, _ = best(
+                    report_commands(SAMPLE, work / "other", other_bin), args.repeat
+                )
+                table.add(
+                    f"report in {other_bin.parent}",
+                    f"{other_report:.2f}",
+                    f"{other_report_cpu:.2f}",
+                    detail=f"ratio {other_report / other_s:.2f}x there",
+                )
 
         per_row, work_per_row = {}, {}
         for scale in args.scales:
             folder = sample_folder(scale)
             wall, cpu, peak = best([[lks, "check", str(folder), *audit_args, "--json"]], args.repeat)
-            split = min((measure_in_child(scale) for _ in range(args.repeat)),
-                        key=lambda r: r["load_s"] + r["check_s"])
+            split = min((measure_in_child(scale) for _ in range(args.repeat)), key=lambda r: r["load_s"] + r["check_s"])
             per_row[scale] = wall / split["rows"] * 1e6
             work_per_row[scale] = (split["load_s"] + split["check_s"]) / split["rows"] * 1e6
             targets = ""
             if scale == 50:
-                targets = (f"; target < {TARGET_SECONDS:.0f} s: {verdict(wall < TARGET_SECONDS)}, "
-                           f"< {TARGET_MB / 1024:.0f} GB: {verdict(peak < TARGET_MB)}")
-            table.add(f"lks-audit check, scale {scale}", f"{wall:.2f}", f"{cpu:.2f}", f"{peak:.0f}",
-                      f"{split['rows']:,}",
-                      f"{per_row[scale]:.1f}",
-                      f"in-process: load {split['load_s']:.2f} s + rules {split['check_s']:.2f} s, "
-                      f"{split['findings']:,} findings{targets}")
+                targets = (
+                    f"; target < {TARGET_SECONDS:.0f} s: {verdict(wall < TARGET_SECONDS)}, "
+                    f"< {TARGET_MB / 1024:.0f} GB: {verdict(peak < TARGET_MB)}"
+                )
+            table.add(
+                f"lks-audit check, scale {scale}",
+                f"{wall:.2f}",
+                f"{cpu:.2f}",
+                f"{peak:.0f}",
+                f"{split['rows']:,}",
+                f"{per_row[scale]:.1f}",
+                f"in-process: load {split['load_s']:.2f} s + rules {split['check_s']:.2f} s, "
+                f"{split['findings']:,} findings{targets}",
+            )
         if 10 in per_row and 50 in per_row:
             # Load + rules alone: the wall time per row also spreads start-up over the rows.
             growth = work_per_row[50] / work_per_row[10]
-            table.add("time per row, scale 50 / scale 10", f"{growth:.2f}x",
-                      detail=f"load + rules in-process (wall: {per_row[50] / per_row[10]:.2f}x); "
-                             f"target flat (<= 1.10): {verdict(growth <= 1.10)}")
+            table.add(
+                "time per row, scale 50 / scale 10",
+                f"{growth:.2f}x",
+                detail=f"load + rules in-process (wall: {per_row[50] / per_row[10]:.2f}x); "
+                f"target flat (<= 1.10): {verdict(growth <= 1.10)}",
+            )
 
         (work / "templates").mkdir()
         commands = {
@@ -183,14 +218,25 @@ def main() -> int:
             "imports of lks-audit templates": [lks, "templates", str(work / "templates")],
             "imports of lks-audit validate": [lks, "validate", str(SAMPLE)],
             "imports of lks-audit check": [lks, "check", str(SAMPLE), *audit_args],
-            "imports of lks-audit report (parent)": [lks, "report", str(SAMPLE), *audit_args,
-                                                     "--out", str(work / "imports")],
+            "imports of lks-audit report (parent)": [
+                lks,
+                "report",
+                str(SAMPLE),
+                *audit_args,
+                "--out",
+                str(work / "imports"),
+            ],
         }
         for what, command in commands.items():
             total, per_package, modules = imports_of(command)
             heavy = sorted({m.split(".")[0] for m in modules} & set(REPORT_ONLY))
-            note = ("" if what.endswith("(parent)") or what.startswith("start-up")
-                    else "; no notebook libraries" if not heavy else f"; IMPORTS {', '.join(heavy)}")
+            note = (
+                ""
+                if what.endswith("(parent)") or what.startswith("start-up")
+                else "; no notebook libraries"
+                if not heavy
+                else f"; IMPORTS {', '.join(heavy)}"
+            )
             table.add(what, f"{total / 1000:.2f}", detail=f"ms: {top(per_package)}{note}")
         pythons = {"import papermill, nbconvert": sys.executable}
         if args.compare_python:
@@ -204,8 +250,10 @@ def main() -> int:
             table.add(what, f"{total / 1000:.2f}", detail=f"ms: {top(per_package)}; {has}")
     table.print()
     # Other work on the machine slows every wall time; cpu s is the steadier figure then.
-    print(f"\n{os.cpu_count()} CPUs; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
-          f"best of {args.repeat} runs; python {sys.version.split()[0]}")
+    print(
+        f"\n{os.cpu_count()} CPUs; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
+        f"best of {args.repeat} runs; python {sys.version.split()[0]}"
+    )
     return 0
 
 

@@ -8,6 +8,7 @@ rule or record why it was not assessed, and summarise.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandas as pd
 
@@ -105,8 +106,12 @@ def closures_of(data: Dataset) -> list:
     return list(data.frames["Closures"]["Date"].dropna())
 
 
-def audit_folder(folder, year: str, as_of=None, params: dict | Parameters | None = None):
-    """Load ``folder`` and audit it: returns ``(dataset, result)``."""
+def audit_folder(
+    folder: str | Path, year: str, as_of=None, params: dict | Parameters | None = None
+) -> tuple[Dataset, AuditResult]:
+    """Load ``folder`` and audit it for academic ``year`` as of ``as_of`` (a date, ISO text, or None for the
+    default): returns the loaded data and the result. Raises AuditInputError for a year, date or parameter
+    that cannot be used; a missing or broken workbook is a finding, never an exception."""
     data = load_workbooks(folder)
     ctx = make_context(year, as_of, params, closures=closures_of(data))
     return data, run_rules(data, ctx)

@@ -5,6 +5,7 @@ codes: 0 when the command ran (whatever the audit found), 2 for unusable argumen
 nothing to audit (AuditInputError), 1 when a report could not be rendered (ReportFailed), 130 for
 Ctrl-C. User mistakes give one line on stderr, never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,14 +22,26 @@ NOTEBOOK_ENV = "LKS_AUDIT_NOTEBOOK"
 
 def _add_audit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding the school's workbooks")
-    p.add_argument("--year", required=True, metavar="YYYY-YY",
-                   help="academic year, e.g. 2025-26 (1 Sep 2025 to 31 Aug 2026)")
-    p.add_argument("--as-of", metavar="YYYY-MM-DD",
-                   help="the day the audit is taken (default: end of the year, or today if earlier)")
-    p.add_argument("--param", action="append", metavar="NAME=VALUE", default=[],
-                   help="override a rule parameter, e.g. --param ico_hours=72 (repeatable)")
-    p.add_argument("--settings", metavar="FILE.toml",
-                   help="a TOML file of rule parameters ([parameters] table); --param wins over it")
+    p.add_argument(
+        "--year", required=True, metavar="YYYY-YY", help="academic year, e.g. 2025-26 (1 Sep 2025 to 31 Aug 2026)"
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the day the audit is taken (default: end of the year, or today if earlier)",
+    )
+    p.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        default=[],
+        help="override a rule parameter, e.g. --param ico_hours=72 (repeatable)",
+    )
+    p.add_argument(
+        "--settings",
+        metavar="FILE.toml",
+        help="a TOML file of rule parameters ([parameters] table); --param wins over it",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,45 +49,67 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lks-audit",
         description="Check Little Kinvaston School's social media records against its policy.",
         epilog="Typical year: 'templates' for staff, 'validate' to fix the data, 'check' for the DPO, "
-               "'report' for the governors.",
+        "'report' for the governors.",
     )
     parser.add_argument("--version", action="version", version=f"lks-audit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("templates", help="write the eight blank Excel templates staff fill in",
-                       description="Write the eight blank workbooks (with dropdowns, date checks and an "
-                                   "Instructions sheet) into DIR.")
+    p = sub.add_parser(
+        "templates",
+        help="write the eight blank Excel templates staff fill in",
+        description="Write the eight blank workbooks (with dropdowns, date checks and an Instructions sheet) into DIR.",
+    )
     p.add_argument("dir", metavar="DIR", help="folder to write the templates into (created if needed)")
 
-    p = sub.add_parser("sample", help="write a synthetic sample school year to try the tool on",
-                       description="Write a realistic, made-up school year (2025-26) into DIR: the eight "
-                                   "workbooks, mostly compliant, with a planted mix of breaches.")
+    p = sub.add_parser(
+        "sample",
+        help="write a synthetic sample school year to try the tool on",
+        description="Write a realistic, made-up school year (2025-26) into DIR: the eight "
+        "workbooks, mostly compliant, with a planted mix of breaches.",
+    )
     p.add_argument("dir", metavar="DIR", help="folder to write the sample workbooks into")
     p.add_argument("--seed", type=int, default=2026, help="random seed; the same seed gives the same files")
     p.add_argument("--scale", type=int, default=1, help="multiply the volumes (1 = about 600 students)")
 
-    p = sub.add_parser("validate", help="list what to fix in the workbooks before the audit",
-                       description="Load the workbooks in DIR and list every data problem by workbook, "
-                                   "sheet and cell. Never changes the originals.")
+    p = sub.add_parser(
+        "validate",
+        help="list what to fix in the workbooks before the audit",
+        description="Load the workbooks in DIR and list every data problem by workbook, "
+        "sheet and cell. Never changes the originals.",
+    )
     p.add_argument("dir", metavar="DIR", help="folder holding the workbooks")
-    p.add_argument("--feedback", metavar="OUT_DIR",
-                   help="also write copies of the workbooks with problem cells highlighted and commented")
+    p.add_argument(
+        "--feedback",
+        metavar="OUT_DIR",
+        help="also write copies of the workbooks with problem cells highlighted and commented",
+    )
 
-    p = sub.add_parser("check", help="run every policy check and print the findings",
-                       description="Load the workbooks in DATA_DIR, check them against the policy and "
-                                   "print areas with RAG status and findings with file, sheet and row.")
+    p = sub.add_parser(
+        "check",
+        help="run every policy check and print the findings",
+        description="Load the workbooks in DATA_DIR, check them against the policy and "
+        "print areas with RAG status and findings with file, sheet and row.",
+    )
     _add_audit_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object (and nothing else) on stdout")
 
-    p = sub.add_parser("report", help="render the governors' annual review and the DPO's detail",
-                       description="Run the audit notebook and write annual-review.html, dpo-detail.html, "
-                                   "action-plan.xlsx and findings.json into OUT/YEAR/.")
+    p = sub.add_parser(
+        "report",
+        help="render the governors' annual review and the DPO's detail",
+        description="Run the audit notebook and write annual-review.html, dpo-detail.html, "
+        "action-plan.xlsx and findings.json into OUT/YEAR/.",
+    )
     _add_audit_options(p)
     p.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
     p.add_argument("--school", default="Little Kinvaston School", help="school name for the title")
     p.add_argument("--previous", metavar="FINDINGS.json", help="last year's findings.json, to show trends")
-    p.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
-                   help="stop a notebook cell that runs longer than this (default: 600)")
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="stop a notebook cell that runs longer than this (default: 600)",
+    )
     return parser
 
 
@@ -98,10 +133,7 @@ def run_check(args: argparse.Namespace) -> int:
     folder = Path(args.data_dir)
     check_folder_usable(folder, need_readable=True)
     overrides = checked_overrides(_overrides(args))
-    try:
-        data, result = audit_folder(folder, args.year, args.as_of, overrides)
-    except ValueError as exc:  # a bad --year or --as-of
-        raise AuditInputError(str(exc)) from None
+    data, result = audit_folder(folder, args.year, args.as_of, overrides)  # AuditInputError: a bad year or date
     for problem in data.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
     if args.json:
@@ -115,9 +147,17 @@ def run_report(args: argparse.Namespace) -> int:
     """``lks-audit report``: render the set into OUT/YEAR, then say what was written."""
     from .render import render_report
 
-    rendered = render_report(args.data_dir, args.year, as_of=args.as_of, overrides=_overrides(args), out=args.out,
-                             school=args.school, previous=args.previous, timeout=args.timeout,
-                             notebook=os.environ.get(NOTEBOOK_ENV) or None)
+    rendered = render_report(
+        args.data_dir,
+        args.year,
+        as_of=args.as_of,
+        overrides=_overrides(args),
+        out=args.out,
+        school=args.school,
+        previous=args.previous,
+        timeout=args.timeout,
+        notebook=os.environ.get(NOTEBOOK_ENV) or None,
+    )
     for problem in rendered.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
     for path in rendered.files:
@@ -125,24 +165,39 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_validate(args) -> int:
+    """``lks-audit validate``: 0 whatever was found; 1 when a requested feedback copy could not be written."""
+    from .validate import validate_folder
+
+    found = validate_folder(Path(args.dir), Path(args.feedback) if args.feedback else None)
+    print(found.text)
+    for path, cells in found.copies:
+        print(f"feedback copy: {path} ({cells} cell{'s' if cells != 1 else ''} highlighted)")
+    for failure in found.failures:
+        print(f"lks-audit: {failure}", file=sys.stderr)
+    # Exit 1 like a report that could not be rendered: the user asked for files they did not get.
+    return 1 if found.failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "templates":
             from .templates import write_templates
+
             for path in write_templates(Path(args.dir)):
                 print(f"wrote {path}")
             return 0
         if args.command == "sample":
             from .sample import write_sample
+
             if args.scale < 1:
                 raise AuditInputError("--scale must be 1 or more")
             write_sample(Path(args.dir), seed=args.seed, scale=args.scale)
             print(f"wrote the sample school (seed {args.seed}, scale {args.scale}) to {args.dir}")
             return 0
         if args.command == "validate":
-            from .validate import run_validate
-            return run_validate(Path(args.dir), feedback_dir=Path(args.feedback) if args.feedback else None)
+            return run_validate(args)
         if args.command == "check":
             return run_check(args)
         if args.command == "report":

@@ -1,4 +1,5 @@
 """The audit context: period, ``as_of``, rule parameters and the working-day calendar."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .params import Parameters, academic_year_dates, audit_day
+
 
 def academic_year_bounds(year: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """``2025-26`` -> (1 Sep 2025, 31 Aug 2026) as timestamps."""
@@ -88,8 +90,9 @@ class AuditContext:
         return day.isna() | ((day >= self.start) & (day <= self.end))
 
 
-def make_context(year: str, as_of=None, params: Parameters | dict | None = None, closures=(),
-                 today: dt.date | None = None) -> AuditContext:
+def make_context(
+    year: str, as_of=None, params: Parameters | dict | None = None, closures=(), today: dt.date | None = None
+) -> AuditContext:
     start, end = academic_year_bounds(year)
     as_of_ts = pd.Timestamp(audit_day(year, as_of, today))
     if isinstance(params, dict):

@@ -11,8 +11,8 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from .params import Parameters
 from .findings import AREA_TITLES, rule_order
+from .params import Parameters
 from .rules import load_all_rules
 from .schema import contract_markdown
 

@@ -3,10 +3,11 @@ academic year, the audit day and last year's findings.json.
 
 Everything here is plain Python (no pandas, numpy or holidays), so ``lks-audit report`` can refuse a
 bad argument and start its kernel without first paying for the imports the kernel pays for anyway.
-The audit context (``context.py``) builds on these. A settings file or parameter that cannot be
-used raises :class:`~lks_audit.errors.AuditInputError`; a year, date or findings.json that cannot
-be used raises ValueError, which the kernel meets too and a caller words for its own argument.
+The audit context (``context.py``) builds on these. A parameter, settings file, year or date that
+cannot be used raises :class:`~lks_audit.errors.AuditInputError` (a ValueError); a findings.json
+that cannot be used raises ValueError, which a caller words for its own argument.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,26 +35,28 @@ class Parameters:
     open_incident_days: int = 30
     account_name_pattern: str = r"(?i)(lks|little\s*kinvaston)"
 
-    def with_overrides(self, overrides: dict[str, object]) -> "Parameters":
+    def with_overrides(self, overrides: dict[str, object]) -> Parameters:
         """Parameters with ``name=value`` overrides applied, each converted to the field's declared type."""
         known = {f.name: f for f in fields(self)}
         changes = {}
         for name, raw in overrides.items():
             if name not in known:
-                raise ValueError(f"unknown parameter {name!r}; known: {', '.join(known)}")
+                raise AuditInputError(f"unknown parameter {name!r}; known: {', '.join(known)}")
             # The declared type, not the default's: respond_within_hours = 24 is a float that may be 1.5.
             kind = {"int": int, "float": float, "str": str}[str(known[name].type)]
             value = _convert(raw, kind)
             if value is None:
-                raise ValueError(f"parameter {name} expects a{'n' if kind is int else ''} "
-                                 f"{'whole number' if kind is int else kind.__name__}, got {raw!r}")
+                raise AuditInputError(
+                    f"parameter {name} expects a{'n' if kind is int else ''} "
+                    f"{'whole number' if kind is int else kind.__name__}, got {raw!r}"
+                )
             if kind is str:
                 try:
                     re.compile(value)
                 except re.error as exc:
-                    raise ValueError(f"parameter {name} is not a valid regular expression: {exc}") from None
+                    raise AuditInputError(f"parameter {name} is not a valid regular expression: {exc}") from None
             elif value < 0:
-                raise ValueError(f"parameter {name} must not be negative, got {raw!r}")
+                raise AuditInputError(f"parameter {name} must not be negative, got {raw!r}")
             changes[name] = value
         return replace(self, **changes)
 
@@ -119,7 +122,7 @@ def academic_year_dates(year: str) -> tuple[dt.date, dt.date]:
     """``2025-26`` -> (1 Sep 2025, 31 Aug 2026)."""
     m = _YEAR.match(year or "")
     if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-        raise ValueError(f"academic year must look like 2025-26, got {year!r}")
+        raise AuditInputError(f"academic year must look like 2025-26, got {year!r}")
     first = int(m.group(1))
     return dt.date(first, 9, 1), dt.date(first + 1, 8, 31)
 
@@ -138,7 +141,7 @@ def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
     try:
         return dt.date.fromisoformat(str(as_of).strip())
     except ValueError:
-        raise ValueError(f"as_of must be a date like 2026-07-20, got {as_of!r}") from None
+        raise AuditInputError(f"as_of must be a date like 2026-07-20, got {as_of!r}") from None
 
 
 def read_previous(path: str | Path | None) -> dict | None:
@@ -150,14 +153,16 @@ def read_previous(path: str | Path | None) -> dict | None:
         summary, year = previous["summary"], previous["year"]
         areas, by_rule = summary["areas"], summary["by_rule"]
         # The trend shows these as statuses and counts: anything else is not our file (or was edited).
-        bad = [f"area {a!r}" for a, info in areas.items()
-               if info.get("rag", "Grey") not in RAG_STATUSES or type(info.get("findings", 0)) is not int]
+        bad = [
+            f"area {a!r}"
+            for a, info in areas.items()
+            if info.get("rag", "Grey") not in RAG_STATUSES or type(info.get("findings", 0)) is not int
+        ]
         bad += [f"rule {r!r}" for r, n in by_rule.items() if type(n) is not int]
         if type(summary.get("total_findings", 0)) is not int or not isinstance(year, str):
             bad.append("total or year")
         if bad:
             raise ValueError(f"unexpected status or count for {bad[0]}")
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ValueError(f"{path} is not a findings.json written by lks-audit ({type(exc).__name__}: {exc})") \
-            from None
+        raise ValueError(f"{path} is not a findings.json written by lks-audit ({type(exc).__name__}: {exc})") from None
     return previous

@@ -9,21 +9,21 @@ originals are only ever read.
 
 from __future__ import annotations
 
-import os
+import io
 import re
-import shutil
-import sys
-import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .audit import findings_of
-from .intake import check_folder_usable
 from .cells import normalise_text
 from .errors import AuditInputError
 from .findings import Finding
+from .intake import check_folder_usable
 from .load import Dataset, FileInfo, find_workbook_file, load_workbooks
+from .outputs.excel import write_text_cell
+from .outputs.files import PRIVATE, atomic_write
 from .rules.data_quality import short_message
 from .schema import WORKBOOK_BY_FILE
 
@@ -38,41 +38,49 @@ _FILL_COLOUR = "FFC7CE"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def run_validate(folder: Path, feedback_dir: Path | None = None) -> int:
-    """Print the data problems of ``folder`` by workbook.
+@dataclass
+class Validation:
+    """What ``validate`` found in a folder, and the feedback copies it wrote."""
 
-    0 whatever was found; 2 (via AuditInputError) for no folder or nothing to read; 1 if a requested
-    feedback copy could not be written.
+    data: Dataset
+    findings: list[Finding]
+    #: Each feedback copy written, with how many cells it highlights.
+    copies: list[tuple[Path, int]] = field(default_factory=list)
+    #: One line per feedback copy that could not be written.
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The problems by workbook, as ``validate`` prints them."""
+        return format_problems(self.data, self.findings)
+
+
+def validate_folder(folder: Path, feedback_dir: Path | None = None) -> Validation:
+    """The data problems of ``folder`` by workbook; with ``feedback_dir``, marked-up copies written there.
+
+    Raises AuditInputError for no folder, nothing to read or an unusable feedback folder.
     """
     folder = Path(folder)
     check_folder_usable(folder)
     if feedback_dir is not None:
         feedback_dir = _prepare_feedback_dir(folder, Path(feedback_dir))
     data = load_workbooks(folder)
-    findings = loading_findings(data)
-    print(format_problems(data, findings))
+    result = Validation(data, loading_findings(data))
     if feedback_dir is None:
-        return 0
-    failed = False
+        return result
     for info in data.files:
-        mine = _findings_of(findings, info.file)
+        mine = _findings_of(result.findings, info.file)
         cells = {(f.sheet, f.cell) for f in mine if f.cell}  # DQ-02 and DQ-03 name a cell
         if info.status != "ok" or not cells:
             continue
         source = find_workbook_file(folder, info.file)
         try:
-            target = write_feedback_copy(source, feedback_dir, mine)
+            result.copies.append((write_feedback_copy(source, feedback_dir, mine), len(cells)))
         except Exception as exc:  # one workbook openpyxl cannot rewrite must not stop the others
-            failed = True
-            print(
-                f"lks-audit: {info.file}: could not write a feedback copy ({type(exc).__name__}: "
-                f"{_one_line(str(exc))})",
-                file=sys.stderr,
+            result.failures.append(
+                f"{info.file}: could not write a feedback copy ({type(exc).__name__}: {_one_line(str(exc))})"
             )
-            continue
-        print(f"feedback copy: {target} ({len(cells)} cell{'s' if len(cells) != 1 else ''} highlighted)")
-    # Exit 1 like a report that could not be rendered: the user asked for files they did not get.
-    return 1 if failed else 0
+    return result
 
 
 def _prepare_feedback_dir(folder: Path, feedback_dir: Path) -> Path:
@@ -147,18 +155,6 @@ def _note(f: Finding) -> str:
     return what
 
 
-def _literal(cell, value) -> None:
-    """Write input-derived text as text: openpyxl would make a formula of any string starting '='."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
-        cell.value = value
-        cell.data_type = "s"
-        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            cell.quotePrefix = True  # Excel keeps it text even if someone edits the cell
-    else:
-        cell.value = value
-
-
 def _sheet_in(book, name: str):
     """The workbook's sheet for a contract sheet name, matched as loading matched it."""
     wanted = normalise_text(name).casefold()
@@ -180,57 +176,47 @@ def _mark_personal(book) -> None:
 def write_feedback_copy(source: Path, feedback_dir: Path, findings: list[Finding]) -> Path:
     """Copy ``source`` into ``feedback_dir``, mark the problem cells there, return the copy's path.
 
-    The original is only read (``copyfile``); all editing happens on a private temporary copy
-    that replaces ``<name>`` atomically, so a failure never leaves a half-written file.
+    The original is only read; the copy is edited in memory and written owner-only in one step
+    (:func:`~lks_audit.outputs.files.atomic_write`), so a failure never leaves a half-written file.
     """
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    target = feedback_dir / source.name
-    fd, tmp_name = tempfile.mkstemp(prefix=".lks-audit-", suffix=".xlsx", dir=feedback_dir)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        os.chmod(tmp, 0o600)  # personal data: owner only, before any byte is written
-        shutil.copyfile(source, tmp)
-        book = openpyxl.load_workbook(tmp)
-        _mark_personal(book)
-        fill = PatternFill("solid", fgColor=_FILL_COLOUR)
-        notes: dict[tuple[str, str], list[str]] = {}
-        for f in findings:
-            if f.cell and f.sheet:
-                notes.setdefault((f.sheet, f.cell), []).append(_note(f))
-        for (sheet_name, ref), texts in notes.items():
-            ws = _sheet_in(book, sheet_name)
-            if ws is None:
-                continue
-            cell = ws[ref]
-            cell.fill = fill
-            text = ILLEGAL_CHARACTERS_RE.sub(" ", "lks-audit: " + "\n".join(texts))
-            if cell.comment is not None:  # keep what staff wrote there
-                text = f"{cell.comment.text}\n\n{text}"
-            cell.comment = Comment(text, "lks-audit", width=320, height=120)
+    book = openpyxl.load_workbook(io.BytesIO(source.read_bytes()))
+    _mark_personal(book)
+    fill = PatternFill("solid", fgColor=_FILL_COLOUR)
+    notes: dict[tuple[str, str], list[str]] = {}
+    for f in findings:
+        if f.cell and f.sheet:
+            notes.setdefault((f.sheet, f.cell), []).append(_note(f))
+    for (sheet_name, ref), texts in notes.items():
+        ws = _sheet_in(book, sheet_name)
+        if ws is None:
+            continue
+        cell = ws[ref]
+        cell.fill = fill
+        text = ILLEGAL_CHARACTERS_RE.sub(" ", "lks-audit: " + "\n".join(texts))
+        if cell.comment is not None:  # keep what staff wrote there
+            text = f"{cell.comment.text}\n\n{text}"
+        cell.comment = Comment(text, "lks-audit", width=320, height=120)
 
-        ws = book.create_sheet(PROBLEMS_SHEET)  # last, so the workbook still opens on the data
-        ws.oddHeader.center.text = PERSONAL_DATA  # on every printed page of the list
-        ws.append(["Sheet", "Cell", "Column", "Problem"])
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        for f in findings:
-            ws.append([None] * 4)
-            row = ws.max_row
-            for col, value in enumerate((f.sheet, f.cell, f.column, _note(f)), 1):
-                _literal(ws.cell(row, col), value)
-        for letter, width in zip("ABCD", (16, 8, 28, 100)):
-            ws.column_dimensions[letter].width = width
-        book.save(tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    ws = book.create_sheet(PROBLEMS_SHEET)  # last, so the workbook still opens on the data
+    ws.oddHeader.center.text = PERSONAL_DATA  # on every printed page of the list
+    ws.append(["Sheet", "Cell", "Column", "Problem"])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for f in findings:
+        ws.append([None] * 4)
+        row = ws.max_row
+        for col, value in enumerate((f.sheet, f.cell, f.column, _note(f)), 1):
+            write_text_cell(ws.cell(row, col), value)
+    for letter, width in zip("ABCD", (16, 8, 28, 100)):
+        ws.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    # Personal data: owner only, and never a half-written file.
+    return atomic_write(feedback_dir / source.name, buffer.getvalue(), PRIVATE)
 
 
-__all__ = ["run_validate", "format_problems", "write_feedback_copy", "PROBLEMS_SHEET"]
+__all__ = ["Validation", "validate_folder", "format_problems", "write_feedback_copy", "PROBLEMS_SHEET"]

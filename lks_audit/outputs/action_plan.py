@@ -4,6 +4,7 @@ No personal data: a row names the rule and how many findings it has, never a
 record, student or member of staff. Text cells are written with
 :func:`.excel.write_text_cell`, so nothing from the input can become a formula.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,8 +37,16 @@ DUE_WORDS = {
 }
 
 COLUMNS = (
-    ("Rule", 9), ("Area", 24), ("Severity", 10), ("Findings", 9), ("Policy clause", 50),
-    ("What to do", 50), ("Suggested owner", 22), ("Due date", 12), ("Status", 13), ("Notes", 30),
+    ("Rule", 9),
+    ("Area", 24),
+    ("Severity", 10),
+    ("Findings", 9),
+    ("Policy clause", 50),
+    ("What to do", 50),
+    ("Suggested owner", 22),
+    ("Due date", 12),
+    ("Status", 13),
+    ("Notes", 30),
 )
 
 
@@ -57,16 +66,18 @@ def action_rows(findings, as_of) -> list[dict]:
     for rule_id, count in counts.items():
         rule = REGISTRY.get(rule_id)
         severity = severity_of[rule_id]
-        rows.append({
-            "rule": rule_id,
-            "area": AREA_TITLES.get(rule.area if rule else "", rule.area if rule else ""),
-            "severity": severity,
-            "count": count,
-            "clause": rule.clause if rule else "",
-            "action": (rule.action or rule.meaning) if rule else "",
-            "owner": rule.owner if rule else "",
-            "due": due_date(severity, as_of),
-        })
+        rows.append(
+            {
+                "rule": rule_id,
+                "area": AREA_TITLES.get(rule.area if rule else "", rule.area if rule else ""),
+                "severity": severity,
+                "count": count,
+                "clause": rule.clause if rule else "",
+                "action": (rule.action or rule.meaning) if rule else "",
+                "owner": rule.owner if rule else "",
+                "due": due_date(severity, as_of),
+            }
+        )
     rows.sort(key=lambda r: (severity_rank(r["severity"]), -r["count"], r["rule"]))
     return rows
 
@@ -77,12 +88,17 @@ def action_plan_bytes(findings, as_of, school: str, year: str) -> bytes:
     sheet.title = "Action plan"
     rows = action_rows(findings, as_of)
 
-    write_text_cell(sheet.cell(1, 1), f"Social media policy action plan: {school}, {year} "
-                                      f"(audit as of {pd.Timestamp(as_of):%d/%m/%Y})")
+    write_text_cell(
+        sheet.cell(1, 1),
+        f"Social media policy action plan: {school}, {year} (audit as of {pd.Timestamp(as_of):%d/%m/%Y})",
+    )
     sheet.cell(1, 1).font = Font(bold=True, size=13)
-    write_text_cell(sheet.cell(2, 1), "One row per rule with findings. Due dates: critical within 2 weeks, high "
-                                      "within 1 month, medium within a term, advisory by the next annual review. "
-                                      "Record details are in the DPO's detail report, not here.")
+    write_text_cell(
+        sheet.cell(2, 1),
+        "One row per rule with findings. Due dates: critical within 2 weeks, high "
+        "within 1 month, medium within a term, advisory by the next annual review. "
+        "Record details are in the DPO's detail report, not here.",
+    )
     header_row = 4
     header_fill = PatternFill("solid", fgColor="1F3864")
     for col, (title, width) in enumerate(COLUMNS, start=1):
@@ -94,8 +110,18 @@ def action_plan_bytes(findings, as_of, school: str, year: str) -> bytes:
         sheet.column_dimensions[get_column_letter(col)].width = width
 
     for i, row in enumerate(rows, start=header_row + 1):
-        values = (row["rule"], row["area"], row["severity"].capitalize(), None, row["clause"], row["action"],
-                  row["owner"], None, STATUSES[0], "")
+        values = (
+            row["rule"],
+            row["area"],
+            row["severity"].capitalize(),
+            None,
+            row["clause"],
+            row["action"],
+            row["owner"],
+            None,
+            STATUSES[0],
+            "",
+        )
         for col, value in enumerate(values, start=1):
             if value is not None:
                 write_text_cell(sheet.cell(i, col), value)
@@ -106,9 +132,14 @@ def action_plan_bytes(findings, as_of, school: str, year: str) -> bytes:
 
     if rows:
         last = header_row + len(rows)
-        status = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=False,
-                                showErrorMessage=True, errorTitle="Status",
-                                error="Choose Open, In progress or Done.")
+        status = DataValidation(
+            type="list",
+            formula1='"' + ",".join(STATUSES) + '"',
+            allow_blank=False,
+            showErrorMessage=True,
+            errorTitle="Status",
+            error="Choose Open, In progress or Done.",
+        )
         status.add(f"I{header_row + 1}:I{last}")
         sheet.add_data_validation(status)
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{last}"

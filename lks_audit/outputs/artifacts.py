@@ -5,6 +5,7 @@ words the personal-data guard looks for.
 notebook's first working cell calls :func:`write_artifacts`, so the audit runs once, in the kernel,
 and the parent process never loads the workbooks.
 """
+
 from __future__ import annotations
 
 import json

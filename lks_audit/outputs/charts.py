@@ -5,6 +5,7 @@ the review puts a small data table next to it, so nothing is only in a picture.
 Figures are built with ``matplotlib.figure.Figure`` (no pyplot state), so
 charts are independent of each other and of the kernel's inline backend.
 """
+
 from __future__ import annotations
 
 import base64
@@ -59,7 +60,7 @@ def _fit(fig: Figure) -> None:
     One measurement of what sticks out of the axes before the draw: constrained layout measured
     twice, which made each chart take twice as long for the same picture.
     """
-    ax, = fig.axes
+    (ax,) = fig.axes
     renderer = fig.canvas.get_renderer()
     outer, inner = ax.get_tightbbox(renderer), ax.get_window_extent(renderer)
     width, height = fig.bbox.width, fig.bbox.height
@@ -82,8 +83,10 @@ def _png_uri(fig: Figure) -> str:
 
 
 def figure_html(fig: Figure, alt: str, caption: str) -> str:
-    return (f'<figure class="lks-chart"><img src="{_png_uri(fig)}" alt="{html.escape(alt)}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return (
+        f'<figure class="lks-chart"><img src="{_png_uri(fig)}" alt="{html.escape(alt)}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
 
 
 def _label_bars(ax, bars, values, horizontal: bool, suffix: str = "", at: float | None = None) -> None:
@@ -92,15 +95,40 @@ def _label_bars(ax, bars, values, horizontal: bool, suffix: str = "", at: float 
         text = f"{value:g}{suffix}"
         if horizontal:
             x = bar.get_width() if at is None else at
-            ax.annotate(text, (x, bar.get_y() + bar.get_height() / 2), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=9, color=TEXT)
+            ax.annotate(
+                text,
+                (x, bar.get_y() + bar.get_height() / 2),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+                color=TEXT,
+            )
         else:
-            ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), xytext=(0, 2),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=8, color=TEXT)
+            ax.annotate(
+                text,
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color=TEXT,
+            )
 
 
-def horizontal_bars(labels: list[str], values: list[float], *, colours, xlabel: str, alt: str, caption: str,
-                    xmax: float | None = None, suffix: str = "", reference: float | None = None) -> str:
+def horizontal_bars(
+    labels: list[str],
+    values: list[float],
+    *,
+    colours,
+    xlabel: str,
+    alt: str,
+    caption: str,
+    xmax: float | None = None,
+    suffix: str = "",
+    reference: float | None = None,
+) -> str:
     """One bar per label, top to bottom in the order given; optional vertical reference line."""
     fig, ax = _figure(0.55 + 0.42 * max(len(labels), 1))
     positions = list(range(len(labels)))[::-1]
@@ -123,8 +151,9 @@ def monthly_bars(months: list[str], totals: list[int], late: list[int], *, alt: 
     x = list(range(len(months)))
     width = 0.4
     all_bars = ax.bar([i - width / 2 for i in x], totals, width, color=BLUE, label="All interactions")
-    late_bars = ax.bar([i + width / 2 for i in x], late, width, color=ORANGE, hatch="//", edgecolor="white",
-                       label="Late or unanswered")
+    late_bars = ax.bar(
+        [i + width / 2 for i in x], late, width, color=ORANGE, hatch="//", edgecolor="white", label="Late or unanswered"
+    )
     ax.set_xticks(x, months, parse_math=False)
     ax.set_ylabel("Interactions", color=TEXT, fontsize=9)
     ax.set_ylim(0, max([*totals, 1]) * 1.18)

@@ -1,4 +1,5 @@
 """Writing text into the spreadsheets we make, so that nothing from the input becomes a formula."""
+
 from __future__ import annotations
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE

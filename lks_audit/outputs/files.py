@@ -3,6 +3,7 @@
 Plain Python only: the report's parent process imports this before its kernel starts, and must not
 pay for pandas there.
 """
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Next year's ``--previous`` reads it back (:func:`lks_audit.params.read_previous`), so its text is
 produced in one place only.
 """
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@
 Everything from the input passes through :func:`esc` (``html.escape``) before it reaches HTML;
 a fragment built here from escaped parts is marked :class:`Raw` so it is not escaped twice.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,18 +46,21 @@ def in_sentence(text: str) -> str:
     return text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and not text[1].isupper() else text
 
 
-def table(headers: list, rows: list, *, caption: str | None = None, numeric: tuple[int, ...] = (),
-          css: str = "") -> Raw:
+def table(
+    headers: list, rows: list, *, caption: str | None = None, numeric: tuple[int, ...] = (), css: str = ""
+) -> Raw:
     """A table with column headers and each row's first cell as its row header."""
     out = [f'<table class="lks-table {css}">']
     if caption:
         out.append(f"<caption>{esc(caption)}</caption>")
-    out.append("<thead><tr>" + "".join(
-        f'<th scope="col"{" class=num" if i in numeric else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
-        + "</tr></thead><tbody>")
+    out.append(
+        "<thead><tr>"
+        + "".join(f'<th scope="col"{" class=num" if i in numeric else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
+        + "</tr></thead><tbody>"
+    )
     for row in rows:
         cells = [f'<th scope="row">{esc(row[0])}</th>']
-        cells += [f'<td{" class=num" if i in numeric else ""}>{esc(v)}</td>' for i, v in enumerate(row[1:], 1)]
+        cells += [f"<td{' class=num' if i in numeric else ''}>{esc(v)}</td>" for i, v in enumerate(row[1:], 1)]
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return Raw("".join(out))
@@ -65,8 +69,9 @@ def table(headers: list, rows: list, *, caption: str | None = None, numeric: tup
 def section(key: str, heading: str, body: str, *, new_page: bool = True) -> HTML:
     """One section of the review: an ``h2`` heading and ``body``; in print, a new page unless ``new_page`` is off."""
     css = "lks-section new-page" if new_page else "lks-section"
-    return HTML(f'<section class="{css}" aria-labelledby="h-{key}"><h2 id="h-{key}">{esc(heading)}</h2>'
-                f"{body}</section>")
+    return HTML(
+        f'<section class="{css}" aria-labelledby="h-{key}"><h2 id="h-{key}">{esc(heading)}</h2>{body}</section>'
+    )
 
 
 def rag_label(rag: str) -> Raw:

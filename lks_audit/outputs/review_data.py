@@ -3,16 +3,17 @@
 :func:`load_review` is the notebook's one working cell; every section of the review
 (:mod:`.sections`) reads the :class:`Review` it returns.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..params import read_previous
 from ..audit import AuditResult, audit_folder
 from ..context import AuditContext
 from ..load import Dataset
+from ..params import read_previous
 
 AUDIENCES = ("governors", "dpo")
 
@@ -46,9 +47,17 @@ class Review:
         return str(versions.iloc[0]) if len(versions) else "not recorded"
 
 
-def load_review(data_dir: str | Path, year: str, as_of: str = "", params: dict | None = None, *,
-                school: str = "Little Kinvaston School", previous: str = "", generated: str = "",
-                audience: str = "dpo") -> Review:
+def load_review(
+    data_dir: str | Path,
+    year: str,
+    as_of: str = "",
+    params: dict | None = None,
+    *,
+    school: str = "Little Kinvaston School",
+    previous: str = "",
+    generated: str = "",
+    audience: str = "dpo",
+) -> Review:
     """Audit ``data_dir`` and gather what the review shows (the notebook's one working cell)."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")

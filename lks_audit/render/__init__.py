@@ -5,6 +5,7 @@ governors' and the DPO's pages (:mod:`.export`) after the personal-data check (:
 publishes the set as one whole (:mod:`.publish`). What the kernel itself imports lives in
 :mod:`lks_audit.outputs`.
 """
+
 from .report import RenderedSet, render_report
 
 __all__ = ["RenderedSet", "render_report"]

@@ -5,6 +5,7 @@ stderr) minus ipykernel's start-up noise; a failed, hung or dead kernel becomes 
 :class:`~lks_audit.errors.ReportFailed` naming the cell, with the partly executed notebook to keep.
 papermill and jupyter_client are imported on first use: the command checks its arguments first.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,8 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import ReportFailed
 from ..outputs.files import EXECUTED, PRIVATE
@@ -49,8 +50,9 @@ def _kernel_manager_class(on_launch=None):
             await super()._async_launch_kernel(kernel_cmd, **kw)
             process = self.provisioner.process
             sink = getattr(sys.stderr, "buffer", None) or sys.__stderr__.buffer
-            threading.Thread(target=_forward_stderr, args=(process.stderr, sink), daemon=True,
-                             name="kernel-stderr").start()
+            threading.Thread(
+                target=_forward_stderr, args=(process.stderr, sink), daemon=True, name="kernel-stderr"
+            ).start()
             _KERNELS.append(self)
             if on_launch:
                 on_launch()
@@ -97,8 +99,9 @@ def _running_cell(path: Path) -> int | None:
     return started[-1].get("execution_count") if started else None
 
 
-def execute_notebook(notebook: Path, parameters: dict, out_dir: Path, timeout: int | None,
-                     on_launch: Callable[[], None] | None = None) -> Path:
+def execute_notebook(
+    notebook: Path, parameters: dict, out_dir: Path, timeout: int | None, on_launch: Callable[[], None] | None = None
+) -> Path:
     """Run ``notebook`` with papermill into ``out_dir`` (the private staging folder); returns its path.
 
     ``on_launch`` is called once the kernel has started. Raises ReportFailed, naming the cell.
@@ -111,20 +114,28 @@ def execute_notebook(notebook: Path, parameters: dict, out_dir: Path, timeout: i
     os.close(os.open(executed, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE))  # papermill keeps the mode
     try:
         papermill.execute_notebook(
-            str(notebook), str(executed), parameters=parameters, progress_bar=True,
-            execution_timeout=timeout, cwd=str(notebook.parent),
+            str(notebook),
+            str(executed),
+            parameters=parameters,
+            progress_bar=True,
+            execution_timeout=timeout,
+            cwd=str(notebook.parent),
             # The kernel has nothing left to save once the last cell has replied, and after a timeout
             # a graceful shutdown would make the hung kernel print a traceback (and wait up to 5 s).
             shutdown_kernel="immediate",
-            kernel_manager_class=_kernel_manager_class(on_launch))
+            kernel_manager_class=_kernel_manager_class(on_launch),
+        )
     except PapermillExecutionError as exc:
         reason = f"{exc.ename}: {_first_line(exc.evalue)}" if _first_line(exc.evalue) else exc.ename
         raise ReportFailed(f"the report notebook failed in cell {exc.exec_count}: {reason}", executed) from None
     except CellTimeoutError:
         cell = _running_cell(executed)
         where = f" (cell {cell})" if cell else ""
-        raise ReportFailed(f"a cell ran longer than {timeout} s{where}, so the report was stopped and nothing "
-                           f"was published (see --timeout)", executed) from None
+        raise ReportFailed(
+            f"a cell ran longer than {timeout} s{where}, so the report was stopped and nothing "
+            f"was published (see --timeout)",
+            executed,
+        ) from None
     except Exception as exc:  # a dead kernel, no kernel at all
         reason = f"{type(exc).__name__}: {_first_line(exc)}"
         if executed.stat().st_size == 0:

@@ -3,12 +3,14 @@
 nbconvert is imported on first use (on a warm-up thread while the kernel runs, see
 :func:`prepare_exporters`), so the command starts its kernel without paying for it first.
 """
+
 from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from nbconvert.exporters import Exporter
@@ -29,8 +31,9 @@ def _drop_stderr_preprocessor():
 
         def preprocess_cell(self, cell, resources, index):
             if cell.cell_type == "code":
-                cell.outputs = [o for o in cell.outputs
-                                if not (o.output_type == "stream" and o.get("name") == "stderr")]
+                cell.outputs = [
+                    o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")
+                ]
             return cell, resources
 
     return DropStderr
@@ -55,8 +58,10 @@ def _exporter_class():
             # filters registered, though no code is shown).
             resources = self._init_resources(resources)
             self.register_filter("highlight_code", Highlight2HTML(parent=self))
-            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+            )
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     return ReportExporter
@@ -81,8 +86,9 @@ def make_exporter(remove_tags: Iterable[str] = frozenset()) -> Exporter:
     return exporter
 
 
-def export_html(nb: NotebookNode, title: str, remove_tags: Iterable[str] = frozenset(),
-                exporter: Exporter | None = None) -> str:
+def export_html(
+    nb: NotebookNode, title: str, remove_tags: Iterable[str] = frozenset(), exporter: Exporter | None = None
+) -> str:
     """The executed notebook as one self-contained page: no code, no prompts, no cells tagged ``remove_tags``."""
     exporter = exporter or make_exporter(remove_tags)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})

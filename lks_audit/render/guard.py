@@ -4,6 +4,7 @@ The kernel hands over the words to look for (every name, Student ID and Staff ID
 :func:`lks_audit.outputs.artifacts.personal_strings`); the governors' page is checked against them
 before anything is published, so a section that let one slip in stops the run instead.
 """
+
 from __future__ import annotations
 
 import html

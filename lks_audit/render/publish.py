@@ -12,6 +12,7 @@ Without symlinks (Windows without developer mode), or when OUT/YEAR is a real fo
 older lks-audit, the old folder is renamed away and the new one renamed in: between those two
 renames (microseconds) OUT/YEAR is missing, though both sets are whole on disk.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -120,8 +121,12 @@ def _prune(out_root: Path, year: str, keep: str) -> None:
 
 def _write_manifest(folder: Path) -> None:
     files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
-    manifest = {"run": folder.name.partition(".staging-")[2], "lks_audit": __version__,
-                "written": dt.datetime.now().isoformat(timespec="seconds"), "files": files}
+    manifest = {
+        "run": folder.name.partition(".staging-")[2],
+        "lks_audit": __version__,
+        "written": dt.datetime.now().isoformat(timespec="seconds"),
+        "files": files,
+    }
     atomic_write(folder / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"), public_mode())
 
 
@@ -136,8 +141,10 @@ def publish(staging: Path, out_root: Path, year: str) -> Path:
             _switch(out_root, year, run_dir)
         except OSError as exc:
             discard(run_dir)
-            raise ReportFailed(f"could not replace {out_root / year} ({exc.strerror or exc}); is one of its "
-                               f"files open in another program? Nothing was changed") from None
+            raise ReportFailed(
+                f"could not replace {out_root / year} ({exc.strerror or exc}); is one of its "
+                f"files open in another program? Nothing was changed"
+            ) from None
         _prune(out_root, year, keep=run_dir.name)
     return out_root / year
 

@@ -13,6 +13,7 @@ a mixture. A failing or hung cell publishes nothing but the partly executed note
 This process imports only plain Python before the kernel starts (pandas and friends load in the
 kernel); it prints nothing of its own, and says what went wrong by raising.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,17 @@ import lks_audit
 
 from ..errors import AuditInputError, ReportFailed
 from ..intake import check_folder_usable
-from ..outputs.files import (ACTION_PLAN, DPO_HTML, EXECUTED, FINDINGS_JSON, GOVERNORS_HTML, GUARD, PRIVATE,
-                             atomic_write, public_mode)
+from ..outputs.files import (
+    ACTION_PLAN,
+    DPO_HTML,
+    EXECUTED,
+    FINDINGS_JSON,
+    GOVERNORS_HTML,
+    GUARD,
+    PRIVATE,
+    atomic_write,
+    public_mode,
+)
 from ..params import audit_day, checked_overrides, read_previous
 from .execute import execute_notebook, stop_kernels
 from .export import export_html, prepare_exporters
@@ -65,9 +75,18 @@ class RenderedSet:
         return [self.folder / name for name in SET_FILES]
 
 
-def render_report(data_dir: str | Path, year: str, *, as_of: str | dt.date | None,
-                  overrides: dict[str, object], out: str | Path, school: str, previous: str | Path | None,
-                  timeout: int | None, notebook: str | Path | None = None) -> RenderedSet:
+def render_report(
+    data_dir: str | Path,
+    year: str,
+    *,
+    as_of: str | dt.date | None,
+    overrides: dict[str, object],
+    out: str | Path,
+    school: str,
+    previous: str | Path | None,
+    timeout: int | None,
+    notebook: str | Path | None = None,
+) -> RenderedSet:
     """Audit ``data_dir`` for ``year`` in a kernel and publish the set as OUT/YEAR.
 
     ``overrides`` are rule parameters by name; ``previous`` is last year's findings.json (for the
@@ -168,16 +187,23 @@ def _export_pages(executed: Path, staging: Path, year: str, school: str, exporte
     try:
         handed_over = json.loads((staging / GUARD).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ReportFailed("the notebook handed over no findings (its first cell must call "
-                           "artifacts.write_artifacts(rv, handoff))", executed, "executed notebook") from None
+        raise ReportFailed(
+            "the notebook handed over no findings (its first cell must call artifacts.write_artifacts(rv, handoff))",
+            executed,
+            "executed notebook",
+        ) from None
     (staging / GUARD).unlink()
     nb = nbformat.read(str(executed), as_version=4)
     title = f"Social Media Policy annual review {year}"
     governors = export_html(nb, f"{title}: {school}", {"dpo"}, exporters.get("governors"))
     leaks = personal_data_in(governors, handed_over["personal"])
     if leaks:
-        raise ReportFailed(f"the governors' report would show personal data ({', '.join(sorted(set(leaks)))}), "
-                           f"so nothing was published", executed, "executed notebook")
+        raise ReportFailed(
+            f"the governors' report would show personal data ({', '.join(sorted(set(leaks)))}), "
+            f"so nothing was published",
+            executed,
+            "executed notebook",
+        )
     dpo = export_html(nb, f"{title}: detail for the DPO (personal data)", exporter=exporters.get("dpo"))
     atomic_write(staging / GOVERNORS_HTML, governors.encode("utf-8"), public_mode())
     atomic_write(staging / DPO_HTML, dpo.encode("utf-8"), PRIVATE)
