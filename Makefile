@@ -22,8 +22,10 @@ setup: $(VENV)/.installed
 report: setup
 	$(VENV)/bin/lks-audit report $(SAMPLE) --year $(YEAR) --as-of $(AS_OF) --out reports
 
-## Set up and run the whole test suite (browser tests included)
+## Set up, check the style (ruff) and run the whole test suite (browser tests included)
 test: setup browser-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 ## Headless Chromium (Debian) and axe-core (npm) for the report's browser tests

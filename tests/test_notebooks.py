@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
-from test_report import AS_OF, YEAR, sample_folder
+from test_report import AS_OF, SAMPLE, YEAR
 
 import lks_audit
 from lks_audit.render.report import ANNUAL_REVIEW, NOTEBOOKS
@@ -54,7 +54,7 @@ def test_cells_with_personal_data_are_tagged_dpo():
 
 def test_executed_notebook_gives_the_cli_findings(tmp_path_factory, tmp_path):
     """Run the committed notebook with papermill (a real kernel) and read back what it computed."""
-    folder = sample_folder(tmp_path_factory)
+    folder = SAMPLE
     nb = nbformat.read(str(ANNUAL_REVIEW), as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         "import json\nprint(json.dumps(rv.result.to_json_dict(), default=str, ensure_ascii=False))"))

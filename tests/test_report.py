@@ -38,18 +38,8 @@ pytestmark = pytest.mark.slow
 _RENDERED: dict[str, dict] = {}
 
 
-def sample_folder(tmp_path_factory) -> Path:
-    """The bundled sample school, else a freshly generated one, else a small hand-built school."""
-    bundled = ROOT / "examples" / "sample-school"
-    if bundled.is_dir() and any(bundled.glob("*.xlsx")):
-        return bundled
-    folder = tmp_path_factory.mktemp("sample-school")
-    try:
-        from lks_audit.sample import write_sample
-    except ImportError:
-        return _small_school(folder)
-    write_sample(folder, seed=2026, scale=1)
-    return folder
+#: The bundled sample school, kept fresh by test_sample.py: a broken sample fails, never falls back.
+SAMPLE = ROOT / "examples" / "sample-school"
 
 
 def _small_school(folder: Path, policy_version="2025.1", post_text="Well done to the netball team",
@@ -100,7 +90,7 @@ def render(tmp_path_factory, name: str, folder: Path, *extra) -> dict:
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory) -> dict:
-    return render(tmp_path_factory, "sample", sample_folder(tmp_path_factory))
+    return render(tmp_path_factory, "sample", SAMPLE)
 
 
 @pytest.fixture(scope="session")
