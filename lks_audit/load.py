@@ -249,9 +249,11 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset) -> 
     raw = raw.reset_index(drop=True)
 
     frame = pd.DataFrame(index=raw.index)
+    found_headers = {h.casefold() for h in extras}
     for column in sheet.columns:
         if column.header not in positions:
-            gap = Gap(wb.file, sheet.name, column.header)
+            old = column.formerly if column.formerly and column.formerly.casefold() in found_headers else None
+            gap = Gap(wb.file, sheet.name, column.header, formerly=old)
             data.gaps.append(gap)
             data.blocked[(sheet.name, column.header)] = gap
             frame[column.header] = empty_column(column, index=raw.index)

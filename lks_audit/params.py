@@ -33,6 +33,9 @@ class Parameters:
     ico_hours: float = 72
     pending_application_days: int = 30
     open_incident_days: int = 30
+    #: Rating: a high-severity rule makes its area Red when its open findings reach this percentage of
+    #: the records it checked (rules.md, "Rating of an area").
+    systemic_share: float = 5
     account_name_pattern: str = r"(?i)(lks|little\s*kinvaston)"
 
     def with_overrides(self, overrides: dict[str, object]) -> Parameters:

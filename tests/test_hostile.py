@@ -301,7 +301,7 @@ def test_bad_cell_is_dq02_naming_file_sheet_and_cell(corpus, case):
         block.append(line)
     line = _one(block, f"  {sheet}!{cell} ")
     assert phrase in line and len(line) < 200, line  # a 32,767-character value is shortened
-    (f,) = [f for f in run.findings if f["file"] == file and f["cell"] == cell]
+    (f,) = [f for f in run.findings if f["file"] == file and f["cell"] == cell and f["rule"] == "DQ-02"]
     assert f["rule"] == "DQ-02" and f["sheet"] == sheet and phrase in f["message"]
     assert f["message"].startswith(f"{file}, sheet {sheet}, cell {cell} ") and len(f["message"]) < 300
     published = json.loads((run.report_dir / "findings.json").read_text())["findings"]

@@ -77,7 +77,7 @@ def test_dq05_dates_after_as_of(tmp_path):
     closures = [{"Date": d(2026, 7, 22), "Reason": "INSET"}]
     result = audit(write_school(tmp_path, Staff=staff, Posts=posts, Consent=consent, Policy=policy,
                                 Closures=closures))
-    assert found(result, "DQ-05") == [("Consent", "D2", "ST1"), ("Posts", "C3", "P2"), ("Posts", "M3", "P2"),
+    assert found(result, "DQ-05") == [("Consent", "D2", "ST1"), ("Posts", "C3", "P2"), ("Posts", "N3", "P2"),
                                       ("Staff", "E2", "S001")]
     consent_finding = next(f for f in by_rule(result, "DQ-05") if f.sheet == "Consent")
     assert consent_finding.student == "ST1" and consent_finding.column == "Form received on"

@@ -18,14 +18,18 @@ def _active(accounts: pd.DataFrame) -> pd.DataFrame:
     return accounts[(accounts["Status"] == "Active").to_numpy()]
 
 
-def _setting_not_yes(rule, data, column: str) -> list:
-    """Findings for every account whose yes/no ``column`` is not Yes (No or blank)."""
+def _setting_not_yes(rule, data, column: str):
+    """Every account whose yes/no ``column`` is not Yes (No or blank), out of every account."""
     accounts = data.frames["Accounts"]
     hit = accounts[~is_yes(accounts[column]).to_numpy()]
     said = ["blank" if pd.isna(v) else "No" for v in hit[column]]
-    return rule.findings(
-        hit, "Accounts", [f"Account {a}: {column} is {s}, not Yes" for a, s in zip(hit["Account ID"], said)]
-    )
+    messages = [f"Account {a}: {column} is {s}, not Yes" for a, s in zip(hit["Account ID"], said)]
+    return rule.outcome(rule.findings(hit, "Accounts", messages, column=column), len(accounts))
+
+
+_ACCOUNTS = ("account", "accounts")
+_ACTIVE_ACCOUNTS = ("Active account", "Active accounts")
+_APPLICATIONS = ("application", "applications")
 
 
 @register_rule(
@@ -40,6 +44,7 @@ def _setting_not_yes(rule, data, column: str) -> list:
         "Accounts": ("Account ID", "Application ID", "Status", "Created on"),
         "Applications": ("Application ID", "SLT decision", "Decision date"),
     },
+    counts=_ACTIVE_ACCOUNTS,
     action="Find the SLT approval for the account and record it in account_applications.xlsx, or close "
     "the account until SLT approve it.",
     owner="SLT member responsible for social media",
@@ -47,8 +52,8 @@ def _setting_not_yes(rule, data, column: str) -> list:
 def account_approved_before_creation(rule, data, ctx):
     accounts = _active(data.frames["Accounts"])
     apps = first_by_key(data.frames["Applications"], "Application ID")[
-        ["Application ID", "SLT decision", "Decision date"]
-    ]
+        ["Application ID", "SLT decision", "Decision date", "_row"]
+    ].rename(columns={"_row": "_app_row"})
     merged = accounts.merge(apps, on="Application ID", how="left", indicator=True)
     no_app_id = merged["Application ID"].isna()
     unknown = ~no_app_id & (merged["_merge"] != "both")
@@ -62,8 +67,23 @@ def account_approved_before_creation(rule, data, ctx):
         "",
     )
     hit = merged[reasons != ""]
+    reasons = reasons[reasons != ""]
+    # What each reason rests on: an unresolved Application ID, or the application's decision and its date.
+    column = {
+        "no_app_id": "Application ID",
+        "unknown": "Application ID",
+        "no_created": "Created on",
+        "created_first": "Created on",
+    }
+    decided_by = {"not_approved": "SLT decision", "no_decision_date": "Decision date"}
+    also = [
+        (("Accounts", row, "Application ID", app),) if reason == "unknown"
+        else (("Applications", app_row, decided_by[reason]),) if reason in decided_by
+        else ()
+        for reason, row, app, app_row in zip(reasons, hit["_row"], hit["Application ID"], hit["_app_row"])
+    ]  # fmt: skip
     messages = []
-    for reason, (_, r) in zip(reasons[reasons != ""], hit.iterrows()):
+    for reason, (_, r) in zip(reasons, hit.iterrows()):
         acc, app = r["Account ID"], r["Application ID"]
         messages.append(
             {
@@ -80,7 +100,8 @@ def account_approved_before_creation(rule, data, ctx):
                 f"approved application {app} on {fmt_date(r['Decision date'])}",
             }[reason]
         )
-    return rule.findings(hit, "Accounts", messages)
+    findings = rule.findings(hit, "Accounts", messages, column=[column.get(r) for r in reasons], also=also)
+    return rule.outcome(findings, len(accounts))
 
 
 @register_rule(
@@ -90,6 +111,7 @@ def account_approved_before_creation(rule, data, ctx):
     clause="Identifying who will administer the account (at least two staff members should be named)",
     meaning="An Active account has at least two distinct Administrators who are current staff at as of.",
     needs={"Accounts": ("Account ID", "Status", "Administrators"), "Staff": ("Staff ID", "Start date", "Leaving date")},
+    counts=_ACTIVE_ACCOUNTS,
     action="Name a second current member of staff as administrator and remove anyone who has left.",
     owner="Account administrator",
 )
@@ -110,7 +132,11 @@ def two_current_administrators(rule, data, ctx):
         text += f" ({', '.join(now)})" if now else ""
         text += f"; not current staff on {fmt_date(ctx.as_of)}: {', '.join(gone)}" if gone else ""
         messages.append(text + "; at least two are needed")
-    return rule.findings(hit, "Accounts", messages)
+    # An administrator's mistyped Staff ID (DQ-04) reads as someone not on the staff list.
+    also = [[("Accounts", row, "Administrators", a) for a in other_by_account.get(idx, [])]
+            for idx, row in zip(hit.index, hit["_row"])]  # fmt: skip
+    findings = rule.findings(hit, "Accounts", messages, column="Administrators", also=also)
+    return rule.outcome(findings, len(accounts))
 
 
 @register_rule(
@@ -120,6 +146,7 @@ def two_current_administrators(rule, data, ctx):
     clause="Specify if the account will be open or private/closed and the reason for the 'suggested' privacy setting",
     meaning="Privacy is set and Privacy reason is not blank.",
     needs={"Accounts": ("Account ID", "Privacy", "Privacy reason")},
+    counts=_ACCOUNTS,
     action="Record the account's privacy setting and the reason for it in the accounts register.",
     owner="Account administrator",
 )
@@ -131,9 +158,10 @@ def privacy_and_reason(rule, data, ctx):
         " and ".join(w for w, m in (("Privacy", p), ("Privacy reason", r)) if m)
         for p, r in zip(no_privacy[hit.index], no_reason[hit.index])
     ]
-    return rule.findings(
-        hit, "Accounts", [f"Account {a} has no {m} recorded" for a, m in zip(hit["Account ID"], missing)]
-    )
+    messages = [f"Account {a} has no {m} recorded" for a, m in zip(hit["Account ID"], missing)]
+    columns = ["Privacy" if p else "Privacy reason" for p in no_privacy[hit.index]]
+    findings = rule.findings(hit, "Accounts", messages, column=columns, rests_on=("Privacy", "Privacy reason"))
+    return rule.outcome(findings, len(accounts))
 
 
 @register_rule(
@@ -143,6 +171,7 @@ def privacy_and_reason(rule, data, ctx):
     clause="Name the account using an agreed convention",
     meaning="Account name matches account_name_pattern.",
     needs={"Accounts": ("Account ID", "Account name")},
+    counts=_ACCOUNTS,
     action="Rename the account to follow the school's naming convention (LKS or Little Kinvaston).",
     owner="Account administrator",
 )
@@ -151,14 +180,11 @@ def account_name_convention(rule, data, ctx):
     pattern = re.compile(ctx.params.account_name_pattern)
     matches = accounts["Account name"].map(lambda name: name is not None and pattern.search(name) is not None)
     hit = accounts[~matches.astype(bool).to_numpy()]
-    return rule.findings(
-        hit,
-        "Accounts",
-        [
-            f"Account {a}: the name {repr(n) if n else '(blank)'} does not follow the agreed naming convention"
-            for a, n in zip(hit["Account ID"], hit["Account name"])
-        ],
-    )
+    messages = [
+        f"Account {a}: the name {repr(n) if n else '(blank)'} does not follow the agreed naming convention"
+        for a, n in zip(hit["Account ID"], hit["Account name"])
+    ]
+    return rule.outcome(rule.findings(hit, "Accounts", messages, column="Account name"), len(accounts))
 
 
 @register_rule(
@@ -168,6 +194,7 @@ def account_name_convention(rule, data, ctx):
     clause="Store account details, including passwords securely",
     meaning="Credentials stored securely is Yes.",
     needs={"Accounts": ("Account ID", "Credentials stored securely")},
+    counts=_ACCOUNTS,
     action="Move the account's login details into the school's secure password store and record it.",
     owner="Account administrator",
 )
@@ -182,6 +209,7 @@ def credentials_stored_securely(rule, data, ctx):
     clause="Social media account settings needing an administrator to approve followers or posts",
     meaning="Admin approves followers or posts is Yes.",
     needs={"Accounts": ("Account ID", "Admin approves followers or posts")},
+    counts=_ACCOUNTS,
     action="Turn on the setting that makes an administrator approve followers or posts.",
     owner="Account administrator",
 )
@@ -197,6 +225,7 @@ def admin_approves_followers(rule, data, ctx):
     "left the organisation (closing or transferring)",
     meaning="If the Lead staff is not current at as of, the account is Closed or Transferred.",
     needs={"Accounts": ("Account ID", "Lead staff", "Status"), "Staff": ("Staff ID", "Start date", "Leaving date")},
+    counts=_ACCOUNTS,
     action="Hand the account over to a current member of staff (Transferred) or close it, and record the date.",
     owner="SLT member responsible for social media",
 )
@@ -213,7 +242,13 @@ def lead_left_account_handed_over(rule, data, ctx):
         f"but the account has not been closed or transferred"
         for a, s, ld in zip(hit["Account ID"], hit["Status"], hit["Lead staff"])
     ]
-    return rule.findings(hit, "Accounts", messages)
+    # A mistyped Lead staff (DQ-04) reads as someone not current; an unreadable Status as not closed.
+    also = [
+        [("Accounts", row, "Lead staff", ld)] if ld is not None else []
+        for row, ld in zip(hit["_row"], hit["Lead staff"])
+    ]
+    findings = rule.findings(hit, "Accounts", messages, column="Lead staff", rests_on=("Status",), also=also)
+    return rule.outcome(findings, len(accounts))
 
 
 @register_rule(
@@ -225,6 +260,7 @@ def lead_left_account_handed_over(rule, data, ctx):
     meaning="An Active account created more than purpose_review_months before as of has a Last purpose review "
     "within purpose_review_months of as of.",
     needs={"Accounts": ("Account ID", "Status", "Created on", "Last purpose review")},
+    counts=("Active account created before the review period", "Active accounts created before the review period"),
     action="SLT review the account's purpose and record the date in the accounts register.",
     owner="SLT member responsible for social media",
 )
@@ -232,6 +268,7 @@ def purpose_reviewed(rule, data, ctx):
     accounts = _active(data.frames["Accounts"])
     since = ctx.months_before_as_of(ctx.params.purpose_review_months)
     reviewed = accounts["Last purpose review"] >= since
+    due = accounts[(accounts["Created on"] < since).to_numpy()]
     hit = accounts[((accounts["Created on"] < since) & ~reviewed).to_numpy()]
     messages = [
         f"Active account {a} (created {fmt_date(c)}) "
@@ -239,7 +276,7 @@ def purpose_reviewed(rule, data, ctx):
         + f"; a review is due at least every {ctx.params.purpose_review_months} months (since {fmt_date(since)})"
         for a, c, r in zip(hit["Account ID"], hit["Created on"], hit["Last purpose review"])
     ]
-    return rule.findings(hit, "Accounts", messages)
+    return rule.outcome(rule.findings(hit, "Accounts", messages, column="Last purpose review"), len(due))
 
 
 @register_rule(
@@ -251,13 +288,15 @@ def purpose_reviewed(rule, data, ctx):
     "for consideration in advance of the processing being undertaken.",
     meaning="An account has a DPIA reference.",
     needs={"Accounts": ("Account ID", "DPIA reference")},
+    counts=_ACCOUNTS,
     action="Complete a DPIA for the account with the DPO and record its reference.",
     owner="Data Protection Officer",
 )
 def account_has_dpia(rule, data, ctx):
     accounts = data.frames["Accounts"]
     hit = accounts[is_blank(accounts["DPIA reference"]).to_numpy()]
-    return rule.findings(hit, "Accounts", [f"Account {a} has no DPIA reference" for a in hit["Account ID"]])
+    messages = [f"Account {a} has no DPIA reference" for a in hit["Account ID"]]
+    return rule.outcome(rule.findings(hit, "Accounts", messages, column="DPIA reference"), len(accounts))
 
 
 @register_rule(
@@ -267,6 +306,7 @@ def account_has_dpia(rule, data, ctx):
     clause="Consider turning off tagging people in images where possible",
     meaning="Tagging disabled is Yes.",
     needs={"Accounts": ("Account ID", "Tagging disabled")},
+    counts=_ACCOUNTS,
     action="Turn off tagging of people in images on the account, where the platform allows.",
     owner="Account administrator",
 )
@@ -294,6 +334,7 @@ _APPLICATION_ITEMS = (
     meaning="An application names aim, intended audience, promotion plan, at least two proposed administrators, "
     "privacy and privacy reason (high when the application is Approved, medium otherwise).",
     needs={"Applications": ("Application ID", "SLT decision") + tuple(c for c, _ in _APPLICATION_ITEMS)},
+    counts=_APPLICATIONS,
     action="Complete the missing points of the business case; SLT should not approve an incomplete one.",
     owner="SLT member responsible for social media",
     also=("medium",),
@@ -318,7 +359,15 @@ def application_complete(rule, data, ctx):
         f"Application {a} ({d or 'no decision'}) is missing: {items}"
         for a, d, items in zip(hit["Application ID"], hit["SLT decision"], lists)
     ]
-    return rule.findings(hit, "Applications", messages, severities=["high" if a else "medium" for a in approved])
+    # The first missing point is the cell to look at; an unreadable point (DQ-02) reads as missing.
+    first_missing = [
+        next(c for c, what in _APPLICATION_ITEMS if row[what]) for _, row in missing.loc[hit.index].iterrows()
+    ]
+    findings = rule.findings(
+        hit, "Applications", messages, severities=["high" if a else "medium" for a in approved],
+        column=first_missing, rests_on=tuple(c for c, _ in _APPLICATION_ITEMS),
+    )  # fmt: skip
+    return rule.outcome(findings, len(apps))
 
 
 @register_rule(
@@ -328,21 +377,20 @@ def application_complete(rule, data, ctx):
     clause="Following consideration by the SLT an application will be approved or rejected.",
     meaning="A Pending application submitted more than pending_application_days before as of.",
     needs={"Applications": ("Application ID", "SLT decision", "Submitted on")},
+    counts=("Pending application", "Pending applications"),
     action="SLT decide on the application (approve or reject) and record the decision date.",
     owner="SLT member responsible for social media",
 )
 def application_pending_too_long(rule, data, ctx):
     apps = data.frames["Applications"]
     waiting = (ctx.as_of - apps["Submitted on"]).dt.days
-    hit = apps[((apps["SLT decision"] == "Pending") & (waiting > ctx.params.pending_application_days)).to_numpy()]
-    return rule.findings(
-        hit,
-        "Applications",
-        [
-            f"Application {a}, submitted on {fmt_date(s)}, has been Pending for {int(w)} days"
-            for a, s, w in zip(hit["Application ID"], hit["Submitted on"], waiting[hit.index])
-        ],
-    )
+    pending = apps["SLT decision"] == "Pending"
+    hit = apps[(pending & (waiting > ctx.params.pending_application_days)).to_numpy()]
+    messages = [
+        f"Application {a}, submitted on {fmt_date(s)}, has been Pending for {int(w)} days"
+        for a, s, w in zip(hit["Application ID"], hit["Submitted on"], waiting[hit.index])
+    ]
+    return rule.outcome(rule.findings(hit, "Applications", messages, column="SLT decision"), int(pending.sum()))
 
 
 @register_rule(
@@ -354,6 +402,7 @@ def application_pending_too_long(rule, data, ctx):
     "for consideration in advance of the processing being undertaken.",
     meaning="An Approved application has DPIA submitted to DPO on, on or before its Decision date.",
     needs={"Applications": ("Application ID", "SLT decision", "DPIA submitted to DPO on", "Decision date")},
+    counts=("Approved application", "Approved applications"),
     action="Submit the DPIA to the DPO before SLT decide; for this account, complete the DPIA with the DPO now.",
     owner="Data Protection Officer",
 )
@@ -372,7 +421,11 @@ def dpia_before_approval(rule, data, ctx):
         f"{fmt_date(d)}"
         for a, p, d in zip(hit["Application ID"], hit["DPIA submitted to DPO on"], hit["Decision date"])
     ]
-    return rule.findings(hit, "Applications", messages)
+    columns = ["Decision date" if pd.notna(p) and pd.isna(d) else "DPIA submitted to DPO on"
+               for p, d in zip(hit["DPIA submitted to DPO on"], hit["Decision date"])]  # fmt: skip
+    findings = rule.findings(hit, "Applications", messages, column=columns,
+                             rests_on=("DPIA submitted to DPO on", "Decision date"))  # fmt: skip
+    return rule.outcome(findings, int(approved.sum()))
 
 
 _REVIEW_CLAUSE = (
@@ -381,9 +434,13 @@ _REVIEW_CLAUSE = (
 )
 
 
-def _no_policy_row(rule) -> list:
+def _no_policy_row(rule):
     """A Policy sheet with no row: nothing shows the policy was approved or signed."""
-    return [rule.finding(None, "Policy", None, "school_settings.xlsx, sheet Policy: no policy version is recorded")]
+    message = "school_settings.xlsx, sheet Policy: no policy version is recorded"
+    return rule.outcome([rule.finding(None, "Policy", None, message)], 0)
+
+
+_POLICIES = ("policy record", "policy records")
 
 
 @register_rule(
@@ -393,6 +450,7 @@ def _no_policy_row(rule) -> list:
     clause=_REVIEW_CLAUSE,
     meaning="The policy's Approved on is within policy_review_months of as of and Next review due is not before as of.",
     needs={"Policy": ("Policy version", "Approved on", "Next review due")},
+    counts=_POLICIES,
     action="Governors review and re-approve the policy, and set the next review date.",
     owner="Governing body",
 )
@@ -419,7 +477,9 @@ def policy_reviewed(rule, data, ctx):
                 f"its review was due on {fmt_date(due)}" if pd.notna(due) else "has no Next review due date"
             )
         messages.append(f"Policy version {version or '(blank)'}: " + "; ".join(problems))
-    return rule.findings(hit, "Policy", messages)
+    columns = ["Approved on" if o else "Next review due" for o in old[hit.index]]
+    findings = rule.findings(hit, "Policy", messages, column=columns, rests_on=("Approved on", "Next review due"))
+    return rule.outcome(findings, len(policy))
 
 
 @register_rule(
@@ -429,6 +489,7 @@ def policy_reviewed(rule, data, ctx):
     clause="Signed (Chair of Governors) Signed (Proprietor)",
     meaning="The policy is signed by the chair of governors and by the proprietor.",
     needs={"Policy": ("Policy version", "Signed by chair of governors on", "Signed by proprietor on")},
+    counts=_POLICIES,
     action="Have the chair of governors and the proprietor sign the policy and record the dates.",
     owner="Governing body",
 )
@@ -443,4 +504,7 @@ def policy_signed(rule, data, ctx):
         + " or the ".join(w for w, m in (("chair of governors", c), ("proprietor", p)) if m)
         for v, c, p in zip(hit["Policy version"], no_chair[hit.index], no_proprietor[hit.index])
     ]
-    return rule.findings(hit, "Policy", messages)
+    signed = ("Signed by chair of governors on", "Signed by proprietor on")
+    columns = [signed[0] if c else signed[1] for c in no_chair[hit.index]]
+    findings = rule.findings(hit, "Policy", messages, column=columns, rests_on=signed)
+    return rule.outcome(findings, len(policy))
