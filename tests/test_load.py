@@ -15,7 +15,7 @@ import pytest
 import lks_audit.load as load
 from lks_audit.load import load_workbooks
 from lks_audit.validate import loading_findings
-from school import audit, d, t, write_school
+from school import SAMPLE_AS_OF, SAMPLE_SCHOOL, SAMPLE_YEAR, audit, d, t, write_school
 
 TS = pd.Timestamp
 
@@ -395,24 +395,22 @@ def test_dates_pandas_cannot_hold_are_dq02_not_a_crash(tmp_path):
     assert any(f.rule == "DQ-02" for f in result.findings)
 
 
-def test_cells_held_in_memory_load_as_the_files_do():
+def test_cells_held_in_memory_load_as_the_files_do(sample_audit):
     # dataset_from_cells is the loader's own path after the parser: the sample school's cells, read by
     # python-calamine and handed over in memory, give exactly the findings of loading the files.
     import python_calamine
 
-    from lks_audit.audit import audit_folder, closures_of, run_rules
+    from lks_audit.audit import closures_of, run_rules
     from lks_audit.context import make_context
     from lks_audit.load import dataset_from_cells
     from lks_audit.schema import WORKBOOKS
 
-    folder = Path(__file__).resolve().parent.parent / "examples" / "sample-school"
     cells = {}
     for wb in WORKBOOKS:
-        book = python_calamine.CalamineWorkbook.from_path(str(folder / wb.file))
+        book = python_calamine.CalamineWorkbook.from_path(str(SAMPLE_SCHOOL / wb.file))
         cells[wb.file] = {s.name: book.get_sheet_by_name(s.name).to_python(skip_empty_area=False) for s in wb.sheets}
         book.close()
     data = dataset_from_cells(cells)
-    in_memory = run_rules(data, make_context("2025-26", "2026-08-31", closures=closures_of(data)))
-    _, from_files = audit_folder(folder, "2025-26", "2026-08-31")
-    assert [f.to_dict() for f in in_memory.findings] == [f.to_dict() for f in from_files.findings]
+    in_memory = run_rules(data, make_context(SAMPLE_YEAR, SAMPLE_AS_OF, closures=closures_of(data)))
+    assert [f.to_dict() for f in in_memory.findings] == [f.to_dict() for f in sample_audit.findings]
     assert len(in_memory.findings) > 50

@@ -1,8 +1,8 @@
-"""DQ-04 (unknown ids) and DQ-05 (dates out of order or after as_of) on small real workbooks.
+"""DQ-04 (unknown ids) and DQ-05 (dates out of order or after as_of) on small hand-built schools.
 
 as_of is 20/07/2026 (the helper's default).
 """
-from school import audit, by_rule, d, t, write_school
+from school import audit, audit_rows, by_rule, d, t, write_school
 
 STAFF = [{"Staff ID": "S001", "Start date": d(2020, 9, 1)}, {"Staff ID": "S002", "Start date": d(2020, 9, 1)}]
 CONSENT = [{"Student ID": "ST1", "Form received on": d(2025, 9, 1)},
@@ -15,7 +15,8 @@ def found(result, rule_id):
     return sorted((f.sheet, f.cell, f.record) for f in by_rule(result, rule_id))
 
 
-def test_dq04_one_finding_per_cell_and_unknown_id(tmp_path):
+def test_dq04_one_finding_per_cell_and_unknown_id_from_real_xlsx(tmp_path):
+    # On files: each finding's cell is the letter of its column in the sheet as written.
     posts = [{"Post ID": "P1", "Account ID": "ACC-001", "Posted at": t(2026, 1, 5, 9), "Posted by": "S001",
               "Students pictured": "ST1, ST9, ST2"},                                  # one unknown of three
              {"Post ID": "P2", "Account ID": "ACC-404", "Posted at": t(2026, 1, 5, 9), "Posted by": "S777",
@@ -36,15 +37,15 @@ def test_dq04_one_finding_per_cell_and_unknown_id(tmp_path):
     assert (g2.file, g2.row, g2.column, g2.severity) == ("posts_log.xlsx", 2, "Students pictured", "medium")
 
 
-def test_dq04_skips_references_into_a_missing_workbook_but_checks_the_rest(tmp_path):
+def test_dq04_skips_references_into_a_missing_workbook_but_checks_the_rest():
     posts = [{"Post ID": "P1", "Account ID": "ACC-404", "Posted at": t(2026, 1, 5, 9), "Posted by": "S001",
               "Students pictured": "ST9"}]
-    result = audit(write_school(tmp_path, Posts=posts, Staff=STAFF, omit=("accounts_register.xlsx",)))
+    result = audit_rows(Posts=posts, Staff=STAFF, omit=("accounts_register.xlsx",))
     assert "DQ-04" not in {n.rule for n in result.not_assessed}
     assert found(result, "DQ-04") == [("Posts", "G2", "P1")]
 
 
-def test_dq05_orderings(tmp_path):
+def test_dq05_orderings():
     accounts = [{**ACCOUNT, "Status": "Closed", "Closed or transferred on": d(2025, 8, 31)},       # before created
                 {**ACCOUNT, "Account ID": "ACC-002", "Status": "Closed",
                  "Closed or transferred on": d(2025, 9, 1)}]                                      # same day: fine
@@ -57,8 +58,7 @@ def test_dq05_orderings(tmp_path):
     applications = [{"Application ID": "APP-001", "Submitted on": d(2025, 7, 2), "Decision date": d(2025, 7, 1)},
                     {"Application ID": "APP-002", "Submitted on": d(2025, 9, 1),
                      "Decision date": d(2025, 9, 1)}]                                              # equal: fine
-    result = audit(write_school(tmp_path, Accounts=accounts, Interactions=interactions, Staff=staff,
-                                Applications=applications))
+    result = audit_rows(Accounts=accounts, Interactions=interactions, Staff=staff, Applications=applications)
     assert found(result, "DQ-05") == [("Accounts", "P2", "ACC-001"), ("Applications", "M2", "APP-001"),
                                       ("Interactions", "G2", "I1"), ("Staff", "F2", "S001")]
     message = next(f.message for f in by_rule(result, "DQ-05") if f.record == "I1")
@@ -67,7 +67,7 @@ def test_dq05_orderings(tmp_path):
                        "02/03/2026 10:00)")
 
 
-def test_dq05_dates_after_as_of(tmp_path):
+def test_dq05_dates_after_as_of():
     staff = [{"Staff ID": "S001", "Start date": d(2026, 7, 21)},                 # starts after as_of
              {"Staff ID": "S002", "Start date": d(2020, 9, 1), "Leaving date": d(2026, 7, 20)}]  # on as_of: fine
     posts = [{"Post ID": "P1", "Posted at": t(2026, 7, 20, 23, 59)},             # on the as_of day: fine
@@ -75,8 +75,7 @@ def test_dq05_dates_after_as_of(tmp_path):
     consent = [{"Student ID": "ST1", "Form received on": d(2026, 7, 25)}]
     policy = [{"Policy version": "2025.1", "Approved on": d(2025, 9, 1), "Next review due": d(2027, 9, 1)}]
     closures = [{"Date": d(2026, 7, 22), "Reason": "INSET"}]
-    result = audit(write_school(tmp_path, Staff=staff, Posts=posts, Consent=consent, Policy=policy,
-                                Closures=closures))
+    result = audit_rows(Staff=staff, Posts=posts, Consent=consent, Policy=policy, Closures=closures)
     assert found(result, "DQ-05") == [("Consent", "D2", "ST1"), ("Posts", "C3", "P2"), ("Posts", "M3", "P2"),
                                       ("Staff", "E2", "S001")]
     consent_finding = next(f for f in by_rule(result, "DQ-05") if f.sheet == "Consent")
