@@ -10,8 +10,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 @pytest.fixture(scope="session")
 def sample_audit():
     """The bundled sample school audited from its files, once per session; tests only read it."""
-    from school import SAMPLE_AS_OF, SAMPLE_SCHOOL, SAMPLE_YEAR
-
     from lks_audit.audit import audit_folder
+
+    from school import SAMPLE_AS_OF, SAMPLE_SCHOOL, SAMPLE_YEAR
 
     return audit_folder(SAMPLE_SCHOOL, SAMPLE_YEAR, SAMPLE_AS_OF)[1]

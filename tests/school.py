@@ -10,6 +10,7 @@ IDs. ``omit=("posts_log.xlsx",)`` leaves workbooks out; ``drop_columns={"Posts":
 ``omit_sheets=("Incidents",)`` leaves a sheet out of a workbook that is there
 (an .xlsx cannot be saved without a sheet).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +23,6 @@ from lks_audit.context import make_context
 from lks_audit.load import Dataset, dataset_from_cells
 from lks_audit.schema import WORKBOOKS
 
-
 ROOT = Path(__file__).resolve().parent.parent
 #: The bundled made-up school, audited as of the end of its year (as ``make report`` does).
 SAMPLE_SCHOOL = ROOT / "examples" / "sample-school"
@@ -30,18 +30,29 @@ SAMPLE_PLANTED = ROOT / "examples" / "sample-school.planted.json"
 SAMPLE_YEAR, SAMPLE_AS_OF = "2025-26", "2026-08-31"
 
 # Every rule of shared/spec/rules.md (hard-coded: the spec folder is not part of the checkout).
-RULE_IDS = ([f"ACC-{i:02d}" for i in range(1, 11)] + [f"APP-{i:02d}" for i in range(1, 4)]
-            + [f"POL-{i:02d}" for i in range(1, 3)] + [f"TRN-{i:02d}" for i in range(1, 5)]
-            + [f"IMG-{i:02d}" for i in range(1, 7)] + [f"PST-{i:02d}" for i in range(1, 7)]
-            + [f"INT-{i:02d}" for i in range(1, 5)] + [f"INC-{i:02d}" for i in range(1, 9)]
-            + [f"DQ-{i:02d}" for i in range(1, 6)])
+RULE_IDS = (
+    [f"ACC-{i:02d}" for i in range(1, 11)]
+    + [f"APP-{i:02d}" for i in range(1, 4)]
+    + [f"POL-{i:02d}" for i in range(1, 3)]
+    + [f"TRN-{i:02d}" for i in range(1, 5)]
+    + [f"IMG-{i:02d}" for i in range(1, 7)]
+    + [f"PST-{i:02d}" for i in range(1, 7)]
+    + [f"INT-{i:02d}" for i in range(1, 5)]
+    + [f"INC-{i:02d}" for i in range(1, 9)]
+    + [f"DQ-{i:02d}" for i in range(1, 6)]
+)
 
 d = dt.date
 t = dt.datetime
 
 #: A Policy row approved, signed by both, and due for review after the 2025-26 audit: POL-01/02 stay quiet.
-SIGNED_POLICY = {"Policy version": "2025.1", "Approved on": d(2025, 9, 1), "Next review due": d(2026, 9, 1),
-                 "Signed by chair of governors on": d(2025, 9, 2), "Signed by proprietor on": d(2025, 9, 3)}
+SIGNED_POLICY = {
+    "Policy version": "2025.1",
+    "Approved on": d(2025, 9, 1),
+    "Next review due": d(2026, 9, 1),
+    "Signed by chair of governors on": d(2025, 9, 2),
+    "Signed by proprietor on": d(2025, 9, 3),
+}
 
 
 def write_school(folder: Path, omit=(), drop_columns: dict | None = None, **rows_by_sheet) -> Path:
@@ -76,10 +87,18 @@ def _school_layout(omit, omit_sheets, drop_columns, rows_by_sheet):
     if unknown_sheets:
         raise ValueError(f"unknown sheets {unknown_sheets}")
     drop_columns = drop_columns or {}
-    return [(wb.file, [(sheet.name, *_sheet_rows(sheet, rows_by_sheet.get(sheet.name, []),
-                                                  drop_columns.get(sheet.name, ())))
-                       for sheet in wb.sheets if sheet.name not in omit_sheets])
-            for wb in WORKBOOKS if wb.file not in omit]
+    return [
+        (
+            wb.file,
+            [
+                (sheet.name, *_sheet_rows(sheet, rows_by_sheet.get(sheet.name, []), drop_columns.get(sheet.name, ())))
+                for sheet in wb.sheets
+                if sheet.name not in omit_sheets
+            ],
+        )
+        for wb in WORKBOOKS
+        if wb.file not in omit
+    ]
 
 
 def _sheet_rows(sheet, rows: list[dict], dropped=()) -> tuple[list[str], list[list]]:
@@ -97,14 +116,25 @@ def _ids_in_one_cell(value):
 def dataset_from_rows(omit=(), drop_columns: dict | None = None, omit_sheets=(), **rows_by_sheet) -> Dataset:
     """The school ``write_school`` would write, loaded in memory: the same readers, no file."""
     # As a reader gives cells: "" for empty, IDs in one cell separated by commas.
-    cells = {file: {name: [header] + [["" if v is None else _ids_in_one_cell(v) for v in row] for row in rows]
-                    for name, header, rows in sheets}
-             for file, sheets in _school_layout(omit, omit_sheets, drop_columns, rows_by_sheet)}
+    cells = {
+        file: {
+            name: [header] + [["" if v is None else _ids_in_one_cell(v) for v in row] for row in rows]
+            for name, header, rows in sheets
+        }
+        for file, sheets in _school_layout(omit, omit_sheets, drop_columns, rows_by_sheet)
+    }
     return dataset_from_cells(cells)
 
 
-def audit_rows(year="2025-26", as_of="2026-07-20", params: dict | None = None, omit=(),
-               drop_columns: dict | None = None, omit_sheets=(), **rows_by_sheet) -> AuditResult:
+def audit_rows(
+    year="2025-26",
+    as_of="2026-07-20",
+    params: dict | None = None,
+    omit=(),
+    drop_columns: dict | None = None,
+    omit_sheets=(),
+    **rows_by_sheet,
+) -> AuditResult:
     """Audit a school built in memory (see :func:`dataset_from_rows`); returns the AuditResult."""
     data = dataset_from_rows(omit, drop_columns, omit_sheets, **rows_by_sheet)
     return run_rules(data, make_context(year, as_of, params or {}, closures=closures_of(data)))

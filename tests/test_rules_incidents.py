@@ -1,14 +1,23 @@
 """INC-01..INC-08 on hand-built incident logs (as_of 20/07/2026 unless said)."""
+
 import pytest
+
 from school import audit, audit_rows, by_rule, d, not_assessed, t, write_school
 
 CLOSED = object()  # default: closed the day it was reported, so INC-07 stays quiet
 
 
 def incident(iid, reported, assessed=CLOSED, closed=CLOSED, **extra):
-    return {"Incident ID": iid, "Reported at": reported, "Category": "Other", "Summary": "test",
-            "SLT assessment at": reported if assessed is CLOSED else assessed, "Assessed by": "S1",
-            "Closed on": reported.date() if closed is CLOSED else closed, **extra}
+    return {
+        "Incident ID": iid,
+        "Reported at": reported,
+        "Category": "Other",
+        "Summary": "test",
+        "SLT assessment at": reported if assessed is CLOSED else assessed,
+        "Assessed by": "S1",
+        "Closed on": reported.date() if closed is CLOSED else closed,
+        **extra,
+    }
 
 
 ROWS = [
@@ -26,15 +35,20 @@ ROWS = [
     incident("CLOSURE-THU", t(2026, 3, 13, 15), assessed=t(2026, 3, 19, 8)),
     # INC-03.
     incident("ILLEGAL", t(2026, 4, 1, 9), **{"Considered illegal": "Yes"}),
-    incident("ILLEGAL-REPORTED", t(2026, 4, 1, 9), **{"Considered illegal": "Yes",
-                                                      "Reported to police on": d(2026, 4, 1)}),
+    incident(
+        "ILLEGAL-REPORTED", t(2026, 4, 1, 9), **{"Considered illegal": "Yes", "Reported to police on": d(2026, 4, 1)}
+    ),
     incident("NOT-ILLEGAL", t(2026, 4, 1, 9), **{"Considered illegal": "No"}),
     # INC-04 / INC-08: the Category alone makes it a personal data breach.
     incident("PDB-CATEGORY", t(2026, 4, 20, 9), Category="Personal data breach"),
-    incident("PDB-DONE", t(2026, 4, 20, 9), **{"Personal data breach": "Yes", "DPO informed at": t(2026, 4, 20, 11),
-                                               "ICO reportable": "No"}),
-    incident("PDB-NO-DECISION", t(2026, 4, 20, 9), **{"Personal data breach": "Yes",
-                                                      "DPO informed at": t(2026, 4, 20, 11)}),
+    incident(
+        "PDB-DONE",
+        t(2026, 4, 20, 9),
+        **{"Personal data breach": "Yes", "DPO informed at": t(2026, 4, 20, 11), "ICO reportable": "No"},
+    ),
+    incident(
+        "PDB-NO-DECISION", t(2026, 4, 20, 9), **{"Personal data breach": "Yes", "DPO informed at": t(2026, 4, 20, 11)}
+    ),
     incident("NOT-PDB", t(2026, 4, 20, 9), **{"Personal data breach": "No"}),
     # INC-05: Reported at Mon 09/03/2026 09:00; 72 hours is Thu 12/03 09:00.
     incident("ICO-71H", t(2026, 3, 9, 9), **{"ICO reportable": "Yes", "Reported to ICO at": t(2026, 3, 12, 8)}),
@@ -62,8 +76,13 @@ def result():
 
 def found(result, rule_id):
     findings = by_rule(result, rule_id)
-    assert all(f.row == ROW_OF.get(f.record, len(ROWS) + 2) and f.sheet == "Incidents"
-               and f.file == "incidents_log.xlsx" and f.area == "incidents" for f in findings)
+    assert all(
+        f.row == ROW_OF.get(f.record, len(ROWS) + 2)
+        and f.sheet == "Incidents"
+        and f.file == "incidents_log.xlsx"
+        and f.area == "incidents"
+        for f in findings
+    )
     return sorted(f.record for f in findings)
 
 
@@ -75,13 +94,17 @@ def test_inc01_no_assessment_in_period_only(result):
 def test_inc02_assessment_working_days(result):
     assert found(result, "INC-02") == ["CLOSURE-THU", "FRI-WED", "SAT-WED"]
     message = {f.record: f.message for f in by_rule(result, "INC-02")}["CLOSURE-THU"]
-    assert message == ("Incident CLOSURE-THU (reported Fri 13/03/2026 15:00) was assessed by SLT on "
-                       "Thu 19/03/2026 08:00, after the 2nd working day Wed 18/03/2026")
+    assert message == (
+        "Incident CLOSURE-THU (reported Fri 13/03/2026 15:00) was assessed by SLT on "
+        "Thu 19/03/2026 08:00, after the 2nd working day Wed 18/03/2026"
+    )
 
 
 def test_inc02_assessment_working_days_parameter():
-    rows = [incident("FRI-WED", t(2026, 3, 6, 16), assessed=t(2026, 3, 11, 8)),
-            incident("FRI-THU", t(2026, 3, 6, 16), assessed=t(2026, 3, 12, 8))]
+    rows = [
+        incident("FRI-WED", t(2026, 3, 6, 16), assessed=t(2026, 3, 11, 8)),
+        incident("FRI-THU", t(2026, 3, 6, 16), assessed=t(2026, 3, 12, 8)),
+    ]
     result = audit_rows(Incidents=rows, params={"assessment_working_days": 3})
     assert [f.record for f in by_rule(result, "INC-02")] == ["FRI-THU"]
 
@@ -105,7 +128,9 @@ def test_inc05_ico_within_72_hours(result):
 
 def test_inc05_ico_hours_parameter_from_real_xlsx(tmp_path):
     # On files: exactly 75 hours between two times as Excel stores them (fractions of a day).
-    rows = [incident("ICO-75H", t(2026, 3, 9, 9), **{"ICO reportable": "Yes", "Reported to ICO at": t(2026, 3, 12, 12)})]
+    rows = [
+        incident("ICO-75H", t(2026, 3, 9, 9), **{"ICO reportable": "Yes", "Reported to ICO at": t(2026, 3, 12, 12)})
+    ]
     assert by_rule(audit(write_school(tmp_path, Incidents=rows), ico_hours=75), "INC-05") == []
     assert len(by_rule(audit(tmp_path, ico_hours=74.5), "INC-05")) == 1
 

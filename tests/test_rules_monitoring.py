@@ -1,10 +1,18 @@
 """INT-01..INT-04: response deadlines in working days, and handling of offensive interactions."""
+
 from school import audit, audit_rows, by_rule, d, not_assessed, t, write_school
 
 
 def interaction(iid, received, answered=None, **extra):
-    return {"Interaction ID": iid, "Account ID": "ACC-001", "Received at": received, "Type": "Comment",
-            "From": "Parent", "First response at": answered, **extra}
+    return {
+        "Interaction ID": iid,
+        "Account ID": "ACC-001",
+        "Received at": received,
+        "Type": "Comment",
+        "From": "Parent",
+        "First response at": answered,
+        **extra,
+    }
 
 
 def records(result, rule_id):
@@ -44,16 +52,25 @@ def test_int01_late_responses_by_working_day_deadline_from_real_xlsx(tmp_path):
     result = audit(write_school(tmp_path, Interactions=TIMING, Closures=CLOSURES))
     late = by_rule(result, "INT-01")
     assert sorted(f.record for f in late) == sorted(
-        ["WKND-LATE", "CLOSURE-LATE", "BANK-LATE", "XMAS-LATE", "FRI-LATE", "EXACT-LATE", "H47"])
-    assert all(f.row == TIMING_ROW_OF[f.record] and f.sheet == "Interactions" and f.file == "interactions_log.xlsx"
-               and f.severity == "medium" and f.area == "monitoring" for f in late)
+        ["WKND-LATE", "CLOSURE-LATE", "BANK-LATE", "XMAS-LATE", "FRI-LATE", "EXACT-LATE", "H47"]
+    )
+    assert all(
+        f.row == TIMING_ROW_OF[f.record]
+        and f.sheet == "Interactions"
+        and f.file == "interactions_log.xlsx"
+        and f.severity == "medium"
+        and f.area == "monitoring"
+        for f in late
+    )
 
 
 def test_int01_message_states_the_delay_in_hours():
     result = audit_rows(Interactions=TIMING, Closures=CLOSURES)
     messages = {f.record: f.message for f in by_rule(result, "INT-01")}
-    assert messages["FRI-LATE"] == ("Interaction FRI-LATE (query received Fri 06/03/2026 15:10) was first answered "
-                                    "65.2 hours after receipt, 41.2 hours after its deadline of Sat 07/03/2026 15:10")
+    assert messages["FRI-LATE"] == (
+        "Interaction FRI-LATE (query received Fri 06/03/2026 15:10) was first answered "
+        "65.2 hours after receipt, 41.2 hours after its deadline of Sat 07/03/2026 15:10"
+    )
     assert "deadline of Tue 17/03/2026 23:59" in messages["CLOSURE-LATE"]
     assert "deadline of Tue 26/05/2026 23:59" in messages["BANK-LATE"]
     assert "deadline of Mon 29/12/2025 23:59" in messages["XMAS-LATE"]
@@ -68,24 +85,26 @@ def test_int01_respond_within_hours_override():
 
 def test_int02_unanswered_past_deadline_before_as_of():
     rows = [
-        interaction("FRI", t(2026, 7, 17, 10, 0)),          # deadline Sat 18/07 10:00: overdue
-        interaction("SAT", t(2026, 7, 18, 10, 0)),          # deadline Mon 20/07 23:59:59, the as_of day
-        interaction("SUN", t(2026, 7, 19, 11, 0)),          # same deadline: not yet overdue
-        interaction("MON", t(2026, 7, 20, 9, 0)),           # deadline after as_of
+        interaction("FRI", t(2026, 7, 17, 10, 0)),  # deadline Sat 18/07 10:00: overdue
+        interaction("SAT", t(2026, 7, 18, 10, 0)),  # deadline Mon 20/07 23:59:59, the as_of day
+        interaction("SUN", t(2026, 7, 19, 11, 0)),  # same deadline: not yet overdue
+        interaction("MON", t(2026, 7, 20, 9, 0)),  # deadline after as_of
         interaction("ANSWERED", t(2026, 7, 17, 10, 0), t(2026, 7, 17, 12, 0)),
-        interaction("AUG", t(2025, 8, 20, 10, 0)),          # before the period
+        interaction("AUG", t(2025, 8, 20, 10, 0)),  # before the period
     ]
     result = audit_rows(as_of="2026-07-20", Interactions=rows)
     found = by_rule(result, "INT-02")
     assert [(f.record, f.row, f.severity) for f in found] == [("FRI", 2, "high")]
-    assert found[0].message == ("Interaction FRI (comment received Fri 17/07/2026 10:00) has no recorded response; "
-                                "its deadline was Sat 18/07/2026 10:00")
+    assert found[0].message == (
+        "Interaction FRI (comment received Fri 17/07/2026 10:00) has no recorded response; "
+        "its deadline was Sat 18/07/2026 10:00"
+    )
 
 
 def test_int02_deadline_at_midnight_starting_as_of_is_not_before_it():
     rows = [
-        interaction("THU-0000", t(2026, 7, 16, 0, 0)),      # deadline Fri 17/07 00:00 = start of as_of
-        interaction("WED-2359", t(2026, 7, 15, 23, 59)),    # deadline Thu 16/07 23:59: overdue
+        interaction("THU-0000", t(2026, 7, 16, 0, 0)),  # deadline Fri 17/07 00:00 = start of as_of
+        interaction("WED-2359", t(2026, 7, 15, 23, 59)),  # deadline Thu 16/07 23:59: overdue
     ]
     result = audit_rows(as_of="2026-07-17", Interactions=rows)
     assert records(result, "INT-02") == ["WED-2359"]
@@ -95,19 +114,30 @@ def test_int03_int04_offensive_interactions():
     rows = [
         interaction("BLANK", t(2026, 3, 10, 9), t(2026, 3, 10, 10), Offensive=True),
         interaction("NONE", t(2026, 3, 10, 9), t(2026, 3, 10, 10), Offensive="Yes", **{"Action taken": "None"}),
-        interaction("HIDDEN", t(2026, 3, 10, 9), t(2026, 3, 10, 10), Offensive="Yes",
-                    **{"Action taken": "Hidden"}),
-        interaction("HIDDEN-NO", t(2026, 3, 10, 9), t(2026, 3, 10, 10), Offensive="Yes",
-                    **{"Action taken": "Hidden", "Audience informed": "No"}),
-        interaction("BLOCKED-TOLD", t(2026, 3, 10, 9), t(2026, 3, 10, 10), Offensive="Yes",
-                    **{"Action taken": "Blocked", "Audience informed": "Yes"}),
+        interaction("HIDDEN", t(2026, 3, 10, 9), t(2026, 3, 10, 10), Offensive="Yes", **{"Action taken": "Hidden"}),
+        interaction(
+            "HIDDEN-NO",
+            t(2026, 3, 10, 9),
+            t(2026, 3, 10, 10),
+            Offensive="Yes",
+            **{"Action taken": "Hidden", "Audience informed": "No"},
+        ),
+        interaction(
+            "BLOCKED-TOLD",
+            t(2026, 3, 10, 9),
+            t(2026, 3, 10, 10),
+            Offensive="Yes",
+            **{"Action taken": "Blocked", "Audience informed": "Yes"},
+        ),
         interaction("NOT-OFFENSIVE", t(2026, 3, 10, 9), t(2026, 3, 10, 10), Offensive="No"),
         interaction("UNKNOWN", t(2026, 3, 10, 9), t(2026, 3, 10, 10), **{"Action taken": "Deleted"}),
         interaction("AUG", t(2025, 8, 10, 9), t(2025, 8, 10, 10), Offensive="Yes"),
     ]
     result = audit_rows(Interactions=rows)
-    assert [(f.record, f.row, f.severity) for f in by_rule(result, "INT-03")] == [("BLANK", 2, "high"),
-                                                                                 ("NONE", 3, "high")]
+    assert [(f.record, f.row, f.severity) for f in by_rule(result, "INT-03")] == [
+        ("BLANK", 2, "high"),
+        ("NONE", 3, "high"),
+    ]
     int04 = by_rule(result, "INT-04")
     assert [(f.record, f.row, f.severity) for f in int04] == [("HIDDEN", 4, "medium"), ("HIDDEN-NO", 5, "medium")]
     assert "was hidden but the audience was not told why" in int04[0].message
@@ -116,8 +146,10 @@ def test_int03_int04_offensive_interactions():
 def test_not_assessed_without_the_log_or_a_column():
     result = audit_rows(omit=("interactions_log.xlsx",))
     assert {"INT-01", "INT-02", "INT-03", "INT-04"} <= not_assessed(result)
-    result = audit_rows(drop_columns={"Interactions": ("Audience informed",)},
-                        Interactions=[interaction("X", t(2026, 3, 10, 9), Offensive="Yes")])
+    result = audit_rows(
+        drop_columns={"Interactions": ("Audience informed",)},
+        Interactions=[interaction("X", t(2026, 3, 10, 9), Offensive="Yes")],
+    )
     assert "INT-04" in not_assessed(result)
     assert not {"INT-01", "INT-02", "INT-03"} & not_assessed(result)
     assert records(result, "INT-03") == ["X"]

@@ -6,6 +6,7 @@ Regenerate the bundled example after changing the generator::
 p = write_sample(Path('examples/sample-school')); \
 Path('examples/sample-school.planted.json').write_text(json.dumps(p, indent=2) + '\\n')"
 """
+
 from __future__ import annotations
 
 import json
@@ -15,12 +16,13 @@ from pathlib import Path
 
 import pytest
 import python_calamine
-from school import RULE_IDS, SAMPLE_PLANTED, SAMPLE_SCHOOL
 
 from lks_audit import sample
 from lks_audit.rules import load_all_rules
 from lks_audit.sample import write_sample
 from lks_audit.schema import WORKBOOKS
+
+from school import RULE_IDS, SAMPLE_PLANTED, SAMPLE_SCHOOL
 
 
 def cell_values(folder: Path) -> dict[tuple[str, str], list[list]]:
@@ -74,9 +76,14 @@ def test_scale_2_doubles_the_volumes(school, tmp_path):
     folder, planted = school
     doubled = write_sample(tmp_path, seed=2026, scale=2)
     one, two = cell_values(folder), cell_values(tmp_path)
-    for key in [("posts_log.xlsx", "Posts"), ("interactions_log.xlsx", "Interactions"),
-                ("image_consent.xlsx", "Consent"), ("staff_training.xlsx", "Staff"),
-                ("incidents_log.xlsx", "Incidents"), ("accounts_register.xlsx", "Accounts")]:
+    for key in [
+        ("posts_log.xlsx", "Posts"),
+        ("interactions_log.xlsx", "Interactions"),
+        ("image_consent.xlsx", "Consent"),
+        ("staff_training.xlsx", "Staff"),
+        ("incidents_log.xlsx", "Incidents"),
+        ("accounts_register.xlsx", "Accounts"),
+    ]:
         ratio = (len(two[key]) - 1) / (len(one[key]) - 1)
         assert 1.9 <= ratio <= 2.1, (key, ratio)
     once = {"POL-01", "POL-02", "DQ-01"}
@@ -117,8 +124,14 @@ def _words(text: str) -> set[str]:
 def test_caption_vocabulary_never_contains_a_first_name():
     """Baseline captions must not trigger PST-03/PST-04: no first name may appear in them."""
     firsts = _words(" ".join(sample.FIRST_NAMES))
-    vocabulary = sample.IMAGE_CAPTIONS + sample.PLAIN_CAPTIONS + sample.YEAR_GROUPS + sample.SPORTS \
-        + sample.SUBJECTS + sample.PLACES
+    vocabulary = (
+        sample.IMAGE_CAPTIONS
+        + sample.PLAIN_CAPTIONS
+        + sample.YEAR_GROUPS
+        + sample.SPORTS
+        + sample.SUBJECTS
+        + sample.PLACES
+    )
     assert not _words(" ".join(vocabulary)) & firsts
 
 

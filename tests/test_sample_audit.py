@@ -1,9 +1,10 @@
 """The whole bundled sample school through the real audit: every rule fires, counts match what was planted."""
+
 import json
 
-from school import SAMPLE_PLANTED
-
 from lks_audit.rules import load_all_rules
+
+from school import SAMPLE_PLANTED
 
 
 def test_every_rule_fires_and_is_assessed(sample_audit):

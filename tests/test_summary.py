@@ -1,4 +1,5 @@
 """RAG per area as rules.md defines it, on real audits of hand-built schools."""
+
 from school import SIGNED_POLICY, audit, audit_rows, d, write_school
 
 
