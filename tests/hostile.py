@@ -6,6 +6,7 @@ bombs, and real workbooks patched at the XML level where openpyxl cannot
 write what Excel (or an attacker) can. ``write_zip`` is a small zip writer of
 our own so a part's declared size can differ from what it holds.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,14 +18,18 @@ from pathlib import Path
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: The classic "billion laughs": ten levels of ten references, 10^9 copies of "lol" once expanded.
-BILLION_LAUGHS = "<!DOCTYPE {root} [<!ENTITY lol0 \"lol\">" + "".join(
-    f"<!ENTITY lol{i} \"{('&lol%d;' % (i - 1)) * 10}\">" for i in range(1, 10)) + "]>"
+BILLION_LAUGHS = (
+    '<!DOCTYPE {root} [<!ENTITY lol0 "lol">'
+    + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    + "]>"
+)
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 # --- zip parts ---------------------------------------------------------------------------------
+
 
 def parts(data: bytes) -> dict[str, bytes]:
     """The parts of a zip, in order."""
@@ -49,10 +54,34 @@ def write_zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
     for name, stream, crc, declared in members:
         n = name.encode()
         offset = out.tell()
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(stream), declared,
-                              len(n), 0) + n + stream)
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(stream),
-                                   declared, len(n), 0, 0, 0, 0, 0, offset) + n)
+        out.write(
+            struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(stream), declared, len(n), 0)
+            + n
+            + stream
+        )
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(stream),
+                declared,
+                len(n),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + n
+        )
     directory = b"".join(central)
     start = out.tell()
     out.write(directory)
@@ -72,6 +101,7 @@ def first_sheet(data: bytes) -> str:
 
 # --- files that are not workbooks ----------------------------------------------------------------
 
+
 def empty() -> bytes:
     return b""
 
@@ -82,8 +112,10 @@ def csv_renamed() -> bytes:
 
 def html_renamed() -> bytes:
     # What "Export to Excel" on many web systems really saves: an HTML table named .xls/.xlsx.
-    return (b"<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><head><meta charset=\"utf-8\"></head>"
-            b"<body><table><tr><th>Interaction ID</th></tr><tr><td>I1</td></tr></table></body></html>")
+    return (
+        b'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head>'
+        b"<body><table><tr><th>Interaction ID</th></tr><tr><td>I1</td></tr></table></body></html>"
+    )
 
 
 def truncated(good: bytes) -> bytes:
@@ -103,18 +135,23 @@ def xls_like() -> bytes:
 
 def ods(headers: list[str]) -> bytes:
     """A real minimal OpenDocument spreadsheet (LibreOffice opens it) with one header row."""
-    cells = "".join(f"<table:table-cell office:value-type=\"string\"><text:p>{h}</text:p></table:table-cell>"
-                    for h in headers)
-    content = (_XML_DECL + '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-               f'<office:body><office:spreadsheet><table:table table:name="Policy"><table:table-row>{cells}'
-               '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
-    manifest = (_XML_DECL + '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
-                'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:version="1.2" '
-                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                '</manifest:manifest>')
+    cells = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>' for h in headers
+    )
+    content = (
+        _XML_DECL + '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Policy"><table:table-row>{cells}'
+        "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        _XML_DECL + '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:version="1.2" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
         # The spec wants mimetype first and stored, so tools can sniff it at a fixed offset.
@@ -134,6 +171,7 @@ def password_protected(good: bytes, password: str = "Passw0rd!") -> bytes:
 
 
 # --- bombs ---------------------------------------------------------------------------------------
+
 
 def _repeated_deflate(unit: bytes, times: int) -> bytes:
     """The raw deflate of ``unit * times`` without compressing it all.
@@ -167,8 +205,9 @@ def zip_bomb(good: bytes, gib: int = 2) -> bytes:
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
     stream += c.compress(tail) + c.flush()
     size = len(head) + gib * 2**30 + len(tail)
-    return write_zip([(name, stream, 0, size) if name == sheet else _member(name, body)
-                      for name, body in parts(good).items()])
+    return write_zip(
+        [(name, stream, 0, size) if name == sheet else _member(name, body) for name, body in parts(good).items()]
+    )
 
 
 def lying_zip_bomb(good: bytes, mib: int = 300) -> bytes:
@@ -184,8 +223,12 @@ def lying_zip_bomb(good: bytes, mib: int = 300) -> bytes:
     stream = c.compress(xml[:cut]) + c.flush(zlib.Z_FULL_FLUSH) + _repeated_deflate(b" " * 2**20, mib)
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
     stream += c.compress(xml[cut:]) + c.flush()
-    return write_zip([(name, stream, zlib.crc32(xml), len(xml)) if name == sheet else _member(name, body)
-                      for name, body in parts(good).items()])
+    return write_zip(
+        [
+            (name, stream, zlib.crc32(xml), len(xml)) if name == sheet else _member(name, body)
+            for name, body in parts(good).items()
+        ]
+    )
 
 
 def with_entities_in_sheet(good: bytes) -> bytes:
@@ -193,8 +236,12 @@ def with_entities_in_sheet(good: bytes) -> bytes:
     sheet = first_sheet(good)
     before, after = _split_for_row2(parts(good)[sheet].decode())
     xml = before + '<row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c></row>' + after
-    xml = re.sub(r"^(<\?xml[^>]*\?>\s*)?", lambda m: (m.group(0) or _XML_DECL) + BILLION_LAUGHS.format(root="worksheet"),
-                 xml, count=1)
+    xml = re.sub(
+        r"^(<\?xml[^>]*\?>\s*)?",
+        lambda m: (m.group(0) or _XML_DECL) + BILLION_LAUGHS.format(root="worksheet"),
+        xml,
+        count=1,
+    )
     return rezip(good, {sheet: xml.encode()})
 
 
@@ -220,7 +267,8 @@ def shared_strings_workbook(sheet: str, rows: list[list[str]], dtd: str = "") ->
     if dtd:
         items[len(rows[0])] = "<si><t>&lol9;</t></si>"
     files = {
-        "[Content_Types].xml": _XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        "[Content_Types].xml": _XML_DECL
+        + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
         '<Override PartName="/xl/workbook.xml" '
@@ -229,7 +277,8 @@ def shared_strings_workbook(sheet: str, rows: list[list[str]], dtd: str = "") ->
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         '<Override PartName="/xl/sharedStrings.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
-        "_rels/.rels": _XML_DECL + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        "_rels/.rels": _XML_DECL
+        + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": _XML_DECL + f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheets>'
         f'<sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>',
@@ -238,7 +287,7 @@ def shared_strings_workbook(sheet: str, rows: list[list[str]], dtd: str = "") ->
         f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
         f'<Relationship Id="rId2" Type="{_REL_NS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
         "xl/worksheets/sheet1.xml": _XML_DECL + f'<worksheet xmlns="{_MAIN_NS}"><sheetData>{"".join(sheet_rows)}'
-        '</sheetData></worksheet>',
+        "</sheetData></worksheet>",
         "xl/sharedStrings.xml": _XML_DECL + dtd + f'<sst xmlns="{_MAIN_NS}" count="{len(items)}" '
         f'uniqueCount="{len(items)}">{"".join(items)}</sst>',
     }
@@ -246,6 +295,7 @@ def shared_strings_workbook(sheet: str, rows: list[list[str]], dtd: str = "") ->
 
 
 # --- real workbooks, patched where openpyxl cannot write what Excel can ----------------------------
+
 
 def patch_sheet(path: Path, sheet_part: str, edit) -> None:
     """Rewrite one worksheet part of ``path`` with ``edit(xml text) -> xml text``."""
@@ -258,13 +308,15 @@ def set_cell_xml(xml: str, ref: str, new: str) -> str:
     m = re.search(rf'<c r="{ref}"(?: [^>]*?)?(?:/>|>.*?</c>)', xml, re.S)
     assert m, f"no cell {ref}"
     style = re.search(r' s="(\d+)"', m.group(0))
-    return xml[:m.start()] + new.replace("{s}", f' s="{style.group(1)}"' if style else "") + xml[m.end():]
+    return xml[: m.start()] + new.replace("{s}", f' s="{style.group(1)}"' if style else "") + xml[m.end() :]
 
 
 def blank_formatted_rows(xml: str, first: int, count: int, style: int, columns: str = "AB") -> str:
     """``count`` rows of styled empty cells, as Excel keeps after someone formats whole rows."""
-    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{col}{r}" s="{style}"/>' for col in columns) + "</row>"
-                   for r in range(first, first + count))
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{col}{r}" s="{style}"/>' for col in columns) + "</row>"
+        for r in range(first, first + count)
+    )
     xml = xml.replace("</sheetData>", rows + "</sheetData>")
     return re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:{columns[-1]}{first + count - 1}"', xml)
 

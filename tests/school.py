@@ -1,4 +1,4 @@
-"""Hand-built schools for tests, on disk or in memory.
+"""Hand-built schools for tests, on disk or in memory, and the bundled sample school.
 
 ``write_school(folder, Posts=[{...}], Staff=[{...}])`` writes all eight
 contract workbooks as real .xlsx files (openpyxl); ``dataset_from_rows(Posts=[...])``
@@ -6,8 +6,11 @@ builds the same school in memory, read by the same cell readers, for rule tests
 that need no file. Sheets not given get the header row only. Row dicts use the
 contract's header texts; values may be dates, date-times, text, bools, lists of
 IDs. ``omit=("posts_log.xlsx",)`` leaves workbooks out; ``drop_columns={"Posts":
-("Shot type",)}`` leaves columns out of the header row.
+("Shot type",)}`` leaves columns out of the header row; in memory,
+``omit_sheets=("Incidents",)`` leaves a sheet out of a workbook that is there
+(an .xlsx cannot be saved without a sheet).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,38 +23,82 @@ from lks_audit.context import make_context
 from lks_audit.load import Dataset, dataset_from_cells
 from lks_audit.schema import WORKBOOKS
 
+ROOT = Path(__file__).resolve().parent.parent
+#: The bundled made-up school, audited as of the end of its year (as ``make report`` does).
+SAMPLE_SCHOOL = ROOT / "examples" / "sample-school"
+SAMPLE_PLANTED = ROOT / "examples" / "sample-school.planted.json"
+SAMPLE_YEAR, SAMPLE_AS_OF = "2025-26", "2026-08-31"
+
+# Every rule of shared/spec/rules.md (hard-coded: the spec folder is not part of the checkout).
+RULE_IDS = (
+    [f"ACC-{i:02d}" for i in range(1, 11)]
+    + [f"APP-{i:02d}" for i in range(1, 4)]
+    + [f"POL-{i:02d}" for i in range(1, 3)]
+    + [f"TRN-{i:02d}" for i in range(1, 5)]
+    + [f"IMG-{i:02d}" for i in range(1, 7)]
+    + [f"PST-{i:02d}" for i in range(1, 7)]
+    + [f"INT-{i:02d}" for i in range(1, 5)]
+    + [f"INC-{i:02d}" for i in range(1, 9)]
+    + [f"DQ-{i:02d}" for i in range(1, 6)]
+)
+
+d = dt.date
+t = dt.datetime
+
+#: A Policy row approved, signed by both, and due for review after the 2025-26 audit: POL-01/02 stay quiet.
+SIGNED_POLICY = {
+    "Policy version": "2025.1",
+    "Approved on": d(2025, 9, 1),
+    "Next review due": d(2026, 9, 1),
+    "Signed by chair of governors on": d(2025, 9, 2),
+    "Signed by proprietor on": d(2025, 9, 3),
+}
+
 
 def write_school(folder: Path, omit=(), drop_columns: dict | None = None, **rows_by_sheet) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    drop_columns = drop_columns or {}
-    for wb in WORKBOOKS:
-        if wb.file in omit:
-            continue
+    for file, sheets in _school_layout(omit, (), drop_columns, rows_by_sheet):
         book = openpyxl.Workbook()
         book.remove(book.active)
-        for sheet in wb.sheets:
-            ws = book.create_sheet(sheet.name)
-            header, rows = _sheet_rows(sheet, rows_by_sheet.get(sheet.name, []), drop_columns.get(sheet.name, ()))
+        for name, header, rows in sheets:
+            ws = book.create_sheet(name)
             ws.append(header)
             for values in rows:
-                values = [", ".join(v) if isinstance(v, (list, tuple)) else v for v in values]
+                values = [_ids_in_one_cell(v) for v in values]
                 ws.append(values)
                 for cell, v in zip(ws[ws.max_row], values):
                     if isinstance(v, dt.datetime):
                         cell.number_format = "dd/mm/yyyy hh:mm"
                     elif isinstance(v, dt.date):
                         cell.number_format = "dd/mm/yyyy"
-        book.save(folder / wb.file)
-    unknown_sheets = set(rows_by_sheet) - {s.name for wb in WORKBOOKS for s in wb.sheets}
-    if unknown_sheets:
-        raise ValueError(f"unknown sheets {unknown_sheets}")
+        book.save(folder / file)
     return folder
 
 
 def audit(folder, year="2025-26", as_of="2026-07-20", **params):
     """Audit a folder; returns the AuditResult."""
     return audit_folder(folder, year, as_of, params)[1]
+
+
+def _school_layout(omit, omit_sheets, drop_columns, rows_by_sheet):
+    """Per workbook kept: its file name and, per sheet kept, (name, header row, each row's values)."""
+    unknown_sheets = set(rows_by_sheet) - {s.name for wb in WORKBOOKS for s in wb.sheets}
+    if unknown_sheets:
+        raise ValueError(f"unknown sheets {unknown_sheets}")
+    drop_columns = drop_columns or {}
+    return [
+        (
+            wb.file,
+            [
+                (sheet.name, *_sheet_rows(sheet, rows_by_sheet.get(sheet.name, []), drop_columns.get(sheet.name, ())))
+                for sheet in wb.sheets
+                if sheet.name not in omit_sheets
+            ],
+        )
+        for wb in WORKBOOKS
+        if wb.file not in omit
+    ]
 
 
 def _sheet_rows(sheet, rows: list[dict], dropped=()) -> tuple[list[str], list[list]]:
@@ -61,30 +108,35 @@ def _sheet_rows(sheet, rows: list[dict], dropped=()) -> tuple[list[str], list[li
     return headers + extra, [[row.get(h) for h in headers + extra] for row in rows]
 
 
-def dataset_from_rows(omit=(), drop_columns: dict | None = None, **rows_by_sheet) -> Dataset:
+def _ids_in_one_cell(value):
+    """A list of IDs as a school types it: one cell, separated by commas."""
+    return ", ".join(value) if isinstance(value, (list, tuple)) else value
+
+
+def dataset_from_rows(omit=(), drop_columns: dict | None = None, omit_sheets=(), **rows_by_sheet) -> Dataset:
     """The school ``write_school`` would write, loaded in memory: the same readers, no file."""
-    unknown_sheets = set(rows_by_sheet) - {s.name for wb in WORKBOOKS for s in wb.sheets}
-    if unknown_sheets:
-        raise ValueError(f"unknown sheets {unknown_sheets}")
-    drop_columns = drop_columns or {}
-    cells = {}
-    for wb in WORKBOOKS:
-        if wb.file in omit:
-            continue
-        cells[wb.file] = {}
-        for sheet in wb.sheets:
-            header, rows = _sheet_rows(sheet, rows_by_sheet.get(sheet.name, []), drop_columns.get(sheet.name, ()))
-            # As a reader gives cells: "" for empty, IDs in one cell separated by commas.
-            cells[wb.file][sheet.name] = [header] + [
-                ["" if v is None else ", ".join(v) if isinstance(v, (list, tuple)) else v for v in row]
-                for row in rows]
+    # As a reader gives cells: "" for empty, IDs in one cell separated by commas.
+    cells = {
+        file: {
+            name: [header] + [["" if v is None else _ids_in_one_cell(v) for v in row] for row in rows]
+            for name, header, rows in sheets
+        }
+        for file, sheets in _school_layout(omit, omit_sheets, drop_columns, rows_by_sheet)
+    }
     return dataset_from_cells(cells)
 
 
-def audit_rows(year="2025-26", as_of="2026-07-20", params: dict | None = None, omit=(),
-               drop_columns: dict | None = None, **rows_by_sheet) -> AuditResult:
+def audit_rows(
+    year="2025-26",
+    as_of="2026-07-20",
+    params: dict | None = None,
+    omit=(),
+    drop_columns: dict | None = None,
+    omit_sheets=(),
+    **rows_by_sheet,
+) -> AuditResult:
     """Audit a school built in memory (see :func:`dataset_from_rows`); returns the AuditResult."""
-    data = dataset_from_rows(omit, drop_columns, **rows_by_sheet)
+    data = dataset_from_rows(omit, drop_columns, omit_sheets, **rows_by_sheet)
     return run_rules(data, make_context(year, as_of, params or {}, closures=closures_of(data)))
 
 
@@ -94,7 +146,3 @@ def by_rule(result, rule_id):
 
 def not_assessed(result):
     return {n.rule for n in result.not_assessed}
-
-
-d = dt.date
-t = dt.datetime

@@ -1,15 +1,18 @@
 """`lks-audit check`: the readable summary, the --json contract and exit codes (real subprocesses)."""
+
 import json
 import subprocess
 import sys
 
 import pytest
-from school import d, t, write_school
+
+from school import t, write_school
 
 
 def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "lks_audit", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lks_audit", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -17,17 +20,26 @@ def small_school(tmp_path_factory):
     folder = tmp_path_factory.mktemp("school")
     write_school(
         folder,
-        Posts=[{"Post ID": "P1", "Account ID": "ACC-001", "Posted at": t(2026, 1, 5, 10),
-                "Posted by": "S001", "Images of students": "Yes", "Students pictured": "ST1"},
-               {"Post ID": "P1", "Posted at": "31/02/2026"}],
+        Posts=[
+            {
+                "Post ID": "P1",
+                "Account ID": "ACC-001",
+                "Posted at": t(2026, 1, 5, 10),
+                "Posted by": "S001",
+                "Images of students": "Yes",
+                "Students pictured": "ST1",
+            },
+            {"Post ID": "P1", "Posted at": "31/02/2026"},
+        ],
         omit=("incidents_log.xlsx",),
     )
     return folder
 
 
 def test_json_is_one_object_with_the_contract_keys(small_school):
-    out = run_cli("check", small_school, "--year", "2025-26", "--as-of", "2026-07-20",
-                  "--param", "ico_hours=48", "--json")
+    out = run_cli(
+        "check", small_school, "--year", "2025-26", "--as-of", "2026-07-20", "--param", "ico_hours=48", "--json"
+    )
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)  # nothing else on stdout
     assert set(doc) == {"year", "as_of", "parameters", "findings", "not_assessed", "summary"}
@@ -49,15 +61,18 @@ def test_readable_summary_lists_areas_and_where(small_school):
     assert "Data quality" in out.stdout and "posts_log.xlsx" in out.stdout and "row 3" in out.stdout
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--year", "2025"], "academic year"),
-    (["--year", "2025-27"], "academic year"),
-    (["--year", "2025-26", "--as-of", "20/07/2026"], "as_of"),
-    (["--year", "2025-26", "--param", "nonsense=1"], "unknown parameter"),
-    (["--year", "2025-26", "--param", "ico_hours"], "name=value"),
-    (["--year", "2025-26", "--param", "ico_hours=soon"], "ico_hours"),
-    (["--year", "2025-26", "--param", "account_name_pattern=(["], "regular expression"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--year", "2025"], "academic year"),
+        (["--year", "2025-27"], "academic year"),
+        (["--year", "2025-26", "--as-of", "20/07/2026"], "as_of"),
+        (["--year", "2025-26", "--param", "nonsense=1"], "unknown parameter"),
+        (["--year", "2025-26", "--param", "ico_hours"], "name=value"),
+        (["--year", "2025-26", "--param", "ico_hours=soon"], "ico_hours"),
+        (["--year", "2025-26", "--param", "account_name_pattern=(["], "regular expression"),
+    ],
+)
 def test_unusable_arguments_exit_2_with_one_line(small_school, args, needle):
     out = run_cli("check", small_school, *args)
     assert out.returncode == 2
@@ -76,8 +91,9 @@ def test_folder_without_workbooks_exits_2(tmp_path):
 def test_settings_file_and_param_precedence(small_school, tmp_path):
     settings = tmp_path / "settings.toml"
     settings.write_text("[parameters]\nico_hours = 24\nopen_incident_days = 10\n")
-    out = run_cli("check", small_school, "--year", "2025-26", "--settings", settings,
-                  "--param", "ico_hours=36", "--json")
+    out = run_cli(
+        "check", small_school, "--year", "2025-26", "--settings", settings, "--param", "ico_hours=36", "--json"
+    )
     params = json.loads(out.stdout)["parameters"]
     assert params["ico_hours"] == 36 and params["open_incident_days"] == 10
 

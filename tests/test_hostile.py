@@ -5,6 +5,7 @@ one run of each command covers many cases (two report runs in all, shared by eve
 case must end in one clear line naming the file (and sheet and cell where there is one), exit code 0,
 no traceback, the readable workbooks still audited, and no input file changed (hash and mtime).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,10 +19,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from test_load import fingerprint
 
 import hostile
 from school import d, t, write_school
-from test_load import fingerprint
 
 YEAR, AS_OF = "2025-26", "2026-07-20"
 LONG = 32_767  # the most characters an Excel cell holds
@@ -33,18 +34,23 @@ def excel_serial(day: dt.date) -> int:
 
 # --- the two folders ------------------------------------------------------------------------------
 
-CONSENT = [("ST1", "Zoë Brown"), ("ST2", "Siân Llywelyn"), ("ST3", "محمد العلي"), ("ST4", "王小明"),
-           ("ST5", "Ffion ap Rhys")]
+CONSENT = [
+    ("ST1", "Zoë Brown"),
+    ("ST2", "Siân Llywelyn"),
+    ("ST3", "محمد العلي"),
+    ("ST4", "王小明"),
+    ("ST5", "Ffion ap Rhys"),
+]
 # Post ID -> text; the PST-03 column says whether the full-name check must fire (interpretations.md:
 # NFKC and case folding, accents kept, zero-width characters dropped).
 POSTS = {
-    "P1": ("Well done Zoe Brown and the choir", False),            # differs from Zoë only by the accent
-    "P2": ("ZOË BROWN won the poetry prize", True),                 # case folded
-    "P3": ("Zoe\u0308 Brown, captain", True),                        # e + combining diaeresis is ë after NFKC
-    "P4": ("Llongyfarchiadau Siân Llywelyn! 🎉👩‍👩‍👧 ", True),        # Welsh name; emoji with zero-width joiners
-    "P5": ("تهانينا محمد العلي على الفوز", True),                    # Arabic, right to left
-    "P6": ("恭喜王小明同学", False),                                   # one-word name: never a full-name match
-    "P7": ("Zo\u200bë Brown " + "x" * (LONG - 10), True),           # zero-width space; a full 32,767-character cell
+    "P1": ("Well done Zoe Brown and the choir", False),  # differs from Zoë only by the accent
+    "P2": ("ZOË BROWN won the poetry prize", True),  # case folded
+    "P3": ("Zoe\u0308 Brown, captain", True),  # e + combining diaeresis is ë after NFKC
+    "P4": ("Llongyfarchiadau Siân Llywelyn! 🎉👩‍👩‍👧 ", True),  # Welsh name; emoji with zero-width joiners
+    "P5": ("تهانينا محمد العلي على الفوز", True),  # Arabic, right to left
+    "P6": ("恭喜王小明同学", False),  # one-word name: never a full-name match
+    "P7": ("Zo\u200bë Brown " + "x" * (LONG - 10), True),  # zero-width space; a full 32,767-character cell
     "P8": ('=HYPERLINK("http://example.org/x","click")', False),  # formula-looking text typed as text
 }
 # Shot type is a choice: each of these is a DQ-02 whose value must stay literal text in every xlsx we write.
@@ -55,13 +61,33 @@ def folder_a(root: Path) -> Path:
     """Readable: posts_log and image_consent (Unicode, long cells); the other six are not workbooks."""
     posts = []
     for i, (post_id, (text, _)) in enumerate(POSTS.items()):
-        posts.append({"Post ID": post_id, "Account ID": "ACC-1", "Posted at": t(2026, 3, 2 + i, 10, 0),
-                      "Posted by": "S1", "Post text": text, "Images of students": "No",
-                      "Shot type": FORMULA_LOOKING.get(post_id, "None")})
+        posts.append(
+            {
+                "Post ID": post_id,
+                "Account ID": "ACC-1",
+                "Posted at": t(2026, 3, 2 + i, 10, 0),
+                "Posted by": "S1",
+                "Post text": text,
+                "Images of students": "No",
+                "Shot type": FORMULA_LOOKING.get(post_id, "None"),
+            }
+        )
     posts[6]["Shot type"] = "G" * LONG  # a 32,767-character bad value: the message must stay short
-    folder = write_school(root, Posts=posts, Consent=[
-        {"Student ID": sid, "Student name": name, "Year group": "Year 5", "Form received on": d(2025, 9, 5),
-         "Social media consent": "Yes", "Photo restriction": "No"} for sid, name in CONSENT])
+    folder = write_school(
+        root,
+        Posts=posts,
+        Consent=[
+            {
+                "Student ID": sid,
+                "Student name": name,
+                "Year group": "Year 5",
+                "Form received on": d(2025, 9, 5),
+                "Social media consent": "Yes",
+                "Photo restriction": "No",
+            }
+            for sid, name in CONSENT
+        ],
+    )
     # openpyxl made formulas of the '=...' strings; staff typed them as text (as '=1+2 in Excel).
     book = openpyxl.load_workbook(folder / "posts_log.xlsx")
     for row in book["Posts"].iter_rows(min_row=2):
@@ -89,12 +115,12 @@ def folder_a(root: Path) -> Path:
 
 
 STAFF_DATES = {  # row -> what is in Start date (E); each is a DQ-02 naming E<row>
-    2: ("serial 60", "'28/02/1900' is not a plausible date"),   # Excel's fictitious 29/02/1900
+    2: ("serial 60", "'28/02/1900' is not a plausible date"),  # Excel's fictitious 29/02/1900
     3: ("serial 59", "'28/02/1900' is not a plausible date"),
     4: ("15/01/1899", "'15/01/1899' is not a plausible date"),
     5: ("31/02/2020", "'31/02/2020' is not a date"),
-    6: ("10/01/26", "'10/01/26' is not a date"),                # two-digit year: refused, not guessed
-    7: ("12/31/2025", "'12/31/2025' is not a date"),            # US order: refused, never swapped
+    6: ("10/01/26", "'10/01/26' is not a date"),  # two-digit year: refused, not guessed
+    7: ("12/31/2025", "'12/31/2025' is not a date"),  # US order: refused, never swapped
 }
 
 
@@ -105,15 +131,28 @@ def folder_b(root: Path) -> Path:
     for r in range(2, 10):
         start = STAFF_DATES.get(r, ("",))[0]
         # Serials are written as real dates first, so the cell carries a date style, then patched below.
-        staff.append({"Staff ID": f"S{r}", "Name": f"Person {r}", "Role": "Teacher", "Type": "Employee",
-                      "Start date": start if start and not start.startswith("serial") else d(2020, 9, 1),
-                      "Policy read on": d(2025, 9, 2), "Annual declaration on": d(2025, 9, 4)})
+        staff.append(
+            {
+                "Staff ID": f"S{r}",
+                "Name": f"Person {r}",
+                "Role": "Teacher",
+                "Type": "Employee",
+                "Start date": start if start and not start.startswith("serial") else d(2020, 9, 1),
+                "Policy read on": d(2025, 9, 2),
+                "Annual declaration on": d(2025, 9, 4),
+            }
+        )
     staff[7].update({"Start date": "#REF!", "Role": "#N/A"})  # row 9: error cells, as Excel stores them
-    folder = write_school(root, Staff=staff, Accounts=[
-        {"Account ID": "ACC-1", "Platform": "Facebook", "Account name": "LKS News", "Status": "Active"},
-        {"Account ID": "ACC-2", "Platform": "MySpace", "Account name": "LKS Old", "Status": "Active"},
-    ], Policy=[{"Policy version": "2025.1", "Approved on": d(2025, 7, 15), "Next review due": d(2026, 7, 15)}],
-        Closures=[{"Date": d(2025, 12, 22), "Reason": "Christmas"}])
+    folder = write_school(
+        root,
+        Staff=staff,
+        Accounts=[
+            {"Account ID": "ACC-1", "Platform": "Facebook", "Account name": "LKS News", "Status": "Active"},
+            {"Account ID": "ACC-2", "Platform": "MySpace", "Account name": "LKS Old", "Status": "Active"},
+        ],
+        Policy=[{"Policy version": "2025.1", "Approved on": d(2025, 7, 15), "Next review due": d(2026, 7, 15)}],
+        Closures=[{"Date": d(2025, 12, 22), "Reason": "Christmas"}],
+    )
     path = folder / "staff_training.xlsx"
 
     def staff_cells(xml: str) -> str:
@@ -121,17 +160,23 @@ def folder_b(root: Path) -> Path:
         xml = hostile.set_cell_xml(xml, "E3", '<c r="E3"{s}><v>59</v></c>')
         # Row 8: formulas as Excel saves them, with their last results; nothing may be evaluated.
         xml = hostile.set_cell_xml(xml, "B8", '<c r="B8" t="str"><f>"Never "&amp;"evaluated"</f><v>Cached Name</v></c>')
-        xml = hostile.set_cell_xml(xml, "G8", f'<c r="G8"{{s}}><f>DATE(2025,9,2)+NOW()*0</f>'
-                                              f'<v>{excel_serial(dt.date(2025, 9, 3))}</v></c>')
+        xml = hostile.set_cell_xml(
+            xml, "G8", f'<c r="G8"{{s}}><f>DATE(2025,9,2)+NOW()*0</f><v>{excel_serial(dt.date(2025, 9, 3))}</v></c>'
+        )
         xml = hostile.set_cell_xml(xml, "C8", '<c r="C8" t="str"><f>WEBSERVICE("http://example.org/")</f></c>')
         return hostile.set_cell_xml(xml, "J9", '<c r="J9" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+
     hostile.patch_sheet(path, "xl/worksheets/sheet1.xml", staff_cells)
-    hostile.patch_sheet(folder / "accounts_register.xlsx", "xl/worksheets/sheet1.xml",
-                        lambda xml: hostile.claim_dimension(xml, "A1:Z1000000"))
+    hostile.patch_sheet(
+        folder / "accounts_register.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda xml: hostile.claim_dimension(xml, "A1:Z1000000"),
+    )
 
     def closures(xml: str) -> str:
         style = int(re.search(r'<c r="A2" s="(\d+)"', xml).group(1))
         return hostile.blank_formatted_rows(xml, 3, 100_000, style)
+
     hostile.patch_sheet(folder / "school_settings.xlsx", "xl/worksheets/sheet2.xml", closures)
 
     good_posts = (folder / "posts_log.xlsx").read_bytes()
@@ -141,8 +186,10 @@ def folder_b(root: Path) -> Path:
         "incidents_log.xlsx": hostile.lying_zip_bomb((folder / "incidents_log.xlsx").read_bytes()),
         "image_consent.xlsx": hostile.with_entities_in_sheet((folder / "image_consent.xlsx").read_bytes()),
         "account_applications.xlsx": hostile.shared_strings_workbook(
-            "Applications", [["Application ID", "Platform"], ["APP-1", "Facebook"]],
-            dtd=hostile.BILLION_LAUGHS.format(root="sst")),
+            "Applications",
+            [["Application ID", "Platform"], ["APP-1", "Facebook"]],
+            dtd=hostile.BILLION_LAUGHS.format(root="sst"),
+        ),
     }
     for name, content in files.items():
         (folder / name).write_bytes(content)
@@ -150,6 +197,7 @@ def folder_b(root: Path) -> Path:
 
 
 # --- one run of each command per folder -------------------------------------------------------------
+
 
 @dataclass
 class Run:
@@ -194,8 +242,12 @@ def corpus(tmp_path_factory) -> dict[str, Corpus]:
     reports = {}
     for name, folder in folders.items():  # both kernels work while validate and check run
         logs = [open(root / f"report-{name}.{s}", "w+") for s in ("out", "err")]
-        proc = subprocess.Popen(_cli("report", folder, "--year", YEAR, "--as-of", AS_OF, "--out", root / f"out-{name}"),
-                                stdout=logs[0], stderr=logs[1], text=True)
+        proc = subprocess.Popen(
+            _cli("report", folder, "--year", YEAR, "--as-of", AS_OF, "--out", root / f"out-{name}"),
+            stdout=logs[0],
+            stderr=logs[1],
+            text=True,
+        )
         reports[name] = (proc, logs)
     runs = {}
     for name, folder in folders.items():
@@ -212,9 +264,17 @@ def corpus(tmp_path_factory) -> dict[str, Corpus]:
         for log in logs:
             log.close()
         validate, check = runs[name]
-        out[name] = Corpus(folder, before[name], fingerprint(folder), validate, check,
-                           json.loads(check.stdout)["findings"] if check.returncode == 0 else [],
-                           report, root / f"out-{name}" / YEAR, root / f"feedback-{name}")
+        out[name] = Corpus(
+            folder,
+            before[name],
+            fingerprint(folder),
+            validate,
+            check,
+            json.loads(check.stdout)["findings"] if check.returncode == 0 else [],
+            report,
+            root / f"out-{name}" / YEAR,
+            root / f"feedback-{name}",
+        )
     return out
 
 
@@ -228,12 +288,22 @@ FILE_CASES = {  # case -> (folder, contract file, what the one line must say)
     "old .xls": ("a", "incidents_log.xlsx", r"Excel 97-2003 \(\.xls\) file; .*save as .*\(\.xlsx\)"),
     "OpenDocument .ods": ("a", "school_settings.xlsx", r"OpenDocument \(\.ods\) file; .*Save As .*\(\.xlsx\)"),
     "password-protected": ("b", "posts_log.xlsx", r"password-protected; remove the password"),
-    "zip bomb (2 GB sheet)": ("b", "interactions_log.xlsx", r"refused: it would expand to 2,048 MB, above the 200 MB limit"),
-    "central directory lies about sizes": ("b", "incidents_log.xlsx",
-                                           r"part xl/worksheets/sheet1\.xml holds more data than its declared size"),
+    "zip bomb (2 GB sheet)": (
+        "b",
+        "interactions_log.xlsx",
+        r"refused: it would expand to 2,048 MB, above the 200 MB limit",
+    ),
+    "central directory lies about sizes": (
+        "b",
+        "incidents_log.xlsx",
+        r"part xl/worksheets/sheet1\.xml holds more data than its declared size",
+    ),
     "billion laughs in a sheet": ("b", "image_consent.xlsx", r"part xl/worksheets/sheet1\.xml declares a DTD"),
-    "billion laughs in shared strings": ("b", "account_applications.xlsx",
-                                         r"part xl/sharedStrings\.xml declares a DTD"),
+    "billion laughs in shared strings": (
+        "b",
+        "account_applications.xlsx",
+        r"part xl/sharedStrings\.xml declares a DTD",
+    ),
 }
 
 
@@ -276,8 +346,13 @@ CELL_CASES = {  # case -> (folder, file, sheet, cell, what the message says)
     "US-looking date": ("b", "staff_training.xlsx", "Staff", "E7", STAFF_DATES[7][1]),
     "#REF! cell": ("b", "staff_training.xlsx", "Staff", "E9", "'#REF!' is an Excel error"),
     "#N/A cell": ("b", "staff_training.xlsx", "Staff", "C9", "'#N/A' is an Excel error"),
-    "formula whose cached result is an error": ("b", "staff_training.xlsx", "Staff", "J9",
-                                                "'#DIV/0!' is an Excel error"),
+    "formula whose cached result is an error": (
+        "b",
+        "staff_training.xlsx",
+        "Staff",
+        "J9",
+        "'#DIV/0!' is an Excel error",
+    ),
     "a million rows claimed, two real": ("b", "accounts_register.xlsx", "Accounts", "B3", "'MySpace' is not one of"),
     "text starting =": ("a", "posts_log.xlsx", "Posts", "H3", "'=1+2' is not one of"),
     "text starting @": ("a", "posts_log.xlsx", "Posts", "H4", "'@SUM(A1)' is not one of"),
@@ -295,7 +370,7 @@ def test_bad_cell_is_dq02_naming_file_sheet_and_cell(corpus, case):
     out = run.validate.lines()
     start = out.index(_one(out, f"{file}: "))
     block = []
-    for line in out[start + 1:]:
+    for line in out[start + 1 :]:
         if not line.startswith("  "):
             break
         block.append(line)
@@ -315,16 +390,19 @@ def test_every_command_ran_to_the_end(corpus):
             assert command.returncode == 0, command.stderr[-2000:]
             assert "Traceback" not in command.stdout + command.stderr
         assert {"annual-review.html", "dpo-detail.html", "action-plan.xlsx", "findings.json"} <= {
-            p.name for p in run.report_dir.iterdir()}
+            p.name for p in run.report_dir.iterdir()
+        }
         assert run.unchanged()
 
 
 def test_readable_workbooks_are_still_audited(corpus):
-    rules_by_file = {name: {(f["file"], f["rule"].split("-")[0]) for f in run.findings}
-                     for name, run in corpus.items()}
+    rules_by_file = {name: {(f["file"], f["rule"].split("-")[0]) for f in run.findings} for name, run in corpus.items()}
     assert ("posts_log.xlsx", "PST") in rules_by_file["a"]
-    for file, prefix in (("staff_training.xlsx", "TRN"), ("accounts_register.xlsx", "ACC"),
-                         ("school_settings.xlsx", "POL")):
+    for file, prefix in (
+        ("staff_training.xlsx", "TRN"),
+        ("accounts_register.xlsx", "ACC"),
+        ("school_settings.xlsx", "POL"),
+    ):
         assert (file, prefix) in rules_by_file["b"]
     out = corpus["b"].validate.lines()
     assert "school_settings.xlsx: OK" in out  # 100,000 blank formatted rows are no problem
@@ -353,12 +431,18 @@ def test_lock_and_stray_files_are_ignored(corpus):
 def test_folder_of_lock_and_stray_files_only_is_exit_2(tmp_path):
     folder = tmp_path / "data"
     folder.mkdir()
-    for name, content in (("~$posts_log.xlsx", hostile.excel_lock_file()), (".DS_Store", hostile.ds_store()),
-                          ("Thumbs.db", hostile.thumbs_db())):
+    for name, content in (
+        ("~$posts_log.xlsx", hostile.excel_lock_file()),
+        (".DS_Store", hostile.ds_store()),
+        ("Thumbs.db", hostile.thumbs_db()),
+    ):
         (folder / name).write_bytes(content)
     before = fingerprint(folder)
-    for args in (("validate", folder), ("check", folder, "--year", YEAR, "--json"),
-                 ("report", folder, "--year", YEAR, "--out", tmp_path / "out")):
+    for args in (
+        ("validate", folder),
+        ("check", folder, "--year", YEAR, "--json"),
+        ("report", folder, "--year", YEAR, "--out", tmp_path / "out"),
+    ):
         run = _run(*args)
         assert run.returncode == 2 and run.stdout == "", run.stderr
         (line,) = run.lines("stderr")
@@ -368,6 +452,7 @@ def test_folder_of_lock_and_stray_files_only_is_exit_2(tmp_path):
 
 
 # --- values: cached results read, nothing evaluated, Unicode intact -------------------------------------
+
 
 def test_values_are_cached_results_and_unicode_is_intact(corpus):
     from lks_audit.load import load_workbooks
@@ -405,7 +490,7 @@ def test_blank_formatted_rows_and_lying_dimension_load_fast(corpus):
 
 # --- bombs: refused before any parser, fast, flat memory -----------------------------------------------
 
-_MEASURE = textwrap.dedent('''
+_MEASURE = textwrap.dedent("""
     import json, resource, sys, time
     from lks_audit.load import load_workbooks
     load_workbooks(sys.argv[1])  # a good folder first: every import and parser is loaded
@@ -417,7 +502,7 @@ _MEASURE = textwrap.dedent('''
         out[folder] = {"seconds": time.perf_counter() - started, "problems": data.problems,
                        "grown_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024}
     print(json.dumps(out))
-''')
+""")
 BOMBS = ("interactions_log.xlsx", "incidents_log.xlsx", "image_consent.xlsx", "account_applications.xlsx")
 
 
@@ -431,10 +516,11 @@ def test_bombs_are_refused_in_well_under_a_second_without_memory_growth(corpus, 
         (folder / file).write_bytes((source / file).read_bytes())
         folders.append(str(folder))
     good = write_school(tmp_path / "good", Staff=[{"Staff ID": "S1", "Name": "Ann Example"}])
-    proc = subprocess.run([sys.executable, "-c", _MEASURE, str(good), *folders], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(good), *folders], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
-    for folder, measured in json.loads(proc.stdout).items():
+    for measured in json.loads(proc.stdout).values():
         (problem,) = measured["problems"]
         assert "refused" in problem, problem
         assert measured["seconds"] < 0.5, measured
@@ -469,9 +555,11 @@ def test_neither_parser_expands_entities(corpus):
 
 # --- what we write: input text never becomes a formula ------------------------------------------------
 
+
 def _formula_cells(book) -> dict[str, set[str]]:
-    return {ws.title: {c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"}
-            for ws in book.worksheets}
+    return {
+        ws.title: {c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"} for ws in book.worksheets
+    }
 
 
 def test_feedback_copies_add_no_formula(corpus):
@@ -489,12 +577,16 @@ def test_feedback_copies_add_no_formula(corpus):
         for ws in original.worksheets:
             for row in ws.iter_rows():
                 for cell in row:
-                    if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@", "\t", "\r") \
-                            and cell.data_type == "s":
+                    if (
+                        isinstance(cell.value, str)
+                        and cell.value[:1] in ("=", "+", "-", "@", "\t", "\r")
+                        and cell.data_type == "s"
+                    ):
                         assert written[ws.title][cell.coordinate].data_type == "s"
                         assert written[ws.title][cell.coordinate].value == cell.value
-    assert {"B8", "G8", "C8", "J9"} <= _formula_cells(openpyxl.load_workbook(corpus["b"].folder / "staff_training.xlsx"))[
-        "Staff"]  # the check above did compare real formulas
+    assert {"B8", "G8", "C8", "J9"} <= _formula_cells(
+        openpyxl.load_workbook(corpus["b"].folder / "staff_training.xlsx")
+    )["Staff"]  # the check above did compare real formulas
     assert all(run.unchanged() for run in corpus.values())
 
 

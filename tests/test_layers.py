@@ -5,6 +5,7 @@ over plain functions; ``render`` runs papermill and nbconvert in the command's p
 ``outputs`` is what the kernel imports to make the run's files. No module may import its way back
 to itself, however long the way round.
 """
+
 from __future__ import annotations
 
 import ast
@@ -34,7 +35,7 @@ def imports(name: str, path: Path, is_package: bool, known: set[str]) -> set[str
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = here.split(".")[:len(here.split(".")) - node.level + 1]
+                base = here.split(".")[: len(here.split(".")) - node.level + 1]
                 source = ".".join(base + ([node.module] if node.module else []))
             else:
                 source = node.module
@@ -47,8 +48,9 @@ def imports(name: str, path: Path, is_package: bool, known: set[str]) -> set[str
 def import_graph(package: Path) -> dict[str, set[str]]:
     """Module -> the package's own modules it imports."""
     found = modules(package)
-    return {name: imports(name, path, is_package, set(found)) & set(found)
-            for name, (path, is_package) in found.items()}
+    return {
+        name: imports(name, path, is_package, set(found)) & set(found) for name, (path, is_package) in found.items()
+    }
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -58,7 +60,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
     def visit(module: str) -> list[str] | None:
         if module in path:
-            return path[path.index(module):] + [module]
+            return path[path.index(module) :] + [module]
         if module in done:
             return None
         path.append(module)
@@ -97,15 +99,22 @@ def test_a_cycle_through_an_import_inside_a_function_is_found(tmp_path):
 
 def test_only_the_cli_imports_argparse():
     found = modules(PACKAGE)
-    users = sorted(name for name, (path, is_package) in found.items()
-                   if "argparse" in imports(name, path, is_package, set(found)))
+    users = sorted(
+        name for name, (path, is_package) in found.items() if "argparse" in imports(name, path, is_package, set(found))
+    )
     assert users == ["lks_audit.cli"]
 
 
 def test_the_kernel_side_imports_no_notebook_machinery():
     """outputs/ is what the kernel imports: papermill and nbconvert (and lks_audit.render) stay in the parent."""
     found = modules(PACKAGE)
-    reached = {name: sorted(m for m in imports(name, path, is_package, set(found))
-                            if m.split(".")[0] in NOTEBOOK_MACHINERY or m.startswith("lks_audit.render"))
-               for name, (path, is_package) in found.items() if name.startswith("lks_audit.outputs")}
+    reached = {
+        name: sorted(
+            m
+            for m in imports(name, path, is_package, set(found))
+            if m.split(".")[0] in NOTEBOOK_MACHINERY or m.startswith("lks_audit.render")
+        )
+        for name, (path, is_package) in found.items()
+        if name.startswith("lks_audit.outputs")
+    }
     assert len(reached) >= 10 and {name: [] for name in reached} == reached

@@ -1,4 +1,5 @@
 """Loading real .xlsx files: every value kind, header variants, missing parts, broken files."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,7 +16,8 @@ import pytest
 import lks_audit.load as load
 from lks_audit.load import load_workbooks
 from lks_audit.validate import loading_findings
-from school import audit, d, t, write_school
+
+from school import SAMPLE_AS_OF, SAMPLE_SCHOOL, SAMPLE_YEAR, audit, d, t, write_school
 
 TS = pd.Timestamp
 
@@ -57,11 +59,20 @@ def patch_sheet_xml(path: Path, edit) -> None:
 
 # --- value kinds -----------------------------------------------------------------------------
 
+
 def test_ids_and_text_are_trimmed_and_split(tmp_path):
-    write_school(tmp_path, Accounts=[
-        {"Account ID": "  ACC-001  ", "Account name": "  @LKS   Sport ", "Administrators": "S001, S002;S003\nS004,, ;",
-         "Lead staff": 12, "Audience": "   "},
-    ])
+    write_school(
+        tmp_path,
+        Accounts=[
+            {
+                "Account ID": "  ACC-001  ",
+                "Account name": "  @LKS   Sport ",
+                "Administrators": "S001, S002;S003\nS004,, ;",
+                "Lead staff": 12,
+                "Audience": "   ",
+            },
+        ],
+    )
     data = load_workbooks(tmp_path)
     row = data.frames["Accounts"].iloc[0]
     assert row["Account ID"] == "ACC-001"
@@ -74,16 +85,19 @@ def test_ids_and_text_are_trimmed_and_split(tmp_path):
 
 def test_dates_real_uk_iso_and_bad_ones_name_their_cell(tmp_path):
     # Latest refresher on is column I; data rows start at Excel row 2.
-    write_school(tmp_path, Staff=[
-        {"Staff ID": "S1", "Latest refresher on": d(2026, 1, 10)},
-        {"Staff ID": "S2", "Latest refresher on": "10/01/2026"},
-        {"Staff ID": "S3", "Latest refresher on": "2026-01-10"},
-        {"Staff ID": "S4", "Latest refresher on": "31/02/2026"},
-        {"Staff ID": "S5", "Latest refresher on": "12/31/2025"},
-        {"Staff ID": "S6", "Latest refresher on": "10/01/26"},
-        {"Staff ID": "S7", "Latest refresher on": t(2026, 1, 10, 9, 15)},  # a time on a date column is dropped
-        {"Staff ID": "S8", "Latest refresher on": None},
-    ])
+    write_school(
+        tmp_path,
+        Staff=[
+            {"Staff ID": "S1", "Latest refresher on": d(2026, 1, 10)},
+            {"Staff ID": "S2", "Latest refresher on": "10/01/2026"},
+            {"Staff ID": "S3", "Latest refresher on": "2026-01-10"},
+            {"Staff ID": "S4", "Latest refresher on": "31/02/2026"},
+            {"Staff ID": "S5", "Latest refresher on": "12/31/2025"},
+            {"Staff ID": "S6", "Latest refresher on": "10/01/26"},
+            {"Staff ID": "S7", "Latest refresher on": t(2026, 1, 10, 9, 15)},  # a time on a date column is dropped
+            {"Staff ID": "S8", "Latest refresher on": None},
+        ],
+    )
     data = load_workbooks(tmp_path)
     col = data.frames["Staff"]["Latest refresher on"]
     assert list(col[:3]) == [TS(2026, 1, 10)] * 3  # 10/01/2026 is 10 January (day first)
@@ -100,16 +114,19 @@ def test_dates_real_uk_iso_and_bad_ones_name_their_cell(tmp_path):
 
 
 def test_datetimes_uk_iso_real_and_date_alone_at_midnight(tmp_path):
-    write_school(tmp_path, Posts=[
-        {"Post ID": "P1", "Posted at": "10/01/2026 14:30"},
-        {"Post ID": "P2", "Posted at": "2026-01-10T14:30"},
-        {"Post ID": "P3", "Posted at": "2026-01-10 14:30:00"},
-        {"Post ID": "P4", "Posted at": t(2026, 1, 10, 14, 30)},
-        {"Post ID": "P5", "Posted at": "10/01/2026"},
-        {"Post ID": "P6", "Posted at": d(2026, 1, 10)},
-        {"Post ID": "P7", "Posted at": "10/01/2026 25:00"},
-        {"Post ID": "P8", "Posted at": "yesterday"},
-    ])
+    write_school(
+        tmp_path,
+        Posts=[
+            {"Post ID": "P1", "Posted at": "10/01/2026 14:30"},
+            {"Post ID": "P2", "Posted at": "2026-01-10T14:30"},
+            {"Post ID": "P3", "Posted at": "2026-01-10 14:30:00"},
+            {"Post ID": "P4", "Posted at": t(2026, 1, 10, 14, 30)},
+            {"Post ID": "P5", "Posted at": "10/01/2026"},
+            {"Post ID": "P6", "Posted at": d(2026, 1, 10)},
+            {"Post ID": "P7", "Posted at": "10/01/2026 25:00"},
+            {"Post ID": "P8", "Posted at": "yesterday"},
+        ],
+    )
     data = load_workbooks(tmp_path)
     col = data.frames["Posts"]["Posted at"]
     assert list(col[:4]) == [TS(2026, 1, 10, 14, 30)] * 4
@@ -132,13 +149,16 @@ def test_yes_no_every_spelling(tmp_path):
 
 
 def test_choice_any_case_and_spaces_gives_the_canonical_word(tmp_path):
-    write_school(tmp_path, Posts=[
-        {"Post ID": "P1", "Shot type": "  group "},
-        {"Post ID": "P2", "Shot type": "FROM BEHIND"},
-        {"Post ID": "P3", "Shot type": "from   behind"},
-        {"Post ID": "P4", "Shot type": "Groupie"},
-        {"Post ID": "P5", "Shot type": None},
-    ])
+    write_school(
+        tmp_path,
+        Posts=[
+            {"Post ID": "P1", "Shot type": "  group "},
+            {"Post ID": "P2", "Shot type": "FROM BEHIND"},
+            {"Post ID": "P3", "Shot type": "from   behind"},
+            {"Post ID": "P4", "Shot type": "Groupie"},
+            {"Post ID": "P5", "Shot type": None},
+        ],
+    )
     data = load_workbooks(tmp_path)
     col = data.frames["Posts"]["Shot type"]
     assert list(col[:3]) == ["Group", "From behind", "From behind"]
@@ -149,13 +169,19 @@ def test_choice_any_case_and_spaces_gives_the_canonical_word(tmp_path):
 
 # --- headers, blank rows ------------------------------------------------------------------------
 
+
 def test_header_variants_other_order_and_extra_column_kept(tmp_path):
     write_school(tmp_path, omit=("posts_log.xlsx",))
-    write_raw(tmp_path / "posts_log.xlsx", {"Posts": [
-        ["Notes", "  posted   AT ", "POST ID", "shot type", "Images Of Students"],
-        ["first", "10/01/2026 14:30", "P1", "group", "yes"],
-        [None, "2026-01-11", "P2", "Blurry", "no"],
-    ]})
+    write_raw(
+        tmp_path / "posts_log.xlsx",
+        {
+            "Posts": [
+                ["Notes", "  posted   AT ", "POST ID", "shot type", "Images Of Students"],
+                ["first", "10/01/2026 14:30", "P1", "group", "yes"],
+                [None, "2026-01-11", "P2", "Blurry", "no"],
+            ]
+        },
+    )
     data = load_workbooks(tmp_path)
     frame = data.frames["Posts"]
     assert list(frame["Post ID"]) == ["P1", "P2"]
@@ -173,13 +199,18 @@ def test_header_variants_other_order_and_extra_column_kept(tmp_path):
 
 def test_blank_rows_ignored_and_later_rows_keep_their_excel_row(tmp_path):
     write_school(tmp_path, omit=("posts_log.xlsx",))
-    write_raw(tmp_path / "posts_log.xlsx", {"Posts": [
-        ["Post ID", "Account ID", "Posted at"],
-        ["P1", "ACC-1", "10/01/2026 10:00"],
-        [None, None, None],
-        ["", "   ", None],
-        ["P2", "ACC-1", "99/99/2026"],
-    ]})
+    write_raw(
+        tmp_path / "posts_log.xlsx",
+        {
+            "Posts": [
+                ["Post ID", "Account ID", "Posted at"],
+                ["P1", "ACC-1", "10/01/2026 10:00"],
+                [None, None, None],
+                ["", "   ", None],
+                ["P2", "ACC-1", "99/99/2026"],
+            ]
+        },
+    )
     data = load_workbooks(tmp_path)
     frame = data.frames["Posts"]
     assert list(frame["Post ID"]) == ["P1", "P2"]
@@ -190,6 +221,7 @@ def test_blank_rows_ignored_and_later_rows_keep_their_excel_row(tmp_path):
 
 
 # --- missing parts ------------------------------------------------------------------------------
+
 
 def test_missing_workbook_is_dq01_and_the_rest_loads(tmp_path):
     write_school(tmp_path, omit=("posts_log.xlsx",), Staff=[{"Staff ID": "S1"}])
@@ -205,8 +237,9 @@ def test_missing_workbook_is_dq01_and_the_rest_loads(tmp_path):
 
 def test_missing_sheet_is_dq01_naming_it(tmp_path):
     write_school(tmp_path, omit=("school_settings.xlsx",), Staff=[{"Staff ID": "S1"}])
-    write_raw(tmp_path / "school_settings.xlsx", {"policy": [["Policy version"], ["2025.1"]],
-                                                  "Sheet1": [["Date", "Reason"]]})
+    write_raw(
+        tmp_path / "school_settings.xlsx", {"policy": [["Policy version"], ["2025.1"]], "Sheet1": [["Date", "Reason"]]}
+    )
     data = load_workbooks(tmp_path)
     (f,) = dq(data, "DQ-01", "Closures")
     assert f.file == "school_settings.xlsx" and "'Closures'" in f.message
@@ -216,8 +249,9 @@ def test_missing_sheet_is_dq01_naming_it(tmp_path):
 
 
 def test_missing_column_is_dq01_and_other_columns_load(tmp_path):
-    write_school(tmp_path, drop_columns={"Posts": ("Shot type",)},
-                 Posts=[{"Post ID": "P1", "Images of students": "Yes"}])
+    write_school(
+        tmp_path, drop_columns={"Posts": ("Shot type",)}, Posts=[{"Post ID": "P1", "Images of students": "Yes"}]
+    )
     data = load_workbooks(tmp_path)
     (f,) = dq(data, "DQ-01", "Posts")
     assert f.column == "Shot type" and f.row == 1
@@ -229,14 +263,18 @@ def test_missing_column_is_dq01_and_other_columns_load(tmp_path):
 
 # --- keys ---------------------------------------------------------------------------------------
 
+
 def test_blank_and_repeated_keys_each_a_finding(tmp_path):
-    write_school(tmp_path, Posts=[
-        {"Post ID": "P1", "Account ID": "ACC-1"},
-        {"Post ID": " P1", "Account ID": "ACC-1"},
-        {"Post ID": None, "Account ID": "ACC-1"},
-        {"Post ID": "P1", "Account ID": "ACC-2"},
-        {"Post ID": "P2", "Account ID": "ACC-2"},
-    ])
+    write_school(
+        tmp_path,
+        Posts=[
+            {"Post ID": "P1", "Account ID": "ACC-1"},
+            {"Post ID": " P1", "Account ID": "ACC-1"},
+            {"Post ID": None, "Account ID": "ACC-1"},
+            {"Post ID": "P1", "Account ID": "ACC-2"},
+            {"Post ID": "P2", "Account ID": "ACC-2"},
+        ],
+    )
     data = load_workbooks(tmp_path)
     found = dq(data, "DQ-03", "Posts")
     assert cells_of(found) == ["A3", "A4", "A5"]
@@ -247,12 +285,14 @@ def test_blank_and_repeated_keys_each_a_finding(tmp_path):
 
 
 def test_consent_sheet_has_no_key_so_repeats_are_fine(tmp_path):
-    write_school(tmp_path, Consent=[{"Student ID": "ST1"}, {"Student ID": "ST1"}, {"Student ID": None,
-                                                                                     "Student name": "A B"}])
+    write_school(
+        tmp_path, Consent=[{"Student ID": "ST1"}, {"Student ID": "ST1"}, {"Student ID": None, "Student name": "A B"}]
+    )
     assert dq(load_workbooks(tmp_path), "DQ-03") == []
 
 
 # --- unreadable files ---------------------------------------------------------------------------
+
 
 def _valid_xlsx_bytes(tmp_path) -> bytes:
     src = tmp_path / "src"
@@ -278,8 +318,7 @@ def _ods() -> bytes:
 
 UNREADABLE = {
     "csv": (lambda tmp: b"Post ID,Account ID\nP1,ACC-1\n", "CSV"),
-    "html": (lambda tmp: b"<!DOCTYPE html><html><body><table><tr><td>P1</td></tr></table></body></html>",
-             "HTML"),
+    "html": (lambda tmp: b"<!DOCTYPE html><html><body><table><tr><td>P1</td></tr></table></body></html>", "HTML"),
     "empty": (lambda tmp: b"", "empty"),
     "truncated": (lambda tmp: _valid_xlsx_bytes(tmp)[:3000], "damaged"),
     "random": (lambda tmp: bytes(range(256)) * 4 + os.urandom(4096), "not an Excel workbook"),
@@ -308,12 +347,16 @@ def test_unreadable_file_is_one_line_and_others_still_load(tmp_path, case):
 
 # --- Excel error cells and formulas -------------------------------------------------------------
 
+
 def test_excel_error_cells_are_dq02_not_blanks(tmp_path):
     # openpyxl stores these strings as real error cells (<c t="e">), as Excel does.
-    write_school(tmp_path, Posts=[
-        {"Post ID": "P1", "Account ID": "#REF!", "Posted at": "#N/A", "Images of students": "#DIV/0!"},
-        {"Post ID": "P2", "Account ID": "ACC-1", "Posted at": "10/01/2026 10:00", "Shot type": "#VALUE!"},
-    ])
+    write_school(
+        tmp_path,
+        Posts=[
+            {"Post ID": "P1", "Account ID": "#REF!", "Posted at": "#N/A", "Images of students": "#DIV/0!"},
+            {"Post ID": "P2", "Account ID": "ACC-1", "Posted at": "10/01/2026 10:00", "Shot type": "#VALUE!"},
+        ],
+    )
     with zipfile.ZipFile(tmp_path / "posts_log.xlsx") as zf:
         assert b't="e"' in zf.read("xl/worksheets/sheet1.xml")
     data = load_workbooks(tmp_path)
@@ -329,8 +372,10 @@ def test_excel_error_cells_are_dq02_not_blanks(tmp_path):
 
 def test_formula_with_cached_error_is_dq02(tmp_path):
     write_school(tmp_path, Posts=[{"Post ID": "P1", "Account ID": "ACC-1"}])
-    patch_sheet_xml(tmp_path / "posts_log.xlsx", lambda x: re.sub(
-        r'<c r="B2"[^>]*>.*?</c>', '<c r="B2" t="e"><f>VLOOKUP(A2,X!A:B,2,0)</f><v>#N/A</v></c>', x))
+    patch_sheet_xml(
+        tmp_path / "posts_log.xlsx",
+        lambda x: re.sub(r'<c r="B2"[^>]*>.*?</c>', '<c r="B2" t="e"><f>VLOOKUP(A2,X!A:B,2,0)</f><v>#N/A</v></c>', x),
+    )
     data = load_workbooks(tmp_path)
     (f,) = dq(data, "DQ-02", "Posts")
     assert f.cell == "B2" and "Excel error" in f.message
@@ -343,8 +388,10 @@ def test_formula_cells_give_their_cached_value(tmp_path):
     def to_formulas(xml: str) -> str:
         # What Excel saves for ="ACC-"&"001" and =DATE(2026,1,10)+0.5: the formula and its last result.
         xml = re.sub(r'<c r="B2"[^>]*>.*?</c>', '<c r="B2" t="str"><f>"ACC-"&amp;"001"</f><v>ACC-001</v></c>', xml)
-        return re.sub(r'<c r="C2"( s="\d+")[^>]*>.*?</c>', r'<c r="C2"\1><f>DATE(2026,1,10)+0.5</f><v>46032.5</v></c>',
-                      xml)
+        return re.sub(
+            r'<c r="C2"( s="\d+")[^>]*>.*?</c>', r'<c r="C2"\1><f>DATE(2026,1,10)+0.5</f><v>46032.5</v></c>', xml
+        )
+
     patch_sheet_xml(tmp_path / "posts_log.xlsx", to_formulas)
     with zipfile.ZipFile(tmp_path / "posts_log.xlsx") as zf:
         assert zf.read("xl/worksheets/sheet1.xml").count(b"<f>") == 2
@@ -360,20 +407,22 @@ def test_no_error_cells_means_no_second_parse(tmp_path, monkeypatch):
 
     def boom(*a, **k):
         raise AssertionError("openpyxl pass should be skipped when there are no error cells")
+
     monkeypatch.setattr(load, "_error_cells", boom)
     assert dq(load_workbooks(tmp_path), "DQ-02") == []
 
 
 # --- inputs are only read -----------------------------------------------------------------------
 
+
 def fingerprint(folder: Path) -> dict:
-    return {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for p in sorted(folder.iterdir())}
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())
+    }
 
 
 def test_loading_never_changes_the_inputs(tmp_path):
-    write_school(tmp_path, Posts=[{"Post ID": "P1", "Account ID": "#N/A", "Shot type": "Blurry"},
-                                  {"Post ID": "P1"}])
+    write_school(tmp_path, Posts=[{"Post ID": "P1", "Account ID": "#N/A", "Shot type": "Blurry"}, {"Post ID": "P1"}])
     before = fingerprint(tmp_path)
     data = load_workbooks(tmp_path)
     assert dq(data, "DQ-02") and dq(data, "DQ-03")
@@ -383,11 +432,14 @@ def test_loading_never_changes_the_inputs(tmp_path):
 
 def test_dates_pandas_cannot_hold_are_dq02_not_a_crash(tmp_path):
     # Text years past 2262 and Excel's 31/12/9999 lie outside pandas' nanosecond range.
-    write_school(tmp_path, Staff=[
-        {"Staff ID": "S1", "Latest refresher on": "01/01/2500"},
-        {"Staff ID": "S2", "Latest refresher on": d(9999, 12, 31)},
-        {"Staff ID": "S3", "Latest refresher on": "2026-01-10"},
-    ])
+    write_school(
+        tmp_path,
+        Staff=[
+            {"Staff ID": "S1", "Latest refresher on": "01/01/2500"},
+            {"Staff ID": "S2", "Latest refresher on": d(9999, 12, 31)},
+            {"Staff ID": "S3", "Latest refresher on": "2026-01-10"},
+        ],
+    )
     data = load_workbooks(tmp_path)
     assert cells_of(dq(data, "DQ-02", "Staff")) == ["I2", "I3"]
     assert data.frames["Staff"]["Latest refresher on"][2] == TS(2026, 1, 10)
@@ -395,24 +447,22 @@ def test_dates_pandas_cannot_hold_are_dq02_not_a_crash(tmp_path):
     assert any(f.rule == "DQ-02" for f in result.findings)
 
 
-def test_cells_held_in_memory_load_as_the_files_do():
+def test_cells_held_in_memory_load_as_the_files_do(sample_audit):
     # dataset_from_cells is the loader's own path after the parser: the sample school's cells, read by
     # python-calamine and handed over in memory, give exactly the findings of loading the files.
     import python_calamine
 
-    from lks_audit.audit import audit_folder, closures_of, run_rules
+    from lks_audit.audit import closures_of, run_rules
     from lks_audit.context import make_context
     from lks_audit.load import dataset_from_cells
     from lks_audit.schema import WORKBOOKS
 
-    folder = Path(__file__).resolve().parent.parent / "examples" / "sample-school"
     cells = {}
     for wb in WORKBOOKS:
-        book = python_calamine.CalamineWorkbook.from_path(str(folder / wb.file))
+        book = python_calamine.CalamineWorkbook.from_path(str(SAMPLE_SCHOOL / wb.file))
         cells[wb.file] = {s.name: book.get_sheet_by_name(s.name).to_python(skip_empty_area=False) for s in wb.sheets}
         book.close()
     data = dataset_from_cells(cells)
-    in_memory = run_rules(data, make_context("2025-26", "2026-08-31", closures=closures_of(data)))
-    _, from_files = audit_folder(folder, "2025-26", "2026-08-31")
-    assert [f.to_dict() for f in in_memory.findings] == [f.to_dict() for f in from_files.findings]
+    in_memory = run_rules(data, make_context(SAMPLE_YEAR, SAMPLE_AS_OF, closures=closures_of(data)))
+    assert [f.to_dict() for f in in_memory.findings] == [f.to_dict() for f in sample_audit.findings]
     assert len(in_memory.findings) > 50

@@ -1,4 +1,5 @@
 """The committed notebooks: clean (no outputs), parameterised, and giving the CLI's findings."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,11 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
-from test_report import AS_OF, SAMPLE, YEAR
 
 import lks_audit
 from lks_audit.render.report import ANNUAL_REVIEW, NOTEBOOKS
+
+from test_report import AS_OF, SAMPLE, YEAR
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -56,16 +58,36 @@ def test_executed_notebook_gives_the_cli_findings(tmp_path_factory, tmp_path):
     """Run the committed notebook with papermill (a real kernel) and read back what it computed."""
     folder = SAMPLE
     nb = nbformat.read(str(ANNUAL_REVIEW), as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        "import json\nprint(json.dumps(rv.result.to_json_dict(), default=str, ensure_ascii=False))"))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import json\nprint(json.dumps(rv.result.to_json_dict(), default=str, ensure_ascii=False))"
+        )
+    )
     probe = tmp_path / "probe.ipynb"
     nbformat.write(nb, str(probe))
     executed = papermill.execute_notebook(
-        str(probe), str(tmp_path / "probe.out.ipynb"), cwd=str(ANNUAL_REVIEW.parent), progress_bar=False,
-        parameters={"data_dir": str(folder), "year": YEAR, "as_of": AS_OF, "audience": "governors"})
+        str(probe),
+        str(tmp_path / "probe.out.ipynb"),
+        cwd=str(ANNUAL_REVIEW.parent),
+        progress_bar=False,
+        parameters={"data_dir": str(folder), "year": YEAR, "as_of": AS_OF, "audience": "governors"},
+    )
     printed = "".join(o.get("text", "") for o in executed.cells[-1].outputs if o.output_type == "stream")
-    cli = subprocess.run([str(Path(sys.executable).parent / "lks-audit"), "check", str(folder), "--year", YEAR,
-                          "--as-of", AS_OF, "--json"], capture_output=True, text=True, check=True)
+    cli = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "lks-audit"),
+            "check",
+            str(folder),
+            "--year",
+            YEAR,
+            "--as-of",
+            AS_OF,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(printed) == json.loads(cli.stdout)
     # With audience "governors" the DPO cells show nothing at all.
     for cell in executed.cells:
@@ -76,11 +98,18 @@ def test_executed_notebook_gives_the_cli_findings(tmp_path_factory, tmp_path):
 def test_data_check_notebook_lists_problems_by_workbook_and_cell(tmp_path_factory, tmp_path):
     from school import write_school
 
-    folder = write_school(tmp_path_factory.mktemp("office"),
-                          Staff=[{"Staff ID": "S001", "Name": "Jane Teacherson", "Start date": "31/02/2025"}])
+    folder = write_school(
+        tmp_path_factory.mktemp("office"),
+        Staff=[{"Staff ID": "S001", "Name": "Jane Teacherson", "Start date": "31/02/2025"}],
+    )
     executed = papermill.execute_notebook(
-        str(NOTEBOOKS / "data_check.ipynb"), str(tmp_path / "checked.ipynb"), cwd=str(NOTEBOOKS),
-        progress_bar=False, parameters={"data_dir": str(folder), "year": YEAR, "as_of": AS_OF})
-    shown = "".join(o.get("data", {}).get("text/html", "") for c in executed.cells if c.cell_type == "code"
-                    for o in c.outputs)
+        str(NOTEBOOKS / "data_check.ipynb"),
+        str(tmp_path / "checked.ipynb"),
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
+        parameters={"data_dir": str(folder), "year": YEAR, "as_of": AS_OF},
+    )
+    shown = "".join(
+        o.get("data", {}).get("text/html", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs
+    )
     assert "<h2>staff_training.xlsx</h2>" in shown and "31/02/2025" in shown

@@ -1,4 +1,5 @@
 """environment.yml and pyproject.toml must list the same dependencies."""
+
 import re
 import tomllib
 from pathlib import Path
@@ -37,4 +38,5 @@ def test_console_script_points_at_cli_main():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"]["lks-audit"] == "lks_audit.cli:main"
     from lks_audit.cli import main
+
     assert callable(main)

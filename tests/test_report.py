@@ -4,6 +4,7 @@ The sample school's report is rendered once per session (``rendered``) and
 shared with test_report_browser.py; the markup-injection school and the
 failing notebook each cost one more kernel run.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,6 @@ from pathlib import Path
 import nbformat
 import openpyxl
 import pytest
-from school import d, t, write_school
 
 from lks_audit.errors import ReportFailed
 from lks_audit.load import load_workbooks
@@ -25,6 +25,8 @@ from lks_audit.outputs.artifacts import personal_strings
 from lks_audit.outputs.files import atomic_write
 from lks_audit.render import render_report
 from lks_audit.render.guard import personal_data_in
+
+from school import d, t, write_school
 
 ROOT = Path(__file__).resolve().parent.parent
 LKS_AUDIT = Path(sys.executable).parent / "lks-audit"
@@ -42,34 +44,99 @@ _RENDERED: dict[str, dict] = {}
 SAMPLE = ROOT / "examples" / "sample-school"
 
 
-def _small_school(folder: Path, policy_version="2025.1", post_text="Well done to the netball team",
-                  post_id="P-0001") -> Path:
+def _small_school(
+    folder: Path, policy_version="2025.1", post_text="Well done to the netball team", post_id="P-0001"
+) -> Path:
     return write_school(
         folder,
-        Policy=[{"Policy version": policy_version, "Approved on": d(2025, 7, 15), "Next review due": d(2026, 7, 15),
-                 "Signed by chair of governors on": d(2025, 7, 16)}],
-        Staff=[{"Staff ID": "S001", "Name": "Jane Teacherson", "Type": "Employee", "Start date": d(2020, 9, 1),
-                "Policy read on": d(2025, 9, 2), "Social media training on": d(2025, 9, 3),
-                "Annual declaration on": d(2025, 9, 4)},
-               {"Staff ID": "S002", "Name": "Omar Helperton", "Type": "Employee", "Start date": d(2021, 9, 1)}],
-        Accounts=[{"Account ID": "ACC-001", "Platform": "Facebook", "Account name": "LKS Sport",
-                   "Application ID": "APP-001", "Administrators": "S001, S002", "Lead staff": "S001",
-                   "Created on": d(2025, 8, 1), "Status": "Active", "Privacy": "Private", "Privacy reason": "Students",
-                   "Credentials stored securely": "Yes", "DPIA reference": "DPIA-1"}],
-        Applications=[{"Application ID": "APP-001", "Submitted on": d(2025, 7, 1), "SLT decision": "Approved",
-                       "Decision date": d(2025, 7, 20)}],
-        Consent=[{"Student ID": "ST9001", "Student name": "Amelia Hartwell", "Form received on": d(2025, 9, 5),
-                  "Social media consent": "Yes"},
-                 {"Student ID": "ST9002", "Student name": "Bobby Quinlan", "Form received on": d(2025, 9, 5),
-                  "Social media consent": "No"}],
-        Posts=[{"Post ID": post_id, "Account ID": "ACC-001", "Posted at": t(2025, 10, 1, 10, 0), "Posted by": "S001",
-                "Post text": post_text, "Images of students": "Yes", "Students pictured": "ST9001, ST9002"},
-               {"Post ID": "P-0002", "Account ID": "ACC-001", "Posted at": t(2025, 11, 3, 10, 0), "Posted by": "S002",
-                "Post text": "Well done Amelia Hartwell", "Images of students": "No"}],
-        Interactions=[{"Interaction ID": "I-1", "Account ID": "ACC-001", "Received at": t(2025, 10, 3, 9, 0),
-                       "Type": "Query", "First response at": t(2025, 10, 6, 9, 0), "Responded by": "S002"},
-                      {"Interaction ID": "I-2", "Account ID": "ACC-001", "Received at": t(2025, 10, 4, 9, 0),
-                       "Type": "Comment"}],
+        Policy=[
+            {
+                "Policy version": policy_version,
+                "Approved on": d(2025, 7, 15),
+                "Next review due": d(2026, 7, 15),
+                "Signed by chair of governors on": d(2025, 7, 16),
+            }
+        ],
+        Staff=[
+            {
+                "Staff ID": "S001",
+                "Name": "Jane Teacherson",
+                "Type": "Employee",
+                "Start date": d(2020, 9, 1),
+                "Policy read on": d(2025, 9, 2),
+                "Social media training on": d(2025, 9, 3),
+                "Annual declaration on": d(2025, 9, 4),
+            },
+            {"Staff ID": "S002", "Name": "Omar Helperton", "Type": "Employee", "Start date": d(2021, 9, 1)},
+        ],
+        Accounts=[
+            {
+                "Account ID": "ACC-001",
+                "Platform": "Facebook",
+                "Account name": "LKS Sport",
+                "Application ID": "APP-001",
+                "Administrators": "S001, S002",
+                "Lead staff": "S001",
+                "Created on": d(2025, 8, 1),
+                "Status": "Active",
+                "Privacy": "Private",
+                "Privacy reason": "Students",
+                "Credentials stored securely": "Yes",
+                "DPIA reference": "DPIA-1",
+            }
+        ],
+        Applications=[
+            {
+                "Application ID": "APP-001",
+                "Submitted on": d(2025, 7, 1),
+                "SLT decision": "Approved",
+                "Decision date": d(2025, 7, 20),
+            }
+        ],
+        Consent=[
+            {
+                "Student ID": "ST9001",
+                "Student name": "Amelia Hartwell",
+                "Form received on": d(2025, 9, 5),
+                "Social media consent": "Yes",
+            },
+            {
+                "Student ID": "ST9002",
+                "Student name": "Bobby Quinlan",
+                "Form received on": d(2025, 9, 5),
+                "Social media consent": "No",
+            },
+        ],
+        Posts=[
+            {
+                "Post ID": post_id,
+                "Account ID": "ACC-001",
+                "Posted at": t(2025, 10, 1, 10, 0),
+                "Posted by": "S001",
+                "Post text": post_text,
+                "Images of students": "Yes",
+                "Students pictured": "ST9001, ST9002",
+            },
+            {
+                "Post ID": "P-0002",
+                "Account ID": "ACC-001",
+                "Posted at": t(2025, 11, 3, 10, 0),
+                "Posted by": "S002",
+                "Post text": "Well done Amelia Hartwell",
+                "Images of students": "No",
+            },
+        ],
+        Interactions=[
+            {
+                "Interaction ID": "I-1",
+                "Account ID": "ACC-001",
+                "Received at": t(2025, 10, 3, 9, 0),
+                "Type": "Query",
+                "First response at": t(2025, 10, 6, 9, 0),
+                "Responded by": "S002",
+            },
+            {"Interaction ID": "I-2", "Account ID": "ACC-001", "Received at": t(2025, 10, 4, 9, 0), "Type": "Comment"},
+        ],
         Incidents=[{"Incident ID": "INC-1", "Reported at": t(2025, 11, 3, 9, 0), "Category": "Bullying"}],
         Closures=[{"Date": "not a date", "Reason": INJECTED}],
     )
@@ -96,10 +163,18 @@ def rendered(tmp_path_factory) -> dict:
 @pytest.fixture(scope="session")
 def injected(tmp_path_factory, rendered) -> dict:
     """A school whose input carries markup, rendered with last year's findings for a trend section."""
-    folder = _small_school(tmp_path_factory.mktemp("injected"), policy_version=INJECTED, post_text=INJECTED,
-                           post_id="<b>P-1</b>")
-    return render(tmp_path_factory, "injected", folder, "--school", "=1+2 <i>LKS</i>",
-                  "--previous", rendered["dir"] / "findings.json")
+    folder = _small_school(
+        tmp_path_factory.mktemp("injected"), policy_version=INJECTED, post_text=INJECTED, post_id="<b>P-1</b>"
+    )
+    return render(
+        tmp_path_factory,
+        "injected",
+        folder,
+        "--school",
+        "=1+2 <i>LKS</i>",
+        "--previous",
+        rendered["dir"] / "findings.json",
+    )
 
 
 def _page(result, name="annual-review.html") -> str:
@@ -107,6 +182,7 @@ def _page(result, name="annual-review.html") -> str:
 
 
 # --- the sample school --------------------------------------------------------------------------
+
 
 def test_report_writes_every_output(rendered):
     proc = rendered["proc"]
@@ -150,8 +226,11 @@ def test_governors_report_has_no_student_or_staff_details(rendered):
     page = html_lib.unescape(_without_embedded_images(_page(rendered))).casefold()
     personal = _personal(rendered["folder"])
     assert len(personal) > 10, "the sample should have students and staff to look for"
-    leaked = [f"{kind}: {value}" for value, kind in personal.items()
-              if re.search(rf"(?<!\w){re.escape(value.casefold())}(?!\w)", page)]
+    leaked = [
+        f"{kind}: {value}"
+        for value, kind in personal.items()
+        if re.search(rf"(?<!\w){re.escape(value.casefold())}(?!\w)", page)
+    ]
     assert leaked == []
     # The DPO's detail does name students: the check above is not looking for the wrong thing.
     detail = _page(rendered, "dpo-detail.html")
@@ -215,9 +294,17 @@ def test_governors_report_is_structured_for_screen_readers(rendered):
 
 def test_governors_report_sections(rendered):
     page = _page(rendered)
-    for heading in ("Executive summary", "Status by area", "Key measures", "Findings by area",
-                    "Recommended actions", "Appendix: method and data", "Input files", "Parameters",
-                    "Rules not assessed"):
+    for heading in (
+        "Executive summary",
+        "Status by area",
+        "Key measures",
+        "Findings by area",
+        "Recommended actions",
+        "Appendix: method and data",
+        "Input files",
+        "Parameters",
+        "Rules not assessed",
+    ):
         assert f">{heading}<" in page, heading
     for info in load_workbooks(rendered["folder"]).files:
         if info.sha256:
@@ -230,8 +317,17 @@ def test_action_plan(rendered):
     book = openpyxl.load_workbook(rendered["dir"] / "action-plan.xlsx")
     sheet = book["Action plan"]
     header = [c.value for c in sheet[4]]
-    assert header[:9] == ["Rule", "Area", "Severity", "Findings", "Policy clause", "What to do",
-                          "Suggested owner", "Due date", "Status"]
+    assert header[:9] == [
+        "Rule",
+        "Area",
+        "Severity",
+        "Findings",
+        "Policy clause",
+        "What to do",
+        "Suggested owner",
+        "Due date",
+        "Status",
+    ]
     findings = json.loads((rendered["dir"] / "findings.json").read_text())
     rules = {f["rule"] for f in findings["findings"]}
     rows = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]]
@@ -244,6 +340,7 @@ def test_action_plan(rendered):
 
 
 # --- input carrying markup, and the trend ------------------------------------------------------
+
 
 def test_markup_from_the_input_is_shown_as_text(injected):
     assert injected["proc"].returncode == 0, injected["proc"].stderr[-3000:]
@@ -268,26 +365,44 @@ def test_trend_against_previous_findings(injected):
 
 # --- failures ------------------------------------------------------------------------------------
 
+
 def test_failing_cell_publishes_nothing_and_says_where(tmp_path, capfd):
     folder = _small_school(tmp_path / "school")
     notebook = nbformat.read(str(ROOT / "notebooks" / "annual_review.ipynb"), as_version=4)
     parameters = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
-    failing = nbformat.v4.new_notebook(metadata=notebook.metadata, cells=[
-        parameters, nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_code_cell("raise ValueError('the data folder is on fire\\nsecond line')")])
+    failing = nbformat.v4.new_notebook(
+        metadata=notebook.metadata,
+        cells=[
+            parameters,
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_code_cell("raise ValueError('the data folder is on fire\\nsecond line')"),
+        ],
+    )
     nbformat.write(failing, str(tmp_path / "failing.ipynb"))
     published = tmp_path / "out" / YEAR
     published.mkdir(parents=True)
     (published / "annual-review.html").write_text("last year's report")
 
     with pytest.raises(ReportFailed) as failed:
-        render_report(folder, YEAR, as_of=AS_OF, overrides={}, out=tmp_path / "out", school="Little Kinvaston School",
-                      previous=None, timeout=120, notebook=tmp_path / "failing.ipynb")
+        render_report(
+            folder,
+            YEAR,
+            as_of=AS_OF,
+            overrides={},
+            out=tmp_path / "out",
+            school="Little Kinvaston School",
+            previous=None,
+            timeout=120,
+            notebook=tmp_path / "failing.ipynb",
+        )
 
     # The library says it in one line and prints nothing of its own: printing is the command's.
     assert "lks-audit:" not in capfd.readouterr().err
-    match = re.fullmatch(r"the report notebook failed in cell (\d+): ValueError: the data folder is on "
-                         r"fire; partly executed notebook: (.+\.ipynb)", str(failed.value))
+    match = re.fullmatch(
+        r"the report notebook failed in cell (\d+): ValueError: the data folder is on "
+        r"fire; partly executed notebook: (.+\.ipynb)",
+        str(failed.value),
+    )
     assert match, str(failed.value)
     partial = Path(match.group(2))
     assert partial.exists() and stat.S_IMODE(partial.stat().st_mode) == 0o600
@@ -301,8 +416,11 @@ def test_usage_errors_exit_2_before_any_kernel(tmp_path):
     folder = _small_school(tmp_path / "school")
     bad_previous = tmp_path / "previous.json"
     bad_previous.write_text('{"not": "findings"}')
-    for args in (("--year", "2025"), ("--year", YEAR, "--previous", bad_previous),
-                 ("--year", YEAR, "--param", "nonsense=1")):
+    for args in (
+        ("--year", "2025"),
+        ("--year", YEAR, "--previous", bad_previous),
+        ("--year", YEAR, "--param", "nonsense=1"),
+    ):
         proc = run_cli("report", folder, "--out", tmp_path / "out", *args, timeout=60)
         assert proc.returncode == 2, proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1 and proc.stderr.startswith("lks-audit: ")

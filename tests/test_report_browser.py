@@ -4,6 +4,7 @@ Skipped when chromium or axe-core is missing, unless CI_STRICT_BROWSER=1
 (CI), where a missing piece is a failure: `bash tools/browser-deps.sh`
 installs both.
 """
+
 from __future__ import annotations
 
 import io
@@ -13,13 +14,21 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from test_report import rendered  # noqa: F401  (the session's rendered sample report)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -94,8 +103,11 @@ def test_axe_finds_no_serious_or_critical_violations(open_page, rendered, name):
     page = open_page(rendered["dir"] / name)
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 

@@ -3,6 +3,7 @@
 Every run gets its own school name and audit date, so each published file says which run wrote
 it: a set is whole when its manifest matches the files and every file names the same run.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,10 +21,11 @@ from pathlib import Path
 import nbformat
 import openpyxl
 import pytest
-from test_report import ROOT, YEAR, _small_school
 
 from lks_audit.render.publish import publish
 from lks_audit.render.report import INTERRUPTED
+
+from test_report import ROOT, YEAR, _small_school
 
 LKS_AUDIT = Path(sys.executable).parent / "lks-audit"
 RUNS = 10
@@ -42,9 +44,24 @@ def start(school: Path, out: Path, run: int, env: dict | None = None, *extra) ->
     log = out.parent / f"run-{run}-{time.monotonic_ns()}.log"
     with open(log, "w") as stderr:  # a file, not a pipe: a killed run never blocks on a full pipe
         proc = subprocess.Popen(
-            [str(LKS_AUDIT), "report", str(school), "--year", YEAR, "--as-of", AS_OFS[run], "--out", str(out),
-             "--school", SCHOOLS[run], *map(str, extra)],
-            stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+            [
+                str(LKS_AUDIT),
+                "report",
+                str(school),
+                "--year",
+                YEAR,
+                "--as-of",
+                AS_OFS[run],
+                "--out",
+                str(out),
+                "--school",
+                SCHOOLS[run],
+                *map(str, extra),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env=env,
+        )
     proc.log = log
     return proc
 
@@ -126,7 +143,9 @@ def test_killed_runs_leave_the_previous_set_or_the_new_one(school, tmp_path):
         code, err, ours = finish(proc)
         now = published_run(out)
         if sig == signal.SIGINT and code == 130:  # stopped: the previous set stays, staging and kernel go
-            assert ours == [f"lks-audit: {INTERRUPTED}"] or ours == ["lks-audit: interrupted"], err  # the latter: during imports
+            assert ours == [f"lks-audit: {INTERRUPTED}"] or ours == ["lks-audit: interrupted"], (
+                err
+            )  # the latter: during imports
             assert "Traceback" not in err
             assert now == current and staging_of(out, proc.pid) == []
             assert kernels_of(proc.pid) == [], "Ctrl-C should stop the kernel before exiting"
@@ -168,22 +187,25 @@ def test_two_runs_at_once_both_finish_with_one_whole_set(school, tmp_path):
 def test_a_hung_cell_stops_the_run_after_the_timeout(school, tmp_path):
     template = nbformat.read(str(ROOT / "notebooks" / "annual_review.ipynb"), as_version=4)
     parameters = next(c for c in template.cells if "parameters" in c.metadata.get("tags", []))
-    hung = nbformat.v4.new_notebook(metadata=template.metadata, cells=[
-        parameters, nbformat.v4.new_code_cell("import time\ntime.sleep(600)")])
+    hung = nbformat.v4.new_notebook(
+        metadata=template.metadata, cells=[parameters, nbformat.v4.new_code_cell("import time\ntime.sleep(600)")]
+    )
     nbformat.write(hung, str(tmp_path / "hung.ipynb"))
     out = tmp_path / "out"
 
     began = time.monotonic()
-    proc = start(school, out, 1, {**os.environ, "LKS_AUDIT_NOTEBOOK": str(tmp_path / "hung.ipynb")},
-                 "--timeout", 5)
+    proc = start(school, out, 1, {**os.environ, "LKS_AUDIT_NOTEBOOK": str(tmp_path / "hung.ipynb")}, "--timeout", 5)
     code, err, ours = finish(proc)
     elapsed = time.monotonic() - began
 
     assert code == 1, err
     assert 5 < elapsed < 40
     assert len(ours) == 1 and "Traceback" not in err, err
-    match = re.fullmatch(r"lks-audit: a cell ran longer than 5 s \(cell 3\), so the report was stopped and nothing "
-                         r"was published \(see --timeout\); partly executed notebook: (.+)", ours[0])
+    match = re.fullmatch(
+        r"lks-audit: a cell ran longer than 5 s \(cell 3\), so the report was stopped and nothing "
+        r"was published \(see --timeout\); partly executed notebook: (.+)",
+        ours[0],
+    )
     assert match, ours[0]
     assert Path(match.group(1)) == out / YEAR / "annual-review.failed.ipynb"
     assert [p.name for p in (out / YEAR).iterdir()] == ["annual-review.failed.ipynb"]
@@ -259,8 +281,9 @@ sys.exit(code)
 def _run_spied(*args) -> tuple[list[str], list[str]]:
     """The workbooks of the school (args[1]) that ``lks-audit *args`` loaded in its own process, and the
     data libraries it imported."""
-    proc = subprocess.run([sys.executable, "-c", OPENS_SPY, *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", OPENS_SPY, *map(str, args)], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     folder = Path(args[1]).resolve()
     opened = [p for p in json.loads(proc.stdout.rpartition("OPENED ")[2]) if Path(p).parent == folder]
@@ -281,6 +304,7 @@ def test_the_report_command_leaves_the_workbooks_and_the_data_libraries_to_the_k
 
 def test_without_symlinks_the_set_is_swapped_by_renames(tmp_path, monkeypatch):
     """Windows without the symlink privilege: OUT/YEAR is a real folder, replaced whole."""
+
     def no_symlinks(*args, **kwargs):
         raise OSError(1314, "A required privilege is not held by the client")  # Windows' own refusal
 

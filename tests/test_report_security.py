@@ -14,6 +14,7 @@ and on the hostile one. Staff IDs count as personal data here: they are codes
 the school can trace to a person with the Staff sheet (pseudonymous data is
 still personal data), and the governors' report has no need of them.
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,14 +33,15 @@ from pathlib import Path
 import nbformat
 import openpyxl
 import pytest
+
+from lks_audit.load import load_workbooks
+from lks_audit.outputs.html import rag_label
+from lks_audit.params import read_previous
+from lks_audit.schema import STAFF, STUDENT, WORKBOOKS, Kind
+
 from school import write_school
 from test_report import AS_OF, YEAR, rendered, run_cli  # noqa: F401  (the session's rendered sample report)
 from test_report_browser import browser, open_page  # noqa: F401  (skip unless CI_STRICT_BROWSER=1)
-
-from lks_audit.load import load_workbooks
-from lks_audit.params import read_previous
-from lks_audit.outputs.html import rag_label
-from lks_audit.schema import STAFF, STUDENT, WORKBOOKS, Kind
 
 pytestmark = pytest.mark.slow
 
@@ -104,8 +106,9 @@ def hostile_rows() -> dict[str, list[dict]]:
                 else:
                     row[col.header] = col.choices[i % len(col.choices)]
             out.append(row)
-        out.append({col.header: f"{PAYLOADS[j % len(PAYLOADS)]} {name[:3]}{j}-X"
-                    for j, col in enumerate(sheet.columns)})
+        out.append(
+            {col.header: f"{PAYLOADS[j % len(PAYLOADS)]} {name[:3]}{j}-X" for j, col in enumerate(sheet.columns)}
+        )
         rows[name] = out
     return rows
 
@@ -124,12 +127,22 @@ def hostile(tmp_path_factory) -> dict:
     base = tmp_path_factory.mktemp("hostile")
     folder = write_school(base / "school", **hostile_rows())
     previous = base / "last-year.json"  # free text of last year's findings.json, hostile too
-    previous.write_text(json.dumps({
-        "year": PAYLOADS[0], "summary": {"total_findings": 3, "areas": {"governance": {"rag": "Red", "findings": 3}},
-                                         "by_rule": {PAYLOADS[1]: 1, "ACC-01": 2}}}))
+    previous.write_text(
+        json.dumps(
+            {
+                "year": PAYLOADS[0],
+                "summary": {
+                    "total_findings": 3,
+                    "areas": {"governance": {"rag": "Red", "findings": 3}},
+                    "by_rule": {PAYLOADS[1]: 1, "ACC-01": 2},
+                },
+            }
+        )
+    )
     out = base / "out"
-    proc = run_cli("report", folder, "--year", YEAR, "--as-of", AS_OF, "--out", out, "--school", SCHOOL,
-                   "--previous", previous)
+    proc = run_cli(
+        "report", folder, "--year", YEAR, "--as-of", AS_OF, "--out", out, "--school", SCHOOL, "--previous", previous
+    )
     return {"proc": proc, "folder": folder, "dir": out / YEAR, "base": base}
 
 
@@ -142,8 +155,12 @@ def data_check_page(hostile) -> Path:
     from lks_audit.render.report import NOTEBOOKS
 
     executed = papermill.execute_notebook(
-        str(NOTEBOOKS / "data_check.ipynb"), str(hostile["base"] / "data-check.ipynb"), cwd=str(NOTEBOOKS),
-        progress_bar=False, parameters={"data_dir": str(hostile["folder"]), "year": YEAR, "as_of": AS_OF})
+        str(NOTEBOOKS / "data_check.ipynb"),
+        str(hostile["base"] / "data-check.ipynb"),
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
+        parameters={"data_dir": str(hostile["folder"]), "year": YEAR, "as_of": AS_OF},
+    )
     page = hostile["base"] / "data-check.html"
     page.write_text(export_html(executed, "Data check"), encoding="utf-8")
     return page
@@ -177,8 +194,11 @@ LIVE_MARKUP = """() => {
 
 @pytest.fixture(scope="module")
 def pages(hostile, data_check_page) -> dict[str, Path]:
-    return {"annual-review.html": hostile["dir"] / "annual-review.html",
-            "dpo-detail.html": hostile["dir"] / "dpo-detail.html", "data-check.html": data_check_page}
+    return {
+        "annual-review.html": hostile["dir"] / "annual-review.html",
+        "dpo-detail.html": hostile["dir"] / "dpo-detail.html",
+        "data-check.html": data_check_page,
+    }
 
 
 @pytest.mark.browser
@@ -187,8 +207,17 @@ def test_no_payload_becomes_live_in_the_browser(open_page, pages, name):  # noqa
     page = open_page(pages[name])
     page.wait_for_timeout(200)  # an onerror or onload handler would have fired by now
     live = page.evaluate(LIVE_MARKUP)
-    assert live == {"pwned": "undefined", "mathjax": "undefined", "scripts": 0, "handlers": [], "links": [],
-                    "images": [], "svg": 0, "styles": 0, "bodyShown": True}
+    assert live == {
+        "pwned": "undefined",
+        "mathjax": "undefined",
+        "scripts": 0,
+        "handlers": [],
+        "links": [],
+        "images": [],
+        "svg": 0,
+        "styles": 0,
+        "bodyShown": True,
+    }
     assert page.dialogs == []
     assert page.requests == [pages[name].resolve().as_uri()], "nothing but the page itself is loaded"
 
@@ -211,8 +240,13 @@ def test_payloads_read_literally_in_the_dpo_detail(open_page, pages):  # noqa: F
 def test_payloads_read_literally_in_the_governors_report_and_data_check(open_page, pages):  # noqa: F811
     governors = _shown(open_page(pages["annual-review.html"]))
     # The school name (title block), the policy version, a post's record ID and last year's rule and year.
-    for expected in (" ".join(SCHOOL.split()), f"{PAYLOADS[0]} Pol0-0", _key("Posts", 1), PAYLOADS[1],
-                     f"Trend against {PAYLOADS[0]}"):
+    for expected in (
+        " ".join(SCHOOL.split()),
+        f"{PAYLOADS[0]} Pol0-0",
+        _key("Posts", 1),
+        PAYLOADS[1],
+        f"Trend against {PAYLOADS[0]}",
+    ):
         assert expected in governors
     assert open_page(pages["annual-review.html"]).title().endswith(SCHOOL)
     checked = _shown(open_page(pages["data-check.html"]))
@@ -229,14 +263,16 @@ def test_payload_html_is_escaped_in_the_files(pages):
 
 def test_a_tampered_previous_findings_json_is_refused(hostile):
     """Its statuses become CSS classes and its counts are formatted as numbers: only ours are accepted."""
+
     def previous(name, areas):
         path = hostile["base"] / f"previous-{name}.json"
         path.write_text(json.dumps({"year": "2024-25", "summary": {"areas": areas, "by_rule": {}}}))
         return path
 
     bad = previous("rag", {"governance": {"rag": '"><img src=x onerror=alert(1)>', "findings": 1}})
-    proc = run_cli("report", hostile["folder"], "--year", YEAR, "--out", hostile["base"] / "refused",
-                   "--previous", bad, timeout=60)
+    proc = run_cli(
+        "report", hostile["folder"], "--year", YEAR, "--out", hostile["base"] / "refused", "--previous", bad, timeout=60
+    )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "is not a findings.json written by lks-audit" in proc.stderr
     with pytest.raises(ValueError, match="unexpected status or count for area 'governance'"):
@@ -249,13 +285,15 @@ def test_chart_labels_are_text_not_mathtext():
     """matplotlib reads '$...$' in a label as LaTeX-like mathtext (and fails on '$$'): labels stay text."""
     from lks_audit.outputs import charts
 
-    figure = charts.horizontal_bars([PAYLOADS[5], "a $x"], [1, 2], colours=charts.BLUE, xlabel="Posts",
-                                    alt=PAYLOADS[1], caption=PAYLOADS[0])
+    figure = charts.horizontal_bars(
+        [PAYLOADS[5], "a $x"], [1, 2], colours=charts.BLUE, xlabel="Posts", alt=PAYLOADS[1], caption=PAYLOADS[0]
+    )
     figure += charts.monthly_bars([PAYLOADS[5], "b"], [1, 2], [0, 1], alt=PAYLOADS[1], caption="c")
     assert "<img src=x" not in figure and 'alt="&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;"' in figure
 
 
 # --- personal data (item 4) ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", PRIVATE)
 def test_outputs_with_personal_data_are_owner_only(hostile, name):
@@ -296,12 +334,16 @@ def personal_values(folder) -> dict[str, str]:
     """Every Student ID, student name, staff name and Staff ID in the input (as read), -> where from."""
     data = load_workbooks(folder)
     columns = [("Consent", "Student name"), ("Staff", "Name")]
-    columns += [(name, col.header) for name, sheet in SHEETS.items() for col in sheet.columns
-                if col.refers_to in (STUDENT, STAFF) or (name, col.header) in (STUDENT, STAFF)]
+    columns += [
+        (name, col.header)
+        for name, sheet in SHEETS.items()
+        for col in sheet.columns
+        if col.refers_to in (STUDENT, STAFF) or (name, col.header) in (STUDENT, STAFF)
+    ]
     found = {}
     for sheet, column in columns:
         frame = data.frames.get(sheet)
-        for value in ([] if frame is None else frame[column].dropna()):
+        for value in [] if frame is None else frame[column].dropna():
             for one in value if isinstance(value, tuple) else (value,):
                 if len(str(one)) >= 3:  # shorter strings would match ordinary words and numbers
                     found.setdefault(str(one), f"{sheet} {column}")
@@ -310,8 +352,11 @@ def personal_values(folder) -> dict[str, str]:
 
 def leaks(text: str, personal: dict[str, str]) -> list[str]:
     text = text.casefold()
-    return sorted(f"{kind}: {value}" for value, kind in personal.items()
-                  if value.casefold() in text and re.search(rf"(?<!\w){re.escape(value.casefold())}(?!\w)", text))
+    return sorted(
+        f"{kind}: {value}"
+        for value, kind in personal.items()
+        if value.casefold() in text and re.search(rf"(?<!\w){re.escape(value.casefold())}(?!\w)", text)
+    )
 
 
 def _png_text(png: bytes) -> str:
@@ -319,8 +364,8 @@ def _png_text(png: bytes) -> str:
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     texts, at = [], 8
     while at < len(png):
-        length, kind = struct.unpack(">I4s", png[at:at + 8])
-        body = png[at + 8:at + 8 + length]
+        length, kind = struct.unpack(">I4s", png[at : at + 8])
+        body = png[at + 8 : at + 8 + length]
         if kind == b"tEXt" or kind == b"iTXt":
             texts.append(body.decode("latin-1" if kind == b"tEXt" else "utf-8", "replace"))
         elif kind == b"zTXt":
@@ -354,9 +399,11 @@ def governors_texts(folder: Path) -> dict[str, str]:
     parser.feed((folder / "annual-review.html").read_text(encoding="utf-8"))
     with zipfile.ZipFile(folder / "action-plan.xlsx") as book:  # every part: cells, comments, sheet names, properties
         plan = [html.unescape(re.sub(r"<[^>]+>", " ", book.read(n).decode("utf-8"))) for n in book.namelist()]
-    return {"annual-review.html": "\n".join(parser.parts),
-            "annual-review.html images": "\n".join(parser.images),
-            "action-plan.xlsx": "\n".join(plan)}
+    return {
+        "annual-review.html": "\n".join(parser.parts),
+        "annual-review.html images": "\n".join(parser.images),
+        "action-plan.xlsx": "\n".join(plan),
+    }
 
 
 @pytest.mark.parametrize("school", ["rendered", "hostile"])

@@ -1,4 +1,5 @@
 """The Excel templates: generated from the schema, committed, and readable back."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,13 @@ from openpyxl.utils import get_column_letter
 
 from lks_audit.schema import WORKBOOKS, Kind
 from lks_audit.templates import (
-    INSTRUCTIONS, LAST_ROW, NUMBER_FORMATS, TEXT_FORMAT, TEXT_KINDS, example_value, write_templates,
+    INSTRUCTIONS,
+    LAST_ROW,
+    NUMBER_FORMATS,
+    TEXT_FORMAT,
+    TEXT_KINDS,
+    example_value,
+    write_templates,
 )
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data_templates"
@@ -50,7 +57,8 @@ def fingerprint(path: Path) -> dict:
             "freeze_panes": ws.freeze_panes,
             "validations": sorted(
                 (v.type, v.operator, v.formula1, v.formula2, str(v.sqref), v.error, v.prompt)
-                for v in ws.data_validations.dataValidation),
+                for v in ws.data_validations.dataValidation
+            ),
             "number_formats": {letter: dim.number_format for letter, dim in ws.column_dimensions.items()},
         }
     return {"sheetnames": book.sheetnames, "sheets": sheets}
@@ -73,7 +81,8 @@ def test_committed_templates_are_the_generated_ones(generated):
     assert sorted(p.name for p in COMMITTED.glob("*.xlsx")) == sorted(wb.file for wb in WORKBOOKS)
     for wb in WORKBOOKS:
         assert fingerprint(COMMITTED / wb.file) == fingerprint(generated / wb.file), (
-            f"data_templates/{wb.file} is stale: run `lks-audit templates data_templates`")
+            f"data_templates/{wb.file} is stale: run `lks-audit templates data_templates`"
+        )
 
 
 @pytest.mark.parametrize("wb", WORKBOOKS, ids=[wb.file for wb in WORKBOOKS])

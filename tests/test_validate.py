@@ -1,4 +1,5 @@
 """``lks-audit validate`` end to end: the listing, exit codes and the --feedback copies."""
+
 from __future__ import annotations
 
 import stat
@@ -8,18 +9,23 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from test_load import fingerprint
 
 from lks_audit.findings import Finding
 from lks_audit.validate import PROBLEMS_SHEET, write_feedback_copy
+
 from school import write_school
-from test_load import fingerprint
 
 HYPERLINK = '=HYPERLINK("http://example.org/x","click here")'
 
 
 def run(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lks_audit.cli", "validate", *map(str, args)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lks_audit.cli", "validate", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def text_cell(path: Path, sheet: str, ref: str, value: str) -> None:
@@ -33,11 +39,16 @@ def text_cell(path: Path, sheet: str, ref: str, value: str) -> None:
 
 @pytest.fixture
 def school(tmp_path) -> Path:
-    folder = write_school(tmp_path / "data", omit=("incidents_log.xlsx",), Posts=[
-        {"Post ID": "P1", "Account ID": "ACC-1", "Post text": "text", "Images of students": "Yess"},
-        {"Post ID": "P1", "Account ID": "#N/A", "Posted at": "31/02/2026"},
-        {"Post ID": "P2", "Post text": "text", "Shot type": "Groupie"},
-    ], Staff=[{"Staff ID": "S1", "Name": "Jane Example"}])
+    folder = write_school(
+        tmp_path / "data",
+        omit=("incidents_log.xlsx",),
+        Posts=[
+            {"Post ID": "P1", "Account ID": "ACC-1", "Post text": "text", "Images of students": "Yess"},
+            {"Post ID": "P1", "Account ID": "#N/A", "Posted at": "31/02/2026"},
+            {"Post ID": "P2", "Post text": "text", "Shot type": "Groupie"},
+        ],
+        Staff=[{"Staff ID": "S1", "Name": "Jane Example"}],
+    )
     text_cell(folder / "posts_log.xlsx", "Posts", "E2", HYPERLINK)  # Post text: fine, but formula-looking
     text_cell(folder / "posts_log.xlsx", "Posts", "H4", "=1+2")  # Shot type: a bad choice
     (folder / "school_settings.xlsx").write_bytes(b"Policy version,Approved on\n2025.1,15/07/2025\n")
@@ -50,7 +61,7 @@ def test_lists_problems_by_workbook_with_cell_refs(school):
     out = proc.stdout.splitlines()
     assert "posts_log.xlsx: 5 problems" in out
     start = out.index("posts_log.xlsx: 5 problems")
-    block = out[start + 1:start + 6]
+    block = out[start + 1 : start + 6]
     assert block == [
         "  Posts!F2 (Images of students): 'Yess' is not Yes or No",
         "  Posts!A3: Post ID 'P1' is used again (first on row 2)",
@@ -64,10 +75,13 @@ def test_lists_problems_by_workbook_with_cell_refs(school):
     assert out[-1].startswith("Total: 7 problems in 8 workbooks (6 read, 1 missing, 1 cannot be read)")
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda tmp: tmp / "nowhere", "no such folder"),
-    (lambda tmp: tmp, "no workbook of the data contract found"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda tmp: tmp / "nowhere", "no such folder"),
+        (lambda tmp: tmp, "no workbook of the data contract found"),
+    ],
+)
 def test_unusable_folder_exits_2_with_one_line(tmp_path, make, message):
     proc = run(make(tmp_path))
     assert proc.returncode == 2
@@ -120,9 +134,22 @@ def test_feedback_into_the_data_folder_is_refused(school):
 def test_feedback_text_from_input_never_becomes_a_formula(tmp_path):
     # The defence itself: a problem whose text starts with '=' is written as text, Excel-quoted.
     source = write_school(tmp_path / "data", Posts=[{"Post ID": "P1"}]) / "posts_log.xlsx"
-    findings = [Finding("DQ-02", "medium", "data", "P1", "posts_log.xlsx", "Posts", 2,
-                        f"posts_log.xlsx, sheet Posts, cell B2 (Account ID): {text}", cell="B2",
-                        column="Account ID", detail=text) for text in ("=1+1", "@SUM(A1)", "+1", "-1")]
+    findings = [
+        Finding(
+            "DQ-02",
+            "medium",
+            "data",
+            "P1",
+            "posts_log.xlsx",
+            "Posts",
+            2,
+            f"posts_log.xlsx, sheet Posts, cell B2 (Account ID): {text}",
+            cell="B2",
+            column="Account ID",
+            detail=text,
+        )
+        for text in ("=1+1", "@SUM(A1)", "+1", "-1")
+    ]
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     copy = write_feedback_copy(source, out_dir, findings)

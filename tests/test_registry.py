@@ -1,0 +1,105 @@
+"""The rule registry refuses a faulty declaration at import, naming what is wrong, and holds rules.md's 48 rules."""
+
+import re
+
+import pytest
+
+import lks_audit.rules.registry as registry
+from lks_audit.rules import REGISTRY, load_all_rules, register_rule
+from lks_audit.schema import SHEETS
+
+from school import RULE_IDS
+
+#: A declaration the registry accepts, under an ID no rule has; each faulty case spoils one part of it.
+VALID = dict(
+    id="DQ-99",
+    area="data",
+    severity="medium",
+    clause="A clause of the policy",
+    meaning="What it checks",
+    needs={"Posts": ("Post ID", "Posted at")},
+)
+
+#: rules.md's areas of each rule family.
+AREA_OF_FAMILY = {
+    "ACC": "governance",
+    "APP": "governance",
+    "POL": "governance",
+    "TRN": "people",
+    "IMG": "images",
+    "PST": "content",
+    "INT": "monitoring",
+    "INC": "incidents",
+    "DQ": "data",
+}
+
+
+def check_nothing(rule, data, ctx):
+    return []
+
+
+@pytest.fixture
+def registry_copy(monkeypatch):
+    """register_rule writes into a copy of the loaded registry, so the real one is never touched."""
+    copy = dict(load_all_rules())
+    monkeypatch.setattr(registry, "REGISTRY", copy)
+    return copy
+
+
+def test_a_valid_declaration_is_registered(registry_copy):
+    assert register_rule(**VALID, also=("high",))(check_nothing) is check_nothing
+    rule = registry_copy["DQ-99"]
+    assert (rule.area, rule.severities, rule.needs, rule.check) == (
+        "data",
+        ("medium", "high"),
+        {"Posts": ("Post ID", "Posted at")},
+        check_nothing,
+    )
+    assert "DQ-99" not in REGISTRY
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({"area": "finance"}, "unknown area 'finance'"),
+        ({"severity": "urgent"}, "unknown severity 'urgent'"),
+        ({"also": ("low",)}, "unknown severity 'low'"),
+        ({"needs": {"Tweets": ("Post ID",)}}, "needs a sheet 'Tweets' that the data contract does not have"),
+        ({"needs": {"Posts": ("Post ID", "Likes")}}, "needs a column 'Likes' that sheet Posts does not have"),
+        ({"id": "DQ-1"}, "the ID is not of the form XXX-00"),
+        ({"id": "dq-99"}, "the ID is not of the form XXX-00"),
+        ({"id": "XYZ-01"}, "the ID is not of the form XXX-00 with XXX one of ACC, APP"),
+        ({"id": "ACC-01"}, "registered twice"),
+        ({"clause": ""}, "has no policy clause or meaning"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_a_faulty_declaration_is_refused_naming_the_problem(registry_copy, change, problem):
+    declaration = {**VALID, **change}
+    before = dict(registry_copy)
+    with pytest.raises(
+        ValueError, match=re.escape(f"rule {declaration['id']} (check_nothing): ") + ".*" + re.escape(problem)
+    ):
+        register_rule(**declaration)(check_nothing)
+    assert registry_copy == before  # nothing added, and ACC-01 is not replaced
+
+
+def test_every_problem_of_a_declaration_is_named_at_once(registry_copy):
+    with pytest.raises(ValueError) as refused:
+        register_rule(**{**VALID, "area": "finance", "needs": {"Posts": ("Likes",)}})(check_nothing)
+    assert "unknown area 'finance'; needs a column 'Likes' that sheet Posts does not have" in str(refused.value)
+
+
+def test_the_48_rules_are_registered_each_by_its_own_areas_module():
+    rules = load_all_rules()
+    assert len(rules) == 48 and sorted(rules) == sorted(RULE_IDS)
+    for rule in rules.values():
+        area = AREA_OF_FAMILY[rule.id.split("-")[0]]
+        module = "data_quality" if area == "data" else area
+        assert (rule.area, rule.check.__module__) == (area, f"lks_audit.rules.{module}"), rule.id
+
+
+def test_every_rule_needs_only_sheets_and_columns_of_the_data_contract():
+    for rule in load_all_rules().values():
+        for sheet, columns in rule.needs.items():
+            assert sheet in SHEETS and set(columns) <= set(SHEETS[sheet].headers), (rule.id, sheet, columns)
