@@ -23,26 +23,31 @@ NOT_RECORDED = "Not recorded"
 
 def headline_measures(data, ctx, findings=()) -> dict:
     """The measures, from the open findings; records whose findings wait on a data fix are counted apart."""
-    records = _records_by_rule(f for f in findings if f.is_open)
-    waiting = _records_by_rule(f for f in findings if not f.is_open)
+    findings = list(findings)
+    # Log rows are matched by their Excel row (an ID may be blank or repeated); people by their Staff ID.
+    rows = _by_rule(findings, lambda f: f.row, open_=True)
+    rows_waiting = _by_rule(findings, lambda f: f.row, open_=False)
+    people = _by_rule(findings, lambda f: f.record, open_=True)
+    people_waiting = _by_rule(findings, lambda f: f.record, open_=False)
     return {
-        "interactions": _interactions(data, ctx, records, waiting),
+        "interactions": _interactions(data, ctx, rows, rows_waiting),
         "incidents": _incidents(data, ctx),
-        "training": _training(data, ctx, records, waiting),
-        "consent": _consent(data, ctx, records, waiting),
+        "training": _training(data, ctx, people, people_waiting),
+        "consent": _consent(data, ctx, rows, rows_waiting),
     }
 
 
-def _records_by_rule(findings) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
+def _by_rule(findings, key, open_: bool) -> dict[str, set]:
+    """Rule -> the ``key`` of its findings that are open (or, with ``open_=False``, waiting on a data fix)."""
+    out: dict[str, set] = {}
     for f in findings:
-        if f.record is not None:
-            out.setdefault(f.rule, set()).add(str(f.record))
+        if f.is_open == open_ and key(f) is not None:
+            out.setdefault(f.rule, set()).add(key(f))
     return out
 
 
-def _of(records: dict[str, set[str]], *rules: str) -> set[str]:
-    return set().union(*(records.get(r, set()) for r in rules))
+def _of(found: dict[str, set], *rules: str) -> set:
+    return set().union(*(found.get(r, set()) for r in rules))
 
 
 def _blocked(data, sheet: str, columns: tuple[str, ...], rules: tuple[str, ...] = ()) -> str | None:
@@ -80,10 +85,10 @@ def _interactions(data, ctx, records, waiting) -> dict:
     if reason:
         return _not_assessed(reason)
     rows = in_period(data.frames["Interactions"], "Received at", ctx)
-    ids = rows["Interaction ID"].astype("string")
-    to_confirm = ids.isin(_of(waiting, "INT-01", "INT-02")).to_numpy()
-    late = ids.isin(records.get("INT-01", set())).to_numpy() & ~to_confirm
-    unanswered = ids.isin(records.get("INT-02", set())).to_numpy() & ~to_confirm
+    excel_rows = rows["_row"]
+    to_confirm = excel_rows.isin(_of(waiting, "INT-01", "INT-02")).to_numpy()
+    late = excel_rows.isin(records.get("INT-01", set())).to_numpy() & ~to_confirm
+    unanswered = excel_rows.isin(records.get("INT-02", set())).to_numpy() & ~to_confirm
     answered = rows["First response at"].notna().to_numpy()
     # Not yet due: no response, and the deadline has not passed (INT-02 did not fire).
     due = answered | unanswered | to_confirm
@@ -138,7 +143,8 @@ def _incidents(data, ctx) -> dict:
     rows = in_period(data.frames["Incidents"], "Reported at", ctx)
     counts = rows["Category"].astype("object").where(rows["Category"].notna(), NOT_RECORDED).value_counts()
     by_category = {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))}
-    open_now = int(rows["Closed on"].isna().sum()) if "Closed on" in rows else None
+    # Without the Closed on column nothing says which incidents are still open.
+    open_now = None if data.unavailable("Incidents", ("Closed on",)) else int(rows["Closed on"].isna().sum())
     return {"assessed": True, "total": int(len(rows)), "open": open_now, "by_category": by_category}
 
 
@@ -185,13 +191,14 @@ def _training(data, ctx, records, waiting) -> dict:
         staff = data.frames["Staff"]
         current = staff["Staff ID"].isin(current_staff_ids(data, ctx.as_of)) & (staff["Type"] == "Employee")
         employees = {str(i) for i in staff.loc[current.to_numpy(dtype=bool), "Staff ID"]}
-        missing = employees & records.get("TRN-04", set())
-        done = len(employees) - len(missing)
+        to_confirm = employees & waiting.get("TRN-04", set())
+        done = len(employees) - len(employees & records.get("TRN-04", set())) - len(to_confirm)
         out["declarations"] = {
             "assessed": True,
             "total": len(employees),
             "current": done,
-            "pct": _percent(done, len(employees)),
+            "to_confirm": len(to_confirm),
+            "pct": _percent(done, len(employees) - len(to_confirm)),
         }
     return out
 
@@ -203,10 +210,10 @@ def _consent(data, ctx, records, waiting) -> dict:
         return _not_assessed(reason)
     posts = in_period(data.frames["Posts"], "Posted at", ctx)
     with_images = posts[is_yes(posts["Images of students"]).to_numpy(dtype=bool)]
-    ids = with_images["Post ID"].astype("string")
-    to_confirm = ids.isin(_of(waiting, "IMG-01", "IMG-02")).to_numpy()
-    without_consent = ids.isin(records.get("IMG-01", set())).to_numpy()
-    not_listed = ids.isin(records.get("IMG-02", set())).to_numpy() | (
+    excel_rows = with_images["_row"]
+    to_confirm = excel_rows.isin(_of(waiting, "IMG-01", "IMG-02")).to_numpy()
+    without_consent = excel_rows.isin(records.get("IMG-01", set())).to_numpy()
+    not_listed = excel_rows.isin(records.get("IMG-02", set())).to_numpy() | (
         is_blank(with_images["Students pictured"]).to_numpy() & ~to_confirm
     )
     all_consented = ~without_consent & ~not_listed & ~to_confirm

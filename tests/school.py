@@ -35,12 +35,14 @@ RULE_IDS = (
     + [f"APP-{i:02d}" for i in range(1, 4)]
     + [f"POL-{i:02d}" for i in range(1, 3)]
     + [f"TRN-{i:02d}" for i in range(1, 5)]
-    + [f"IMG-{i:02d}" for i in range(1, 7)]
+    + [f"IMG-{i:02d}" for i in range(1, 8)]
     + [f"PST-{i:02d}" for i in range(1, 7)]
     + [f"INT-{i:02d}" for i in range(1, 5)]
     + [f"INC-{i:02d}" for i in range(1, 9)]
-    + [f"DQ-{i:02d}" for i in range(1, 6)]
+    + [f"DQ-{i:02d}" for i in range(1, 7)]
 )
+#: Rules the sample school cannot show: its event logs are kept, so no log is empty (DQ-06).
+NOT_PLANTED = ("DQ-06",)
 
 d = dt.date
 t = dt.datetime

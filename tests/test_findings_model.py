@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from school import audit_rows, by_rule, d, t
 
 from lks_audit.audit import audit_folder
 from lks_audit.summary import area_rating, systemic
+
+from school import audit_rows, by_rule, d, t
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "sample-school"
