@@ -20,6 +20,7 @@ from ..findings import AREA_TITLES, AREAS, SEVERITIES, rule_order
 from ..params import Parameters
 from ..rules import REGISTRY
 from ..schema import SHEETS
+from ..summary import of_base
 from . import charts
 from .action_plan import DUE_WORDS, action_rows
 from .html import Raw, esc, in_sentence, long_date, number, plural, rag_label, section, table
@@ -28,10 +29,10 @@ from .review_data import Review
 POLICY_AREAS = AREAS[:-1]
 RECORDS_SHOWN = 8
 RAG_MEANING = {
-    "Red": "at least one critical or high finding",
-    "Amber": "at least one medium finding",
-    "Green": "no critical, high or medium finding",
-    "Grey": "could not be fully assessed",
+    "Red": "a critical finding, or a high one that is widespread (5% or more of what its check looked at)",
+    "Amber": "another high or medium finding",
+    "Green": "advisory findings only, or none",
+    "Grey": "part of the area could not be checked and nothing serious was found",
 }
 
 
@@ -57,7 +58,7 @@ def title_block(rv: Review) -> HTML:
 
 def _rule_groups(rv: Review) -> list[dict]:
     """Rules with findings, most severe first (shared with the action plan)."""
-    return action_rows(rv.result.findings, rv.ctx.as_of)
+    return action_rows(rv.result.findings, rv.ctx.as_of, rv.result.checked)
 
 
 def _measure_sentences(m: dict) -> list[str]:
@@ -110,7 +111,7 @@ def executive_summary(rv: Review) -> HTML:
     if serious:
         listed = "; ".join(
             f"{esc(in_sentence(REGISTRY[g['rule']].meaning.rstrip('.')))} "
-            f"({g['rule']}, {g['severity']}, {plural(g['count'], 'finding')})"
+            f"({g['rule']}, {g['severity']}, {esc(_of_base(rv, g['rule'], g['count']))})"
             for g in serious
         )
         text.append(f" The most serious findings: {listed}.")
@@ -128,6 +129,11 @@ def executive_summary(rv: Review) -> HTML:
     return section("summary", "Executive summary", f'<p class="lks-lead">{"".join(text)}</p>', new_page=False)
 
 
+def _of_base(rv: Review, rule_id: str, count: int) -> str:
+    """``7 of 888 posts with images of students``: a count beside what its rule checked."""
+    return of_base(count, rv.summary["rules"][rule_id]["checked"], REGISTRY[rule_id].counts)
+
+
 def rag_table(rv: Review) -> HTML:
     rows = []
     for area in AREAS:
@@ -138,15 +144,17 @@ def rag_table(rv: Review) -> HTML:
                 info["title"],
                 rag_label(info["rag"]),
                 *(number(info["counts"][s]) for s in SEVERITIES),
+                number(info["to_confirm"]),
                 f"{assessed} of {info['rules']}",
             ]
         )
     legend = "".join(f"<li>{rag_label(r)} {esc(m)}</li>" for r, m in RAG_MEANING.items())
     body = table(
-        ["Area", "Status", "Critical", "High", "Medium", "Advisory", "Rules assessed"],
+        ["Area", "Status", "Critical", "High", "Medium", "Advisory", "To confirm once data is fixed", "Rules assessed"],
         rows,
-        caption="Status and number of findings by policy area",
-        numeric=(2, 3, 4, 5),
+        caption="Status and number of open findings by policy area (findings waiting on a data fix are counted "
+        "apart and do not change the status)",
+        numeric=(2, 3, 4, 5, 6),
     )
     return section("status", "Status by area", f'{body}<ul class="lks-legend">{legend}</ul>', new_page=False)
 
@@ -414,9 +422,10 @@ def findings_by_area(rv: Review) -> HTML:
         by_rule.setdefault(f.rule, []).append(f)
     not_assessed = {n.rule: n.reason for n in rv.result.not_assessed}
     body = [
-        "<p>For each area, the rules that raised findings: how many, what the rule checks and the clause of "
-        "the policy it comes from. Record IDs are given for accounts, applications, posts, interactions and "
-        "incidents; people are never named here.</p>"
+        "<p>For each area, the rules that raised findings: how many out of what the rule checked, what the rule "
+        "checks and the clause of the policy it comes from. Findings that rest on data which could not be read "
+        "are counted apart, to confirm once the data is fixed. Record IDs are given for accounts, applications, "
+        "posts, interactions and incidents; people are never named here.</p>"
     ]
     for area in AREAS:
         info = rv.summary["areas"][area]
@@ -425,7 +434,12 @@ def findings_by_area(rv: Review) -> HTML:
             [
                 r,
                 REGISTRY[r].severity.capitalize(),
-                number(len(by_rule[r])),
+                _of_base(rv, r, rv.summary["rules"][r]["open"])
+                + (
+                    f"; {rv.summary['rules'][r]['to_confirm']} to confirm"
+                    if rv.summary["rules"][r]["to_confirm"]
+                    else ""
+                ),
                 REGISTRY[r].meaning,
                 REGISTRY[r].clause,
                 _records(by_rule[r]),
@@ -468,7 +482,7 @@ def recommended_actions(rv: Review) -> HTML:
             continue
         items = "".join(
             f'<li><strong>{esc(g["action"])}</strong> <span class="lks-meta">{esc(g["rule"])}, '
-            f"{plural(g['count'], 'finding')}; owner: {esc(g['owner'] or 'SLT')}; due "
+            f"{esc(_of_base(rv, g['rule'], g['count']))}; owner: {esc(g['owner'] or 'SLT')}; due "
             f"{esc(g['due'].strftime('%-d %B %Y'))}</span></li>"
             for g in mine
         )
@@ -485,8 +499,11 @@ def appendix(rv: Review) -> HTML:
         "standing state (accounts, applications, the policy, training, open incidents, data quality) use every "
         "row. Working days are Monday to Friday, excluding England bank holidays and the school's closure days. "
         "Each rule enforces a clause of the Social Media Policy. A rule whose workbook, sheet or column is missing "
-        "is listed below as not assessed, never counted as passed. An area is Red with any critical or high "
-        "finding, Amber with a medium one, Green otherwise, and Grey when part of it could not be assessed. This "
+        "is listed below as not assessed, never counted as passed. An area is Red with any critical finding, or "
+        "with a high-severity rule whose findings reach 5% of what it checked (any, when it checked fewer than "
+        "20); Amber with any other high or medium finding; Green otherwise; and Grey when part of it could not be "
+        "assessed and nothing above advisory was found. A finding that rests on a cell which could not be read, "
+        "or on an ID that does not resolve, is to be confirmed once the data is fixed and does not count. This "
         "report gives counts and the IDs of accounts, applications, posts, interactions and incidents only; the "
         "Data Protection Officer's separate detail report lists every finding with its file, sheet and row."
     )
@@ -540,35 +557,47 @@ def dpo_banner(rv: Review) -> HTML | None:
 
 
 def dpo_findings(rv: Review) -> HTML | None:
-    """Every finding with file, sheet, row, cell, record and student: the DPO's worklist."""
+    """Every finding with its ID, file, sheet, cell, record and student: the DPO's worklist."""
     if rv.audience != "dpo":
         return None
-    body = [f"<p>{plural(len(rv.result.findings), 'finding')}, most severe first, by area.</p>"]
+    by_id = {f.id: f for f in rv.result.findings}
+
+    def status(f) -> str:
+        if f.is_open:
+            return "open"
+        fixes = "; ".join(f"{d} ({by_id[d].file} {by_id[d].cell})" if by_id.get(d) and by_id[d].cell else d
+                          for d in f.depends_on)  # fmt: skip
+        return f"to confirm once the data is fixed: {fixes}"
+
+    waiting = sum(1 for f in rv.result.findings if not f.is_open)
+    body = [
+        f"<p>{plural(len(rv.result.findings), 'finding')}, most severe first, by area; "
+        f"{plural(waiting, 'finding waits', 'findings wait')} on a data fix and {'does' if waiting == 1 else 'do'} "
+        "not count in the status.</p>"
+    ]
     for area in AREAS:
         found = [f for f in rv.result.findings if f.area == area]
         if not found:
             continue
         rows = [
             [
-                f.rule,
+                f.id,
                 f.severity,
                 f.file or "",
                 f.sheet or "",
-                f.row or "",
-                f.cell or "",
-                f.record or "",
+                f.cell or f.row or "",
                 f.student or "",
                 f.message,
+                status(f),
             ]
             for f in found
         ]
         body.append(
             f"<h3>{esc(AREA_TITLES[area])}</h3>"
             + table(
-                ["Rule", "Severity", "File", "Sheet", "Row", "Cell", "Record", "Student ID", "Finding"],
+                ["Finding ID", "Severity", "File", "Sheet", "Cell", "Student ID", "Finding", "Status"],
                 rows,
                 css="lks-detail",
-                numeric=(4,),
                 caption=f"{AREA_TITLES[area]}: every finding",
             )
         )

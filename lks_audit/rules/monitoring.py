@@ -85,8 +85,9 @@ def late_response(rule, data, ctx):
 def unanswered(rule, data, ctx):
     rows = _with_deadlines(data, ctx)
     # "Before as_of" = before the as_of day began: a deadline later that day is not yet missed.
-    due = rows[(rows["_deadline"] < ctx.as_of).to_numpy(dtype=bool)]
-    overdue = due[due["First response at"].isna().to_numpy()]
+    # Due a reply by as_of: answered, or its deadline has passed (the governors' "replies due").
+    due = rows[(rows["First response at"].notna() | (rows["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
+    overdue = due[(due["First response at"].isna() & (due["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
     messages = [
         f"Interaction {i} ({r}) has no recorded response; its deadline was {d}"
         for i, r, d in zip(overdue["Interaction ID"], _received(overdue), weekday_datetime_texts(overdue["_deadline"]))
