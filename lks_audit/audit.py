@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from .context import AuditContext, Parameters, make_context
-from .findings import AREAS, Finding, NotAssessed, findings_frame, rule_order, severity_rank
+from .dpo_review import apply_decisions, personal_text_notices
+from .findings import AREAS, Finding, NotAssessed, Notice, findings_frame, rule_order, severity_rank
 from .load import Dataset, load_workbooks
 from .rules import REGISTRY, load_all_rules
 
@@ -27,6 +28,9 @@ class AuditResult:
     #: Rule ID -> how many records (or post-student pairs) it examined, for every rule that ran.
     checked: dict[str, int] = field(default_factory=dict)
     summary: dict = field(default_factory=dict)
+    #: Advisory notes that are not findings (how the data was read, a DPO decision that names no finding),
+    #: shown beside them.
+    notices: list[Notice] = field(default_factory=list)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -41,6 +45,7 @@ class AuditResult:
             "findings": [f.to_dict() for f in self.findings],
             "not_assessed": [n.to_dict() for n in self.not_assessed],
             "summary": self.summary,
+            "notices": [n.to_dict() for n in self.notices],
         }
 
 
@@ -48,9 +53,12 @@ def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
     """Every registered rule over ``data``: its findings, or why it could not be assessed; then the summary."""
     findings, not_assessed, checked = _run(data, ctx, sorted(load_all_rules(), key=rule_order))
     findings = _explain_missing(findings, not_assessed)
+    # After the IDs are given: decisions name findings by ID (rules.md, "DPO decisions").
+    findings, decision_notices = apply_decisions(findings, data, ctx.as_of)
     from .summary import summarise
 
-    result = AuditResult(ctx, findings, not_assessed, checked)
+    notices = list(data.notices) + decision_notices + personal_text_notices(data)
+    result = AuditResult(ctx, findings, not_assessed, checked, notices=notices)
     result.summary = summarise(result, data)
     return result
 

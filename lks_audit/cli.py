@@ -140,6 +140,10 @@ def run_check(args: argparse.Namespace) -> int:
         sys.stdout.write(findings_json_text(result))
     else:
         print(format_text_summary(result))
+        if result.notices:
+            print("\nNotices (not findings; nothing here changes a rating):")
+            for notice in result.notices:
+                print(f"  {notice.message}")
     return 0
 
 

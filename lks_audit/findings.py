@@ -27,6 +27,30 @@ AREA_TITLES = {
 
 
 @dataclass(frozen=True)
+class Decision:
+    """The DPO's judgement on one finding (``dpo_review.xlsx``, sheet Decisions, rules.md "DPO decisions")."""
+
+    #: "Accepted risk" (the school knowingly accepts it) or "Not a breach" (the check is wrong for this record).
+    decision: str
+    reason: str | None
+    decided_by: str | None
+    #: ISO dates (``2026-03-12``), or None when the cell is blank.
+    decided_on: str | None
+    review_by: str | None
+    #: The Excel row of the decision on the Decisions sheet, so a view can send the DPO back to it.
+    row: int | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "decision": self.decision,
+            "reason": self.reason,
+            "decided_by": self.decided_by,
+            "decided_on": self.decided_on,
+            "review_by": self.review_by,
+        }
+
+
+@dataclass(frozen=True)
 class Finding:
     """One thing a rule found, located by its fields (never by parsing ``message``)."""
 
@@ -59,11 +83,20 @@ class Finding:
     #: The cells whose values decide the finding, as (sheet, Excel row, column), and the IDs it had to
     #: resolve, as (sheet, Excel row, column, ID): what ``depends_on`` is worked out from.
     rests_on: tuple[tuple, ...] = ()
+    #: The DPO's decision in force on this finding: it is then not open (set by the audit).
+    decision: Decision | None = None
+    #: A decision whose Review by has passed: the finding is open again, and its message says so.
+    lapsed_decision: Decision | None = None
 
     @property
     def is_open(self) -> bool:
-        """Counted in the rating: not waiting on a data fix."""
-        return not self.depends_on
+        """Counted in the rating and the measures: no DPO decision in force, and not waiting on a data fix."""
+        return self.decision is None and not self.depends_on
+
+    @property
+    def waits_on_data(self) -> bool:
+        """To confirm once the data is fixed (and not set aside by a decision, which comes first)."""
+        return self.decision is None and bool(self.depends_on)
 
     @property
     def text(self) -> str:
@@ -73,6 +106,8 @@ class Finding:
     def to_dict(self) -> dict:
         out = {name: getattr(self, name) for name in FINDING_COLUMNS}
         out["depends_on"] = list(self.depends_on)
+        for name in ("decision", "lapsed_decision"):
+            out[name] = None if out[name] is None else out[name].to_dict()
         return out
 
 
@@ -148,3 +183,42 @@ def rule_order(rule_id: str) -> tuple[int, int]:
 
 def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An advisory note that is not a finding: no rule, no rating, nothing that must be fixed.
+
+    What the reader did with a layout it forgave (a header row found lower, a sheet found under another
+    name), or what it kept without checking (an extra column). ``kind`` says which, for tools
+    ("header-row", "renamed-sheet", "extra-column", "file-format"); ``detail`` is the note without its
+    location, which the other fields give.
+    """
+
+    kind: str
+    detail: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    #: A cell of the header row, where the note is about one column.
+    cell: str | None = None
+    column: str | None = None
+
+    def where(self, short: bool = False) -> str:
+        """``posts_log.xlsx, sheet Posts, column N``; short (under the file's heading): ``sheet Posts, column N``."""
+        letters = self.cell.rstrip("0123456789") if self.cell else None
+        parts = [] if short or not self.file else [self.file]
+        parts += [f"sheet {self.sheet}"] if self.sheet else []
+        parts += [f"column {letters}"] if letters else []
+        return ", ".join(parts)
+
+    @property
+    def message(self) -> str:
+        """The whole note a person reads, its location first."""
+        where = self.where()
+        return f"{where}: {self.detail}" if where else self.detail
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "message": self.message} | {
+            name: getattr(self, name) for name in ("file", "sheet", "row", "cell", "column")
+        }

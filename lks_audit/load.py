@@ -20,7 +20,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from .cells import EXCEL_ERRORS, blank_mask, display_value, empty_column, normalise_text, read_column
-from .findings import Gap
+from .findings import Gap, Notice
 from .intake import UnreadableFile, check_xlsx, find_workbook_file  # noqa: F401 (re-exported)
 from .schema import WORKBOOKS, Sheet, Workbook
 
@@ -86,6 +86,8 @@ class Dataset:
     #: Tables several rules derive the same way (e.g. pictured students joined to consent), built once
     #: per audit period; rules must treat them as read-only.
     derived: dict = field(default_factory=dict)
+    #: Advisory notes on how the data was read (not findings).
+    notices: list[Notice] = field(default_factory=list)
 
     def gaps_for(self, sheet: str, columns=()) -> tuple[Gap, ...]:
         """What stops ``sheet`` (or any of ``columns``) being used: the sheet's gap, else its columns'."""
@@ -375,6 +377,11 @@ def _in_background(func, *args):
 
 
 def _add_missing_workbook(wb: Workbook, data: Dataset) -> None:
+    if wb.optional:  # nothing to read and nothing blocked: its sheets are simply empty
+        data.files.append(FileInfo(wb.file, "missing", problem="not in the folder (optional)"))
+        for sheet in wb.sheets:
+            data.frames[sheet.name] = _empty_frame(sheet)
+        return
     data.files.append(FileInfo(wb.file, "missing", problem="not in the folder"))
     gap = Gap(wb.file, None, None)
     data.gaps.append(gap)

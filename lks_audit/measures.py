@@ -22,7 +22,8 @@ NOT_RECORDED = "Not recorded"
 
 
 def headline_measures(data, ctx, findings=()) -> dict:
-    """The measures, from the open findings; records whose findings wait on a data fix are counted apart."""
+    """The measures, from the open findings; records whose findings wait on a data fix are counted apart, and
+    those the DPO set aside by a decision count as met."""
     findings = list(findings)
     # Log rows are matched by their Excel row (an ID may be blank or repeated); people by their Staff ID.
     rows = _by_rule(findings, lambda f: f.row, open_=True)
@@ -38,10 +39,12 @@ def headline_measures(data, ctx, findings=()) -> dict:
 
 
 def _by_rule(findings, key, open_: bool) -> dict[str, set]:
-    """Rule -> the ``key`` of its findings that are open (or, with ``open_=False``, waiting on a data fix)."""
+    """Rule -> the ``key`` of its findings that are open (or, with ``open_=False``, waiting on a data fix).
+
+    A finding the DPO set aside by a decision is neither: like the rating, the measures count it as met."""
     out: dict[str, set] = {}
     for f in findings:
-        if f.is_open == open_ and key(f) is not None:
+        if (f.is_open if open_ else f.waits_on_data) and key(f) is not None:
             out.setdefault(f.rule, set()).add(key(f))
     return out
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .findings import AREA_TITLES
+
 
 class Kind(str, Enum):
     """How a cell is read (the contract's "value kinds")."""
@@ -65,6 +67,9 @@ class Column:
     #: The header an older template used for this column (a column split in two keeps its old name here),
     #: so a workbook made from it is told what changed rather than only that a column is missing.
     formerly: str | None = None
+    #: Free text written for governors (the DPO's commentary, evidence, reasons): before anything is
+    #: published it is checked for the personal values of the data, which it must never hold.
+    for_governors: bool = False
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -127,10 +132,29 @@ class Workbook:
     when: str
     clause: str
     extra: dict = field(default_factory=dict)
+    #: A workbook the audit can do without (the DPO's review): when it is missing no rule is blocked and
+    #: there is no DQ-01; when it is there it is read and checked like the others.
+    optional: bool = False
 
 
-def _c(header, kind, help, example=None, choices=(), refers_to=None, *, personal="", plan=False, formerly=None):
-    return Column(header, Kind(kind), help, example, tuple(choices), refers_to, personal, plan, formerly)
+def _c(
+    header,
+    kind,
+    help,
+    example=None,
+    choices=(),
+    refers_to=None,
+    *,
+    personal="",
+    plan=False,
+    formerly=None,
+    for_governors=False,
+):
+    return Column(header, Kind(kind), help, example, tuple(choices), refers_to, personal, plan, formerly, for_governors)
+
+
+ASSURANCE = ("Substantial", "Reasonable", "Limited", "No assurance")
+DECISIONS = ("Accepted risk", "Not a breach")
 
 
 WORKBOOKS: tuple[Workbook, ...] = (
@@ -593,11 +617,102 @@ WORKBOOKS: tuple[Workbook, ...] = (
             ),
         ),
     ),
+    Workbook(
+        file="dpo_review.xlsx",
+        optional=True,
+        title="The DPO's review: opinion, commentary and decisions",
+        filled_in_by="The Data Protection Officer",
+        when="After each run of the audit, and whenever a decision on a finding is taken or reviewed",
+        clause="For all new processing requirements ... submit this to your Data Protection Officer for "
+        "consideration (the DPO's judgement on the findings, kept with the data so that it lasts from run to run).",
+        sheets=(
+            Sheet(
+                "Areas",
+                key="Area",
+                purpose="At most one row per policy area: your opinion, shown to governors beside the rating "
+                "the checks give. Leave an area out to say nothing about it.",
+                columns=(
+                    _c(
+                        "Area",
+                        "choice",
+                        "The policy area, as the report names it.",
+                        "Images and consent",
+                        tuple(AREA_TITLES.values()),
+                    ),
+                    _c(
+                        "Assurance",
+                        "choice",
+                        "Your opinion as DPO, shown beside the rating the checks give.",
+                        "Limited",
+                        ASSURANCE,
+                    ),
+                    _c(
+                        "Commentary",
+                        "text",
+                        "For governors: what the findings mean and what is being done. No names or IDs of "
+                        "students or staff.",
+                        "Two posts went out without consent; both were removed and staff retrained in March.",
+                        for_governors=True,
+                    ),
+                    _c(
+                        "Evidence",
+                        "text",
+                        "Where the evidence is kept. No names or IDs of students or staff.",
+                        "SLT minutes 12/03/2026",
+                        for_governors=True,
+                    ),
+                ),
+            ),
+            Sheet(
+                "Decisions",
+                key="Finding ID",
+                purpose="One row per finding you have judged: it no longer counts in the rating while the "
+                "decision is in force (Review by blank, or on or after the audit day).",
+                columns=(
+                    _c(
+                        "Finding ID",
+                        "id",
+                        "The finding's ID exactly as the audit prints it (dpo-actions.xlsx lists them).",
+                        "IMG-01:P-0004:ST0003",
+                    ),
+                    _c(
+                        "Decision",
+                        "choice",
+                        "Accepted risk: the school knowingly accepts it (governors see how many and why). "
+                        "Not a breach: the check is wrong for this record.",
+                        "Accepted risk",
+                        DECISIONS,
+                    ),
+                    _c(
+                        "Reason",
+                        "text",
+                        "Why; shown to governors for accepted risks. No names or IDs of students or staff.",
+                        "Parents gave written permission for this photograph",
+                        for_governors=True,
+                    ),
+                    _c("Decided by", "text", "Who decided, by role.", "DPO"),
+                    _c("Decided on", "date", "The day of the decision.", "12/03/2026"),
+                    _c(
+                        "Review by",
+                        "date",
+                        "The day the decision must be looked at again; blank: until withdrawn. Once it has "
+                        "passed the finding counts again.",
+                        "31/03/2027",
+                        plan=True,
+                    ),
+                ),
+            ),
+        ),
+    ),
 )
 
 SHEETS: dict[str, Sheet] = {s.name: s for wb in WORKBOOKS for s in wb.sheets}
 WORKBOOK_OF_SHEET: dict[str, Workbook] = {s.name: wb for wb in WORKBOOKS for s in wb.sheets}
 WORKBOOK_BY_FILE: dict[str, Workbook] = {wb.file: wb for wb in WORKBOOKS}
+
+
+#: The workbooks an audit needs (all but the DPO's optional review): a folder without any has nothing to audit.
+REQUIRED_WORKBOOKS: tuple[Workbook, ...] = tuple(wb for wb in WORKBOOKS if not wb.optional)
 
 
 def references() -> list[tuple[str, Column]]:
@@ -610,12 +725,18 @@ def personal_columns() -> list[tuple[str, Column]]:
     return [(s.name, c) for wb in WORKBOOKS for s in wb.sheets for c in s.columns if c.personal]
 
 
+def governors_text_columns() -> list[tuple[str, Column]]:
+    """Every (sheet, column) of free text written for governors: checked for personal data before publishing."""
+    return [(s.name, c) for wb in WORKBOOKS for s in wb.sheets for c in s.columns if c.for_governors]
+
+
 def contract_markdown() -> str:
     """The contract as Markdown tables, for the README (derived, never typed twice)."""
     out = []
     for wb in WORKBOOKS:
         for sheet in wb.sheets:
-            key = f" (key: {sheet.key})" if sheet.key else ""
+            notes = ([f"key: {sheet.key}"] if sheet.key else []) + (["optional"] if wb.optional else [])
+            key = f" ({'; '.join(notes)})" if notes else ""
             out.append(f"### `{wb.file}`, sheet `{sheet.name}`{key}\n")
             out.append("| header | kind | notes |\n|---|---|---|")
             for col in sheet.columns:

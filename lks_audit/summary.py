@@ -65,7 +65,9 @@ def rule_table(result) -> dict[str, dict]:
             "checked": result.checked.get(rule_id),
             "findings": len(mine),
             "open": len(open_),
-            "to_confirm": len(mine) - len(open_),
+            "to_confirm": sum(1 for f in mine if f.waits_on_data),
+            "accepted_risk": sum(1 for f in mine if f.decision and f.decision.decision == "Accepted risk"),
+            "not_a_breach": sum(1 for f in mine if f.decision and f.decision.decision == "Not a breach"),
             "open_by_severity": {s: sum(1 for f in open_ if f.severity == s) for s in SEVERITIES},
         }
     return table
@@ -84,6 +86,8 @@ def summarise(result, data=None) -> dict:
             "counts": counts,
             "findings": sum(counts.values()),
             "to_confirm": sum(info["to_confirm"] for info in mine.values()),
+            "accepted_risk": sum(info["accepted_risk"] for info in mine.values()),
+            "not_a_breach": sum(info["not_a_breach"] for info in mine.values()),
             "rules": len(mine),
             "rules_not_assessed": sum(1 for info in mine.values() if not info["assessed"]),
             "checked": {r: info["checked"] for r, info in mine.items() if info["assessed"]},
@@ -110,6 +114,32 @@ def of_base(count: int, checked: int | None, counts: tuple[str, str]) -> str:
     return f"{count:,} of {checked:,} {counts[0] if checked == 1 else counts[1]}"
 
 
+def _set_aside(info: dict) -> str:
+    """``; 1 accepted as a risk, 1 not a breach`` for an area or rule with DPO decisions in force."""
+    parts = [
+        f"{info['accepted_risk']} accepted as a risk" if info["accepted_risk"] else "",
+        f"{info['not_a_breach']} not a breach" if info["not_a_breach"] else "",
+    ]
+    parts = [p for p in parts if p]
+    return f"; {', '.join(parts)} (DPO's decision)" if parts else ""
+
+
+def decision_words(decision) -> str:
+    """``Accepted risk on 12/03/2026 by DPO, review by 31/03/2027: <reason>``."""
+    words = decision.decision
+    if decision.decided_on:
+        words += f" on {_uk(decision.decided_on)}"
+    if decision.decided_by:
+        words += f" by {decision.decided_by}"
+    words += f", review by {_uk(decision.review_by)}" if decision.review_by else ", until withdrawn"
+    return words + (f": {decision.reason}" if decision.reason else "")
+
+
+def _uk(iso_day: str) -> str:
+    year, month, day = iso_day.split("-")
+    return f"{day}/{month}/{year}"
+
+
 def format_text_summary(result) -> str:
     """The readable summary printed by ``lks-audit check``: areas, each rule's count against its base, findings."""
     ctx = result.context
@@ -118,12 +148,14 @@ def format_text_summary(result) -> str:
     for info in summary["areas"].values():
         counts = ", ".join(f"{n} {s}" for s, n in info["counts"].items() if n) or "no open findings"
         waiting = f"; {info['to_confirm']} to confirm once the data is fixed" if info["to_confirm"] else ""
+        waiting += _set_aside(info)
         lines.append(f"  {info['rag']:<5}  {info['title']:<26} {counts}{waiting}")
     with_findings = {r: info for r, info in summary["rules"].items() if info["findings"]}
     if with_findings:
         lines += ["", "Rules with findings (findings against what the rule checked):"]
         for rule_id, info in with_findings.items():
             waiting = f" ({info['to_confirm']} to confirm)" if info["to_confirm"] else ""
+            waiting += f" ({_set_aside(info)[2:]})" if _set_aside(info) else ""
             base = of_base(info["findings"], info["checked"], REGISTRY[rule_id].counts)
             lines.append(f"  {rule_id:<7} {info['severity']:<8} {base}{waiting}")
     by_id = {f.id: f for f in result.findings}
@@ -151,6 +183,8 @@ def format_text_summary(result) -> str:
                     for d in f.depends_on
                 )
                 lines.append(f"      to confirm once the data is fixed: {fixes}")
+            if f.decision:
+                lines.append(f"      set aside by the DPO: {decision_words(f.decision)}")
     if result.not_assessed:
         lines += ["", "Not assessed:"]
         lines += [f"  {n.rule}: {n.reason}" for n in result.not_assessed]

@@ -131,7 +131,9 @@ def _one_line(text: str) -> str:
 def format_problems(data: Dataset, findings: list[Finding]) -> str:
     lines = []
     total = 0
-    for info in data.files:
+    # The DPO's optional review left out is nothing to fix.
+    files = [i for i in data.files if not (i.status == "missing" and WORKBOOK_BY_FILE[i.file].optional)]
+    for info in files:
         mine = _findings_of(findings, info.file)
         total += len(mine)
         lines.append(f"{info.file}: {_one_line(_status(info, len(mine)))}")
@@ -139,9 +141,9 @@ def format_problems(data: Dataset, findings: list[Finding]) -> str:
             if f.sheet is None and info.status != "ok":
                 continue  # the whole file is missing or unreadable: the heading says so
             lines.append(f"  {_one_line(short_message(f))}")
-    counts = {s: sum(1 for i in data.files if i.status == s) for s in ("ok", "missing", "unreadable")}
+    counts = {s: sum(1 for i in files if i.status == s) for s in ("ok", "missing", "unreadable")}
     lines.append(
-        f"Total: {total} problem{'s' if total != 1 else ''} in {len(data.files)} workbooks "
+        f"Total: {total} problem{'s' if total != 1 else ''} in {len(files)} workbooks "
         f"({counts['ok']} read, {counts['missing']} missing, {counts['unreadable']} cannot be read)"
     )
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """Hand-built schools for tests, on disk or in memory, and the bundled sample school.
 
 ``write_school(folder, Posts=[{...}], Staff=[{...}])`` writes all eight
-contract workbooks as real .xlsx files (openpyxl); ``dataset_from_rows(Posts=[...])``
+contract workbooks as real .xlsx files (openpyxl), and the DPO's ``dpo_review.xlsx`` when rows are given
+for its sheets (``Areas=[...]``, ``Decisions=[...]``); ``dataset_from_rows(Posts=[...])``
 builds the same school in memory, read by the same cell readers, for rule tests
 that need no file. Sheets not given get the header row only. Row dicts use the
 contract's header texts; values may be dates, date-times, text, bools, lists of
@@ -99,7 +100,8 @@ def _school_layout(omit, omit_sheets, drop_columns, rows_by_sheet):
             ],
         )
         for wb in WORKBOOKS
-        if wb.file not in omit
+        # The DPO's optional review is part of a school only when a test gives it rows.
+        if wb.file not in omit and (not wb.optional or any(s.name in rows_by_sheet for s in wb.sheets))
     ]
 
 

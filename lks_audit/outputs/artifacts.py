@@ -11,26 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..load import Dataset
-from ..schema import personal_columns
+from ..personal import personal_strings
 from .action_plan import action_plan_bytes
 from .files import ACTION_PLAN, FINDINGS_JSON, GUARD, PRIVATE, atomic_write, public_mode
 from .findings_json import findings_json_text
 from .review_data import Review
-
-
-def personal_strings(data: Dataset) -> dict[str, str]:
-    """Every value of the schema's personal columns in the input (names, Student and Staff IDs): text -> what it is."""
-    found: dict[str, str] = {}
-    for sheet, column in personal_columns():
-        frame = data.frames.get(sheet)
-        if frame is None or column.header not in frame:
-            continue
-        for value in frame[column.header].dropna():
-            text = " ".join(str(value).split())
-            if len(text) >= 3:  # shorter strings would match ordinary words and numbers
-                found.setdefault(text, column.personal)
-    return found
 
 
 def write_artifacts(rv: Review, folder: str | Path) -> None:

@@ -100,7 +100,12 @@ def missing_parts(rule, data, ctx):
                     + " and ".join(f"'{h}'" for h in split) + ")"
                 )  # fmt: skip
             out.append(_located(rule, gap.file, gap.sheet, 1, detail, column=gap.column))
-    parts = sum(1 + len(wb.sheets) + sum(len(s.columns) for s in wb.sheets) for wb in WORKBOOKS)
+    given = {f.file for f in data.files if f.status != "missing"}
+    parts = sum(
+        1 + len(wb.sheets) + sum(len(s.columns) for s in wb.sheets)
+        for wb in WORKBOOKS
+        if not wb.optional or wb.file in given  # an optional workbook left out is not a missing part
+    )
     return rule.outcome(out, parts)
 
 
@@ -164,6 +169,8 @@ def blank_or_repeated_keys(rule, data, ctx):
 
 def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, details, parts=None) -> list:
     """One finding per row of ``rows`` at its cell in ``column``; ``parts``: what tells each apart (Finding.part)."""
+    if rows.empty:  # also for an optional workbook left out, whose columns have no letters
+        return []
     file = WORKBOOK_OF_SHEET[sheet.name].file
     key = sheet.label
     records = rows[key].tolist() if key else [None] * len(rows)
