@@ -23,7 +23,10 @@ NOTEBOOK_ENV = "LKS_AUDIT_NOTEBOOK"
 def _add_audit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding the school's workbooks")
     p.add_argument(
-        "--year", required=True, metavar="YYYY-YY", help="academic year, e.g. 2025-26 (1 Sep 2025 to 31 Aug 2026)"
+        "--year",
+        required=True,
+        metavar="YYYY-YY",
+        help="academic year, e.g. 2025-26 or 2025/26 (1 Sep 2025 to 31 Aug 2026)",
     )
     p.add_argument(
         "--as-of",
@@ -54,22 +57,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lks-audit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    force = "replace contract workbooks already in DIR; the old ones are kept beside, renamed"
     p = sub.add_parser(
         "templates",
-        help="write the eight blank Excel templates staff fill in",
-        description="Write the eight blank workbooks (with dropdowns, date checks and an Instructions sheet) into DIR.",
+        help="write the blank Excel templates staff fill in",
+        description="Write the eight blank workbooks and the DPO's dpo_review.xlsx (with dropdowns, date checks "
+        "and an Instructions sheet) into DIR. A folder that already holds any of them is refused.",
     )
     p.add_argument("dir", metavar="DIR", help="folder to write the templates into (created if needed)")
+    p.add_argument("--force", action="store_true", help=force)
 
     p = sub.add_parser(
         "sample",
         help="write a synthetic sample school year to try the tool on",
-        description="Write a realistic, made-up school year (2025-26) into DIR: the eight "
-        "workbooks, mostly compliant, with a planted mix of breaches.",
+        description="Write a realistic, made-up school year into DIR: the eight workbooks, mostly compliant, "
+        "with a planted mix of breaches (2025-26 also with the DPO's review; 2024-25 is the same school a year "
+        "earlier). A folder that already holds any contract workbook is refused.",
     )
     p.add_argument("dir", metavar="DIR", help="folder to write the sample workbooks into")
+    p.add_argument("--year", default="2025-26", metavar="YYYY-YY", help="2025-26 (default) or 2024-25")
     p.add_argument("--seed", type=int, default=2026, help="random seed; the same seed gives the same files")
     p.add_argument("--scale", type=int, default=1, help="multiply the volumes (1 = about 600 students)")
+    p.add_argument("--force", action="store_true", help=force)
 
     p = sub.add_parser(
         "validate",
@@ -183,23 +192,45 @@ def run_validate(args) -> int:
     return 1 if found.failures else 0
 
 
+def _print_kept(moved) -> None:
+    for old, kept in moved:
+        print(f"kept the old {old.name} as {kept}")
+
+
+def run_sample(args: argparse.Namespace) -> int:
+    """``lks-audit sample``: the made-up school for 2025-26 or the year before, never over filled-in workbooks."""
+    from .intake import make_room
+    from .params import normalise_year
+    from .sample import SAMPLE_YEARS, write_sample
+
+    year = normalise_year(args.year)
+    if year not in SAMPLE_YEARS:
+        raise AuditInputError(f"--year: the sample school has the years {' and '.join(SAMPLE_YEARS)}, not {year}")
+    if args.scale < 1:
+        raise AuditInputError("--scale must be 1 or more")
+    folder = Path(args.dir)
+    _print_kept(make_room(folder, args.force))
+    before = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    write_sample(folder, seed=args.seed, scale=args.scale, year=year)
+    for path in sorted(p for p in folder.iterdir() if p.name not in before):
+        print(f"wrote {path}")
+    print(f"the sample school's {year} (seed {args.seed}, scale {args.scale}) is in {folder}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "templates":
+            from .intake import make_room
             from .templates import write_templates
 
+            _print_kept(make_room(Path(args.dir), args.force))
             for path in write_templates(Path(args.dir)):
                 print(f"wrote {path}")
             return 0
         if args.command == "sample":
-            from .sample import write_sample
-
-            if args.scale < 1:
-                raise AuditInputError("--scale must be 1 or more")
-            write_sample(Path(args.dir), seed=args.seed, scale=args.scale)
-            print(f"wrote the sample school (seed {args.seed}, scale {args.scale}) to {args.dir}")
-            return 0
+            return run_sample(args)
         if args.command == "validate":
             return run_validate(args)
         if args.command == "check":

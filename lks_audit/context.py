@@ -9,7 +9,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from .params import Parameters, academic_year_dates, audit_day
+from .params import Parameters, academic_year_dates, audit_day, normalise_year
 
 
 def academic_year_bounds(year: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -127,6 +127,7 @@ class AuditContext:
 def make_context(
     year: str, as_of=None, params: Parameters | dict | None = None, closures=(), today: dt.date | None = None
 ) -> AuditContext:
+    year = normalise_year(year)
     start, end = academic_year_bounds(year)
     as_of_ts = pd.Timestamp(audit_day(year, as_of, today))
     if isinstance(params, dict):

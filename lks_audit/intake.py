@@ -9,12 +9,13 @@ declared uncompressed size is bounded (zip bombs are refused before reading).
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 import zlib
 from pathlib import Path
 
 from .errors import AuditInputError
-from .schema import REQUIRED_WORKBOOKS
+from .schema import REQUIRED_WORKBOOKS, WORKBOOKS
 
 #: Largest total uncompressed size of an .xlsx we will open. A school year is a
 #: few MB; 200 MB leaves room for 50x the sample school while refusing zip bombs.
@@ -164,3 +165,40 @@ def check_folder_usable(folder: Path, need_readable: bool = False) -> None:
             except UnreadableFile as exc:
                 problems.append(f"{path.name}: {exc}")
         raise AuditInputError(f"{folder}: no readable workbook to audit ({'; '.join(problems)})")
+
+
+def contract_workbooks_in(folder: Path) -> list[Path]:
+    """The contract's workbooks ``folder`` already holds (matched as the audit finds them)."""
+    if not folder.is_dir():
+        return []
+    return [p for p in (find_workbook_file(folder, wb.file) for wb in WORKBOOKS) if p]
+
+
+def make_room(folder: Path, force: bool, now: dt.datetime | None = None) -> list[tuple[Path, Path]]:
+    """Before writing workbooks into ``folder`` (templates, the sample): never over what someone filled in.
+
+    Without ``force`` a folder holding any contract workbook is refused (AuditInputError naming them); with it,
+    each is kept beside under a new name (``posts_log.replaced-20260831-101502.xlsx``). Returns (old, kept as).
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise AuditInputError(f"{folder}: not a folder")
+    found = contract_workbooks_in(folder)
+    if not found:
+        return []
+    if not force:
+        raise AuditInputError(
+            f"{folder} already holds {', '.join(p.name for p in found)}: nothing was written (use --force to "
+            "replace them; the old ones are then kept beside, renamed)"
+        )
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    moved = []
+    for path in found:
+        kept = path.with_name(f"{path.stem}.replaced-{stamp}{path.suffix}")
+        n = 1
+        while kept.exists():
+            n += 1
+            kept = path.with_name(f"{path.stem}.replaced-{stamp}-{n}{path.suffix}")
+        path.rename(kept)
+        moved.append((path, kept))
+    return moved

@@ -118,15 +118,21 @@ def checked_overrides(overrides: dict[str, object]) -> dict[str, object]:
     return overrides
 
 
-_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+#: An academic year as schools write it: ``2025-26`` or ``2025/26``.
+_YEAR = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2})\s*$")
+
+
+def normalise_year(year: str) -> str:
+    """``2025/26`` (as UK schools write it) or ``2025-26`` -> ``2025-26``, the form folders and reports use."""
+    m = _YEAR.match(year or "") if isinstance(year, str) else None
+    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+        raise AuditInputError(f"academic year must look like 2025-26 or 2025/26, got {year!r}")
+    return f"{m.group(1)}-{m.group(2)}"
 
 
 def academic_year_dates(year: str) -> tuple[dt.date, dt.date]:
-    """``2025-26`` -> (1 Sep 2025, 31 Aug 2026)."""
-    m = _YEAR.match(year or "")
-    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-        raise AuditInputError(f"academic year must look like 2025-26, got {year!r}")
-    first = int(m.group(1))
+    """``2025-26`` (or ``2025/26``) -> (1 Sep 2025, 31 Aug 2026)."""
+    first = int(normalise_year(year)[:4])
     return dt.date(first, 9, 1), dt.date(first + 1, 8, 31)
 
 
@@ -148,9 +154,11 @@ def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
 
 
 def read_previous(path: str | Path | None) -> dict | None:
-    """Last year's findings.json, or None for ``""``; a file that is not one is a ValueError."""
+    """Last year's findings.json, or None for ``""``; a file that is not there or not one is a ValueError."""
     if not path:
         return None
+    if not Path(path).is_file():
+        raise ValueError(f"{path}: not found")
     try:
         previous = json.loads(Path(path).read_text(encoding="utf-8"))
         summary, year = previous["summary"], previous["year"]

@@ -29,6 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SCHOOL = ROOT / "examples" / "sample-school"
 SAMPLE_PLANTED = ROOT / "examples" / "sample-school.planted.json"
 SAMPLE_YEAR, SAMPLE_AS_OF = "2025-26", "2026-08-31"
+#: The same made-up school a year earlier (``lks-audit sample --year 2024-25``), audited as of the end of its year.
+EARLIER_SAMPLE = ROOT / "examples" / "sample-school-2024-25"
+EARLIER_PLANTED = ROOT / "examples" / "sample-school-2024-25.planted.json"
+EARLIER_YEAR, EARLIER_AS_OF = "2024-25", "2025-08-31"
 
 # Every rule of shared/spec/rules.md (hard-coded: the spec folder is not part of the checkout).
 RULE_IDS = (

@@ -1,10 +1,12 @@
 """The synthetic sample school: reproducible, scalable, and planting every rule.
 
-Regenerate the bundled example after changing the generator::
+Regenerate the bundled examples after changing the generator::
 
     python -c "import json; from pathlib import Path; from lks_audit.sample import write_sample; \
 p = write_sample(Path('examples/sample-school')); \
-Path('examples/sample-school.planted.json').write_text(json.dumps(p, indent=2) + '\\n')"
+Path('examples/sample-school.planted.json').write_text(json.dumps(p, indent=2) + '\\n'); \
+p = write_sample(Path('examples/sample-school-2024-25'), year='2024-25'); \
+Path('examples/sample-school-2024-25.planted.json').write_text(json.dumps(p, indent=2) + '\\n')"
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ from lks_audit.rules import load_all_rules
 from lks_audit.sample import write_sample
 from lks_audit.schema import WORKBOOKS
 
-from school import NOT_PLANTED, RULE_IDS, SAMPLE_PLANTED, SAMPLE_SCHOOL
+from school import EARLIER_PLANTED, EARLIER_SAMPLE, NOT_PLANTED, RULE_IDS, SAMPLE_PLANTED, SAMPLE_SCHOOL
 
 
 def cell_values(folder: Path) -> dict[tuple[str, str], list[list]]:
-    """Every sheet of every workbook as python-calamine reads it."""
+    """Every sheet of every workbook in ``folder`` as python-calamine reads it."""
     out = {}
     for wb in WORKBOOKS:
+        if not (folder / wb.file).exists():
+            continue
         book = python_calamine.CalamineWorkbook.from_path(str(folder / wb.file))
         try:
             for name in book.sheet_names:
@@ -147,3 +151,47 @@ def test_student_names_are_unique(school):
     pairs = {(row[0], row[1]) for row in values[("image_consent.xlsx", "Consent")][1:]}
     names = [name for _, name in pairs]
     assert len(names) == len(set(names))
+
+
+@pytest.fixture(scope="module")
+def earlier(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("earlier")
+    return folder, write_sample(folder, seed=2026, scale=1, year="2024-25")
+
+
+def test_committed_earlier_year_is_fresh(earlier):
+    folder, planted = earlier
+    assert json.loads(EARLIER_PLANTED.read_text(encoding="utf-8")) == planted
+    assert cell_values(EARLIER_SAMPLE) == cell_values(folder)
+
+
+def test_the_earlier_year_is_the_same_school_52_weeks_before(school, earlier):
+    now, before = cell_values(school[0]), cell_values(earlier[0])
+    assert ("dpo_review.xlsx", "Decisions") in now and ("dpo_review.xlsx", "Decisions") not in before
+    for key in (("image_consent.xlsx", "Consent"), ("staff_training.xlsx", "Staff")):
+        assert [row[:2] for row in now[key]] == [row[:2] for row in before[key]], key  # IDs and names
+    header = now[("accounts_register.xlsx", "Accounts")][0]
+    created = header.index("Created on")
+    for this_year, last_year in zip(
+        now[("accounts_register.xlsx", "Accounts")][1:], before[("accounts_register.xlsx", "Accounts")][1:]
+    ):
+        assert this_year[0] == last_year[0]
+        assert (this_year[created] - last_year[created]).days == 364  # same weekday a year before
+    policy = before[("school_settings.xlsx", "Policy")]
+    assert policy[1][0] == "2024.1"
+
+
+def test_the_earlier_year_plants_its_own_counts(school, earlier):
+    this_year, last_year = school[1], earlier[1]
+    assert set(this_year) - set(last_year) == {"IMG-05", "IMG-07", "PST-06", "INC-06"}  # new in 2025-26
+    assert {r: (last_year[r], this_year[r]) for r in last_year if last_year[r] != this_year[r]} == {
+        "IMG-01": (10, 7),
+        "IMG-06": (5, 3),
+        "INT-02": (7, 4),
+    }
+
+
+def test_only_the_two_sample_years_exist(tmp_path):
+    with pytest.raises(ValueError, match="2024-25 and 2025-26, not 2023-24"):
+        write_sample(tmp_path, year="2023-24")
+    assert list(tmp_path.iterdir()) == []

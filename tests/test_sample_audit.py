@@ -4,7 +4,7 @@ import json
 
 from lks_audit.rules import load_all_rules
 
-from school import NOT_PLANTED, SAMPLE_PLANTED
+from school import EARLIER_PLANTED, NOT_PLANTED, SAMPLE_PLANTED
 
 
 def test_every_rule_fires_and_is_assessed(sample_audit):
@@ -26,3 +26,23 @@ def test_findings_name_file_sheet_and_row(sample_audit):
         assert f.file and f.sheet, f
         if f.rule not in ("TRN-01", "POL-01", "POL-02"):
             assert f.row and f.row >= 2, f
+
+
+def test_the_earlier_year_audits_to_what_it_planted(earlier_sample_audit):
+    planted = json.loads(EARLIER_PLANTED.read_text())
+    found = {rule: info["findings"] for rule, info in earlier_sample_audit.summary["rules"].items() if info["findings"]}
+    assert found == planted
+    assert earlier_sample_audit.not_assessed == [] and earlier_sample_audit.notices == []
+
+
+def test_the_sample_review_sets_aside_findings_and_names_what_it_cannot_apply(sample_audit):
+    areas = sample_audit.summary["areas"]
+    assert (areas["content"]["rag"], areas["content"]["accepted_risk"], areas["content"]["not_a_breach"]) == (
+        "Amber",
+        1,
+        1,
+    )
+    (lapsed,) = [f for f in sample_audit.findings if f.lapsed_decision]
+    assert lapsed.id == "ACC-05:ACC-003" and lapsed.is_open
+    (notice,) = sample_audit.notices
+    assert "ACC-09:ACC-05" in notice.message
