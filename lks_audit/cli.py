@@ -111,7 +111,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_audit_options(p)
     p.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
     p.add_argument("--school", default="Little Kinvaston School", help="school name for the title")
-    p.add_argument("--previous", metavar="FINDINGS.json", help="last year's findings.json, to show trends")
+    p.add_argument(
+        "--previous",
+        metavar="DIR_OR_JSON",
+        help="last year's report folder (e.g. reports/2024-25: its findings.json for the trend and its edited "
+        "action-plan.xlsx for what happened to last year's actions), or just its findings.json",
+    )
+    p.add_argument(
+        "--history",
+        metavar="DIR",
+        help="a folder holding earlier years' reports (e.g. reports): every earlier year's findings.json below "
+        "it gives the last five years per area",
+    )
     p.add_argument(
         "--timeout",
         type=int,
@@ -158,6 +169,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     """``lks-audit report``: render the set into OUT/YEAR, then say what was written."""
+    from .outputs.files import ACTION_PLAN
     from .render import render_report
 
     rendered = render_report(
@@ -168,6 +180,7 @@ def run_report(args: argparse.Namespace) -> int:
         out=args.out,
         school=args.school,
         previous=args.previous,
+        history=args.history,
         timeout=args.timeout,
         notebook=os.environ.get(NOTEBOOK_ENV) or None,
     )
@@ -175,7 +188,29 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"lks-audit: {problem}", file=sys.stderr)
     for path in rendered.files:
         print(f"wrote {path}")
+    for path in rendered.kept:
+        print(f"kept {path} (edited since it was published; the set it belonged to was replaced)")
+    if rendered.carried_rules or rendered.hand_rows:
+        print(
+            f"carried into {rendered.folder / ACTION_PLAN}: the edits of {_count(len(rendered.carried_rules), 'rule')} "
+            f"({', '.join(rendered.carried_rules) or 'none'}) and {_count(rendered.hand_rows, 'row')} added by hand"
+        )
+    print("Ratings (from the open findings):")
+    for title, rating in rendered.ratings.items():
+        print(f"  {rating:<5}  {title}")
+    assessed = rendered.rules - rendered.not_assessed
+    print(f"{assessed} of {rendered.rules} rules assessed; {rendered.not_assessed} not assessed (see the appendix)")
+    if rendered.replaced_not_assessed is not None and rendered.not_assessed > rendered.replaced_not_assessed:
+        print(
+            f"lks-audit: warning: the set this one replaced assessed {rendered.rules - rendered.replaced_not_assessed} "
+            f"of {rendered.rules} rules, this one only {assessed}: is a workbook missing from {args.data_dir}?",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def run_validate(args) -> int:

@@ -17,6 +17,11 @@ class AuditInputError(LksAuditError, ValueError):
     """The folder, year, date, parameters or files given cannot be used as asked (the CLI exits 2)."""
 
 
+class PersonalDataInText(AuditInputError):
+    """Text written for governors (the DPO's commentary, evidence or reasons, or notes typed into an action
+    plan) holds a name or ID of the data: nothing is published until it is reworded (the CLI exits 2)."""
+
+
 class ReportFailed(LksAuditError):
     """The report could not be produced (the CLI exits 1).
 

@@ -22,13 +22,12 @@ from .errors import AuditInputError
 from .findings import Finding
 from .intake import check_folder_usable
 from .load import Dataset, FileInfo, find_workbook_file, load_workbooks
-from .outputs.excel import write_text_cell
+from .outputs.excel import PERSONAL_DATA, mark_personal_data, write_text_cell
 from .outputs.files import PRIVATE, atomic_write
 from .rules.data_quality import short_message
 from .schema import WORKBOOK_BY_FILE
 
 PROBLEMS_SHEET = "Problems found by lks-audit"
-PERSONAL_DATA = "Contains personal data"
 PERSONAL_NOTE = (
     f"{PERSONAL_DATA}: a copy of school records made by lks-audit validate so they can be "
     "corrected. Keep it on school systems and delete it once the original workbook is fixed."
@@ -163,18 +162,6 @@ def _sheet_in(book, name: str):
     return next((book[t] for t in book.sheetnames if normalise_text(t).casefold() == wanted), None)
 
 
-def _mark_personal(book) -> None:
-    """Label the copy as personal data where Excel shows it (File > Info) without touching the data sheets."""
-    from openpyxl.packaging.custom import StringProperty
-
-    props = book.properties
-    props.subject = PERSONAL_DATA
-    props.description = PERSONAL_NOTE + (f"\n\n{props.description}" if props.description else "")
-    if "Classification" in book.custom_doc_props.names:
-        del book.custom_doc_props["Classification"]
-    book.custom_doc_props.append(StringProperty(name="Classification", value=PERSONAL_DATA))
-
-
 def write_feedback_copy(source: Path, feedback_dir: Path, findings: list[Finding]) -> Path:
     """Copy ``source`` into ``feedback_dir``, mark the problem cells there, return the copy's path.
 
@@ -186,7 +173,7 @@ def write_feedback_copy(source: Path, feedback_dir: Path, findings: list[Finding
     from openpyxl.styles import Font, PatternFill
 
     book = openpyxl.load_workbook(io.BytesIO(source.read_bytes()))
-    _mark_personal(book)
+    mark_personal_data(book, PERSONAL_NOTE)
     fill = PatternFill("solid", fgColor=_FILL_COLOUR)
     notes: dict[tuple[str, str], list[str]] = {}
     for f in findings:

@@ -3,12 +3,19 @@ checked like the others, and text for governors refused when it holds a student'
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from school import SIGNED_POLICY, audit, audit_rows, by_rule, d, write_school
+import openpyxl
+
+from lks_audit.audit import run_rules
+from lks_audit.context import make_context
+from lks_audit.outputs.dpo_actions import dpo_actions_bytes
+
+from school import SIGNED_POLICY, audit, audit_rows, by_rule, d, dataset_from_rows, t, write_school
 
 LKS_AUDIT = Path(sys.executable).parent / "lks-audit"
 
@@ -191,3 +198,28 @@ def test_check_prints_decisions_and_notices_from_real_xlsx(tmp_path):
     ]
     assert "IMG-01:P-9:ST0404" in doc["notices"][0]["message"]
     assert audit(tmp_path, as_of=AS_OF).summary["areas"]["governance"]["rag"] == "Amber"
+
+
+def test_the_worklist_asks_for_the_review_of_a_post_already_taken_down():
+    refused = {"Student ID": "ST0002", "Student name": "Bobby Quinlan", "Form received on": d(2025, 9, 5),
+               "Social media consent": "No"}  # fmt: skip
+    post = {"Account ID": "ACC-001", "Posted by": "S001", "Images of students": "Yes", "Students pictured": "ST0002"}
+    data = dataset_from_rows(
+        Policy=[SIGNED_POLICY],
+        Consent=CONSENT + [refused],
+        Posts=[
+            dict(post, **{"Post ID": "P-1", "Posted at": t(2026, 3, 2, 10, 0), "Removed on": d(2026, 3, 6)}),
+            dict(post, **{"Post ID": "P-2", "Posted at": t(2026, 3, 3, 10, 0)}),
+        ],
+    )
+    result = run_rules(data, make_context("2025-26", AS_OF, {}))
+    sheet = openpyxl.load_workbook(io.BytesIO(dpo_actions_bytes(result.findings, data, "LKS", "2025-26", AS_OF)))
+    rows = sheet["Open findings"]
+    header = [c.value for c in rows[3]]
+    todo = {r[0]: dict(zip(header, r)) for r in rows.iter_rows(min_row=4, values_only=True)}
+    assert todo["IMG-01:P-1:ST0002"]["What to do"] == (
+        "Removed on 06/03/2026: record the review (what happened, who was told, what changes)."
+    )
+    assert todo["IMG-01:P-2:ST0002"]["What to do"].startswith("Take the post down")
+    assert (todo["IMG-01:P-1:ST0002"]["Student ID"], todo["IMG-01:P-1:ST0002"]["Cell"]) == ("ST0002", "G2")
+    assert sheet.properties.subject == "Contains personal data"

@@ -18,7 +18,7 @@ from test_report import AS_OF, SAMPLE, YEAR
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = sorted((ROOT / "notebooks").glob("*.ipynb"))
-DPO_ONLY_CALLS = ("dpo_banner", "dpo_findings")
+DPO_ONLY_CALLS = ("dpo_banner", "dpo_findings", "dpo_decisions")
 
 
 def test_notebooks_are_found_next_to_the_package():

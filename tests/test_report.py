@@ -26,7 +26,7 @@ from lks_audit.outputs.files import atomic_write
 from lks_audit.render import render_report
 from lks_audit.render.guard import personal_data_in
 
-from school import d, t, write_school
+from school import EARLIER_AS_OF, EARLIER_SAMPLE, EARLIER_YEAR, d, t, write_school
 
 ROOT = Path(__file__).resolve().parent.parent
 LKS_AUDIT = Path(sys.executable).parent / "lks-audit"
@@ -161,20 +161,17 @@ def rendered(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
-def injected(tmp_path_factory, rendered) -> dict:
-    """A school whose input carries markup, rendered with last year's findings for a trend section."""
+def injected(tmp_path_factory) -> dict:
+    """A school whose input carries markup, rendered with last year's findings (the sample's 2024-25, from
+    ``check --json``) for a trend section."""
     folder = _small_school(
         tmp_path_factory.mktemp("injected"), policy_version=INJECTED, post_text=INJECTED, post_id="<b>P-1</b>"
     )
-    return render(
-        tmp_path_factory,
-        "injected",
-        folder,
-        "--school",
-        "=1+2 <i>LKS</i>",
-        "--previous",
-        rendered["dir"] / "findings.json",
-    )
+    last_year = tmp_path_factory.mktemp("last-year") / "findings.json"
+    check = run_cli("check", EARLIER_SAMPLE, "--year", EARLIER_YEAR, "--as-of", EARLIER_AS_OF, "--json")
+    assert check.returncode == 0, check.stderr
+    last_year.write_text(check.stdout)
+    return render(tmp_path_factory, "injected", folder, "--school", "=1+2 <i>LKS</i>", "--previous", last_year)
 
 
 def _page(result, name="annual-review.html") -> str:
@@ -324,7 +321,7 @@ def test_action_plan(rendered):
         "Findings, of what was checked",
         "Policy clause",
         "What to do",
-        "Suggested owner",
+        "Owner",
         "Due date",
         "Status",
     ]
@@ -363,7 +360,7 @@ def test_school_name_is_text_in_the_action_plan(injected):
 
 def test_trend_against_previous_findings(injected):
     page = _page(injected)
-    assert ">Trend against 2025-26<" in page
+    assert ">Trend against 2024-25<" in page
     assert re.search(r"(up|down) [\d,]+|no change", page)
 
 

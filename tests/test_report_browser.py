@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from test_report import rendered  # noqa: F401  (the session's rendered sample report)
+from test_report_year import sample_two_years  # noqa: F401  (the sample's 2025-26 against its 2024-25)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -99,8 +100,9 @@ def test_page_loads_offline_and_shows_content(open_page, rendered, name):  # noq
 
 
 @pytest.mark.parametrize("name", ["annual-review.html", "dpo-detail.html"])
-def test_axe_finds_no_serious_or_critical_violations(open_page, rendered, name):  # noqa: F811
-    page = open_page(rendered["dir"] / name)
+@pytest.mark.parametrize("report", ["rendered", "sample_two_years"])
+def test_axe_finds_no_serious_or_critical_violations(request, open_page, report, name):
+    page = open_page(request.getfixturevalue(report)["dir"] / name)
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [

@@ -126,11 +126,11 @@ def test_every_text_like_column_carries_payloads():
 def hostile(tmp_path_factory) -> dict:
     base = tmp_path_factory.mktemp("hostile")
     folder = write_school(base / "school", **hostile_rows())
-    previous = base / "last-year.json"  # free text of last year's findings.json, hostile too
+    previous = base / "last-year.json"  # free text of last year's findings.json (a rule), hostile too
     previous.write_text(
         json.dumps(
             {
-                "year": PAYLOADS[0],
+                "year": "2024-25",
                 "summary": {
                     "total_findings": 3,
                     "areas": {"governance": {"rag": "Red", "findings": 3}},
@@ -239,13 +239,13 @@ def test_payloads_read_literally_in_the_dpo_detail(open_page, pages):  # noqa: F
 @pytest.mark.browser
 def test_payloads_read_literally_in_the_governors_report_and_data_check(open_page, pages):  # noqa: F811
     governors = _shown(open_page(pages["annual-review.html"]))
-    # The school name (title block), the policy version, a post's record ID and last year's rule and year.
+    # The school name (title block), the policy version, a post's record ID and last year's rule.
     for expected in (
         " ".join(SCHOOL.split()),
         f"{PAYLOADS[0]} Pol0-0",
         _key("Posts", 1),
         PAYLOADS[1],
-        f"Trend against {PAYLOADS[0]}",
+        "Trend against 2024-25",
     ):
         assert expected in governors
     assert open_page(pages["annual-review.html"]).title().endswith(SCHOOL)
@@ -275,6 +275,13 @@ def test_a_tampered_previous_findings_json_is_refused(hostile):
     )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "is not a findings.json written by lks-audit" in proc.stderr
+    script_year = hostile["base"] / "previous-year.json"
+    script_year.write_text(json.dumps({"year": PAYLOADS[0], "summary": {"areas": {}, "by_rule": {}}}))
+    proc = run_cli("report", hostile["folder"], "--year", YEAR, "--previous", script_year, timeout=60)
+    assert proc.returncode == 2 and proc.stderr == (
+        f"lks-audit: --previous: {script_year} is not a findings.json written by lks-audit (its year "
+        f"{PAYLOADS[0]!r} is not an academic year)\n"
+    )
     with pytest.raises(ValueError, match="unexpected status or count for area 'governance'"):
         read_previous(previous("count", {"governance": {"rag": "Red", "findings": "<b>3</b>"}}))
     # And the status label never takes its class from the value, whatever reaches it.

@@ -3,12 +3,15 @@
 No personal data: a row names the rule and how many findings it has, never a
 record, student or member of staff. Text cells are written with
 :func:`.excel.write_text_cell`, so nothing from the input can become a formula.
+What people type into a published plan is carried into the next one by :mod:`.plan_carry`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import Counter
+from dataclasses import dataclass, field
 
 import pandas as pd
 from openpyxl import Workbook
@@ -37,18 +40,43 @@ DUE_WORDS = {
     "advisory": "by the next annual review",
 }
 
+PLAN_SHEET = "Action plan"
+#: Rules that had findings when the plan was last written and have none open now, with the edits made to them.
+CLOSED_SHEET = "Closed since the last run"
+
+RULE, AREA, SEVERITY, FINDINGS = "Rule", "Area", "Severity", "Findings, of what was checked"
+CLAUSE, ACTION, OWNER, DUE, STATUS, NOTES = "Policy clause", "What to do", "Owner", "Due date", "Status", "Notes"
+#: With last year's plan: New, Carried over (last year's status and notes beside it) or Resolved.
+SINCE_LAST_YEAR, LAST_STATUS, LAST_NOTES = "Since last year", "Last year's status", "Last year's notes"
+NEW, CARRIED_OVER, RESOLVED = "New", "Carried over", "Resolved"
+
 COLUMNS = (
-    ("Rule", 9),
-    ("Area", 24),
-    ("Severity", 10),
-    ("Findings, of what was checked", 26),
-    ("Policy clause", 50),
-    ("What to do", 50),
-    ("Suggested owner", 22),
-    ("Due date", 12),
-    ("Status", 13),
-    ("Notes", 30),
+    (RULE, 9),
+    (AREA, 24),
+    (SEVERITY, 10),
+    (FINDINGS, 26),
+    (CLAUSE, 50),
+    (ACTION, 50),
+    (OWNER, 22),
+    (DUE, 12),
+    (STATUS, 13),
+    (NOTES, 30),
 )
+LAST_YEAR_COLUMNS = ((SINCE_LAST_YEAR, 14), (LAST_STATUS, 13), (LAST_NOTES, 30))
+#: The first row of the table; the rows above it hold the title and how to read it.
+HEADER_ROW = 4
+
+
+@dataclass
+class Plan:
+    """What action-plan.xlsx holds: rows as header -> value, for each of its two sheets."""
+
+    rows: list[dict[str, object]]
+    closed: list[dict[str, object]] = field(default_factory=list)
+    #: Whether last year's plan was given: the since-last-year columns are written.
+    with_last_year: bool = False
+    #: Headers a person added to the plan this one replaces, kept (after ours) with their values.
+    extra_headers: tuple[str, ...] = ()
 
 
 def due_date(severity: str, as_of) -> pd.Timestamp:
@@ -90,78 +118,99 @@ def action_rows(findings, as_of, checked: dict[str, int] | None = None) -> list[
     return rows
 
 
-def action_plan_bytes(findings, as_of, school: str, year: str, checked: dict[str, int] | None = None) -> bytes:
+def rule_row(row: dict) -> dict[str, object]:
+    """A row of :func:`action_rows` as the plan's columns (Status Open, nothing noted yet)."""
+    return {
+        RULE: row["rule"],
+        AREA: row["area"],
+        SEVERITY: row["severity"].capitalize(),
+        FINDINGS: row["of_base"],
+        CLAUSE: row["clause"],
+        ACTION: row["action"],
+        OWNER: row["owner"],
+        DUE: row["due"].to_pydatetime().date(),
+        STATUS: STATUSES[0],
+        NOTES: None,
+    }
+
+
+def action_plan_bytes(plan: Plan, school: str, year: str, as_of) -> bytes:
+    """The plan as an .xlsx: the table to work through, and the rules closed since the last run beside it."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Action plan"
-    rows = action_rows(findings, as_of, checked)
-
-    write_text_cell(
-        sheet.cell(1, 1),
-        f"Social media policy action plan: {school}, {year} (audit as of {pd.Timestamp(as_of):%d/%m/%Y})",
+    headers = [h for h, _ in COLUMNS] + ([h for h, _ in LAST_YEAR_COLUMNS] if plan.with_last_year else [])
+    headers += [h for h in plan.extra_headers if h not in headers]
+    title = f"Social media policy action plan: {school}, {year} (audit as of {pd.Timestamp(as_of):%d/%m/%Y})"
+    how = (
+        "One row per rule with findings. Due dates: critical within 2 weeks, high within 1 month, medium within "
+        "a term, advisory by the next annual review. Record details are in the DPO's detail report, not here. "
+        "Edit Owner, Status and Notes, and add rows of your own at the end: the next run of the report for this "
+        "year carries them over."
     )
-    sheet.cell(1, 1).font = Font(bold=True, size=13)
-    write_text_cell(
-        sheet.cell(2, 1),
-        "One row per rule with findings. Due dates: critical within 2 weeks, high "
-        "within 1 month, medium within a term, advisory by the next annual review. "
-        "Record details are in the DPO's detail report, not here.",
-    )
-    header_row = 4
-    header_fill = PatternFill("solid", fgColor="1F3864")
-    for col, (title, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(header_row, col)
-        write_text_cell(cell, title)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = header_fill
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(col)].width = width
-
-    for i, row in enumerate(rows, start=header_row + 1):
-        values = (
-            row["rule"],
-            row["area"],
-            row["severity"].capitalize(),
-            row["of_base"],
-            row["clause"],
-            row["action"],
-            row["owner"],
+    if plan.with_last_year:
+        how += " Since last year: New, Carried over (with last year's status and notes) or Resolved."
+    _fill_sheet(book.active, PLAN_SHEET, title, how, headers, plan.rows, "No findings: nothing to do this year.")
+    if plan.closed:
+        _fill_sheet(
+            book.create_sheet(CLOSED_SHEET),
+            CLOSED_SHEET,
+            f"{title}: rules closed since the last run",
+            "Rules that had findings when this plan was last written and have none open now, kept with the "
+            "status, owner and notes given to them.",
+            headers,
+            plan.closed,
             None,
-            STATUSES[0],
-            "",
         )
-        for col, value in enumerate(values, start=1):
-            if value is not None:
-                write_text_cell(sheet.cell(i, col), value)
-            sheet.cell(i, col).alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.cell(i, 8).value = row["due"].to_pydatetime().date()
-        sheet.cell(i, 8).number_format = "dd/mm/yyyy"
-
-    if rows:
-        last = header_row + len(rows)
-        status = DataValidation(
-            type="list",
-            formula1='"' + ",".join(STATUSES) + '"',
-            allow_blank=False,
-            showErrorMessage=True,
-            errorTitle="Status",
-            error="Choose Open, In progress or Done.",
-        )
-        status.add(f"I{header_row + 1}:I{last}")
-        sheet.add_data_validation(status)
-        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{last}"
-    else:
-        write_text_cell(sheet.cell(header_row + 1, 1), "No findings: nothing to do this year.")
-    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-__all__ = ["action_plan_bytes", "action_rows", "due_date", "DUE_WORDS", "STATUSES"]
+def _fill_sheet(sheet, name: str, title: str, how: str, headers: list[str], rows: list[dict], empty) -> None:
+    sheet.title = name
+    write_text_cell(sheet.cell(1, 1), title)
+    sheet.cell(1, 1).font = Font(bold=True, size=13)
+    write_text_cell(sheet.cell(2, 1), how)
+    widths = dict(COLUMNS + LAST_YEAR_COLUMNS)
+    header_fill = PatternFill("solid", fgColor="1F3864")
+    for col, title_text in enumerate(headers, start=1):
+        cell = sheet.cell(HEADER_ROW, col)
+        write_text_cell(cell, title_text)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(col)].width = widths.get(title_text, 20)
+    for i, row in enumerate(rows, start=HEADER_ROW + 1):
+        for col, header in enumerate(headers, start=1):
+            cell, value = sheet.cell(i, col), row.get(header)
+            if isinstance(value, (dt.date, dt.datetime)):
+                cell.value = value
+                cell.number_format = "dd/mm/yyyy"
+            elif value is not None and value != "":
+                write_text_cell(cell, value)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    if rows:
+        last = HEADER_ROW + len(rows)
+        # Rows people add below the table get the dropdown too.
+        status_column = get_column_letter(headers.index(STATUS) + 1)
+        status = DataValidation(
+            type="list",
+            formula1='"' + ",".join(STATUSES) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Status",
+            error="Choose Open, In progress or Done.",
+        )
+        status.add(f"{status_column}{HEADER_ROW + 1}:{status_column}{last + 200}")
+        sheet.add_data_validation(status)
+        sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{last}"
+    elif empty:
+        write_text_cell(sheet.cell(HEADER_ROW + 1, 1), empty)
+    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+__all__ = ["Plan", "action_plan_bytes", "action_rows", "due_date", "rule_row", "DUE_WORDS", "STATUSES"]

@@ -1,5 +1,5 @@
-"""The files the kernel hands over to ``lks-audit report``: findings.json, action-plan.xlsx and the
-words the personal-data guard looks for.
+"""The files the kernel hands over to ``lks-audit report``: findings.json, action-plan.xlsx, dpo-actions.xlsx
+and the words the personal-data guard looks for.
 
 ``lks-audit report`` passes its staging folder as the notebook's ``handoff`` parameter and the
 notebook's first working cell calls :func:`write_artifacts`, so the audit runs once, in the kernel,
@@ -11,24 +11,39 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..errors import PersonalDataInText
 from ..personal import personal_strings
 from .action_plan import action_plan_bytes
-from .files import ACTION_PLAN, FINDINGS_JSON, GUARD, PRIVATE, atomic_write, public_mode
+from .dpo_actions import dpo_actions_bytes
+from .files import ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, GUARD, PRIVATE, atomic_write, public_mode
 from .findings_json import findings_json_text
 from .review_data import Review
 
 
 def write_artifacts(rv: Review, folder: str | Path) -> None:
-    """Write findings.json, action-plan.xlsx and the guard's words (with the data problems) into ``folder``.
+    """Write findings.json, action-plan.xlsx, dpo-actions.xlsx and the hand-over for the report into ``folder``.
 
-    With ``folder = ""`` (the notebook opened in JupyterLab) nothing is written.
+    With ``folder = ""`` (the notebook opened in JupyterLab) nothing is written. When text for governors holds
+    a name or ID of the data, the hand-over says so and :class:`PersonalDataInText` stops the notebook: the
+    report then publishes nothing and names the cells.
     """
     if not folder:
         return
     folder, result = Path(folder), rv.result
+    if rv.refusals:
+        refused = {"refused": rv.refusals}
+        atomic_write(folder / GUARD, json.dumps(refused, ensure_ascii=False).encode("utf-8"), PRIVATE)
+        raise PersonalDataInText("; ".join(rv.refusals))
     # findings.json carries Student IDs and messages naming records: as private as the DPO's detail.
     atomic_write(folder / FINDINGS_JSON, findings_json_text(result).encode("utf-8"), PRIVATE)
-    plan = action_plan_bytes(result.findings, result.context.as_of, rv.school, result.context.year, result.checked)
+    plan = action_plan_bytes(rv.plan.plan, rv.school, result.context.year, result.context.as_of)
     atomic_write(folder / ACTION_PLAN, plan, public_mode())
-    guard = {"problems": rv.data.problems, "personal": personal_strings(rv.data)}
+    worklist = dpo_actions_bytes(result.findings, rv.data, rv.school, result.context.year, result.context.as_of)
+    atomic_write(folder / DPO_ACTIONS, worklist, PRIVATE)
+    carried = rv.plan
+    guard = {
+        "problems": rv.data.problems + rv.problems,
+        "personal": personal_strings(rv.data),
+        "carried": {"rules": carried.carried_rules, "hand_rows": carried.hand_rows},
+    }
     atomic_write(folder / GUARD, json.dumps(guard, ensure_ascii=False).encode("utf-8"), PRIVATE)

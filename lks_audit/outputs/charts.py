@@ -163,3 +163,22 @@ def monthly_bars(months: list[str], totals: list[int], late: list[int], *, alt: 
     # Above the plot, so it never covers a bar or its label.
     ax.legend(frameon=False, fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     return figure_html(fig, alt, caption)
+
+
+#: Marks and dashes that tell lines apart without colour.
+_LINE_STYLES = (("o", "-"), ("s", "--"), ("^", "-."), ("D", ":"), ("v", "-"), ("P", "--"), ("X", "-."))
+_LINE_COLOURS = (BLUE, ORANGE, GREEN, RED, GREY, "#6A3D9A", TEXT)
+
+
+def lines_by_year(years: list[str], series: dict[str, list[int]], *, ylabel: str, alt: str, caption: str) -> str:
+    """One line per series across the years, each with its own colour, mark and dash."""
+    fig, ax = _figure(3.4)
+    x = list(range(len(years)))
+    for (label, values), (mark, dash), colour in zip(series.items(), _LINE_STYLES, _LINE_COLOURS):
+        ax.plot(x, values, marker=mark, linestyle=dash, color=colour, label=label, linewidth=1.5, markersize=5)
+    ax.set_xticks(x, years, parse_math=False)
+    ax.set_ylabel(ylabel, color=TEXT, fontsize=9)
+    ax.set_ylim(0, max([v for values in series.values() for v in values] + [1]) * 1.15)
+    ax.yaxis.set_major_locator(_integer_ticks())
+    ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
+    return figure_html(fig, alt, caption)

@@ -1,4 +1,5 @@
-"""Writing text into the spreadsheets we make, so that nothing from the input becomes a formula."""
+"""Writing text into the spreadsheets we make, so that nothing from the input becomes a formula, and marking
+those that hold personal data where Excel shows it."""
 
 from __future__ import annotations
 
@@ -23,3 +24,20 @@ def write_text_cell(cell, value) -> None:
     cell.data_type = "s"
     if text.startswith(FORMULA_STARTS):
         cell.quotePrefix = True
+
+
+#: What a workbook holding personal data says of itself (File > Info, its properties, its first row).
+PERSONAL_DATA = "Contains personal data"
+
+
+def mark_personal_data(book, note: str) -> None:
+    """Label ``book`` as personal data where Excel and LibreOffice show it (File > Info: subject, description,
+    a Classification property), without touching its sheets. ``note`` says what it is and how to keep it."""
+    from openpyxl.packaging.custom import StringProperty
+
+    props = book.properties
+    props.subject = PERSONAL_DATA
+    props.description = note + (f"\n\n{props.description}" if props.description else "")
+    if "Classification" in book.custom_doc_props.names:
+        del book.custom_doc_props["Classification"]
+    book.custom_doc_props.append(StringProperty(name="Classification", value=PERSONAL_DATA))

@@ -13,15 +13,20 @@ from pathlib import Path
 GOVERNORS_HTML = "annual-review.html"
 DPO_HTML = "dpo-detail.html"
 ACTION_PLAN = "action-plan.xlsx"
+#: The DPO's worklist, one row per open finding (personal data).
+DPO_ACTIONS = "dpo-actions.xlsx"
 FINDINGS_JSON = "findings.json"
 EXECUTED = "annual-review.ipynb"
 FAILED = "annual-review.failed.ipynb"
 #: Each published file's sha256 and the run that wrote it: a set is whole when they all match.
 MANIFEST = "manifest.json"
-#: What the kernel hands over for the personal-data guard (words to look for); never published.
+#: What the kernel hands over for the personal-data guard (words to look for), what it could not use and what
+#: it carried, or why it refused to go on; never published.
 GUARD = ".guard.json"
+#: Inside a year's set: copies of the files people edited in the sets it replaced (owner-only).
+PREVIOUS_RUNS = "previous-runs"
 
-#: Files holding personal data (the DPO's detail, findings.json, the executed notebook): owner only.
+#: Files holding personal data (the DPO's detail and worklist, findings.json, the executed notebook): owner only.
 PRIVATE = 0o600
 
 

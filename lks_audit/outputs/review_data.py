@@ -1,19 +1,26 @@
-"""What the annual review shows, gathered once: the audited data, the result, last year's findings.
+"""What the annual review shows, gathered once: the audited data, the result, the DPO's review, last year's
+findings and plan, earlier years, and the plan this run replaces.
 
 :func:`load_review` is the notebook's one working cell; every section of the review
-(:mod:`.sections`) reads the :class:`Review` it returns.
+(:mod:`.sections`, :mod:`.dpo_year`) reads the :class:`Review` it returns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..audit import AuditResult, audit_folder
 from ..context import AuditContext
+from ..dpo_review import PERSONAL_TEXT, AreaOpinion, area_opinions
 from ..load import Dataset
 from ..params import read_previous
+from ..personal import personal_strings, personal_values_in
+from ..rules import load_all_rules
+from .action_plan import action_rows
+from .plan_carry import CarriedPlan, LastYearActions, PlanUnreadable, ReadPlan, build_plan, last_year_actions, read_plan
 
 AUDIENCES = ("governors", "dpo")
 
@@ -28,6 +35,16 @@ class Review:
     previous: dict | None
     generated: dt.date
     audience: str
+    #: The DPO's opinion per area (dpo_review.xlsx, sheet Areas); areas left out are absent.
+    opinions: dict[str, AreaOpinion] = field(default_factory=dict)
+    #: Last year's action plan, read back (its Status and Notes), when last year's report folder was given.
+    last_year_plan: ReadPlan | None = None
+    #: The plan of the set this run replaces (same year), whose edits are carried.
+    replaced_plan: ReadPlan | None = None
+    #: Earlier years' findings.json documents, oldest first (--history, and --previous).
+    history: list[dict] = field(default_factory=list)
+    #: What could not be used, one line each, for the person running the report.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def ctx(self) -> AuditContext:
@@ -41,10 +58,67 @@ class Review:
     def measures(self) -> dict:
         return self.summary.get("measures", {})
 
+    @cached_property
+    def actions(self) -> list[dict]:
+        """One entry per rule with open findings, most severe first (the plan's and the report's actions)."""
+        return action_rows(self.result.findings, self.ctx.as_of, self.result.checked)
+
+    @property
+    def _last_year_rules(self) -> set[str] | None:
+        """Rules of this version last year had open findings for (from its findings.json), when it was given."""
+        if self.previous is None:
+            return None
+        return set(self.previous["summary"].get("by_rule", {})) & set(load_all_rules())
+
+    @cached_property
+    def plan(self) -> CarriedPlan:
+        """This run's action plan, with the edits of the plan it replaces and what happened since last year."""
+        decided = {
+            rule: info.get("accepted_risk", 0) + info.get("not_a_breach", 0)
+            for rule, info in self.summary["rules"].items()
+        }
+        return build_plan(
+            self.actions,
+            replaced=self.replaced_plan,
+            last_year=self.last_year_plan,
+            last_year_rules=self._last_year_rules,
+            decided=decided,
+        )
+
+    @cached_property
+    def last_year_actions(self) -> LastYearActions | None:
+        return last_year_actions(self.actions, self.last_year_plan, self._last_year_rules)
+
+    @cached_property
+    def refusals(self) -> list[str]:
+        """Why nothing may be published: text for governors (the DPO's review, or typed into an action plan
+        that the new plan carries) holding a name or ID of the data. One line each, naming the cell."""
+        lines = [n.message for n in self.result.notices if n.kind == PERSONAL_TEXT]
+        strings = personal_strings(self.data) if self.plan.texts else {}
+        for text in self.plan.texts:
+            kinds = personal_values_in(text.text, strings)
+            if kinds:
+                lines.append(
+                    f"{text.file}, sheet {text.sheet}, cell {text.cell} ({text.column}) holds {kinds[0]} from the "
+                    "data; the new action plan would carry it to governors, so reword it without names or IDs"
+                )
+        return lines
+
     @property
     def policy_version(self) -> str:
         versions = self.data.frames["Policy"]["Policy version"].dropna()
         return str(versions.iloc[0]) if len(versions) else "not recorded"
+
+
+def _plan(path: str, what: str, problems: list[str]) -> ReadPlan | None:
+    """A published plan read back, or None (its problem noted) when it cannot be read."""
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        return read_plan(path)
+    except PlanUnreadable as exc:
+        problems.append(f"{what}: {exc}; its edits are not carried")
+        return None
 
 
 def load_review(
@@ -55,12 +129,36 @@ def load_review(
     *,
     school: str = "Little Kinvaston School",
     previous: str = "",
+    previous_plan: str = "",
+    history: list[str] | tuple[str, ...] = (),
+    replaced_plan: str = "",
     generated: str = "",
     audience: str = "dpo",
 ) -> Review:
-    """Audit ``data_dir`` and gather what the review shows (the notebook's one working cell)."""
+    """Audit ``data_dir`` and gather what the review shows (the notebook's one working cell).
+
+    ``previous``: last year's findings.json; ``previous_plan``: last year's action-plan.xlsx; ``history``: earlier
+    years' findings.json files; ``replaced_plan``: the published plan of this year that the run replaces.
+    """
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
     data, result = audit_folder(data_dir, year, as_of or None, dict(params or {}))
     day = dt.date.fromisoformat(generated) if generated else dt.date.today()
-    return Review(school, data, result, read_previous(previous), day, audience)
+    last_year = read_previous(previous)
+    years = {doc["year"]: doc for doc in map(read_previous, history)}
+    if last_year is not None:
+        years.setdefault(last_year["year"], last_year)
+    problems: list[str] = []
+    return Review(
+        school,
+        data,
+        result,
+        last_year,
+        day,
+        audience,
+        opinions=area_opinions(data),
+        last_year_plan=_plan(previous_plan, "last year's action plan", problems),
+        replaced_plan=_plan(replaced_plan, "the action plan this run replaces", problems),
+        history=[years[y] for y in sorted(years) if y < result.context.year],
+        problems=problems,
+    )

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import ReportFailed
-from ..outputs.files import FAILED, MANIFEST, PRIVATE, atomic_write, public_dir_mode, public_mode
+from ..outputs.files import FAILED, MANIFEST, PREVIOUS_RUNS, PRIVATE, atomic_write, public_dir_mode, public_mode
 
 _WORK = re.compile(r"\.(?P<year>.+)\.(?P<kind>staging|run|old|link)-(?P<pid>\d+)-[^/]+")
 STALE_AFTER_S = 86400  # Windows: no safe liveness check by pid, so a day-old staging folder is stale
@@ -117,6 +117,57 @@ def _prune(out_root: Path, year: str, keep: str) -> None:
     for path, kind, _ in list(_work_entries(out_root, year)):
         if kind != "staging" and path.name != keep:
             discard(path)
+
+
+#: A folder of copies kept for the owner only: what people typed into the DPO's files is personal data.
+PRIVATE_DIR = 0o700
+
+
+def _edited_files(current: Path) -> list[Path]:
+    """Files of the set ``current`` shows that changed since it was written (their SHA-256 is not the
+    manifest's), or were added to it; lock files and hidden files aside."""
+    try:
+        written = json.loads((current / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        written = {}  # a set without a readable manifest: every file may hold edits
+    return [
+        path
+        for path in sorted(current.iterdir())
+        if path.is_file()
+        and path.name != MANIFEST
+        and not path.name.startswith((".", "~$"))
+        and written.get(path.name) != hashlib.sha256(path.read_bytes()).hexdigest()
+    ]
+
+
+def keep_edited(current: Path, staging: Path) -> list[Path]:
+    """Copy into ``staging`` what the set ``current`` (OUT/YEAR) holds that a person made: the copies it kept
+    (its previous-runs/) and the files edited since it was written (into previous-runs/<when it was written>/).
+    Nothing typed into a published set is lost when the set is replaced. Returns the new copies, relative to
+    ``staging``; all owner-only."""
+    if not current.is_dir():
+        return []
+    kept_before = current / PREVIOUS_RUNS
+    if kept_before.is_dir():
+        shutil.copytree(kept_before, staging / PREVIOUS_RUNS, copy_function=shutil.copy2, dirs_exist_ok=True)
+    edited = _edited_files(current)
+    if not edited:
+        return []
+    try:
+        written = json.loads((current / MANIFEST).read_text(encoding="utf-8"))["written"]
+    except (OSError, ValueError, KeyError, TypeError):
+        written = dt.datetime.fromtimestamp(current.resolve().stat().st_mtime).isoformat(timespec="seconds")
+    into = staging / PREVIOUS_RUNS / written.replace(":", "-")
+    into.mkdir(parents=True, exist_ok=True)
+    for folder in (staging / PREVIOUS_RUNS, into):
+        os.chmod(folder, PRIVATE_DIR)
+    kept = []
+    for path in edited:
+        copy = into / path.name
+        shutil.copy2(path, copy)
+        os.chmod(copy, PRIVATE)
+        kept.append(copy.relative_to(staging))
+    return kept
 
 
 def _write_manifest(folder: Path) -> None:

@@ -21,29 +21,32 @@ import json
 import signal
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import lks_audit
 
-from ..errors import AuditInputError, ReportFailed
+from ..errors import AuditInputError, PersonalDataInText, ReportFailed
+from ..history import history_years, last_year
 from ..intake import check_folder_usable
 from ..outputs.files import (
     ACTION_PLAN,
+    DPO_ACTIONS,
     DPO_HTML,
     EXECUTED,
     FINDINGS_JSON,
     GOVERNORS_HTML,
     GUARD,
+    MANIFEST,
     PRIVATE,
     atomic_write,
     public_mode,
 )
-from ..params import audit_day, checked_overrides, read_previous
+from ..params import audit_day, checked_overrides, normalise_year
 from .execute import execute_notebook, stop_kernels
 from .export import export_html, prepare_exporters
 from .guard import personal_data_in
-from .publish import clean_stale, discard, keep_partial, new_staging, publish
+from .publish import clean_stale, discard, keep_edited, keep_partial, new_staging, publish
 
 
 def _notebooks_folder() -> Path:
@@ -56,23 +59,36 @@ def _notebooks_folder() -> Path:
 NOTEBOOKS = _notebooks_folder()
 ANNUAL_REVIEW = NOTEBOOKS / "annual_review.ipynb"
 #: The published files people use, in the order the command lists them (the manifest aside).
-SET_FILES = (GOVERNORS_HTML, DPO_HTML, ACTION_PLAN, FINDINGS_JSON, EXECUTED)
+SET_FILES = (GOVERNORS_HTML, DPO_HTML, ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, EXECUTED)
 #: What a run stopped by Ctrl-C leaves behind: the KeyboardInterrupt it raises says so.
 INTERRUPTED = "interrupted; previous reports left as they were"
 
 
 @dataclass(frozen=True)
 class RenderedSet:
-    """What a run published."""
+    """What a run published, and what it found."""
 
     #: OUT/YEAR, now showing the new set.
     folder: Path
     #: What the audit could not read (a missing or unreadable workbook...), one line each, for the user.
     problems: list[str]
+    #: Copies kept of files people edited in the set this one replaced (inside OUT/YEAR/previous-runs/).
+    kept: list[Path] = field(default_factory=list)
+    #: Rules whose edits were carried from the plan this one replaces, and rows added by hand carried with them.
+    carried_rules: list[str] = field(default_factory=list)
+    hand_rows: int = 0
+    #: Area title -> its rating, in report order.
+    ratings: dict[str, str] = field(default_factory=dict)
+    #: Rules registered, and those not assessed.
+    rules: int = 0
+    not_assessed: int = 0
+    #: Rules the set this one replaced could not assess, when there was one.
+    replaced_not_assessed: int | None = None
 
     @property
     def files(self) -> list[Path]:
-        return [self.folder / name for name in SET_FILES]
+        """Every file of the set, the manifest last."""
+        return [self.folder / name for name in SET_FILES + (MANIFEST,)]
 
 
 def render_report(
@@ -86,15 +102,21 @@ def render_report(
     previous: str | Path | None,
     timeout: int | None,
     notebook: str | Path | None = None,
+    history: str | Path | None = None,
 ) -> RenderedSet:
-    """Audit ``data_dir`` for ``year`` in a kernel and publish the set as OUT/YEAR.
+    """Audit ``data_dir`` for ``year`` (``2025-26`` or ``2025/26``) in a kernel and publish the set as OUT/YEAR.
 
-    ``overrides`` are rule parameters by name; ``previous`` is last year's findings.json (for the
-    trend) or None; ``timeout`` stops a cell running longer (seconds; None: no limit); ``notebook``
-    runs another notebook than the bundled one. Raises :class:`AuditInputError` for arguments that
-    cannot be used (before any kernel starts), :class:`ReportFailed` when no set could be published
-    (the line names the partly executed notebook kept beside OUT/YEAR, if any) and KeyboardInterrupt
-    (saying :data:`INTERRUPTED`) when Ctrl-C stopped the run before publishing began.
+    ``overrides`` are rule parameters by name; ``previous`` is last year's report folder (its findings.json and
+    edited action plan) or its findings.json, or None; ``history`` a folder below which every earlier year's
+    findings.json is read (the five-year table), or None; ``timeout`` stops a cell running longer (seconds;
+    None: no limit); ``notebook`` runs another notebook than the bundled one. The plan of the set this run
+    replaces is read back and its edits carried; the files people edited in it are kept in previous-runs/.
+
+    Raises :class:`AuditInputError` for arguments that cannot be used (before any kernel starts) and
+    :class:`PersonalDataInText` when text for governors holds a name or ID of the data (nothing published);
+    :class:`ReportFailed` when no set could be published (the line names the partly executed notebook kept
+    beside OUT/YEAR, if any) and KeyboardInterrupt (saying :data:`INTERRUPTED`) when Ctrl-C stopped the run
+    before publishing began.
     """
     # jsonschema (via nbformat) imports the optional rfc3987_syntax when it is installed (JupyterLab
     # brings it), which builds a grammar for ~1.5 s; the report never validates IRIs, so skip it.
@@ -103,14 +125,12 @@ def render_report(
     check_folder_usable(folder, need_readable=True)
     overrides = checked_overrides(overrides)
     try:
+        year = normalise_year(year)
         day = audit_day(year, as_of)
     except ValueError as exc:
         raise AuditInputError(str(exc)) from None
-    if previous:
-        try:
-            read_previous(previous)
-        except ValueError as exc:
-            raise AuditInputError(f"--previous: {exc}") from None
+    last = last_year(previous, year) if previous else None
+    earlier = history_years(history, year) if history else []
     if timeout is not None and timeout <= 0:
         raise AuditInputError("--timeout must be a positive number of seconds")
 
@@ -118,6 +138,8 @@ def render_report(
     out_root = Path(out)
     out_root.mkdir(parents=True, exist_ok=True)
     clean_stale(out_root, year)
+    current = out_root / year
+    replaced_not_assessed = _not_assessed(current / FINDINGS_JSON)
     with _Interrupts() as interrupts:
         staging = new_staging(out_root, year)
         parameters = {
@@ -127,28 +149,66 @@ def render_report(
             "as_of": day.isoformat(),
             "audience": "dpo",
             "params": dict(overrides),
-            "previous": str(Path(previous).resolve()) if previous else "",
+            "previous": str(last.findings) if last else "",
+            "previous_plan": str(last.plan) if last and last.plan else "",
+            "history": [str(e.findings) for e in earlier],
+            "replaced_plan": str(current / ACTION_PLAN) if (current / ACTION_PLAN).is_file() else "",
             "generated": dt.date.today().isoformat(),
             "handoff": str(staging.resolve()),
         }
         try:
             start_exporters, exporters = prepare_exporters()
-            executed = execute_notebook(notebook, parameters, staging, timeout, start_exporters)
-            problems = _export_pages(executed, staging, year, school, exporters())
+            try:
+                executed = execute_notebook(notebook, parameters, staging, timeout, start_exporters)
+            except ReportFailed:
+                _raise_refusal(staging)
+                raise
+            handed_over = _export_pages(executed, staging, year, school, exporters())
             interrupts.defer()
+            kept = keep_edited(current, staging)
+            found = json.loads((staging / FINDINGS_JSON).read_text(encoding="utf-8"))
             published = publish(staging, out_root, year)
         except ReportFailed as exc:
             interrupts.defer()
             if exc.partial is None:
                 raise
-            kept = keep_partial(exc.partial, staging, out_root, year)
-            raise ReportFailed(f"{exc}; {exc.what}: {kept}", kept, exc.what) from None
+            kept_partial = keep_partial(exc.partial, staging, out_root, year)
+            raise ReportFailed(f"{exc}; {exc.what}: {kept_partial}", kept_partial, exc.what) from None
         except KeyboardInterrupt:
             stop_kernels()
             raise KeyboardInterrupt(INTERRUPTED) from None
         finally:
             discard(staging)  # gone already once published
-    return RenderedSet(published, problems)
+    carried = handed_over.get("carried", {})
+    return RenderedSet(
+        published,
+        handed_over["problems"],
+        kept=[published / path for path in kept],
+        carried_rules=carried.get("rules", []),
+        hand_rows=carried.get("hand_rows", 0),
+        ratings={info["title"]: info["rag"] for info in found["summary"]["areas"].values()},
+        rules=len(found["summary"]["rules"]),
+        not_assessed=len(found["not_assessed"]),
+        replaced_not_assessed=replaced_not_assessed,
+    )
+
+
+def _not_assessed(findings_json: Path) -> int | None:
+    """How many rules a published set could not assess (None when there is no set, or it cannot be read)."""
+    try:
+        return len(json.loads(findings_json.read_text(encoding="utf-8"))["not_assessed"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _raise_refusal(staging: Path) -> None:
+    """The kernel stopped because text for governors names someone: say which cells, publish nothing."""
+    try:
+        refused = json.loads((staging / GUARD).read_text(encoding="utf-8")).get("refused")
+    except (OSError, ValueError):
+        return
+    if refused:
+        raise PersonalDataInText("; ".join(refused) + ". Nothing was published") from None
 
 
 class _Interrupts:
@@ -180,8 +240,9 @@ class _Interrupts:
             signal.signal(signal.SIGINT, self.previous)
 
 
-def _export_pages(executed: Path, staging: Path, year: str, school: str, exporters: dict) -> list[str]:
-    """Export both pages into ``staging``; returns the data problems the kernel handed over. Raises ReportFailed."""
+def _export_pages(executed: Path, staging: Path, year: str, school: str, exporters: dict) -> dict:
+    """Export both pages into ``staging``; returns what the kernel handed over (its data problems, what it
+    carried). Raises ReportFailed."""
     import nbformat
 
     try:
@@ -207,4 +268,4 @@ def _export_pages(executed: Path, staging: Path, year: str, school: str, exporte
     dpo = export_html(nb, f"{title}: detail for the DPO (personal data)", exporter=exporters.get("dpo"))
     atomic_write(staging / GOVERNORS_HTML, governors.encode("utf-8"), public_mode())
     atomic_write(staging / DPO_HTML, dpo.encode("utf-8"), PRIVATE)
-    return handed_over["problems"]
+    return handed_over

@@ -1,0 +1,89 @@
+"""Earlier years for a report: last year's set (``--previous``) and every earlier year's findings.json below
+a folder (``--history``).
+
+Plain Python (json and paths): ``lks-audit report`` checks them before its kernel starts, so a missing file
+or a year that is not earlier is refused with one line, before anything runs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import AuditInputError
+from .outputs.files import ACTION_PLAN, FINDINGS_JSON, PREVIOUS_RUNS
+from .params import normalise_year, read_previous
+
+#: How many years the history shows: this one and up to four before it.
+YEARS_SHOWN = 5
+#: How deep below the --history folder findings.json files are looked for (reports/2024-25/findings.json is 1).
+SEARCH_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class EarlierYear:
+    """The findings.json of an earlier year, and its action plan when the year was given as a report folder."""
+
+    year: str
+    findings: Path
+    plan: Path | None = None
+
+
+def _year_of(path: Path, option: str) -> str:
+    try:
+        year = read_previous(path)["year"]
+    except ValueError as exc:
+        raise AuditInputError(f"{option}: {exc}") from None
+    try:
+        return normalise_year(year)
+    except ValueError:
+        raise AuditInputError(
+            f"{option}: {path} is not a findings.json written by lks-audit (its year {year!r} is not an academic year)"
+        ) from None
+
+
+def last_year(path: str | Path, this_year: str) -> EarlierYear:
+    """``--previous``: last year's report folder (its findings.json and action-plan.xlsx) or its findings.json.
+
+    Raises AuditInputError for a path that is not there, a file lks-audit did not write, or a year that is
+    not before ``this_year``.
+    """
+    path = Path(path)
+    findings = path / FINDINGS_JSON if path.is_dir() else path
+    if not findings.is_file():
+        raise AuditInputError(f"--previous: {findings}: not found")
+    year = _year_of(findings, "--previous")
+    if year >= normalise_year(this_year):
+        raise AuditInputError(
+            f"--previous: {findings} is the audit of {year}, not of a year before {normalise_year(this_year)}"
+        )
+    plan = path / ACTION_PLAN if path.is_dir() and (path / ACTION_PLAN).is_file() else None
+    return EarlierYear(year, findings.resolve(), plan.resolve() if plan else None)
+
+
+def _findings_files(folder: Path):
+    """findings.json files below ``folder``: published years (symlinks followed), never hidden run folders or
+    the copies kept in previous-runs/."""
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        depth = len(Path(root).relative_to(folder).parts)
+        below = [d for d in dirs if not d.startswith(".") and d != PREVIOUS_RUNS]
+        dirs[:] = [] if depth >= SEARCH_DEPTH else sorted(below)
+        if FINDINGS_JSON in files:
+            yield Path(root) / FINDINGS_JSON
+
+
+def history_years(folder: str | Path, this_year: str) -> list[EarlierYear]:
+    """``--history``: every earlier year's findings.json below ``folder``, oldest first, one per year (the one in
+    a folder named after its year when there are several). Raises AuditInputError for a folder that is not there
+    or a findings.json lks-audit did not write."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise AuditInputError(f"--history: {folder}: not found")
+    this_year = normalise_year(this_year)
+    found: dict[str, Path] = {}
+    for path in _findings_files(folder):
+        year = _year_of(path, "--history")
+        if year < this_year and (year not in found or path.parent.name == year):
+            found[year] = path.resolve()
+    return [EarlierYear(year, found[year]) for year in sorted(found)]

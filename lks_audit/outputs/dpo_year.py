@@ -1,0 +1,310 @@
+"""The DPO's year on the page: opinions and commentary per area, risks accepted, last year's actions, the
+last five years, and (for the DPO only) every decision and the notices about them.
+
+Each piece has a plain-data function (``*_rows``, or a small dataclass) and a display function returning one
+section, or None when there is nothing to show; the notebook shows them as they are. The governors' pieces
+name no person and no Finding ID (they hold Student IDs): they show counts beside their base, the DPO's words
+(checked for personal data before anything is rendered) and rule descriptions. :func:`dpo_decisions` is for
+the DPO's detail only (its notebook cell is tagged ``dpo``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from IPython.display import HTML
+
+from ..dpo_review import ACCEPTED, NOT_A_BREACH, PERSONAL_TEXT
+from ..findings import AREA_TITLES, AREAS
+from ..history import YEARS_SHOWN
+from ..rules import REGISTRY
+from . import charts
+from .action_plan import CARRIED_OVER, SINCE_LAST_YEAR
+from .html import Raw, esc, long_date, number, plural, rag_label, section, table
+from .review_data import Review
+
+
+def _of(count: int, base: int, word: str, many: str | None = None) -> str:
+    """``1 of 4 findings``: a count beside its base."""
+    return f"{number(count)} of {plural(base, word, many)}"
+
+
+def _day(iso: str | None) -> str:
+    return long_date(iso) if iso else ""
+
+
+# --- the DPO's opinion per area (governors) -------------------------------------------------------
+
+
+def opinion_rows(rv: Review) -> list[dict]:
+    """Per area with an opinion from the DPO: the rating the checks give beside the DPO's assurance, the
+    commentary and where the evidence is kept."""
+    rows = []
+    for area in AREAS:
+        opinion = rv.opinions.get(area)
+        if opinion is None:
+            continue
+        rows.append(
+            {
+                "area": area,
+                "title": AREA_TITLES[area],
+                "rating": rv.summary["areas"][area]["rag"],
+                "assurance": opinion.assurance,
+                "commentary": opinion.commentary,
+                "evidence": opinion.evidence,
+            }
+        )
+    return rows
+
+
+def dpo_opinions(rv: Review) -> HTML | None:
+    """The Data Protection Officer's opinion of each area beside the rating the checks give."""
+    rows = opinion_rows(rv)
+    if not rows:
+        return None
+    body = (
+        "<p>The checks rate each area from the records; the Data Protection Officer's opinion (substantial, "
+        "reasonable, limited or no assurance) weighs what the records cannot show. Where the two differ, the "
+        "commentary says why.</p>"
+    )
+    body += table(
+        ["Area", "Rating from the checks", "The DPO's opinion", "What the DPO says", "Evidence kept in"],
+        [
+            [
+                r["title"],
+                rag_label(r["rating"]),
+                r["assurance"] or "not given",
+                r["commentary"] or "",
+                r["evidence"] or "",
+            ]
+            for r in rows
+        ],
+        caption="The Data Protection Officer's opinion by area",
+    )
+    left_out = [AREA_TITLES[a] for a in AREAS if a not in rv.opinions]
+    if left_out:
+        body += f"<p>No opinion was given for: {esc(', '.join(left_out))}.</p>"
+    return section("dpo-opinion", "The Data Protection Officer's opinion", body)
+
+
+# --- risks accepted (governors) --------------------------------------------------------------------
+
+
+def accepted_risk_rows(rv: Review) -> list[dict]:
+    """Per area with a decision in force: how many of its findings were accepted as risks (and judged not a
+    breach), of all its findings, and each accepted risk's rule and reason."""
+    rows = []
+    for area in AREAS:
+        info = rv.summary["areas"][area]
+        mine = [f for f in rv.result.findings if f.area == area]
+        accepted = [f for f in mine if f.decision and f.decision.decision == ACCEPTED]
+        not_a_breach = [f for f in mine if f.decision and f.decision.decision == NOT_A_BREACH]
+        if not accepted and not not_a_breach:
+            continue
+        rows.append(
+            {
+                "area": area,
+                "title": info["title"],
+                "rating": info["rag"],
+                "findings": len(mine),
+                "accepted": len(accepted),
+                "not_a_breach": len(not_a_breach),
+                "reasons": [
+                    {
+                        "rule": f.rule,
+                        "what": REGISTRY[f.rule].meaning if f.rule in REGISTRY else f.rule,
+                        "reason": f.decision.reason,
+                        "review_by": f.decision.review_by,
+                    }
+                    for f in accepted
+                ],
+            }
+        )
+    return rows
+
+
+def accepted_risks(rv: Review) -> HTML | None:
+    """How many findings of each area the school accepts as risks, and why; findings judged not a breach are
+    counted (the DPO's detail gives their reasons)."""
+    rows = accepted_risk_rows(rv)
+    if not rows:
+        return None
+    body = [
+        "<p>A finding the school knowingly accepts, or that the Data Protection Officer judged not to be a breach "
+        "of the policy, no longer counts towards an area's rating while the decision stands. Each accepted risk "
+        "has a date by which it is looked at again.</p>"
+    ]
+    for r in rows:
+        parts = []
+        if r["accepted"]:
+            parts.append(f"{_of(r['accepted'], r['findings'], 'finding')} accepted as a risk")
+        if r["not_a_breach"]:
+            parts.append(f"{_of(r['not_a_breach'], r['findings'], 'finding')} judged not a breach")
+        items = "".join(
+            f"<li><strong>{esc(x['what'])}</strong> {esc(x['reason'] or 'No reason recorded.')}"
+            + (
+                f' <span class="lks-meta">(to be looked at again by {esc(_day(x["review_by"]))})</span>'
+                if x["review_by"]
+                else ' <span class="lks-meta">(until withdrawn)</span>'
+            )
+            + "</li>"
+            for x in r["reasons"]
+        )
+        body.append(
+            f"<h3>{esc(r['title'])}: {rag_label(r['rating'])}</h3><p>{esc('; '.join(parts).capitalize())}.</p>"
+            + (f"<ul>{items}</ul>" if items else "")
+        )
+    return section("accepted-risks", "Risks the school has accepted", "".join(body))
+
+
+# --- last year's actions (governors) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """How this year's actions relate to last year's: of this year's actions, those last year also had."""
+
+    actions: int
+    carried_over: int
+
+
+def carry_over(rv: Review) -> CarryOver | None:
+    """Read from this year's plan, whose rows say what happened since last year (None without last year)."""
+    if rv.last_year_actions is None:
+        return None
+    rules = {a["rule"] for a in rv.actions}
+    carried = [r for r in rv.plan.plan.rows if r.get("Rule") in rules and r.get(SINCE_LAST_YEAR) == CARRIED_OVER]
+    return CarryOver(len(rules), len(carried))
+
+
+def last_year_actions(rv: Review) -> HTML | None:
+    """How many of last year's actions were completed, and how many carry on into this year."""
+    done = rv.last_year_actions
+    if done is None:
+        return None
+    last = rv.previous["year"]
+    sentences = []
+    if done.done is None:
+        sentences.append(
+            f"Last year ({last}) had {plural(done.actions, 'action')}; whether they were marked done is not known, "
+            "because last year's action plan was not given."
+        )
+    else:
+        sentences.append(
+            f"Last year ({last}) had {plural(done.actions, 'action')}: {_of(done.done, done.actions, 'action')} "
+            f"{'was' if done.done == 1 else 'were'} marked done in last year's plan."
+        )
+    sentences.append(
+        f"This year's checks find nothing open for {_of(done.resolved, done.actions, 'action')} of last year."
+    )
+    carried = carry_over(rv)
+    if carried and carried.actions:
+        new = carried.actions - carried.carried_over
+        sentences.append(
+            f"Of this year's {plural(carried.actions, 'action')}, {number(carried.carried_over)} carry on from last "
+            f"year and {number(new)} {'is' if new == 1 else 'are'} new."
+        )
+    body = f"<p>{esc(' '.join(sentences))}</p>"
+    return section("last-year-actions", f"Last year's actions ({last})", body)
+
+
+# --- five years (governors) ------------------------------------------------------------------------------
+
+
+def history_rows(rv: Review) -> list[dict]:
+    """The last five years (this one last): per year, each area's rating and open findings."""
+    years = [(doc["year"], doc["summary"]["areas"]) for doc in rv.history]
+    years.append((rv.ctx.year, rv.summary["areas"]))
+    out = []
+    for year, areas in years[-YEARS_SHOWN:]:
+        out.append(
+            {
+                "year": year,
+                "areas": {
+                    a: {"rag": areas.get(a, {}).get("rag", "Grey"), "open": areas.get(a, {}).get("findings")}
+                    for a in AREAS
+                },
+            }
+        )
+    return out
+
+
+def five_year_history(rv: Review) -> HTML | None:
+    """Each area's rating and open findings over the last five years, as a table and a chart."""
+    rows = history_rows(rv)
+    if len(rows) < 2:
+        return None
+    years = [r["year"] for r in rows]
+
+    def cell(info: dict) -> str:
+        counted = "not known" if info["open"] is None else plural(info["open"], "open finding")
+        return f"{rag_label(info['rag'])} {esc(counted)}"
+
+    grid = table(
+        ["Area", *years],
+        [[AREA_TITLES[a], *(Raw(cell(r["areas"][a])) for r in rows)] for a in AREAS],
+        caption=f"Rating and open findings by area, {years[0]} to {years[-1]}",
+    )
+    series = {AREA_TITLES[a]: [r["areas"][a]["open"] or 0 for r in rows] for a in AREAS}
+    alt = "Line chart of open findings by area and year: " + "; ".join(
+        f"{title} " + ", ".join(f"{y} {n}" for y, n in zip(years, values)) for title, values in series.items()
+    )
+    figure = charts.lines_by_year(years, series, ylabel="Open findings", alt=alt,
+                                  caption=f"Open findings by area, {years[0]} to {years[-1]}")  # fmt: skip
+    lead = (
+        f"How each area has moved over the last {plural(len(years), 'year')} of audits. A rating comes from the "
+        "open findings of its year; fewer open findings is better."
+    )
+    return section("history", f"The last {len(years)} years", f"<p>{esc(lead)}</p>{figure}{grid}")
+
+
+# --- the DPO's detail: every decision, and the notices -----------------------------------------------------
+
+
+def decision_rows(rv: Review) -> list[dict]:
+    """Every finding with a DPO decision, in force or lapsed: its ID, the decision and its reason."""
+    rows = []
+    for f in rv.result.findings:
+        decision, state = (f.decision, "in force") if f.decision else (f.lapsed_decision, "lapsed: counts again")
+        if decision is None:
+            continue
+        rows.append(
+            {
+                "id": f.id,
+                "decision": decision.decision,
+                "state": state,
+                "reason": decision.reason,
+                "decided": " ".join(x for x in (decision.decided_by, _day(decision.decided_on)) if x),
+                "review_by": _day(decision.review_by) or "until withdrawn",
+                "row": decision.row,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["decision"], r["row"] or 0))
+
+
+def dpo_decisions(rv: Review) -> HTML | None:
+    """For the DPO: each decision of dpo_review.xlsx with its finding and reason (Not a breach included), those
+    that lapsed, and the notices about the review (a decision naming no finding, text naming someone)."""
+    if rv.audience != "dpo":
+        return None
+    rows = decision_rows(rv)
+    notices = [n for n in rv.result.notices if n.kind in ("dpo-decision", PERSONAL_TEXT)]
+    if not rows and not notices:
+        return None
+    body = []
+    if rows:
+        body.append(
+            table(
+                ["Finding ID", "Decision", "State", "Reason", "Decided", "Review by", "Row"],
+                [
+                    [r["id"], r["decision"], r["state"], r["reason"] or "", r["decided"], r["review_by"], r["row"]]
+                    for r in rows
+                ],
+                caption="Decisions in dpo_review.xlsx, sheet Decisions",
+                css="lks-detail",
+            )
+        )
+    if notices:
+        items = "".join(f"<li>{esc(n.message)}</li>" for n in notices)
+        body.append(f"<h3>Notices about the review</h3><ul>{items}</ul>")
+    return section("dpo-decisions", "The DPO's decisions", "".join(body))

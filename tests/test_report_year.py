@@ -1,0 +1,451 @@
+"""The DPO's year through ``lks-audit report`` (a real kernel, real files): a plan edited between runs keeps its
+edits (openpyxl and LibreOffice), last year's plan gives 'Since last year', five years of history, text that
+names a student refused, and the command saying what it did."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from lks_audit.outputs.action_plan import CLOSED_SHEET, PLAN_SHEET
+
+from school import (
+    EARLIER_AS_OF,
+    EARLIER_SAMPLE,
+    EARLIER_YEAR,
+    SAMPLE_AS_OF,
+    SAMPLE_SCHOOL,
+    SAMPLE_YEAR,
+    SIGNED_POLICY,
+    d,
+    write_school,
+)
+
+LKS_AUDIT = Path(sys.executable).parent / "lks-audit"
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+STAFF = [
+    {
+        "Staff ID": "S001",
+        "Name": "Jane Teacherson",
+        "Type": "Employee",
+        "Start date": d(2018, 9, 1),
+        "Policy read on": d(2024, 9, 2),
+        "Social media training on": d(2024, 9, 3),
+        "Annual declaration on": d(2025, 8, 4),
+    }
+]
+CONSENT = [
+    {
+        "Student ID": "ST9001",
+        "Student name": "Amelia Hartwell",
+        "Form received on": d(2019, 9, 5),
+        "Social media consent": "Yes",
+    }
+]
+#: Past its review date (POL-01, high) and not signed by the proprietor (POL-02, medium).
+STALE_UNSIGNED = dict(SIGNED_POLICY, **{"Next review due": d(2026, 7, 1), "Signed by proprietor on": None})
+STALE_SIGNED = dict(SIGNED_POLICY, **{"Next review due": d(2026, 7, 1)})
+LAST_YEAR_POLICY = {
+    "Policy version": "2024.1",
+    "Approved on": d(2024, 7, 15),
+    "Next review due": d(2025, 7, 15),
+    "Signed by chair of governors on": d(2024, 7, 16),
+}
+
+
+def run_cli(*args, timeout=900) -> subprocess.CompletedProcess:
+    return subprocess.run([str(LKS_AUDIT), *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+def report(folder: Path, out: Path, year="2025-26", as_of="2026-07-20", *extra) -> subprocess.CompletedProcess:
+    return run_cli("report", folder, "--year", year, "--as-of", as_of, "--out", out, *extra)
+
+
+def school(folder: Path, policy: dict, **sheets) -> Path:
+    return write_school(folder, Policy=[policy], Staff=STAFF, Consent=CONSENT, **sheets)
+
+
+def plan_rows(path: Path, sheet: str = PLAN_SHEET) -> list[dict]:
+    """The table of one sheet of a plan, as header -> value per row."""
+    ws = openpyxl.load_workbook(path, data_only=True)[sheet]
+    header = [c.value for c in ws[4]]
+    return [dict(zip(header, r)) for r in ws.iter_rows(min_row=5, values_only=True) if any(v is not None for v in r)]
+
+
+def by_rule(rows: list[dict]) -> dict[str, dict]:
+    return {r["Rule"]: r for r in rows if r["Rule"]}
+
+
+def edit_plan(path: Path, edits: dict[str, dict], added: list[dict] = ()) -> None:
+    """Change cells of a published plan as a person would in Excel (openpyxl), and add rows at the end."""
+    book = openpyxl.load_workbook(path)
+    ws = book[PLAN_SHEET]
+    header = [c.value for c in ws[4]]
+    for row in ws.iter_rows(min_row=5):
+        for column, value in edits.get(row[0].value, {}).items():
+            row[header.index(column)].value = value
+    for values in added:
+        line = ws.max_row + 1
+        for column, value in values.items():
+            ws.cell(line, header.index(column) + 1, value)
+    book.save(path)
+
+
+def libreoffice_save(path: Path, work: Path) -> None:
+    """Open ``path`` in LibreOffice and save it again as .xlsx, as a school office using LibreOffice would."""
+    out = work / "saved-by-libreoffice"
+    profile = work / "lo-profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
+         "--outdir", str(out), str(path)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    saved = out / path.name
+    assert b"LibreOffice" in saved.read_bytes() or saved.read_bytes() != path.read_bytes()
+    shutil.copyfile(saved, path)
+
+
+def page_text(folder: Path, name="annual-review.html") -> str:
+    page = re.sub(r"data:image/[\w+.-]+;base64,[A-Za-z0-9+/=]+", "", (folder / name).read_text(encoding="utf-8"))
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+# --- a plan edited between runs of the same year ------------------------------------------------------
+
+
+def test_edits_to_the_plan_are_kept_across_runs_by_rule_openpyxl_and_libreoffice(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "reports"
+    school(data, STALE_UNSIGNED)
+    first = report(data, out)
+    assert first.returncode == 0, first.stderr[-3000:]
+    published = out / "2025-26"
+    assert set(by_rule(plan_rows(published / "action-plan.xlsx"))) == {"POL-01", "POL-02", "DQ-06"}
+
+    edit_plan(
+        published / "action-plan.xlsx",
+        {
+            "POL-01": {"Status": "In progress", "Owner": "Clerk to the governors", "Notes": "Autumn meeting"},
+            "POL-02": {"Status": "Done", "Notes": "Proprietor signed on 01/07/2026"},
+        },
+        added=[{"What to do": "Buy a password manager licence", "Owner": "Business manager", "Status": "Open"}],
+    )
+    edited = (published / "action-plan.xlsx").read_bytes()
+    school(data, STALE_SIGNED)  # the data is fixed: POL-02 has no finding any more
+    second = report(data, out)
+    assert second.returncode == 0, second.stderr[-3000:]
+
+    rows = plan_rows(published / "action-plan.xlsx")
+    pol01 = by_rule(rows)["POL-01"]
+    assert (pol01["Status"], pol01["Owner"], pol01["Notes"]) == (
+        "In progress",
+        "Clerk to the governors",
+        "Autumn meeting",
+    )
+    assert "POL-02" not in by_rule(rows)
+    (added,) = [r for r in rows if r["Rule"] is None]
+    assert (added["What to do"], added["Owner"], added["Status"]) == (
+        "Buy a password manager licence",
+        "Business manager",
+        "Open",
+    )
+    (closed,) = plan_rows(published / "action-plan.xlsx", CLOSED_SHEET)
+    assert (closed["Rule"], closed["Status"], closed["Notes"]) == ("POL-02", "Done", "Proprietor signed on 01/07/2026")
+
+    # The edited file of the set replaced is kept, owner-only, and the command says so and what it carried.
+    (kept,) = (published / "previous-runs").glob("*/action-plan.xlsx")
+    assert kept.read_bytes() == edited
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and stat.S_IMODE(kept.parent.stat().st_mode) == 0o700
+    assert f"kept {kept} (edited since it was published" in second.stdout
+    assert (
+        f"carried into {published / 'action-plan.xlsx'}: the edits of 2 rules (POL-01, POL-02) and 1 row added by hand"
+        in second.stdout
+    )
+    manifest = json.loads((published / "manifest.json").read_text())
+    assert "action-plan.xlsx" in manifest["files"] and not any("previous-runs" in f for f in manifest["files"])
+
+    # The same plan saved again by LibreOffice, with one more edit: still carried, nothing lost.
+    edit_plan(published / "action-plan.xlsx", {"POL-01": {"Notes": "Moved to the spring meeting"}})
+    libreoffice_save(published / "action-plan.xlsx", tmp_path)
+    third = report(data, out)
+    assert third.returncode == 0, third.stderr[-3000:]
+    rows = plan_rows(published / "action-plan.xlsx")
+    pol01 = by_rule(rows)["POL-01"]
+    assert (pol01["Status"], pol01["Owner"], pol01["Notes"]) == (
+        "In progress",
+        "Clerk to the governors",
+        "Moved to the spring meeting",
+    )
+    assert [r["What to do"] for r in rows if r["Rule"] is None] == ["Buy a password manager licence"]
+    assert [r["Rule"] for r in plan_rows(published / "action-plan.xlsx", CLOSED_SHEET)] == ["POL-02"]
+    # Both earlier edited plans are kept: the one from the second run carried, the LibreOffice one beside it.
+    assert len(list((published / "previous-runs").glob("*/action-plan.xlsx"))) == 2
+
+
+def test_a_note_naming_a_student_is_not_carried_into_the_plan_governors_read(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "reports"
+    school(data, STALE_UNSIGNED)
+    assert report(data, out).returncode == 0
+    plan = out / "2025-26" / "action-plan.xlsx"
+    edit_plan(plan, {"POL-01": {"Notes": "Ask ST9001's parents"}})
+    before = sorted(p.name for p in (out / "2025-26").iterdir())
+    refused = report(data, out)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines()[-1] == (
+        f"lks-audit: {plan}, sheet Action plan, cell J5 (Notes) holds a Student ID from the data; the new action "
+        "plan would carry it to governors, so reword it without names or IDs. Nothing was published"
+    )
+    assert sorted(p.name for p in (out / "2025-26").iterdir()) == before  # no partial notebook either
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [
+        p.name for p in out.iterdir() if ".run-" in p.name
+    ], "no staging folder left"
+
+
+# --- the DPO's text for governors ------------------------------------------------------------------------
+
+
+def test_commentary_naming_a_student_is_refused_naming_the_cell_and_nothing_is_published(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "reports"
+    school(
+        data,
+        STALE_UNSIGNED,
+        Areas=[{"Area": "Images and consent", "Assurance": "Limited", "Commentary": "Amelia Hartwell's photo"}],
+    )
+    published = out / "2025-26"
+    published.mkdir(parents=True)
+    (published / "annual-review.html").write_text("last run's report")
+    proc = report(data, out)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "lks-audit: dpo_review.xlsx, sheet Areas: cell C2 (Commentary) holds a student name from the data; "
+        "governors would read it, so reword it without names or IDs. Nothing was published"
+    )
+    assert "Traceback" not in proc.stderr
+    assert [p.name for p in published.iterdir()] == ["annual-review.html"]
+    assert (published / "annual-review.html").read_text() == "last run's report"
+    assert [p.name for p in out.iterdir()] == ["2025-26"]
+
+
+# --- two years, and five ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def two_years(tmp_path_factory) -> dict:
+    """Six earlier years' findings.json below reports/ (2019-20 to 2023-24 from ``check --json``, 2024-25 a
+    report whose plan was edited), then 2025-26 rendered with --previous reports/2024-25 --history reports."""
+    work = tmp_path_factory.mktemp("two-years")
+    out = work / "reports"
+    older = school(work / "older", LAST_YEAR_POLICY)
+    for first in range(2019, 2024):
+        year = f"{first}-{(first + 1) % 100:02d}"
+        check = run_cli("check", older, "--year", year, "--as-of", f"{first + 1}-08-31", "--json")
+        assert check.returncode == 0, check.stderr
+        (out / year).mkdir(parents=True)
+        (out / year / "findings.json").write_text(check.stdout)
+    # Not years of their own: a kept copy and a hidden run folder are never read.
+    (out / "2023-24" / "previous-runs" / "x").mkdir(parents=True)
+    (out / "2023-24" / "previous-runs" / "x" / "findings.json").write_text("not ours")
+    (out / ".2022-23.run-1-x").mkdir()
+    (out / ".2022-23.run-1-x" / "findings.json").write_text("not ours")
+
+    last = report(school(work / "2024-25", LAST_YEAR_POLICY), out, "2024/25", "2025-08-31")
+    assert last.returncode == 0, last.stderr[-3000:]
+    edit_plan(
+        out / "2024-25" / "action-plan.xlsx",
+        {
+            "POL-02": {"Status": "Done", "Notes": "Signed at the September meeting"},
+            "POL-01": {"Status": "In progress", "Notes": "Review booked"},
+        },
+    )
+    unread = {"Staff ID": "S002", "Name": "Omar Helperton", "Type": "Volunteer", "Start date": d(2025, 9, 1)}
+    this = write_school(work / "2025-26", Policy=[STALE_SIGNED], Staff=STAFF + [unread], Consent=CONSENT)
+    proc = report(this, out, "2025-26", "2026-07-20", "--previous", out / "2024-25", "--history", out)
+    return {"proc": proc, "dir": out / "2025-26", "out": out, "last": out / "2024-25"}
+
+
+def test_since_last_year_on_a_two_year_run(two_years):
+    assert two_years["proc"].returncode == 0, two_years["proc"].stderr[-3000:]
+    rows = by_rule(plan_rows(two_years["dir"] / "action-plan.xlsx"))
+    since = {rule: (r["Since last year"], r["Last year's status"], r["Last year's notes"]) for rule, r in rows.items()}
+    assert since == {
+        "POL-01": ("Carried over", "In progress", "Review booked"),
+        "DQ-06": ("Carried over", "Open", None),
+        "TRN-03": ("New", None, None),
+        "POL-02": ("Resolved", "Done", "Signed at the September meeting"),
+    }
+    assert rows["POL-02"]["Findings, of what was checked"] == "None open this year"
+
+
+def test_governors_read_how_last_years_actions_ended(two_years):
+    text = page_text(two_years["dir"])
+    assert (
+        "Last year (2024-25) had 3 actions: 1 of 3 actions was marked done in last year's plan. This year's checks "
+        "find nothing open for 1 of 3 actions of last year. Of this year's 3 actions, 2 carry on from last year "
+        "and 1 is new."
+    ) in text
+
+
+def test_five_years_of_history_per_area(two_years):
+    page = (two_years["dir"] / "annual-review.html").read_text(encoding="utf-8")
+    section = re.search(r'<section[^>]*aria-labelledby="h-history".*?</section>', page, re.S).group(0)
+    assert ">The last 5 years<" in section
+    header = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', section)
+    assert header == ["Area", "2021-22", "2022-23", "2023-24", "2024-25", "2025-26"]
+    governance = re.search(r'<th scope="row">Governance and accounts</th>(.*?)</tr>', section, re.S).group(1)
+    last_year = json.loads((two_years["last"] / "findings.json").read_text())["summary"]["areas"]["governance"]
+    this_year = json.loads((two_years["dir"] / "findings.json").read_text())["summary"]["areas"]["governance"]
+    cells = [" ".join(unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in re.findall(r"<td>(.*?)</td>", governance)]
+    assert cells[-2:] == [
+        f"{last_year['rag']} {last_year['findings']} open finding{'s' if last_year['findings'] != 1 else ''}",
+        f"{this_year['rag']} {this_year['findings']} open finding{'s' if this_year['findings'] != 1 else ''}",
+    ]
+    assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="Line chart of open findings by area', section)
+
+
+def test_the_report_says_what_it_did(two_years):
+    out = two_years["proc"].stdout.splitlines()
+    folder = two_years["dir"]
+    names = ("annual-review.html", "dpo-detail.html", "action-plan.xlsx", "dpo-actions.xlsx", "findings.json",
+             "annual-review.ipynb", "manifest.json")  # fmt: skip
+    assert out[: len(names)] == [f"wrote {folder / n}" for n in names]
+    ratings = out[out.index("Ratings (from the open findings):") + 1 :][:7]
+    found = json.loads((folder / "findings.json").read_text())["summary"]["areas"]
+    assert ratings == [f"  {info['rag']:<5}  {info['title']}" for info in found.values()]
+    assert out[-1] == "50 of 50 rules assessed; 0 not assessed (see the appendix)"
+
+
+# --- arguments --------------------------------------------------------------------------------------------
+
+
+def test_previous_and_history_are_checked_before_any_kernel(tmp_path, two_years):
+    data = school(tmp_path / "data", STALE_UNSIGNED)
+    out = tmp_path / "reports"
+    cases = {
+        ("--previous", tmp_path / "nowhere"): (
+            f"lks-audit: --previous: {tmp_path / 'nowhere'}: not found"
+        ),
+        ("--previous", two_years["dir"]): (
+            f"lks-audit: --previous: {two_years['dir'] / 'findings.json'} is the audit of 2025-26, not of a year "
+            "before 2025-26"
+        ),
+        ("--history", tmp_path / "no-reports"): f"lks-audit: --history: {tmp_path / 'no-reports'}: not found",
+        ("--year", "2025/2026"): "lks-audit: academic year must look like 2025-26 or 2025/26, got '2025/2026'",
+    }  # fmt: skip
+    for args, line in cases.items():
+        extra = args if args[0] == "--year" else ("--year", "2025-26", *args)
+        proc = run_cli("report", data, "--out", out, *extra, timeout=60)
+        assert (proc.returncode, proc.stderr) == (2, line + "\n"), args
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_run_that_assesses_less_than_the_set_it_replaces_says_so(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "reports"
+    school(data, STALE_UNSIGNED)
+    assert report(data, out).returncode == 0
+    (data / "posts_log.xlsx").unlink()
+    proc = report(data, out)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "lks-audit: warning: the set this one replaced assessed 50 of 50 rules, this one only " in proc.stderr
+    assert re.search(r"^\d+ of 50 rules assessed; \d+ not assessed \(see the appendix\)$", proc.stdout, re.M)
+
+
+# --- the DPO's worklist -----------------------------------------------------------------------------------
+
+
+def test_dpo_actions_lists_every_open_finding_ready_for_the_review(two_years):
+    path = two_years["dir"] / "dpo-actions.xlsx"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    book = openpyxl.load_workbook(path)
+    assert book.properties.subject == "Contains personal data"
+    sheet = book["Open findings"]
+    assert sheet["A1"].value.startswith("Contains personal data: every open finding")
+    header = [c.value for c in sheet[3]]
+    assert header[:6] == ["Finding ID", "Decision", "Reason", "Decided by", "Decided on", "Review by"]
+    assert header[6:] == ["Rule", "Severity", "Record", "Student ID", "File", "Sheet", "Cell", "What to do", "Finding"]
+    rows = [dict(zip(header, r)) for r in sheet.iter_rows(min_row=4, values_only=True)]
+    found = json.loads((two_years["dir"] / "findings.json").read_text())["findings"]
+    assert sorted(r["Finding ID"] for r in rows) == sorted(
+        f["id"] for f in found if not f["depends_on"] and not f["decision"]
+    )
+    assert all(r["Decision"] is None and r["Reason"] is None and r["Review by"] is None for r in rows)
+
+
+def test_gitignore_keeps_every_report_out_of_git():
+    for path in ("reports/2031-32", "reports/.2031-32.run-1-x", "reports/.2031-32.staging-1-x"):
+        ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT)
+        assert ignored.returncode == 0, path  # a published year is a symlink: ignored as a file too
+    assert subprocess.run(["git", "check-ignore", "--no-index", "-q", "reports/README.md"], cwd=ROOT).returncode == 1
+
+
+# --- the sample school's two years, as make report renders them ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sample_two_years(tmp_path_factory) -> dict:
+    """The commands of ``make report``: the sample's 2024-25, then its 2025-26 against it."""
+    out = tmp_path_factory.mktemp("sample-two-years") / "reports"
+    last = report(EARLIER_SAMPLE, out, EARLIER_YEAR, EARLIER_AS_OF)
+    assert last.returncode == 0, last.stderr[-3000:]
+    proc = report(SAMPLE_SCHOOL, out, SAMPLE_YEAR, SAMPLE_AS_OF, "--previous", out / EARLIER_YEAR, "--history", out)
+    return {"proc": proc, "dir": out / SAMPLE_YEAR, "out": out}
+
+
+def test_make_report_renders_the_sample_with_its_previous_year():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--previous reports/$(EARLIER_YEAR) --history reports" in makefile
+    assert "$(EARLIER_SAMPLE) --year $(EARLIER_YEAR)" in makefile
+
+
+def test_the_samples_governors_page_shows_trend_carry_over_and_the_dpos_voice(sample_two_years):
+    assert sample_two_years["proc"].returncode == 0, sample_two_years["proc"].stderr[-3000:]
+    text = page_text(sample_two_years["dir"])
+    for shown in (
+        "Trend against 2024-25",
+        "The last 2 years",
+        "Last year's actions (2024-25)",
+        "Of this year's 48 actions, 44 carry on from last year and 4 are new.",
+        "The Data Protection Officer's opinion",
+        "Content and conduct Amber Reasonable One student's full name was published at the family's request",
+        "Risks the school has accepted",
+        "1 of 10 findings accepted as a risk; 1 of 10 findings judged not a breach.",
+        "The family asked for the county chess result to be published",
+    ):
+        assert shown in text, shown
+    rows = by_rule(plan_rows(sample_two_years["dir"] / "action-plan.xlsx"))
+    since = {rule: r["Since last year"] for rule, r in rows.items()}
+    assert {r for r, s in since.items() if s == "New"} == {"IMG-05", "IMG-07", "PST-06", "INC-06"}
+    assert {r for r, s in since.items() if s == "Resolved"} == {"PST-03"}  # both findings set aside by the DPO
+    assert rows["PST-03"]["Findings, of what was checked"] == "None open this year (2 set aside by the DPO's decisions)"
+
+
+def test_the_samples_dpo_detail_lists_every_decision_and_the_notice(sample_two_years):
+    text = page_text(sample_two_years["dir"], "dpo-detail.html")
+    assert "The DPO's decisions" in text
+    assert "Not a breach in force The runner named is from the visiting school" in text
+    assert "ACC-05:ACC-003 Accepted risk lapsed: counts again" in text
+    assert (
+        "dpo_review.xlsx, sheet Decisions: cell A5: the decision names ACC-09:ACC-05, which no finding of this "
+        "audit has (resolved since, or mistyped): it is not applied"
+    ) in text
+
+
+def test_the_samples_worklist_says_what_each_open_finding_needs(sample_two_years):
+    sheet = openpyxl.load_workbook(sample_two_years["dir"] / "dpo-actions.xlsx")["Open findings"]
+    header = [c.value for c in sheet[3]]
+    rows = {r[0]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=4, values_only=True)}
+    img01 = [r for r in rows.values() if r["Rule"] == "IMG-01"]
+    assert len(img01) == 6 and all(r["What to do"].startswith("Take the post down") for r in img01)
+    assert all(r["Student ID"] and r["Cell"] and r["File"] == "posts_log.xlsx" for r in img01)
+    assert rows["ACC-05:ACC-003"]["What to do"].startswith("Your decision (Accepted risk) lapsed on 31/03/2026: renew")
+    assert "PST-03:P-00493:ST0054" not in rows  # set aside by the DPO: nothing to do
