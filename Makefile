@@ -6,6 +6,10 @@ PY     := $(VENV)/bin/python
 SAMPLE := examples/sample-school
 YEAR   := 2025-26
 AS_OF  := 2026-08-31
+# The same made-up school a year earlier: its report gives the trend, carry-over and history.
+EARLIER_SAMPLE := examples/sample-school-2024-25
+EARLIER_YEAR   := 2024-25
+EARLIER_AS_OF  := 2025-08-31
 
 .PHONY: setup report test browser-deps benchmark clean
 
@@ -18,9 +22,11 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
-## Render the governors' annual review for the bundled sample school into reports/2025-26/
+## Render the bundled sample school's 2024-25, then its 2025-26 against it, into reports/
 report: setup
-	$(VENV)/bin/lks-audit report $(SAMPLE) --year $(YEAR) --as-of $(AS_OF) --out reports
+	$(VENV)/bin/lks-audit report $(EARLIER_SAMPLE) --year $(EARLIER_YEAR) --as-of $(EARLIER_AS_OF) --out reports
+	$(VENV)/bin/lks-audit report $(SAMPLE) --year $(YEAR) --as-of $(AS_OF) --out reports \
+		--previous reports/$(EARLIER_YEAR) --history reports
 
 ## Set up, check the style (ruff) and run the whole test suite (browser tests included)
 test: setup browser-deps
@@ -37,4 +43,4 @@ benchmark: setup
 	$(PY) benchmarks/run_benchmarks.py
 
 clean:
-	rm -rf $(VENV) reports/$(YEAR) reports/.$(YEAR).*
+	rm -rf $(VENV) reports/$(YEAR) reports/.$(YEAR).* reports/$(EARLIER_YEAR) reports/.$(EARLIER_YEAR).*
