@@ -69,38 +69,22 @@ def test_waiting_findings_are_counted_apart_and_not_in_the_rating(sample):
     assert monitoring["rag"] == "Amber"
 
 
+def _copyright_post(**cells) -> list[dict]:
+    """One post sharing third-party content without permission (PST-05), with ``cells`` on its row."""
+    post = {"Post ID": "P1", "Account ID": "A1", "Posted at": t(2026, 3, 2, 10), "Posted by": "S1",
+            "Images of students": "No", "Third-party content": "Yes", "Copyright permission": "No"}  # fmt: skip
+    return [{**post, **cells}]
+
+
 def test_a_bad_cell_elsewhere_on_the_row_marks_nothing():
-    posts = [
-        {
-            "Post ID": "P1",
-            "Account ID": "A1",
-            "Posted at": t(2026, 3, 2, 10),
-            "Posted by": "S1",
-            "Images of students": "No",
-            "Third-party content": "Yes",
-            "Copyright permission": "No",
-            "Removed on": "31/02/2026",
-        }
-    ]
-    result = audit_rows(Posts=posts, Policy=POLICY)
+    result = audit_rows(Posts=_copyright_post(**{"Removed on": "31/02/2026"}), Policy=POLICY)
     (pst05,) = by_rule(result, "PST-05")
     assert [f.id for f in by_rule(result, "DQ-02")] == ["DQ-02:P1:Removed on"]
     assert pst05.depends_on == () and pst05.is_open and pst05.cell == "L2"
 
 
 def test_an_unreadable_decisive_cell_marks_the_finding_on_it():
-    posts = [
-        {
-            "Post ID": "P1",
-            "Account ID": "A1",
-            "Posted at": t(2026, 3, 2, 10),
-            "Posted by": "S1",
-            "Images of students": "No",
-            "Third-party content": "Yes",
-            "Copyright permission": "Yess",
-        }
-    ]
-    (pst05,) = by_rule(audit_rows(Posts=posts, Policy=POLICY), "PST-05")
+    (pst05,) = by_rule(audit_rows(Posts=_copyright_post(**{"Copyright permission": "Yess"}), Policy=POLICY), "PST-05")
     assert pst05.depends_on == ("DQ-02:P1:Copyright permission",)
 
 
