@@ -17,7 +17,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from lks_audit.audit import closures_of, run_rules
+from lks_audit.context import make_context
+from lks_audit.load import load_workbooks
 from lks_audit.outputs.action_plan import CLOSED_SHEET, PLAN_SHEET
+from lks_audit.outputs.findings_json import findings_json_text
 
 from school import (
     EARLIER_AS_OF,
@@ -239,17 +243,17 @@ def test_commentary_naming_a_student_is_refused_naming_the_cell_and_nothing_is_p
 
 @pytest.fixture(scope="session")
 def two_years(tmp_path_factory) -> dict:
-    """Six earlier years' findings.json below reports/ (2019-20 to 2023-24 from ``check --json``, 2024-25 a
-    report whose plan was edited), then 2025-26 rendered with --previous reports/2024-25 --history reports."""
+    """Six earlier years' findings.json below reports/ (2019-20 to 2023-24 audited as ``check --json`` audits,
+    2024-25 a report whose plan was edited), then 2025-26 rendered with --previous reports/2024-25 --history
+    reports."""
     work = tmp_path_factory.mktemp("two-years")
     out = work / "reports"
-    older = school(work / "older", LAST_YEAR_POLICY)
+    older = load_workbooks(school(work / "older", LAST_YEAR_POLICY))
     for first in range(2019, 2024):
         year = f"{first}-{(first + 1) % 100:02d}"
-        check = run_cli("check", older, "--year", year, "--as-of", f"{first + 1}-08-31", "--json")
-        assert check.returncode == 0, check.stderr
+        result = run_rules(older, make_context(year, f"{first + 1}-08-31", {}, closures=closures_of(older)))
         (out / year).mkdir(parents=True)
-        (out / year / "findings.json").write_text(check.stdout)
+        (out / year / "findings.json").write_text(findings_json_text(result))
     # Not years of their own: a kept copy and a hidden run folder are never read.
     (out / "2023-24" / "previous-runs" / "x").mkdir(parents=True)
     (out / "2023-24" / "previous-runs" / "x" / "findings.json").write_text("not ours")
