@@ -81,7 +81,8 @@ def test_committed_templates_are_the_generated_ones(generated):
     assert sorted(p.name for p in COMMITTED.glob("*.xlsx")) == sorted(wb.file for wb in WORKBOOKS)
     for wb in WORKBOOKS:
         assert fingerprint(COMMITTED / wb.file) == fingerprint(generated / wb.file), (
-            f"data_templates/{wb.file} is stale: run `lks-audit templates data_templates`"
+            f'data_templates/{wb.file} is stale: run python -c "from lks_audit.templates import write_templates; '
+            "write_templates('data_templates')\""
         )
 
 
