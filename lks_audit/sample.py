@@ -586,7 +586,7 @@ def _dpo_review(frames: dict[str, pd.DataFrame], block: _Block) -> dict[str, pd.
          "the YouTube account has had no lead since March; both are on the action plan for the autumn term.",
          "SLT minutes 20/01/2026"),
         ("Images and consent", "Limited", "Photographs of students without consent remain the most serious "
-         "issue. Every post found has been taken down, the office now checks the consent register before a "
+         "issue. The posts found are being taken down, the office now checks the consent register before a "
          "photograph is posted, and staff were retrained in March.", "Training register, March 2026"),
         ("Content and conduct", "Reasonable", "One student's full name was published at the family's request "
          "(accepted as a risk); the other match was a visiting runner. Staff have been reminded not to name "

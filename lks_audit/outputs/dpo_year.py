@@ -112,7 +112,8 @@ def accepted_risk_rows(rv: Review) -> list[dict]:
                 "reasons": [
                     {
                         "rule": f.rule,
-                        "what": REGISTRY[f.rule].meaning if f.rule in REGISTRY else f.rule,
+                        "severity": f.severity,
+                        "clause": REGISTRY[f.rule].clause if f.rule in REGISTRY else "",
                         "reason": f.decision.reason,
                         "review_by": f.decision.review_by,
                     }
@@ -140,8 +141,11 @@ def accepted_risks(rv: Review) -> HTML | None:
             parts.append(f"{_of(r['accepted'], r['findings'], 'finding')} accepted as a risk")
         if r["not_a_breach"]:
             parts.append(f"{_of(r['not_a_breach'], r['findings'], 'finding')} judged not a breach")
+        # The policy's own words for what was found, then the DPO's reason for accepting it.
         items = "".join(
-            f"<li><strong>{esc(x['what'])}</strong> {esc(x['reason'] or 'No reason recorded.')}"
+            f"<li><strong>{esc(x['rule'])} ({esc(x['severity'])})</strong> "
+            f'<span class="lks-meta">The policy: {esc(x["clause"])}</span> '
+            f"Why it is accepted: {esc(x['reason'] or 'no reason recorded.')}"
             + (
                 f' <span class="lks-meta">(to be looked at again by {esc(_day(x["review_by"]))})</span>'
                 if x["review_by"]

@@ -103,7 +103,7 @@ class ReadPlan:
         return {
             rule: row
             for rule, row in self.rule_rows(PLAN_SHEET).items()
-            if str(row.cells.get(SINCE_LAST_YEAR) or "").strip() != RESOLVED
+            if str(row.cells.get(SINCE_LAST_YEAR) or "").strip().casefold() != RESOLVED.casefold()
         }
 
 
@@ -175,12 +175,17 @@ def read_plan(path: str | Path) -> ReadPlan:
 def _edited(row: PlanRow) -> bool:
     """Whether anyone changed the row's Owner, Status or Notes from what a run writes."""
     rule = load_all_rules().get(row.rule or "")
-    status = str(row.cells.get(STATUS) or "").strip()
+    status = _status(row)
     return (
-        status not in ("", STATUSES[0])
+        status not in ("", STATUSES[0].casefold())
         or row.cells.get(NOTES) is not None
         or (rule is not None and row.cells.get(OWNER) not in (None, rule.owner))
     )
+
+
+def _status(row: PlanRow) -> str:
+    """The row's Status as typed, case and spacing aside (``done`` is Done)."""
+    return " ".join(str(row.cells.get(STATUS) or "").split()).casefold()
 
 
 def _carry(into: dict, row: PlanRow | None, extra: tuple[str, ...]) -> dict:
@@ -259,16 +264,16 @@ def build_plan(
         if with_last_year:
             _since_last_year(row, rule in last_rules, last_actions.get(rule))
         out.plan.rows.append(row)
-    if replaced:
-        for hand in replaced.hand_rows(PLAN_SHEET):
-            out.plan.rows.append(dict(hand.cells))
-            out.texts += _texts(replaced, hand, hand.cells)
-        out.hand_rows += len(replaced.hand_rows(PLAN_SHEET)) + len(replaced.hand_rows(CLOSED_SHEET))
     resolved = sorted(last_rules - open_rules, key=rule_order) if with_last_year else []
     for rule in resolved:
         row = _resolved_row(rule, last_actions.get(rule), decided.get(rule, 0))
         _carry(row, edits.get(rule), extra)
         out.plan.rows.append(row)
+    if replaced:  # last, where people add them
+        for hand in replaced.hand_rows(PLAN_SHEET):
+            out.plan.rows.append(dict(hand.cells))
+            out.texts += _texts(replaced, hand, hand.cells)
+        out.hand_rows += len(replaced.hand_rows(PLAN_SHEET)) + len(replaced.hand_rows(CLOSED_SHEET))
     for rule, row in edits.items():
         out.texts += _texts(replaced, row, (OWNER, NOTES) + extra)
         if rule in open_rules or rule in resolved or not _edited(row):
@@ -333,9 +338,5 @@ def last_year_actions(
     last_actions = last_year.actions() if last_year else {}
     rules = set(last_actions) | set(last_year_rules or ())
     open_now = {a["rule"] for a in actions}
-    done = (
-        sum(1 for row in last_actions.values() if str(row.cells.get(STATUS) or "").strip() == "Done")
-        if last_year
-        else None
-    )
+    done = sum(1 for row in last_actions.values() if _status(row) == "done") if last_year else None
     return LastYearActions(len(rules), done, len(rules - open_now))
