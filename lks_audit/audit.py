@@ -19,6 +19,12 @@ from .findings import AREAS, Finding, NotAssessed, Notice, findings_frame, rule_
 from .load import Dataset, load_workbooks
 from .rules import REGISTRY, load_all_rules
 
+#: What findings.json and ``check --json`` say of themselves: they name students and records.
+PERSONAL_DATA_NOTE = (
+    "Contains personal data: Student IDs and the records behind every finding. For the Data Protection Officer "
+    "only; keep it on school systems."
+)
+
 
 @dataclass
 class AuditResult:
@@ -39,6 +45,7 @@ class AuditResult:
     def to_json_dict(self) -> dict:
         ctx = self.context
         return {
+            "personal_data": PERSONAL_DATA_NOTE,
             "year": ctx.year,
             "as_of": ctx.as_of.date().isoformat(),
             "parameters": ctx.params.as_dict(),

@@ -20,7 +20,7 @@ from ..findings import AREA_TITLES, AREAS, SEVERITIES, rule_order
 from ..params import Parameters
 from ..rules import REGISTRY
 from ..schema import SHEETS
-from ..summary import of_base
+from ..summary import decision_words, of_base
 from . import charts
 from .action_plan import DUE_WORDS, action_rows
 from .html import Raw, esc, in_sentence, long_date, number, plural, rag_label, section, table
@@ -563,13 +563,15 @@ def dpo_findings(rv: Review) -> HTML | None:
     by_id = {f.id: f for f in rv.result.findings}
 
     def status(f) -> str:
+        if f.decision:
+            return f"set aside by the DPO: {decision_words(f.decision)}"
         if f.is_open:
-            return "open"
+            return "open" + ("; the DPO's decision has lapsed" if f.lapsed_decision else "")
         fixes = "; ".join(f"{d} ({by_id[d].file} {by_id[d].cell})" if by_id.get(d) and by_id[d].cell else d
                           for d in f.depends_on)  # fmt: skip
         return f"to confirm once the data is fixed: {fixes}"
 
-    waiting = sum(1 for f in rv.result.findings if not f.is_open)
+    waiting = sum(1 for f in rv.result.findings if f.waits_on_data)
     body = [
         f"<p>{plural(len(rv.result.findings), 'finding')}, most severe first, by area; "
         f"{plural(waiting, 'finding waits', 'findings wait')} on a data fix and {'does' if waiting == 1 else 'do'} "
