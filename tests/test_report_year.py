@@ -212,6 +212,17 @@ def test_a_note_naming_a_student_is_not_carried_into_the_plan_governors_read(tmp
         p.name for p in out.iterdir() if ".run-" in p.name
     ], "no staging folder left"
 
+    # A plan that cannot be read any more (saved over by something else): the run goes on, says so, keeps it.
+    plan.write_text("Rule,Status\nPOL-01,Done\n")
+    damaged = report(data, out)
+    assert damaged.returncode == 0, damaged.stderr[-3000:]
+    assert (
+        f"lks-audit: {plan}: action-plan.xlsx cannot be read (BadZipFile); its edits cannot be carried "
+        "(the file is kept in previous-runs/)"
+    ) in damaged.stderr
+    (kept,) = (out / "2025-26" / "previous-runs").glob("*/action-plan.xlsx")
+    assert kept.read_text() == "Rule,Status\nPOL-01,Done\n"
+
 
 # --- the DPO's text for governors ------------------------------------------------------------------------
 

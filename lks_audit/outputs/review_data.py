@@ -110,14 +110,15 @@ class Review:
         return str(versions.iloc[0]) if len(versions) else "not recorded"
 
 
-def _plan(path: str, what: str, problems: list[str]) -> ReadPlan | None:
-    """A published plan read back, or None (its problem noted) when it cannot be read."""
+def _plan(path: str, unusable: str, problems: list[str]) -> ReadPlan | None:
+    """A published plan read back, or None (with a line saying so, ``unusable`` its consequence) when it
+    cannot be read."""
     if not path or not Path(path).is_file():
         return None
     try:
         return read_plan(path)
     except PlanUnreadable as exc:
-        problems.append(f"{what}: {exc}; its edits are not carried")
+        problems.append(f"{path}: {exc}; {unusable}")
         return None
 
 
@@ -157,8 +158,10 @@ def load_review(
         day,
         audience,
         opinions=area_opinions(data),
-        last_year_plan=_plan(previous_plan, "last year's action plan", problems),
-        replaced_plan=_plan(replaced_plan, "the action plan this run replaces", problems),
+        last_year_plan=_plan(previous_plan, "last year's statuses and notes are left out", problems),
+        replaced_plan=_plan(
+            replaced_plan, "its edits cannot be carried (the file is kept in previous-runs/)", problems
+        ),
         history=[years[y] for y in sorted(years) if y < result.context.year],
         problems=problems,
     )
