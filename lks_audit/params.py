@@ -1,5 +1,5 @@
 """What the user asks an audit for, checked without the data libraries: the rule parameters, the
-academic year, the audit day and last year's findings.json.
+academic year, the audit day, the governors' meeting and last year's findings.json.
 
 Everything here is plain Python (no pandas, numpy or holidays), so ``lks-audit report`` can refuse a
 bad argument and start its kernel without first paying for the imports the kernel pays for anyway.
@@ -145,6 +145,21 @@ def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
         return dt.date.fromisoformat(str(as_of).strip())
     except ValueError:
         raise AuditInputError(f"as_of must be a date like 2026-07-20, got {as_of!r}") from None
+
+
+def meeting_day(meeting_date=None, today: dt.date | None = None) -> dt.date:
+    """The day governors receive the review (action due dates count from it): ``meeting_date`` if given
+    (a date or ``YYYY-MM-DD``), else today."""
+    if meeting_date is None or (isinstance(meeting_date, str) and not meeting_date.strip()):
+        return today or dt.date.today()
+    if isinstance(meeting_date, dt.datetime):
+        return meeting_date.date()
+    if isinstance(meeting_date, dt.date):
+        return meeting_date
+    try:
+        return dt.date.fromisoformat(str(meeting_date).strip())
+    except ValueError:
+        raise AuditInputError(f"the meeting date must be a date like 2026-10-14, got {meeting_date!r}") from None
 
 
 def read_previous(path: str | Path | None) -> dict | None:
