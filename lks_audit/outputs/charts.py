@@ -1,7 +1,7 @@
 """Charts for the annual review: matplotlib (Agg canvas, no display), embedded as base64 PNG.
 
-Each chart comes back as an HTML ``<figure>`` with alt text and a caption;
-the review puts a small data table next to it, so nothing is only in a picture.
+Each chart comes back as an HTML ``<figure>`` with alt text giving every value and a caption, so
+nothing is only in a picture.
 Figures are built with ``matplotlib.figure.Figure`` (no pyplot state), so
 charts are independent of each other and of the kernel's inline backend.
 """
@@ -94,7 +94,7 @@ def _label_bars(ax, bars, values, horizontal: bool, suffix: str = "", at: float 
     for bar, value in zip(bars, values):
         text = f"{value:g}{suffix}"
         if horizontal:
-            x = bar.get_width() if at is None else at
+            x = bar.get_x() + bar.get_width() if at is None else at
             ax.annotate(
                 text,
                 (x, bar.get_y() + bar.get_height() / 2),
@@ -125,18 +125,23 @@ def horizontal_bars(
     xlabel: str,
     alt: str,
     caption: str,
+    xmin: float = 0,
     xmax: float | None = None,
     suffix: str = "",
     reference: float | None = None,
 ) -> str:
-    """One bar per label, top to bottom in the order given; optional vertical reference line."""
-    fig, ax = _figure(0.55 + 0.42 * max(len(labels), 1))
+    """One bar per label, top to bottom in the order given; optional vertical reference line.
+
+    ``xmin`` above 0 starts the scale where the differences show (say so in the caption): bars of 87%
+    and 99% drawn from 0 look the same.
+    """
+    fig, ax = _figure(0.5 + 0.34 * max(len(labels), 1))
     positions = list(range(len(labels)))[::-1]
-    bars = ax.barh(positions, values, color=colours, height=0.6)
+    bars = ax.barh(positions, [v - xmin for v in values], left=xmin, color=colours, height=0.6)
     ax.set_yticks(positions, labels, parse_math=False)  # a '$' in a label is text, not mathtext
     ax.set_xlabel(xlabel, color=TEXT, fontsize=9)
     top = xmax if xmax is not None else max([*values, 1]) * 1.15
-    ax.set_xlim(0, top)
+    ax.set_xlim(xmin, top)
     if xmax is None:  # counts: no 0.5 of an incident on the axis
         ax.xaxis.set_major_locator(_integer_ticks())
     if reference is not None:
@@ -145,21 +150,15 @@ def horizontal_bars(
     return figure_html(fig, alt, caption)
 
 
-def monthly_bars(months: list[str], totals: list[int], late: list[int], *, alt: str, caption: str) -> str:
-    """All interactions and the late or unanswered ones, side by side for each month."""
-    fig, ax = _figure(3.0)
-    x = list(range(len(months)))
-    width = 0.4
-    all_bars = ax.bar([i - width / 2 for i in x], totals, width, color=BLUE, label="All interactions")
-    late_bars = ax.bar(
-        [i + width / 2 for i in x], late, width, color=ORANGE, hatch="//", edgecolor="white", label="Late or unanswered"
-    )
-    ax.set_xticks(x, months, parse_math=False)
-    ax.set_ylabel("Interactions", color=TEXT, fontsize=9)
-    ax.set_ylim(0, max([*totals, 1]) * 1.18)
+def column_bars(labels: list[str], values: list[int], *, colour: str, ylabel: str, alt: str, caption: str) -> str:
+    """One column per label (months, say), each with its count above it: the exceptions on their own
+    scale, never beside a volume that would flatten them."""
+    fig, ax = _figure(1.9)
+    x = list(range(len(labels)))
+    bars = ax.bar(x, values, 0.6, color=colour, hatch="//", edgecolor="white")
+    ax.set_xticks(x, labels, parse_math=False)
+    ax.set_ylabel(ylabel, color=TEXT, fontsize=9)
+    ax.set_ylim(0, max([*values, 1]) * 1.3)
     ax.yaxis.set_major_locator(_integer_ticks())
-    _label_bars(ax, all_bars, totals, horizontal=False)
-    _label_bars(ax, late_bars, late, horizontal=False)
-    # Above the plot, so it never covers a bar or its label.
-    ax.legend(frameon=False, fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+    _label_bars(ax, bars, values, horizontal=False)
     return figure_html(fig, alt, caption)
