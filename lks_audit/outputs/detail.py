@@ -15,9 +15,9 @@ from .. import __version__
 from ..findings import AREA_TITLES, AREAS, rule_order
 from ..params import Parameters
 from ..rules import REGISTRY
-from ..schema import SHEETS
 from ..summary import of_base
-from .html import Raw, esc, long_date, number, plural, section, table
+from .governors import public_records
+from .html import Raw, esc, long_date, number, plural, record_ids, section, table
 from .review_data import Review
 
 #: Record IDs listed per rule in the rule tables; the findings list has them all.
@@ -64,13 +64,7 @@ def contents(rv: Review) -> HTML | None:
 
 def _records(findings) -> Raw:
     """Non-personal record IDs of findings (accounts, posts, interactions, incidents), a few at most."""
-    ids = list(
-        dict.fromkeys(
-            f.record for f in findings if f.record and f.sheet in SHEETS and not SHEETS[f.sheet].label_is_personal
-        )
-    )
-    shown = ", ".join(f'<span class="lks-id">{esc(i)}</span>' for i in ids[:RECORDS_SHOWN])
-    return Raw(shown + (f" and {number(len(ids) - RECORDS_SHOWN)} more" if len(ids) > RECORDS_SHOWN else ""))
+    return record_ids(public_records(findings), RECORDS_SHOWN)
 
 
 def _finding_id(finding_id: str) -> Raw:

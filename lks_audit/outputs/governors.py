@@ -9,16 +9,15 @@ governor. :mod:`.sections` lays these out as HTML (escaping what it shows).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from ..findings import AREA_TITLES, AREAS, SEVERITIES, severity_rank
+from ..findings import AREAS, SEVERITIES, severity_rank
 from ..rules import REGISTRY
 from ..schema import SHEETS
 from ..summary import SMALL_BASE
-from .action_plan import DUE_AFTER, action_rows, due_date
-from .html import number, plural
+from .action_plan import action_rows
+from .html import in_sentence, number, plural
 from .review_data import Review
 
 #: The rules whose findings the governing body itself acts on: they become decisions, not questions.
@@ -86,6 +85,16 @@ class Problem:
         return text + (f"; {number(self.to_confirm)} more to confirm once the data is fixed" if self.to_confirm else "")
 
 
+def public_records(findings) -> tuple[str, ...]:
+    """The IDs of the records ``findings`` name that are not people (accounts, posts, interactions,
+    incidents), in order, each once: what governors may see."""
+    return tuple(
+        dict.fromkeys(
+            f.record for f in findings if f.record and f.sheet in SHEETS and not SHEETS[f.sheet].label_is_personal
+        )
+    )
+
+
 def problems(rv: Review, area: str | None = None) -> list[Problem]:
     """Rules with findings (of ``area``, or all), most serious first: open ones by the severity their
     findings carry, then by how many; rules whose findings all wait on a data fix last."""
@@ -100,16 +109,11 @@ def problems(rv: Review, area: str | None = None) -> list[Problem]:
         info = rv.summary["rules"][rule_id]
         open_ = [f for f in mine if f.is_open]
         severity = min((f.severity for f in open_ or mine), key=severity_rank)
-        records = dict.fromkeys(
-            f.record for f in mine if f.record and f.sheet in SHEETS and not SHEETS[f.sheet].label_is_personal
+        found.append(
+            Problem(rule_id, severity, info["open"], info["to_confirm"], info["checked"], public_records(mine))
         )
-        found.append(Problem(rule_id, severity, info["open"], info["to_confirm"], info["checked"], tuple(records)))
     found.sort(key=lambda p: (not p.open, severity_rank(p.severity), -p.open, p.rule))
     return found
-
-
-def area_rules(area: str) -> list[str]:
-    return [r for r in REGISTRY if REGISTRY[r].area == area]
 
 
 def area_measure(rv: Review, area: str) -> str:
@@ -142,7 +146,7 @@ def overall_statement(rv: Review) -> str:
     could not be fully checked."""
     rags = Counter(rv.summary["areas"][a]["rag"] for a in AREAS)
     worst = next((p for p in problems(rv) if p.open), None)
-    most = f", most of all {_in_sentence(worst.title)}" if worst else ""
+    most = f", most of all {in_sentence(worst.title)}" if worst else ""
     of_all = f"of the {number(len(AREAS))} areas"
     if rags["Red"]:
         text = (
@@ -159,16 +163,6 @@ def overall_statement(rv: Review) -> str:
     if rags["Grey"]:
         text += f"; {number(rags['Grey'])} could not be fully checked"
     return text + "."
-
-
-def _in_sentence(title: str) -> str:
-    """A title continuing a sentence: 'Photos of ...' becomes 'photos of ...'; 'DPIA ...' stays."""
-    return title[0].lower() + title[1:] if len(title) > 1 and not title[1].isupper() else title
-
-
-def action_due_dates(rv: Review) -> dict[str, dt.date]:
-    """Each severity's due date for this review's meeting (the action plan's own computation)."""
-    return {s: due_date(s, rv.meeting_date).date() for s in DUE_AFTER}
 
 
 def actions(rv: Review) -> list[dict]:
@@ -214,10 +208,6 @@ def questions(rv: Review, limit: int = QUESTIONS) -> list[str]:
         if len(asked) == limit:
             break
     return asked
-
-
-def area_title(area: str) -> str:
-    return AREA_TITLES[area]
 
 
 def severity_counts(rows: list[dict]) -> dict[str, int]:

@@ -30,7 +30,7 @@ from .governors import (
     questions,
     severity_counts,
 )
-from .html import esc, long_date, number, plural, rag_label, section, table
+from .html import esc, in_sentence, long_date, number, plural, rag_label, record_ids, section, table
 from .review_data import Review
 
 #: The record books of the data contract, as staff know them.
@@ -93,16 +93,9 @@ def questions_list(rv: Review) -> HTML | None:
 # --- one short section per area ------------------------------------------------------------------
 
 
-def _ids(records: tuple[str, ...]) -> str:
-    """Record IDs, each kept on one line, a few at most."""
-    shown = ", ".join(f'<span class="lks-id">{esc(r)}</span>' for r in records[:RECORDS_SHOWN])
-    more = len(records) - RECORDS_SHOWN
-    return shown + (f" and {number(more)} more" if more > 0 else "")
-
-
 def _problem_item(p: Problem, explain: bool) -> str:
     why = f" {esc(p.words.why)}" if explain else ""
-    records = f" Records: {_ids(p.records)}." if explain and p.records else ""
+    records = f" Records: {record_ids(p.records, RECORDS_SHOWN)}." if explain and p.records else ""
     return (
         f'<li><span class="lks-sev">{esc(SEVERITY_WORDS[p.severity])}:</span> <strong>{esc(p.title)}</strong>, '
         f"{esc(p.counted)}.{why}{records}</li>"
@@ -309,17 +302,13 @@ def action_plan(rv: Review) -> HTML:
     first = rows[0]["severity"]
     urgent = [r for r in rows if r["severity"] == first]
     items = "".join(
-        f"<li><strong>{esc(p.title)}.</strong> The aim: {esc(_lower_first(p.words.good))} "
+        f"<li><strong>{esc(p.title)}.</strong> The aim: {esc(in_sentence(p.words.good))} "
         f"Owner: {esc(r['owner'] or 'SLT')}.</li>"
         for r in urgent
         for p in [next(q for q in problems(rv) if q.rule == r["rule"])]
     )
     heading = f"<h3>The most urgent: due by {long_date(urgent[0]['due'])}</h3>"
     return section("actions", "The action plan", lead + summary + heading + f"<ul>{items}</ul>", new_page=False)
-
-
-def _lower_first(text: str) -> str:
-    return text[0].lower() + text[1:] if len(text) > 1 and not text[1].isupper() else text
 
 
 def how_made(rv: Review) -> HTML:
