@@ -7,6 +7,7 @@ failing notebook each cost one more kernel run.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -452,6 +453,9 @@ def test_personal_data_guard_matches_whole_words_only():
     assert personal_data_in('<img alt="Amelia&#32;Hart">', strings) == ["a student name"]
     assert personal_data_in("<td>ST00012</td><td>Amelia Hartley</td>", strings) == []
     assert personal_data_in("<img src='data:image/png;base64,xxST0001xx'>", strings) == []
+    # A chart's labels are text the page shows: an SVG chart is read.
+    chart = base64.b64encode(b'<svg><text x="1">Amelia &amp; ST0001</text></svg>').decode()
+    assert personal_data_in(f"<img src='data:image/svg+xml;base64,{chart}'>", strings) == ["a Student ID"]
 
 
 def test_atomic_write_replaces_whole_files_and_cleans_up(tmp_path):
