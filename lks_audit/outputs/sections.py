@@ -17,6 +17,7 @@ from IPython.display import HTML
 
 from .. import __version__
 from ..findings import AREA_TITLES, AREAS
+from ..rules import REGISTRY
 from . import charts
 from .governors import (
     RATING_WORDS,
@@ -302,10 +303,9 @@ def action_plan(rv: Review) -> HTML:
     first = rows[0]["severity"]
     urgent = [r for r in rows if r["severity"] == first]
     items = "".join(
-        f"<li><strong>{esc(p.title)}.</strong> The aim: {esc(in_sentence(p.words.good))} "
+        f"<li><strong>{esc(REGISTRY[r['rule']].title)}.</strong> The aim: {esc(in_sentence(REGISTRY[r['rule']].good))} "
         f"Owner: {esc(r['owner'] or 'SLT')}.</li>"
         for r in urgent
-        for p in [next(q for q in problems(rv) if q.rule == r["rule"])]
     )
     heading = f"<h3>The most urgent: due by {long_date(urgent[0]['due'])}</h3>"
     return section("actions", "The action plan", lead + summary + heading + f"<ul>{items}</ul>", new_page=False)
