@@ -22,7 +22,7 @@ from .review_data import Review
 
 #: The rules whose findings the governing body itself acts on: they become decisions, not questions.
 POLICY_RULES = ("POL-01", "POL-02")
-#: How many questions the first page offers (rules.md's areas give at most one each).
+#: How many questions the first page offers: one per area at most, the most serious areas first.
 QUESTIONS = 4
 #: Record IDs shown beside a problem; the DPO's detail lists them all.
 RECORDS_SHOWN = 4
