@@ -23,7 +23,7 @@ from .excel import write_text_cell
 
 STATUSES = ("Open", "In progress", "Done")
 
-#: How long after the audit each severity should be fixed; advisory waits for the next annual review.
+#: How long after the governors' meeting each severity should be fixed; advisory waits for the next annual review.
 DUE_AFTER = {
     "critical": pd.DateOffset(weeks=2),
     "high": pd.DateOffset(months=1),
@@ -51,12 +51,15 @@ COLUMNS = (
 )
 
 
-def due_date(severity: str, as_of) -> pd.Timestamp:
-    return pd.Timestamp(as_of).normalize() + DUE_AFTER.get(severity, DUE_AFTER["advisory"])
+def due_date(severity: str, meeting_date) -> pd.Timestamp:
+    """When an action of ``severity`` is due: counted from the day governors receive the review, never
+    from the data's "as of" (which would make the urgent actions overdue on arrival), so never before it."""
+    return pd.Timestamp(meeting_date).normalize() + DUE_AFTER.get(severity, DUE_AFTER["advisory"])
 
 
-def action_rows(findings, as_of, checked: dict[str, int] | None = None) -> list[dict]:
-    """One dict per rule with open findings, most severe first (the same order as the report).
+def action_rows(findings, meeting_date, checked: dict[str, int] | None = None) -> list[dict]:
+    """One dict per rule with open findings, most severe first (the same order as the report); due dates
+    count from ``meeting_date``.
 
     Findings waiting on a data fix get no action of their own: the data-quality findings they wait on do.
     ``checked`` (rule -> records it examined) gives each count its base.
@@ -83,28 +86,31 @@ def action_rows(findings, as_of, checked: dict[str, int] | None = None) -> list[
                 "clause": rule.clause if rule else "",
                 "action": (rule.action or rule.meaning) if rule else "",
                 "owner": rule.owner if rule else "",
-                "due": due_date(severity, as_of),
+                "due": due_date(severity, meeting_date),
             }
         )
     rows.sort(key=lambda r: (severity_rank(r["severity"]), -r["count"], r["rule"]))
     return rows
 
 
-def action_plan_bytes(findings, as_of, school: str, year: str, checked: dict[str, int] | None = None) -> bytes:
+def action_plan_bytes(
+    findings, as_of, school: str, year: str, checked: dict[str, int] | None = None, *, meeting_date
+) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Action plan"
-    rows = action_rows(findings, as_of, checked)
+    rows = action_rows(findings, meeting_date, checked)
 
     write_text_cell(
         sheet.cell(1, 1),
-        f"Social media policy action plan: {school}, {year} (audit as of {pd.Timestamp(as_of):%d/%m/%Y})",
+        f"Social media policy action plan: {school}, {year} (audit as of {pd.Timestamp(as_of):%d/%m/%Y}; "
+        f"governors' meeting {pd.Timestamp(meeting_date):%d/%m/%Y})",
     )
     sheet.cell(1, 1).font = Font(bold=True, size=13)
     write_text_cell(
         sheet.cell(2, 1),
-        "One row per rule with findings. Due dates: critical within 2 weeks, high "
-        "within 1 month, medium within a term, advisory by the next annual review. "
+        "One row per rule with findings. Due dates, from the governors' meeting: critical within 2 weeks, "
+        "high within 1 month, medium within a term, advisory by the next annual review. "
         "Record details are in the DPO's detail report, not here.",
     )
     header_row = 4
