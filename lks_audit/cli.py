@@ -124,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
         "it gives the last five years per area",
     )
     p.add_argument(
+        "--meeting-date",
+        metavar="YYYY-MM-DD",
+        help="the day governors receive the review, printed on its first page; action due dates count "
+        "from it (default: today)",
+    )
+    p.add_argument(
         "--timeout",
         type=int,
         default=600,
@@ -183,6 +189,7 @@ def run_report(args: argparse.Namespace) -> int:
         history=args.history,
         timeout=args.timeout,
         notebook=os.environ.get(NOTEBOOK_ENV) or None,
+        meeting_date=args.meeting_date,
     )
     for problem in rendered.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)

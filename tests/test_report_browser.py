@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from test_report import rendered  # noqa: F401  (the session's rendered sample report)
-from test_report_year import sample_two_years  # noqa: F401  (the sample's 2025-26 against its 2024-25)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -26,7 +26,7 @@ from .excel import write_text_cell
 
 STATUSES = ("Open", "In progress", "Done")
 
-#: How long after the audit each severity should be fixed; advisory waits for the next annual review.
+#: How long after the governors' meeting each severity should be fixed; advisory waits for the next annual review.
 DUE_AFTER = {
     "critical": pd.DateOffset(weeks=2),
     "high": pd.DateOffset(months=1),
@@ -79,12 +79,15 @@ class Plan:
     extra_headers: tuple[str, ...] = ()
 
 
-def due_date(severity: str, as_of) -> pd.Timestamp:
-    return pd.Timestamp(as_of).normalize() + DUE_AFTER.get(severity, DUE_AFTER["advisory"])
+def due_date(severity: str, meeting_date) -> pd.Timestamp:
+    """When an action of ``severity`` is due: counted from the day governors receive the review, never
+    from the data's "as of" (which would make the urgent actions overdue on arrival), so never before it."""
+    return pd.Timestamp(meeting_date).normalize() + DUE_AFTER.get(severity, DUE_AFTER["advisory"])
 
 
-def action_rows(findings, as_of, checked: dict[str, int] | None = None) -> list[dict]:
-    """One dict per rule with open findings, most severe first (the same order as the report).
+def action_rows(findings, meeting_date, checked: dict[str, int] | None = None) -> list[dict]:
+    """One dict per rule with open findings, most severe first (the same order as the report); due dates
+    count from ``meeting_date``.
 
     Findings waiting on a data fix get no action of their own: the data-quality findings they wait on do.
     ``checked`` (rule -> records it examined) gives each count its base.
@@ -111,7 +114,7 @@ def action_rows(findings, as_of, checked: dict[str, int] | None = None) -> list[
                 "clause": rule.clause if rule else "",
                 "action": (rule.action or rule.meaning) if rule else "",
                 "owner": rule.owner if rule else "",
-                "due": due_date(severity, as_of),
+                "due": due_date(severity, meeting_date),
             }
         )
     rows.sort(key=lambda r: (severity_rank(r["severity"]), -r["count"], r["rule"]))
@@ -134,17 +137,20 @@ def rule_row(row: dict) -> dict[str, object]:
     }
 
 
-def action_plan_bytes(plan: Plan, school: str, year: str, as_of) -> bytes:
+def action_plan_bytes(plan: Plan, school: str, year: str, as_of, meeting_date) -> bytes:
     """The plan as an .xlsx: the table to work through, and the rules closed since the last run beside it."""
     book = Workbook()
     headers = [h for h, _ in COLUMNS] + ([h for h, _ in LAST_YEAR_COLUMNS] if plan.with_last_year else [])
     headers += [h for h in plan.extra_headers if h not in headers]
-    title = f"Social media policy action plan: {school}, {year} (audit as of {pd.Timestamp(as_of):%d/%m/%Y})"
+    title = (
+        f"Social media policy action plan: {school}, {year} (audit as of {pd.Timestamp(as_of):%d/%m/%Y}; "
+        f"governors' meeting {pd.Timestamp(meeting_date):%d/%m/%Y})"
+    )
     how = (
-        "One row per rule with findings. Due dates: critical within 2 weeks, high within 1 month, medium within "
-        "a term, advisory by the next annual review. Record details are in the DPO's detail report, not here. "
-        "Edit Owner, Status and Notes, and add rows of your own at the end: the next run of the report for this "
-        "year carries them over."
+        "One row per rule with findings. Due dates, from the governors' meeting: critical within 2 weeks, high "
+        "within 1 month, medium within a term, advisory by the next annual review. Record details are in the "
+        "DPO's detail report, not here. Edit Owner, Status and Notes, and add rows of your own at the end: the "
+        "next run of the report for this year carries them over."
     )
     if plan.with_last_year:
         how += " Since last year: New, Carried over (with last year's status and notes) or Resolved."

@@ -36,7 +36,7 @@ def write_artifacts(rv: Review, folder: str | Path) -> None:
         raise PersonalDataInText("; ".join(rv.refusals))
     # findings.json carries Student IDs and messages naming records: as private as the DPO's detail.
     atomic_write(folder / FINDINGS_JSON, findings_json_text(result).encode("utf-8"), PRIVATE)
-    plan = action_plan_bytes(rv.plan.plan, rv.school, result.context.year, result.context.as_of)
+    plan = action_plan_bytes(rv.plan.plan, rv.school, result.context.year, result.context.as_of, rv.meeting_date)
     atomic_write(folder / ACTION_PLAN, plan, public_mode())
     worklist = dpo_actions_bytes(result.findings, rv.data, rv.school, result.context.year, result.context.as_of)
     atomic_write(folder / DPO_ACTIONS, worklist, PRIVATE)

@@ -1,6 +1,9 @@
 """The DPO's year on the page: opinions and commentary per area, risks accepted, last year's actions, the
 last five years, and (for the DPO only) every decision and the notices about them.
 
+The governors' sections follow on from what is above them in print (no page of their own), so the page
+stays short.
+
 Each piece has a plain-data function (``*_rows``, or a small dataclass) and a display function returning one
 section, or None when there is nothing to show; the notebook shows them as they are. The governors' pieces
 name no person and no Finding ID (they hold Student IDs): they show counts beside their base, the DPO's words
@@ -58,33 +61,30 @@ def opinion_rows(rv: Review) -> list[dict]:
 
 
 def dpo_opinions(rv: Review) -> HTML | None:
-    """The Data Protection Officer's opinion of each area beside the rating the checks give."""
+    """The Data Protection Officer's opinion of each area beside the rating the checks give, with the
+    commentary and where the evidence is kept (one short block per area: it reads on a phone and in print)."""
     rows = opinion_rows(rv)
     if not rows:
         return None
-    body = (
+    body = [
         "<p>The checks rate each area from the records; the Data Protection Officer's opinion (substantial, "
         "reasonable, limited or no assurance) weighs what the records cannot show. Where the two differ, the "
         "commentary says why.</p>"
-    )
-    body += table(
-        ["Area", "Rating from the checks", "The DPO's opinion", "What the DPO says", "Evidence kept in"],
-        [
-            [
-                r["title"],
-                rag_label(r["rating"]),
-                r["assurance"] or "not given",
-                r["commentary"] or "",
-                r["evidence"] or "",
-            ]
-            for r in rows
-        ],
-        caption="The Data Protection Officer's opinion by area",
-    )
+    ]
+    for r in rows:
+        opinion = f"{r['assurance']} assurance" if r["assurance"] and r["assurance"] != "No assurance" else None
+        opinion = opinion or (r["assurance"] or "not given")
+        body.append(
+            f"<h3>{esc(r['title'])}</h3>"
+            f"<p>Rating from the checks: {rag_label(r['rating'])}. The DPO's opinion: "
+            f"<strong>{esc(opinion)}</strong>.</p>"
+            + (f"<p>{esc(r['commentary'])}</p>" if r["commentary"] else "")
+            + (f'<p class="lks-meta">Evidence kept in: {esc(r["evidence"])}</p>' if r["evidence"] else "")
+        )
     left_out = [AREA_TITLES[a] for a in AREAS if a not in rv.opinions]
     if left_out:
-        body += f"<p>No opinion was given for: {esc(', '.join(left_out))}.</p>"
-    return section("dpo-opinion", "The Data Protection Officer's opinion", body)
+        body.append(f"<p>No opinion was given for: {esc(', '.join(left_out))}.</p>")
+    return section("dpo-opinion", "The Data Protection Officer's opinion", "".join(body), new_page=False)
 
 
 # --- risks accepted (governors) --------------------------------------------------------------------
@@ -158,7 +158,7 @@ def accepted_risks(rv: Review) -> HTML | None:
             f"<h3>{esc(r['title'])}: {rag_label(r['rating'])}</h3><p>{esc('; '.join(parts).capitalize())}.</p>"
             + (f"<ul>{items}</ul>" if items else "")
         )
-    return section("accepted-risks", "Risks the school has accepted", "".join(body))
+    return section("accepted-risks", "Risks the school has accepted", "".join(body), new_page=False)
 
 
 # --- last year's actions (governors) -------------------------------------------------------------------
@@ -209,7 +209,7 @@ def last_year_actions(rv: Review) -> HTML | None:
             f"year and {number(new)} {'is' if new == 1 else 'are'} new."
         )
     body = f"<p>{esc(' '.join(sentences))}</p>"
-    return section("last-year-actions", f"Last year's actions ({last})", body)
+    return section("last-year-actions", f"Last year's actions ({last})", body, new_page=False)
 
 
 # --- five years (governors) ------------------------------------------------------------------------------
@@ -241,13 +241,12 @@ def five_year_history(rv: Review) -> HTML | None:
     years = [r["year"] for r in rows]
 
     def cell(info: dict) -> str:
-        counted = "not known" if info["open"] is None else plural(info["open"], "open finding")
-        return f"{rag_label(info['rag'])} {esc(counted)}"
+        return f"{rag_label(info['rag'])} {esc('?' if info['open'] is None else number(info['open']))}"
 
     grid = table(
         ["Area", *years],
         [[AREA_TITLES[a], *(Raw(cell(r["areas"][a])) for r in rows)] for a in AREAS],
-        caption=f"Rating and open findings by area, {years[0]} to {years[-1]}",
+        caption=f"Rating and number of open findings by area, {years[0]} to {years[-1]}",
     )
     series = {AREA_TITLES[a]: [r["areas"][a]["open"] or 0 for r in rows] for a in AREAS}
     alt = "Line chart of open findings by area and year: " + "; ".join(
@@ -259,7 +258,7 @@ def five_year_history(rv: Review) -> HTML | None:
         f"How each area has moved over the last {plural(len(years), 'year')} of audits. A rating comes from the "
         "open findings of its year; fewer open findings is better."
     )
-    return section("history", f"The last {len(years)} years", f"<p>{esc(lead)}</p>{figure}{grid}")
+    return section("history", f"The last {len(years)} years", f"<p>{esc(lead)}</p>{figure}{grid}", new_page=False)
 
 
 # --- the DPO's detail: every decision, and the notices -----------------------------------------------------

@@ -16,7 +16,7 @@ from ..audit import AuditResult, audit_folder
 from ..context import AuditContext
 from ..dpo_review import PERSONAL_TEXT, AreaOpinion, area_opinions
 from ..load import Dataset
-from ..params import read_previous
+from ..params import meeting_day, read_previous
 from ..personal import personal_strings, personal_values_in
 from ..rules import load_all_rules
 from .action_plan import action_rows
@@ -35,6 +35,8 @@ class Review:
     previous: dict | None
     generated: dt.date
     audience: str
+    #: The day governors receive the review: printed on its first page; action due dates count from it.
+    meeting_date: dt.date
     #: The DPO's opinion per area (dpo_review.xlsx, sheet Areas); areas left out are absent.
     opinions: dict[str, AreaOpinion] = field(default_factory=dict)
     #: Last year's action plan, read back (its Status and Notes), when last year's report folder was given.
@@ -61,7 +63,7 @@ class Review:
     @cached_property
     def actions(self) -> list[dict]:
         """One entry per rule with open findings, most severe first (the plan's and the report's actions)."""
-        return action_rows(self.result.findings, self.ctx.as_of, self.result.checked)
+        return action_rows(self.result.findings, self.meeting_date, self.result.checked)
 
     @property
     def _last_year_rules(self) -> set[str] | None:
@@ -135,11 +137,13 @@ def load_review(
     replaced_plan: str = "",
     generated: str = "",
     audience: str = "dpo",
+    meeting_date: str = "",
 ) -> Review:
     """Audit ``data_dir`` and gather what the review shows (the notebook's one working cell).
 
     ``previous``: last year's findings.json; ``previous_plan``: last year's action-plan.xlsx; ``history``: earlier
     years' findings.json files; ``replaced_plan``: the published plan of this year that the run replaces.
+    ``generated`` and ``meeting_date`` (``YYYY-MM-DD``) default to today.
     """
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
@@ -157,6 +161,7 @@ def load_review(
         last_year,
         day,
         audience,
+        meeting_day(meeting_date),
         opinions=area_opinions(data),
         last_year_plan=_plan(previous_plan, "last year's statuses and notes are left out", problems),
         replaced_plan=_plan(

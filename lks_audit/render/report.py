@@ -42,7 +42,7 @@ from ..outputs.files import (
     atomic_write,
     public_mode,
 )
-from ..params import audit_day, checked_overrides, normalise_year
+from ..params import audit_day, checked_overrides, meeting_day, normalise_year
 from .execute import execute_notebook, stop_kernels
 from .export import export_html, prepare_exporters
 from .guard import personal_data_in
@@ -103,14 +103,17 @@ def render_report(
     timeout: int | None,
     notebook: str | Path | None = None,
     history: str | Path | None = None,
+    meeting_date: str | dt.date | None = None,
 ) -> RenderedSet:
     """Audit ``data_dir`` for ``year`` (``2025-26`` or ``2025/26``) in a kernel and publish the set as OUT/YEAR.
 
     ``overrides`` are rule parameters by name; ``previous`` is last year's report folder (its findings.json and
     edited action plan) or its findings.json, or None; ``history`` a folder below which every earlier year's
     findings.json is read (the five-year table), or None; ``timeout`` stops a cell running longer (seconds;
-    None: no limit); ``notebook`` runs another notebook than the bundled one. The plan of the set this run
-    replaces is read back and its edits carried; the files people edited in it are kept in previous-runs/.
+    None: no limit); ``notebook`` runs another notebook than the bundled one; ``meeting_date`` is the day
+    governors receive the review (None: today), from which the action plan's due dates count. The plan of the
+    set this run replaces is read back and its edits carried; the files people edited in it are kept in
+    previous-runs/.
 
     Raises :class:`AuditInputError` for arguments that cannot be used (before any kernel starts) and
     :class:`PersonalDataInText` when text for governors holds a name or ID of the data (nothing published);
@@ -129,6 +132,7 @@ def render_report(
         day = audit_day(year, as_of)
     except ValueError as exc:
         raise AuditInputError(str(exc)) from None
+    meeting = meeting_day(meeting_date)
     last = last_year(previous, year) if previous else None
     earlier = history_years(history, year) if history else []
     if timeout is not None and timeout <= 0:
@@ -154,6 +158,7 @@ def render_report(
             "history": [str(e.findings) for e in earlier],
             "replaced_plan": str(current / ACTION_PLAN) if (current / ACTION_PLAN).is_file() else "",
             "generated": dt.date.today().isoformat(),
+            "meeting_date": meeting.isoformat(),
             "handoff": str(staging.resolve()),
         }
         try:
@@ -256,7 +261,10 @@ def _export_pages(executed: Path, staging: Path, year: str, school: str, exporte
     (staging / GUARD).unlink()
     nb = nbformat.read(str(executed), as_version=4)
     title = f"Social Media Policy annual review {year}"
-    governors = export_html(nb, f"{title}: {school}", {"dpo"}, exporters.get("governors"))
+    head = f"{school}: {title}"
+    governors = export_html(
+        nb, f"{title}: {school}", {"dpo"}, exporters.get("governors"), page="governors", running_head=head
+    )
     leaks = personal_data_in(governors, handed_over["personal"])
     if leaks:
         raise ReportFailed(
@@ -265,7 +273,9 @@ def _export_pages(executed: Path, staging: Path, year: str, school: str, exporte
             executed,
             "executed notebook",
         )
-    dpo = export_html(nb, f"{title}: detail for the DPO (personal data)", exporter=exporters.get("dpo"))
+    dpo = export_html(
+        nb, f"{title}: detail for the DPO (personal data)", exporter=exporters.get("dpo"), page="dpo", running_head=head
+    )
     atomic_write(staging / GOVERNORS_HTML, governors.encode("utf-8"), public_mode())
     atomic_write(staging / DPO_HTML, dpo.encode("utf-8"), PRIVATE)
     return handed_over

@@ -75,6 +75,11 @@ _PARTS = ("workbook, sheet or column of the data contract", "workbooks, sheets a
     needs={},
     meaning="A workbook, sheet or required column is missing.",
     counts=_PARTS,
+    title="Parts of the school's records missing",
+    why="A check whose records are missing cannot be made, so part of the review is unknown.",
+    good="Every record book and column that the review needs is there.",
+    question="What is missing from our records, and when will it be added?",
+    plain_counts=("part of the records", "parts of the records"),
     action="Add the missing workbook, sheet or column (copy it from data_templates/).",
     owner="School office",
 )
@@ -117,6 +122,12 @@ def missing_parts(rule, data, ctx):
     needs={},
     meaning="A cell cannot be read as its kind (bad date, word not in the list, ...).",
     counts=("filled cell", "filled cells"),
+    title="Entries that cannot be read",
+    why="An entry that cannot be read, such as a date typed wrongly, may hide a problem, so some results wait on a "
+    "fix.",
+    good="Every entry is filled in the way the record book expects.",
+    question="Who checks during the year that the records are filled in correctly?",
+    plain_counts=("filled entry", "filled entries"),
     action="Correct the cell named in the finding (run lks-audit validate --feedback for a marked-up copy).",
     owner="School office",
 )
@@ -144,6 +155,11 @@ def unreadable_cells(rule, data, ctx):
     needs={},
     meaning="A key (ID) is blank or repeated.",
     counts=("row of a sheet with a key", "rows of sheets with a key"),
+    title="Records without a reference of their own",
+    why="A record without its own reference can be missed or counted twice.",
+    good="Every record has a reference that no other record shares.",
+    question="How do we stop records from being entered twice?",
+    plain_counts=("record", "records"),
     action="Give every row its own ID; remove or renumber repeated rows.",
     owner="School office",
 )
@@ -202,6 +218,11 @@ def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, de
     needs={},
     meaning="A reference to an id that does not exist (Account ID, Application ID, Staff ID, Student ID, Incident ID).",
     counts=("reference to an ID", "references to IDs"),
+    title="References to people or records that are not on file",
+    why="A reference to an unknown person or account stops the review from checking it.",
+    good="Every reference points to a real record.",
+    question="How do we keep the lists of staff, students and accounts complete?",
+    plain_counts=("reference", "references"),
     action="Correct the id, or add the missing record to the workbook it belongs in.",
     owner="School office",
 )
@@ -243,6 +264,11 @@ def _show(value, kind: Kind) -> str:
     meaning="Dates out of order (closed before created, response before receipt, leaving before start, decision "
     "before submission) or after as of.",
     counts=("date", "dates"),
+    title="Dates out of order or in the future",
+    why="A wrong date can make a late reply look on time, or the other way round.",
+    good="Dates are in order, and none lies after the day the data was taken.",
+    question="Who checks the dates in the records?",
+    plain_counts=("date", "dates"),
     action="Correct the date named in the finding.",
     owner="School office",
 )
@@ -289,6 +315,11 @@ def dates_out_of_order(rule, data, ctx):
     meaning="An event log (posts_log.xlsx, interactions_log.xlsx, incidents_log.xlsx) is present but has no row "
     "dated in the audit period: name the workbook.",
     counts=("event log", "event logs"),
+    title="Logs with nothing recorded this year",
+    why="An empty log may mean that events were not written down.",
+    good="Each log holds this year's events, or says that there were none.",
+    question="Were there really no events, or were they not written down?",
+    plain_counts=("log", "logs"),
     action="If there were posts, comments or incidents this year, record them in the log; if there were none, "
     "say so in the DPO's commentary.",
     owner="School office",

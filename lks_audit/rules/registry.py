@@ -13,8 +13,13 @@ A finding names the column its decision rests on (its cell follows) and any
 other cells or IDs that decided it (``rests_on``): from them the audit works out
 which findings wait on a data fix.
 
-Registration checks itself: an unknown area or severity, or a sheet or column
-the data contract does not have, fails at import, not in a school's audit.
+Each rule also says in plain words what governors read about it: a short ``title`` naming the
+problem, ``why`` it matters, what ``good`` looks like and a ``question`` a governor may ask when it
+fires. ``meaning`` (the exact semantics, with column and parameter names) is for the DPO and README.
+
+Registration checks itself: an unknown area or severity, a sheet or column the data contract does
+not have, or plain words that use the data's vocabulary (a parameter, a column, "= Yes") fail at
+import, not in a school's audit.
 """
 
 from __future__ import annotations
@@ -26,9 +31,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, RuleOutcome
+from ..params import Parameters
 from ..schema import SHEETS, WORKBOOK_OF_SHEET
 
 _RULE_ID = re.compile(r"^(?P<family>[A-Z]+)-\d{2}$")
+
+#: What a governor must never meet in a rule's plain words: identifiers, "Column = Yes", file names.
+_SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_COLUMN_EQUALS = re.compile(r"=\s*(?:Yes|No)\b")
+_FILE_NAME = re.compile(r"[\w-]+\.(?:xlsx|xls|ods|json|html)\b")
+#: Headers of two words or more, as the workbooks spell them ("Images of students"): single words
+#: such as "Privacy" or "Status" are ordinary English as well as headers.
+_HEADERS = sorted({h for sheet in SHEETS.values() for h in sheet.headers if " " in h})
+_PARAMETERS = tuple(Parameters().as_dict())
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,21 @@ class Rule:
     severities: tuple[str, ...] = ()
     #: What it examines, singular and plural ("account", "accounts"): the base of its count.
     counts: tuple[str, str] = ("record", "records")
+    #: Governors' words (see the module's docstring): a noun phrase naming the problem ...
+    title: str = ""
+    #: ... one sentence on why it matters ...
+    why: str = ""
+    #: ... one sentence on what good looks like ...
+    good: str = ""
+    #: ... and a question a governor may ask when it fires.
+    question: str = ""
+    #: ``counts`` in a governor's words, where those read badly ("(post, pictured student) pair").
+    plain_counts: tuple[str, str] | None = None
+
+    @property
+    def plain_base(self) -> tuple[str, str]:
+        """What it examines as governors read it, singular and plural."""
+        return self.plain_counts or self.counts
 
     def run(self, data, ctx) -> RuleOutcome:
         return self.check(self, data, ctx)
@@ -146,13 +176,19 @@ def register_rule(
     meaning: str,
     needs: dict[str, Iterable[str]],
     counts: tuple[str, str],
+    title: str,
+    why: str,
+    good: str,
+    question: str,
+    plain_counts: tuple[str, str] | None = None,
     action: str = "",
     owner: str = "",
     also: Iterable[str] = (),
 ) -> Callable:
     """Register ``check(rule, data, ctx)`` as rule ``id``.
 
-    ``counts`` names what it examines (singular, plural); ``also`` lists other severities it may raise.
+    ``counts`` names what it examines (singular, plural); ``also`` lists other severities it may raise;
+    ``title``, ``why``, ``good``, ``question`` and ``plain_counts`` are the governors' words (:class:`Rule`).
     """
 
     def register(check: Callable) -> Callable:
@@ -168,6 +204,11 @@ def register_rule(
             owner,
             (severity, *also),
             tuple(counts),
+            title=title,
+            why=why,
+            good=good,
+            question=question,
+            plain_counts=tuple(plain_counts) if plain_counts else None,
         )
         problems = _problems(rule)
         if problems:
@@ -200,6 +241,34 @@ def _problems(rule: Rule) -> list[str]:
         out.append("has no policy clause or meaning")
     if len(rule.counts) != 2 or not all(rule.counts):
         out.append("counts must name what it examines, singular and plural")
+    if rule.plain_counts is not None and (len(rule.plain_counts) != 2 or not all(rule.plain_counts)):
+        out.append("plain_counts must name what it examines, singular and plural")
+    return out + _plain_word_problems(rule)
+
+
+def _plain_word_problems(rule: Rule) -> list[str]:
+    """Governors' words that are missing, misshapen or use the data's vocabulary."""
+    out = []
+    shapes = {"title": "", "why": ".", "good": ".", "question": "?"}
+    for name, end in shapes.items():
+        text = getattr(rule, name)
+        if not text.strip():
+            out.append(f"has no {name} in plain words")
+            continue
+        if end and not text.endswith(end):
+            out.append(f"its {name} must end with {end!r}")
+        if name == "title" and text.rstrip()[-1] in ".?!":
+            out.append("its title is a name, not a sentence")
+        if name != "title" and re.search(r"[.?!]\s", text):
+            out.append(f"its {name} must be one sentence")
+    for name in (*shapes, "plain_counts"):
+        value = getattr(rule, name)
+        text = " ".join(value) if isinstance(value, tuple) else value or ""
+        found = set(_SNAKE_CASE.findall(text)) | {p for p in _PARAMETERS if p in text}
+        found |= set(_COLUMN_EQUALS.findall(text)) | set(_FILE_NAME.findall(text))
+        found |= {h for h in _HEADERS if re.search(rf"\b{re.escape(h)}\b", text)}
+        if found:
+            out.append(f"its {name} uses the data's words ({', '.join(sorted(found))})")
     return out
 
 
