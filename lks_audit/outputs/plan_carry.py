@@ -43,8 +43,8 @@ from .action_plan import (
     rule_row,
 )
 
-#: Headers earlier plans used for a column of ours.
-FORMER_HEADERS = {"suggested owner": OWNER}
+#: Headers earlier plans used for a column of ours (as keys: case and spacing aside).
+FORMER_HEADERS = {"suggested owner": OWNER.casefold()}
 #: What a person may type into a plan and have carried: the rest of a rule's row is written afresh each run.
 EDITABLE = (OWNER, STATUS, NOTES)
 #: How far down a sheet its header row is looked for.
@@ -285,7 +285,7 @@ def build_plan(
             out.plan.closed.append(dict(hand.cells))
             out.texts += _texts(replaced, hand, hand.cells)
     for row in last_actions.values():
-        out.texts += _texts(last_year, row, (NOTES,))
+        out.texts += _texts(last_year, row, (OWNER, NOTES))
     return out
 
 
@@ -309,7 +309,7 @@ def _resolved_row(rule_id: str, last: PlanRow | None, decided: int) -> dict:
         ACTION: "Nothing open this year: check that the fix holds.",
         OWNER: (last.cells.get(OWNER) if last else None) or rule.owner,
         DUE: None,
-        STATUS: "Done",
+        STATUS: None,  # nothing to track; a Status typed here is carried like any other
         NOTES: None,
         SINCE_LAST_YEAR: RESOLVED,
         LAST_STATUS: last.cells.get(STATUS) if last else None,
