@@ -278,7 +278,7 @@ def two_years(tmp_path_factory) -> dict:
     unread = {"Staff ID": "S002", "Name": "Omar Helperton", "Type": "Volunteer", "Start date": d(2025, 9, 1)}
     this = write_school(work / "2025-26", Policy=[STALE_SIGNED], Staff=STAFF + [unread], Consent=CONSENT)
     proc = report(this, out, "2025-26", "2026-07-20", "--previous", out / "2024-25", "--history", out)
-    return {"proc": proc, "dir": out / "2025-26", "out": out, "last": out / "2024-25"}
+    return {"proc": proc, "dir": out / "2025-26", "out": out, "last": out / "2024-25", "data": this}
 
 
 def test_since_last_year_on_a_two_year_run(two_years):
@@ -450,3 +450,35 @@ def test_the_two_year_governors_page_still_prints_on_six_pages(sample_two_years,
     pages = print_to_pdf(sample_two_years["dir"] / "annual-review.html", tmp_path / "review.pdf")
     assert len(pages) <= 6, f"{len(pages)} printed pages"
     assert any("The last 2 years" in page for page in pages)
+
+
+def test_a_row_of_the_worklist_pasted_into_the_review_is_a_decision(two_years, tmp_path):
+    """The DPO fills in a row of dpo-actions.xlsx and pastes its first six cells into dpo_review.xlsx (from the
+    template): the next check applies the decision."""
+    from lks_audit.templates import write_templates
+
+    worklist = openpyxl.load_workbook(two_years["dir"] / "dpo-actions.xlsx")["Open findings"]
+    row = next(r for r in worklist.iter_rows(min_row=4) if r[6].value == "POL-01")
+    for cell, value in zip(
+        row[1:6], ("Accepted risk", "Review at the autumn meeting", "DPO", d(2026, 7, 1), d(2027, 1, 31))
+    ):
+        cell.value = value
+    data = tmp_path / "data"
+    shutil.copytree(two_years["data"], data)
+    write_templates(tmp_path / "blank")
+    review = openpyxl.load_workbook(tmp_path / "blank" / "dpo_review.xlsx")
+    for target, source in zip(review["Decisions"][2], row[:6]):  # paste values, as Excel's Paste Values does
+        target.value = source.value
+    review.save(data / "dpo_review.xlsx")
+    check = run_cli("check", data, "--year", "2025-26", "--as-of", "2026-07-20", "--json")
+    assert check.returncode == 0, check.stderr
+    doc = json.loads(check.stdout)
+    (pol01,) = [f for f in doc["findings"] if f["rule"] == "POL-01"]
+    assert pol01["decision"] == {
+        "decision": "Accepted risk",
+        "reason": "Review at the autumn meeting",
+        "decided_by": "DPO",
+        "decided_on": "2026-07-01",
+        "review_by": "2027-01-31",
+    }
+    assert doc["notices"] == [] and not [f for f in doc["findings"] if f["file"] == "dpo_review.xlsx"]
