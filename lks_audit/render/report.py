@@ -156,8 +156,9 @@ def render_report(
             "previous": str(last.findings) if last else "",
             "previous_plan": str(last.plan) if last and last.plan else "",
             "history": [str(e.findings) for e in earlier],
-            # Resolved: the kernel runs in the notebook's folder, where a relative --out means nothing.
-            "replaced_plan": str((current / ACTION_PLAN).resolve()) if (current / ACTION_PLAN).is_file() else "",
+            # Absolute (the kernel runs in the notebook's folder, where a relative --out means nothing), and
+            # through OUT/YEAR, so a line about it names the file the DPO opens, not the run folder behind it.
+            "replaced_plan": str((current / ACTION_PLAN).absolute()) if (current / ACTION_PLAN).is_file() else "",
             "generated": dt.date.today().isoformat(),
             "meeting_date": meeting.isoformat(),
             "handoff": str(staging.resolve()),
