@@ -96,6 +96,9 @@ def test_decisions_ask_for_the_policy_and_the_action_plan(sample):
     assert governors.decisions(sample) == [
         "Review the Social Media Policy and approve it again, with a date for its next review.",
         "Ask the chair of governors and the proprietor to sign the policy.",
+        # The sample's DPO accepts one risk (a student's name published at the family's request).
+        "Note the 1 risk the school has accepted on the Data Protection Officer's advice (each is given under "
+        "its area, with the reason and when it will be looked at again).",
         f"Approve the action plan: {len(rows)} actions, the {len(critical)} most urgent due by 28 October 2026.",
     ]
 
@@ -116,6 +119,7 @@ def test_a_school_with_a_signed_policy_in_date_is_not_asked_to_reapprove_it():
     review = review_of(Policy=[SIGNED_POLICY])
     assert not any("policy" in d.lower() and "approve it again" in d for d in governors.decisions(review))
     assert not any("sign the policy" in d for d in governors.decisions(review))
+    assert not any(d.startswith("Note the") for d in governors.decisions(review))  # no DPO review, no risk to note
     unsigned = review_of(Policy=[{**SIGNED_POLICY, "Signed by proprietor on": None}])
     assert "Ask the chair of governors and the proprietor to sign the policy." in governors.decisions(unsigned)
 

@@ -411,12 +411,12 @@ def test_the_samples_governors_page_shows_trend_carry_over_and_the_dpos_voice(sa
         "The last 2 years",
         "Last year's actions (2024-25)",
         "Of this year's 48 actions, 44 carry on from last year and 4 are new.",
-        "The Data Protection Officer's opinion",
-        "Content and conduct Rating from the checks: Amber . The DPO's opinion: Reasonable assurance . One "
-        "student's full name was published at the family's request",
-        "Risks the school has accepted",
-        "1 of 10 findings accepted as a risk; 1 of 10 findings judged not a breach.",
-        "The family asked for the county chess result to be published",
+        "DPO's opinion",  # beside each area's rating on the first page, and in each area's section:
+        "Content and conduct Amber The checks rate it Amber. The Data Protection Officer's opinion: Reasonable "
+        "assurance . One student's full name was published at the family's request",
+        "Note the 1 risk the school has accepted on the Data Protection Officer's advice",
+        "1 of 10 problems accepted as a risk; 1 of 10 problems judged not to break the policy.",
+        "Students' full names in posts : The family asked for the county chess result to be published",
     ):
         assert shown in text, shown
     rows = by_rule(plan_rows(sample_two_years["dir"] / "action-plan.xlsx"))

@@ -60,31 +60,21 @@ def opinion_rows(rv: Review) -> list[dict]:
     return rows
 
 
-def dpo_opinions(rv: Review) -> HTML | None:
-    """The Data Protection Officer's opinion of each area beside the rating the checks give, with the
-    commentary and where the evidence is kept (one short block per area: it reads on a phone and in print)."""
-    rows = opinion_rows(rv)
-    if not rows:
-        return None
-    body = [
-        "<p>The checks rate each area from the records; the Data Protection Officer's opinion (substantial, "
-        "reasonable, limited or no assurance) weighs what the records cannot show. Where the two differ, the "
-        "commentary says why.</p>"
-    ]
-    for r in rows:
-        opinion = f"{r['assurance']} assurance" if r["assurance"] and r["assurance"] != "No assurance" else None
-        opinion = opinion or (r["assurance"] or "not given")
-        body.append(
-            f"<h3>{esc(r['title'])}</h3>"
-            f"<p>Rating from the checks: {rag_label(r['rating'])}. The DPO's opinion: "
-            f"<strong>{esc(opinion)}</strong>.</p>"
-            + (f"<p>{esc(r['commentary'])}</p>" if r["commentary"] else "")
-            + (f'<p class="lks-meta">Evidence kept in: {esc(r["evidence"])}</p>' if r["evidence"] else "")
-        )
-    left_out = [AREA_TITLES[a] for a in AREAS if a not in rv.opinions]
-    if left_out:
-        body.append(f"<p>No opinion was given for: {esc(', '.join(left_out))}.</p>")
-    return section("dpo-opinion", "The Data Protection Officer's opinion", "".join(body), new_page=False)
+def opinion_html(rv: Review, area: str) -> str:
+    """The DPO's assurance opinion of ``area`` beside the rating the checks give, the commentary and where the
+    evidence is kept; empty when the DPO gave none. Shown in the area's own section."""
+    opinion = rv.opinions.get(area)
+    if opinion is None:
+        return ""
+    assurance = opinion.assurance or "not given"
+    if assurance not in ("not given", "No assurance"):
+        assurance += " assurance"
+    return (
+        f'<p class="lks-opinion">The checks rate it {esc(rv.summary["areas"][area]["rag"])}. '
+        f"The Data Protection Officer's opinion: <strong>{esc(assurance)}</strong>.</p>"
+        + (f"<p>{esc(opinion.commentary)}</p>" if opinion.commentary else "")
+        + (f'<p class="lks-meta">Evidence kept in: {esc(opinion.evidence)}</p>' if opinion.evidence else "")
+    )
 
 
 # --- risks accepted (governors) --------------------------------------------------------------------
@@ -124,41 +114,37 @@ def accepted_risk_rows(rv: Review) -> list[dict]:
     return rows
 
 
-def accepted_risks(rv: Review) -> HTML | None:
-    """How many findings of each area the school accepts as risks, and why; findings judged not a breach are
-    counted (the DPO's detail gives their reasons)."""
-    rows = accepted_risk_rows(rv)
-    if not rows:
-        return None
-    body = [
-        "<p>A finding the school knowingly accepts, or that the Data Protection Officer judged not to be a breach "
-        "of the policy, no longer counts towards an area's rating while the decision stands. Each accepted risk "
-        "has a date by which it is looked at again.</p>"
-    ]
-    for r in rows:
-        parts = []
-        if r["accepted"]:
-            parts.append(f"{_of(r['accepted'], r['findings'], 'finding')} accepted as a risk")
-        if r["not_a_breach"]:
-            parts.append(f"{_of(r['not_a_breach'], r['findings'], 'finding')} judged not a breach")
-        # The policy's own words for what was found, then the DPO's reason for accepting it.
-        items = "".join(
-            f"<li><strong>{esc(x['rule'])} ({esc(x['severity'])})</strong> "
-            f'<span class="lks-meta">The policy: {esc(x["clause"])}</span> '
-            f"Why it is accepted: {esc(x['reason'] or 'no reason recorded.')}"
-            + (
-                f' <span class="lks-meta">(to be looked at again by {esc(_day(x["review_by"]))})</span>'
-                if x["review_by"]
-                else ' <span class="lks-meta">(until withdrawn)</span>'
-            )
-            + "</li>"
-            for x in r["reasons"]
+def accepted_html(rv: Review, area: str) -> str:
+    """How many of ``area``'s findings the school accepts as risks (and judged not a breach), of all its
+    findings, and why: each accepted risk by its plain title, with the DPO's reason and review date. Empty
+    when no decision stands in the area. Shown in the area's own section."""
+    row = next((r for r in accepted_risk_rows(rv) if r["area"] == area), None)
+    if row is None:
+        return ""
+    parts = []
+    if row["accepted"]:
+        parts.append(f"{_of(row['accepted'], row['findings'], 'problem')} accepted as a risk")
+    if row["not_a_breach"]:
+        parts.append(f"{_of(row['not_a_breach'], row['findings'], 'problem')} judged not to break the policy")
+    items = "".join(
+        f"<li><strong>{esc(REGISTRY[x['rule']].title)}</strong>: {esc(x['reason'] or 'no reason recorded.')}"
+        + (
+            f' <span class="lks-meta">(looked at again by {esc(_day(x["review_by"]))})</span>'
+            if x["review_by"]
+            else ' <span class="lks-meta">(until withdrawn)</span>'
         )
-        body.append(
-            f"<h3>{esc(r['title'])}: {rag_label(r['rating'])}</h3><p>{esc('; '.join(parts).capitalize())}.</p>"
-            + (f"<ul>{items}</ul>" if items else "")
-        )
-    return section("accepted-risks", "Risks the school has accepted", "".join(body), new_page=False)
+        + "</li>"
+        for x in row["reasons"]
+    )
+    return (
+        f"<p>Decided by the Data Protection Officer, and left out of the rating while the decision stands: "
+        f"{esc('; '.join(parts))}.</p>" + (f'<ul class="lks-accepted">{items}</ul>' if items else "")
+    )
+
+
+def accepted_risk_count(rv: Review) -> int:
+    """How many findings the school accepts as risks, in all areas."""
+    return sum(r["accepted"] for r in accepted_risk_rows(rv))
 
 
 # --- last year's actions (governors) -------------------------------------------------------------------

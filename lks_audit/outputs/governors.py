@@ -16,6 +16,7 @@ from ..findings import AREAS, SEVERITIES, severity_rank
 from ..rules import REGISTRY
 from ..schema import SHEETS
 from ..summary import SMALL_BASE
+from .dpo_year import accepted_risk_count
 from .html import in_sentence, number, plural
 from .review_data import Review
 
@@ -174,7 +175,7 @@ def actions(rv: Review) -> list[dict]:
 def decisions(rv: Review) -> list[str]:
     """What the governing body is asked to decide, in the order of the meeting.
 
-    The DPO's-year issue adds "note the accepted risks" here, before the action plan.
+    Note the risks the school accepts (the DPO's decisions), before the action plan.
     """
     open_ = {p.rule for p in problems(rv) if p.open}
     out = []
@@ -182,6 +183,12 @@ def decisions(rv: Review) -> list[str]:
         out.append("Review the Social Media Policy and approve it again, with a date for its next review.")
     if "POL-02" in open_:
         out.append("Ask the chair of governors and the proprietor to sign the policy.")
+    accepted = accepted_risk_count(rv)
+    if accepted:
+        out.append(
+            f"Note the {plural(accepted, 'risk')} the school has accepted on the Data Protection Officer's advice "
+            "(each is given under its area, with the reason and when it will be looked at again)."
+        )
     rows = actions(rv)
     if rows:
         first = rows[0]["severity"]

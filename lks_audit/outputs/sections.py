@@ -19,6 +19,7 @@ from .. import __version__
 from ..findings import AREA_TITLES, AREAS
 from ..rules import REGISTRY
 from . import charts
+from .dpo_year import accepted_html, opinion_html
 from .governors import (
     RATING_WORDS,
     RECORDS_SHOWN,
@@ -62,12 +63,23 @@ def title_block(rv: Review) -> HTML:
 
 
 def areas_overview(rv: Review) -> HTML:
-    """The seven areas: each one's rating and the measure that puts it in proportion (and last year's rating)."""
+    """The seven areas: each one's rating, the DPO's opinion beside it when given, the measure that puts it in
+    proportion (and last year's rating)."""
     last = rv.previous["summary"]["areas"] if rv.previous else None
-    headers = ["Area", "Rating", "In proportion"] + ([f"Rating in {rv.previous['year']}"] if last else [])
+    opinions = bool(rv.opinions)
+    headers = (
+        ["Area", "Rating"]
+        + (["DPO's opinion"] if opinions else [])
+        + ["In proportion"]
+        + ([f"Rating in {rv.previous['year']}"] if last else [])
+    )
     rows = []
     for area in AREAS:
-        row = [AREA_TITLES[area], rag_label(rv.summary["areas"][area]["rag"]), area_measure(rv, area)]
+        row = [AREA_TITLES[area], rag_label(rv.summary["areas"][area]["rag"])]
+        if opinions:
+            opinion = rv.opinions.get(area)
+            row.append(opinion.assurance if opinion and opinion.assurance else "none given")
+        row.append(area_measure(rv, area))
         if last is not None:
             row.append(rag_label(last[area]["rag"]) if area in last else "not rated")
         rows.append(row)
@@ -236,12 +248,12 @@ def area_section(rv: Review, area: str) -> str:
     counts against what was checked (those waiting on a data fix apart) and, for its most serious
     ones, why they matter and which records they concern.
 
-    The DPO's-year issue adds here, after the heading: the DPO's assurance opinion, commentary and
-    evidence reference, and the accepted risks with their reasons.
+    After the heading: the DPO's assurance opinion beside the checks' rating, with the commentary and
+    evidence reference; after the problems: the risks the school accepts in the area, with the reasons.
     """
     info = rv.summary["areas"][area]
     found = problems(rv, area)
-    parts = [f'<h3 id="h-area-{area}">{esc(info["title"])} {rag_label(info["rag"])}</h3>']
+    parts = [f'<h3 id="h-area-{area}">{esc(info["title"])} {rag_label(info["rag"])}</h3>', opinion_html(rv, area)]
     context = CONTEXT.get(area)
     if context:
         parts.append(context(rv))
@@ -249,6 +261,7 @@ def area_section(rv: Review, area: str) -> str:
         top = found[0].severity
         items = "".join(_problem_item(p, explain=p.open and p.severity == top) for p in found)
         parts.append(f'<ul class="lks-problems">{items}</ul>')
+    parts.append(accepted_html(rv, area))
     clear = info["rules"] - info["rules_not_assessed"] - len(found)
     notes = []
     if clear:
