@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .context import AuditContext, Parameters, make_context
-from .findings import AREAS, Finding, NotAssessed, findings_frame, rule_order, severity_rank
+from .findings import AREAS, Finding, NotAssessed, Notice, findings_frame, rule_order, severity_rank
 from .load import Dataset, load_workbooks
 from .rules import REGISTRY, load_all_rules
 
@@ -24,6 +24,8 @@ class AuditResult:
     findings: list[Finding]
     not_assessed: list[NotAssessed]
     summary: dict = field(default_factory=dict)
+    #: Advisory notes that are not findings (how the data was read), shown beside them.
+    notices: list[Notice] = field(default_factory=list)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -38,6 +40,7 @@ class AuditResult:
             "findings": [f.to_dict() for f in self.findings],
             "not_assessed": [n.to_dict() for n in self.not_assessed],
             "summary": self.summary,
+            "notices": [n.to_dict() for n in self.notices],
         }
 
 
@@ -48,7 +51,7 @@ def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
     findings.sort(key=_finding_order)
     from .summary import summarise
 
-    result = AuditResult(ctx, findings, not_assessed)
+    result = AuditResult(ctx, findings, not_assessed, notices=list(data.notices))
     result.summary = summarise(result, data)
     return result
 
@@ -59,21 +62,34 @@ def findings_of(data: Dataset, ctx: AuditContext | None, rule_ids) -> list[Findi
     return sorted(findings, key=_finding_order)
 
 
+def data_quality_findings(data: Dataset, ctx: AuditContext) -> list[Finding]:
+    """What ``validate`` shows: every data-quality rule's findings, worded as ``check`` words them (each
+    DQ-01 naming the rules its gap leaves unassessed), without running the policy rules."""
+    rule_ids = sorted(load_all_rules(), key=rule_order)
+    findings = findings_of(data, ctx, [r for r in rule_ids if REGISTRY[r].area == "data"])
+    return _explain_missing(findings, [n for r in rule_ids if (n := _blocked(REGISTRY[r], data))])
+
+
+def _blocked(rule, data: Dataset) -> NotAssessed | None:
+    """Why ``rule`` cannot be assessed on ``data``, or None when everything it needs is there."""
+    # The first needed sheet with a gap is the one named, as a school office would fix it first.
+    return next(
+        (
+            NotAssessed(rule.id, rule.area, data.unavailable(sheet, columns), data.gaps_for(sheet, columns))
+            for sheet, columns in rule.needs.items()
+            if data.gaps_for(sheet, columns)
+        ),
+        None,
+    )
+
+
 def _run(data: Dataset, ctx: AuditContext | None, rule_ids) -> tuple[list[Finding], list[NotAssessed]]:
     load_all_rules()
     findings: list[Finding] = []
     not_assessed: list[NotAssessed] = []
     for rule_id in rule_ids:
         rule = REGISTRY[rule_id]
-        # The first needed sheet with a gap is the one named, as a school office would fix it first.
-        blocked = next(
-            (
-                NotAssessed(rule_id, rule.area, data.unavailable(sheet, columns), data.gaps_for(sheet, columns))
-                for sheet, columns in rule.needs.items()
-                if data.gaps_for(sheet, columns)
-            ),
-            None,
-        )
+        blocked = _blocked(rule, data)
         if blocked:
             not_assessed.append(blocked)
         else:
@@ -117,4 +133,4 @@ def audit_folder(
     return data, run_rules(data, ctx)
 
 
-__all__ = ["AuditResult", "audit_folder", "run_rules", "AREAS"]
+__all__ = ["AuditResult", "audit_folder", "run_rules", "data_quality_findings", "AREAS"]

@@ -42,6 +42,15 @@ EXCEL_ERRORS = frozenset(
     }
 )
 
+#: What LibreOffice shows for its own formula errors, which have no Excel name (Err:502 for SQRT(-1)).
+_LIBREOFFICE_ERROR = re.compile(r"Err:\d{3}", re.ASCII)
+
+
+def is_error_text(text: str) -> bool:
+    """Is ``text`` (trimmed) what a spreadsheet shows for a formula that failed?"""
+    return text in EXCEL_ERRORS or (text.startswith("Err:") and _LIBREOFFICE_ERROR.fullmatch(text) is not None)
+
+
 _ID_SPLIT = re.compile(r"[,;\r\n]+")
 # dd/mm/yyyy (UK, day first); four-digit years only, so 10/01/26 is refused, not guessed.
 # ASCII digits only: a date written in other scripts' digits is refused, not read.
@@ -67,6 +76,9 @@ class ReadColumn:
     expected: str
     #: Among ``bad``: dates that read but cannot be real (before :data:`FIRST_PLAUSIBLE_DATE`).
     implausible: np.ndarray | None = None
+    #: Among ``bad``: what a date that reads only month first (``12/31/2025``) would be day first
+    #: (``31/12/2025``), offered as a question, never used; None elsewhere.
+    day_first: np.ndarray | None = None
 
 
 def clean_unicode(value: str) -> str:
@@ -139,7 +151,7 @@ def blank_mask(values) -> np.ndarray:
 
 
 def _error_value(v) -> bool:
-    return isinstance(v, str) and v.strip() in EXCEL_ERRORS
+    return isinstance(v, str) and is_error_text(v.strip())
 
 
 def _as_text(v) -> str:
@@ -165,7 +177,7 @@ def _text_value(v) -> str | None:
 def _text_of_text(text: str) -> str | None:
     """:func:`_text_value` for a text cell (the common case, so without the type tests)."""
     stripped = text.strip()
-    return None if not stripped or stripped in EXCEL_ERRORS else normalise_text(text)
+    return None if not stripped or is_error_text(stripped) else normalise_text(text)
 
 
 def _read_text(cells: _Cells) -> ReadColumn:
@@ -191,7 +203,7 @@ def _ids_value(v) -> tuple[str, ...]:
 
 def _ids_of_text(text: str) -> tuple[str, ...]:
     """:func:`_ids_value` for a text cell; plain ASCII (the usual ids) needs no NFKC."""
-    if not text.isascii() or text.strip() in EXCEL_ERRORS:
+    if not text.isascii() or is_error_text(text.strip()):
         return _ids_value(text)
     return tuple(p for p in (" ".join(part.split()) for part in _ID_SPLIT.split(text)) if p)
 
@@ -251,6 +263,18 @@ def _text_date(text: str, forms) -> dt.datetime | None:
     return day_start + dt.timedelta(hours=hour, minutes=minute, seconds=second)
 
 
+def _day_first(text: str, forms) -> str | None:
+    """``31/12/2025 10:15`` for ``12/31/2025 10:15``: the text with day and month swapped, when only that
+    reads as a date (so it was written month first); None otherwise."""
+    text = normalise_text(text)
+    match = _UK_DATETIME.match(text) or _UK_DATE.match(text)
+    if match is None:
+        return None
+    month, day, year = match.group(1, 2, 3)
+    swapped = f"{int(day):02d}/{int(month):02d}/{year}{text[match.end(3) :]}"
+    return swapped if _text_date(swapped, forms) is not None else None
+
+
 def _as_datetime64(moments: list) -> np.ndarray:
     """Python datetimes (or None) as datetime64[ns]; those it cannot hold become NaT."""
     # pandas converts datetime objects in C, far faster than numpy does
@@ -270,17 +294,24 @@ def read_date(raw: pd.Series, with_time: bool) -> ReadColumn:
                 for v in cells.other_values[native]
             ]
         )
+    day_first = None
     if len(cells.texts):
         forms = _DATETIME_FORMS if with_time else _DATE_FORMS
-        out[cells.is_text] = _as_datetime64([_text_date(t, forms) for t in cells.texts])[cells.codes]
+        moments = [_text_date(t, forms) for t in cells.texts]
+        out[cells.is_text] = _as_datetime64(moments)[cells.codes]
+        swapped = [None if m is not None else _day_first(t, forms) for t, m in zip(cells.texts, moments)]
+        if any(swapped):
+            day_first = np.full(len(raw), None, dtype=object)
+            day_first[cells.is_text] = _objects(swapped)[cells.codes]
     values = pd.Series(out, index=raw.index)
-    if not with_time:
-        values = values.dt.floor("D")
+    # A date-time cell is a day count in floating point: LibreOffice saves 20:49 as 20:48:59.99. Times are
+    # typed to the minute, so the nearest second is what was meant, in every format alike.
+    values = values.dt.round("s") if with_time else values.dt.floor("D")
     implausible = (values < FIRST_PLAUSIBLE_DATE).to_numpy()
     values[implausible] = pd.NaT
     bad = values.isna().to_numpy() & ~cells.empty()
     expected = "a date and time (dd/mm/yyyy hh:mm, or a date)" if with_time else "a date (dd/mm/yyyy or yyyy-mm-dd)"
-    return ReadColumn(values, bad, expected, implausible)
+    return ReadColumn(values, bad, expected, implausible, day_first)
 
 
 def read_column(raw: pd.Series, column: Column) -> ReadColumn:

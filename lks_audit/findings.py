@@ -74,6 +74,8 @@ class Gap:
     sheet: str | None
     column: str | None
     unreadable: str | None = None
+    #: The Excel row of the header row a column is missing from (row 1 unless titles stand above it).
+    row: int = 1
 
     @property
     def level(self) -> str:
@@ -118,3 +120,42 @@ def rule_order(rule_id: str) -> tuple[int, int]:
 
 def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An advisory note that is not a finding: no rule, no rating, nothing that must be fixed.
+
+    What the reader did with a layout it forgave (a header row found lower, a sheet found under another
+    name), or what it kept without checking (an extra column). ``kind`` says which, for tools
+    ("header-row", "renamed-sheet", "extra-column", "file-format"); ``detail`` is the note without its
+    location, which the other fields give.
+    """
+
+    kind: str
+    detail: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    #: A cell of the header row, where the note is about one column.
+    cell: str | None = None
+    column: str | None = None
+
+    def where(self, short: bool = False) -> str:
+        """``posts_log.xlsx, sheet Posts, column N``; short (under the file's heading): ``sheet Posts, column N``."""
+        letters = self.cell.rstrip("0123456789") if self.cell else None
+        parts = [] if short or not self.file else [self.file]
+        parts += [f"sheet {self.sheet}"] if self.sheet else []
+        parts += [f"column {letters}"] if letters else []
+        return ", ".join(parts)
+
+    @property
+    def message(self) -> str:
+        """The whole note a person reads, its location first."""
+        where = self.where()
+        return f"{where}: {self.detail}" if where else self.detail
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "message": self.message} | {
+            name: getattr(self, name) for name in ("file", "sheet", "row", "cell", "column")
+        }

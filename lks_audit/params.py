@@ -127,6 +127,12 @@ def academic_year_dates(year: str) -> tuple[dt.date, dt.date]:
     return dt.date(first, 9, 1), dt.date(first + 1, 8, 31)
 
 
+def academic_year_of(day: dt.date) -> str:
+    """The academic year ``day`` falls in, each starting on 1 September: 15/03/2026 -> ``2025-26``."""
+    first = day.year if day.month >= 9 else day.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
 def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
     """The day the audit is taken: ``as_of`` if given, else the year's last day or today if earlier."""
     end = academic_year_dates(year)[1]

@@ -42,7 +42,7 @@ def test_json_is_one_object_with_the_contract_keys(small_school):
     )
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)  # nothing else on stdout
-    assert set(doc) == {"year", "as_of", "parameters", "findings", "not_assessed", "summary"}
+    assert set(doc) == {"year", "as_of", "parameters", "findings", "not_assessed", "summary", "notices"}
     assert doc["year"] == "2025-26" and doc["as_of"] == "2026-07-20"
     assert doc["parameters"]["ico_hours"] == 48 and doc["parameters"]["respond_within_hours"] == 24
     for f in doc["findings"]:

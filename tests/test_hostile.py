@@ -285,8 +285,11 @@ FILE_CASES = {  # case -> (folder, contract file, what the one line must say)
     "CSV renamed .xlsx": ("a", "account_applications.xlsx", r"text/CSV file renamed \.xlsx; .*save as .*\(\.xlsx\)"),
     "HTML renamed .xlsx": ("a", "staff_training.xlsx", r"web page \(HTML\) renamed \.xlsx; .*save as .*\(\.xlsx\)"),
     "truncated zip": ("a", "interactions_log.xlsx", r"damaged \(not a complete \.xlsx zip\)"),
-    "old .xls": ("a", "incidents_log.xlsx", r"Excel 97-2003 \(\.xls\) file; .*save as .*\(\.xlsx\)"),
-    "OpenDocument .ods": ("a", "school_settings.xlsx", r"OpenDocument \(\.ods\) file; .*Save As .*\(\.xlsx\)"),
+    "damaged .xls (OLE2 header, junk after it)": (
+        "a",
+        "incidents_log.xlsx",
+        r"not a readable Excel 97-2003 workbook \(CalamineError: .*\); open it and save it again as \.xlsx",
+    ),
     "password-protected": ("b", "posts_log.xlsx", r"password-protected; remove the password"),
     "zip bomb (2 GB sheet)": (
         "b",
@@ -386,13 +389,31 @@ def test_bad_cell_is_dq02_naming_file_sheet_and_cell(corpus, case):
 
 def test_every_command_ran_to_the_end(corpus):
     for run in corpus.values():
-        for command in (run.validate, run.check, run.report):
+        assert run.validate.returncode == 1, run.validate.stderr[-2000:]  # problems found, and the status says so
+        for command in (run.check, run.report):
             assert command.returncode == 0, command.stderr[-2000:]
+        for command in (run.validate, run.check, run.report):
             assert "Traceback" not in command.stdout + command.stderr
         assert {"annual-review.html", "dpo-detail.html", "action-plan.xlsx", "findings.json"} <= {
             p.name for p in run.report_dir.iterdir()
         }
         assert run.unchanged()
+
+
+def test_a_spreadsheet_named_as_another_format_is_read_as_what_it_is(corpus):
+    # school_settings.xlsx of folder a is an OpenDocument spreadsheet: read from its bytes, with a notice.
+    run = corpus["a"]
+    note = "school_settings.xlsx is an OpenDocument spreadsheet, not what its name says; it is read as one"
+    assert f"  note: {note}" in run.validate.lines()
+    notices = json.loads(run.check.stdout)["notices"]
+    assert {
+        "kind": "file-format",
+        "message": f"school_settings.xlsx: {note}",
+        "file": "school_settings.xlsx",
+    }.items() <= (notices[0].items())
+    missing = {f["column"] for f in run.findings if f["rule"] == "DQ-01" and f["file"] == "school_settings.xlsx"}
+    assert missing == {"Next review due", "Signed by chair of governors on", "Signed by proprietor on", None}
+    assert run.unchanged()
 
 
 def test_readable_workbooks_are_still_audited(corpus):
@@ -407,7 +428,10 @@ def test_readable_workbooks_are_still_audited(corpus):
     out = corpus["b"].validate.lines()
     assert "school_settings.xlsx: OK" in out  # 100,000 blank formatted rows are no problem
     assert "Total: 15 problems in 8 workbooks (3 read, 0 missing, 5 cannot be read)" in out
-    assert "Total: 12 problems in 8 workbooks (2 read, 0 missing, 6 cannot be read)" in corpus["a"].validate.lines()
+    assert (
+        "Total: 15 problems in 8 workbooks (3 read, 0 missing, 5 cannot be read); 1 notice"
+        in corpus["a"].validate.lines()
+    )
     assert all(run.unchanged() for run in corpus.values())
 
 

@@ -48,6 +48,7 @@ def school(tmp_path) -> Path:
             {"Post ID": "P2", "Post text": "text", "Shot type": "Groupie"},
         ],
         Staff=[{"Staff ID": "S1", "Name": "Jane Example"}],
+        Accounts=[{"Account ID": "ACC-1"}],
     )
     text_cell(folder / "posts_log.xlsx", "Posts", "E2", HYPERLINK)  # Post text: fine, but formula-looking
     text_cell(folder / "posts_log.xlsx", "Posts", "H4", "=1+2")  # Shot type: a bad choice
@@ -57,7 +58,7 @@ def school(tmp_path) -> Path:
 
 def test_lists_problems_by_workbook_with_cell_refs(school):
     proc = run(school)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # problems found
     out = proc.stdout.splitlines()
     assert "posts_log.xlsx: 5 problems" in out
     start = out.index("posts_log.xlsx: 5 problems")
@@ -95,7 +96,7 @@ def test_feedback_copies_highlight_and_comment_and_leave_originals(school, tmp_p
     before = fingerprint(school)
     out_dir = tmp_path / "feedback"
     proc = run(school, "--feedback", out_dir)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr
     assert fingerprint(school) == before  # hash and mtime of every original
     assert f"feedback copy: {out_dir / 'posts_log.xlsx'} (5 cells highlighted)" in proc.stdout
     # Only the workbook with cell problems is copied, no temporary file is left behind.
@@ -152,7 +153,7 @@ def test_feedback_text_from_input_never_becomes_a_formula(tmp_path):
     ]
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    copy = write_feedback_copy(source, out_dir, findings)
+    copy = write_feedback_copy(source, out_dir / "posts_log.xlsx", findings)
     sheet = openpyxl.load_workbook(copy)[PROBLEMS_SHEET]
     cells = [row[3] for row in sheet.iter_rows(min_row=2)]
     assert [c.value for c in cells] == ["=1+1", "@SUM(A1)", "+1", "-1"]

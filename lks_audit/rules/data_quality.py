@@ -89,7 +89,7 @@ def missing_parts(rule, data, ctx):
                     rule,
                     gap.file,
                     gap.sheet,
-                    1,
+                    gap.row,
                     f"the column '{gap.column}' is missing from the header row",
                     column=gap.column,
                 )
