@@ -287,7 +287,8 @@ def _note_layout(wb: Workbook, sheet: Sheet, header_at: int, header: list, posit
             "extra-column", detail, wb.file, sheet.name, header_row, f"{get_column_letter(at + 1)}{header_row}", column
         )
 
-    for name, at in extras.items():
+    # A header row without any contract header is not this sheet's: its texts are not columns to name.
+    for name, at in extras.items() if positions else ():
         data.notices.append(
             column_notice(
                 at,
