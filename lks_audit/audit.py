@@ -123,12 +123,13 @@ def closures_of(data: Dataset) -> list:
 
 
 def audit_folder(
-    folder: str | Path, year: str, as_of=None, params: dict | Parameters | None = None
+    folder: str | Path, year: str, as_of=None, params: dict | Parameters | None = None, reading=None
 ) -> tuple[Dataset, AuditResult]:
     """Load ``folder`` and audit it for academic ``year`` as of ``as_of`` (a date, ISO text, or None for the
     default): returns the loaded data and the result. Raises AuditInputError for a year, date or parameter
-    that cannot be used; a missing or broken workbook is a finding, never an exception."""
-    data = load_workbooks(folder)
+    that cannot be used; a missing or broken workbook is a finding, never an exception. ``reading``: the
+    folder's workbooks already being parsed (:class:`~lks_audit.read.Reading`), as ``check`` starts them."""
+    data = load_workbooks(folder, reading)
     ctx = make_context(year, as_of, params, closures=closures_of(data))
     return data, run_rules(data, ctx)
 

@@ -138,16 +138,21 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
 
 def run_check(args: argparse.Namespace) -> int:
     """``lks-audit check``: the readable summary, or one JSON object with ``--json``."""
-    from .audit import audit_folder
     from .intake import check_folder_usable
-    from .outputs.findings_json import findings_json_text
-    from .params import checked_overrides
-    from .summary import format_text_summary
+    from .params import audit_day, checked_overrides
 
     folder = Path(args.data_dir)
     check_folder_usable(folder, need_readable=True)
     overrides = checked_overrides(_overrides(args))
-    data, result = audit_folder(folder, args.year, args.as_of, overrides)  # AuditInputError: a bad year or date
+    audit_day(args.year, args.as_of)  # a year or date that cannot be used is refused before any parsing
+    from .read import Reading  # python-calamine only: the workbooks parse while pandas is imported below
+
+    reading = Reading(folder)
+    from .audit import audit_folder
+    from .outputs.findings_json import findings_json_text
+    from .summary import format_text_summary
+
+    data, result = audit_folder(folder, args.year, args.as_of, overrides, reading=reading)
     for problem in data.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
     if args.json:

@@ -9,7 +9,6 @@ for reading.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +18,8 @@ from openpyxl.utils import get_column_letter
 
 from .cells import blank_mask, display_value, empty_column, is_error_text, normalise_text, read_column
 from .findings import Gap, Notice
-from .intake import FORMATS, UnreadableFile, format_of_name, several_files_problem, workbook_files
-from .read import OpenedWorkbook, open_workbook, sheet_key
+from .intake import FORMATS, format_of_name, several_files_problem
+from .read import OpenedWorkbook, Reading, sheet_key
 from .schema import SHEETS, WORKBOOKS, Column, Kind, Sheet, Workbook, references
 
 #: Name of the column that carries each record's Excel row number.
@@ -197,9 +196,7 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
     _note_layout(wb, sheet, header_at, header, positions, extras, data)
 
     width = max(len(header), 1)
-    body = rows[header_at + 1 :]
-    if any(len(r) != width for r in body):  # calamine's rows are as wide as the sheet; error cells may add
-        body = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in body]
+    body = rows[header_at + 1 :]  # as wide as the header: the sources give rows as wide as the sheet
     grid = np.empty((len(body), width), dtype=object)
     if body:
         grid[:] = body  # filled in place: numpy never takes a cell value for a nested array
@@ -212,7 +209,7 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
         # column is tested only on the rows still in doubt.
         blank = np.arange(len(raw))
         for i in used:
-            blank = blank[blank_mask(raw[i].to_numpy()[blank])]
+            blank = blank[blank_mask(grid[blank, i])]
         keep = np.ones(len(raw), dtype=bool)
         keep[blank] = False
         raw = raw[keep]
@@ -313,15 +310,19 @@ def _note_layout(wb: Workbook, sheet: Sheet, header_at: int, header: list, posit
 
 def _check_keys(wb: Workbook, sheet: Sheet, frame: pd.DataFrame, data: Dataset) -> None:
     """DQ-03: a blank key, or a key already used on an earlier row, whatever its case (each repeat is a finding)."""
-    keys = frame[sheet.key]
+    keys = frame[sheet.key].to_numpy(dtype=object)
+    rows = frame[ROW].to_numpy()
     letter = data.letters[sheet.name][sheet.key]
-    blank = keys.isna()
-    folded = keys.str.casefold()
-    repeated = folded.duplicated(keep="first") & ~blank
-    first_row = dict(zip(folded[~blank & ~repeated], frame.loc[~blank & ~repeated, ROW]))
-    for idx in np.flatnonzero(blank.to_numpy() | repeated.to_numpy()):
-        row = int(frame[ROW].iat[idx])
-        key = keys.iat[idx]
+    blank = pd.isna(keys)
+    codes, distinct = pd.factorize(keys)  # blanks get -1
+    folded_codes = np.where(blank, -1, pd.factorize(np.asarray(casefolded(distinct), dtype=object))[0][codes])
+    repeated = ~blank & pd.Series(folded_codes).duplicated(keep="first").to_numpy()
+    first_row = {}
+    if repeated.any():
+        firsts = np.flatnonzero(~blank & ~repeated)
+        first_row = dict(zip(folded_codes[firsts].tolist(), rows[firsts].tolist()))
+    for idx in np.flatnonzero(blank | repeated):
+        row, key = int(rows[idx]), keys[idx]
         data.key_faults.append(
             KeyFault(
                 wb.file,
@@ -329,10 +330,17 @@ def _check_keys(wb: Workbook, sheet: Sheet, frame: pd.DataFrame, data: Dataset) 
                 row,
                 f"{letter}{row}",
                 sheet.key,
-                key,
-                None if key is None else int(first_row[folded.iat[idx]]),
+                None if blank[idx] else key,
+                None if blank[idx] else int(first_row[folded_codes[idx]]),
             )
         )
+
+
+def casefolded(texts) -> list[str]:
+    """Each text case-folded, in one pass over them all (a column of IDs holds many thousands)."""
+    texts = list(texts)
+    folded = "\x00".join(texts).casefold().split("\x00")
+    return folded if len(folded) == len(texts) else [t.casefold() for t in texts]
 
 
 def unify_id_case(data: Dataset) -> None:
@@ -348,24 +356,30 @@ def unify_id_case(data: Dataset) -> None:
     for (target_sheet, target_key), columns in referring.items():
         if data.unavailable(target_sheet, (target_key,)):
             continue
+        spellings = pd.unique(data.frames[target_sheet][target_key].dropna())
         spelling: dict[str, str] = {}
-        for value in pd.unique(data.frames[target_sheet][target_key].dropna()):
-            spelling.setdefault(value.casefold(), value)
+        for folded, value in zip(casefolded(spellings), spellings):
+            spelling.setdefault(folded, value)
         for sheet_name, column in [(target_sheet, SHEETS[target_sheet].column(target_key)), *columns]:
             if not data.unavailable(sheet_name, (column.header,)):
-                _respell(data.frames[sheet_name], column, spelling)
+                _respell(data.frames[sheet_name], column, spelling, set(spelling.values()))
 
 
-def _respell(frame: pd.DataFrame, column: Column, spelling: dict[str, str]) -> None:
-    """Rewrite the IDs of ``column`` found in ``spelling`` (case-folded ID -> its spelling), once per distinct value."""
+def _respell(frame: pd.DataFrame, column: Column, spelling: dict[str, str], spelt: set[str]) -> None:
+    """Rewrite the IDs of ``column`` found in ``spelling`` (case-folded ID -> its spelling), once per distinct
+    value; an ID already spelt as its sheet spells it (in ``spelt``, the usual case) needs nothing."""
     values = frame[column.header]
+    distinct = pd.unique(values.dropna())
+    ids = {i for many in distinct for i in many} if column.kind is Kind.IDS else set(distinct)
+    respelt = {i: spelling.get(f, i) for i, f in zip(ids - spelt, casefolded(ids - spelt))}
+    respelt = {old: new for old, new in respelt.items() if new != old}
+    if not respelt:
+        return
     if column.kind is Kind.IDS:
-        respelt = {ids: tuple(spelling.get(i.casefold(), i) for i in ids) for ids in pd.unique(values)}
+        changes = {many: tuple(respelt.get(i, i) for i in many) for many in distinct}
     else:
-        respelt = {i: spelling.get(i.casefold(), i) for i in pd.unique(values.dropna())}
-    changes = {old: new for old, new in respelt.items() if new != old}
-    if changes:
-        frame[column.header] = values.map(lambda v: changes.get(v, v))
+        changes = respelt
+    frame[column.header] = values.map(lambda v: changes.get(v, v))
 
 
 def _block_sheet(sheet: Sheet, data: Dataset, gap: Gap) -> None:
@@ -374,66 +388,26 @@ def _block_sheet(sheet: Sheet, data: Dataset, gap: Gap) -> None:
     data.frames[sheet.name] = _empty_frame(sheet)
 
 
-def load_workbooks(folder: str | Path) -> Dataset:
-    """Read every contract workbook in ``folder`` (any may be missing, saved twice or broken)."""
+def load_workbooks(folder: str | Path, reading: Reading | None = None) -> Dataset:
+    """Read every contract workbook in ``folder`` (any may be missing, saved twice or broken).
+
+    ``reading``: the folder's workbooks already being parsed (see :class:`~lks_audit.read.Reading`), so
+    a caller can start them before it imports the data libraries; by default they start here. Each is
+    typed here as soon as it is parsed, while the others are still parsing.
+    """
     folder = Path(folder)
+    reading = reading or Reading(folder)
     data = Dataset(folder, {})
-    found = workbook_files(folder) if folder.is_dir() else {wb.file: [] for wb in WORKBOOKS}
-    readable = [(wb, found[wb.file][0]) for wb in WORKBOOKS if len(found[wb.file]) == 1]
-    # Each workbook is parsed on a background thread while the ones before it are typed here
-    # (python-calamine lets go of the GIL while it parses): on two cores loading costs about the
-    # larger of the two, not their sum.
-    opening = dict(zip((wb.file for wb, _ in readable), _in_background([(_open, path, wb) for wb, path in readable])))
     for wb in WORKBOOKS:
-        paths = found[wb.file]
+        paths = reading.found[wb.file]
         if not paths:
             _add_missing_workbook(wb, data)
         elif len(paths) > 1:
             _add_workbook(wb, None, several_files_problem(paths), data)
         else:
-            opened, problem = opening[wb.file]()
-            _add_workbook(wb, opened, problem, data, paths[0])
+            _add_workbook(wb, *reading.result(wb.file), data, paths[0])
     unify_id_case(data)
     return data
-
-
-def _open(path: Path, wb: Workbook) -> tuple[OpenedWorkbook | None, str | None]:
-    """The workbook parsed, or None and why it cannot be read."""
-    try:
-        return open_workbook(path, [s.name for s in wb.sheets]), None
-    except UnreadableFile as exc:
-        return None, str(exc)
-
-
-def _in_background(jobs: list[tuple]) -> list:
-    """Run each ``(func, *args)`` of ``jobs`` in turn on one thread; per job, a function that waits for its
-    result (or raises its error).
-
-    A daemon thread, so an interrupted run does not wait for a parse to finish before exiting.
-    """
-    boxes: list[dict] = [{} for _ in jobs]
-    done = [threading.Event() for _ in jobs]
-
-    def run():
-        for (func, *args), box, event in zip(jobs, boxes, done):
-            try:
-                box["result"] = func(*args)
-            except BaseException as exc:  # raised again in the waiting thread
-                box["error"] = exc
-            event.set()
-
-    threading.Thread(target=run, name="lks-audit reader", daemon=True).start()
-
-    def waiter(box: dict, event: threading.Event):
-        def result():
-            event.wait()
-            if "error" in box:
-                raise box["error"]
-            return box.pop("result")  # handed over once, so the thread keeps no reference to it
-
-        return result
-
-    return [waiter(box, event) for box, event in zip(boxes, done)]
 
 
 def _add_missing_workbook(wb: Workbook, data: Dataset) -> None:
@@ -506,5 +480,7 @@ class _SheetsInMemory:
         self.parsed = sheets
 
     def rows(self, name: str, nrows: int | None = None) -> list[list]:
-        rows = self.parsed[name]
-        return rows if nrows is None else rows[:nrows]
+        """Copies of the rows, each padded with empty cells to the widest (as calamine gives them)."""
+        rows = self.parsed[name][:nrows]
+        width = max(map(len, rows), default=0)
+        return [list(row) + [""] * (width - len(row)) for row in rows]

@@ -11,21 +11,24 @@ place in Excel. Two things calamine does not do are done here:
   loader to report (DQ-02). A zipped workbook is searched for an error mark first, so only a file
   that holds error cells pays for the second look.
 
-Parsing (calamine's costly part, done without the GIL) happens in :func:`open_workbook`, which the
-loader runs on a background thread; turning cells into Python values (:meth:`OpenedWorkbook.rows`)
-holds the GIL, so the loader does that itself.
+Parsing (calamine's costly part, done without the GIL) happens in :func:`open_workbook`; a
+:class:`Reading` runs it for every workbook of a folder at once, each on a thread of its own, from the
+moment it is made (``check`` makes it before importing pandas). Turning cells into Python values
+(:meth:`OpenedWorkbook.rows`) holds the GIL, so the loader does that itself as each workbook is ready.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cells import normalise_text
-from .intake import FORMATS, UnreadableFile, check_workbook
+from .intake import FORMATS, UnreadableFile, check_workbook, format_of_name, workbook_files
+from .schema import WORKBOOKS
+from .text import normalise_text
 
 
 def sheet_key(name) -> str:
@@ -49,16 +52,18 @@ class OpenedWorkbook:
     errors: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
 
     def rows(self, name: str, nrows: int | None = None) -> list[list]:
-        """The sheet's cell rows from A1 (the first ``nrows`` only, if given), error cells as their text."""
+        """The sheet's cell rows from A1 (the first ``nrows`` only, if given), error cells as their text;
+        every row as wide as the widest."""
         rows = self.parsed[name].to_python(skip_empty_area=False, nrows=nrows)
-        for row, col, text in self.errors.get(name, ()):
-            if nrows is not None and row > nrows:
-                continue
-            while len(rows) < row:
-                rows.append([])
-            line = rows[row - 1]
-            line.extend([""] * (col - len(line)))
-            line[col - 1] = text
+        errors = [(r, c, text) for r, c, text in self.errors.get(name, ()) if nrows is None or r <= nrows]
+        if not errors:
+            return rows  # calamine's rows are all as wide as the sheet's used range
+        width = max([len(rows[0]) if rows else 0] + [c for _, c, _ in errors])
+        rows += [[] for _ in range(max(r for r, _, _ in errors) - len(rows))]
+        for line in rows:
+            line.extend([""] * (width - len(line)))
+        for row, col, text in errors:
+            rows[row - 1][col - 1] = text
         return rows
 
 
@@ -82,9 +87,11 @@ def open_workbook(path: Path, wanted: list[str] | None = None) -> OpenedWorkbook
     sha256 = sha256_of(path)
     fmt = check_workbook(path)
     try:
-        with open(path, "rb") as fh:
-            # From the bytes, not the name: a workbook saved as .ods but named .xlsx still reads.
-            book = python_calamine.CalamineWorkbook.from_filelike(fh)
+        if format_of_name(path) == fmt:  # read by calamine itself, never waiting for the GIL
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # a workbook saved as .ods but named .xlsx: calamine tells the format from the bytes
+            with open(path, "rb") as fh:
+                book = python_calamine.CalamineWorkbook.from_filelike(fh)
         try:
             names = list(book.sheet_names)
             wanted_keys = {sheet_key(w) for w in wanted or ()}
@@ -99,6 +106,47 @@ def open_workbook(path: Path, wanted: list[str] | None = None) -> OpenedWorkbook
     return opened
 
 
+class Reading:
+    """The contract workbooks of a folder being opened (:func:`open_workbook`), all at once.
+
+    Each workbook found once in the folder gets a daemon thread of its own (an interrupted run does
+    not wait for a parse to finish): python-calamine parses without the GIL, so the parses run beside
+    each other and beside whatever the caller does meanwhile, on as many cores as there are.
+    """
+
+    def __init__(self, folder: Path):
+        folder = Path(folder)
+        #: Each contract workbook's file name -> the files saved as it (none, one, or too many).
+        self.found = workbook_files(folder) if folder.is_dir() else {wb.file: [] for wb in WORKBOOKS}
+        self._results: dict[str, dict] = {}
+        self._threads: dict[str, threading.Thread] = {}
+        for wb in WORKBOOKS:
+            if len(self.found[wb.file]) == 1:
+                box = self._results[wb.file] = {}
+                args = (self.found[wb.file][0], [s.name for s in wb.sheets], box)
+                thread = threading.Thread(target=_open_into, args=args, name=f"lks-audit reads {wb.file}", daemon=True)
+                thread.start()
+                self._threads[wb.file] = thread
+
+    def result(self, file: str) -> tuple[OpenedWorkbook | None, str | None]:
+        """Wait for the workbook ``file`` (found once): it parsed, or None and why it cannot be read.
+        Handed over once, so the reading keeps no reference to it."""
+        self._threads.pop(file).join()
+        box = self._results.pop(file)
+        if "error" in box:
+            raise box["error"]
+        return box["opened"], box["problem"]
+
+
+def _open_into(path: Path, wanted: list[str], box: dict) -> None:
+    try:
+        box["opened"], box["problem"] = open_workbook(path, wanted), None
+    except UnreadableFile as exc:
+        box["opened"], box["problem"] = None, str(exc)
+    except BaseException as exc:  # raised again in the waiting thread
+        box["error"] = exc
+
+
 def _parser_problem(exc: Exception, fmt: str) -> str:
     text = " ".join(str(exc).split())[:160]
     name = type(exc).__name__
@@ -111,16 +159,11 @@ def _parser_problem(exc: Exception, fmt: str) -> str:
 
 
 def _part_holds(zf: zipfile.ZipFile, name: str, marks: tuple[bytes, ...]) -> bool:
-    """Does the zip part hold any of ``marks``? Read in chunks: linear, and far cheaper than a second parse."""
-    longest = max(map(len, marks))
+    """Does the zip part hold any of ``marks``? Far cheaper than a second parse: the part is inflated in one
+    call (which lets go of the GIL throughout, so the loader's main thread is not held up) and searched."""
     with zf.open(name) as part:
-        tail = b""
-        for chunk in iter(lambda: part.read(1 << 20), b""):
-            window = tail + chunk
-            if any(mark in window for mark in marks):
-                return True
-            tail = chunk[-longest:]
-    return False
+        text = part.read()  # bounded: the intake refused parts larger than declared and zip bombs
+    return any(mark in text for mark in marks)
 
 
 # A cell of type error in the sheet XML: <c r="B2" t="e">. Attribute quoting varies by writer.
