@@ -56,11 +56,14 @@ _ID_SPLIT = re.compile(r"[,;\r\n]+")
 # ASCII digits only: a date written in other scripts' digits is refused, not read.
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
 _UK_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?$", re.ASCII)
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
-_ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$", re.ASCII)
-# (pattern, positions of year, month, day among its groups)
-_DATE_FORMS = ((_UK_DATE, (2, 1, 0)), (_ISO_DATE, (0, 1, 2)))
-_DATETIME_FORMS = _DATE_FORMS + ((_UK_DATETIME, (2, 1, 0)), (_ISO_DATETIME, (0, 1, 2)))
+# Each accepted form in one pattern, so a text is matched once. Groups: a date's day, month, year (UK),
+# then year, month, day (ISO); a date-time's UK day, month, year, hour, minute, second, then ISO's six.
+_DATE_TEXT = re.compile(r"^(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{4})-(\d{2})-(\d{2}))$", re.ASCII)
+_DATETIME_TEXT = re.compile(
+    r"^(?:(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+    r"|(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?)$",
+    re.ASCII,
+)
 #: Earlier dates are not school records. Excel's serial 60 is 29/02/1900, a day that never was (kept
 #: for Lotus 1-2-3), which calamine shows as 28/02/1900 like serial 59; serials 0 and below are times.
 #: So anything before 1 March 1900 is a DQ-02, never silently read as a day in February 1900.
@@ -149,41 +152,50 @@ class _Cells:
         return self._spread(per_text, lambda v: False, bool)
 
 
-#: Where a text needs more than being taken as it is, in the distinct texts joined by NUL: a character
-#: that is not printable ASCII (accents, tabs, new lines), a double space, a space at either end, an
-#: error's text ('#...', LibreOffice's 'Err:...') or an empty text.
-_NOT_PLAIN = re.compile(r"[^\x00 -~]+| {2,}|(?:^|(?<=\x00))(?:[ #]|Err:|(?=\x00)|$)| (?=\x00|$)")
+# A plain text is taken as it is: printable ASCII, no double space, no space at either end, not an
+# error's text ('#...', LibreOffice's 'Err:...'). In texts joined by NUL, what tells one that is not:
 _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\x00"
-_NOT_PLAIN_MARKS = ("  ", "\x00 ", " \x00", "\x00#", "\x00Err:", "\x00\x00")
+_NOT_PLAIN_MARKS = ("  ", "\x00 ", " \x00", "\x00#", "\x00Err:")
+_NOT_PLAIN_STARTS = (" ", "#", "Err:")
+
+
+def _all_plain(texts) -> bool:
+    """Are all of ``texts`` plain or empty? A few C passes over them joined by NUL tell."""
+    joined = "\x00".join(texts)
+    if not joined.isascii() or joined.encode("ascii").translate(None, _PLAIN_BYTES):
+        return False
+    framed = f"\x00{joined}\x00"
+    # No text holds a NUL itself (no XML can), and none has a mark of needing more than being taken as it is.
+    return framed.count("\x00") == len(texts) + 1 and not any(mark in framed for mark in _NOT_PLAIN_MARKS)
+
+
+def _is_plain(text: str) -> bool:
+    return (
+        text.isascii()
+        and text.isprintable()
+        and not text.startswith(_NOT_PLAIN_STARTS)
+        and not text.endswith(" ")
+        and "  " not in text
+    )
+
+
+def _plain_column(raw: pd.Series) -> np.ndarray | None:
+    """The column's values when every cell is plain text or empty (calamine's ``""``), the usual case for
+    IDs and text: no distinct texts need finding then. None otherwise."""
+    values = raw.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) != "string" or not _all_plain(values):
+        return None
+    return values
 
 
 def _plain_texts(texts: np.ndarray) -> np.ndarray:
     """Per distinct text: is it read as itself? (Printable ASCII, single spaces, nothing to trim, not
     empty, not an error's text: what IDs, choices and most text are.) A few C passes over the texts
-    joined together tell when all are; otherwise one regular-expression pass finds the others."""
-    plain = texts != ""  # calamine's empty cell: never plain, and found without a scan
-    if plain.all():
-        texts_to_scan = texts
-    else:
-        texts_to_scan = texts[plain]
-    if not len(texts_to_scan):
-        return plain
-    joined = "\x00".join(texts_to_scan)
-    if joined.count("\x00") != len(texts_to_scan) - 1:  # a text holding NUL itself (no XML can): read each
-        return np.zeros(len(texts), dtype=bool)
-    framed = f"\x00{joined}\x00"
-    if (
-        joined.isascii()
-        and not joined.encode("ascii").translate(None, _PLAIN_BYTES)
-        and not any(mark in framed for mark in _NOT_PLAIN_MARKS)
-    ):
-        return plain
-    lengths = np.fromiter(map(len, texts_to_scan), dtype=np.int64, count=len(texts_to_scan)) + 1
-    starts = np.cumsum(lengths) - lengths
-    at = np.fromiter((m.start() for m in _NOT_PLAIN.finditer(joined)), dtype=np.int64)
-    scanned = np.ones(len(texts_to_scan), dtype=bool)
-    scanned[np.searchsorted(starts, at, side="right") - 1] = False
-    plain[plain] = scanned
+    joined together tell when all are; otherwise each is looked at."""
+    plain = texts != ""  # calamine's empty cell: never plain, and found without a look
+    scan = texts[plain]
+    if len(scan) and not _all_plain(scan):
+        plain[plain] = np.fromiter(map(_is_plain, scan), dtype=bool, count=len(scan))
     return plain
 
 
@@ -196,8 +208,12 @@ def _empty_value(v) -> bool:
     return v is None or v == "" or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
-def blank_mask(values) -> np.ndarray:
+def blank_mask(values: np.ndarray) -> np.ndarray:
     """Cells holding nothing or only white space (the loader's test for a blank row)."""
+    blank = (values == "") | (values == None)  # noqa: E711 (element-wise): calamine's empty cell, or none
+    rest = values[~blank]
+    if len(rest) and pd.api.types.infer_dtype(rest, skipna=False) == "string" and _all_plain(rest):
+        return blank  # plain texts are never white space only
     return np.array([v is None or (isinstance(v, str) and not v.strip()) for v in values], dtype=bool)
 
 
@@ -241,7 +257,12 @@ def _as_they_are(texts: np.ndarray) -> np.ndarray:
 
 
 def read_text(raw: pd.Series) -> ReadColumn:
-    return _read_text(_Cells(raw))
+    plain = _plain_column(raw)
+    if plain is None:
+        return _read_text(_Cells(raw))
+    values = plain.copy()
+    values[plain == ""] = None
+    return ReadColumn(pd.Series(values, index=raw.index, dtype=object), np.zeros(len(values), dtype=bool), "text")
 
 
 def read_id(raw: pd.Series) -> ReadColumn:
@@ -274,12 +295,18 @@ def _plain_ids(texts: np.ndarray) -> np.ndarray:
 
 
 def read_ids(raw: pd.Series) -> ReadColumn:
+    plain = _plain_column(raw)
+    if plain is not None:
+        ids = _objects([()] * len(plain))
+        filled = np.flatnonzero(plain != "")
+        ids[filled] = _plain_ids(plain[filled])
+        return ReadColumn(pd.Series(ids, index=raw.index, dtype=object), np.zeros(len(ids), dtype=bool), _IDS)
     cells = _Cells(raw)
-    return ReadColumn(
-        pd.Series(cells.map(_ids_value, _ids_of_text, on_plain=_plain_ids), index=raw.index, dtype=object),
-        cells.errors(),
-        "IDs separated by commas, semicolons or new lines",
-    )
+    ids = cells.map(_ids_value, _ids_of_text, on_plain=_plain_ids)
+    return ReadColumn(pd.Series(ids, index=raw.index, dtype=object), cells.errors(), _IDS)
+
+
+_IDS = "IDs separated by commas, semicolons or new lines"
 
 
 def _yes_no_value(v) -> bool | None:
@@ -307,16 +334,19 @@ def read_choice(raw: pd.Series, choices: tuple[str, ...]) -> ReadColumn:
     return ReadColumn(pd.Series(found, index=raw.index, dtype=object), bad, "one of: " + ", ".join(choices))
 
 
-def _text_date(text: str, forms) -> dt.datetime | None:
+def _text_date(text: str, with_time: bool) -> dt.datetime | None:
     """A typed date or date-time (text as :func:`normalise_text` leaves it), None when it is not one
     (31/02, hour 25, year 1899...)."""
-    found = next(((match, places) for pattern, places in forms if (match := pattern.match(text))), None)
-    if found is None:
+    match = (_DATETIME_TEXT if with_time else _DATE_TEXT).match(text)
+    if match is None:
         return None
-    match, (y, m, d) = found
     parts = match.groups()
-    year, month, day = int(parts[y]), int(parts[m]), int(parts[d])
-    hour, minute, second = (int(p) if p else 0 for p in (parts[3:] + (None, None, None))[:3])
+    if with_time:
+        day, month, year, hour, minute, second = parts[:6] if parts[0] else (*parts[8:5:-1], *parts[9:])
+    else:
+        (day, month, year), hour, minute, second = parts[:3] if parts[0] else parts[5:2:-1], 0, 0, 0
+    year, month, day = int(year), int(month), int(day)
+    hour, minute, second = int(hour or 0), int(minute or 0), int(second or 0)
     # Years pandas can hold (from 1678); those before 1900 are then refused as implausible.
     if not (1678 <= year <= 2999 and hour <= 23 and minute <= 59):
         return None
@@ -328,7 +358,7 @@ def _text_date(text: str, forms) -> dt.datetime | None:
     return day_start + dt.timedelta(hours=hour, minutes=minute, seconds=second)
 
 
-def _day_first(text: str, forms) -> str | None:
+def _day_first(text: str, with_time: bool) -> str | None:
     """``31/12/2025 10:15`` for ``12/31/2025 10:15``: the text with day and month swapped, when only that
     reads as a date (so it was written month first); None otherwise."""
     match = _UK_DATETIME.match(text) or _UK_DATE.match(text)
@@ -336,13 +366,14 @@ def _day_first(text: str, forms) -> str | None:
         return None
     month, day, year = match.group(1, 2, 3)
     swapped = f"{int(day):02d}/{int(month):02d}/{year}{text[match.end(3) :]}"
-    return swapped if _text_date(swapped, forms) is not None else None
+    return swapped if _text_date(swapped, with_time) is not None else None
 
 
 def _as_datetime64(moments) -> np.ndarray:
-    """Python datetimes (or None), a list or an object array, as datetime64[ns]; those it cannot hold become NaT."""
+    """Python dates and datetimes (or None), a list or an object array, as datetime64[ns] (a date at
+    midnight); those it cannot hold become NaT."""
     # pandas converts datetime objects in C, far faster than numpy does
-    micro = pd.to_datetime(moments if isinstance(moments, np.ndarray) else _objects(moments))
+    micro = pd.to_datetime(moments if isinstance(moments, np.ndarray) else _objects(moments), cache=False)
     micro = micro.to_numpy().astype("datetime64[us]")
     micro[(micro < _EARLIEST) | (micro > _LATEST)] = np.datetime64("NaT")
     return micro.astype("datetime64[ns]")
@@ -352,21 +383,17 @@ def read_date(raw: pd.Series, with_time: bool) -> ReadColumn:
     cells = _Cells(raw)
     out = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[ns]")
     others = cells.other_values
-    if pd.api.types.infer_dtype(others, skipna=False) == "datetime":  # calamine's date-times: no type test each
+    if pd.api.types.infer_dtype(others, skipna=False) in ("datetime", "date"):  # no type test each
         out[cells.others] = _as_datetime64(others)
-    else:
-        native = [i for i, v in enumerate(others) if isinstance(v, dt.date)]
-        if native:
-            out[cells.others[native]] = _as_datetime64(
-                [v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day) for v in others[native]]
-            )
+    elif len(others):  # numbers, booleans or times among them: those are no dates
+        native = np.fromiter((isinstance(v, dt.date) for v in others), dtype=bool, count=len(others))
+        out[cells.others[native]] = _as_datetime64(others[native])
     day_first = None
     if len(cells.texts):
-        forms = _DATETIME_FORMS if with_time else _DATE_FORMS
         texts = [t if plain else normalise_text(t) for t, plain in zip(cells.texts, cells.plain)]
-        moments = [_text_date(t, forms) for t in texts]
+        moments = [_text_date(t, with_time) for t in texts]
         out[cells.is_text] = _as_datetime64(moments)[cells.codes]
-        swapped = [None if m is not None else _day_first(t, forms) for t, m in zip(texts, moments)]
+        swapped = [None if m is not None else _day_first(t, with_time) for t, m in zip(texts, moments)]
         if any(swapped):
             day_first = np.full(len(raw), None, dtype=object)
             day_first[cells.is_text] = _objects(swapped)[cells.codes]

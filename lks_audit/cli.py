@@ -10,6 +10,7 @@ line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -145,6 +146,9 @@ def run_check(args: argparse.Namespace) -> int:
     check_folder_usable(folder, need_readable=True)
     overrides = checked_overrides(_overrides(args))
     audit_day(args.year, args.as_of)  # a year or date that cannot be used is refused before any parsing
+    # One short run over data that lives to its end: the cyclic garbage collector would only walk the
+    # loaded rows again and again (reference counting still frees what is let go).
+    gc.disable()
     from .read import Reading  # python-calamine only: the workbooks parse while pandas is imported below
 
     reading = Reading(folder)

@@ -9,6 +9,7 @@ for reading.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -200,41 +201,40 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
     grid = np.empty((len(body), width), dtype=object)
     if body:
         grid[:] = body  # filled in place: numpy never takes a cell value for a nested array
-    raw = pd.DataFrame(grid, columns=range(width), dtype=object)
     first_row = header_at + 2  # the Excel row of the first row below the header
-    raw[ROW] = np.arange(first_row, len(body) + first_row)
+    excel_rows = np.arange(first_row, len(body) + first_row)
     used = list(positions.values()) + list(extras.values())
-    if used and len(raw):
+    if used and len(grid):
         # A row is blank when all its used cells are. Most rows fill their first column, so each
         # column is tested only on the rows still in doubt.
-        blank = np.arange(len(raw))
+        blank = np.arange(len(grid))
         for i in used:
             blank = blank[blank_mask(grid[blank, i])]
-        keep = np.ones(len(raw), dtype=bool)
-        keep[blank] = False
-        raw = raw[keep]
-    elif len(raw):
-        raw = raw.iloc[0:0]
-    raw = raw.reset_index(drop=True)
+        if len(blank):
+            keep = np.ones(len(grid), dtype=bool)
+            keep[blank] = False
+            grid, excel_rows = grid[keep], excel_rows[keep]
+    elif len(grid):
+        grid, excel_rows = grid[:0], excel_rows[:0]
+    index = pd.RangeIndex(len(grid))
 
-    frame = pd.DataFrame(index=raw.index)
+    frame = pd.DataFrame(index=index)
     for column in sheet.columns:
         if column.header not in positions:
             gap = Gap(wb.file, sheet.name, column.header, row=header_at + 1)
             data.gaps.append(gap)
             data.blocked[(sheet.name, column.header)] = gap
-            frame[column.header] = empty_column(column, index=raw.index)
+            frame[column.header] = empty_column(column, index=index)
             continue
         pos = positions[column.header]
-        read = read_column(raw[pos], column)
+        read = read_column(pd.Series(grid[:, pos], index=index, dtype=object, copy=False), column)
         frame[column.header] = read.values
         if read.bad.any():
             letter = get_column_letter(pos + 1)
-            key_values = raw[positions[sheet.key]] if sheet.key in positions else None
+            key_values = grid[:, positions[sheet.key]] if sheet.key in positions else None
             for idx in np.flatnonzero(read.bad):
-                row = int(raw[ROW].iat[idx])
-                value = raw[pos].iat[idx]
-                record = None if key_values is None else (normalise_text(display_value(key_values.iat[idx])) or None)
+                row, value = int(excel_rows[idx]), grid[idx, pos]
+                record = None if key_values is None else (normalise_text(display_value(key_values[idx])) or None)
                 is_error = isinstance(value, str) and is_error_text(value.strip())
                 if is_error:
                     problem = f"is an Excel error, expected {read.expected}"
@@ -256,8 +256,8 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
                     )
                 )
     for name, pos in extras.items():
-        frame[name] = raw[pos].map(lambda v: None if v in ("", None) else v)
-    frame[ROW] = raw[ROW].astype("int64")
+        frame[name] = pd.Series(grid[:, pos], index=index, dtype=object).map(lambda v: None if v in ("", None) else v)
+    frame[ROW] = excel_rows.astype("int64")
     if sheet.key and sheet.key in positions:
         _check_keys(wb, sheet, frame, data)
     return frame
@@ -313,8 +313,8 @@ def _check_keys(wb: Workbook, sheet: Sheet, frame: pd.DataFrame, data: Dataset) 
     keys = frame[sheet.key].to_numpy(dtype=object)
     rows = frame[ROW].to_numpy()
     letter = data.letters[sheet.name][sheet.key]
-    blank = pd.isna(keys)
-    codes, distinct = pd.factorize(keys)  # blanks get -1
+    codes, distinct = pd.factorize(keys)
+    blank = codes == -1
     folded_codes = np.where(blank, -1, pd.factorize(np.asarray(casefolded(distinct), dtype=object))[0][codes])
     repeated = ~blank & pd.Series(folded_codes).duplicated(keep="first").to_numpy()
     first_row = {}
@@ -356,7 +356,7 @@ def unify_id_case(data: Dataset) -> None:
     for (target_sheet, target_key), columns in referring.items():
         if data.unavailable(target_sheet, (target_key,)):
             continue
-        spellings = pd.unique(data.frames[target_sheet][target_key].dropna())
+        spellings = [v for v in pd.unique(data.frames[target_sheet][target_key].to_numpy()) if v is not None]
         spelling: dict[str, str] = {}
         for folded, value in zip(casefolded(spellings), spellings):
             spelling.setdefault(folded, value)
@@ -369,8 +369,8 @@ def _respell(frame: pd.DataFrame, column: Column, spelling: dict[str, str], spel
     """Rewrite the IDs of ``column`` found in ``spelling`` (case-folded ID -> its spelling), once per distinct
     value; an ID already spelt as its sheet spells it (in ``spelt``, the usual case) needs nothing."""
     values = frame[column.header]
-    distinct = pd.unique(values.dropna())
-    ids = {i for many in distinct for i in many} if column.kind is Kind.IDS else set(distinct)
+    distinct = [v for v in pd.unique(values.to_numpy()) if v is not None]  # IDs are text, or tuples of text
+    ids = set().union(*distinct) if column.kind is Kind.IDS else set(distinct)
     respelt = {i: spelling.get(f, i) for i, f in zip(ids - spelt, casefolded(ids - spelt))}
     respelt = {old: new for old, new in respelt.items() if new != old}
     if not respelt:
@@ -397,6 +397,18 @@ def load_workbooks(folder: str | Path, reading: Reading | None = None) -> Datase
     """
     folder = Path(folder)
     reading = reading or Reading(folder)
+    # Millions of row lists and ID tuples are made here, none of them in a reference cycle: the cyclic
+    # garbage collector would only walk them again and again (a sixth of the loading time at scale 50).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(folder, reading)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(folder: Path, reading: Reading) -> Dataset:
     data = Dataset(folder, {})
     for wb in WORKBOOKS:
         paths = reading.found[wb.file]
