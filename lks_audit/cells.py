@@ -159,14 +159,25 @@ _NOT_PLAIN_MARKS = ("  ", "\x00 ", " \x00", "\x00#", "\x00Err:")
 _NOT_PLAIN_STARTS = (" ", "#", "Err:")
 
 
-def _all_plain(texts) -> bool:
-    """Are all of ``texts`` plain or empty? A few C passes over them joined by NUL tell."""
-    joined = "\x00".join(texts)
+def _plain_joined(texts) -> str | None:
+    """``texts`` joined by NUL and framed by it (``"\\x00a\\x00b\\x00"``) when every one is plain text or
+    empty; None when one is not, or is no text at all. A few C passes tell."""
+    try:
+        joined = "\x00".join(texts)
+    except TypeError:  # a number, a date...: not a column of text
+        return None
     if not joined.isascii() or joined.encode("ascii").translate(None, _PLAIN_BYTES):
-        return False
+        return None
     framed = f"\x00{joined}\x00"
     # No text holds a NUL itself (no XML can), and none has a mark of needing more than being taken as it is.
-    return framed.count("\x00") == len(texts) + 1 and not any(mark in framed for mark in _NOT_PLAIN_MARKS)
+    if framed.count("\x00") != len(texts) + 1 or any(mark in framed for mark in _NOT_PLAIN_MARKS):
+        return None
+    return framed
+
+
+def _all_plain(texts) -> bool:
+    """Are all of ``texts`` plain or empty?"""
+    return _plain_joined(texts) is not None
 
 
 def _is_plain(text: str) -> bool:
@@ -179,13 +190,15 @@ def _is_plain(text: str) -> bool:
     )
 
 
-def _plain_column(raw: pd.Series) -> np.ndarray | None:
-    """The column's values when every cell is plain text or empty (calamine's ``""``), the usual case for
-    IDs and text: no distinct texts need finding then. None otherwise."""
+def _plain_column(raw: pd.Series) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """When every cell is plain text or empty (calamine's ``""``), the usual case for IDs and text: the
+    column's values and where the empty ones are (None for none), no distinct texts needing finding.
+    None otherwise."""
     values = raw.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(values, skipna=False) != "string" or not _all_plain(values):
+    framed = _plain_joined(values) if len(values) else None
+    if framed is None:
         return None
-    return values
+    return values, (values == "" if "\x00\x00" in framed else None)
 
 
 def _plain_texts(texts: np.ndarray) -> np.ndarray:
@@ -212,7 +225,7 @@ def blank_mask(values: np.ndarray) -> np.ndarray:
     """Cells holding nothing or only white space (the loader's test for a blank row)."""
     blank = (values == "") | (values == None)  # noqa: E711 (element-wise): calamine's empty cell, or none
     rest = values[~blank]
-    if len(rest) and pd.api.types.infer_dtype(rest, skipna=False) == "string" and _all_plain(rest):
+    if not len(rest) or _all_plain(rest):
         return blank  # plain texts are never white space only
     return np.array([v is None or (isinstance(v, str) and not v.strip()) for v in values], dtype=bool)
 
@@ -260,8 +273,10 @@ def read_text(raw: pd.Series) -> ReadColumn:
     plain = _plain_column(raw)
     if plain is None:
         return _read_text(_Cells(raw))
-    values = plain.copy()
-    values[plain == ""] = None
+    values, empty = plain
+    if empty is not None:
+        values = values.copy()
+        values[empty] = None
     return ReadColumn(pd.Series(values, index=raw.index, dtype=object), np.zeros(len(values), dtype=bool), "text")
 
 
@@ -297,9 +312,10 @@ def _plain_ids(texts: np.ndarray) -> np.ndarray:
 def read_ids(raw: pd.Series) -> ReadColumn:
     plain = _plain_column(raw)
     if plain is not None:
-        ids = _objects([()] * len(plain))
-        filled = np.flatnonzero(plain != "")
-        ids[filled] = _plain_ids(plain[filled])
+        values, empty = plain
+        ids = _objects([()] * len(values))
+        filled = np.arange(len(values)) if empty is None else np.flatnonzero(~empty)
+        ids[filled] = _plain_ids(values[filled])
         return ReadColumn(pd.Series(ids, index=raw.index, dtype=object), np.zeros(len(ids), dtype=bool), _IDS)
     cells = _Cells(raw)
     ids = cells.map(_ids_value, _ids_of_text, on_plain=_plain_ids)
@@ -319,18 +335,28 @@ def _yes_no_value(v) -> bool | None:
     return None
 
 
+def _per_distinct(raw: pd.Series, func) -> tuple[np.ndarray, np.ndarray]:
+    """``func`` of every cell, and which cells are blank, worked out once per distinct value.
+
+    For columns of a few words (yes/no, choices): one hashing pass over the cells. Values that compare
+    equal (``True``, ``1``, ``1.0``) share a reading, so ``func`` must read them alike.
+    """
+    codes, distinct = pd.factorize(raw.to_numpy(dtype=object))  # None and NaN: -1, blank
+    readings = _objects([func(v) for v in distinct] + [None])
+    blanks = np.fromiter((isinstance(v, str) and not v.strip() for v in distinct), dtype=bool, count=len(distinct))
+    return readings[codes], np.append(blanks, True)[codes]
+
+
 def read_yes_no(raw: pd.Series) -> ReadColumn:
-    cells = _Cells(raw)
-    parsed = cells.map(_yes_no_value)
-    bad = pd.isna(parsed) & ~cells.empty()
+    parsed, blank = _per_distinct(raw, _yes_no_value)
+    bad = pd.isna(parsed) & ~blank
     return ReadColumn(pd.Series(parsed, index=raw.index, dtype=object).astype("boolean"), bad, "Yes or No")
 
 
 def read_choice(raw: pd.Series, choices: tuple[str, ...]) -> ReadColumn:
-    cells = _Cells(raw)
     canon = {" ".join(c.split()).casefold(): c for c in choices}
-    found = cells.map(lambda v: canon.get(normalise_text(v).casefold()) if isinstance(v, str) else None)
-    bad = pd.isna(found) & ~cells.empty()
+    found, blank = _per_distinct(raw, lambda v: canon.get(normalise_text(v).casefold()) if isinstance(v, str) else None)
+    bad = pd.isna(found) & ~blank
     return ReadColumn(pd.Series(found, index=raw.index, dtype=object), bad, "one of: " + ", ".join(choices))
 
 

@@ -417,7 +417,8 @@ def _load(folder: Path, reading: Reading) -> Dataset:
         elif len(paths) > 1:
             _add_workbook(wb, None, several_files_problem(paths), data)
         else:
-            _add_workbook(wb, *reading.result(wb.file), data, paths[0])
+            opened, problem, sha256 = reading.result(wb.file)
+            _add_workbook(wb, opened, problem, data, paths[0], sha256)
     unify_id_case(data)
     return data
 
@@ -430,9 +431,11 @@ def _add_missing_workbook(wb: Workbook, data: Dataset) -> None:
         _block_sheet(sheet, data, gap)
 
 
-def _add_workbook(wb: Workbook, opened, problem: str | None, data: Dataset, path: Path | None = None) -> None:
+def _add_workbook(
+    wb: Workbook, opened, problem: str | None, data: Dataset, path: Path | None = None, sha256: str | None = None
+) -> None:
     """``opened`` (an :class:`OpenedWorkbook`, or cells held in memory) into ``data``, or ``problem`` as a gap."""
-    info = FileInfo(wb.file, "ok", sha256=getattr(opened, "sha256", None), name=path.name if path else wb.file)
+    info = FileInfo(wb.file, "ok", sha256=sha256, name=path.name if path else wb.file)
     data.files.append(info)
     if problem:
         info.status, info.problem = "unreadable", problem

@@ -26,7 +26,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .intake import FORMATS, UnreadableFile, check_workbook, format_of_name, workbook_files
+from .intake import (
+    FORMATS,
+    MAX_UNCOMPRESSED_BYTES,
+    UnreadableFile,
+    check_workbook,
+    format_of_name,
+    workbook_files,
+)
 from .schema import WORKBOOKS
 from .text import normalise_text
 
@@ -43,7 +50,6 @@ class OpenedWorkbook:
     path: Path
     #: "xlsx", "ods" or "xls", from the file's bytes (:func:`~lks_audit.intake.check_workbook`).
     format: str
-    sha256: str
     #: Every sheet's real name, in the workbook's order.
     sheet_names: list[str]
     #: Real name -> the parsed sheet, for the sheets read (see :func:`open_workbook`).
@@ -84,7 +90,6 @@ def open_workbook(path: Path, wanted: list[str] | None = None) -> OpenedWorkbook
     """
     import python_calamine
 
-    sha256 = sha256_of(path)
     fmt = check_workbook(path)
     try:
         if format_of_name(path) == fmt:  # read by calamine itself, never waiting for the GIL
@@ -97,7 +102,7 @@ def open_workbook(path: Path, wanted: list[str] | None = None) -> OpenedWorkbook
             wanted_keys = {sheet_key(w) for w in wanted or ()}
             by_name = [n for n in names if sheet_key(n) in wanted_keys]
             read = names if wanted is None or len({sheet_key(n) for n in by_name}) < len(wanted_keys) else by_name
-            opened = OpenedWorkbook(path, fmt, sha256, names, {n: book.get_sheet_by_name(n) for n in read})
+            opened = OpenedWorkbook(path, fmt, names, {n: book.get_sheet_by_name(n) for n in read})
         finally:
             book.close()
         opened.errors = ERROR_FINDERS[fmt](path, list(opened.parsed))
@@ -128,21 +133,24 @@ class Reading:
                 thread.start()
                 self._threads[wb.file] = thread
 
-    def result(self, file: str) -> tuple[OpenedWorkbook | None, str | None]:
-        """Wait for the workbook ``file`` (found once): it parsed, or None and why it cannot be read.
-        Handed over once, so the reading keeps no reference to it."""
+    def result(self, file: str) -> tuple[OpenedWorkbook | None, str | None, str | None]:
+        """Wait for the workbook ``file`` (found once): it parsed (or None, and why it cannot be read), and
+        the file's SHA-256. Handed over once, so the reading keeps no reference to it."""
         self._threads.pop(file).join()
         box = self._results.pop(file)
         if "error" in box:
             raise box["error"]
-        return box["opened"], box["problem"]
+        return box["opened"], box["problem"], box["sha256"]
 
 
 def _open_into(path: Path, wanted: list[str], box: dict) -> None:
     try:
-        box["opened"], box["problem"] = open_workbook(path, wanted), None
-    except UnreadableFile as exc:
-        box["opened"], box["problem"] = None, str(exc)
+        try:
+            box["opened"], box["problem"] = open_workbook(path, wanted), None
+        except UnreadableFile as exc:
+            box["opened"], box["problem"] = None, str(exc)
+        # What was found is named by its hash, readable or not; a file refused for its size is not read.
+        box["sha256"] = sha256_of(path) if path.stat().st_size <= MAX_UNCOMPRESSED_BYTES else None
     except BaseException as exc:  # raised again in the waiting thread
         box["error"] = exc
 

@@ -22,7 +22,7 @@ import pytest
 from test_load import fingerprint
 
 import hostile
-from school import d, t, write_school
+from school import ROOT, d, t, write_school
 
 YEAR, AS_OF = "2025-26", "2026-07-20"
 LONG = 32_767  # the most characters an Excel cell holds
@@ -533,18 +533,35 @@ BOMBS = ("interactions_log.xlsx", "incidents_log.xlsx", "image_consent.xlsx", "a
 def test_bombs_are_refused_in_well_under_a_second_without_memory_growth(corpus, tmp_path):
     # One folder per bomb, so each load reads only it; ru_maxrss sees the parsers' native memory too.
     source = corpus["b"].folder
+    ods = (ROOT / "tests" / "data" / "libreoffice" / "sample-ods" / "school_settings.ods").read_bytes()
+    bombs = {file: (source / file).read_bytes() for file in BOMBS} | {
+        # The same guarantees for OpenDocument: entities in content.xml, a part expanding to 2 GB.
+        "school_settings.ods": hostile.with_dtd(ods, "content.xml", "office:document-content"),
+        "staff_training.ods": hostile.with_bomb_part(ods),
+    }
     folders = []
-    for file in BOMBS:
-        folder = tmp_path / file.split(".")[0]
+    for file, content in bombs.items():
+        folder = tmp_path / file.replace(".", "-")
         folder.mkdir()
-        (folder / file).write_bytes((source / file).read_bytes())
+        (folder / file).write_bytes(content)
         folders.append(str(folder))
+    xls = tmp_path / "xls"  # an .xls is not zipped: its size alone is bounded
+    xls.mkdir()
+    hostile.oversized_ole(xls / "posts_log.xls")
+    folders.append(str(xls))
     good = write_school(tmp_path / "good", Staff=[{"Staff ID": "S1", "Name": "Ann Example"}])
     proc = subprocess.run(
         [sys.executable, "-c", _MEASURE, str(good), *folders], capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr
-    for measured in json.loads(proc.stdout).values():
+    measured_all = json.loads(proc.stdout)
+    assert [measured_all[f]["problems"] for f in folders[-3:]] == [
+        ["school_settings.ods: refused: part content.xml declares a DTD or XML entities, which Excel never "
+         "writes (an entity-expansion attack); save it again from Excel"],
+        ["staff_training.ods: refused: it would expand to 2,048 MB, above the 200 MB limit for one workbook"],
+        ["posts_log.xls: refused: it is 201 MB, above the 200 MB limit for one workbook"],
+    ]  # fmt: skip
+    for measured in measured_all.values():
         (problem,) = measured["problems"]
         assert "refused" in problem, problem
         assert measured["seconds"] < 0.5, measured

@@ -123,6 +123,23 @@ def test_without_a_matching_row_the_plain_missing_messages_stay():
     assert gap.message == "posts_log.xlsx: the sheet 'Posts' is missing" and data.notices == []
 
 
+def test_two_renamed_sheets_are_each_found_by_their_own_header_row():
+    policy, closures = SHEETS["Policy"], SHEETS["Closures"]
+    data = dataset_from_cells(
+        {
+            "school_settings.xlsx": {
+                "Sheet1": [list(closures.headers), [d(2025, 12, 22), "Christmas"]],
+                "Sheet2": [list(policy.headers), ["2025.1", d(2025, 7, 15)]],
+            }
+        }
+    )
+    assert data.sheet_names == {"Policy": "Sheet2", "Closures": "Sheet1"}
+    assert list(data.frames["Closures"]["Reason"]) == ["Christmas"]
+    assert list(data.frames["Policy"]["Policy version"]) == ["2025.1"]
+    assert [(n.kind, n.sheet) for n in data.notices] == [("renamed-sheet", "Policy"), ("renamed-sheet", "Closures")]
+    assert not [f for f in findings_of(data, None, ["DQ-01"]) if f.file == "school_settings.xlsx"]
+
+
 def test_an_extra_column_is_named_once_as_a_notice_and_kept(tmp_path):
     folder = write_school(
         tmp_path / "data",

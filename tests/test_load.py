@@ -345,6 +345,8 @@ def test_unreadable_file_is_one_line_and_others_still_load(tmp_path, case):
     assert data.unavailable("Posts") == "posts_log.xlsx cannot be read"
     assert list(data.frames["Staff"]["Staff ID"]) == ["S1"]
     assert (folder / "posts_log.xlsx").read_bytes() == content
+    # What was found is still named by its hash in the DPO's appendix.
+    assert {f.file: f.sha256 for f in data.files}["posts_log.xlsx"] == hashlib.sha256(content).hexdigest()
 
 
 # --- Excel error cells and formulas -------------------------------------------------------------
