@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from .cells import blank_mask, display_value, empty_column, is_error_text, normalise_text, read_column
 from .findings import Gap, Notice
@@ -25,6 +24,16 @@ from .schema import SHEETS, WORKBOOKS, Column, Kind, Sheet, Workbook, references
 
 #: Name of the column that carries each record's Excel row number.
 ROW = "_row"
+
+
+def column_letter(number: int) -> str:
+    """Excel's letters for a column number from 1: 1 -> A, 27 -> AA (as openpyxl's ``get_column_letter``,
+    whose import would cost ``check`` a tenth of a second)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass
@@ -193,7 +202,7 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
             positions[match] = i
         elif not match:
             extras.setdefault(normalise_text(str(value)), i)
-    data.letters[sheet.name] = {h: get_column_letter(i + 1) for h, i in positions.items()}
+    data.letters[sheet.name] = {h: column_letter(i + 1) for h, i in positions.items()}
     _note_layout(wb, sheet, header_at, header, positions, extras, data)
 
     width = max(len(header), 1)
@@ -230,7 +239,7 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
         read = read_column(pd.Series(grid[:, pos], index=index, dtype=object, copy=False), column)
         frame[column.header] = read.values
         if read.bad.any():
-            letter = get_column_letter(pos + 1)
+            letter = column_letter(pos + 1)
             key_values = grid[:, positions[sheet.key]] if sheet.key in positions else None
             for idx in np.flatnonzero(read.bad):
                 row, value = int(excel_rows[idx]), grid[idx, pos]
@@ -281,7 +290,7 @@ def _note_layout(wb: Workbook, sheet: Sheet, header_at: int, header: list, posit
 
     def column_notice(at: int, detail: str, column: str) -> Notice:
         return Notice(
-            "extra-column", detail, wb.file, sheet.name, header_row, f"{get_column_letter(at + 1)}{header_row}", column
+            "extra-column", detail, wb.file, sheet.name, header_row, f"{column_letter(at + 1)}{header_row}", column
         )
 
     # A header row without any contract header is not this sheet's: its texts are not columns to name.
@@ -301,7 +310,7 @@ def _note_layout(wb: Workbook, sheet: Sheet, header_at: int, header: list, posit
             data.notices.append(
                 column_notice(
                     at,
-                    f"a second '{first}' column, not read (column {get_column_letter(positions[first] + 1)} is); "
+                    f"a second '{first}' column, not read (column {column_letter(positions[first] + 1)} is); "
                     "remove one of them",
                     first,
                 )
