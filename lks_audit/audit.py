@@ -7,6 +7,7 @@ rule or record why it was not assessed, and summarise.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +24,8 @@ class AuditResult:
     context: AuditContext
     findings: list[Finding]
     not_assessed: list[NotAssessed]
+    #: Rule ID -> how many records (or post-student pairs) it examined, for every rule that ran.
+    checked: dict[str, int] = field(default_factory=dict)
     summary: dict = field(default_factory=dict)
     #: Advisory notes that are not findings (how the data was read), shown beside them.
     notices: list[Notice] = field(default_factory=list)
@@ -46,20 +49,19 @@ class AuditResult:
 
 def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
     """Every registered rule over ``data``: its findings, or why it could not be assessed; then the summary."""
-    findings, not_assessed = _run(data, ctx, sorted(load_all_rules(), key=rule_order))
+    findings, not_assessed, checked = _run(data, ctx, sorted(load_all_rules(), key=rule_order))
     findings = _explain_missing(findings, not_assessed)
-    findings.sort(key=_finding_order)
     from .summary import summarise
 
-    result = AuditResult(ctx, findings, not_assessed, notices=list(data.notices))
+    result = AuditResult(ctx, findings, not_assessed, checked, notices=list(data.notices))
     result.summary = summarise(result, data)
     return result
 
 
 def findings_of(data: Dataset, ctx: AuditContext | None, rule_ids) -> list[Finding]:
     """The findings of just these rules (e.g. the data-quality rules ``validate`` shows), in report order."""
-    findings, _ = _run(data, ctx, sorted(rule_ids, key=rule_order))
-    return sorted(findings, key=_finding_order)
+    findings, _, _ = _run(data, ctx, sorted(rule_ids, key=rule_order))
+    return findings
 
 
 def data_quality_findings(data: Dataset, ctx: AuditContext) -> list[Finding]:
@@ -83,22 +85,91 @@ def _blocked(rule, data: Dataset) -> NotAssessed | None:
     )
 
 
-def _run(data: Dataset, ctx: AuditContext | None, rule_ids) -> tuple[list[Finding], list[NotAssessed]]:
+def _run(data: Dataset, ctx: AuditContext | None, rule_ids) -> tuple[list[Finding], list[NotAssessed], dict]:
     load_all_rules()
     findings: list[Finding] = []
     not_assessed: list[NotAssessed] = []
+    checked: dict[str, int] = {}
     for rule_id in rule_ids:
         rule = REGISTRY[rule_id]
         blocked = _blocked(rule, data)
         if blocked:
             not_assessed.append(blocked)
-        else:
-            findings.extend(rule.run(data, ctx))
-    return findings, not_assessed
+            continue
+        outcome = rule.run(data, ctx)
+        findings.extend(outcome.findings)
+        checked[rule_id] = outcome.checked
+    findings = _waiting_on_data(_identified(_with_cells(findings, data)))
+    return sorted(findings, key=_finding_order), not_assessed, checked
 
 
 def _finding_order(f: Finding) -> tuple:
-    return severity_rank(f.severity), rule_order(f.rule), f.file or "", f.row or 0
+    return severity_rank(f.severity), rule_order(f.rule), f.file or "", f.row or 0, f.id
+
+
+def _with_cells(findings: list[Finding], data: Dataset) -> list[Finding]:
+    """A finding that rests on one column of its row names that cell (``L4``)."""
+    out = []
+    for f in findings:
+        letter = data.letters.get(f.sheet, {}).get(f.column) if f.cell is None and f.row is not None else None
+        out.append(replace(f, cell=f"{letter}{f.row}") if letter else f)
+    return out
+
+
+def _waiting_on_data(findings: list[Finding]) -> list[Finding]:
+    """rules.md: a finding whose decisive value comes from an unreadable cell (DQ-02) or an ID that does not
+    resolve (DQ-04) lists those findings' IDs in ``depends_on``: worked out from the cells and IDs each rule
+    says its finding rests on, so a bad cell elsewhere on the same row marks nothing."""
+    faults: dict[tuple, str] = {}
+    for f in findings:
+        if f.rule == "DQ-02":
+            faults[(f.sheet, f.row, f.column)] = f.id
+        elif f.rule == "DQ-04":
+            faults[(f.sheet, f.row, f.column, f.part)] = f.id
+    if not faults:
+        return findings
+    out = []
+    for f in findings:
+        behind = sorted({faults[c] for c in f.rests_on if c in faults}) if f.area != "data" else []
+        out.append(replace(f, depends_on=tuple(behind)) if behind else f)
+    return out
+
+
+def finding_id(f: Finding) -> str:
+    """rules.md's stable ID: the rule, the record and, where it names a student, the Student ID, joined by ``:``.
+
+    A data-quality finding names its column (and what tells two findings on one cell apart); without a
+    record, any finding names its file and cell, column or sheet instead.
+    """
+    parts = [f.rule]
+    if f.record is not None:
+        parts.append(f.record)
+        if f.student is not None and f.student != f.record:
+            parts.append(f.student)
+        if f.area == "data":
+            parts += [p for p in (f.column, f.part) if p]
+    else:
+        parts += [p for p in (f.file, f.sheet if not (f.cell or f.column) else None, f.cell or f.column, f.part) if p]
+        if f.student is not None:
+            parts.append(f.student)
+    return ":".join(parts)
+
+
+def _identified(findings: list[Finding]) -> list[Finding]:
+    """Every finding with its ID, unique within the run.
+
+    Two findings with the same ID come from a repeated key (a DQ-03 data fault): each then also names its
+    cell, or failing that its row; findings that still share one are numbered in the order found.
+    """
+    ids = [finding_id(f) for f in findings]
+    repeated = {i for i, n in Counter(ids).items() if n > 1}
+    ids = [f"{i}:{f.cell or f'row {f.row}'}" if i in repeated else i for f, i in zip(findings, ids)]
+    seen: Counter = Counter()
+    out = []
+    for f, i in zip(findings, ids):
+        seen[i] += 1
+        out.append(replace(f, id=i if seen[i] == 1 else f"{i}:{seen[i]}"))
+    return out
 
 
 def _explain_missing(findings: list[Finding], not_assessed: list[NotAssessed]) -> list[Finding]:

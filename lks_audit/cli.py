@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--school", default="Little Kinvaston School", help="school name for the title")
     p.add_argument("--previous", metavar="FINDINGS.json", help="last year's findings.json, to show trends")
     p.add_argument(
+        "--meeting-date",
+        metavar="YYYY-MM-DD",
+        help="the day governors receive the review, printed on its first page; action due dates count "
+        "from it (default: today)",
+    )
+    p.add_argument(
         "--timeout",
         type=int,
         default=600,
@@ -184,6 +190,7 @@ def run_report(args: argparse.Namespace) -> int:
         previous=args.previous,
         timeout=args.timeout,
         notebook=os.environ.get(NOTEBOOK_ENV) or None,
+        meeting_date=args.meeting_date,
     )
     for problem in rendered.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)

@@ -59,12 +59,41 @@ class WorkingCalendar:
         return self.add_working_days(values, 1)
 
     def response_deadline(self, received, hours: float) -> pd.Series:
-        """rules.md: on a working day t + hours; otherwise 23:59:59 on the next working day."""
+        """rules.md: on a working day t + hours (real hours: see :func:`add_hours`); otherwise 23:59:59 on
+        the next working day. UK wall-clock times, like the workbooks."""
         received = pd.Series(pd.to_datetime(received), copy=False)
         working = self.is_working_day(received)
         next_day_end = self.next_working_day(received) + pd.Timedelta(hours=23, minutes=59, seconds=59)
-        deadline = received + pd.Timedelta(hours=hours)
+        deadline = add_hours(received, hours)
         return deadline.where(working, next_day_end.to_numpy()).where(received.notna())
+
+
+#: The workbooks hold UK wall-clock times; hours between them are counted in real time here.
+LONDON = "Europe/London"
+
+
+def instants(wall) -> pd.Series:
+    """UK wall-clock times (naive, as typed) as the real instants they stand for (UTC).
+
+    rules.md: across the March change one wall-clock hour does not exist, in October one is repeated.
+    A time typed in the missing hour is read as just after the change; one in the repeated hour as its
+    first occurrence (still summer time). Blank stays blank.
+    """
+    wall = pd.Series(pd.to_datetime(wall), copy=False)
+    local = wall.dt.tz_localize(LONDON, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="shift_forward")
+    return local.dt.tz_convert("UTC")
+
+
+def elapsed_hours(start, end) -> pd.Series:
+    """Real hours from each UK wall-clock ``start`` to ``end`` (Friday 10:00 to Monday 10:30 across the
+    March change is 71.5)."""
+    return (instants(end).to_numpy() - instants(start).to_numpy()) / pd.Timedelta(hours=1)
+
+
+def add_hours(wall, hours: float) -> pd.Series:
+    """The UK wall-clock time ``hours`` real hours after each of ``wall``."""
+    later = instants(wall) + pd.Timedelta(hours=hours)
+    return later.dt.tz_convert(LONDON).dt.tz_localize(None).astype("datetime64[ns]")
 
 
 @dataclass(frozen=True)
@@ -83,6 +112,11 @@ class AuditContext:
 
     def months_before_as_of(self, months: int) -> pd.Timestamp:
         return self.as_of - pd.DateOffset(months=months)
+
+    def in_period_dated(self, when: pd.Series) -> pd.Series:
+        """Records dated inside the academic year (an undated one is not)."""
+        day = pd.to_datetime(when).dt.floor("D")
+        return (day >= self.start) & (day <= self.end)
 
     def in_period(self, when: pd.Series) -> pd.Series:
         """Records dated inside the academic year; an undated record is kept (it cannot be placed)."""

@@ -21,12 +21,15 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def rules_markdown() -> str:
     registry = load_all_rules()
-    lines = ["| ID | area | severity | what it checks | policy clause |", "|---|---|---|---|---|"]
+    lines = [
+        "| ID | area | severity | governors read | what it checks | policy clause |",
+        "|---|---|---|---|---|---|",
+    ]
     for rule_id in sorted(registry, key=rule_order):
         r = registry[rule_id]
         clause = r.clause if len(r.clause) <= 140 else r.clause[:137] + "..."
         severity = "medium / high" if rule_id == "APP-01" else r.severity
-        lines.append(f"| {r.id} | {AREA_TITLES[r.area]} | {severity} | {r.meaning} | {clause} |")
+        lines.append(f"| {r.id} | {AREA_TITLES[r.area]} | {severity} | {r.title} | {r.meaning} | {clause} |")
     return "\n".join(lines)
 
 

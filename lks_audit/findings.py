@@ -48,6 +48,22 @@ class Finding:
     #: ``message`` without the location its fields already give ("'31/02/2026' is not a date ..."),
     #: for views that show the location in columns of their own. None: ``message`` names no location.
     detail: str | None = None
+    #: The stable ID of rules.md: rule, record and Student ID joined by ``:`` (set by the audit).
+    id: str = ""
+    #: IDs of the data-quality findings (an unreadable cell, an unresolved ID) its decisive value comes
+    #: from: the finding is to be confirmed once the data is fixed and does not count in the rating.
+    depends_on: tuple[str, ...] = ()
+    #: What tells it apart from another finding on the same record and column, as the last part of its ID:
+    #: DQ-04's ID that does not resolve, DQ-05's kind of date problem.
+    part: str | None = None
+    #: The cells whose values decide the finding, as (sheet, Excel row, column), and the IDs it had to
+    #: resolve, as (sheet, Excel row, column, ID): what ``depends_on`` is worked out from.
+    rests_on: tuple[tuple, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        """Counted in the rating: not waiting on a data fix."""
+        return not self.depends_on
 
     @property
     def text(self) -> str:
@@ -55,11 +71,23 @@ class Finding:
         return self.message if self.detail is None else self.detail
 
     def to_dict(self) -> dict:
-        return {name: getattr(self, name) for name in FINDING_COLUMNS}
+        out = {name: getattr(self, name) for name in FINDING_COLUMNS}
+        out["depends_on"] = list(self.depends_on)
+        return out
 
 
-#: The fields of a finding in findings.json and ``check --json`` (``detail`` repeats ``message``).
-FINDING_COLUMNS = tuple(f.name for f in fields(Finding) if f.name != "detail")
+#: The fields of a finding in findings.json and ``check --json``, ``id`` first; ``detail`` repeats the
+#: message and ``rests_on`` is working data.
+FINDING_COLUMNS = ("id",) + tuple(f.name for f in fields(Finding) if f.name not in ("id", "detail", "rests_on", "part"))
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """What one rule found, and how many records (or post-student pairs) it examined: the base every
+    count of its findings is read against ("4 of 3,999 replies")."""
+
+    findings: list[Finding]
+    checked: int
 
 
 @dataclass(frozen=True)
@@ -74,6 +102,8 @@ class Gap:
     sheet: str | None
     column: str | None
     unreadable: str | None = None
+    #: A missing column's old header, found in its place (the workbook comes from an older template).
+    formerly: str | None = None
     #: The Excel row of the header row a column is missing from (row 1 unless titles stand above it).
     row: int = 1
 

@@ -228,9 +228,11 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
     index = pd.RangeIndex(len(grid))
 
     frame = pd.DataFrame(index=index)
+    found_headers = {h.casefold() for h in extras}
     for column in sheet.columns:
         if column.header not in positions:
-            gap = Gap(wb.file, sheet.name, column.header, row=header_at + 1)
+            old = column.formerly if column.formerly and column.formerly.casefold() in found_headers else None
+            gap = Gap(wb.file, sheet.name, column.header, formerly=old, row=header_at + 1)
             data.gaps.append(gap)
             data.blocked[(sheet.name, column.header)] = gap
             frame[column.header] = empty_column(column, index=index)

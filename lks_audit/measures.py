@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .context import elapsed_hours
 from .rules import REGISTRY
 from .rules.base import ACCOUNT_USER_SOURCES, account_users, current_staff_ids, in_period, is_blank, is_yes
 
@@ -21,21 +22,32 @@ NOT_RECORDED = "Not recorded"
 
 
 def headline_measures(data, ctx, findings=()) -> dict:
-    records = _records_by_rule(findings)
+    """The measures, from the open findings; records whose findings wait on a data fix are counted apart."""
+    findings = list(findings)
+    # Log rows are matched by their Excel row (an ID may be blank or repeated); people by their Staff ID.
+    rows = _by_rule(findings, lambda f: f.row, open_=True)
+    rows_waiting = _by_rule(findings, lambda f: f.row, open_=False)
+    people = _by_rule(findings, lambda f: f.record, open_=True)
+    people_waiting = _by_rule(findings, lambda f: f.record, open_=False)
     return {
-        "interactions": _interactions(data, ctx, records),
+        "interactions": _interactions(data, ctx, rows, rows_waiting),
         "incidents": _incidents(data, ctx),
-        "training": _training(data, ctx, records),
-        "consent": _consent(data, ctx, records),
+        "training": _training(data, ctx, people, people_waiting),
+        "consent": _consent(data, ctx, rows, rows_waiting),
     }
 
 
-def _records_by_rule(findings) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
+def _by_rule(findings, key, open_: bool) -> dict[str, set]:
+    """Rule -> the ``key`` of its findings that are open (or, with ``open_=False``, waiting on a data fix)."""
+    out: dict[str, set] = {}
     for f in findings:
-        if f.record is not None:
-            out.setdefault(f.rule, set()).add(str(f.record))
+        if f.is_open == open_ and key(f) is not None:
+            out.setdefault(f.rule, set()).add(key(f))
     return out
+
+
+def _of(found: dict[str, set], *rules: str) -> set:
+    return set().union(*(found.get(r, set()) for r in rules))
 
 
 def _blocked(data, sheet: str, columns: tuple[str, ...], rules: tuple[str, ...] = ()) -> str | None:
@@ -67,29 +79,31 @@ def _months(ctx) -> list[pd.Period]:
     return list(pd.period_range(ctx.start.to_period("M"), last, freq="M")) if last >= ctx.start.to_period("M") else []
 
 
-def _interactions(data, ctx, records) -> dict:
+def _interactions(data, ctx, records, waiting) -> dict:
     columns = ("Interaction ID", "Received at", "First response at")
     reason = _blocked(data, "Interactions", columns, ("INT-01", "INT-02"))
     if reason:
         return _not_assessed(reason)
     rows = in_period(data.frames["Interactions"], "Received at", ctx)
-    ids = rows["Interaction ID"].astype("string")
-    late = ids.isin(records.get("INT-01", set())).to_numpy()
-    unanswered = ids.isin(records.get("INT-02", set())).to_numpy()
+    excel_rows = rows["_row"]
+    to_confirm = excel_rows.isin(_of(waiting, "INT-01", "INT-02")).to_numpy()
+    late = excel_rows.isin(records.get("INT-01", set())).to_numpy() & ~to_confirm
+    unanswered = excel_rows.isin(records.get("INT-02", set())).to_numpy() & ~to_confirm
     answered = rows["First response at"].notna().to_numpy()
     # Not yet due: no response, and the deadline has not passed (INT-02 did not fire).
-    due = answered | unanswered
-    in_time = answered & ~late
+    due = answered | unanswered | to_confirm
+    in_time = answered & ~late & ~to_confirm
 
-    hours = (rows["First response at"] - rows["Received at"]) / pd.Timedelta(hours=1)
+    # Real elapsed hours (rules.md): a clock change in between counts as it happened.
+    hours = pd.Series(elapsed_hours(rows["Received at"], rows["First response at"]))
     answered_hours = hours[answered & hours.notna().to_numpy() & (hours >= 0).to_numpy()]
     deadline = ctx.calendar.response_deadline(rows["Received at"], ctx.params.respond_within_hours)
-    overdue_by = (rows["First response at"] - deadline)[late]
+    overdue_by = elapsed_hours(deadline, rows["First response at"])[late]
     bands = {
         "Answered in time": int(in_time.sum()),
-        "Late by up to 1 day": int((overdue_by <= pd.Timedelta(days=1)).sum()),
-        "Late by 1 to 3 days": int(((overdue_by > pd.Timedelta(days=1)) & (overdue_by <= pd.Timedelta(days=3))).sum()),
-        "Late by more than 3 days": int((overdue_by > pd.Timedelta(days=3)).sum()),
+        "Late by up to 1 day": int((overdue_by <= 24).sum()),
+        "Late by 1 to 3 days": int(((overdue_by > 24) & (overdue_by <= 72)).sum()),
+        "Late by more than 3 days": int((overdue_by > 72).sum()),
         "No response, deadline passed": int(unanswered.sum()),
     }
 
@@ -111,8 +125,10 @@ def _interactions(data, ctx, records) -> dict:
         "answered_in_time": int(in_time.sum()),
         "answered_late": int(late.sum()),
         "unanswered_overdue": int(unanswered.sum()),
+        "to_confirm": int(to_confirm.sum()),
         "not_yet_due": int((~due).sum()),
-        "pct_in_time": _percent(int(in_time.sum()), int(due.sum())),
+        # Of the replies whose time is known: one waiting on a data fix is neither in time nor late yet.
+        "pct_in_time": _percent(int(in_time.sum()), int(due.sum() - to_confirm.sum())),
         "median_response_hours": round(float(answered_hours.median()), 1) if len(answered_hours) else None,
         "deadline_hours": ctx.params.respond_within_hours,
         "bands": bands,
@@ -127,11 +143,12 @@ def _incidents(data, ctx) -> dict:
     rows = in_period(data.frames["Incidents"], "Reported at", ctx)
     counts = rows["Category"].astype("object").where(rows["Category"].notna(), NOT_RECORDED).value_counts()
     by_category = {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))}
-    open_now = int(rows["Closed on"].isna().sum()) if "Closed on" in rows else None
+    # Without the Closed on column nothing says which incidents are still open.
+    open_now = None if data.unavailable("Incidents", ("Closed on",)) else int(rows["Closed on"].isna().sum())
     return {"assessed": True, "total": int(len(rows)), "open": open_now, "by_category": by_category}
 
 
-def _training(data, ctx, records) -> dict:
+def _training(data, ctx, records, waiting) -> dict:
     out: dict = {"assessed": True}
     reason = _blocked(data, "Staff", ("Staff ID",), ("TRN-01", "TRN-02")) or next(
         (r for r in (data.unavailable(s, c) for s, c in ACCOUNT_USER_SOURCES.items()) if r), None
@@ -140,13 +157,16 @@ def _training(data, ctx, records) -> dict:
         out["account_users"] = _not_assessed(reason)
     else:
         users = {str(i) for i in account_users(data, ctx).index}
-        untrained = users & (records.get("TRN-01", set()) | records.get("TRN-02", set()))
-        trained = len(users) - len(untrained)
+        to_confirm = users & _of(waiting, "TRN-01", "TRN-02")
+        untrained = users & _of(records, "TRN-01", "TRN-02")
+        trained = len(users) - len(untrained) - len(to_confirm)
         out["account_users"] = {
             "assessed": True,
             "total": len(users),
             "trained_and_current": trained,
-            "pct": _percent(trained, len(users)),
+            "to_confirm": len(to_confirm),
+            # Of those whose training is known: a finding waiting on a data fix is neither way yet.
+            "pct": _percent(trained, len(users) - len(to_confirm)),
         }
 
     staff_columns = ("Staff ID", "Start date", "Leaving date")
@@ -171,30 +191,32 @@ def _training(data, ctx, records) -> dict:
         staff = data.frames["Staff"]
         current = staff["Staff ID"].isin(current_staff_ids(data, ctx.as_of)) & (staff["Type"] == "Employee")
         employees = {str(i) for i in staff.loc[current.to_numpy(dtype=bool), "Staff ID"]}
-        missing = employees & records.get("TRN-04", set())
-        done = len(employees) - len(missing)
+        to_confirm = employees & waiting.get("TRN-04", set())
+        done = len(employees) - len(employees & records.get("TRN-04", set())) - len(to_confirm)
         out["declarations"] = {
             "assessed": True,
             "total": len(employees),
             "current": done,
-            "pct": _percent(done, len(employees)),
+            "to_confirm": len(to_confirm),
+            "pct": _percent(done, len(employees) - len(to_confirm)),
         }
     return out
 
 
-def _consent(data, ctx, records) -> dict:
+def _consent(data, ctx, records, waiting) -> dict:
     columns = ("Post ID", "Posted at", "Images of students", "Students pictured")
     reason = _blocked(data, "Posts", columns, ("IMG-01", "IMG-02"))
     if reason:
         return _not_assessed(reason)
     posts = in_period(data.frames["Posts"], "Posted at", ctx)
     with_images = posts[is_yes(posts["Images of students"]).to_numpy(dtype=bool)]
-    ids = with_images["Post ID"].astype("string")
-    without_consent = ids.isin(records.get("IMG-01", set())).to_numpy()
-    not_listed = (
-        ids.isin(records.get("IMG-02", set())).to_numpy() | is_blank(with_images["Students pictured"]).to_numpy()
+    excel_rows = with_images["_row"]
+    to_confirm = excel_rows.isin(_of(waiting, "IMG-01", "IMG-02")).to_numpy()
+    without_consent = excel_rows.isin(records.get("IMG-01", set())).to_numpy()
+    not_listed = excel_rows.isin(records.get("IMG-02", set())).to_numpy() | (
+        is_blank(with_images["Students pictured"]).to_numpy() & ~to_confirm
     )
-    all_consented = ~without_consent & ~not_listed
+    all_consented = ~without_consent & ~not_listed & ~to_confirm
     total = int(len(with_images))
     return {
         "assessed": True,
@@ -202,5 +224,7 @@ def _consent(data, ctx, records) -> dict:
         "all_pictured_consented": int(all_consented.sum()),
         "some_pictured_without_consent": int(without_consent.sum()),
         "pictured_not_recorded": int((not_listed & ~without_consent).sum()),
-        "pct": _percent(int(all_consented.sum()), total),
+        "to_confirm": int((to_confirm & ~without_consent & ~not_listed).sum()),
+        # Of the posts whose consent is known: one waiting on a data fix is neither way yet.
+        "pct": _percent(int(all_consented.sum()), total - int((to_confirm & ~without_consent & ~not_listed).sum())),
     }

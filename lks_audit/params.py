@@ -1,5 +1,5 @@
 """What the user asks an audit for, checked without the data libraries: the rule parameters, the
-academic year, the audit day and last year's findings.json.
+academic year, the audit day, the governors' meeting and last year's findings.json.
 
 Everything here is plain Python (no pandas, numpy or holidays), so ``lks-audit report`` can refuse a
 bad argument and start its kernel without first paying for the imports the kernel pays for anyway.
@@ -33,6 +33,9 @@ class Parameters:
     ico_hours: float = 72
     pending_application_days: int = 30
     open_incident_days: int = 30
+    #: Rating: a high-severity rule makes its area Red when its open findings reach this percentage of
+    #: the records it checked (rules.md, "Rating of an area").
+    systemic_share: float = 5
     account_name_pattern: str = r"(?i)(lks|little\s*kinvaston)"
 
     def with_overrides(self, overrides: dict[str, object]) -> Parameters:
@@ -133,21 +136,35 @@ def academic_year_of(day: dt.date) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
+def _given_day(value, what: str, example: str) -> dt.date | None:
+    """``value`` as a day (a date, a datetime's day or ``YYYY-MM-DD``); None when not given."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):  # datetime or Timestamp: its day
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise AuditInputError(f"{what} must be a date like {example}, got {value!r}") from None
+
+
+def _day_of(today: dt.date | None) -> dt.date:
+    today = today or dt.date.today()
+    return today.date() if isinstance(today, dt.datetime) else today
+
+
 def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
     """The day the audit is taken: ``as_of`` if given, else the year's last day or today if earlier."""
     end = academic_year_dates(year)[1]
-    if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
-        today = today or dt.date.today()
-        today = today.date() if isinstance(today, dt.datetime) else today
-        return min(end, today)
-    if isinstance(as_of, dt.datetime):  # datetime or Timestamp: the audit is taken on its day
-        return as_of.date()
-    if isinstance(as_of, dt.date):
-        return as_of
-    try:
-        return dt.date.fromisoformat(str(as_of).strip())
-    except ValueError:
-        raise AuditInputError(f"as_of must be a date like 2026-07-20, got {as_of!r}") from None
+    return _given_day(as_of, "as_of", "2026-07-20") or min(end, _day_of(today))
+
+
+def meeting_day(meeting_date=None, today: dt.date | None = None) -> dt.date:
+    """The day governors receive the review (action due dates count from it): ``meeting_date`` if given
+    (a date or ``YYYY-MM-DD``), else today."""
+    return _given_day(meeting_date, "the meeting date", "2026-10-14") or _day_of(today)
 
 
 def read_previous(path: str | Path | None) -> dict | None:

@@ -42,8 +42,9 @@ Planted breaches (per block; staff/student/account numbers are positions inside 
 | IMG-02 | 2 posts with Images of students = Yes and nobody listed                          | 2 |
 | IMG-03 | 2 posts each picturing a consenting, photo-restricted student                   | 2 |
 | IMG-04 | 2 posts picturing a student who withdrew later; post never removed               | 2 |
-| IMG-05 | 2 posts (swimming gala, sports day) in swimwear or sports kit                    | 2 |
+| IMG-05 | 1 post (swimming gala) in swimwear                                               | 1 |
 | IMG-06 | 3 "star of the week" individual shots                                           | 3 |
+| IMG-07 | 1 post (sports day) in sports kit                                                | 1 |
 | PST-01 | 2 posts by an administrator of another account                                  | 2 |
 | PST-02 | 1 post by a Facebook administrator after his leaving date                        | 1 |
 | PST-03 | full name in a caption: one post without images, one picturing that student     | 2 |
@@ -960,6 +961,7 @@ class _Block:
         images=None,
         shot=None,
         swim=False,
+        kit=False,
         third=False,
         copyright=None,
         removed=None,
@@ -977,7 +979,8 @@ class _Block:
             "Images of students": images,
             "Students pictured": pictured,
             "Shot type": shot or ("Group" if images else "None"),
-            "Swimwear or sports kit": swim if images else None,
+            "Swimwear": swim if images else None,
+            "Sports kit": kit if images else None,
             "Third-party content": third,
             "Copyright permission": copyright,
             "Senior leader approval": None,
@@ -1056,9 +1059,9 @@ class _Block:
             1,
             [],
             5,
-            "IMG-05",
+            "IMG-07",
             text="Sports day was a huge success, thank you for cheering!",
-            swim=True,
+            kit=True,
         )
         for when, account in (("2025-11-07 15:30", 0), ("2026-01-23 15:30", 1), ("2026-06-19 15:30", 0)):
             img(when, account, [], 1, "IMG-06", text="Star of the week for kindness and hard work!", shot="Individual")

@@ -62,6 +62,9 @@ class Column:
     personal: str = ""
     #: A date that plans ahead (a review due, a closure day), so it may lie after ``as of`` (DQ-05).
     plan: bool = False
+    #: The header an older template used for this column (a column split in two keeps its old name here),
+    #: so a workbook made from it is told what changed rather than only that a column is missing.
+    formerly: str | None = None
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -90,6 +93,9 @@ class Sheet:
     #: The column that names a row in a finding when the sheet has no key (Consent: the Student ID).
     label_column: str | None = None
     orderings: tuple[Ordering, ...] = ()
+    #: An event log's date column: each row is an event on that date, and the period's rules look at the
+    #: events of the audit year (DQ-06 names a log with none).
+    event_date: str | None = None
 
     @property
     def label(self) -> str | None:
@@ -123,8 +129,8 @@ class Workbook:
     extra: dict = field(default_factory=dict)
 
 
-def _c(header, kind, help, example=None, choices=(), refers_to=None, *, personal="", plan=False) -> Column:
-    return Column(header, Kind(kind), help, example, tuple(choices), refers_to, personal, plan)
+def _c(header, kind, help, example=None, choices=(), refers_to=None, *, personal="", plan=False, formerly=None):
+    return Column(header, Kind(kind), help, example, tuple(choices), refers_to, personal, plan, formerly)
 
 
 WORKBOOKS: tuple[Workbook, ...] = (
@@ -376,6 +382,7 @@ WORKBOOKS: tuple[Workbook, ...] = (
         sheets=(
             Sheet(
                 "Posts",
+                event_date="Posted at",
                 key="Post ID",
                 purpose="One row per post published on a school account.",
                 columns=(
@@ -399,7 +406,20 @@ WORKBOOKS: tuple[Workbook, ...] = (
                         "Group",
                         ("Group", "Individual", "From behind", "None"),
                     ),
-                    _c("Swimwear or sports kit", "yes/no", "Are students shown in swimwear or sports kit?", "No"),
+                    _c(
+                        "Swimwear",
+                        "yes/no",
+                        "Are students shown in swimming costumes?",
+                        "No",
+                        formerly="Swimwear or sports kit",
+                    ),
+                    _c(
+                        "Sports kit",
+                        "yes/no",
+                        "Are students shown in PE or sports clothing?",
+                        "No",
+                        formerly="Swimwear or sports kit",
+                    ),
                     _c("Third-party content", "yes/no", "Does the post share someone else's material?", "No"),
                     _c(
                         "Copyright permission",
@@ -430,6 +450,7 @@ WORKBOOKS: tuple[Workbook, ...] = (
         sheets=(
             Sheet(
                 "Interactions",
+                event_date="Received at",
                 key="Interaction ID",
                 purpose="One row per comment, query, complaint or message received through a school account.",
                 orderings=(
@@ -475,6 +496,7 @@ WORKBOOKS: tuple[Workbook, ...] = (
         sheets=(
             Sheet(
                 "Incidents",
+                event_date="Reported at",
                 key="Incident ID",
                 purpose="One row per incident.",
                 columns=(

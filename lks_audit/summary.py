@@ -1,46 +1,100 @@
-"""Summaries of an audit: per-area counts and RAG status, headline measures, a text view."""
+"""Summaries of an audit: each rule's count against its base, each area's rating, a text view.
+
+The rating is rules.md's "Rating of an area", from *open* findings only: a finding waiting on a
+data fix (``depends_on``) is counted apart and never moves a rating.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from .findings import AREA_TITLES, AREAS, SEVERITIES
+from .findings import AREA_TITLES, AREAS, SEVERITIES, rule_order
 from .rules import REGISTRY
 
+#: rules.md: with fewer records checked than this, one open finding of a high-severity rule is enough for Red.
+SMALL_BASE = 20
 
-def area_rag(counts: dict[str, int], rules_total: int, rules_not_assessed: int) -> str:
-    """rules.md: Red with an open critical/high finding, Amber with a medium one, Green otherwise;
-    Grey when the area could not be assessed. An area with some rules not assessed and nothing
-    found is Grey too: we cannot call it Green when part of it went unchecked."""
-    if counts.get("critical") or counts.get("high"):
+
+def systemic(open_high: int, checked: int, share: float) -> bool:
+    """A high-severity rule's open findings reach ``share`` percent of what it checked (any, below 20 checked)."""
+    if open_high < 1:
+        return False
+    return checked < SMALL_BASE or open_high * 100 >= share * checked
+
+
+def area_rating(rules: dict[str, dict], share: float) -> str:
+    """rules.md: Red on any open critical finding, or on a high-severity rule whose open findings reach
+    ``share`` percent of the records it checked; Amber on any other open high or medium finding; Grey
+    when a rule could not be assessed and nothing above advisory is open; Green otherwise.
+
+    ``rules``: this area's entries of the summary's ``rules`` table.
+    """
+    open_by_severity = Counter()
+    for info in rules.values():
+        open_by_severity.update(info["open_by_severity"])
+    if open_by_severity["critical"]:
         return "Red"
-    if counts.get("medium"):
+    if any(
+        REGISTRY[rule_id].severity == "high" and systemic(info["open_by_severity"]["high"], info["checked"], share)
+        for rule_id, info in rules.items()
+        if info["assessed"]
+    ):
+        return "Red"
+    if open_by_severity["high"] or open_by_severity["medium"]:
         return "Amber"
-    if rules_not_assessed:
+    # Part of the area went unchecked: it cannot be called Green.
+    if any(not info["assessed"] for info in rules.values()):
         return "Grey"
     return "Green"
 
 
+def rule_table(result) -> dict[str, dict]:
+    """Every registered rule, in rules.md's order: whether it was assessed, what it checked, its findings."""
+    found: dict[str, list] = {}
+    for f in result.findings:
+        found.setdefault(f.rule, []).append(f)
+    not_assessed = {n.rule for n in result.not_assessed}
+    table = {}
+    for rule_id in sorted(REGISTRY, key=rule_order):
+        rule, mine = REGISTRY[rule_id], found.get(rule_id, [])
+        open_ = [f for f in mine if f.is_open]
+        table[rule_id] = {
+            "area": rule.area,
+            "severity": rule.severity,
+            "assessed": rule_id not in not_assessed,
+            "checked": result.checked.get(rule_id),
+            "findings": len(mine),
+            "open": len(open_),
+            "to_confirm": len(mine) - len(open_),
+            "open_by_severity": {s: sum(1 for f in open_ if f.severity == s) for s in SEVERITIES},
+        }
+    return table
+
+
 def summarise(result, data=None) -> dict:
-    by_area_sev = Counter((f.area, f.severity) for f in result.findings)
-    by_rule = Counter(f.rule for f in result.findings)
-    not_assessed = Counter(n.area for n in result.not_assessed)
-    rules_in_area = Counter(r.area for r in REGISTRY.values())
+    rules = rule_table(result)
+    share = result.context.params.systemic_share
     areas = {}
     for area in AREAS:
-        counts = {s: by_area_sev.get((area, s), 0) for s in SEVERITIES}
+        mine = {r: info for r, info in rules.items() if info["area"] == area}
+        counts = {s: sum(info["open_by_severity"][s] for info in mine.values()) for s in SEVERITIES}
         areas[area] = {
             "title": AREA_TITLES[area],
-            "rag": area_rag(counts, rules_in_area.get(area, 0), not_assessed.get(area, 0)),
+            "rag": area_rating(mine, share),
             "counts": counts,
             "findings": sum(counts.values()),
-            "rules": rules_in_area.get(area, 0),
-            "rules_not_assessed": not_assessed.get(area, 0),
+            "to_confirm": sum(info["to_confirm"] for info in mine.values()),
+            "rules": len(mine),
+            "rules_not_assessed": sum(1 for info in mine.values() if not info["assessed"]),
+            "checked": {r: info["checked"] for r, info in mine.items() if info["assessed"]},
         }
     summary = {
         "areas": areas,
-        "by_rule": dict(sorted(by_rule.items())),
+        "rules": {r: {k: v for k, v in info.items() if k != "open_by_severity"} for r, info in rules.items()},
+        "by_rule": {r: info["open"] for r, info in rules.items() if info["open"]},
         "total_findings": len(result.findings),
+        "open_findings": sum(info["open"] for info in rules.values()),
+        "to_confirm": sum(info["to_confirm"] for info in rules.values()),
     }
     if data is not None:
         from .measures import headline_measures
@@ -49,20 +103,35 @@ def summarise(result, data=None) -> dict:
     return summary
 
 
+def of_base(count: int, checked: int | None, counts: tuple[str, str]) -> str:
+    """``7 of 888 posts with images of students``: a count beside its base."""
+    if checked is None:
+        return f"{count:,}"
+    return f"{count:,} of {checked:,} {counts[0] if checked == 1 else counts[1]}"
+
+
 def format_text_summary(result) -> str:
-    """The readable summary printed by ``lks-audit check``."""
+    """The readable summary printed by ``lks-audit check``: areas, each rule's count against its base, findings."""
     ctx = result.context
-    lines = [f"Social media policy audit {ctx.year} (as of {ctx.as_of:%d/%m/%Y})", ""]
-    lines.append("Areas:")
-    for info in result.summary["areas"].values():
-        counts = ", ".join(f"{n} {s}" for s, n in info["counts"].items() if n) or "no findings"
-        lines.append(f"  {info['rag']:<5}  {info['title']:<26} {counts}")
+    summary = result.summary
+    lines = [f"Social media policy audit {ctx.year} (as of {ctx.as_of:%d/%m/%Y})", "", "Areas (open findings):"]
+    for info in summary["areas"].values():
+        counts = ", ".join(f"{n} {s}" for s, n in info["counts"].items() if n) or "no open findings"
+        waiting = f"; {info['to_confirm']} to confirm once the data is fixed" if info["to_confirm"] else ""
+        lines.append(f"  {info['rag']:<5}  {info['title']:<26} {counts}{waiting}")
+    with_findings = {r: info for r, info in summary["rules"].items() if info["findings"]}
+    if with_findings:
+        lines += ["", "Rules with findings (findings against what the rule checked):"]
+        for rule_id, info in with_findings.items():
+            waiting = f" ({info['to_confirm']} to confirm)" if info["to_confirm"] else ""
+            base = of_base(info["findings"], info["checked"], REGISTRY[rule_id].counts)
+            lines.append(f"  {rule_id:<7} {info['severity']:<8} {base}{waiting}")
+    by_id = {f.id: f for f in result.findings}
     for severity in SEVERITIES:
         found = [f for f in result.findings if f.severity == severity]
         if not found:
             continue
-        lines.append("")
-        lines.append(f"{severity.upper()} ({len(found)})")
+        lines += ["", f"{severity.upper()} ({len(found)})"]
         for f in found:
             # The DPO's own view: the Student ID is what they need to act on an images finding.
             where = ", ".join(
@@ -70,15 +139,19 @@ def format_text_summary(result) -> str:
                 for x in (
                     f.file,
                     f.sheet and f"sheet {f.sheet}",
-                    f.row and f"row {f.row}",
+                    f.cell and f"cell {f.cell}" or f.row and f"row {f.row}",
                     f.student and f"student {f.student}",
                 )
                 if x
             )
-            lines.append(f"  {f.rule}  {f.message}" + (f"  [{where}]" if where else ""))
+            lines.append(f"  {f.id}  {f.message}" + (f"  [{where}]" if where else ""))
+            if f.depends_on:
+                fixes = "; ".join(
+                    f"{d} at {by_id[d].file} {by_id[d].cell}" if d in by_id and by_id[d].cell else d
+                    for d in f.depends_on
+                )
+                lines.append(f"      to confirm once the data is fixed: {fixes}")
     if result.not_assessed:
-        lines.append("")
-        lines.append("Not assessed:")
-        for n in result.not_assessed:
-            lines.append(f"  {n.rule}: {n.reason}")
+        lines += ["", "Not assessed:"]
+        lines += [f"  {n.rule}: {n.reason}" for n in result.not_assessed]
     return "\n".join(lines)

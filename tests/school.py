@@ -35,12 +35,14 @@ RULE_IDS = (
     + [f"APP-{i:02d}" for i in range(1, 4)]
     + [f"POL-{i:02d}" for i in range(1, 3)]
     + [f"TRN-{i:02d}" for i in range(1, 5)]
-    + [f"IMG-{i:02d}" for i in range(1, 7)]
+    + [f"IMG-{i:02d}" for i in range(1, 8)]
     + [f"PST-{i:02d}" for i in range(1, 7)]
     + [f"INT-{i:02d}" for i in range(1, 5)]
     + [f"INC-{i:02d}" for i in range(1, 9)]
-    + [f"DQ-{i:02d}" for i in range(1, 6)]
+    + [f"DQ-{i:02d}" for i in range(1, 7)]
 )
+#: Rules the sample school cannot show: its event logs are kept, so no log is empty (DQ-06).
+NOT_PLANTED = ("DQ-06",)
 
 d = dt.date
 t = dt.datetime
@@ -52,6 +54,14 @@ SIGNED_POLICY = {
     "Next review due": d(2026, 9, 1),
     "Signed by chair of governors on": d(2025, 9, 2),
     "Signed by proprietor on": d(2025, 9, 3),
+}
+
+
+#: One event dated in 2025-26 in each log, so DQ-06 (a log with no event in the year) stays quiet.
+EVENTS_2025_26 = {
+    "Posts": [{"Post ID": "P-EVENT", "Posted at": dt.datetime(2026, 1, 5, 10)}],
+    "Interactions": [{"Interaction ID": "I-EVENT", "Received at": dt.datetime(2026, 1, 5, 11)}],
+    "Incidents": [{"Incident ID": "INC-EVENT", "Reported at": dt.datetime(2026, 1, 5, 12)}],
 }
 
 

@@ -58,7 +58,10 @@ def test_json_is_one_object_with_the_contract_keys(small_school):
 def test_readable_summary_lists_areas_and_where(small_school):
     out = run_cli("check", small_school, "--year", "2025-26", "--as-of", "2026-07-20")
     assert out.returncode == 0, out.stderr
-    assert "Data quality" in out.stdout and "posts_log.xlsx" in out.stdout and "row 3" in out.stdout
+    assert "Data quality" in out.stdout and "posts_log.xlsx" in out.stdout
+    # The repeated P1 on row 3: its own cell, its ID, and each rule's count beside what it checked.
+    assert "DQ-03:P1:Post ID  posts_log.xlsx, sheet Posts, cell A3" in out.stdout
+    assert "DQ-03   high     1 of 2 rows of sheets with a key" in out.stdout
 
 
 @pytest.mark.parametrize(

@@ -153,8 +153,8 @@ def test_feedback_copies_of_ods_and_xls_are_xlsx_marked_where_the_problems_are(t
     posts = book["Posts"]
     # Every cell where it stands in the original, the problem cells marked, formula-looking text still text.
     assert posts["A1"].value == "Post ID" and posts["A1126"].value == "P-01124"
-    assert posts["M740"].value == "31/02/2026" and "is not a date" in posts["M740"].comment.text
-    assert posts["M740"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert posts["N740"].value == "31/02/2026" and "is not a date" in posts["N740"].comment.text
+    assert posts["N740"].fill.fgColor.rgb.endswith("FFC7CE")
     assert posts["C2"].is_date and posts["C2"].number_format == "dd/mm/yyyy hh:mm"
     assert (
         book.active.title == "Posts" and posts.sheet_view.selection[0].activeCell == "G689"

@@ -251,7 +251,7 @@ def corpus(tmp_path_factory) -> dict[str, Corpus]:
         reports[name] = (proc, logs)
     runs = {}
     for name, folder in folders.items():
-        validate = _run("validate", folder, "--feedback", root / f"feedback-{name}")
+        validate = _run("validate", folder, "--feedback", root / f"feedback-{name}", "--year", YEAR, "--as-of", AS_OF)
         check = _run("check", folder, "--year", YEAR, "--as-of", AS_OF, "--json")
         runs[name] = (validate, check)
     out = {}
@@ -379,7 +379,7 @@ def test_bad_cell_is_dq02_naming_file_sheet_and_cell(corpus, case):
         block.append(line)
     line = _one(block, f"  {sheet}!{cell} ")
     assert phrase in line and len(line) < 200, line  # a 32,767-character value is shortened
-    (f,) = [f for f in run.findings if f["file"] == file and f["cell"] == cell]
+    (f,) = [f for f in run.findings if f["file"] == file and f["cell"] == cell and f["rule"] == "DQ-02"]
     assert f["rule"] == "DQ-02" and f["sheet"] == sheet and phrase in f["message"]
     assert f["message"].startswith(f"{file}, sheet {sheet}, cell {cell} ") and len(f["message"]) < 300
     published = json.loads((run.report_dir / "findings.json").read_text())["findings"]

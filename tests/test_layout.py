@@ -15,10 +15,10 @@ import pytest
 
 from lks_audit.audit import audit_folder, closures_of, findings_of, run_rules
 from lks_audit.context import make_context
-from lks_audit.load import dataset_from_cells, load_workbooks
+from lks_audit.load import column_letter, dataset_from_cells, load_workbooks
 from lks_audit.schema import SHEETS
 
-from school import SAMPLE_AS_OF, SAMPLE_SCHOOL, SAMPLE_YEAR, audit_rows, by_rule, d, t, write_school
+from school import EVENTS_2025_26, SAMPLE_AS_OF, SAMPLE_SCHOOL, SAMPLE_YEAR, audit_rows, by_rule, d, t, write_school
 
 
 def run_cli(*args) -> subprocess.CompletedProcess:
@@ -114,7 +114,8 @@ def test_without_a_matching_row_the_plain_missing_messages_stay():
     assert data.notices == []
     missing = [f for f in findings_of(data, None, ["DQ-01"]) if f.file == "posts_log.xlsx"]
     assert len(missing) == len(POSTS) and {f.row for f in missing} == {1}
-    assert missing[0].message == "posts_log.xlsx, sheet Posts: the column 'Post ID' is missing from the header row"
+    (post_id,) = [f for f in missing if f.column == "Post ID"]
+    assert post_id.message == "posts_log.xlsx, sheet Posts: the column 'Post ID' is missing from the header row"
     # No sheet whose header matches: the plain "missing" message.
     # (The templates' Instructions sheet shows the header row too, far below the rows searched.)
     instructions = [["Log of posts on school accounts"]] + [[""]] * 10 + [POSTS]
@@ -147,6 +148,7 @@ def test_an_extra_column_is_named_once_as_a_notice_and_kept(tmp_path):
             {"Staff ID": "S1", "Name": "Ann Example", "Notes": "off sick"},
             {"Staff ID": "S2", "Name": "Bob Example", "Notes": "off sick"},
         ],
+        **EVENTS_2025_26,
     )
     data = load_workbooks(folder)
     assert list(data.frames["Staff"]["Notes"]) == ["off sick", "off sick"]
@@ -166,10 +168,10 @@ def test_an_extra_column_is_named_once_as_a_notice_and_kept(tmp_path):
 
 
 def test_a_contract_column_given_twice_is_read_once_with_a_notice():
-    data = dataset_from_cells(_cells([POSTS + ["Post text"]], [["P1"] + [""] * 12 + ["Other text"]]))
+    data = dataset_from_cells(_cells([POSTS + ["Post text"]], [["P1"] + [""] * (len(POSTS) - 1) + ["Other text"]]))
     (note,) = data.notices
     assert note.detail == "a second 'Post text' column, not read (column E is); remove one of them"
-    assert note.cell == "N1" and data.frames["Posts"]["Post text"].isna().all()
+    assert note.cell == f"{column_letter(len(POSTS) + 1)}1" and data.frames["Posts"]["Post text"].isna().all()
 
 
 # --- IDs in any case -----------------------------------------------------------------------------

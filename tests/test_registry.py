@@ -1,4 +1,4 @@
-"""The rule registry refuses a faulty declaration at import, naming what is wrong, and holds rules.md's 48 rules."""
+"""The rule registry refuses a faulty declaration at import, naming what is wrong, and holds rules.md's 50 rules."""
 
 import re
 
@@ -18,6 +18,11 @@ VALID = dict(
     clause="A clause of the policy",
     meaning="What it checks",
     needs={"Posts": ("Post ID", "Posted at")},
+    counts=("post", "posts"),
+    title="Posts checked twice",
+    why="A post checked twice wastes time.",
+    good="Each post is checked once.",
+    question="Who checks the posts?",
 )
 
 #: rules.md's areas of each rule family.
@@ -71,6 +76,17 @@ def test_a_valid_declaration_is_registered(registry_copy):
         ({"id": "XYZ-01"}, "the ID is not of the form XXX-00 with XXX one of ACC, APP"),
         ({"id": "ACC-01"}, "registered twice"),
         ({"clause": ""}, "has no policy clause or meaning"),
+        ({"title": " "}, "has no title in plain words"),
+        ({"question": ""}, "has no question in plain words"),
+        ({"title": "Posts checked twice."}, "its title is a name, not a sentence"),
+        ({"why": "It wastes time"}, "its why must end with '.'"),
+        ({"good": "Each post is checked once. Not twice."}, "its good must be one sentence"),
+        ({"question": "Who checks the posts."}, "its question must end with '?'"),
+        ({"why": "Late after respond_within_hours."}, "its why uses the data's words (respond_within_hours)"),
+        ({"good": "Swimwear = No on every post."}, "its good uses the data's words (= No)"),
+        ({"title": "Posts missing from posts_log.xlsx"}, "its title uses the data's words (posts_log, posts_log.xlsx)"),
+        ({"question": "Is Images of students filled in?"}, "its question uses the data's words (Images of students)"),
+        ({"plain_counts": ("post", "")}, "plain_counts must name what it examines"),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
@@ -90,9 +106,19 @@ def test_every_problem_of_a_declaration_is_named_at_once(registry_copy):
     assert "unknown area 'finance'; needs a column 'Likes' that sheet Posts does not have" in str(refused.value)
 
 
-def test_the_48_rules_are_registered_each_by_its_own_areas_module():
+def test_every_rule_speaks_to_governors_in_its_own_words():
+    rules = load_all_rules().values()
+    for field in ("title", "why", "good", "question"):
+        texts = [getattr(rule, field) for rule in rules]
+        assert len(set(texts)) >= 45, f"{field}: rules share their words (copied rather than written?)"
+    assert len({rule.title for rule in rules}) == 50, "two rules with one title would read as one problem"
+    # A governor's base never carries the checks' shorthand ("(post, pictured student) pair").
+    assert not [rule.id for rule in rules if "(" in " ".join(rule.plain_base)]
+
+
+def test_the_50_rules_are_registered_each_by_its_own_areas_module():
     rules = load_all_rules()
-    assert len(rules) == 48 and sorted(rules) == sorted(RULE_IDS)
+    assert len(rules) == 50 and sorted(rules) == sorted(RULE_IDS)
     for rule in rules.values():
         area = AREA_OF_FAMILY[rule.id.split("-")[0]]
         module = "data_quality" if area == "data" else area

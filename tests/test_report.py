@@ -7,6 +7,8 @@ failing notebook each cost one more kernel run.
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import json
 import re
 import stat
@@ -181,6 +183,13 @@ def _page(result, name="annual-review.html") -> str:
     return (result["dir"] / name).read_text(encoding="utf-8")
 
 
+def findings_made(result) -> str:
+    """The day a rendered set was made (ISO), as its executed notebook's parameters record it."""
+    nb = nbformat.read(str(result["dir"] / "annual-review.ipynb"), as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    return re.search(r'generated = "([\d-]+)"', injected.source).group(1)
+
+
 # --- the sample school --------------------------------------------------------------------------
 
 
@@ -289,28 +298,31 @@ def test_governors_report_is_structured_for_screen_readers(rendered):
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
     assert outline.th_without_scope == 0
-    assert len(outline.images) >= 3 and all(len(alt) > 20 for alt in outline.images)
+    assert len(outline.images) >= 2 and all(len(alt) > 20 for alt in outline.images)
 
 
 def test_governors_report_sections(rendered):
     page = _page(rendered)
     for heading in (
-        "Executive summary",
-        "Status by area",
-        "Key measures",
-        "Findings by area",
-        "Recommended actions",
-        "Appendix: method and data",
-        "Input files",
-        "Parameters",
-        "Rules not assessed",
+        "How well each area keeps the policy",
+        "Decisions for the governing body",
+        "Questions governors may ask",
+        "Area by area",
+        "The action plan",
+        "How this review was made",
+        "Sign-off",
     ):
         assert f">{heading}<" in page, heading
+    assert "@media print" in page
+    assert "Trend by rule" not in page and "Rating in " not in page, "no trend without --previous"
+    # The exact checks, parameters and checksums are the DPO's: in the detail, not on the governors' page.
+    detail = _page(rendered, "dpo-detail.html")
+    for heading in ("Every rule, by area", "Every finding", "Method and data", "Input files", "Parameters"):
+        assert f">{heading}<" in detail and f">{heading}<" not in page, heading
     for info in load_workbooks(rendered["folder"]).files:
         if info.sha256:
-            assert info.sha256 in page, info.file
-    assert "respond_within_hours" in page and "@media print" in page
-    assert "Trend against" not in page, "no trend section without --previous"
+            assert info.sha256 in detail and info.sha256 not in page, info.file
+    assert "respond_within_hours" in detail and "respond_within_hours" not in page
 
 
 def test_action_plan(rendered):
@@ -321,7 +333,7 @@ def test_action_plan(rendered):
         "Rule",
         "Area",
         "Severity",
-        "Findings",
+        "Findings, of what was checked",
         "Policy clause",
         "What to do",
         "Suggested owner",
@@ -329,10 +341,16 @@ def test_action_plan(rendered):
         "Status",
     ]
     findings = json.loads((rendered["dir"] / "findings.json").read_text())
-    rules = {f["rule"] for f in findings["findings"]}
+    # One row per rule with open findings (those waiting on a data fix have the data-quality rows to fix).
+    rules = {f["rule"] for f in findings["findings"] if not f["depends_on"]}
     rows = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]]
     assert {r[0] for r in rows} == rules
+    checked = findings["summary"]["rules"]
+    assert all(r[3].startswith(f"{checked[r[0]]['open']} of {checked[r[0]]['checked']:,} ") for r in rows)
     assert all(r[8] == "Open" for r in rows)
+    # No --meeting-date: the meeting is the day the report was made, and nothing is due before it.
+    made = dt.date.fromisoformat(findings_made(rendered))
+    assert all(r[7].date() >= made for r in rows) and min(r[7].date() for r in rows) == made + dt.timedelta(weeks=2)
     lists = [v.formula1 for v in sheet.data_validations.dataValidation]
     assert '"Open,In progress,Done"' in lists
     text = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
@@ -358,9 +376,10 @@ def test_school_name_is_text_in_the_action_plan(injected):
 
 
 def test_trend_against_previous_findings(injected):
-    page = _page(injected)
-    assert ">Trend against 2025-26<" in page
-    assert re.search(r"(up|down) [\d,]+|no change", page)
+    page, detail = _page(injected), _page(injected, "dpo-detail.html")
+    assert ">Rating in 2025-26<" in page and "Last year's review (2025-26) found" in page
+    assert ">Trend by rule against 2025-26<" in detail and ">Trend by rule" not in page
+    assert re.search(r"(up|down) [\d,]+|no change", detail)
 
 
 # --- failures ------------------------------------------------------------------------------------
@@ -420,6 +439,7 @@ def test_usage_errors_exit_2_before_any_kernel(tmp_path):
         ("--year", "2025"),
         ("--year", YEAR, "--previous", bad_previous),
         ("--year", YEAR, "--param", "nonsense=1"),
+        ("--year", YEAR, "--meeting-date", "14/10/2026"),
     ):
         proc = run_cli("report", folder, "--out", tmp_path / "out", *args, timeout=60)
         assert proc.returncode == 2, proc.stderr
@@ -433,6 +453,9 @@ def test_personal_data_guard_matches_whole_words_only():
     assert personal_data_in('<img alt="Amelia&#32;Hart">', strings) == ["a student name"]
     assert personal_data_in("<td>ST00012</td><td>Amelia Hartley</td>", strings) == []
     assert personal_data_in("<img src='data:image/png;base64,xxST0001xx'>", strings) == []
+    # A chart's labels are text the page shows: an SVG chart is read.
+    chart = base64.b64encode(b'<svg><text x="1">Amelia &amp; ST0001</text></svg>').decode()
+    assert personal_data_in(f"<img src='data:image/svg+xml;base64,{chart}'>", strings) == ["a Student ID"]
 
 
 def test_atomic_write_replaces_whole_files_and_cleans_up(tmp_path):

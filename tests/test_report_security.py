@@ -239,15 +239,17 @@ def test_payloads_read_literally_in_the_dpo_detail(open_page, pages):  # noqa: F
 @pytest.mark.browser
 def test_payloads_read_literally_in_the_governors_report_and_data_check(open_page, pages):  # noqa: F811
     governors = _shown(open_page(pages["annual-review.html"]))
-    # The school name (title block), the policy version, a post's record ID and last year's rule and year.
+    # The school name (title block), the policy version, a post's record ID and last year's year.
     for expected in (
         " ".join(SCHOOL.split()),
         f"{PAYLOADS[0]} Pol0-0",
         _key("Posts", 1),
-        PAYLOADS[1],
-        f"Trend against {PAYLOADS[0]}",
+        f"Rating in {PAYLOADS[0]}",
     ):
         assert expected in governors
+    # Last year's rules are the DPO's trend by rule.
+    detail = _shown(open_page(pages["dpo-detail.html"]))
+    assert PAYLOADS[1] in detail and f"Trend by rule against {PAYLOADS[0]}" in detail
     assert open_page(pages["annual-review.html"]).title().endswith(SCHOOL)
     checked = _shown(open_page(pages["data-check.html"]))
     assert [p for p in PAYLOADS if p not in checked] == []
@@ -281,15 +283,34 @@ def test_a_tampered_previous_findings_json_is_refused(hostile):
     assert rag_label('x"><b>').startswith('<span class="rag rag-grey">')
 
 
-def test_chart_labels_are_text_not_mathtext():
-    """matplotlib reads '$...$' in a label as LaTeX-like mathtext (and fails on '$$'): labels stay text."""
+def test_chart_labels_are_escaped_text_in_the_svg():
+    """A chart is an SVG image: its labels must stay XML text, never become elements or attributes."""
+    from xml.etree import ElementTree
+
     from lks_audit.outputs import charts
 
-    figure = charts.horizontal_bars(
-        [PAYLOADS[5], "a $x"], [1, 2], colours=charts.BLUE, xlabel="Posts", alt=PAYLOADS[1], caption=PAYLOADS[0]
-    )
-    figure += charts.monthly_bars([PAYLOADS[5], "b"], [1, 2], [0, 1], alt=PAYLOADS[1], caption="c")
-    assert "<img src=x" not in figure and 'alt="&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;"' in figure
+    figures = [
+        charts.horizontal_bars(
+            [PAYLOADS[5], "a $x", PAYLOADS[0]],
+            [1, 2, 3],
+            colours=charts.BLUE,
+            xlabel="Posts",
+            alt=PAYLOADS[1],
+            caption=PAYLOADS[0],
+        ),
+        charts.column_bars(
+            [PAYLOADS[6], "b"], [1, 2], colour=charts.ORANGE, ylabel="Replies", alt=PAYLOADS[1], caption="c"
+        ),
+    ]
+    for figure in figures:
+        assert "<img src=x" not in figure and 'alt="&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;"' in figure
+        svg = base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', figure).group(1)).decode()
+        root = ElementTree.fromstring(svg)  # well-formed whatever the labels say
+        tags = {e.tag.split("}")[1] for e in root.iter()}
+        assert tags <= {"svg", "defs", "pattern", "rect", "line", "text"}, tags
+        assert not [a for e in root.iter() for a in e.attrib if a.startswith("on") or "href" in a]
+    labels = [e.text for e in ElementTree.fromstring(svg).iter() if e.tag.endswith("text")]
+    assert PAYLOADS[6] in labels, "the label reads as typed"
 
 
 # --- personal data (item 4) ----------------------------------------------------------------------
@@ -386,6 +407,9 @@ class _Everything(HTMLParser):
         for _, value in attrs:
             if value and value.startswith("data:image/png;base64,"):
                 self.images.append(_png_text(base64.b64decode(value.split(",", 1)[1])))
+            elif value and value.startswith("data:image/svg+xml;base64,"):  # a chart: the labels it draws
+                svg = base64.b64decode(value.split(",", 1)[1]).decode("utf-8")
+                self.images.append(html.unescape(re.sub(r"<[^>]+>", " ", svg)))
             elif value:
                 self.parts.append(value)
 
@@ -413,7 +437,7 @@ def test_governors_outputs_hold_no_personal_data(request, school):
     personal = personal_values(result["folder"])
     assert {kind.split()[0] for kind in personal.values()} >= {"Consent", "Staff", "Posts"}
     texts = governors_texts(result["dir"])
-    assert "Action plan" in texts["action-plan.xlsx"] and "Executive summary" in texts["annual-review.html"]
+    assert "Action plan" in texts["action-plan.xlsx"] and "Area by area" in texts["annual-review.html"]
     assert {name: leaks(text, personal) for name, text in texts.items()} == {name: [] for name in texts}
     # Not looking for the wrong thing: the DPO's detail does name them.
     assert leaks((result["dir"] / "dpo-detail.html").read_text(encoding="utf-8"), personal)

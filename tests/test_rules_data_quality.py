@@ -139,7 +139,7 @@ def test_dq05_dates_after_as_of():
     assert found(result, "DQ-05") == [
         ("Consent", "D2", "ST1"),
         ("Posts", "C3", "P2"),
-        ("Posts", "M3", "P2"),
+        ("Posts", "N3", "P2"),
         ("Staff", "E2", "S001"),
     ]
     consent_finding = next(f for f in by_rule(result, "DQ-05") if f.sheet == "Consent")

@@ -143,26 +143,22 @@ def test_img02_images_without_students_pictured():
     assert found(result, "IMG-01") == []
 
 
-def test_img05_swimwear_and_img06_individual_only_when_students_pictured():
+def test_img05_swimwear_img06_individual_img07_sports_kit_only_when_students_pictured():
+    every = {"Swimwear": "Yes", "Sports kit": "Yes", "Shot type": "Individual"}
     result = run(
         [
-            post("P1", t(2026, 3, 2, 10), [], **{"Swimwear or sports kit": "Yes", "Shot type": "Individual"}),
+            post("P1", t(2026, 3, 2, 10), [], **every),
+            post("P2", t(2026, 3, 2, 10), [], images="No", **every),
+            post("P3", t(2026, 3, 2, 10), ["ST1"], images="No", **every),
             post(
-                "P2", t(2026, 3, 2, 10), [], images="No", **{"Swimwear or sports kit": "Yes", "Shot type": "Individual"}
+                "P4", t(2026, 3, 2, 10), ["ST1"], **{"Swimwear": "No", "Sports kit": "No", "Shot type": "From behind"}
             ),
-            post(
-                "P3",
-                t(2026, 3, 2, 10),
-                ["ST1"],
-                images="No",
-                **{"Swimwear or sports kit": "Yes", "Shot type": "Individual"},
-            ),
-            post("P4", t(2026, 3, 2, 10), ["ST1"], **{"Swimwear or sports kit": "No", "Shot type": "From behind"}),
         ],
         [form("ST1", d(2025, 9, 5))],
     )
     assert found(result, "IMG-05") == [("P1", 2, None), ("P3", 4, None)]
     assert found(result, "IMG-06") == [("P1", 2, None), ("P3", 4, None)]
+    assert found(result, "IMG-07") == [("P1", 2, None), ("P3", 4, None)]
 
 
 def test_not_assessed_without_consent_workbook_or_column():

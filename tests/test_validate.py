@@ -15,9 +15,11 @@ from lks_audit.findings import Finding
 from lks_audit.rules.data_quality import short_message
 from lks_audit.validate import PROBLEMS_SHEET, write_feedback_copy
 
-from school import d, write_school
+from school import EVENTS_2025_26, d, write_school
 
 HYPERLINK = '=HYPERLINK("http://example.org/x","click here")'
+#: The school's year, as check would be asked for it (validate's default is the year containing today).
+PERIOD = ("--year", "2025-26", "--as-of", "2026-07-20")
 
 
 def run(*args) -> subprocess.CompletedProcess:
@@ -46,10 +48,11 @@ def school(tmp_path) -> Path:
         Posts=[
             {"Post ID": "P1", "Account ID": "ACC-1", "Post text": "text", "Images of students": "Yess"},
             {"Post ID": "P1", "Account ID": "#N/A", "Posted at": "31/02/2026"},
-            {"Post ID": "P2", "Post text": "text", "Shot type": "Groupie"},
+            {"Post ID": "P2", "Post text": "text", "Shot type": "Groupie", "Posted at": d(2026, 1, 5)},
         ],
         Staff=[{"Staff ID": "S1", "Name": "Jane Example"}],
         Accounts=[{"Account ID": "ACC-1"}],
+        Interactions=EVENTS_2025_26["Interactions"],
     )
     text_cell(folder / "posts_log.xlsx", "Posts", "E2", HYPERLINK)  # Post text: fine, but formula-looking
     text_cell(folder / "posts_log.xlsx", "Posts", "H4", "=1+2")  # Shot type: a bad choice
@@ -58,7 +61,7 @@ def school(tmp_path) -> Path:
 
 
 def test_lists_problems_by_workbook_with_cell_refs(school):
-    proc = run(school)
+    proc = run(school, *PERIOD)
     assert proc.returncode == 1, proc.stderr  # problems found
     out = proc.stdout.splitlines()
     assert "posts_log.xlsx: 5 problems" in out
@@ -96,7 +99,7 @@ def test_unusable_folder_exits_2_with_one_line(tmp_path, make, message):
 def test_feedback_copies_highlight_and_comment_and_leave_originals(school, tmp_path):
     before = fingerprint(school)
     out_dir = tmp_path / "feedback"
-    proc = run(school, "--feedback", out_dir)
+    proc = run(school, "--feedback", out_dir, *PERIOD)
     assert proc.returncode == 1, proc.stderr
     assert fingerprint(school) == before  # hash and mtime of every original
     assert f"feedback copy: {out_dir / 'posts_log.xlsx'} (5 cells highlighted)" in proc.stdout
@@ -196,7 +199,7 @@ def test_unknown_ids_and_dates_out_of_order_are_found_and_a_clean_folder_exits_0
         "  Staff!F2 (Leaving date): the leaving date is before the start date (Leaving date 01/08/2024, "
         "Start date 01/09/2024)" in lines
     )
-    clean = write_school(tmp_path / "clean", Staff=[{"Staff ID": "S1", "Name": "Ann Example"}])
+    clean = write_school(tmp_path / "clean", Staff=[{"Staff ID": "S1", "Name": "Ann Example"}], **EVENTS_2025_26)
     proc = run(clean, "--year", "2025-26")
     assert proc.returncode == 0 and proc.stdout.splitlines()[-1].startswith("Total: 0 problems in 8 workbooks")
     for bad in (("--year", "2025"), ("--year", "2025-26", "--as-of", "31/08/2026")):

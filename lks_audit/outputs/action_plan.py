@@ -18,11 +18,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..findings import AREA_TITLES, severity_rank
 from ..rules import REGISTRY
+from ..summary import of_base
 from .excel import write_text_cell
 
 STATUSES = ("Open", "In progress", "Done")
 
-#: How long after the audit each severity should be fixed; advisory waits for the next annual review.
+#: How long after the governors' meeting each severity should be fixed; advisory waits for the next annual review.
 DUE_AFTER = {
     "critical": pd.DateOffset(weeks=2),
     "high": pd.DateOffset(months=1),
@@ -40,7 +41,7 @@ COLUMNS = (
     ("Rule", 9),
     ("Area", 24),
     ("Severity", 10),
-    ("Findings", 9),
+    ("Findings, of what was checked", 26),
     ("Policy clause", 50),
     ("What to do", 50),
     ("Suggested owner", 22),
@@ -50,12 +51,20 @@ COLUMNS = (
 )
 
 
-def due_date(severity: str, as_of) -> pd.Timestamp:
-    return pd.Timestamp(as_of).normalize() + DUE_AFTER.get(severity, DUE_AFTER["advisory"])
+def due_date(severity: str, meeting_date) -> pd.Timestamp:
+    """When an action of ``severity`` is due: counted from the day governors receive the review, never
+    from the data's "as of" (which would make the urgent actions overdue on arrival), so never before it."""
+    return pd.Timestamp(meeting_date).normalize() + DUE_AFTER.get(severity, DUE_AFTER["advisory"])
 
 
-def action_rows(findings, as_of) -> list[dict]:
-    """One dict per rule with findings, most severe first (the same order as the report)."""
+def action_rows(findings, meeting_date, checked: dict[str, int] | None = None) -> list[dict]:
+    """One dict per rule with open findings, most severe first (the same order as the report); due dates
+    count from ``meeting_date``.
+
+    Findings waiting on a data fix get no action of their own: the data-quality findings they wait on do.
+    ``checked`` (rule -> records it examined) gives each count its base.
+    """
+    findings = [f for f in findings if f.is_open]
     counts = Counter(f.rule for f in findings)
     severity_of: dict[str, str] = {}
     for f in findings:  # a rule's findings may be raised at a higher severity than its default (APP-01)
@@ -72,31 +81,36 @@ def action_rows(findings, as_of) -> list[dict]:
                 "area": AREA_TITLES.get(rule.area if rule else "", rule.area if rule else ""),
                 "severity": severity,
                 "count": count,
+                "checked": (checked or {}).get(rule_id),
+                "of_base": of_base(count, (checked or {}).get(rule_id), rule.counts if rule else ("record", "records")),
                 "clause": rule.clause if rule else "",
                 "action": (rule.action or rule.meaning) if rule else "",
                 "owner": rule.owner if rule else "",
-                "due": due_date(severity, as_of),
+                "due": due_date(severity, meeting_date),
             }
         )
     rows.sort(key=lambda r: (severity_rank(r["severity"]), -r["count"], r["rule"]))
     return rows
 
 
-def action_plan_bytes(findings, as_of, school: str, year: str) -> bytes:
+def action_plan_bytes(
+    findings, as_of, school: str, year: str, checked: dict[str, int] | None = None, *, meeting_date
+) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Action plan"
-    rows = action_rows(findings, as_of)
+    rows = action_rows(findings, meeting_date, checked)
 
     write_text_cell(
         sheet.cell(1, 1),
-        f"Social media policy action plan: {school}, {year} (audit as of {pd.Timestamp(as_of):%d/%m/%Y})",
+        f"Social media policy action plan: {school}, {year} (audit as of {pd.Timestamp(as_of):%d/%m/%Y}; "
+        f"governors' meeting {pd.Timestamp(meeting_date):%d/%m/%Y})",
     )
     sheet.cell(1, 1).font = Font(bold=True, size=13)
     write_text_cell(
         sheet.cell(2, 1),
-        "One row per rule with findings. Due dates: critical within 2 weeks, high "
-        "within 1 month, medium within a term, advisory by the next annual review. "
+        "One row per rule with findings. Due dates, from the governors' meeting: critical within 2 weeks, "
+        "high within 1 month, medium within a term, advisory by the next annual review. "
         "Record details are in the DPO's detail report, not here.",
     )
     header_row = 4
@@ -114,7 +128,7 @@ def action_plan_bytes(findings, as_of, school: str, year: str) -> bytes:
             row["rule"],
             row["area"],
             row["severity"].capitalize(),
-            None,
+            row["of_base"],
             row["clause"],
             row["action"],
             row["owner"],
@@ -126,7 +140,6 @@ def action_plan_bytes(findings, as_of, school: str, year: str) -> bytes:
             if value is not None:
                 write_text_cell(sheet.cell(i, col), value)
             sheet.cell(i, col).alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.cell(i, 4).value = row["count"]
         sheet.cell(i, 8).value = row["due"].to_pydatetime().date()
         sheet.cell(i, 8).number_format = "dd/mm/yyyy"
 

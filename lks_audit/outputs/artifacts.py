@@ -43,7 +43,14 @@ def write_artifacts(rv: Review, folder: str | Path) -> None:
     folder, result = Path(folder), rv.result
     # findings.json carries Student IDs and messages naming records: as private as the DPO's detail.
     atomic_write(folder / FINDINGS_JSON, findings_json_text(result).encode("utf-8"), PRIVATE)
-    plan = action_plan_bytes(result.findings, result.context.as_of, rv.school, result.context.year)
+    plan = action_plan_bytes(
+        result.findings,
+        result.context.as_of,
+        rv.school,
+        result.context.year,
+        result.checked,
+        meeting_date=rv.meeting_date,
+    )
     atomic_write(folder / ACTION_PLAN, plan, public_mode())
     guard = {"problems": rv.data.problems, "personal": personal_strings(rv.data)}
     atomic_write(folder / GUARD, json.dumps(guard, ensure_ascii=False).encode("utf-8"), PRIVATE)

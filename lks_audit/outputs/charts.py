@@ -1,20 +1,18 @@
-"""Charts for the annual review: matplotlib (Agg canvas, no display), embedded as base64 PNG.
+"""Charts for the annual review: small bar charts drawn as SVG, embedded as ``data:`` images.
 
-Each chart comes back as an HTML ``<figure>`` with alt text and a caption;
-the review puts a small data table next to it, so nothing is only in a picture.
-Figures are built with ``matplotlib.figure.Figure`` (no pyplot state), so
-charts are independent of each other and of the kernel's inline backend.
+Each chart comes back as an HTML ``<figure>`` with alt text giving every value and a caption, so
+nothing is only in a picture. The SVG is written here, element by element, with every label
+escaped as XML text: no plotting library is imported (matplotlib cost the kernel half a second for
+two charts), the picture stays sharp at any print size, and an ``<img>`` runs no script whatever
+its labels say. Text widths are estimated from the character count, generously, so labels never
+overlap the bars.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import io
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+import math
 
 # Dark, colour-blind-safe colours that keep 4.5:1 against white for labels drawn on or next to them.
 BLUE = "#1F4E79"
@@ -24,97 +22,55 @@ RED = "#A50E0E"
 GREY = "#595959"
 TEXT = "#1A1A1A"
 
-WIDTH_IN = 7.5
-DPI = 144
-PAD_PT = 3  # white space around the chart, as constrained layout left
-MIN_PLOT = 0.4  # smallest share of the figure's width and height the bars keep
+WIDTH = 720  # px of the drawing; the page scales it to its column
+FONT = 13  # px
+FONT_FAMILY = "Liberation Sans, Arial, Helvetica, sans-serif"
+CHAR = 0.56 * FONT  # a generous average character width for FONT (sans-serif digits are 0.56 em)
+PAD = 6
+BAR_ROW = 30  # px per horizontal bar
+#: Diagonal stripes: a bar that must read in black and white as well as in colour.
+HATCH = (
+    '<pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+    '<rect width="8" height="8" fill="{colour}"/><line x1="0" y1="0" x2="0" y2="8" stroke="#ffffff" '
+    'stroke-width="3"/></pattern>'
+)
 
 
-def _figure(height_in: float) -> tuple[Figure, object]:
-    # Imported when a chart is drawn: matplotlib costs half a second, which code importing the
-    # review's sections without drawing (JupyterLab, tests) need not pay. A bare Figure saves
-    # through the Agg canvas without matplotlib.use("Agg"), which would also switch a DPO's own
-    # pyplot backend in JupyterLab.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI)
-    FigureCanvasAgg(fig)  # the canvas measures text for _fit and saves the PNG
-    ax = fig.add_subplot()
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(colors=TEXT, labelsize=9)
-    for spine in ax.spines.values():
-        spine.set_color(GREY)
-    return fig, ax
-
-
-def _integer_ticks():
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(integer=True)
-
-
-def _fit(fig: Figure) -> None:
-    """Move the axes so its labels, legend and annotations just fit inside the figure.
-
-    One measurement of what sticks out of the axes before the draw: constrained layout measured
-    twice, which made each chart take twice as long for the same picture.
-    """
-    (ax,) = fig.axes
-    renderer = fig.canvas.get_renderer()
-    outer, inner = ax.get_tightbbox(renderer), ax.get_window_extent(renderer)
-    width, height = fig.bbox.width, fig.bbox.height
-    pad = PAD_PT / 72 * fig.dpi
-    left = (inner.x0 - outer.x0 + pad) / width
-    right = 1 - (outer.x1 - inner.x1 + pad) / width
-    bottom = (inner.y0 - outer.y0 + pad) / height
-    top = 1 - (outer.y1 - inner.y1 + pad) / height
-    # A label as long as a cell can hold would leave no room for bars: keep them, clip the label
-    # (the table beside the chart shows it whole).
-    left, bottom = max(min(left, right - MIN_PLOT), 0), max(min(bottom, top - MIN_PLOT), 0)
-    ax.set_position([left, bottom, max(right - left, MIN_PLOT), max(top - bottom, MIN_PLOT)])
-
-
-def _png_uri(fig: Figure) -> str:
-    _fit(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", facecolor="white", metadata={"Software": None})
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def figure_html(fig: Figure, alt: str, caption: str) -> str:
+def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = FONT, **extra) -> str:
+    attrs = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in extra.items())
     return (
-        f'<figure class="lks-chart"><img src="{_png_uri(fig)}" alt="{html.escape(alt)}">'
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{TEXT}"{attrs}>'
+        f"{html.escape(text)}</text>"
+    )
+
+
+def _svg(height: float, body: list[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
+        f'viewBox="0 0 {WIDTH} {height:.0f}" font-family="{FONT_FAMILY}">'
+        f'<rect width="{WIDTH}" height="{height:.0f}" fill="#ffffff"/>{"".join(body)}</svg>'
+    )
+
+
+def figure_html(svg: str, alt: str, caption: str) -> str:
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (
+        f'<figure class="lks-chart"><img src="{uri}" alt="{html.escape(alt)}">'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
     )
 
 
-def _label_bars(ax, bars, values, horizontal: bool, suffix: str = "", at: float | None = None) -> None:
-    """Each bar's value as text; ``at`` puts horizontal labels in one column (clear of a reference line)."""
-    for bar, value in zip(bars, values):
-        text = f"{value:g}{suffix}"
-        if horizontal:
-            x = bar.get_width() if at is None else at
-            ax.annotate(
-                text,
-                (x, bar.get_y() + bar.get_height() / 2),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-                color=TEXT,
-            )
-        else:
-            ax.annotate(
-                text,
-                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=8,
-                color=TEXT,
-            )
+def ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Round tick values from ``low`` to ``high`` (1, 2 or 5 times a power of ten apart), at most ``most``."""
+    span = max(high - low, 1e-9)
+    step = 10 ** math.floor(math.log10(span / most))
+    step = next(m * step for m in (1, 2, 5, 10) if span / (m * step) <= most)
+    first = math.ceil(low / step - 1e-9) * step
+    return [round(first + i * step, 10) for i in range(int((high - first) / step + 1e-9) + 1)]
+
+
+def _number(value: float, suffix: str = "") -> str:
+    return f"{value:g}{suffix}"
 
 
 def horizontal_bars(
@@ -125,41 +81,77 @@ def horizontal_bars(
     xlabel: str,
     alt: str,
     caption: str,
+    xmin: float = 0,
     xmax: float | None = None,
     suffix: str = "",
     reference: float | None = None,
 ) -> str:
-    """One bar per label, top to bottom in the order given; optional vertical reference line."""
-    fig, ax = _figure(0.55 + 0.42 * max(len(labels), 1))
-    positions = list(range(len(labels)))[::-1]
-    bars = ax.barh(positions, values, color=colours, height=0.6)
-    ax.set_yticks(positions, labels, parse_math=False)  # a '$' in a label is text, not mathtext
-    ax.set_xlabel(xlabel, color=TEXT, fontsize=9)
+    """One bar per label, top to bottom in the order given; optional vertical reference line.
+
+    ``xmin`` above 0 starts the scale where the differences show (say so in the caption): bars of 87%
+    and 99% drawn from 0 look the same. Counts (no ``xmax``) get whole-number ticks.
+    """
+    colours = [colours] * len(values) if isinstance(colours, str) else list(colours)
     top = xmax if xmax is not None else max([*values, 1]) * 1.15
-    ax.set_xlim(0, top)
-    if xmax is None:  # counts: no 0.5 of an incident on the axis
-        ax.xaxis.set_major_locator(_integer_ticks())
+    scale = ticks(xmin, top) if xmax is not None else [t for t in ticks(xmin, top) if t == int(t)]
+    left = PAD + min(max((len(label) for label in labels), default=1) * CHAR, WIDTH * 0.45) + PAD
+    value_room = max(len(_number(v, suffix)) for v in [*values, 0]) * CHAR + 2 * PAD
+    right = WIDTH - PAD - value_room  # room for the values: beside each bar, or in one column beyond the reference
+    plot_top, height = PAD, PAD + BAR_ROW * len(labels) + 2.6 * FONT + 2 * PAD
+
+    def x(value: float) -> float:
+        return left + (right - left) * (min(max(value, xmin), top) - xmin) / (top - xmin)
+
+    body = []
+    bottom = plot_top + BAR_ROW * len(labels)
+    for tick in scale:
+        body.append(f'<line x1="{x(tick):.1f}" y1="{plot_top}" x2="{x(tick):.1f}" y2="{bottom}" stroke="#d9d9d9"/>')
+        body.append(_text(x(tick), bottom + FONT + 2, _number(tick), anchor="middle", size=FONT - 2))
+    body.append(f'<line x1="{left}" y1="{plot_top}" x2="{left}" y2="{bottom}" stroke="{GREY}"/>')
+    for i, (label, value, colour) in enumerate(zip(labels, values, colours)):
+        y = plot_top + i * BAR_ROW
+        body.append(
+            f'<rect x="{left:.1f}" y="{y + 5}" width="{x(value) - left:.1f}" height="{BAR_ROW - 10}" fill="{colour}"/>'
+        )
+        body.append(_text(left - PAD, y + BAR_ROW / 2 + FONT / 3, label, anchor="end"))
+        at = x(value) + PAD if reference is None else x(top) + PAD
+        body.append(_text(at, y + BAR_ROW / 2 + FONT / 3, _number(value, suffix)))
     if reference is not None:
-        ax.axvline(reference, color=TEXT, linestyle="--", linewidth=1)
-    _label_bars(ax, bars, values, horizontal=True, suffix=suffix, at=reference)
-    return figure_html(fig, alt, caption)
+        body.append(
+            f'<line x1="{x(reference):.1f}" y1="{plot_top}" x2="{x(reference):.1f}" y2="{bottom}" '
+            f'stroke="{TEXT}" stroke-dasharray="5 3"/>'
+        )
+    body.append(_text((left + right) / 2, height - PAD, xlabel, anchor="middle", size=FONT - 1))
+    return figure_html(_svg(height, body), alt, caption)
 
 
-def monthly_bars(months: list[str], totals: list[int], late: list[int], *, alt: str, caption: str) -> str:
-    """All interactions and the late or unanswered ones, side by side for each month."""
-    fig, ax = _figure(3.0)
-    x = list(range(len(months)))
-    width = 0.4
-    all_bars = ax.bar([i - width / 2 for i in x], totals, width, color=BLUE, label="All interactions")
-    late_bars = ax.bar(
-        [i + width / 2 for i in x], late, width, color=ORANGE, hatch="//", edgecolor="white", label="Late or unanswered"
+def column_bars(labels: list[str], values: list[int], *, colour: str, ylabel: str, alt: str, caption: str) -> str:
+    """One striped column per label (months, say), each with its count above it: the exceptions on their
+    own scale, never beside a volume that would flatten them."""
+    height, plot_top = 190, PAD + FONT + 4
+    scale = [t for t in ticks(0, max([*values, 1]) * 1.25, most=4) if t == int(t)]
+    top = max(scale[-1], 1)
+    left, right, bottom = PAD + 2 * FONT + max(len(_number(t)) for t in scale) * CHAR, WIDTH - PAD, height - 2 * FONT
+
+    def y(value: float) -> float:
+        return bottom - (bottom - plot_top) * value / top
+
+    body = [f"<defs>{HATCH.format(colour=colour)}</defs>"]
+    for tick in scale:
+        body.append(f'<line x1="{left}" y1="{y(tick):.1f}" x2="{right}" y2="{y(tick):.1f}" stroke="#d9d9d9"/>')
+        body.append(_text(left - PAD, y(tick) + FONT / 3, _number(tick), anchor="end", size=FONT - 2))
+    slot = (right - left) / max(len(labels), 1)
+    for i, (label, value) in enumerate(zip(labels, values)):
+        centre = left + slot * (i + 0.5)
+        body.append(
+            f'<rect x="{centre - slot * 0.3:.1f}" y="{y(value):.1f}" width="{slot * 0.6:.1f}" '
+            f'height="{bottom - y(value):.1f}" fill="url(#hatch)" stroke="{colour}"/>'
+        )
+        body.append(_text(centre, y(value) - 4, _number(value), anchor="middle", size=FONT - 1))
+        body.append(_text(centre, bottom + FONT + 2, label, anchor="middle", size=FONT - 1))
+    body.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{GREY}"/>')
+    mid = (plot_top + bottom) / 2
+    body.append(
+        _text(PAD + FONT, mid, ylabel, anchor="middle", size=FONT - 1, transform=f"rotate(-90 {PAD + FONT} {mid:.1f})")
     )
-    ax.set_xticks(x, months, parse_math=False)
-    ax.set_ylabel("Interactions", color=TEXT, fontsize=9)
-    ax.set_ylim(0, max([*totals, 1]) * 1.18)
-    ax.yaxis.set_major_locator(_integer_ticks())
-    _label_bars(ax, all_bars, totals, horizontal=False)
-    _label_bars(ax, late_bars, late, horizontal=False)
-    # Above the plot, so it never covers a bar or its label.
-    ax.legend(frameon=False, fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
-    return figure_html(fig, alt, caption)
+    return figure_html(_svg(height, body), alt, caption)

@@ -46,6 +46,13 @@ def in_sentence(text: str) -> str:
     return text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and not text[1].isupper() else text
 
 
+def record_ids(ids, shown: int) -> Raw:
+    """Record IDs (P-0004, INC-0012), each kept whole on one line, the first ``shown`` of them."""
+    ids = list(ids)
+    listed = ", ".join(f'<span class="lks-id">{esc(i)}</span>' for i in ids[:shown])
+    return Raw(listed + (f" and {number(len(ids) - shown)} more" if len(ids) > shown else ""))
+
+
 def table(
     headers: list, rows: list, *, caption: str | None = None, numeric: tuple[int, ...] = (), css: str = ""
 ) -> Raw:

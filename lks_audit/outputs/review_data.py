@@ -13,7 +13,7 @@ from pathlib import Path
 from ..audit import AuditResult, audit_folder
 from ..context import AuditContext
 from ..load import Dataset
-from ..params import read_previous
+from ..params import meeting_day, read_previous
 
 AUDIENCES = ("governors", "dpo")
 
@@ -28,6 +28,8 @@ class Review:
     previous: dict | None
     generated: dt.date
     audience: str
+    #: The day governors receive the review: printed on its first page; action due dates count from it.
+    meeting_date: dt.date
 
     @property
     def ctx(self) -> AuditContext:
@@ -57,10 +59,13 @@ def load_review(
     previous: str = "",
     generated: str = "",
     audience: str = "dpo",
+    meeting_date: str = "",
 ) -> Review:
-    """Audit ``data_dir`` and gather what the review shows (the notebook's one working cell)."""
+    """Audit ``data_dir`` and gather what the review shows (the notebook's one working cell).
+
+    ``generated`` and ``meeting_date`` (``YYYY-MM-DD``) default to today."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
     data, result = audit_folder(data_dir, year, as_of or None, dict(params or {}))
     day = dt.date.fromisoformat(generated) if generated else dt.date.today()
-    return Review(school, data, result, read_previous(previous), day, audience)
+    return Review(school, data, result, read_previous(previous), day, audience, meeting_day(meeting_date))

@@ -1,575 +1,359 @@
-"""The annual review's sections: each function takes the :class:`.review_data.Review` and returns one
-display object, which the notebook shows as it is.
+"""The governors' page: each function takes the :class:`.review_data.Review` and returns one display
+object, which the notebook shows as it is (one call per cell).
 
-All wording and layout lives here, so the CLI's report and a DPO exploring in JupyterLab see the
-same thing. The governors' sections show counts and the IDs of accounts, applications, posts,
-interactions and incidents only; student and staff details appear only in :func:`dpo_banner` and
-:func:`dpo_findings`, whose notebook cells are tagged ``dpo`` and removed from the governors'
-export.
+A first page that stands alone (the school, the overall statement, each area's rating in
+proportion, the decisions and the questions), one short section per area, the action plan's
+headline, how the review was made and a sign-off block. The words come from :mod:`.governors` and the
+registry's plain words; the exact checks, parameters, files and checksums are the DPO's
+(:mod:`.detail`). Everything from the input passes through :func:`.html.esc`; people are never named.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import math
 
 import pandas as pd
 from IPython.display import HTML
 
 from .. import __version__
-from ..findings import AREA_TITLES, AREAS, SEVERITIES, rule_order
-from ..params import Parameters
+from ..findings import AREA_TITLES, AREAS
 from ..rules import REGISTRY
-from ..schema import SHEETS
 from . import charts
-from .action_plan import DUE_WORDS, action_rows
-from .html import Raw, esc, in_sentence, long_date, number, plural, rag_label, section, table
+from .governors import (
+    RATING_WORDS,
+    RECORDS_SHOWN,
+    Problem,
+    actions,
+    area_measure,
+    decisions,
+    overall_statement,
+    problems,
+    questions,
+    severity_counts,
+)
+from .html import esc, in_sentence, long_date, number, plural, rag_label, record_ids, section, table
 from .review_data import Review
 
-POLICY_AREAS = AREAS[:-1]
-RECORDS_SHOWN = 8
-RAG_MEANING = {
-    "Red": "at least one critical or high finding",
-    "Amber": "at least one medium finding",
-    "Green": "no critical, high or medium finding",
-    "Grey": "could not be fully assessed",
-}
+#: The record books of the data contract, as staff know them.
+RECORD_BOOKS = (
+    "accounts, requests for accounts, staff training, photo consent, posts, messages and comments, "
+    "incidents and school settings"
+)
+SEVERITY_WORDS = {"critical": "Critical", "high": "High", "medium": "Medium", "advisory": "Advisory"}
 
 
-# --- the governors' report ---------------------------------------------------------------------
+# --- the first page ------------------------------------------------------------------------------
 
 
 def title_block(rv: Review) -> HTML:
     ctx = rv.ctx
     facts = [
-        ("School", rv.school),
-        ("Academic year", f"{ctx.year} ({long_date(ctx.start)} to {long_date(ctx.end)})"),
-        ("Policy version", rv.policy_version),
+        ("For the governors' meeting on", long_date(rv.meeting_date)),
         ("Data as of", long_date(ctx.as_of)),
-        ("Report generated", long_date(rv.generated)),
+        ("Policy version", rv.policy_version),
     ]
     items = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in facts)
     return HTML(
         f'<header class="lks-title"><p class="lks-kicker">{esc(rv.school)}</p>'
         f"<h1>Social Media Policy: annual review {esc(ctx.year)}</h1>"
-        f'<dl class="lks-facts">{items}</dl></header>'
+        f'<dl class="lks-facts">{items}</dl>'
+        f'<p class="lks-lead">{esc(overall_statement(rv))}</p></header>'
     )
 
 
-def _rule_groups(rv: Review) -> list[dict]:
-    """Rules with findings, most severe first (shared with the action plan)."""
-    return action_rows(rv.result.findings, rv.ctx.as_of)
-
-
-def _measure_sentences(m: dict) -> list[str]:
-    out = []
-    inter = m.get("interactions", {})
-    if inter.get("assessed") and inter["due"]:
-        sentence = (
-            f"{inter['pct_in_time']:g}% of the "
-            f"{plural(inter['due'], 'comment, query or message', 'comments, queries and messages')} "
-            f"due for a reply were answered within the deadline"
-        )
-        if inter.get("median_response_hours") is not None:
-            sentence += f" (median first response {inter['median_response_hours']:g} hours)"
-        out.append(sentence)
-    inc = m.get("incidents", {})
-    if inc.get("assessed"):
-        out.append(f"{plural(inc['total'], 'incident was', 'incidents were')} logged")
-    users = m.get("training", {}).get("account_users", {})
-    if users.get("assessed") and users["total"]:
-        out.append(
-            f"{users['pct']:g}% of the {plural(users['total'], 'account user')} had read the policy "
-            "and had current training"
-        )
-    consent = m.get("consent", {})
-    if consent.get("assessed") and consent["posts_with_images"]:
-        out.append(
-            f"{consent['pct']:g}% of the {plural(consent['posts_with_images'], 'post')} with images of "
-            "students had consent for every student pictured"
-        )
-    return out
-
-
-def executive_summary(rv: Review) -> HTML:
-    areas = rv.summary["areas"]
-    rags = Counter(areas[a]["rag"] for a in POLICY_AREAS)
-    counted = [(rags[r], r) for r in ("Red", "Amber", "Green", "Grey") if rags[r]]
-    phrases = [
-        f"{n} {'is' if n == 1 else 'are'} rated {r}" if i == 0 else f"{n} {r}" for i, (n, r) in enumerate(counted)
-    ]
-    rated = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-    if rags["Grey"]:
-        rated += " (Grey: not fully assessed)"
-    text = [
-        f"This review checks {esc(rv.school)}'s social media records for {esc(rv.ctx.year)} against the "
-        f"Social Media Policy, as they stood on {long_date(rv.ctx.as_of)}. "
-        f"Of the six policy areas, {rated}; data quality is {areas['data']['rag']}."
-    ]
-    groups = _rule_groups(rv)
-    serious = [g for g in groups if g["severity"] in ("critical", "high")][:3]
-    if serious:
-        listed = "; ".join(
-            f"{esc(in_sentence(REGISTRY[g['rule']].meaning.rstrip('.')))} "
-            f"({g['rule']}, {g['severity']}, {plural(g['count'], 'finding')})"
-            for g in serious
-        )
-        text.append(f" The most serious findings: {listed}.")
-    elif not rv.result.findings:
-        text.append(" Every rule that could be assessed passed.")
-    sentences = _measure_sentences(rv.measures)
-    if sentences:
-        joined = "; ".join(sentences)
-        text.append(f" {joined[0].upper()}{joined[1:]}.")
-    if rv.result.not_assessed:
-        text.append(
-            f" {plural(len(rv.result.not_assessed), 'rule')} could not be assessed because data was "
-            "missing (see the appendix)."
-        )
-    return section("summary", "Executive summary", f'<p class="lks-lead">{"".join(text)}</p>', new_page=False)
-
-
-def rag_table(rv: Review) -> HTML:
+def areas_overview(rv: Review) -> HTML:
+    """The seven areas: each one's rating and the measure that puts it in proportion (and last year's rating)."""
+    last = rv.previous["summary"]["areas"] if rv.previous else None
+    headers = ["Area", "Rating", "In proportion"] + ([f"Rating in {rv.previous['year']}"] if last else [])
     rows = []
     for area in AREAS:
-        info = rv.summary["areas"][area]
-        assessed = info["rules"] - info["rules_not_assessed"]
-        rows.append(
-            [
-                info["title"],
-                rag_label(info["rag"]),
-                *(number(info["counts"][s]) for s in SEVERITIES),
-                f"{assessed} of {info['rules']}",
-            ]
-        )
-    legend = "".join(f"<li>{rag_label(r)} {esc(m)}</li>" for r, m in RAG_MEANING.items())
-    body = table(
-        ["Area", "Status", "Critical", "High", "Medium", "Advisory", "Rules assessed"],
-        rows,
-        caption="Status and number of findings by policy area",
-        numeric=(2, 3, 4, 5),
+        row = [AREA_TITLES[area], rag_label(rv.summary["areas"][area]["rag"]), area_measure(rv, area)]
+        if last is not None:
+            row.append(rag_label(last[area]["rag"]) if area in last else "not rated")
+        rows.append(row)
+    key = " ".join(f"{rag_label(r)} {esc(words)}." for r, words in RATING_WORDS.items())
+    body = table(headers, rows, caption="Rating of each area, and its most telling count", css="lks-overview")
+    return section(
+        "areas", "How well each area keeps the policy", f'{body}<p class="lks-key">{key}</p>', new_page=False
     )
-    return section("status", "Status by area", f'{body}<ul class="lks-legend">{legend}</ul>', new_page=False)
 
 
-def _not_measured(title: str, measure: dict) -> str:
-    return f"<h3>{esc(title)}</h3><p>Not measured: {esc(measure.get('reason', 'no data'))}.</p>"
+def decisions_list(rv: Review) -> HTML:
+    items = "".join(f"<li>{esc(d)}</li>" for d in decisions(rv))
+    return section("decisions", "Decisions for the governing body", f"<ol>{items}</ol>", new_page=False)
 
 
-def _responses_block(inter: dict) -> str:
-    title = "Replies within the deadline"
-    if not inter.get("assessed"):
-        return _not_measured(title, inter)
-    bands = inter["bands"]
-    labels = list(bands)
-    values = [bands[k] for k in labels]
-    colours = [charts.GREEN, charts.ORANGE, charts.ORANGE, charts.ORANGE, charts.RED]
-    due = inter["due"]
-    deadline = f"{inter['deadline_hours']:g} hours (next working day for weekends and closures)"
-    lead = (
-        f"The policy asks for a reply within {deadline}. Of {plural(due, 'interaction')} due for a reply, "
-        f"{number(inter['answered_in_time'])} ({inter['pct_in_time'] if inter['pct_in_time'] is not None else 0:g}%) "
-        f"were answered in time, {number(inter['answered_late'])} late and {number(inter['unanswered_overdue'])} not "
-        f"at all; {plural(inter['not_yet_due'], 'was', 'were')} not yet due."
+def questions_list(rv: Review) -> HTML | None:
+    asked = questions(rv)
+    if not asked:
+        return None
+    items = "".join(f"<li>{esc(q)}</li>" for q in asked)
+    return section("questions", "Questions governors may ask", f"<ol>{items}</ol>", new_page=False)
+
+
+# --- one short section per area ------------------------------------------------------------------
+
+
+def _problem_item(p: Problem, explain: bool) -> str:
+    why = f" {esc(p.words.why)}" if explain else ""
+    records = f" Records: {record_ids(p.records, RECORDS_SHOWN)}." if explain and p.records else ""
+    return (
+        f'<li><span class="lks-sev">{esc(SEVERITY_WORDS[p.severity])}:</span> <strong>{esc(p.title)}</strong>, '
+        f"{esc(p.counted)}.{why}{records}</li>"
     )
-    if inter.get("median_response_hours") is not None:
-        lead += f" The median first response took {inter['median_response_hours']:g} hours."
-    alt = "Bar chart of replies against the deadline: " + ", ".join(f"{k} {v}" for k, v in bands.items()) + "."
-    figure = charts.horizontal_bars(
-        labels,
-        values,
-        colours=colours,
-        xlabel="Interactions",
-        alt=alt,
-        caption="Interactions due for a reply, by how late the first reply was",
-    )
-    data = table(
-        ["Reply", "Interactions"],
-        [[k, number(v)] for k, v in bands.items()],
-        numeric=(1,),
-        caption="Replies against the deadline",
-        css="lks-data",
-    )
-    return f"<h3>{esc(title)}</h3><p>{esc(lead)}</p>{figure}{data}"
 
 
-def _monthly_block(inter: dict) -> str:
-    title = "Interactions and late replies by month"
-    if not inter.get("assessed"):
-        return _not_measured(title, inter)
-    months = [pd.Period(m["month"]).strftime("%b %Y") for m in inter["by_month"]]
-    short = [pd.Period(m["month"]).strftime("%b") for m in inter["by_month"]]
-    totals = [m["interactions"] for m in inter["by_month"]]
-    late = [m["late"] for m in inter["by_month"]]
-    worst = max(inter["by_month"], key=lambda m: m["late"], default=None)
-    lead = f"{plural(inter['total'], 'interaction was', 'interactions were')} received this year."
-    if worst and worst["late"]:
-        lead += (
-            f" The most late or unanswered were in {pd.Period(worst['month']).strftime('%B %Y')} "
-            f"({number(worst['late'])} of {number(worst['interactions'])})."
-        )
+def _not_measured() -> str:
+    return "This could not be measured, because records were missing."
+
+
+def _monitoring_context(rv: Review) -> str:
+    replies = rv.measures.get("interactions", {})
+    if not replies.get("assessed"):
+        return f"<p>{_not_measured()}</p>"
+    if not replies["due"]:
+        return "<p>No message was due a reply this year.</p>"
+    never, late = replies["unanswered_overdue"], replies["answered_late"]
+    text = (
+        f"{plural(replies['due'], 'message was', 'messages were')} due a reply: {number(replies['answered_in_time'])} "
+        f"were answered on time, {number(late)} late and {number(never)} never"
+    )
+    if replies["pct_in_time"] is not None:
+        text += f" ({replies['pct_in_time']:g}% on time)"
+    text += f"; {number(replies['to_confirm'])} more to confirm." if replies["to_confirm"] else "."
+    if replies.get("median_response_hours") is not None:
+        text += f" Half of all first replies came within {replies['median_response_hours']:g} hours."
+    months = replies["by_month"]
+    if not any(m["late"] for m in months):
+        return f"<p>{esc(text)}</p>"
+    names = [pd.Period(m["month"]).strftime("%b") for m in months]
     alt = (
-        "Bar chart by month of all interactions and those late or unanswered: "
-        + "; ".join(f"{m} {t} received, {lt} late" for m, t, lt in zip(months, totals, late))
+        "Bar chart of replies late or never sent each month: "
+        + "; ".join(f"{pd.Period(m['month']):%B %Y} {m['late']} of {m['interactions']} received" for m in months)
         + "."
     )
-    figure = charts.monthly_bars(
-        short, totals, late, alt=alt, caption="Interactions received each month and how many were late or unanswered"
-    )
-    data = table(
-        ["Month", *short],
-        [["Received", *map(number, totals)], ["Late or unanswered", *map(number, late)]],
-        numeric=tuple(range(1, len(short) + 1)),
-        caption="Interactions by month",
-        css="lks-months",
-    )
-    return f"<h3>{esc(title)}</h3><p>{esc(lead)}</p>{figure}{data}"
-
-
-def _incidents_block(inc: dict) -> str:
-    title = "Incidents by category"
-    if not inc.get("assessed"):
-        return _not_measured(title, inc)
-    if not inc["total"]:
-        return f"<h3>{esc(title)}</h3><p>No incidents were logged in the year.</p>"
-    by = inc["by_category"]
-    lead = f"{plural(inc['total'], 'incident was', 'incidents were')} logged"
-    lead += f"; {number(inc['open'])} still open." if inc.get("open") is not None else "."
-    alt = "Bar chart of incidents by category: " + ", ".join(f"{k} {v}" for k, v in by.items()) + "."
-    figure = charts.horizontal_bars(
-        list(by),
-        list(by.values()),
-        colours=charts.BLUE,
-        xlabel="Incidents",
+    typical = round(sum(m["interactions"] for m in months) / len(months))
+    figure = charts.column_bars(
+        names,
+        [m["late"] for m in months],
+        colour=charts.ORANGE,
+        ylabel="Replies",
         alt=alt,
-        caption="Incidents logged in the year, by category",
+        caption=f"Replies late or never sent, by month (the school received about {number(typical)} messages a month)",
     )
-    data = table(
-        ["Category", "Incidents"],
-        [[k, number(v)] for k, v in by.items()],
-        numeric=(1,),
-        caption="Incidents by category",
-        css="lks-data",
-    )
-    return f"<h3>{esc(title)}</h3><p>{esc(lead)}</p>{figure}{data}"
+    return f"<p>{esc(text)}</p>{figure}"
 
 
-def _coverage_block(m: dict) -> str:
-    title = "Training, declarations and consent"
-    training = m.get("training", {})
-    consent = m.get("consent", {})
+def _coverage_context(rv: Review) -> str:
+    training = rv.measures.get("training", {})
     measured = [
         (
-            "Account users trained and up to date",
+            "Staff users of the accounts trained and up to date",
             training.get("account_users", {}),
             "trained_and_current",
-            "total",
-            "account users",
         ),
-        ("Current staff who have read the policy", training.get("policy_read", {}), "read", "total", "staff"),
-        (
-            "Employees with a current annual declaration",
-            training.get("declarations", {}),
-            "current",
-            "total",
-            "employees",
-        ),
-        (
-            "Posts with images: every student pictured had consent",
-            consent,
-            "all_pictured_consented",
-            "posts_with_images",
-            "posts",
-        ),
+        ("Staff who have read the policy", training.get("policy_read", {}), "read"),
+        ("Employees with a current declaration", training.get("declarations", {}), "current"),
     ]
-    rows, labels, values, notes = [], [], [], []
-    for label, measure, part, whole, unit in measured:
-        if not measure.get("assessed"):
-            rows.append([label, "not measured", measure.get("reason", "")])
-            notes.append(f"{label}: not measured")
-            continue
-        pct = measure.get("pct")
-        rows.append(
-            [
-                label,
-                "no records" if pct is None else f"{pct:g}%",
-                f"{number(measure[part])} of {plural(measure[whole], unit[:-1], unit)}",
-            ]
-        )
-        if pct is not None:
-            labels.append(label)
-            values.append(pct)
-            notes.append(f"{label}: {pct:g}%")
-    body = f"<h3>{esc(title)}</h3>"
-    if labels:
-        colours = [charts.GREEN if v >= 100 else charts.ORANGE if v >= 90 else charts.RED for v in values]
-        figure = charts.horizontal_bars(
-            labels,
-            values,
-            colours=colours,
-            xlabel="Per cent",
-            xmax=118,
-            suffix="%",
-            reference=100,
-            alt="Bar chart of coverage: " + "; ".join(notes) + ".",
-            caption="Coverage against the policy's expectation of 100%",
-        )
-        body += "<p>The policy expects every one of these to be 100%.</p>" + figure
-    body += table(
-        ["Measure", "Coverage", "Count"], rows, caption="Training, declarations and consent coverage", numeric=(1,)
+    shown = [(label, m, m[part]) for label, m, part in measured if m.get("assessed") and m.get("pct") is not None]
+    if not shown:
+        return f"<p>{_not_measured()}</p>" if not all(m.get("assessed") for _, m, _ in measured) else ""
+    values = [m["pct"] for _, m, _ in shown]
+    start = max(0, math.floor((min(values) - 5) / 10) * 10)
+    scale = (
+        f"The scale starts at {start}%, so that the differences show; the policy expects 100%."
+        if start
+        else "The policy expects 100%."
     )
-    return body
-
-
-def key_measures(rv: Review) -> HTML:
-    m = rv.measures
-    inter = m.get("interactions", {})
-    body = (
-        _responses_block(inter) + _monthly_block(inter) + _incidents_block(m.get("incidents", {})) + _coverage_block(m)
+    alt = (
+        "Bar chart of training and declarations: "
+        + "; ".join(f"{label} {m['pct']:g}% ({_of_known(part, m)})" for label, m, part in shown)
+        + f". {scale}"
     )
-    return section("measures", "Key measures", body)
+    figure = charts.horizontal_bars(
+        [label for label, _, _ in shown],
+        values,
+        colours=[charts.GREEN if v >= 100 else charts.ORANGE if v >= 90 else charts.RED for v in values],
+        xlabel="Per cent",
+        xmin=start,
+        xmax=100 + (100 - start) * 0.18,
+        suffix="%",
+        reference=100,
+        alt=alt,
+        caption=f"Training and declarations against the policy's 100%. {scale}",
+    )
+    return figure
 
 
-def _change(before: int, now: int) -> Raw:
-    diff = now - before
-    if diff > 0:
-        return Raw(f'<span class="trend-up"><span aria-hidden="true">▲ </span>up {number(diff)}</span>')
-    if diff < 0:
-        return Raw(f'<span class="trend-down"><span aria-hidden="true">▼ </span>down {number(-diff)}</span>')
-    return Raw("no change")
+def _of_known(part: int, measure: dict) -> str:
+    """``13 of 15``, the base being those whose status is known (a percentage's base), and any to confirm."""
+    waiting = measure.get("to_confirm", 0)
+    text = f"{number(part)} of {number(measure['total'] - waiting)}"
+    return text + (f", {number(waiting)} more to confirm" if waiting else "")
 
 
-def trend(rv: Review) -> HTML | None:
-    """This year against last year's findings.json; nothing at all without ``--previous``."""
-    if rv.previous is None:
-        return None
-    prev = rv.previous["summary"]
-    last, this = str(rv.previous["year"]), rv.ctx.year
-    rows = []
-    for area in AREAS:
-        before = prev["areas"].get(area, {})
-        now = rv.summary["areas"][area]
-        rows.append(
-            [
-                AREA_TITLES[area],
-                rag_label(before.get("rag", "Grey")),
-                number(before.get("findings", 0)),
-                rag_label(now["rag"]),
-                number(now["findings"]),
-                _change(before.get("findings", 0), now["findings"]),
-            ]
+def _images_context(rv: Review) -> str:
+    consent = rv.measures.get("consent", {})
+    if not consent.get("assessed"):
+        return f"<p>{_not_measured()}</p>"
+    total = consent["posts_with_images"]
+    if not total:
+        return "<p>No post showed students this year.</p>"
+    text = (
+        f"Of {plural(total, 'post')} with photos of students, {number(consent['all_pictured_consented'])} had "
+        f"consent for everyone shown"
+    )
+    text += f" ({consent['pct']:g}%)" if consent["pct"] is not None else ""
+    text += f"; {number(consent['to_confirm'])} more to confirm." if consent["to_confirm"] else "."
+    return f"<p>{esc(text)}</p>"
+
+
+def _incidents_context(rv: Review) -> str:
+    inc = rv.measures.get("incidents", {})
+    if not inc.get("assessed"):
+        return f"<p>{_not_measured()}</p>"
+    if not inc["total"]:
+        return "<p>No incidents were logged this year.</p>"
+    top = list(inc["by_category"].items())[:3]
+    kinds = [f"{k.lower()} ({number(n)})" for k, n in top]
+    listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+    text = f"{plural(inc['total'], 'incident was', 'incidents were')} logged this year, most often {listed}"
+    text += f"; {number(inc['open'])} {'is' if inc['open'] == 1 else 'are'} still open." if inc.get("open") else "."
+    return f"<p>{esc(text)}</p>"
+
+
+#: What the headline measures add to an area's problems (the areas without such a measure have none).
+CONTEXT = {
+    "people": _coverage_context,
+    "images": _images_context,
+    "monitoring": _monitoring_context,
+    "incidents": _incidents_context,
+}
+
+
+def area_section(rv: Review, area: str) -> str:
+    """One area: its rating, what the headline measures say, its problems in plain words with their
+    counts against what was checked (those waiting on a data fix apart) and, for its most serious
+    ones, why they matter and which records they concern.
+
+    The DPO's-year issue adds here, after the heading: the DPO's assurance opinion, commentary and
+    evidence reference, and the accepted risks with their reasons.
+    """
+    info = rv.summary["areas"][area]
+    found = problems(rv, area)
+    parts = [f'<h3 id="h-area-{area}">{esc(info["title"])} {rag_label(info["rag"])}</h3>']
+    context = CONTEXT.get(area)
+    if context:
+        parts.append(context(rv))
+    if found:
+        top = found[0].severity
+        items = "".join(_problem_item(p, explain=p.open and p.severity == top) for p in found)
+        parts.append(f'<ul class="lks-problems">{items}</ul>')
+    clear = info["rules"] - info["rules_not_assessed"] - len(found)
+    notes = []
+    if clear:
+        checks = ("other " if found else "") + ("check" if clear == 1 else f"{number(clear)} checks")
+        notes.append(f"Its {checks} found nothing.")
+    if info["rules_not_assessed"]:
+        notes.append(f"{plural(info['rules_not_assessed'], 'check')} could not be made, because records were missing.")
+    if rv.previous and area in rv.previous["summary"]["areas"]:
+        before = rv.previous["summary"]["areas"][area]
+        notes.append(
+            f"In {esc(rv.previous['year'])} it was rated {esc(before['rag'])}, with "
+            f"{plural(before.get('findings', 0), 'problem')}."
         )
-    area_table = table(
-        ["Area", f"Status {last}", f"Findings {last}", f"Status {this}", f"Findings {this}", "Change"],
-        rows,
-        numeric=(2, 4),
-        caption=f"Findings by area, {last} and {this}",
-    )
-    by_rule_now = rv.summary["by_rule"]
-    rule_ids = sorted(set(prev["by_rule"]) | set(by_rule_now), key=rule_order)
-    rule_rows = [
-        [
-            r,
-            REGISTRY[r].meaning if r in REGISTRY else "",
-            number(prev["by_rule"].get(r, 0)),
-            number(by_rule_now.get(r, 0)),
-            _change(prev["by_rule"].get(r, 0), by_rule_now.get(r, 0)),
-        ]
-        for r in rule_ids
-    ]
-    total_before, total_now = prev.get("total_findings", 0), rv.summary["total_findings"]
+    if notes:
+        parts.append(f"<p>{' '.join(notes)}</p>")
+    return f'<div class="lks-area">{"".join(parts)}</div>'
+
+
+def area_sections(rv: Review) -> HTML:
+    body = "".join(area_section(rv, area) for area in AREAS)
     lead = (
-        f"Last year ({esc(last)}) had {plural(total_before, 'finding')}; this year has "
-        f"{plural(total_now, 'finding')}. More findings is worse."
+        "<p>For each area: what was found, most serious first, each count out of all that was checked. "
+        "Some problems rest on an entry that could not be read: they are counted apart, to confirm once "
+        "the entry is fixed, and do not change the rating.</p>"
     )
-    body = f"<p>{lead}</p>{area_table}<h3>By rule</h3>"
-    body += (
-        table(
-            ["Rule", "What it checks", last, this, "Change"],
-            rule_rows,
-            numeric=(2, 3),
-            caption=f"Findings by rule, {last} and {this}",
+    return section("by-area", "Area by area", lead + body)
+
+
+# --- the action plan, how the review was made, sign-off ------------------------------------------
+
+
+def action_plan(rv: Review) -> HTML:
+    rows = actions(rv)
+    if not rows:
+        return section(
+            "actions", "The action plan", "<p>Nothing was found, so no action is needed.</p>", new_page=False
         )
-        if rule_rows
-        else "<p>No findings in either year.</p>"
+    counted = severity_counts(rows)
+    due = {r["severity"]: r["due"] for r in rows}
+    lead = (
+        f"<p>The action plan has {plural(len(rows), 'action')}, one for each problem found, each with an owner. "
+        f"Due dates count from the meeting on {long_date(rv.meeting_date)}. The full plan comes with this review "
+        "as a spreadsheet, for senior leaders to track.</p>"
     )
-    return section("trend", f"Trend against {last}", body)
+    summary = table(
+        ["Urgency", "Actions", "Due by"],
+        [[SEVERITY_WORDS[s], number(n), long_date(due[s])] for s, n in counted.items()],
+        caption="Actions by urgency",
+        numeric=(1,),
+        css="lks-due",
+    )
+    first = rows[0]["severity"]
+    urgent = [r for r in rows if r["severity"] == first]
+    items = "".join(
+        f"<li><strong>{esc(REGISTRY[r['rule']].title)}.</strong> The aim: {esc(in_sentence(REGISTRY[r['rule']].good))} "
+        f"Owner: {esc(r['owner'] or 'SLT')}.</li>"
+        for r in urgent
+    )
+    heading = f"<h3>The most urgent: due by {long_date(urgent[0]['due'])}</h3>"
+    return section("actions", "The action plan", lead + summary + heading + f"<ul>{items}</ul>", new_page=False)
 
 
-def _records(findings) -> str:
-    """Non-personal record IDs of findings (accounts, posts, interactions, incidents), a few at most."""
-    ids = list(
-        dict.fromkeys(
-            f.record for f in findings if f.record and f.sheet in SHEETS and not SHEETS[f.sheet].label_is_personal
+def how_made(rv: Review) -> HTML:
+    ctx, result = rv.ctx, rv.result
+    checks = len(rv.summary["rules"])
+    made = (
+        f"The data protection officer ran {number(checks)} checks over the school's social media records for "
+        f"{long_date(ctx.start)} to {long_date(ctx.end)}, as they stood on {long_date(ctx.as_of)}. Each check "
+        "comes from a line of the policy. Staff keep the records in eight record books: "
+        f"{RECORD_BOOKS}."
+    )
+    unmade = len(result.not_assessed)
+    gaps = (
+        f"{plural(unmade, 'check')} could not be made, because records were missing; a check that could not be "
+        "made is never counted as passed."
+        if unmade
+        else "Every check could be made."
+    )
+    waiting = rv.summary["to_confirm"]
+    if waiting:
+        gaps += (
+            f" {plural(waiting, 'problem rests', 'problems rest')} on an entry that could not be read: "
+            f"{'it is' if waiting == 1 else 'they are'} counted apart until the entry is fixed."
         )
+    detail = (
+        "The data protection officer keeps a detailed report, with every problem, the exact check behind it and "
+        "the records it concerns. It holds personal data, so it stays with the data protection officer; "
+        "governors may ask to go through it."
     )
-    if not ids:
-        return ""
-    shown = ", ".join(ids[:RECORDS_SHOWN])
-    return shown + (f" and {number(len(ids) - RECORDS_SHOWN)} more" if len(ids) > RECORDS_SHOWN else "")
-
-
-def findings_by_area(rv: Review) -> HTML:
-    by_rule: dict[str, list] = {}
-    for f in rv.result.findings:
-        by_rule.setdefault(f.rule, []).append(f)
-    not_assessed = {n.rule: n.reason for n in rv.result.not_assessed}
-    body = [
-        "<p>For each area, the rules that raised findings: how many, what the rule checks and the clause of "
-        "the policy it comes from. Record IDs are given for accounts, applications, posts, interactions and "
-        "incidents; people are never named here.</p>"
-    ]
-    for area in AREAS:
-        info = rv.summary["areas"][area]
-        rule_ids = sorted((r for r in REGISTRY if REGISTRY[r].area == area), key=rule_order)
-        rows = [
-            [
-                r,
-                REGISTRY[r].severity.capitalize(),
-                number(len(by_rule[r])),
-                REGISTRY[r].meaning,
-                REGISTRY[r].clause,
-                _records(by_rule[r]),
-            ]
-            for r in rule_ids
-            if r in by_rule
-        ]
-        passed = [r for r in rule_ids if r not in by_rule and r not in not_assessed]
-        skipped = [r for r in rule_ids if r in not_assessed]
-        part = f"<h3>{esc(info['title'])}: {rag_label(info['rag'])}</h3>"
-        if rows:
-            part += table(
-                ["Rule", "Severity", "Findings", "What it checks", "Policy clause", "Records"],
-                rows,
-                numeric=(2,),
-                css="lks-rules",
-                caption=f"{info['title']}: rules with findings",
-            )
-        notes = []
-        if passed:
-            notes.append(f"{'Also checked' if rows else 'Checked'} with no findings: {', '.join(passed)}.")
-        if skipped:
-            notes.append(f"Not assessed (see the appendix): {', '.join(skipped)}.")
-        part += f"<p>{esc(' '.join(notes))}</p>" if notes else ""
-        body.append(part)
-    return section("findings", "Findings by area", "".join(body))
-
-
-def recommended_actions(rv: Review) -> HTML:
-    groups = _rule_groups(rv)
-    if not groups:
-        return section("actions", "Recommended actions", "<p>No findings, so no actions this year.</p>")
-    body = [
-        "<p>One action per rule with findings, most urgent first. The same list, with due dates and a "
-        "status to track, is in action-plan.xlsx.</p>"
-    ]
-    for severity in SEVERITIES:
-        mine = [g for g in groups if g["severity"] == severity]
-        if not mine:
-            continue
-        items = "".join(
-            f'<li><strong>{esc(g["action"])}</strong> <span class="lks-meta">{esc(g["rule"])}, '
-            f"{plural(g['count'], 'finding')}; owner: {esc(g['owner'] or 'SLT')}; due "
-            f"{esc(g['due'].strftime('%-d %B %Y'))}</span></li>"
-            for g in mine
+    trend = ""
+    if rv.previous:
+        trend = (
+            f"<p>Last year's review ({esc(rv.previous['year'])}) found "
+            f"{plural(rv.previous['summary'].get('total_findings', 0), 'problem')}; this year's finds "
+            f"{plural(rv.summary['total_findings'], 'problem')}.</p>"
         )
-        body.append(f"<h3>{esc(severity.capitalize())}: {esc(DUE_WORDS[severity])}</h3><ol>{items}</ol>")
-    return section("actions", "Recommended actions", "".join(body))
+    made_with = f"Made with lks-audit {esc(__version__)} on {long_date(rv.generated)}."
+    body = f"<p>{esc(made)}</p><p>{esc(gaps)}</p><p>{esc(detail)}</p>{trend}<p>{made_with}</p>"
+    return section("method", "How this review was made", body, new_page=False)
 
 
-def appendix(rv: Review) -> HTML:
-    ctx = rv.ctx
-    method = (
-        f"lks-audit {esc(__version__)} loaded the eight workbooks of the data contract, read every cell as its "
-        "kind (date, yes/no, choice and so on) and applied each rule of the audit to the records of the academic "
-        f"year {long_date(ctx.start)} to {long_date(ctx.end)}, as they stood on {long_date(ctx.as_of)}. Rules about a "
-        "standing state (accounts, applications, the policy, training, open incidents, data quality) use every "
-        "row. Working days are Monday to Friday, excluding England bank holidays and the school's closure days. "
-        "Each rule enforces a clause of the Social Media Policy. A rule whose workbook, sheet or column is missing "
-        "is listed below as not assessed, never counted as passed. An area is Red with any critical or high "
-        "finding, Amber with a medium one, Green otherwise, and Grey when part of it could not be assessed. This "
-        "report gives counts and the IDs of accounts, applications, posts, interactions and incidents only; the "
-        "Data Protection Officer's separate detail report lists every finding with its file, sheet and row."
+def sign_off(rv: Review) -> HTML:
+    lines = "".join(
+        f'<div><dt>{esc(label)}</dt><dd><span class="lks-unseen">to fill in</span></dd></div>'
+        for label in ("Minute reference", "Signed (chair of governors)", "Date")
     )
-    defaults = Parameters().as_dict()
-    params = table(
-        ["Parameter", "Value", "Default"],
-        [
-            [k, v, "yes" if v == defaults.get(k) else f"no (default {defaults.get(k)})"]
-            for k, v in ctx.params.as_dict().items()
-        ],
-        caption="Rule parameters used",
-    )
-    if rv.result.not_assessed:
-        missing = table(
-            ["Rule", "Area", "Why not assessed"],
-            [[n.rule, AREA_TITLES.get(n.area, n.area), n.reason] for n in rv.result.not_assessed],
-            caption="Rules not assessed",
-        )
-    else:
-        missing = "<p>Every rule was assessed.</p>"
-    files = []
-    for info in rv.data.files:
-        rows = "; ".join(f"{sheet}: {number(n)}" for sheet, n in info.rows.items()) or "none"
-        status = {"ok": "read", "missing": "missing", "unreadable": f"cannot be read: {info.problem}"}[info.status]
-        files.append([info.file, status, rows, Raw(f'<code class="sha">{esc(info.sha256 or "none")}</code>')])
-    file_table = table(
-        ["File", "Status", "Rows", "SHA-256"],
-        files,
-        css="lks-files",
-        caption="Input files, with rows read per sheet and SHA-256 checksum",
-    )
-    body = (
-        f"<h3>Method</h3><p>{method}</p><h3>Parameters</h3>{params}<h3>Rules not assessed</h3>{missing}"
-        f"<h3>Input files</h3><p>The checksums identify the exact files audited: any change to a file changes "
-        f"its checksum.</p>{file_table}"
-    )
-    return section("appendix", "Appendix: method and data", body)
-
-
-# --- the DPO's detail (cells tagged ``dpo``) ------------------------------------------------------
-
-
-def dpo_banner(rv: Review) -> HTML | None:
-    if rv.audience != "dpo":
-        return None
-    return HTML(
-        '<div class="lks-banner" role="note"><strong>Contains personal data.</strong> For the Data '
-        "Protection Officer only: this detail names student IDs and records. Keep it on school systems "
-        "and do not forward it; governors receive annual-review.html.</div>"
-    )
-
-
-def dpo_findings(rv: Review) -> HTML | None:
-    """Every finding with file, sheet, row, cell, record and student: the DPO's worklist."""
-    if rv.audience != "dpo":
-        return None
-    body = [f"<p>{plural(len(rv.result.findings), 'finding')}, most severe first, by area.</p>"]
-    for area in AREAS:
-        found = [f for f in rv.result.findings if f.area == area]
-        if not found:
-            continue
-        rows = [
-            [
-                f.rule,
-                f.severity,
-                f.file or "",
-                f.sheet or "",
-                f.row or "",
-                f.cell or "",
-                f.record or "",
-                f.student or "",
-                f.message,
-            ]
-            for f in found
-        ]
-        body.append(
-            f"<h3>{esc(AREA_TITLES[area])}</h3>"
-            + table(
-                ["Rule", "Severity", "File", "Sheet", "Row", "Cell", "Record", "Student ID", "Finding"],
-                rows,
-                css="lks-detail",
-                numeric=(4,),
-                caption=f"{AREA_TITLES[area]}: every finding",
-            )
-        )
-    return section("detail", "Detail for the Data Protection Officer", "".join(body))
+    body = f'<p>Presented to the governing body on {long_date(rv.meeting_date)}.</p><dl class="lks-sign">{lines}</dl>'
+    return section("sign-off", "Sign-off", f'<div class="lks-signoff">{body}</div>', new_page=False)

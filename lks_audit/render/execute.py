@@ -47,13 +47,14 @@ def _kernel_manager_class(on_launch=None):
     class FilteredStderrKernelManager(AsyncKernelManager):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             kw["stderr"] = subprocess.PIPE
+            # Known before it starts: a Ctrl-C arriving while it starts still finds it to stop.
+            _KERNELS.append(self)
             await super()._async_launch_kernel(kernel_cmd, **kw)
             process = self.provisioner.process
             sink = getattr(sys.stderr, "buffer", None) or sys.__stderr__.buffer
             threading.Thread(
                 target=_forward_stderr, args=(process.stderr, sink), daemon=True, name="kernel-stderr"
             ).start()
-            _KERNELS.append(self)
             if on_launch:
                 on_launch()
 
@@ -74,7 +75,7 @@ def stop_kernels() -> None:
     _QUIET.set()
     while _KERNELS:
         manager = _KERNELS.pop()
-        process = getattr(manager.provisioner, "process", None)
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
         if process is not None and process.poll() is None:
             process.kill()
             process.wait(timeout=10)

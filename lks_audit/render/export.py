@@ -86,12 +86,36 @@ def make_exporter(remove_tags: Iterable[str] = frozenset()) -> Exporter:
     return exporter
 
 
+#: The pages the template knows: the DPO's is marked "Contains personal data" on every printed page.
+PAGES = ("governors", "dpo")
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal that no value can break out of: every character but a letter or a
+    digit is written as its code point escape (whose closing space CSS consumes)."""
+    return '"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):x} " for c in text) + '"'
+
+
 def export_html(
-    nb: NotebookNode, title: str, remove_tags: Iterable[str] = frozenset(), exporter: Exporter | None = None
+    nb: NotebookNode,
+    title: str,
+    remove_tags: Iterable[str] = frozenset(),
+    exporter: Exporter | None = None,
+    *,
+    page: str | None = None,
+    running_head: str | None = None,
 ) -> str:
-    """The executed notebook as one self-contained page: no code, no prompts, no cells tagged ``remove_tags``."""
+    """The executed notebook as one self-contained page: no code, no prompts, no cells tagged ``remove_tags``.
+
+    ``page`` (one of :data:`PAGES`) and ``running_head`` (the title printed at the top of every page)
+    are for the template."""
+    if page is not None and page not in PAGES:
+        raise ValueError(f"page must be one of {', '.join(PAGES)}, got {page!r}")
     exporter = exporter or make_exporter(remove_tags)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    resources = {"metadata": {"name": title}, "lks_page": page or ""}
+    if running_head:
+        resources["lks_running_head"] = css_string(running_head)
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
 

@@ -39,7 +39,7 @@ from ..outputs.files import (
     atomic_write,
     public_mode,
 )
-from ..params import audit_day, checked_overrides, read_previous
+from ..params import audit_day, checked_overrides, meeting_day, read_previous
 from .execute import execute_notebook, stop_kernels
 from .export import export_html, prepare_exporters
 from .guard import personal_data_in
@@ -86,13 +86,15 @@ def render_report(
     previous: str | Path | None,
     timeout: int | None,
     notebook: str | Path | None = None,
+    meeting_date: str | dt.date | None = None,
 ) -> RenderedSet:
     """Audit ``data_dir`` for ``year`` in a kernel and publish the set as OUT/YEAR.
 
     ``overrides`` are rule parameters by name; ``previous`` is last year's findings.json (for the
     trend) or None; ``timeout`` stops a cell running longer (seconds; None: no limit); ``notebook``
-    runs another notebook than the bundled one. Raises :class:`AuditInputError` for arguments that
-    cannot be used (before any kernel starts), :class:`ReportFailed` when no set could be published
+    runs another notebook than the bundled one; ``meeting_date`` is the day governors receive the
+    review (None: today), from which the action plan's due dates count. Raises :class:`AuditInputError`
+    for arguments that cannot be used (before any kernel starts), :class:`ReportFailed` when no set could be published
     (the line names the partly executed notebook kept beside OUT/YEAR, if any) and KeyboardInterrupt
     (saying :data:`INTERRUPTED`) when Ctrl-C stopped the run before publishing began.
     """
@@ -106,6 +108,7 @@ def render_report(
         day = audit_day(year, as_of)
     except ValueError as exc:
         raise AuditInputError(str(exc)) from None
+    meeting = meeting_day(meeting_date)
     if previous:
         try:
             read_previous(previous)
@@ -129,6 +132,7 @@ def render_report(
             "params": dict(overrides),
             "previous": str(Path(previous).resolve()) if previous else "",
             "generated": dt.date.today().isoformat(),
+            "meeting_date": meeting.isoformat(),
             "handoff": str(staging.resolve()),
         }
         try:
@@ -195,7 +199,10 @@ def _export_pages(executed: Path, staging: Path, year: str, school: str, exporte
     (staging / GUARD).unlink()
     nb = nbformat.read(str(executed), as_version=4)
     title = f"Social Media Policy annual review {year}"
-    governors = export_html(nb, f"{title}: {school}", {"dpo"}, exporters.get("governors"))
+    head = f"{school}: {title}"
+    governors = export_html(
+        nb, f"{title}: {school}", {"dpo"}, exporters.get("governors"), page="governors", running_head=head
+    )
     leaks = personal_data_in(governors, handed_over["personal"])
     if leaks:
         raise ReportFailed(
@@ -204,7 +211,9 @@ def _export_pages(executed: Path, staging: Path, year: str, school: str, exporte
             executed,
             "executed notebook",
         )
-    dpo = export_html(nb, f"{title}: detail for the DPO (personal data)", exporter=exporters.get("dpo"))
+    dpo = export_html(
+        nb, f"{title}: detail for the DPO (personal data)", exporter=exporters.get("dpo"), page="dpo", running_head=head
+    )
     atomic_write(staging / GOVERNORS_HTML, governors.encode("utf-8"), public_mode())
     atomic_write(staging / DPO_HTML, dpo.encode("utf-8"), PRIVATE)
     return handed_over["problems"]

@@ -132,3 +132,27 @@ def account_users(data, ctx) -> pd.Series:
         ]
     )
     return roles.groupby(level=0).agg("; ".join).sort_index()
+
+
+def account_user_cells(data, ctx, staff_ids) -> dict[str, list[tuple]]:
+    """Where each of ``staff_ids`` is named as an account user: (sheet, row, column, Staff ID) per cell.
+
+    What a finding about a person who is not on the Staff sheet rests on: a mistyped ID there (DQ-04)
+    is the likelier story.
+    """
+    wanted = set(staff_ids)
+    out: dict[str, list[tuple]] = {}
+    if not wanted:
+        return out
+    accounts = data.frames["Accounts"]
+    active = accounts[(accounts["Status"] == "Active").to_numpy()]
+    admins = pd.DataFrame({"_row": active["_row"], "id": active["Administrators"].map(distinct_ids)}).explode("id")
+    named = [("Accounts", "Administrators", admins["_row"], admins["id"])]
+    for sheet, when, column in (("Posts", "Posted at", "Posted by"), ("Interactions", "Received at", "Responded by")):
+        rows = in_period(data.frames[sheet], when, ctx)
+        named.append((sheet, column, rows["_row"], rows[column]))
+    for sheet, column, rows, ids in named:
+        for row, staff_id in zip(rows.tolist(), ids.tolist()):
+            if staff_id in wanted:
+                out.setdefault(staff_id, []).append((sheet, int(row), column, staff_id))
+    return out

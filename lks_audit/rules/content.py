@@ -141,6 +141,8 @@ def _starts_capitalised(text: str, first_name: re.Pattern) -> bool:
     return False
 
 
+_POSTS = ("post", "posts")
+
 _AUTHORISED_CLAUSE = (
     "Know the contents of and ensure that any use of social media, is by an authorised staff "
     "member and is carried out in line with this and other relevant policies"
@@ -154,6 +156,11 @@ _AUTHORISED_CLAUSE = (
     clause=_AUTHORISED_CLAUSE,
     meaning="Posted by is an Administrator of that post's account.",
     needs={"Posts": ("Post ID", "Posted at", "Account ID", "Posted by"), "Accounts": ("Account ID", "Administrators")},
+    counts=_POSTS,
+    title="Posts by staff not named to run the account",
+    why="Only the staff named for an account should post on it, so that the school knows who speaks for it.",
+    good="Every post comes from one of the staff named for its account.",
+    question="How do we stop staff from posting on accounts they do not run?",
     action="Only the account's named administrators post; add the person as an administrator or stop them posting.",
     owner="SLT",
 )
@@ -178,7 +185,12 @@ def posted_by_non_administrator(rule, data, ctx):
             messages.append(f"{label} was posted by {by} on account {account}, which is not on the accounts register")
         else:
             messages.append(f"{label} was posted by {by}, who is not an administrator of account {account}")
-    return rule.findings(hit, "Posts", messages)
+    # A mistyped Posted by or Account ID (DQ-04) reads as someone else, or an account not on the register.
+    also = [
+        [("Posts", row, column, value) for column, value in (("Posted by", by), ("Account ID", acc)) if value]
+        for row, by, acc in zip(hit["_row"].tolist(), hit["Posted by"].tolist(), hit["Account ID"].tolist())
+    ]
+    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted by", also=also), len(posts))
 
 
 @register_rule(
@@ -188,6 +200,12 @@ def posted_by_non_administrator(rule, data, ctx):
     clause=_AUTHORISED_CLAUSE,
     meaning="Posted by is current staff on the day of the post.",
     needs={"Posts": ("Post ID", "Posted at", "Posted by"), "Staff": ("Staff ID", "Start date", "Leaving date")},
+    counts=("dated post", "dated posts"),
+    title="Posts by people who were not on the staff at the time",
+    why="Someone who has left, or not yet started, should not be able to post as the school.",
+    good="Every post comes from a current member of staff.",
+    question="Do we take away access to the accounts as soon as someone leaves?",
+    plain_counts=("dated post", "dated posts"),
     action="Remove access for anyone who has left or not yet started; change the account passwords.",
     owner="Account administrator",
 )
@@ -211,7 +229,8 @@ def posted_by_non_current_staff(rule, data, ctx):
             messages.append(f"{label} was posted by {by}, who only started on {fmt_date(start)}")
         else:
             messages.append(f"{label} was posted by {by}, who is not on the staff list")
-    return rule.findings(hit, "Posts", messages)
+    also = [[("Posts", row, "Posted by", by)] if by else [] for row, by in zip(hit["_row"], hit["Posted by"])]
+    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted by", also=also), len(posts))
 
 
 _NAMES_CLAUSE = (
@@ -230,6 +249,11 @@ _NAMES_CLAUSE = (
         "words, any case, any spacing between) of a student on the consent register."
     ),
     needs={"Posts": ("Post ID", "Posted at", "Post text"), "Consent": ("Student ID", "Student name")},
+    counts=_POSTS,
+    title="Students' full names in posts",
+    why="A child's full name online makes the child easy to find, which is a safety risk.",
+    good="No post gives a student's full name.",
+    question="How do we check posts for students' names before they go up?",
     action="Edit the post to remove the student's name (first names only, and never with a photo of them).",
     owner="Account administrator",
 )
@@ -238,7 +262,8 @@ def student_full_name(rule, data, ctx):
     hits = full_name_hits(folded_texts(posts["Post text"]), register_names(data))
     hit = posts.iloc[hits["pos"].to_numpy()]
     messages = [f"{label} gives a student's full name in its text" for label in post_labels(hit)]
-    return rule.findings(hit, "Posts", messages, students=hits["student"])
+    findings = rule.findings(hit, "Posts", messages, students=hits["student"], column="Post text")
+    return rule.outcome(findings, len(posts))
 
 
 @register_rule(
@@ -254,6 +279,12 @@ def student_full_name(rule, data, ctx):
         "Posts": ("Post ID", "Posted at", "Post text", "Students pictured"),
         "Consent": ("Student ID", "Student name"),
     },
+    counts=("(post, pictured student) pair", "(post, pictured student) pairs"),
+    title="Students named next to their own photo",
+    why="A first name next to a photo lets a stranger link a face to a child.",
+    good="No post names a student who is shown in it.",
+    question="Do staff know not to name a child who is in the photo?",
+    plain_counts=("pictured student", "pictured students"),
     action="Edit the post so a pictured student is not named alongside their photo.",
     owner="Account administrator",
 )
@@ -281,7 +312,8 @@ def pictured_student_first_name(rule, data, ctx):
             hit_students.append(student)
     hit = posts.iloc[hit_pos]
     messages = [f"{label} gives the first name of a student it pictures" for label in post_labels(hit)]
-    return rule.findings(hit, "Posts", messages, students=hit_students)
+    findings = rule.findings(hit, "Posts", messages, students=hit_students, column="Post text")
+    return rule.outcome(findings, len(pairs))
 
 
 @register_rule(
@@ -294,16 +326,24 @@ def pictured_student_first_name(rule, data, ctx):
     ),
     meaning="Third-party content = Yes and Copyright permission is not Yes.",
     needs={"Posts": ("Post ID", "Posted at", "Third-party content", "Copyright permission")},
+    counts=("post with third-party content", "posts with third-party content"),
+    title="Other people's material shared without permission",
+    why="Sharing someone else's work without their permission can break copyright law.",
+    good="Every post that shares other people's work has the owner's permission on record.",
+    question="How do staff check that they may share someone else's material?",
+    plain_counts=("post sharing other people's work", "posts sharing other people's work"),
     action="Get and record the copyright holder's permission, or take the content down.",
     owner="Account administrator",
 )
 def third_party_without_permission(rule, data, ctx):
     posts = period_posts(data, ctx)
-    hit = posts[is_yes(posts["Third-party content"]) & ~is_yes(posts["Copyright permission"])]
+    third_party = is_yes(posts["Third-party content"])
+    hit = posts[third_party & ~is_yes(posts["Copyright permission"])]
     messages = [
         f"{label} shares third-party content without recorded copyright permission" for label in post_labels(hit)
     ]
-    return rule.findings(hit, "Posts", messages)
+    findings = rule.findings(hit, "Posts", messages, column="Copyright permission")
+    return rule.outcome(findings, int(third_party.sum()))
 
 
 @register_rule(
@@ -319,6 +359,12 @@ def third_party_without_permission(rule, data, ctx):
         "Posts": ("Post ID", "Posted at", "Account ID"),
         "Accounts": ("Account ID", "Created on", "Closed or transferred on"),
     },
+    counts=("dated post on an account of the register", "dated posts on accounts of the register"),
+    title="Posts on accounts before they opened or after they closed",
+    why="Posts outside an account's agreed life suggest that it is not under control.",
+    good="Posts appear only while an account is open and approved.",
+    question="Are closed accounts really shut, so that no one can post on them?",
+    plain_counts=("dated post on a known account", "dated posts on known accounts"),
     action="Check who posted on the account outside its life; secure or properly close the account.",
     owner="SLT",
 )
@@ -349,4 +395,4 @@ def posted_outside_account_life(rule, data, ctx):
             before[before | after].tolist(),
         )
     ]
-    return rule.findings(hit, "Posts", messages)
+    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted at"), len(merged))

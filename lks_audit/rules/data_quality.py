@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..findings import Finding
-from ..schema import SHEETS, STUDENT, WORKBOOK_OF_SHEET, Kind, Sheet, references
+from ..schema import SHEETS, STUDENT, WORKBOOK_OF_SHEET, WORKBOOKS, Kind, Sheet, references
 from .base import distinct_ids, fmt_date, fmt_datetime
 from .registry import register_rule
 
@@ -45,7 +45,7 @@ def short_message(f: Finding) -> str:
 def _located(
     rule,
     file: str,
-    sheet: str,
+    sheet: str | None,
     row: int | None,
     detail: str,
     *,
@@ -53,11 +53,18 @@ def _located(
     student=None,
     cell: str | None = None,
     column: str | None = None,
+    part: str | None = None,
 ) -> Finding:
     """A finding whose message starts with its location, worded from the same fields :func:`location` reads."""
     # Built directly, not via Rule.finding: a badly typed-in column can give many thousand findings.
     message = f"{_where(rule.id, file, sheet, cell, column)}: {detail}"
-    return Finding(rule.id, rule.severity, rule.area, record, file, sheet, row, message, cell, student, column, detail)
+    return Finding(
+        rule.id, rule.severity, rule.area, record, file, sheet, row, message,
+        cell=cell, student=student, column=column, detail=detail, part=part,
+    )  # fmt: skip
+
+
+_PARTS = ("workbook, sheet or column of the data contract", "workbooks, sheets and columns of the data contract")
 
 
 @register_rule(
@@ -67,6 +74,12 @@ def _located(
     clause=_CLAUSE,
     needs={},
     meaning="A workbook, sheet or required column is missing.",
+    counts=_PARTS,
+    title="Parts of the school's records missing",
+    why="A check whose records are missing cannot be made, so part of the review is unknown.",
+    good="Every record book and column that the review needs is there.",
+    question="What is missing from our records, and when will it be added?",
+    plain_counts=("part of the records", "parts of the records"),
     action="Add the missing workbook, sheet or column (copy it from data_templates/).",
     owner="School office",
 )
@@ -84,17 +97,16 @@ def missing_parts(rule, data, ctx):
         elif gap.level == "sheet":
             out.append(_located(rule, gap.file, gap.sheet, None, f"the sheet '{gap.sheet}' is missing"))
         else:
-            out.append(
-                _located(
-                    rule,
-                    gap.file,
-                    gap.sheet,
-                    gap.row,
-                    f"the column '{gap.column}' is missing from the header row",
-                    column=gap.column,
-                )
-            )
-    return out
+            detail = f"the column '{gap.column}' is missing from the header row"
+            if gap.formerly:
+                split = [c.header for c in SHEETS[gap.sheet].columns if c.formerly == gap.formerly]
+                detail += (
+                    f" (the sheet has '{gap.formerly}' from an older template: the contract now asks for "
+                    + " and ".join(f"'{h}'" for h in split) + ")"
+                )  # fmt: skip
+            out.append(_located(rule, gap.file, gap.sheet, gap.row, detail, column=gap.column))
+    parts = sum(1 + len(wb.sheets) + sum(len(s.columns) for s in wb.sheets) for wb in WORKBOOKS)
+    return rule.outcome(out, parts)
 
 
 @register_rule(
@@ -104,14 +116,30 @@ def missing_parts(rule, data, ctx):
     clause=_CLAUSE,
     needs={},
     meaning="A cell cannot be read as its kind (bad date, word not in the list, ...).",
+    counts=("filled cell", "filled cells"),
+    title="Entries that cannot be read",
+    why="An entry that cannot be read, such as a date typed wrongly, may hide a problem, so some results wait on a "
+    "fix.",
+    good="Every entry is filled in the way the record book expects.",
+    question="Who checks during the year that the records are filled in correctly?",
+    plain_counts=("filled entry", "filled entries"),
     action="Correct the cell named in the finding (run lks-audit validate --feedback for a marked-up copy).",
     owner="School office",
 )
 def unreadable_cells(rule, data, ctx):
-    return [
+    findings = [
         _located(rule, c.file, c.sheet, c.row, c.problem, record=c.record, cell=c.cell, column=c.column)
         for c in data.cell_faults
     ]
+    # An unreadable cell is read as blank, so the filled cells are those read plus those that could not be.
+    read = sum(
+        int(frame[c.header].map(bool).sum() if c.kind is Kind.IDS else frame[c.header].notna().sum())
+        for sheet in SHEETS.values()
+        for frame in [data.frames[sheet.name]]
+        for c in sheet.columns
+        if c.header in frame
+    )
+    return rule.outcome(findings, read + len(findings))
 
 
 @register_rule(
@@ -121,11 +149,17 @@ def unreadable_cells(rule, data, ctx):
     clause=_CLAUSE,
     needs={},
     meaning="A key (ID) is blank or repeated.",
+    counts=("row of a sheet with a key", "rows of sheets with a key"),
+    title="Records without a reference of their own",
+    why="A record without its own reference can be missed or counted twice.",
+    good="Every record has a reference that no other record shares.",
+    question="How do we stop records from being entered twice?",
+    plain_counts=("record", "records"),
     action="Give every row its own ID; remove or renumber repeated rows.",
     owner="School office",
 )
 def blank_or_repeated_keys(rule, data, ctx):
-    return [
+    findings = [
         _located(
             rule,
             k.file,
@@ -137,23 +171,35 @@ def blank_or_repeated_keys(rule, data, ctx):
             record=k.key,
             cell=k.cell,
             column=k.column,
-        )
+        )  # fmt: skip
         for k in data.key_faults
     ]
+    keyed = sum(len(data.frames[s.name]) for s in SHEETS.values() if s.key and not data.unavailable(s.name, (s.key,)))
+    return rule.outcome(findings, keyed)
 
 
-def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, details) -> list:
-    """One finding per row of ``rows`` at its cell in ``column``."""
+def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, details, parts=None) -> list:
+    """One finding per row of ``rows`` at its cell in ``column``; ``parts``: what tells each apart (Finding.part)."""
     file = WORKBOOK_OF_SHEET[sheet.name].file
     key = sheet.label
     records = rows[key].tolist() if key else [None] * len(rows)
     students = records if (sheet.name, key) == STUDENT else [None] * len(rows)
+    parts = parts if parts is not None else [None] * len(rows)
     letter = data.letters[sheet.name][column]
     return [
         _located(
-            rule, file, sheet.name, row, detail, record=record, student=student, cell=f"{letter}{row}", column=column
-        )
-        for record, row, student, detail in zip(records, rows["_row"].tolist(), students, details)
+            rule,
+            file,
+            sheet.name,
+            row,
+            detail,
+            record=record,
+            student=student,
+            cell=f"{letter}{row}",
+            column=column,
+            part=part,
+        )  # fmt: skip
+        for record, row, student, detail, part in zip(records, rows["_row"].tolist(), students, details, parts)
     ]
 
 
@@ -164,11 +210,17 @@ def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, de
     clause=_CLAUSE,
     needs={},
     meaning="A reference to an id that does not exist (Account ID, Application ID, Staff ID, Student ID, Incident ID).",
+    counts=("reference to an ID", "references to IDs"),
+    title="References to people or records that are not on file",
+    why="A reference to an unknown person or account stops the review from checking it.",
+    good="Every reference points to a real record.",
+    question="How do we keep the lists of staff, students and accounts complete?",
+    plain_counts=("reference", "references"),
     action="Correct the id, or add the missing record to the workbook it belongs in.",
     owner="School office",
 )
 def unknown_references(rule, data, ctx):
-    findings = []
+    findings, checked = [], 0
     for sheet_name, column in references():
         target_sheet, target_key = column.refers_to
         # A missing workbook, sheet or column is DQ-01's finding; its references cannot be checked.
@@ -179,18 +231,17 @@ def unknown_references(rule, data, ctx):
         if column.kind is Kind.IDS:
             ids = ids.map(distinct_ids).explode()
         ids = ids.dropna()
+        checked += len(ids)
         unknown = ids[~ids.isin(set(data.frames[target_sheet][target_key].dropna()))]
         rows = frame.loc[unknown.index]
         target_file = WORKBOOK_OF_SHEET[target_sheet].file
-        findings += _cell_findings(
-            rule,
-            data,
-            SHEETS[sheet_name],
-            column.header,
-            rows,
-            [f"'{v}' is not a {target_key} in {target_file}, sheet {target_sheet}" for v in unknown.tolist()],
-        )
-    return findings
+        details = [f"'{v}' is not {_a(target_key)} in {target_file}, sheet {target_sheet}" for v in unknown.tolist()]
+        findings += _cell_findings(rule, data, SHEETS[sheet_name], column.header, rows, details, unknown.tolist())
+    return rule.outcome(findings, checked)
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "AEIOU" else "a ") + noun
 
 
 def _show(value, kind: Kind) -> str:
@@ -205,6 +256,12 @@ def _show(value, kind: Kind) -> str:
     needs={},
     meaning="Dates out of order (closed before created, response before receipt, leaving before start, decision "
     "before submission) or after as of.",
+    counts=("date", "dates"),
+    title="Dates out of order or in the future",
+    why="A wrong date can make a late reply look on time, or the other way round.",
+    good="Dates are in order, and none lies after the day the data was taken.",
+    question="Who checks the dates in the records?",
+    plain_counts=("date", "dates"),
     action="Correct the date named in the finding.",
     owner="School office",
 )
@@ -218,35 +275,63 @@ def dates_out_of_order(rule, data, ctx):
             frame = data.frames[sheet.name]
             rows = frame[(frame[later] < frame[earlier]).to_numpy()]
             kind = sheet.column(later).kind
-            findings += _cell_findings(
-                rule,
-                data,
-                sheet,
-                later,
-                rows,
-                [
-                    f"{order.problem} ({later} {_show(b, kind)}, {earlier} {_show(a, kind)})"
-                    for a, b in zip(rows[earlier], rows[later])
-                ],
-            )
+            details = [
+                f"{order.problem} ({later} {_show(b, kind)}, {earlier} {_show(a, kind)})"
+                for a, b in zip(rows[earlier], rows[later])
+            ]
+            findings += _cell_findings(rule, data, sheet, later, rows, details, [f"before {earlier}"] * len(rows))
+    dates = 0
     for sheet in SHEETS.values():
         for column in sheet.columns:
-            # Plans (a review due, a closure day) may lie after as_of (interpretations.md).
-            if (
-                column.kind not in (Kind.DATE, Kind.DATETIME)
-                or column.plan
-                or data.unavailable(sheet.name, (column.header,))
-            ):
+            if column.kind not in (Kind.DATE, Kind.DATETIME) or data.unavailable(sheet.name, (column.header,)):
                 continue
             frame = data.frames[sheet.name]
+            dates += int(frame[column.header].notna().sum())
+            # Plans (a review due, a closure day) may lie after as_of (interpretations.md).
+            if column.plan:
+                continue
             # After as_of = on a later day: anything on the as_of day itself is fine.
             rows = frame[(frame[column.header] >= ctx.as_of_end).to_numpy()]
-            findings += _cell_findings(
-                rule,
-                data,
-                sheet,
-                column.header,
-                rows,
-                [f"{_show(v, column.kind)} is after the audit date {fmt_date(ctx.as_of)}" for v in rows[column.header]],
+            details = [
+                f"{_show(v, column.kind)} is after the audit date {fmt_date(ctx.as_of)}" for v in rows[column.header]
+            ]
+            findings += _cell_findings(rule, data, sheet, column.header, rows, details, ["after as of"] * len(rows))
+    return rule.outcome(findings, dates)
+
+
+@register_rule(
+    "DQ-06",
+    "data",
+    "advisory",
+    clause=_CLAUSE,
+    needs={},
+    meaning="An event log (posts_log.xlsx, interactions_log.xlsx, incidents_log.xlsx) is present but has no row "
+    "dated in the audit period: name the workbook.",
+    counts=("event log", "event logs"),
+    title="Logs with nothing recorded this year",
+    why="An empty log may mean that events were not written down.",
+    good="Each log holds this year's events, or says that there were none.",
+    question="Were there really no events, or were they not written down?",
+    plain_counts=("log", "logs"),
+    action="If there were posts, comments or incidents this year, record them in the log; if there were none, "
+    "say so in the DPO's commentary.",
+    owner="School office",
+)
+def empty_event_logs(rule, data, ctx):
+    findings, logs = [], 0
+    for sheet in SHEETS.values():
+        if sheet.event_date is None or data.unavailable(sheet.name, (sheet.event_date,)):
+            continue
+        logs += 1
+        if ctx.in_period_dated(data.frames[sheet.name][sheet.event_date]).any():
+            continue
+        file = WORKBOOK_OF_SHEET[sheet.name].file
+        findings.append(
+            _located(
+                rule, file, sheet.name, None,
+                f"no row has a {sheet.event_date} in the audit year {ctx.year} ({fmt_date(ctx.start)} to "
+                f"{fmt_date(ctx.end)}): if there were {sheet.name.lower()} this year, the log is not being kept",
+                column=sheet.event_date,
             )
-    return findings
+        )  # fmt: skip
+    return rule.outcome(findings, logs)

@@ -18,14 +18,18 @@ def _active(accounts: pd.DataFrame) -> pd.DataFrame:
     return accounts[(accounts["Status"] == "Active").to_numpy()]
 
 
-def _setting_not_yes(rule, data, column: str) -> list:
-    """Findings for every account whose yes/no ``column`` is not Yes (No or blank)."""
+def _setting_not_yes(rule, data, column: str):
+    """Every account whose yes/no ``column`` is not Yes (No or blank), out of every account."""
     accounts = data.frames["Accounts"]
     hit = accounts[~is_yes(accounts[column]).to_numpy()]
     said = ["blank" if pd.isna(v) else "No" for v in hit[column]]
-    return rule.findings(
-        hit, "Accounts", [f"Account {a}: {column} is {s}, not Yes" for a, s in zip(hit["Account ID"], said)]
-    )
+    messages = [f"Account {a}: {column} is {s}, not Yes" for a, s in zip(hit["Account ID"], said)]
+    return rule.outcome(rule.findings(hit, "Accounts", messages, column=column), len(accounts))
+
+
+_ACCOUNTS = ("account", "accounts")
+_ACTIVE_ACCOUNTS = ("Active account", "Active accounts")
+_APPLICATIONS = ("application", "applications")
 
 
 @register_rule(
@@ -40,6 +44,12 @@ def _setting_not_yes(rule, data, column: str) -> list:
         "Accounts": ("Account ID", "Application ID", "Status", "Created on"),
         "Applications": ("Application ID", "SLT decision", "Decision date"),
     },
+    counts=_ACTIVE_ACCOUNTS,
+    title="Accounts set up without senior leaders' approval",
+    why="Each school account speaks for the school, so senior leaders must agree to it before it is set up.",
+    good="Every live account was approved by senior leaders before it was made.",
+    question="How do we make sure no account is set up before senior leaders agree to it?",
+    plain_counts=("live account", "live accounts"),
     action="Find the SLT approval for the account and record it in account_applications.xlsx, or close "
     "the account until SLT approve it.",
     owner="SLT member responsible for social media",
@@ -47,8 +57,8 @@ def _setting_not_yes(rule, data, column: str) -> list:
 def account_approved_before_creation(rule, data, ctx):
     accounts = _active(data.frames["Accounts"])
     apps = first_by_key(data.frames["Applications"], "Application ID")[
-        ["Application ID", "SLT decision", "Decision date"]
-    ]
+        ["Application ID", "SLT decision", "Decision date", "_row"]
+    ].rename(columns={"_row": "_app_row"})
     merged = accounts.merge(apps, on="Application ID", how="left", indicator=True)
     no_app_id = merged["Application ID"].isna()
     unknown = ~no_app_id & (merged["_merge"] != "both")
@@ -62,8 +72,23 @@ def account_approved_before_creation(rule, data, ctx):
         "",
     )
     hit = merged[reasons != ""]
+    reasons = reasons[reasons != ""]
+    # What each reason rests on: an unresolved Application ID, or the application's decision and its date.
+    column = {
+        "no_app_id": "Application ID",
+        "unknown": "Application ID",
+        "no_created": "Created on",
+        "created_first": "Created on",
+    }
+    decided_by = {"not_approved": "SLT decision", "no_decision_date": "Decision date"}
+    also = [
+        (("Accounts", row, "Application ID", app),) if reason == "unknown"
+        else (("Applications", app_row, decided_by[reason]),) if reason in decided_by
+        else ()
+        for reason, row, app, app_row in zip(reasons, hit["_row"], hit["Application ID"], hit["_app_row"])
+    ]  # fmt: skip
     messages = []
-    for reason, (_, r) in zip(reasons[reasons != ""], hit.iterrows()):
+    for reason, (_, r) in zip(reasons, hit.iterrows()):
         acc, app = r["Account ID"], r["Application ID"]
         messages.append(
             {
@@ -80,7 +105,8 @@ def account_approved_before_creation(rule, data, ctx):
                 f"approved application {app} on {fmt_date(r['Decision date'])}",
             }[reason]
         )
-    return rule.findings(hit, "Accounts", messages)
+    findings = rule.findings(hit, "Accounts", messages, column=[column.get(r) for r in reasons], also=also)
+    return rule.outcome(findings, len(accounts))
 
 
 @register_rule(
@@ -90,6 +116,12 @@ def account_approved_before_creation(rule, data, ctx):
     clause="Identifying who will administer the account (at least two staff members should be named)",
     meaning="An Active account has at least two distinct Administrators who are current staff at as of.",
     needs={"Accounts": ("Account ID", "Status", "Administrators"), "Staff": ("Staff ID", "Start date", "Leaving date")},
+    counts=_ACTIVE_ACCOUNTS,
+    title="Accounts with fewer than two staff in charge",
+    why="With two named staff, someone can always watch the account and act quickly.",
+    good="Each live account has at least two current staff who run it.",
+    question="Who looks after each account when the person who runs it is away?",
+    plain_counts=("live account", "live accounts"),
     action="Name a second current member of staff as administrator and remove anyone who has left.",
     owner="Account administrator",
 )
@@ -110,7 +142,11 @@ def two_current_administrators(rule, data, ctx):
         text += f" ({', '.join(now)})" if now else ""
         text += f"; not current staff on {fmt_date(ctx.as_of)}: {', '.join(gone)}" if gone else ""
         messages.append(text + "; at least two are needed")
-    return rule.findings(hit, "Accounts", messages)
+    # An administrator's mistyped Staff ID (DQ-04) reads as someone not on the staff list.
+    also = [[("Accounts", row, "Administrators", a) for a in other_by_account.get(idx, [])]
+            for idx, row in zip(hit.index, hit["_row"])]  # fmt: skip
+    findings = rule.findings(hit, "Accounts", messages, column="Administrators", also=also)
+    return rule.outcome(findings, len(accounts))
 
 
 @register_rule(
@@ -120,6 +156,11 @@ def two_current_administrators(rule, data, ctx):
     clause="Specify if the account will be open or private/closed and the reason for the 'suggested' privacy setting",
     meaning="Privacy is set and Privacy reason is not blank.",
     needs={"Accounts": ("Account ID", "Privacy", "Privacy reason")},
+    counts=_ACCOUNTS,
+    title="Privacy setting or its reason not written down",
+    why="Whether an account is public or private decides who can see what the school posts about students.",
+    good="Each account records whether it is public or private, and why.",
+    question="Who decides whether an account is public or private, and is the reason written down?",
     action="Record the account's privacy setting and the reason for it in the accounts register.",
     owner="Account administrator",
 )
@@ -131,9 +172,10 @@ def privacy_and_reason(rule, data, ctx):
         " and ".join(w for w, m in (("Privacy", p), ("Privacy reason", r)) if m)
         for p, r in zip(no_privacy[hit.index], no_reason[hit.index])
     ]
-    return rule.findings(
-        hit, "Accounts", [f"Account {a} has no {m} recorded" for a, m in zip(hit["Account ID"], missing)]
-    )
+    messages = [f"Account {a} has no {m} recorded" for a, m in zip(hit["Account ID"], missing)]
+    columns = ["Privacy" if p else "Privacy reason" for p in no_privacy[hit.index]]
+    findings = rule.findings(hit, "Accounts", messages, column=columns, rests_on=("Privacy", "Privacy reason"))
+    return rule.outcome(findings, len(accounts))
 
 
 @register_rule(
@@ -143,6 +185,11 @@ def privacy_and_reason(rule, data, ctx):
     clause="Name the account using an agreed convention",
     meaning="Account name matches account_name_pattern.",
     needs={"Accounts": ("Account ID", "Account name")},
+    counts=_ACCOUNTS,
+    title="Account names that do not follow the agreed pattern",
+    why="A clear, agreed name helps parents tell real school accounts from fake ones.",
+    good="Every account name shows that it belongs to the school.",
+    question="How would a parent know that an account is really the school's?",
     action="Rename the account to follow the school's naming convention (LKS or Little Kinvaston).",
     owner="Account administrator",
 )
@@ -151,14 +198,11 @@ def account_name_convention(rule, data, ctx):
     pattern = re.compile(ctx.params.account_name_pattern)
     matches = accounts["Account name"].map(lambda name: name is not None and pattern.search(name) is not None)
     hit = accounts[~matches.astype(bool).to_numpy()]
-    return rule.findings(
-        hit,
-        "Accounts",
-        [
-            f"Account {a}: the name {repr(n) if n else '(blank)'} does not follow the agreed naming convention"
-            for a, n in zip(hit["Account ID"], hit["Account name"])
-        ],
-    )
+    messages = [
+        f"Account {a}: the name {repr(n) if n else '(blank)'} does not follow the agreed naming convention"
+        for a, n in zip(hit["Account ID"], hit["Account name"])
+    ]
+    return rule.outcome(rule.findings(hit, "Accounts", messages, column="Account name"), len(accounts))
 
 
 @register_rule(
@@ -168,6 +212,11 @@ def account_name_convention(rule, data, ctx):
     clause="Store account details, including passwords securely",
     meaning="Credentials stored securely is Yes.",
     needs={"Accounts": ("Account ID", "Credentials stored securely")},
+    counts=_ACCOUNTS,
+    title="Passwords not stored securely",
+    why="If a password is lost or shared, someone else could post as the school.",
+    good="The login details of every account are kept in the school's secure store.",
+    question="Where are the account passwords kept, and who can get to them?",
     action="Move the account's login details into the school's secure password store and record it.",
     owner="Account administrator",
 )
@@ -182,6 +231,11 @@ def credentials_stored_securely(rule, data, ctx):
     clause="Social media account settings needing an administrator to approve followers or posts",
     meaning="Admin approves followers or posts is Yes.",
     needs={"Accounts": ("Account ID", "Admin approves followers or posts")},
+    counts=_ACCOUNTS,
+    title="Followers and posts not checked by staff first",
+    why="When staff approve new followers or posts, strangers find it harder to reach students.",
+    good="Each account is set so that staff approve new followers or posts.",
+    question="Can strangers follow our accounts without a check?",
     action="Turn on the setting that makes an administrator approve followers or posts.",
     owner="Account administrator",
 )
@@ -197,6 +251,11 @@ def admin_approves_followers(rule, data, ctx):
     "left the organisation (closing or transferring)",
     meaning="If the Lead staff is not current at as of, the account is Closed or Transferred.",
     needs={"Accounts": ("Account ID", "Lead staff", "Status"), "Staff": ("Staff ID", "Start date", "Leaving date")},
+    counts=_ACCOUNTS,
+    title="Accounts still led by staff who have left",
+    why="When the lead person leaves, the account must be handed over or closed so that it is not left unwatched.",
+    good="Every account whose lead has left is closed or handed to current staff.",
+    question="What happens to an account when the member of staff who leads it leaves?",
     action="Hand the account over to a current member of staff (Transferred) or close it, and record the date.",
     owner="SLT member responsible for social media",
 )
@@ -213,7 +272,13 @@ def lead_left_account_handed_over(rule, data, ctx):
         f"but the account has not been closed or transferred"
         for a, s, ld in zip(hit["Account ID"], hit["Status"], hit["Lead staff"])
     ]
-    return rule.findings(hit, "Accounts", messages)
+    # A mistyped Lead staff (DQ-04) reads as someone not current; an unreadable Status as not closed.
+    also = [
+        [("Accounts", row, "Lead staff", ld)] if ld is not None else []
+        for row, ld in zip(hit["_row"], hit["Lead staff"])
+    ]
+    findings = rule.findings(hit, "Accounts", messages, column="Lead staff", rests_on=("Status",), also=also)
+    return rule.outcome(findings, len(accounts))
 
 
 @register_rule(
@@ -225,6 +290,12 @@ def lead_left_account_handed_over(rule, data, ctx):
     meaning="An Active account created more than purpose_review_months before as of has a Last purpose review "
     "within purpose_review_months of as of.",
     needs={"Accounts": ("Account ID", "Status", "Created on", "Last purpose review")},
+    counts=("Active account created before the review period", "Active accounts created before the review period"),
+    title="Account purpose not reviewed on time",
+    why="A regular look at each account checks that it is still needed and used as planned.",
+    good="Senior leaders review the purpose of each account on time.",
+    question="When did we last check that each account is still needed?",
+    plain_counts=("older live account", "older live accounts"),
     action="SLT review the account's purpose and record the date in the accounts register.",
     owner="SLT member responsible for social media",
 )
@@ -232,6 +303,7 @@ def purpose_reviewed(rule, data, ctx):
     accounts = _active(data.frames["Accounts"])
     since = ctx.months_before_as_of(ctx.params.purpose_review_months)
     reviewed = accounts["Last purpose review"] >= since
+    due = accounts[(accounts["Created on"] < since).to_numpy()]
     hit = accounts[((accounts["Created on"] < since) & ~reviewed).to_numpy()]
     messages = [
         f"Active account {a} (created {fmt_date(c)}) "
@@ -239,7 +311,7 @@ def purpose_reviewed(rule, data, ctx):
         + f"; a review is due at least every {ctx.params.purpose_review_months} months (since {fmt_date(since)})"
         for a, c, r in zip(hit["Account ID"], hit["Created on"], hit["Last purpose review"])
     ]
-    return rule.findings(hit, "Accounts", messages)
+    return rule.outcome(rule.findings(hit, "Accounts", messages, column="Last purpose review"), len(due))
 
 
 @register_rule(
@@ -251,13 +323,20 @@ def purpose_reviewed(rule, data, ctx):
     "for consideration in advance of the processing being undertaken.",
     meaning="An account has a DPIA reference.",
     needs={"Accounts": ("Account ID", "DPIA reference")},
+    counts=_ACCOUNTS,
+    title="Accounts without a privacy risk check",
+    why="A privacy risk check (a DPIA), made with the data protection officer, shows that the risks to people's data "
+    "were weighed first.",
+    good="Every account has a privacy risk check on record.",
+    question="Has the data protection officer checked the risks of each account?",
     action="Complete a DPIA for the account with the DPO and record its reference.",
     owner="Data Protection Officer",
 )
 def account_has_dpia(rule, data, ctx):
     accounts = data.frames["Accounts"]
     hit = accounts[is_blank(accounts["DPIA reference"]).to_numpy()]
-    return rule.findings(hit, "Accounts", [f"Account {a} has no DPIA reference" for a in hit["Account ID"]])
+    messages = [f"Account {a} has no DPIA reference" for a in hit["Account ID"]]
+    return rule.outcome(rule.findings(hit, "Accounts", messages, column="DPIA reference"), len(accounts))
 
 
 @register_rule(
@@ -267,6 +346,11 @@ def account_has_dpia(rule, data, ctx):
     clause="Consider turning off tagging people in images where possible",
     meaning="Tagging disabled is Yes.",
     needs={"Accounts": ("Account ID", "Tagging disabled")},
+    counts=_ACCOUNTS,
+    title="Tagging of people left turned on",
+    why="A tag can link a photo to a child's name or profile.",
+    good="Tagging is turned off wherever the platform allows it.",
+    question="Have we turned off tagging on every account where we can?",
     action="Turn off tagging of people in images on the account, where the platform allows.",
     owner="Account administrator",
 )
@@ -294,6 +378,13 @@ _APPLICATION_ITEMS = (
     meaning="An application names aim, intended audience, promotion plan, at least two proposed administrators, "
     "privacy and privacy reason (high when the application is Approved, medium otherwise).",
     needs={"Applications": ("Application ID", "SLT decision") + tuple(c for c, _ in _APPLICATION_ITEMS)},
+    counts=_APPLICATIONS,
+    title="Requests for new accounts with parts of the case missing",
+    why="Before an account is agreed, the policy asks staff to set out its aim, audience, plan, two named staff and "
+    "privacy.",
+    good="Every request covers each point that the policy lists.",
+    question="Do senior leaders turn down a request that leaves out part of the case?",
+    plain_counts=("request for an account", "requests for accounts"),
     action="Complete the missing points of the business case; SLT should not approve an incomplete one.",
     owner="SLT member responsible for social media",
     also=("medium",),
@@ -318,7 +409,15 @@ def application_complete(rule, data, ctx):
         f"Application {a} ({d or 'no decision'}) is missing: {items}"
         for a, d, items in zip(hit["Application ID"], hit["SLT decision"], lists)
     ]
-    return rule.findings(hit, "Applications", messages, severities=["high" if a else "medium" for a in approved])
+    # The first missing point is the cell to look at; an unreadable point (DQ-02) reads as missing.
+    first_missing = [
+        next(c for c, what in _APPLICATION_ITEMS if row[what]) for _, row in missing.loc[hit.index].iterrows()
+    ]
+    findings = rule.findings(
+        hit, "Applications", messages, severities=["high" if a else "medium" for a in approved],
+        column=first_missing, rests_on=tuple(c for c, _ in _APPLICATION_ITEMS),
+    )  # fmt: skip
+    return rule.outcome(findings, len(apps))
 
 
 @register_rule(
@@ -328,21 +427,25 @@ def application_complete(rule, data, ctx):
     clause="Following consideration by the SLT an application will be approved or rejected.",
     meaning="A Pending application submitted more than pending_application_days before as of.",
     needs={"Applications": ("Application ID", "SLT decision", "Submitted on")},
+    counts=("Pending application", "Pending applications"),
+    title="Requests for new accounts waiting too long for a decision",
+    why="Staff need a clear yes or no, so that they do not set up accounts on their own.",
+    good="Senior leaders decide on each request without delay.",
+    question="How long do staff wait for an answer when they ask for a new account?",
+    plain_counts=("request still waiting", "requests still waiting"),
     action="SLT decide on the application (approve or reject) and record the decision date.",
     owner="SLT member responsible for social media",
 )
 def application_pending_too_long(rule, data, ctx):
     apps = data.frames["Applications"]
     waiting = (ctx.as_of - apps["Submitted on"]).dt.days
-    hit = apps[((apps["SLT decision"] == "Pending") & (waiting > ctx.params.pending_application_days)).to_numpy()]
-    return rule.findings(
-        hit,
-        "Applications",
-        [
-            f"Application {a}, submitted on {fmt_date(s)}, has been Pending for {int(w)} days"
-            for a, s, w in zip(hit["Application ID"], hit["Submitted on"], waiting[hit.index])
-        ],
-    )
+    pending = apps["SLT decision"] == "Pending"
+    hit = apps[(pending & (waiting > ctx.params.pending_application_days)).to_numpy()]
+    messages = [
+        f"Application {a}, submitted on {fmt_date(s)}, has been Pending for {int(w)} days"
+        for a, s, w in zip(hit["Application ID"], hit["Submitted on"], waiting[hit.index])
+    ]
+    return rule.outcome(rule.findings(hit, "Applications", messages, column="SLT decision"), int(pending.sum()))
 
 
 @register_rule(
@@ -354,6 +457,12 @@ def application_pending_too_long(rule, data, ctx):
     "for consideration in advance of the processing being undertaken.",
     meaning="An Approved application has DPIA submitted to DPO on, on or before its Decision date.",
     needs={"Applications": ("Application ID", "SLT decision", "DPIA submitted to DPO on", "Decision date")},
+    counts=("Approved application", "Approved applications"),
+    title="Accounts agreed before their privacy risk check",
+    why="The policy asks for the privacy risk check to reach the data protection officer before an account is agreed.",
+    good="The privacy risk check reaches the data protection officer before each decision.",
+    question="Do senior leaders see the privacy risk check before they agree to a new account?",
+    plain_counts=("agreed request", "agreed requests"),
     action="Submit the DPIA to the DPO before SLT decide; for this account, complete the DPIA with the DPO now.",
     owner="Data Protection Officer",
 )
@@ -372,7 +481,11 @@ def dpia_before_approval(rule, data, ctx):
         f"{fmt_date(d)}"
         for a, p, d in zip(hit["Application ID"], hit["DPIA submitted to DPO on"], hit["Decision date"])
     ]
-    return rule.findings(hit, "Applications", messages)
+    columns = ["Decision date" if pd.notna(p) and pd.isna(d) else "DPIA submitted to DPO on"
+               for p, d in zip(hit["DPIA submitted to DPO on"], hit["Decision date"])]  # fmt: skip
+    findings = rule.findings(hit, "Applications", messages, column=columns,
+                             rests_on=("DPIA submitted to DPO on", "Decision date"))  # fmt: skip
+    return rule.outcome(findings, int(approved.sum()))
 
 
 _REVIEW_CLAUSE = (
@@ -381,9 +494,13 @@ _REVIEW_CLAUSE = (
 )
 
 
-def _no_policy_row(rule) -> list:
+def _no_policy_row(rule):
     """A Policy sheet with no row: nothing shows the policy was approved or signed."""
-    return [rule.finding(None, "Policy", None, "school_settings.xlsx, sheet Policy: no policy version is recorded")]
+    message = "school_settings.xlsx, sheet Policy: no policy version is recorded"
+    return rule.outcome([rule.finding(None, "Policy", None, message)], 0)
+
+
+_POLICIES = ("policy record", "policy records")
 
 
 @register_rule(
@@ -393,6 +510,12 @@ def _no_policy_row(rule) -> list:
     clause=_REVIEW_CLAUSE,
     meaning="The policy's Approved on is within policy_review_months of as of and Next review due is not before as of.",
     needs={"Policy": ("Policy version", "Approved on", "Next review due")},
+    counts=_POLICIES,
+    title="Policy overdue for review",
+    why="The policy must be reviewed each year so that it keeps up with new risks and the law.",
+    good="Governors approved the policy within the last year, and its next review date has not passed.",
+    question="When will governors next review the policy?",
+    plain_counts=("policy", "policies"),
     action="Governors review and re-approve the policy, and set the next review date.",
     owner="Governing body",
 )
@@ -419,7 +542,9 @@ def policy_reviewed(rule, data, ctx):
                 f"its review was due on {fmt_date(due)}" if pd.notna(due) else "has no Next review due date"
             )
         messages.append(f"Policy version {version or '(blank)'}: " + "; ".join(problems))
-    return rule.findings(hit, "Policy", messages)
+    columns = ["Approved on" if o else "Next review due" for o in old[hit.index]]
+    findings = rule.findings(hit, "Policy", messages, column=columns, rests_on=("Approved on", "Next review due"))
+    return rule.outcome(findings, len(policy))
 
 
 @register_rule(
@@ -429,6 +554,12 @@ def policy_reviewed(rule, data, ctx):
     clause="Signed (Chair of Governors) Signed (Proprietor)",
     meaning="The policy is signed by the chair of governors and by the proprietor.",
     needs={"Policy": ("Policy version", "Signed by chair of governors on", "Signed by proprietor on")},
+    counts=_POLICIES,
+    title="Policy not signed",
+    why="The chair of governors and the proprietor sign the policy to show that it is in force.",
+    good="The policy carries both signatures.",
+    question="Who will sign the policy, and when?",
+    plain_counts=("policy", "policies"),
     action="Have the chair of governors and the proprietor sign the policy and record the dates.",
     owner="Governing body",
 )
@@ -443,4 +574,7 @@ def policy_signed(rule, data, ctx):
         + " or the ".join(w for w, m in (("chair of governors", c), ("proprietor", p)) if m)
         for v, c, p in zip(hit["Policy version"], no_chair[hit.index], no_proprietor[hit.index])
     ]
-    return rule.findings(hit, "Policy", messages)
+    signed = ("Signed by chair of governors on", "Signed by proprietor on")
+    columns = [signed[0] if c else signed[1] for c in no_chair[hit.index]]
+    findings = rule.findings(hit, "Policy", messages, column=columns, rests_on=signed)
+    return rule.outcome(findings, len(policy))

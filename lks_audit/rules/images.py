@@ -1,4 +1,4 @@
-"""Images and consent (area ``images``): IMG-01..IMG-06.
+"""Images and consent (area ``images``): IMG-01..IMG-07.
 
 Consent is looked up once per (post, pictured student) pair by an as-of join
 (``pandas.merge_asof``) of the exploded Students pictured against the Consent
@@ -18,6 +18,8 @@ CONSENT_CLAUSE = (
     "Safeguarding People Partnership), use of images permission guidance and associated consent forms."
 )
 _PAIR_POST_COLUMNS = ["Post ID", "Posted at", "Removed on", "Images of students", "_row", "Students pictured"]
+_PAIRS = ("(post, pictured student) pair", "(post, pictured student) pairs")
+_PICTURING_POSTS = ("post picturing students", "posts picturing students")
 
 
 def picturing_students(posts: pd.DataFrame) -> pd.Series:
@@ -70,6 +72,27 @@ def _join_pictured_to_consent(data, ctx) -> pd.DataFrame:
     return joined.set_index("index").sort_index()
 
 
+def _consent_cells(data, pairs: pd.DataFrame, columns=()) -> list[list[tuple]]:
+    """What a pair's consent decision rests on, beyond the post's own cells: ``columns`` of the Consent row in
+    force, and every Consent row of the student whose Form received on could not be read (it might be the
+    form in force)."""
+    consent = data.frames["Consent"]
+    undated = consent[consent["Form received on"].isna().to_numpy() & consent["Student ID"].notna().to_numpy()]
+    undated_rows: dict[str, list[int]] = {}
+    for student, row in zip(undated["Student ID"].tolist(), undated["_row"].tolist()):
+        undated_rows.setdefault(student, []).append(row)
+    return [
+        [("Consent", r, "Form received on") for r in undated_rows.get(student, [])]
+        + ([("Consent", in_force, c) for c in columns] if pd.notna(in_force) else [])
+        for student, in_force in zip(pairs["Student ID"].tolist(), pairs["c:_row"].tolist())
+    ]
+
+
+def _pictured(pairs: pd.DataFrame) -> list[tuple]:
+    """Each pair's Students pictured reference: an ID not on the consent register is a DQ-04."""
+    return [("Posts", r, "Students pictured", s) for r, s in zip(pairs["_row"].tolist(), pairs["Student ID"].tolist())]
+
+
 def consent_holds(pairs: pd.DataFrame) -> pd.Series:
     """rules.md: the row in force says Social media consent Yes and Withdrawn on is blank or after the day."""
     withdrawn = pairs["c:Withdrawn on"]
@@ -108,16 +131,31 @@ def _no_consent_reasons(pairs: pd.DataFrame) -> list[str]:
         "Posts": ("Post ID", "Posted at", "Images of students", "Students pictured"),
         "Consent": ("Student ID", "Form received on", "Social media consent", "Withdrawn on"),
     },
+    counts=(
+        "(post, pictured student) pair on a post with images of students",
+        "(post, pictured student) pairs on posts with images of students",
+    ),
+    title="Photos of students without consent",
+    why="Posting a child's photo without consent breaks the policy and can put the child at risk.",
+    good="Every student in a posted photo has consent on the day it is posted.",
+    question="How will we make sure consent is checked before a photo is posted?",
+    plain_counts=("pictured student", "pictured students"),
     action="Take the post down or remove the student from the image, and check the consent form before posting.",
     owner="Account administrator",
 )
 def pictured_without_consent(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
-    hit = pairs[is_yes(pairs["Images of students"]) & ~consent_holds(pairs)]
+    with_images = pairs[is_yes(pairs["Images of students"]).to_numpy()]
+    hit = with_images[~consent_holds(with_images).to_numpy()]
     messages = [
         f"{label} {reason}: {POLICY_BREACH}" for label, reason in zip(post_labels(hit), _no_consent_reasons(hit))
     ]
-    return rule.findings(hit, "Posts", messages, students=hit["Student ID"])
+    also = [[ref, *cells] for ref, cells in zip(_pictured(hit), _consent_cells(data, hit, ("Social media consent",)))]
+    findings = rule.findings(
+        hit, "Posts", messages, students=hit["Student ID"], column="Students pictured", rests_on=("Posted at",),
+        also=also,
+    )  # fmt: skip
+    return rule.outcome(findings, len(with_images))
 
 
 @register_rule(
@@ -127,17 +165,24 @@ def pictured_without_consent(rule, data, ctx):
     clause=CONSENT_CLAUSE,
     meaning="A post with Images of students = Yes names no Students pictured, so consent cannot be verified.",
     needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured")},
+    counts=("post with images of students", "posts with images of students"),
+    title="Photos of students with no record of who is shown",
+    why="If no one writes down who is in a photo, no one can check their consent.",
+    good="Every post with students in it lists who is shown.",
+    question="How do staff record who is in each photo?",
+    plain_counts=("post with photos of students", "posts with photos of students"),
     action="Record in the posts log which students are pictured, then check their consent.",
     owner="Account administrator",
 )
 def students_not_recorded(rule, data, ctx):
     posts = period_posts(data, ctx)
-    hit = posts[is_yes(posts["Images of students"]) & is_blank(posts["Students pictured"])]
+    with_images = is_yes(posts["Images of students"])
+    hit = posts[with_images & is_blank(posts["Students pictured"])]
     messages = [
         f"{label} shows students but does not record who is pictured, so their consent cannot be checked"
         for label in post_labels(hit)
     ]
-    return rule.findings(hit, "Posts", messages)
+    return rule.outcome(rule.findings(hit, "Posts", messages, column="Students pictured"), int(with_images.sum()))
 
 
 @register_rule(
@@ -156,6 +201,12 @@ def students_not_recorded(rule, data, ctx):
         "Posts": ("Post ID", "Posted at", "Students pictured"),
         "Consent": ("Student ID", "Form received on", "Photo restriction"),
     },
+    counts=_PAIRS,
+    title="Photos of students who must never be shown",
+    why="Some children must not be pictured at all, often to keep them safe from someone who may be looking for them.",
+    good="No student who must not be photographed appears in any post.",
+    question="How do staff know which students must never be photographed?",
+    plain_counts=("pictured student", "pictured students"),
     action="Take the post down at once and tell the designated safeguarding lead.",
     owner="Designated safeguarding lead",
 )
@@ -167,7 +218,10 @@ def pictured_with_photo_restriction(rule, data, ctx):
         f"(photo restriction): {POLICY_BREACH}"
         for label in post_labels(hit)
     ]
-    return rule.findings(hit, "Posts", messages, students=hit["Student ID"])
+    findings = rule.findings(
+        hit, "Posts", messages, students=hit["Student ID"], column="Students pictured", also=_consent_cells(data, hit)
+    )
+    return rule.outcome(findings, len(pairs))
 
 
 @register_rule(
@@ -183,6 +237,12 @@ def pictured_with_photo_restriction(rule, data, ctx):
         "Posts": ("Post ID", "Posted at", "Students pictured", "Removed on"),
         "Consent": ("Student ID", "Form received on", "Withdrawn on"),
     },
+    counts=_PAIRS,
+    title="Photos left up after consent was withdrawn",
+    why="When a parent withdraws consent, the school should take down the photos of their child.",
+    good="Photos come down when consent is withdrawn.",
+    question="What do we do with old posts when a parent withdraws consent?",
+    plain_counts=("pictured student", "pictured students"),
     action="Take the post down (or remove the student from it) and record the Removed on date.",
     owner="Account administrator",
 )
@@ -199,7 +259,10 @@ def not_removed_after_withdrawal(rule, data, ctx):
         + f": {POLICY_BREACH}"
         for label, w, r in zip(post_labels(hit), hit["c:Withdrawn on"].tolist(), hit["Removed on"].tolist())
     ]
-    return rule.findings(hit, "Posts", messages, students=hit["Student ID"])
+    findings = rule.findings(
+        hit, "Posts", messages, students=hit["Student ID"], column="Removed on", also=_consent_cells(data, hit)
+    )
+    return rule.outcome(findings, len(pairs))
 
 
 @register_rule(
@@ -210,16 +273,20 @@ def not_removed_after_withdrawal(rule, data, ctx):
         "Consideration to the clothing of the students in images eg avoid swimming costume shots and "
         "review sporting activity clothing."
     ),
-    meaning="A post picturing students has Swimwear or sports kit = Yes.",
-    needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Swimwear or sports kit")},
-    action="Take the post down or replace the image; use images in school uniform.",
+    meaning="A post picturing students has Swimwear = Yes.",
+    needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Swimwear")},
+    counts=_PICTURING_POSTS,
+    title="Photos of students in swimwear",
+    why="Photos in swimwear are more open to misuse, so the policy says to avoid them.",
+    good="No post shows students in swimming costumes.",
+    question="Do staff know not to post photos of students in swimwear?",
+    plain_counts=("post with photos of students", "posts with photos of students"),
+    action="Take the post down or replace the image; do not post pictures of students in swimming costumes.",
     owner="Account administrator",
 )
-def swimwear_or_sports_kit(rule, data, ctx):
-    posts = period_posts(data, ctx)
-    hit = posts[picturing_students(posts) & is_yes(posts["Swimwear or sports kit"])]
-    messages = [f"{label} shows students in swimwear or sports kit" for label in post_labels(hit)]
-    return rule.findings(hit, "Posts", messages)
+def swimwear(rule, data, ctx):
+    return _picturing_posts_where(rule, data, ctx, "Swimwear", lambda posts: is_yes(posts["Swimwear"]),
+                                  "shows students in swimwear")  # fmt: skip
 
 
 @register_rule(
@@ -229,13 +296,48 @@ def swimwear_or_sports_kit(rule, data, ctx):
     clause="Using group shots not individual shots",
     meaning="A post picturing students has Shot type Individual.",
     needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Shot type")},
+    counts=_PICTURING_POSTS,
+    title="Photos of one student rather than a group",
+    why="In a group shot, one child is harder to pick out.",
+    good="Posts use group shots, or shots from behind.",
+    question="Do we use group shots wherever we can?",
+    plain_counts=("post with photos of students", "posts with photos of students"),
     action="Prefer group shots or shots from behind for future posts.",
     owner="Account administrator",
 )
 def individual_shot(rule, data, ctx):
+    return _picturing_posts_where(rule, data, ctx, "Shot type", lambda posts: posts["Shot type"] == "Individual",
+                                  "uses an individual shot of a student; group shots are preferred")  # fmt: skip
+
+
+@register_rule(
+    "IMG-07",
+    "images",
+    "advisory",
+    clause=(
+        "Consideration to the clothing of the students in images eg avoid swimming costume shots and "
+        "review sporting activity clothing."
+    ),
+    meaning="A post picturing students has Sports kit = Yes: the policy asks for the sporting clothing to be reviewed.",
+    needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Sports kit")},
+    counts=_PICTURING_POSTS,
+    title="Photos of students in sports kit",
+    why="The policy asks staff to think about what students are wearing in sports photos.",
+    good="Sports photos are checked before they are posted.",
+    question="Who checks sports photos before they go up?",
+    plain_counts=("post with photos of students", "posts with photos of students"),
+    action="Review the sports clothing in the picture before posting; prefer images where kit is not revealing.",
+    owner="Account administrator",
+)
+def sports_kit(rule, data, ctx):
+    return _picturing_posts_where(rule, data, ctx, "Sports kit", lambda posts: is_yes(posts["Sports kit"]),
+                                  "shows students in sports kit: review the clothing shown")  # fmt: skip
+
+
+def _picturing_posts_where(rule, data, ctx, column: str, selects, what: str):
+    """In-period posts picturing students where ``selects(posts)`` holds, out of all posts picturing students."""
     posts = period_posts(data, ctx)
-    hit = posts[picturing_students(posts) & (posts["Shot type"] == "Individual")]
-    messages = [
-        f"{label} uses an individual shot of a student; group shots are preferred" for label in post_labels(hit)
-    ]
-    return rule.findings(hit, "Posts", messages)
+    picturing = picturing_students(posts)
+    hit = posts[(picturing & selects(posts)).to_numpy(dtype=bool)]
+    messages = [f"{label} {what}" for label in post_labels(hit)]
+    return rule.outcome(rule.findings(hit, "Posts", messages, column=column), int(picturing.sum()))

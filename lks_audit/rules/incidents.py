@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..context import elapsed_hours
 from .base import fmt_date, in_period, is_blank, is_yes, weekday_datetime_texts
 from .registry import register_rule
 
@@ -41,18 +42,23 @@ def _reported(data, ctx) -> pd.DataFrame:
     return in_period(data.frames[_SHEET], "Reported at", ctx)
 
 
-def _flag(rule, data, ctx, selects, message: str) -> list:
-    """Findings for in-period incidents where ``selects(rows)`` holds; ``message`` has {id} and {reported}."""
+def _flag(rule, data, ctx, column: str, selects, message: str, scope=None):
+    """In-period incidents of ``scope`` (all by default) where ``selects(rows)`` holds, out of that scope.
+
+    ``column`` is the cell the finding rests on; ``message`` has {id} and {reported}.
+    """
     rows = _reported(data, ctx)
+    if scope is not None:
+        rows = rows[scope(rows).to_numpy(dtype=bool)]
     hit = rows[selects(rows).to_numpy(dtype=bool)]
-    return rule.findings(
-        hit,
-        _SHEET,
-        [
-            message.format(id=i, reported=r)
-            for i, r in zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]))
-        ],
-    )
+    messages = [
+        message.format(id=i, reported=r) for i, r in zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]))
+    ]
+    return rule.outcome(rule.findings(hit, _SHEET, messages, column=column), len(rows))
+
+
+_INCIDENTS = ("incident", "incidents")
+_BREACHES = ("personal data breach", "personal data breaches")
 
 
 def _ordinal(n: int) -> str:
@@ -72,6 +78,11 @@ def _personal_data_breach(rows: pd.DataFrame) -> pd.Series:
     clause=_ASSESS,
     meaning="An incident has no SLT assessment at.",
     needs={_SHEET: ("Incident ID", "Reported at", "SLT assessment at")},
+    counts=_INCIDENTS,
+    title="Incidents not assessed by a senior leader",
+    why="A senior leader must assess each incident so that the right action is taken.",
+    good="Every incident has a senior leader's assessment on record.",
+    question="Who makes sure that every incident is assessed?",
     action="Have a member of SLT assess the incident now and record when and by whom.",
     owner="SLT",
 )
@@ -80,6 +91,7 @@ def no_slt_assessment(rule, data, ctx):
         rule,
         data,
         ctx,
+        "SLT assessment at",
         lambda rows: rows["SLT assessment at"].isna(),
         "Incident {id} (reported {reported}) has no SLT assessment recorded",
     )
@@ -93,6 +105,11 @@ def no_slt_assessment(rule, data, ctx):
     meaning="The SLT assessment's day is after the assessment_working_days-th working day after the day the "
     "incident was reported.",
     needs={_SHEET: ("Incident ID", "Reported at", "SLT assessment at")},
+    counts=("assessed incident", "assessed incidents"),
+    title="Incidents assessed late",
+    why="A quick assessment stops harm from growing.",
+    good="Senior leaders assess each incident within the agreed number of working days.",
+    question="Who assesses incidents when senior leaders are away?",
     action="Assess reported incidents within the agreed number of working days; make sure SLT cover is "
     "arranged for absences.",
     owner="SLT",
@@ -102,21 +119,19 @@ def assessed_late(rule, data, ctx):
     n = ctx.params.assessment_working_days
     due = ctx.calendar.add_working_days(rows["Reported at"], n)
     late = (rows["SLT assessment at"].dt.floor("D") > due).to_numpy(dtype=bool)
+    assessed = int((rows["SLT assessment at"].notna() & rows["Reported at"].notna()).sum())
     hit, due = rows[late], due[late]
-    return rule.findings(
-        hit,
-        _SHEET,
-        [
-            f"Incident {i} (reported {r}) was assessed by SLT on {a}, after the {_ordinal(n)} working day "
-            f"{pd.Timestamp(d):%a} {fmt_date(d)}"
-            for i, r, a, d in zip(
-                hit["Incident ID"],
-                weekday_datetime_texts(hit["Reported at"]),
-                weekday_datetime_texts(hit["SLT assessment at"]),
-                due,
-            )
-        ],
-    )
+    messages = [
+        f"Incident {i} (reported {r}) was assessed by SLT on {a}, after the {_ordinal(n)} working day "
+        f"{pd.Timestamp(d):%a} {fmt_date(d)}"
+        for i, r, a, d in zip(
+            hit["Incident ID"],
+            weekday_datetime_texts(hit["Reported at"]),
+            weekday_datetime_texts(hit["SLT assessment at"]),
+            due,
+        )
+    ]
+    return rule.outcome(rule.findings(hit, _SHEET, messages, column="SLT assessment at"), assessed)
 
 
 @register_rule(
@@ -126,6 +141,12 @@ def assessed_late(rule, data, ctx):
     clause=_ILLEGAL,
     meaning="Considered illegal = Yes and no Reported to police on.",
     needs={_SHEET: ("Incident ID", "Reported at", "Considered illegal", "Reported to police on")},
+    counts=("incident considered illegal", "incidents considered illegal"),
+    title="Possible crimes not reported to the police",
+    why="Where conduct may be illegal, the policy says that the school reports it to the police.",
+    good="Every incident thought to be illegal is reported to the police.",
+    question="Why were these incidents not reported to the police, and has that now been done?",
+    plain_counts=("incident thought to be illegal", "incidents thought to be illegal"),
     action="Report the matter to the police now (and other relevant agencies) and record the date.",
     owner="Designated safeguarding lead",
 )
@@ -134,8 +155,10 @@ def illegal_not_reported(rule, data, ctx):
         rule,
         data,
         ctx,
-        lambda rows: is_yes(rows["Considered illegal"]) & rows["Reported to police on"].isna(),
+        "Reported to police on",
+        lambda rows: rows["Reported to police on"].isna(),
         "Incident {id} (reported {reported}) was considered illegal but no report to the police is recorded",
+        scope=lambda rows: is_yes(rows["Considered illegal"]),
     )
 
 
@@ -147,6 +170,13 @@ def illegal_not_reported(rule, data, ctx):
     meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has no DPO "
     "informed at.",
     needs={_SHEET: ("Incident ID", "Reported at", "Category", "Personal data breach", "DPO informed at")},
+    counts=_BREACHES,
+    title="Data breaches not passed to the data protection officer",
+    why="The data protection officer must know of each breach to judge the harm and whether the law says it must be "
+    "reported.",
+    good="The data protection officer hears of every data breach at once.",
+    question="How does news of a data breach reach the data protection officer straight away?",
+    plain_counts=("data breach", "data breaches"),
     action="Inform the Data Protection Officer now and record when.",
     owner="SLT",
 )
@@ -155,8 +185,10 @@ def breach_dpo_not_informed(rule, data, ctx):
         rule,
         data,
         ctx,
-        lambda rows: _personal_data_breach(rows) & rows["DPO informed at"].isna(),
+        "DPO informed at",
+        lambda rows: rows["DPO informed at"].isna(),
         "Personal data breach {id} (reported {reported}): no record that the DPO was informed",
+        scope=_personal_data_breach,
     )
 
 
@@ -168,34 +200,37 @@ def breach_dpo_not_informed(rule, data, ctx):
     meaning="ICO reportable = Yes and Reported to ICO at is missing or more than ico_hours hours after "
     "Reported at (UK GDPR Article 33).",
     needs={_SHEET: ("Incident ID", "Reported at", "ICO reportable", "Reported to ICO at")},
+    counts=("ICO-reportable incident", "ICO-reportable incidents"),
+    title="Serious data breaches reported late to the regulator",
+    why="The law says that a serious data breach must be reported to the Information Commissioner's Office within 72 "
+    "hours.",
+    good="Each breach that the regulator must hear of is reported on time.",
+    question="Would we report a serious data breach within 72 hours, even in the holidays?",
+    plain_counts=("breach the regulator must hear of", "breaches the regulator must hear of"),
     action="Report the breach to the ICO without delay (within 72 hours of becoming aware) and record when; "
     "document the reasons for any delay.",
     owner="Data Protection Officer",
 )
 def ico_not_reported_in_time(rule, data, ctx):
     rows = _reported(data, ctx)
+    rows = rows[is_yes(rows["ICO reportable"]).to_numpy(dtype=bool)]
     limit = ctx.params.ico_hours
-    taken = rows["Reported to ICO at"] - rows["Reported at"]
-    missing = rows["Reported to ICO at"].isna()
-    late = taken > pd.Timedelta(hours=limit)
-    mask = (is_yes(rows["ICO reportable"]) & (missing | late)).to_numpy(dtype=bool)
+    # rules.md: real elapsed hours in Europe/London, so a clock change in between counts as it happened.
+    taken = elapsed_hours(rows["Reported at"], rows["Reported to ICO at"])
+    mask = rows["Reported to ICO at"].isna().to_numpy() | (taken > limit)
     hit, taken = rows[mask], taken[mask]
-    return rule.findings(
-        hit,
-        _SHEET,
-        [
-            f"ICO-reportable incident {i} (reported {r}) "
-            + (
-                "has no report to the ICO recorded"
-                if pd.isna(ico)
-                else f"was reported to the ICO {h / pd.Timedelta(hours=1):.1f} hours after the school became aware, "
-                f"more than {limit:g} hours"
-            )
-            for i, r, ico, h in zip(
-                hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]), hit["Reported to ICO at"], taken
-            )
-        ],
-    )
+    messages = [
+        f"ICO-reportable incident {i} (reported {r}) "
+        + (
+            "has no report to the ICO recorded"
+            if pd.isna(ico)
+            else f"was reported to the ICO {h:.1f} hours after the school became aware, more than {limit:g} hours"
+        )
+        for i, r, ico, h in zip(
+            hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]), hit["Reported to ICO at"], taken
+        )
+    ]
+    return rule.outcome(rule.findings(hit, _SHEET, messages, column="Reported to ICO at"), len(rows))
 
 
 @register_rule(
@@ -205,6 +240,12 @@ def ico_not_reported_in_time(rule, data, ctx):
     clause=_JOURNALIST,
     meaning="Category Journalist contact and Media policy followed is not Yes.",
     needs={_SHEET: ("Incident ID", "Reported at", "Category", "Media policy followed")},
+    counts=("journalist contact", "journalist contacts"),
+    title="Contact from journalists not handled as the media policy says",
+    why="What the school says to the press should follow its media policy.",
+    good="Every contact from a journalist follows the media policy.",
+    question="Do staff know who should answer a journalist?",
+    plain_counts=("contact from a journalist", "contacts from journalists"),
     action="Follow the school media policy for journalist contact and record that it was followed.",
     owner="Headteacher",
 )
@@ -213,8 +254,10 @@ def journalist_media_policy(rule, data, ctx):
         rule,
         data,
         ctx,
-        lambda rows: (rows["Category"] == "Journalist contact") & ~is_yes(rows["Media policy followed"]),
+        "Media policy followed",
+        lambda rows: ~is_yes(rows["Media policy followed"]),
         "Journalist contact {id} (reported {reported}): no record that the school media policy was followed",
+        scope=lambda rows: rows["Category"] == "Journalist contact",
     )
 
 
@@ -225,6 +268,11 @@ def journalist_media_policy(rule, data, ctx):
     clause=_INVESTIGATE,
     meaning="An incident is not closed (no Closed on) and was reported more than open_incident_days days before as_of.",
     needs={_SHEET: ("Incident ID", "Reported at", "Closed on")},
+    counts=_INCIDENTS,
+    title="Incidents left open for a long time",
+    why="An incident left open may mean that something was not followed through.",
+    good="Each incident is closed with its outcome, or has a reason to stay open.",
+    question="Which incidents are still open, and why?",
     action="Review the open incident: close it with its outcome, or record why it is still open.",
     owner="SLT",
 )
@@ -233,14 +281,11 @@ def open_too_long(rule, data, ctx):
     age_days = (ctx.as_of - rows["Reported at"].dt.floor("D")).dt.days
     mask = (rows["Closed on"].isna() & (age_days > ctx.params.open_incident_days)).to_numpy(dtype=bool)
     hit, age_days = rows[mask], age_days[mask]
-    return rule.findings(
-        hit,
-        _SHEET,
-        [
-            f"Incident {i} (reported {fmt_date(r)}) is still open {int(a)} days after it was reported"
-            for i, r, a in zip(hit["Incident ID"], hit["Reported at"], age_days)
-        ],
-    )
+    messages = [
+        f"Incident {i} (reported {fmt_date(r)}) is still open {int(a)} days after it was reported"
+        for i, r, a in zip(hit["Incident ID"], hit["Reported at"], age_days)
+    ]
+    return rule.outcome(rule.findings(hit, _SHEET, messages, column="Closed on"), len(rows))
 
 
 @register_rule(
@@ -252,6 +297,12 @@ def open_too_long(rule, data, ctx):
     "reportable blank: the decision whether to report to the ICO, which the DPO must be involved "
     "in, is not recorded.",
     needs={_SHEET: ("Incident ID", "Reported at", "Category", "Personal data breach", "ICO reportable")},
+    counts=_BREACHES,
+    title="Data breaches with no decision on telling the regulator",
+    why="For each breach, the school must decide with the data protection officer whether to tell the regulator.",
+    good="Every data breach has a recorded decision on whether to report it.",
+    question="Who records the decision on reporting each data breach?",
+    plain_counts=("data breach", "data breaches"),
     action="With the DPO, decide whether the breach must be reported to the ICO and record the decision (Yes or No).",
     owner="Data Protection Officer",
 )
@@ -260,6 +311,8 @@ def breach_ico_decision_missing(rule, data, ctx):
         rule,
         data,
         ctx,
-        lambda rows: _personal_data_breach(rows) & is_blank(rows["ICO reportable"]),
+        "ICO reportable",
+        lambda rows: is_blank(rows["ICO reportable"]),
         "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not recorded",
+        scope=_personal_data_breach,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..context import elapsed_hours
 from .base import in_period, is_blank, is_yes, weekday_datetime_texts
 from .registry import register_rule
 
@@ -34,8 +35,9 @@ def _received(rows: pd.DataFrame) -> list[str]:
     return [f"{k} received {w}" for k, w in zip(kinds, weekday_datetime_texts(rows["Received at"]))]
 
 
-def _hours(delta: pd.Series) -> list[str]:
-    return [f"{h:.1f}" for h in (delta / pd.Timedelta(hours=1)).to_numpy()]
+def _hours(start: pd.Series, end: pd.Series) -> list[str]:
+    """Real hours from ``start`` to ``end`` (rules.md: across a clock change, not on the wall clock)."""
+    return [f"{h:.1f}" for h in elapsed_hours(start, end)]
 
 
 @register_rule(
@@ -46,25 +48,32 @@ def _hours(delta: pd.Series) -> list[str]:
     meaning="The first response came after the deadline: received on a working day, within "
     "respond_within_hours; otherwise by 23:59:59 on the next working day.",
     needs={"Interactions": _TIMING},
+    counts=("answered interaction", "answered interactions"),
+    title="Replies later than the deadline",
+    why="The policy promises a reply on time, even if it only says that the message has arrived.",
+    good="Every comment, question and complaint gets a reply on time.",
+    question="How are the accounts checked every day, even at busy times?",
+    plain_counts=("answered message", "answered messages"),
     action="Check the accounts at least daily and acknowledge every comment, query or complaint within "
     "the deadline, even if the full answer comes later.",
     owner="Account administrator",
 )
 def late_response(rule, data, ctx):
     rows = _with_deadlines(data, ctx)
-    late = rows[(rows["First response at"] > rows["_deadline"]).to_numpy(dtype=bool)]
-    answered = late["First response at"]
+    answered = rows[(rows["First response at"].notna() & rows["_deadline"].notna()).to_numpy()]
+    late = answered[(elapsed_hours(answered["_deadline"], answered["First response at"]) > 0)]
     messages = [
         f"Interaction {i} ({r}) was first answered {taken} hours after receipt, {over} hours after its deadline of {d}"
         for i, r, taken, over, d in zip(
             late["Interaction ID"],
             _received(late),
-            _hours(answered - late["Received at"]),
-            _hours(answered - late["_deadline"]),
+            _hours(late["Received at"], late["First response at"]),
+            _hours(late["_deadline"], late["First response at"]),
             weekday_datetime_texts(late["_deadline"]),
         )
     ]
-    return rule.findings(late, "Interactions", messages)
+    findings = rule.findings(late, "Interactions", messages, column="First response at")
+    return rule.outcome(findings, len(answered))
 
 
 @register_rule(
@@ -74,18 +83,28 @@ def late_response(rule, data, ctx):
     clause=_RESPOND,
     meaning="No First response at, and the response deadline passed before as_of.",
     needs={"Interactions": _TIMING},
+    counts=("interaction due a reply", "interactions due a reply"),
+    title="Messages never answered",
+    why="A question or complaint left without a reply can grow into a bigger problem and harms trust.",
+    good="Every message gets a reply.",
+    question="Who checks that no message is left without a reply?",
+    plain_counts=("message due a reply", "messages due a reply"),
     action="Respond now (an acknowledgement is enough to start), then record the response time in the log.",
     owner="Account administrator",
 )
 def unanswered(rule, data, ctx):
     rows = _with_deadlines(data, ctx)
     # "Before as_of" = before the as_of day began: a deadline later that day is not yet missed.
-    overdue = rows[(rows["First response at"].isna() & (rows["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
+    # Due a reply by as_of: answered, or its deadline has passed (the governors' "replies due").
+    due = rows[(rows["First response at"].notna() | (rows["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
+    overdue = due[(due["First response at"].isna() & (due["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
     messages = [
         f"Interaction {i} ({r}) has no recorded response; its deadline was {d}"
         for i, r, d in zip(overdue["Interaction ID"], _received(overdue), weekday_datetime_texts(overdue["_deadline"]))
     ]
-    return rule.findings(overdue, "Interactions", messages)
+    # A First response at that could not be read (DQ-02) reads as none: then it is to be confirmed.
+    findings = rule.findings(overdue, "Interactions", messages, column="First response at")
+    return rule.outcome(findings, len(due))
 
 
 def _offensive(data, ctx) -> pd.DataFrame:
@@ -104,6 +123,12 @@ def _no_action(action: pd.Series) -> pd.Series:
     clause=_ABUSE,
     meaning="An offensive interaction (Offensive = Yes) has Action taken blank or None.",
     needs={"Interactions": ("Interaction ID", "Received at", "Offensive", "Action taken")},
+    counts=("offensive interaction", "offensive interactions"),
+    title="Offensive comments left without action",
+    why="Leaving offensive comments up can hurt people and lets bullying go on.",
+    good="Staff hide, delete, block or report every offensive comment.",
+    question="How quickly are offensive comments removed, and who does it?",
+    plain_counts=("offensive message", "offensive messages"),
     action="Hide, delete, block or report the offensive content now and record the action taken.",
     owner="Account administrator",
 )
@@ -114,7 +139,7 @@ def offensive_not_acted_on(rule, data, ctx):
         f"Offensive interaction {i} ({r}) has no action recorded (block, report, hide or delete)"
         for i, r in zip(hit["Interaction ID"], _received(hit))
     ]
-    return rule.findings(hit, "Interactions", messages)
+    return rule.outcome(rule.findings(hit, "Interactions", messages, column="Action taken"), len(rows))
 
 
 @register_rule(
@@ -124,14 +149,22 @@ def offensive_not_acted_on(rule, data, ctx):
     clause=_ABUSE,
     meaning="An offensive interaction had an action taken (not blank or None) but Audience informed is not Yes.",
     needs={"Interactions": ("Interaction ID", "Received at", "Offensive", "Action taken", "Audience informed")},
+    counts=("offensive interaction acted on", "offensive interactions acted on"),
+    title="Removals not explained to followers",
+    why="The policy asks staff to tell followers why a comment was removed or a user blocked.",
+    good="Each time staff act on an offensive comment, they say why.",
+    question="Do we tell followers why a comment was taken down?",
+    plain_counts=("offensive message acted on", "offensive messages acted on"),
     action="Post a short note telling the audience why the content was removed or the user blocked, and record it.",
     owner="Account administrator",
 )
 def audience_not_informed(rule, data, ctx):
     rows = _offensive(data, ctx)
-    hit = rows[(~_no_action(rows["Action taken"]) & ~is_yes(rows["Audience informed"])).to_numpy(dtype=bool)]
+    acted = ~_no_action(rows["Action taken"])
+    hit = rows[(acted & ~is_yes(rows["Audience informed"])).to_numpy(dtype=bool)]
     messages = [
         f"Offensive interaction {i} ({r}) was {a.lower()} but the audience was not told why"
         for i, r, a in zip(hit["Interaction ID"], _received(hit), hit["Action taken"])
     ]
-    return rule.findings(hit, "Interactions", messages)
+    findings = rule.findings(hit, "Interactions", messages, column="Audience informed")
+    return rule.outcome(findings, int(acted.sum()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import ACCOUNT_USER_SOURCES, account_users, first_by_key, fmt_date, is_current
+from .base import ACCOUNT_USER_SOURCES, account_user_cells, account_users, first_by_key, fmt_date, is_current
 from .registry import register_rule
 
 _TRAINING_CLAUSE = (
@@ -16,6 +16,8 @@ _TRAINING_CLAUSE = (
     "school, has read and understood this policy and received appropriate training. This also "
     "applies to anyone who is not directly employed by the school, including volunteers or parents."
 )
+
+_ACCOUNT_USERS = ("account user", "account users")
 
 #: What TRN-01 reads; TRN-03 spares TRN-01's people only when TRN-01 could be assessed.
 _TRN01_NEEDS = {**ACCOUNT_USER_SOURCES, "Staff": ("Staff ID", "Policy read on", "Social media training on")}
@@ -77,6 +79,12 @@ def _not_read_or_trained(users: pd.DataFrame, ctx) -> pd.Series:
     meaning="Every account user (administrator of an Active account, or who posted or responded in the period) "
     "has Policy read on and Social media training on, both on or before as of.",
     needs=_TRN01_NEEDS,
+    counts=_ACCOUNT_USERS,
+    title="Staff using accounts without reading the policy or training",
+    why="Staff who post or reply for the school must know the rules before they start.",
+    good="Everyone who uses a school account has read the policy and has been trained.",
+    question="How do we make sure that nobody uses a school account before they are trained?",
+    plain_counts=("staff user of the accounts", "staff users of the accounts"),
     action="Have the person read the policy and attend social media training before using a school account, "
     "and record both dates on the Staff sheet.",
     owner="SLT member responsible for social media",
@@ -84,11 +92,18 @@ def _not_read_or_trained(users: pd.DataFrame, ctx) -> pd.Series:
 def account_users_read_and_trained(rule, data, ctx):
     users = _account_users_training(data, ctx)
     hit = users[(users["missing"] != "").to_numpy()]
-    return rule.findings(
-        hit,
-        "Staff",
-        [f"Account user {s} ({roles}) {p}" for s, roles, p in zip(hit["Staff ID"], hit["roles"], hit["missing"])],
-    )
+    messages = [f"Account user {s} ({roles}) {p}" for s, roles, p in zip(hit["Staff ID"], hit["roles"], hit["missing"])]
+    # Someone not on the Staff sheet rests on the cells naming them (a mistyped ID there is a DQ-04).
+    named = account_user_cells(data, ctx, hit.loc[~hit["on_staff_sheet"], "Staff ID"])
+    columns = [
+        None if not on_sheet else "Policy read on" if pd.isna(read) or read > ctx.as_of else "Social media training on"
+        for on_sheet, read in zip(hit["on_staff_sheet"], hit["Policy read on"])
+    ]
+    findings = rule.findings(
+        hit, "Staff", messages, column=columns, rests_on=("Policy read on", "Social media training on"),
+        also=[named.get(s, []) for s in hit["Staff ID"]],
+    )  # fmt: skip
+    return rule.outcome(findings, len(users))
 
 
 @register_rule(
@@ -102,24 +117,30 @@ def account_users_read_and_trained(rule, data, ctx):
         **ACCOUNT_USER_SOURCES,
         "Staff": ("Staff ID", "Policy read on", "Social media training on", "Latest refresher on"),
     },
+    counts=_ACCOUNT_USERS,
+    title="Training out of date",
+    why="Risks and platforms change, so training needs a regular refresher.",
+    good="Everyone who uses a school account has up-to-date training.",
+    question="How do we keep staff training up to date?",
+    plain_counts=("staff user of the accounts", "staff users of the accounts"),
     action="Book the person on a refresher and record its date on the Staff sheet.",
     owner="SLT member responsible for social media",
 )
 def account_users_training_current(rule, data, ctx):
-    users = _account_users_training(data, ctx)
-    users = users[(users["missing"] == "").to_numpy()]
+    everyone = _account_users_training(data, ctx)
+    users = everyone[(everyone["missing"] == "").to_numpy()]
     since = ctx.months_before_as_of(ctx.params.training_valid_months)
     latest = users[["Social media training on", "Latest refresher on"]].max(axis=1)
     hit = users[(latest < since).to_numpy()]
-    return rule.findings(
-        hit,
-        "Staff",
-        [
-            f"Account user {s} ({roles}) was last trained on {fmt_date(last)}, more than "
-            f"{ctx.params.training_valid_months} months before {fmt_date(ctx.as_of)}"
-            for s, roles, last in zip(hit["Staff ID"], hit["roles"], latest[hit.index])
-        ],
+    messages = [
+        f"Account user {s} ({roles}) was last trained on {fmt_date(last)}, more than "
+        f"{ctx.params.training_valid_months} months before {fmt_date(ctx.as_of)}"
+        for s, roles, last in zip(hit["Staff ID"], hit["roles"], latest[hit.index])
+    ]
+    findings = rule.findings(
+        hit, "Staff", messages, column="Latest refresher on", rests_on=("Social media training on",)
     )
+    return rule.outcome(findings, len(everyone))
 
 
 def _current_staff(data, ctx) -> pd.DataFrame:
@@ -136,6 +157,12 @@ def _current_staff(data, ctx) -> pd.DataFrame:
     meaning="Every current staff member (any Type) has Policy read on (not raised for account users already "
     "under TRN-01).",
     needs={"Staff": ("Staff ID", "Start date", "Leaving date", "Policy read on")},
+    counts=("current member of staff", "current members of staff"),
+    title="Staff who have not read the policy",
+    why="All staff, not only those who post, must know what the policy asks of them, on their own accounts too.",
+    good="Every member of staff has read the policy.",
+    question="How do we check that new staff read the policy?",
+    plain_counts=("member of staff", "members of staff"),
     action="Ask the person to read the policy and record the date on the Staff sheet.",
     owner="School office",
 )
@@ -147,14 +174,11 @@ def current_staff_read_policy(rule, data, ctx):
         users = _account_users_training(data, ctx)
         under_trn01 = set(users.loc[(users["missing"] != "").to_numpy(), "Staff ID"])
     hit = staff[(staff["Policy read on"].isna() & ~staff["Staff ID"].isin(under_trn01)).to_numpy()]
-    return rule.findings(
-        hit,
-        "Staff",
-        [
-            f"Staff member {s or '(no Staff ID)'} ({t or 'no Type'}) has no date for reading the Social Media Policy"
-            for s, t in zip(hit["Staff ID"], hit["Type"])
-        ],
-    )
+    messages = [
+        f"Staff member {s or '(no Staff ID)'} ({t or 'no Type'}) has no date for reading the Social Media Policy"
+        for s, t in zip(hit["Staff ID"], hit["Type"])
+    ]
+    return rule.outcome(rule.findings(hit, "Staff", messages, column="Policy read on"), len(staff))
 
 
 @register_rule(
@@ -164,6 +188,12 @@ def current_staff_read_policy(rule, data, ctx):
     clause="Add an appropriate disclaimer to personal accounts when naming the school",
     meaning="Every current Employee has an Annual declaration on within declaration_valid_months of as of.",
     needs={"Staff": ("Staff ID", "Type", "Start date", "Leaving date", "Annual declaration on")},
+    counts=("current employee", "current employees"),
+    title="Yearly staff declarations missing",
+    why="The yearly declaration is how staff confirm that they follow the policy.",
+    good="Every employee has signed a declaration that is still current.",
+    question="How do we chase staff who have not signed this year's declaration?",
+    plain_counts=("employee", "employees"),
     action="Ask the employee to sign this year's declaration and record the date on the Staff sheet.",
     owner="School office",
 )
@@ -171,7 +201,8 @@ def employees_declared(rule, data, ctx):
     staff = _current_staff(data, ctx)
     since = ctx.months_before_as_of(ctx.params.declaration_valid_months)
     declared = staff["Annual declaration on"]
-    hit = staff[((staff["Type"] == "Employee") & ~(declared >= since)).to_numpy()]
+    employee = staff["Type"] == "Employee"
+    hit = staff[(employee & ~(declared >= since)).to_numpy()]
     messages = [
         f"Employee {s or '(no Staff ID)'} "
         + (
@@ -182,4 +213,5 @@ def employees_declared(rule, data, ctx):
         )
         for s, d in zip(hit["Staff ID"], hit["Annual declaration on"])
     ]
-    return rule.findings(hit, "Staff", messages)
+    findings = rule.findings(hit, "Staff", messages, column="Annual declaration on")
+    return rule.outcome(findings, int(employee.sum()))

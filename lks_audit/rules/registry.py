@@ -4,12 +4,22 @@ Rules register themselves with :func:`register_rule` in their area's module. The
 decorator hands each check its own :class:`Rule` as the first argument, so a
 rule's ID is written once: ``check(rule, data, ctx)`` takes the rule, a loaded
 :class:`~lks_audit.load.Dataset` and an :class:`~lks_audit.context.AuditContext`
-and returns findings made with ``rule.finding``/``rule.findings``. Columns named
-in ``needs`` are guaranteed to exist in ``data.frames`` when the check runs; if
-the workbook, sheet or a column is missing the rule is *not assessed* instead.
+and returns ``rule.outcome(findings, checked)``: its findings (made with
+``rule.finding``/``rule.findings``) and how many records it examined. Columns
+named in ``needs`` are guaranteed to exist in ``data.frames`` when the check
+runs; if the workbook, sheet or a column is missing the rule is *not assessed*.
 
-Registration checks itself: an unknown area or severity, or a sheet or column
-the data contract does not have, fails at import, not in a school's audit.
+A finding names the column its decision rests on (its cell follows) and any
+other cells or IDs that decided it (``rests_on``): from them the audit works out
+which findings wait on a data fix.
+
+Each rule also says in plain words what governors read about it: a short ``title`` naming the
+problem, ``why`` it matters, what ``good`` looks like and a ``question`` a governor may ask when it
+fires. ``meaning`` (the exact semantics, with column and parameter names) is for the DPO and README.
+
+Registration checks itself: an unknown area or severity, a sheet or column the data contract does
+not have, or plain words that use the data's vocabulary (a parameter, a column, "= Yes") fail at
+import, not in a school's audit.
 """
 
 from __future__ import annotations
@@ -20,10 +30,20 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding
+from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, RuleOutcome
+from ..params import Parameters
 from ..schema import SHEETS, WORKBOOK_OF_SHEET
 
 _RULE_ID = re.compile(r"^(?P<family>[A-Z]+)-\d{2}$")
+
+#: What a governor must never meet in a rule's plain words: identifiers, "Column = Yes", file names.
+_SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_COLUMN_EQUALS = re.compile(r"=\s*(?:Yes|No)\b")
+_FILE_NAME = re.compile(r"[\w-]+\.(?:xlsx|xls|ods|json|html)\b")
+#: Headers of two words or more, as the workbooks spell them ("Images of students"): single words
+#: such as "Privacy" or "Status" are ordinary English as well as headers.
+_HEADERS = sorted({h for sheet in SHEETS.values() for h in sheet.headers if " " in h})
+_PARAMETERS = tuple(Parameters().as_dict())
 
 
 @dataclass(frozen=True)
@@ -42,9 +62,29 @@ class Rule:
     #: Every severity its findings may carry: ``severity`` first (APP-01 is high, or medium when the
     #: application was not approved).
     severities: tuple[str, ...] = ()
+    #: What it examines, singular and plural ("account", "accounts"): the base of its count.
+    counts: tuple[str, str] = ("record", "records")
+    #: Governors' words (see the module's docstring): a noun phrase naming the problem ...
+    title: str = ""
+    #: ... one sentence on why it matters ...
+    why: str = ""
+    #: ... one sentence on what good looks like ...
+    good: str = ""
+    #: ... and a question a governor may ask when it fires.
+    question: str = ""
+    #: ``counts`` in a governor's words, where those read badly ("(post, pictured student) pair").
+    plain_counts: tuple[str, str] | None = None
 
-    def run(self, data, ctx) -> list[Finding]:
+    @property
+    def plain_base(self) -> tuple[str, str]:
+        """What it examines as governors read it, singular and plural."""
+        return self.plain_counts or self.counts
+
+    def run(self, data, ctx) -> RuleOutcome:
         return self.check(self, data, ctx)
+
+    def outcome(self, findings: list[Finding], checked: int) -> RuleOutcome:
+        return RuleOutcome(findings, int(checked))
 
     def finding(
         self,
@@ -55,14 +95,17 @@ class Rule:
         *,
         severity: str | None = None,
         student: str | None = None,
-        cell: str | None = None,
         column: str | None = None,
-        detail: str | None = None,
+        rests_on: Iterable[tuple] = (),
     ) -> Finding:
+        """One finding. ``column``: the column of its own row that its decision rests on (its cell follows);
+        ``rests_on``: other (sheet, row, column) cells and (sheet, row, column, ID) references deciding it."""
         severity = severity or self.severity
         if severity not in self.severities:
             raise ValueError(f"rule {self.id} cannot raise a {severity} finding (it raises {self.severities})")
         file = WORKBOOK_OF_SHEET[sheet].file if sheet else None
+        row = None if row is None or pd.isna(row) else int(row)
+        own = ((sheet, row, column),) if column and row is not None else ()
         return Finding(
             self.id,
             severity,
@@ -70,12 +113,11 @@ class Rule:
             _str_or_none(record),
             file,
             sheet,
-            None if row is None or pd.isna(row) else int(row),
+            row,
             message,
-            cell,
-            _str_or_none(student),
-            column,
-            detail,
+            student=_str_or_none(student),
+            column=column,
+            rests_on=own + tuple(rests_on),
         )
 
     def findings(
@@ -87,18 +129,38 @@ class Rule:
         record: str | None = None,
         students: Iterable | None = None,
         severities: Iterable[str] | None = None,
+        column: str | Iterable[str | None] | None = None,
+        rests_on: Iterable[str] = (),
+        also: Iterable[Iterable[tuple]] | None = None,
     ) -> list[Finding]:
         """One finding per row of ``frame`` (which carries the ``_row`` Excel row number).
 
-        Each names its record by ``record``, by default the sheet's label column (its key).
+        Each names its record by ``record``, by default the sheet's label column (its key). ``column`` is the
+        column its decision rests on (one for every row, or one per row); ``rests_on`` names more columns of
+        the same row that decide it; ``also`` gives each finding cells or references on other rows or sheets.
         """
         record = record or SHEETS[sheet].label
-        keys = frame[record] if record else [None] * len(frame)
-        students = students if students is not None else [None] * len(frame)
-        severities = severities if severities is not None else [None] * len(frame)
+        n = len(frame)
+        keys = frame[record].tolist() if record else [None] * n
+        students = students if students is not None else [None] * n
+        severities = severities if severities is not None else [None] * n
+        columns = [column] * n if column is None or isinstance(column, str) else list(column)
+        extra = tuple(rests_on)
+        also = also if also is not None else [()] * n
         return [
-            self.finding(k, sheet, r, m, severity=s, student=st)
-            for k, r, m, st, s in zip(keys, frame["_row"], messages, students, severities)
+            self.finding(
+                k,
+                sheet,
+                r,
+                m,
+                severity=s,
+                student=st,
+                column=c,
+                rests_on=tuple((sheet, r, e) for e in extra) + tuple(more),
+            )
+            for k, r, m, st, s, c, more in zip(
+                keys, frame["_row"].tolist(), messages, students, severities, columns, also
+            )
         ]
 
 
@@ -113,11 +175,21 @@ def register_rule(
     clause: str,
     meaning: str,
     needs: dict[str, Iterable[str]],
+    counts: tuple[str, str],
+    title: str,
+    why: str,
+    good: str,
+    question: str,
+    plain_counts: tuple[str, str] | None = None,
     action: str = "",
     owner: str = "",
     also: Iterable[str] = (),
 ) -> Callable:
-    """Register ``check(rule, data, ctx)`` as rule ``id``; ``also`` lists other severities it may raise."""
+    """Register ``check(rule, data, ctx)`` as rule ``id``.
+
+    ``counts`` names what it examines (singular, plural); ``also`` lists other severities it may raise;
+    ``title``, ``why``, ``good``, ``question`` and ``plain_counts`` are the governors' words (:class:`Rule`).
+    """
 
     def register(check: Callable) -> Callable:
         rule = Rule(
@@ -131,6 +203,12 @@ def register_rule(
             action,
             owner,
             (severity, *also),
+            tuple(counts),
+            title=title,
+            why=why,
+            good=good,
+            question=question,
+            plain_counts=tuple(plain_counts) if plain_counts else None,
         )
         problems = _problems(rule)
         if problems:
@@ -161,6 +239,36 @@ def _problems(rule: Rule) -> list[str]:
         ]
     if not rule.clause or not rule.meaning:
         out.append("has no policy clause or meaning")
+    if len(rule.counts) != 2 or not all(rule.counts):
+        out.append("counts must name what it examines, singular and plural")
+    if rule.plain_counts is not None and (len(rule.plain_counts) != 2 or not all(rule.plain_counts)):
+        out.append("plain_counts must name what it examines, singular and plural")
+    return out + _plain_word_problems(rule)
+
+
+def _plain_word_problems(rule: Rule) -> list[str]:
+    """Governors' words that are missing, misshapen or use the data's vocabulary."""
+    out = []
+    shapes = {"title": "", "why": ".", "good": ".", "question": "?"}
+    for name, end in shapes.items():
+        text = getattr(rule, name)
+        if not text.strip():
+            out.append(f"has no {name} in plain words")
+            continue
+        if end and not text.endswith(end):
+            out.append(f"its {name} must end with {end!r}")
+        if name == "title" and text.rstrip()[-1] in ".?!":
+            out.append("its title is a name, not a sentence")
+        if name != "title" and re.search(r"[.?!]\s", text):
+            out.append(f"its {name} must be one sentence")
+    for name in (*shapes, "plain_counts"):
+        value = getattr(rule, name)
+        text = " ".join(value) if isinstance(value, tuple) else value or ""
+        found = set(_SNAKE_CASE.findall(text)) | {p for p in _PARAMETERS if p in text}
+        found |= set(_COLUMN_EQUALS.findall(text)) | set(_FILE_NAME.findall(text))
+        found |= {h for h in _HEADERS if re.search(rf"\b{re.escape(h)}\b", text)}
+        if found:
+            out.append(f"its {name} uses the data's words ({', '.join(sorted(found))})")
     return out
 
 
