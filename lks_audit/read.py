@@ -111,36 +111,57 @@ def open_workbook(path: Path, wanted: list[str] | None = None) -> OpenedWorkbook
     return opened
 
 
-class Reading:
-    """The contract workbooks of a folder being opened (:func:`open_workbook`), all at once.
+#: How many workbooks are parsed at once. Two keep a second core busy with the large ones while the
+#: caller types those already open; more only take turns on the same cores (measured: no faster, and the
+#: caller's own work, the critical path, slows down).
+WORKERS = 2
 
-    Each workbook found once in the folder gets a daemon thread of its own (an interrupted run does
-    not wait for a parse to finish): python-calamine parses without the GIL, so the parses run beside
-    each other and beside whatever the caller does meanwhile, on as many cores as there are.
+
+class Reading:
+    """The contract workbooks of a folder being opened (:func:`open_workbook`), from the moment it is made.
+
+    Daemon threads (an interrupted run does not wait for a parse to finish) open the workbooks in the
+    contract's order, ``workers`` at a time: python-calamine parses without the GIL, so the parses run
+    beside whatever the caller does meanwhile, which is typing the workbooks already open.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, workers: int = WORKERS):
         folder = Path(folder)
         #: Each contract workbook's file name -> the files saved as it (none, one, or too many).
         self.found = workbook_files(folder) if folder.is_dir() else {wb.file: [] for wb in WORKBOOKS}
-        self._results: dict[str, dict] = {}
-        self._threads: dict[str, threading.Thread] = {}
-        for wb in WORKBOOKS:
-            if len(self.found[wb.file]) == 1:
-                box = self._results[wb.file] = {}
-                args = (self.found[wb.file][0], [s.name for s in wb.sheets], box)
-                thread = threading.Thread(target=_open_into, args=args, name=f"lks-audit reads {wb.file}", daemon=True)
-                thread.start()
-                self._threads[wb.file] = thread
+        once = [wb for wb in WORKBOOKS if len(self.found[wb.file]) == 1]
+        self._results: dict[str, dict] = {wb.file: {} for wb in once}
+        self._done = {wb.file: threading.Event() for wb in once}
+        # Each job holds its own box and event: the waiting side may already have let go of them.
+        jobs = iter(
+            [(self.found[wb.file][0], [s.name for s in wb.sheets], self._results[wb.file], self._done[wb.file])
+             for wb in once]
+        )  # fmt: skip
+        lock = threading.Lock()
+
+        def work():
+            while True:
+                with lock:
+                    job = next(jobs, None)
+                if job is None:
+                    return
+                path, wanted, box, done = job
+                _open_into(path, wanted, box)
+                done.set()
+
+        for _ in range(min(workers, len(once))):
+            threading.Thread(target=work, name="lks-audit reader", daemon=True).start()
 
     def result(self, file: str) -> tuple[OpenedWorkbook | None, str | None, str | None]:
         """Wait for the workbook ``file`` (found once): it parsed (or None, and why it cannot be read), and
         the file's SHA-256. Handed over once, so the reading keeps no reference to it."""
-        self._threads.pop(file).join()
+        self._done.pop(file).wait()
         box = self._results.pop(file)
         if "error" in box:
             raise box["error"]
-        return box["opened"], box["problem"], box["sha256"]
+        found = box["opened"], box["problem"], box["sha256"]
+        box.clear()  # the job list still holds the box until every workbook is read
+        return found
 
 
 def _open_into(path: Path, wanted: list[str], box: dict) -> None:
