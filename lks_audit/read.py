@@ -12,8 +12,8 @@ place in Excel. Two things calamine does not do are done here:
   that holds error cells pays for the second look.
 
 Parsing (calamine's costly part, done without the GIL) happens in :func:`open_workbook`; a
-:class:`Reading` runs it for every workbook of a folder at once, each on a thread of its own, from the
-moment it is made (``check`` makes it before importing pandas). Turning cells into Python values
+:class:`Reading` runs it for the workbooks of a folder on threads of its own, from the moment it is
+made (``check`` makes it before importing pandas). Turning cells into Python values
 (:meth:`OpenedWorkbook.rows`) holds the GIL, so the loader does that itself as each workbook is ready.
 """
 
@@ -86,7 +86,8 @@ def open_workbook(path: Path, wanted: list[str] | None = None) -> OpenedWorkbook
 
     The sheets whose names match ``wanted`` (any case) are parsed; if one of ``wanted`` has no sheet of
     its name, every other sheet is parsed too, since one of them may be it under another name.
-    Raises :class:`~lks_audit.intake.UnreadableFile`, or whatever the parser raises on a broken file.
+    Raises :class:`~lks_audit.intake.UnreadableFile` for a file that is not a safe workbook or that the
+    parser cannot read, with one line saying why.
     """
     import python_calamine
 
@@ -112,8 +113,8 @@ def open_workbook(path: Path, wanted: list[str] | None = None) -> OpenedWorkbook
 
 
 #: How many workbooks are parsed at once. Two keep a second core busy with the large ones while the
-#: caller types those already open; more only take turns on the same cores (measured: no faster, and the
-#: caller's own work, the critical path, slows down).
+#: caller types those already open; more only take turns on the same cores and slow the caller's own
+#: work, the critical path (eight were slower than two on the 2-core benchmark machine).
 WORKERS = 2
 
 
