@@ -119,19 +119,13 @@ class _Cells:
         )
         return out
 
-    def map(self, func, on_text=None, on_plain=None) -> np.ndarray:
-        """``func`` of every cell, as an object array (called once per distinct text).
-
-        ``on_text``, when given, is ``func`` written for text alone: it runs for each distinct text.
-        ``on_plain``, when given, reads all plain texts at once (an array in, an object array out).
-        """
+    def map(self, func, on_text, on_plain) -> np.ndarray:
+        """``func`` of every cell, as an object array: ``on_text`` (``func`` written for text alone) once per
+        distinct text that is not plain, ``on_plain`` once for all the plain ones (an array in, an object
+        array out), ``func`` for each other value."""
         per_text = np.empty(len(self.texts), dtype=object)
-        on_text = on_text or func
-        if on_plain is None:
-            per_text[:] = _objects(list(map(on_text, self.texts)))
-        else:
-            per_text[self.plain] = on_plain(self.texts[self.plain])
-            per_text[self.unplain] = _objects(list(map(on_text, self.texts[self.unplain])))
+        per_text[self.plain] = on_plain(self.texts[self.plain])
+        per_text[self.unplain] = _objects(list(map(on_text, self.texts[self.unplain])))
         return self._spread(per_text, func)
 
     def empty(self) -> np.ndarray:
@@ -261,7 +255,7 @@ def _text_of_text(text: str) -> str | None:
 
 
 def _read_text(cells: _Cells) -> ReadColumn:
-    out = pd.Series(cells.map(_text_value, _text_of_text, on_plain=_as_they_are), index=cells.index, dtype=object)
+    out = pd.Series(cells.map(_text_value, _text_of_text, _as_they_are), index=cells.index, dtype=object)
     return ReadColumn(out, cells.errors(), "text")
 
 
@@ -318,7 +312,7 @@ def read_ids(raw: pd.Series) -> ReadColumn:
         ids[filled] = _plain_ids(values[filled])
         return ReadColumn(pd.Series(ids, index=raw.index, dtype=object), np.zeros(len(ids), dtype=bool), _IDS)
     cells = _Cells(raw)
-    ids = cells.map(_ids_value, _ids_of_text, on_plain=_plain_ids)
+    ids = cells.map(_ids_value, _ids_of_text, _plain_ids)
     return ReadColumn(pd.Series(ids, index=raw.index, dtype=object), cells.errors(), _IDS)
 
 

@@ -170,7 +170,7 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         print(format_text_summary(result))
         if result.notices:
-            print("\nNotices (how the data was read; nothing to fix before the audit counts):")
+            print("\nNotices (how the data was read; not findings):")
             for notice in result.notices:
                 print(f"  {notice.message}")
     return 0
