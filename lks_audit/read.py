@@ -121,9 +121,10 @@ WORKERS = 2
 class Reading:
     """The contract workbooks of a folder being opened (:func:`open_workbook`), from the moment it is made.
 
-    Daemon threads (an interrupted run does not wait for a parse to finish) open the workbooks in the
-    contract's order, ``workers`` at a time: python-calamine parses without the GIL, so the parses run
-    beside whatever the caller does meanwhile, which is typing the workbooks already open.
+    Daemon threads (an interrupted run does not wait for a parse to finish) open the workbooks, the
+    largest first and then in the contract's order, ``workers`` at a time: python-calamine parses
+    without the GIL, so the parses run beside whatever the caller does meanwhile, which is typing the
+    workbooks already open.
     """
 
     def __init__(self, folder: Path, workers: int = WORKERS):
@@ -131,6 +132,10 @@ class Reading:
         #: Each contract workbook's file name -> the files saved as it (none, one, or too many).
         self.found = workbook_files(folder) if folder.is_dir() else {wb.file: [] for wb in WORKBOOKS}
         once = [wb for wb in WORKBOOKS if len(self.found[wb.file]) == 1]
+        # The largest first (it takes longest, and is typed last), the others in the contract's order, the
+        # order the loader takes them in: the caller types those while the largest is still parsing.
+        sizes = {wb.file: self.found[wb.file][0].stat().st_size for wb in once}
+        once.sort(key=lambda wb: wb.file != max(sizes, key=sizes.get))
         self._results: dict[str, dict] = {wb.file: {} for wb in once}
         self._done = {wb.file: threading.Event() for wb in once}
         # Each job holds its own box and event: the waiting side may already have let go of them.
