@@ -76,6 +76,27 @@ def findings_of(data: Dataset, ctx: AuditContext | None, rule_ids) -> list[Findi
     return findings
 
 
+def data_quality_findings(data: Dataset, ctx: AuditContext) -> list[Finding]:
+    """What ``validate`` shows: every data-quality rule's findings, worded as ``check`` words them (each
+    DQ-01 naming the rules its gap leaves unassessed), without running the policy rules."""
+    rule_ids = sorted(load_all_rules(), key=rule_order)
+    findings = findings_of(data, ctx, [r for r in rule_ids if REGISTRY[r].area == "data"])
+    return _explain_missing(findings, [n for r in rule_ids if (n := _blocked(REGISTRY[r], data))])
+
+
+def _blocked(rule, data: Dataset) -> NotAssessed | None:
+    """Why ``rule`` cannot be assessed on ``data``, or None when everything it needs is there."""
+    # The first needed sheet with a gap is the one named, as a school office would fix it first.
+    return next(
+        (
+            NotAssessed(rule.id, rule.area, data.unavailable(sheet, columns), data.gaps_for(sheet, columns))
+            for sheet, columns in rule.needs.items()
+            if data.gaps_for(sheet, columns)
+        ),
+        None,
+    )
+
+
 def _run(data: Dataset, ctx: AuditContext | None, rule_ids) -> tuple[list[Finding], list[NotAssessed], dict]:
     load_all_rules()
     findings: list[Finding] = []
@@ -83,15 +104,7 @@ def _run(data: Dataset, ctx: AuditContext | None, rule_ids) -> tuple[list[Findin
     checked: dict[str, int] = {}
     for rule_id in rule_ids:
         rule = REGISTRY[rule_id]
-        # The first needed sheet with a gap is the one named, as a school office would fix it first.
-        blocked = next(
-            (
-                NotAssessed(rule_id, rule.area, data.unavailable(sheet, columns), data.gaps_for(sheet, columns))
-                for sheet, columns in rule.needs.items()
-                if data.gaps_for(sheet, columns)
-            ),
-            None,
-        )
+        blocked = _blocked(rule, data)
         if blocked:
             not_assessed.append(blocked)
             continue
@@ -193,14 +206,15 @@ def closures_of(data: Dataset) -> list:
 
 
 def audit_folder(
-    folder: str | Path, year: str, as_of=None, params: dict | Parameters | None = None
+    folder: str | Path, year: str, as_of=None, params: dict | Parameters | None = None, reading=None
 ) -> tuple[Dataset, AuditResult]:
     """Load ``folder`` and audit it for academic ``year`` as of ``as_of`` (a date, ISO text, or None for the
     default): returns the loaded data and the result. Raises AuditInputError for a year, date or parameter
-    that cannot be used; a missing or broken workbook is a finding, never an exception."""
-    data = load_workbooks(folder)
+    that cannot be used; a missing or broken workbook is a finding, never an exception. ``reading``: the
+    folder's workbooks already being parsed (:class:`~lks_audit.read.Reading`), as ``check`` starts them."""
+    data = load_workbooks(folder, reading)
     ctx = make_context(year, as_of, params, closures=closures_of(data))
     return data, run_rules(data, ctx)
 
 
-__all__ = ["AuditResult", "audit_folder", "run_rules", "AREAS"]
+__all__ = ["AuditResult", "audit_folder", "run_rules", "data_quality_findings", "AREAS"]

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .schema import YES_NO_WORDS, Column, Kind
+from .text import clean_unicode, normalise_text  # noqa: F401 (read here, and by the rules from here)
 
 #: Values Excel shows for a formula that failed; never valid data.
 EXCEL_ERRORS = frozenset(
@@ -42,16 +42,28 @@ EXCEL_ERRORS = frozenset(
     }
 )
 
+#: What LibreOffice shows for its own formula errors, which have no Excel name (Err:502 for SQRT(-1)).
+_LIBREOFFICE_ERROR = re.compile(r"Err:\d{3}", re.ASCII)
+
+
+def is_error_text(text: str) -> bool:
+    """Is ``text`` (trimmed) what a spreadsheet shows for a formula that failed?"""
+    return text in EXCEL_ERRORS or (text.startswith("Err:") and _LIBREOFFICE_ERROR.fullmatch(text) is not None)
+
+
 _ID_SPLIT = re.compile(r"[,;\r\n]+")
 # dd/mm/yyyy (UK, day first); four-digit years only, so 10/01/26 is refused, not guessed.
 # ASCII digits only: a date written in other scripts' digits is refused, not read.
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
 _UK_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?$", re.ASCII)
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
-_ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$", re.ASCII)
-# (pattern, positions of year, month, day among its groups)
-_DATE_FORMS = ((_UK_DATE, (2, 1, 0)), (_ISO_DATE, (0, 1, 2)))
-_DATETIME_FORMS = _DATE_FORMS + ((_UK_DATETIME, (2, 1, 0)), (_ISO_DATETIME, (0, 1, 2)))
+# Each accepted form in one pattern, so a text is matched once. Groups: a date's day, month, year (UK),
+# then year, month, day (ISO); a date-time's UK day, month, year, hour, minute, second, then ISO's six.
+_DATE_TEXT = re.compile(r"^(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{4})-(\d{2})-(\d{2}))$", re.ASCII)
+_DATETIME_TEXT = re.compile(
+    r"^(?:(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+    r"|(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?)$",
+    re.ASCII,
+)
 #: Earlier dates are not school records. Excel's serial 60 is 29/02/1900, a day that never was (kept
 #: for Lotus 1-2-3), which calamine shows as 28/02/1900 like serial 59; serials 0 and below are times.
 #: So anything before 1 March 1900 is a DQ-02, never silently read as a day in February 1900.
@@ -67,61 +79,131 @@ class ReadColumn:
     expected: str
     #: Among ``bad``: dates that read but cannot be real (before :data:`FIRST_PLAUSIBLE_DATE`).
     implausible: np.ndarray | None = None
-
-
-def clean_unicode(value: str) -> str:
-    """NFKC with zero-width characters dropped, white space kept as typed: how every text is compared."""
-    if value.isascii():  # ASCII is already NFKC and holds no zero-width characters
-        return value
-    value = unicodedata.normalize("NFKC", value)
-    return value.replace("\u200b", "").replace("\u200c", "").replace("\ufeff", "")
-
-
-def normalise_text(value: str) -> str:
-    """:func:`clean_unicode`, then runs of white space folded to one space, trimmed."""
-    return " ".join(clean_unicode(value).split())
+    #: Among ``bad``: what a date that reads only month first (``12/31/2025``) would be day first
+    #: (``31/12/2025``), offered as a question, never used; None elsewhere.
+    day_first: np.ndarray | None = None
 
 
 class _Cells:
-    """One column's raw values, its texts reduced to the distinct ones."""
+    """One column's raw values, its texts reduced to the distinct ones and each found plain or not.
+
+    A plain text (see :func:`_plain_texts`) is read as itself, so the Python work per distinct text runs
+    for the others only: a column of 200,000 different IDs costs a few C passes, not 200,000 calls.
+    """
 
     def __init__(self, raw: pd.Series):
         self.index = raw.index
         values = raw.to_numpy(dtype=object)
-        self.is_text = np.array([type(v) is str for v in values], dtype=bool)
-        self.codes, self.texts = pd.factorize(values[self.is_text])
+        if pd.api.types.infer_dtype(values, skipna=False) == "string":  # all text: one C pass tells
+            self.is_text = np.ones(len(values), dtype=bool)
+            self.codes, self.texts = pd.factorize(values)
+        else:
+            self.is_text = np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values))
+            self.codes, self.texts = pd.factorize(values[self.is_text])
         self.others = np.flatnonzero(~self.is_text)
         self.other_values = values[self.others]
+        self.plain = _plain_texts(self.texts)
+        self.unplain = np.flatnonzero(~self.plain)
 
-    def map(self, func, on_text=None) -> np.ndarray:
-        """``func`` of every cell, as an object array (called once per distinct text).
-
-        ``on_text``, when given, is ``func`` written for text alone: it runs for each distinct text.
-        """
-        out = np.empty(len(self.is_text), dtype=object)
+    def _spread(self, per_text: np.ndarray, on_other, dtype=object) -> np.ndarray:
+        """Every cell's result: its distinct text's from ``per_text``, ``on_other(value)`` for the rest."""
+        if not len(self.others):
+            return per_text[self.codes]
+        out = np.zeros(len(self.is_text), dtype=dtype)
         if len(self.texts):
-            out[self.is_text] = _objects(list(map(on_text or func, self.texts)))[self.codes]
-        if len(self.others):
-            out[self.others] = _objects([func(v) for v in self.other_values])
+            out[self.is_text] = per_text[self.codes]
+        out[self.others] = (
+            _objects([on_other(v) for v in self.other_values])
+            if dtype is object
+            else [on_other(v) for v in self.other_values]
+        )
         return out
+
+    def map(self, func, on_text, on_plain) -> np.ndarray:
+        """``func`` of every cell, as an object array: ``on_text`` (``func`` written for text alone) once per
+        distinct text that is not plain, ``on_plain`` once for all the plain ones (an array in, an object
+        array out), ``func`` for each other value."""
+        per_text = np.empty(len(self.texts), dtype=object)
+        per_text[self.plain] = on_plain(self.texts[self.plain])
+        per_text[self.unplain] = _objects(list(map(on_text, self.texts[self.unplain])))
+        return self._spread(per_text, func)
 
     def empty(self) -> np.ndarray:
         """Blank cells: no value, NaN, or text of only white space."""
-        out = np.zeros(len(self.is_text), dtype=bool)
+        per_text = np.zeros(len(self.texts), dtype=bool)
+        per_text[self.unplain] = [not t.strip() for t in self.texts[self.unplain]]  # a plain text is never blank
+        # calamine's other values are numbers, booleans, dates and times: blank only if None or NaN
+        blank = np.zeros(len(self.is_text), dtype=bool)
         if len(self.texts):
-            out[self.is_text] = np.array([not t.strip() for t in self.texts], dtype=bool)[self.codes]
-        if len(self.others):  # calamine's other values are numbers, booleans, dates and times
-            out[self.others] = [v is None or (isinstance(v, float) and v != v) for v in self.other_values]
-        return out
+            blank[self.is_text] = per_text[self.codes]
+        blank[self.others] = pd.isna(self.other_values)
+        return blank
 
-    def mask(self, test) -> np.ndarray:
-        """``test`` of every cell, as a bool array."""
-        out = np.zeros(len(self.is_text), dtype=bool)
-        if len(self.texts):
-            out[self.is_text] = np.fromiter(map(test, self.texts), dtype=bool, count=len(self.texts))[self.codes]
-        if len(self.others):
-            out[self.others] = [bool(test(v)) for v in self.other_values]
-        return out
+    def errors(self) -> np.ndarray:
+        """Cells holding the text of a formula error (#N/A, #REF!, ...)."""
+        per_text = np.zeros(len(self.texts), dtype=bool)
+        per_text[self.unplain] = [is_error_text(t.strip()) for t in self.texts[self.unplain]]  # plain never is
+        return self._spread(per_text, lambda v: False, bool)
+
+
+# A plain text is taken as it is: printable ASCII, no double space, no space at either end, not an
+# error's text ('#...', LibreOffice's 'Err:...'). In texts joined by NUL, what tells one that is not:
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\x00"
+_NOT_PLAIN_MARKS = ("  ", "\x00 ", " \x00", "\x00#", "\x00Err:")
+_NOT_PLAIN_STARTS = (" ", "#", "Err:")
+
+
+def _plain_joined(texts) -> str | None:
+    """``texts`` joined by NUL and framed by it (``"\\x00a\\x00b\\x00"``) when every one is plain text or
+    empty; None when one is not, or is no text at all. A few C passes tell."""
+    try:
+        joined = "\x00".join(texts)
+    except TypeError:  # a number, a date...: not a column of text
+        return None
+    if not joined.isascii() or joined.encode("ascii").translate(None, _PLAIN_BYTES):
+        return None
+    framed = f"\x00{joined}\x00"
+    # No text holds a NUL itself (no XML can), and none has a mark of needing more than being taken as it is.
+    if framed.count("\x00") != len(texts) + 1 or any(mark in framed for mark in _NOT_PLAIN_MARKS):
+        return None
+    return framed
+
+
+def _all_plain(texts) -> bool:
+    """Are all of ``texts`` plain or empty?"""
+    return _plain_joined(texts) is not None
+
+
+def _is_plain(text: str) -> bool:
+    return (
+        text.isascii()
+        and text.isprintable()
+        and not text.startswith(_NOT_PLAIN_STARTS)
+        and not text.endswith(" ")
+        and "  " not in text
+    )
+
+
+def _plain_column(raw: pd.Series) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """When every cell is plain text or empty (calamine's ``""``), the usual case for IDs and text: the
+    column's values and where the empty ones are (None for none), no distinct texts needing finding.
+    None otherwise."""
+    values = raw.to_numpy(dtype=object)
+    framed = _plain_joined(values) if len(values) else None
+    if framed is None:
+        return None
+    return values, (values == "" if "\x00\x00" in framed else None)
+
+
+def _plain_texts(texts: np.ndarray) -> np.ndarray:
+    """Per distinct text: is it read as itself? (Printable ASCII, single spaces, nothing to trim, not
+    empty, not an error's text: what IDs, choices and most text are.) A few C passes over the texts
+    joined together tell when all are; otherwise each is looked at."""
+    plain = texts != ""  # calamine's empty cell: never plain, and found without a look
+    scan = texts[plain]
+    if len(scan) and not _all_plain(scan):
+        plain[plain] = np.fromiter(map(_is_plain, scan), dtype=bool, count=len(scan))
+    return plain
 
 
 def _objects(items: list) -> np.ndarray:
@@ -133,13 +215,17 @@ def _empty_value(v) -> bool:
     return v is None or v == "" or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
-def blank_mask(values) -> np.ndarray:
+def blank_mask(values: np.ndarray) -> np.ndarray:
     """Cells holding nothing or only white space (the loader's test for a blank row)."""
+    blank = (values == "") | (values == None)  # noqa: E711 (element-wise): calamine's empty cell, or none
+    rest = values[~blank]
+    if not len(rest) or _all_plain(rest):
+        return blank  # plain texts are never white space only
     return np.array([v is None or (isinstance(v, str) and not v.strip()) for v in values], dtype=bool)
 
 
 def _error_value(v) -> bool:
-    return isinstance(v, str) and v.strip() in EXCEL_ERRORS
+    return isinstance(v, str) and is_error_text(v.strip())
 
 
 def _as_text(v) -> str:
@@ -165,16 +251,27 @@ def _text_value(v) -> str | None:
 def _text_of_text(text: str) -> str | None:
     """:func:`_text_value` for a text cell (the common case, so without the type tests)."""
     stripped = text.strip()
-    return None if not stripped or stripped in EXCEL_ERRORS else normalise_text(text)
+    return None if not stripped or is_error_text(stripped) else normalise_text(text)
 
 
 def _read_text(cells: _Cells) -> ReadColumn:
-    out = pd.Series(cells.map(_text_value, _text_of_text), index=cells.index, dtype=object)
-    return ReadColumn(out, cells.mask(_error_value), "text")
+    out = pd.Series(cells.map(_text_value, _text_of_text, _as_they_are), index=cells.index, dtype=object)
+    return ReadColumn(out, cells.errors(), "text")
+
+
+def _as_they_are(texts: np.ndarray) -> np.ndarray:
+    return texts
 
 
 def read_text(raw: pd.Series) -> ReadColumn:
-    return _read_text(_Cells(raw))
+    plain = _plain_column(raw)
+    if plain is None:
+        return _read_text(_Cells(raw))
+    values, empty = plain
+    if empty is not None:
+        values = values.copy()
+        values[empty] = None
+    return ReadColumn(pd.Series(values, index=raw.index, dtype=object), np.zeros(len(values), dtype=bool), "text")
 
 
 def read_id(raw: pd.Series) -> ReadColumn:
@@ -191,18 +288,35 @@ def _ids_value(v) -> tuple[str, ...]:
 
 def _ids_of_text(text: str) -> tuple[str, ...]:
     """:func:`_ids_value` for a text cell; plain ASCII (the usual ids) needs no NFKC."""
-    if not text.isascii() or text.strip() in EXCEL_ERRORS:
+    if not text.isascii() or is_error_text(text.strip()):
         return _ids_value(text)
     return tuple(p for p in (" ".join(part.split()) for part in _ID_SPLIT.split(text)) if p)
 
 
+def _plain_ids(texts: np.ndarray) -> np.ndarray:
+    """:func:`_ids_of_text` of plain texts (no new lines, nothing to fold): most are one ID each."""
+    joined = "\x00".join(texts)
+    if "," not in joined and ";" not in joined:
+        return _objects([(t,) for t in texts])
+    if ";" in joined:
+        texts = joined.replace(";", ",").split("\x00")
+    return _objects([tuple(filter(None, map(str.strip, t.split(",")))) for t in texts])
+
+
 def read_ids(raw: pd.Series) -> ReadColumn:
+    plain = _plain_column(raw)
+    if plain is not None:
+        values, empty = plain
+        ids = _objects([()] * len(values))
+        filled = np.arange(len(values)) if empty is None else np.flatnonzero(~empty)
+        ids[filled] = _plain_ids(values[filled])
+        return ReadColumn(pd.Series(ids, index=raw.index, dtype=object), np.zeros(len(ids), dtype=bool), _IDS)
     cells = _Cells(raw)
-    return ReadColumn(
-        pd.Series(cells.map(_ids_value, _ids_of_text), index=raw.index, dtype=object),
-        cells.mask(_error_value),
-        "IDs separated by commas, semicolons or new lines",
-    )
+    ids = cells.map(_ids_value, _ids_of_text, _plain_ids)
+    return ReadColumn(pd.Series(ids, index=raw.index, dtype=object), cells.errors(), _IDS)
+
+
+_IDS = "IDs separated by commas, semicolons or new lines"
 
 
 def _yes_no_value(v) -> bool | None:
@@ -215,31 +329,44 @@ def _yes_no_value(v) -> bool | None:
     return None
 
 
+def _per_distinct(raw: pd.Series, func) -> tuple[np.ndarray, np.ndarray]:
+    """``func`` of every cell, and which cells are blank, worked out once per distinct value.
+
+    For columns of a few words (yes/no, choices): one hashing pass over the cells. Values that compare
+    equal (``True``, ``1``, ``1.0``) share a reading, so ``func`` must read them alike.
+    """
+    codes, distinct = pd.factorize(raw.to_numpy(dtype=object))  # None and NaN: -1, blank
+    readings = _objects([func(v) for v in distinct] + [None])
+    blanks = np.fromiter((isinstance(v, str) and not v.strip() for v in distinct), dtype=bool, count=len(distinct))
+    return readings[codes], np.append(blanks, True)[codes]
+
+
 def read_yes_no(raw: pd.Series) -> ReadColumn:
-    cells = _Cells(raw)
-    parsed = cells.map(_yes_no_value)
-    bad = pd.isna(parsed) & ~cells.empty()
+    parsed, blank = _per_distinct(raw, _yes_no_value)
+    bad = pd.isna(parsed) & ~blank
     return ReadColumn(pd.Series(parsed, index=raw.index, dtype=object).astype("boolean"), bad, "Yes or No")
 
 
 def read_choice(raw: pd.Series, choices: tuple[str, ...]) -> ReadColumn:
-    cells = _Cells(raw)
     canon = {" ".join(c.split()).casefold(): c for c in choices}
-    found = cells.map(lambda v: canon.get(normalise_text(v).casefold()) if isinstance(v, str) else None)
-    bad = pd.isna(found) & ~cells.empty()
+    found, blank = _per_distinct(raw, lambda v: canon.get(normalise_text(v).casefold()) if isinstance(v, str) else None)
+    bad = pd.isna(found) & ~blank
     return ReadColumn(pd.Series(found, index=raw.index, dtype=object), bad, "one of: " + ", ".join(choices))
 
 
-def _text_date(text: str, forms) -> dt.datetime | None:
-    """A typed date or date-time, None when it is not one (31/02, hour 25, year 1899...)."""
-    text = normalise_text(text)
-    found = next(((match, places) for pattern, places in forms if (match := pattern.match(text))), None)
-    if found is None:
+def _text_date(text: str, with_time: bool) -> dt.datetime | None:
+    """A typed date or date-time (text as :func:`normalise_text` leaves it), None when it is not one
+    (31/02, hour 25, year 1899...)."""
+    match = (_DATETIME_TEXT if with_time else _DATE_TEXT).match(text)
+    if match is None:
         return None
-    match, (y, m, d) = found
     parts = match.groups()
-    year, month, day = int(parts[y]), int(parts[m]), int(parts[d])
-    hour, minute, second = (int(p) if p else 0 for p in (parts[3:] + (None, None, None))[:3])
+    if with_time:
+        day, month, year, hour, minute, second = parts[:6] if parts[0] else (*parts[8:5:-1], *parts[9:])
+    else:
+        (day, month, year), hour, minute, second = parts[:3] if parts[0] else parts[5:2:-1], 0, 0, 0
+    year, month, day = int(year), int(month), int(day)
+    hour, minute, second = int(hour or 0), int(minute or 0), int(second or 0)
     # Years pandas can hold (from 1678); those before 1900 are then refused as implausible.
     if not (1678 <= year <= 2999 and hour <= 23 and minute <= 59):
         return None
@@ -251,10 +378,23 @@ def _text_date(text: str, forms) -> dt.datetime | None:
     return day_start + dt.timedelta(hours=hour, minutes=minute, seconds=second)
 
 
-def _as_datetime64(moments: list) -> np.ndarray:
-    """Python datetimes (or None) as datetime64[ns]; those it cannot hold become NaT."""
+def _day_first(text: str, with_time: bool) -> str | None:
+    """``31/12/2025 10:15`` for ``12/31/2025 10:15``: the text with day and month swapped, when only that
+    reads as a date (so it was written month first); None otherwise."""
+    match = _UK_DATETIME.match(text) or _UK_DATE.match(text)
+    if match is None:
+        return None
+    month, day, year = match.group(1, 2, 3)
+    swapped = f"{int(day):02d}/{int(month):02d}/{year}{text[match.end(3) :]}"
+    return swapped if _text_date(swapped, with_time) is not None else None
+
+
+def _as_datetime64(moments) -> np.ndarray:
+    """Python dates and datetimes (or None), a list or an object array, as datetime64[ns] (a date at
+    midnight); those it cannot hold become NaT."""
     # pandas converts datetime objects in C, far faster than numpy does
-    micro = pd.to_datetime(_objects(moments)).to_numpy().astype("datetime64[us]")
+    micro = pd.to_datetime(moments if isinstance(moments, np.ndarray) else _objects(moments), cache=False)
+    micro = micro.to_numpy().astype("datetime64[us]")
     micro[(micro < _EARLIEST) | (micro > _LATEST)] = np.datetime64("NaT")
     return micro.astype("datetime64[ns]")
 
@@ -262,25 +402,30 @@ def _as_datetime64(moments: list) -> np.ndarray:
 def read_date(raw: pd.Series, with_time: bool) -> ReadColumn:
     cells = _Cells(raw)
     out = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[ns]")
-    native = [i for i, v in enumerate(cells.other_values) if isinstance(v, dt.date)]
-    if native:
-        out[cells.others[native]] = _as_datetime64(
-            [
-                v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
-                for v in cells.other_values[native]
-            ]
-        )
+    others = cells.other_values
+    if pd.api.types.infer_dtype(others, skipna=False) in ("datetime", "date"):  # no type test each
+        out[cells.others] = _as_datetime64(others)
+    elif len(others):  # numbers, booleans or times among them: those are no dates
+        native = np.fromiter((isinstance(v, dt.date) for v in others), dtype=bool, count=len(others))
+        out[cells.others[native]] = _as_datetime64(others[native])
+    day_first = None
     if len(cells.texts):
-        forms = _DATETIME_FORMS if with_time else _DATE_FORMS
-        out[cells.is_text] = _as_datetime64([_text_date(t, forms) for t in cells.texts])[cells.codes]
+        texts = [t if plain else normalise_text(t) for t, plain in zip(cells.texts, cells.plain)]
+        moments = [_text_date(t, with_time) for t in texts]
+        out[cells.is_text] = _as_datetime64(moments)[cells.codes]
+        swapped = [None if m is not None else _day_first(t, with_time) for t, m in zip(texts, moments)]
+        if any(swapped):
+            day_first = np.full(len(raw), None, dtype=object)
+            day_first[cells.is_text] = _objects(swapped)[cells.codes]
     values = pd.Series(out, index=raw.index)
-    if not with_time:
-        values = values.dt.floor("D")
+    # A date-time cell is a day count in floating point: LibreOffice saves 20:49 as 20:48:59.99. Times are
+    # typed to the minute, so the nearest second is what was meant, in every format alike.
+    values = values.dt.round("s") if with_time else values.dt.floor("D")
     implausible = (values < FIRST_PLAUSIBLE_DATE).to_numpy()
     values[implausible] = pd.NaT
     bad = values.isna().to_numpy() & ~cells.empty()
     expected = "a date and time (dd/mm/yyyy hh:mm, or a date)" if with_time else "a date (dd/mm/yyyy or yyyy-mm-dd)"
-    return ReadColumn(values, bad, expected, implausible)
+    return ReadColumn(values, bad, expected, implausible, day_first)
 
 
 def read_column(raw: pd.Series, column: Column) -> ReadColumn:

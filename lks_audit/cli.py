@@ -1,14 +1,16 @@
 """The ``lks-audit`` command: a thin layer over the library.
 
 The only module that reads the command line, prints, and turns what the library raises into exit
-codes: 0 when the command ran (whatever the audit found), 2 for unusable arguments or a folder with
-nothing to audit (AuditInputError), 1 when a report could not be rendered (ReportFailed), 130 for
-Ctrl-C. User mistakes give one line on stderr, never a traceback.
+codes: 0 when the command ran (whatever the audit found; for ``validate``, when the data is clean),
+1 when ``validate`` found problems or a report could not be rendered (ReportFailed), 2 for unusable
+arguments or a folder with nothing to audit (AuditInputError), 130 for Ctrl-C. User mistakes give one
+line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -20,19 +22,24 @@ from .errors import AuditInputError, ReportFailed
 NOTEBOOK_ENV = "LKS_AUDIT_NOTEBOOK"
 
 
-def _add_audit_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding the school's workbooks")
+def _add_period_options(p: argparse.ArgumentParser, year_required: bool) -> None:
+    year = "academic year, e.g. 2025-26 or 2025/26 (1 Sep 2025 to 31 Aug 2026)"
     p.add_argument(
         "--year",
-        required=True,
+        required=year_required,
         metavar="YYYY-YY",
-        help="academic year, e.g. 2025-26 or 2025/26 (1 Sep 2025 to 31 Aug 2026)",
+        help=year if year_required else f"{year}; default: the academic year containing today (from 1 September)",
     )
     p.add_argument(
         "--as-of",
         metavar="YYYY-MM-DD",
         help="the day the audit is taken (default: end of the year, or today if earlier)",
     )
+
+
+def _add_audit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding the school's workbooks")
+    _add_period_options(p, year_required=True)
     p.add_argument(
         "--param",
         action="append",
@@ -83,15 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "validate",
         help="list what to fix in the workbooks before the audit",
-        description="Load the workbooks in DIR and list every data problem by workbook, "
-        "sheet and cell. Never changes the originals.",
+        description="Load the workbooks in DIR (.xlsx, .xlsm, .ods or .xls) and list every data problem "
+        "by workbook, sheet and cell: the data-quality findings (DQ-01 to DQ-06) check gives, worded alike, "
+        "and notices of how the data was read. Never changes the originals.",
+        epilog="Exit status: 0 when no problem was found, 1 when problems were found (or a feedback copy "
+        "could not be written), 2 when the arguments cannot be used.",
     )
     p.add_argument("dir", metavar="DIR", help="folder holding the workbooks")
     p.add_argument(
         "--feedback",
         metavar="OUT_DIR",
-        help="also write copies of the workbooks with problem cells highlighted and commented",
+        help="also write .xlsx copies of the workbooks with problem cells highlighted and commented; "
+        "copies an earlier run wrote there that no longer apply are removed",
     )
+    _add_period_options(p, year_required=False)
 
     p = sub.add_parser(
         "check",
@@ -150,16 +162,24 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
 
 def run_check(args: argparse.Namespace) -> int:
     """``lks-audit check``: the readable summary, or one JSON object with ``--json``."""
-    from .audit import audit_folder
     from .intake import check_folder_usable
-    from .outputs.findings_json import findings_json_text
-    from .params import checked_overrides
-    from .summary import format_text_summary
+    from .params import audit_day, checked_overrides
 
     folder = Path(args.data_dir)
     check_folder_usable(folder, need_readable=True)
     overrides = checked_overrides(_overrides(args))
-    data, result = audit_folder(folder, args.year, args.as_of, overrides)  # AuditInputError: a bad year or date
+    audit_day(args.year, args.as_of)  # a year or date that cannot be used is refused before any parsing
+    # One short run over data that lives to its end: the cyclic garbage collector would only walk the
+    # loaded rows again and again (reference counting still frees what is let go).
+    gc.disable()
+    from .read import Reading  # python-calamine only: the workbooks parse while pandas is imported below
+
+    reading = Reading(folder)
+    from .audit import audit_folder
+    from .outputs.findings_json import findings_json_text
+    from .summary import format_text_summary
+
+    data, result = audit_folder(folder, args.year, args.as_of, overrides, reading=reading)
     for problem in data.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
     if args.json:
@@ -221,17 +241,24 @@ def _count(n: int, word: str) -> str:
 
 
 def run_validate(args) -> int:
-    """``lks-audit validate``: 0 whatever was found; 1 when a requested feedback copy could not be written."""
+    """``lks-audit validate``: 0 when the data is clean; 1 when problems were found or a requested feedback
+    copy could not be written."""
     from .validate import validate_folder
 
-    found = validate_folder(Path(args.dir), Path(args.feedback) if args.feedback else None)
+    found = validate_folder(
+        Path(args.dir), Path(args.feedback) if args.feedback else None, year=args.year, as_of=args.as_of
+    )
     print(found.text)
-    for path, cells in found.copies:
-        print(f"feedback copy: {path} ({cells} cell{'s' if cells != 1 else ''} highlighted)")
+    for copy in found.copies:
+        cells = f"{copy.cells} cell{'s' if copy.cells != 1 else ''} highlighted"
+        saved_as = "" if copy.source == copy.path.name else f"a copy of {copy.source}, saved as .xlsx; "
+        print(f"feedback copy: {copy.path} ({saved_as}{cells})")
+    for path in found.removed:
+        print(f"removed {path}: a feedback copy from an earlier run; that workbook has no cell to mark now")
     for failure in found.failures:
         print(f"lks-audit: {failure}", file=sys.stderr)
-    # Exit 1 like a report that could not be rendered: the user asked for files they did not get.
-    return 1 if found.failures else 0
+    # Problems found, like a report that could not be rendered: exit 1, so a script can tell.
+    return 1 if found.findings or found.failures else 0
 
 
 def _print_kept(moved) -> None:

@@ -139,6 +139,8 @@ class Gap:
     unreadable: str | None = None
     #: A missing column's old header, found in its place (the workbook comes from an older template).
     formerly: str | None = None
+    #: The Excel row of the header row a column is missing from (row 1 unless titles stand above it).
+    row: int = 1
 
     @property
     def level(self) -> str:

@@ -1,10 +1,12 @@
 """Checks a data folder and each file in it before any spreadsheet parser sees them.
 
-A school's data folder holds whatever people saved there: CSVs renamed
-``.xlsx``, old ``.xls`` files, password-protected workbooks, truncated
-downloads. Each is recognised from its bytes and refused with one line a
-person can act on, so the parsers only ever see a plausible .xlsx zip whose
-declared uncompressed size is bounded (zip bombs are refused before reading).
+A school's data folder holds whatever people saved there: workbooks in any office format, CSVs
+renamed ``.xlsx``, password-protected workbooks, truncated downloads. Each file is recognised from
+its bytes, whatever its name says: an Excel workbook (.xlsx or .xlsm, a zip), an OpenDocument
+spreadsheet (.ods, a zip with its ``mimetype``) or an Excel 97-2003 workbook (.xls, an OLE2 compound
+file). Anything else is refused with one line a person can act on, and so is a file too big to be a
+school's records: the parsers only ever see a plausible workbook whose declared size is bounded
+(zip bombs and entity declarations are refused before reading).
 """
 
 from __future__ import annotations
@@ -17,18 +19,32 @@ from pathlib import Path
 from .errors import AuditInputError
 from .schema import REQUIRED_WORKBOOKS, WORKBOOKS
 
-#: Largest total uncompressed size of an .xlsx we will open. A school year is a
-#: few MB; 200 MB leaves room for 50x the sample school while refusing zip bombs.
+#: The extensions a contract workbook may be saved under (data-contract.md, "File formats").
+WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".ods", ".xls")
+#: Each format the reader knows, in a person's words, and the extensions that name it.
+FORMATS = {
+    "xlsx": ("Excel workbook", (".xlsx", ".xlsm")),
+    "ods": ("OpenDocument spreadsheet", (".ods",)),
+    "xls": ("Excel 97-2003 workbook", (".xls",)),
+}
+#: Largest total uncompressed size of a zipped workbook (or size of an .xls) we will open. A school year
+#: is a few MB; 200 MB leaves room for 50x the sample school while refusing zip bombs.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 #: A single part compressing better than this is a bomb, not a spreadsheet.
 MAX_COMPRESSION_RATIO = 1000
 #: How much of each XML part is scanned for a DTD. A DTD may only stand in the prolog, before the
-#: root element, which Excel keeps under 100 bytes; the parsers refuse entities beyond this anyway.
+#: root element, which office programs keep under 100 bytes; the parsers refuse entities beyond this anyway.
 DTD_SCAN_BYTES = 64 * 1024
 _DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
+_XML_PARTS = (".xml", ".rels", ".vml", ".rdf")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+#: Files an office program or an operating system leaves beside the workbooks (Excel's ``~$`` and
+#: LibreOffice's ``.~lock.`` lock files, hidden files, Windows' thumbnails): never the school's data.
+_LOCK_OR_SYSTEM = ("~$", ".")
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
 
 
 class UnreadableFile(Exception):
@@ -40,8 +56,11 @@ def _looks_textual(head: bytes) -> bool:
     return all(b >= 0x20 or b in b"\t\r\n" for b in head)
 
 
-def check_xlsx(path: Path) -> None:
-    """Raise :class:`UnreadableFile` unless ``path`` looks like a safe, readable .xlsx."""
+def check_workbook(path: Path) -> str:
+    """The format of the workbook at ``path`` ("xlsx", "ods" or "xls"), read from its bytes.
+
+    Raises :class:`UnreadableFile` unless it looks like a safe, readable workbook of one of them.
+    """
     try:
         size = path.stat().st_size
         with open(path, "rb") as fh:
@@ -51,75 +70,96 @@ def check_xlsx(path: Path) -> None:
     if size == 0:
         raise UnreadableFile("the file is empty (0 bytes); save the workbook again from Excel")
     if head.startswith(_OLE_MAGIC):
-        with open(path, "rb") as fh:
-            encrypted = _ENCRYPTION_MARK in fh.read(1024 * 1024)
-        if encrypted:
-            raise UnreadableFile(
-                "the workbook is password-protected; remove the password "
-                "(File > Info > Protect Workbook) and save it again"
-            )
-        raise UnreadableFile(
-            "this is an old Excel 97-2003 (.xls) file; open it in Excel and save as Excel Workbook (.xlsx)"
-        )
+        return _check_ole(path, size)
     if not head.startswith(b"PK"):
         sniff = head.lstrip()[:200].lower()
         if sniff.startswith((b"<!doctype html", b"<html")) or b"<table" in sniff:
-            what = "a web page (HTML) renamed .xlsx"
+            what = f"a web page (HTML) renamed {path.suffix}"
         elif _looks_textual(sniff) and (b"," in sniff or b";" in sniff or b"\t" in sniff):
-            what = "a text/CSV file renamed .xlsx"
+            what = f"a text/CSV file renamed {path.suffix}"
         else:
             what = "not an Excel workbook"
         raise UnreadableFile(f"{what}; open it in Excel and save as Excel Workbook (.xlsx)")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-            names = {i.filename for i in infos}
-            if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:100]:
-                raise UnreadableFile(
-                    "this is an OpenDocument (.ods) file; in LibreOffice use File > Save As > Excel 2007-365 (.xlsx)"
-                )
-            if "xl/workbook.xml" not in names:
-                raise UnreadableFile("the zip holds no Excel workbook; save it again as .xlsx")
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNCOMPRESSED_BYTES:
-                raise UnreadableFile(
-                    f"refused: it would expand to {total / 2**20:,.0f} MB, above the "
-                    f"{MAX_UNCOMPRESSED_BYTES / 2**20:,.0f} MB limit for one workbook"
-                )
-            for i in infos:
-                if (
-                    i.compress_size
-                    and i.file_size / i.compress_size > MAX_COMPRESSION_RATIO
-                    and i.file_size > 10 * 1024 * 1024
-                ):
-                    raise UnreadableFile(
-                        f"refused: part {i.filename} is compressed {i.file_size // i.compress_size}:1,"
-                        " which only a zip bomb does"
-                    )
-                # Deflate adds at most a few bytes per 16 KB to data it cannot compress: a part holding
-                # far more than it declares is lying about its size (the parsers stop at the declared
-                # size, but the file is not what Excel wrote).
-                if i.compress_size > i.file_size + i.file_size // 100 + 1024:
-                    raise UnreadableFile(
-                        f"refused: part {i.filename} holds more data than its declared size "
-                        "(a tampered or damaged zip); save it again from Excel"
-                    )
+            fmt = _zip_format(zf, {i.filename for i in infos})
+            _refuse_bomb(infos)
             _refuse_dtd(zf, infos)
+            return fmt
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise UnreadableFile(
-            "the file is damaged (not a complete .xlsx zip); save it again from Excel, "
+            f"the file is damaged (not a complete {path.suffix} zip); save it again from Excel, "
             "or copy it again if it was downloaded"
         ) from None
 
 
+def _check_ole(path: Path, size: int) -> str:
+    """An OLE2 compound file: an .xls workbook, or an encrypted .xlsx (which Excel wraps in one)."""
+    if size > MAX_UNCOMPRESSED_BYTES:
+        raise UnreadableFile(
+            f"refused: it is {size / 2**20:,.0f} MB, above the {MAX_UNCOMPRESSED_BYTES / 2**20:,.0f} MB "
+            "limit for one workbook"
+        )
+    with open(path, "rb") as fh:
+        encrypted = _ENCRYPTION_MARK in fh.read(1024 * 1024)
+    if encrypted:
+        raise UnreadableFile(
+            "the workbook is password-protected; remove the password (File > Info > Protect Workbook) and save it again"
+        )
+    return "xls"
+
+
+def _zip_format(zf: zipfile.ZipFile, names: set[str]) -> str:
+    if "mimetype" in names:
+        with zf.open("mimetype") as part:
+            mimetype = part.read(100).strip()
+        if mimetype == _ODS_MIMETYPE and "content.xml" in names:
+            return "ods"
+        if b"opendocument" in mimetype:
+            kind = mimetype.rsplit(b".", 1)[-1].decode("ascii", "replace")
+            raise UnreadableFile(
+                f"this is an OpenDocument {kind} file, not a spreadsheet; save the records from LibreOffice "
+                "Calc as .ods or .xlsx"
+            )
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        raise UnreadableFile("this is an Excel Binary Workbook (.xlsb); open it in Excel and save as .xlsx")
+    raise UnreadableFile("the zip holds no Excel workbook; save it again as .xlsx")
+
+
+def _refuse_bomb(infos) -> None:
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise UnreadableFile(
+            f"refused: it would expand to {total / 2**20:,.0f} MB, above the "
+            f"{MAX_UNCOMPRESSED_BYTES / 2**20:,.0f} MB limit for one workbook"
+        )
+    for i in infos:
+        if i.compress_size and i.file_size / i.compress_size > MAX_COMPRESSION_RATIO and i.file_size > 10 * 1024 * 1024:
+            raise UnreadableFile(
+                f"refused: part {i.filename} is compressed {i.file_size // i.compress_size}:1,"
+                " which only a zip bomb does"
+            )
+        # Deflate adds at most a few bytes per 16 KB to data it cannot compress: a part holding
+        # far more than it declares is lying about its size (the parsers stop at the declared
+        # size, but the file is not what an office program wrote).
+        if i.compress_size > i.file_size + i.file_size // 100 + 1024:
+            raise UnreadableFile(
+                f"refused: part {i.filename} holds more data than its declared size "
+                "(a tampered or damaged zip); save it again from Excel"
+            )
+
+
 def _refuse_dtd(zf: zipfile.ZipFile, infos) -> None:
-    """Refuse a DTD in any XML part: Excel never writes one, and entities ("billion laughs") live there.
+    """Refuse a DTD in any XML part: office programs never write one, and entities ("billion laughs") live there.
 
     Neither parser expands entities (openpyxl goes through defusedxml, calamine's quick-xml does not
     resolve them), so this check is about a clear message; reading only each part's head keeps it cheap.
     """
     for i in infos:
-        if not i.filename.endswith((".xml", ".rels", ".vml")):
+        if not i.filename.endswith(_XML_PARTS):
             continue
         with zf.open(i) as part:
             head = part.read(DTD_SCAN_BYTES)
@@ -130,40 +170,85 @@ def _refuse_dtd(zf: zipfile.ZipFile, infos) -> None:
             )
 
 
-def find_workbook_file(folder: Path, file: str) -> Path | None:
-    """The contract file in ``folder``, matched case-insensitively; Excel's ``~$`` lock files are ignored."""
-    exact = folder / file
-    if exact.is_file():
-        return exact
-    wanted = file.casefold()
+def format_of_name(path: Path) -> str | None:
+    """The format a file's extension promises ("xlsx", "ods", "xls"), None for another extension."""
+    suffix = path.suffix.casefold()
+    return next((fmt for fmt, (_, suffixes) in FORMATS.items() if suffix in suffixes), None)
+
+
+def workbook_files(folder: Path) -> dict[str, list[Path]]:
+    """Each contract workbook's file name -> the files in ``folder`` saved as it, in name order.
+
+    A workbook may be saved under its base name in any office format (``posts_log.ods``); names are
+    matched case-insensitively. More than one file for a workbook is for the caller to refuse.
+    """
+    by_base = {Path(wb.file).stem.casefold(): wb.file for wb in WORKBOOKS}
+    found: dict[str, list[Path]] = {wb.file: [] for wb in WORKBOOKS}
     for path in sorted(folder.iterdir()):
-        if path.name.casefold() == wanted and path.is_file() and not path.name.startswith("~$"):
-            return path
-    return None
+        file = by_base.get(path.stem.casefold())
+        if file and path.suffix.casefold() in WORKBOOK_EXTENSIONS and path.is_file():
+            found[file].append(path)
+    return found
+
+
+def several_files_problem(paths: list[Path]) -> str:
+    """Why a workbook saved twice (``posts_log.xlsx`` and ``posts_log.ods``) is not read: naming every file."""
+    names = [p.name for p in paths]
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"{len(names)} files hold this workbook ({listed}); keep the one staff fill in and move the other"
+        f"{'s' if len(names) > 2 else ''} out of the folder"
+    )
+
+
+def _is_lock_or_system(name: str) -> bool:
+    return name.startswith(_LOCK_OR_SYSTEM) or name.casefold() in _SYSTEM_FILES
+
+
+def _what_the_folder_holds(folder: Path, most: int = 8) -> str:
+    names = sorted(p.name for p in folder.iterdir())
+    if not names:
+        return "the folder is empty"
+    shown = [n for n in names if not _is_lock_or_system(n)]
+    if not shown:
+        return "it holds only lock and system files"
+    more = f" and {len(shown) - most} more" if len(shown) > most else ""
+    return "it holds " + ", ".join(shown[:most]) + more
 
 
 def check_folder_usable(folder: Path, need_readable: bool = False) -> None:
-    """Exit code 2 territory: no folder, or a folder with no contract workbook at all.
+    """Exit code 2 territory: no folder, a file instead of one, or a folder with no contract workbook at all.
 
     With ``need_readable`` (check, report) a folder whose workbooks all fail the intake check
-    (none is a readable .xlsx) is refused too: there is nothing to audit. ``validate`` still
+    (none is a readable workbook) is refused too: there is nothing to audit. ``validate`` still
     lists such files, since telling the office what is wrong with them is its job.
     """
+    if folder.is_file():
+        raise AuditInputError(
+            f"{folder}: this is a file, not a folder; give the folder that holds it ({folder.parent})"
+        )
     if not folder.is_dir():
         raise AuditInputError(f"{folder}: no such folder")
     # The DPO's review alone is nothing to audit: it judges findings of the other workbooks.
-    found = [p for p in (find_workbook_file(folder, wb.file) for wb in REQUIRED_WORKBOOKS) if p]
+    required = {wb.file for wb in REQUIRED_WORKBOOKS}
+    found = {file: paths for file, paths in workbook_files(folder).items() if paths and file in required}
     if not found:
-        names = ", ".join(wb.file for wb in REQUIRED_WORKBOOKS)
-        raise AuditInputError(f"{folder}: no workbook of the data contract found (expected any of {names})")
+        names = ", ".join(Path(wb.file).stem for wb in REQUIRED_WORKBOOKS)
+        raise AuditInputError(
+            f"{folder}: no workbook of the data contract found (expected any of {names}, saved as "
+            f"{', '.join(WORKBOOK_EXTENSIONS[:-1])} or {WORKBOOK_EXTENSIONS[-1]}); {_what_the_folder_holds(folder)}"
+        )
     if need_readable:
         problems = []
-        for path in found:
+        for file, paths in found.items():
+            if len(paths) > 1:
+                problems.append(f"{file}: {several_files_problem(paths)}")
+                continue
             try:
-                check_xlsx(path)
+                check_workbook(paths[0])
                 return
             except UnreadableFile as exc:
-                problems.append(f"{path.name}: {exc}")
+                problems.append(f"{paths[0].name}: {exc}")
         raise AuditInputError(f"{folder}: no readable workbook to audit ({'; '.join(problems)})")
 
 
@@ -171,7 +256,7 @@ def contract_workbooks_in(folder: Path) -> list[Path]:
     """The contract's workbooks ``folder`` already holds (matched as the audit finds them)."""
     if not folder.is_dir():
         return []
-    return [p for p in (find_workbook_file(folder, wb.file) for wb in WORKBOOKS) if p]
+    return [path for paths in workbook_files(folder).values() for path in paths]
 
 
 def make_room(folder: Path, force: bool, now: dt.datetime | None = None) -> list[tuple[Path, Path]]:

@@ -9,23 +9,31 @@ for reading.
 
 from __future__ import annotations
 
-import hashlib
-import threading
-import zipfile
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
-from .cells import EXCEL_ERRORS, blank_mask, display_value, empty_column, normalise_text, read_column
+from .cells import blank_mask, display_value, empty_column, is_error_text, normalise_text, read_column
 from .findings import Gap, Notice
-from .intake import UnreadableFile, check_xlsx, find_workbook_file  # noqa: F401 (re-exported)
-from .schema import WORKBOOKS, Sheet, Workbook
+from .intake import FORMATS, format_of_name, several_files_problem
+from .read import OpenedWorkbook, Reading, sheet_key
+from .schema import SHEETS, WORKBOOKS, Column, Kind, Sheet, Workbook, references
 
 #: Name of the column that carries each record's Excel row number.
 ROW = "_row"
+
+
+def column_letter(number: int) -> str:
+    """Excel's letters for a column number from 1: 1 -> A, 27 -> AA (as openpyxl's ``get_column_letter``,
+    whose import would cost ``check`` a tenth of a second)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass
@@ -37,6 +45,10 @@ class FileInfo:
     sha256: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
     problem: str | None = None
+    #: The name of the file read (``posts_log.ods``); ``file`` is the contract's name for the workbook.
+    name: str | None = None
+    #: "xlsx", "ods" or "xls", read from the file's bytes.
+    format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,10 @@ class Dataset:
     blocked: dict[tuple[str, str | None], Gap] = field(default_factory=dict)
     cell_faults: list[CellFault] = field(default_factory=list)
     key_faults: list[KeyFault] = field(default_factory=list)
+    #: Advisory notes on how the data was read (a header found lower, a renamed sheet, an extra column).
+    notices: list[Notice] = field(default_factory=list)
+    #: Contract sheet -> the workbook's own name for the sheet read as it (``Sheet1`` when renamed).
+    sheet_names: dict[str, str] = field(default_factory=dict)
     #: Tables several rules derive the same way (e.g. pictured students joined to consent), built once
     #: per audit period; rules must treat them as read-only.
     derived: dict = field(default_factory=dict)
@@ -115,19 +131,7 @@ class Dataset:
     @property
     def problems(self) -> list[str]:
         """One line per workbook that could not be read at all."""
-        return [f"{f.file}: {f.problem}" for f in self.files if f.status == "unreadable"]
-
-
-def _header_key(value) -> str:
-    return normalise_text(str(value)).casefold() if value not in (None, "") else ""
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return [f"{f.name or f.file}: {f.problem}" for f in self.files if f.status == "unreadable"]
 
 
 def _empty_frame(sheet: Sheet) -> pd.DataFrame:
@@ -136,88 +140,63 @@ def _empty_frame(sheet: Sheet) -> pd.DataFrame:
     return frame
 
 
-def _read_rows(path: Path, wanted: list[str]) -> dict[str, list[list] | None]:
-    """Raw cell rows of the wanted sheets (matched case-insensitively), via python-calamine."""
-    import python_calamine
-
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        by_key = {_header_key(name): name for name in book.sheet_names}
-        out: dict[str, list[list] | None] = {}
-        for name in wanted:
-            real = by_key.get(_header_key(name))
-            out[name] = None if real is None else book.get_sheet_by_name(real).to_python(skip_empty_area=False)
-    finally:
-        book.close()
-    if _has_error_cells(path):
-        reals = {name: by_key[_header_key(name)] for name in wanted if out[name] is not None}
-        errors = _error_cells(path, list(reals.values()))
-        for name, real in reals.items():
-            # The error text goes where calamine put '', so the column readers report it (DQ-02).
-            rows = out[name]
-            for row, col, value in errors.get(real, ()):
-                while len(rows) < row:
-                    rows.append([])
-                line = rows[row - 1]
-                line.extend([""] * (col - len(line)))
-                line[col - 1] = value
-    return out
+#: How far down a sheet its header row is looked for: title rows above it are allowed.
+HEADER_SEARCH_ROWS = 10
 
 
-# A cell of type error in the sheet XML: <c r="B2" t="e">. Attribute quoting varies by writer.
-# Plain byte searches, not a regex: three times faster, and a rare false hit only costs time.
-_ERROR_MARKS = (b't="e"', b"t='e'")
+def _headers_in(row: list, sheet: Sheet) -> int:
+    """How many of the sheet's contract headers ``row`` holds."""
+    wanted = {c.header.casefold() for c in sheet.columns}
+    return len({key for key in map(sheet_key, row) if key in wanted})
 
 
-def _has_error_cells(path: Path) -> bool:
-    """Cheap pre-check: does any worksheet part hold an error cell (#N/A, #REF!, ...)?
-
-    python-calamine returns '' for error cells, so they would pass for blanks. Scanning the
-    compressed parts in chunks is linear and far cheaper than a second parse; only files
-    that have error cells pay for openpyxl.
-    """
-    with zipfile.ZipFile(path) as zf:
-        for name in zf.namelist():
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            with zf.open(name) as part:
-                tail = b""
-                for chunk in iter(lambda: part.read(1 << 20), b""):
-                    window = tail + chunk
-                    if any(mark in window for mark in _ERROR_MARKS):
-                        return True
-                    tail = chunk[-8:]
-    return False
+def _header_row(rows: list[list], sheet: Sheet) -> tuple[int, int]:
+    """(index in ``rows``, headers matched) of the sheet's header row: row 1, unless a row below it among
+    the first :data:`HEADER_SEARCH_ROWS` holds more of the contract's headers, and at least half of them."""
+    counts = [_headers_in(row, sheet) for row in rows[:HEADER_SEARCH_ROWS]]
+    if not counts:
+        return 0, 0
+    best = counts.index(max(counts))
+    if best and counts[best] > counts[0] and 2 * counts[best] >= len(sheet.columns):
+        return best, counts[best]
+    return 0, counts[0]
 
 
-def _error_cells(path: Path, sheets: list[str]) -> dict[str, list[tuple[int, int, str]]]:
-    """(row, column, '#N/A') of each error cell in ``sheets`` (1-based, as Excel counts)."""
-    import openpyxl
+def _find_sheets(wb: Workbook, opened: OpenedWorkbook, data: Dataset) -> dict[str, str | None]:
+    """Contract sheet -> the workbook's sheet read as it: the one of its name (any case), else the one
+    sheet left whose header row holds at least half of its headers (a notice says so), else None."""
+    by_key = {}
+    for name in opened.sheet_names:
+        by_key.setdefault(sheet_key(name), name)
+    chosen = {s.name: by_key.get(sheet_key(s.name)) for s in wb.sheets}
+    left = [n for n in opened.parsed if n not in chosen.values()]
+    for sheet in wb.sheets:
+        if chosen[sheet.name] is not None or not left:
+            continue
+        matched = {name: _header_row(opened.rows(name, HEADER_SEARCH_ROWS), sheet)[1] for name in left}
+        best = max(left, key=matched.__getitem__)
+        if matched[best] and 2 * matched[best] >= len(sheet.columns):
+            chosen[sheet.name] = best
+            left.remove(best)
+            data.notices.append(
+                Notice(
+                    "renamed-sheet",
+                    f"the workbook's sheet '{best}' is read as this sheet (its header row matches); "
+                    f"rename it '{sheet.name}'",
+                    wb.file,
+                    sheet.name,
+                )
+            )
+    return chosen
 
-    try:
-        # data_only: a formula whose cached result is an error comes back as that error.
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # calamine read it; if openpyxl cannot, error cells stay blank as before
-        return {}
-    try:
-        found: dict[str, list[tuple[int, int, str]]] = {}
-        for name in sheets:
-            if name not in book.sheetnames:
-                continue
-            found[name] = [
-                (c.row, c.column, str(c.value)) for line in book[name].iter_rows() for c in line if c.data_type == "e"
-            ]
-        return found
-    finally:
-        book.close()
 
-
-def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset) -> pd.DataFrame:
-    header = rows[0] if rows else []
+def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, header_at: int = 0) -> pd.DataFrame:
+    """The sheet's typed frame from its cell rows (row 1 first); its header is ``rows[header_at]``."""
+    header = rows[header_at] if rows else []
     positions: dict[str, int] = {}
     extras: dict[str, int] = {}
     for i, value in enumerate(header):
-        key = _header_key(value)
+        key = sheet_key(value)
         if not key:
             continue
         match = next((c.header for c in sheet.columns if c.header.casefold() == key), None)
@@ -225,56 +204,57 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset) -> 
             positions[match] = i
         elif not match:
             extras.setdefault(normalise_text(str(value)), i)
-    data.letters[sheet.name] = {h: get_column_letter(i + 1) for h, i in positions.items()}
+    data.letters[sheet.name] = {h: column_letter(i + 1) for h, i in positions.items()}
+    _note_layout(wb, sheet, header_at, header, positions, extras, data)
 
     width = max(len(header), 1)
-    body = rows[1:]
-    if any(len(r) != width for r in body):  # calamine's rows are as wide as the sheet; error cells may add
-        body = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in body]
+    body = rows[header_at + 1 :]  # as wide as the header: the sources give rows as wide as the sheet
     grid = np.empty((len(body), width), dtype=object)
     if body:
         grid[:] = body  # filled in place: numpy never takes a cell value for a nested array
-    raw = pd.DataFrame(grid, columns=range(width), dtype=object)
-    raw[ROW] = np.arange(2, len(body) + 2)
+    first_row = header_at + 2  # the Excel row of the first row below the header
+    excel_rows = np.arange(first_row, len(body) + first_row)
     used = list(positions.values()) + list(extras.values())
-    if used and len(raw):
+    if used and len(grid):
         # A row is blank when all its used cells are. Most rows fill their first column, so each
         # column is tested only on the rows still in doubt.
-        blank = np.arange(len(raw))
+        blank = np.arange(len(grid))
         for i in used:
-            blank = blank[blank_mask(raw[i].to_numpy()[blank])]
-        keep = np.ones(len(raw), dtype=bool)
-        keep[blank] = False
-        raw = raw[keep]
-    elif len(raw):
-        raw = raw.iloc[0:0]
-    raw = raw.reset_index(drop=True)
+            blank = blank[blank_mask(grid[blank, i])]
+        if len(blank):
+            keep = np.ones(len(grid), dtype=bool)
+            keep[blank] = False
+            grid, excel_rows = grid[keep], excel_rows[keep]
+    elif len(grid):
+        grid, excel_rows = grid[:0], excel_rows[:0]
+    index = pd.RangeIndex(len(grid))
 
-    frame = pd.DataFrame(index=raw.index)
+    frame = pd.DataFrame(index=index)
     found_headers = {h.casefold() for h in extras}
     for column in sheet.columns:
         if column.header not in positions:
             old = column.formerly if column.formerly and column.formerly.casefold() in found_headers else None
-            gap = Gap(wb.file, sheet.name, column.header, formerly=old)
+            gap = Gap(wb.file, sheet.name, column.header, formerly=old, row=header_at + 1)
             data.gaps.append(gap)
             data.blocked[(sheet.name, column.header)] = gap
-            frame[column.header] = empty_column(column, index=raw.index)
+            frame[column.header] = empty_column(column, index=index)
             continue
         pos = positions[column.header]
-        read = read_column(raw[pos], column)
+        read = read_column(pd.Series(grid[:, pos], index=index, dtype=object, copy=False), column)
         frame[column.header] = read.values
         if read.bad.any():
-            letter = get_column_letter(pos + 1)
-            key_values = raw[positions[sheet.key]] if sheet.key in positions else None
+            letter = column_letter(pos + 1)
+            key_values = grid[:, positions[sheet.key]] if sheet.key in positions else None
             for idx in np.flatnonzero(read.bad):
-                row = int(raw[ROW].iat[idx])
-                value = raw[pos].iat[idx]
-                record = None if key_values is None else (normalise_text(display_value(key_values.iat[idx])) or None)
-                is_error = isinstance(value, str) and value.strip() in EXCEL_ERRORS
+                row, value = int(excel_rows[idx]), grid[idx, pos]
+                record = None if key_values is None else (normalise_text(display_value(key_values[idx])) or None)
+                is_error = isinstance(value, str) and is_error_text(value.strip())
                 if is_error:
                     problem = f"is an Excel error, expected {read.expected}"
                 elif read.implausible is not None and read.implausible[idx]:
                     problem = f"is not a plausible date (before 01/03/1900), expected {read.expected}"
+                elif read.day_first is not None and read.day_first[idx]:
+                    problem = f"is not {read.expected}; did you mean {read.day_first[idx]}?"
                 else:
                     problem = f"is not {read.expected}"
                 data.cell_faults.append(
@@ -289,28 +269,133 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset) -> 
                     )
                 )
     for name, pos in extras.items():
-        frame[name] = raw[pos].map(lambda v: None if v in ("", None) else v)
-    frame[ROW] = raw[ROW].astype("int64")
+        frame[name] = pd.Series(grid[:, pos], index=index, dtype=object).map(lambda v: None if v in ("", None) else v)
+    frame[ROW] = excel_rows.astype("int64")
     if sheet.key and sheet.key in positions:
         _check_keys(wb, sheet, frame, data)
     return frame
 
 
-def _check_keys(wb: Workbook, sheet: Sheet, frame: pd.DataFrame, data: Dataset) -> None:
-    """DQ-03: a blank key, or a key already used on an earlier row (each repeat is a finding)."""
-    keys = frame[sheet.key]
-    letter = data.letters[sheet.name][sheet.key]
-    blank = keys.isna()
-    repeated = keys.duplicated(keep="first") & ~blank
-    first_row = dict(zip(keys[~blank & ~repeated], frame.loc[~blank & ~repeated, ROW]))
-    for idx in np.flatnonzero(blank.to_numpy() | repeated.to_numpy()):
-        row = int(frame[ROW].iat[idx])
-        key = keys.iat[idx]
-        data.key_faults.append(
-            KeyFault(
-                wb.file, sheet.name, row, f"{letter}{row}", sheet.key, key, None if key is None else int(first_row[key])
+def _note_layout(wb: Workbook, sheet: Sheet, header_at: int, header: list, positions: dict, extras: dict, data) -> None:
+    """Notices for what the header row says about the sheet's layout: a header below row 1, each column
+    the contract does not have (data minimisation), a contract column given twice (only the first is read)."""
+    header_row = header_at + 1
+    if header_at:
+        titles = "row 1 above it is" if header_at == 1 else f"rows 1 to {header_at} above it are"
+        data.notices.append(
+            Notice(
+                "header-row",
+                f"the header row is row {header_row}; {titles} read as a title and ignored",
+                wb.file,
+                sheet.name,
+                header_row,
             )
         )
+
+    def column_notice(at: int, detail: str, column: str) -> Notice:
+        return Notice(
+            "extra-column", detail, wb.file, sheet.name, header_row, f"{column_letter(at + 1)}{header_row}", column
+        )
+
+    # A header row without any contract header is not this sheet's: its texts are not columns to name.
+    for name, at in extras.items() if positions else ():
+        data.notices.append(
+            column_notice(
+                at,
+                f"'{name}' is not a column of the data contract, so it is kept but not checked; "
+                "if it holds personal data the audit does not need, remove it",
+                name,
+            )
+        )
+    for at, value in enumerate(header):
+        key = sheet_key(value)
+        first = next((h for h, i in positions.items() if h.casefold() == key and i != at), None)
+        if first is not None:
+            data.notices.append(
+                column_notice(
+                    at,
+                    f"a second '{first}' column, not read (column {column_letter(positions[first] + 1)} is); "
+                    "remove one of them",
+                    first,
+                )
+            )
+
+
+def _check_keys(wb: Workbook, sheet: Sheet, frame: pd.DataFrame, data: Dataset) -> None:
+    """DQ-03: a blank key, or a key already used on an earlier row, whatever its case (each repeat is a finding)."""
+    keys = frame[sheet.key].to_numpy(dtype=object)
+    rows = frame[ROW].to_numpy()
+    letter = data.letters[sheet.name][sheet.key]
+    codes, distinct = pd.factorize(keys)
+    blank = codes == -1
+    # Each distinct key's case-folded code; a blank key (code -1) has none, and every key may be blank.
+    fold_of_distinct = pd.factorize(np.asarray(casefolded(distinct), dtype=object))[0]
+    folded_codes = np.full(len(keys), -1)
+    folded_codes[~blank] = fold_of_distinct[codes[~blank]]
+    repeated = ~blank & pd.Series(folded_codes).duplicated(keep="first").to_numpy()
+    first_row = {}
+    if repeated.any():
+        firsts = np.flatnonzero(~blank & ~repeated)
+        first_row = dict(zip(folded_codes[firsts].tolist(), rows[firsts].tolist()))
+    for idx in np.flatnonzero(blank | repeated):
+        row, key = int(rows[idx]), keys[idx]
+        data.key_faults.append(
+            KeyFault(
+                wb.file,
+                sheet.name,
+                row,
+                f"{letter}{row}",
+                sheet.key,
+                None if blank[idx] else key,
+                None if blank[idx] else int(first_row[folded_codes[idx]]),
+            )
+        )
+
+
+def casefolded(texts) -> list[str]:
+    """Each text case-folded, in one pass over them all (a column of IDs holds many thousands)."""
+    texts = list(texts)
+    folded = "\x00".join(texts).casefold().split("\x00")
+    return folded if len(folded) == len(texts) else [t.casefold() for t in texts]
+
+
+def unify_id_case(data: Dataset) -> None:
+    """IDs are compared without regard to case (data-contract.md): ``s005`` is ``S005``.
+
+    Each ID matching, in any case, an ID of the sheet that keys it (or a Student ID of the Consent sheet)
+    is written there as that sheet first writes it: in that sheet and in every column that refers to
+    it, lists included, so the rules need not know. An ID matching none stays as typed (DQ-04 names it).
+    """
+    referring: dict[tuple[str, str], list[tuple[str, Column]]] = {}
+    for sheet_name, column in references():
+        referring.setdefault(column.refers_to, []).append((sheet_name, column))
+    for (target_sheet, target_key), columns in referring.items():
+        if data.unavailable(target_sheet, (target_key,)):
+            continue
+        spellings = [v for v in pd.unique(data.frames[target_sheet][target_key].to_numpy()) if v is not None]
+        spelling: dict[str, str] = {}
+        for folded, value in zip(casefolded(spellings), spellings):
+            spelling.setdefault(folded, value)
+        for sheet_name, column in [(target_sheet, SHEETS[target_sheet].column(target_key)), *columns]:
+            if not data.unavailable(sheet_name, (column.header,)):
+                _respell(data.frames[sheet_name], column, spelling, set(spelling.values()))
+
+
+def _respell(frame: pd.DataFrame, column: Column, spelling: dict[str, str], spelt: set[str]) -> None:
+    """Rewrite the IDs of ``column`` found in ``spelling`` (case-folded ID -> its spelling), once per distinct
+    value; an ID already spelt as its sheet spells it (in ``spelt``, the usual case) needs nothing."""
+    values = frame[column.header]
+    distinct = [v for v in pd.unique(values.to_numpy()) if v is not None]  # IDs are text, or tuples of text
+    ids = set().union(*distinct) if column.kind is Kind.IDS else set(distinct)
+    respelt = {i: spelling.get(f, i) for i, f in zip(ids - spelt, casefolded(ids - spelt))}
+    respelt = {old: new for old, new in respelt.items() if new != old}
+    if not respelt:
+        return
+    if column.kind is Kind.IDS:
+        changes = {many: tuple(respelt.get(i, i) for i in many) for many in distinct}
+    else:
+        changes = respelt
+    frame[column.header] = values.map(lambda v: changes.get(v, v))
 
 
 def _block_sheet(sheet: Sheet, data: Dataset, gap: Gap) -> None:
@@ -319,61 +404,39 @@ def _block_sheet(sheet: Sheet, data: Dataset, gap: Gap) -> None:
     data.frames[sheet.name] = _empty_frame(sheet)
 
 
-def load_workbooks(folder: str | Path) -> Dataset:
-    """Read every contract workbook in ``folder`` (any may be missing or broken)."""
-    folder = Path(folder)
-    data = Dataset(folder, {})
-    paths = [find_workbook_file(folder, wb.file) if folder.is_dir() else None for wb in WORKBOOKS]
-    present = [i for i, path in enumerate(paths) if path is not None]
-    # The next workbook is parsed while this one's columns are read (python-calamine lets go of
-    # the GIL while it parses): on two cores loading costs about the larger of the two, not their sum.
-    reads = {i: _in_background(_read_workbook, paths[i], WORKBOOKS[i]) for i in present[:1]}
-    for i, wb in enumerate(WORKBOOKS):
-        if paths[i] is None:
-            _add_missing_workbook(wb, data)
-            continue
-        following = present[present.index(i) + 1 :]
-        if following:  # at most one workbook read ahead, so memory holds two workbooks' cells at most
-            reads[following[0]] = _in_background(_read_workbook, paths[following[0]], WORKBOOKS[following[0]])
-        _add_workbook(wb, *reads.pop(i)(), data)
-    return data
+def load_workbooks(folder: str | Path, reading: Reading | None = None) -> Dataset:
+    """Read every contract workbook in ``folder`` (any may be missing, saved twice or broken).
 
-
-def _read_workbook(path: Path, wb: Workbook) -> tuple[str, dict | None, str | None]:
-    """(sha256, raw cell rows by sheet, problem) of one contract workbook; rows are None when unreadable."""
-    sha256 = sha256_of(path)
-    try:
-        check_xlsx(path)
-        return sha256, _read_rows(path, [s.name for s in wb.sheets]), None
-    except UnreadableFile as exc:
-        return sha256, None, str(exc)
-    except Exception as exc:  # any parser failure on a user's file is a data problem, not a crash
-        return sha256, None, _describe_parser_error(exc)
-
-
-def _in_background(func, *args):
-    """Start ``func(*args)`` on a thread; returns a function that waits for its result (or raises).
-
-    A daemon thread, so an interrupted run does not wait for a parse to finish before exiting.
+    ``reading``: the folder's workbooks already being parsed (see :class:`~lks_audit.read.Reading`), so
+    a caller can start them before it imports the data libraries; by default they start here. Each is
+    typed here as soon as it is parsed, while the others are still parsing.
     """
-    box: dict = {}
+    folder = Path(folder)
+    reading = reading or Reading(folder)
+    # Millions of row lists and ID tuples are made here, none of them in a reference cycle: the cyclic
+    # garbage collector would only walk them again and again (a sixth of the loading time at scale 50).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(folder, reading)
+    finally:
+        if collecting:
+            gc.enable()
 
-    def run():
-        try:
-            box["result"] = func(*args)
-        except BaseException as exc:  # raised again in the waiting thread
-            box["error"] = exc
 
-    thread = threading.Thread(target=run, name="lks-audit read-ahead", daemon=True)
-    thread.start()
-
-    def result():
-        thread.join()
-        if "error" in box:
-            raise box["error"]
-        return box["result"]
-
-    return result
+def _load(folder: Path, reading: Reading) -> Dataset:
+    data = Dataset(folder, {})
+    for wb in WORKBOOKS:
+        paths = reading.found[wb.file]
+        if not paths:
+            _add_missing_workbook(wb, data)
+        elif len(paths) > 1:
+            _add_workbook(wb, None, several_files_problem(paths), data)
+        else:
+            opened, problem, sha256 = reading.result(wb.file)
+            _add_workbook(wb, opened, problem, data, paths[0], sha256)
+    unify_id_case(data)
+    return data
 
 
 def _add_missing_workbook(wb: Workbook, data: Dataset) -> None:
@@ -390,9 +453,10 @@ def _add_missing_workbook(wb: Workbook, data: Dataset) -> None:
 
 
 def _add_workbook(
-    wb: Workbook, sha256: str | None, rows_by_sheet: dict | None, problem: str | None, data: Dataset
+    wb: Workbook, opened, problem: str | None, data: Dataset, path: Path | None = None, sha256: str | None = None
 ) -> None:
-    info = FileInfo(wb.file, "ok", sha256=sha256)
+    """``opened`` (an :class:`OpenedWorkbook`, or cells held in memory) into ``data``, or ``problem`` as a gap."""
+    info = FileInfo(wb.file, "ok", sha256=sha256, name=path.name if path else wb.file)
     data.files.append(info)
     if problem:
         info.status, info.problem = "unreadable", problem
@@ -401,30 +465,33 @@ def _add_workbook(
         for sheet in wb.sheets:
             _block_sheet(sheet, data, gap)
         return
+    info.format = getattr(opened, "format", None)
+    if path is not None and format_of_name(path) != info.format:
+        data.notices.append(
+            Notice(
+                "file-format",
+                f"{path.name} is an {FORMATS[info.format][0]}, not what its name says; it is read as one",
+                wb.file,
+            )
+        )
+    chosen = _find_sheets(wb, opened, data)
     for sheet in wb.sheets:
-        rows = rows_by_sheet.get(sheet.name)
-        if rows is None:
+        if chosen[sheet.name] is None:
             gap = Gap(wb.file, sheet.name, None)
             data.gaps.append(gap)
             _block_sheet(sheet, data, gap)
             continue
-        frame = _load_sheet(wb, sheet, rows, data)
+        rows = opened.rows(chosen[sheet.name])
+        frame = _load_sheet(wb, sheet, rows, data, _header_row(rows, sheet)[0])
+        data.sheet_names[sheet.name] = chosen[sheet.name]
         data.frames[sheet.name] = frame
         info.rows[sheet.name] = len(frame)
-
-
-def _describe_parser_error(exc: Exception) -> str:
-    text = " ".join(str(exc).split())[:160]
-    name = type(exc).__name__
-    if "Password" in name or "password" in text.lower() or "encrypt" in text.lower():
-        return "the workbook is password-protected; remove the password and save it again"
-    return f"not a readable .xlsx ({name}: {text}); open it in Excel and save it again as .xlsx"
 
 
 def dataset_from_cells(cells: dict[str, dict[str, list[list]] | None], folder: str | Path = ".") -> Dataset:
     """A :class:`Dataset` from cell values held in memory, read exactly as :func:`load_workbooks` reads files.
 
-    ``cells`` maps a contract workbook's file name to its sheets' rows (header row first), each value as
+    ``cells`` maps a contract workbook's file name to its sheets' rows (from row 1), each value as
     python-calamine gives it (text, number, bool, ``datetime.date`` or ``datetime.datetime``, ``""`` for
     empty). A workbook left out is missing; ``None`` stands for one that could not be read. For tests and
     for tools that hold the data already.
@@ -434,7 +501,22 @@ def dataset_from_cells(cells: dict[str, dict[str, list[list]] | None], folder: s
         if wb.file not in cells:
             _add_missing_workbook(wb, data)
         elif cells[wb.file] is None:
-            _add_workbook(wb, None, None, "it could not be read", data)
+            _add_workbook(wb, None, "it could not be read", data)
         else:
-            _add_workbook(wb, None, cells[wb.file], None, data)
+            _add_workbook(wb, _SheetsInMemory(cells[wb.file]), None, data)
+    unify_id_case(data)
     return data
+
+
+class _SheetsInMemory:
+    """A workbook's sheets held as cell rows, offered as :class:`~lks_audit.read.OpenedWorkbook` offers a file's."""
+
+    def __init__(self, sheets: dict[str, list[list]]):
+        self.sheet_names = list(sheets)
+        self.parsed = sheets
+
+    def rows(self, name: str, nrows: int | None = None) -> list[list]:
+        """Copies of the rows, each padded with empty cells to the widest (as calamine gives them)."""
+        rows = self.parsed[name][:nrows]
+        width = max(map(len, rows), default=0)
+        return [list(row) + [""] * (width - len(row)) for row in rows]

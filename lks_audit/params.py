@@ -136,6 +136,12 @@ def academic_year_dates(year: str) -> tuple[dt.date, dt.date]:
     return dt.date(first, 9, 1), dt.date(first + 1, 8, 31)
 
 
+def academic_year_of(day: dt.date) -> str:
+    """The academic year ``day`` falls in, each starting on 1 September: 15/03/2026 -> ``2025-26``."""
+    first = day.year if day.month >= 9 else day.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
 def _given_day(value, what: str, example: str) -> dt.date | None:
     """``value`` as a day (a date, a datetime's day or ``YYYY-MM-DD``); None when not given."""
     if value is None or (isinstance(value, str) and not value.strip()):

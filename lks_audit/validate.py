@@ -1,29 +1,34 @@
 """``lks-audit validate``: what to fix in the workbooks, by workbook and cell.
 
-Lists the data-quality findings of loading (DQ-01/02/03) under one heading per
-workbook. With ``--feedback`` it also writes, for each workbook with cell
-problems, a copy with those cells highlighted and commented, and a sheet
-listing them at the end, so staff can fix the data where they type it. The
-originals are only ever read.
+Lists every data-quality finding ``check`` would give (DQ-01 to DQ-06, worded alike) under one
+heading per workbook, with the notices of how the data was read. With ``--feedback`` it also writes,
+for each workbook with cell problems, a marked-up ``.xlsx`` copy (whatever the original's format)
+with those cells highlighted and commented, opening on the first one, and a sheet listing them at the
+end, so staff can fix the data where they type it; copies an earlier run wrote that no longer apply are
+removed, so the folder matches this run. The originals are only ever read.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .audit import findings_of
+from .audit import closures_of, data_quality_findings
 from .cells import normalise_text
+from .context import make_context
 from .errors import AuditInputError
-from .findings import Finding
-from .intake import check_folder_usable
-from .load import Dataset, FileInfo, find_workbook_file, load_workbooks
+from .findings import Finding, Notice
+from .intake import UnreadableFile, check_folder_usable, check_workbook
+from .load import Dataset, FileInfo, load_workbooks
 from .outputs.excel import PERSONAL_DATA, mark_personal_data, write_text_cell
 from .outputs.files import PRIVATE, atomic_write
+from .params import academic_year_of, audit_day
 from .rules.data_quality import short_message
 from .schema import WORKBOOK_BY_FILE
 
@@ -37,49 +42,95 @@ _FILL_COLOUR = "FFC7CE"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+@dataclass(frozen=True)
+class FeedbackCopy:
+    """A marked-up copy written: where, of which file, and how many cells it highlights."""
+
+    path: Path
+    #: The file it copies (``posts_log.ods``); the copy is always an ``.xlsx``.
+    source: str
+    cells: int
+
+
 @dataclass
 class Validation:
-    """What ``validate`` found in a folder, and the feedback copies it wrote."""
+    """What ``validate`` found in a folder, and what it did in the feedback folder."""
 
     data: Dataset
     findings: list[Finding]
-    #: Each feedback copy written, with how many cells it highlights.
-    copies: list[tuple[Path, int]] = field(default_factory=list)
+    copies: list[FeedbackCopy] = field(default_factory=list)
+    #: Copies an earlier run wrote for workbooks that have no cell problem now.
+    removed: list[Path] = field(default_factory=list)
     #: One line per feedback copy that could not be written.
     failures: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
-        """The problems by workbook, as ``validate`` prints them."""
+        """The problems and notices by workbook, as ``validate`` prints them."""
         return format_problems(self.data, self.findings)
 
 
-def validate_folder(folder: Path, feedback_dir: Path | None = None) -> Validation:
+def validate_folder(folder: Path, feedback_dir: Path | None = None, year: str | None = None, as_of=None) -> Validation:
     """The data problems of ``folder`` by workbook; with ``feedback_dir``, marked-up copies written there.
 
-    Raises AuditInputError for no folder, nothing to read or an unusable feedback folder.
+    ``year`` and ``as_of`` mean what they mean to ``check`` (DQ-05 and DQ-06 need them); ``year``
+    defaults to the academic year containing today. Raises AuditInputError for no folder, nothing to
+    read, an unusable year or date, or an unusable feedback folder.
     """
     folder = Path(folder)
     check_folder_usable(folder)
+    year = year or academic_year_of(dt.date.today())
+    audit_day(year, as_of)  # a year or date that cannot be used is refused before anything is read
     if feedback_dir is not None:
         feedback_dir = _prepare_feedback_dir(folder, Path(feedback_dir))
     data = load_workbooks(folder)
-    result = Validation(data, loading_findings(data))
-    if feedback_dir is None:
-        return result
+    ctx = make_context(year, as_of, closures=closures_of(data))
+    result = Validation(data, data_quality_findings(data, ctx))
+    if feedback_dir is not None:
+        _write_feedback(result, folder, feedback_dir)
+    return result
+
+
+def _write_feedback(result: Validation, folder: Path, feedback_dir: Path) -> None:
+    """A copy per workbook with cell problems; earlier copies of workbooks without any now removed."""
+    data = result.data
+    meant = set()
     for info in data.files:
         mine = _findings_of(result.findings, info.file)
-        cells = {(f.sheet, f.cell) for f in mine if f.cell}  # DQ-02 and DQ-03 name a cell
+        cells = {(f.sheet, f.cell) for f in mine if f.cell}  # DQ-02 to DQ-05 name a cell
         if info.status != "ok" or not cells:
             continue
-        source = find_workbook_file(folder, info.file)
+        target = feedback_dir / info.file  # the contract's .xlsx name, whatever the original's format
+        meant.add(target.name)
+        if target.exists() and not written_by_lks_audit(target):
+            result.failures.append(f"{target}: not replaced, as lks-audit did not write it; move it and run again")
+            continue
         try:
-            result.copies.append((write_feedback_copy(source, feedback_dir, mine), len(cells)))
-        except Exception as exc:  # one workbook openpyxl cannot rewrite must not stop the others
+            written = write_feedback_copy(folder / info.name, target, mine, data.sheet_names)
+            result.copies.append(FeedbackCopy(written, info.name, len(cells)))
+        except Exception as exc:  # one workbook that cannot be rewritten must not stop the others
             result.failures.append(
-                f"{info.file}: could not write a feedback copy ({type(exc).__name__}: {_one_line(str(exc))})"
+                f"{info.name}: could not write a feedback copy ({type(exc).__name__}: {_one_line(str(exc))})"
             )
-    return result
+    for file in sorted(WORKBOOK_BY_FILE):
+        stale = feedback_dir / file
+        if file not in meant and stale.is_file() and written_by_lks_audit(stale):
+            stale.unlink()
+            result.removed.append(stale)
+
+
+def written_by_lks_audit(path: Path) -> bool:
+    """Is ``path`` a feedback copy lks-audit wrote: a workbook labelled personal data, with our problems sheet?"""
+    try:
+        if check_workbook(path) != "xlsx":
+            return False
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            core = zf.open("docProps/core.xml").read(64 * 1024) if "docProps/core.xml" in names else b""
+            book = zf.open("xl/workbook.xml").read(64 * 1024)
+    except (UnreadableFile, OSError, zipfile.BadZipFile, KeyError):
+        return False
+    return f">{PERSONAL_DATA}<".encode() in core and f'name="{PROBLEMS_SHEET}"'.encode() in book
 
 
 def _prepare_feedback_dir(folder: Path, feedback_dir: Path) -> Path:
@@ -93,14 +144,6 @@ def _prepare_feedback_dir(folder: Path, feedback_dir: Path) -> Path:
     if not feedback_dir.is_dir():
         raise AuditInputError(f"{feedback_dir}: not a folder")
     return feedback_dir
-
-
-#: What validate reports: what the loader could not read (the other data-quality rules need an audit period).
-LOADING_RULES = ("DQ-01", "DQ-02", "DQ-03")
-
-
-def loading_findings(data: Dataset) -> list[Finding]:
-    return findings_of(data, None, LOADING_RULES)
 
 
 def _findings_of(findings: list[Finding], file: str) -> list[Finding]:
@@ -128,6 +171,7 @@ def _one_line(text: str) -> str:
 
 
 def format_problems(data: Dataset, findings: list[Finding]) -> str:
+    """Each workbook's heading (the file read, and how it went), its problems, then its notices."""
     lines = []
     total = 0
     # The DPO's optional review left out is nothing to fix.
@@ -135,17 +179,26 @@ def format_problems(data: Dataset, findings: list[Finding]) -> str:
     for info in files:
         mine = _findings_of(findings, info.file)
         total += len(mine)
-        lines.append(f"{info.file}: {_one_line(_status(info, len(mine)))}")
+        lines.append(f"{info.name or info.file}: {_one_line(_status(info, len(mine)))}")
         for f in mine:
             if f.sheet is None and info.status != "ok":
                 continue  # the whole file is missing or unreadable: the heading says so
             lines.append(f"  {_one_line(short_message(f))}")
+        lines += [f"  {_one_line(_short_notice(n))}" for n in data.notices if n.file == info.file]
     counts = {s: sum(1 for i in files if i.status == s) for s in ("ok", "missing", "unreadable")}
+    notices = len(data.notices)
     lines.append(
         f"Total: {total} problem{'s' if total != 1 else ''} in {len(files)} workbooks "
         f"({counts['ok']} read, {counts['missing']} missing, {counts['unreadable']} cannot be read)"
+        + (f"; {notices} notice{'s' if notices != 1 else ''}" if notices else "")
     )
     return "\n".join(lines)
+
+
+def _short_notice(n: Notice) -> str:
+    """A notice under the heading that names its workbook: ``note: sheet Posts, column N: ...``."""
+    where = n.where(short=True)
+    return f"note: {where}: {n.detail}" if where else f"note: {n.detail}"
 
 
 def _note(f: Finding) -> str:
@@ -157,28 +210,36 @@ def _note(f: Finding) -> str:
 
 
 def _sheet_in(book, name: str):
-    """The workbook's sheet for a contract sheet name, matched as loading matched it."""
+    """The workbook's sheet called ``name``, matched as loading matched it."""
     wanted = normalise_text(name).casefold()
     return next((book[t] for t in book.sheetnames if normalise_text(t).casefold() == wanted), None)
 
 
-def write_feedback_copy(source: Path, feedback_dir: Path, findings: list[Finding]) -> Path:
-    """Copy ``source`` into ``feedback_dir``, mark the problem cells there, return the copy's path.
+def write_feedback_copy(
+    source: Path, target: Path, findings: list[Finding], sheet_names: dict[str, str] | None = None
+) -> Path:
+    """A copy of ``source`` written to ``target`` (an ``.xlsx``), its problem cells marked; returns ``target``.
 
-    The original is only read; the copy is edited in memory and written owner-only in one step
-    (:func:`~lks_audit.outputs.files.atomic_write`), so a failure never leaves a half-written file.
+    ``sheet_names`` maps a contract sheet to the workbook's own name for it, where it was renamed. An
+    .xlsx is copied whole; a workbook in another format is rebuilt from its cells (openpyxl writes
+    .xlsx only). The original is only read; the copy is edited in memory and written owner-only in one
+    step (:func:`~lks_audit.outputs.files.atomic_write`), so a failure never leaves a half-written file.
     """
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    book = openpyxl.load_workbook(io.BytesIO(source.read_bytes()))
+    if check_workbook(source) == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(source.read_bytes()))
+    else:
+        book = _book_from_cells(source)
     mark_personal_data(book, PERSONAL_NOTE)
+    real = sheet_names or {}
     fill = PatternFill("solid", fgColor=_FILL_COLOUR)
     notes: dict[tuple[str, str], list[str]] = {}
     for f in findings:
         if f.cell and f.sheet:
-            notes.setdefault((f.sheet, f.cell), []).append(_note(f))
+            notes.setdefault((real.get(f.sheet, f.sheet), f.cell), []).append(_note(f))
     for (sheet_name, ref), texts in notes.items():
         ws = _sheet_in(book, sheet_name)
         if ws is None:
@@ -189,6 +250,7 @@ def write_feedback_copy(source: Path, feedback_dir: Path, findings: list[Finding
         if cell.comment is not None:  # keep what staff wrote there
             text = f"{cell.comment.text}\n\n{text}"
         cell.comment = Comment(text, "lks-audit", width=320, height=120)
+    _open_at(book, next(((_sheet_in(book, sheet), ref) for sheet, ref in notes if _sheet_in(book, sheet)), None))
 
     ws = book.create_sheet(PROBLEMS_SHEET)  # last, so the workbook still opens on the data
     ws.oddHeader.center.text = PERSONAL_DATA  # on every printed page of the list
@@ -198,14 +260,63 @@ def write_feedback_copy(source: Path, feedback_dir: Path, findings: list[Finding
     for f in findings:
         ws.append([None] * 4)
         row = ws.max_row
-        for col, value in enumerate((f.sheet, f.cell, f.column, _note(f)), 1):
+        for col, value in enumerate((real.get(f.sheet, f.sheet), f.cell, f.column, _note(f)), 1):
             write_text_cell(ws.cell(row, col), value)
     for letter, width in zip("ABCD", (16, 8, 28, 100)):
         ws.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     # Personal data: owner only, and never a half-written file.
-    return atomic_write(feedback_dir / source.name, buffer.getvalue(), PRIVATE)
+    return atomic_write(target, buffer.getvalue(), PRIVATE)
 
 
-__all__ = ["Validation", "validate_folder", "format_problems", "write_feedback_copy", "PROBLEMS_SHEET"]
+def _book_from_cells(source: Path):
+    """An openpyxl workbook holding every sheet's cells of ``source`` where they stand (values, not formatting)."""
+    import openpyxl
+
+    from .read import open_workbook
+
+    opened = open_workbook(source)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name in opened.sheet_names:
+        ws = book.create_sheet(name)
+        for r, row in enumerate(opened.rows(name), 1):
+            for c, value in enumerate(row, 1):
+                if value == "" or value is None:
+                    continue
+                cell = ws.cell(r, c)
+                if isinstance(value, str):
+                    write_text_cell(cell, value)  # text stays text, even when it starts with '='
+                    continue
+                cell.value = value
+                if isinstance(value, dt.datetime):
+                    cell.number_format = "dd/mm/yyyy hh:mm"
+                elif isinstance(value, dt.date):
+                    cell.number_format = "dd/mm/yyyy"
+    return book
+
+
+def _open_at(book, first) -> None:
+    """Make the copy open on ``first`` (a sheet and a cell reference): that sheet shown, the cell selected
+    and scrolled into view below any frozen rows. None leaves the workbook as it was."""
+    from openpyxl.worksheet.views import Selection
+
+    if first is None:
+        return
+    ws, ref = first
+    book.active = book.worksheets.index(ws)
+    for sheet in book.worksheets:
+        sheet.sheet_view.tabSelected = sheet is ws
+    view = ws.sheet_view
+    row = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    pane = view.pane
+    if pane is not None and pane.state == "frozen":
+        below = int(pane.ySplit or 0) + 1
+        pane.topLeftCell = f"{ws[pane.topLeftCell or 'A1'].column_letter}{max(below, row - 3)}"
+    else:
+        view.topLeftCell = f"A{max(1, row - 3)}"
+    view.selection = [Selection(pane=pane.activePane if pane is not None else None, activeCell=ref, sqref=ref)]
+
+
+__all__ = ["Validation", "FeedbackCopy", "validate_folder", "format_problems", "write_feedback_copy", "PROBLEMS_SHEET"]

@@ -245,6 +245,31 @@ def with_entities_in_sheet(good: bytes) -> bytes:
     return rezip(good, {sheet: xml.encode()})
 
 
+def with_dtd(good: bytes, part: str, root: str) -> bytes:
+    """``good`` whose XML ``part`` declares the billion laughs in its prolog (any zipped format)."""
+    xml = parts(good)[part].decode()
+    xml = re.sub(
+        r"^(<\?xml[^>]*\?>\s*)?",
+        lambda m: (m.group(0) or _XML_DECL) + BILLION_LAUGHS.format(root=root),
+        xml,
+        count=1,
+    )
+    return rezip(good, {part: xml.encode()})
+
+
+def with_bomb_part(good: bytes, name: str = "Thumbnails/bomb.xml", gib: int = 2) -> bytes:
+    """``good`` with one more part declaring (honestly) ``gib`` GiB of the letter A (any zipped format)."""
+    bomb = (name, _repeated_deflate(b"A" * 2**20, gib * 1024), 0, gib * 2**30)
+    return write_zip([_member(n, body) for n, body in parts(good).items()] + [bomb])
+
+
+def oversized_ole(path: Path, mib: int = 201) -> None:
+    """An OLE2 (.xls) file of ``mib`` MiB, written sparse so the test stays light."""
+    with open(path, "wb") as fh:
+        fh.write(OLE_MAGIC + bytes(504))
+        fh.truncate(mib * 2**20)
+
+
 def _xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

@@ -62,6 +62,14 @@ SIGNED_POLICY = {
 }
 
 
+#: One event dated in 2025-26 in each log, so DQ-06 (a log with no event in the year) stays quiet.
+EVENTS_2025_26 = {
+    "Posts": [{"Post ID": "P-EVENT", "Posted at": dt.datetime(2026, 1, 5, 10)}],
+    "Interactions": [{"Interaction ID": "I-EVENT", "Received at": dt.datetime(2026, 1, 5, 11)}],
+    "Incidents": [{"Incident ID": "INC-EVENT", "Reported at": dt.datetime(2026, 1, 5, 12)}],
+}
+
+
 def write_school(folder: Path, omit=(), drop_columns: dict | None = None, **rows_by_sheet) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ import pytest
 from test_load import fingerprint
 
 import hostile
-from school import d, t, write_school
+from school import ROOT, d, t, write_school
 
 YEAR, AS_OF = "2025-26", "2026-07-20"
 LONG = 32_767  # the most characters an Excel cell holds
@@ -251,7 +251,7 @@ def corpus(tmp_path_factory) -> dict[str, Corpus]:
         reports[name] = (proc, logs)
     runs = {}
     for name, folder in folders.items():
-        validate = _run("validate", folder, "--feedback", root / f"feedback-{name}")
+        validate = _run("validate", folder, "--feedback", root / f"feedback-{name}", "--year", YEAR, "--as-of", AS_OF)
         check = _run("check", folder, "--year", YEAR, "--as-of", AS_OF, "--json")
         runs[name] = (validate, check)
     out = {}
@@ -285,8 +285,11 @@ FILE_CASES = {  # case -> (folder, contract file, what the one line must say)
     "CSV renamed .xlsx": ("a", "account_applications.xlsx", r"text/CSV file renamed \.xlsx; .*save as .*\(\.xlsx\)"),
     "HTML renamed .xlsx": ("a", "staff_training.xlsx", r"web page \(HTML\) renamed \.xlsx; .*save as .*\(\.xlsx\)"),
     "truncated zip": ("a", "interactions_log.xlsx", r"damaged \(not a complete \.xlsx zip\)"),
-    "old .xls": ("a", "incidents_log.xlsx", r"Excel 97-2003 \(\.xls\) file; .*save as .*\(\.xlsx\)"),
-    "OpenDocument .ods": ("a", "school_settings.xlsx", r"OpenDocument \(\.ods\) file; .*Save As .*\(\.xlsx\)"),
+    "damaged .xls (OLE2 header, junk after it)": (
+        "a",
+        "incidents_log.xlsx",
+        r"not a readable Excel 97-2003 workbook \(CalamineError: .*\); open it and save it again as \.xlsx",
+    ),
     "password-protected": ("b", "posts_log.xlsx", r"password-protected; remove the password"),
     "zip bomb (2 GB sheet)": (
         "b",
@@ -386,13 +389,31 @@ def test_bad_cell_is_dq02_naming_file_sheet_and_cell(corpus, case):
 
 def test_every_command_ran_to_the_end(corpus):
     for run in corpus.values():
-        for command in (run.validate, run.check, run.report):
+        assert run.validate.returncode == 1, run.validate.stderr[-2000:]  # problems found, and the status says so
+        for command in (run.check, run.report):
             assert command.returncode == 0, command.stderr[-2000:]
+        for command in (run.validate, run.check, run.report):
             assert "Traceback" not in command.stdout + command.stderr
         assert {"annual-review.html", "dpo-detail.html", "action-plan.xlsx", "findings.json"} <= {
             p.name for p in run.report_dir.iterdir()
         }
         assert run.unchanged()
+
+
+def test_a_spreadsheet_named_as_another_format_is_read_as_what_it_is(corpus):
+    # school_settings.xlsx of folder a is an OpenDocument spreadsheet: read from its bytes, with a notice.
+    run = corpus["a"]
+    note = "school_settings.xlsx is an OpenDocument spreadsheet, not what its name says; it is read as one"
+    assert f"  note: {note}" in run.validate.lines()
+    notices = json.loads(run.check.stdout)["notices"]
+    assert {
+        "kind": "file-format",
+        "message": f"school_settings.xlsx: {note}",
+        "file": "school_settings.xlsx",
+    }.items() <= (notices[0].items())
+    missing = {f["column"] for f in run.findings if f["rule"] == "DQ-01" and f["file"] == "school_settings.xlsx"}
+    assert missing == {"Next review due", "Signed by chair of governors on", "Signed by proprietor on", None}
+    assert run.unchanged()
 
 
 def test_readable_workbooks_are_still_audited(corpus):
@@ -407,7 +428,10 @@ def test_readable_workbooks_are_still_audited(corpus):
     out = corpus["b"].validate.lines()
     assert "school_settings.xlsx: OK" in out  # 100,000 blank formatted rows are no problem
     assert "Total: 15 problems in 8 workbooks (3 read, 0 missing, 5 cannot be read)" in out
-    assert "Total: 12 problems in 8 workbooks (2 read, 0 missing, 6 cannot be read)" in corpus["a"].validate.lines()
+    assert (
+        "Total: 15 problems in 8 workbooks (3 read, 0 missing, 5 cannot be read); 1 notice"
+        in corpus["a"].validate.lines()
+    )
     assert all(run.unchanged() for run in corpus.values())
 
 
@@ -509,18 +533,35 @@ BOMBS = ("interactions_log.xlsx", "incidents_log.xlsx", "image_consent.xlsx", "a
 def test_bombs_are_refused_in_well_under_a_second_without_memory_growth(corpus, tmp_path):
     # One folder per bomb, so each load reads only it; ru_maxrss sees the parsers' native memory too.
     source = corpus["b"].folder
+    ods = (ROOT / "tests" / "data" / "libreoffice" / "sample-ods" / "school_settings.ods").read_bytes()
+    bombs = {file: (source / file).read_bytes() for file in BOMBS} | {
+        # The same guarantees for OpenDocument: entities in content.xml, a part expanding to 2 GB.
+        "school_settings.ods": hostile.with_dtd(ods, "content.xml", "office:document-content"),
+        "staff_training.ods": hostile.with_bomb_part(ods),
+    }
     folders = []
-    for file in BOMBS:
-        folder = tmp_path / file.split(".")[0]
+    for file, content in bombs.items():
+        folder = tmp_path / file.replace(".", "-")
         folder.mkdir()
-        (folder / file).write_bytes((source / file).read_bytes())
+        (folder / file).write_bytes(content)
         folders.append(str(folder))
+    xls = tmp_path / "xls"  # an .xls is not zipped: its size alone is bounded
+    xls.mkdir()
+    hostile.oversized_ole(xls / "posts_log.xls")
+    folders.append(str(xls))
     good = write_school(tmp_path / "good", Staff=[{"Staff ID": "S1", "Name": "Ann Example"}])
     proc = subprocess.run(
         [sys.executable, "-c", _MEASURE, str(good), *folders], capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr
-    for measured in json.loads(proc.stdout).values():
+    measured_all = json.loads(proc.stdout)
+    assert [measured_all[f]["problems"] for f in folders[-3:]] == [
+        ["school_settings.ods: refused: part content.xml declares a DTD or XML entities, which Excel never "
+         "writes (an entity-expansion attack); save it again from Excel"],
+        ["staff_training.ods: refused: it would expand to 2,048 MB, above the 200 MB limit for one workbook"],
+        ["posts_log.xls: refused: it is 201 MB, above the 200 MB limit for one workbook"],
+    ]  # fmt: skip
+    for measured in measured_all.values():
         (problem,) = measured["problems"]
         assert "refused" in problem, problem
         assert measured["seconds"] < 0.5, measured

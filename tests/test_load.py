@@ -14,16 +14,18 @@ import pandas as pd
 import pytest
 
 import lks_audit.load as load
+from lks_audit.audit import findings_of
 from lks_audit.load import load_workbooks
-from lks_audit.validate import loading_findings
 
-from school import SAMPLE_AS_OF, SAMPLE_SCHOOL, SAMPLE_YEAR, audit, d, t, write_school
+from school import SAMPLE_AS_OF, SAMPLE_SCHOOL, SAMPLE_YEAR, audit, d, dataset_from_rows, t, write_school
 
 TS = pd.Timestamp
 
 
 def dq(data, rule, sheet=None):
-    return [f for f in loading_findings(data) if f.rule == rule and (sheet is None or f.sheet == sheet)]
+    """What the loader found, as the data-quality rules that need no audit period report it."""
+    found = findings_of(data, None, ("DQ-01", "DQ-02", "DQ-03"))
+    return [f for f in found if f.rule == rule and (sheet is None or f.sheet == sheet)]
 
 
 def cells_of(findings):
@@ -238,7 +240,7 @@ def test_missing_workbook_is_dq01_and_the_rest_loads(tmp_path):
 def test_missing_sheet_is_dq01_naming_it(tmp_path):
     write_school(tmp_path, omit=("school_settings.xlsx",), Staff=[{"Staff ID": "S1"}])
     write_raw(
-        tmp_path / "school_settings.xlsx", {"policy": [["Policy version"], ["2025.1"]], "Sheet1": [["Date", "Reason"]]}
+        tmp_path / "school_settings.xlsx", {"policy": [["Policy version"], ["2025.1"]], "Sheet1": [["Day", "Why"]]}
     )
     data = load_workbooks(tmp_path)
     (f,) = dq(data, "DQ-01", "Closures")
@@ -343,6 +345,8 @@ def test_unreadable_file_is_one_line_and_others_still_load(tmp_path, case):
     assert data.unavailable("Posts") == "posts_log.xlsx cannot be read"
     assert list(data.frames["Staff"]["Staff ID"]) == ["S1"]
     assert (folder / "posts_log.xlsx").read_bytes() == content
+    # What was found is still named by its hash in the DPO's appendix.
+    assert {f.file: f.sha256 for f in data.files}["posts_log.xlsx"] == hashlib.sha256(content).hexdigest()
 
 
 # --- Excel error cells and formulas -------------------------------------------------------------
@@ -403,13 +407,20 @@ def test_formula_cells_give_their_cached_value(tmp_path):
 
 
 def test_no_error_cells_means_no_second_parse(tmp_path, monkeypatch):
-    write_school(tmp_path, Posts=[{"Post ID": "P1", "Account ID": "ACC-1"}])
+    write_school(tmp_path / "clean", Posts=[{"Post ID": "P1", "Account ID": "ACC-1"}])
+    write_school(tmp_path / "with-error", Posts=[{"Post ID": "P1", "Account ID": "#N/A"}])
+    opened = []
+    real_load = openpyxl.load_workbook
 
-    def boom(*a, **k):
-        raise AssertionError("openpyxl pass should be skipped when there are no error cells")
+    def spy(path, *args, **kwargs):
+        opened.append(Path(path).name)
+        return real_load(path, *args, **kwargs)
 
-    monkeypatch.setattr(load, "_error_cells", boom)
-    assert dq(load_workbooks(tmp_path), "DQ-02") == []
+    monkeypatch.setattr(openpyxl, "load_workbook", spy)
+    assert dq(load_workbooks(tmp_path / "clean"), "DQ-02") == []
+    assert opened == []  # no error mark in any sheet: openpyxl never runs
+    assert [f.cell for f in dq(load_workbooks(tmp_path / "with-error"), "DQ-02")] == ["B2"]
+    assert opened == ["posts_log.xlsx"]  # only the workbook holding the error cell is read again
 
 
 # --- inputs are only read -----------------------------------------------------------------------
@@ -466,3 +477,9 @@ def test_cells_held_in_memory_load_as_the_files_do(sample_audit):
     in_memory = run_rules(data, make_context(SAMPLE_YEAR, SAMPLE_AS_OF, closures=closures_of(data)))
     assert [f.to_dict() for f in in_memory.findings] == [f.to_dict() for f in sample_audit.findings]
     assert len(in_memory.findings) > 50
+
+
+def test_a_key_column_that_is_all_blank_is_a_dq03_per_row():
+    # Every row's key blank: one DQ-03 each, and no crash looking for repeats among no keys at all.
+    data = dataset_from_rows(Posts=[{"Post text": "First"}, {"Post text": "Second"}])
+    assert [(k.cell, k.key) for k in data.key_faults] == [("A2", None), ("A3", None)]

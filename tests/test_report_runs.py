@@ -251,7 +251,7 @@ def test_publishing_clears_what_a_killed_switch_left_and_replaces_an_old_real_fo
 
 
 # Runs the CLI in-process under an audit hook that records every workbook this process opens
-# while lks_audit/load.py (the loader) is on the stack. The cheap intake check before the run (zip
+# while lks_audit/load.py or read.py (the loader) is on the stack. The cheap intake check before the run (zip
 # sizes, file type) may open a workbook; loading it is the audit's work, which the kernel does.
 # It also lists the data libraries the process imported by the end of the run.
 OPENS_SPY = """
@@ -259,7 +259,7 @@ import json, os, sys
 opened = []
 # What the kernel imports to audit and draw; the report's own process never needs them.
 DATA_LIBRARIES = ("pandas", "numpy", "holidays", "openpyxl", "python_calamine", "matplotlib")
-LOADER = os.path.join("lks_audit", "load.py")
+LOADER = (os.path.join("lks_audit", "load.py"), os.path.join("lks_audit", "read.py"))
 
 def spy(event, args):
     if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)) and os.fsdecode(args[0]).endswith(".xlsx"):

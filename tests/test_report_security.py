@@ -346,7 +346,7 @@ def test_executed_notebook_starts_by_saying_it_holds_personal_data(hostile):
 def test_feedback_copies_are_private_and_labelled(hostile):
     feedback = hostile["base"] / "feedback"
     proc = run_cli("validate", hostile["folder"], "--feedback", feedback, timeout=120)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # problems found
     copies = sorted(feedback.glob("*.xlsx"))
     assert len(copies) == len(WORKBOOKS), "every hostile workbook has a problem cell to mark"
     assert stat.S_IMODE(os.stat(feedback).st_mode) == 0o700

@@ -12,11 +12,14 @@ import pytest
 from test_load import fingerprint
 
 from lks_audit.findings import Finding
+from lks_audit.rules.data_quality import short_message
 from lks_audit.validate import PROBLEMS_SHEET, write_feedback_copy
 
-from school import write_school
+from school import EVENTS_2025_26, d, write_school
 
 HYPERLINK = '=HYPERLINK("http://example.org/x","click here")'
+#: The school's year, as check would be asked for it (validate's default is the year containing today).
+PERIOD = ("--year", "2025-26", "--as-of", "2026-07-20")
 
 
 def run(*args) -> subprocess.CompletedProcess:
@@ -45,9 +48,11 @@ def school(tmp_path) -> Path:
         Posts=[
             {"Post ID": "P1", "Account ID": "ACC-1", "Post text": "text", "Images of students": "Yess"},
             {"Post ID": "P1", "Account ID": "#N/A", "Posted at": "31/02/2026"},
-            {"Post ID": "P2", "Post text": "text", "Shot type": "Groupie"},
+            {"Post ID": "P2", "Post text": "text", "Shot type": "Groupie", "Posted at": d(2026, 1, 5)},
         ],
         Staff=[{"Staff ID": "S1", "Name": "Jane Example"}],
+        Accounts=[{"Account ID": "ACC-1"}],
+        Interactions=EVENTS_2025_26["Interactions"],
     )
     text_cell(folder / "posts_log.xlsx", "Posts", "E2", HYPERLINK)  # Post text: fine, but formula-looking
     text_cell(folder / "posts_log.xlsx", "Posts", "H4", "=1+2")  # Shot type: a bad choice
@@ -56,8 +61,8 @@ def school(tmp_path) -> Path:
 
 
 def test_lists_problems_by_workbook_with_cell_refs(school):
-    proc = run(school)
-    assert proc.returncode == 0, proc.stderr
+    proc = run(school, *PERIOD)
+    assert proc.returncode == 1, proc.stderr  # problems found
     out = proc.stdout.splitlines()
     assert "posts_log.xlsx: 5 problems" in out
     start = out.index("posts_log.xlsx: 5 problems")
@@ -94,8 +99,8 @@ def test_unusable_folder_exits_2_with_one_line(tmp_path, make, message):
 def test_feedback_copies_highlight_and_comment_and_leave_originals(school, tmp_path):
     before = fingerprint(school)
     out_dir = tmp_path / "feedback"
-    proc = run(school, "--feedback", out_dir)
-    assert proc.returncode == 0, proc.stderr
+    proc = run(school, "--feedback", out_dir, *PERIOD)
+    assert proc.returncode == 1, proc.stderr
     assert fingerprint(school) == before  # hash and mtime of every original
     assert f"feedback copy: {out_dir / 'posts_log.xlsx'} (5 cells highlighted)" in proc.stdout
     # Only the workbook with cell problems is copied, no temporary file is left behind.
@@ -152,8 +157,118 @@ def test_feedback_text_from_input_never_becomes_a_formula(tmp_path):
     ]
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    copy = write_feedback_copy(source, out_dir, findings)
+    copy = write_feedback_copy(source, out_dir / "posts_log.xlsx", findings)
     sheet = openpyxl.load_workbook(copy)[PROBLEMS_SHEET]
     cells = [row[3] for row in sheet.iter_rows(min_row=2)]
     assert [c.value for c in cells] == ["=1+1", "@SUM(A1)", "+1", "-1"]
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+# --- the office's whole view: every data-quality rule, exit status, stale copies --------------------
+
+
+def test_validate_reports_the_data_quality_findings_check_reports_on_the_sample(sample_audit):
+    from lks_audit.validate import validate_folder
+
+    from school import SAMPLE_AS_OF, SAMPLE_SCHOOL, SAMPLE_YEAR
+
+    found = validate_folder(SAMPLE_SCHOOL, year=SAMPLE_YEAR, as_of=SAMPLE_AS_OF)
+    in_check = [f.to_dict() for f in sample_audit.findings if f.area == "data"]
+    assert {f["rule"] for f in in_check} == {"DQ-01", "DQ-02", "DQ-03", "DQ-04", "DQ-05"}
+    assert [f.to_dict() for f in found.findings] == in_check
+    proc = run(SAMPLE_SCHOOL, "--year", SAMPLE_YEAR, "--as-of", SAMPLE_AS_OF)
+    assert proc.returncode == 1
+    listed = [line.strip() for line in proc.stdout.splitlines() if line.startswith("  ")]
+    assert sorted(listed) == sorted(short_message(f) for f in found.findings if f.sheet is not None)
+
+
+def test_unknown_ids_and_dates_out_of_order_are_found_and_a_clean_folder_exits_0(tmp_path):
+    folder = write_school(
+        tmp_path / "data",
+        Staff=[
+            {"Staff ID": "S1", "Name": "Ann Example", "Start date": d(2024, 9, 1), "Leaving date": d(2024, 8, 1)},
+        ],
+        Accounts=[{"Account ID": "ACC-1", "Administrators": "S1, S9", "Created on": d(2026, 9, 2)}],
+    )
+    proc = run(folder, "--year", "2025-26", "--as-of", "2026-07-20")
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert "  Accounts!I2 (Administrators): 'S9' is not a Staff ID in staff_training.xlsx, sheet Staff" in lines
+    assert "  Accounts!K2 (Created on): 02/09/2026 is after the audit date 20/07/2026" in lines
+    assert (
+        "  Staff!F2 (Leaving date): the leaving date is before the start date (Leaving date 01/08/2024, "
+        "Start date 01/09/2024)" in lines
+    )
+    clean = write_school(tmp_path / "clean", Staff=[{"Staff ID": "S1", "Name": "Ann Example"}], **EVENTS_2025_26)
+    proc = run(clean, "--year", "2025-26")
+    assert proc.returncode == 0 and proc.stdout.splitlines()[-1].startswith("Total: 0 problems in 8 workbooks")
+    for bad in (("--year", "2025"), ("--year", "2025-26", "--as-of", "31/08/2026")):
+        proc = run(clean, *bad)
+        assert proc.returncode == 2 and proc.stdout == "" and len(proc.stderr.splitlines()) == 1
+
+
+def test_help_says_what_the_exit_status_and_the_default_year_mean():
+    text = " ".join(run("--help").stdout.split())
+    assert "Exit status: 0 when no problem was found, 1 when problems were found" in text
+    assert "2 when the arguments cannot be used" in text
+    assert "default: the academic year containing today (from 1 September)" in text
+
+
+def test_the_default_year_is_the_academic_year_containing_today():
+    from lks_audit.params import academic_year_of
+
+    assert academic_year_of(d(2026, 8, 31)) == "2025-26" and academic_year_of(d(2026, 9, 1)) == "2026-27"
+    assert academic_year_of(d(2099, 12, 31)) == "2099-00"
+
+
+def test_feedback_folder_matches_this_run_and_keeps_what_it_did_not_write(tmp_path):
+    folder = write_school(
+        tmp_path / "data",
+        Posts=[{"Post ID": "P1", "Shot type": "Groupie"}],
+        Staff=[{"Staff ID": "S1", "Type": "Teacher"}],
+    )
+    out = tmp_path / "feedback"
+    assert run(folder, "--feedback", out, "--year", "2025-26").returncode == 1
+    assert sorted(p.name for p in out.iterdir()) == ["posts_log.xlsx", "staff_training.xlsx"]
+    (out / "notes.xlsx").write_bytes((folder / "staff_training.xlsx").read_bytes())  # someone's own file
+
+    write_school(folder, Posts=[{"Post ID": "P1", "Shot type": "Groupie"}], Staff=[{"Staff ID": "S1"}])  # fixed
+    proc = run(folder, "--feedback", out, "--year", "2025-26")
+    assert proc.returncode == 1
+    removed = "a feedback copy from an earlier run; that workbook has no cell to mark now"
+    assert f"removed {out / 'staff_training.xlsx'}: {removed}" in proc.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["notes.xlsx", "posts_log.xlsx"]
+
+    # A file of the same name that lks-audit did not write is neither replaced nor removed.
+    (out / "posts_log.xlsx").write_bytes((folder / "posts_log.xlsx").read_bytes())
+    mine = (out / "posts_log.xlsx").read_bytes()
+    proc = run(folder, "--feedback", out, "--year", "2025-26")
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        f"lks-audit: {out / 'posts_log.xlsx'}: not replaced, as lks-audit did not write it; move it and run again\n"
+    )
+    assert (out / "posts_log.xlsx").read_bytes() == mine and (out / "notes.xlsx").exists()
+
+
+def test_a_copy_opens_on_its_data_sheet_at_the_first_problem(tmp_path):
+    from lks_audit.templates import write_templates
+
+    # A template-made workbook: Instructions first, the header frozen.
+    folder = tmp_path / "data"
+    write_templates(folder)
+    book = openpyxl.load_workbook(folder / "posts_log.xlsx")
+    for row in range(2, 60):
+        book["Posts"].cell(row, 1, f"P{row}")
+    book["Posts"]["H45"] = "Groupie"
+    book["Posts"]["F50"] = "Yess"
+    book.save(folder / "posts_log.xlsx")
+    out = tmp_path / "feedback"
+    run(folder, "--feedback", out, "--year", "2025-26")
+    copy = openpyxl.load_workbook(out / "posts_log.xlsx")
+    assert copy.sheetnames == ["Instructions", "Posts", PROBLEMS_SHEET]
+    posts = copy["Posts"]
+    assert copy.active.title == "Posts" and posts.sheet_view.tabSelected
+    assert not copy["Instructions"].sheet_view.tabSelected
+    assert [(s.activeCell, s.sqref) for s in posts.sheet_view.selection] == [("H45", "H45")]
+    pane = posts.sheet_view.pane
+    assert pane.state == "frozen" and pane.ySplit == 1 and pane.topLeftCell == "A42"  # the problem in view

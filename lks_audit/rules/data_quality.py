@@ -104,7 +104,7 @@ def missing_parts(rule, data, ctx):
                     f" (the sheet has '{gap.formerly}' from an older template: the contract now asks for "
                     + " and ".join(f"'{h}'" for h in split) + ")"
                 )  # fmt: skip
-            out.append(_located(rule, gap.file, gap.sheet, 1, detail, column=gap.column))
+            out.append(_located(rule, gap.file, gap.sheet, gap.row, detail, column=gap.column))
     given = {f.file for f in data.files if f.status != "missing"}
     parts = sum(
         1 + len(wb.sheets) + sum(len(s.columns) for s in wb.sheets)

@@ -1,0 +1,304 @@
+"""Reading a workbook's cells with python-calamine, whatever office format it was saved in.
+
+The loader gets each sheet's raw cells as python-calamine gives them (text, numbers, booleans,
+dates; ``""`` for an empty cell), row 1 and column A first, so a cell's place in the lists is its
+place in Excel. Two things calamine does not do are done here:
+
+* a contract sheet saved under another name (``Sheet1``) can be found by its header row: when a
+  contract sheet is not found by name, every other sheet is parsed too, for the loader to choose from;
+* a formula error (#N/A, #REF!, ...) comes back from calamine as an empty cell. Each format stores
+  errors its own way, so they are found in the file itself and put back as their text, for the
+  loader to report (DQ-02). A zipped workbook is searched for an error mark first, so only a file
+  that holds error cells pays for the second look.
+
+Parsing (calamine's costly part, done without the GIL) happens in :func:`open_workbook`; a
+:class:`Reading` runs it for the workbooks of a folder on threads of its own, from the moment it is
+made (``check`` makes it before importing pandas). Turning cells into Python values
+(:meth:`OpenedWorkbook.rows`) holds the GIL, so the loader does that itself as each workbook is ready.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .intake import (
+    FORMATS,
+    MAX_UNCOMPRESSED_BYTES,
+    UnreadableFile,
+    check_workbook,
+    format_of_name,
+    workbook_files,
+)
+from .schema import WORKBOOKS
+from .text import normalise_text
+
+
+def sheet_key(name) -> str:
+    """How sheet names and header texts are compared: Unicode-normalised, spaces folded, any case."""
+    return normalise_text(str(name)).casefold() if name not in (None, "") else ""
+
+
+@dataclass
+class OpenedWorkbook:
+    """A workbook parsed by python-calamine: its sheets, and the error cells calamine shows as blanks."""
+
+    path: Path
+    #: "xlsx", "ods" or "xls", from the file's bytes (:func:`~lks_audit.intake.check_workbook`).
+    format: str
+    #: Every sheet's real name, in the workbook's order.
+    sheet_names: list[str]
+    #: Real name -> the parsed sheet, for the sheets read (see :func:`open_workbook`).
+    parsed: dict = field(default_factory=dict)
+    #: Real name -> (row, column, text) of each error cell, 1-based as Excel counts.
+    errors: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+
+    def rows(self, name: str, nrows: int | None = None) -> list[list]:
+        """The sheet's cell rows from A1 (the first ``nrows`` only, if given), error cells as their text;
+        every row as wide as the widest."""
+        rows = self.parsed[name].to_python(skip_empty_area=False, nrows=nrows)
+        errors = [(r, c, text) for r, c, text in self.errors.get(name, ()) if nrows is None or r <= nrows]
+        if not errors:
+            return rows  # calamine's rows are all as wide as the sheet's used range
+        width = max([len(rows[0]) if rows else 0] + [c for _, c, _ in errors])
+        rows += [[] for _ in range(max(r for r, _, _ in errors) - len(rows))]
+        for line in rows:
+            line.extend([""] * (width - len(line)))
+        for row, col, text in errors:
+            rows[row - 1][col - 1] = text
+        return rows
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def open_workbook(path: Path, wanted: list[str] | None = None) -> OpenedWorkbook:
+    """Check and parse the workbook at ``path`` for the contract sheets named ``wanted`` (None: every sheet).
+
+    The sheets whose names match ``wanted`` (any case) are parsed; if one of ``wanted`` has no sheet of
+    its name, every other sheet is parsed too, since one of them may be it under another name.
+    Raises :class:`~lks_audit.intake.UnreadableFile` for a file that is not a safe workbook or that the
+    parser cannot read, with one line saying why.
+    """
+    import python_calamine
+
+    fmt = check_workbook(path)
+    try:
+        if format_of_name(path) == fmt:  # read by calamine itself, never waiting for the GIL
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # a workbook saved as .ods but named .xlsx: calamine tells the format from the bytes
+            with open(path, "rb") as fh:
+                book = python_calamine.CalamineWorkbook.from_filelike(fh)
+        try:
+            names = list(book.sheet_names)
+            wanted_keys = {sheet_key(w) for w in wanted or ()}
+            by_name = [n for n in names if sheet_key(n) in wanted_keys]
+            read = names if wanted is None or len({sheet_key(n) for n in by_name}) < len(wanted_keys) else by_name
+            opened = OpenedWorkbook(path, fmt, names, {n: book.get_sheet_by_name(n) for n in read})
+        finally:
+            book.close()
+        opened.errors = ERROR_FINDERS[fmt](path, list(opened.parsed))
+    except Exception as exc:  # any parser failure on a user's file is a data problem, not a crash
+        raise UnreadableFile(_parser_problem(exc, fmt)) from None
+    return opened
+
+
+#: How many workbooks are parsed at once. Two keep a second core busy with the large ones while the
+#: caller types those already open; more only take turns on the same cores and slow the caller's own
+#: work, the critical path (eight were slower than two on the 2-core benchmark machine).
+WORKERS = 2
+
+
+class Reading:
+    """The contract workbooks of a folder being opened (:func:`open_workbook`), from the moment it is made.
+
+    Daemon threads (an interrupted run does not wait for a parse to finish) open the workbooks, the
+    largest first and then in the contract's order, ``workers`` at a time: python-calamine parses
+    without the GIL, so the parses run beside whatever the caller does meanwhile, which is typing the
+    workbooks already open.
+    """
+
+    def __init__(self, folder: Path, workers: int = WORKERS):
+        folder = Path(folder)
+        #: Each contract workbook's file name -> the files saved as it (none, one, or too many).
+        self.found = workbook_files(folder) if folder.is_dir() else {wb.file: [] for wb in WORKBOOKS}
+        once = [wb for wb in WORKBOOKS if len(self.found[wb.file]) == 1]
+        # The largest first (it takes longest, and is typed last), the others in the contract's order, the
+        # order the loader takes them in: the caller types those while the largest is still parsing.
+        sizes = {wb.file: self.found[wb.file][0].stat().st_size for wb in once}
+        once.sort(key=lambda wb: wb.file != max(sizes, key=sizes.get))
+        self._results: dict[str, dict] = {wb.file: {} for wb in once}
+        self._done = {wb.file: threading.Event() for wb in once}
+        # Each job holds its own box and event: the waiting side may already have let go of them.
+        jobs = iter(
+            [(self.found[wb.file][0], [s.name for s in wb.sheets], self._results[wb.file], self._done[wb.file])
+             for wb in once]
+        )  # fmt: skip
+        lock = threading.Lock()
+
+        def work():
+            while True:
+                with lock:
+                    job = next(jobs, None)
+                if job is None:
+                    return
+                path, wanted, box, done = job
+                _open_into(path, wanted, box)
+                done.set()
+
+        for _ in range(min(workers, len(once))):
+            threading.Thread(target=work, name="lks-audit reader", daemon=True).start()
+
+    def result(self, file: str) -> tuple[OpenedWorkbook | None, str | None, str | None]:
+        """Wait for the workbook ``file`` (found once): it parsed (or None, and why it cannot be read), and
+        the file's SHA-256. Handed over once, so the reading keeps no reference to it."""
+        self._done.pop(file).wait()
+        box = self._results.pop(file)
+        if "error" in box:
+            raise box["error"]
+        found = box["opened"], box["problem"], box["sha256"]
+        box.clear()  # the job list still holds the box until every workbook is read
+        return found
+
+
+def _open_into(path: Path, wanted: list[str], box: dict) -> None:
+    try:
+        try:
+            box["opened"], box["problem"] = open_workbook(path, wanted), None
+        except UnreadableFile as exc:
+            box["opened"], box["problem"] = None, str(exc)
+        # What was found is named by its hash, readable or not; a file refused for its size is not read.
+        box["sha256"] = sha256_of(path) if path.stat().st_size <= MAX_UNCOMPRESSED_BYTES else None
+    except BaseException as exc:  # raised again in the waiting thread
+        box["error"] = exc
+
+
+def _parser_problem(exc: Exception, fmt: str) -> str:
+    text = " ".join(str(exc).split())[:160]
+    name = type(exc).__name__
+    if "Password" in name or "password" in text.lower() or "encrypt" in text.lower():
+        return "the workbook is password-protected; remove the password and save it again"
+    return f"not a readable {FORMATS[fmt][0]} ({name}: {text}); open it and save it again as .xlsx"
+
+
+# --- error cells, format by format ---------------------------------------------------------------
+
+
+def _part_holds(zf: zipfile.ZipFile, name: str, marks: tuple[bytes, ...]) -> bool:
+    """Does the zip part hold any of ``marks``? Far cheaper than a second parse: the part is inflated in one
+    call (which lets go of the GIL throughout, so the loader's main thread is not held up) and searched."""
+    with zf.open(name) as part:
+        text = part.read()  # bounded: the intake refused parts larger than declared and zip bombs
+    return any(mark in text for mark in marks)
+
+
+# A cell of type error in the sheet XML: <c r="B2" t="e">. Attribute quoting varies by writer.
+# Plain byte searches, not a regex: three times faster, and a rare false hit only costs time.
+_XLSX_ERROR_MARKS = (b't="e"', b"t='e'")
+
+
+def _xlsx_error_cells(path: Path, sheets: list[str]) -> dict[str, list[tuple[int, int, str]]]:
+    with zipfile.ZipFile(path) as zf:
+        parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(_part_holds(zf, n, _XLSX_ERROR_MARKS) for n in parts):
+            return {}
+    import openpyxl
+
+    try:
+        # data_only: a formula whose cached result is an error comes back as that error.
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # calamine read it; if openpyxl cannot, error cells stay blank as before
+        return {}
+    try:
+        return {
+            name: [
+                (c.row, c.column, str(c.value)) for line in book[name].iter_rows() for c in line if c.data_type == "e"
+            ]
+            for name in sheets
+            if name in book.sheetnames
+        }
+    finally:
+        book.close()
+
+
+# LibreOffice marks a formula cell whose result is an error: <table:table-cell calcext:value-type="error">.
+_ODS_ERROR_MARKS = (b'calcext:value-type="error"', b"calcext:value-type='error'")
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+_ODS_CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+
+
+def _ods_error_cells(path: Path, sheets: list[str]) -> dict[str, list[tuple[int, int, str]]]:
+    """Error cells of an OpenDocument spreadsheet, from content.xml: the text LibreOffice shows in each."""
+    from defusedxml.ElementTree import iterparse
+
+    with zipfile.ZipFile(path) as zf:
+        if not _part_holds(zf, "content.xml", _ODS_ERROR_MARKS):
+            return {}
+        found: dict[str, list[tuple[int, int, str]]] = {}
+        wanted = set(sheets)
+        errors = row = col = None
+        with zf.open("content.xml") as part:
+            for event, elem in iterparse(part, events=("start", "end")):
+                tag = elem.tag
+                if event == "start":
+                    if tag == f"{_TABLE}table":
+                        name = elem.get(f"{_TABLE}name")
+                        errors = found.setdefault(name, []) if name in wanted else None
+                        row = 0
+                    elif tag == f"{_TABLE}table-row":
+                        col = 0
+                    continue
+                if tag in _ODS_CELLS:
+                    repeat = int(elem.get(f"{_TABLE}number-columns-repeated", 1))
+                    if errors is not None and elem.get(f"{_CALCEXT}value-type") == "error":
+                        text = "".join(elem.itertext()).strip() or "#VALUE!"
+                        errors.extend((row + 1, col + 1 + i, text) for i in range(repeat))
+                    col += repeat
+                    elem.clear()
+                elif tag == f"{_TABLE}table-row":
+                    row += int(elem.get(f"{_TABLE}number-rows-repeated", 1))
+                    elem.clear()
+                elif tag == f"{_TABLE}table":
+                    elem.clear()
+    return {name: cells for name, cells in found.items() if cells}
+
+
+def _xls_error_cells(path: Path, sheets: list[str]) -> dict[str, list[tuple[int, int, str]]]:
+    """Error cells of an Excel 97-2003 workbook, read with xlrd (BIFF stores an error code per cell)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True, logfile=io.StringIO())
+    except Exception:  # calamine read it; if xlrd cannot, error cells stay blank
+        return {}
+    try:
+        found = {}
+        for name in sheets:
+            if name not in book.sheet_names():
+                continue
+            sheet = book.sheet_by_name(name)
+            cells = [
+                (r + 1, c + 1, xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#VALUE!"))
+                for r in range(sheet.nrows)
+                for c, kind in enumerate(sheet.row_types(r))
+                if kind == xlrd.XL_CELL_ERROR
+            ]
+            if cells:
+                found[name] = cells
+        return found
+    finally:
+        book.release_resources()
+
+
+#: Format -> the function finding its error cells.
+ERROR_FINDERS = {"xlsx": _xlsx_error_cells, "ods": _ods_error_cells, "xls": _xls_error_cells}
