@@ -14,7 +14,7 @@ import pandas as pd
 
 from .findings import AREA_TITLES, Decision, Finding, Notice
 from .load import ROW, Dataset
-from .personal import personal_strings, personal_values_in
+from .personal import PersonalIndex, personal_strings
 from .schema import WORKBOOK_OF_SHEET, governors_text_columns
 
 REVIEW_FILE = WORKBOOK_OF_SHEET["Decisions"].file
@@ -159,12 +159,12 @@ def personal_text_notices(data: Dataset) -> list[Notice]:
     ]
     if not columns:
         return []
-    strings = personal_strings(data)
+    personal = PersonalIndex(personal_strings(data))
     notices = []
     for sheet, column in columns:
         frame = data.frames[sheet]
         for value, row in zip(frame[column.header], frame[ROW]):
-            kinds = [] if value is None or pd.isna(value) else personal_values_in(str(value), strings)
+            kinds = [] if value is None or pd.isna(value) else personal.found_in(str(value))
             if kinds:
                 where = data.cell(sheet, column.header, int(row)) or f"row {int(row)}"
                 detail = (

@@ -26,12 +26,40 @@ def personal_strings(data) -> dict[str, str]:
     return found
 
 
+_WORDS = re.compile(r"\w+")
+
+
+class PersonalIndex:
+    """``strings`` (text -> what it is) indexed by a word of each, so a text is matched against the few values
+    that share a word with it rather than against every name and ID of the school."""
+
+    def __init__(self, strings: dict[str, str]):
+        self.by_word: dict[str, list[tuple[int, str, str]]] = {}
+        self.wordless: list[tuple[int, str, str]] = []
+        for order, (value, kind) in enumerate(strings.items()):
+            needle = value.casefold()
+            # A run of letters and digits of the value stands whole in any text holding the value as a whole
+            # word: a text without that run cannot hold the value.
+            word = _WORDS.search(needle)
+            entry = (order, needle, kind)
+            if word is None:
+                self.wordless.append(entry)
+            else:
+                self.by_word.setdefault(word.group(), []).append(entry)
+
+    def found_in(self, text: str) -> list[str]:
+        """What each value found in ``text`` is ("a student name"), as whole words, case aside, in the order
+        the values were given."""
+        folded = " ".join(text.split()).casefold()
+        candidates = [e for word in set(_WORDS.findall(folded)) for e in self.by_word.get(word, ())]
+        hits = sorted(
+            (order, kind)
+            for order, needle, kind in candidates + self.wordless
+            if needle in folded and re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", folded)
+        )
+        return [kind for _, kind in hits]
+
+
 def personal_values_in(text: str, strings: dict[str, str]) -> list[str]:
     """What each of ``strings`` found in ``text`` is ("a student name"), as whole words, case aside."""
-    folded = " ".join(text.split()).casefold()
-    hits = []
-    for value, kind in strings.items():
-        needle = value.casefold()
-        if needle in folded and re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", folded):
-            hits.append(kind)
-    return hits
+    return PersonalIndex(strings).found_in(text)

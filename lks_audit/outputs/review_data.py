@@ -17,7 +17,7 @@ from ..context import AuditContext
 from ..dpo_review import PERSONAL_TEXT, AreaOpinion, area_opinions
 from ..load import Dataset
 from ..params import meeting_day, read_previous
-from ..personal import personal_strings, personal_values_in
+from ..personal import PersonalIndex, personal_strings
 from ..rules import load_all_rules
 from .action_plan import action_rows
 from .plan_carry import CarriedPlan, LastYearActions, PlanUnreadable, ReadPlan, build_plan, last_year_actions, read_plan
@@ -96,9 +96,9 @@ class Review:
         """Why nothing may be published: text for governors (the DPO's review, or typed into an action plan
         that the new plan carries) holding a name or ID of the data. One line each, naming the cell."""
         lines = [n.message for n in self.result.notices if n.kind == PERSONAL_TEXT]
-        strings = personal_strings(self.data) if self.plan.texts else {}
+        personal = PersonalIndex(personal_strings(self.data) if self.plan.texts else {})
         for text in self.plan.texts:
-            kinds = personal_values_in(text.text, strings)
+            kinds = personal.found_in(text.text)
             if kinds:
                 lines.append(
                     f"{text.file}, sheet {text.sheet}, cell {text.cell} ({text.column}) holds {kinds[0]} from the "

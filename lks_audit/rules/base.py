@@ -113,15 +113,25 @@ ACCOUNT_USER_SOURCES = {
 def account_users(data, ctx) -> pd.Series:
     """rules.md's account users: Staff ID -> how they use the accounts (sorted by Staff ID).
 
-    Every administrator of an Active account, and everyone who posted or responded in the period.
+    Every administrator of an Active account, and everyone who posted or responded in the period. Built once
+    per audit period and shared by the people rules and the training measure (read-only).
     """
+    key = ("account_users", ctx.start, ctx.end)
+    if key not in data.derived:
+        data.derived[key] = _account_users(data, ctx)
+    return data.derived[key]
+
+
+def _account_users(data, ctx) -> pd.Series:
     accounts = data.frames["Accounts"]
     active = accounts[(accounts["Status"] == "Active").to_numpy()]
     admins = pd.DataFrame({"Account ID": active["Account ID"], "Staff ID": active["Administrators"].map(distinct_ids)})
     admins = admins.explode("Staff ID").dropna(subset=["Staff ID"])
-    administers = admins.groupby("Staff ID")["Account ID"].agg(
-        lambda accs: "administers " + ", ".join(accs.dropna().unique())
-    )
+    # Each administrator's accounts once each, in register order (an account with no ID still makes an admin).
+    named = admins.dropna(subset=["Account ID"]).drop_duplicates()
+    joined = named.groupby("Staff ID", sort=False)["Account ID"].agg(", ".join)
+    staff = admins["Staff ID"].drop_duplicates()
+    administers = "administers " + joined.reindex(staff, fill_value="")
     posted = in_period(data.frames["Posts"], "Posted at", ctx)["Posted by"].dropna().unique()
     responded = in_period(data.frames["Interactions"], "Received at", ctx)["Responded by"].dropna().unique()
     roles = pd.concat(
@@ -152,7 +162,7 @@ def account_user_cells(data, ctx, staff_ids) -> dict[str, list[tuple]]:
         rows = in_period(data.frames[sheet], when, ctx)
         named.append((sheet, column, rows["_row"], rows[column]))
     for sheet, column, rows, ids in named:
-        for row, staff_id in zip(rows.tolist(), ids.tolist()):
-            if staff_id in wanted:
-                out.setdefault(staff_id, []).append((sheet, int(row), column, staff_id))
+        mine = ids.isin(wanted).to_numpy(dtype=bool)
+        for row, staff_id in zip(rows[mine].tolist(), ids[mine].tolist()):
+            out.setdefault(staff_id, []).append((sheet, int(row), column, staff_id))
     return out

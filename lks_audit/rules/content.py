@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from ..cells import clean_unicode, normalise_text
@@ -69,16 +70,21 @@ def _whole_words(body: str) -> re.Pattern:
 
 
 def register_names(data) -> list[RegisterName]:
-    """Every distinct (Student ID, name) on the consent register (a student's forms may spell it differently)."""
-    consent = data.frames["Consent"]
-    seen: dict[tuple, RegisterName] = {}
-    for student, name in zip(consent["Student ID"].tolist(), consent["Student name"].tolist()):
-        if not isinstance(name, str):
-            continue
-        words = tuple(normalise_text(name).casefold().split())
-        if words:
-            seen.setdefault((student, words), RegisterName(student, words))
-    return list(seen.values())
+    """Every distinct (Student ID, name) on the consent register (a student's forms may spell it differently).
+
+    Built once per audit and shared by PST-03 and PST-04 (read-only).
+    """
+    if "register_names" not in data.derived:
+        consent = data.frames["Consent"]
+        seen: dict[tuple, RegisterName] = {}
+        for student, name in zip(consent["Student ID"].tolist(), consent["Student name"].tolist()):
+            if not isinstance(name, str):
+                continue
+            words = tuple(normalise_text(name).casefold().split())
+            if words:
+                seen.setdefault((student, words), RegisterName(student, words))
+        data.derived["register_names"] = list(seen.values())
+    return data.derived["register_names"]
 
 
 def folded_texts(texts: pd.Series) -> list[str | None]:
@@ -266,6 +272,42 @@ def student_full_name(rule, data, ctx):
     return rule.outcome(findings, len(posts))
 
 
+def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[str, list[RegisterName]]):
+    """(post position, Student ID, folded text) of the pictured pairs whose post text holds one of the
+    student's first names as a whole word, in pair order: the cheap test before the exact ones, since most
+    pictured students are not named at all.
+
+    A first name of letters and digits is in a text as a whole word exactly when it is one of the text's
+    words, so for those the test is two joins (pairs to first names, first names to the words of each
+    distinct text); any other first name is looked for as a substring.
+    """
+    codes, distinct = pd.factorize(texts)  # posts repeat texts (notices, templated captions)
+    folded = [fold(t) if isinstance(t, str) else None for t in distinct]
+    words = pd.DataFrame(
+        [(code, word) for code, text in enumerate(folded) if text for word in set(_WORD.findall(text))],
+        columns=["code", "first"],
+    )
+    firsts = pd.DataFrame(
+        [(student, n.words[0]) for student, ns in names.items() for n in ns], columns=["Students pictured", "first"]
+    ).drop_duplicates()
+    plain = np.array([_WORD.fullmatch(first) is not None for first in firsts["first"]], dtype=bool)
+    pairs = pairs.assign(code=codes[pairs["pos"].to_numpy()], pair=np.arange(len(pairs)))
+    found = pairs.merge(firsts[plain], on="Students pictured").merge(words, on=["code", "first"])["pair"]
+    other = firsts[~plain]
+    odd = pairs[
+        pairs["Students pictured"].isin(other["Students pictured"]).to_numpy() & (pairs["code"] >= 0).to_numpy()
+    ]
+    other_firsts = other.groupby("Students pictured")["first"].agg(list)
+    found_odd = [
+        pair
+        for pair, code, student in zip(odd["pair"], odd["code"], odd["Students pictured"])
+        if any(first in folded[code] for first in other_firsts[student])
+    ]
+    for pair in sorted(set(found.tolist()) | set(found_odd)):
+        pos, student, code = (pairs[c].iat[pair] for c in ("pos", "Students pictured", "code"))
+        yield int(pos), student, folded[code]
+
+
 @register_rule(
     "PST-04",
     "content",
@@ -298,13 +340,8 @@ def pictured_student_first_name(rule, data, ctx):
     pairs = pairs[pairs["Students pictured"].isin(list(names))]
     pairs = pairs.reset_index(names="pos").drop_duplicates(["pos", "Students pictured"])
     texts = posts["Post text"].tolist()
-    folded = {pos: fold(texts[pos]) for pos in pairs["pos"].unique().tolist() if isinstance(texts[pos], str)}
     hit_pos, hit_students = [], []
-    for pos, student in zip(pairs["pos"].tolist(), pairs["Students pictured"].tolist()):
-        text = folded.get(pos)
-        # A plain substring test first: most pictured students are not named at all.
-        if text is None or not any(n.words[0] in text for n in names[student]):
-            continue
+    for pos, student, text in _first_name_candidates(pairs, posts["Post text"], names):
         if any(n.full_name is not None and n.full_name.search(text) for n in names[student]):
             continue  # PST-03 is raised for this student in this post
         if any(_starts_capitalised(texts[pos], n.first_name) for n in names[student]):
