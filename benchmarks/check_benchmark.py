@@ -20,11 +20,16 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 
 
 def sample_folder(scale: int, seed: int = 2026) -> Path:
+    """The sample school at ``scale``, generated once into the cache by a process of its own: generated here,
+    its hundreds of MB would stay in this process, and every process it starts afterwards would report
+    them as its own peak memory (Linux counts a forked child's size before it runs its program)."""
     folder = CACHE / f"sample-s{scale}"
     if not (folder / "posts_log.xlsx").exists():
-        from lks_audit.sample import write_sample
-
-        write_sample(folder, seed=seed, scale=scale)
+        code = (
+            "import sys; from lks_audit.sample import write_sample; "
+            "write_sample(sys.argv[1], seed=int(sys.argv[2]), scale=int(sys.argv[3]))"
+        )
+        subprocess.run([sys.executable, "-c", code, str(folder), str(seed), str(scale)], check=True)
     return folder
 
 
