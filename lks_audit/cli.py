@@ -318,5 +318,27 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+#: Commands whose process ends with its work: the millions of loaded cells need not be freed one by one
+#: on the way out (a tenth of a second at sample scale 50); nothing of theirs runs at exit.
+_ENDS_WITHOUT_TEARDOWN = {"check", "validate"}
+
+
+def run() -> None:
+    """The ``lks-audit`` command: :func:`main` on the command line, its return value the exit status."""
+    argv = sys.argv[1:]
+    try:
+        status = main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``lks-audit check | head``) with what it wanted: no traceback, and nothing
+        # more written to the closed pipe on the way out (Python's documented way, see "signal").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 1
+    if argv[:1] and argv[0] in _ENDS_WITHOUT_TEARDOWN:
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

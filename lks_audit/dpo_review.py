@@ -159,7 +159,8 @@ def personal_text_notices(data: Dataset) -> list[Notice]:
     ]
     if not columns:
         return []
-    personal = PersonalIndex(personal_strings(data))
+    texts = [str(value) for sheet, column in columns for value in data.frames[sheet][column.header].dropna()]
+    personal = PersonalIndex(personal_strings(data), texts)
     notices = []
     for sheet, column in columns:
         frame = data.frames[sheet]

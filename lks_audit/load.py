@@ -20,7 +20,7 @@ from .cells import blank_mask, display_value, empty_column, is_error_text, norma
 from .findings import Gap, Notice
 from .intake import FORMATS, format_of_name, several_files_problem
 from .read import OpenedWorkbook, Reading, sheet_key
-from .schema import SHEETS, WORKBOOKS, Column, Kind, Sheet, Workbook, references
+from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOKS, Column, Kind, Sheet, Workbook, references
 
 #: Name of the column that carries each record's Excel row number.
 ROW = "_row"
@@ -102,8 +102,6 @@ class Dataset:
     #: Tables several rules derive the same way (e.g. pictured students joined to consent), built once
     #: per audit period; rules must treat them as read-only.
     derived: dict = field(default_factory=dict)
-    #: Advisory notes on how the data was read (not findings).
-    notices: list[Notice] = field(default_factory=list)
 
     def gaps_for(self, sheet: str, columns=()) -> tuple[Gap, ...]:
         """What stops ``sheet`` (or any of ``columns``) being used: the sheet's gap, else its columns'."""
@@ -425,17 +423,35 @@ def load_workbooks(folder: str | Path, reading: Reading | None = None) -> Datase
 
 
 def _load(folder: Path, reading: Reading) -> Dataset:
-    data = Dataset(folder, {})
+    # Each workbook is typed as soon as it is parsed, into a part of its own; the parts are joined in the
+    # contract's order, so what is found is listed in the same order whichever parse ended first.
+    parts: dict[str, Dataset] = {}
     for wb in WORKBOOKS:
         paths = reading.found[wb.file]
-        if not paths:
-            _add_missing_workbook(wb, data)
-        elif len(paths) > 1:
-            _add_workbook(wb, None, several_files_problem(paths), data)
-        else:
-            opened, problem, sha256 = reading.result(wb.file)
-            _add_workbook(wb, opened, problem, data, paths[0], sha256)
+        if len(paths) != 1:
+            parts[wb.file] = part = Dataset(folder, {})
+            if not paths:
+                _add_missing_workbook(wb, part)
+            else:
+                _add_workbook(wb, None, several_files_problem(paths), part)
+    for file in reading.as_completed():
+        opened, problem, sha256 = reading.result(file)
+        parts[file] = part = Dataset(folder, {})
+        _add_workbook(WORKBOOK_BY_FILE[file], opened, problem, part, reading.found[file][0], sha256)
+    data = _joined([parts[wb.file] for wb in WORKBOOKS], folder)
     unify_id_case(data)
+    return data
+
+
+def _joined(parts: list[Dataset], folder: Path) -> Dataset:
+    """One dataset holding ``parts`` (each a workbook's), lists and tables in the order of ``parts``."""
+    data = Dataset(folder, {})
+    for part in parts:
+        for name, value in vars(part).items():
+            if isinstance(value, list):
+                getattr(data, name).extend(value)
+            elif isinstance(value, dict):
+                getattr(data, name).update(value)
     return data
 
 

@@ -16,7 +16,15 @@ import pandas as pd
 
 from .context import elapsed_hours
 from .rules import REGISTRY
-from .rules.base import ACCOUNT_USER_SOURCES, account_users, current_staff_ids, in_period, is_blank, is_yes
+from .rules.base import (
+    ACCOUNT_USER_SOURCES,
+    account_users,
+    current_staff_ids,
+    is_blank,
+    is_yes,
+    period_interactions,
+    period_rows,
+)
 
 NOT_RECORDED = "Not recorded"
 
@@ -87,7 +95,7 @@ def _interactions(data, ctx, records, waiting) -> dict:
     reason = _blocked(data, "Interactions", columns, ("INT-01", "INT-02"))
     if reason:
         return _not_assessed(reason)
-    rows = in_period(data.frames["Interactions"], "Received at", ctx)
+    rows = period_interactions(data, ctx)
     excel_rows = rows["_row"]
     to_confirm = excel_rows.isin(_of(waiting, "INT-01", "INT-02")).to_numpy()
     late = excel_rows.isin(records.get("INT-01", set())).to_numpy() & ~to_confirm
@@ -100,8 +108,7 @@ def _interactions(data, ctx, records, waiting) -> dict:
     # Real elapsed hours (rules.md): a clock change in between counts as it happened.
     hours = pd.Series(elapsed_hours(rows["Received at"], rows["First response at"]))
     answered_hours = hours[answered & hours.notna().to_numpy() & (hours >= 0).to_numpy()]
-    deadline = ctx.calendar.response_deadline(rows["Received at"], ctx.params.respond_within_hours)
-    overdue_by = elapsed_hours(deadline, rows["First response at"])[late]
+    overdue_by = elapsed_hours(rows["_deadline"], rows["First response at"])[late]
     bands = {
         "Answered in time": int(in_time.sum()),
         "Late by up to 1 day": int((overdue_by <= 24).sum()),
@@ -143,7 +150,7 @@ def _incidents(data, ctx) -> dict:
     reason = _blocked(data, "Incidents", ("Incident ID", "Reported at", "Category"))
     if reason:
         return _not_assessed(reason)
-    rows = in_period(data.frames["Incidents"], "Reported at", ctx)
+    rows = period_rows(data, "Incidents", "Reported at", ctx)
     counts = rows["Category"].astype("object").where(rows["Category"].notna(), NOT_RECORDED).value_counts()
     by_category = {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))}
     # Without the Closed on column nothing says which incidents are still open.
@@ -211,7 +218,7 @@ def _consent(data, ctx, records, waiting) -> dict:
     reason = _blocked(data, "Posts", columns, ("IMG-01", "IMG-02"))
     if reason:
         return _not_assessed(reason)
-    posts = in_period(data.frames["Posts"], "Posted at", ctx)
+    posts = period_rows(data, "Posts", "Posted at", ctx)
     with_images = posts[is_yes(posts["Images of students"]).to_numpy(dtype=bool)]
     excel_rows = with_images["_row"]
     to_confirm = excel_rows.isin(_of(waiting, "IMG-01", "IMG-02")).to_numpy()

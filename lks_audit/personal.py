@@ -33,11 +33,19 @@ class PersonalIndex:
     """``strings`` (text -> what it is) indexed by a word of each, so a text is matched against the few values
     that share a word with it rather than against every name and ID of the school."""
 
-    def __init__(self, strings: dict[str, str]):
+    def __init__(self, strings: dict[str, str], texts: list[str] | None = None):
+        """``texts``: the only texts it will be asked about, if known; values that cannot be in any of them
+        are not indexed (the school's many names against a DPO's few cells)."""
         self.by_word: dict[str, list[tuple[int, str, str]]] = {}
         self.wordless: list[tuple[int, str, str]] = []
+        words = None if texts is None else set(_WORDS.findall(" ".join(texts).casefold()))
         for order, (value, kind) in enumerate(strings.items()):
             needle = value.casefold()
+            if words is not None:
+                # A value whose first word is all letters and digits is in a text only if that word is.
+                first = needle.split(None, 1)[0]
+                if first.isalnum() and first not in words:
+                    continue
             # A run of letters and digits of the value stands whole in any text holding the value as a whole
             # word: a text without that run cannot hold the value.
             word = _WORDS.search(needle)

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import queue
 import threading
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,9 +124,9 @@ class Reading:
     """The contract workbooks of a folder being opened (:func:`open_workbook`), from the moment it is made.
 
     Daemon threads (an interrupted run does not wait for a parse to finish) open the workbooks, the
-    largest first and then in the contract's order, ``workers`` at a time: python-calamine parses
-    without the GIL, so the parses run beside whatever the caller does meanwhile, which is typing the
-    workbooks already open.
+    largest first, ``workers`` at a time: python-calamine parses without the GIL, so the parses run
+    beside whatever the caller does meanwhile, which is typing the workbooks already open, in the order
+    they are done (:meth:`as_completed`).
     """
 
     def __init__(self, folder: Path, workers: int = WORKERS):
@@ -132,18 +134,22 @@ class Reading:
         #: Each contract workbook's file name -> the files saved as it (none, one, or too many).
         self.found = workbook_files(folder) if folder.is_dir() else {wb.file: [] for wb in WORKBOOKS}
         once = [wb for wb in WORKBOOKS if len(self.found[wb.file]) == 1]
-        # The largest first (it takes longest, and is typed last), the others in the contract's order, the
-        # order the loader takes them in: the caller types those while the largest is still parsing.
+        # Largest first: the largest parses longest, and the caller types the second largest meanwhile, then
+        # the small ones, which are parsed by then.
         sizes = {wb.file: self.found[wb.file][0].stat().st_size for wb in once}
-        once.sort(key=lambda wb: wb.file != max(sizes, key=sizes.get))
+        once.sort(key=lambda wb: -sizes[wb.file])
         self._results: dict[str, dict] = {wb.file: {} for wb in once}
         self._done = {wb.file: threading.Event() for wb in once}
+        #: The files parsed (readable or not), in the order they were done.
+        self._finished: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._waiting = len(once)
         # Each job holds its own box and event: the waiting side may already have let go of them.
         jobs = iter(
-            [(self.found[wb.file][0], [s.name for s in wb.sheets], self._results[wb.file], self._done[wb.file])
-             for wb in once]
+            [(self.found[wb.file][0], [s.name for s in wb.sheets], wb.file, self._results[wb.file],
+              self._done[wb.file]) for wb in once]
         )  # fmt: skip
         lock = threading.Lock()
+        finished = self._finished
 
         def work():
             while True:
@@ -151,12 +157,19 @@ class Reading:
                     job = next(jobs, None)
                 if job is None:
                     return
-                path, wanted, box, done = job
+                path, wanted, file, box, done = job
                 _open_into(path, wanted, box)
                 done.set()
+                finished.put(file)
 
         for _ in range(min(workers, len(once))):
             threading.Thread(target=work, name="lks-audit reader", daemon=True).start()
+
+    def as_completed(self) -> Iterator[str]:
+        """The file names of the workbooks found once, each as soon as it is parsed (or found unreadable)."""
+        while self._waiting:
+            self._waiting -= 1
+            yield self._finished.get()
 
     def result(self, file: str) -> tuple[OpenedWorkbook | None, str | None, str | None]:
         """Wait for the workbook ``file`` (found once): it parsed (or None, and why it cannot be read), and

@@ -125,3 +125,19 @@ def test_folder_whose_workbooks_are_all_unreadable_exits_2(tmp_path):
     line = out.stderr.strip()
     assert len(line.splitlines()) == 1 and "Traceback" not in line
     assert "posts_log.xlsx" in line and "staff_training.xlsx" in line and "no readable workbook" in line
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    """``lks-audit check | head -1``: the pipe closes under a summary twice what a pipe holds; the command
+    stops without a word, its status 1 (it could not write everything)."""
+    from lks_audit.sample import write_sample
+
+    write_sample(tmp_path, scale=6)
+    command = [sys.executable, "-m", "lks_audit", "check", str(tmp_path), "--year", "2025-26"]
+    check = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = check.stdout.readline()
+    check.stdout.close()  # as head does after its line
+    _, err = check.communicate(timeout=120)
+    assert first.startswith(b"Social media policy audit 2025-26")
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
+    assert check.returncode == 1

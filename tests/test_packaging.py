@@ -34,9 +34,11 @@ def test_environment_yml_matches_pyproject():
     assert "-e ." in pip_section, "environment.yml must install the package itself with pip"
 
 
-def test_console_script_points_at_cli_main():
+def test_console_script_points_at_cli_run():
+    """The command runs :func:`lks_audit.cli.run` (main, then the exit); ``python -m lks_audit`` does the same."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert project["scripts"]["lks-audit"] == "lks_audit.cli:main"
-    from lks_audit.cli import main
+    assert project["scripts"]["lks-audit"] == "lks_audit.cli:run"
+    from lks_audit.cli import main, run
 
-    assert callable(main)
+    assert callable(main) and callable(run)
+    assert "run()" in (ROOT / "lks_audit" / "__main__.py").read_text()

@@ -472,3 +472,30 @@ def test_executed_notebook_holds_findings_not_input_data(rendered):  # noqa: F81
     consent = load_workbooks(rendered["folder"]).frames["Consent"]
     assert shown and set(shown) <= set(in_findings)
     assert len(shown) < len(consent) / 4, "far fewer people than the consent list"
+
+
+def test_personal_values_are_found_alike_when_the_texts_are_known_in_advance():
+    """The DPO's cells are matched against an index of only the values that could be in them: it finds
+    exactly what the whole index finds, punctuation, case and spacing aside."""
+    from lks_audit.personal import PersonalIndex
+
+    values = {
+        "Amelia Smith": "a student name",
+        "ST0699": "a Student ID",
+        "O'Brien Kate": "a student name",
+        "Zoë Ng": "a student name",
+        "S033": "a Staff ID",
+        "Ngozi Adeyemi": "a student name",
+    }
+    texts = [
+        "Spoke to AMELIA   smith's parents",
+        "o'brien kate, and st0699 too",
+        "Nothing personal here; S0333 is not S033x",
+        "zoë ng asked",
+        "",
+    ]
+    whole, known = PersonalIndex(values), PersonalIndex(values, texts)
+    assert len(known.by_word) < len(whole.by_word)
+    found = [known.found_in(text) for text in texts]
+    assert found == [whole.found_in(text) for text in texts]
+    assert found == [["a student name"], ["a Student ID", "a student name"], [], ["a student name"], []]

@@ -96,7 +96,8 @@ class Review:
         """Why nothing may be published: text for governors (the DPO's review, or typed into an action plan
         that the new plan carries) holding a name or ID of the data. One line each, naming the cell."""
         lines = [n.message for n in self.result.notices if n.kind == PERSONAL_TEXT]
-        personal = PersonalIndex(personal_strings(self.data) if self.plan.texts else {})
+        texts = [text.text for text in self.plan.texts]
+        personal = PersonalIndex(personal_strings(self.data) if texts else {}, texts)
         for text in self.plan.texts:
             kinds = personal.found_in(text.text)
             if kinds:

@@ -91,9 +91,50 @@ def in_period(data_frame: pd.DataFrame, column: str, ctx) -> pd.DataFrame:
     return data_frame[ctx.in_period(data_frame[column]).to_numpy()]
 
 
+def period_rows(data, sheet: str, column: str, ctx) -> pd.DataFrame:
+    """:func:`in_period` of ``sheet`` by its date ``column``: built once per audit period and shared by the
+    rules and measures (read-only), since each copy of the interactions log costs as much as a rule."""
+    key = ("in_period", sheet, column, ctx.start, ctx.end)
+    if key not in data.derived:
+        data.derived[key] = in_period(data.frames[sheet], column, ctx)
+    return data.derived[key]
+
+
+def period_interactions(data, ctx) -> pd.DataFrame:
+    """In-period interactions with their response deadline (rules.md) in ``_deadline``: built once per audit
+    period and shared by INT-01, INT-02 and the replies measure (read-only)."""
+    key = ("period_interactions", ctx.start, ctx.end, ctx.params.respond_within_hours)
+    if key not in data.derived:
+        rows = period_rows(data, "Interactions", "Received at", ctx)
+        deadline = ctx.calendar.response_deadline(rows["Received at"], ctx.params.respond_within_hours)
+        data.derived[key] = rows.assign(_deadline=deadline)
+    return data.derived[key]
+
+
 def period_posts(data, ctx) -> pd.DataFrame:
-    """In-period posts (undated ones kept), numbered 0..n-1."""
-    return in_period(data.frames["Posts"], "Posted at", ctx).reset_index(drop=True)
+    """In-period posts (undated ones kept), numbered 0..n-1; built once per audit period (read-only)."""
+    key = ("period_posts", ctx.start, ctx.end)
+    if key not in data.derived:
+        data.derived[key] = period_rows(data, "Posts", "Posted at", ctx).reset_index(drop=True)
+    return data.derived[key]
+
+
+def pictured_students(data, ctx) -> pd.DataFrame:
+    """One row per (in-period post, student it pictures): ``pos``, the post's place in :func:`period_posts`,
+    and ``Student ID``; in post order and as listed, a student listed twice on one post once. Built once per
+    audit period and shared by the images rules and PST-04 (read-only)."""
+    key = ("pictured_students", ctx.start, ctx.end)
+    if key not in data.derived:
+        positions, students = [], []
+        for pos, ids in enumerate(period_posts(data, ctx)["Students pictured"].tolist()):
+            if isinstance(ids, tuple) and ids:
+                listed = dict.fromkeys(ids)
+                positions += [pos] * len(listed)
+                students += listed
+        data.derived[key] = pd.DataFrame(
+            {"pos": np.array(positions, dtype="int64"), "Student ID": pd.Series(students, dtype=object)}
+        )
+    return data.derived[key]
 
 
 def post_labels(posts: pd.DataFrame) -> list[str]:
@@ -132,8 +173,8 @@ def _account_users(data, ctx) -> pd.Series:
     joined = named.groupby("Staff ID", sort=False)["Account ID"].agg(", ".join)
     staff = admins["Staff ID"].drop_duplicates()
     administers = "administers " + joined.reindex(staff, fill_value="")
-    posted = in_period(data.frames["Posts"], "Posted at", ctx)["Posted by"].dropna().unique()
-    responded = in_period(data.frames["Interactions"], "Received at", ctx)["Responded by"].dropna().unique()
+    posted = _named(period_rows(data, "Posts", "Posted at", ctx)["Posted by"])
+    responded = _named(period_rows(data, "Interactions", "Received at", ctx)["Responded by"])
     roles = pd.concat(
         [
             administers,
@@ -142,6 +183,12 @@ def _account_users(data, ctx) -> pd.Series:
         ]
     )
     return roles.groupby(level=0).agg("; ".join).sort_index()
+
+
+def _named(ids: pd.Series) -> list[str]:
+    """The distinct IDs of a column, blanks left out, in the order first written (the few distinct values are
+    sifted for blanks, not the many rows)."""
+    return [i for i in pd.unique(ids.to_numpy()) if isinstance(i, str)]
 
 
 def account_user_cells(data, ctx, staff_ids) -> dict[str, list[tuple]]:
@@ -159,7 +206,7 @@ def account_user_cells(data, ctx, staff_ids) -> dict[str, list[tuple]]:
     admins = pd.DataFrame({"_row": active["_row"], "id": active["Administrators"].map(distinct_ids)}).explode("id")
     named = [("Accounts", "Administrators", admins["_row"], admins["id"])]
     for sheet, when, column in (("Posts", "Posted at", "Posted by"), ("Interactions", "Received at", "Responded by")):
-        rows = in_period(data.frames[sheet], when, ctx)
+        rows = period_rows(data, sheet, when, ctx)
         named.append((sheet, column, rows["_row"], rows[column]))
     for sheet, column, rows, ids in named:
         mine = ids.isin(wanted).to_numpy(dtype=bool)

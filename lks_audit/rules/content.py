@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..cells import clean_unicode, normalise_text
-from .base import first_by_key, fmt_date, is_yes, period_posts, post_labels, staff_on_day
+from .base import first_by_key, fmt_date, is_yes, period_posts, pictured_students, post_labels, staff_on_day
 from .registry import register_rule
 
 _WORD = re.compile(r"\w+")
@@ -290,7 +290,7 @@ def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[st
     firsts = pd.DataFrame(
         [(student, n.words[0]) for student, ns in names.items() for n in ns], columns=["Students pictured", "first"]
     ).drop_duplicates()
-    plain = np.array([_WORD.fullmatch(first) is not None for first in firsts["first"]], dtype=bool)
+    plain = np.array([_WORD.fullmatch(first) is not None for first in firsts["first"].tolist()], dtype=bool)
     pairs = pairs.assign(code=codes[pairs["pos"].to_numpy()], pair=np.arange(len(pairs)))
     found = pairs.merge(firsts[plain], on="Students pictured").merge(words, on=["code", "first"])["pair"]
     other = firsts[~plain]
@@ -336,9 +336,8 @@ def pictured_student_first_name(rule, data, ctx):
     for name in register_names(data):
         if name.student is not None:
             names.setdefault(name.student, []).append(name)
-    pairs = posts[["Students pictured"]].explode("Students pictured").astype(object)
-    pairs = pairs[pairs["Students pictured"].isin(list(names))]
-    pairs = pairs.reset_index(names="pos").drop_duplicates(["pos", "Students pictured"])
+    pairs = pictured_students(data, ctx).rename(columns={"Student ID": "Students pictured"})
+    pairs = pairs[pairs["Students pictured"].isin(list(names)).to_numpy()]
     texts = posts["Post text"].tolist()
     hit_pos, hit_students = [], []
     for pos, student, text in _first_name_candidates(pairs, posts["Post text"], names):

@@ -245,22 +245,34 @@ def unknown_references(rule, data, ctx):
         if data.unavailable(sheet_name, (column.header,)) or data.unavailable(target_sheet, (target_key,)):
             continue
         frame = data.frames[sheet_name]
-        ids = frame[column.header]
+        targets = data.frames[target_sheet][target_key].dropna()
         if column.kind is Kind.IDS:
-            # One finding per (cell, unknown ID): an ID written twice in one cell counts once.
-            ids = ids.explode()
-            ids = ids[~pd.DataFrame({"row": ids.index, "id": ids.to_numpy()}).duplicated().to_numpy()]
-        # Each distinct ID is looked up once (factorize hashes the column once; a blank is code -1).
-        codes, distinct = pd.factorize(ids)
-        known = pd.Index(distinct).isin(data.frames[target_sheet][target_key].dropna().unique())
-        filled = codes >= 0
-        checked += int(filled.sum())
-        unknown = ids[filled & ~np.append(known, True)[codes]]
+            unknown, listed = _unknown_in_lists(frame[column.header], set(targets.tolist()))
+            checked += listed
+        else:
+            ids = frame[column.header]
+            # Each distinct ID is looked up once (factorize hashes the column once; a blank is code -1).
+            codes, distinct = pd.factorize(ids)
+            known = pd.Index(distinct).isin(targets.unique())
+            filled = codes >= 0
+            checked += int(filled.sum())
+            unknown = ids[filled & ~np.append(known, True)[codes]]
         rows = frame.loc[unknown.index]
         target_file = WORKBOOK_OF_SHEET[target_sheet].file
         details = [f"'{v}' is not {_a(target_key)} in {target_file}, sheet {target_sheet}" for v in unknown.tolist()]
         findings += _cell_findings(rule, data, SHEETS[sheet_name], column.header, rows, details, unknown.tolist())
     return rule.outcome(findings, checked)
+
+
+def _unknown_in_lists(lists: pd.Series, known: set[str]) -> tuple[pd.Series, int]:
+    """The IDs of an ids column not in ``known``, one per (cell, ID), each under its cell's index label (an ID
+    written twice in one cell counts once); and how many (cell, ID) there are in all."""
+    cells = [(label, ids) for label, ids in zip(lists.index, lists.tolist()) if isinstance(ids, tuple) and ids]
+    listed = sum(len(set(ids)) for _, ids in cells)
+    unknown = [
+        (label, i) for label, ids in cells if not known.issuperset(ids) for i in dict.fromkeys(ids) if i not in known
+    ]
+    return pd.Series([i for _, i in unknown], index=[label for label, _ in unknown], dtype=object), listed
 
 
 def _a(noun: str) -> str:

@@ -1,7 +1,7 @@
 """Images and consent (area ``images``): IMG-01..IMG-07.
 
 Consent is looked up once per (post, pictured student) pair by an as-of join
-(``pandas.merge_asof``) of the exploded Students pictured against the Consent
+(``pandas.merge_asof``) of each post's pictured students against the Consent
 rows, so the cost is linear in posts plus consent rows.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import fmt_date, is_blank, is_yes, period_posts, post_labels
+from .base import fmt_date, is_blank, is_yes, period_posts, pictured_students, post_labels
 from .registry import register_rule
 
 POLICY_BREACH = "a breach of the school's policy on images"
@@ -17,7 +17,7 @@ CONSENT_CLAUSE = (
     "Permission to use any photos or video recordings is sought in line with DSPP's (Dudley "
     "Safeguarding People Partnership), use of images permission guidance and associated consent forms."
 )
-_PAIR_POST_COLUMNS = ["Post ID", "Posted at", "Removed on", "Images of students", "_row", "Students pictured"]
+_PAIR_POST_COLUMNS = ["Post ID", "Posted at", "Removed on", "Images of students", "_row"]
 _PAIRS = ("(post, pictured student) pair", "(post, pictured student) pairs")
 _PICTURING_POSTS = ("post picturing students", "posts picturing students")
 
@@ -42,11 +42,9 @@ def pictured_pairs(data, ctx) -> pd.DataFrame:
 
 
 def _join_pictured_to_consent(data, ctx) -> pd.DataFrame:
-    posts = period_posts(data, ctx)
-    pairs = posts[_PAIR_POST_COLUMNS].explode("Students pictured")
-    pairs = pairs[pairs["Students pictured"].notna()].rename(columns={"Students pictured": "Student ID"})
-    # A student listed twice on one post is still one (post, student) pair.
-    pairs = pairs.drop_duplicates(["_row", "Student ID"]).reset_index(drop=True)
+    pictured = pictured_students(data, ctx)
+    pairs = period_posts(data, ctx)[_PAIR_POST_COLUMNS].iloc[pictured["pos"].to_numpy()].reset_index(drop=True)
+    pairs["Student ID"] = pictured["Student ID"].to_numpy()
     pairs["_day"] = pd.to_datetime(pairs["Posted at"]).dt.floor("D")
 
     consent = data.frames["Consent"]

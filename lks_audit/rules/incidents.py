@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..context import elapsed_hours
-from .base import fmt_date, in_period, is_blank, is_yes, weekday_datetime_texts
+from .base import fmt_date, is_blank, is_yes, period_rows, weekday_datetime_texts
 from .registry import register_rule
 
 _SHEET = "Incidents"
@@ -39,7 +39,7 @@ _INVESTIGATE = "Take a lead role in investigating any reported incidents"
 
 def _reported(data, ctx) -> pd.DataFrame:
     """Incidents reported inside the audit period (undated ones are kept: they cannot be placed)."""
-    return in_period(data.frames[_SHEET], "Reported at", ctx)
+    return period_rows(data, _SHEET, "Reported at", ctx)
 
 
 def _flag(rule, data, ctx, column: str, selects, message: str, scope=None):

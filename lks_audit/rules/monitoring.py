@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..context import elapsed_hours
-from .base import in_period, is_blank, is_yes, weekday_datetime_texts
+from .base import is_blank, is_yes, period_interactions, period_rows, weekday_datetime_texts
 from .registry import register_rule
 
 _RESPOND = (
@@ -21,12 +21,6 @@ _ABUSE = (
 
 # Type only words the message ("query received ..."); a missing Type column must not stop the check.
 _TIMING = ("Interaction ID", "Received at", "First response at")
-
-
-def _with_deadlines(data, ctx) -> pd.DataFrame:
-    """In-period interactions with their response deadline (rules.md) in ``_deadline``."""
-    rows = in_period(data.frames["Interactions"], "Received at", ctx)
-    return rows.assign(_deadline=ctx.calendar.response_deadline(rows["Received at"], ctx.params.respond_within_hours))
 
 
 def _received(rows: pd.DataFrame) -> list[str]:
@@ -59,7 +53,7 @@ def _hours(start: pd.Series, end: pd.Series) -> list[str]:
     owner="Account administrator",
 )
 def late_response(rule, data, ctx):
-    rows = _with_deadlines(data, ctx)
+    rows = period_interactions(data, ctx)
     answered = rows[(rows["First response at"].notna() & rows["_deadline"].notna()).to_numpy()]
     late = answered[(elapsed_hours(answered["_deadline"], answered["First response at"]) > 0)]
     messages = [
@@ -93,7 +87,7 @@ def late_response(rule, data, ctx):
     owner="Account administrator",
 )
 def unanswered(rule, data, ctx):
-    rows = _with_deadlines(data, ctx)
+    rows = period_interactions(data, ctx)
     # "Before as_of" = before the as_of day began: a deadline later that day is not yet missed.
     # Due a reply by as_of: answered, or its deadline has passed (the governors' "replies due").
     due = rows[(rows["First response at"].notna() | (rows["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
@@ -108,7 +102,7 @@ def unanswered(rule, data, ctx):
 
 
 def _offensive(data, ctx) -> pd.DataFrame:
-    rows = in_period(data.frames["Interactions"], "Received at", ctx)
+    rows = period_rows(data, "Interactions", "Received at", ctx)
     return rows[is_yes(rows["Offensive"]).to_numpy(dtype=bool)]
 
 

@@ -53,22 +53,21 @@ def _account_users_training(data, ctx) -> pd.DataFrame:
 def _not_read_or_trained(users: pd.DataFrame, ctx) -> pd.Series:
     """TRN-01 per account user: what is missing, or '' when they are compliant."""
     as_of = fmt_date(ctx.as_of)
+    checks = (("Policy read on", "reading the policy"), ("Social media training on", "training"))
 
-    def problems(row) -> str:
-        if not row["on_staff_sheet"]:
+    def problems(on_staff_sheet: bool, *dates) -> str:
+        if not on_staff_sheet:
             return "is not on the Staff sheet, so reading the policy and training cannot be shown"
         out = []
-        for column, what in (("Policy read on", "reading the policy"), ("Social media training on", "training")):
-            when = row[column]
+        for (column, what), when in zip(checks, dates):
             if pd.isna(when):
                 out.append(f"has no {column} date")
             elif when > ctx.as_of:
                 out.append(f"has {column} {fmt_date(when)}, after {as_of} ({what} is not yet done)")
         return " and ".join(out)
 
-    if users.empty:
-        return pd.Series([], dtype=object)
-    return users.apply(problems, axis=1).astype(object)
+    found = map(problems, users["on_staff_sheet"].tolist(), *(users[column].tolist() for column, _ in checks))
+    return pd.Series(list(found), index=users.index, dtype=object)
 
 
 @register_rule(
