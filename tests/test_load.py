@@ -483,3 +483,32 @@ def test_a_key_column_that_is_all_blank_is_a_dq03_per_row():
     # Every row's key blank: one DQ-03 each, and no crash looking for repeats among no keys at all.
     data = dataset_from_rows(Posts=[{"Post text": "First"}, {"Post text": "Second"}])
     assert [(k.cell, k.key) for k in data.key_faults] == [("A2", None), ("A3", None)]
+
+
+def test_workbooks_parsed_in_any_order_are_listed_in_the_contracts(tmp_path):
+    """The largest workbooks are parsed first and each is typed as soon as it is done, but files, faults and
+    notices come out in the contract's order, as a run with one workbook at a time would list them."""
+    import shutil
+
+    from lks_audit.read import Reading
+    from lks_audit.schema import WORKBOOKS
+
+    for path in SAMPLE_SCHOOL.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    # A title row above the consent header and above the incidents header: two notices, in two workbooks.
+    for name in ("image_consent.xlsx", "incidents_log.xlsx"):
+        book = openpyxl.load_workbook(tmp_path / name)
+        book.worksheets[0].insert_rows(1)
+        book.worksheets[0]["A1"] = "Filled in by the office"
+        book.save(tmp_path / name)
+    reading = Reading(tmp_path)
+    done = list(reading.as_completed())
+    contract = [wb.file for wb in WORKBOOKS if (tmp_path / wb.file).exists()]
+    assert sorted(done) == sorted(contract) and done != contract  # the largest first, not the contract's order
+
+    data = load_workbooks(tmp_path)
+    assert [f.file for f in data.files] == [wb.file for wb in WORKBOOKS]
+    assert [n.file for n in data.notices if n.kind == "header-row"] == ["image_consent.xlsx", "incidents_log.xlsx"]
+    order = {wb.file: i for i, wb in enumerate(WORKBOOKS)}
+    faults = [order[c.file] for c in data.cell_faults]
+    assert faults == sorted(faults) and len(set(faults)) > 1
