@@ -278,21 +278,29 @@ def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[st
     pictured students are not named at all.
 
     A first name of letters and digits is in a text as a whole word exactly when it is one of the text's
-    words, so for those the test is two joins (pairs to first names, first names to the words of each
-    distinct text); any other first name is looked for as a substring.
+    words, so for those the test is one join (pairs to their students' first names) and a look-up of each
+    (distinct text, first name) among the first names each distinct text holds, both numbered so the look-up
+    compares integers; any other first name is looked for as a substring.
     """
     codes, distinct = pd.factorize(texts)  # posts repeat texts (notices, templated captions)
     folded = [fold(t) if isinstance(t, str) else None for t in distinct]
-    words = pd.DataFrame(
-        [(code, word) for code, text in enumerate(folded) if text for word in set(_WORD.findall(text))],
-        columns=["code", "first"],
-    )
     firsts = pd.DataFrame(
         [(student, n.words[0]) for student, ns in names.items() for n in ns], columns=["Students pictured", "first"]
     ).drop_duplicates()
     plain = np.array([_WORD.fullmatch(first) is not None for first in firsts["first"].tolist()], dtype=bool)
     pairs = pairs.assign(code=codes[pairs["pos"].to_numpy()], pair=np.arange(len(pairs)))
-    found = pairs.merge(firsts[plain], on="Students pictured").merge(words, on=["code", "first"])["pair"]
+    named = firsts[plain]
+    number, vocabulary = pd.factorize(named["first"].to_numpy(dtype=object))
+    numbered = dict(zip(vocabulary.tolist(), range(len(vocabulary))))
+    size = max(len(vocabulary), 1)
+    # (distinct text, first name) as one integer, for every first name that is a word of the text.
+    held = np.fromiter(
+        (code * size + numbered[word] for code, text in enumerate(folded) if text
+         for word in set(_WORD.findall(text)) if word in numbered),
+        dtype=np.int64,
+    )  # fmt: skip
+    wanted = pairs.merge(named.assign(number=number), on="Students pictured")
+    found = wanted["pair"][np.isin(wanted["code"].to_numpy() * size + wanted["number"].to_numpy(), held)]
     other = firsts[~plain]
     odd = pairs[
         pairs["Students pictured"].isin(other["Students pictured"]).to_numpy() & (pairs["code"] >= 0).to_numpy()
