@@ -70,4 +70,4 @@ class PersonalIndex:
 
 def personal_values_in(text: str, strings: dict[str, str]) -> list[str]:
     """What each of ``strings`` found in ``text`` is ("a student name"), as whole words, case aside."""
-    return PersonalIndex(strings).found_in(text)
+    return PersonalIndex(strings, [text]).found_in(text)
