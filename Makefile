@@ -11,7 +11,7 @@ EARLIER_SAMPLE := examples/sample-school-2024-25
 EARLIER_YEAR   := 2024-25
 EARLIER_AS_OF  := 2025-08-31
 
-.PHONY: setup report test browser-deps benchmark clean
+.PHONY: setup report test browser-deps office-deps benchmark clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ report: setup
 		--previous reports/$(EARLIER_YEAR) --history reports
 
 ## Set up, check the style (ruff) and run the whole test suite (browser tests included)
-test: setup browser-deps
+test: setup browser-deps office-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
@@ -37,6 +37,10 @@ test: setup browser-deps
 ## Headless Chromium (Debian) and axe-core (npm) for the report's browser tests
 browser-deps:
 	@bash tools/browser-deps.sh
+
+## LibreOffice (Debian) for the tests that make real office files with it
+office-deps:
+	@bash tools/office-deps.sh
 
 ## Measure the floor, report, check at scales 1/10/50 and start-up imports; prints one table
 benchmark: setup
