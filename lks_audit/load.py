@@ -19,6 +19,7 @@ import pandas as pd
 from .cells import blank_mask, display_value, empty_column, is_error_text, normalise_text, read_column
 from .findings import Gap, Notice
 from .intake import FORMATS, format_of_name, several_files_problem
+from .platforms import Exports, read_exports
 from .read import OpenedWorkbook, Reading, sheet_key
 from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOKS, Column, Kind, Sheet, Workbook, references
 
@@ -102,6 +103,9 @@ class Dataset:
     #: Tables several rules derive the same way (e.g. pictured students joined to consent), built once
     #: per audit period; rules must treat them as read-only.
     derived: dict = field(default_factory=dict)
+    #: The platforms' own archives (``platform_exports/``), or None when the folder has none: then no rule
+    #: that checks the logs against them has anything to check.
+    exports: Exports | None = None
 
     def gaps_for(self, sheet: str, columns=()) -> tuple[Gap, ...]:
         """What stops ``sheet`` (or any of ``columns``) being used: the sheet's gap, else its columns'."""
@@ -142,20 +146,25 @@ def _empty_frame(sheet: Sheet) -> pd.DataFrame:
 HEADER_SEARCH_ROWS = 10
 
 
+def _required(sheet: Sheet) -> list[Column]:
+    """The sheet's columns a workbook must have (not the optional ones): what tells its header row."""
+    return [c for c in sheet.columns if not c.optional]
+
+
 def _headers_in(row: list, sheet: Sheet) -> int:
-    """How many of the sheet's contract headers ``row`` holds."""
-    wanted = {c.header.casefold() for c in sheet.columns}
+    """How many of the sheet's required contract headers ``row`` holds."""
+    wanted = {c.header.casefold() for c in _required(sheet)}
     return len({key for key in map(sheet_key, row) if key in wanted})
 
 
 def _header_row(rows: list[list], sheet: Sheet) -> tuple[int, int]:
     """(index in ``rows``, headers matched) of the sheet's header row: row 1, unless a row below it among
-    the first :data:`HEADER_SEARCH_ROWS` holds more of the contract's headers, and at least half of them."""
+    the first :data:`HEADER_SEARCH_ROWS` holds more of the contract's required headers, and at least half."""
     counts = [_headers_in(row, sheet) for row in rows[:HEADER_SEARCH_ROWS]]
     if not counts:
         return 0, 0
     best = counts.index(max(counts))
-    if best and counts[best] > counts[0] and 2 * counts[best] >= len(sheet.columns):
+    if best and counts[best] > counts[0] and 2 * counts[best] >= len(_required(sheet)):
         return best, counts[best]
     return 0, counts[0]
 
@@ -173,7 +182,7 @@ def _find_sheets(wb: Workbook, opened: OpenedWorkbook, data: Dataset) -> dict[st
             continue
         matched = {name: _header_row(opened.rows(name, HEADER_SEARCH_ROWS), sheet)[1] for name in left}
         best = max(left, key=matched.__getitem__)
-        if matched[best] and 2 * matched[best] >= len(sheet.columns):
+        if matched[best] and 2 * matched[best] >= len(_required(sheet)):
             chosen[sheet.name] = best
             left.remove(best)
             data.notices.append(
@@ -230,6 +239,9 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
     frame = pd.DataFrame(index=index)
     found_headers = {h.casefold() for h in extras}
     for column in sheet.columns:
+        if column.header not in positions and column.optional:  # never missing: blank when left out
+            frame[column.header] = empty_column(column, index=index)
+            continue
         if column.header not in positions:
             old = column.formerly if column.formerly and column.formerly.casefold() in found_headers else None
             gap = Gap(wb.file, sheet.name, column.header, formerly=old, row=header_at + 1)
@@ -440,7 +452,24 @@ def _load(folder: Path, reading: Reading) -> Dataset:
         _add_workbook(WORKBOOK_BY_FILE[file], opened, problem, part, reading.found[file][0], sha256)
     data = _joined([parts[wb.file] for wb in WORKBOOKS], folder)
     unify_id_case(data)
+    add_exports(data)
     return data
+
+
+def add_exports(data: Dataset) -> None:
+    """The data folder's platform archives (``platform_exports/``), tied to the register's accounts; what was
+    refused or guessed in them joins the notices."""
+    accounts = None
+    if not data.unavailable("Accounts", ("Account ID",)):
+        frame = data.frames["Accounts"]
+        rows = zip(frame["Account ID"].tolist(), frame["Platform"].tolist(), frame["Account name"].tolist())
+        accounts = {}
+        for account, platform, name in rows:
+            if isinstance(account, str):
+                accounts.setdefault(account, (platform if isinstance(platform, str) else None, name or None))
+    data.exports = read_exports(data.folder, accounts)
+    if data.exports is not None:
+        data.notices.extend(data.exports.notices)
 
 
 def _joined(parts: list[Dataset], folder: Path) -> Dataset:
@@ -521,6 +550,7 @@ def dataset_from_cells(cells: dict[str, dict[str, list[list]] | None], folder: s
         else:
             _add_workbook(wb, _SheetsInMemory(cells[wb.file]), None, data)
     unify_id_case(data)
+    add_exports(data)
     return data
 
 

@@ -91,6 +91,7 @@ import pandas as pd
 
 from .context import WorkingCalendar
 from .findings import rule_order
+from .sample_exports import plan_exports, write_exports
 from .schema import SHEETS, WORKBOOKS, Column, Kind
 
 YEAR = "2025-26"
@@ -326,6 +327,27 @@ PLAIN_CAPTIONS = (
     "Our careers fair welcomed twenty local employers.",
     "Parent workshop on online safety: Tuesday at 6pm in the library.",
 )
+#: Posts each block logs that make the platforms' archives show their edges (every one matched, never a finding):
+#: a post at 00:30 on 1 September (23:30 UTC on 31 August), one in the hour the clocks repeat in October
+#: (published at its second 01:40), non-ASCII text Meta writes as mojibake, a link X shortens with an ampersand it
+#: escapes, an X thread (the second tweet replies to the first) and a long post whose text is a note-tweet.
+EDGE_POSTS = (
+    ("2025-09-01 00:30", 0, "Welcome back, everyone: the new school year starts today!", "midnight"),
+    ("2025-10-26 01:40", 2, "The clocks went back last night: enjoy the extra hour of sleep!", "clocks"),
+    ("2026-03-10 14:00", 0, "Café afternoon for our grandparents ☕🎉 merci to everyone who baked!", "cafe"),
+    ("2026-02-11 12:00", 2, "Parents & carers: spring newsletter out https://www.lks.example/news/spring", "link"),
+    ("2026-04-23 16:00", 2, "Sports awards evening (1/2): thank you to every coach, parent and volunteer.", "thread1"),
+    ("2026-04-23 16:02", 2, "Sports awards evening (2/2): the full list of winners is in the newsletter.", "thread2"),
+    (
+        "2026-07-17 12:00",
+        2,
+        "Our end-of-year message: thank you to every family, every member of staff and every governor for a "
+        "remarkable year. Together we opened the new library, raised more than ever for local charities, welcomed "
+        "forty new families and celebrated results our students worked hard for. Have a restful summer, and we look "
+        "forward to seeing you all in September.",
+        "long",
+    ),
+)
 SUMMARIES = {
     "Comment": (
         "Congratulated the team on the result",
@@ -502,8 +524,11 @@ APPLICATIONS = (  # account, submitted, dpia, decision, decision date, proposed 
 )
 
 
-def write_sample(folder: Path, seed: int = 2026, scale: int = 1, year: str = YEAR) -> dict[str, int]:
-    """Write the sample school's workbooks for ``year`` (one of :data:`SAMPLE_YEARS`) into ``folder``; return
+def write_sample(
+    folder: Path, seed: int = 2026, scale: int = 1, year: str = YEAR, layouts: dict | None = None
+) -> dict[str, int]:
+    """Write the sample school's workbooks for ``year`` (one of :data:`SAMPLE_YEARS`) into ``folder``, and for
+    2025-26 its accounts' platform archives (laid out as ``layouts`` says, see :mod:`.sample_exports`); return
     planted findings per rule."""
     frames, planted = build_sample(seed, scale, year)
     folder = Path(folder)
@@ -512,6 +537,8 @@ def write_sample(folder: Path, seed: int = 2026, scale: int = 1, year: str = YEA
     for wb in WORKBOOKS:
         if all(sheet.name in frames for sheet in wb.sheets):  # the DPO's review only where the year has one
             _write_workbook(folder / wb.file, wb, frames, fmt_rng)
+    if "_ArchiveOnly" in frames:  # the platforms' archives, where the year has them
+        write_exports(folder, frames, layouts)
     return planted
 
 
@@ -545,6 +572,7 @@ def build_sample(seed: int = 2026, scale: int = 1, year: str = YEAR) -> tuple[di
         refused = {b.student_ids[i] for b in made for i in b.by_cat["no"][:3]}
         planted = _a_year_earlier(frames, planted, scale, refused)
     else:
+        planted.update(plan_exports(frames, seed, cal))
         frames.update(_dpo_review(frames, made[0]))
     ids = sorted(r for r in planted if planted[r])
     return frames, {r: planted[r] for r in sorted(ids, key=rule_order)}
@@ -1083,7 +1111,7 @@ class _Block:
             if rng.random() < 0.01:  # taken down later for an ordinary reason
                 row["Removed on"] = min(when.normalize() + pd.Timedelta(days=int(rng.integers(0, 20))), AS_OF)
             rows.append(row)
-        return pd.DataFrame(rows + planted)
+        return pd.DataFrame(rows + planted + self._edge_posts())
 
     def _planted_posts(self) -> list[dict]:
         P, cat = [], self.by_cat
@@ -1206,6 +1234,16 @@ class _Block:
         )
         return P
 
+    def _edge_posts(self) -> list[dict]:
+        """:data:`EDGE_POSTS`, each by the account's first current administrator: clean edges for the platforms'
+        archives (sample_exports), found there and never a finding. They draw nothing random, so the rest of the
+        school is the same with them."""
+        return [
+            self.post(when, account, by=self.staff_ids[self.current_admins(account, pd.Timestamp(when))[0]],
+                      planted=True, text=text, _edge=edge)
+            for when, account, text, edge in EDGE_POSTS
+        ]  # fmt: skip
+
     # ---- interactions -------------------------------------------------------------------------
     def interaction(
         self,
@@ -1242,6 +1280,8 @@ class _Block:
             "Audience informed": informed,
             "_incident": incident,
             "_blank_id": blank_id,
+            # Only the baseline's messages and X comments reach the platforms' archives (sample_exports).
+            "_baseline": False,
         }
 
     def _interactions(self, incidents: pd.DataFrame) -> pd.DataFrame:
@@ -1289,6 +1329,7 @@ class _Block:
             row = self.interaction(
                 rec, int(accounts[i]), response=resp, kind=KINDS[kinds[i]], sender=SENDERS[senders[i]]
             )
+            row["_baseline"] = True
             if offensive[i]:
                 row.update(
                     {
@@ -1491,12 +1532,17 @@ def _number(frames: dict[str, pd.DataFrame]) -> None:
     key_to_id = dict(zip(inc.pop("_key"), inc["Incident ID"]))
     frames["Incidents"] = inc
 
-    posts = frames["Posts"].sort_values("Posted at", kind="stable", ignore_index=True)
+    # The edge posts for the platforms' archives (EDGE_POSTS) come last, as posts logged late do, so the other
+    # posts keep the IDs they had before there were archives.
+    edge = frames["Posts"]["_edge"].notna() if "_edge" in frames["Posts"] else False
+    posts = pd.concat(
+        [frames["Posts"][~edge].sort_values("Posted at", kind="stable"), frames["Posts"][edge]], ignore_index=True
+    )
     ids = [f"P-{i + 1:05d}" for i in range(len(posts))]
     for i in np.flatnonzero(posts.pop("_dup").to_numpy()):
         ids[i] = ids[i - 1]  # DQ-03: typed the previous post's id again
     posts.insert(0, "Post ID", ids)
-    frames["Posts"] = posts.drop(columns=["_planted"])
+    frames["Posts"] = posts  # its _planted and _edge marks stay for the platforms' archives (never written)
 
     inter = frames["Interactions"].sort_values("Received at", kind="stable", ignore_index=True)
     ids = [f"I-{i + 1:06d}" for i in range(len(inter))]

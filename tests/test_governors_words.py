@@ -68,9 +68,10 @@ def test_replies_are_put_in_proportion_by_the_headline_measures(sample):
     replies = sample.measures["interactions"]
     missed = replies["answered_late"] + replies["unanswered_overdue"]
     known = replies["due"] - replies["to_confirm"]
-    assert (missed, known, replies["to_confirm"]) == (7, 3998, 1)
+    # 8: the planted 4 late and 4 never answered (one to confirm), and one late on the platform's own record.
+    assert (missed, known, replies["to_confirm"]) == (8, 3998, 1)
     assert governors.area_measure(sample, "monitoring") == (
-        "Replies late or never sent: 7 of 3,998 replies due (0.2%); 1 more to confirm"
+        "Replies late or never sent: 8 of 3,998 replies due (0.2%); 1 more to confirm"
     )
     assert 100 - replies["pct_in_time"] == pytest.approx(100 * missed / known, abs=0.05)
 

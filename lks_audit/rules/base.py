@@ -213,3 +213,122 @@ def account_user_cells(data, ctx, staff_ids) -> dict[str, list[tuple]]:
         for row, staff_id in zip(rows[mine].tolist(), ids[mine].tolist()):
             out.setdefault(staff_id, []).append((sheet, int(row), column, staff_id))
     return out
+
+
+# --- the platforms' own record (platform-exports.md) -------------------------------------------------------
+
+
+def with_archives(data) -> bool:
+    """Whether the data folder has platform archives (``platform_exports/``): without them the EVD rules have
+    nothing to check."""
+    return data.exports is not None
+
+
+def platform_evidence(data, ctx):
+    """The platform archives matched to the logs (:mod:`lks_audit.platforms.matching`), once per audit; None
+    without archives. Shared by the EVD rules, PST-03, PST-04, INT-01 and INT-02 (read-only)."""
+    if data.exports is None:
+        return None
+    key = ("platform_evidence", ctx.params.evidence_match_minutes)
+    if key not in data.derived:
+        from ..platforms.matching import match
+
+        data.derived[key] = match(
+            data.exports.archives,
+            data.frames["Posts"],
+            data.frames["Interactions"],
+            ctx.params.evidence_match_minutes,
+        )
+    return data.derived[key]
+
+
+def in_period_day(ctx, wall) -> bool:
+    """Whether a UK wall-clock time falls on a day of the audit period."""
+    return ctx.start <= wall.normalize() <= ctx.end
+
+
+def published_in_period(data, ctx) -> list:
+    """The archived posts published on a day of the audit period (UK time: 23:30 UTC on 31 August is on
+    1 September), each with the log row it matched: what EVD-01 counts and PST-03 and PST-04 also read."""
+    found = platform_evidence(data, ctx)
+    return [m for m in found.posts if in_period_day(ctx, m.london)] if found else []
+
+
+def unreadable_cells(data) -> set[tuple]:
+    """(sheet, Excel row, column) of every cell that could not be read (DQ-02)."""
+    if "unreadable_cells" not in data.derived:
+        data.derived["unreadable_cells"] = {(f.sheet, f.row, f.column) for f in data.cell_faults}
+    return data.derived["unreadable_cells"]
+
+
+def reply_time_differences(data, ctx) -> dict[int, tuple]:
+    """EVD-05: Excel row of each in-period interaction whose logged First response at is more than an hour from
+    the platform's time of the school's first reply -> (its query, whether the logged time could be read).
+    A logged time that could not be read (DQ-02) counts too, to be confirmed: the platform's time is known.
+    Where this holds, INT-01 and INT-02 use the platform's times."""
+    key = ("reply_time_differences", ctx.start, ctx.end, ctx.params.evidence_match_minutes)
+    if key not in data.derived:
+        data.derived[key] = _reply_time_differences(data, ctx)
+    return data.derived[key]
+
+
+def _reply_time_differences(data, ctx) -> dict[int, tuple]:
+    from ..platforms.matching import REPLY_TOLERANCE_MINUTES, instants_ms
+
+    found = platform_evidence(data, ctx)
+    out: dict[int, tuple] = {}
+    if found is None or not found.query_of_row:
+        return out
+    rows = period_rows(data, "Interactions", "Received at", ctx)
+    faults = unreadable_cells(data)
+    first, second, readable = instants_ms(rows["First response at"])
+    for i, row in enumerate(rows["_row"].tolist()):
+        query = found.query_of_row.get(row)
+        if query is None or query.reply_ms is None:
+            continue
+        if readable[i]:
+            apart = min(abs(int(first[i]) - query.reply_ms), abs(int(second[i]) - query.reply_ms))
+            if apart > REPLY_TOLERANCE_MINUTES * 60_000:
+                out[row] = (query, True)
+        elif ("Interactions", row, "First response at") in faults:
+            out[row] = (query, False)
+    return out
+
+
+def reply_times_compared(data, ctx) -> int:
+    """How many in-period interactions have both a logged First response at (read or not) and the platform's
+    reply to compare it with: EVD-05's base."""
+    found = platform_evidence(data, ctx)
+    if found is None:
+        return 0
+    rows = period_rows(data, "Interactions", "Received at", ctx)
+    faults = unreadable_cells(data)
+    return sum(
+        1
+        for row, response in zip(rows["_row"].tolist(), rows["First response at"].notna().tolist())
+        if (query := found.query_of_row.get(row)) is not None
+        and query.reply_ms is not None
+        and (response or ("Interactions", row, "First response at") in faults)
+    )
+
+
+def platform_timed_interactions(data, ctx) -> pd.DataFrame:
+    """:func:`period_interactions`, where EVD-05 fires, with the platform's received and replied times (UK wall
+    clock) and the deadline worked out again from them; ``_platform_times`` marks those rows. What INT-01, INT-02
+    and the replies measure read (platform-exports.md: "INT-01 and INT-02 use the platform's times")."""
+    key = ("platform_timed_interactions", ctx.start, ctx.end, ctx.params.respond_within_hours)
+    if key in data.derived:
+        return data.derived[key]
+    rows = period_interactions(data, ctx)
+    differ = reply_time_differences(data, ctx) if data.exports is not None else {}
+    mask = rows["_row"].isin(list(differ)).to_numpy()
+    rows = rows.assign(_platform_times=mask)
+    if mask.any():
+        queries = [differ[row][0] for row in rows.loc[mask, "_row"].tolist()]
+        received = pd.Series([q.london for q in queries], index=rows.index[mask], dtype="datetime64[ns]")
+        replied = pd.Series([q.reply_london for q in queries], index=rows.index[mask], dtype="datetime64[ns]")
+        rows.loc[mask, "Received at"] = received
+        rows.loc[mask, "First response at"] = replied
+        rows.loc[mask, "_deadline"] = ctx.calendar.response_deadline(received, ctx.params.respond_within_hours)
+    data.derived[key] = rows
+    return rows

@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from ..cells import clean_unicode, normalise_text
-from .base import first_by_key, fmt_date, is_yes, period_posts, pictured_students, post_labels, staff_on_day
+from .base import (
+    first_by_key,
+    fmt_date,
+    is_yes,
+    period_posts,
+    pictured_students,
+    post_labels,
+    published_in_period,
+    staff_on_day,
+    weekday_datetime_texts,
+)
 from .registry import register_rule
 
 _WORD = re.compile(r"\w+")
@@ -269,7 +280,51 @@ def student_full_name(rule, data, ctx):
     hit = posts.iloc[hits["pos"].to_numpy()]
     messages = [f"{label} gives a student's full name in its text" for label in post_labels(hit)]
     findings = rule.findings(hit, "Posts", messages, students=hits["student"], column="Post text")
-    return rule.outcome(findings, len(posts))
+    # platform-exports.md: the published text is the truth for the name rules, matched or not.
+    published = published_in_period(data, ctx)
+    found = set(zip(hit["_row"].tolist(), hits["student"].tolist()))
+    findings += _published_full_names(rule, data, published, found)
+    return rule.outcome(findings, len(posts) + sum(1 for m in published if m.row is None))
+
+
+def _posts_at_rows(data, rows: list[int]) -> pd.DataFrame:
+    """The posts log rows at these Excel rows, in that order."""
+    posts = data.frames["Posts"]
+    at = dict(zip(posts["_row"].tolist(), range(len(posts))))
+    return posts.iloc[[at[r] for r in rows]]
+
+
+def _published_full_names(rule, data, published: list, found: set[tuple]) -> list:
+    """PST-03 on the texts as published: a name found only there is a finding with ``source: "platform"``, on
+    its log row where the post was logged, else on the post (``<Account ID>:<post ID or UTC time>``)."""
+    hits = full_name_hits([fold(m.record.text) for m in published], register_names(data))
+    out = []
+    for pos, student in zip(hits["pos"].tolist(), hits["student"].tolist()):
+        m = published[pos]
+        if m.row is not None:
+            if (m.row, student) in found:
+                continue  # the logged text names the student too: found there
+            (label,) = post_labels(_posts_at_rows(data, [m.row]))
+            message = f"{label} gives a student's full name in its text as published on the platform (not as logged)"
+            out += [
+                replace(f, source="platform")
+                for f in rule.findings(_posts_at_rows(data, [m.row]), "Posts", [message], students=[student])
+            ]
+        else:
+            when = weekday_datetime_texts([m.london])[0]
+            message = f"A post published on {m.archive.account} on {when} and never logged gives a student's full name"
+            out.append(
+                rule.finding(
+                    f"{m.archive.account}:{m.key}",
+                    None,
+                    None,
+                    message,
+                    student=student,
+                    source="platform",
+                    file=m.archive.source,
+                )
+            )
+    return out
 
 
 def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[str, list[RegisterName]]):
@@ -357,7 +412,38 @@ def pictured_student_first_name(rule, data, ctx):
     hit = posts.iloc[hit_pos]
     messages = [f"{label} gives the first name of a student it pictures" for label in post_labels(hit)]
     findings = rule.findings(hit, "Posts", messages, students=hit_students, column="Post text")
+    found = set(zip(hit["_row"].tolist(), hit_students))
+    findings += _published_first_names(rule, data, published_in_period(data, ctx), names, found)
     return rule.outcome(findings, len(pairs))
+
+
+def _published_first_names(rule, data, published: list, names: dict[str, list[RegisterName]], found: set) -> list:
+    """PST-04 on the texts as published of logged posts (the log's Students pictured): a first name found only
+    there is a finding with ``source: "platform"``."""
+    posts = data.frames["Posts"]
+    at = dict(zip(posts["_row"].tolist(), range(len(posts))))
+    out = []
+    for m in published:
+        if m.row is None or m.row not in at:
+            continue
+        row = posts.iloc[at[m.row]]
+        if row["Post text"] == m.record.text or not isinstance(row["Students pictured"], tuple):
+            continue  # the same text: the log's findings are the published text's
+        text = m.record.text
+        texts = [fold(text)] + ([fold(row["Post text"])] if isinstance(row["Post text"], str) else [])
+        for student in dict.fromkeys(row["Students pictured"]):
+            if (m.row, student) in found or student not in names:
+                continue
+            if any(n.full_name is not None and n.full_name.search(t) for n in names[student] for t in texts):
+                continue  # PST-03's, from either text
+            if any(_starts_capitalised(text, n.first_name) for n in names[student]):
+                (label,) = post_labels(_posts_at_rows(data, [m.row]))
+                message = f"{label} gives the first name of a student it pictures, as published on the platform"
+                out += [
+                    replace(f, source="platform")
+                    for f in rule.findings(_posts_at_rows(data, [m.row]), "Posts", [message], students=[student])
+                ]
+    return out
 
 
 @register_rule(

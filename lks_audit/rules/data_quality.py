@@ -107,8 +107,8 @@ def missing_parts(rule, data, ctx):
                 )  # fmt: skip
             out.append(_located(rule, gap.file, gap.sheet, gap.row, detail, column=gap.column))
     given = {f.file for f in data.files if f.status != "missing"}
-    parts = sum(
-        1 + len(wb.sheets) + sum(len(s.columns) for s in wb.sheets)
+    parts = sum(  # an optional column (Link) is never missing: not a part this rule checks
+        1 + len(wb.sheets) + sum(1 for s in wb.sheets for c in s.columns if not c.optional)
         for wb in WORKBOOKS
         if not wb.optional or wb.file in given  # an optional workbook left out is not a missing part
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..context import elapsed_hours
-from .base import is_blank, is_yes, period_interactions, period_rows, weekday_datetime_texts
+from .base import is_blank, is_yes, period_rows, platform_timed_interactions, weekday_datetime_texts
 from .registry import register_rule
 
 _RESPOND = (
@@ -53,17 +53,20 @@ def _hours(start: pd.Series, end: pd.Series) -> list[str]:
     owner="Account administrator",
 )
 def late_response(rule, data, ctx):
-    rows = period_interactions(data, ctx)
+    # Where the logged reply time is more than an hour from the platform's (EVD-05), the platform's times.
+    rows = platform_timed_interactions(data, ctx)
     answered = rows[(rows["First response at"].notna() & rows["_deadline"].notna()).to_numpy()]
     late = answered[(elapsed_hours(answered["_deadline"], answered["First response at"]) > 0)]
     messages = [
         f"Interaction {i} ({r}) was first answered {taken} hours after receipt, {over} hours after its deadline of {d}"
-        for i, r, taken, over, d in zip(
+        + (" (times from the platform's own record)" if platform else "")
+        for i, r, taken, over, d, platform in zip(
             late["Interaction ID"],
             _received(late),
             _hours(late["Received at"], late["First response at"]),
             _hours(late["_deadline"], late["First response at"]),
             weekday_datetime_texts(late["_deadline"]),
+            late["_platform_times"],
         )
     ]
     findings = rule.findings(late, "Interactions", messages, column="First response at")
@@ -87,7 +90,7 @@ def late_response(rule, data, ctx):
     owner="Account administrator",
 )
 def unanswered(rule, data, ctx):
-    rows = period_interactions(data, ctx)
+    rows = platform_timed_interactions(data, ctx)
     # "Before as_of" = before the as_of day began: a deadline later that day is not yet missed.
     # Due a reply by as_of: answered, or its deadline has passed (the governors' "replies due").
     due = rows[(rows["First response at"].notna() | (rows["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]

@@ -1,0 +1,347 @@
+"""Matching what the platforms published and received to what the school logged (platform-exports.md).
+
+Archive times are UTC and the workbooks hold UK wall-clock time: every archive time is turned into
+Europe/London, and a log time typed in the hour the clocks repeat in October matches either instant.
+
+Posts, per account with an archive:
+
+1. by ID: a log row whose ``Link`` holds the platform's post ID (X ``id_str``, YouTube Video ID, TikTok video
+   ID) as one of its words;
+2. otherwise by time and text: a log row whose Posted at is within ``evidence_match_minutes`` of the published
+   time and whose Post text is similar (both normalised: NFKC, case folded, t.co links, punctuation and emoji
+   removed, spaces collapsed; ``difflib.SequenceMatcher`` ratio at least 0.6). A post with no text on one side
+   (a photo alone) matches by time alone. One to one: the closest in time wins, then the most similar.
+
+Messages: in each conversation, a message from someone else is a new query when it is the first from its sender
+since the account's last message there; the account's reply to it is its first message after it. An X reply
+answers the tweet it names, received at that tweet's snowflake time. Queries match interactions rows of the same
+account by ``Link`` (the message's or tweet's ID), else by Received at within ``evidence_match_minutes``, one to one,
+closest first.
+
+:func:`evidence` does all of it once per audit period and keeps it in ``data.derived``: the EVD rules, PST-03 and
+PST-04 on the published texts and INT-01 and INT-02 on the platform's times all read the same matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .records import Archive, Record, name_key
+from .x import snowflake_ms
+
+LONDON = "Europe/London"
+#: Texts at least this similar (after normalising) may be the same post.
+SAME_POST = 0.6
+#: A matched post whose texts are less similar than this was edited (EVD-03).
+SAME_TEXT = 0.95
+#: EVD-05: a logged reply time further than this from the platform's is wrong.
+REPLY_TOLERANCE_MINUTES = 60
+
+_TCO = re.compile(r"https?://t\.co/\S*", re.I)
+_WORDS = re.compile(r"[A-Za-z0-9_-]+")
+_NOT_WORD_ASCII = re.compile(r"[^a-z0-9\s]")
+
+
+def normalised(text: str | None) -> str:
+    """platform-exports.md's normal form: NFKC, case folded, t.co links removed, punctuation and emoji removed,
+    white space collapsed."""
+    if not text:
+        return ""
+    text = _TCO.sub(" ", unicodedata.normalize("NFKC", text).casefold())
+    if text.isascii():
+        text = _NOT_WORD_ASCII.sub("", text)
+    else:
+        text = "".join(c for c in text if c.isspace() or unicodedata.category(c)[0] in "LNM")
+    return " ".join(text.split())
+
+
+def similarity(a: str, b: str) -> float:
+    """``difflib.SequenceMatcher`` ratio of two normalised texts (1.0 when they are equal)."""
+    if a == b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def london(ms) -> pd.DatetimeIndex:
+    """UTC milliseconds as UK wall-clock times (naive, as the workbooks hold them)."""
+    stamps = pd.to_datetime(np.asarray(ms, dtype="int64"), unit="ms", utc=True)
+    return stamps.tz_convert(LONDON).tz_localize(None)
+
+
+def instants_ms(wall) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """UK wall-clock times as UTC milliseconds: (first instant, second instant, readable). The two differ only
+    in the hour the clocks repeat in October; a time in the hour they skip in March is read as just after."""
+    wall = pd.Series(pd.to_datetime(pd.Series(wall, dtype="datetime64[ns]")).to_numpy())
+    readable = np.array(wall.notna().to_numpy(), dtype=bool)
+    out = []
+    for summer in (True, False):
+        local = wall.dt.tz_localize(LONDON, ambiguous=np.full(len(wall), summer), nonexistent="shift_forward")
+        utc = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
+        out.append(np.where(readable, utc.astype("int64", copy=False), 0))
+    return out[0], out[1], readable
+
+
+@dataclass
+class PostMatch:
+    """An archived post and the log row it matched, if any."""
+
+    archive: Archive
+    record: Record
+    #: When it was published, on the UK wall clock.
+    london: pd.Timestamp
+    #: The Excel row of the posts log row it matched; None: never logged (or not found).
+    row: int | None = None
+    #: "by ID", "by time and text" or "by time (no text on one side)".
+    how: str | None = None
+    #: The logged time minus the published time, in minutes.
+    minutes: float | None = None
+    #: Similarity of the normalised texts, where both have text.
+    similarity: float | None = None
+
+    @property
+    def key(self) -> str:
+        """The post's ID, or its UTC time where the platform gives none (as finding IDs name it)."""
+        return self.record.id or self.record.stamp
+
+
+@dataclass
+class Query:
+    """A message sent to the account (or, on X, a tweet it replied to) and the interactions row it matched."""
+
+    archive: Archive
+    #: "message" (a direct message) or "reply" (someone's tweet the account replied to on X).
+    kind: str
+    id: str | None
+    at_ms: int
+    london: pd.Timestamp
+    sender: str | None
+    text: str
+    #: The account's first reply: UTC milliseconds and UK wall clock; None when it never replied there.
+    reply_ms: int | None = None
+    reply_london: pd.Timestamp | None = None
+    row: int | None = None
+    how: str | None = None
+    minutes: float | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id or f"{pd.Timestamp(self.at_ms, unit='ms'):%Y%m%dT%H%M%SZ}"
+
+
+@dataclass
+class Evidence:
+    """Every archive's posts and queries, matched to the logs."""
+
+    archives: list[Archive]
+    posts: list[PostMatch] = field(default_factory=list)
+    queries: list[Query] = field(default_factory=list)
+    #: Excel row of a posts log row -> the archived post it matched.
+    post_of_row: dict[int, PostMatch] = field(default_factory=dict)
+    #: Excel row of an interactions log row -> the query it matched.
+    query_of_row: dict[int, Query] = field(default_factory=dict)
+    #: Account -> the UK days of its archive's first and last post (what the archive covers).
+    covers: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = field(default_factory=dict)
+
+    def archive_of(self, account) -> Archive | None:
+        return next((a for a in self.archives if a.account == account), None)
+
+
+def match(archives: list[Archive], posts: pd.DataFrame, interactions: pd.DataFrame, minutes: float) -> Evidence:
+    """Every archive's posts matched to ``posts`` and its queries to ``interactions`` (whole log frames with
+    ``_row``), within ``minutes``."""
+    found = Evidence(list(archives))
+    window = int(minutes * 60_000)
+    post_rows = _by_account(posts)
+    interaction_rows = _by_account(interactions)
+    for archive in archives:
+        if archive.posts:
+            matched = _match_posts(archive, posts.iloc[post_rows.get(archive.account, [])], window)
+            found.posts += matched
+            found.post_of_row.update({m.row: m for m in matched if m.row is not None})
+            days = [m.london.normalize() for m in matched]
+            found.covers[archive.account] = (min(days), max(days))
+        queries = _queries(archive)
+        if queries:
+            found.queries += _match_queries(
+                queries, interactions.iloc[interaction_rows.get(archive.account, [])], window
+            )
+    found.query_of_row = {q.row: q for q in found.queries if q.row is not None}
+    return found
+
+
+def _by_account(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    if not len(frame):
+        return {}
+    codes, accounts = pd.factorize(frame["Account ID"].to_numpy(dtype=object))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(accounts) + 1))
+    return {a: order[bounds[i] : bounds[i + 1]] for i, a in enumerate(accounts)}
+
+
+def link_words(link) -> list[str]:
+    """The words of a Link cell: what a platform's post ID is looked for among."""
+    return _WORDS.findall(link) if isinstance(link, str) else []
+
+
+def _candidates(at_ms: np.ndarray, first: np.ndarray, second: np.ndarray, readable: np.ndarray, window: int):
+    """(archive index, log index, |minutes apart|) for every pair within ``window`` ms (either instant)."""
+    order = np.argsort(at_ms, kind="stable")
+    times = at_ms[order]
+    low = np.searchsorted(times, np.minimum(first, second) - window, "left")
+    high = np.searchsorted(times, np.maximum(first, second) + window, "right")
+    for r in np.flatnonzero(readable & (high > low)):
+        for a in order[low[r] : high[r]].tolist():
+            apart = min(abs(int(at_ms[a]) - int(first[r])), abs(int(at_ms[a]) - int(second[r])))
+            if apart <= window:
+                yield a, int(r), apart
+
+
+def _assign(pairs: list[tuple], taken_a: set, taken_r: set) -> list[tuple]:
+    """One to one: pairs sorted by (ms apart, -similarity) taken while both sides are free."""
+    chosen = []
+    for pair in sorted(pairs, key=lambda p: (p[2], -p[3], p[0], p[1])):
+        a, r = pair[0], pair[1]
+        if a not in taken_a and r not in taken_r:
+            taken_a.add(a)
+            taken_r.add(r)
+            chosen.append(pair)
+    return chosen
+
+
+def _signed_minutes(log_ms: int, second_ms: int, platform_ms: int) -> float:
+    """Log time minus platform time, in minutes, using the nearer of the log time's two readings."""
+    nearer = log_ms if abs(log_ms - platform_ms) <= abs(second_ms - platform_ms) else second_ms
+    return round((nearer - platform_ms) / 60_000, 1)
+
+
+def _match_posts(archive: Archive, log: pd.DataFrame, window: int) -> list[PostMatch]:
+    records = archive.posts
+    at_ms = np.fromiter((r.at_ms for r in records), dtype="int64", count=len(records))
+    matches = [PostMatch(archive, r, t) for r, t in zip(records, london(at_ms))]
+    if not len(log):
+        return matches
+    rows = log["_row"].to_numpy()
+    first, second, readable = instants_ms(log["Posted at"])
+    texts = log["Post text"].tolist()
+    taken_a: set[int] = set()
+    taken_r: set[int] = set()
+    by_id = {r.id: i for i, r in enumerate(records) if r.id}
+    if by_id and "Link" in log:
+        for r, link in enumerate(log["Link"].tolist()):
+            a = next((by_id[w] for w in link_words(link) if w in by_id), None)
+            if a is not None and a not in taken_a:
+                taken_a.add(a)
+                taken_r.add(r)
+                m = matches[a]
+                m.row, m.how = int(rows[r]), "by ID"
+                if readable[r]:
+                    m.minutes = _signed_minutes(int(first[r]), int(second[r]), records[a].at_ms)
+                m.similarity = _text_similarity(records[a].text, texts[r])
+    normal_log: dict[int, str] = {}
+    normal_archive: dict[int, str] = {}
+    pairs = []
+    for a, r, apart in _candidates(at_ms, first, second, readable, window):
+        if a in taken_a or r in taken_r:
+            continue
+        left = normal_archive.setdefault(a, normalised(records[a].text))
+        right = normal_log.setdefault(r, normalised(texts[r]))
+        score = similarity(left, right) if left and right else None
+        if score is None or score >= SAME_POST:
+            pairs.append((a, r, apart, 1.0 if score is None else score, score))
+    for a, r, _, _, score in _assign(pairs, taken_a, taken_r):
+        m = matches[a]
+        m.row = int(rows[r])
+        m.how = "by time and text" if score is not None else "by time (no text on one side)"
+        m.minutes = _signed_minutes(int(first[r]), int(second[r]), records[a].at_ms)
+        m.similarity = score
+    return matches
+
+
+def _text_similarity(published: str, logged) -> float | None:
+    left, right = normalised(published), normalised(logged if isinstance(logged, str) else "")
+    return similarity(left, right) if left and right else None
+
+
+def _queries(archive: Archive) -> list[Query]:
+    """The new queries sent to the account, with its first reply to each: direct messages, and on X the tweets
+    it replied to."""
+    own = {name_key(n) for n in archive.own_names}
+    threads: dict[object, list[Record]] = {}
+    for message in archive.messages:
+        threads.setdefault(message.conversation, []).append(message)
+    # (kind, ID, received ms, sender, text, first reply ms or None)
+    found: list[tuple] = []
+    for messages in threads.values():
+        messages.sort(key=lambda m: m.at_ms)
+        waiting: list[Record] = []
+        heard_from: set[str] = set()
+        for message in messages + [None]:
+            if message is None or (message.sender is not None and name_key(message.sender) in own):
+                reply = None if message is None else message.at_ms
+                found += [("message", q.id, q.at_ms, q.sender, q.text, reply) for q in waiting]
+                waiting, heard_from = [], set()
+            elif (message.sender or "") not in heard_from:
+                heard_from.add(message.sender or "")
+                waiting.append(message)
+    replied: dict[str, int] = {}
+    for reply in archive.replies:
+        if reply.reply_to and reply.at_ms < replied.get(reply.reply_to, reply.at_ms + 1):
+            replied[reply.reply_to] = reply.at_ms
+    for tweet, reply in replied.items():
+        received = snowflake_ms(tweet)
+        if received is not None:
+            found.append(("reply", tweet, received, None, "", reply))
+    walls = london([f[2] for f in found])
+    reply_walls = london([f[5] or 0 for f in found])
+    return [
+        Query(archive, kind, ident, at, walls[i], sender, text, reply, None if reply is None else reply_walls[i])
+        for i, (kind, ident, at, sender, text, reply) in enumerate(found)
+    ]
+
+
+def _agreement(platform_reply: int | None, logged_reply: int | None) -> float:
+    """How well a logged reply time agrees with the platform's: minus the minutes between them (0 is best);
+    far below any real difference when either is unknown."""
+    if platform_reply is None or logged_reply is None:
+        return -1e12
+    return -abs(platform_reply - logged_reply) / 60_000
+
+
+def _match_queries(queries: list[Query], log: pd.DataFrame, window: int) -> list[Query]:
+    if not len(log):
+        return queries
+    rows = log["_row"].to_numpy()
+    first, second, readable = instants_ms(log["Received at"])
+    taken_a: set[int] = set()
+    taken_r: set[int] = set()
+    by_id = {q.id: i for i, q in enumerate(queries) if q.id}
+    if by_id and "Link" in log:
+        for r, link in enumerate(log["Link"].tolist()):
+            a = next((by_id[w] for w in link_words(link) if w in by_id), None)
+            if a is not None and a not in taken_a:
+                taken_a.add(a)
+                taken_r.add(r)
+                q = queries[a]
+                q.row, q.how = int(rows[r]), "by ID"
+                if readable[r]:
+                    q.minutes = _signed_minutes(int(first[r]), int(second[r]), q.at_ms)
+    at_ms = np.fromiter((q.at_ms for q in queries), dtype="int64", count=len(queries))
+    # Two rows as close in time: the one whose logged reply agrees best with the platform's reply is the same
+    # conversation ("then the most similar", as for posts).
+    replied, _, answered = instants_ms(log["First response at"])
+    pairs = [
+        (a, r, apart, _agreement(queries[a].reply_ms, int(replied[r]) if answered[r] else None))
+        for a, r, apart in _candidates(at_ms, first, second, readable, window)
+        if a not in taken_a and r not in taken_r
+    ]
+    for a, r, _, _ in _assign(pairs, taken_a, taken_r):
+        q = queries[a]
+        q.row, q.how = int(rows[r]), "by time"
+        q.minutes = _signed_minutes(int(first[r]), int(second[r]), q.at_ms)
+    return queries

@@ -1,0 +1,285 @@
+"""The logs against the platforms' own record (platform-exports.md): EVD-01..EVD-03 (area ``content``, posts)
+and EVD-04, EVD-05 (area ``monitoring``, messages).
+
+Each platform archive in ``platform_exports/`` is matched to the logs once (:func:`.base.platform_evidence`);
+these rules read the matches. Without archives they have nothing to check: neither run nor "not assessed".
+A finding on a post or message that is only on the platform names the account and the post's ID (or its UTC
+time, where the platform gives no ID) and has ``source: "platform"``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import (
+    fmt_datetime,
+    in_period_day,
+    period_posts,
+    period_rows,
+    platform_evidence,
+    post_labels,
+    published_in_period,
+    reply_time_differences,
+    reply_times_compared,
+    unreadable_cells,
+    weekday_datetime_texts,
+    with_archives,
+)
+from .registry import register_rule
+
+_CONTENT = (
+    "Regularly monitor, update and manage content they have posted via school accounts; know the contents of and "
+    "ensure that any use of social media, is by an authorised staff member and is carried out in line with this "
+    "and other relevant policies"
+)
+_MONITORING = (
+    "School accounts are monitored regularly and frequently. Any comments, queries or complaints made through "
+    "those accounts must be responded to within 24 hours (or on the next working day if received at a weekend)"
+)
+_POST_LOG = ("Post ID", "Account ID", "Posted at", "Post text")
+_INTERACTION_LOG = ("Interaction ID", "Account ID", "Received at", "First response at")
+#: How much of a text a finding quotes.
+QUOTED = 80
+
+
+def quoted(text: str | None) -> str:
+    """A text as a finding quotes it: on one line, cut at :data:`QUOTED` characters."""
+    one_line = " ".join((text or "").split())
+    if not one_line:
+        return "no text"
+    return f'"{one_line[:QUOTED]}{"..." if len(one_line) > QUOTED else ""}"'
+
+
+def _platform_words(archive) -> str:
+    return f"{archive.account} ({archive.platform})" if archive.platform else archive.account
+
+
+def _unread_rows(data, sheet: str, column: str, account: str, taken: set[int]) -> list[tuple]:
+    """(sheet, row, column) of the rows of ``account`` whose ``column`` could not be read and that matched
+    nothing: any of them could be the record the platform shows (a finding about it waits on them)."""
+    frame = data.frames[sheet]
+    faults = unreadable_cells(data)
+    mine = frame[(frame["Account ID"] == account).to_numpy()]
+    return [
+        (sheet, row, column) for row in mine["_row"].tolist() if row not in taken and (sheet, row, column) in faults
+    ]
+
+
+@register_rule(
+    "EVD-01",
+    "content",
+    "high",
+    clause=_CONTENT,
+    meaning="A post published in the audit period (the platform's archive, times in Europe/London) has no row in "
+    "the posts log: matched by Link ID, else by Posted at within evidence_match_minutes and similar Post text.",
+    needs={"Posts": _POST_LOG},
+    counts=("post in the platforms' archives", "posts in the platforms' archives"),
+    plain_counts=("post on the platforms", "posts on the platforms"),
+    title="Posts on the platforms that were never logged",
+    why="A post nobody logged escaped every check of photos, consent and names.",
+    good="Every post the platforms show is in the school's log.",
+    question="How do we make sure that every post is logged when it goes up?",
+    action="Log each post now and check it for photos, consent and names; make logging part of posting.",
+    owner="Account administrator",
+    applies=with_archives,
+)
+def unlogged_posts(rule, data, ctx):
+    published = published_in_period(data, ctx)
+    found = platform_evidence(data, ctx)
+    taken = set(found.post_of_row)
+    waits: dict[str, list[tuple]] = {}
+    findings = []
+    for m in published:
+        if m.row is not None:
+            continue
+        account = m.archive.account
+        if account not in waits:
+            waits[account] = _unread_rows(data, "Posts", "Posted at", account, taken)
+        findings.append(
+            rule.finding(
+                f"{account}:{m.key}",
+                None,
+                None,
+                f"A post published on {_platform_words(m.archive)} on {weekday_datetime_texts([m.london])[0]} "
+                f"(UK time) is not in the posts log: {quoted(m.record.text)}",
+                rests_on=waits[account],
+                source="platform",
+                file=m.archive.source,
+            )
+        )
+    return rule.outcome(findings, len(published))
+
+
+@register_rule(
+    "EVD-02",
+    "content",
+    "medium",
+    clause=_CONTENT,
+    meaning="A logged post in the period, on an account whose archive covers that day (its first to last post), "
+    "is not in the archive and has no Removed on.",
+    needs={"Posts": (*_POST_LOG, "Removed on")},
+    counts=("logged post on a day an archive covers", "logged posts on days an archive covers"),
+    plain_counts=("logged post", "logged posts"),
+    title="Logged posts missing from the platforms, with no record of their removal",
+    why="A post taken down without a record, or logged against the wrong account or day, breaks the trail that "
+    "the log should give.",
+    good="Every logged post can be found on its platform, or its removal is recorded.",
+    question="When a post is taken down, who records it and why?",
+    action="Find out what became of each post: record its removal, or correct its account and time in the log.",
+    owner="Account administrator",
+    applies=with_archives,
+)
+def logged_posts_not_published(rule, data, ctx):
+    found = platform_evidence(data, ctx)
+    posts = period_posts(data, ctx)
+    posts = posts[posts["Posted at"].notna().to_numpy()]
+    days = posts["Posted at"].dt.normalize()
+    covered = np.array(
+        [
+            account in found.covers and found.covers[account][0] <= day <= found.covers[account][1]
+            for account, day in zip(posts["Account ID"].tolist(), days.tolist())
+        ],
+        dtype=bool,
+    )
+    checked = posts[covered]
+    missing = checked[
+        (~checked["_row"].isin(list(found.post_of_row)) & checked["Removed on"].isna()).to_numpy(dtype=bool)
+    ]
+    messages = [
+        f"{label} is logged on {account}, whose archive covers that day, but is not in it and has no removal "
+        "recorded: removed without a record, or logged against the wrong account or time"
+        for label, account in zip(post_labels(missing), missing["Account ID"].tolist())
+    ]
+    # A Removed on that could not be read (DQ-02) may be the removal: the finding is then to be confirmed.
+    return rule.outcome(rule.findings(missing, "Posts", messages, column="Removed on"), len(checked))
+
+
+@register_rule(
+    "EVD-03",
+    "content",
+    "medium",
+    clause=_CONTENT,
+    meaning="A post matched to the archive has a published text that differs from its logged Post text "
+    "(similarity below 0.95 after normalising; posts with text on both sides).",
+    needs={"Posts": _POST_LOG},
+    counts=("matched post with text on both sides", "matched posts with text on both sides"),
+    plain_counts=("post found on the platforms", "posts found on the platforms"),
+    title="Posts whose published words differ from the log",
+    why="A caption changed after it was logged was never checked in its final form.",
+    good="What the log says was published is exactly what was published.",
+    question="Are captions changed after they are logged, and who checks the changes?",
+    action="Put the text as published in the log and check it again for names; agree that captions are not "
+    "changed after logging without a new check.",
+    owner="Account administrator",
+    applies=with_archives,
+)
+def published_text_differs(rule, data, ctx):
+    from ..platforms.matching import SAME_TEXT
+
+    found = platform_evidence(data, ctx)
+    posts = period_posts(data, ctx)
+    matched = [found.post_of_row.get(row) for row in posts["_row"].tolist()]
+    both = [i for i, m in enumerate(matched) if m is not None and m.similarity is not None]
+    differ = [i for i in both if matched[i].similarity < SAME_TEXT]
+    hit = posts.iloc[differ]
+    messages = [
+        f"{label}: its text on {_platform_words(m.archive)} differs from the log (similarity "
+        f"{m.similarity:.2f}): logged {quoted(logged)}; published {quoted(m.record.text)}"
+        for label, m, logged in zip(post_labels(hit), (matched[i] for i in differ), hit["Post text"].tolist())
+    ]
+    return rule.outcome(rule.findings(hit, "Posts", messages, column="Post text"), len(both))
+
+
+@register_rule(
+    "EVD-04",
+    "monitoring",
+    "medium",
+    clause=_MONITORING,
+    meaning="A direct message to the school (X, Facebook, Instagram, TikTok) in the period, the first from its "
+    "sender since the school's last message in that conversation, has no row in the interactions log (same "
+    "account, Received at within evidence_match_minutes, or its ID in Link).",
+    needs={"Interactions": _INTERACTION_LOG},
+    counts=("message received on the platforms", "messages received on the platforms"),
+    title="Messages to the school that were never logged",
+    why="A message nobody logged cannot be followed to a reply, so it may go unanswered.",
+    good="Every message the platforms show is in the school's log.",
+    question="How are private messages to the school's accounts checked and logged?",
+    action="Log each message, check that it was answered, and make logging part of reading messages.",
+    owner="Account administrator",
+    applies=with_archives,
+)
+def unlogged_messages(rule, data, ctx):
+    found = platform_evidence(data, ctx)
+    queries = [q for q in found.queries if q.kind == "message" and in_period_day(ctx, q.london)]
+    taken = set(found.query_of_row)
+    waits: dict[str, list[tuple]] = {}
+    findings = []
+    for q in queries:
+        if q.row is not None:
+            continue
+        account = q.archive.account
+        if account not in waits:
+            waits[account] = _unread_rows(data, "Interactions", "Received at", account, taken)
+        replied = (
+            f"the school replied {weekday_datetime_texts([q.reply_london])[0]}"
+            if q.reply_london is not None
+            else "the platform shows no reply"
+        )
+        findings.append(
+            rule.finding(
+                f"{account}:{q.key}",
+                None,
+                None,
+                f"A message to {_platform_words(q.archive)} received {weekday_datetime_texts([q.london])[0]} (UK "
+                f"time) is not in the interactions log ({replied}): {quoted(q.text)}",
+                rests_on=waits[account],
+                source="platform",
+                file=q.archive.source,
+            )
+        )
+    return rule.outcome(findings, len(queries))
+
+
+@register_rule(
+    "EVD-05",
+    "monitoring",
+    "medium",
+    clause=_MONITORING,
+    meaning="A logged First response at is more than an hour from the platform's time of the school's first "
+    "reply (an X reply by its created_at, to the tweet named, received at its snowflake time; a message by the "
+    "school's first message after it). INT-01 and INT-02 then use the platform's times.",
+    needs={"Interactions": _INTERACTION_LOG},
+    counts=("logged reply found on the platforms", "logged replies found on the platforms"),
+    plain_counts=("reply found on the platforms", "replies found on the platforms"),
+    title="Reply times logged differently from the platforms' record",
+    why="When a logged reply time is wrong, the school cannot show that it replied on time.",
+    good="Reply times in the log agree with what the platforms show.",
+    question="Are reply times copied from the platform, or typed in later from memory?",
+    action="Correct the reply times from the platform, and copy times from the platform rather than from memory.",
+    owner="Account administrator",
+    applies=with_archives,
+)
+def reply_time_differs(rule, data, ctx):
+    differ = reply_time_differences(data, ctx)
+    rows = period_rows(data, "Interactions", "Received at", ctx)
+    hit = rows[rows["_row"].isin(list(differ)).to_numpy()]
+    messages = []
+    for interaction, row, logged in zip(
+        hit["Interaction ID"].tolist(), hit["_row"].tolist(), hit["First response at"].tolist()
+    ):
+        query, readable = differ[row]
+        platform = weekday_datetime_texts([query.reply_london])[0]
+        where = _platform_words(query.archive)
+        if readable:
+            hours = (logged - query.reply_london).total_seconds() / 3600
+            messages.append(
+                f"Interaction {interaction}: its first response is logged {fmt_datetime(logged)}, but {where} shows "
+                f"the school's first reply at {platform} ({abs(hours):.1f} hours {'later' if hours < 0 else 'earlier'})"
+            )
+        else:
+            messages.append(
+                f"Interaction {interaction}: its first response time could not be read; {where} shows the school's "
+                f"first reply at {platform}"
+            )
+    findings = rule.findings(hit, "Interactions", messages, column="First response at")
+    return rule.outcome(findings, reply_times_compared(data, ctx))
