@@ -16,6 +16,7 @@ every part that cannot be read is a notice naming it, and the other archives are
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,3 +146,39 @@ def _recognise(files: ArchiveFiles, platform: str | None, archive: Archive):
     if best == 1:
         archive.notices.append(f"holds message threads only; read as {chosen.PLATFORM}, as the register says")
     return chosen
+
+
+def _uk_day(ms: int) -> str:
+    from zoneinfo import ZoneInfo
+
+    moment = dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC).astimezone(ZoneInfo("Europe/London"))
+    return f"{moment:%d/%m/%Y}"
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def holdings(archive: Archive) -> str:
+    """What an archive holds, in a person's words: ``X: 180 posts from 01/09/2025 to 28/08/2026, 222 replies,
+    214 messages in 107 conversations``."""
+    if archive.platform is None:
+        return "not recognised: nothing read"
+    parts = []
+    if archive.posts:
+        first, last = archive.first_post, archive.last_post
+        parts.append(f"{_counted(len(archive.posts), 'post', 'posts')} from {_uk_day(first.at_ms)} to "
+                     f"{_uk_day(last.at_ms)}")  # fmt: skip
+    else:
+        parts.append("no posts")
+    if archive.replies:
+        parts.append(_counted(len(archive.replies), "reply", "replies") + " to others")
+    if archive.messages:
+        conversations = len({m.conversation for m in archive.messages})
+        parts.append(
+            f"{_counted(len(archive.messages), 'message', 'messages')} in "
+            f"{_counted(conversations, 'conversation', 'conversations')}"
+        )
+    if archive.comments:
+        parts.append(_counted(len(archive.comments), "comment", "comments") + " of the channel's own")
+    return f"{archive.platform}: " + ", ".join(parts)

@@ -162,6 +162,9 @@ class ArchiveFiles:
         if zf is not None:
             if where.compress_size and size > 10 * 2**20 and size / where.compress_size > MAX_COMPRESSION_RATIO:
                 raise Refused(f"compressed {size // where.compress_size}:1, which only a zip bomb does")
+            # Deflate adds a few bytes per 16 KB to data it cannot compress: more is a lie about the size.
+            if where.compress_size > size + size // 100 + 1024:
+                raise Refused("it holds more data than its declared size (a tampered or damaged zip)")
             try:
                 with zf.open(where) as member:
                     data = member.read(MAX_FILE_BYTES + 1)
