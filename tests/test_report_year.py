@@ -328,7 +328,7 @@ def test_the_report_says_what_it_did(two_years):
     ratings = out[out.index("Ratings (from the open findings):") + 1 :][:7]
     found = json.loads((folder / "findings.json").read_text())["summary"]["areas"]
     assert ratings == [f"  {info['rag']:<5}  {info['title']}" for info in found.values()]
-    assert out[-1] == "50 of 50 rules assessed; 0 not assessed (see the appendix)"
+    assert out[-1] == "55 of 55 rules assessed; 0 not assessed (see the appendix)"
 
 
 # --- arguments --------------------------------------------------------------------------------------------
@@ -362,8 +362,8 @@ def test_a_run_that_assesses_less_than_the_set_it_replaces_says_so(tmp_path):
     (data / "posts_log.xlsx").unlink()
     proc = report(data, out)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "lks-audit: warning: the set this one replaced assessed 50 of 50 rules, this one only " in proc.stderr
-    assert re.search(r"^\d+ of 50 rules assessed; \d+ not assessed \(see the appendix\)$", proc.stdout, re.M)
+    assert "lks-audit: warning: the set this one replaced assessed 55 of 55 rules, this one only " in proc.stderr
+    assert re.search(r"^\d+ of 55 rules assessed; \d+ not assessed \(see the appendix\)$", proc.stdout, re.M)
 
 
 # --- the DPO's worklist -----------------------------------------------------------------------------------
@@ -410,18 +410,20 @@ def test_the_samples_governors_page_shows_trend_carry_over_and_the_dpos_voice(sa
         "Rating in 2024-25",
         "The last 2 years",
         "Last year's actions (2024-25)",
-        "Of this year's 48 actions, 44 carry on from last year and 4 are new.",
+        # 9 new: 4 new problems, and the 5 checks against the platforms' archives, which 2024-25 did not have.
+        "Of this year's 53 actions, 44 carry on from last year and 9 are new.",
         "DPO's opinion",  # beside each area's rating on the first page, and in each area's section:
         "Content and conduct Amber The checks rate it Amber. The Data Protection Officer's opinion: Reasonable "
         "assurance . One student's full name was published at the family's request",
         "Note the 1 risk the school has accepted on the Data Protection Officer's advice",
-        "1 of 10 problems accepted as a risk; 1 of 10 problems judged not to break the policy.",
+        "1 of 17 problems accepted as a risk; 1 of 17 problems judged not to break the policy.",
         "Students' full names in posts : The family asked for the county chess result to be published",
     ):
         assert shown in text, shown
     rows = by_rule(plan_rows(sample_two_years["dir"] / "action-plan.xlsx"))
     since = {rule: r["Since last year"] for rule, r in rows.items()}
-    assert {r for r, s in since.items() if s == "New"} == {"IMG-05", "IMG-07", "PST-06", "INC-06"}
+    evidence = {"EVD-01", "EVD-02", "EVD-03", "EVD-04", "EVD-05"}  # the sample's archives are new in 2025-26
+    assert {r for r, s in since.items() if s == "New"} == {"IMG-05", "IMG-07", "PST-06", "INC-06"} | evidence
     assert {r for r, s in since.items() if s == "Resolved"} == {"PST-03"}  # both findings set aside by the DPO
     assert rows["PST-03"]["Findings, of what was checked"] == "None open this year (2 set aside by the DPO's decisions)"
 
@@ -446,6 +448,47 @@ def test_the_samples_worklist_says_what_each_open_finding_needs(sample_two_years
     assert all(r["Student ID"] and r["Cell"] and r["File"] == "posts_log.xlsx" for r in img01)
     assert rows["ACC-05:ACC-003"]["What to do"].startswith("Your decision (Accepted risk) lapsed on 31/03/2026: renew")
     assert "PST-03:P-00493:ST0054" not in rows  # set aside by the DPO: nothing to do
+
+
+def test_the_samples_archives_are_counts_for_governors_and_detail_for_the_dpo(sample_two_years):
+    """platform-exports.md: governors see counts only; the DPO's detail lists each unlogged post with its time,
+    account and text, and each mismatch side by side; dpo-actions.xlsx has a row for each."""
+    governors = page_text(sample_two_years["dir"])
+    for shown in (
+        "Posts on the platforms that were never logged , 2 of 1,272 posts on the platforms",
+        "Messages to the school that were never logged , 1 of 604 messages received on the platforms",
+        "Reply times logged differently from the platforms' record , 1 of 826 replies found on the platforms",
+        "compared with what the platforms themselves recorded",
+    ):
+        assert shown in governors, shown
+    for hidden in ("Photos from the Year 4 trip", "ACC-001:", "P-00739", "P-01070", "I-000842", "23:40", "storm"):
+        assert hidden not in governors, hidden
+    detail = page_text(sample_two_years["dir"], "dpo-detail.html")
+    for shown in (
+        "Checked against the platforms",
+        "platform_exports/ACC-003.zip ACC-003 X: 180 posts from 01/09/2025 to 25/08/2026",
+        "Posts on the platforms never logged (2)",
+        "ACC-001 Sat 16/05/2026 20:15 Photos from the Year 4 trip to the farm: what a day!",
+        "Published text that differs from the log, side by side (2)",
+        "Great teamwork from our Year 3 rounders squad this afternoon. Great teamwork from our Year 3 rounders squad "
+        "this afternoon, well done Zoë! 0.90",
+        "Messages to the school never logged (1)",
+        "Reply times that differ from the platform's (1)",
+    ):
+        assert shown in detail, shown
+    sheet = openpyxl.load_workbook(sample_two_years["dir"] / "dpo-actions.xlsx")["Open findings"]
+    header = [c.value for c in sheet[3]]
+    rows = [dict(zip(header, r)) for r in sheet.iter_rows(min_row=4, values_only=True)]
+    evd = sorted((r["Rule"], r["File"]) for r in rows if r["Rule"] and r["Rule"].startswith("EVD"))
+    assert evd == [
+        ("EVD-01", "platform_exports/ACC-001.zip"),
+        ("EVD-01", "platform_exports/ACC-003.zip"),
+        ("EVD-02", "posts_log.xlsx"),  # the other EVD-02 waits on its Removed on: not open, not in the worklist
+        ("EVD-03", "posts_log.xlsx"),
+        ("EVD-03", "posts_log.xlsx"),
+        ("EVD-04", "platform_exports/ACC-001.zip"),
+        ("EVD-05", "interactions_log.xlsx"),
+    ]
 
 
 def test_the_two_year_governors_page_still_prints_on_six_pages(sample_two_years, tmp_path):

@@ -61,6 +61,7 @@ def contents(rv: Review) -> HTML | None:
         '<li><a href="#h-areas">The governors\' page</a></li>'
         f'<li><a href="#h-rules">Every rule, by area</a><ul>{"".join(areas)}</ul></li>'
         '<li><a href="#h-detail">Every finding</a></li>'
+        '<li><a href="#h-platforms">Checked against the platforms</a></li>'
         f"{decisions}"
         '<li><a href="#h-dpo-method">Method and data</a></li>'
         f"{trend}</ol></nav>"

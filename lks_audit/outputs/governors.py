@@ -95,6 +95,12 @@ def public_records(findings) -> tuple[str, ...]:
     )
 
 
+def _counts_only(finding) -> bool:
+    """platform-exports.md: governors see counts only of what the platforms' record shows (its posts lead to
+    what was published, a child's photo or name among them)."""
+    return finding.rule.startswith("EVD-") or finding.source == "platform"
+
+
 def problems(rv: Review, area: str | None = None) -> list[Problem]:
     """Rules with findings (of ``area``, or all), most serious first: open ones by the severity their
     findings carry, then by how many; rules whose findings all wait on a data fix last."""
@@ -111,9 +117,8 @@ def problems(rv: Review, area: str | None = None) -> list[Problem]:
             continue  # every finding set aside by a DPO decision: shown with the accepted risks
         open_ = [f for f in mine if f.is_open]
         severity = min((f.severity for f in open_ or mine), key=severity_rank)
-        found.append(
-            Problem(rule_id, severity, info["open"], info["to_confirm"], info["checked"], public_records(mine))
-        )
+        shown = public_records([f for f in mine if not _counts_only(f)])
+        found.append(Problem(rule_id, severity, info["open"], info["to_confirm"], info["checked"], shown))
     found.sort(key=lambda p: (not p.open, severity_rank(p.severity), -p.open, p.rule))
     return found
 

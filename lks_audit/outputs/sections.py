@@ -333,6 +333,11 @@ def how_made(rv: Review) -> HTML:
         "comes from a line of the policy. Staff keep the records in eight record books: "
         f"{RECORD_BOOKS}."
     )
+    if rv.data.exports is not None and rv.data.exports.archives:
+        made += (
+            " The posts and messages were also compared with what the platforms themselves recorded, in the "
+            "downloads of the school's accounts."
+        )
     unmade = len(result.not_assessed)
     gaps = (
         f"{plural(unmade, 'check')} could not be made, because records were missing; a check that could not be "
