@@ -427,8 +427,11 @@ def test_no_error_cells_means_no_second_parse(tmp_path, monkeypatch):
 
 
 def fingerprint(folder: Path) -> dict:
+    """Every file under ``folder`` (the platform archives in ``platform_exports/`` too): its hash and mtime."""
     return {
-        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())
+        p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
