@@ -62,6 +62,7 @@ class ArchiveFiles:
         #: Path inside the archive -> (zip or None, the member or the file on disk).
         self._where: dict[str, tuple[zipfile.ZipFile | None, object]] = {}
         self._zips: list[zipfile.ZipFile] = []
+        self._sorted: list[str] | None = None
         self._read_so_far = 0
         for source in sources:
             if source.is_dir() and not source.is_symlink():
@@ -134,7 +135,10 @@ class ArchiveFiles:
 
     @property
     def paths(self) -> list[str]:
-        return sorted(self._where, key=natural_key)
+        """Every path, in natural order (part2 before part10); sorted once, as readers look often."""
+        if self._sorted is None or len(self._sorted) != len(self._where):
+            self._sorted = sorted(self._where, key=natural_key)
+        return self._sorted
 
     def find(self, pattern: re.Pattern) -> list[str]:
         """Paths matching ``pattern`` (searched in the whole path), in natural order (part2 before part10)."""

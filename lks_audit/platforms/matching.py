@@ -42,6 +42,7 @@ SAME_POST = 0.6
 SAME_TEXT = 0.95
 #: EVD-05: a logged reply time further than this from the platform's is wrong.
 REPLY_TOLERANCE_MINUTES = 60
+DAY_MS = 86_400_000
 
 _TCO = re.compile(r"https?://t\.co/\S*", re.I)
 _WORDS = re.compile(r"[A-Za-z0-9_-]+")
@@ -74,6 +75,17 @@ def london(ms) -> pd.DatetimeIndex:
     return stamps.tz_convert(LONDON).tz_localize(None)
 
 
+def local_ms(ms) -> np.ndarray:
+    """UTC milliseconds as UK wall-clock milliseconds (what :func:`london` gives, as plain numbers: tens of
+    thousands of posts need no Timestamp each)."""
+    return london(ms).to_numpy(dtype="datetime64[ms]").astype("int64")
+
+
+def wall(local: int | None) -> pd.Timestamp | None:
+    """UK wall-clock milliseconds as the naive Timestamp a workbook would hold."""
+    return None if local is None else pd.Timestamp(int(local), unit="ms").as_unit("ns")
+
+
 def instants_ms(wall) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """UK wall-clock times as UTC milliseconds: (first instant, second instant, readable). The two differ only
     in the hour the clocks repeat in October; a time in the hour they skip in March is read as just after."""
@@ -93,8 +105,8 @@ class PostMatch:
 
     archive: Archive
     record: Record
-    #: When it was published, on the UK wall clock.
-    london: pd.Timestamp
+    #: When it was published, on the UK wall clock, in milliseconds (:attr:`london` as a Timestamp).
+    local_ms: int
     #: The Excel row of the posts log row it matched; None: never logged (or not found).
     row: int | None = None
     #: "by ID", "by time and text" or "by time (no text on one side)".
@@ -103,6 +115,11 @@ class PostMatch:
     minutes: float | None = None
     #: Similarity of the normalised texts, where both have text.
     similarity: float | None = None
+
+    @property
+    def london(self) -> pd.Timestamp:
+        """When it was published, on the UK wall clock."""
+        return wall(self.local_ms)
 
     @property
     def key(self) -> str:
@@ -119,15 +136,24 @@ class Query:
     kind: str
     id: str | None
     at_ms: int
-    london: pd.Timestamp
+    #: When it was received, on the UK wall clock, in milliseconds (:attr:`london` as a Timestamp).
+    local_ms: int
     sender: str | None
     text: str
-    #: The account's first reply: UTC milliseconds and UK wall clock; None when it never replied there.
+    #: The account's first reply: UTC milliseconds and UK wall-clock milliseconds; None when it never replied.
     reply_ms: int | None = None
-    reply_london: pd.Timestamp | None = None
+    reply_local_ms: int | None = None
     row: int | None = None
     how: str | None = None
     minutes: float | None = None
+
+    @property
+    def london(self) -> pd.Timestamp:
+        return wall(self.local_ms)
+
+    @property
+    def reply_london(self) -> pd.Timestamp | None:
+        return wall(self.reply_local_ms)
 
     @property
     def key(self) -> str:
@@ -157,22 +183,39 @@ def match(archives: list[Archive], posts: pd.DataFrame, interactions: pd.DataFra
     ``_row``), within ``minutes``."""
     found = Evidence(list(archives))
     window = int(minutes * 60_000)
-    post_rows = _by_account(posts)
-    interaction_rows = _by_account(interactions)
+    accounts = {a.account for a in archives}
+    # Only the rows of accounts with an archive, each column's instants worked out once for them all.
+    post_log = _LogRows(posts, "Posted at", ("Post text",), accounts)
+    interaction_log = _LogRows(interactions, "Received at", ("First response at",), accounts)
     for archive in archives:
         if archive.posts:
-            matched = _match_posts(archive, posts.iloc[post_rows.get(archive.account, [])], window)
+            matched = _match_posts(archive, post_log.of(archive.account), window)
             found.posts += matched
             found.post_of_row.update({m.row: m for m in matched if m.row is not None})
-            days = [m.london.normalize() for m in matched]
-            found.covers[archive.account] = (min(days), max(days))
+            days = [m.local_ms // DAY_MS for m in matched]
+            found.covers[archive.account] = (wall(min(days) * DAY_MS), wall(max(days) * DAY_MS))
         queries = _queries(archive)
         if queries:
-            found.queries += _match_queries(
-                queries, interactions.iloc[interaction_rows.get(archive.account, [])], window
-            )
+            found.queries += _match_queries(queries, interaction_log.of(archive.account), window)
     found.query_of_row = {q.row: q for q in found.queries if q.row is not None}
     return found
+
+
+class _LogRows:
+    """A log's rows of the accounts with an archive, as plain lists and arrays: Excel row, the time's two instants
+    (UTC ms) and whether it was read, Link, and the other columns asked for; :meth:`of` gives one account's."""
+
+    def __init__(self, frame: pd.DataFrame, when: str, columns: tuple[str, ...], accounts: set[str]):
+        mine = frame[frame["Account ID"].isin(list(accounts)).to_numpy()]
+        self.first, self.second, self.readable = instants_ms(mine[when])
+        self.columns = {c: mine[c].to_numpy() for c in ("_row", "Link", *columns) if c in mine}
+        self.at = _by_account(mine)
+
+    def of(self, account: str) -> dict:
+        rows = self.at.get(account, np.zeros(0, dtype=int))
+        out = {c: values[rows] for c, values in self.columns.items()}
+        out.update(first=self.first[rows], second=self.second[rows], readable=self.readable[rows])
+        return out
 
 
 def _by_account(frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -190,27 +233,30 @@ def link_words(link) -> list[str]:
 
 
 def _candidates(at_ms: np.ndarray, first: np.ndarray, second: np.ndarray, readable: np.ndarray, window: int):
-    """(archive index, log index, |minutes apart|) for every pair within ``window`` ms (either instant)."""
+    """(archive index, log index, ms apart) arrays of every pair within ``window`` ms (the nearer of the log
+    time's two instants), found at once: the archive's times sorted, each log time's window searched in them."""
     order = np.argsort(at_ms, kind="stable")
     times = at_ms[order]
     low = np.searchsorted(times, np.minimum(first, second) - window, "left")
     high = np.searchsorted(times, np.maximum(first, second) + window, "right")
-    for r in np.flatnonzero(readable & (high > low)):
-        for a in order[low[r] : high[r]].tolist():
-            apart = min(abs(int(at_ms[a]) - int(first[r])), abs(int(at_ms[a]) - int(second[r])))
-            if apart <= window:
-                yield a, int(r), apart
+    counts = np.where(readable, np.maximum(high - low, 0), 0)
+    log = np.repeat(np.arange(len(first)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    archive = order[np.repeat(low, counts) + offsets]
+    apart = np.minimum(np.abs(at_ms[archive] - first[log]), np.abs(at_ms[archive] - second[log]))
+    near = apart <= window
+    return archive[near], log[near], apart[near]
 
 
-def _assign(pairs: list[tuple], taken_a: set, taken_r: set) -> list[tuple]:
-    """One to one: pairs sorted by (ms apart, -similarity) taken while both sides are free."""
+def _assign(archive, log, apart, score, taken_a: set, taken_r: set) -> list[tuple[int, int]]:
+    """One to one: pairs in order of (ms apart, best ``score`` first), each taken while both sides are free."""
     chosen = []
-    for pair in sorted(pairs, key=lambda p: (p[2], -p[3], p[0], p[1])):
-        a, r = pair[0], pair[1]
+    for i in np.lexsort((log, archive, -score, apart)).tolist():
+        a, r = int(archive[i]), int(log[i])
         if a not in taken_a and r not in taken_r:
             taken_a.add(a)
             taken_r.add(r)
-            chosen.append(pair)
+            chosen.append((a, r))
     return chosen
 
 
@@ -220,20 +266,19 @@ def _signed_minutes(log_ms: int, second_ms: int, platform_ms: int) -> float:
     return round((nearer - platform_ms) / 60_000, 1)
 
 
-def _match_posts(archive: Archive, log: pd.DataFrame, window: int) -> list[PostMatch]:
+def _match_posts(archive: Archive, log: dict, window: int) -> list[PostMatch]:
     records = archive.posts
     at_ms = np.fromiter((r.at_ms for r in records), dtype="int64", count=len(records))
-    matches = [PostMatch(archive, r, t) for r, t in zip(records, london(at_ms))]
-    if not len(log):
+    matches = [PostMatch(archive, r, t) for r, t in zip(records, local_ms(at_ms).tolist())]
+    if not len(log["_row"]):
         return matches
-    rows = log["_row"].to_numpy()
-    first, second, readable = instants_ms(log["Posted at"])
-    texts = log["Post text"].tolist()
+    rows, first, second, readable = log["_row"], log["first"], log["second"], log["readable"]
+    texts = log["Post text"]
     taken_a: set[int] = set()
     taken_r: set[int] = set()
     by_id = {r.id: i for i, r in enumerate(records) if r.id}
     if by_id and "Link" in log:
-        for r, link in enumerate(log["Link"].tolist()):
+        for r, link in enumerate(log["Link"]):
             a = next((by_id[w] for w in link_words(link) if w in by_id), None)
             if a is not None and a not in taken_a:
                 taken_a.add(a)
@@ -245,21 +290,44 @@ def _match_posts(archive: Archive, log: pd.DataFrame, window: int) -> list[PostM
                 m.similarity = _text_similarity(records[a].text, texts[r])
     normal_log: dict[int, str] = {}
     normal_archive: dict[int, str] = {}
-    pairs = []
-    for a, r, apart in _candidates(at_ms, first, second, readable, window):
-        if a in taken_a or r in taken_r:
-            continue
+
+    def score(a: int, r: int) -> float | None:
+        """Similarity of the two texts (None: one has none); the same text needs no normalising."""
+        if records[a].text and records[a].text == texts[r]:
+            return 1.0
         left = normal_archive.setdefault(a, normalised(records[a].text))
         right = normal_log.setdefault(r, normalised(texts[r]))
-        score = similarity(left, right) if left and right else None
-        if score is None or score >= SAME_POST:
-            pairs.append((a, r, apart, 1.0 if score is None else score, score))
-    for a, r, _, _, score in _assign(pairs, taken_a, taken_r):
-        m = matches[a]
-        m.row = int(rows[r])
-        m.how = "by time and text" if score is not None else "by time (no text on one side)"
-        m.minutes = _signed_minutes(int(first[r]), int(second[r]), records[a].at_ms)
-        m.similarity = score
+        return similarity(left, right) if left and right else None
+
+    # The closest in time first, then the most similar: texts are compared only for pairs still free when their
+    # turn comes (most posts are taken by their own log row, seconds away, before any neighbour is looked at).
+    archive, log_index, apart = _candidates(at_ms, first, second, readable, window)
+    order = np.lexsort((log_index, archive, apart)).tolist()
+    archive, log_index, apart = archive.tolist(), log_index.tolist(), apart.tolist()
+    start = 0
+    while start < len(order):
+        end = start
+        while end < len(order) and apart[order[end]] == apart[order[start]]:
+            end += 1
+        tied = []
+        for i in order[start:end]:
+            a, r = archive[i], log_index[i]
+            if a in taken_a or r in taken_r:
+                continue
+            similar = score(a, r)
+            if similar is None or similar >= SAME_POST:
+                tied.append((-(1.0 if similar is None else similar), a, r, similar))
+        for _, a, r, similar in sorted(tied):
+            if a in taken_a or r in taken_r:
+                continue
+            taken_a.add(a)
+            taken_r.add(r)
+            m = matches[a]
+            m.row = int(rows[r])
+            m.how = "by time and text" if similar is not None else "by time (no text on one side)"
+            m.minutes = _signed_minutes(int(first[r]), int(second[r]), records[a].at_ms)
+            m.similarity = similar
+        start = end
     return matches
 
 
@@ -297,32 +365,23 @@ def _queries(archive: Archive) -> list[Query]:
         received = snowflake_ms(tweet)
         if received is not None:
             found.append(("reply", tweet, received, None, "", reply))
-    walls = london([f[2] for f in found])
-    reply_walls = london([f[5] or 0 for f in found])
+    walls = local_ms([f[2] for f in found]).tolist()
+    reply_walls = local_ms([f[5] or 0 for f in found]).tolist()
     return [
         Query(archive, kind, ident, at, walls[i], sender, text, reply, None if reply is None else reply_walls[i])
         for i, (kind, ident, at, sender, text, reply) in enumerate(found)
     ]
 
 
-def _agreement(platform_reply: int | None, logged_reply: int | None) -> float:
-    """How well a logged reply time agrees with the platform's: minus the minutes between them (0 is best);
-    far below any real difference when either is unknown."""
-    if platform_reply is None or logged_reply is None:
-        return -1e12
-    return -abs(platform_reply - logged_reply) / 60_000
-
-
-def _match_queries(queries: list[Query], log: pd.DataFrame, window: int) -> list[Query]:
-    if not len(log):
+def _match_queries(queries: list[Query], log: dict, window: int) -> list[Query]:
+    if not len(log["_row"]):
         return queries
-    rows = log["_row"].to_numpy()
-    first, second, readable = instants_ms(log["Received at"])
+    rows, first, second, readable = log["_row"], log["first"], log["second"], log["readable"]
     taken_a: set[int] = set()
     taken_r: set[int] = set()
     by_id = {q.id: i for i, q in enumerate(queries) if q.id}
     if by_id and "Link" in log:
-        for r, link in enumerate(log["Link"].tolist()):
+        for r, link in enumerate(log["Link"]):
             a = next((by_id[w] for w in link_words(link) if w in by_id), None)
             if a is not None and a not in taken_a:
                 taken_a.add(a)
@@ -335,12 +394,11 @@ def _match_queries(queries: list[Query], log: pd.DataFrame, window: int) -> list
     # Two rows as close in time: the one whose logged reply agrees best with the platform's reply is the same
     # conversation ("then the most similar", as for posts).
     replied, _, answered = instants_ms(log["First response at"])
-    pairs = [
-        (a, r, apart, _agreement(queries[a].reply_ms, int(replied[r]) if answered[r] else None))
-        for a, r, apart in _candidates(at_ms, first, second, readable, window)
-        if a not in taken_a and r not in taken_r
-    ]
-    for a, r, _, _ in _assign(pairs, taken_a, taken_r):
+    platform = np.array([q.reply_ms if q.reply_ms is not None else -1 for q in queries], dtype="int64")
+    archive, log_index, apart = _candidates(at_ms, first, second, readable, window)
+    both = answered[log_index] & (platform[archive] >= 0)
+    agreement = np.where(both, -np.abs(platform[archive] - replied[log_index]) / 60_000, -1e12)
+    for a, r in _assign(archive, log_index, apart, agreement, taken_a, taken_r):
         q = queries[a]
         q.row, q.how = int(rows[r]), "by time"
         q.minutes = _signed_minutes(int(first[r]), int(second[r]), q.at_ms)

@@ -242,16 +242,17 @@ def platform_evidence(data, ctx):
     return data.derived[key]
 
 
-def in_period_day(ctx, wall) -> bool:
-    """Whether a UK wall-clock time falls on a day of the audit period."""
-    return ctx.start <= wall.normalize() <= ctx.end
+def in_period_day(ctx, local_ms: int) -> bool:
+    """Whether a UK wall-clock time (milliseconds, as matching keeps them) falls on a day of the audit period."""
+    day = local_ms // 86_400_000
+    return ctx.start.value // 86_400_000_000_000 <= day <= ctx.end.value // 86_400_000_000_000
 
 
 def published_in_period(data, ctx) -> list:
     """The archived posts published on a day of the audit period (UK time: 23:30 UTC on 31 August is on
     1 September), each with the log row it matched: what EVD-01 counts and PST-03 and PST-04 also read."""
     found = platform_evidence(data, ctx)
-    return [m for m in found.posts if in_period_day(ctx, m.london)] if found else []
+    return [m for m in found.posts if in_period_day(ctx, m.local_ms)] if found else []
 
 
 def unreadable_cells(data) -> set[tuple]:
@@ -280,11 +281,12 @@ def _reply_time_differences(data, ctx) -> dict[int, tuple]:
     if found is None or not found.query_of_row:
         return out
     rows = period_rows(data, "Interactions", "Received at", ctx)
+    rows = rows[rows["_row"].isin(list(found.query_of_row)).to_numpy()]  # only what the platforms show
     faults = unreadable_cells(data)
     first, second, readable = instants_ms(rows["First response at"])
     for i, row in enumerate(rows["_row"].tolist()):
-        query = found.query_of_row.get(row)
-        if query is None or query.reply_ms is None:
+        query = found.query_of_row[row]
+        if query.reply_ms is None:
             continue
         if readable[i]:
             apart = min(abs(int(first[i]) - query.reply_ms), abs(int(second[i]) - query.reply_ms))

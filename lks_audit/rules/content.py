@@ -287,29 +287,33 @@ def student_full_name(rule, data, ctx):
     return rule.outcome(findings, len(posts) + sum(1 for m in published if m.row is None))
 
 
-def _posts_at_rows(data, rows: list[int]) -> pd.DataFrame:
-    """The posts log rows at these Excel rows, in that order."""
+def _on_logged_posts(rule, data, hits: list[tuple[int, str]], says: str) -> list:
+    """Findings from the platform (``source: "platform"``) on the posts log rows of ``hits`` ((Excel row, Student
+    ID) pairs), each message the post's label and ``says``."""
+    if not hits:
+        return []
     posts = data.frames["Posts"]
     at = dict(zip(posts["_row"].tolist(), range(len(posts))))
-    return posts.iloc[[at[r] for r in rows]]
+    hit = posts.iloc[[at[row] for row, _ in hits]]
+    messages = [f"{label} {says}" for label in post_labels(hit)]
+    findings = rule.findings(hit, "Posts", messages, students=[student for _, student in hits])
+    return [replace(f, source="platform") for f in findings]
 
 
 def _published_full_names(rule, data, published: list, found: set[tuple]) -> list:
     """PST-03 on the texts as published: a name found only there is a finding with ``source: "platform"``, on
     its log row where the post was logged, else on the post (``<Account ID>:<post ID or UTC time>``)."""
+    # A post published with the text it was logged with has the log's findings: only the others are searched.
+    posts = data.frames["Posts"]
+    logged = dict(zip(posts["_row"].tolist(), posts["Post text"].tolist()))
+    published = [m for m in published if m.row is None or logged.get(m.row) != m.record.text]
     hits = full_name_hits([fold(m.record.text) for m in published], register_names(data))
-    out = []
+    out, logged_posts = [], []
     for pos, student in zip(hits["pos"].tolist(), hits["student"].tolist()):
         m = published[pos]
         if m.row is not None:
-            if (m.row, student) in found:
-                continue  # the logged text names the student too: found there
-            (label,) = post_labels(_posts_at_rows(data, [m.row]))
-            message = f"{label} gives a student's full name in its text as published on the platform (not as logged)"
-            out += [
-                replace(f, source="platform")
-                for f in rule.findings(_posts_at_rows(data, [m.row]), "Posts", [message], students=[student])
-            ]
+            if (m.row, student) not in found:  # else the logged text names the student too: found there
+                logged_posts.append((m.row, student))
         else:
             when = weekday_datetime_texts([m.london])[0]
             message = f"A post published on {m.archive.account} on {when} and never logged gives a student's full name"
@@ -324,7 +328,8 @@ def _published_full_names(rule, data, published: list, found: set[tuple]) -> lis
                     file=m.archive.source,
                 )
             )
-    return out
+    says = "gives a student's full name in its text as published on the platform (not as logged)"
+    return _on_logged_posts(rule, data, logged_posts, says) + out
 
 
 def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[str, list[RegisterName]]):
@@ -421,29 +426,24 @@ def _published_first_names(rule, data, published: list, names: dict[str, list[Re
     """PST-04 on the texts as published of logged posts (the log's Students pictured): a first name found only
     there is a finding with ``source: "platform"``."""
     posts = data.frames["Posts"]
-    at = dict(zip(posts["_row"].tolist(), range(len(posts))))
-    out = []
+    logged = dict(zip(posts["_row"].tolist(), zip(posts["Post text"].tolist(), posts["Students pictured"].tolist())))
+    hits = []
     for m in published:
-        if m.row is None or m.row not in at:
-            continue
-        row = posts.iloc[at[m.row]]
-        if row["Post text"] == m.record.text or not isinstance(row["Students pictured"], tuple):
-            continue  # the same text: the log's findings are the published text's
+        text, pictured = logged.get(m.row, (None, None))
+        if m.row is None or text == m.record.text or not isinstance(pictured, tuple):
+            continue  # not logged, or the same text (the log's findings are the published text's), or no one pictured
+        texts = [fold(m.record.text)] + ([fold(text)] if isinstance(text, str) else [])
         text = m.record.text
-        texts = [fold(text)] + ([fold(row["Post text"])] if isinstance(row["Post text"], str) else [])
-        for student in dict.fromkeys(row["Students pictured"]):
+        for student in dict.fromkeys(pictured):
             if (m.row, student) in found or student not in names:
                 continue
             if any(n.full_name is not None and n.full_name.search(t) for n in names[student] for t in texts):
                 continue  # PST-03's, from either text
             if any(_starts_capitalised(text, n.first_name) for n in names[student]):
-                (label,) = post_labels(_posts_at_rows(data, [m.row]))
-                message = f"{label} gives the first name of a student it pictures, as published on the platform"
-                out += [
-                    replace(f, source="platform")
-                    for f in rule.findings(_posts_at_rows(data, [m.row]), "Posts", [message], students=[student])
-                ]
-    return out
+                hits.append((m.row, student))
+    return _on_logged_posts(
+        rule, data, hits, "gives the first name of a student it pictures, as published on the platform"
+    )
 
 
 @register_rule(

@@ -57,12 +57,17 @@ def _platform_words(archive) -> str:
 def _unread_rows(data, sheet: str, column: str, account: str, taken: set[int]) -> list[tuple]:
     """(sheet, row, column) of the rows of ``account`` whose ``column`` could not be read and that matched
     nothing: any of them could be the record the platform shows (a finding about it waits on them)."""
-    frame = data.frames[sheet]
-    faults = unreadable_cells(data)
-    mine = frame[(frame["Account ID"] == account).to_numpy()]
-    return [
-        (sheet, row, column) for row in mine["_row"].tolist() if row not in taken and (sheet, row, column) in faults
-    ]
+    key = ("unread_rows", sheet, column)
+    if key not in data.derived:  # Excel rows of each account whose column could not be read, found once
+        faulty = {row for s, row, c in unreadable_cells(data) if (s, c) == (sheet, column)}
+        frame = data.frames[sheet]
+        by_account: dict[str, list[int]] = {}
+        if faulty:
+            for acc, row in zip(frame["Account ID"].tolist(), frame["_row"].tolist()):
+                if row in faulty:
+                    by_account.setdefault(acc, []).append(row)
+        data.derived[key] = by_account
+    return [(sheet, row, column) for row in data.derived[key].get(account, ()) if row not in taken]
 
 
 @register_rule(
@@ -210,7 +215,7 @@ def published_text_differs(rule, data, ctx):
 )
 def unlogged_messages(rule, data, ctx):
     found = platform_evidence(data, ctx)
-    queries = [q for q in found.queries if q.kind == "message" and in_period_day(ctx, q.london)]
+    queries = [q for q in found.queries if q.kind == "message" and in_period_day(ctx, q.local_ms)]
     taken = set(found.query_of_row)
     waits: dict[str, list[tuple]] = {}
     findings = []
