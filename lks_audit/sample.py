@@ -72,6 +72,11 @@ Planted breaches (per block; staff/student/account numbers are positions inside 
 | DQ-05  | account closed before created; decision before submission; leaving before start;| 7 |
 |        | response before receipt; post, staff start and consent form after as_of          |   |
 
+For 2025-26 the first four accounts of each block also have their platform archives (``platform_exports/``,
+see :mod:`.sample_exports`, which plants EVD-01 to EVD-05 and one more PST-04 and INT-01 from the platforms'
+record); the 2024-25 year has none. The :data:`EDGE_POSTS` each block logs for them come last in the log, so the
+other posts keep their IDs.
+
 Clean edge cases on purpose: a comment received on the snow day and one on Good Friday answered on the
 next working day, one received on Sunday 30/08/2026 not yet answered (deadline after as_of), a post
 naming the author "Amelia Hartley" while student "Amelia Hart" is on the register, a withdrawn student
