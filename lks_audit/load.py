@@ -19,7 +19,7 @@ import pandas as pd
 from .cells import blank_mask, display_value, empty_column, is_error_text, normalise_text, read_column
 from .findings import Gap, Notice
 from .intake import FORMATS, format_of_name, several_files_problem
-from .platforms import Exports, read_exports
+from .platforms import Exports, ExportsReading
 from .read import OpenedWorkbook, Reading, sheet_key
 from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOKS, Column, Kind, Sheet, Workbook, references
 
@@ -446,19 +446,22 @@ def _load(folder: Path, reading: Reading) -> Dataset:
                 _add_missing_workbook(wb, part)
             else:
                 _add_workbook(wb, None, several_files_problem(paths), part)
+    exports = ExportsReading(folder)
     for file in reading.as_completed():
         opened, problem, sha256 = reading.result(file)
         parts[file] = part = Dataset(folder, {})
         _add_workbook(WORKBOOK_BY_FILE[file], opened, problem, part, reading.found[file][0], sha256)
+        if exports.present and reading.last_one_parsing():
+            exports.read_ahead()  # while the largest workbook parses alone, on the core it leaves idle
     data = _joined([parts[wb.file] for wb in WORKBOOKS], folder)
     unify_id_case(data)
-    add_exports(data)
+    add_exports(data, exports)
     return data
 
 
-def add_exports(data: Dataset) -> None:
-    """The data folder's platform archives (``platform_exports/``), tied to the register's accounts; what was
-    refused or guessed in them joins the notices."""
+def add_exports(data: Dataset, exports: ExportsReading | None = None) -> None:
+    """The data folder's platform archives (``platform_exports/``), tied to the register's accounts (``exports``:
+    their reading already begun); what was refused or guessed in them joins the notices."""
     accounts = None
     if not data.unavailable("Accounts", ("Account ID",)):
         frame = data.frames["Accounts"]
@@ -467,7 +470,7 @@ def add_exports(data: Dataset) -> None:
         for account, platform, name in rows:
             if isinstance(account, str):
                 accounts.setdefault(account, (platform if isinstance(platform, str) else None, name or None))
-    data.exports = read_exports(data.folder, accounts)
+    data.exports = (exports or ExportsReading(data.folder)).tied(accounts)
     if data.exports is not None:
         data.notices.extend(data.exports.notices)
 

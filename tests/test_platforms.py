@@ -305,9 +305,9 @@ def test_linkedin_and_whatsapp_archives_are_refused_saying_why(tmp_path):
     assert exports.archives == []
     assert [n.message for n in exports.notices] == [
         "platform_exports/ACC-L.zip: LinkedIn has no export of what an account published, so ACC-L cannot be "
-        "checked against it; not read",
+        "checked against it; left aside",
         "platform_exports/ACC-W.zip: WhatsApp has no export of what an account published, so ACC-W cannot be "
-        "checked against it; not read",
+        "checked against it; left aside",
     ]
 
 
@@ -347,7 +347,7 @@ def test_names_copies_platforms_and_message_only_archives(tmp_path):
         "platform_exports/notes.txt: not an archive: expected <Account ID>.zip or a folder named after the account; "
         "not read",
         "platform_exports/twitter-2026-09-01.zip: 'twitter-2026-09-01' is not an Account ID of the accounts register: "
-        "name the archive after the account it comes from; not read",
+        "name the archive after the account it comes from; left aside",
     ]
 
 

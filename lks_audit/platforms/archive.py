@@ -63,6 +63,7 @@ class ArchiveFiles:
         self._where: dict[str, tuple[zipfile.ZipFile | None, object]] = {}
         self._zips: list[zipfile.ZipFile] = []
         self._sorted: list[str] | None = None
+        self._found: dict[re.Pattern, list[str]] = {}
         self._read_so_far = 0
         for source in sources:
             if source.is_dir() and not source.is_symlink():
@@ -141,8 +142,11 @@ class ArchiveFiles:
         return self._sorted
 
     def find(self, pattern: re.Pattern) -> list[str]:
-        """Paths matching ``pattern`` (searched in the whole path), in natural order (part2 before part10)."""
-        return [p for p in self.paths if pattern.search(p)]
+        """Paths matching ``pattern`` (searched in the whole path), in natural order (part2 before part10); each
+        pattern searched once (recognising and reading ask again)."""
+        if pattern not in self._found:
+            self._found[pattern] = [p for p in self.paths if pattern.search(p)]
+        return self._found[pattern]
 
     # --- reading ----------------------------------------------------------------------------------
 

@@ -99,7 +99,7 @@ def instants_ms(wall) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return out[0], out[1], readable
 
 
-@dataclass
+@dataclass(slots=True)
 class PostMatch:
     """An archived post and the log row it matched, if any."""
 
@@ -111,10 +111,15 @@ class PostMatch:
     row: int | None = None
     #: "by ID", "by time and text" or "by time (no text on one side)".
     how: str | None = None
-    #: The logged time minus the published time, in minutes.
-    minutes: float | None = None
     #: Similarity of the normalised texts, where both have text.
     similarity: float | None = None
+    #: The matched row's logged time as its two UTC instants (ms); None when it could not be read.
+    logged: tuple[int, int] | None = None
+
+    @property
+    def minutes(self) -> float | None:
+        """The logged time minus the published time, in minutes (the nearer of the log time's two instants)."""
+        return None if self.logged is None else _signed_minutes(*self.logged, self.record.at_ms)
 
     @property
     def london(self) -> pd.Timestamp:
@@ -127,7 +132,7 @@ class PostMatch:
         return self.record.id or self.record.stamp
 
 
-@dataclass
+@dataclass(slots=True)
 class Query:
     """A message sent to the account (or, on X, a tweet it replied to) and the interactions row it matched."""
 
@@ -145,7 +150,12 @@ class Query:
     reply_local_ms: int | None = None
     row: int | None = None
     how: str | None = None
-    minutes: float | None = None
+    logged: tuple[int, int] | None = None
+
+    @property
+    def minutes(self) -> float | None:
+        """The logged Received at minus the platform's time, in minutes."""
+        return None if self.logged is None else _signed_minutes(*self.logged, self.at_ms)
 
     @property
     def london(self) -> pd.Timestamp:
@@ -186,7 +196,7 @@ def match(archives: list[Archive], posts: pd.DataFrame, interactions: pd.DataFra
     accounts = {a.account for a in archives}
     # Only the rows of accounts with an archive, each column's instants worked out once for them all.
     post_log = _LogRows(posts, "Posted at", ("Post text",), accounts)
-    interaction_log = _LogRows(interactions, "Received at", ("First response at",), accounts)
+    interaction_log = _LogRows(interactions, "Received at", (), accounts, also_when="First response at")
     for archive in archives:
         if archive.posts:
             matched = _match_posts(archive, post_log.of(archive.account), window)
@@ -205,10 +215,14 @@ class _LogRows:
     """A log's rows of the accounts with an archive, as plain lists and arrays: Excel row, the time's two instants
     (UTC ms) and whether it was read, Link, and the other columns asked for; :meth:`of` gives one account's."""
 
-    def __init__(self, frame: pd.DataFrame, when: str, columns: tuple[str, ...], accounts: set[str]):
+    def __init__(
+        self, frame: pd.DataFrame, when: str, columns: tuple[str, ...], accounts: set[str], also_when: str = ""
+    ):
         mine = frame[frame["Account ID"].isin(list(accounts)).to_numpy()]
         self.first, self.second, self.readable = instants_ms(mine[when])
         self.columns = {c: mine[c].to_numpy() for c in ("_row", "Link", *columns) if c in mine}
+        if also_when:  # a second time column (an interaction's First response at), as its first instant
+            self.columns["also"], _, self.columns["also_read"] = instants_ms(mine[also_when])
         self.at = _by_account(mine)
 
     def of(self, account: str) -> dict:
@@ -251,8 +265,8 @@ def _candidates(at_ms: np.ndarray, first: np.ndarray, second: np.ndarray, readab
 def _assign(archive, log, apart, score, taken_a: set, taken_r: set) -> list[tuple[int, int]]:
     """One to one: pairs in order of (ms apart, best ``score`` first), each taken while both sides are free."""
     chosen = []
-    for i in np.lexsort((log, archive, -score, apart)).tolist():
-        a, r = int(archive[i]), int(log[i])
+    order = np.lexsort((log, archive, -score, apart))
+    for a, r in zip(archive[order].tolist(), log[order].tolist()):
         if a not in taken_a and r not in taken_r:
             taken_a.add(a)
             taken_r.add(r)
@@ -278,7 +292,9 @@ def _match_posts(archive: Archive, log: dict, window: int) -> list[PostMatch]:
     taken_r: set[int] = set()
     by_id = {r.id: i for i, r in enumerate(records) if r.id}
     if by_id and "Link" in log:
-        for r, link in enumerate(log["Link"]):
+        links = log["Link"]
+        for r in np.flatnonzero(pd.notna(links)).tolist():
+            link = links[r]
             a = next((by_id[w] for w in link_words(link) if w in by_id), None)
             if a is not None and a not in taken_a:
                 taken_a.add(a)
@@ -286,7 +302,7 @@ def _match_posts(archive: Archive, log: dict, window: int) -> list[PostMatch]:
                 m = matches[a]
                 m.row, m.how = int(rows[r]), "by ID"
                 if readable[r]:
-                    m.minutes = _signed_minutes(int(first[r]), int(second[r]), records[a].at_ms)
+                    m.logged = (int(first[r]), int(second[r]))
                 m.similarity = _text_similarity(records[a].text, texts[r])
     normal_log: dict[int, str] = {}
     normal_archive: dict[int, str] = {}
@@ -325,7 +341,7 @@ def _match_posts(archive: Archive, log: dict, window: int) -> list[PostMatch]:
             m = matches[a]
             m.row = int(rows[r])
             m.how = "by time and text" if similar is not None else "by time (no text on one side)"
-            m.minutes = _signed_minutes(int(first[r]), int(second[r]), records[a].at_ms)
+            m.logged = (int(first[r]), int(second[r]))
             m.similarity = similar
         start = end
     return matches
@@ -381,7 +397,9 @@ def _match_queries(queries: list[Query], log: dict, window: int) -> list[Query]:
     taken_r: set[int] = set()
     by_id = {q.id: i for i, q in enumerate(queries) if q.id}
     if by_id and "Link" in log:
-        for r, link in enumerate(log["Link"]):
+        links = log["Link"]
+        for r in np.flatnonzero(pd.notna(links)).tolist():
+            link = links[r]
             a = next((by_id[w] for w in link_words(link) if w in by_id), None)
             if a is not None and a not in taken_a:
                 taken_a.add(a)
@@ -389,11 +407,11 @@ def _match_queries(queries: list[Query], log: dict, window: int) -> list[Query]:
                 q = queries[a]
                 q.row, q.how = int(rows[r]), "by ID"
                 if readable[r]:
-                    q.minutes = _signed_minutes(int(first[r]), int(second[r]), q.at_ms)
+                    q.logged = (int(first[r]), int(second[r]))
     at_ms = np.fromiter((q.at_ms for q in queries), dtype="int64", count=len(queries))
     # Two rows as close in time: the one whose logged reply agrees best with the platform's reply is the same
     # conversation ("then the most similar", as for posts).
-    replied, _, answered = instants_ms(log["First response at"])
+    replied, answered = log["also"], log["also_read"]
     platform = np.array([q.reply_ms if q.reply_ms is not None else -1 for q in queries], dtype="int64")
     archive, log_index, apart = _candidates(at_ms, first, second, readable, window)
     both = answered[log_index] & (platform[archive] >= 0)
@@ -401,5 +419,5 @@ def _match_queries(queries: list[Query], log: dict, window: int) -> list[Query]:
     for a, r in _assign(archive, log_index, apart, agreement, taken_a, taken_r):
         q = queries[a]
         q.row, q.how = int(rows[r]), "by time"
-        q.minutes = _signed_minutes(int(first[r]), int(second[r]), q.at_ms)
+        q.logged = (int(first[r]), int(second[r]))
     return queries

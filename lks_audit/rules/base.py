@@ -251,8 +251,11 @@ def in_period_day(ctx, local_ms: int) -> bool:
 def published_in_period(data, ctx) -> list:
     """The archived posts published on a day of the audit period (UK time: 23:30 UTC on 31 August is on
     1 September), each with the log row it matched: what EVD-01 counts and PST-03 and PST-04 also read."""
-    found = platform_evidence(data, ctx)
-    return [m for m in found.posts if in_period_day(ctx, m.local_ms)] if found else []
+    key = ("published_in_period", ctx.start, ctx.end, ctx.params.evidence_match_minutes)
+    if key not in data.derived:
+        found = platform_evidence(data, ctx)
+        data.derived[key] = [m for m in found.posts if in_period_day(ctx, m.local_ms)] if found else []
+    return data.derived[key]
 
 
 def unreadable_cells(data) -> set[tuple]:
@@ -304,12 +307,12 @@ def reply_times_compared(data, ctx) -> int:
     if found is None:
         return 0
     rows = period_rows(data, "Interactions", "Received at", ctx)
+    rows = rows[rows["_row"].isin(list(found.query_of_row)).to_numpy()]  # only what the platforms show
     faults = unreadable_cells(data)
     return sum(
         1
         for row, response in zip(rows["_row"].tolist(), rows["First response at"].notna().tolist())
-        if (query := found.query_of_row.get(row)) is not None
-        and query.reply_ms is not None
+        if found.query_of_row[row].reply_ms is not None
         and (response or ("Interactions", row, "First response at") in faults)
     )
 

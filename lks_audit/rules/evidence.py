@@ -9,8 +9,6 @@ time, where the platform gives no ID) and has ``source: "platform"``.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .base import (
     fmt_datetime,
     in_period_day,
@@ -139,13 +137,10 @@ def logged_posts_not_published(rule, data, ctx):
     posts = period_posts(data, ctx)
     posts = posts[posts["Posted at"].notna().to_numpy()]
     days = posts["Posted at"].dt.normalize()
-    covered = np.array(
-        [
-            account in found.covers and found.covers[account][0] <= day <= found.covers[account][1]
-            for account, day in zip(posts["Account ID"].tolist(), days.tolist())
-        ],
-        dtype=bool,
-    )
+    accounts = posts["Account ID"]
+    first = accounts.map({a: days[0] for a, days in found.covers.items()}).astype("datetime64[ns]")
+    last = accounts.map({a: days[1] for a, days in found.covers.items()}).astype("datetime64[ns]")
+    covered = ((days >= first) & (days <= last)).to_numpy(dtype=bool)  # no archive: NaT, never covered
     checked = posts[covered]
     missing = checked[
         (~checked["_row"].isin(list(found.post_of_row)) & checked["Removed on"].isna()).to_numpy(dtype=bool)
