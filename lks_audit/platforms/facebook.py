@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .archive import ArchiveFiles
-from .meta import messages_pattern, read_messages, read_profile_names, repaired
+from .meta import messages_pattern, read_meta, repaired
 from .records import Archive, Record
 
 PLATFORM = "Facebook"
@@ -32,19 +32,7 @@ def recognise(files: ArchiveFiles) -> int:
 
 
 def read(files: ArchiveFiles, archive: Archive) -> None:
-    read_profile_names(files, archive)
-    paths = files.find(POSTS)
-    for path in paths:
-        archive.read.append(path)
-        posts = files.read_json(path)
-        if not isinstance(posts, list):
-            if posts is not None:
-                archive.notices.append(f"{path}: refused: not a list of posts")
-            continue
-        archive.posts += [r for r in map(_post, posts) if r is not None]
-    if not paths:
-        archive.notices.append(f"the archive holds no posts file (looked for {LOOKED_FOR})")
-    read_messages(files, archive, MESSAGES)
+    read_meta(files, archive, files.find(POSTS), _post, LOOKED_FOR, MESSAGES)
 
 
 def _post(post) -> Record | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .archive import ArchiveFiles
-from .meta import messages_pattern, read_messages, read_profile_names, repaired
+from .meta import messages_pattern, read_meta, repaired
 from .records import Archive, Record
 
 PLATFORM = "Instagram"
@@ -32,21 +32,13 @@ def recognise(files: ArchiveFiles) -> int:
 
 
 def read(files: ArchiveFiles, archive: Archive) -> None:
-    read_profile_names(files, archive)
-    found = False
-    for path in files.find(POSTS) + files.find(REELS):
-        found = True
-        archive.read.append(path)
-        data = files.read_json(path)
-        posts = data.get("ig_reels_media") if isinstance(data, dict) else data
-        if not isinstance(posts, list):
-            if data is not None:
-                archive.notices.append(f"{path}: refused: not a list of posts")
-            continue
-        archive.posts += [r for r in map(_post, posts) if r is not None]
-    if not found:
-        archive.notices.append(f"the archive holds no posts file (looked for {LOOKED_FOR})")
-    read_messages(files, archive, MESSAGES)
+    posts = files.find(POSTS) + files.find(REELS)
+    read_meta(files, archive, posts, _post, LOOKED_FOR, MESSAGES, _reels_unwrapped)
+
+
+def _reels_unwrapped(data):
+    """``reels.json`` wraps its list: ``{"ig_reels_media": [...]}``; a posts file is the list itself."""
+    return data.get("ig_reels_media") if isinstance(data, dict) else data
 
 
 def _post(post) -> Record | None:

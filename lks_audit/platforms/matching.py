@@ -280,6 +280,25 @@ def _signed_minutes(log_ms: int, second_ms: int, platform_ms: int) -> float:
     return round((nearer - platform_ms) / 60_000, 1)
 
 
+def _by_link(matches: list, items: list, log: dict, taken_a: set, taken_r: set) -> list[tuple[int, int]]:
+    """Step 1: each log row whose Link holds the platform's ID of one of ``items`` (posts or messages) matches
+    it, one to one; ``matches`` (one per item) are given the row. Returns the (item, row) pairs."""
+    by_id = {item.id: i for i, item in enumerate(items) if item.id}
+    if not by_id or "Link" not in log:
+        return []
+    rows, first, second, readable, links = (log[c] for c in ("_row", "first", "second", "readable", "Link"))
+    found = []
+    for r in np.flatnonzero(pd.notna(links)).tolist():
+        a = next((by_id[w] for w in link_words(links[r]) if w in by_id), None)
+        if a is not None and a not in taken_a:
+            taken_a.add(a)
+            taken_r.add(r)
+            matches[a].row, matches[a].how = int(rows[r]), "by ID"
+            matches[a].logged = (int(first[r]), int(second[r])) if readable[r] else None
+            found.append((a, r))
+    return found
+
+
 def _match_posts(archive: Archive, log: dict, window: int) -> list[PostMatch]:
     records = archive.posts
     at_ms = np.fromiter((r.at_ms for r in records), dtype="int64", count=len(records))
@@ -290,20 +309,8 @@ def _match_posts(archive: Archive, log: dict, window: int) -> list[PostMatch]:
     texts = log["Post text"]
     taken_a: set[int] = set()
     taken_r: set[int] = set()
-    by_id = {r.id: i for i, r in enumerate(records) if r.id}
-    if by_id and "Link" in log:
-        links = log["Link"]
-        for r in np.flatnonzero(pd.notna(links)).tolist():
-            link = links[r]
-            a = next((by_id[w] for w in link_words(link) if w in by_id), None)
-            if a is not None and a not in taken_a:
-                taken_a.add(a)
-                taken_r.add(r)
-                m = matches[a]
-                m.row, m.how = int(rows[r]), "by ID"
-                if readable[r]:
-                    m.logged = (int(first[r]), int(second[r]))
-                m.similarity = _text_similarity(records[a].text, texts[r])
+    for a, r in _by_link(matches, records, log, taken_a, taken_r):
+        matches[a].similarity = _text_similarity(records[a].text, texts[r])
     normal_log: dict[int, str] = {}
     normal_archive: dict[int, str] = {}
 
@@ -395,19 +402,7 @@ def _match_queries(queries: list[Query], log: dict, window: int) -> list[Query]:
     rows, first, second, readable = log["_row"], log["first"], log["second"], log["readable"]
     taken_a: set[int] = set()
     taken_r: set[int] = set()
-    by_id = {q.id: i for i, q in enumerate(queries) if q.id}
-    if by_id and "Link" in log:
-        links = log["Link"]
-        for r in np.flatnonzero(pd.notna(links)).tolist():
-            link = links[r]
-            a = next((by_id[w] for w in link_words(link) if w in by_id), None)
-            if a is not None and a not in taken_a:
-                taken_a.add(a)
-                taken_r.add(r)
-                q = queries[a]
-                q.row, q.how = int(rows[r]), "by ID"
-                if readable[r]:
-                    q.logged = (int(first[r]), int(second[r]))
+    _by_link(queries, queries, log, taken_a, taken_r)
     at_ms = np.fromiter((q.at_ms for q in queries), dtype="int64", count=len(queries))
     # Two rows as close in time: the one whose logged reply agrees best with the platform's reply is the same
     # conversation ("then the most similar", as for posts).

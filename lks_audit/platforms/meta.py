@@ -64,6 +64,25 @@ def _folders(paths: list[str]) -> str:
 _PROFILE = re.compile(r"(?:^|/)(?:profile_information|personal_information)\.json$")
 
 
+def read_meta(files: ArchiveFiles, archive: Archive, posts: list[str], post_of, looked_for: str, messages: re.Pattern,
+              unwrap=lambda data: data) -> None:  # fmt: skip
+    """A Meta archive: the profile's names, each posts file of ``posts`` (a list of posts, or ``unwrap`` finds it)
+    read with ``post_of`` (one entry to a :class:`Record`, None when it has no time), then the message threads."""
+    read_profile_names(files, archive)
+    for path in posts:
+        archive.read.append(path)
+        data = files.read_json(path)
+        entries = unwrap(data)
+        if not isinstance(entries, list):
+            if data is not None:
+                archive.notices.append(f"{path}: refused: not a list of posts")
+            continue
+        archive.posts += [r for r in map(post_of, entries) if r is not None]
+    if not posts:
+        archive.notices.append(f"the archive holds no posts file (looked for {looked_for})")
+    read_messages(files, archive, messages)
+
+
 def read_profile_names(files: ArchiveFiles, archive: Archive) -> None:
     """The archive's own profile name (Facebook ``profile_v2.name.full_name``; Instagram ``profile_user``'s
     Name and Username), so the account's messages are told from those sent to it."""

@@ -88,29 +88,43 @@ def _unread_rows(data, sheet: str, column: str, account: str, taken: set[int]) -
 )
 def unlogged_posts(rule, data, ctx):
     published = published_in_period(data, ctx)
-    found = platform_evidence(data, ctx)
-    taken = set(found.post_of_row)
+    taken = set(platform_evidence(data, ctx).post_of_row)
+    findings = _never_logged(
+        rule,
+        data,
+        [m for m in published if m.row is None],
+        ("Posts", "Posted at", taken),
+        lambda m: (
+            f"A post published on {_platform_words(m.archive)} on {weekday_datetime_texts([m.london])[0]} "
+            f"(UK time) is not in the posts log: {quoted(m.record.text)}"
+        ),
+    )
+    return rule.outcome(findings, len(published))
+
+
+def _never_logged(rule, data, items: list, log: tuple[str, str, set[int]], message) -> list:
+    """A finding from the platform (``<Account ID>:<ID or UTC time>``, naming the archive) for each post or message
+    of ``items``, waiting on the rows of its account in ``log`` (sheet, time column, rows already matched) whose
+    time could not be read."""
+    sheet, column, taken = log
     waits: dict[str, list[tuple]] = {}
     findings = []
-    for m in published:
-        if m.row is not None:
-            continue
-        account = m.archive.account
+    for item in items:
+        account = item.archive.account
         if account not in waits:
-            waits[account] = _unread_rows(data, "Posts", "Posted at", account, taken)
+            waits[account] = _unread_rows(data, sheet, column, account, taken)
         findings.append(
             rule.finding(
-                f"{account}:{m.key}",
+                f"{account}:{item.key}",
                 None,
                 None,
-                f"A post published on {_platform_words(m.archive)} on {weekday_datetime_texts([m.london])[0]} "
-                f"(UK time) is not in the posts log: {quoted(m.record.text)}",
+                message(item),
                 rests_on=waits[account],
                 source="platform",
-                file=m.archive.source,
+                file=item.archive.source,
             )
         )
-    return rule.outcome(findings, len(published))
+    return findings
 
 
 @register_rule(
@@ -212,31 +226,20 @@ def unlogged_messages(rule, data, ctx):
     found = platform_evidence(data, ctx)
     queries = [q for q in found.queries if q.kind == "message" and in_period_day(ctx, q.local_ms)]
     taken = set(found.query_of_row)
-    waits: dict[str, list[tuple]] = {}
-    findings = []
-    for q in queries:
-        if q.row is not None:
-            continue
-        account = q.archive.account
-        if account not in waits:
-            waits[account] = _unread_rows(data, "Interactions", "Received at", account, taken)
+
+    def message(q) -> str:
         replied = (
             f"the school replied {weekday_datetime_texts([q.reply_london])[0]}"
             if q.reply_london is not None
             else "the platform shows no reply"
         )
-        findings.append(
-            rule.finding(
-                f"{account}:{q.key}",
-                None,
-                None,
-                f"A message to {_platform_words(q.archive)} received {weekday_datetime_texts([q.london])[0]} (UK "
-                f"time) is not in the interactions log ({replied}): {quoted(q.text)}",
-                rests_on=waits[account],
-                source="platform",
-                file=q.archive.source,
-            )
+        return (
+            f"A message to {_platform_words(q.archive)} received {weekday_datetime_texts([q.london])[0]} (UK "
+            f"time) is not in the interactions log ({replied}): {quoted(q.text)}"
         )
+
+    unlogged = [q for q in queries if q.row is None]
+    findings = _never_logged(rule, data, unlogged, ("Interactions", "Received at", taken), message)
     return rule.outcome(findings, len(queries))
 
 
