@@ -319,16 +319,17 @@ def reply_times_compared(data, ctx) -> int:
 
 def platform_timed_interactions(data, ctx) -> pd.DataFrame:
     """:func:`period_interactions`, where EVD-05 fires, with the platform's received and replied times (UK wall
-    clock) and the deadline worked out again from them; ``_platform_times`` marks those rows. What INT-01, INT-02
-    and the replies measure read (platform-exports.md: "INT-01 and INT-02 use the platform's times")."""
+    clock) and the deadline worked out again from them; ``_platform_times`` marks those rows (the column is there
+    only when there are any). What INT-01, INT-02 and the replies measure read (platform-exports.md: "INT-01 and
+    INT-02 use the platform's times")."""
     key = ("platform_timed_interactions", ctx.start, ctx.end, ctx.params.respond_within_hours)
     if key in data.derived:
         return data.derived[key]
     rows = period_interactions(data, ctx)
     differ = reply_time_differences(data, ctx) if data.exports is not None else {}
     mask = rows["_row"].isin(list(differ)).to_numpy()
-    rows = rows.assign(_platform_times=mask)
-    if mask.any():
+    if mask.any():  # else the log's own times, the frame shared as it is (no copy of every interaction)
+        rows = rows.assign(_platform_times=mask)
         queries = [differ[row][0] for row in rows.loc[mask, "_row"].tolist()]
         received = pd.Series([q.london for q in queries], index=rows.index[mask], dtype="datetime64[ns]")
         replied = pd.Series([q.reply_london for q in queries], index=rows.index[mask], dtype="datetime64[ns]")

@@ -303,6 +303,8 @@ def _on_logged_posts(rule, data, hits: list[tuple[int, str]], says: str) -> list
 def _published_full_names(rule, data, published: list, found: set[tuple]) -> list:
     """PST-03 on the texts as published: a name found only there is a finding with ``source: "platform"``, on
     its log row where the post was logged, else on the post (``<Account ID>:<post ID or UTC time>``)."""
+    if not published:
+        return []
     # A post published with the text it was logged with has the log's findings: only the others are searched.
     posts = data.frames["Posts"]
     logged = dict(zip(posts["_row"].tolist(), posts["Post text"].tolist()))
@@ -425,6 +427,8 @@ def pictured_student_first_name(rule, data, ctx):
 def _published_first_names(rule, data, published: list, names: dict[str, list[RegisterName]], found: set) -> list:
     """PST-04 on the texts as published of logged posts (the log's Students pictured): a first name found only
     there is a finding with ``source: "platform"``."""
+    if not published:
+        return []
     posts = data.frames["Posts"]
     logged = dict(zip(posts["_row"].tolist(), zip(posts["Post text"].tolist(), posts["Students pictured"].tolist())))
     hits = []

@@ -66,7 +66,7 @@ def late_response(rule, data, ctx):
             _hours(late["Received at"], late["First response at"]),
             _hours(late["_deadline"], late["First response at"]),
             weekday_datetime_texts(late["_deadline"]),
-            late["_platform_times"],
+            late["_platform_times"] if "_platform_times" in late else [False] * len(late),
         )
     ]
     findings = rule.findings(late, "Interactions", messages, column="First response at")
