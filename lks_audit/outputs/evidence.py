@@ -51,11 +51,14 @@ def platform_record(rv: Review) -> HTML | None:
         "time first.</p>",
         _archives_table(rv, found),
     ]
-    notices = [n for n in rv.data.exports.notices]
+    notices = rv.data.exports.notices
     if notices:
         items = "".join(f"<li>{esc(n.message)}</li>" for n in notices)
         parts.append(f"<h3>What could not be read or was guessed</h3><ul>{items}</ul>")
-    parts += _differences(rv, found)
+    if found.archives:
+        parts += _differences(rv, found)
+    else:
+        parts.append("<p>No archive in the folder could be used (see above), so nothing was checked against them.</p>")
     return section("platforms", "Checked against the platforms", "".join(parts))
 
 
