@@ -287,3 +287,37 @@ def test_facebook_messages_are_told_apart_by_the_pages_name(tmp_path):
     result = audit(tmp_path, facebook=([], messages), interactions=logged)
     assert counts(result) == dict.fromkeys(counts(result), 0)
     assert result.summary["rules"]["EVD-04"]["checked"] == 1 and result.summary["rules"]["EVD-05"]["checked"] == 1
+
+
+# --- the DPO's detail of it --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("archives", "says"),
+    [
+        (None, "No platform archive was in the data folder (platform_exports/)"),
+        ({"ACC-L.zip": b"PK"}, "No archive in the folder could be used (see above)"),
+        ({"ACC-X.zip": None}, "Posts on the platforms never logged (1)"),
+    ],
+)
+def test_the_dpos_detail_says_what_was_checked_against_the_platforms(tmp_path, archives, says):
+    from lks_audit.outputs.evidence import platform_record
+    from lks_audit.outputs.review_data import load_review
+
+    from school import write_school
+
+    accounts = ACCOUNTS + [{"Account ID": "ACC-L", "Platform": "LinkedIn", "Account name": "LKS"}]
+    write_school(tmp_path, Accounts=accounts, Posts=[post_row("P1", t(2026, 2, 4, 9, 0))], Consent=CONSENT)
+    for name, content in (archives or {}).items():
+        root = tmp_path / "platform_exports"
+        if content is None:
+            w.write_archive(w.x_archive("LKS", OWN_ID, [tweet(utc(2026, 2, 4, 9, 0)), tweet(utc(2026, 3, 1, 9), "Hi")]),
+                            root / name.removesuffix(".zip"))  # fmt: skip
+        else:
+            root.mkdir(exist_ok=True)
+            (root / name).write_bytes(content)
+    rv = load_review(tmp_path, "2025-26", "2026-08-31")
+    html = platform_record(rv).data
+    assert says in html
+    rv.audience = "governors"
+    assert platform_record(rv) is None  # the DPO's only
