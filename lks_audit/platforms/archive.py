@@ -22,7 +22,7 @@ import re
 import stat
 import zipfile
 import zlib
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 #: The largest data file read from an archive. An X archive of 100,000 posts is about 150 MB of tweets.js.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -143,9 +143,9 @@ class ArchiveFiles:
 
     def find(self, pattern: re.Pattern) -> list[str]:
         """Paths matching ``pattern`` (searched in the whole path), in natural order (part2 before part10); each
-        pattern searched once (recognising and reading ask again)."""
+        pattern searched once (recognising and reading ask again), and only what it finds sorted."""
         if pattern not in self._found:
-            self._found[pattern] = [p for p in self.paths if pattern.search(p)]
+            self._found[pattern] = sorted((p for p in self._where if pattern.search(p)), key=natural_key)
         return self._found[pattern]
 
     # --- reading ----------------------------------------------------------------------------------
@@ -253,8 +253,7 @@ def _size_on_disk(path: Path) -> int:
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
     """Why a zip member must not be read, or None."""
     name = info.filename.replace("\\", "/")
-    parts = PurePosixPath(name).parts
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+    if name.startswith("/") or name[1:2] == ":" or ".." in name.split("/"):
         return "its path climbs out of the archive"
     if stat.S_ISLNK(info.external_attr >> 16):
         return "a symbolic link"
