@@ -145,7 +145,11 @@ class ArchiveFiles:
         """Paths matching ``pattern`` (searched in the whole path), in natural order (part2 before part10); each
         pattern searched once (recognising and reading ask again), and only what it finds sorted."""
         if pattern not in self._found:
-            self._found[pattern] = sorted((p for p in self._where if pattern.search(p)), key=natural_key)
+            found = [p for p in self._where if pattern.search(p)]
+            # Parts of one file (tweets-part2, posts_10) are few and need their natural order; thousands of
+            # message threads need only a fixed one.
+            found.sort(key=natural_key if len(found) <= 1000 else None)
+            self._found[pattern] = found
         return self._found[pattern]
 
     # --- reading ----------------------------------------------------------------------------------
