@@ -23,17 +23,21 @@ NOTEBOOK_ENV = "LKS_AUDIT_NOTEBOOK"
 
 
 def _add_period_options(p: argparse.ArgumentParser, year_required: bool) -> None:
-    year = "academic year, e.g. 2025-26 or 2025/26 (1 Sep 2025 to 31 Aug 2026)"
+    year = "academic year, e.g. 2025-26, 2025/26 or 2025-2026 (1 Sep 2025 to 31 Aug 2026)"
     p.add_argument(
         "--year",
         required=year_required,
         metavar="YYYY-YY",
-        help=year if year_required else f"{year}; default: the academic year containing today (from 1 September)",
+        help=year
+        if year_required
+        else f"{year}; default: the year of --as-of, else the year of the latest dated event in the logs "
+        "(the year containing today when they hold none)",
     )
     p.add_argument(
         "--as-of",
-        metavar="YYYY-MM-DD",
-        help="the day the audit is taken (default: end of the year, or today if earlier)",
+        metavar="DATE",
+        help="the day the audit is taken, inside the year, e.g. 31/08/2026 or 2026-08-31 (default: end of the "
+        "year, or today if earlier)",
     )
 
 
@@ -137,9 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--meeting-date",
-        metavar="YYYY-MM-DD",
-        help="the day governors receive the review, printed on its first page; action due dates count "
-        "from it (default: today)",
+        metavar="DATE",
+        help="the day governors receive the review, on or after the audit day, printed on its first page; action "
+        "due dates count from it (default: the later of today and the audit day)",
     )
     p.add_argument(
         "--timeout",

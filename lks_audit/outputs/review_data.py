@@ -162,7 +162,7 @@ def load_review(
         last_year,
         day,
         audience,
-        meeting_day(meeting_date),
+        meeting_day(meeting_date, result.context.as_of.date()),
         opinions=area_opinions(data),
         last_year_plan=_plan(previous_plan, "last year's statuses and notes are left out", problems),
         replaced_plan=_plan(

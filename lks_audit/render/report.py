@@ -130,9 +130,9 @@ def render_report(
     try:
         year = normalise_year(year)
         day = audit_day(year, as_of)
+        meeting = meeting_day(meeting_date, day)
     except ValueError as exc:
         raise AuditInputError(str(exc)) from None
-    meeting = meeting_day(meeting_date)
     last = last_year(previous, year) if previous else None
     earlier = history_years(history, year) if history else []
     if timeout is not None and timeout <= 0:
