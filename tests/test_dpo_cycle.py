@@ -4,7 +4,18 @@ IDs are one word, and a blank Posted by is one finding."""
 
 from __future__ import annotations
 
-from school import SIGNED_POLICY, audit_rows, by_rule, d, t
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lks_audit.outputs.findings_json import findings_json_text
+from lks_audit.params import meeting_day
+
+from school import EVENTS_2025_26, SIGNED_POLICY, audit_rows, by_rule, d, t, write_school
 
 #: Past its review date (POL-01, high) and not signed by the proprietor (POL-02, medium).
 STALE_UNSIGNED = [dict(SIGNED_POLICY, **{"Next review due": d(2026, 7, 1), "Signed by proprietor on": None})]
@@ -109,3 +120,147 @@ def test_a_blank_posted_by_is_one_finding_with_one_message():
         )
     ]
     assert result.summary["rules"]["PST-02"]["checked"] == 0  # PST-02 checks the posts that name someone
+
+
+# --- dates, years and last year's folder checked at the door -------------------------------------------------
+
+LKS_AUDIT = Path(sys.executable).parent / "lks-audit"
+
+
+def run_cli(*args, timeout=120) -> subprocess.CompletedProcess:
+    return subprocess.run([str(LKS_AUDIT), *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def small_school(tmp_path_factory) -> Path:
+    return write_school(tmp_path_factory.mktemp("small") / "data", Policy=[SIGNED_POLICY], **EVENTS_2025_26)
+
+
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (
+            ("--year", "2025-26", "--as-of", "2025-06-01"),  # before the year starts
+            "--as-of 01/06/2025 is outside the year 2025-26: give a day from 01/09/2025 to 31/08/2026",
+        ),
+        (
+            ("--year", "2025-26", "--as-of", "2027-08-31"),  # a year too late
+            "--as-of 31/08/2027 is outside the year 2025-26: give a day from 01/09/2025 to 31/08/2026",
+        ),
+        (
+            ("--year", "2025-26", "--as-of", "next week"),
+            "--as-of must be a day like 31/08/2026 or 2026-08-31, got 'next week'",
+        ),  # fmt: skip
+        (("--year", "2025-26", "--as-of", "31/02/2026"), "--as-of 31/02/2026: there is no such day"),
+        (
+            (
+                "--year",
+                "2025-27",
+            ),
+            "--year must be an academic year like 2025-26 or 2025/26, got '2025-27'",
+        ),
+    ],
+)
+def test_check_refuses_a_day_outside_the_year_naming_the_option(small_school, args, line):
+    proc = run_cli("check", small_school, *args)
+    assert (proc.returncode, proc.stderr) == (2, f"lks-audit: {line}\n")
+
+
+@pytest.mark.parametrize("year", ["2025-26", "2025/26", "2025-2026", "2025/2026", "2025\u201326", "2025 \u2013 2026"])
+def test_the_year_and_the_day_as_people_type_them(small_school, year):
+    proc = run_cli("check", small_school, "--year", year, "--as-of", "31/08/2026", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert (doc["year"], doc["as_of"]) == ("2025-26", "2026-08-31")
+
+
+def test_the_meeting_is_on_or_after_the_audit_day(small_school, tmp_path):
+    proc = run_cli("report", small_school, "--year", "2025-26", "--as-of", "2026-08-31", "--out", tmp_path,
+                   "--meeting-date", "2026-06-01")  # fmt: skip
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        "lks-audit: --meeting-date 01/06/2026 is before the audit day 31/08/2026: governors receive the review "
+        "after the audit is taken (action due dates count from the meeting)\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+    # Not given: the later of today and the audit day; given the UK way, read the UK way.
+    assert meeting_day(None, dt.date(2026, 8, 31), today=dt.date(2026, 7, 1)) == dt.date(2026, 8, 31)
+    assert meeting_day(None, dt.date(2026, 8, 31), today=dt.date(2026, 10, 2)) == dt.date(2026, 10, 2)
+    assert meeting_day("14/10/2026", dt.date(2026, 8, 31)) == dt.date(2026, 10, 14)
+    assert meeting_day("31/08/2026", dt.date(2026, 8, 31)) == dt.date(2026, 8, 31)
+
+
+def test_previous_given_a_folder_of_years_or_a_file_says_what_it_wants(small_school, tmp_path):
+    reports = tmp_path / "reports"
+    for year, as_of in (("2023-24", "2024-08-31"), ("2024-25", "2025-08-31")):
+        (reports / year).mkdir(parents=True)
+        result = audit_rows(year=year, as_of=as_of, Policy=[SIGNED_POLICY])
+        (reports / year / "findings.json").write_text(findings_json_text(result))
+        (reports / year / "action-plan.xlsx").write_bytes(b"PK\x03\x04 not really a workbook \xff\xfe")
+    base = ("report", small_school, "--year", "2025-26", "--out", tmp_path / "out")
+    proc = run_cli(*base, "--previous", reports)
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        f"lks-audit: --previous: {reports} is not a year's report folder; it holds the years 2023-24, 2024-25: "
+        f"give one of them, e.g. --previous {reports / '2024-25'}\n",
+    )
+    plan = reports / "2024-25" / "action-plan.xlsx"
+    proc = run_cli(*base, "--previous", plan)
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        f"lks-audit: --previous: {plan} is a file, not a report folder; give last year's report folder: "
+        f"--previous {reports / '2024-25'}\n",
+    )
+    assert "Decode" not in proc.stderr and not (tmp_path / "out").exists()
+
+
+# --- validate: the year the data is in, and the DPO's review kept out of the office's feedback ---------------
+
+
+def test_validate_without_a_year_checks_the_year_the_data_is_in(tmp_path):
+    last_year = {
+        "Posts": [{"Post ID": "P1", "Posted at": t(2025, 7, 14, 10)}],
+        "Interactions": [{"Interaction ID": "I1", "Received at": t(2025, 3, 5, 11)}],
+        "Incidents": [{"Incident ID": "INC-1", "Reported at": t(2024, 11, 5, 12)}],
+    }
+    folder = write_school(tmp_path / "data", Policy=[SIGNED_POLICY], **last_year)
+    proc = subprocess.run([sys.executable, "-m", "lks_audit.cli", "validate", folder], capture_output=True, text=True)
+    lines = proc.stdout.splitlines()
+    assert lines[0] == (
+        "Year 2024-25 (01/09/2024 to 31/08/2025): the latest dated event in the logs is on 14/07/2025 "
+        "(posts_log.xlsx); give --year to check another."
+    )
+    assert not [line for line in lines if "log is not being kept" in line]
+
+    from lks_audit.load import load_workbooks
+    from lks_audit.validate import year_of_the_data
+
+    data = load_workbooks(folder)
+    # A date typed after today is a slip, not the year the office is in; empty logs: the year containing today.
+    assert year_of_the_data(data, today=dt.date(2025, 3, 31)) == (
+        "2024-25",
+        "the latest dated event in the logs is on 05/03/2025 (interactions_log.xlsx)",
+    )
+    assert year_of_the_data(data, today=dt.date(2024, 10, 1))[0] == "2024-25"
+
+
+def test_validate_feedback_never_copies_the_dpos_review_for_the_office(tmp_path):
+    folder = write_school(
+        tmp_path / "data",
+        Policy=[SIGNED_POLICY],
+        Posts=[{"Post ID": "P1", "Posted at": t(2026, 1, 5, 10), "Shot type": "Groupie"}],
+        Decisions=[decision("POL-01:2025.1", "15/09/2026", "sometime")],  # a date after the year, one unreadable
+        **{k: v for k, v in EVENTS_2025_26.items() if k != "Posts"},
+    )
+    out = tmp_path / "feedback"
+    proc = subprocess.run(
+        [sys.executable, "-m", "lks_audit.cli", "validate", folder, "--year", "2025-26", "--feedback", out],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert [p.name for p in out.iterdir()] == ["posts_log.xlsx"]
+    lines = proc.stdout.splitlines()
+    at = lines.index("dpo_review.xlsx (the DPO's own review: for the DPO to fix, not the office): 1 problem")
+    assert lines[at + 1].startswith("  Decisions!F2 (Review by): 'sometime' is not a date")
+    assert "after the audit date" not in proc.stdout
