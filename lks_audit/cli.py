@@ -221,6 +221,8 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"wrote {path}")
     for path in rendered.kept:
         print(f"kept {path} (edited since it was published; the set it belonged to was replaced)")
+    for name in rendered.not_ours:
+        print(f"kept: {name}, not written by lks-audit")
     if rendered.carried_rules or rendered.hand_rows:
         print(
             f"carried into {rendered.folder / ACTION_PLAN}: the edits of {_count(len(rendered.carried_rules), 'rule')} "
