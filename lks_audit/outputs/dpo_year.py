@@ -184,9 +184,17 @@ def last_year_actions(rv: Review) -> HTML | None:
             f"Last year ({last}) had {plural(done.actions, 'action')}: {_of(done.done, done.actions, 'action')} "
             f"{'was' if done.done == 1 else 'were'} marked done in last year's plan."
         )
-    sentences.append(
-        f"This year's checks find nothing open for {_of(done.resolved, done.actions, 'action')} of last year."
-    )
+    added = done.actions - done.from_checks  # rows the school added by hand: the checks cannot say
+    if added:
+        sentences.append(
+            f"This year's checks find nothing open for {number(done.resolved)} of the "
+            f"{plural(done.from_checks, 'action')} last year's checks gave; the other {number(added)} "
+            f"{'was' if added == 1 else 'were'} added by the school."
+        )
+    else:
+        sentences.append(
+            f"This year's checks find nothing open for {_of(done.resolved, done.actions, 'action')} of last year."
+        )
     carried = carry_over(rv)
     if carried and carried.actions:
         new = carried.actions - carried.carried_over
