@@ -214,8 +214,8 @@ def test_a_note_naming_a_student_is_not_carried_into_the_plan_governors_read(tmp
     damaged = report(data, out)
     assert damaged.returncode == 0, damaged.stderr[-3000:]
     assert (
-        f"lks-audit: {plan}: action-plan.xlsx cannot be read (BadZipFile); its edits cannot be carried "
-        "(the file is kept in previous-runs/)"
+        f"lks-audit: {plan}: action-plan.xlsx cannot be read (a text/CSV file renamed .xlsx; open it in Excel and "
+        "save as Excel Workbook (.xlsx)); its edits cannot be carried (the file is kept in previous-runs/)"
     ) in damaged.stderr
     (kept,) = (out / "2025-26" / "previous-runs").glob("*/action-plan.xlsx")
     assert kept.read_text() == "Rule,Status\nPOL-01,Done\n"
@@ -346,7 +346,7 @@ def test_previous_and_history_are_checked_before_any_kernel(tmp_path, two_years)
             "before 2025-26"
         ),
         ("--history", tmp_path / "no-reports"): f"lks-audit: --history: {tmp_path / 'no-reports'}: not found",
-        ("--year", "2025/2026"): "lks-audit: academic year must look like 2025-26 or 2025/26, got '2025/2026'",
+        ("--year", "2025/2027"): "lks-audit: --year must be an academic year like 2025-26 or 2025/26, got '2025/2027'",
     }  # fmt: skip
     for args, line in cases.items():
         extra = args if args[0] == "--year" else ("--year", "2025-26", *args)
@@ -422,8 +422,10 @@ def test_the_samples_governors_page_shows_trend_carry_over_and_the_dpos_voice(sa
     rows = by_rule(plan_rows(sample_two_years["dir"] / "action-plan.xlsx"))
     since = {rule: r["Since last year"] for rule, r in rows.items()}
     assert {r for r, s in since.items() if s == "New"} == {"IMG-05", "IMG-07", "PST-06", "INC-06"}
-    assert {r for r, s in since.items() if s == "Resolved"} == {"PST-03"}  # both findings set aside by the DPO
-    assert rows["PST-03"]["Findings, of what was checked"] == "None open this year (2 set aside by the DPO's decisions)"
+    # Both PST-03 findings set aside by the DPO, one accepted as a risk: followed, never read as resolved.
+    assert {r for r, s in since.items() if s == "Resolved"} == set()
+    assert (since["PST-03"], rows["PST-03"]["Status"]) == ("Carried over (accepted risk)", "Accepted risk")
+    assert rows["PST-03"]["Findings, of what was checked"] == "1 of 1,499 posts accepted as a risk"
 
 
 def test_the_samples_dpo_detail_lists_every_decision_and_the_notice(sample_two_years):
