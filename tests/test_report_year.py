@@ -486,3 +486,70 @@ def test_a_row_of_the_worklist_pasted_into_the_review_is_a_decision(two_years, t
         "review_by": "2027-01-31",
     }
     assert doc["notices"] == [] and not [f for f in doc["findings"] if f["file"] == "dpo_review.xlsx"]
+
+
+# --- the DPO's year, exact (issue 18): an .ods plan, a file of the DPO's own, decisions dated after the year ----
+
+
+def libreoffice_save_as(path: Path, fmt: str, folder: Path, work: Path) -> Path:
+    """Save ``path`` as LibreOffice would in ``fmt`` (``ods``: what it offers first) into ``folder``."""
+    profile = work / "lo-profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
+         "--outdir", str(folder), str(path)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return folder / f"{path.stem}.{fmt}"
+
+
+def test_a_plan_saved_as_ods_is_carried_and_a_file_of_the_dpos_is_left_untouched(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "reports"
+    school(data, LAST_YEAR_POLICY)
+    assert report(data, out, "2024-25", "2025-08-31").returncode == 0
+    year = out / "2024-25"
+    # Opened in LibreOffice, edited, saved in its own format: action-plan.ods beside the untouched .xlsx.
+    editing = shutil.copy(year / "action-plan.xlsx", tmp_path / "action-plan.xlsx")
+    edit_plan(
+        editing,
+        {"POL-01": {"Status": "Done", "Owner": "Clerk to the governors", "Notes": "Re-approved in July"}},
+        added=[{"Rule": "OWN-1", "What to do": "Buy a password manager", "Owner": "Bursar", "Status": "Open"}],
+    )
+    ods = libreoffice_save_as(editing, "ods", year, tmp_path)
+    ods_bytes = ods.read_bytes()
+    notes = year / "governors-notes.txt"
+    notes.write_text("Ask about the rota at the spring meeting")
+    before = notes.stat()
+
+    again = report(data, out, "2024-25", "2025-08-31")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.count("governors-notes.txt") == 1
+    assert "kept: governors-notes.txt, not written by lks-audit" in again.stdout.splitlines()
+    assert "kept: action-plan.ods, not written by lks-audit" in again.stdout.splitlines()
+    after = notes.stat()
+    assert (after.st_ino, after.st_mtime_ns, notes.read_text()) == (
+        before.st_ino, before.st_mtime_ns, "Ask about the rota at the spring meeting")  # fmt: skip
+    assert ods.read_bytes() == ods_bytes
+    rows = plan_rows(year / "action-plan.xlsx")
+    assert typed(by_rule(rows)["POL-01"]) == ("Done", "Clerk to the governors", "Re-approved in July")
+    assert [r["What to do"] for r in rows if r["Rule"] == "OWN-1"] == ["Buy a password manager"]
+    manifest = json.loads((year / "manifest.json").read_text())
+    assert "governors-notes.txt" not in manifest["files"] and "action-plan.ods" not in manifest["files"]
+
+    # Next year: decisions taken after the year ends are no data fault; last year's owner and own rows carry on.
+    this = school(
+        tmp_path / "2025-26",
+        LAST_YEAR_POLICY,
+        Decisions=[{"Finding ID": "POL-02:2024.1", "Decision": "Accepted risk", "Reason": "Signing booked",
+                    "Decided by": "DPO", "Decided on": d(2026, 9, 15), "Review by": d(2027, 3, 31)}],
+    )  # fmt: skip
+    proc = report(this, out, "2025-26", "2026-08-31", "--previous", year, "--meeting-date", "14/10/2026")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    found = json.loads((out / "2025-26" / "findings.json").read_text())
+    assert [f["id"] for f in found["findings"] if f["file"] == "dpo_review.xlsx"] == []
+    rows = plan_rows(out / "2025-26" / "action-plan.xlsx")
+    pol01 = by_rule(rows)["POL-01"]
+    assert (pol01["Since last year"], pol01["Owner"], pol01["Status"], pol01["Last year's status"]) == (
+        "Carried over", "Clerk to the governors", "Open", "Done")  # fmt: skip
+    assert (by_rule(rows)["POL-02"]["Status"], by_rule(rows)["POL-02"]["Since last year"]) == (
+        "Accepted risk", "Carried over (accepted risk)")  # fmt: skip
+    assert [(r["Owner"], r["Since last year"]) for r in rows if r["Rule"] == "OWN-1"] == [("Bursar", "Carried over")]
