@@ -264,3 +264,22 @@ def test_validate_feedback_never_copies_the_dpos_review_for_the_office(tmp_path)
     at = lines.index("dpo_review.xlsx (the DPO's own review: for the DPO to fix, not the office): 1 problem")
     assert lines[at + 1].startswith("  Decisions!F2 (Review by): 'sometime' is not a date")
     assert "after the audit date" not in proc.stdout
+
+
+def test_the_dpos_detail_lists_a_decisions_history_after_it(tmp_path):
+    from lks_audit.outputs.dpo_year import decision_rows
+    from lks_audit.outputs.review_data import load_review
+
+    folder = write_school(
+        tmp_path,
+        Policy=STALE_UNSIGNED,
+        Decisions=[
+            decision("POL-01:2025.1", d(2026, 1, 10), d(2026, 3, 31), reason="Until the spring"),
+            decision("POL-01:2025.1", d(2026, 9, 15), d(2027, 3, 31), reason="Renewed after the year"),
+        ],
+    )
+    rv = load_review(folder, "2025-26", YEAR_END, meeting_date="2026-10-14")
+    assert [(r["id"], r["state"], r["reason"], r["row"]) for r in decision_rows(rv)] == [
+        ("POL-01:2025.1", "in force", "Renewed after the year", 3),
+        ("POL-01:2025.1", "earlier decision (history)", "Until the spring", 2),
+    ]

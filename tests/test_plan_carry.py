@@ -278,3 +278,23 @@ def test_a_rule_not_checked_keeps_its_row_edits_and_status(two_years, tmp_path):
     assert again.last_year_actions.resolved == 0  # TRN-04 not checked either: that is not "nothing open"
     # Rows added by hand are carried once, not again from last year's plan.
     assert [r["Rule"] for r in again.plan.plan.rows].count("OWN-1") == 1
+
+
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_a_plan_saved_in_another_office_format_reads_the_same(two_years, tmp_path, fmt):
+    import subprocess
+
+    from lks_audit.outputs.files import plan_to_carry
+
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", fmt,
+         "--outdir", str(tmp_path), str(two_years["plan"])],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    saved = tmp_path / f"action-plan.{fmt}"
+    as_xlsx, as_other = read_plan(two_years["plan"]), read_plan(saved)
+    for sheet in as_xlsx.rows:
+        assert [r.cells for r in as_other.rows[sheet]] == [r.cells for r in as_xlsx.rows[sheet]], sheet
+    assert as_other.extra_headers == as_xlsx.extra_headers == ("Management response",)
+    # In a published set, the plan a person saved (not written by lks-audit) is the one carried.
+    assert plan_to_carry(tmp_path) == saved
