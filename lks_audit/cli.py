@@ -223,11 +223,12 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"kept {path} (edited since it was published; the set it belonged to was replaced)")
     for name in rendered.not_ours:
         print(f"kept: {name}, not written by lks-audit")
-    if rendered.carried_rules or rendered.hand_rows:
-        print(
-            f"carried into {rendered.folder / ACTION_PLAN}: the edits of {_count(len(rendered.carried_rules), 'rule')} "
-            f"({', '.join(rendered.carried_rules) or 'none'}) and {_count(rendered.hand_rows, 'row')} added by hand"
-        )
+    carried = [f"the edits of {_count(len(rendered.carried_rules), 'rule')} ({', '.join(rendered.carried_rules)})"]
+    carried = (carried if rendered.carried_rules else []) + (
+        [f"{_count(rendered.hand_rows, 'row')} added by hand"] if rendered.hand_rows else []
+    )
+    if carried:
+        print(f"carried into {rendered.folder / ACTION_PLAN}: {' and '.join(carried)}")
     print("Ratings (from the open findings):")
     for title, rating in rendered.ratings.items():
         print(f"  {rating:<5}  {title}")

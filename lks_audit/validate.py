@@ -105,23 +105,37 @@ def validate_folder(folder: Path, feedback_dir: Path | None = None, year: str | 
 
 
 def year_of_the_data(data: Dataset, today: dt.date | None = None) -> tuple[str, str]:
-    """The academic year ``validate`` checks when not told: that of the latest dated event in the logs (posts,
-    interactions, incidents) up to today (a date after today is a slip, not the year the office is in), or the
-    year containing today when the logs hold none; and why, in words."""
+    """The academic year ``validate`` checks when not told, and why, in words: the latest year holding at least
+    half as many of the logs' dated events (posts, interactions, incidents) as the busiest year, so a log that goes
+    on into September, or a date typed a year too late, does not make it check a year that has barely begun; dates
+    after today are slips and not counted. With no dated event, the year containing today."""
     today = today or dt.date.today()
-    latest: tuple[dt.date, str] | None = None
+    per_year: dict[str, list[pd.Timestamp]] = {}
+    latest_in: dict[str, tuple[pd.Timestamp, str]] = {}
+    end_of_today = pd.Timestamp(today) + pd.Timedelta(days=1)
     for sheet in SHEETS.values():
         frame = data.frames.get(sheet.name)
         if sheet.event_date is None or frame is None or sheet.event_date not in frame:
             continue
         days = frame[sheet.event_date].dropna()
-        days = days[days < pd.Timestamp(today) + pd.Timedelta(days=1)]
-        if len(days) and (latest is None or days.max().date() > latest[0]):
-            latest = (days.max().date(), WORKBOOK_OF_SHEET[sheet.name].file)
-    if latest is None:
+        days = days[days < end_of_today]
+        if days.empty:
+            continue
+        first = days.dt.year.where(days.dt.month >= 9, days.dt.year - 1)
+        for start, group in days.groupby(first):
+            year = f"{start}-{(start + 1) % 100:02d}"
+            per_year.setdefault(year, []).append(len(group))
+            if year not in latest_in or group.max() > latest_in[year][0]:
+                latest_in[year] = (group.max(), WORKBOOK_OF_SHEET[sheet.name].file)
+    if not per_year:
         return academic_year_of(today), "the logs hold no dated event, so the year containing today"
-    day, file = latest
-    return academic_year_of(day), f"the latest dated event in the logs is on {day:%d/%m/%Y} ({file})"
+    counts = {year: sum(n) for year, n in per_year.items()}
+    busiest = max(counts.values())
+    year = max(y for y, n in counts.items() if 2 * n >= busiest)
+    day, file = latest_in[year]
+    others = sum(counts.values()) - counts[year]
+    why = f"the logs' dated events are in it ({counts[year]:,}, the latest on {day:%d/%m/%Y} in {file}"
+    return year, why + (f"; {others:,} in other years)" if others else ")")
 
 
 def _write_feedback(result: Validation, folder: Path, feedback_dir: Path) -> None:

@@ -219,7 +219,10 @@ def test_previous_given_a_folder_of_years_or_a_file_says_what_it_wants(small_sch
 
 def test_validate_without_a_year_checks_the_year_the_data_is_in(tmp_path):
     last_year = {
-        "Posts": [{"Post ID": "P1", "Posted at": t(2025, 7, 14, 10)}],
+        "Posts": [
+            {"Post ID": "P1", "Posted at": t(2025, 7, 14, 10)},
+            {"Post ID": "P2", "Posted at": t(2025, 9, 5, 10)},  # the log goes on into the new year
+        ],
         "Interactions": [{"Interaction ID": "I1", "Received at": t(2025, 3, 5, 11)}],
         "Incidents": [{"Incident ID": "INC-1", "Reported at": t(2024, 11, 5, 12)}],
     }
@@ -227,21 +230,29 @@ def test_validate_without_a_year_checks_the_year_the_data_is_in(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "lks_audit.cli", "validate", folder], capture_output=True, text=True)
     lines = proc.stdout.splitlines()
     assert lines[0] == (
-        "Year 2024-25 (01/09/2024 to 31/08/2025): the latest dated event in the logs is on 14/07/2025 "
-        "(posts_log.xlsx); give --year to check another."
+        "Year 2024-25 (01/09/2024 to 31/08/2025): the logs' dated events are in it (3, the latest on 14/07/2025 in "
+        "posts_log.xlsx; 1 in other years); give --year to check another."
     )
     assert not [line for line in lines if "log is not being kept" in line]
+    assert "(Posted at): 05/09/2025 10:00 is after the audit date 31/08/2025" in proc.stdout
 
     from lks_audit.load import load_workbooks
     from lks_audit.validate import year_of_the_data
 
     data = load_workbooks(folder)
-    # A date typed after today is a slip, not the year the office is in; empty logs: the year containing today.
+    # Dates after today are slips, not the year the office is in; empty logs: the year containing today.
     assert year_of_the_data(data, today=dt.date(2025, 3, 31)) == (
         "2024-25",
-        "the latest dated event in the logs is on 05/03/2025 (interactions_log.xlsx)",
+        "the logs' dated events are in it (2, the latest on 05/03/2025 in interactions_log.xlsx)",
     )
-    assert year_of_the_data(data, today=dt.date(2024, 10, 1))[0] == "2024-25"
+    assert year_of_the_data(data, today=dt.date(2024, 10, 1)) == (
+        "2024-25",
+        "the logs hold no dated event, so the year containing today",
+    )
+    # Half as many events as the busiest year is enough for the later year: the logs of two whole years.
+    two = write_school(tmp_path / "two", Posts=[{"Post ID": f"P{i}", "Posted at": t(2025 + i % 2, 1, 5, 10)}
+                                                for i in range(4)])  # fmt: skip
+    assert year_of_the_data(load_workbooks(two), today=dt.date(2026, 12, 4))[0] == "2025-26"
 
 
 def test_validate_feedback_never_copies_the_dpos_review_for_the_office(tmp_path):
