@@ -71,19 +71,17 @@ def _read_row(values: dict, data: Dataset, as_of: pd.Timestamp, notices: list[No
     decided_on = None if decided_on is None or pd.isna(decided_on) else pd.Timestamp(decided_on).normalize()
     unreadable_date = _unreadable(data, excel_row, "Decided on")
     choice = _text(values["Decision"])
-    if choice is None:
-        notices.append(
-            _notice(data, excel_row, "Decision",
-                    f"the decision for {finding_id} is blank or not one of {ACCEPTED}, {NOT_A_BREACH}: "
-                    "it is not applied")
-        )  # fmt: skip
-        return _Row(finding_id, excel_row, None, None, decided_on, unreadable_date)
-    if _unreadable(data, excel_row, "Review by"):
-        notices.append(
-            _notice(data, excel_row, "Review by",
-                    f"the Review by of the decision for {finding_id} could not be read as a date, so whether "
-                    "it is still in force is unknown: it is not applied")
-        )  # fmt: skip
+    why_not = (
+        ("Decision", f"the decision for {finding_id} is blank or not one of {ACCEPTED}, {NOT_A_BREACH}: it is not "
+                     "applied")
+        if choice is None
+        else ("Review by", f"the Review by of the decision for {finding_id} could not be read as a date, so whether it "
+              "is still in force is unknown: it is not applied")
+        if _unreadable(data, excel_row, "Review by")
+        else None
+    )  # fmt: skip
+    if why_not:
+        notices.append(_notice(data, excel_row, *why_not))
         return _Row(finding_id, excel_row, None, None, decided_on, unreadable_date)
     decision = Decision(
         choice,
