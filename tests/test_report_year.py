@@ -519,12 +519,16 @@ def test_a_plan_saved_as_ods_is_carried_and_a_file_of_the_dpos_is_left_untouched
     notes = year / "governors-notes.txt"
     notes.write_text("Ask about the rota at the spring meeting")
     before = notes.stat()
+    (year / "minutes").mkdir()
+    (year / "minutes" / "spring.txt").write_text("Minutes of the spring meeting")
 
     again = report(data, out, "2024-25", "2025-08-31")
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.stdout.count("governors-notes.txt") == 1
     assert "kept: governors-notes.txt, not written by lks-audit" in again.stdout.splitlines()
     assert "kept: action-plan.ods, not written by lks-audit" in again.stdout.splitlines()
+    assert "kept: minutes/, not written by lks-audit" in again.stdout.splitlines()
+    assert (year / "minutes" / "spring.txt").read_text() == "Minutes of the spring meeting"
     after = notes.stat()
     assert (after.st_ino, after.st_mtime_ns, notes.read_text()) == (
         before.st_ino, before.st_mtime_ns, "Ask about the rota at the spring meeting")  # fmt: skip

@@ -206,9 +206,13 @@ def set_files_state(current: Path) -> tuple[list[Path], list[Path]]:
     written = manifest_files(current)
     edited, not_ours = [], []
     for path in sorted(current.iterdir()) if current.is_dir() else ():
-        if not path.is_file() or path.name in (MANIFEST, FAILED) or path.name.startswith((".", *OFFICE_LOCKS)):
+        if path.name in (MANIFEST, FAILED, PREVIOUS_RUNS) or path.name.startswith((".", *OFFICE_LOCKS)):
             continue
-        if written is not None and path.name not in written:
+        if path.is_dir() and not path.is_symlink():  # a folder of the DPO's own (lks-audit writes none but ours)
+            not_ours.append(path)
+        elif not path.is_file():
+            continue
+        elif written is not None and path.name not in written:
             not_ours.append(path)
         elif written is None or written[path.name] != sha256_file(path):
             edited.append(path)
@@ -244,12 +248,13 @@ def keep_edited(current: Path, staging: Path, own: tuple[str, ...]) -> tuple[lis
     edited += [p for p in not_ours if p.name in own]
     left = [p for p in not_ours if p.name not in own]
     for path in left:
-        try:
-            os.link(path, staging / path.name)  # the same file, not a copy: untouched
-        except OSError:  # a file system without hard links (FAT, some shares)
-            shutil.copy2(path, staging / path.name)
+        if path.is_dir():
+            shutil.copytree(path, staging / path.name, symlinks=True, copy_function=_same_file)
+        else:
+            _same_file(path, staging / path.name)
+    names = [p.name + ("/" if p.is_dir() else "") for p in left]
     if not edited:
-        return [], [p.name for p in left]
+        return [], names
     written = _written(current) or dt.datetime.fromtimestamp(current.stat().st_mtime).isoformat(timespec="seconds")
     copies = []
     with _private_copies(staging, written) as into:
@@ -258,7 +263,16 @@ def keep_edited(current: Path, staging: Path, own: tuple[str, ...]) -> tuple[lis
             shutil.copy2(path, copy)
             os.chmod(copy, PRIVATE)
             copies.append(copy.relative_to(staging))
-    return copies, [p.name for p in left]
+    return copies, names
+
+
+def _same_file(source: Path, target: Path) -> None:
+    """``target`` as the very file ``source`` (a hard link: untouched), or a byte-for-byte copy with its times where
+    the file system has no hard links (FAT, some shares)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _write_manifest(folder: Path, not_ours: tuple[str, ...]) -> None:

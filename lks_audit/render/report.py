@@ -178,7 +178,7 @@ def render_report(
             interrupts.defer()
             kept, not_ours = keep_edited(current, staging, SET_FILES)
             found = json.loads((staging / FINDINGS_JSON).read_text(encoding="utf-8"))
-            published = publish(staging, out_root, year, tuple(not_ours))
+            published = publish(staging, out_root, year, tuple(n.rstrip("/") for n in not_ours))
         except ReportFailed as exc:
             interrupts.defer()
             if exc.partial is None:
