@@ -390,7 +390,7 @@ def test_dpo_actions_lists_every_open_finding_ready_for_the_review(two_years):
 def test_gitignore_keeps_every_report_out_of_git():
     for path in ("reports/2031-32", "reports/.2031-32.run-1-x", "reports/.2031-32.staging-1-x"):
         ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT)
-        assert ignored.returncode == 0, path  # a published year is a symlink: ignored as a file too
+        assert ignored.returncode == 0, path  # a year folder, or a link from an older lks-audit: both ignored
     assert subprocess.run(["git", "check-ignore", "--no-index", "-q", "reports/README.md"], cwd=ROOT).returncode == 1
 
 
