@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import datetime as dt
 import hashlib
 import json
@@ -114,8 +113,7 @@ def _libc_exchange():
     else:
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        call = getattr(libc, name)
+        call = getattr(ctypes.CDLL(None, use_errno=True), name)  # the C library this process already runs on
     except (OSError, AttributeError):
         return None
     at_cwd = -100  # AT_FDCWD: paths as given
@@ -128,11 +126,15 @@ def _libc_exchange():
     return exchange
 
 
-_EXCHANGE = _libc_exchange()
+#: The one-step swap, looked up when first needed; None where there is none.
+_EXCHANGE: object = "not looked up yet"
 
 
 def exchange(a: Path, b: Path) -> bool:
     """Swap the folders ``a`` and ``b`` in one step, where the system can; False (nothing done) where not."""
+    global _EXCHANGE
+    if _EXCHANGE == "not looked up yet":
+        _EXCHANGE = _libc_exchange()
     return _EXCHANGE is not None and _EXCHANGE(a, b)
 
 
