@@ -294,3 +294,19 @@ def test_the_dpos_detail_lists_a_decisions_history_after_it(tmp_path):
         ("POL-01:2025.1", "in force", "Renewed after the year", 3),
         ("POL-01:2025.1", "earlier decision (history)", "Until the spring", 2),
     ]
+
+
+def test_a_fault_in_the_dpos_review_alone_is_the_dpos_to_fix_in_the_plan():
+    from lks_audit.outputs.action_plan import action_rows
+
+    result = audit_rows(
+        as_of=YEAR_END,
+        Policy=[SIGNED_POLICY],
+        Decisions=[decision("POL-01:2025.1", "sometime in September", None)],
+        **EVENTS_2025_26,
+    )
+    (dq02,) = [a for a in action_rows(result.findings, dt.date(2026, 10, 14)) if a["rule"] == "DQ-02"]
+    assert (dq02["owner"], dq02["action"]) == (
+        "Data Protection Officer",
+        "Correct your entries in dpo_review.xlsx named in the DPO's detail.",
+    )

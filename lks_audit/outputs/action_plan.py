@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..findings import AREA_TITLES, severity_rank
 from ..rules import REGISTRY
+from ..schema import WORKBOOKS
 from ..summary import of_base
 from .excel import write_text_cell
 
@@ -122,13 +123,29 @@ def action_rows(findings, meeting_date, checked: dict[str, int] | None = None) -
                 "checked": (checked or {}).get(rule_id),
                 "of_base": of_base(count, (checked or {}).get(rule_id), rule.counts if rule else ("record", "records")),
                 "clause": rule.clause if rule else "",
-                "action": (rule.action or rule.meaning) if rule else "",
-                "owner": rule.owner if rule else "",
+                "action": _dpos_own(findings, rule_id, "action") or ((rule.action or rule.meaning) if rule else ""),
+                "owner": _dpos_own(findings, rule_id, "owner") or (rule.owner if rule else ""),
                 "due": due_date(severity, meeting_date),
             }
         )
     rows.sort(key=lambda r: (severity_rank(r["severity"]), -r["count"], r["rule"]))
     return rows
+
+
+#: A data-quality rule whose open findings are all in the DPO's own review: the DPO's to fix, not the office's.
+DPOS_OWN = {
+    "owner": "Data Protection Officer",
+    "action": "Correct your entries in dpo_review.xlsx named in the DPO's detail.",
+}
+
+
+def _dpos_own(findings, rule_id: str, what: str) -> str | None:
+    """The DPO's owner or action for ``rule_id`` when every one of its open findings is in the DPO's review."""
+    files = {f.file for f in findings if f.rule == rule_id}
+    return DPOS_OWN[what] if files and all(file in _DPO_FILES for file in files) else None
+
+
+_DPO_FILES = {wb.file for wb in WORKBOOKS if wb.kept_by_dpo}
 
 
 def accepted_risk_rows(findings, checked: dict[str, int] | None = None) -> list[dict]:
