@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -336,6 +337,9 @@ def run() -> None:
     try:
         status = main(argv)
         sys.stdout.flush()
+        # The work is done and said: a Ctrl-C while Python tears down (its handlers reset) would only turn a
+        # finished run into one killed by the signal, with no word said.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     except BrokenPipeError:
         # The reader went away (``lks-audit check | head``) with what it wanted: no traceback, and nothing
         # more written to the closed pipe on the way out (Python's documented way, see "signal").
