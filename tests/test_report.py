@@ -446,14 +446,24 @@ def test_usage_errors_exit_2_before_any_kernel(tmp_path):
 
 
 def test_personal_data_guard_matches_whole_words_only():
-    strings = {"ST0001": "a Student ID", "Amelia Hart": "a student name"}
-    assert personal_data_in("<td>st0001</td>", strings) == ["a Student ID"]
-    assert personal_data_in('<img alt="Amelia&#32;Hart">', strings) == ["a student name"]
+    strings = {"ST0001": "a Student ID", "Amelia Hart": "a student name", "Helen Parry": "a staff name"}
+    assert personal_data_in("<td>st0001</td>", strings) == ["a Student ID ('st0001')"]
+    assert personal_data_in('<img alt="Amelia&#32;Hart">', strings) == ["a student name ('Amelia Hart')"]
     assert personal_data_in("<td>ST00012</td><td>Amelia Hartley</td>", strings) == []
     assert personal_data_in("<img src='data:image/png;base64,xxST0001xx'>", strings) == []
     # A chart's labels are text the page shows: an SVG chart is read.
     chart = base64.b64encode(b'<svg><text x="1">Amelia &amp; ST0001</text></svg>').decode()
-    assert personal_data_in(f"<img src='data:image/svg+xml;base64,{chart}'>", strings) == ["a Student ID"]
+    assert personal_data_in(f"<img src='data:image/svg+xml;base64,{chart}'>", strings) == ["a Student ID ('ST0001')"]
+    # A first name or a surname after a title counts where a person typed the text (the DPO's words), not in the
+    # page's own words, where a first name can be an ordinary word.
+    typed = (
+        '<p>Amelia and Mrs Parry</p><p><span class="lks-typed">Amelia&#39;s photo; Mrs <time>Parry</time></span></p>'
+    )
+    assert personal_data_in(typed, strings) == [
+        "a student's first name ('Amelia')",
+        "a staff member's surname after a title ('Mrs Parry')",
+    ]
+    assert personal_data_in('<p class="lks-typed">In May and March</p>', {"May Hart": "a student name"}) == []
 
 
 def test_atomic_write_replaces_whole_files_and_cleans_up(tmp_path):

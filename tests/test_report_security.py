@@ -498,4 +498,10 @@ def test_personal_values_are_found_alike_when_the_texts_are_known_in_advance():
     assert len(known.by_word) < len(whole.by_word)
     found = [known.found_in(text) for text in texts]
     assert found == [whole.found_in(text) for text in texts]
-    assert found == [["a student name"], ["a Student ID", "a student name"], [], ["a student name"], []]
+    assert found == [
+        ["a student name ('AMELIA smith')", "a student's first name ('AMELIA')"],
+        ["a Student ID ('st0699')", "a student name ('o'brien kate')"],
+        [],
+        ["a student name ('zoë ng')"],
+        [],
+    ]
