@@ -39,9 +39,9 @@ def test_a_plan_is_read_by_its_headers_whatever_their_order_and_keeps_added_colu
     path = written(tmp_path / "plan.xlsx", build_plan([action("POL-01"), action("POL-02", "medium")]).plan)
     book = openpyxl.load_workbook(path)
     ws = book[PLAN_SHEET]
-    ws.move_range("J4:J6", cols=2)  # Notes moved two columns right, past an empty one
-    ws["K4"], ws["K5"] = "RAG", "Amber"  # a column of the DPO's own
-    ws["L5"] = "Booked for the autumn meeting"
+    ws.move_range("L4:L6", cols=3)  # Notes moved three columns right, past an empty one
+    ws["P4"], ws["P5"] = "RAG", "Amber"  # a column of the DPO's own
+    ws["O5"] = "Booked for the autumn meeting"
     ws.insert_rows(2)  # and a line added above the table
     ws["A2"] = "Our own heading"
     book.save(path)
@@ -52,7 +52,7 @@ def test_a_plan_is_read_by_its_headers_whatever_their_order_and_keeps_added_colu
     assert (pol01.cells["Notes"], pol01.cells["RAG"], pol01.cell("Notes")) == (
         "Booked for the autumn meeting",
         "Amber",
-        "L6",
+        "O6",
     )
     carried = build_plan([action("POL-01")], replaced=read).plan
     assert carried.extra_headers == ("RAG",)
@@ -99,7 +99,32 @@ def test_a_resolved_row_passes_nothing_of_its_own_to_the_rule_when_it_comes_back
 def test_last_years_actions_count_done_case_aside(tmp_path):
     path = written(tmp_path / "last.xlsx", build_plan([action("POL-01"), action("POL-02", "medium")]).plan)
     book = openpyxl.load_workbook(path)
-    book[PLAN_SHEET]["I5"] = "done"
+    book[PLAN_SHEET]["J5"] = "done"
     book.save(path)
     ended = last_year_actions([action("POL-02", "medium")], read_plan(path), None)
     assert (ended.actions, ended.done, ended.resolved) == (2, 1, 1)
+
+
+def test_the_management_response_is_carried_like_owner_status_and_notes(tmp_path):
+    """What senior leaders answer to an action (agreed or not, with a comment) is theirs: a re-run keeps it, and a
+    rule with nothing open any more keeps it on the closed sheet."""
+    path = written(tmp_path / "plan.xlsx", build_plan([action("POL-01"), action("POL-02", "medium")]).plan)
+    book = openpyxl.load_workbook(path)
+    ws = book[PLAN_SHEET]
+    headers = [c.value for c in ws[4]]
+    assert headers[headers.index("Status") + 1 : headers.index("Notes")] == ["Management response"]
+    column = headers.index("Management response") + 1
+    ws.cell(5, column, "Agreed: the clerk books the review for the spring meeting")
+    ws.cell(6, column, "Not agreed: the proprietor signs at the next visit")
+    book.save(path)
+    carried = build_plan([action("POL-01")], replaced=read_plan(path))
+    (row,) = carried.plan.rows
+    assert row["Management response"] == "Agreed: the clerk books the review for the spring meeting"
+    (closed,) = carried.plan.closed
+    assert (closed["Rule"], closed["Management response"]) == (
+        "POL-02",
+        "Not agreed: the proprietor signs at the next visit",
+    )
+    assert sorted(carried.carried_rules) == ["POL-01", "POL-02"]
+    # What was typed there is checked for personal data like the notes are.
+    assert {t.column for t in carried.texts} >= {"Management response"}

@@ -201,8 +201,8 @@ def test_a_note_naming_a_student_is_not_carried_into_the_plan_governors_read(tmp
     refused = report(data, out)
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines()[-1] == (
-        f"lks-audit: {plan}, sheet Action plan, cell J5 (Notes) holds a Student ID from the data; the new action "
-        "plan would carry it to governors, so reword it without names or IDs. Nothing was published"
+        f"lks-audit: {plan}, sheet Action plan, cell L5 (Notes) holds a Student ID ('ST9001') from the data; the new "
+        "action plan would carry it to governors, so reword it without names or IDs. Nothing was published"
     )
     assert sorted(p.name for p in (out / "2025-26").iterdir()) == before  # no partial notebook either
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [
@@ -224,12 +224,13 @@ def test_a_note_naming_a_student_is_not_carried_into_the_plan_governors_read(tmp
 # --- the DPO's text for governors ------------------------------------------------------------------------
 
 
-def test_commentary_naming_a_student_is_refused_naming_the_cell_and_nothing_is_published(tmp_path):
+def test_commentary_naming_a_student_is_refused_naming_the_word_and_the_cell_and_nothing_is_published(tmp_path):
+    """Governors-page.md: a student's first name is refused (a full name too, tested without a kernel), with the
+    word and the cell, so the DPO can reword it."""
     data, out = tmp_path / "data", tmp_path / "reports"
+    commentary = "Amelia's photo was removed in May."
     school(
-        data,
-        STALE_UNSIGNED,
-        Areas=[{"Area": "Images and consent", "Assurance": "Limited", "Commentary": "Amelia Hartwell's photo"}],
+        data, STALE_UNSIGNED, Areas=[{"Area": "Images and consent", "Assurance": "Limited", "Commentary": commentary}]
     )
     published = out / "2025-26"
     published.mkdir(parents=True)
@@ -237,8 +238,8 @@ def test_commentary_naming_a_student_is_refused_naming_the_cell_and_nothing_is_p
     proc = report(data, out)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines()[-1] == (
-        "lks-audit: dpo_review.xlsx, sheet Areas: cell C2 (Commentary) holds a student name from the data; "
-        "governors would read it, so reword it without names or IDs. Nothing was published"
+        "lks-audit: dpo_review.xlsx, sheet Areas: cell C2 (Commentary) holds a student's first name ('Amelia') from "
+        "the data; governors would read it, so reword it without names or IDs. Nothing was published"
     )
     assert "Traceback" not in proc.stderr
     assert [p.name for p in published.iterdir()] == ["annual-review.html"]

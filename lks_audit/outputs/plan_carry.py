@@ -1,9 +1,10 @@
 """Carrying the action plan from run to run and from year to year: nothing typed into a published plan is lost.
 
 A re-run for the same year reads the plan it replaces (:func:`read_plan`) and carries, by rule, the Owner,
-Status and Notes typed there into the new plan, with every row added by hand; the edited rows of rules that
-have no open finding any more go to the "Closed since the last run" sheet. With last year's plan, each rule's
-row says what happened since: New, Carried over (last year's status and notes beside it) or Resolved.
+Status, Management response and Notes typed there into the new plan, with every row added by hand; the edited
+rows of rules that have no open finding any more go to the "Closed since the last run" sheet. With last year's
+plan, each rule's row says what happened since: New, Carried over (last year's status and notes beside it) or
+Resolved.
 
 Reading goes by header text, not by position, so a plan whose columns were moved, widened or saved again by
 Excel or LibreOffice reads the same; columns a person added are kept.
@@ -34,6 +35,7 @@ from .action_plan import (
     OWNER,
     PLAN_SHEET,
     RESOLVED,
+    RESPONSE,
     RULE,
     SEVERITY,
     SINCE_LAST_YEAR,
@@ -46,7 +48,9 @@ from .action_plan import (
 #: Headers earlier plans used for a column of ours (as keys: case and spacing aside).
 FORMER_HEADERS = {"suggested owner": OWNER.casefold()}
 #: What a person may type into a plan and have carried: the rest of a rule's row is written afresh each run.
-EDITABLE = (OWNER, STATUS, NOTES)
+EDITABLE = (OWNER, STATUS, RESPONSE, NOTES)
+#: Of those, the free text (a blank one carried as blank).
+TYPED = (RESPONSE, NOTES)
 #: How far down a sheet its header row is looked for.
 HEADER_SEARCH_ROWS = 15
 
@@ -173,12 +177,12 @@ def read_plan(path: str | Path) -> ReadPlan:
 
 
 def _edited(row: PlanRow) -> bool:
-    """Whether anyone changed the row's Owner, Status or Notes from what a run writes."""
+    """Whether anyone changed the row's Owner, Status, Management response or Notes from what a run writes."""
     rule = load_all_rules().get(row.rule or "")
     status = _status(row)
     return (
         status not in ("", STATUSES[0].casefold())
-        or row.cells.get(NOTES) is not None
+        or any(row.cells.get(h) is not None for h in TYPED)
         or (rule is not None and row.cells.get(OWNER) not in (None, rule.owner))
     )
 
@@ -194,7 +198,7 @@ def _carry(into: dict, row: PlanRow | None, extra: tuple[str, ...]) -> dict:
         return into
     for header in EDITABLE + extra:
         value = row.cells.get(header)
-        if value is not None or header == NOTES:
+        if value is not None or header in TYPED:
             into[header] = value
     return into
 
@@ -275,7 +279,7 @@ def build_plan(
             out.texts += _texts(replaced, hand, hand.cells)
         out.hand_rows += len(replaced.hand_rows(PLAN_SHEET)) + len(replaced.hand_rows(CLOSED_SHEET))
     for rule, row in edits.items():
-        out.texts += _texts(replaced, row, (OWNER, NOTES) + extra)
+        out.texts += _texts(replaced, row, (OWNER,) + TYPED + extra)
         if rule in open_rules or rule in resolved or not _edited(row):
             continue
         out.plan.closed.append(dict(row.cells))
