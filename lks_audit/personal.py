@@ -42,6 +42,12 @@ def about_children(rule_id: str) -> bool:
     return rule_id.startswith(CHILD_RULE_PREFIXES) or rule_id in CHILD_RULES
 
 
+def child_records(findings) -> set[str]:
+    """The records (posts) behind any finding about children: never shown to governors, whatever else names them
+    (a data-quality finding on the same post would otherwise lead a reader to it)."""
+    return {f.record for f in findings if f.record and about_children(f.rule)}
+
+
 def public_record(finding) -> bool:
     """Whether a finding's record ID may be shown to governors: a post, account, application, interaction or
     incident, not a person (a Staff ID, a Student ID) nor a row of the DPO's review (named by finding IDs, which

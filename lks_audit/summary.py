@@ -106,6 +106,10 @@ def summarise(result, data=None) -> dict:
     if data is not None:
         from .measures import headline_measures
 
+        # The policy's version as the settings give it: the governors' page shows it (policy.version).
+        versions = data.frames["Policy"]["Policy version"].dropna() if "Policy" in data.frames else []
+        summary["policy_version"] = str(versions.iloc[0]) if len(versions) else None
+
         summary["measures"] = headline_measures(data, result.context, result.findings)
     return summary
 

@@ -160,8 +160,7 @@ def test_each_row_names_its_records_but_never_a_child_or_a_person(sample_plan):
     assert students and not [s for s in students | staff if s in text.split(", ") or f" {s} " in f" {text} "]
     # Counted as the governors' page counts them.
     assert rows["IMG-01"]["Findings, of what was checked"] == (
-        "6 children in 5 posts (0.6% of the 888 posts with photos of students); 1 more to confirm once the records "
-        "are fixed"
+        "6 children in 5 posts (0.6% of the 888 posts with photos of students); 1 more to confirm"
     )
     assert rows["INC-05"]["When"] == "Now" and rows["INC-05"]["Due date"].date() == d(2026, 12, 11)
 

@@ -52,8 +52,7 @@ def test_photos_are_counted_in_children_and_posts_against_the_posts_with_photos(
     children, posts = len({x.student for x in found}), len({x.record for x in found})
     assert (f.get("rule.IMG-01.people"), f.get("rule.IMG-01.posts")) == (children, posts) == (6, 5)
     assert plain(f.counted("IMG-01")) == (
-        "6 children in 5 posts (0.6% of the 888 posts with photos of students); "
-        "1 more to confirm once the records are fixed"
+        "6 children in 5 posts (0.6% of the 888 posts with photos of students); 1 more to confirm"
     )
     # The rule's own base (4,398 post-and-student pairs) stays in the DPO's detail.
     assert "4,398" not in plain(f.counted("IMG-01")) and "pair" not in plain(f.counted("PST-04"))

@@ -239,12 +239,13 @@ def test_payloads_read_literally_in_the_dpo_detail(open_page, pages):  # noqa: F
 @pytest.mark.browser
 def test_payloads_read_literally_in_the_governors_report_and_data_check(open_page, pages):  # noqa: F811
     governors = _shown(open_page(pages["annual-review.html"]))
-    # The school name (title block), the policy version, a post's record ID and last year's year.
+    # The school name (title block), the policy version, an account's record ID and last year's year (the posts
+    # here all picture students: their IDs are never listed for governors).
     for expected in (
         " ".join(SCHOOL.split()),
         f"{PAYLOADS[0]} Pol0-0",
-        _key("Posts", 1),
-        "Rating in 2024-25",
+        _key("Accounts", 2),
+        "In 2024-25",
     ):
         assert expected in governors
     # Last year's rules are the DPO's trend by rule.

@@ -26,7 +26,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from .. import __version__
 from ..findings import AREA_TITLES, severity_rank
-from ..personal import about_children, public_record
+from ..personal import about_children, child_records, public_record
 from ..rules import REGISTRY
 from ..school_days import SchoolDays
 from .excel import write_text_cell
@@ -110,15 +110,16 @@ def due_date(severity: str, meeting_date, days: SchoolDays | None = None, *, now
     return days.on_or_after(meeting + DUE_AFTER.get(severity, DUE_AFTER["advisory"]))
 
 
-def records_text(rule_id: str, findings) -> str:
+def records_text(rule_id: str, findings, withheld: set[str] = frozenset()) -> str:
     """The records a row covers, as a senior leader looks them up: post, account, interaction and incident IDs;
-    for the rules about children, and for records that are people, where to find them instead; for a finding with
-    no record (a missing column, the policy), its workbook and column."""
+    for the rules about children, for posts behind any finding about a child (``withheld``) and for records that
+    are people, where to find them instead; for a finding with no record (a missing column, the policy), its
+    workbook and column."""
     if about_children(rule_id):
         return CHILD_RECORDS
     ids, people = [], False
     for f in findings:
-        if public_record(f):
+        if public_record(f) and f.record not in withheld:
             ids.append(f.record)
         elif f.record:
             people = True
@@ -148,6 +149,7 @@ def action_rows(
     ``found_on``: finding ID -> the day of the event it is about, to tell a critical finding older than a term
     (due now); ``counted``: rule ID -> its findings in words (the page's units), for the Findings column.
     """
+    withheld = child_records(findings)
     findings = [f for f in findings if f.is_open]
     meeting = pd.Timestamp(meeting_date).normalize()
     by_rule: dict[str, list] = {}
@@ -168,7 +170,7 @@ def action_rows(
                 "severity": severity,
                 "count": counts[rule_id],
                 "of_base": counted(rule_id) if counted else f"{counts[rule_id]:,}",
-                "records": records_text(rule_id, mine),
+                "records": records_text(rule_id, mine, withheld),
                 "clause": rule.clause if rule else "",
                 "action": (rule.action or rule.meaning) if rule else "",
                 "owner": rule.owner if rule else "",

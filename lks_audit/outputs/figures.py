@@ -191,7 +191,8 @@ class Figures:
         self._measures(rv.measures)
         self._parameters(rv.ctx.params)
         self._history()
-        self.values["policy.version"] = rv.policy_version
+        if summary.get("policy_version"):
+            self.values["policy.version"] = summary["policy_version"]
         self.values["checks.total"] = len(summary["rules"])
         self.values["checks.not_made"] = len(rv.result.not_assessed)
         self.values["tool.version"] = __version__
@@ -431,9 +432,9 @@ class Figures:
         waiting = self.values[f"{key}.to_confirm"]
         if waiting:
             if opened:
-                out += ["; ", self.fig(f"{key}.to_confirm"), " more to confirm once the records are fixed"]
+                out += ["; ", self.fig(f"{key}.to_confirm"), " more to confirm"]
             else:
-                out += [self.fig(f"{key}.to_confirm"), " to confirm once the records are fixed"]
+                out += [self.fig(f"{key}.to_confirm"), " to confirm"]
                 if self.has(f"{key}.checked") and rule_id not in self._students_named:
                     checked = self.fig(f"{key}.checked")
                     out += [", of ", checked, " ", _plural(checked.value, rule.plain_base)]

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..findings import AREAS, SEVERITIES, severity_rank
-from ..personal import about_children, public_record
+from ..personal import about_children, child_records, public_record
 from ..rules import REGISTRY
 from ..summary import systemic
 from .figures import Fig, Phrase, joined, words
@@ -74,12 +74,12 @@ class Problem:
         return self.words.title
 
 
-def public_records(rule_id: str, findings) -> tuple[str, ...]:
+def public_records(rule_id: str, findings, withheld: set[str] = frozenset()) -> tuple[str, ...]:
     """The IDs of the records ``findings`` name that governors may see, in order, each once; none for a rule
-    about children (IMG-*, PST-03, PST-04)."""
+    about children (IMG-*, PST-03, PST-04), nor a post behind any finding about a child (``withheld``)."""
     if about_children(rule_id):
         return ()
-    return tuple(dict.fromkeys(f.record for f in findings if public_record(f)))
+    return tuple(dict.fromkeys(f.record for f in findings if public_record(f) and f.record not in withheld))
 
 
 def problems(rv: Review, area: str | None = None) -> list[Problem]:
@@ -90,6 +90,7 @@ def problems(rv: Review, area: str | None = None) -> list[Problem]:
         if area is None or f.area == area:
             by_rule.setdefault(f.rule, []).append(f)
     found = []
+    withheld = child_records(rv.result.findings)
     for rule_id, mine in by_rule.items():
         if rule_id not in REGISTRY:
             continue
@@ -98,7 +99,8 @@ def problems(rv: Review, area: str | None = None) -> list[Problem]:
             continue  # every finding set aside by a DPO decision: shown with the accepted risks
         open_ = [f for f in mine if f.is_open]
         severity = min((f.severity for f in open_ or mine), key=severity_rank)
-        found.append(Problem(rule_id, severity, info["open"], info["to_confirm"], public_records(rule_id, open_)))
+        records = public_records(rule_id, open_, withheld)
+        found.append(Problem(rule_id, severity, info["open"], info["to_confirm"], records))
     found.sort(key=lambda p: (not p.open, severity_rank(p.severity), -p.open, p.rule))
     return found
 

@@ -160,8 +160,7 @@ class Review:
 
     @property
     def policy_version(self) -> str:
-        versions = self.data.frames["Policy"]["Policy version"].dropna()
-        return str(versions.iloc[0]) if len(versions) else "not recorded"
+        return self.summary.get("policy_version") or "not recorded"
 
 
 def _plan(path: str, unusable: str, problems: list[str]) -> ReadPlan | None:

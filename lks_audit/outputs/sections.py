@@ -70,7 +70,7 @@ def title_block(rv: Review) -> HTML:
     facts = [
         ("For the governors' meeting on", time_html(rv.meeting_date)),
         ("Data as of", time_html(ctx.as_of)),
-        ("Policy version", mark(f.fig("policy.version"))),
+        ("Policy version", mark(f.fig("policy.version")) if f.has("policy.version") else "not recorded"),
     ]
     items = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in facts)
     return HTML(
@@ -147,6 +147,9 @@ def questions_list(rv: Review) -> HTML | None:
 
 # --- one short section per area ------------------------------------------------------------------
 
+#: How many of an area's most serious problems say why they matter and which records they concern.
+EXPLAINED = 2
+
 
 def _problem_item(rv: Review, p: Problem, explain: bool) -> str:
     why = f" {esc(p.words.why)}" if explain else ""
@@ -165,11 +168,9 @@ def _opinion_html(rv: Review, area: str) -> str:
     if f.has(f"area.{area}.assurance"):
         level = f.fig(f"area.{area}.assurance")
         said = [level, "" if level.value == "No assurance" else " assurance"]
-        meaning = ASSURANCE_MEANING.get(level.value)
-        said += [f" ({meaning})"] if meaning else []
     else:
         said = [NO_OPINION]
-    out = f'<p class="lks-opinion">The DPO\'s opinion: <strong>{html(said[:2])}</strong>{html(said[2:])}.</p>'
+    out = f'<p class="lks-opinion">The DPO\'s opinion: <strong>{html(said)}</strong>.</p>'
     if opinion and opinion.commentary:
         out += f"<p>{typed(opinion.commentary)}</p>"
     if opinion and opinion.evidence:
@@ -327,21 +328,24 @@ def _set_aside_html(rv: Review, area: str) -> str:
 
 
 def area_section(rv: Review, area: str) -> str:
-    """One area: its rating and why, the DPO's opinion beside it, what the headline measures say, its problems
-    in plain words counted in what people picture (those waiting on a data fix apart) and, for its most serious
-    ones, why they matter and which records they concern; the findings the DPO set aside; what else was checked.
+    """One area: its rating (the first page says why), the DPO's opinion beside it, what the headline measures
+    say, its problems in plain words counted in what people picture (those waiting on a data fix apart) and, for
+    its most serious ones, why they matter and which records they concern; the findings the DPO set aside; what
+    else was checked.
     """
     f = rv.figures
     info = rv.summary["areas"][area]
     found = problems(rv, area)
     heading = f'<h3 id="h-area-{area}">{esc(info["title"])} {rating(f.fig(f"area.{area}.rating"))}</h3>'
-    parts = [heading, _p(rating_reason(rv, area), "lks-why"), _opinion_html(rv, area)]
+    parts = [heading, _opinion_html(rv, area)]
     context = CONTEXT.get(area)
     if context:
         parts.append(context(rv))
     if found:
         top = found[0].severity
-        items = "".join(_problem_item(rv, p, explain=bool(p.open) and p.severity == top) for p in found)
+        # The most serious (at most EXPLAINED of them) say why they matter and which records they concern.
+        explained = [p for p in found if p.open and p.severity == top][:EXPLAINED]
+        items = "".join(_problem_item(rv, p, explain=p in explained) for p in found)
         parts.append(f'<ul class="lks-problems">{items}</ul>')
     parts.append(_set_aside_html(rv, area))
     notes = []
@@ -362,7 +366,8 @@ def area_section(rv: Review, area: str) -> str:
 def area_sections(rv: Review) -> HTML:
     body = "".join(area_section(rv, area) for area in AREAS)
     lead = (
-        "<p>For each area: why it has its rating, the DPO's opinion, and what was found, most serious first. "
+        "<p>For each area: its rating (the first page says why), the DPO's opinion, and what was found, most "
+        "serious first. "
         "Findings about children are counted in children and posts, never listed here. A finding that rests on "
         "an entry that could not be read is counted apart, to confirm, and does not change the rating.</p>"
     )
