@@ -170,6 +170,45 @@ def counts_pairs(rule_id: str) -> bool:
     return rule is not None and "pair" in rule.counts[0]
 
 
+#: The headline measures shown as they are: (section of summary["measures"], key prefix, key -> its field).
+MEASURE_FIGURES = (
+    (
+        "interactions",
+        "replies",
+        {
+            "received": "total",
+            "due": "due",
+            "in_time": "answered_in_time",
+            "late": "answered_late",
+            "never": "unanswered_overdue",
+            "to_confirm": "to_confirm",
+        },
+    ),
+    (
+        "consent",
+        "posts",
+        {
+            "with_students": "posts_with_images",
+            "consented": "all_pictured_consented",
+            "without_consent": "some_pictured_without_consent",
+            "not_recorded": "pictured_not_recorded",
+            "to_confirm": "to_confirm",
+        },
+    ),
+)
+#: Training and declarations: (part of the training measure, its count of those who meet it, key).
+STAFF_MEASURES = (
+    ("account_users", "trained_and_current", "staff.account_users"),
+    ("policy_read", "read", "staff.current"),
+    ("declarations", "current", "staff.employees"),
+)
+#: Shares of the measures: key -> (its part, its whole), the two figures shown beside it.
+MEASURE_SHARES = (
+    ("replies.in_time.share", ("replies.in_time", "replies.due")),
+    ("posts.consented.share", ("posts.consented", "posts.with_students")),
+)
+
+
 class Figures:
     """The figures of one review, by key. ``fig(key)`` gives one; a key it does not have is a programming error."""
 
@@ -286,38 +325,20 @@ class Figures:
             v[f"areas.{rag.lower()}"] = ratings[rag]
 
     def _measures(self, measures: dict) -> None:
+        """The headline measures (summary["measures"]) as figures, and each rule's share (its base may be a
+        measure: the posts with photos of students)."""
         v = self.values
+        for section, prefix, fields in MEASURE_FIGURES:
+            found = measures.get(section, {})
+            if found.get("assessed"):
+                v.update({f"{prefix}.{name}": found[field] for name, field in fields.items()})
         replies = measures.get("interactions", {})
         if replies.get("assessed"):
-            v["replies.received"] = replies["total"]
-            v["replies.due"] = replies["due"]
-            v["replies.in_time"] = replies["answered_in_time"]
-            v["replies.late"] = replies["answered_late"]
-            v["replies.never"] = replies["unanswered_overdue"]
-            v["replies.to_confirm"] = replies["to_confirm"]
-            if share(replies["answered_in_time"], replies["due"]) is not None:
-                v["replies.in_time.share"] = share(replies["answered_in_time"], replies["due"])
             if replies.get("median_response_hours") is not None:
                 v["replies.median_hours"] = replies["median_response_hours"]
             months = replies.get("by_month") or []
             if months:
                 v["replies.per_month"] = int(_round(sum(m["interactions"] for m in months) / len(months), 0))
-        consent = measures.get("consent", {})
-        if consent.get("assessed"):
-            v["posts.with_students"] = consent["posts_with_images"]
-            v["posts.consented"] = consent["all_pictured_consented"]
-            v["posts.without_consent"] = consent["some_pictured_without_consent"]
-            v["posts.not_recorded"] = consent["pictured_not_recorded"]
-            v["posts.to_confirm"] = consent["to_confirm"]
-            if share(consent["all_pictured_consented"], consent["posts_with_images"]) is not None:
-                v["posts.consented.share"] = share(consent["all_pictured_consented"], consent["posts_with_images"])
-        for rule_id in self._students_named:  # after the posts with photos of students, their base
-            found = self._rule_share(rule_id)
-            if found is not None:
-                v[f"rule.{rule_id}.share"] = found
-        for rule_id in self.rv.summary["rules"]:
-            if rule_id not in self._students_named and self._rule_share(rule_id) is not None:
-                v[f"rule.{rule_id}.share"] = self._rule_share(rule_id)
         incidents = measures.get("incidents", {})
         if incidents.get("assessed"):
             v["incidents.logged"] = incidents["total"]
@@ -326,21 +347,22 @@ class Figures:
             for category, n in incidents["by_category"].items():
                 v[f"incidents.category.{slug(category)}"] = n
         training = measures.get("training", {})
-        for part, done, name in (
-            ("account_users", "trained_and_current", "staff.account_users"),
-            ("policy_read", "read", "staff.current"),
-            ("declarations", "current", "staff.employees"),
-        ):
+        for part, done, name in STAFF_MEASURES:
             m = training.get(part, {})
-            if not m.get("assessed"):
-                continue
-            waiting = m.get("to_confirm", 0)
-            v[name] = m["total"]
-            v[f"{name}.done"] = m[done]
-            v[f"{name}.to_confirm"] = waiting
-            v[f"{name}.not_done"] = m["total"] - m[done] - waiting
-            if share(m[done], m["total"]) is not None:
-                v[f"{name}.done.share"] = share(m[done], m["total"])
+            if m.get("assessed"):
+                waiting = m.get("to_confirm", 0)
+                v.update({name: m["total"], f"{name}.done": m[done], f"{name}.to_confirm": waiting})
+                v[f"{name}.not_done"] = m["total"] - m[done] - waiting
+        for key, (part, whole) in [
+            *MEASURE_SHARES,
+            *((f"{n}.done.share", (f"{n}.done", n)) for _, _, n in STAFF_MEASURES),
+        ]:
+            if part in v and share(v[part], v[whole]) is not None:
+                v[key] = share(v[part], v[whole])
+        for rule_id in self.rv.summary["rules"]:
+            found = self._rule_share(rule_id)
+            if found is not None:
+                v[f"rule.{rule_id}.share"] = found
 
     def _parameters(self, params) -> None:
         v = self.values
