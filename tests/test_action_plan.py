@@ -180,6 +180,9 @@ def test_the_plan_prints_on_a4_landscape_one_page_wide_with_its_header_on_every_
     assert any(str(r) == f"A2:{openpyxl.utils.get_column_letter(ws.max_column)}2" for r in ws.merged_cells.ranges)
     assert ws["A2"].alignment.wrap_text and ws.column_dimensions["A"].width < 10
     assert all(c.alignment.wrap_text for c in ws[HEADER_ROW + 1])
+    # Each row as tall as its longest wrapped text (no office program grows a row written by a program).
+    heights = [ws.row_dimensions[r].height for r in range(HEADER_ROW + 1, ws.max_row + 1)]
+    assert all(heights) and max(heights) >= 3 * min(heights) >= 45
     # A column for the management's response, beside Owner, Status and Notes.
     header = [c.value for c in ws[HEADER_ROW]]
     assert header.index("Management response") == header.index("Status") + 1 == header.index("Notes") - 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -63,20 +64,24 @@ NEW, CARRIED_OVER, RESOLVED = "New", "Carried over", "Resolved"
 #: when, what the school says of it, and the policy's words last, for reference.
 COLUMNS = (
     (RULE, 8),
-    (AREA, 13),
+    (AREA, 12),
     (SEVERITY, 9),
-    (FINDINGS, 24),
-    (RECORDS, 16),
-    (ACTION, 32),
-    (OWNER, 15),
+    (FINDINGS, 22),
+    (RECORDS, 14),
+    (ACTION, 28),
+    (OWNER, 13),
     (WHEN, 10),
     (DUE, 11),
     (STATUS, 10),
-    (RESPONSE, 22),
-    (NOTES, 22),
-    (CLAUSE, 28),
+    (RESPONSE, 18),
+    (NOTES, 18),
+    (CLAUSE, 24),
 )
-LAST_YEAR_COLUMNS = ((SINCE_LAST_YEAR, 11), (LAST_STATUS, 10), (LAST_NOTES, 20))
+LAST_YEAR_COLUMNS = ((SINCE_LAST_YEAR, 11), (LAST_STATUS, 10), (LAST_NOTES, 16))
+#: Printed size depends only on how many characters a line holds across the page (fit to one page wide): about
+#: 200 of them print at 7 to 8 points on A4 landscape. A row's height is set from its longest wrapped text, since
+#: neither Excel nor LibreOffice grows a row written by a program to fit its text.
+LINE_HEIGHT = 15
 #: The first row of the table; the rows above it hold the title and how to read it.
 HEADER_ROW = 4
 #: Records listed in a row at most; the DPO's worklist has them all.
@@ -263,7 +268,7 @@ def _fill_sheet(sheet, name: str, title: str, how: str, headers: list[str], rows
     sheet.merge_cells(f"A2:{last_column}2")
     sheet.cell(2, 1).alignment = Alignment(vertical="top", wrap_text=True)
     width = sum(widths.get(h, 20) for h in headers)
-    sheet.row_dimensions[2].height = 15 * (len(how) // max(width, 1) + 2)
+    sheet.row_dimensions[2].height = LINE_HEIGHT * _lines(how, width)
     header_fill = PatternFill("solid", fgColor="1F3864")
     for col, title_text in enumerate(headers, start=1):
         cell = sheet.cell(HEADER_ROW, col)
@@ -273,6 +278,7 @@ def _fill_sheet(sheet, name: str, title: str, how: str, headers: list[str], rows
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         sheet.column_dimensions[get_column_letter(col)].width = widths.get(title_text, 20)
     for i, row in enumerate(rows, start=HEADER_ROW + 1):
+        lines = 1
         for col, header in enumerate(headers, start=1):
             cell, value = sheet.cell(i, col), row.get(header)
             if isinstance(value, (dt.date, dt.datetime)):
@@ -280,7 +286,9 @@ def _fill_sheet(sheet, name: str, title: str, how: str, headers: list[str], rows
                 cell.number_format = "dd/mm/yyyy"
             elif value is not None and value != "":
                 write_text_cell(cell, value)
+                lines = max(lines, _lines(str(value), widths.get(header, 20)))
             cell.alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.row_dimensions[i].height = LINE_HEIGHT * lines
     if rows:
         last = HEADER_ROW + len(rows)
         # Rows people add below the table get the dropdown too.
@@ -308,6 +316,12 @@ def _fill_sheet(sheet, name: str, title: str, how: str, headers: list[str], rows
     elif empty:
         write_text_cell(sheet.cell(HEADER_ROW + 1, 1), empty)
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (generously: words do not break)."""
+    per_line = max(width - 2, 1)
+    return sum(math.ceil(max(len(part), 1) * 1.15 / per_line) for part in text.splitlines() or [""])
 
 
 def _print_setup(sheet, head: str) -> None:
