@@ -111,6 +111,10 @@ def mark(fig: Fig, inner: str | None = None) -> str:
     return f'<data value="{_html.escape(fig.attribute)}" data-figure="{_html.escape(fig.key)}">{inner}</data>'
 
 
+class Html(str):
+    """A piece of a phrase that is HTML already (a rating's coloured label around its figure)."""
+
+
 def html(parts: Phrase) -> str:
     """A phrase as HTML: words escaped, figures marked up, dates as ``<time>``."""
     out = []
@@ -124,10 +128,6 @@ def html(parts: Phrase) -> str:
         else:
             out.append(_html.escape(str(part)))
     return "".join(out)
-
-
-class Html(str):
-    """A piece of a phrase that is HTML already (a rating's coloured label around its figure)."""
 
 
 def plain(parts: Phrase) -> str:

@@ -9,6 +9,7 @@ never decided again, and worded only with the registry's plain words (a rule's `
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
@@ -296,9 +297,7 @@ def lapsed_risks(rv: Review) -> list[Phrase]:
     return out
 
 
-def _day(iso: str):
-    import datetime as dt
-
+def _day(iso: str) -> dt.date:
     return dt.date.fromisoformat(iso)
 
 
