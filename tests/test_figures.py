@@ -14,7 +14,21 @@ import pytest
 from derive_figures import as_value, expected, read_page, reads_as
 from test_governors_page import SCHOOLS, school  # noqa: F401  (the rendered schools, shared with that module)
 
-pytestmark = [pytest.mark.slow]
+
+def test_the_page_reader_catches_a_loose_number_and_a_figure_that_disagrees(tmp_path):
+    """The reader the tests rely on can fail: a digit outside a figure, a key with two values."""
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<p>In 2025-26, <data value="87" data-figure="findings.open">87</data> findings on '
+        '<time datetime="2026-12-04">4 December 2026</time>; records P-00473 and INC-013; '
+        '<span class="lks-typed">SLT minutes 20/01/2026</span>.</p>'
+        '<p><data value="86" data-figure="findings.open">86</data> again, and 12 loose.</p>'
+    )
+    read = read_page(page)
+    assert read.loose == ["again, and 12 loose."]
+    assert sorted({v for v, _ in read.figures["findings.open"]}) == ["86", "87"]
+    assert read.times == [("2026-12-04", "4 December 2026")]
+    assert reads_as("4398", "4,398") and reads_as("0.6", "0.6%") and not reads_as("87", "86")
 
 
 def _check(folder, earlier=()):
@@ -38,6 +52,8 @@ def _check(folder, earlier=()):
     return page, derived
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 @pytest.mark.parametrize("school", SCHOOLS, indirect=True)
 def test_every_figure_is_re_derived_from_findings_json_and_the_plan(school):  # noqa: F811
     page, derived = _check(school["dir"])
@@ -48,6 +64,8 @@ def test_every_figure_is_re_derived_from_findings_json_and_the_plan(school):  # 
         assert "rule.IMG-01.people" in page.figures and "rule.IMG-01.checked" not in page.figures
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_the_samples_second_year_with_its_trend_and_last_years_plan(sample_two_years):
     folder = sample_two_years["dir"]
     assert sample_two_years["proc"].returncode == 0, sample_two_years["proc"].stderr[-3000:]
