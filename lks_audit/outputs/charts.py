@@ -7,9 +7,9 @@ two charts), the picture stays sharp at any print size, and an ``<img>`` runs no
 its labels say. Text widths are estimated from the character count, generously, so labels never
 overlap the bars.
 
-A chart is drawn as wide as a phone's screen (:data:`WIDTH`), its smallest text :data:`SMALLEST` pixels:
-shown whole on a phone 390 pixels wide, no label reads smaller than 11 pixels; wider screens and paper
-scale it up.
+A chart for the governors' page is drawn as wide as a phone's screen (:data:`PHONE_WIDTH`), its smallest
+text :data:`SMALLEST` pixels: shown whole on a phone 390 pixels wide, no label reads smaller than 11 pixels;
+wider screens and paper scale it up.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ RED = "#A50E0E"
 GREY = "#595959"
 TEXT = "#1A1A1A"
 
-WIDTH = 360  # px of the drawing: about a phone's column (366 px at 390), so its text keeps its size there
+WIDTH = 720  # px of a drawing the page scales to its column
+#: px of a drawing for the governors' page: about a phone's column (366 px at 390), so its text keeps its size there.
+PHONE_WIDTH = 360
 FONT = 13  # px
 #: The smallest text a chart draws (tick values, month names): 12 * 366 / 360 px on a phone.
 SMALLEST = FONT - 1
@@ -49,11 +51,11 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = F
     )
 
 
-def _svg(height: float, body: list[str]) -> str:
+def _svg(height: float, body: list[str], width: int = WIDTH) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
-        f'viewBox="0 0 {WIDTH} {height:.0f}" font-family="{FONT_FAMILY}">'
-        f'<rect width="{WIDTH}" height="{height:.0f}" fill="#ffffff"/>{"".join(body)}</svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" '
+        f'viewBox="0 0 {width} {height:.0f}" font-family="{FONT_FAMILY}">'
+        f'<rect width="{width}" height="{height:.0f}" fill="#ffffff"/>{"".join(body)}</svg>'
     )
 
 
@@ -89,13 +91,14 @@ def column_bars(
     alt: str,
     caption: str,
     caption_html: str | None = None,
+    width: int = PHONE_WIDTH,
 ) -> str:
     """One striped column per label (months, say), each with its count above it: the exceptions on their
-    own scale, never beside a volume that would flatten them."""
+    own scale, never beside a volume that would flatten them. Drawn a phone's width by default."""
     height, plot_top = 190, PAD + FONT + 4
     scale = [t for t in ticks(0, max([*values, 1]) * 1.25, most=4) if t == int(t)]
     top = max(scale[-1], 1)
-    left, right, bottom = PAD + 2 * FONT + max(len(_number(t)) for t in scale) * CHAR, WIDTH - PAD, height - 2 * FONT
+    left, right, bottom = PAD + 2 * FONT + max(len(_number(t)) for t in scale) * CHAR, width - PAD, height - 2 * FONT
 
     def y(value: float) -> float:
         return bottom - (bottom - plot_top) * value / top
@@ -118,4 +121,4 @@ def column_bars(
     body.append(
         _text(PAD + FONT, mid, ylabel, anchor="middle", size=SMALLEST, transform=f"rotate(-90 {PAD + FONT} {mid:.1f})")
     )
-    return figure_html(_svg(height, body), alt, caption, caption_html)
+    return figure_html(_svg(height, body, width), alt, caption, caption_html)
