@@ -7,6 +7,7 @@ rule or record why it was not assessed, and summarise.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -151,7 +152,8 @@ def finding_id(f: Finding) -> str:
     """rules.md's stable ID: the rule, the record and, where it names a student, the Student ID, joined by ``:``.
 
     A data-quality finding names its column (and what tells two findings on one cell apart); without a
-    record, any finding names its file and cell, column or sheet instead.
+    record, any finding names its file and cell, column or sheet instead. An ID holds no white space (a
+    column's name, or a record typed with spaces, joins its words with ``_``): it is one word to copy.
     """
     parts = [f.rule]
     if f.record is not None:
@@ -164,7 +166,15 @@ def finding_id(f: Finding) -> str:
         parts += [p for p in (f.file, f.sheet if not (f.cell or f.column) else None, f.cell or f.column, f.part) if p]
         if f.student is not None:
             parts.append(f.student)
-    return ":".join(parts)
+    return _one_word(":".join(parts))
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _one_word(text: str) -> str:
+    """``DQ-05:P1:Posted at:after as of`` -> ``DQ-05:P1:Posted_at:after_as_of``."""
+    return _SPACES.sub("_", text.strip())
 
 
 def _identified(findings: list[Finding]) -> list[Finding]:
@@ -175,7 +185,7 @@ def _identified(findings: list[Finding]) -> list[Finding]:
     """
     ids = [finding_id(f) for f in findings]
     repeated = {i for i, n in Counter(ids).items() if n > 1}
-    ids = [f"{i}:{f.cell or f'row {f.row}'}" if i in repeated else i for f, i in zip(findings, ids)]
+    ids = [f"{i}:{f.cell or f'row{f.row}'}" if i in repeated else i for f, i in zip(findings, ids)]
     seen: Counter = Counter()
     out = []
     for f, i in zip(findings, ids):

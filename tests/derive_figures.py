@@ -284,21 +284,37 @@ def history_figures(docs: list[dict]) -> dict[str, object]:
     return out
 
 
-def plan_figures(path: Path) -> dict[str, object]:
-    """The plan's figures from action-plan.xlsx: its actions (rule rows with a due date) by severity and by what
-    their date rests on, the dates, last year's actions and how this year's relate to them, and the version of
-    the tool that wrote it."""
-    book = openpyxl.load_workbook(path)
-    ws = book["Action plan"]
+#: What an action's due date rests on (the plan's When column); a rule the DPO accepted as a risk reads "Review by".
+DUE_SPANS = ("Now", "2 weeks", "1 month", "A term", "Next review")
+
+
+def _plan_rows(path: Path, sheet: str = "Action plan") -> tuple[list, list[dict]]:
+    ws = openpyxl.load_workbook(path)[sheet]
     grid = [list(r) for r in ws.iter_rows(values_only=True)]
     at = next(i for i, line in enumerate(grid) if "Rule" in line and "Status" in line)
     header = grid[at]
-    rows = [dict(zip(header, line)) for line in grid[at + 1 :] if any(v is not None for v in line)]
-    seen, actions = set(), []
+    return header, [dict(zip(header, line)) for line in grid[at + 1 :] if any(v is not None for v in line)]
+
+
+def _rule_rows(rows: list[dict]) -> tuple[dict[str, dict], list[dict]]:
+    """A plan's first row of each rule, and the rows a person added (no rule, or a rule given a row above)."""
+    firsts: dict[str, dict] = {}
+    hand = []
     for row in rows:
-        if row.get("Rule") and row.get("Due date") and row["Rule"] not in seen:
-            seen.add(row["Rule"])
-            actions.append(row)
+        if row.get("Rule") and str(row["Rule"]).strip().upper() not in firsts:
+            firsts[str(row["Rule"]).strip().upper()] = row
+        else:
+            hand.append(row)
+    return firsts, hand
+
+
+def plan_figures(path: Path) -> dict[str, object]:
+    """The plan's figures from action-plan.xlsx: its actions (rule rows due on a span from the meeting) by severity
+    and by what their date rests on, their dates, how this year's relate to last year's, and the version of the
+    tool that wrote it."""
+    header, rows = _plan_rows(path)
+    firsts, _ = _rule_rows(rows)
+    actions = [r for r in firsts.values() if r.get("When") in DUE_SPANS]
     out: dict[str, object] = {"plan.actions": len(actions)}
     for severity in SEVERITIES:
         out[f"plan.{severity}"] = sum(1 for r in actions if r["Severity"].casefold() == severity)
@@ -311,26 +327,44 @@ def plan_figures(path: Path) -> dict[str, object]:
         out[f"plan.due.{group}"] = due.isoformat()
     if actions:
         out["plan.due_first"] = min(r["Due date"].date() for r in actions).isoformat()
-    since = [r for r in rows if r.get("Rule") and r.get("Since last year") in ("Carried over", "Resolved")]
     if "Since last year" in header:
-        last = {r["Rule"]: r for r in since}
-        out["last_year.actions"] = len(last)
-        out["last_year.resolved"] = sum(1 for r in last.values() if r["Since last year"] == "Resolved")
-        statuses = [str(r.get("Last year's status") or "").strip().casefold() for r in last.values()]
-        out["last_year.done"] = statuses.count("done")
         carried = sum(1 for r in actions if r.get("Since last year") == "Carried over")
         out["plan.carried_over"] = carried
         out["plan.new"] = len(actions) - carried
-    out["tool.version"] = book.properties.creator.removeprefix("lks-audit ")
+        # Last year's rules with nothing there this year: those the plan says Resolved.
+        out["last_year.resolved"] = sum(1 for r in firsts.values() if r.get("Since last year") == "Resolved")
+    out["tool.version"] = openpyxl.load_workbook(path).properties.creator.removeprefix("lks-audit ")
     return out
 
 
-def expected(folder: Path, earlier: list[Path] = ()) -> dict[str, object]:
+def last_year_figures(plan: Path, findings: Path) -> dict[str, object]:
+    """How last year's actions ended, from last year's action-plan.xlsx and findings.json: its actions (the rules
+    its plan had a row for, but those it said were resolved, with the rules its findings left open or accepted,
+    and the rows the school added), how many were marked Done in its plan, how many came from the checks."""
+    doc = json.loads(findings.read_text(encoding="utf-8"))
+    _, rows = _plan_rows(plan)
+    firsts, hand = _rule_rows(rows)
+    kept = {rule: r for rule, r in firsts.items() if str(r.get("Since last year") or "").casefold() != "resolved"}
+    rules = set(kept) | set(doc["summary"]["by_rule"])
+    rules |= {f["rule"] for f in doc["findings"] if (f["decision"] or {}).get("decision") == "Accepted risk"}
+    done = sum(1 for r in [*kept.values(), *hand] if str(r.get("Status") or "").strip().casefold() == "done")
+    return {
+        "last_year.actions": len(rules) + len(hand),
+        "last_year.done": done,
+        "last_year.from_checks": len(rules),
+        "last_year.added": len(hand),
+    }
+
+
+def expected(folder: Path, earlier: list[Path] = (), last_year: Path | None = None) -> dict[str, object]:
     """Every figure a set's governors' page may show, from its findings.json and action-plan.xlsx (and the
-    findings.json of the earlier years its trend shows)."""
+    findings.json of the earlier years its trend shows, and last year's set folder for how its actions ended)."""
     doc = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
     docs = [json.loads(p.read_text(encoding="utf-8")) for p in earlier] + [doc]
-    return {**year_figures(doc), **history_figures(docs[-5:]), **plan_figures(folder / "action-plan.xlsx")}
+    out = {**year_figures(doc), **history_figures(docs[-5:]), **plan_figures(folder / "action-plan.xlsx")}
+    if last_year is not None:
+        out.update(last_year_figures(last_year / "action-plan.xlsx", last_year / "findings.json"))
+    return out
 
 
 def as_value(value) -> str:

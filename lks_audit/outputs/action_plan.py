@@ -29,10 +29,14 @@ from .. import __version__
 from ..findings import AREA_TITLES, severity_rank
 from ..personal import about_children, child_records, public_record
 from ..rules import REGISTRY
+from ..schema import WORKBOOKS
 from ..school_days import SchoolDays
 from .excel import write_text_cell
 
 STATUSES = ("Open", "In progress", "Done")
+#: The Status of a rule whose findings the DPO has all set aside, at least one as an accepted risk: nothing to do
+#: but look at it again by its Review by.
+ACCEPTED_RISK = "Accepted risk"
 
 #: How long after the governors' meeting each severity should be fixed; advisory waits for the next annual review.
 DUE_AFTER = {
@@ -43,6 +47,8 @@ DUE_AFTER = {
 }
 #: The plan's When column: what each due date rests on.
 DUE_WORDS = {"critical": "2 weeks", "high": "1 month", "medium": "A term", "advisory": "Next review"}
+#: The When of a rule whose findings the DPO accepted as risks: due on the decisions' Review by.
+REVIEW_BY = "Review by"
 #: A critical finding older than this before the meeting is due now, not in the usual two weeks.
 A_TERM = pd.DateOffset(months=3)
 #: "Now": the meeting day and this many school days.
@@ -59,6 +65,10 @@ CLAUSE, ACTION, OWNER, DUE, STATUS, NOTES = "Policy clause", "What to do", "Owne
 #: With last year's plan: New, Carried over (last year's status and notes beside it) or Resolved.
 SINCE_LAST_YEAR, LAST_STATUS, LAST_NOTES = "Since last year", "Last year's status", "Last year's notes"
 NEW, CARRIED_OVER, RESOLVED = "New", "Carried over", "Resolved"
+#: A rule whose findings are all set aside by the DPO's decisions, at least one accepted as a risk.
+NEW_ACCEPTED, CARRIED_OVER_ACCEPTED = "New (accepted risk)", "Carried over (accepted risk)"
+#: A rule this run could not assess (a workbook or column missing): neither open nor closed.
+NOT_CHECKED = "Not checked this run"
 
 #: Header and width (in Excel's characters), in the order printed: what the row is about, what to do, who and
 #: when, what the school says of it, and the policy's words last, for reference.
@@ -78,6 +88,12 @@ COLUMNS = (
     (CLAUSE, 24),
 )
 LAST_YEAR_COLUMNS = ((SINCE_LAST_YEAR, 11), (LAST_STATUS, 10), (LAST_NOTES, 16))
+#: What a run writes afresh into a rule's row; every other column (Owner, Status, Management response, Notes, any
+#: column the plan adds for people to fill in, any column a person added) is typed by people and carried from run
+#: to run.
+WRITTEN_EACH_RUN = (RULE, AREA, SEVERITY, FINDINGS, RECORDS, CLAUSE, ACTION, WHEN, DUE) + tuple(
+    h for h, _ in LAST_YEAR_COLUMNS
+)
 #: Printed size depends only on how many characters a line holds across the page (fit to one page wide): about
 #: 200 of them print at 7 to 8 points on A4 landscape. A row's height is set from its longest wrapped text, since
 #: neither Excel nor LibreOffice grows a row written by a program to fit its text.
@@ -177,8 +193,8 @@ def action_rows(
                 "of_base": counted(rule_id) if counted else f"{counts[rule_id]:,}",
                 "records": records_text(rule_id, mine, withheld),
                 "clause": rule.clause if rule else "",
-                "action": (rule.action or rule.meaning) if rule else "",
-                "owner": rule.owner if rule else "",
+                "action": _dpos_own(findings, rule_id, "action") or ((rule.action or rule.meaning) if rule else ""),
+                "owner": _dpos_own(findings, rule_id, "owner") or (rule.owner if rule else ""),
                 "now": now,
                 "when": NOW if now else DUE_WORDS.get(severity, DUE_WORDS["advisory"]),
                 "due": due_date(severity, meeting, days, now=now),
@@ -188,8 +204,65 @@ def action_rows(
     return rows
 
 
+#: A data-quality rule whose open findings are all in the DPO's own review: the DPO's to fix, not the office's.
+DPOS_OWN = {
+    "owner": "Data Protection Officer",
+    "action": "Correct your entries in dpo_review.xlsx named in the DPO's detail.",
+}
+
+
+def _dpos_own(findings, rule_id: str, what: str) -> str | None:
+    """The DPO's owner or action for ``rule_id`` when every one of its open findings is in the DPO's review."""
+    files = {f.file for f in findings if f.rule == rule_id}
+    return DPOS_OWN[what] if files and all(file in _DPO_FILES for file in files) else None
+
+
+_DPO_FILES = {wb.file for wb in WORKBOOKS if wb.kept_by_dpo}
+
+
+def accepted_risk_rows(findings, *, counted=None) -> list[dict]:
+    """One dict per rule whose findings are all set aside by the DPO's decisions in force, at least one as an
+    accepted risk: the plan keeps its row (due on the earliest Review by; None when every acceptance stands
+    until withdrawn), so an accepted risk is followed, never read as resolved. Ordered as :func:`action_rows`.
+    ``counted``: rule ID -> its accepted findings in words (the page's units), for the Findings column."""
+    withheld = child_records(findings)
+    by_rule: dict[str, list] = {}
+    for f in findings:
+        by_rule.setdefault(f.rule, []).append(f)
+    rows = []
+    for rule_id, found in by_rule.items():
+        if any(f.decision is None for f in found):
+            continue  # open, or waiting on a data fix: not all set aside
+        accepted = [f for f in found if f.decision.decision == ACCEPTED_RISK]
+        if not accepted:
+            continue  # all judged not a breach: nothing to follow
+        rule = REGISTRY.get(rule_id)
+        severity = min((f.severity for f in accepted), key=severity_rank)
+        reviews = [pd.Timestamp(f.decision.review_by).date() for f in accepted if f.decision.review_by]
+        rows.append(
+            {
+                "rule": rule_id,
+                "area": AREA_TITLES.get(rule.area if rule else "", rule.area if rule else ""),
+                "severity": severity,
+                "count": len(accepted),
+                "of_base": counted(rule_id) if counted else f"{len(accepted):,} accepted as a risk",
+                "records": records_text(rule_id, accepted, withheld),
+                "clause": rule.clause if rule else "",
+                "action": "Accepted as a risk by the DPO: look at it again by the review date, or sooner if "
+                "things change.",
+                "owner": rule.owner if rule else "",
+                "now": False,
+                "when": REVIEW_BY,
+                "due": min(reviews) if reviews else None,
+                "status": ACCEPTED_RISK,
+            }
+        )
+    rows.sort(key=lambda r: (severity_rank(r["severity"]), -r["count"], r["rule"]))
+    return rows
+
+
 def rule_row(row: dict) -> dict[str, object]:
-    """A row of :func:`action_rows` as the plan's columns (Status Open, nothing noted yet)."""
+    """A row of :func:`action_rows` (Status Open) or :func:`accepted_risk_rows` as the plan's columns."""
     return {
         RULE: row["rule"],
         AREA: row["area"],
@@ -199,8 +272,8 @@ def rule_row(row: dict) -> dict[str, object]:
         ACTION: row["action"],
         OWNER: row["owner"],
         WHEN: row.get("when"),
-        DUE: pd.Timestamp(row["due"]).date(),
-        STATUS: STATUSES[0],
+        DUE: None if row["due"] is None else pd.Timestamp(row["due"]).date(),
+        STATUS: row.get("status", STATUSES[0]),
         RESPONSE: None,
         NOTES: None,
         CLAUSE: row["clause"],
@@ -218,8 +291,9 @@ HOW_TO_READ = (
     "One row per rule with open findings, most urgent first. Due dates are school days after the governors' "
     "meeting: now (critical, found more than a term before it), 2 weeks (critical), 1 month (high), a term "
     "(medium), the next review (advisory). Records name posts, accounts and incidents; those about children are "
-    "in the DPO's worklist. Fill in Owner, Status, Management response (agreed or not, with a comment) and Notes, "
-    "and add rows of your own at the end: the next run of the report for this year carries them over."
+    "in the DPO's worklist. Accepted risk: the DPO accepted every finding of the rule; look at it again by its "
+    "review date. Fill in Owner, Status, Management response (agreed or not, with a comment) and Notes, and add "
+    "rows of your own at the end: the next run of the report for this year carries them over."
 )
 
 
@@ -233,7 +307,10 @@ def action_plan_bytes(plan: Plan, school: str, year: str, as_of, meeting_date) -
     title = plan_title(school, year, as_of, meeting_date)
     how = HOW_TO_READ
     if plan.with_last_year:
-        how += " Since last year: New, Carried over (with last year's status and notes) or Resolved."
+        how += (
+            " Since last year: New, Carried over (with last year's status and notes), Resolved, or Not checked this "
+            "run."
+        )
     print_head = (
         f"{school}: social media policy action plan {year}, governors' meeting {pd.Timestamp(meeting_date):%d/%m/%Y}"
     )
@@ -295,11 +372,11 @@ def _fill_sheet(sheet, name: str, title: str, how: str, headers: list[str], rows
         status_column = get_column_letter(headers.index(STATUS) + 1)
         status = DataValidation(
             type="list",
-            formula1='"' + ",".join(STATUSES) + '"',
+            formula1='"' + ",".join(STATUSES + (ACCEPTED_RISK,)) + '"',
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="Status",
-            error="Choose Open, In progress or Done.",
+            error="Choose Open, In progress, Done or Accepted risk.",
         )
         status.add(f"{status_column}{HEADER_ROW + 1}:{status_column}{last + 200}")
         sheet.add_data_validation(status)
@@ -340,4 +417,13 @@ def _print_setup(sheet, head: str) -> None:
     sheet.oddFooter.right.size = 9
 
 
-__all__ = ["Plan", "action_plan_bytes", "action_rows", "due_date", "rule_row", "DUE_WORDS", "STATUSES"]
+__all__ = [
+    "Plan",
+    "accepted_risk_rows",
+    "action_plan_bytes",
+    "action_rows",
+    "due_date",
+    "rule_row",
+    "DUE_WORDS",
+    "STATUSES",
+]

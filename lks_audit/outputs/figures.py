@@ -413,6 +413,8 @@ class Figures:
         if done is not None:
             v["last_year.actions"] = done.actions
             v["last_year.resolved"] = done.resolved
+            v["last_year.from_checks"] = done.from_checks
+            v["last_year.added"] = done.actions - done.from_checks
             if done.done is not None:
                 v["last_year.done"] = done.done
             carried = rv.carried_over
@@ -463,6 +465,17 @@ class Figures:
         if self.values[f"{key}.undecided"]:
             out += ["; ", self.fig(f"{key}.undecided"), " undecided until the records are fixed"]
         return out
+
+    def accepted(self, rule_id: str) -> Phrase:
+        """A rule's findings the DPO accepted as risks, against what it checked ("1 of 6 accounts accepted as a
+        risk"; for a rule checking (post, student) pairs, its findings only: pairs are not what a reader pictures)."""
+        key = f"rule.{rule_id}"
+        accepted = self.fig(f"{key}.accepted")
+        if counts_pairs(rule_id) or not self.has(f"{key}.checked"):
+            return words(accepted, "finding") + [" accepted as a risk"]
+        checked = self.fig(f"{key}.checked")
+        noun = _plural(checked.value, REGISTRY[rule_id].plain_base)
+        return [accepted, " of ", checked, f" {noun} accepted as a risk"]
 
     def ico_split(self) -> Phrase:
         """INC-05's findings told apart: '1 reported 8 hours late and 1 not reported'; never 'late' for a breach

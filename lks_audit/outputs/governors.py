@@ -273,7 +273,13 @@ def since_last_year(rv: Review) -> Phrase | None:
         out += [" marked done"]
     else:
         out += ["; whether they were marked done is not known, as last year's plan was not given"]
-    out += [", and this year's checks find nothing open for ", f.fig("last_year.resolved"), " of them."]
+    if f.get("last_year.added"):  # rows the school added by hand: the checks cannot say whether they are done
+        out += [", and this year's checks find nothing open for ", f.fig("last_year.resolved"), " of the "]
+        out += words(f.fig("last_year.from_checks"), "action") + [" last year's checks gave; the other "]
+        out += [f.fig("last_year.added"), " ", "was" if f.get("last_year.added") == 1 else "were"]
+        out += [" added by the school."]
+    else:
+        out += [", and this year's checks find nothing open for ", f.fig("last_year.resolved"), " of them."]
     if f.has("plan.carried_over") and f.get("plan.actions"):
         out += [" Of this year's "] + words(f.fig("plan.actions"), "action") + [", ", f.fig("plan.carried_over")]
         out += [" carry on from last year and ", f.fig("plan.new"), " ", "is" if f.get("plan.new") == 1 else "are"]

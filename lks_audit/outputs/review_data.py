@@ -23,7 +23,7 @@ from ..personal import STAFF_NAMES, PersonalIndex, personal_strings
 from ..rules import load_all_rules
 from ..schema import SHEETS
 from ..school_days import SchoolDays, holidays_of
-from .action_plan import CARRIED_OVER, OWNER, SINCE_LAST_YEAR, action_rows
+from .action_plan import ACCEPTED_RISK, CARRIED_OVER, OWNER, SINCE_LAST_YEAR, accepted_risk_rows, action_rows
 from .figures import Figures, plain
 from .plan_carry import CarriedPlan, LastYearActions, PlanUnreadable, ReadPlan, build_plan, last_year_actions, read_plan
 
@@ -107,12 +107,29 @@ class Review:
             counted=lambda rule: plain(self.figures.counted(rule)),
         )
 
+    @cached_property
+    def accepted_risks(self) -> list[dict]:
+        """Rules whose findings the DPO has all set aside, at least one as an accepted risk: kept in the plan."""
+        return accepted_risk_rows(self.result.findings, counted=lambda rule: plain(self.figures.accepted(rule)))
+
+    @property
+    def _not_checked(self) -> dict[str, str]:
+        """Rule -> why this run could not assess it."""
+        return {n.rule: n.reason for n in self.result.not_assessed}
+
     @property
     def _last_year_rules(self) -> set[str] | None:
-        """Rules of this version last year had open findings for (from its findings.json), when it was given."""
+        """Rules of this version last year had something to follow for (from its findings.json): open findings,
+        or findings accepted as risks; when it was given."""
         if self.previous is None:
             return None
-        return set(self.previous["summary"].get("by_rule", {})) & set(load_all_rules())
+        accepted = {
+            f.get("rule")
+            for f in self.previous.get("findings", [])
+            if isinstance(f, dict) and isinstance(f.get("decision"), dict)
+            and f["decision"].get("decision") == ACCEPTED_RISK
+        }  # fmt: skip
+        return (set(self.previous["summary"].get("by_rule", {})) | accepted) & set(load_all_rules())
 
     @cached_property
     def plan(self) -> CarriedPlan:
@@ -127,11 +144,14 @@ class Review:
             last_year=self.last_year_plan,
             last_year_rules=self._last_year_rules,
             decided=decided,
+            accepted=self.accepted_risks,
+            not_checked=self._not_checked,
         )
 
     @cached_property
     def last_year_actions(self) -> LastYearActions | None:
-        return last_year_actions(self.actions, self.last_year_plan, self._last_year_rules)
+        still_there = {r["rule"] for r in self.accepted_risks} | set(self._not_checked)
+        return last_year_actions(self.actions, self.last_year_plan, self._last_year_rules, still_there)
 
     @property
     def carried_over(self) -> int | None:
@@ -212,7 +232,7 @@ def load_review(
         last_year,
         day,
         audience,
-        meeting_day(meeting_date),
+        meeting_day(meeting_date, result.context.as_of.date()),
         opinions=area_opinions(data),
         last_year_plan=_plan(previous_plan, "last year's statuses and notes are left out", problems),
         replaced_plan=_plan(

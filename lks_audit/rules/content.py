@@ -183,8 +183,11 @@ def posted_by_non_administrator(rule, data, ctx):
     for label, account, by, on_register in zip(
         post_labels(hit), hit["Account ID"].tolist(), hit["Posted by"].tolist(), known
     ):
-        if by is None:
-            messages.append(f"{label} does not record who posted it")
+        if by is None:  # one finding for the blank, here: PST-02 checks the posts that name someone
+            messages.append(
+                f"{label} does not record who posted it, so it cannot be shown to come from an administrator of "
+                "its account who was on the staff that day"
+            )
         elif account is None:
             messages.append(f"{label} was posted by {by} but records no account")
         elif not on_register:
@@ -204,9 +207,9 @@ def posted_by_non_administrator(rule, data, ctx):
     "content",
     "high",
     clause=_AUTHORISED_CLAUSE,
-    meaning="Posted by is current staff on the day of the post.",
+    meaning="Posted by is current staff on the day of the post (a blank Posted by is PST-01's).",
     needs={"Posts": ("Post ID", "Posted at", "Posted by"), "Staff": ("Staff ID", "Start date", "Leaving date")},
-    counts=("dated post", "dated posts"),
+    counts=("dated post naming who posted it", "dated posts naming who posted it"),
     title="Posts by people who were not on the staff at the time",
     why="Someone who has left, or not yet started, should not be able to post as the school.",
     good="Every post comes from a current member of staff.",
@@ -217,8 +220,9 @@ def posted_by_non_administrator(rule, data, ctx):
 )
 def posted_by_non_current_staff(rule, data, ctx):
     posts = period_posts(data, ctx)
-    # An undated post cannot be placed against anyone's start and leaving dates.
-    posts = posts[posts["Posted at"].notna()]
+    # An undated post cannot be placed against anyone's start and leaving dates; a post naming no one is
+    # PST-01's one finding (one fault, one finding).
+    posts = posts[posts["Posted at"].notna() & posts["Posted by"].notna()]
     hit = posts[~staff_on_day(data, posts["Posted by"], posts["Posted at"])]
     staff = first_by_key(data.frames["Staff"], "Staff ID")[["Staff ID", "Start date", "Leaving date"]]
     dates = hit[["Posted by", "Posted at"]].merge(staff, left_on="Posted by", right_on="Staff ID", how="left")
@@ -227,9 +231,7 @@ def posted_by_non_current_staff(rule, data, ctx):
     for label, by, start, leaving, gone in zip(
         post_labels(hit), hit["Posted by"].tolist(), dates["Start date"], dates["Leaving date"], left
     ):
-        if by is None:
-            messages.append(f"{label} does not record who posted it")
-        elif gone:
+        if gone:
             messages.append(f"{label} was posted by {by}, who left on {fmt_date(leaving)}")
         elif pd.notna(start):
             messages.append(f"{label} was posted by {by}, who only started on {fmt_date(start)}")
