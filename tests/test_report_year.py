@@ -478,6 +478,9 @@ def test_the_samples_archives_are_counts_for_governors_and_detail_for_the_dpo(sa
         assert shown in governors, shown
     for hidden in ("Photos from the Year 4 trip", "ACC-001:", "P-00739", "P-01070", "I-000842", "23:40", "storm"):
         assert hidden not in governors, hidden
+    # The action plan governors receive sends its EVD rows' records to the DPO's worklist, as it does a child's.
+    plan = by_rule(plan_rows(sample_two_years["dir"] / "action-plan.xlsx"))
+    assert {plan[r]["Records"] for r in plan if r.startswith("EVD")} == {"In the DPO's worklist"}
     detail = page_text(sample_two_years["dir"], "dpo-detail.html")
     for shown in (
         "Checked against the platforms",
