@@ -40,7 +40,9 @@ def _notice(data: Dataset, row: int, column: str, detail: str) -> Notice:
     return Notice("dpo-decision", f"cell {where}: {detail}", REVIEW_FILE, "Decisions", row, None, column)
 
 
-def apply_decisions(findings: list[Finding], data: Dataset, as_of: pd.Timestamp) -> tuple[list[Finding], list[Notice]]:
+def apply_decisions(
+    findings: list[Finding], data: Dataset, as_of: pd.Timestamp, not_assessed=(), undecided=()
+) -> tuple[list[Finding], list[Notice]]:
     """Findings with the DPO's decisions applied (matched on their IDs, case aside), and a notice for each
     decision that could not be applied: an ID no finding has, no readable decision, an unreadable Review by.
 
@@ -109,12 +111,24 @@ def apply_decisions(findings: list[Finding], data: Dataset, as_of: pd.Timestamp)
     for key, (decision, _) in decisions.items():
         if key not in used:
             finding_id = frame.loc[frame[ROW] == decision.row, "Finding ID"].iloc[0]
-            notices.append(
-                _notice(data, decision.row, "Finding ID",
-                        f"the decision names {finding_id}, which no finding of this audit has (resolved since, "
-                        "or mistyped): it is not applied")
-            )  # fmt: skip
+            why = _why_no_finding(finding_id, not_assessed, undecided)
+            notices.append(_notice(data, decision.row, "Finding ID", f"the decision names {finding_id}, {why}"))
     return out, sorted(notices, key=lambda n: n.row or 0)
+
+
+def _why_no_finding(finding_id: str, not_assessed, undecided) -> str:
+    """Why a decision's Finding ID matched no finding, as its notice says it: its rule was not assessed this run
+    (the workbook could not be read), its record could not be decided (a cell it needs could not be read), or
+    neither: resolved since, or mistyped."""
+    rule = finding_id.split(":", 1)[0].strip().upper()
+    blocked = next((n for n in not_assessed if n.rule == rule), None)
+    if blocked is not None:
+        return f"but {rule} was not assessed this run ({blocked.reason}): it is not applied until it is"
+    waiting = next((u for u in undecided if u.id.casefold() == finding_id.casefold()), None)
+    if waiting is not None:
+        on = ", ".join(waiting.waits_on) or "a cell that could not be read"
+        return f"which could not be checked this run until the entries are fixed ({on}): it is not applied this run"
+    return "which no finding of this audit has (resolved since, or mistyped): it is not applied"
 
 
 @dataclass(frozen=True)

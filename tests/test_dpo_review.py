@@ -132,13 +132,16 @@ def test_the_review_is_checked_like_the_other_workbooks():
         Decisions=[decision("POL-02:2025.1"), decision("POL-02:2025.1", choice="Maybe")],
     )
     located = sorted((f.rule, f.sheet, f.cell) for f in result.findings if f.file == "dpo_review.xlsx")
-    # An Area that is not one of the list cannot key its row either (read as blank, like any bad cell).
+    # An Area that is not one of the list is unreadable, not blank: DQ-02, and DQ-03 cannot tell whether it
+    # repeats another (undecided, waiting on that DQ-02).
     assert located == [
         ("DQ-02", "Areas", "A2"),
         ("DQ-02", "Decisions", "B3"),
-        ("DQ-03", "Areas", "A2"),
         ("DQ-03", "Decisions", "A3"),
     ]
+    (waiting,) = [u for u in result.undecided if u.rule == "DQ-03"]
+    assert (waiting.sheet, waiting.row) == ("Areas", 2)
+    assert [w.split(":#")[0] for w in waiting.waits_on] == ["DQ-02:dpo_review.xlsx"]
     assert result.summary["rules"]["DQ-01"]["checked"] == 117 + 1 + 2 + 10
 
 

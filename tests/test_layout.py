@@ -300,7 +300,9 @@ def test_a_date_that_reads_only_month_first_gets_a_question_never_a_correction(c
 
 def test_the_hint_is_in_validate_and_check_alike(tmp_path):
     folder = write_school(tmp_path / "data", Staff=[{"Staff ID": "S1", "Start date": "12/31/2025"}])
-    expected = "'12/31/2025' is not a date (dd/mm/yyyy or yyyy-mm-dd); did you mean 31/12/2025?"
+    expected = (
+        "'12/31/2025' is not a date, day first (such as 03/09/2025, 3 Sep 2025 or 2025-09-03); did you mean 31/12/2025?"
+    )
     assert f"  Staff!E2 (Start date): {expected}" in run_cli("validate", folder, "--year", "2025-26").stdout
     findings = json.loads(run_cli("check", folder, "--year", "2025-26", "--json").stdout)["findings"]
     assert [f["message"] for f in findings if f["rule"] == "DQ-02"] == [

@@ -137,10 +137,16 @@ def pictured_students(data, ctx) -> pd.DataFrame:
     return data.derived[key]
 
 
+def names(frame: pd.DataFrame, key: str) -> list[str]:
+    """Each row's ``key``, or ``on row 14`` where the key is blank or could not be read: a message never says
+    "None" ("Incident on row 14 (reported ...)")."""
+    return [k if isinstance(k, str) else f"on row {r}" for k, r in zip(frame[key].tolist(), frame["_row"].tolist())]
+
+
 def post_labels(posts: pd.DataFrame) -> list[str]:
     """``Post P-0042 (12/03/2026)`` per row, dates formatted in one go (rules may word 75,000 findings)."""
     days = posts["Posted at"].dt.strftime("%d/%m/%Y").astype(object).where(posts["Posted at"].notna(), "no date")
-    return [f"Post {p} ({d})" for p, d in zip(posts["Post ID"].tolist(), days.tolist())]
+    return [f"Post {p} ({d})" for p, d in zip(names(posts, "Post ID"), days.tolist())]
 
 
 #: The columns account users are found from (rules.md's "Account users"; TRN-01..03 and the training measure).

@@ -16,8 +16,22 @@ import numpy as np
 import pandas as pd
 
 from ..cells import clean_unicode, normalise_text
-from .base import first_by_key, fmt_date, is_yes, period_posts, pictured_students, post_labels, staff_on_day
+from .base import first_by_key, fmt_date, period_posts, pictured_students, post_labels
 from .registry import register_rule
+from .unknown import (
+    Tri,
+    checked,
+    in_doubt,
+    key_cells,
+    other_cells,
+    says_yes,
+    settle,
+    settle_as_read,
+    staff_current,
+    test,
+    unreadable,
+    unreadable_rows,
+)
 
 _WORD = re.compile(r"\w+")
 
@@ -177,7 +191,14 @@ def posted_by_non_administrator(rule, data, ctx):
     is_admin = pd.MultiIndex.from_frame(posts[["Account ID", "Posted by"]].astype(object)).isin(
         pd.MultiIndex.from_frame(admins)
     )
-    hit = posts[~is_admin]
+    # The account's Administrators cell could not be read: anyone may be one of them.
+    account_row = accounts.set_index("Account ID")["_row"].reindex(posts["Account ID"]).fillna(-1).to_numpy()
+    on_account = posts.assign(_account_row=account_row)
+    admins_unread = unreadable(data, on_account, "Accounts", "Administrators", rows="_account_row")
+    not_admin = Tri(~is_admin, admins_unread)
+    # A Posted by or Account ID that could not be read reads as none ("does not record who posted it"): to confirm.
+    found, undecided = settle(not_admin, doubtful=admins_unread)
+    hit = posts[found]
     known = hit["Account ID"].isin(accounts["Account ID"].dropna()).tolist()
     messages = []
     for label, account, by, on_register in zip(
@@ -196,7 +217,15 @@ def posted_by_non_administrator(rule, data, ctx):
         [("Posts", row, column, value) for column, value in (("Posted by", by), ("Account ID", acc)) if value]
         for row, by, acc in zip(hit["_row"].tolist(), hit["Posted by"].tolist(), hit["Account ID"].tolist())
     ]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted by", also=also), len(posts))
+    findings = rule.findings(
+        hit, "Posts", messages, column="Posted by", rests_on=("Account ID", "Posted at"), also=also
+    )
+    open_ = on_account[undecided]
+    waits = rule.undecided(
+        open_, "Posts", columns=("Posted by", "Account ID"),
+        also=other_cells("Accounts", open_["_account_row"], "Administrators"),
+    )  # fmt: skip
+    return rule.outcome(findings, int(len(posts) - undecided.sum()), waits)
 
 
 @register_rule(
@@ -216,10 +245,15 @@ def posted_by_non_administrator(rule, data, ctx):
     owner="Account administrator",
 )
 def posted_by_non_current_staff(rule, data, ctx):
-    posts = period_posts(data, ctx)
-    # An undated post cannot be placed against anyone's start and leaving dates.
-    posts = posts[posts["Posted at"].notna()]
-    hit = posts[~staff_on_day(data, posts["Posted by"], posts["Posted at"])]
+    every = period_posts(data, ctx)
+    # An undated post cannot be placed against anyone's start and leaving dates; one whose Posted at could not be
+    # read is dated, on a day unknown.
+    day_unread = unreadable(data, every, "Posts", "Posted at")
+    posts = every[every["Posted at"].notna().to_numpy()]
+    current, as_read, staff_rows = staff_current(data, posts["Posted by"], posts["Posted at"])
+    # A Start or Leaving date that could not be read makes "current" unknown (rules.md), read blank: current.
+    found, undecided = settle_as_read(~current, ~as_read)
+    hit, hit_rows = posts[found], staff_rows[found]
     staff = first_by_key(data.frames["Staff"], "Staff ID")[["Staff ID", "Start date", "Leaving date"]]
     dates = hit[["Posted by", "Posted at"]].merge(staff, left_on="Posted by", right_on="Staff ID", how="left")
     left = (dates["Leaving date"] <= dates["Posted at"].dt.floor("D")).tolist()
@@ -235,8 +269,27 @@ def posted_by_non_current_staff(rule, data, ctx):
             messages.append(f"{label} was posted by {by}, who only started on {fmt_date(start)}")
         else:
             messages.append(f"{label} was posted by {by}, who is not on the staff list")
-    also = [[("Posts", row, "Posted by", by)] if by else [] for row, by in zip(hit["_row"], hit["Posted by"])]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted by", also=also), len(posts))
+    also = [
+        ([("Posts", row, "Posted by", by)] if by else []) + cells
+        for row, by, cells in zip(
+            hit["_row"], hit["Posted by"], other_cells("Staff", hit_rows, "Start date", "Leaving date")
+        )
+    ]
+    findings = rule.findings(hit, "Posts", messages, column="Posted by", rests_on=("Posted at",), also=also)
+    nowhere = key_cells(data, "Staff", "Staff ID")
+    waits = rule.undecided(
+        posts[undecided], "Posts", columns=("Posted by",),
+        also=[cells + nowhere for cells in other_cells("Staff", staff_rows[undecided], "Start date", "Leaving date")],
+    )  # fmt: skip
+    # A post on a day that could not be read: undecided, unless its author is current whatever the day (on the
+    # Staff sheet with neither a Start nor a Leaving date).
+    undated = every[day_unread]
+    ever, _, _ = staff_current(data, undated["Posted by"], pd.Series(pd.Timestamp.min.ceil("D"), index=undated.index))
+    always, _, _ = staff_current(
+        data, undated["Posted by"], pd.Series(pd.Timestamp.max.floor("D"), index=undated.index)
+    )
+    waits += rule.undecided(undated[~(ever.yes & always.yes)], "Posts", columns=("Posted at", "Posted by"))
+    return rule.outcome(findings, int(len(posts) - undecided.sum()), waits)
 
 
 _NAMES_CLAUSE = (
@@ -268,8 +321,21 @@ def student_full_name(rule, data, ctx):
     hits = full_name_hits(folded_texts(posts["Post text"]), register_names(data))
     hit = posts.iloc[hits["pos"].to_numpy()]
     messages = [f"{label} gives a student's full name in its text" for label in post_labels(hit)]
-    findings = rule.findings(hit, "Posts", messages, students=hits["student"], column="Post text")
-    return rule.outcome(findings, len(posts))
+    # A name found on a Consent row whose Student ID could not be read: whose it is waits on that cell.
+    nameless = key_cells(data, "Consent", "Student ID")
+    findings = rule.findings(
+        hit, "Posts", messages, students=hits["student"], column="Post text", rests_on=("Posted at",),
+        also=[nameless if s is None else [] for s in hits["student"].tolist()],
+    )  # fmt: skip
+    # A post whose text could not be read may name anyone; a Student name that could not be read may be in any
+    # post: either way the post is undecided (unless a name was found in it already).
+    unread = unreadable(data, posts, "Posts", "Post text")
+    names_unread = [("Consent", int(r), "Student name") for r in unreadable_rows(data, "Consent", "Student name")]
+    if names_unread:
+        unread |= posts["Post text"].notna().to_numpy()
+    unread[hits["pos"].to_numpy()] = False
+    waits = rule.undecided(posts[unread], "Posts", columns=("Post text",), also=[names_unread] * int(unread.sum()))
+    return rule.outcome(findings, int(len(posts) - unread.sum()), waits)
 
 
 def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[str, list[RegisterName]]):
@@ -356,8 +422,26 @@ def pictured_student_first_name(rule, data, ctx):
             hit_students.append(student)
     hit = posts.iloc[hit_pos]
     messages = [f"{label} gives the first name of a student it pictures" for label in post_labels(hit)]
-    findings = rule.findings(hit, "Posts", messages, students=hit_students, column="Post text")
-    return rule.outcome(findings, len(pairs))
+    findings = rule.findings(hit, "Posts", messages, students=hit_students, column="Post text", rests_on=("Posted at",))
+    # A pair is undecided when its post's text, or a Student name of that student, could not be read.
+    text_unread = unreadable(data, posts, "Posts", "Post text")
+    consent = data.frames["Consent"]
+    unread_names = consent[unreadable(data, consent, "Consent", "Student name")]
+    name_cells: dict[str, list[tuple]] = {}
+    for student, row in zip(unread_names["Student ID"].tolist(), unread_names["_row"].tolist()):
+        name_cells.setdefault(student, []).append(("Consent", int(row), "Student name"))
+    every = pictured_students(data, ctx).rename(columns={"Student ID": "Students pictured"})
+    pos, student = every["pos"].to_numpy(), every["Students pictured"]
+    open_ = text_unread[pos] | student.isin(set(name_cells)).to_numpy()
+    open_ &= ~pd.MultiIndex.from_arrays([pos, student]).isin(list(zip(hit_pos, hit_students)))
+    undecided = every[open_]
+    rows = posts.iloc[undecided["pos"].to_numpy()]
+    waits = rule.undecided(
+        rows, "Posts", columns=("Post text",), students=undecided["Students pictured"].tolist(),
+        also=[name_cells.get(s, []) for s in undecided["Students pictured"].tolist()],
+    )  # fmt: skip
+    counted = pairs.merge(undecided[["pos", "Students pictured"]], how="left", indicator=True)
+    return rule.outcome(findings, int((counted["_merge"] == "left_only").sum()), waits)
 
 
 @register_rule(
@@ -381,13 +465,17 @@ def pictured_student_first_name(rule, data, ctx):
 )
 def third_party_without_permission(rule, data, ctx):
     posts = period_posts(data, ctx)
-    third_party = is_yes(posts["Third-party content"])
-    hit = posts[third_party & ~is_yes(posts["Copyright permission"])]
+    third_party = says_yes(data, posts, "Posts", "Third-party content")
+    # Either answer unreadable may be Yes: undecided.
+    hit = third_party & ~says_yes(data, posts, "Posts", "Copyright permission")
+    found, undecided = settle(hit, doubtful=hit.unknown)
+    hit = posts[found]
     messages = [
         f"{label} shares third-party content without recorded copyright permission" for label in post_labels(hit)
     ]
-    findings = rule.findings(hit, "Posts", messages, column="Copyright permission")
-    return rule.outcome(findings, int(third_party.sum()))
+    findings = rule.findings(hit, "Posts", messages, column="Copyright permission", rests_on=("Posted at",))
+    waits = rule.undecided(posts[undecided], "Posts", columns=("Third-party content", "Copyright permission"))
+    return rule.outcome(findings, checked(third_party, found, undecided), waits)
 
 
 @register_rule(
@@ -415,28 +503,44 @@ def third_party_without_permission(rule, data, ctx):
 def posted_outside_account_life(rule, data, ctx):
     posts = period_posts(data, ctx)
     accounts = first_by_key(data.frames["Accounts"], "Account ID")[
-        ["Account ID", "Created on", "Closed or transferred on"]
-    ]
+        ["Account ID", "Created on", "Closed or transferred on", "_row"]
+    ].rename(columns={"_row": "_account_row"})
     # An unknown Account ID is DQ-04's; an undated post cannot be placed in the account's life.
-    dated = posts[posts["Posted at"].notna()]
+    dated = posts[posts["Posted at"].notna() | unreadable(data, posts, "Posts", "Posted at")]
     merged = dated.merge(accounts, on="Account ID", how="inner")
     day = merged["Posted at"].dt.floor("D")
-    before = merged["Created on"].notna() & (day < merged["Created on"])
-    after = merged["Closed or transferred on"].notna() & (day > merged["Closed or transferred on"])
-    hit = merged[before | after]
+    before = (merged["Created on"].notna() & (day < merged["Created on"])).to_numpy()
+    after = (merged["Closed or transferred on"].notna() & (day > merged["Closed or transferred on"])).to_numpy()
+    # A post's day, or an account's dates, that could not be read may be any: undecided.
+    created, closed = merged["Created on"], merged["Closed or transferred on"]
+    on_account = merged.assign(_row=merged["_account_row"])
+    early = test(data, on_account, "Accounts", before, "Created on")
+    late = test(data, on_account, "Accounts", after, "Closed or transferred on")
+    day_unread = unreadable(data, merged, "Posts", "Posted at")
+    # An account with neither date (known blank) has no life to post outside of, whatever the day.
+    ageless = (created.isna() & closed.isna()).to_numpy() & ~early.unknown & ~late.unknown
+    found, undecided = settle(in_doubt(early | late, day_unread & ~ageless), doubtful=None)
+    found, undecided = (
+        found & ~(early | late).unknown & ~(day_unread & ~ageless),
+        undecided | (found & ~(early | late).yes),
+    )
+    hit = merged[found]
     messages = [
         f"{label} was posted on account {account} "
         + (
-            f"before it was created on {fmt_date(created)}"
-            if early
-            else f"after it was closed or transferred on {fmt_date(closed)}"
+            f"before it was created on {fmt_date(c)}"
+            if b
+            else f"after it was closed or transferred on {fmt_date(cl)}"
         )
-        for label, account, created, closed, early in zip(
-            post_labels(hit),
-            hit["Account ID"].tolist(),
-            hit["Created on"],
-            hit["Closed or transferred on"],
-            before[before | after].tolist(),
+        for label, account, c, cl, b in zip(
+            post_labels(hit), hit["Account ID"].tolist(), hit["Created on"], hit["Closed or transferred on"],
+            before[found].tolist(),
         )
-    ]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted at"), len(merged))
+    ]  # fmt: skip
+    findings = rule.findings(hit, "Posts", messages, column="Posted at")
+    open_ = merged[undecided]
+    waits = rule.undecided(
+        open_, "Posts", columns=("Posted at",),
+        also=other_cells("Accounts", open_["_account_row"], "Created on", "Closed or transferred on"),
+    )  # fmt: skip
+    return rule.outcome(findings, int(len(merged) - undecided.sum()), waits)
