@@ -291,17 +291,33 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
 
 def _name_rows_by_content(sheet: Sheet, frame, grid, positions: dict, excel_rows, data: Dataset) -> None:
     """A name for each row that its label (key) does not name, because the label is blank or unreadable: a
-    short hash of the row's other cells, so a finding on the row keeps its ID when rows are sorted or
-    inserted (rules.md: the same data gives the same IDs whatever the row order)."""
+    short hash of the row's other cells as read, so a finding on the row keeps its ID when rows are sorted or
+    inserted, or a date retyped another way (rules.md: the same data gives the same IDs whatever the row order)."""
     label = sheet.label if sheet.label in positions else None
     nameless = np.arange(len(frame)) if label is None else np.flatnonzero(frame[label].isna().to_numpy())
-    others = [positions[c.header] for c in sheet.columns if c.header != label and c.header in positions]
-    for idx in nameless:
+    if not len(nameless):
+        return
+    others = [c.header for c in sheet.columns if c.header != label and c.header in positions]
+    for idx in nameless.tolist():
+        row = int(excel_rows[idx])
+        parts = [
+            cell_text(grid[idx, positions[h]])
+            if row in data.unknown.get((sheet.name, h), ())
+            else _as_read(frame[h].iat[idx])
+            for h in others
+        ]
         # Case aside, as IDs are compared: retyping an ID in capitals keeps the name.
-        typed = "\x1f".join(cell_text(grid[idx, pos]) for pos in others).casefold()
-        data.row_names[(sheet.name, int(excel_rows[idx]))] = (
-            "#" + hashlib.blake2b(typed.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
-        )
+        typed = "\x1f".join(parts).casefold().encode("utf-8", "surrogatepass")
+        data.row_names[(sheet.name, row)] = "#" + hashlib.blake2b(typed, digest_size=4).hexdigest()
+
+
+def _as_read(value) -> str:
+    """A read value as text for a row's name: whatever way it was typed, the same value gives the same text."""
+    if isinstance(value, tuple):
+        return ",".join(value)
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    return value.isoformat() if isinstance(value, pd.Timestamp) else str(value)
 
 
 def _note_layout(wb: Workbook, sheet: Sheet, header_at: int, header: list, positions: dict, extras: dict, data) -> None:
@@ -395,7 +411,9 @@ def unify_id_case(data: Dataset) -> None:
 
     Each ID matching, in any case, an ID of the sheet that keys it (or a Student ID of the Consent sheet)
     is written there as that sheet first writes it: in that sheet and in every column that refers to
-    it, lists included, so the rules need not know. An ID matching none stays as typed (DQ-04 names it).
+    it, lists included, so the rules need not know. An ID matching none (DQ-04 names it) is written in the
+    case the sheet writes its IDs, where it writes them all in capitals (or all in small letters), so its
+    findings' IDs do not change with how it was typed (``TRN-01:S179`` for ``s179``); else as typed.
     """
     referring: dict[tuple[str, str], list[tuple[str, Column]]] = {}
     for sheet_name, column in references():
@@ -407,18 +425,26 @@ def unify_id_case(data: Dataset) -> None:
         spelling: dict[str, str] = {}
         for folded, value in zip(casefolded(spellings), spellings):
             spelling.setdefault(folded, value)
+        cased = [v for v in spelling.values() if v.upper() != v.lower()]
+        unmatched = (
+            str.upper if cased and all(v == v.upper() for v in cased)
+            else str.lower if cased and all(v == v.lower() for v in cased)
+            else None
+        )  # fmt: skip
         for sheet_name, column in [(target_sheet, SHEETS[target_sheet].column(target_key)), *columns]:
             if not data.unavailable(sheet_name, (column.header,)):
-                _respell(data.frames[sheet_name], column, spelling, set(spelling.values()))
+                _respell(data.frames[sheet_name], column, spelling, set(spelling.values()), unmatched)
 
 
-def _respell(frame: pd.DataFrame, column: Column, spelling: dict[str, str], spelt: set[str]) -> None:
+def _respell(frame: pd.DataFrame, column: Column, spelling: dict[str, str], spelt: set[str], unmatched=None) -> None:
     """Rewrite the IDs of ``column`` found in ``spelling`` (case-folded ID -> its spelling), once per distinct
-    value; an ID already spelt as its sheet spells it (in ``spelt``, the usual case) needs nothing."""
+    value, and the others with ``unmatched`` (``str.upper``, or None to keep them as typed); an ID already spelt
+    as its sheet spells it (in ``spelt``, the usual case) needs nothing."""
     values = frame[column.header]
     distinct = [v for v in pd.unique(values.to_numpy()) if v is not None]  # IDs are text, or tuples of text
     ids = set().union(*distinct) if column.kind is Kind.IDS else set(distinct)
-    respelt = {i: spelling.get(f, i) for i, f in zip(ids - spelt, casefolded(ids - spelt))}
+    keep = unmatched or (lambda i: i)
+    respelt = {i: spelling.get(f) or keep(i) for i, f in zip(ids - spelt, casefolded(ids - spelt))}
     respelt = {old: new for old, new in respelt.items() if new != old}
     if not respelt:
         return

@@ -111,7 +111,7 @@ def summarise(result, data=None) -> dict:
     if data is not None:
         from .measures import headline_measures
 
-        summary["measures"] = headline_measures(data, result.context, result.findings)
+        summary["measures"] = headline_measures(data, result.context, result.findings, getattr(result, "undecided", ()))
     return summary
 
 

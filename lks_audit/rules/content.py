@@ -433,6 +433,13 @@ def pictured_student_first_name(rule, data, ctx):
     every = pictured_students(data, ctx).rename(columns={"Student ID": "Students pictured"})
     pos, student = every["pos"].to_numpy(), every["Students pictured"]
     open_ = text_unread[pos] | student.isin(set(name_cells)).to_numpy()
+    # A pictured student on no form, while a Consent row's Student ID could not be read: that row may be theirs.
+    nameless = key_cells(data, "Consent", "Student ID")
+    if nameless:
+        unplaced = ~student.isin(set(names)).to_numpy()
+        open_ |= unplaced
+        for s in student[unplaced].tolist():
+            name_cells.setdefault(s, []).extend(nameless)
     open_ &= ~pd.MultiIndex.from_arrays([pos, student]).isin(list(zip(hit_pos, hit_students)))
     undecided = every[open_]
     rows = posts.iloc[undecided["pos"].to_numpy()]
@@ -440,6 +447,9 @@ def pictured_student_first_name(rule, data, ctx):
         rows, "Posts", columns=("Post text",), students=undecided["Students pictured"].tolist(),
         also=[name_cells.get(s, []) for s in undecided["Students pictured"].tolist()],
     )  # fmt: skip
+    # A post whose Students pictured could not be read may picture anyone it names.
+    unlisted = posts[unreadable(data, posts, "Posts", "Students pictured") & posts["Post text"].notna().to_numpy()]
+    waits += rule.undecided(unlisted, "Posts", columns=("Students pictured",))
     counted = pairs.merge(undecided[["pos", "Students pictured"]], how="left", indicator=True)
     return rule.outcome(findings, int((counted["_merge"] == "left_only").sum()), waits)
 
@@ -543,4 +553,11 @@ def posted_outside_account_life(rule, data, ctx):
         open_, "Posts", columns=("Posted at",),
         also=other_cells("Accounts", open_["_account_row"], "Created on", "Closed or transferred on"),
     )  # fmt: skip
+    # A post whose account could not be told: its Account ID could not be read, or is on no row of the register
+    # while an Account ID there could not be read.
+    nowhere = key_cells(data, "Accounts", "Account ID")
+    lost = unreadable(data, dated, "Posts", "Account ID")
+    if nowhere:
+        lost |= dated["Account ID"].notna().to_numpy() & ~dated["Account ID"].isin(accounts["Account ID"]).to_numpy()
+    waits += rule.undecided(dated[lost], "Posts", columns=("Account ID",), also=[nowhere] * int(lost.sum()))
     return rule.outcome(findings, int(len(merged) - undecided.sum()), waits)
