@@ -6,6 +6,8 @@ Area modules import from here and never from each other, so each rule reads as i
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 import pandas as pd
 
@@ -17,10 +19,15 @@ def is_yes(s: pd.Series) -> pd.Series:
     return s.fillna(False).astype(bool)
 
 
+_NOT = np.frompyfunc(operator.not_, 1, 1)
+
+
 def is_blank(s: pd.Series) -> pd.Series:
     """Blank cells of any kind (an ids column is blank when it holds no id)."""
     if s.dtype == object:
-        return s.map(lambda v: v is None or v == () or (isinstance(v, float) and pd.isna(v))).astype(bool)
+        # None and () are falsy, texts and lists of IDs are not: one C loop, not a Python call per cell.
+        values = s.to_numpy(dtype=object)
+        return pd.Series(_NOT(values).astype(bool) | pd.isna(values), index=s.index)
     return s.isna()
 
 

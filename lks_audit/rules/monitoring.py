@@ -154,9 +154,12 @@ def unanswered(rule, data, ctx):
 
 
 def _offensive(data, ctx) -> tuple[pd.DataFrame, Tri]:
-    """In-period interactions, and whether each is offensive (unknown where Offensive could not be read)."""
+    """In-period interactions that are or may be offensive, and whether each is (unknown where Offensive could not
+    be read)."""
     rows = period_rows(data, "Interactions", "Received at", ctx)
-    return rows, says_yes(data, rows, "Interactions", "Offensive")
+    offensive = says_yes(data, rows, "Interactions", "Offensive")
+    maybe = offensive.maybe
+    return rows[maybe], Tri(offensive.yes[maybe], offensive.unknown[maybe])
 
 
 def _no_action(action: pd.Series) -> pd.Series:
