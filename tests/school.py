@@ -182,7 +182,8 @@ def nothing_hidden_or_invented(before, after, kept=None) -> dict[str, int]:
     many of them stayed firm, turned to confirm, or were undecided."""
     was_firm = {f.id for f in firm_findings(before)} | {_place(f) for f in firm_findings(before)}
     now_firm = {f.id for f in firm_findings(after)} | {_place(f) for f in firm_findings(after)}
-    confirm = {f.id for f in after.findings if f.depends_on} | {_place(f) for f in after.findings if f.depends_on}
+    # To confirm on its record: by ID, or on the same row (a student whose Student ID could not be read is None).
+    confirm = {f.id for f in after.findings if f.depends_on} | {_place(f)[:3] for f in after.findings if f.depends_on}
     waiting = {(u.rule, u.id) for u in after.undecided} | {_place(u)[:3] for u in after.undecided}
     waiting |= {(u.rule, u.sheet, u.row, None) for u in after.undecided}
     outcome = {"firm": 0, "to confirm": 0, "undecided": 0}
@@ -191,7 +192,7 @@ def nothing_hidden_or_invented(before, after, kept=None) -> dict[str, int]:
             continue
         if f.id in now_firm or _place(f) in now_firm:
             outcome["firm"] += 1
-        elif f.id in confirm or _place(f) in confirm:
+        elif f.id in confirm or _place(f)[:3] in confirm:
             outcome["to confirm"] += 1
         else:
             assert (f.rule, f.id) in waiting or _place(f)[:3] in waiting, f"{f.id} vanished"
