@@ -423,35 +423,39 @@ def pictured_student_first_name(rule, data, ctx):
     hit = posts.iloc[hit_pos]
     messages = [f"{label} gives the first name of a student it pictures" for label in post_labels(hit)]
     findings = rule.findings(hit, "Posts", messages, students=hit_students, column="Post text", rests_on=("Posted at",))
-    # A pair is undecided when its post's text, or a Student name of that student, could not be read.
+    # A pair is undecided when its post's text, or a Student name of that student, could not be read; and a
+    # pictured student on no form, while a Consent row's Student ID could not be read (that row may be theirs).
+    # Looked for only where such a cell exists: the usual school has none.
     text_unread = unreadable(data, posts, "Posts", "Post text")
     consent = data.frames["Consent"]
     unread_names = consent[unreadable(data, consent, "Consent", "Student name")]
-    name_cells: dict[str, list[tuple]] = {}
-    for student, row in zip(unread_names["Student ID"].tolist(), unread_names["_row"].tolist()):
-        name_cells.setdefault(student, []).append(("Consent", int(row), "Student name"))
-    every = pictured_students(data, ctx).rename(columns={"Student ID": "Students pictured"})
-    pos, student = every["pos"].to_numpy(), every["Students pictured"]
-    open_ = text_unread[pos] | student.isin(set(name_cells)).to_numpy()
-    # A pictured student on no form, while a Consent row's Student ID could not be read: that row may be theirs.
     nameless = key_cells(data, "Consent", "Student ID")
-    if nameless:
-        unplaced = ~student.isin(set(names)).to_numpy()
-        open_ |= unplaced
-        for s in student[unplaced].tolist():
-            name_cells.setdefault(s, []).extend(nameless)
-    open_ &= ~pd.MultiIndex.from_arrays([pos, student]).isin(list(zip(hit_pos, hit_students)))
-    undecided = every[open_]
-    rows = posts.iloc[undecided["pos"].to_numpy()]
-    waits = rule.undecided(
-        rows, "Posts", columns=("Post text",), students=undecided["Students pictured"].tolist(),
-        also=[name_cells.get(s, []) for s in undecided["Students pictured"].tolist()],
-    )  # fmt: skip
+    waits, checked_pairs = [], len(pairs)
+    if text_unread.any() or len(unread_names) or nameless:
+        name_cells: dict[str, list[tuple]] = {}
+        for student, row in zip(unread_names["Student ID"].tolist(), unread_names["_row"].tolist()):
+            name_cells.setdefault(student, []).append(("Consent", int(row), "Student name"))
+        every = pictured_students(data, ctx).rename(columns={"Student ID": "Students pictured"})
+        pos, student = every["pos"].to_numpy(), every["Students pictured"]
+        open_ = text_unread[pos] | student.isin(set(name_cells)).to_numpy()
+        if nameless:
+            unplaced = ~student.isin(set(names)).to_numpy()
+            open_ |= unplaced
+            for s in student[unplaced].tolist():
+                name_cells.setdefault(s, []).extend(nameless)
+        open_ &= ~pd.MultiIndex.from_arrays([pos, student]).isin(list(zip(hit_pos, hit_students)))
+        undecided = every[open_]
+        rows = posts.iloc[undecided["pos"].to_numpy()]
+        waits = rule.undecided(
+            rows, "Posts", columns=("Post text",), students=undecided["Students pictured"].tolist(),
+            also=[name_cells.get(s, []) for s in undecided["Students pictured"].tolist()],
+        )  # fmt: skip
+        counted = pairs.merge(undecided[["pos", "Students pictured"]], how="left", indicator=True)
+        checked_pairs = int((counted["_merge"] == "left_only").sum())
     # A post whose Students pictured could not be read may picture anyone it names.
     unlisted = posts[unreadable(data, posts, "Posts", "Students pictured") & posts["Post text"].notna().to_numpy()]
     waits += rule.undecided(unlisted, "Posts", columns=("Students pictured",))
-    counted = pairs.merge(undecided[["pos", "Students pictured"]], how="left", indicator=True)
-    return rule.outcome(findings, int((counted["_merge"] == "left_only").sum()), waits)
+    return rule.outcome(findings, checked_pairs, waits)
 
 
 @register_rule(

@@ -72,8 +72,11 @@ def _doubtful_account_users(data, ctx) -> tuple[dict[str, list[tuple]], list[tup
         who_unread = unreadable(data, rows, sheet, column)
         if who_unread.any():
             anyone += [(sheet, r, column) for r in rows.loc[who_unread, "_row"].tolist()]
+        if not day_unread.any():  # the usual case: every day read, everyone named surely a user
+            sure.update(i for i in pd.unique(rows[column].to_numpy()) if i is not None)
+            continue
         named = rows[column].notna().to_numpy()
-        sure.update(rows.loc[named & ~day_unread, column].tolist())
+        sure.update(i for i in pd.unique(rows.loc[named & ~day_unread, column].to_numpy()))
         for staff_id, r in zip(rows.loc[named & day_unread, column].tolist(), rows.loc[named & day_unread, "_row"]):
             doubts.setdefault(staff_id, []).append((sheet, int(r), when))
     return {k: v for k, v in doubts.items() if k not in sure}, anyone, sure
