@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..cells import clean_unicode, normalise_text
+from ..cells import clean_unicode
 from .base import first_by_key, fmt_date, period_posts, pictured_students, post_labels
 from .registry import register_rule
 from .unknown import (
@@ -91,10 +91,12 @@ def register_names(data) -> list[RegisterName]:
     if "register_names" not in data.derived:
         consent = data.frames["Consent"]
         seen: dict[tuple, RegisterName] = {}
-        for student, name in zip(consent["Student ID"].tolist(), consent["Student name"].tolist()):
+        # A student's forms repeat their name: each (student, name) is split once. Names are read as normalised
+        # text already (cells.read_text), so only case is folded here.
+        for student, name in dict.fromkeys(zip(consent["Student ID"].tolist(), consent["Student name"].tolist())):
             if not isinstance(name, str):
                 continue
-            words = tuple(normalise_text(name).casefold().split())
+            words = tuple(name.casefold().split())
             if words:
                 seen.setdefault((student, words), RegisterName(student, words))
         data.derived["register_names"] = list(seen.values())
