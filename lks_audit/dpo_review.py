@@ -112,7 +112,8 @@ def apply_decisions(
         if key not in used:
             finding_id = frame.loc[frame[ROW] == decision.row, "Finding ID"].iloc[0]
             why = _why_no_finding(finding_id, not_assessed, undecided)
-            notices.append(_notice(data, decision.row, "Finding ID", f"the decision names {finding_id}, {why}"))
+            joined = ":" if why.startswith("not assessed") else ","
+            notices.append(_notice(data, decision.row, "Finding ID", f"the decision names {finding_id}{joined} {why}"))
     return out, sorted(notices, key=lambda n: n.row or 0)
 
 
@@ -123,7 +124,7 @@ def _why_no_finding(finding_id: str, not_assessed, undecided) -> str:
     rule = finding_id.split(":", 1)[0].strip().upper()
     blocked = next((n for n in not_assessed if n.rule == rule), None)
     if blocked is not None:
-        return f"but {rule} was not assessed this run ({blocked.reason}): it is not applied until it is"
+        return f"not assessed this run: {blocked.reason}; the decision is not applied, and applies again once it is"
     waiting = next((u for u in undecided if u.id.casefold() == finding_id.casefold()), None)
     if waiting is not None:
         on = ", ".join(waiting.waits_on) or "a cell that could not be read"

@@ -327,8 +327,8 @@ def test_decisions_on_a_workbook_that_could_not_be_read_are_not_assessed_not_res
     assert decided
     notes = [n.message for n in after.notices if n.kind == "dpo-decision"]
     for finding_id in decided:
-        (note,) = [n for n in notes if f"names {finding_id}," in n]
-        assert "was not assessed this run (posts_log.xlsx cannot be read)" in note
+        (note,) = [n for n in notes if f"names {finding_id}:" in n]
+        assert f"names {finding_id}: not assessed this run: posts_log.xlsx cannot be read;" in note
         assert "resolved since" not in note
 
 
