@@ -233,3 +233,13 @@ def test_the_worklist_asks_for_the_review_of_a_post_already_taken_down():
     assert todo["IMG-01:P-2:ST0002"]["What to do"].startswith("Take the post down")
     assert (todo["IMG-01:P-1:ST0002"]["Student ID"], todo["IMG-01:P-1:ST0002"]["Cell"]) == ("ST0002", "G2")
     assert sheet.properties.subject == "Contains personal data"
+
+
+def test_a_decision_on_a_record_that_could_not_be_checked_says_so():
+    # "Yess" may be Yes: PST-05 cannot decide P1 this run, so the decision on it is neither applied nor "resolved".
+    post = {"Post ID": "P1", "Account ID": "A1", "Posted at": t(2026, 3, 2, 10), "Third-party content": "Yes",
+            "Copyright permission": "Yess"}  # fmt: skip
+    result = audit_rows(as_of=AS_OF, Policy=[SIGNED_POLICY], Posts=[post], Decisions=[decision("PST-05:P1")])
+    (note,) = [n.message for n in result.notices if n.kind == "dpo-decision"]
+    assert "the decision names PST-05:P1, which could not be checked this run until the entries are fixed " in note
+    assert "(DQ-02:P1:Copyright permission)" in note and "resolved since" not in note
