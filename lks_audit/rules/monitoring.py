@@ -44,6 +44,17 @@ def _latest(data, ctx, rows: pd.DataFrame) -> tuple[pd.Series, list[tuple]]:
     return latest_deadline(ctx, rows["Received at"], rows["_deadline"], len(closures)), closures
 
 
+def _reply_outcome(rule, rows, found, undecided, messages, on_closures, closures: list[tuple], scope: Tri):
+    """INT-01's or INT-02's outcome: findings on the reply's cell (those in ``on_closures`` also resting on the
+    Closures dates that could not be read), and the interactions whose times could not be read, undecided."""
+    findings = rule.findings(
+        rows[found], "Interactions", messages, column="First response at",
+        also=[closures if c else [] for c in on_closures.tolist()],
+    )  # fmt: skip
+    waits = rule.undecided(rows[undecided], "Interactions", columns=("Received at", "First response at"))
+    return rule.outcome(findings, checked(scope, found, undecided), waits)
+
+
 def _received(rows: pd.DataFrame) -> list[str]:
     """``query received Fri 06/03/2026 15:10`` per row."""
     kinds = rows["Type"].map(lambda k: k.lower() if isinstance(k, str) else "interaction")
@@ -95,13 +106,7 @@ def late_response(rule, data, ctx):
             weekday_datetime_texts(late["_deadline"]),
         )
     ]
-    to_confirm = (over & ~beyond)[found]
-    findings = rule.findings(
-        late, "Interactions", messages, column="First response at",
-        also=[closures if c else [] for c in to_confirm.tolist()],
-    )  # fmt: skip
-    waits = rule.undecided(rows[undecided], "Interactions", columns=("Received at", "First response at"))
-    return rule.outcome(findings, checked(known(answered), found, undecided), waits)
+    return _reply_outcome(rule, rows, found, undecided, messages, (over & ~beyond)[found], closures, known(answered))
 
 
 @register_rule(
@@ -144,13 +149,7 @@ def unanswered(rule, data, ctx):
             names(overdue, "Interaction ID"), _received(overdue), weekday_datetime_texts(overdue["_deadline"])
         )
     ]
-    maybe_not_yet = (passed & ~surely_passed)[found]
-    findings = rule.findings(
-        overdue, "Interactions", messages, column="First response at",
-        also=[closures if c else [] for c in maybe_not_yet.tolist()],
-    )  # fmt: skip
-    waits = rule.undecided(rows[undecided], "Interactions", columns=("Received at", "First response at"))
-    return rule.outcome(findings, checked(due, found, undecided), waits)
+    return _reply_outcome(rule, rows, found, undecided, messages, (passed & ~surely_passed)[found], closures, due)
 
 
 def _offensive(data, ctx) -> tuple[pd.DataFrame, Tri]:
