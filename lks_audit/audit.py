@@ -7,6 +7,7 @@ rule or record why it was not assessed, and summarise.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -174,7 +175,8 @@ def finding_id(f: Finding | Undecided, row_names: dict | None = None) -> str:
     A data-quality finding names its column (and what tells two findings on one cell apart). Without a
     record, a finding on a row names its file and the row's name from its content (``#1a2b3c4d``, see
     :attr:`~lks_audit.load.Dataset.row_names`), so sorting or inserting rows keeps its ID; any other names its
-    file and cell, column or sheet.
+    file and cell, column or sheet. An ID holds no white space (a column's name, or a record typed with
+    spaces, joins its words with ``_``): it is one word to copy.
     """
     parts = [f.rule]
     named = (row_names or {}).get((f.sheet, f.row)) if f.record is None and f.row is not None else None
@@ -190,7 +192,15 @@ def finding_id(f: Finding | Undecided, row_names: dict | None = None) -> str:
         parts += [p for p in (f.file, f.sheet if not (cell or f.column) else None, cell or f.column, f.part) if p]
         if f.student is not None:
             parts.append(f.student)
-    return ":".join(parts)
+    return _one_word(":".join(parts))
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _one_word(text: str) -> str:
+    """``DQ-05:P1:Posted at:after as of`` -> ``DQ-05:P1:Posted_at:after_as_of``."""
+    return _SPACES.sub("_", text.strip())
 
 
 def _identified(findings: list[Finding], row_names: dict | None = None) -> list[Finding]:
@@ -201,7 +211,7 @@ def _identified(findings: list[Finding], row_names: dict | None = None) -> list[
     """
     ids = [finding_id(f, row_names) for f in findings]
     repeated = {i for i, n in Counter(ids).items() if n > 1}
-    ids = [f"{i}:{f.cell or f'row {f.row}'}" if i in repeated else i for f, i in zip(findings, ids)]
+    ids = [f"{i}:{f.cell or f'row{f.row}'}" if i in repeated else i for f, i in zip(findings, ids)]
     seen: Counter = Counter()
     out = []
     for f, i in zip(findings, ids):

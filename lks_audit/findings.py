@@ -39,6 +39,8 @@ class Decision:
     review_by: str | None
     #: The Excel row of the decision on the Decisions sheet, so a view can send the DPO back to it.
     row: int | None = None
+    #: The finding's earlier decisions on the sheet (its history, oldest row first), for the DPO's detail.
+    earlier: tuple[Decision, ...] = ()
 
     def to_dict(self) -> dict:
         return {

@@ -118,16 +118,18 @@ def checked_overrides(overrides: dict[str, object]) -> dict[str, object]:
     return overrides
 
 
-#: An academic year as schools write it: ``2025-26`` or ``2025/26``.
-_YEAR = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2})\s*$")
+#: An academic year as schools write it: ``2025-26``, ``2025/26``, ``2025-2026`` (any dash, an en dash from Word
+#: included, or a slash between).
+_YEAR = re.compile(r"^\s*(\d{4})\s*[-/\u2010-\u2015\u2212]\s*(\d{4}|\d{2})\s*$")
 
 
 def normalise_year(year: str) -> str:
-    """``2025/26`` (as UK schools write it) or ``2025-26`` -> ``2025-26``, the form folders and reports use."""
+    """``2025/26``, ``2025-2026`` or ``2025–26`` (as UK schools write it) -> ``2025-26``, the form folders and
+    reports use."""
     m = _YEAR.match(year or "") if isinstance(year, str) else None
-    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-        raise AuditInputError(f"academic year must look like 2025-26 or 2025/26, got {year!r}")
-    return f"{m.group(1)}-{m.group(2)}"
+    if m and (int(m.group(1)) + 1) % 10 ** len(m.group(2)) == int(m.group(2)):
+        return f"{m.group(1)}-{(int(m.group(1)) + 1) % 100:02d}"
+    raise AuditInputError(f"--year must be an academic year like 2025-26 or 2025/26, got {year!r}")
 
 
 def academic_year_dates(year: str) -> tuple[dt.date, dt.date]:
@@ -142,18 +144,35 @@ def academic_year_of(day: dt.date) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
-def _given_day(value, what: str, example: str) -> dt.date | None:
-    """``value`` as a day (a date, a datetime's day or ``YYYY-MM-DD``); None when not given."""
+#: A day as typed on the command line: ``2026-08-31``, or day first as the UK writes it: ``31/08/2026``,
+#: ``31.08.2026``, ``31-8-26`` (a two-digit year is 20yy, as in the workbooks).
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_UK_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+
+
+def given_day(value, option: str) -> dt.date | None:
+    """A day given as an option (``--as-of``, ``--meeting-date``): a date, a datetime's day, or text as the user
+    typed it; None when not given. Text that is not a day raises an AuditInputError naming ``option``.
+
+    The one place the command line's dates are read: a time part (``2026-03-31 10:00``) belongs here too.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):  # datetime or Timestamp: its day
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
+    iso, uk = _ISO_DAY.match(text), _UK_DAY.match(text)
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if uk:
+            year = int(uk[3]) + (2000 if len(uk[3]) == 2 else 0)
+            return dt.date(year, int(uk[2]), int(uk[1]))
     except ValueError:
-        raise AuditInputError(f"{what} must be a date like {example}, got {value!r}") from None
+        raise AuditInputError(f"{option} {text}: there is no such day") from None
+    raise AuditInputError(f"{option} must be a day like 31/08/2026 or 2026-08-31, got {text!r}")
 
 
 def _day_of(today: dt.date | None) -> dt.date:
@@ -162,15 +181,37 @@ def _day_of(today: dt.date | None) -> dt.date:
 
 
 def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
-    """The day the audit is taken: ``as_of`` if given, else the year's last day or today if earlier."""
-    end = academic_year_dates(year)[1]
-    return _given_day(as_of, "as_of", "2026-07-20") or min(end, _day_of(today))
+    """The day the audit is taken: ``as_of`` if given (a day inside the year), else the year's last day or
+    today if earlier. Raises AuditInputError for a day outside the year, naming the year's first and last day."""
+    first, last = academic_year_dates(year)
+    given = given_day(as_of, "--as-of")
+    day = given or min(last, _day_of(today))
+    if not first <= day <= last:
+        if given is None:
+            raise AuditInputError(
+                f"the year {normalise_year(year)} has not started yet (it runs from {first:%d/%m/%Y} to "
+                f"{last:%d/%m/%Y}): give --as-of, or audit a year that has begun"
+            )
+        raise AuditInputError(
+            f"--as-of {given:%d/%m/%Y} is outside the year {normalise_year(year)}: give a day from "
+            f"{first:%d/%m/%Y} to {last:%d/%m/%Y}"
+        )
+    return day
 
 
-def meeting_day(meeting_date=None, today: dt.date | None = None) -> dt.date:
-    """The day governors receive the review (action due dates count from it): ``meeting_date`` if given
-    (a date or ``YYYY-MM-DD``), else today."""
-    return _given_day(meeting_date, "the meeting date", "2026-10-14") or _day_of(today)
+def meeting_day(meeting_date=None, audit: dt.date | None = None, today: dt.date | None = None) -> dt.date:
+    """The day governors receive the review (action due dates count from it): ``meeting_date`` if given, on or
+    after the audit day ``audit``; else the later of today and the audit day. Raises AuditInputError for a
+    meeting before the audit day (every due date would have passed before the audit was taken)."""
+    given = given_day(meeting_date, "--meeting-date")
+    if given is None:
+        return max(_day_of(today), audit) if audit else _day_of(today)
+    if audit is not None and given < audit:
+        raise AuditInputError(
+            f"--meeting-date {given:%d/%m/%Y} is before the audit day {audit:%d/%m/%Y}: governors receive the "
+            "review after the audit is taken (action due dates count from the meeting)"
+        )
+    return given
 
 
 def read_previous(path: str | Path | None) -> dict | None:

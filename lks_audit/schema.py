@@ -144,6 +144,9 @@ class Workbook:
     #: A workbook the audit can do without (the DPO's review): when it is missing no rule is blocked and
     #: there is no DQ-01; when it is there it is read and checked like the others.
     optional: bool = False
+    #: The DPO's own workbook, not office data (rules.md, "Dates of the DPO's review"): its dates are the DPO's
+    #: and never compared with ``as of`` (no DQ-05), and ``validate --feedback`` writes no copy of it for the office.
+    kept_by_dpo: bool = False
 
 
 def _c(
@@ -629,6 +632,7 @@ WORKBOOKS: tuple[Workbook, ...] = (
     Workbook(
         file="dpo_review.xlsx",
         optional=True,
+        kept_by_dpo=True,
         title="The DPO's review: opinion, commentary and decisions",
         filled_in_by="The Data Protection Officer",
         when="After each run of the audit, and whenever a decision on a finding is taken or reviewed",
@@ -674,9 +678,11 @@ WORKBOOKS: tuple[Workbook, ...] = (
             ),
             Sheet(
                 "Decisions",
-                key="Finding ID",
-                purpose="One row per finding you have judged: it no longer counts in the rating while the "
-                "decision is in force (Review by blank, or on or after the audit day).",
+                # No key (data-contract.md): a finding may have several rows over time, the latest in force.
+                label_column="Finding ID",
+                purpose="One row per decision on a finding: it no longer counts in the rating while the decision "
+                "is in force (Review by blank, or on or after the audit day). To renew or change a decision, add a "
+                "row with a later Decided on: the latest is the one in force, the earlier rows its history.",
                 columns=(
                     _c(
                         "Finding ID",

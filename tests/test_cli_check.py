@@ -70,7 +70,7 @@ def test_readable_summary_lists_areas_and_where(small_school):
     assert out.returncode == 0, out.stderr
     assert "Data quality" in out.stdout and "posts_log.xlsx" in out.stdout
     # The repeated P1 on row 3: its own cell, its ID, and each rule's count beside what it checked.
-    assert "DQ-03:P1:Post ID  posts_log.xlsx, sheet Posts, cell A3" in out.stdout
+    assert "DQ-03:P1:Post_ID  posts_log.xlsx, sheet Posts, cell A3" in out.stdout
     assert "DQ-03   high     1 of 2 rows of sheets with a key" in out.stdout
 
 
@@ -79,7 +79,7 @@ def test_readable_summary_lists_areas_and_where(small_school):
     [
         (["--year", "2025"], "academic year"),
         (["--year", "2025-27"], "academic year"),
-        (["--year", "2025-26", "--as-of", "20/07/2026"], "as_of"),
+        (["--year", "2025-26", "--as-of", "2027-08-31"], "--as-of 31/08/2027 is outside the year 2025-26"),
         (["--year", "2025-26", "--param", "nonsense=1"], "unknown parameter"),
         (["--year", "2025-26", "--param", "ico_hours"], "name=value"),
         (["--year", "2025-26", "--param", "ico_hours=soon"], "ico_hours"),

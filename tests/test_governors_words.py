@@ -162,5 +162,6 @@ def test_due_dates_count_from_the_meeting_and_are_never_before_it(sample):
 def test_the_meeting_date_defaults_to_today_and_refuses_what_is_not_a_date():
     assert meeting_day("") == dt.date.today() and meeting_day(None, today=d(2026, 9, 1)) == d(2026, 9, 1)
     assert meeting_day("2026-10-14") == MEETING and meeting_day(MEETING) == MEETING
-    with pytest.raises(ValueError, match="the meeting date must be a date like 2026-10-14, got '14/10/2026'"):
-        meeting_day("14/10/2026")
+    assert meeting_day("14/10/2026") == MEETING  # the UK way
+    with pytest.raises(ValueError, match="--meeting-date must be a day like 31/08/2026 or 2026-08-31, got 'soon'"):
+        meeting_day("soon")

@@ -260,7 +260,7 @@ def test_keys_are_unique_whatever_their_case_and_unknown_ids_take_the_case_of_th
     assert unknown == ["'S099' is not a Staff ID in staff_training.xlsx, sheet Staff"] * 2
     assert sorted(f.id for f in by_rule(result, "DQ-04")) == [
         "DQ-04:ACC-1:Administrators:S099",
-        "DQ-04:ACC-1:Lead staff:S099",
+        "DQ-04:ACC-1:Lead_staff:S099",
     ]
 
 

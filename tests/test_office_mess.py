@@ -134,10 +134,10 @@ def test_a_lone_x_is_unreadable_and_its_findings_wait_on_it(tmp_path, sample_aud
     after = _audit(folder)
     nothing_hidden_or_invented(sample_audit, after)
     waiting = {u.id: u.waits_on for u in after.undecided}
-    assert waiting["ACC-05:ACC-003"] == ("DQ-02:ACC-003:Credentials stored securely",)
-    assert waiting["IMG-01:P-00688:ST0699"] == ("DQ-02:P-00688:Images of students",)
+    assert waiting["ACC-05:ACC-003"] == ("DQ-02:ACC-003:Credentials_stored_securely",)
+    assert waiting["IMG-01:P-00688:ST0699"] == ("DQ-02:P-00688:Images_of_students",)
     assert not any("is blank, not Yes" in f.message and f.record == "ACC-003" for f in after.findings)
-    (bad,) = [f for f in after.findings if f.id == "DQ-02:ACC-003:Credentials stored securely"]
+    (bad,) = [f for f in after.findings if f.id == "DQ-02:ACC-003:Credentials_stored_securely"]
     assert bad.detail.startswith("'x' is not Yes or No") and "an x means Yes in a tick box and No in a list" in (
         bad.detail
     )
@@ -215,7 +215,7 @@ def test_an_unreadable_start_date_makes_no_one_current_staff_for_sure(tmp_path, 
     nothing_hidden_or_invented(sample_audit, after)
     on_s049 = [f for f in after.findings if f.rule in ("TRN-03", "TRN-04") and f.record == "S049"]
     assert {f.rule for f in on_s049} == {"TRN-03", "TRN-04"}
-    assert all(f.depends_on == ("DQ-02:S049:Start date",) for f in on_s049)
+    assert all(f.depends_on == ("DQ-02:S049:Start_date",) for f in on_s049)
 
 
 # --- formulas ---------------------------------------------------------------------------------------------------

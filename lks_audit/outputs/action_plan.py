@@ -21,10 +21,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..findings import AREA_TITLES, severity_rank
 from ..rules import REGISTRY
+from ..schema import WORKBOOKS
 from ..summary import of_base
 from .excel import write_text_cell
 
 STATUSES = ("Open", "In progress", "Done")
+#: The Status of a rule whose findings the DPO has all set aside, at least one as an accepted risk: nothing to do
+#: but look at it again by its Review by.
+ACCEPTED_RISK = "Accepted risk"
 
 #: How long after the governors' meeting each severity should be fixed; advisory waits for the next annual review.
 DUE_AFTER = {
@@ -49,6 +53,10 @@ CLAUSE, ACTION, OWNER, DUE, STATUS, NOTES = "Policy clause", "What to do", "Owne
 #: With last year's plan: New, Carried over (last year's status and notes beside it) or Resolved.
 SINCE_LAST_YEAR, LAST_STATUS, LAST_NOTES = "Since last year", "Last year's status", "Last year's notes"
 NEW, CARRIED_OVER, RESOLVED = "New", "Carried over", "Resolved"
+#: A rule whose findings are all set aside by the DPO's decisions, at least one accepted as a risk.
+NEW_ACCEPTED, CARRIED_OVER_ACCEPTED = "New (accepted risk)", "Carried over (accepted risk)"
+#: A rule this run could not assess (a workbook or column missing): neither open nor closed.
+NOT_CHECKED = "Not checked this run"
 
 COLUMNS = (
     (RULE, 9),
@@ -63,6 +71,9 @@ COLUMNS = (
     (NOTES, 30),
 )
 LAST_YEAR_COLUMNS = ((SINCE_LAST_YEAR, 14), (LAST_STATUS, 13), (LAST_NOTES, 30))
+#: What a run writes afresh into a rule's row; every other column (Owner, Status, Notes, any column the plan adds
+#: for people to fill in, any column a person added) is typed by people and carried from run to run.
+WRITTEN_EACH_RUN = (RULE, AREA, SEVERITY, FINDINGS, CLAUSE, ACTION, DUE) + tuple(h for h, _ in LAST_YEAR_COLUMNS)
 #: The first row of the table; the rows above it hold the title and how to read it.
 HEADER_ROW = 4
 
@@ -112,8 +123,8 @@ def action_rows(findings, meeting_date, checked: dict[str, int] | None = None) -
                 "checked": (checked or {}).get(rule_id),
                 "of_base": of_base(count, (checked or {}).get(rule_id), rule.counts if rule else ("record", "records")),
                 "clause": rule.clause if rule else "",
-                "action": (rule.action or rule.meaning) if rule else "",
-                "owner": rule.owner if rule else "",
+                "action": _dpos_own(findings, rule_id, "action") or ((rule.action or rule.meaning) if rule else ""),
+                "owner": _dpos_own(findings, rule_id, "owner") or (rule.owner if rule else ""),
                 "due": due_date(severity, meeting_date),
             }
         )
@@ -121,8 +132,62 @@ def action_rows(findings, meeting_date, checked: dict[str, int] | None = None) -
     return rows
 
 
+#: A data-quality rule whose open findings are all in the DPO's own review: the DPO's to fix, not the office's.
+DPOS_OWN = {
+    "owner": "Data Protection Officer",
+    "action": "Correct your entries in dpo_review.xlsx named in the DPO's detail.",
+}
+
+
+def _dpos_own(findings, rule_id: str, what: str) -> str | None:
+    """The DPO's owner or action for ``rule_id`` when every one of its open findings is in the DPO's review."""
+    files = {f.file for f in findings if f.rule == rule_id}
+    return DPOS_OWN[what] if files and all(file in _DPO_FILES for file in files) else None
+
+
+_DPO_FILES = {wb.file for wb in WORKBOOKS if wb.kept_by_dpo}
+
+
+def accepted_risk_rows(findings, checked: dict[str, int] | None = None) -> list[dict]:
+    """One dict per rule whose findings are all set aside by the DPO's decisions in force, at least one as an
+    accepted risk: the plan keeps its row (due on the earliest Review by; None when every acceptance stands
+    until withdrawn), so an accepted risk is followed, never read as resolved. Ordered as :func:`action_rows`."""
+    by_rule: dict[str, list] = {}
+    for f in findings:
+        by_rule.setdefault(f.rule, []).append(f)
+    rows = []
+    for rule_id, found in by_rule.items():
+        if any(f.decision is None for f in found):
+            continue  # open, or waiting on a data fix: not all set aside
+        accepted = [f for f in found if f.decision.decision == ACCEPTED_RISK]
+        if not accepted:
+            continue  # all judged not a breach: nothing to follow
+        rule = REGISTRY.get(rule_id)
+        severity = min((f.severity for f in accepted), key=severity_rank)
+        reviews = [pd.Timestamp(f.decision.review_by) for f in accepted if f.decision.review_by]
+        counts = rule.counts if rule else ("record", "records")
+        rows.append(
+            {
+                "rule": rule_id,
+                "area": AREA_TITLES.get(rule.area if rule else "", rule.area if rule else ""),
+                "severity": severity,
+                "count": len(accepted),
+                "checked": (checked or {}).get(rule_id),
+                "of_base": f"{of_base(len(accepted), (checked or {}).get(rule_id), counts)} accepted as a risk",
+                "clause": rule.clause if rule else "",
+                "action": "Accepted as a risk by the DPO: look at it again by the review date, or sooner if "
+                "things change.",
+                "owner": rule.owner if rule else "",
+                "due": min(reviews) if reviews else None,
+                "status": ACCEPTED_RISK,
+            }
+        )
+    rows.sort(key=lambda r: (severity_rank(r["severity"]), -r["count"], r["rule"]))
+    return rows
+
+
 def rule_row(row: dict) -> dict[str, object]:
-    """A row of :func:`action_rows` as the plan's columns (Status Open, nothing noted yet)."""
+    """A row of :func:`action_rows` (Status Open) or :func:`accepted_risk_rows` as the plan's columns."""
     return {
         RULE: row["rule"],
         AREA: row["area"],
@@ -131,8 +196,8 @@ def rule_row(row: dict) -> dict[str, object]:
         CLAUSE: row["clause"],
         ACTION: row["action"],
         OWNER: row["owner"],
-        DUE: row["due"].to_pydatetime().date(),
-        STATUS: STATUSES[0],
+        DUE: None if row["due"] is None else row["due"].to_pydatetime().date(),
+        STATUS: row.get("status", STATUSES[0]),
         NOTES: None,
     }
 
@@ -153,7 +218,10 @@ def action_plan_bytes(plan: Plan, school: str, year: str, as_of, meeting_date) -
         "next run of the report for this year carries them over."
     )
     if plan.with_last_year:
-        how += " Since last year: New, Carried over (with last year's status and notes) or Resolved."
+        how += (
+            " Since last year: New, Carried over (with last year's status and notes), Resolved, or Not checked this "
+            "run. Accepted risk: the DPO accepted every finding of the rule; it is due for review on the date shown."
+        )
     _fill_sheet(book.active, PLAN_SHEET, title, how, headers, plan.rows, "No findings: nothing to do this year.")
     if plan.closed:
         _fill_sheet(
@@ -200,11 +268,11 @@ def _fill_sheet(sheet, name: str, title: str, how: str, headers: list[str], rows
         status_column = get_column_letter(headers.index(STATUS) + 1)
         status = DataValidation(
             type="list",
-            formula1='"' + ",".join(STATUSES) + '"',
+            formula1='"' + ",".join(STATUSES + (ACCEPTED_RISK,)) + '"',
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="Status",
-            error="Choose Open, In progress or Done.",
+            error="Choose Open, In progress, Done or Accepted risk.",
         )
         status.add(f"{status_column}{HEADER_ROW + 1}:{status_column}{last + 200}")
         sheet.add_data_validation(status)
@@ -219,4 +287,13 @@ def _fill_sheet(sheet, name: str, title: str, how: str, headers: list[str], rows
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-__all__ = ["Plan", "action_plan_bytes", "action_rows", "due_date", "rule_row", "DUE_WORDS", "STATUSES"]
+__all__ = [
+    "Plan",
+    "accepted_risk_rows",
+    "action_plan_bytes",
+    "action_rows",
+    "due_date",
+    "rule_row",
+    "DUE_WORDS",
+    "STATUSES",
+]

@@ -184,9 +184,17 @@ def last_year_actions(rv: Review) -> HTML | None:
             f"Last year ({last}) had {plural(done.actions, 'action')}: {_of(done.done, done.actions, 'action')} "
             f"{'was' if done.done == 1 else 'were'} marked done in last year's plan."
         )
-    sentences.append(
-        f"This year's checks find nothing open for {_of(done.resolved, done.actions, 'action')} of last year."
-    )
+    added = done.actions - done.from_checks  # rows the school added by hand: the checks cannot say
+    if added:
+        sentences.append(
+            f"This year's checks find nothing open for {number(done.resolved)} of the "
+            f"{plural(done.from_checks, 'action')} last year's checks gave; the other {number(added)} "
+            f"{'was' if added == 1 else 'were'} added by the school."
+        )
+    else:
+        sentences.append(
+            f"This year's checks find nothing open for {_of(done.resolved, done.actions, 'action')} of last year."
+        )
     carried = carry_over(rv)
     if carried and carried.actions:
         new = carried.actions - carried.carried_over
@@ -251,24 +259,26 @@ def five_year_history(rv: Review) -> HTML | None:
 
 
 def decision_rows(rv: Review) -> list[dict]:
-    """Every finding with a DPO decision, in force or lapsed: its ID, the decision and its reason."""
-    rows = []
+    """Every finding with a DPO decision, in force or lapsed: its ID, the decision and its reason; then each
+    finding's earlier decisions (its history on the sheet), right after it."""
+    rows: list[tuple[tuple, dict]] = []
     for f in rv.result.findings:
         decision, state = (f.decision, "in force") if f.decision else (f.lapsed_decision, "lapsed: counts again")
         if decision is None:
             continue
-        rows.append(
-            {
+        history = [(d, "earlier decision (history)") for d in decision.earlier]
+        for number_, (one, how) in enumerate([(decision, state), *history]):
+            row = {
                 "id": f.id,
-                "decision": decision.decision,
-                "state": state,
-                "reason": decision.reason,
-                "decided": " ".join(x for x in (decision.decided_by, _day(decision.decided_on)) if x),
-                "review_by": _day(decision.review_by) or "until withdrawn",
-                "row": decision.row,
+                "decision": one.decision,
+                "state": how,
+                "reason": one.reason,
+                "decided": " ".join(x for x in (one.decided_by, _day(one.decided_on)) if x),
+                "review_by": _day(one.review_by) or "until withdrawn",
+                "row": one.row,
             }
-        )
-    return sorted(rows, key=lambda r: (r["decision"], r["row"] or 0))
+            rows.append(((decision.decision, decision.row or 0, number_), row))
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
 def dpo_decisions(rv: Review) -> HTML | None:

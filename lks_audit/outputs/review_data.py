@@ -19,7 +19,7 @@ from ..load import Dataset
 from ..params import meeting_day, read_previous
 from ..personal import PersonalIndex, personal_strings
 from ..rules import load_all_rules
-from .action_plan import action_rows
+from .action_plan import ACCEPTED_RISK, accepted_risk_rows, action_rows
 from .plan_carry import CarriedPlan, LastYearActions, PlanUnreadable, ReadPlan, build_plan, last_year_actions, read_plan
 
 AUDIENCES = ("governors", "dpo")
@@ -65,12 +65,29 @@ class Review:
         """One entry per rule with open findings, most severe first (the plan's and the report's actions)."""
         return action_rows(self.result.findings, self.meeting_date, self.result.checked)
 
+    @cached_property
+    def accepted_risks(self) -> list[dict]:
+        """Rules whose findings the DPO has all set aside, at least one as an accepted risk: kept in the plan."""
+        return accepted_risk_rows(self.result.findings, self.result.checked)
+
+    @property
+    def _not_checked(self) -> dict[str, str]:
+        """Rule -> why this run could not assess it."""
+        return {n.rule: n.reason for n in self.result.not_assessed}
+
     @property
     def _last_year_rules(self) -> set[str] | None:
-        """Rules of this version last year had open findings for (from its findings.json), when it was given."""
+        """Rules of this version last year had something to follow for (from its findings.json): open findings,
+        or findings accepted as risks; when it was given."""
         if self.previous is None:
             return None
-        return set(self.previous["summary"].get("by_rule", {})) & set(load_all_rules())
+        accepted = {
+            f.get("rule")
+            for f in self.previous.get("findings", [])
+            if isinstance(f, dict) and isinstance(f.get("decision"), dict)
+            and f["decision"].get("decision") == ACCEPTED_RISK
+        }  # fmt: skip
+        return (set(self.previous["summary"].get("by_rule", {})) | accepted) & set(load_all_rules())
 
     @cached_property
     def plan(self) -> CarriedPlan:
@@ -85,11 +102,14 @@ class Review:
             last_year=self.last_year_plan,
             last_year_rules=self._last_year_rules,
             decided=decided,
+            accepted=self.accepted_risks,
+            not_checked=self._not_checked,
         )
 
     @cached_property
     def last_year_actions(self) -> LastYearActions | None:
-        return last_year_actions(self.actions, self.last_year_plan, self._last_year_rules)
+        still_there = {r["rule"] for r in self.accepted_risks} | set(self._not_checked)
+        return last_year_actions(self.actions, self.last_year_plan, self._last_year_rules, still_there)
 
     @cached_property
     def refusals(self) -> list[str]:
@@ -162,7 +182,7 @@ def load_review(
         last_year,
         day,
         audience,
-        meeting_day(meeting_date),
+        meeting_day(meeting_date, result.context.as_of.date()),
         opinions=area_opinions(data),
         last_year_plan=_plan(previous_plan, "last year's statuses and notes are left out", problems),
         replaced_plan=_plan(

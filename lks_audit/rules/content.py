@@ -206,8 +206,11 @@ def posted_by_non_administrator(rule, data, ctx):
     for label, account, by, on_register in zip(
         post_labels(hit), hit["Account ID"].tolist(), hit["Posted by"].tolist(), known
     ):
-        if by is None:
-            messages.append(f"{label} does not record who posted it")
+        if by is None:  # one finding for the blank, here: PST-02 checks the posts that name someone
+            messages.append(
+                f"{label} does not record who posted it, so it cannot be shown to come from an administrator of "
+                "its account who was on the staff that day"
+            )
         elif account is None:
             messages.append(f"{label} was posted by {by} but records no account")
         elif not on_register:
@@ -235,9 +238,9 @@ def posted_by_non_administrator(rule, data, ctx):
     "content",
     "high",
     clause=_AUTHORISED_CLAUSE,
-    meaning="Posted by is current staff on the day of the post.",
+    meaning="Posted by is current staff on the day of the post (a blank Posted by is PST-01's).",
     needs={"Posts": ("Post ID", "Posted at", "Posted by"), "Staff": ("Staff ID", "Start date", "Leaving date")},
-    counts=("dated post", "dated posts"),
+    counts=("dated post naming who posted it", "dated posts naming who posted it"),
     title="Posts by people who were not on the staff at the time",
     why="Someone who has left, or not yet started, should not be able to post as the school.",
     good="Every post comes from a current member of staff.",
@@ -249,9 +252,12 @@ def posted_by_non_administrator(rule, data, ctx):
 def posted_by_non_current_staff(rule, data, ctx):
     every = period_posts(data, ctx)
     # An undated post cannot be placed against anyone's start and leaving dates; one whose Posted at could not be
-    # read is dated, on a day unknown.
+    # read is dated, on a day unknown. A post naming no one is PST-01's one finding (one fault, one finding); one
+    # whose Posted by could not be read may name anyone (undecided, below).
     day_unread = unreadable(data, every, "Posts", "Posted at")
-    posts = every[every["Posted at"].notna().to_numpy()]
+    by_unread = unreadable(data, every, "Posts", "Posted by")
+    named = every["Posted by"].notna().to_numpy()
+    posts = every[every["Posted at"].notna().to_numpy() & named]
     current, as_read, staff_rows = staff_current(data, posts["Posted by"], posts["Posted at"])
     # A Start or Leaving date that could not be read makes "current" unknown (rules.md), read blank: current.
     found, undecided = settle_as_read(~current, ~as_read)
@@ -263,9 +269,7 @@ def posted_by_non_current_staff(rule, data, ctx):
     for label, by, start, leaving, gone in zip(
         post_labels(hit), hit["Posted by"].tolist(), dates["Start date"], dates["Leaving date"], left
     ):
-        if by is None:
-            messages.append(f"{label} does not record who posted it")
-        elif gone:
+        if gone:
             messages.append(f"{label} was posted by {by}, who left on {fmt_date(leaving)}")
         elif pd.notna(start):
             messages.append(f"{label} was posted by {by}, who only started on {fmt_date(start)}")
@@ -285,12 +289,13 @@ def posted_by_non_current_staff(rule, data, ctx):
     )  # fmt: skip
     # A post on a day that could not be read: undecided, unless its author is current whatever the day (on the
     # Staff sheet with neither a Start nor a Leaving date).
-    undated = every[day_unread]
+    undated = every[day_unread & named]
     ever, _, _ = staff_current(data, undated["Posted by"], pd.Series(pd.Timestamp.min.ceil("D"), index=undated.index))
     always, _, _ = staff_current(
         data, undated["Posted by"], pd.Series(pd.Timestamp.max.floor("D"), index=undated.index)
     )
     waits += rule.undecided(undated[~(ever.yes & always.yes)], "Posts", columns=("Posted at", "Posted by"))
+    waits += rule.undecided(every[by_unread], "Posts", columns=("Posted by",))
     return rule.outcome(findings, int(len(posts) - undecided.sum()), waits)
 
 
