@@ -30,6 +30,7 @@ from .unknown import (
     staff_current,
     test,
     unreadable,
+    unreadable_at,
     unreadable_rows,
 )
 
@@ -194,9 +195,10 @@ def posted_by_non_administrator(rule, data, ctx):
         pd.MultiIndex.from_frame(admins)
     )
     # The account's Administrators cell could not be read: anyone may be one of them.
-    account_row = accounts.set_index("Account ID")["_row"].reindex(posts["Account ID"]).fillna(-1).to_numpy()
-    on_account = posts.assign(_account_row=account_row)
-    admins_unread = unreadable(data, on_account, "Accounts", "Administrators", rows="_account_row")
+    account_row = np.full(len(posts), -1.0)
+    if ("Accounts", "Administrators") in data.unknown:  # looked up only where such a cell exists
+        account_row = accounts.set_index("Account ID")["_row"].reindex(posts["Account ID"]).fillna(-1).to_numpy()
+    admins_unread = unreadable_at(data, "Accounts", account_row, "Administrators")
     not_admin = Tri(~is_admin, admins_unread)
     # A Posted by or Account ID that could not be read reads as none ("does not record who posted it"): to confirm.
     found, undecided = settle(not_admin, doubtful=admins_unread)
@@ -225,10 +227,9 @@ def posted_by_non_administrator(rule, data, ctx):
     findings = rule.findings(
         hit, "Posts", messages, column="Posted by", rests_on=("Account ID", "Posted at"), also=also
     )
-    open_ = on_account[undecided]
     waits = rule.undecided(
-        open_, "Posts", columns=("Posted by", "Account ID"),
-        also=other_cells("Accounts", open_["_account_row"], "Administrators"),
+        posts[undecided], "Posts", columns=("Posted by", "Account ID"),
+        also=other_cells("Accounts", account_row[undecided], "Administrators"),
     )  # fmt: skip
     return rule.outcome(findings, int(len(posts) - undecided.sum()), waits)
 
@@ -534,9 +535,8 @@ def posted_outside_account_life(rule, data, ctx):
     after = (merged["Closed or transferred on"].notna() & (day > merged["Closed or transferred on"])).to_numpy()
     # A post's day, or an account's dates, that could not be read may be any: undecided.
     created, closed = merged["Created on"], merged["Closed or transferred on"]
-    on_account = merged.assign(_row=merged["_account_row"])
-    early = test(data, on_account, "Accounts", before, "Created on")
-    late = test(data, on_account, "Accounts", after, "Closed or transferred on")
+    early = test(data, merged, "Accounts", before, "Created on", rows="_account_row")
+    late = test(data, merged, "Accounts", after, "Closed or transferred on", rows="_account_row")
     day_unread = unreadable(data, merged, "Posts", "Posted at")
     # An account with neither date (known blank) has no life to post outside of, whatever the day.
     ageless = (created.isna() & closed.isna()).to_numpy() & ~early.unknown & ~late.unknown

@@ -346,10 +346,10 @@ def dates_out_of_order(rule, data, ctx):
             frame = data.frames[sheet.name]
             # One of the two could not be read while the other is there: their order is unknown.
             either = unreadable(data, frame, sheet.name, earlier, later)
-            other_there = (frame[earlier].notna() | frame[later].notna()).to_numpy()
-            open_ = frame[either & other_there]
-            pending += len(open_)
-            waits += _undecided_dates(rule, sheet, open_, (earlier, later), f"before {earlier}", later)
+            if either.any():
+                open_ = frame[either & (frame[earlier].notna() | frame[later].notna()).to_numpy()]
+                pending += len(open_)
+                waits += _undecided_dates(rule, sheet, open_, (earlier, later), f"before {earlier}", later)
             rows = frame[(frame[later] < frame[earlier]).to_numpy()]
             kind = sheet.column(later).kind
             details = [
@@ -372,8 +372,9 @@ def dates_out_of_order(rule, data, ctx):
             if column.plan:
                 continue
             # A date that could not be read may lie after as_of: undecided.
-            open_ = frame[unreadable(data, frame, sheet.name, column.header)]
-            waits += _undecided_dates(rule, sheet, open_, (column.header,), "after as of", column.header)
+            unread = unreadable(data, frame, sheet.name, column.header)
+            if unread.any():
+                waits += _undecided_dates(rule, sheet, frame[unread], (column.header,), "after as of", column.header)
             # After as_of = on a later day: anything on the as_of day itself is fine.
             rows = frame[(frame[column.header] >= ctx.as_of_end).to_numpy()]
             details = [

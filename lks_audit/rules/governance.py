@@ -80,8 +80,6 @@ def account_approved_before_creation(rule, data, ctx):
         ["Application ID", "SLT decision", "Decision date", "_row"]
     ].rename(columns={"_row": "_app_row"})
     merged = accounts.merge(apps, on="Application ID", how="left", indicator=True)
-    app_row = merged["_app_row"].fillna(-1)
-    on_app = merged.assign(_row=app_row)
     no_app_id = merged["Application ID"].isna()
     unknown = ~no_app_id & (merged["_merge"] != "both")
     not_approved = ~no_app_id & ~unknown & (merged["SLT decision"] != "Approved")
@@ -96,16 +94,18 @@ def account_approved_before_creation(rule, data, ctx):
     # The same test in three values. An Application ID, Status or SLT decision that could not be read may be
     # anything (undecided); a date that could not be read reads as none: "has no Created on date", to confirm.
     found_app = merged["_merge"].eq("both").to_numpy()
-    approved = test(data, on_app, "Applications", (merged["SLT decision"] == "Approved").to_numpy(), "SLT decision")
-    dated = ~blank(data, on_app, "Applications", "Decision date")
+    approved = test(
+        data, merged, "Applications", (merged["SLT decision"] == "Approved").to_numpy(), "SLT decision", rows="_app_row"
+    )
+    dated = ~blank(data, merged, "Applications", "Decision date", rows="_app_row")
     created = ~blank(data, merged, "Accounts", "Created on")
-    in_order = test(data, on_app, "Applications", ~created_first.to_numpy(), "Decision date") & test(
+    in_order = test(data, merged, "Applications", ~created_first.to_numpy(), "Decision date", rows="_app_row") & test(
         data, merged, "Accounts", ~created_first.to_numpy(), "Created on"
     )
     shown = ~blank(data, merged, "Accounts", "Application ID") & known(found_app) & approved & dated & created
     hit = _active(data, merged) & ~(shown & in_order)
     doubtful = unreadable(data, merged, "Accounts", "Status", "Application ID") | unreadable(
-        data, on_app, "Applications", "SLT decision"
+        data, merged, "Applications", "SLT decision", rows="_app_row"
     )
     found, undecided = settle_as_read(hit, reasons != "", doubtful)
     hit, reasons = merged[found], reasons[found]

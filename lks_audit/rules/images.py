@@ -103,7 +103,7 @@ def _form_in_doubt(data, pairs: pd.DataFrame) -> np.ndarray:
 
 def _in_force(data, pairs: pd.DataFrame, column: str) -> np.ndarray:
     """Per pair: could ``column`` of its Consent row in force not be read?"""
-    return unreadable(data, pairs.assign(_in_force=pairs["c:_row"].fillna(-1)), "Consent", column, rows="_in_force")
+    return unreadable(data, pairs, "Consent", column, rows="c:_row")
 
 
 def _unlisted_posts(data, ctx, scope=None) -> tuple[pd.DataFrame, np.ndarray]:

@@ -118,13 +118,12 @@ def _account_users_training(data, ctx) -> pd.DataFrame:
         ]
         # TRN-01's test in three values: a date that could not be read leaves it open, and so does a Staff ID on
         # no row while a Staff ID could not be read.
-        rows = merged.assign(_row=merged["_row"].fillna(-1))
         on_sheet = merged["on_staff_sheet"].to_numpy()
         nowhere = Tri(~on_sheet, ~on_sheet & (len(key_cells(data, "Staff", "Staff ID")) > 0))
         fails = nowhere
         for column in ("Policy read on", "Social media training on"):
             undone = (merged[column].isna() | (merged[column] > ctx.as_of)).to_numpy()
-            fails = fails | test(data, rows, "Staff", on_sheet & undone, column)
+            fails = fails | test(data, merged, "Staff", on_sheet & undone, column)
         merged["fails"], merged["fails_open"] = fails.yes, fails.unknown
         data.derived[key] = merged
     return data.derived[key]
@@ -220,10 +219,9 @@ def account_users_training_current(rule, data, ctx):
     since = ctx.months_before_as_of(ctx.params.training_valid_months)
     user = Tri(~everyone["user_open"].to_numpy(), everyone["user_open"].to_numpy())
     trained = ~Tri(everyone["fails"].to_numpy(), everyone["fails_open"].to_numpy())
-    rows = everyone.assign(_row=everyone["_row"].fillna(-1))
     stale = known(np.ones(len(everyone), dtype=bool))
     for column in ("Social media training on", "Latest refresher on"):
-        stale = stale & test(data, rows, "Staff", (everyone[column].isna() | (everyone[column] < since)).to_numpy(),
+        stale = stale & test(data, everyone, "Staff", (everyone[column].isna() | (everyone[column] < since)).to_numpy(),
                              column)  # fmt: skip
     latest = everyone[["Social media training on", "Latest refresher on"]].max(axis=1)
     fired = (

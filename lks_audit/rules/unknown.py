@@ -61,13 +61,22 @@ _NONE = np.zeros(0, dtype="int64")
 
 
 def unreadable(data, frame: pd.DataFrame, sheet: str, *columns: str, rows: str = "_row") -> np.ndarray:
-    """Per row of ``frame`` (a row of ``sheet`` numbered by its ``rows`` column): does any of ``columns`` hold a
-    cell that could not be read?"""
-    out = np.zeros(len(frame), dtype=bool)
+    """Per row of ``frame`` (a row of ``sheet`` numbered by its ``rows`` column, NaN for none): does any of
+    ``columns`` hold a cell that could not be read?"""
+    if not any((sheet, column) in data.unknown for column in columns):
+        return np.zeros(len(frame), dtype=bool)  # the usual case: nothing to look up
+    return unreadable_at(data, sheet, frame[rows].to_numpy(dtype="float64"), *columns)
+
+
+def unreadable_at(data, sheet: str, rows, *columns: str) -> np.ndarray:
+    """Per Excel row of ``sheet`` in ``rows`` (NaN or -1 for none): does any of ``columns`` hold a cell that could
+    not be read there?"""
+    rows = np.asarray(rows, dtype="float64")
+    out = np.zeros(len(rows), dtype=bool)
     for column in columns:
         bad = data.unknown.get((sheet, column))
-        if bad is not None and len(frame):
-            out |= np.isin(frame[rows].to_numpy(dtype="float64"), bad)
+        if bad is not None and len(rows):
+            out |= np.isin(rows, bad)
     return out
 
 
