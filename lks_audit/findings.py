@@ -89,6 +89,9 @@ class Finding:
     decision: Decision | None = None
     #: A decision whose Review by has passed: the finding is open again, and its message says so.
     lapsed_decision: Decision | None = None
+    #: What the rule measured, as (name, value) pairs for views and tools to word (INC-05: reported late or
+    #: not reported, the deadline, the hours): in findings.json as an object, left out when empty.
+    facts: tuple[tuple[str, object], ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -110,12 +113,16 @@ class Finding:
         out["depends_on"] = list(self.depends_on)
         for name in ("decision", "lapsed_decision"):
             out[name] = None if out[name] is None else out[name].to_dict()
+        if self.facts:
+            out["facts"] = dict(self.facts)
         return out
 
 
 #: The fields of a finding in findings.json and ``check --json``, ``id`` first; ``detail`` repeats the
-#: message and ``rests_on`` is working data.
-FINDING_COLUMNS = ("id",) + tuple(f.name for f in fields(Finding) if f.name not in ("id", "detail", "rests_on", "part"))
+#: message and ``rests_on`` is working data; ``facts`` follows them where a rule measured something.
+FINDING_COLUMNS = ("id",) + tuple(
+    f.name for f in fields(Finding) if f.name not in ("id", "detail", "rests_on", "part", "facts")
+)
 
 
 @dataclass(frozen=True)

@@ -583,6 +583,9 @@ def _add_workbook(
     chosen = _find_sheets(wb, opened, data)
     faults_before = len(data.cell_faults)
     for sheet in wb.sheets:
+        if chosen[sheet.name] is None and sheet.optional:  # left out: nothing blocked, simply empty
+            data.frames[sheet.name] = _empty_frame(sheet)
+            continue
         if chosen[sheet.name] is None:
             gap = Gap(wb.file, sheet.name, None)
             data.gaps.append(gap)

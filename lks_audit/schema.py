@@ -110,6 +110,9 @@ class Sheet:
     #: An event log's date column: each row is an event on that date, and the period's rules look at the
     #: events of the audit year (DQ-06 names a log with none).
     event_date: str | None = None
+    #: A sheet the audit can do without (the school's holidays): missing, it blocks no rule and is no DQ-01;
+    #: there, it is read and checked like the others.
+    optional: bool = False
 
     @property
     def label(self) -> str | None:
@@ -627,6 +630,18 @@ WORKBOOKS: tuple[Workbook, ...] = (
                     _c("Reason", "text", "Why.", "INSET day"),
                 ),
             ),
+            Sheet(
+                "Holidays",
+                optional=True,
+                purpose="Optional: the school's holidays, one row each (first and last day). Action plan due "
+                "dates never fall in them. Left out or empty, the usual English holidays are used: the fortnight "
+                "around Christmas, Easter's two weeks and August.",
+                columns=(
+                    _c("From", "date", "The first day of the holiday.", "21/12/2026", plan=True),
+                    _c("To", "date", "The last day of the holiday.", "01/01/2027", plan=True),
+                    _c("Name", "text", "Which holiday.", "Christmas holidays"),
+                ),
+            ),
         ),
     ),
     Workbook(
@@ -750,7 +765,9 @@ def contract_markdown() -> str:
     out = []
     for wb in WORKBOOKS:
         for sheet in wb.sheets:
-            notes = ([f"key: {sheet.key}"] if sheet.key else []) + (["optional"] if wb.optional else [])
+            notes = ([f"key: {sheet.key}"] if sheet.key else []) + (
+                ["optional"] if wb.optional or sheet.optional else []
+            )
             key = f" ({'; '.join(notes)})" if notes else ""
             out.append(f"### `{wb.file}`, sheet `{sheet.name}`{key}\n")
             out.append("| header | kind | notes |\n|---|---|---|")

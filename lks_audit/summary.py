@@ -82,6 +82,7 @@ def rule_table(result) -> dict[str, dict]:
 def summarise(result, data=None) -> dict:
     rules = rule_table(result)
     share = result.context.params.systemic_share
+    opinions = _opinions(data)
     areas = {}
     for area in AREAS:
         mine = {r: info for r, info in rules.items() if info["area"] == area}
@@ -98,6 +99,8 @@ def summarise(result, data=None) -> dict:
             "rules": len(mine),
             "rules_not_assessed": sum(1 for info in mine.values() if not info["assessed"]),
             "checked": {r: info["checked"] for r, info in mine.items() if info["assessed"]},
+            # The DPO's assurance opinion (dpo_review.xlsx, sheet Areas), shown to governors beside the rating.
+            "assurance": opinions.get(area),
         }
     summary = {
         "areas": areas,
@@ -111,8 +114,21 @@ def summarise(result, data=None) -> dict:
     if data is not None:
         from .measures import headline_measures
 
+        # The policy's version as the settings give it: the governors' page shows it (policy.version).
+        versions = data.frames["Policy"]["Policy version"].dropna() if "Policy" in data.frames else []
+        summary["policy_version"] = str(versions.iloc[0]) if len(versions) else None
+
         summary["measures"] = headline_measures(data, result.context, result.findings, getattr(result, "undecided", ()))
     return summary
+
+
+def _opinions(data) -> dict[str, str]:
+    """Area -> the DPO's assurance for it, where the DPO gave one."""
+    if data is None:
+        return {}
+    from .dpo_review import area_opinions
+
+    return {area: o.assurance for area, o in area_opinions(data).items() if o.assurance}
 
 
 def of_base(count: int, checked: int | None, counts: tuple[str, str]) -> str:

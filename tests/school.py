@@ -108,7 +108,8 @@ def _school_layout(omit, omit_sheets, drop_columns, rows_by_sheet):
             [
                 (sheet.name, *_sheet_rows(sheet, rows_by_sheet.get(sheet.name, []), drop_columns.get(sheet.name, ())))
                 for sheet in wb.sheets
-                if sheet.name not in omit_sheets
+                # An optional sheet (the school's holidays) likewise only when a test gives it rows.
+                if sheet.name not in omit_sheets and (not sheet.optional or sheet.name in rows_by_sheet)
             ],
         )
         for wb in WORKBOOKS

@@ -161,9 +161,9 @@ def test_text_for_governors_naming_a_student_is_a_notice_naming_the_cell():
         ],
     )
     assert [n.message for n in result.notices] == [
-        "dpo_review.xlsx, sheet Areas: cell C3 (Commentary) holds a student name from the data; governors "
-        "would read it, so reword it without names or IDs",
-        "dpo_review.xlsx, sheet Areas: cell D3 (Evidence) holds a Student ID from the data; governors "
+        "dpo_review.xlsx, sheet Areas: cell C3 (Commentary) holds a student name ('amelia HARTWELL') from the "
+        "data; governors would read it, so reword it without names or IDs",
+        "dpo_review.xlsx, sheet Areas: cell D3 (Evidence) holds a Student ID ('ST0001') from the data; governors "
         "would read it, so reword it without names or IDs",
     ]
 
@@ -189,8 +189,8 @@ def test_check_prints_decisions_and_notices_from_real_xlsx(tmp_path):
     assert notices == [
         "  dpo_review.xlsx, sheet Decisions: cell A3: the decision names IMG-01:P-9:ST0404, which no finding "
         "of this audit has (resolved since, or mistyped): it is not applied",
-        "  dpo_review.xlsx, sheet Areas: cell C2 (Commentary) holds a student name from the data; governors "
-        "would read it, so reword it without names or IDs",
+        "  dpo_review.xlsx, sheet Areas: cell C2 (Commentary) holds a student name ('Amelia Hartwell') from the "
+        "data; governors would read it, so reword it without names or IDs",
     ]
     # The year as UK schools write it gives the same audit.
     as_json = subprocess.run(

@@ -225,7 +225,7 @@ def test_lower_case_in_every_id_and_ids_column_of_the_sample_changes_nothing(sam
     for wb in WORKBOOKS:
         book = python_calamine.CalamineWorkbook.from_path(str(SAMPLE_SCHOOL / wb.file))
         cells[wb.file] = {}
-        for sheet in wb.sheets:
+        for sheet in (s for s in wb.sheets if s.name in book.sheet_names):  # no optional Holidays sheet
             rows = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
             at = [i for i, h in enumerate(rows[0]) if (sheet.name, h) in referring]
             cells[wb.file][sheet.name] = [rows[0]] + [

@@ -35,6 +35,8 @@ def _edit(folder: Path, file: str, change) -> None:
     contract sheet, and save it where it was."""
     book = openpyxl.load_workbook(folder / file)
     for sheet in next(wb for wb in WORKBOOKS if wb.file == file).sheets:
+        if sheet.name not in book.sheetnames:  # an optional sheet the sample leaves out
+            continue
         ws = book[sheet.name]
         header = {c.value: c.column for c in ws[1] if c.value}
         change(sheet.name, ws, header)

@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lks_audit.outputs.action_plan import PLAN_SHEET, Plan, action_plan_bytes
+from lks_audit.outputs.action_plan import COLUMNS, PLAN_SHEET, Plan, action_plan_bytes
 from lks_audit.outputs.plan_carry import build_plan, last_year_actions, read_plan
 from lks_audit.rules import load_all_rules
 
@@ -40,9 +40,9 @@ def test_a_plan_is_read_by_its_headers_whatever_their_order_and_keeps_added_colu
     path = written(tmp_path / "plan.xlsx", build_plan([action("POL-01"), action("POL-02", "medium")]).plan)
     book = openpyxl.load_workbook(path)
     ws = book[PLAN_SHEET]
-    ws.move_range("J4:J6", cols=2)  # Notes moved two columns right, past an empty one
-    ws["K4"], ws["K5"] = "RAG", "Amber"  # a column of the DPO's own
-    ws["L5"] = "Booked for the autumn meeting"
+    ws.move_range("L4:L6", cols=3)  # Notes moved three columns right, past an empty one
+    ws["P4"], ws["P5"] = "RAG", "Amber"  # a column of the DPO's own
+    ws["O5"] = "Booked for the autumn meeting"
     ws.insert_rows(2)  # and a line added above the table
     ws["A2"] = "Our own heading"
     book.save(path)
@@ -53,7 +53,7 @@ def test_a_plan_is_read_by_its_headers_whatever_their_order_and_keeps_added_colu
     assert (pol01.cells["Notes"], pol01.cells["RAG"], pol01.cell("Notes")) == (
         "Booked for the autumn meeting",
         "Amber",
-        "L6",
+        "O6",
     )
     carried = build_plan([action("POL-01")], replaced=read).plan
     assert carried.extra_headers == ("RAG",)
@@ -100,10 +100,35 @@ def test_a_resolved_row_passes_nothing_of_its_own_to_the_rule_when_it_comes_back
 def test_last_years_actions_count_done_case_aside(tmp_path):
     path = written(tmp_path / "last.xlsx", build_plan([action("POL-01"), action("POL-02", "medium")]).plan)
     book = openpyxl.load_workbook(path)
-    book[PLAN_SHEET]["I5"] = "done"
+    book[PLAN_SHEET]["J5"] = "done"
     book.save(path)
     ended = last_year_actions([action("POL-02", "medium")], read_plan(path), None)
     assert (ended.actions, ended.done, ended.resolved) == (2, 1, 1)
+
+
+def test_the_management_response_is_carried_like_owner_status_and_notes(tmp_path):
+    """What senior leaders answer to an action (agreed or not, with a comment) is theirs: a re-run keeps it, and a
+    rule with nothing open any more keeps it on the closed sheet."""
+    path = written(tmp_path / "plan.xlsx", build_plan([action("POL-01"), action("POL-02", "medium")]).plan)
+    book = openpyxl.load_workbook(path)
+    ws = book[PLAN_SHEET]
+    headers = [c.value for c in ws[4]]
+    assert headers[headers.index("Status") + 1 : headers.index("Notes")] == ["Management response"]
+    column = headers.index("Management response") + 1
+    ws.cell(5, column, "Agreed: the clerk books the review for the spring meeting")
+    ws.cell(6, column, "Not agreed: the proprietor signs at the next visit")
+    book.save(path)
+    carried = build_plan([action("POL-01")], replaced=read_plan(path))
+    (row,) = carried.plan.rows
+    assert row["Management response"] == "Agreed: the clerk books the review for the spring meeting"
+    (closed,) = carried.plan.closed
+    assert (closed["Rule"], closed["Management response"]) == (
+        "POL-02",
+        "Not agreed: the proprietor signs at the next visit",
+    )
+    assert sorted(carried.carried_rules) == ["POL-01", "POL-02"]
+    # What was typed there is checked for personal data like the notes are.
+    assert {t.column for t in carried.texts} >= {"Management response"}
 
 
 # --- two years, each label honest (issue 18) -----------------------------------------------------------------
@@ -207,7 +232,7 @@ def rows_by_rule(rv) -> dict:
 def test_an_accepted_risk_keeps_its_row_and_is_not_resolved(two_years):
     last = rows_by_rule(two_years["last"])
     assert (last["POL-02"]["Status"], last["POL-02"]["Due date"]) == ("Accepted risk", dt.date(2026, 6, 30))
-    assert last["POL-02"]["Findings, of what was checked"] == "1 of 1 policy record accepted as a risk"
+    assert last["POL-02"]["Findings, of what was checked"] == "1 of 1 policy accepted as a risk"  # governors' words
     row = rows_by_rule(two_years["this"])["POL-02"]
     assert (row["Since last year"], row["Status"], row["Due date"]) == (
         "Carried over (accepted risk)",
@@ -234,7 +259,8 @@ def test_a_carried_over_row_keeps_last_years_owner_and_response_beside_a_fresh_s
     assert (row["Owner"], row[MANAGEMENT], row["Status"], row["Notes"]) == (
         "Deputy head", "Agreed: training in the autumn", "Open", None)  # fmt: skip
     assert (row["Last year's status"], row["Last year's notes"]) == ("In progress", "Half the staff done")
-    assert MANAGEMENT in two_years["this"].plan.plan.extra_headers
+    # The plan's own column now (issue 16), carried like Owner, Status and Notes: not a column a person added.
+    assert MANAGEMENT not in two_years["this"].plan.plan.extra_headers and MANAGEMENT in dict(COLUMNS)
 
 
 def test_rows_added_by_hand_carry_into_next_year_unless_done(two_years):
@@ -295,6 +321,6 @@ def test_a_plan_saved_in_another_office_format_reads_the_same(two_years, tmp_pat
     as_xlsx, as_other = read_plan(two_years["plan"]), read_plan(saved)
     for sheet in as_xlsx.rows:
         assert [r.cells for r in as_other.rows[sheet]] == [r.cells for r in as_xlsx.rows[sheet]], sheet
-    assert as_other.extra_headers == as_xlsx.extra_headers == ("Management response",)
+    assert as_other.extra_headers == as_xlsx.extra_headers == ()  # Management response is one of the plan's
     # In a published set, the plan a person saved (not written by lks-audit) is the one carried.
     assert plan_to_carry(tmp_path) == saved

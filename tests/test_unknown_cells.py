@@ -41,7 +41,11 @@ def sample_cells() -> dict:
     cells = {}
     for wb in WORKBOOKS:
         book = python_calamine.CalamineWorkbook.from_path(str(SAMPLE_SCHOOL / wb.file))
-        cells[wb.file] = {s.name: book.get_sheet_by_name(s.name).to_python(skip_empty_area=False) for s in wb.sheets}
+        cells[wb.file] = {
+            s.name: book.get_sheet_by_name(s.name).to_python(skip_empty_area=False)
+            for s in wb.sheets
+            if s.name in book.sheet_names  # an optional sheet the sample leaves out
+        }
         book.close()
     return cells
 

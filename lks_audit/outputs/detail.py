@@ -14,9 +14,9 @@ from IPython.display import HTML
 from .. import __version__
 from ..findings import AREA_TITLES, AREAS, rule_order
 from ..params import Parameters
+from ..personal import public_record
 from ..rules import REGISTRY
 from ..summary import decision_words, not_checked, of_base
-from .governors import public_records
 from .html import Raw, esc, long_date, number, plural, record_ids, section, table
 from .review_data import Review
 
@@ -68,8 +68,9 @@ def contents(rv: Review) -> HTML | None:
 
 
 def _records(findings) -> Raw:
-    """Non-personal record IDs of findings (accounts, posts, interactions, incidents), a few at most."""
-    return record_ids(public_records(findings), RECORDS_SHOWN)
+    """Non-personal record IDs of findings (accounts, posts, interactions, incidents), a few at most: the DPO's
+    view, so the posts behind findings about children too."""
+    return record_ids(dict.fromkeys(f.record for f in findings if public_record(f)), RECORDS_SHOWN)
 
 
 def _finding_id(finding_id: str) -> Raw:

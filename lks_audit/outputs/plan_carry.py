@@ -1,9 +1,10 @@
 """Carrying the action plan from run to run and from year to year: nothing typed into a published plan is lost.
 
 A re-run for the same year reads the plan it replaces (:func:`read_plan`) and carries, by rule, the Owner,
-Status and Notes typed there into the new plan, with every row added by hand; the edited rows of rules that
-have no open finding any more go to the "Closed since the last run" sheet. With last year's plan, each rule's
-row says what happened since: New, Carried over (last year's status and notes beside it) or Resolved.
+Status, Management response and Notes typed there into the new plan, with every row added by hand; the edited
+rows of rules that have no open finding any more go to the "Closed since the last run" sheet. With last year's
+plan, each rule's row says what happened since: New, Carried over (last year's status and notes beside it) or
+Resolved.
 
 Reading goes by header text, not by position, so a plan whose columns were moved, widened or saved again by
 Excel or LibreOffice reads the same; columns a person added are kept.

@@ -111,9 +111,9 @@ def missing_parts(rule, data, ctx):
             out.append(_located(rule, gap.file, gap.sheet, gap.row, detail, column=gap.column))
     given = {f.file for f in data.files if f.status != "missing"}
     parts = sum(
-        1 + len(wb.sheets) + sum(len(s.columns) for s in wb.sheets)
+        1 + sum(1 + len(s.columns) for s in wb.sheets if not s.optional or s.name in data.sheet_names)
         for wb in WORKBOOKS
-        if not wb.optional or wb.file in given  # an optional workbook left out is not a missing part
+        if not wb.optional or wb.file in given  # an optional workbook or sheet left out is not a missing part
     )
     return rule.outcome(out, parts)
 

@@ -5,10 +5,12 @@ INC-07 is a standing state at ``as_of`` (every row); the others judge incidents 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
-from ..context import elapsed_hours
+from ..context import add_hours, elapsed_hours
 from .base import fmt_date, names, period_rows, weekday_datetime_texts
 from .registry import register_rule
 from .unknown import (
@@ -238,18 +240,18 @@ def breach_dpo_not_informed(rule, data, ctx):
     "incidents",
     "critical",
     clause=_DATA_PROTECTION,
-    meaning="ICO reportable = Yes and Reported to ICO at is missing or more than ico_hours hours after "
-    "Reported at (UK GDPR Article 33).",
+    meaning="ICO reportable = Yes and Reported to ICO at is more than ico_hours real hours after Reported at, or "
+    "is missing while Reported at + ico_hours passed before as_of (UK GDPR Article 33). Each finding says which: "
+    "reported late (by how many hours) or not reported (how many hours since the school became aware).",
     needs={_SHEET: ("Incident ID", "Reported at", "ICO reportable", "Reported to ICO at")},
     counts=("ICO-reportable incident", "ICO-reportable incidents"),
-    title="Serious data breaches reported late to the regulator",
-    why="The law says that a serious data breach must be reported to the Information Commissioner's Office within 72 "
-    "hours.",
+    title="Serious data breaches not reported to the regulator in time",
+    why="The law says that a serious data breach must be reported to the Information Commissioner's Office soon "
+    "after the school becomes aware of it, within a set number of hours.",
     good="Each breach that the regulator must hear of is reported on time.",
-    question="Would we report a serious data breach within 72 hours, even in the holidays?",
+    question="Would we report a serious data breach in time, even in the holidays?",
     plain_counts=("breach the regulator must hear of", "breaches the regulator must hear of"),
-    action="Report the breach to the ICO without delay (within 72 hours of becoming aware) and record when; "
-    "document the reasons for any delay.",
+    action="Report the breach to the ICO without delay and record when; document the reasons for any delay.",
     owner="Data Protection Officer",
 )
 def ico_not_reported_in_time(rule, data, ctx):
@@ -259,29 +261,87 @@ def ico_not_reported_in_time(rule, data, ctx):
     limit = ctx.params.ico_hours
     # rules.md: real elapsed hours in Europe/London, so a clock change in between counts as it happened.
     taken = elapsed_hours(rows["Reported at"], rows["Reported to ICO at"])
-    late = rows["Reported to ICO at"].isna().to_numpy() | (taken > limit)
-    # A Reported to ICO at that could not be read reads as none ("has no report to the ICO recorded"): to confirm.
-    # An ICO reportable that could not be read, or a Reported at with a report recorded, leaves it undecided.
+    deadline = add_hours(rows["Reported at"], limit)
+    # Not reported: once the deadline has passed before as of (an incident with no Reported at is raised: when
+    # the school became aware cannot be shown, so neither can a report in time).
+    passed = ~(deadline >= ctx.as_of).to_numpy()
+    missing = rows["Reported to ICO at"].isna().to_numpy() & passed
+    mask = missing | (taken > limit)
+    # In three values: a Reported to ICO at that could not be read reads as none ("has not been reported"), to
+    # confirm, once its deadline has passed; an ICO reportable that could not be read, or a Reported at beside a
+    # report, leaves it undecided.
     aware_unread = unreadable(data, rows, _SHEET, "Reported at") & rows["Reported to ICO at"].notna().to_numpy()
-    hit = Tri(reportable.yes[reportable.maybe], reportable.unknown[reportable.maybe])
-    hit = hit & in_doubt(test(data, rows, _SHEET, late, "Reported to ICO at"), aware_unread)
-    found, undecided = settle(hit, doubtful=unreadable(data, rows, _SHEET, "ICO reportable") | aware_unread)
-    hit, taken = rows[found], taken[found]
-    messages = [
-        f"ICO-reportable incident {i} (reported {r}) "
-        + (
-            "has no report to the ICO recorded"
-            if pd.isna(ico)
-            else f"was reported to the ICO {h:.1f} hours after the school became aware, more than {limit:g} hours"
-        )
-        for i, r, ico, h in zip(
-            names(hit, "Incident ID"), weekday_datetime_texts(hit["Reported at"]), hit["Reported to ICO at"], taken
-        )
-    ]
-    findings = rule.findings(hit, _SHEET, messages, column="Reported to ICO at", rests_on=("Reported at",))
-    waits = rule.undecided(rows[undecided], _SHEET, columns=("ICO reportable", "Reported at", "Reported to ICO at"))
     scope = Tri(reportable.yes[reportable.maybe], reportable.unknown[reportable.maybe])
+    report = Tri(mask, unreadable(data, rows, _SHEET, "Reported to ICO at") & passed)
+    hit = scope & in_doubt(report, aware_unread)
+    doubtful = unreadable(data, rows, _SHEET, "ICO reportable") | aware_unread
+    found, undecided = settle_as_read(hit, mask & scope.yes, doubtful)
+    hit, taken, deadline = rows[found], taken[found], deadline[found]
+    since = elapsed_hours(hit["Reported at"], pd.Series(ctx.as_of, index=hit.index))
+    # The DPO informed at column is not needed to judge INC-05; where it is there, the finding says when.
+    told = hit["DPO informed at"] if "DPO informed at" in hit else pd.Series(pd.NaT, index=hit.index)
+    findings = rule.findings(
+        hit,
+        _SHEET,
+        [
+            _ico_message(i, r, d, dpo, ico, h, s, limit, ctx.as_of)
+            for i, r, d, dpo, ico, h, s in zip(
+                names(hit, "Incident ID"),
+                weekday_datetime_texts(hit["Reported at"]),
+                weekday_datetime_texts(deadline),
+                weekday_datetime_texts(told),
+                weekday_datetime_texts(hit["Reported to ICO at"]),
+                taken,
+                since,
+            )
+        ],
+        column="Reported to ICO at",
+        rests_on=("Reported at",),
+    )
+    facts = [
+        _ico_facts(ico, d, dpo, h, s, limit)
+        for ico, d, dpo, h, s in zip(hit["Reported to ICO at"], deadline, told, taken, since)
+    ]
+    waits = rule.undecided(rows[undecided], _SHEET, columns=("ICO reportable", "Reported at", "Reported to ICO at"))
+    findings = [replace(f, facts=x) for f, x in zip(findings, facts)]
     return rule.outcome(findings, checked(scope, found, undecided), waits)
+
+
+#: What an INC-05 finding says happened: the report reached the ICO after the deadline, or never did.
+REPORTED_LATE, NOT_REPORTED = "reported late", "not reported"
+
+
+def _iso(value) -> str | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).isoformat(timespec="minutes")
+
+
+def _ico_facts(ico_at, deadline, dpo_at, taken: float, since: float, limit: float) -> tuple:
+    """INC-05's facts: which it is, the deadline, the hours late (or since awareness) and when the DPO was told."""
+    late = not pd.isna(ico_at)
+    return (
+        ("ico_report", REPORTED_LATE if late else NOT_REPORTED),
+        ("deadline", _iso(deadline)),
+        ("reported_to_ico_at", _iso(ico_at)),
+        ("hours_late", round(float(taken - limit), 1) if late else None),
+        ("hours_since_aware", None if late or pd.isna(since) else round(float(since), 1)),
+        ("dpo_informed_at", _iso(dpo_at)),
+    )
+
+
+def _ico_message(incident, aware, deadline, dpo, ico, taken, since, limit, as_of) -> str:
+    told = f"the DPO was told {dpo}" if dpo != "no date" else "no record of when the DPO was told"
+    head = f"ICO-reportable incident {incident} (the school became aware {aware}; {told})"
+    if ico != "no date":
+        return (
+            f"{head} was reported to the ICO late: on {ico}, {taken - limit:.1f} hours after the {limit:g}-hour "
+            f"deadline of {deadline} ({taken:.1f} hours after the school became aware)"
+        )
+    if pd.isna(since):
+        return f"{head} has not been reported to the ICO, and with no date of awareness its deadline is unknown"
+    return (
+        f"{head} has not been reported to the ICO: the {limit:g}-hour deadline was {deadline}, and by "
+        f"{pd.Timestamp(as_of):%d/%m/%Y %H:%M} it was {since:,.1f} hours since the school became aware"
+    )
 
 
 @register_rule(
