@@ -12,6 +12,7 @@ import pytest
 
 from lks_audit import platform_writers as w
 from lks_audit.platforms.records import Record, ms_of
+from lks_audit.read import uncalculated
 
 from school import audit_rows, by_rule, t
 
@@ -50,9 +51,8 @@ def audit(tmp_path, posts=(), tweets=(), replies=(), messages=(), interactions=(
     if facebook is not None:
         w.write_archive(w.facebook_archive("Little Kinvaston School", *facebook), root / "ACC-F")
     kw.setdefault("as_of", "2026-08-31")
-    return audit_rows(
-        folder=tmp_path, Accounts=ACCOUNTS, Posts=list(posts), Interactions=list(interactions), Consent=CONSENT, **kw
-    )
+    kw.setdefault("Accounts", ACCOUNTS)
+    return audit_rows(folder=tmp_path, Posts=list(posts), Interactions=list(interactions), Consent=CONSENT, **kw)
 
 
 def counts(result) -> dict[str, int]:
@@ -170,6 +170,28 @@ def test_an_unreadable_posted_at_makes_an_unlogged_post_one_to_confirm(tmp_path)
     (unlogged,) = by_rule(result, "EVD-01")
     assert unlogged.depends_on and unlogged.depends_on[0].startswith("DQ-02:")
     assert not unlogged.is_open
+
+
+def test_a_log_row_that_may_be_the_post_leaves_it_undecided_and_the_post_to_confirm(tmp_path):
+    """Unknown is not blank: a Posted at that could not be read may be the platform's post, so that post is never
+    logged only to confirm, and the row is neither missing from the archive (EVD-02) nor a changed caption
+    (EVD-03) until it is fixed; a matched post whose logged text could not be read is undecided for EVD-03."""
+    posts = [post_row("P1", "31/02/2026 09:00"), post_row("P2", t(2026, 2, 12, 9, 0), uncalculated("A1&B1"))]
+    result = audit(
+        tmp_path, posts=posts, tweets=[tweet(utc(2026, 2, 10, 9, 0)), tweet(utc(2026, 2, 12, 9, 0), sequence=1)]
+    )
+    assert [bool(f.depends_on) for f in by_rule(result, "EVD-01")] == [True]
+    assert by_rule(result, "EVD-02") == by_rule(result, "EVD-03") == []
+    undecided = sorted((u.rule, u.record, bool(u.waits_on)) for u in result.undecided if u.rule.startswith("EVD"))
+    assert undecided == [("EVD-02", "P1", True), ("EVD-03", "P1", True), ("EVD-03", "P2", True)]
+    assert result.summary["rules"]["EVD-02"]["checked"] == 1  # P2, found on the platform
+
+
+def test_an_archive_may_belong_to_an_account_id_that_could_not_be_read(tmp_path):
+    accounts = [{**ACCOUNTS[0], "Account ID": uncalculated('"ACC-"&"X"')}, ACCOUNTS[1]]
+    result = audit(tmp_path, tweets=[tweet(utc(2026, 2, 10, 9, 0))], Accounts=accounts)
+    assert [f.id.split(":")[1] for f in by_rule(result, "EVD-01")] == ["ACC-X"]
+    assert any("could not be read and may be it" in n.detail for n in result.notices)
 
 
 # --- the name rules on what was really published ------------------------------------------------------------

@@ -102,9 +102,12 @@ class ExportsReading:
                 if archive is not None:
                     self._ahead[entries[0]] = archive
 
-    def tied(self, accounts: dict[str, tuple[str | None, str | None]] | None) -> Exports | None:
+    def tied(
+        self, accounts: dict[str, tuple[str | None, str | None]] | None, unread_ids: bool = False
+    ) -> Exports | None:
         """Every archive tied to its account of the register (``accounts``; None: the register could not be
-        read), with the notices about what was left aside, refused or guessed."""
+        read), with the notices about what was left aside, refused or guessed. ``unread_ids``: an Account ID of
+        the register could not be read, so an archive named after none of the others may be that account's."""
         if not self.present:
             return None
         exports = Exports()
@@ -127,12 +130,18 @@ class ExportsReading:
                 )
                 continue
             if accounts is not None and key not in spelling:
+                if not unread_ids:
+                    notice(
+                        label,
+                        f"'{_stem(entries[0])}' is not an Account ID of the accounts register: name the archive "
+                        "after the account it comes from; left aside",
+                    )
+                    continue
                 notice(
                     label,
-                    f"'{_stem(entries[0])}' is not an Account ID of the accounts register: name the archive after "
-                    "the account it comes from; left aside",
+                    f"'{_stem(entries[0])}' is not an Account ID of the accounts register, but an Account ID there "
+                    "could not be read and may be it: read as that account's",
                 )
-                continue
             account = spelling.get(key, _stem(entries[0]))
             platform, name = (accounts or {}).get(account, (None, None))
             if platform in NO_CONTENT_EXPORT:

@@ -6,6 +6,8 @@ Area modules import from here and never from each other, so each rule reads as i
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 import pandas as pd
 
@@ -17,10 +19,15 @@ def is_yes(s: pd.Series) -> pd.Series:
     return s.fillna(False).astype(bool)
 
 
+_NOT = np.frompyfunc(operator.not_, 1, 1)
+
+
 def is_blank(s: pd.Series) -> pd.Series:
     """Blank cells of any kind (an ids column is blank when it holds no id)."""
     if s.dtype == object:
-        return s.map(lambda v: v is None or v == () or (isinstance(v, float) and pd.isna(v))).astype(bool)
+        # None and () are falsy, texts and lists of IDs are not: one C loop, not a Python call per cell.
+        values = s.to_numpy(dtype=object)
+        return pd.Series(_NOT(values).astype(bool) | pd.isna(values), index=s.index)
     return s.isna()
 
 
@@ -137,10 +144,16 @@ def pictured_students(data, ctx) -> pd.DataFrame:
     return data.derived[key]
 
 
+def names(frame: pd.DataFrame, key: str) -> list[str]:
+    """Each row's ``key``, or ``on row 14`` where the key is blank or could not be read: a message never says
+    "None" ("Incident on row 14 (reported ...)")."""
+    return [k if isinstance(k, str) else f"on row {r}" for k, r in zip(frame[key].tolist(), frame["_row"].tolist())]
+
+
 def post_labels(posts: pd.DataFrame) -> list[str]:
     """``Post P-0042 (12/03/2026)`` per row, dates formatted in one go (rules may word 75,000 findings)."""
     days = posts["Posted at"].dt.strftime("%d/%m/%Y").astype(object).where(posts["Posted at"].notna(), "no date")
-    return [f"Post {p} ({d})" for p, d in zip(posts["Post ID"].tolist(), days.tolist())]
+    return [f"Post {p} ({d})" for p, d in zip(names(posts, "Post ID"), days.tolist())]
 
 
 #: The columns account users are found from (rules.md's "Account users"; TRN-01..03 and the training measure).
@@ -258,6 +271,50 @@ def published_in_period(data, ctx) -> list:
     return data.derived[key]
 
 
+#: The cells that tie a log row to what a platform shows (platform-exports.md's matching): its account, its time
+#: and its Link.
+_MATCHED_BY = {"Posts": ("Account ID", "Posted at", "Link"), "Interactions": ("Account ID", "Received at", "Link")}
+
+
+def unsure_rows(data, ctx, sheet: str) -> pd.DataFrame:
+    """The rows of ``sheet`` (Posts or Interactions) that matched nothing on the platforms but might have: a cell
+    matching reads (Account ID, the time, Link) could not be read, and an archive of their account (of any, where
+    the Account ID could not be read) holds a post or message that matched no row. Each with ``_cells``, those
+    unreadable cells as (sheet, row, column), and ``_any``, whether its account could not be read. Rare: most
+    schools have none, and then this is one look-up per column."""
+    key = ("unsure_rows", sheet, ctx.start, ctx.end, ctx.params.evidence_match_minutes)
+    if key not in data.derived:
+        data.derived[key] = _unsure_rows(data, ctx, sheet)
+    return data.derived[key]
+
+
+def _unsure_rows(data, ctx, sheet: str) -> pd.DataFrame:
+    frame = data.frames[sheet]
+    unread = {c: data.unknown.get((sheet, c), ()) for c in _MATCHED_BY[sheet]}
+    bad = {c: set(rows.tolist()) for c, rows in unread.items() if len(rows)}
+    found = platform_evidence(data, ctx)
+    if not bad or found is None:
+        return frame.iloc[:0].assign(_cells=[], _any=[])
+    taken = found.post_of_row if sheet == "Posts" else found.query_of_row
+    waiting = {m.archive.account for m in (found.posts if sheet == "Posts" else found.queries) if m.row is None}
+    rows = frame[frame["_row"].isin(list(set().union(*bad.values()))).to_numpy()]
+    rows = rows[~rows["_row"].isin(list(taken)).to_numpy()]
+    anyone = rows["_row"].isin(list(bad.get("Account ID", ()))).to_numpy()
+    rows = rows.assign(_any=anyone)[(anyone & bool(waiting)) | rows["Account ID"].isin(list(waiting)).to_numpy()]
+    cells = [[(sheet, r, c) for c, unread in bad.items() if r in unread] for r in rows["_row"].tolist()]
+    return rows.assign(_cells=pd.Series(cells, index=rows.index, dtype=object))
+
+
+def unsure_cells(data, ctx, sheet: str, account: str) -> list[tuple]:
+    """The unreadable cells of :func:`unsure_rows` that may tie one of ``account``'s unmatched posts or messages
+    to a row of ``sheet``: a finding that it was never logged waits on them."""
+    rows = unsure_rows(data, ctx, sheet)
+    if not len(rows):
+        return []
+    mine = rows[rows["_any"].to_numpy(dtype=bool) | (rows["Account ID"] == account).to_numpy()]
+    return [cell for cells in mine["_cells"].tolist() for cell in cells]
+
+
 def unreadable_cells(data) -> set[tuple]:
     """(sheet, Excel row, column) of every cell that could not be read (DQ-02)."""
     if "unreadable_cells" not in data.derived:
@@ -329,7 +386,9 @@ def platform_timed_interactions(data, ctx) -> pd.DataFrame:
     differ = reply_time_differences(data, ctx) if data.exports is not None else {}
     mask = rows["_row"].isin(list(differ)).to_numpy()
     if mask.any():  # else the log's own times, the frame shared as it is (no copy of every interaction)
-        rows = rows.assign(_platform_times=mask)
+        # ``_time_row``: the Excel row whose time cells a rule looks up as unreadable; none where the times are
+        # the platform's (read from its archive, never unknown).
+        rows = rows.assign(_platform_times=mask, _time_row=rows["_row"].where(~mask, -1))
         queries = [differ[row][0] for row in rows.loc[mask, "_row"].tolist()]
         received = pd.Series([q.london for q in queries], index=rows.index[mask], dtype="datetime64[ns]")
         replied = pd.Series([q.reply_london for q in queries], index=rows.index[mask], dtype="datetime64[ns]")
@@ -338,3 +397,9 @@ def platform_timed_interactions(data, ctx) -> pd.DataFrame:
         rows.loc[mask, "_deadline"] = ctx.calendar.response_deadline(received, ctx.params.respond_within_hours)
     data.derived[key] = rows
     return rows
+
+
+def time_rows(rows: pd.DataFrame) -> str:
+    """The column of :func:`platform_timed_interactions`'s rows that says where to look up unreadable time cells:
+    ``_time_row`` when some times are the platform's, else ``_row``."""
+    return "_time_row" if "_time_row" in rows else "_row"

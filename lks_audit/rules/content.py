@@ -16,19 +16,34 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..cells import clean_unicode, normalise_text
+from ..cells import clean_unicode
 from .base import (
     first_by_key,
     fmt_date,
-    is_yes,
     period_posts,
     pictured_students,
     post_labels,
     published_in_period,
-    staff_on_day,
+    unsure_cells,
+    unsure_rows,
     weekday_datetime_texts,
 )
 from .registry import register_rule
+from .unknown import (
+    Tri,
+    checked,
+    in_doubt,
+    key_cells,
+    other_cells,
+    says_yes,
+    settle,
+    settle_as_read,
+    staff_current,
+    test,
+    unreadable,
+    unreadable_at,
+    unreadable_rows,
+)
 
 _WORD = re.compile(r"\w+")
 
@@ -88,10 +103,12 @@ def register_names(data) -> list[RegisterName]:
     if "register_names" not in data.derived:
         consent = data.frames["Consent"]
         seen: dict[tuple, RegisterName] = {}
-        for student, name in zip(consent["Student ID"].tolist(), consent["Student name"].tolist()):
+        # A student's forms repeat their name: each (student, name) is split once. Names are read as normalised
+        # text already (cells.read_text), so only case is folded here.
+        for student, name in dict.fromkeys(zip(consent["Student ID"].tolist(), consent["Student name"].tolist())):
             if not isinstance(name, str):
                 continue
-            words = tuple(normalise_text(name).casefold().split())
+            words = tuple(name.casefold().split())
             if words:
                 seen.setdefault((student, words), RegisterName(student, words))
         data.derived["register_names"] = list(seen.values())
@@ -188,7 +205,15 @@ def posted_by_non_administrator(rule, data, ctx):
     is_admin = pd.MultiIndex.from_frame(posts[["Account ID", "Posted by"]].astype(object)).isin(
         pd.MultiIndex.from_frame(admins)
     )
-    hit = posts[~is_admin]
+    # The account's Administrators cell could not be read: anyone may be one of them.
+    account_row = np.full(len(posts), -1.0)
+    if ("Accounts", "Administrators") in data.unknown:  # looked up only where such a cell exists
+        account_row = accounts.set_index("Account ID")["_row"].reindex(posts["Account ID"]).fillna(-1).to_numpy()
+    admins_unread = unreadable_at(data, "Accounts", account_row, "Administrators")
+    not_admin = Tri(~is_admin, admins_unread)
+    # A Posted by or Account ID that could not be read reads as none ("does not record who posted it"): to confirm.
+    found, undecided = settle(not_admin, doubtful=admins_unread)
+    hit = posts[found]
     known = hit["Account ID"].isin(accounts["Account ID"].dropna()).tolist()
     messages = []
     for label, account, by, on_register in zip(
@@ -210,7 +235,14 @@ def posted_by_non_administrator(rule, data, ctx):
         [("Posts", row, column, value) for column, value in (("Posted by", by), ("Account ID", acc)) if value]
         for row, by, acc in zip(hit["_row"].tolist(), hit["Posted by"].tolist(), hit["Account ID"].tolist())
     ]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted by", also=also), len(posts))
+    findings = rule.findings(
+        hit, "Posts", messages, column="Posted by", rests_on=("Account ID", "Posted at"), also=also
+    )
+    waits = rule.undecided(
+        posts[undecided], "Posts", columns=("Posted by", "Account ID"),
+        also=other_cells("Accounts", account_row[undecided], "Administrators"),
+    )  # fmt: skip
+    return rule.outcome(findings, int(len(posts) - undecided.sum()), waits)
 
 
 @register_rule(
@@ -230,11 +262,18 @@ def posted_by_non_administrator(rule, data, ctx):
     owner="Account administrator",
 )
 def posted_by_non_current_staff(rule, data, ctx):
-    posts = period_posts(data, ctx)
-    # An undated post cannot be placed against anyone's start and leaving dates; a post naming no one is
-    # PST-01's one finding (one fault, one finding).
-    posts = posts[posts["Posted at"].notna() & posts["Posted by"].notna()]
-    hit = posts[~staff_on_day(data, posts["Posted by"], posts["Posted at"])]
+    every = period_posts(data, ctx)
+    # An undated post cannot be placed against anyone's start and leaving dates; one whose Posted at could not be
+    # read is dated, on a day unknown. A post naming no one is PST-01's one finding (one fault, one finding); one
+    # whose Posted by could not be read may name anyone (undecided, below).
+    day_unread = unreadable(data, every, "Posts", "Posted at")
+    by_unread = unreadable(data, every, "Posts", "Posted by")
+    named = every["Posted by"].notna().to_numpy()
+    posts = every[every["Posted at"].notna().to_numpy() & named]
+    current, as_read, staff_rows = staff_current(data, posts["Posted by"], posts["Posted at"])
+    # A Start or Leaving date that could not be read makes "current" unknown (rules.md), read blank: current.
+    found, undecided = settle_as_read(~current, ~as_read)
+    hit, hit_rows = posts[found], staff_rows[found]
     staff = first_by_key(data.frames["Staff"], "Staff ID")[["Staff ID", "Start date", "Leaving date"]]
     dates = hit[["Posted by", "Posted at"]].merge(staff, left_on="Posted by", right_on="Staff ID", how="left")
     left = (dates["Leaving date"] <= dates["Posted at"].dt.floor("D")).tolist()
@@ -248,8 +287,28 @@ def posted_by_non_current_staff(rule, data, ctx):
             messages.append(f"{label} was posted by {by}, who only started on {fmt_date(start)}")
         else:
             messages.append(f"{label} was posted by {by}, who is not on the staff list")
-    also = [[("Posts", row, "Posted by", by)] if by else [] for row, by in zip(hit["_row"], hit["Posted by"])]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted by", also=also), len(posts))
+    also = [
+        ([("Posts", row, "Posted by", by)] if by else []) + cells
+        for row, by, cells in zip(
+            hit["_row"], hit["Posted by"], other_cells("Staff", hit_rows, "Start date", "Leaving date")
+        )
+    ]
+    findings = rule.findings(hit, "Posts", messages, column="Posted by", rests_on=("Posted at",), also=also)
+    nowhere = key_cells(data, "Staff", "Staff ID")
+    waits = rule.undecided(
+        posts[undecided], "Posts", columns=("Posted by",),
+        also=[cells + nowhere for cells in other_cells("Staff", staff_rows[undecided], "Start date", "Leaving date")],
+    )  # fmt: skip
+    # A post on a day that could not be read: undecided, unless its author is current whatever the day (on the
+    # Staff sheet with neither a Start nor a Leaving date).
+    undated = every[day_unread & named]
+    ever, _, _ = staff_current(data, undated["Posted by"], pd.Series(pd.Timestamp.min.ceil("D"), index=undated.index))
+    always, _, _ = staff_current(
+        data, undated["Posted by"], pd.Series(pd.Timestamp.max.floor("D"), index=undated.index)
+    )
+    waits += rule.undecided(undated[~(ever.yes & always.yes)], "Posts", columns=("Posted at", "Posted by"))
+    waits += rule.undecided(every[by_unread], "Posts", columns=("Posted by",))
+    return rule.outcome(findings, int(len(posts) - undecided.sum()), waits)
 
 
 _NAMES_CLAUSE = (
@@ -281,12 +340,27 @@ def student_full_name(rule, data, ctx):
     hits = full_name_hits(folded_texts(posts["Post text"]), register_names(data))
     hit = posts.iloc[hits["pos"].to_numpy()]
     messages = [f"{label} gives a student's full name in its text" for label in post_labels(hit)]
-    findings = rule.findings(hit, "Posts", messages, students=hits["student"], column="Post text")
-    # platform-exports.md: the published text is the truth for the name rules, matched or not.
+    # A name found on a Consent row whose Student ID could not be read: whose it is waits on that cell.
+    nameless = key_cells(data, "Consent", "Student ID")
+    findings = rule.findings(
+        hit, "Posts", messages, students=hits["student"], column="Post text", rests_on=("Posted at",),
+        also=[nameless if s is None else [] for s in hits["student"].tolist()],
+    )  # fmt: skip
+    # A post whose text could not be read may name anyone; a Student name that could not be read may be in any
+    # post: either way the post is undecided (unless a name was found in it already).
+    unread = unreadable(data, posts, "Posts", "Post text")
+    names_unread = [("Consent", int(r), "Student name") for r in unreadable_rows(data, "Consent", "Student name")]
+    if names_unread:
+        unread |= posts["Post text"].notna().to_numpy()
+    unread[hits["pos"].to_numpy()] = False
+    waits = rule.undecided(posts[unread], "Posts", columns=("Post text",), also=[names_unread] * int(unread.sum()))
+    # platform-exports.md: the published text is the truth for the name rules, matched or not; its base adds the
+    # posts only the platforms show.
     published = published_in_period(data, ctx)
     found = set(zip(hit["_row"].tolist(), hits["student"].tolist()))
-    findings += _published_full_names(rule, data, published, found)
-    return rule.outcome(findings, len(posts) + sum(1 for m in published if m.row is None))
+    findings += _published_full_names(rule, data, ctx, published, found)
+    unlogged = sum(1 for m in published if m.row is None)
+    return rule.outcome(findings, int(len(posts) - unread.sum()) + unlogged, waits)
 
 
 def _on_logged_posts(rule, data, hits: list[tuple[int, str]], says: str) -> list:
@@ -302,9 +376,10 @@ def _on_logged_posts(rule, data, hits: list[tuple[int, str]], says: str) -> list
     return [replace(f, source="platform") for f in findings]
 
 
-def _published_full_names(rule, data, published: list, found: set[tuple]) -> list:
+def _published_full_names(rule, data, ctx, published: list, found: set[tuple]) -> list:
     """PST-03 on the texts as published: a name found only there is a finding with ``source: "platform"``, on
-    its log row where the post was logged, else on the post (``<Account ID>:<post ID or UTC time>``)."""
+    its log row where the post was logged, else on the post (``<Account ID>:<post ID or UTC time>``), to confirm
+    while a log row that matched nothing might be it (its account, time or Link could not be read)."""
     if not published:
         return []
     # A post published with the text it was logged with has the log's findings: only the others are searched.
@@ -328,6 +403,7 @@ def _published_full_names(rule, data, published: list, found: set[tuple]) -> lis
                     None,
                     message,
                     student=student,
+                    rests_on=unsure_cells(data, ctx, "Posts", m.archive.account),
                     source="platform",
                     file=m.archive.source,
                 )
@@ -420,10 +496,49 @@ def pictured_student_first_name(rule, data, ctx):
             hit_students.append(student)
     hit = posts.iloc[hit_pos]
     messages = [f"{label} gives the first name of a student it pictures" for label in post_labels(hit)]
-    findings = rule.findings(hit, "Posts", messages, students=hit_students, column="Post text")
+    findings = rule.findings(hit, "Posts", messages, students=hit_students, column="Post text", rests_on=("Posted at",))
+    # A pair is undecided when its post's text, or a Student name of that student, could not be read; and a
+    # pictured student on no form, while a Consent row's Student ID could not be read (that row may be theirs).
+    # Looked for only where such a cell exists: the usual school has none.
+    text_unread = unreadable(data, posts, "Posts", "Post text")
+    consent = data.frames["Consent"]
+    unread_names = consent[unreadable(data, consent, "Consent", "Student name")]
+    nameless = key_cells(data, "Consent", "Student ID")
+    waits, checked_pairs = [], len(pairs)
+    if text_unread.any() or len(unread_names) or nameless:
+        name_cells: dict[str, list[tuple]] = {}
+        for student, row in zip(unread_names["Student ID"].tolist(), unread_names["_row"].tolist()):
+            name_cells.setdefault(student, []).append(("Consent", int(row), "Student name"))
+        every = pictured_students(data, ctx).rename(columns={"Student ID": "Students pictured"})
+        pos, student = every["pos"].to_numpy(), every["Students pictured"]
+        open_ = text_unread[pos] | student.isin(set(name_cells)).to_numpy()
+        if nameless:
+            unplaced = ~student.isin(set(names)).to_numpy()
+            open_ |= unplaced
+            for s in student[unplaced].tolist():
+                name_cells.setdefault(s, []).extend(nameless)
+        open_ &= ~pd.MultiIndex.from_arrays([pos, student]).isin(list(zip(hit_pos, hit_students)))
+        undecided = every[open_]
+        rows = posts.iloc[undecided["pos"].to_numpy()]
+        waits = rule.undecided(
+            rows, "Posts", columns=("Post text",), students=undecided["Students pictured"].tolist(),
+            also=[name_cells.get(s, []) for s in undecided["Students pictured"].tolist()],
+        )  # fmt: skip
+        counted = pairs.merge(undecided[["pos", "Students pictured"]], how="left", indicator=True)
+        checked_pairs = int((counted["_merge"] == "left_only").sum())
+    # A post whose Students pictured could not be read may picture anyone it names: one with a text, logged (read
+    # or not) or as published.
+    published = published_in_period(data, ctx)
+    unlisted = unreadable(data, posts, "Posts", "Students pictured")
+    if unlisted.any():
+        texts = {m.row for m in published if m.row is not None and m.record.text}
+        unlisted &= posts["Post text"].notna().to_numpy() | text_unread | posts["_row"].isin(list(texts)).to_numpy()
+    waits += rule.undecided(posts[unlisted], "Posts", columns=("Students pictured", "Post text"))
+    # platform-exports.md: the text as published of a logged post, with the log's Students pictured.
     found = set(zip(hit["_row"].tolist(), hit_students))
-    findings += _published_first_names(rule, data, published_in_period(data, ctx), names, found)
-    return rule.outcome(findings, len(pairs))
+    findings += _published_first_names(rule, data, published, names, found)
+    waits += _unsure_first_names(rule, data, ctx, published, names)
+    return rule.outcome(findings, checked_pairs, waits)
 
 
 def _published_first_names(rule, data, published: list, names: dict[str, list[RegisterName]], found: set) -> list:
@@ -452,6 +567,32 @@ def _published_first_names(rule, data, published: list, names: dict[str, list[Re
     )
 
 
+def _unsure_first_names(rule, data, ctx, published: list, names: dict[str, list[RegisterName]]) -> list:
+    """PST-04's undecided records from the platforms: a logged post that matched nothing but might have (its
+    account, time or Link could not be read), with a student it pictures named in the text of a post its
+    account (any account, where that could not be read) published and that matched no row."""
+    unsure = unsure_rows(data, ctx, "Posts")
+    if not len(unsure):
+        return []
+    texts: dict[str, list[str]] = {}
+    for m in published:
+        if m.row is None and m.record.text:
+            texts.setdefault(m.archive.account, []).append(m.record.text)
+    at, students, cells = [], [], []
+    columns = (unsure[c].tolist() for c in ("Account ID", "_any", "Students pictured", "_cells"))
+    for i, (account, anyone, pictured, unread) in enumerate(zip(*columns)):
+        if not isinstance(pictured, tuple):
+            continue
+        theirs = [text for a, ts in texts.items() if anyone or a == account for text in ts]
+        for student in dict.fromkeys(pictured):
+            named = (_starts_capitalised(text, n.first_name) for n in names.get(student, ()) for text in theirs)
+            if any(named):
+                at.append(i)
+                students.append(student)
+                cells.append(unread)
+    return rule.undecided(unsure.iloc[at], "Posts", students=students, also=cells)
+
+
 @register_rule(
     "PST-05",
     "content",
@@ -473,13 +614,17 @@ def _published_first_names(rule, data, published: list, names: dict[str, list[Re
 )
 def third_party_without_permission(rule, data, ctx):
     posts = period_posts(data, ctx)
-    third_party = is_yes(posts["Third-party content"])
-    hit = posts[third_party & ~is_yes(posts["Copyright permission"])]
+    third_party = says_yes(data, posts, "Posts", "Third-party content")
+    # Either answer unreadable may be Yes: undecided.
+    hit = third_party & ~says_yes(data, posts, "Posts", "Copyright permission")
+    found, undecided = settle(hit, doubtful=hit.unknown)
+    hit = posts[found]
     messages = [
         f"{label} shares third-party content without recorded copyright permission" for label in post_labels(hit)
     ]
-    findings = rule.findings(hit, "Posts", messages, column="Copyright permission")
-    return rule.outcome(findings, int(third_party.sum()))
+    findings = rule.findings(hit, "Posts", messages, column="Copyright permission", rests_on=("Posted at",))
+    waits = rule.undecided(posts[undecided], "Posts", columns=("Third-party content", "Copyright permission"))
+    return rule.outcome(findings, checked(third_party, found, undecided), waits)
 
 
 @register_rule(
@@ -507,28 +652,50 @@ def third_party_without_permission(rule, data, ctx):
 def posted_outside_account_life(rule, data, ctx):
     posts = period_posts(data, ctx)
     accounts = first_by_key(data.frames["Accounts"], "Account ID")[
-        ["Account ID", "Created on", "Closed or transferred on"]
-    ]
+        ["Account ID", "Created on", "Closed or transferred on", "_row"]
+    ].rename(columns={"_row": "_account_row"})
     # An unknown Account ID is DQ-04's; an undated post cannot be placed in the account's life.
-    dated = posts[posts["Posted at"].notna()]
+    dated = posts[posts["Posted at"].notna() | unreadable(data, posts, "Posts", "Posted at")]
     merged = dated.merge(accounts, on="Account ID", how="inner")
     day = merged["Posted at"].dt.floor("D")
-    before = merged["Created on"].notna() & (day < merged["Created on"])
-    after = merged["Closed or transferred on"].notna() & (day > merged["Closed or transferred on"])
-    hit = merged[before | after]
+    before = (merged["Created on"].notna() & (day < merged["Created on"])).to_numpy()
+    after = (merged["Closed or transferred on"].notna() & (day > merged["Closed or transferred on"])).to_numpy()
+    # A post's day, or an account's dates, that could not be read may be any: undecided.
+    created, closed = merged["Created on"], merged["Closed or transferred on"]
+    early = test(data, merged, "Accounts", before, "Created on", rows="_account_row")
+    late = test(data, merged, "Accounts", after, "Closed or transferred on", rows="_account_row")
+    day_unread = unreadable(data, merged, "Posts", "Posted at")
+    # An account with neither date (known blank) has no life to post outside of, whatever the day.
+    ageless = (created.isna() & closed.isna()).to_numpy() & ~early.unknown & ~late.unknown
+    found, undecided = settle(in_doubt(early | late, day_unread & ~ageless), doubtful=None)
+    found, undecided = (
+        found & ~(early | late).unknown & ~(day_unread & ~ageless),
+        undecided | (found & ~(early | late).yes),
+    )
+    hit = merged[found]
     messages = [
         f"{label} was posted on account {account} "
         + (
-            f"before it was created on {fmt_date(created)}"
-            if early
-            else f"after it was closed or transferred on {fmt_date(closed)}"
+            f"before it was created on {fmt_date(c)}"
+            if b
+            else f"after it was closed or transferred on {fmt_date(cl)}"
         )
-        for label, account, created, closed, early in zip(
-            post_labels(hit),
-            hit["Account ID"].tolist(),
-            hit["Created on"],
-            hit["Closed or transferred on"],
-            before[before | after].tolist(),
+        for label, account, c, cl, b in zip(
+            post_labels(hit), hit["Account ID"].tolist(), hit["Created on"], hit["Closed or transferred on"],
+            before[found].tolist(),
         )
-    ]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted at"), len(merged))
+    ]  # fmt: skip
+    findings = rule.findings(hit, "Posts", messages, column="Posted at")
+    open_ = merged[undecided]
+    waits = rule.undecided(
+        open_, "Posts", columns=("Posted at",),
+        also=other_cells("Accounts", open_["_account_row"], "Created on", "Closed or transferred on"),
+    )  # fmt: skip
+    # A post whose account could not be told: its Account ID could not be read, or is on no row of the register
+    # while an Account ID there could not be read.
+    nowhere = key_cells(data, "Accounts", "Account ID")
+    lost = unreadable(data, dated, "Posts", "Account ID")
+    if nowhere:
+        lost |= dated["Account ID"].notna().to_numpy() & ~dated["Account ID"].isin(accounts["Account ID"]).to_numpy()
+    waits += rule.undecided(dated[lost], "Posts", columns=("Account ID",), also=[nowhere] * int(lost.sum()))
+    return rule.outcome(findings, int(len(merged) - undecided.sum()), waits)

@@ -19,11 +19,13 @@ from .base import (
     published_in_period,
     reply_time_differences,
     reply_times_compared,
-    unreadable_cells,
+    unsure_cells,
+    unsure_rows,
     weekday_datetime_texts,
     with_archives,
 )
 from .registry import register_rule
+from .unknown import unreadable
 
 _CONTENT = (
     "Regularly monitor, update and manage content they have posted via school accounts; know the contents of and "
@@ -52,22 +54,6 @@ def _platform_words(archive) -> str:
     return f"{archive.account} ({archive.platform})" if archive.platform else archive.account
 
 
-def _unread_rows(data, sheet: str, column: str, account: str, taken: set[int]) -> list[tuple]:
-    """(sheet, row, column) of the rows of ``account`` whose ``column`` could not be read and that matched
-    nothing: any of them could be the record the platform shows (a finding about it waits on them)."""
-    key = ("unread_rows", sheet, column)
-    if key not in data.derived:  # Excel rows of each account whose column could not be read, found once
-        faulty = {row for s, row, c in unreadable_cells(data) if (s, c) == (sheet, column)}
-        frame = data.frames[sheet]
-        by_account: dict[str, list[int]] = {}
-        if faulty:
-            for acc, row in zip(frame["Account ID"].tolist(), frame["_row"].tolist()):
-                if row in faulty:
-                    by_account.setdefault(acc, []).append(row)
-        data.derived[key] = by_account
-    return [(sheet, row, column) for row in data.derived[key].get(account, ()) if row not in taken]
-
-
 @register_rule(
     "EVD-01",
     "content",
@@ -79,7 +65,7 @@ def _unread_rows(data, sheet: str, column: str, account: str, taken: set[int]) -
     counts=("post in the platforms' archives", "posts in the platforms' archives"),
     plain_counts=("post on the platforms", "posts on the platforms"),
     title="Posts never logged",
-    why="A post nobody logged escaped every check of photos, consent and names.",
+    why="Unlogged posts escape every photo, consent and name check.",
     good="Every post the platforms show is in the school's log.",
     question="How do we make sure that every post is logged when it goes up?",
     action="Log each post now and check it for photos, consent and names; make logging part of posting.",
@@ -88,12 +74,12 @@ def _unread_rows(data, sheet: str, column: str, account: str, taken: set[int]) -
 )
 def unlogged_posts(rule, data, ctx):
     published = published_in_period(data, ctx)
-    taken = set(platform_evidence(data, ctx).post_of_row)
     findings = _never_logged(
         rule,
         data,
+        ctx,
         [m for m in published if m.row is None],
-        ("Posts", "Posted at", taken),
+        "Posts",
         lambda m: (
             f"A post published on {_platform_words(m.archive)} on {weekday_datetime_texts([m.london])[0]} "
             f"(UK time) is not in the posts log: {quoted(m.record.text)}"
@@ -102,17 +88,16 @@ def unlogged_posts(rule, data, ctx):
     return rule.outcome(findings, len(published))
 
 
-def _never_logged(rule, data, items: list, log: tuple[str, str, set[int]], message) -> list:
+def _never_logged(rule, data, ctx, items: list, sheet: str, message) -> list:
     """A finding from the platform (``<Account ID>:<ID or UTC time>``, naming the archive) for each post or message
-    of ``items``, waiting on the rows of its account in ``log`` (sheet, time column, rows already matched) whose
-    time could not be read."""
-    sheet, column, taken = log
+    of ``items``, to confirm while a row of ``sheet`` that matched nothing might be it (its account, time or Link
+    could not be read: :func:`.base.unsure_rows`)."""
     waits: dict[str, list[tuple]] = {}
     findings = []
     for item in items:
         account = item.archive.account
         if account not in waits:
-            waits[account] = _unread_rows(data, sheet, column, account, taken)
+            waits[account] = unsure_cells(data, ctx, sheet, account)
         findings.append(
             rule.finding(
                 f"{account}:{item.key}",
@@ -164,8 +149,24 @@ def logged_posts_not_published(rule, data, ctx):
         "recorded: removed without a record, or logged against the wrong account or time"
         for label, account in zip(post_labels(missing), missing["Account ID"].tolist())
     ]
-    # A Removed on that could not be read (DQ-02) may be the removal: the finding is then to be confirmed.
-    return rule.outcome(rule.findings(missing, "Posts", messages, column="Removed on"), len(checked))
+    # A Removed on that could not be read (DQ-02) may be the removal, a Link that could not be read may name a post
+    # of the archive: the finding is then to be confirmed.
+    findings = rule.findings(missing, "Posts", messages, column="Removed on", rests_on=("Link",))
+    return rule.outcome(findings, len(checked), _unplaced_posts(rule, data, ctx, found))
+
+
+def _unplaced_posts(rule, data, ctx, found) -> list:
+    """EVD-02's undecided records: logged posts not in the archives, with no removal recorded, whose account or
+    time could not be read, so whether an archive covers their day is unknown."""
+    posts = period_posts(data, ctx)
+    account_unread = unreadable(data, posts, "Posts", "Account ID")
+    time_unread = unreadable(data, posts, "Posts", "Posted at")
+    if not (account_unread.any() or time_unread.any()):
+        return []
+    archived = posts["Account ID"].isin(list(found.covers)).to_numpy()
+    open_ = (account_unread & bool(found.covers)) | (time_unread & archived)
+    open_ &= ~posts["_row"].isin(list(found.post_of_row)).to_numpy() & posts["Removed on"].isna().to_numpy()
+    return rule.undecided(posts[open_], "Posts", columns=("Account ID", "Posted at"))
 
 
 @register_rule(
@@ -178,7 +179,7 @@ def logged_posts_not_published(rule, data, ctx):
     needs={"Posts": _POST_LOG},
     counts=("matched post with text on both sides", "matched posts with text on both sides"),
     plain_counts=("post found on the platforms", "posts found on the platforms"),
-    title="Captions changed after they were logged",
+    title="Captions changed after logging",
     why="A caption changed after it was logged was never checked in its final form.",
     good="What the log says was published is exactly what was published.",
     question="Are captions changed after they are logged, and who checks the changes?",
@@ -201,7 +202,23 @@ def published_text_differs(rule, data, ctx):
         f"{m.similarity:.2f}): logged {quoted(logged)}; published {quoted(m.record.text)}"
         for label, m, logged in zip(post_labels(hit), (matched[i] for i in differ), hit["Post text"].tolist())
     ]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column="Post text"), len(both))
+    findings = rule.findings(hit, "Posts", messages, column="Post text")
+    # Undecided: a matched post whose logged text could not be read, and a post that matched nothing but might
+    # have (its account, time or Link could not be read).
+    text_unread = unreadable(data, posts, "Posts", "Post text")
+    unread = [i for i in text_unread.nonzero()[0].tolist() if matched[i] is not None and matched[i].record.text]
+    waits = rule.undecided(posts.iloc[unread], "Posts", columns=("Post text",))
+    return rule.outcome(findings, len(both), waits + _unsure(rule, data, ctx, posts, "Posts"))
+
+
+def _unsure(rule, data, ctx, rows, sheet: str) -> list:
+    """Undecided records of ``rows`` (of ``sheet``) that matched nothing on the platforms but might have
+    (:func:`.base.unsure_rows`): each waits on the cells that might have matched it."""
+    unsure = unsure_rows(data, ctx, sheet)
+    if not len(unsure):
+        return []
+    mine = unsure[unsure["_row"].isin(rows["_row"]).to_numpy()]
+    return rule.undecided(mine, sheet, also=mine["_cells"].tolist())
 
 
 @register_rule(
@@ -225,7 +242,6 @@ def published_text_differs(rule, data, ctx):
 def unlogged_messages(rule, data, ctx):
     found = platform_evidence(data, ctx)
     queries = [q for q in found.queries if q.kind == "message" and in_period_day(ctx, q.local_ms)]
-    taken = set(found.query_of_row)
 
     def message(q) -> str:
         replied = (
@@ -239,7 +255,7 @@ def unlogged_messages(rule, data, ctx):
         )
 
     unlogged = [q for q in queries if q.row is None]
-    findings = _never_logged(rule, data, unlogged, ("Interactions", "Received at", taken), message)
+    findings = _never_logged(rule, data, ctx, unlogged, "Interactions", message)
     return rule.outcome(findings, len(queries))
 
 
@@ -285,4 +301,9 @@ def reply_time_differs(rule, data, ctx):
                 f"first reply at {platform}"
             )
     findings = rule.findings(hit, "Interactions", messages, column="First response at")
-    return rule.outcome(findings, reply_times_compared(data, ctx))
+    # An interaction that matched nothing but might have, with a response logged (or one that could not be read).
+    responded = rows[rows["First response at"].notna().to_numpy() | unreadable(data, rows, *_RESPONSE)]
+    return rule.outcome(findings, reply_times_compared(data, ctx), _unsure(rule, data, ctx, responded, "Interactions"))
+
+
+_RESPONSE = ("Interactions", "First response at")
