@@ -44,10 +44,12 @@ class AuditResult:
 
     def to_json_dict(self) -> dict:
         ctx = self.context
+        moment = {} if ctx.moment is None else {"as_of_moment": ctx.moment.isoformat()}
         return {
             "personal_data": PERSONAL_DATA_NOTE,
             "year": ctx.year,
             "as_of": ctx.as_of.date().isoformat(),
+            **moment,
             "parameters": ctx.params.as_dict(),
             "findings": [f.to_dict() for f in self.findings],
             "not_assessed": [n.to_dict() for n in self.not_assessed],
@@ -113,6 +115,17 @@ def _run(data: Dataset, ctx: AuditContext | None, rule_ids) -> tuple[list[Findin
         checked[rule_id] = outcome.checked
     findings = _waiting_on_data(_identified(_with_cells(findings, data)))
     return sorted(findings, key=_finding_order), not_assessed, checked
+
+
+def identified(findings: list[Finding], data: Dataset) -> list[Finding]:
+    """``findings`` with their cells and stable IDs, as the audit gives them (``lks-audit due`` names its clocks
+    by the IDs their findings would have)."""
+    return _identified(_with_cells(findings, data))
+
+
+def blocked(rule, data: Dataset) -> NotAssessed | None:
+    """Why ``rule`` cannot be assessed on ``data`` (a workbook, sheet or column it needs is missing), or None."""
+    return _blocked(rule, data)
 
 
 def _finding_order(f: Finding) -> tuple:

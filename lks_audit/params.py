@@ -162,9 +162,75 @@ def _day_of(today: dt.date | None) -> dt.date:
 
 
 def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
-    """The day the audit is taken: ``as_of`` if given, else the year's last day or today if earlier."""
+    """The day the audit is taken: ``as_of`` (or the day of a moment, see :func:`audit_moment`) if given, else the
+    year's last day or today if earlier."""
     end = academic_year_dates(year)[1]
-    return _given_day(as_of, "as_of", "2026-07-20") or min(end, _day_of(today))
+    moment = audit_moment(as_of)
+    return moment.date() if moment else _given_day(as_of, "as_of", "2026-07-20") or min(end, _day_of(today))
+
+
+#: A moment as typed: a day (``2026-03-31`` or ``31/03/2026``), then a time (``10:00`` or ``10:00:30``), with a
+#: space or ISO's ``T`` between.
+_MOMENT = re.compile(r"^\s*(?P<day>\S+?)(?:[T ]+|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*$")
+_UK_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def audit_moment(value, what: str = "as_of") -> dt.datetime | None:
+    """``as of`` as a moment (rules.md, "Deadlines and as of"): a datetime with a time of day, or text such as
+    ``2026-03-31 10:00``, ``2026-03-31T10:00`` or ``31/03/2026 10:00`` (UK wall-clock time); None for a day alone
+    or nothing. ISO text with a UTC offset is read as the UK wall-clock time of that instant."""
+    if isinstance(value, dt.datetime):  # datetime or Timestamp: a moment unless it is a day's start
+        value = _uk_wall_clock(value)
+        return None if value.time() == dt.time(0) else value.replace(microsecond=0)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:  # ISO with an offset ("2026-03-31T09:00:00+00:00")
+        parsed = dt.datetime.fromisoformat(text)
+        if parsed.tzinfo is not None:
+            return _uk_wall_clock(parsed).replace(microsecond=0)
+    except ValueError:
+        pass
+    m = _MOMENT.match(text)
+    if not m:
+        return None
+    try:
+        day = _iso_day(m["day"])
+        return dt.datetime.combine(day, dt.time(int(m["hour"]), int(m["minute"]), int(m["second"] or 0)))
+    except ValueError:
+        raise _not_a_moment(what, value) from None
+
+
+def _iso_day(text: str) -> dt.date:
+    """``2026-03-31`` or, as the UK writes it, ``31/03/2026``; ValueError for anything else."""
+    uk = _UK_DAY.match(text)
+    return dt.date(int(uk[3]), int(uk[2]), int(uk[1])) if uk else dt.date.fromisoformat(text)
+
+
+def _not_a_moment(what: str, value) -> AuditInputError:
+    return AuditInputError(f"{what} must be a day or a moment like 2026-03-31 10:00 or 31/03/2026 10:00, got {value!r}")
+
+
+def given_moment(value, what: str) -> dt.datetime | None:
+    """A moment as typed (see :func:`audit_moment`), or a day alone as its first moment; None when not given."""
+    moment = audit_moment(value, what)
+    if moment is not None or value is None or (isinstance(value, str) and not value.strip()):
+        return moment
+    if not isinstance(value, str):
+        return dt.datetime.combine(_given_day(value, what, "2026-03-31"), dt.time())
+    try:
+        return dt.datetime.combine(_iso_day(value.strip()), dt.time())
+    except ValueError:
+        raise _not_a_moment(what, value) from None
+
+
+def _uk_wall_clock(moment: dt.datetime) -> dt.datetime:
+    """A moment with a time zone as the UK wall-clock time (naive) it was; a naive one as it is."""
+    if moment.tzinfo is None:
+        return moment
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Europe/London")).replace(tzinfo=None)
 
 
 def meeting_day(meeting_date=None, today: dt.date | None = None) -> dt.date:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..deadlines import reply_due
 from ..load import Dataset
 
 
@@ -106,8 +107,7 @@ def period_interactions(data, ctx) -> pd.DataFrame:
     key = ("period_interactions", ctx.start, ctx.end, ctx.params.respond_within_hours)
     if key not in data.derived:
         rows = period_rows(data, "Interactions", "Received at", ctx)
-        deadline = ctx.calendar.response_deadline(rows["Received at"], ctx.params.respond_within_hours)
-        data.derived[key] = rows.assign(_deadline=deadline)
+        data.derived[key] = rows.assign(_deadline=reply_due(rows["Received at"], ctx))
     return data.derived[key]
 
 
@@ -213,3 +213,26 @@ def account_user_cells(data, ctx, staff_ids) -> dict[str, list[tuple]]:
         for row, staff_id in zip(rows[mine].tolist(), ids[mine].tolist()):
             out.setdefault(staff_id, []).append((sheet, int(row), column, staff_id))
     return out
+
+
+def unreadable(data, frame: pd.DataFrame, sheet: str, *columns: str, rows: str = "_row") -> np.ndarray:
+    """Per row of ``frame`` (a row of ``sheet`` numbered by its ``rows`` column): does any of ``columns`` hold a
+    cell that could not be read (DQ-02)? Such a cell reads blank in the frames but is unknown, never blank."""
+    faults = data.derived.get("unreadable_rows")
+    if faults is None:
+        faults = {}
+        for f in data.cell_faults:
+            faults.setdefault((f.sheet, f.column), set()).add(f.row)
+        faults = data.derived["unreadable_rows"] = {k: np.array(sorted(v), dtype="float64") for k, v in faults.items()}
+    out = np.zeros(len(frame), dtype=bool)
+    for column in columns:
+        bad = faults.get((sheet, column))
+        if bad is not None and len(frame):
+            out |= np.isin(frame[rows].to_numpy(dtype="float64"), bad)
+    return out
+
+
+def closure_cells(data) -> list[tuple]:
+    """The Closures rows whose Date could not be read, as (sheet, row, column) cells: each could be any day, so a
+    working-day deadline may be later than it seems by as many working days (rules.md)."""
+    return [("Closures", f.row, "Date") for f in data.cell_faults if (f.sheet, f.column) == ("Closures", "Date")]

@@ -10,8 +10,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from .base import distinct_ids, first_by_key, fmt_date, is_blank, is_yes, staff_on_day
-from .registry import register_rule
+from ..deadlines import days_after, end_of_day, months_after
+from .base import distinct_ids, first_by_key, fmt_date, is_blank, is_yes, staff_on_day, unreadable
+from .registry import CLOCKS, DAYS, register_clock, register_rule
 
 
 def _active(accounts: pd.DataFrame) -> pd.DataFrame:
@@ -300,18 +301,31 @@ def lead_left_account_handed_over(rule, data, ctx):
     owner="SLT member responsible for social media",
 )
 def purpose_reviewed(rule, data, ctx):
-    accounts = _active(data.frames["Accounts"])
+    accounts = purpose_reviews_due(data, ctx)
     since = ctx.months_before_as_of(ctx.params.purpose_review_months)
-    reviewed = accounts["Last purpose review"] >= since
-    due = accounts[(accounts["Created on"] < since).to_numpy()]
-    hit = accounts[((accounts["Created on"] < since) & ~reviewed).to_numpy()]
+    # Due a review: created more than purpose_review_months before as of.
+    due = accounts[ctx.passed(months_after(accounts["Created on"], ctx.params.purpose_review_months))]
+    hit = accounts[CLOCKS["ACC-08"].run_out(accounts, ctx)]
     messages = [
         f"Active account {a} (created {fmt_date(c)}) "
         + (f"was last reviewed for purpose on {fmt_date(r)}" if pd.notna(r) else "has no purpose review recorded")
         + f"; a review is due at least every {ctx.params.purpose_review_months} months (since {fmt_date(since)})"
         for a, c, r in zip(hit["Account ID"], hit["Created on"], hit["Last purpose review"])
     ]
-    return rule.outcome(rule.findings(hit, "Accounts", messages, column="Last purpose review"), len(due))
+    findings = rule.findings(hit, "Accounts", messages, column="Last purpose review", rests_on=("Created on",))
+    return rule.outcome(findings, len(due))
+
+
+@register_clock(
+    "ACC-08", "Purpose review of account {record}", DAYS, "Accounts", start=("Created on", "Last purpose review")
+)
+def purpose_reviews_due(data, ctx) -> pd.DataFrame:
+    """Active accounts: the purpose is due for review ``purpose_review_months`` after the last review, or after the
+    account was created if it has had none (one with no Created on is never due)."""
+    accounts = _active(data.frames["Accounts"])
+    created = accounts["Created on"]
+    last = accounts[["Created on", "Last purpose review"]].max(axis=1).where(created.notna())
+    return accounts.assign(_start=last, _due=months_after(last, ctx.params.purpose_review_months))
 
 
 @register_rule(
@@ -438,14 +452,30 @@ def application_complete(rule, data, ctx):
 )
 def application_pending_too_long(rule, data, ctx):
     apps = data.frames["Applications"]
-    waiting = (ctx.as_of - apps["Submitted on"]).dt.days
     pending = apps["SLT decision"] == "Pending"
-    hit = apps[(pending & (waiting > ctx.params.pending_application_days)).to_numpy()]
+    waiting = pending_applications(data, ctx)
+    hit = waiting[CLOCKS["APP-02"].run_out(waiting, ctx)]
+    days = (ctx.as_of - hit["Submitted on"]).dt.days
     messages = [
         f"Application {a}, submitted on {fmt_date(s)}, has been Pending for {int(w)} days"
-        for a, s, w in zip(hit["Application ID"], hit["Submitted on"], waiting[hit.index])
+        for a, s, w in zip(hit["Application ID"], hit["Submitted on"], days)
     ]
-    return rule.outcome(rule.findings(hit, "Applications", messages, column="SLT decision"), int(pending.sum()))
+    findings = rule.findings(hit, "Applications", messages, column="SLT decision", rests_on=("Submitted on",))
+    return rule.outcome(findings, int(pending.sum()))
+
+
+@register_clock(
+    "APP-02", "Decision on application {record}", DAYS, "Applications", start=("Submitted on",), stop=("SLT decision",)
+)
+def pending_applications(data, ctx) -> pd.DataFrame:
+    """Pending applications (and any whose SLT decision could not be read): a decision is due
+    ``pending_application_days`` days after submission."""
+    apps = data.frames["Applications"]
+    open_ = (apps["SLT decision"] == "Pending").to_numpy() | unreadable(data, apps, "Applications", "SLT decision")
+    apps = apps[open_]
+    return apps.assign(
+        _start=apps["Submitted on"], _due=days_after(apps["Submitted on"], ctx.params.pending_application_days)
+    )
 
 
 @register_rule(
@@ -523,28 +553,50 @@ def policy_reviewed(rule, data, ctx):
     policy = data.frames["Policy"]
     if policy.empty:
         return _no_policy_row(rule)
-    since = ctx.months_before_as_of(ctx.params.policy_review_months)
-    old = ~(policy["Approved on"] >= since)
-    overdue = ~(policy["Next review due"] >= ctx.as_of)
-    hit = policy[(old | overdue).to_numpy()]
+    reviews = policy_reviews_due(data, ctx)
+    hit = reviews[CLOCKS["POL-01"].run_out(reviews, ctx)]
+    # Each reason on its own: past (or without) its date at as of.
+    old, late = (~(hit[due] >= ctx.as_of_moment).to_numpy() for due in ("_by_approval", "_by_next_review"))
     messages = []
-    for version, approved, due in zip(hit["Policy version"], hit["Approved on"], hit["Next review due"]):
+    for version, approved, due, was_old, was_late in zip(
+        hit["Policy version"], hit["Approved on"], hit["Next review due"], old, late
+    ):
         problems = []
-        if not approved >= since:
+        if was_old:
             problems.append(
                 f"approved on {fmt_date(approved)}, more than {ctx.params.policy_review_months} months "
                 f"before {fmt_date(ctx.as_of)}"
                 if pd.notna(approved)
                 else "has no Approved on date"
             )
-        if not due >= ctx.as_of:
+        if was_late:
             problems.append(
                 f"its review was due on {fmt_date(due)}" if pd.notna(due) else "has no Next review due date"
             )
         messages.append(f"Policy version {version or '(blank)'}: " + "; ".join(problems))
-    columns = ["Approved on" if o else "Next review due" for o in old[hit.index]]
+    columns = ["Approved on" if o else "Next review due" for o in old]
     findings = rule.findings(hit, "Policy", messages, column=columns, rests_on=("Approved on", "Next review due"))
     return rule.outcome(findings, len(policy))
+
+
+@register_clock(
+    "POL-01",
+    "Review of policy version {record}",
+    DAYS,
+    "Policy",
+    start=("Approved on", "Next review due"),
+    undated_overdue=True,
+)
+def policy_reviews_due(data, ctx) -> pd.DataFrame:
+    """Each Policy row: its review is due on the earlier of Next review due and ``policy_review_months`` after Approved
+    on (a row missing either is overdue)."""
+    policy = data.frames["Policy"]
+    policy = policy.assign(
+        _by_approval=months_after(policy["Approved on"], ctx.params.policy_review_months),
+        _by_next_review=end_of_day(policy["Next review due"]),
+    )
+    due = policy[["_by_approval", "_by_next_review"]].min(axis=1, skipna=False)
+    return policy.assign(_start=policy["Approved on"], _due=due)
 
 
 @register_rule(

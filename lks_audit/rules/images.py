@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import fmt_date, is_blank, is_yes, period_posts, pictured_students, post_labels
-from .registry import register_rule
+from .base import fmt_date, is_blank, is_yes, period_posts, pictured_students, post_labels, unreadable
+from .registry import ACT_NOW, register_clock, register_rule
 
 POLICY_BREACH = "a breach of the school's policy on images"
 CONSENT_CLAUSE = (
@@ -246,11 +246,9 @@ def pictured_with_photo_restriction(rule, data, ctx):
 )
 def not_removed_after_withdrawal(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
-    withdrawn = pairs["c:Withdrawn on"]
-    # A withdrawal dated after as_of is a DQ-05 data error, not counted again here.
-    later = withdrawn.notna() & (withdrawn > pairs["_day"]) & (withdrawn <= ctx.as_of)
-    removed_in_time = pairs["Removed on"].notna() & (pairs["Removed on"] >= withdrawn)
-    hit = pairs[later & ~removed_in_time]
+    up = still_up_after_withdrawal(data, ctx)
+    # A withdrawal that could not be read is the clock's to confirm (due.md), not this rule's to decide.
+    hit = up[up["_start"].notna().to_numpy()]
     messages = [
         f"{label} pictures a student whose consent was withdrawn on {fmt_date(w)}; "
         + ("the post has not been removed" if pd.isna(r) else f"it was removed on {fmt_date(r)}, before that")
@@ -261,6 +259,29 @@ def not_removed_after_withdrawal(rule, data, ctx):
         hit, "Posts", messages, students=hit["Student ID"], column="Removed on", also=_consent_cells(data, hit)
     )
     return rule.outcome(findings, len(pairs))
+
+
+@register_clock(
+    "IMG-04",
+    "Take-down of post {record}",
+    ACT_NOW,
+    "Posts",
+    start=(("Consent", "Withdrawn on", "c:_row"),),
+    stop=("Removed on",),
+    student="Student ID",
+)
+def still_up_after_withdrawal(data, ctx) -> pd.DataFrame:
+    """(post, student) pairs whose consent was withdrawn after the post, on or before as of, and the post not
+    removed since: to be taken down at once. Pairs whose Withdrawn on could not be read, on a post not removed,
+    are kept with no start (the clock is then to confirm)."""
+    pairs = pictured_pairs(data, ctx)
+    withdrawn = pairs["c:Withdrawn on"]
+    # A withdrawal dated after as_of is a DQ-05 data error, not counted again here.
+    later = withdrawn.notna() & (withdrawn > pairs["_day"]) & (withdrawn <= ctx.as_of)
+    removed_in_time = pairs["Removed on"].notna() & (pairs["Removed on"] >= withdrawn)
+    unknown = unreadable(data, pairs, "Consent", "Withdrawn on", rows="c:_row") & pairs["Removed on"].isna().to_numpy()
+    up = pairs[(later & ~removed_in_time).to_numpy() | unknown]
+    return up.assign(_start=up["c:Withdrawn on"], _due=up["c:Withdrawn on"])
 
 
 @register_rule(

@@ -1,15 +1,19 @@
 """Incidents (area ``incidents``): INC-01..INC-08 on the Incidents sheet.
 
-INC-07 is a standing state at ``as_of`` (every row); the others judge incidents reported in the period.
+INC-07 is a standing state at ``as_of`` (every row); the others judge incidents reported in the period. The clocks
+of INC-01, INC-03, INC-04, INC-05, INC-07 and INC-08 (due.md) are the records their rules judge, with deadlines from
+:mod:`lks_audit.deadlines`: a rule raises its finding once its clock has run out at ``as of``.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..context import elapsed_hours
-from .base import fmt_date, is_blank, is_yes, period_rows, weekday_datetime_texts
-from .registry import register_rule
+from ..deadlines import assessment_due, days_after, ico_due
+from .base import closure_cells, fmt_date, is_blank, is_yes, period_rows, weekday_datetime_texts
+from .registry import ACT_NOW, CLOCKS, DAYS, HOURS, register_clock, register_rule
 
 _SHEET = "Incidents"
 _ASSESS = (
@@ -47,14 +51,45 @@ def _flag(rule, data, ctx, column: str, selects, message: str, scope=None):
 
     ``column`` is the cell the finding rests on; ``message`` has {id} and {reported}.
     """
-    rows = _reported(data, ctx)
-    if scope is not None:
-        rows = rows[scope(rows).to_numpy(dtype=bool)]
+    rows = _scoped(data, ctx, scope)
     hit = rows[selects(rows).to_numpy(dtype=bool)]
     messages = [
         message.format(id=i, reported=r) for i, r in zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]))
     ]
     return rule.outcome(rule.findings(hit, _SHEET, messages, column=column), len(rows))
+
+
+def _scoped(data, ctx, scope=None) -> pd.DataFrame:
+    """In-period incidents of ``scope`` (all by default)."""
+    rows = _reported(data, ctx)
+    return rows if scope is None else rows[scope(rows).to_numpy(dtype=bool)]
+
+
+def _clock_flag(rule, data, ctx, message: str, scope=None):
+    """The incidents whose clock (due.md) has run out at ``as of``, out of the in-period incidents of ``scope``:
+    each finding rests on the clock's stop and start cells (and, while unreadable Closures dates could still delay
+    a working-day deadline, on those cells). ``message`` has {id}, {reported} and {due}."""
+    clock = CLOCKS[rule.id]
+    waiting = clock.open(data, ctx)
+    late = clock.run_out(waiting, ctx)
+    hit = waiting[late]
+    messages = [
+        message.format(id=i, reported=r, due=d)
+        for i, r, d in zip(
+            hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]), weekday_datetime_texts(hit["_due"])
+        )
+    ]
+    doubt = closure_cells(data)
+    also = [doubt if d else () for d in clock.in_doubt(waiting, ctx)[late]]
+    findings = rule.findings(hit, _SHEET, messages, column=clock.stop[0], rests_on=clock.start, also=also)
+    return rule.outcome(findings, len(_scoped(data, ctx, scope)))
+
+
+def _waiting(data, ctx, column: str, scope=None, blank=None) -> pd.DataFrame:
+    """In-period incidents of ``scope`` whose ``column`` is blank (by ``blank``, else no value): their clock runs."""
+    rows = _scoped(data, ctx, scope)
+    empty = rows[column].isna() if blank is None else blank(rows[column])
+    return rows[empty.to_numpy(dtype=bool)]
 
 
 _INCIDENTS = ("incident", "incidents")
@@ -76,7 +111,8 @@ def _personal_data_breach(rows: pd.DataFrame) -> pd.Series:
     "incidents",
     "high",
     clause=_ASSESS,
-    meaning="An incident has no SLT assessment at.",
+    meaning="An incident has no SLT assessment at, and its deadline (the end of the assessment_working_days-th working "
+    "day after the day it was reported) passed before as_of.",
     needs={_SHEET: ("Incident ID", "Reported at", "SLT assessment at")},
     counts=_INCIDENTS,
     title="Incidents not assessed by a senior leader",
@@ -87,13 +123,29 @@ def _personal_data_breach(rows: pd.DataFrame) -> pd.Series:
     owner="SLT",
 )
 def no_slt_assessment(rule, data, ctx):
-    return _flag(
-        rule,
-        data,
-        ctx,
-        "SLT assessment at",
-        lambda rows: rows["SLT assessment at"].isna(),
-        "Incident {id} (reported {reported}) has no SLT assessment recorded",
+    return _clock_flag(
+        rule, data, ctx, "Incident {id} (reported {reported}) has no SLT assessment recorded; it was due by {due}"
+    )
+
+
+@register_clock(
+    "INC-01",
+    "SLT assessment of incident {record}",
+    HOURS,
+    _SHEET,
+    start=("Reported at",),
+    stop=("SLT assessment at",),
+    undated_overdue=True,
+)
+def awaiting_assessment(data, ctx) -> pd.DataFrame:
+    """In-period incidents with no SLT assessment at: due by the end of the ``assessment_working_days``-th working
+    day after the day reported (rules.md)."""
+    rows = _waiting(data, ctx, "SLT assessment at")
+    unknown = len(closure_cells(data))
+    return rows.assign(
+        _start=rows["Reported at"],
+        _due=assessment_due(rows["Reported at"], ctx),
+        _due_at_latest=assessment_due(rows["Reported at"], ctx, unknown),
     )
 
 
@@ -117,7 +169,7 @@ def no_slt_assessment(rule, data, ctx):
 def assessed_late(rule, data, ctx):
     rows = _reported(data, ctx)
     n = ctx.params.assessment_working_days
-    due = ctx.calendar.add_working_days(rows["Reported at"], n)
+    due = assessment_due(rows["Reported at"], ctx).dt.floor("D")
     late = (rows["SLT assessment at"].dt.floor("D") > due).to_numpy(dtype=bool)
     assessed = int((rows["SLT assessment at"].notna() & rows["Reported at"].notna()).sum())
     hit, due = rows[late], due[late]
@@ -151,15 +203,24 @@ def assessed_late(rule, data, ctx):
     owner="Designated safeguarding lead",
 )
 def illegal_not_reported(rule, data, ctx):
-    return _flag(
+    return _clock_flag(
         rule,
         data,
         ctx,
-        "Reported to police on",
-        lambda rows: rows["Reported to police on"].isna(),
         "Incident {id} (reported {reported}) was considered illegal but no report to the police is recorded",
-        scope=lambda rows: is_yes(rows["Considered illegal"]),
+        scope=_considered_illegal,
     )
+
+
+def _considered_illegal(rows: pd.DataFrame) -> pd.Series:
+    return is_yes(rows["Considered illegal"])
+
+
+@register_clock("INC-03", "Police report of incident {record}", ACT_NOW, _SHEET, stop=("Reported to police on",))
+def police_not_told(data, ctx) -> pd.DataFrame:
+    """In-period incidents considered illegal with no Reported to police on: to be reported at once."""
+    rows = _waiting(data, ctx, "Reported to police on", scope=_considered_illegal)
+    return rows.assign(_start=rows["Reported at"], _due=rows["Reported at"])
 
 
 @register_rule(
@@ -181,15 +242,20 @@ def illegal_not_reported(rule, data, ctx):
     owner="SLT",
 )
 def breach_dpo_not_informed(rule, data, ctx):
-    return _flag(
+    return _clock_flag(
         rule,
         data,
         ctx,
-        "DPO informed at",
-        lambda rows: rows["DPO informed at"].isna(),
         "Personal data breach {id} (reported {reported}): no record that the DPO was informed",
         scope=_personal_data_breach,
     )
+
+
+@register_clock("INC-04", "DPO told of breach {record}", ACT_NOW, _SHEET, stop=("DPO informed at",))
+def dpo_not_told(data, ctx) -> pd.DataFrame:
+    """In-period personal data breaches with no DPO informed at: the DPO is to be told at once."""
+    rows = _waiting(data, ctx, "DPO informed at", scope=_personal_data_breach)
+    return rows.assign(_start=rows["Reported at"], _due=rows["Reported at"])
 
 
 @register_rule(
@@ -197,8 +263,8 @@ def breach_dpo_not_informed(rule, data, ctx):
     "incidents",
     "critical",
     clause=_DATA_PROTECTION,
-    meaning="ICO reportable = Yes and Reported to ICO at is missing or more than ico_hours hours after "
-    "Reported at (UK GDPR Article 33).",
+    meaning="ICO reportable = Yes and Reported to ICO at is more than ico_hours real hours after Reported at, or "
+    "is missing while Reported at + ico_hours passed before as_of (UK GDPR Article 33).",
     needs={_SHEET: ("Incident ID", "Reported at", "ICO reportable", "Reported to ICO at")},
     counts=("ICO-reportable incident", "ICO-reportable incidents"),
     title="Serious data breaches reported late to the regulator",
@@ -212,12 +278,15 @@ def breach_dpo_not_informed(rule, data, ctx):
     owner="Data Protection Officer",
 )
 def ico_not_reported_in_time(rule, data, ctx):
-    rows = _reported(data, ctx)
-    rows = rows[is_yes(rows["ICO reportable"]).to_numpy(dtype=bool)]
+    rows = _scoped(data, ctx, _ico_reportable)
     limit = ctx.params.ico_hours
     # rules.md: real elapsed hours in Europe/London, so a clock change in between counts as it happened.
     taken = elapsed_hours(rows["Reported at"], rows["Reported to ICO at"])
-    mask = rows["Reported to ICO at"].isna().to_numpy() | (taken > limit)
+    # Not reported: only once its clock has run out at as of (due.md); reported late: whenever that was.
+    waiting = rows["Reported to ICO at"].isna().to_numpy()
+    not_reported = np.zeros(len(rows), dtype=bool)
+    not_reported[waiting] = CLOCKS["INC-05"].run_out(awaiting_ico_report(data, ctx), ctx)
+    mask = not_reported | (taken > limit)
     hit, taken = rows[mask], taken[mask]
     messages = [
         f"ICO-reportable incident {i} (reported {r}) "
@@ -230,7 +299,28 @@ def ico_not_reported_in_time(rule, data, ctx):
             hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]), hit["Reported to ICO at"], taken
         )
     ]
-    return rule.outcome(rule.findings(hit, _SHEET, messages, column="Reported to ICO at"), len(rows))
+    findings = rule.findings(hit, _SHEET, messages, column="Reported to ICO at", rests_on=("Reported at",))
+    return rule.outcome(findings, len(rows))
+
+
+def _ico_reportable(rows: pd.DataFrame) -> pd.Series:
+    return is_yes(rows["ICO reportable"])
+
+
+@register_clock(
+    "INC-05",
+    "ICO report for {record}",
+    HOURS,
+    _SHEET,
+    start=("Reported at",),
+    stop=("Reported to ICO at",),
+    undated_overdue=True,
+)
+def awaiting_ico_report(data, ctx) -> pd.DataFrame:
+    """In-period ICO-reportable incidents not yet reported to the ICO: due ``ico_hours`` real hours after the school
+    became aware."""
+    rows = _waiting(data, ctx, "Reported to ICO at", scope=_ico_reportable)
+    return rows.assign(_start=rows["Reported at"], _due=ico_due(rows["Reported at"], ctx))
 
 
 @register_rule(
@@ -278,14 +368,23 @@ def journalist_media_policy(rule, data, ctx):
 )
 def open_too_long(rule, data, ctx):
     rows = data.frames[_SHEET]  # a standing state at as_of: every row, whatever the period
-    age_days = (ctx.as_of - rows["Reported at"].dt.floor("D")).dt.days
-    mask = (rows["Closed on"].isna() & (age_days > ctx.params.open_incident_days)).to_numpy(dtype=bool)
-    hit, age_days = rows[mask], age_days[mask]
+    still_open = still_open_incidents(data, ctx)
+    hit = still_open[CLOCKS["INC-07"].run_out(still_open, ctx)]
+    age_days = (ctx.as_of - hit["Reported at"].dt.floor("D")).dt.days
     messages = [
         f"Incident {i} (reported {fmt_date(r)}) is still open {int(a)} days after it was reported"
         for i, r, a in zip(hit["Incident ID"], hit["Reported at"], age_days)
     ]
-    return rule.outcome(rule.findings(hit, _SHEET, messages, column="Closed on"), len(rows))
+    findings = rule.findings(hit, _SHEET, messages, column="Closed on", rests_on=("Reported at",))
+    return rule.outcome(findings, len(rows))
+
+
+@register_clock("INC-07", "Review of open incident {record}", DAYS, _SHEET, start=("Reported at",), stop=("Closed on",))
+def still_open_incidents(data, ctx) -> pd.DataFrame:
+    """Incidents of any year with no Closed on: open too long after ``open_incident_days`` days."""
+    rows = data.frames[_SHEET]
+    rows = rows[rows["Closed on"].isna().to_numpy()]
+    return rows.assign(_start=rows["Reported at"], _due=days_after(rows["Reported at"], ctx.params.open_incident_days))
 
 
 @register_rule(
@@ -294,8 +393,8 @@ def open_too_long(rule, data, ctx):
     "medium",
     clause=_ESCALATE,
     meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has ICO "
-    "reportable blank: the decision whether to report to the ICO, which the DPO must be involved "
-    "in, is not recorded.",
+    "reportable blank while Reported at + ico_hours passed before as_of: the decision whether to report to the ICO, "
+    "which the DPO must be involved in, is not recorded in time.",
     needs={_SHEET: ("Incident ID", "Reported at", "Category", "Personal data breach", "ICO reportable")},
     counts=_BREACHES,
     title="Data breaches with no decision on telling the regulator",
@@ -307,12 +406,27 @@ def open_too_long(rule, data, ctx):
     owner="Data Protection Officer",
 )
 def breach_ico_decision_missing(rule, data, ctx):
-    return _flag(
+    return _clock_flag(
         rule,
         data,
         ctx,
-        "ICO reportable",
-        lambda rows: is_blank(rows["ICO reportable"]),
-        "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not recorded",
+        "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not "
+        "recorded; it was due by {due}",
         scope=_personal_data_breach,
     )
+
+
+@register_clock(
+    "INC-08",
+    "ICO decision for {record}",
+    HOURS,
+    _SHEET,
+    start=("Reported at",),
+    stop=("ICO reportable",),
+    undated_overdue=True,
+)
+def awaiting_ico_decision(data, ctx) -> pd.DataFrame:
+    """In-period personal data breaches with ICO reportable blank: the decision is due ``ico_hours`` real hours after
+    the school became aware."""
+    rows = _waiting(data, ctx, "ICO reportable", scope=_personal_data_breach, blank=is_blank)
+    return rows.assign(_start=rows["Reported at"], _due=ico_due(rows["Reported at"], ctx))

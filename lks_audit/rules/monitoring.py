@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..context import elapsed_hours
-from .base import is_blank, is_yes, period_interactions, period_rows, weekday_datetime_texts
-from .registry import register_rule
+from ..deadlines import reply_due_at_latest
+from .base import closure_cells, is_blank, is_yes, period_interactions, period_rows, weekday_datetime_texts
+from .registry import ACT_NOW, CLOCKS, HOURS, register_clock, register_rule
 
 _RESPOND = (
     "Any comments, queries or complaints made through those accounts must be responded to within 24 "
@@ -88,17 +89,34 @@ def late_response(rule, data, ctx):
 )
 def unanswered(rule, data, ctx):
     rows = period_interactions(data, ctx)
-    # "Before as_of" = before the as_of day began: a deadline later that day is not yet missed.
-    # Due a reply by as_of: answered, or its deadline has passed (the governors' "replies due").
-    due = rows[(rows["First response at"].notna() | (rows["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
-    overdue = due[(due["First response at"].isna() & (due["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
+    clock = CLOCKS["INT-02"]
+    waiting = awaiting_reply(data, ctx)
+    late = clock.run_out(waiting, ctx)
+    overdue = waiting[late]
     messages = [
         f"Interaction {i} ({r}) has no recorded response; its deadline was {d}"
         for i, r, d in zip(overdue["Interaction ID"], _received(overdue), weekday_datetime_texts(overdue["_deadline"]))
     ]
-    # A First response at that could not be read (DQ-02) reads as none: then it is to be confirmed.
-    findings = rule.findings(overdue, "Interactions", messages, column="First response at")
-    return rule.outcome(findings, len(due))
+    # A First response at that could not be read (DQ-02) reads as none: then it is to be confirmed; so is a
+    # deadline that unreadable Closures dates could still push past as of.
+    doubt = closure_cells(data)
+    findings = rule.findings(
+        overdue, "Interactions", messages, column="First response at", rests_on=("Received at",),
+        also=[doubt if d else () for d in clock.in_doubt(waiting, ctx)[late]],
+    )  # fmt: skip
+    # Due a reply by as of: answered, or its deadline has passed (the governors' "replies due").
+    return rule.outcome(findings, int(rows["First response at"].notna().sum()) + len(overdue))
+
+
+@register_clock(
+    "INT-02", "Reply to message {record}", HOURS, "Interactions", start=("Received at",), stop=("First response at",)
+)
+def awaiting_reply(data, ctx) -> pd.DataFrame:
+    """In-period interactions with no First response at: due a reply by their deadline (rules.md)."""
+    rows = period_interactions(data, ctx)
+    waiting = rows[rows["First response at"].isna().to_numpy()]
+    latest = reply_due_at_latest(waiting["Received at"], ctx, len(closure_cells(data)))
+    return waiting.assign(_start=waiting["Received at"], _due=waiting["_deadline"], _due_at_latest=latest)
 
 
 def _offensive(data, ctx) -> pd.DataFrame:
@@ -128,12 +146,20 @@ def _no_action(action: pd.Series) -> pd.Series:
 )
 def offensive_not_acted_on(rule, data, ctx):
     rows = _offensive(data, ctx)
-    hit = rows[_no_action(rows["Action taken"]).to_numpy(dtype=bool)]
+    hit = offensive_left_up(data, ctx)
     messages = [
         f"Offensive interaction {i} ({r}) has no action recorded (block, report, hide or delete)"
         for i, r in zip(hit["Interaction ID"], _received(hit))
     ]
     return rule.outcome(rule.findings(hit, "Interactions", messages, column="Action taken"), len(rows))
+
+
+@register_clock("INT-03", "Action on offensive message {record}", ACT_NOW, "Interactions", stop=("Action taken",))
+def offensive_left_up(data, ctx) -> pd.DataFrame:
+    """In-period offensive interactions with no action recorded: to be acted on at once."""
+    rows = _offensive(data, ctx)
+    hit = rows[_no_action(rows["Action taken"]).to_numpy(dtype=bool)]
+    return hit.assign(_start=hit["Received at"], _due=hit["Received at"])
 
 
 @register_rule(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..deadlines import months_after
 from .base import ACCOUNT_USER_SOURCES, account_user_cells, account_users, first_by_key, fmt_date, is_current
-from .registry import register_rule
+from .registry import CLOCKS, DAYS, register_clock, register_rule
 
 _TRAINING_CLAUSE = (
     "SLT will ensure that anyone running/administering a social media account on behalf of the "
@@ -127,19 +128,33 @@ def account_users_read_and_trained(rule, data, ctx):
 )
 def account_users_training_current(rule, data, ctx):
     everyone = _account_users_training(data, ctx)
-    users = everyone[(everyone["missing"] == "").to_numpy()]
-    since = ctx.months_before_as_of(ctx.params.training_valid_months)
-    latest = users[["Social media training on", "Latest refresher on"]].max(axis=1)
-    hit = users[(latest < since).to_numpy()]
+    users = training_in_force(data, ctx)
+    hit = users[CLOCKS["TRN-02"].run_out(users, ctx)]
     messages = [
         f"Account user {s} ({roles}) was last trained on {fmt_date(last)}, more than "
         f"{ctx.params.training_valid_months} months before {fmt_date(ctx.as_of)}"
-        for s, roles, last in zip(hit["Staff ID"], hit["roles"], latest[hit.index])
+        for s, roles, last in zip(hit["Staff ID"], hit["roles"], hit["_start"])
     ]
     findings = rule.findings(
         hit, "Staff", messages, column="Latest refresher on", rests_on=("Social media training on",)
     )
     return rule.outcome(findings, len(everyone))
+
+
+@register_clock(
+    "TRN-02",
+    "Training refresher for {record}",
+    DAYS,
+    "Staff",
+    start=("Social media training on", "Latest refresher on"),
+)
+def training_in_force(data, ctx) -> pd.DataFrame:
+    """Account users who have read the policy and been trained (TRN-01 quiet): their latest training runs out
+    ``training_valid_months`` after it."""
+    everyone = _account_users_training(data, ctx)
+    users = everyone[(everyone["missing"] == "").to_numpy()]
+    latest = users[["Social media training on", "Latest refresher on"]].max(axis=1)
+    return users.assign(_start=latest, _due=months_after(latest, ctx.params.training_valid_months))
 
 
 def _current_staff(data, ctx) -> pd.DataFrame:
@@ -198,10 +213,9 @@ def current_staff_read_policy(rule, data, ctx):
 )
 def employees_declared(rule, data, ctx):
     staff = _current_staff(data, ctx)
-    since = ctx.months_before_as_of(ctx.params.declaration_valid_months)
-    declared = staff["Annual declaration on"]
     employee = staff["Type"] == "Employee"
-    hit = staff[(employee & ~(declared >= since)).to_numpy()]
+    employees = declarations_in_force(data, ctx)
+    hit = employees[CLOCKS["TRN-04"].run_out(employees, ctx)]
     messages = [
         f"Employee {s or '(no Staff ID)'} "
         + (
@@ -214,3 +228,15 @@ def employees_declared(rule, data, ctx):
     ]
     findings = rule.findings(hit, "Staff", messages, column="Annual declaration on")
     return rule.outcome(findings, int(employee.sum()))
+
+
+@register_clock(
+    "TRN-04", "Annual declaration by {record}", DAYS, "Staff", start=("Annual declaration on",), undated_overdue=True
+)
+def declarations_in_force(data, ctx) -> pd.DataFrame:
+    """Current Employees: their annual declaration runs out ``declaration_valid_months`` after it was signed (one
+    with none is overdue)."""
+    staff = _current_staff(data, ctx)
+    employees = staff[(staff["Type"] == "Employee").to_numpy()]
+    declared = employees["Annual declaration on"]
+    return employees.assign(_start=declared, _due=months_after(declared, ctx.params.declaration_valid_months))

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, RuleOutcome
@@ -215,6 +216,86 @@ def register_rule(
             raise ValueError(f"rule {id} ({check.__name__}): " + "; ".join(problems))
         REGISTRY[id] = rule
         return check
+
+    return register
+
+
+#: What kind of deadline a clock has (due.md): a moment, the end of a day, or none (act now).
+HOURS, DAYS, ACT_NOW = "hours", "days", "act now"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """An obligation the policy times (shared/spec/due.md): open while its record waits for an action, due at a
+    moment; the rule it is named after raises its finding once that moment has passed at ``as of``.
+
+    ``open(data, ctx)`` gives the records it is open for at ``ctx`` (the rows of ``sheet``, or of what the rule
+    judges, with ``_row``) with ``_start`` and ``_due`` (UK wall-clock moments from :mod:`lks_audit.deadlines`)
+    and, where unreadable Closures dates could move a working-day deadline, ``_due_at_latest``. The rule raises
+    its finding on exactly the rows :meth:`run_out` picks, so clock and rule cannot disagree; ``lks-audit due``
+    lists every row with how long is left.
+    """
+
+    rule: str
+    #: What has to be done, with ``{record}`` for its record, as the due list names it ("ICO report for {record}").
+    name: str
+    kind: str
+    sheet: str
+    open: Callable
+    #: The columns its start and its stop are read from (a stop column left blank keeps it open): a clock whose
+    #: cell there could not be read is to confirm (due.md). A start on another sheet: (sheet, column, row column).
+    start: tuple = ()
+    stop: tuple[str, ...] = ()
+    #: Where an open record has no date to count from, the rule raises it at any ``as of`` (an incident with no
+    #: Reported at cannot show that anything was done in time); otherwise it never does.
+    undated_overdue: bool = False
+    #: The column naming a student, for clocks on (post, student) pairs.
+    student: str | None = None
+
+    @property
+    def label(self) -> str:
+        """What has to be done, without the record: "ICO report", "Reply to message"."""
+        head = self.name.split("{record}")[0].split()
+        return " ".join(head[:-1] if head[-1] in ("for", "by") else head)
+
+    def run_out(self, rows, ctx):
+        """Which of ``rows`` (from :attr:`open`) have run out at ``ctx``'s ``as of``: an act-now clock at once, any
+        other once its deadline has passed, or at any time when it has none and :attr:`undated_overdue`."""
+        if self.kind == ACT_NOW:
+            return np.ones(len(rows), dtype=bool)
+        undated = rows["_due"].isna().to_numpy(dtype=bool)
+        return ctx.passed(rows["_due"]) | (undated & self.undated_overdue)
+
+    def in_doubt(self, rows, ctx):
+        """Which of ``rows`` have run out only if no unreadable Closures date delays them (rules.md: such a
+        working-day deadline is firm only when it has passed at its latest)."""
+        if "_due_at_latest" not in rows:
+            return np.zeros(len(rows), dtype=bool)
+        return self.run_out(rows, ctx) & ~ctx.passed(rows["_due_at_latest"]) & rows["_due"].notna().to_numpy()
+
+
+#: Rule ID -> its clock, for the rules whose findings wait on a deadline or an action (due.md's table).
+CLOCKS: dict[str, Clock] = {}
+
+
+def register_clock(
+    rule: str,
+    name: str,
+    kind: str,
+    sheet: str,
+    *,
+    start: Iterable = (),
+    stop: Iterable[str] = (),
+    undated_overdue: bool = False,
+    student: str | None = None,
+) -> Callable:
+    """Register ``open(data, ctx)`` as the clock of rule ``rule`` (see :class:`Clock`)."""
+
+    def register(open_rows: Callable) -> Callable:
+        if kind not in (HOURS, DAYS, ACT_NOW) or rule in CLOCKS:
+            raise ValueError(f"clock {rule} ({open_rows.__name__}): unknown kind {kind!r} or registered twice")
+        CLOCKS[rule] = Clock(rule, name, kind, sheet, open_rows, tuple(start), tuple(stop), undated_overdue, student)
+        return open_rows
 
     return register
 
