@@ -226,3 +226,40 @@ def lines_by_year(years: list[str], series: dict[str, list[int]], *, ylabel: str
         _text(PAD + FONT, mid, ylabel, anchor="middle", size=FONT - 1, transform=f"rotate(-90 {PAD + FONT} {mid:.1f})")
     )
     return figure_html(_svg(height, body), alt, caption)
+
+
+def timeline(
+    rows: list[str],
+    marks: list[tuple[int, float, bool]],
+    days: int,
+    day_labels: list[tuple[float, str]],
+    *,
+    alt: str,
+    caption: str,
+) -> str:
+    """Deadlines on a time line: one row per label in ``rows``, a mark per (row, day from now, due soon) in
+    ``marks`` (due soon: an orange square; later: a blue circle), ``days`` wide, the axis labelled at
+    ``day_labels`` (day from now, text); "now" at the left edge."""
+    row_height = 26
+    label_width = max([len(r) for r in rows] + [8]) * CHAR + PAD
+    left, right, top = PAD + label_width, WIDTH - PAD - FONT, PAD + FONT + 6
+    bottom = top + row_height * max(len(rows), 1)
+    height = bottom + 2 * FONT + PAD
+
+    def x(day: float) -> float:
+        return left + (right - left) * min(max(day, 0), days) / max(days, 1)
+
+    body = [_text(left, PAD + FONT, "now", anchor="middle", size=FONT - 1)]
+    for day, label in day_labels:
+        body.append(f'<line x1="{x(day):.1f}" y1="{top}" x2="{x(day):.1f}" y2="{bottom}" stroke="#d9d9d9"/>')
+        body.append(_text(x(day), bottom + FONT + 2, label, anchor="middle", size=FONT - 2))
+    for i, label in enumerate(rows):
+        y = top + row_height * (i + 0.5)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#efefef"/>')
+        body.append(_text(left - PAD, y + FONT / 3, label, anchor="end", size=FONT - 1))
+    for row, day, soon in marks:
+        body.append(
+            _mark("square" if soon else "circle", x(day), top + row_height * (row + 0.5), ORANGE if soon else BLUE)
+        )
+    body.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="{TEXT}" stroke-width="2"/>')
+    return figure_html(_svg(height, body), alt, caption)
