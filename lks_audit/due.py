@@ -14,6 +14,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,8 @@ from .rules import CLOCKS, REGISTRY, load_all_rules
 from .rules.base import closure_cells, unreadable
 from .rules.registry import ACT_NOW, HOURS
 from .schema import SHEETS, WORKBOOK_OF_SHEET
+
+_ZONE = ZoneInfo(LONDON)
 
 OVERDUE, DUE_SOON, RUNNING, TO_CONFIRM = "overdue", "due soon", "running", "to confirm"
 #: Listed in this order: overdue first, then by time left; those to confirm have no time.
@@ -118,17 +121,20 @@ class DueList:
 
 
 def london_iso(wall) -> str | None:
-    """A UK wall-clock moment as ISO 8601 with its Europe/London offset (``2026-03-12T14:05:00+00:00``)."""
+    """A UK wall-clock moment as ISO 8601 with its Europe/London offset (``2026-03-12T14:05:00+00:00``), read as
+    :func:`~lks_audit.context.instants` reads it (in October's repeated hour, the first)."""
     if wall is None or pd.isna(wall):
         return None
-    return instants(pd.Series([wall])).dt.tz_convert(LONDON).iloc[0].isoformat()
+    wall = pd.Timestamp(wall).to_pydatetime()
+    aware = wall.replace(tzinfo=_ZONE, fold=0)
+    if aware.astimezone(dt.UTC).astimezone(_ZONE).replace(tzinfo=None) != wall:  # the hour skipped in March
+        return instants(pd.Series([wall])).dt.tz_convert(LONDON).iloc[0].isoformat()
+    return aware.isoformat()
 
 
 def current_moment() -> dt.datetime:
     """The time now in Europe/London, to the minute (the clocks' and the workbooks' wall-clock time)."""
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo(LONDON)).replace(tzinfo=None, second=0, microsecond=0)
+    return dt.datetime.now(_ZONE).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def due_context(data: Dataset, now: dt.datetime, params=None) -> AuditContext:

@@ -310,3 +310,26 @@ def test_exit_status_for_schedulers(tmp_path):
     missing = write_school(tmp_path / "missing", omit=("incidents_log.xlsx",))
     proc = run("due", missing, "--now", "2026-03-05 10:00")
     assert proc.returncode == 2 and "INC-01's clocks cannot be listed: incidents_log.xlsx is missing" in proc.stderr
+
+
+def test_the_due_notebook_shows_the_commands_list_and_writes_its_files(sample_due, tmp_path):
+    """notebooks/due.ipynb in a real kernel (papermill), with the command's options as parameters."""
+    import papermill
+
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    ics = tmp_path / "nb.ics"
+    executed = papermill.execute_notebook(
+        str(notebooks / "due.ipynb"),
+        str(tmp_path / "due.out.ipynb"),
+        cwd=str(notebooks),
+        progress_bar=False,
+        parameters={"data_dir": str(SAMPLE_SCHOOL), "now": NOW, "ics": str(ics), "html": str(tmp_path / "nb.html")},
+    )
+    shown = "".join(
+        o.get("data", {}).get("text/html", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs
+    )
+    counts = sample_due["doc"]["counts"]
+    assert f"{counts['overdue']} overdue, {counts['due soon']} due soon" in shown
+    assert '<figure class="lks-chart"><img src="data:image/svg+xml;base64,' in shown and "next 6 weeks" in shown
+    assert all(c["clock"] in shown for c in sample_due["doc"]["clocks"])
+    assert ics.read_bytes() == sample_due["runs"][0]["ics"].read_bytes()
