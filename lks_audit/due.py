@@ -187,11 +187,13 @@ def _clocks_of(clock, rule, data: Dataset, ctx: AuditContext, within_days: float
     # Exactly the rows its rule raises (firm) at this moment: the one test both use.
     run_out = clock.run_out(rows, ctx) & ~confirm
     due = rows["_start"] if clock.kind == ACT_NOW else rows["_due"]
-    # An open record with no date to count from is a clock only where its rule raises it at any moment; one that
-    # starts after now (a date typed ahead, DQ-05) has not started, unless its deadline has already run out.
+    # A record dated after now (a date typed ahead, DQ-05) has not started its clock, unless its deadline has run
+    # out all the same; one with no date to count from is a clock only where its rule raises it at any moment.
     started = ~(rows["_start"] > now).to_numpy()
-    listed = (run_out & (started | (clock.kind != ACT_NOW))) | confirm | (rows["_due"].notna().to_numpy() & started)
-    listed |= (clock.kind == ACT_NOW) & started
+    if clock.kind == ACT_NOW:
+        listed = started | confirm
+    else:
+        listed = run_out | confirm | (rows["_due"].notna().to_numpy() & started)
     if not listed.any():
         return []
     hours = elapsed_hours(pd.Series(now, index=rows.index), due)
@@ -290,14 +292,17 @@ def time_left(c: DueClock) -> str:
     return f"{amount} overdue" if c.state == OVERDUE else f"{amount} left"
 
 
+def since(c: DueClock) -> str:
+    """When an act-now clock started: ``Tue 13/01/2026 08:40``, or the day alone for a date (a withdrawal)."""
+    return f"{c.started:{_DAY if c.started == c.started.normalize() else _WEEKDAY}}"
+
+
 def clock_line(c: DueClock) -> str:
     """One clock as the terminal lists it: ``ICO report for INC-031: 41 hours left, due Thu 12/03/2026 14:05``."""
     if c.state == TO_CONFIRM:
         return f"{c.what}: to confirm, {c.cell} could not be read"
     if c.kind == ACT_NOW:
-        shown = _DAY if c.started is not None and c.started == c.started.normalize() else _WEEKDAY
-        since = "" if c.started is None else f", since {c.started:{shown}}"
-        return f"{c.what}: act now{since}"
+        return f"{c.what}: act now{', since ' + since(c) if c.started is not None else ''}"
     due = f", due {c.due:{_WEEKDAY}}" if c.due is not None else ""
     return f"{c.what}: {time_left(c)}{due}"
 

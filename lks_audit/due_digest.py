@@ -14,7 +14,7 @@ from collections import Counter
 
 import pandas as pd
 
-from .due import DUE_SOON, OVERDUE, RUNNING, TO_CONFIRM, DueClock, DueList, time_left
+from .due import DUE_SOON, OVERDUE, RUNNING, TO_CONFIRM, DueClock, DueList, since, time_left
 from .errors import AuditInputError
 from .rules import CLOCKS
 
@@ -94,7 +94,7 @@ def _listed(css: str, heading: str, clocks: list[DueClock], empty: str, when) ->
 
 def _when_overdue(c: DueClock) -> str:
     if c.started is not None and time_left(c) == "act now":
-        return f"act now: since {c.started:{_TIME}}"
+        return f"act now: since {since(c)}"
     return time_left(c) + (f": it was due {c.due:{_TIME}}" if c.due is not None else "")
 
 

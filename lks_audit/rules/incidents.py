@@ -251,7 +251,7 @@ def breach_dpo_not_informed(rule, data, ctx):
     )
 
 
-@register_clock("INC-04", "DPO told of breach {record}", ACT_NOW, _SHEET, stop=("DPO informed at",))
+@register_clock("INC-04", "Tell the DPO of breach {record}", ACT_NOW, _SHEET, stop=("DPO informed at",))
 def dpo_not_told(data, ctx) -> pd.DataFrame:
     """In-period personal data breaches with no DPO informed at: the DPO is to be told at once."""
     rows = _waiting(data, ctx, "DPO informed at", scope=_personal_data_breach)
