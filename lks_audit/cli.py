@@ -246,8 +246,8 @@ def run_due(args: argparse.Namespace) -> int:
     check_folder_usable(folder, need_readable=True)
     overrides = checked_overrides(_overrides(args))
     now = given_moment(args.now, "--now")  # refused before any parsing, as check's dates are
-    if not args.within >= 0:
-        raise AuditInputError(f"--within must be a number of days, 0 or more, got {args.within:g}")
+    if not 0 <= args.within <= 366:
+        raise AuditInputError(f"--within must be a number of days from 0 to 366, got {args.within:g}")
     gc.disable()  # as check: one short run over data that lives to its end
     from .read import Reading
 

@@ -303,7 +303,7 @@ def test_exit_status_for_schedulers(tmp_path):
     quiet = write_school(tmp_path / "quiet", Incidents=[incident("N-1", t(2026, 3, 2, 9))])
     assert run("due", quiet, "--now", "2026-03-02 10:00").returncode == 0  # its assessment is not yet due
     assert run("due", quiet, "--now", "2026-03-05 10:00").returncode == 1
-    for bad in (["--now", "31/02/2026 09:00"], ["--within", "-1"], ["--now", "soon"]):
+    for bad in (["--now", "31/02/2026 09:00"], ["--within", "-1"], ["--within", "1e9"], ["--now", "soon"]):
         proc = run("due", quiet, *bad)
         assert proc.returncode == 2 and proc.stderr.startswith("lks-audit: ") and "Traceback" not in proc.stderr
     assert run("due", tmp_path / "nowhere").returncode == 2
