@@ -191,9 +191,9 @@ def _clocks_of(clock, rule, data: Dataset, ctx: AuditContext, within_days: float
     # out all the same; one with no date to count from is a clock only where its rule raises it at any moment.
     started = ~(rows["_start"] > now).to_numpy()
     if clock.kind == ACT_NOW:
-        listed = started | confirm
+        listed = started
     else:
-        listed = run_out | confirm | (rows["_due"].notna().to_numpy() & started)
+        listed = run_out | ((confirm | rows["_due"].notna().to_numpy()) & started)
     if not listed.any():
         return []
     hours = elapsed_hours(pd.Series(now, index=rows.index), due)
