@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -23,18 +24,22 @@ NOTEBOOK_ENV = "LKS_AUDIT_NOTEBOOK"
 
 
 def _add_period_options(p: argparse.ArgumentParser, year_required: bool) -> None:
-    year = "academic year, e.g. 2025-26 or 2025/26 (1 Sep 2025 to 31 Aug 2026)"
+    year = "academic year, e.g. 2025-26, 2025/26 or 2025-2026 (1 Sep 2025 to 31 Aug 2026)"
     p.add_argument(
         "--year",
         required=year_required,
         metavar="YYYY-YY",
-        help=year if year_required else f"{year}; default: the academic year containing today (from 1 September)",
+        help=year
+        if year_required
+        else f"{year}; default: the year of --as-of, else the year of the latest dated event in the logs "
+        "(the year containing today when they hold none)",
     )
     p.add_argument(
         "--as-of",
-        metavar="YYYY-MM-DD",
-        help="the day the audit is taken (default: end of the year, or today if earlier), or a moment of it "
-        '("2026-03-31 10:00"): a deadline has passed when it fell before that moment (before the day began, for a day)',
+        metavar="DATE",
+        help="the day the audit is taken, inside the year, e.g. 31/08/2026 or 2026-08-31 (default: end of the "
+        'year, or today if earlier), or a moment of it ("31/03/2026 10:00", "2026-03-31 10:00"): a deadline has '
+        "passed when it fell before that moment (before the day began, for a day)",
     )
 
 
@@ -142,9 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--meeting-date",
-        metavar="YYYY-MM-DD",
-        help="the day governors receive the review, printed on its first page; action due dates count "
-        "from it (default: today)",
+        metavar="DATE",
+        help="the day governors receive the review, on or after the audit day, printed on its first page; action "
+        "due dates count from it (default: the later of today and the audit day)",
     )
     p.add_argument(
         "--timeout",
@@ -221,7 +226,10 @@ def run_check(args: argparse.Namespace) -> int:
     reading = Reading(folder)
     from .audit import audit_folder
     from .outputs.findings_json import findings_json_text
+    from .rules import load_all_rules
     from .summary import format_text_summary
+
+    load_all_rules()  # while the first workbooks still parse: the main thread would only wait for them
 
     data, result = audit_folder(folder, args.year, args.as_of, overrides, reading=reading)
     for problem in data.problems:
@@ -312,11 +320,14 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"wrote {path}")
     for path in rendered.kept:
         print(f"kept {path} (edited since it was published; the set it belonged to was replaced)")
-    if rendered.carried_rules or rendered.hand_rows:
-        print(
-            f"carried into {rendered.folder / ACTION_PLAN}: the edits of {_count(len(rendered.carried_rules), 'rule')} "
-            f"({', '.join(rendered.carried_rules) or 'none'}) and {_count(rendered.hand_rows, 'row')} added by hand"
-        )
+    for name in rendered.not_ours:
+        print(f"kept: {name}, not written by lks-audit")
+    carried = [f"the edits of {_count(len(rendered.carried_rules), 'rule')} ({', '.join(rendered.carried_rules)})"]
+    carried = (carried if rendered.carried_rules else []) + (
+        [f"{_count(rendered.hand_rows, 'row')} added by hand"] if rendered.hand_rows else []
+    )
+    if carried:
+        print(f"carried into {rendered.folder / ACTION_PLAN}: {' and '.join(carried)}")
     print("Ratings (from the open findings):")
     for title, rating in rendered.ratings.items():
         print(f"  {rating:<5}  {title}")
@@ -426,6 +437,9 @@ def run() -> None:
     try:
         status = main(argv)
         sys.stdout.flush()
+        # The work is done and said: a Ctrl-C while Python tears down (its handlers reset) would only turn a
+        # finished run into one killed by the signal, with no word said.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     except BrokenPipeError:
         # The reader went away (``lks-audit check | head``) with what it wanted: no traceback, and nothing
         # more written to the closed pipe on the way out (Python's documented way, see "signal").

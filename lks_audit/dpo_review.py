@@ -3,11 +3,14 @@ governors will read checked for personal data.
 
 rules.md, "DPO decisions": a finding whose ID has a decision in force (Review by blank, or on or after
 ``as of``) carries it and is not open; a decision whose Review by has passed has lapsed, and the finding is
-open again and says so; a decision naming an ID that no finding has is a notice, never dropped silently.
+open again and says so; a decision naming an ID that no finding has is a notice (with the ID it was probably
+meant for), never dropped silently; several rows for one finding are its history, the latest in force.
+The DPO's dates are never compared with ``as of`` or with the day of the run ("Dates of the DPO's review").
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -40,56 +43,113 @@ def _notice(data: Dataset, row: int, column: str, detail: str) -> Notice:
     return Notice("dpo-decision", f"cell {where}: {detail}", REVIEW_FILE, "Decisions", row, None, column)
 
 
-def apply_decisions(findings: list[Finding], data: Dataset, as_of: pd.Timestamp) -> tuple[list[Finding], list[Notice]]:
-    """Findings with the DPO's decisions applied (matched on their IDs, case aside), and a notice for each
-    decision that could not be applied: an ID no finding has, no readable decision, an unreadable Review by.
+@dataclass(frozen=True)
+class _Row:
+    """One row of the Decisions sheet, as read."""
 
-    A repeated Finding ID is a DQ-03 finding; its first row is the decision kept.
+    finding_id: str
+    #: Its Excel row.
+    row: int
+    decision: Decision | None
+    #: Review by blank, or on or after as of; None when the row cannot be applied.
+    in_force: bool | None
+    #: Decided on as a day, for ordering the rows of one finding (None when blank or unreadable).
+    decided_on: pd.Timestamp | None
+    decided_on_unreadable: bool
+
+
+def _read_row(values: dict, data: Dataset, as_of: pd.Timestamp, notices: list[Notice]) -> _Row | None:
+    """A row of the Decisions sheet, or None for a row naming no finding; a notice for a row that cannot be
+    applied (no readable decision, an unreadable Review by)."""
+    finding_id, excel_row = _text(values["Finding ID"]), int(values[ROW])
+    if finding_id is None:
+        if any(_text(values[c]) is not None for c in ("Decision", "Reason", "Decided on", "Review by")):
+            notices.append(_notice(data, excel_row, "Finding ID", "this decision names no finding: it is not applied"))
+        return None
+    finding_id = finding_id.strip()
+    decided_on = values["Decided on"]
+    decided_on = None if decided_on is None or pd.isna(decided_on) else pd.Timestamp(decided_on).normalize()
+    unreadable_date = _unreadable(data, excel_row, "Decided on")
+    choice = _text(values["Decision"])
+    why_not = (
+        ("Decision", f"the decision for {finding_id} is blank or not one of {ACCEPTED}, {NOT_A_BREACH}: it is not "
+                     "applied")
+        if choice is None
+        else ("Review by", f"the Review by of the decision for {finding_id} could not be read as a date, so whether it "
+              "is still in force is unknown: it is not applied")
+        if _unreadable(data, excel_row, "Review by")
+        else None
+    )  # fmt: skip
+    if why_not:
+        notices.append(_notice(data, excel_row, *why_not))
+        return _Row(finding_id, excel_row, None, None, decided_on, unreadable_date)
+    decision = Decision(
+        choice,
+        _text(values["Reason"]),
+        _text(values["Decided by"]),
+        _day(values["Decided on"]),
+        _day(values["Review by"]),
+        excel_row,
+    )
+    review_by = values["Review by"]
+    in_force = review_by is None or pd.isna(review_by) or pd.Timestamp(review_by).normalize() >= as_of.normalize()
+    return _Row(finding_id, excel_row, decision, in_force, decided_on, unreadable_date)
+
+
+def _latest(rows: list[_Row], data: Dataset, notices: list[Notice]) -> _Row | None:
+    """The row in force of one finding's rows (in sheet order): the latest Decided on, the row further down
+    winning a tie; a blank Decided on comes before any date. None when which one is latest cannot be known
+    (a Decided on that could not be read, beside other rows), with a notice."""
+    if len(rows) > 1 and any(r.decided_on_unreadable for r in rows):
+        bad = next(r for r in rows if r.decided_on_unreadable)
+        notices.append(
+            _notice(data, bad.row, "Decided on",
+                    f"the Decided on of a decision for {bad.finding_id} could not be read as a date, so which of "
+                    f"its {len(rows)} decisions is the latest is unknown: none is applied")
+        )  # fmt: skip
+        return None
+    order = sorted(range(len(rows)), key=lambda i: (rows[i].decided_on is not None, rows[i].decided_on or 0, i))
+    return rows[order[-1]]
+
+
+def apply_decisions(
+    findings: list[Finding], data: Dataset, as_of: pd.Timestamp, not_assessed=(), undecided=()
+) -> tuple[list[Finding], list[Notice]]:
+    """Findings with the DPO's decisions applied (matched on their IDs, case aside), and a notice for each
+    decision that could not be applied: an ID no finding has (with the finding ID it was probably meant for,
+    when one differs only by a slip), no readable decision, an unreadable Review by.
+
+    Several rows for one finding are its history (a decision renewed when its review came): the latest by
+    Decided on is in force, the row further down the sheet winning a tie, and the earlier ones travel with it
+    (:attr:`Decision.earlier`) for the DPO's detail.
     """
     frame = data.frames.get("Decisions")
     if frame is None or frame.empty:
         return findings, []
     notices: list[Notice] = []
-    decisions: dict[str, tuple[Decision, bool]] = {}
+    by_id: dict[str, list[_Row]] = {}
     for row in frame.itertuples(index=False):
-        values = dict(zip(frame.columns, row))
-        finding_id, excel_row = _text(values["Finding ID"]), int(values[ROW])
-        if finding_id is None or finding_id.casefold() in decisions:
-            continue  # DQ-03 names a blank or repeated Finding ID
-        choice = _text(values["Decision"])
-        if choice is None:
-            notices.append(
-                _notice(data, excel_row, "Decision",
-                        f"the decision for {finding_id} is blank or not one of {ACCEPTED}, {NOT_A_BREACH}: "
-                        "it is not applied")
-            )  # fmt: skip
-            continue
-        if _unreadable(data, excel_row, "Review by"):
-            notices.append(
-                _notice(data, excel_row, "Review by",
-                        f"the Review by of the decision for {finding_id} could not be read as a date, so whether "
-                        "it is still in force is unknown: it is not applied")
-            )  # fmt: skip
-            continue
-        decision = Decision(
-            choice,
-            _text(values["Reason"]),
-            _text(values["Decided by"]),
-            _day(values["Decided on"]),
-            _day(values["Review by"]),
-            excel_row,
-        )
-        review_by = values["Review by"]
-        in_force = review_by is None or pd.isna(review_by) or pd.Timestamp(review_by).normalize() >= as_of.normalize()
-        decisions[finding_id.casefold()] = (decision, in_force)
+        read = _read_row(dict(zip(frame.columns, row)), data, as_of, notices)
+        if read is not None:
+            by_id.setdefault(read.finding_id.casefold(), []).append(read)
+    decisions: dict[str, tuple[Decision, bool]] = {}
+    for key, rows in by_id.items():
+        latest = _latest(rows, data, notices)
+        if latest is None or latest.decision is None:
+            continue  # its notice says why
+        earlier = tuple(r.decision for r in rows if r is not latest and r.decision is not None)
+        decisions[key] = (replace(latest.decision, earlier=earlier), latest.in_force)
 
     out, used = [], set()
     for f in findings:
         key = f.id.casefold()
-        if key not in decisions:
+        if key not in by_id:
             out.append(f)
             continue
         used.add(key)
+        if key not in decisions:
+            out.append(f)
+            continue
         decision, in_force = decisions[key]
         if in_force:
             out.append(replace(f, decision=decision))
@@ -106,15 +166,83 @@ def apply_decisions(findings: list[Finding], data: Dataset, as_of: pd.Timestamp)
                     detail=None if f.detail is None else f.detail + lapsed,
                 )
             )
-    for key, (decision, _) in decisions.items():
-        if key not in used:
-            finding_id = frame.loc[frame[ROW] == decision.row, "Finding ID"].iloc[0]
+    unmatched = [rows for key, rows in by_id.items() if key not in used]
+    if unmatched:
+        nearest = SlipFinder([f.id for f in findings])
+        for rows in unmatched:
+            first = rows[0]
+            # Not assessed this run, or its record undecided: neither is "resolved since, or mistyped".
+            why = _why_no_finding(first.finding_id, not_assessed, undecided)
+            if why:
+                notices.append(_notice(data, first.row, "Finding ID", f"the decision names {first.finding_id}{why}"))
+                continue
+            meant = nearest.meant(first.finding_id)
+            hint = f"; did you mean {meant}?" if meant else ""
             notices.append(
-                _notice(data, decision.row, "Finding ID",
-                        f"the decision names {finding_id}, which no finding of this audit has (resolved since, "
-                        "or mistyped): it is not applied")
+                _notice(data, first.row, "Finding ID",
+                        f"the decision names {first.finding_id}, which no finding of this audit has (resolved "
+                        f"since, or mistyped): it is not applied{hint}")
             )  # fmt: skip
     return out, sorted(notices, key=lambda n: n.row or 0)
+
+
+def _why_no_finding(finding_id: str, not_assessed, undecided) -> str | None:
+    """Why a decision's Finding ID matched no finding when it is not "resolved since, or mistyped": its rule was
+    not assessed this run (the workbook could not be read), or its record could not be decided (a cell it needs
+    could not be read). None otherwise."""
+    rule = finding_id.split(":", 1)[0].strip().upper()
+    blocked = next((n for n in not_assessed if n.rule == rule), None)
+    if blocked is not None:
+        return f": not assessed this run: {blocked.reason}; the decision is not applied, and applies again once it is"
+    waiting = next((u for u in undecided if u.id.casefold() == finding_id.casefold()), None)
+    if waiting is not None:
+        on = ", ".join(waiting.waits_on) or "a cell that could not be read"
+        return f", which could not be checked this run until the entries are fixed ({on}): it is not applied this run"
+    return None
+
+
+_DIGITS = re.compile(r"\d+")
+_NOT_ID = re.compile(r"[\s_]+")
+
+
+def _loose(finding_id: str) -> str:
+    """An ID with what a slip changes set aside: case, spaces and underscores, and the zeros padding a number
+    (``acc-09:acc-05`` and ``ACC-09:ACC-005`` alike)."""
+    return _DIGITS.sub(lambda m: str(int(m.group())), _NOT_ID.sub("", finding_id.casefold()))
+
+
+class SlipFinder:
+    """The finding ID a mistyped one was meant to be: one that differs only by a slip (case, spacing, a
+    number's leading zeros, or one character added, left out, changed or two swapped), when exactly one does."""
+
+    def __init__(self, finding_ids: list[str]):
+        self.by_loose: dict[str, list[str]] = {}
+        for finding_id in finding_ids:
+            self.by_loose.setdefault(_loose(finding_id), []).append(finding_id)
+
+    def meant(self, typed: str) -> str | None:
+        loose = _loose(typed)
+        same = self.by_loose.get(loose, [])
+        if len(same) == 1:
+            return same[0]
+        if same:
+            return None
+        close = {i for key, ids in self.by_loose.items() if _one_slip(loose, key) for i in ids}
+        return close.pop() if len(close) == 1 else None
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by one character added, left out or changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k, (x, y) in enumerate(zip(short, long)) if x != y), len(short))
+    return short[i:] == long[i + 1 :]
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from .findings import NotAssessed, rule_order
 from .load import Dataset, load_workbooks
 from .params import academic_year_of
 from .rules import CLOCKS, REGISTRY, load_all_rules
-from .rules.base import closure_cells, unreadable
 from .rules.registry import ACT_NOW, HOURS
+from .rules.unknown import closure_cells, unreadable
 from .schema import SHEETS, WORKBOOK_OF_SHEET
 
 _ZONE = ZoneInfo(LONDON)
@@ -59,7 +59,8 @@ class DueClock:
     hours_left: float | None
     state: str
     owner: str
-    #: For a clock to confirm: the cell it waits on ("interactions_log.xlsx, sheet Interactions, cell G1400").
+    #: For a clock to confirm: the cell it waits on, its start, stop or scope or one that leaves its record open
+    #: ("interactions_log.xlsx, sheet Interactions, cell G1400").
     cell: str | None = None
     #: Where its record is: the file and sheet.
     file: str | None = None
@@ -248,15 +249,20 @@ def _finding_ids(clock, rule, data: Dataset, rows: pd.DataFrame) -> list[tuple[s
 
 
 def _unreadable_cell(clock, data: Dataset, rows: pd.DataFrame) -> list[str | None]:
-    """Per row: the first of its start and stop cells that could not be read, named; None when all could be."""
+    """Per row: the first of its start, stop and scope cells that could not be read, or of the other cells that
+    leave its record open (``_open_cells``), named; None when all could be read."""
     found: list[str | None] = [None] * len(rows)
     specs = [(clock.sheet, c, "_row") if isinstance(c, str) else c for c in clock.start]
-    specs += [(clock.sheet, c, "_row") for c in clock.stop]
+    specs += [(clock.sheet, c, "_row") for c in (*clock.stop, *clock.scope)]
     for sheet, column, row_column in specs:
         bad = unreadable(data, rows, sheet, column, rows=row_column)
         for i in np.flatnonzero(bad):
             if found[i] is None:
                 found[i] = _cell_name(data, sheet, int(rows[row_column].iloc[i]), column)
+    if "_open_cells" in rows:
+        for i, cells in enumerate(rows["_open_cells"].tolist()):
+            if found[i] is None and cells:
+                found[i] = _cell_name(data, *cells[0][:3])
     return found
 
 

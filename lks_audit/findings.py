@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 SEVERITIES = ("critical", "high", "medium", "advisory")
 
@@ -39,6 +39,8 @@ class Decision:
     review_by: str | None
     #: The Excel row of the decision on the Decisions sheet, so a view can send the DPO back to it.
     row: int | None = None
+    #: The finding's earlier decisions on the sheet (its history, oldest row first), for the DPO's detail.
+    earlier: tuple[Decision, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -87,6 +89,9 @@ class Finding:
     decision: Decision | None = None
     #: A decision whose Review by has passed: the finding is open again, and its message says so.
     lapsed_decision: Decision | None = None
+    #: What the rule measured, as (name, value) pairs for views and tools to word (INC-05: reported late or
+    #: not reported, the deadline, the hours): in findings.json as an object, left out when empty.
+    facts: tuple[tuple[str, object], ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -108,21 +113,62 @@ class Finding:
         out["depends_on"] = list(self.depends_on)
         for name in ("decision", "lapsed_decision"):
             out[name] = None if out[name] is None else out[name].to_dict()
+        if self.facts:
+            out["facts"] = dict(self.facts)
         return out
 
 
 #: The fields of a finding in findings.json and ``check --json``, ``id`` first; ``detail`` repeats the
-#: message and ``rests_on`` is working data.
-FINDING_COLUMNS = ("id",) + tuple(f.name for f in fields(Finding) if f.name not in ("id", "detail", "rests_on", "part"))
+#: message and ``rests_on`` is working data; ``facts`` follows them where a rule measured something.
+FINDING_COLUMNS = ("id",) + tuple(
+    f.name for f in fields(Finding) if f.name not in ("id", "detail", "rests_on", "part", "facts")
+)
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """A record a rule could not decide, neither a finding nor a pass: a cell it needs could not be read
+    (rules.md, "Unknown is not blank"), and some value of that cell would give a finding. It waits on the
+    data-quality findings of those cells and is not counted in the rule's ``checked``."""
+
+    rule: str
+    record: str | None
+    file: str | None
+    sheet: str | None
+    row: int | None
+    student: str | None = None
+    #: The cells it could not read, as (sheet, Excel row, column), and the IDs it could not resolve, as (sheet,
+    #: row, column, ID): what ``waits_on`` is worked out from.
+    rests_on: tuple[tuple, ...] = ()
+    #: IDs of the data-quality findings it waits on (set by the audit).
+    waits_on: tuple[str, ...] = ()
+    #: The ID its finding would have (set by the audit): a DPO decision naming it is "not decided this run".
+    id: str = ""
+    #: As :attr:`Finding.column` and :attr:`Finding.part`, for a data-quality record (DQ-04's unresolved ID).
+    column: str | None = None
+    part: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "record": self.record,
+            "student": self.student,
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "waits_on": list(self.waits_on),
+        }
 
 
 @dataclass(frozen=True)
 class RuleOutcome:
-    """What one rule found, and how many records (or post-student pairs) it examined: the base every
-    count of its findings is read against ("4 of 3,999 replies")."""
+    """What one rule found, how many records (or post-student pairs) it examined (the base every count of
+    its findings is read against: "4 of 3,999 replies") and the records it could not decide, which that
+    base leaves out."""
 
     findings: list[Finding]
     checked: int
+    undecided: list[Undecided] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -141,6 +187,9 @@ class Gap:
     formerly: str | None = None
     #: The Excel row of the header row a column is missing from (row 1 unless titles stand above it).
     row: int = 1
+    #: What the folder holds instead of a missing workbook, for its finding: a CSV under its name, a file
+    #: whose name is near it ("did you mean ...?").
+    hint: str | None = None
 
     @property
     def level(self) -> str:

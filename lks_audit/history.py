@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AuditInputError
-from .outputs.files import ACTION_PLAN, FINDINGS_JSON, PREVIOUS_RUNS
+from .outputs.files import FINDINGS_JSON, PREVIOUS_RUNS, plan_to_carry
 from .params import normalise_year, read_previous
 
 #: How many years the history shows: this one and up to four before it.
@@ -51,20 +51,46 @@ def last_year(path: str | Path, this_year: str) -> EarlierYear:
     """
     path = Path(path)
     findings = path / FINDINGS_JSON if path.is_dir() else path
+    if path.is_dir() and not findings.is_file():
+        raise AuditInputError(f"--previous: {path} is not a year's report folder{_years_inside(path)}")
     if not findings.is_file():
         raise AuditInputError(f"--previous: {findings}: not found")
+    if path.is_file() and path.name != FINDINGS_JSON and not _looks_like_json(path):
+        beside = path.parent / FINDINGS_JSON
+        hint = f": --previous {path.parent}" if beside.is_file() else " (the folder holding its findings.json)"
+        raise AuditInputError(
+            f"--previous: {path} is a file, not a report folder; give last year's report folder{hint}"
+        )
     year = _year_of(findings, "--previous")
     if year >= normalise_year(this_year):
         raise AuditInputError(
             f"--previous: {findings} is the audit of {year}, not of a year before {normalise_year(this_year)}"
         )
-    plan = path / ACTION_PLAN if path.is_dir() and (path / ACTION_PLAN).is_file() else None
+    plan = plan_to_carry(path) if path.is_dir() else None  # as the school last saved it, in any office format
     return EarlierYear(year, findings.resolve(), plan.resolve() if plan else None)
 
 
+def _years_inside(folder: Path) -> str:
+    """What a folder of years holds, for a message: ``; it holds 2023-24, 2024-25: give one, e.g. ...``."""
+    years = sorted(p.parent for p in _findings_files(folder) if p.parent != folder)
+    if not years:
+        return " (no findings.json in it or below it): give last year's report folder, e.g. reports/2024-25"
+    names = ", ".join(str(y.relative_to(folder)) for y in years)
+    return f"; it holds the years {names}: give one of them, e.g. --previous {years[-1]}"
+
+
+def _looks_like_json(path: Path) -> bool:
+    """Whether a file starts like a JSON object (a findings.json under another name), not a workbook or text."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(64).lstrip().startswith(b"{")
+    except OSError:
+        return False
+
+
 def _findings_files(folder: Path):
-    """findings.json files below ``folder``: published years (symlinks followed), never hidden run folders or
-    the copies kept in previous-runs/."""
+    """findings.json files below ``folder``: published years (plain folders, or links from older lks-audit),
+    never hidden run folders or the copies kept in previous-runs/."""
     for root, dirs, files in os.walk(folder, followlinks=True):
         depth = len(Path(root).relative_to(folder).parts)
         below = [d for d in dirs if not d.startswith(".") and d != PREVIOUS_RUNS]

@@ -118,16 +118,18 @@ def checked_overrides(overrides: dict[str, object]) -> dict[str, object]:
     return overrides
 
 
-#: An academic year as schools write it: ``2025-26`` or ``2025/26``.
-_YEAR = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2})\s*$")
+#: An academic year as schools write it: ``2025-26``, ``2025/26``, ``2025-2026`` (any dash, an en dash from Word
+#: included, or a slash between).
+_YEAR = re.compile(r"^\s*(\d{4})\s*[-/\u2010-\u2015\u2212]\s*(\d{4}|\d{2})\s*$")
 
 
 def normalise_year(year: str) -> str:
-    """``2025/26`` (as UK schools write it) or ``2025-26`` -> ``2025-26``, the form folders and reports use."""
+    """``2025/26``, ``2025-2026`` or ``2025–26`` (as UK schools write it) -> ``2025-26``, the form folders and
+    reports use."""
     m = _YEAR.match(year or "") if isinstance(year, str) else None
-    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-        raise AuditInputError(f"academic year must look like 2025-26 or 2025/26, got {year!r}")
-    return f"{m.group(1)}-{m.group(2)}"
+    if m and (int(m.group(1)) + 1) % 10 ** len(m.group(2)) == int(m.group(2)):
+        return f"{m.group(1)}-{(int(m.group(1)) + 1) % 100:02d}"
+    raise AuditInputError(f"--year must be an academic year like 2025-26 or 2025/26, got {year!r}")
 
 
 def academic_year_dates(year: str) -> tuple[dt.date, dt.date]:
@@ -142,86 +144,77 @@ def academic_year_of(day: dt.date) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
-def _given_day(value, what: str, example: str) -> dt.date | None:
-    """``value`` as a day (a date, a datetime's day or ``YYYY-MM-DD``); None when not given."""
+#: A day as typed on the command line: ``2026-08-31``, or day first as the UK writes it: ``31/08/2026``,
+#: ``31.08.2026``, ``31-8-26`` (a two-digit year is 20yy, as in the workbooks).
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_UK_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+
+
+#: A time of day after the day, as the command line takes it: ``10:00`` or ``10:00:30``, after a space or ISO's
+#: ``T``, perhaps with a UTC offset as ISO writes one (``Z``, ``+01:00``).
+_TIME = re.compile(
+    r"^(?P<day>\S+?)(?:\s*T\s*|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
+    r"\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+
+
+def given_day(value, option: str) -> dt.date | None:
+    """A day given as an option (``--as-of``, ``--meeting-date``): a date, a datetime's day, or text as the user
+    typed it (a time after it allowed, see :func:`given_moment`); None when not given. Text that is not a day
+    raises an AuditInputError naming ``option``."""
+    given = _given(value, option)
+    return None if given is None else given[0]
+
+
+def given_moment(value, option: str) -> dt.datetime | None:
+    """A moment given as an option (``--as-of``, ``--now``): a day as :func:`given_day` reads it, then perhaps a
+    time of day (``31/03/2026 10:00``, ``2026-03-31 10:00``, ``2026-03-31T10:00:00+01:00``), as UK wall-clock time
+    (naive; one with a UTC offset is the UK time of that instant); a day alone is its first moment. None when not
+    given."""
+    given = _given(value, option)
+    return None if given is None else dt.datetime.combine(given[0], given[1] or dt.time())
+
+
+def audit_moment(value, option: str = "--as-of") -> dt.datetime | None:
+    """``as of`` as a moment (rules.md, "Deadlines and as of") when a time of day was given with it; None for a day
+    alone (a datetime at midnight is a day) or nothing."""
+    given = _given(value, option)
+    return None if given is None or given[1] is None else dt.datetime.combine(*given)
+
+
+def _given(value, option: str) -> tuple[dt.date, dt.time | None] | None:
+    """The one reader of the command line's days and moments: (day, time of day or None for a day alone)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, dt.datetime):  # datetime or Timestamp: its day
-        return value.date()
+    if isinstance(value, dt.datetime):  # datetime or Timestamp: a moment, unless it is a day's start
+        wall = _uk_wall_clock(value).replace(microsecond=0)
+        return wall.date(), (wall.time() if wall.time() != dt.time(0) else None)
     if isinstance(value, dt.date):
-        return value
+        return value, None
+    text = str(value).strip()
+    timed = _TIME.match(text)
+    day_text = timed["day"] if timed else text
+    iso, uk = _ISO_DAY.match(day_text), _UK_DAY.match(day_text)
+    if not iso and not uk:
+        raise AuditInputError(f"{option} must be a day like 31/08/2026 or 2026-08-31, got {text!r}")
+    year, month, day = (iso[1], iso[2], iso[3]) if iso else (uk[3], uk[2], uk[1])
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        day = dt.date(int(year) + (2000 if len(year) == 2 else 0), int(month), int(day))
     except ValueError:
-        raise AuditInputError(f"{what} must be a date like {example}, got {value!r}") from None
-
-
-def _day_of(today: dt.date | None) -> dt.date:
-    today = today or dt.date.today()
-    return today.date() if isinstance(today, dt.datetime) else today
-
-
-def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
-    """The day the audit is taken: ``as_of`` (or the day of a moment, see :func:`audit_moment`) if given, else the
-    year's last day or today if earlier."""
-    end = academic_year_dates(year)[1]
-    moment = audit_moment(as_of)
-    return moment.date() if moment else _given_day(as_of, "as_of", "2026-07-20") or min(end, _day_of(today))
-
-
-#: A moment as typed: a day (``2026-03-31`` or ``31/03/2026``), then a time (``10:00`` or ``10:00:30``), with a
-#: space or ISO's ``T`` between.
-_MOMENT = re.compile(r"^\s*(?P<day>\S+?)(?:[T ]+|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*$")
-_UK_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def audit_moment(value, what: str = "as_of") -> dt.datetime | None:
-    """``as of`` as a moment (rules.md, "Deadlines and as of"): a datetime with a time of day, or text such as
-    ``2026-03-31 10:00``, ``2026-03-31T10:00`` or ``31/03/2026 10:00`` (UK wall-clock time); None for a day alone
-    or nothing. ISO text with a UTC offset is read as the UK wall-clock time of that instant."""
-    if isinstance(value, dt.datetime):  # datetime or Timestamp: a moment unless it is a day's start
-        value = _uk_wall_clock(value)
-        return None if value.time() == dt.time(0) else value.replace(microsecond=0)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    try:  # ISO with an offset ("2026-03-31T09:00:00+00:00")
-        parsed = dt.datetime.fromisoformat(text)
-        if parsed.tzinfo is not None:
-            return _uk_wall_clock(parsed).replace(microsecond=0)
-    except ValueError:
-        pass
-    m = _MOMENT.match(text)
-    if not m:
-        return None
+        raise AuditInputError(f"{option} {text}: there is no such day") from None
+    if not timed:
+        return day, None
     try:
-        day = _iso_day(m["day"])
-        return dt.datetime.combine(day, dt.time(int(m["hour"]), int(m["minute"]), int(m["second"] or 0)))
+        time = dt.time(int(timed["hour"]), int(timed["minute"]), int(timed["second"] or 0))
     except ValueError:
-        raise _not_a_moment(what, value) from None
-
-
-def _iso_day(text: str) -> dt.date:
-    """``2026-03-31`` or, as the UK writes it, ``31/03/2026``; ValueError for anything else."""
-    uk = _UK_DAY.match(text)
-    return dt.date(int(uk[3]), int(uk[2]), int(uk[1])) if uk else dt.date.fromisoformat(text)
-
-
-def _not_a_moment(what: str, value) -> AuditInputError:
-    return AuditInputError(f"{what} must be a day or a moment like 2026-03-31 10:00 or 31/03/2026 10:00, got {value!r}")
-
-
-def given_moment(value, what: str) -> dt.datetime | None:
-    """A moment as typed (see :func:`audit_moment`), or a day alone as its first moment; None when not given."""
-    moment = audit_moment(value, what)
-    if moment is not None or value is None or (isinstance(value, str) and not value.strip()):
-        return moment
-    if not isinstance(value, str):
-        return dt.datetime.combine(_given_day(value, what, "2026-03-31"), dt.time())
-    try:
-        return dt.datetime.combine(_iso_day(value.strip()), dt.time())
-    except ValueError:
-        raise _not_a_moment(what, value) from None
+        raise AuditInputError(f"{option} {text}: there is no such time of day") from None
+    if timed["zone"]:  # an instant: the UK wall-clock time it was
+        zone = timed["zone"].upper().replace("Z", "+00:00")
+        moment = dt.datetime.fromisoformat(f"{day.isoformat()}T{time.isoformat()}{zone}")
+        wall = _uk_wall_clock(moment)
+        return wall.date(), wall.time()
+    return day, time
 
 
 def _uk_wall_clock(moment: dt.datetime) -> dt.datetime:
@@ -233,10 +226,44 @@ def _uk_wall_clock(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(ZoneInfo("Europe/London")).replace(tzinfo=None)
 
 
-def meeting_day(meeting_date=None, today: dt.date | None = None) -> dt.date:
-    """The day governors receive the review (action due dates count from it): ``meeting_date`` if given
-    (a date or ``YYYY-MM-DD``), else today."""
-    return _given_day(meeting_date, "the meeting date", "2026-10-14") or _day_of(today)
+def _day_of(today: dt.date | None) -> dt.date:
+    today = today or dt.date.today()
+    return today.date() if isinstance(today, dt.datetime) else today
+
+
+def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
+    """The day the audit is taken: ``as_of`` if given (a day inside the year, or the day of a moment: see
+    :func:`audit_moment`), else the year's last day or today if earlier. Raises AuditInputError for a day outside
+    the year, naming the year's first and last day."""
+    first, last = academic_year_dates(year)
+    given = given_day(as_of, "--as-of")
+    day = given or min(last, _day_of(today))
+    if not first <= day <= last:
+        if given is None:
+            raise AuditInputError(
+                f"the year {normalise_year(year)} has not started yet (it runs from {first:%d/%m/%Y} to "
+                f"{last:%d/%m/%Y}): give --as-of, or audit a year that has begun"
+            )
+        raise AuditInputError(
+            f"--as-of {given:%d/%m/%Y} is outside the year {normalise_year(year)}: give a day from "
+            f"{first:%d/%m/%Y} to {last:%d/%m/%Y}"
+        )
+    return day
+
+
+def meeting_day(meeting_date=None, audit: dt.date | None = None, today: dt.date | None = None) -> dt.date:
+    """The day governors receive the review (action due dates count from it): ``meeting_date`` if given, on or
+    after the audit day ``audit``; else the later of today and the audit day. Raises AuditInputError for a
+    meeting before the audit day (every due date would have passed before the audit was taken)."""
+    given = given_day(meeting_date, "--meeting-date")
+    if given is None:
+        return max(_day_of(today), audit) if audit else _day_of(today)
+    if audit is not None and given < audit:
+        raise AuditInputError(
+            f"--meeting-date {given:%d/%m/%Y} is before the audit day {audit:%d/%m/%Y}: governors receive the "
+            "review after the audit is taken (action due dates count from the meeting)"
+        )
+    return given
 
 
 def read_previous(path: str | Path | None) -> dict | None:

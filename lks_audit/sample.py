@@ -510,7 +510,8 @@ def write_sample(folder: Path, seed: int = 2026, scale: int = 1, year: str = YEA
     folder.mkdir(parents=True, exist_ok=True)
     fmt_rng = np.random.default_rng([seed, scale, 1])  # formatting draws never shift the data draws
     for wb in WORKBOOKS:
-        if all(sheet.name in frames for sheet in wb.sheets):  # the DPO's review only where the year has one
+        # The DPO's review only where the year has one; the school's holidays (an optional sheet) never.
+        if all(sheet.name in frames for sheet in wb.sheets if not sheet.optional):
             _write_workbook(folder / wb.file, wb, frames, fmt_rng)
     return planted
 
@@ -1651,7 +1652,8 @@ _STYLES = (
 def _write_workbook(path: Path, wb, frames: dict[str, pd.DataFrame], rng) -> None:
     """One .xlsx with fixed metadata and zip times, so the same content gives the same bytes."""
     strings, parts = _Strings(), []
-    for sheet in wb.sheets:
+    sheets = [s for s in wb.sheets if not s.optional or s.name in frames]  # the school's holidays: none given
+    for sheet in sheets:
         frame = frames[sheet.name]
         cols = [
             (c.header, _cells(frame[c.header].astype(object), c, rng))
@@ -1660,7 +1662,7 @@ def _write_workbook(path: Path, wb, frames: dict[str, pd.DataFrame], rng) -> Non
         ]
         parts.append(_sheet_xml(cols, strings))
     n = len(parts)
-    sheets = "".join(f'<sheet name="{s.name}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(wb.sheets, 1))
+    sheets = "".join(f'<sheet name="{s.name}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(sheets, 1))
     rels = "".join(
         f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1)
     )

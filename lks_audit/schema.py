@@ -35,6 +35,15 @@ YES_NO_WORDS: dict[str, bool] = {
     "n": False,
     "false": False,
     "0": False,
+    # Ticks and crosses (data-contract.md); a lone x stays unreadable: Yes in a tick box, No in a list.
+    "✓": True,
+    "✔": True,
+    "☑": True,
+    "✅": True,
+    "✗": False,
+    "✘": False,
+    "☒": False,
+    "❌": False,
 }
 
 #: Words a template offers for every yes/no column.
@@ -101,6 +110,9 @@ class Sheet:
     #: An event log's date column: each row is an event on that date, and the period's rules look at the
     #: events of the audit year (DQ-06 names a log with none).
     event_date: str | None = None
+    #: A sheet the audit can do without (the school's holidays): missing, it blocks no rule and is no DQ-01;
+    #: there, it is read and checked like the others.
+    optional: bool = False
 
     @property
     def label(self) -> str | None:
@@ -135,6 +147,9 @@ class Workbook:
     #: A workbook the audit can do without (the DPO's review): when it is missing no rule is blocked and
     #: there is no DQ-01; when it is there it is read and checked like the others.
     optional: bool = False
+    #: The DPO's own workbook, not office data (rules.md, "Dates of the DPO's review"): its dates are the DPO's
+    #: and never compared with ``as of`` (no DQ-05), and ``validate --feedback`` writes no copy of it for the office.
+    kept_by_dpo: bool = False
 
 
 def _c(
@@ -615,11 +630,24 @@ WORKBOOKS: tuple[Workbook, ...] = (
                     _c("Reason", "text", "Why.", "INSET day"),
                 ),
             ),
+            Sheet(
+                "Holidays",
+                optional=True,
+                purpose="Optional: the school's holidays, one row each (first and last day). Action plan due "
+                "dates never fall in them. Left out or empty, the usual English holidays are used: the fortnight "
+                "around Christmas, Easter's two weeks and August.",
+                columns=(
+                    _c("From", "date", "The first day of the holiday.", "21/12/2026", plan=True),
+                    _c("To", "date", "The last day of the holiday.", "01/01/2027", plan=True),
+                    _c("Name", "text", "Which holiday.", "Christmas holidays"),
+                ),
+            ),
         ),
     ),
     Workbook(
         file="dpo_review.xlsx",
         optional=True,
+        kept_by_dpo=True,
         title="The DPO's review: opinion, commentary and decisions",
         filled_in_by="The Data Protection Officer",
         when="After each run of the audit, and whenever a decision on a finding is taken or reviewed",
@@ -665,9 +693,11 @@ WORKBOOKS: tuple[Workbook, ...] = (
             ),
             Sheet(
                 "Decisions",
-                key="Finding ID",
-                purpose="One row per finding you have judged: it no longer counts in the rating while the "
-                "decision is in force (Review by blank, or on or after the audit day).",
+                # No key (data-contract.md): a finding may have several rows over time, the latest in force.
+                label_column="Finding ID",
+                purpose="One row per decision on a finding: it no longer counts in the rating while the decision "
+                "is in force (Review by blank, or on or after the audit day). To renew or change a decision, add a "
+                "row with a later Decided on: the latest is the one in force, the earlier rows its history.",
                 columns=(
                     _c(
                         "Finding ID",
@@ -735,7 +765,9 @@ def contract_markdown() -> str:
     out = []
     for wb in WORKBOOKS:
         for sheet in wb.sheets:
-            notes = ([f"key: {sheet.key}"] if sheet.key else []) + (["optional"] if wb.optional else [])
+            notes = ([f"key: {sheet.key}"] if sheet.key else []) + (
+                ["optional"] if wb.optional or sheet.optional else []
+            )
             key = f" ({'; '.join(notes)})" if notes else ""
             out.append(f"### `{wb.file}`, sheet `{sheet.name}`{key}\n")
             out.append("| header | kind | notes |\n|---|---|---|")

@@ -53,6 +53,9 @@ def rule_table(result) -> dict[str, dict]:
     found: dict[str, list] = {}
     for f in result.findings:
         found.setdefault(f.rule, []).append(f)
+    waiting: dict[str, list] = {}
+    for u in getattr(result, "undecided", ()):
+        waiting.setdefault(u.rule, []).append(u)
     not_assessed = {n.rule for n in result.not_assessed}
     table = {}
     for rule_id in sorted(REGISTRY, key=rule_order):
@@ -66,6 +69,9 @@ def rule_table(result) -> dict[str, dict]:
             "findings": len(mine),
             "open": len(open_),
             "to_confirm": sum(1 for f in mine if f.waits_on_data),
+            # Records it could not decide (a cell it needs could not be read), not counted in "checked".
+            "undecided": len(waiting.get(rule_id, ())),
+            "undecided_records": [u.to_dict() for u in waiting.get(rule_id, ())],
             "accepted_risk": sum(1 for f in mine if f.decision and f.decision.decision == "Accepted risk"),
             "not_a_breach": sum(1 for f in mine if f.decision and f.decision.decision == "Not a breach"),
             "open_by_severity": {s: sum(1 for f in open_ if f.severity == s) for s in SEVERITIES},
@@ -76,6 +82,7 @@ def rule_table(result) -> dict[str, dict]:
 def summarise(result, data=None) -> dict:
     rules = rule_table(result)
     share = result.context.params.systemic_share
+    opinions = _opinions(data)
     areas = {}
     for area in AREAS:
         mine = {r: info for r, info in rules.items() if info["area"] == area}
@@ -86,11 +93,14 @@ def summarise(result, data=None) -> dict:
             "counts": counts,
             "findings": sum(counts.values()),
             "to_confirm": sum(info["to_confirm"] for info in mine.values()),
+            "undecided": sum(info["undecided"] for info in mine.values()),
             "accepted_risk": sum(info["accepted_risk"] for info in mine.values()),
             "not_a_breach": sum(info["not_a_breach"] for info in mine.values()),
             "rules": len(mine),
             "rules_not_assessed": sum(1 for info in mine.values() if not info["assessed"]),
             "checked": {r: info["checked"] for r, info in mine.items() if info["assessed"]},
+            # The DPO's assurance opinion (dpo_review.xlsx, sheet Areas), shown to governors beside the rating.
+            "assurance": opinions.get(area),
         }
     summary = {
         "areas": areas,
@@ -99,12 +109,26 @@ def summarise(result, data=None) -> dict:
         "total_findings": len(result.findings),
         "open_findings": sum(info["open"] for info in rules.values()),
         "to_confirm": sum(info["to_confirm"] for info in rules.values()),
+        "undecided": sum(info["undecided"] for info in rules.values()),
     }
     if data is not None:
         from .measures import headline_measures
 
-        summary["measures"] = headline_measures(data, result.context, result.findings)
+        # The policy's version as the settings give it: the governors' page shows it (policy.version).
+        versions = data.frames["Policy"]["Policy version"].dropna() if "Policy" in data.frames else []
+        summary["policy_version"] = str(versions.iloc[0]) if len(versions) else None
+
+        summary["measures"] = headline_measures(data, result.context, result.findings, getattr(result, "undecided", ()))
     return summary
+
+
+def _opinions(data) -> dict[str, str]:
+    """Area -> the DPO's assurance for it, where the DPO gave one."""
+    if data is None:
+        return {}
+    from .dpo_review import area_opinions
+
+    return {area: o.assurance for area, o in area_opinions(data).items() if o.assurance}
 
 
 def of_base(count: int, checked: int | None, counts: tuple[str, str]) -> str:
@@ -112,6 +136,11 @@ def of_base(count: int, checked: int | None, counts: tuple[str, str]) -> str:
     if checked is None:
         return f"{count:,}"
     return f"{count:,} of {checked:,} {counts[0] if checked == 1 else counts[1]}"
+
+
+def not_checked(undecided: int) -> str:
+    """``2 more could not be checked until the entries are fixed``: records a rule could not decide."""
+    return f"{undecided:,} more could not be checked until the entries are fixed"
 
 
 def _set_aside(info: dict) -> str:
@@ -149,13 +178,15 @@ def format_text_summary(result) -> str:
     for info in summary["areas"].values():
         counts = ", ".join(f"{n} {s}" for s, n in info["counts"].items() if n) or "no open findings"
         waiting = f"; {info['to_confirm']} to confirm once the data is fixed" if info["to_confirm"] else ""
+        waiting += f"; {not_checked(info['undecided'])}" if info["undecided"] else ""
         waiting += _set_aside(info)
         lines.append(f"  {info['rag']:<5}  {info['title']:<26} {counts}{waiting}")
-    with_findings = {r: info for r, info in summary["rules"].items() if info["findings"]}
+    with_findings = {r: info for r, info in summary["rules"].items() if info["findings"] or info.get("undecided")}
     if with_findings:
         lines += ["", "Rules with findings (findings against what the rule checked):"]
         for rule_id, info in with_findings.items():
             waiting = f" ({info['to_confirm']} to confirm)" if info["to_confirm"] else ""
+            waiting += f"; {not_checked(info['undecided'])}" if info.get("undecided") else ""
             waiting += f" ({_set_aside(info)[2:]})" if _set_aside(info) else ""
             base = of_base(info["findings"], info["checked"], REGISTRY[rule_id].counts)
             lines.append(f"  {rule_id:<7} {info['severity']:<8} {base}{waiting}")
@@ -186,6 +217,15 @@ def format_text_summary(result) -> str:
                 lines.append(f"      to confirm once the data is fixed: {fixes}")
             if f.decision:
                 lines.append(f"      set aside by the DPO: {decision_words(f.decision)}")
+    undecided = getattr(result, "undecided", ())
+    if undecided:
+        lines += ["", f"COULD NOT BE CHECKED UNTIL THE ENTRIES ARE FIXED ({len(undecided)})"]
+        for u in undecided:
+            where = ", ".join(str(x) for x in (u.file, u.sheet and f"sheet {u.sheet}", u.row and f"row {u.row}") if x)
+            fixes = "; ".join(
+                f"{d} at {by_id[d].file} {by_id[d].cell}" if d in by_id and by_id[d].cell else d for d in u.waits_on
+            )
+            lines.append(f"  {u.id}  [{where}]" + (f"  waits on: {fixes}" if fixes else ""))
     if result.not_assessed:
         lines += ["", "Not assessed:"]
         lines += [f"  {n.rule}: {n.reason}" for n in result.not_assessed]

@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .audit import closures_of, data_quality_findings
@@ -28,9 +29,9 @@ from .intake import UnreadableFile, check_folder_usable, check_workbook
 from .load import Dataset, FileInfo, load_workbooks
 from .outputs.excel import PERSONAL_DATA, mark_personal_data, write_text_cell
 from .outputs.files import PRIVATE, atomic_write
-from .params import academic_year_of, audit_day
+from .params import academic_year_dates, academic_year_of, audit_day, given_day, normalise_year
 from .rules.data_quality import short_message
-from .schema import WORKBOOK_BY_FILE
+from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOK_OF_SHEET
 
 PROBLEMS_SHEET = "Problems found by lks-audit"
 PERSONAL_NOTE = (
@@ -58,6 +59,8 @@ class Validation:
 
     data: Dataset
     findings: list[Finding]
+    #: The year checked and why that one, for the first line: ``Year 2025-26 ...``.
+    year_line: str = ""
     copies: list[FeedbackCopy] = field(default_factory=list)
     #: Copies an earlier run wrote for workbooks that have no cell problem now.
     removed: list[Path] = field(default_factory=list)
@@ -66,29 +69,73 @@ class Validation:
 
     @property
     def text(self) -> str:
-        """The problems and notices by workbook, as ``validate`` prints them."""
-        return format_problems(self.data, self.findings)
+        """The year checked, then the problems and notices by workbook, as ``validate`` prints them."""
+        problems = format_problems(self.data, self.findings)
+        return f"{self.year_line}\n{problems}" if self.year_line else problems
 
 
 def validate_folder(folder: Path, feedback_dir: Path | None = None, year: str | None = None, as_of=None) -> Validation:
     """The data problems of ``folder`` by workbook; with ``feedback_dir``, marked-up copies written there.
 
-    ``year`` and ``as_of`` mean what they mean to ``check`` (DQ-05 and DQ-06 need them); ``year``
-    defaults to the academic year containing today. Raises AuditInputError for no folder, nothing to
-    read, an unusable year or date, or an unusable feedback folder.
+    ``year`` and ``as_of`` mean what they mean to ``check`` (DQ-05 and DQ-06 need them). Without ``year``:
+    the year of ``as_of`` when given, else the year the data is in (:func:`year_of_the_data`). Raises
+    AuditInputError for no folder, nothing to read, an unusable year or date, or an unusable feedback folder.
     """
     folder = Path(folder)
     check_folder_usable(folder)
-    year = year or academic_year_of(dt.date.today())
-    audit_day(year, as_of)  # a year or date that cannot be used is refused before anything is read
+    # A year or date that cannot be used is refused before anything is read.
+    if year:
+        year, why = normalise_year(year), "as asked (--year)"
+        audit_day(year, as_of)
+    elif as_of:
+        year = academic_year_of(given_day(as_of, "--as-of"))
+        why = "the year of --as-of"
     if feedback_dir is not None:
         feedback_dir = _prepare_feedback_dir(folder, Path(feedback_dir))
     data = load_workbooks(folder)
+    if not year:
+        year, why = year_of_the_data(data)
+    first, last = academic_year_dates(year)
+    year_line = f"Year {year} ({first:%d/%m/%Y} to {last:%d/%m/%Y}): {why}; give --year to check another."
     ctx = make_context(year, as_of, closures=closures_of(data))
-    result = Validation(data, data_quality_findings(data, ctx))
+    result = Validation(data, data_quality_findings(data, ctx), year_line)
     if feedback_dir is not None:
         _write_feedback(result, folder, feedback_dir)
     return result
+
+
+def year_of_the_data(data: Dataset, today: dt.date | None = None) -> tuple[str, str]:
+    """The academic year ``validate`` checks when not told, and why, in words: the latest year holding at least
+    half as many of the logs' dated events (posts, interactions, incidents) as the busiest year, so a log that goes
+    on into September, or a date typed a year too late, does not make it check a year that has barely begun; dates
+    after today are slips and not counted. With no dated event, the year containing today."""
+    today = today or dt.date.today()
+    per_year: dict[str, list[pd.Timestamp]] = {}
+    latest_in: dict[str, tuple[pd.Timestamp, str]] = {}
+    end_of_today = pd.Timestamp(today) + pd.Timedelta(days=1)
+    for sheet in SHEETS.values():
+        frame = data.frames.get(sheet.name)
+        if sheet.event_date is None or frame is None or sheet.event_date not in frame:
+            continue
+        days = frame[sheet.event_date].dropna()
+        days = days[days < end_of_today]
+        if days.empty:
+            continue
+        first = days.dt.year.where(days.dt.month >= 9, days.dt.year - 1)
+        for start, group in days.groupby(first):
+            year = f"{start}-{(start + 1) % 100:02d}"
+            per_year.setdefault(year, []).append(len(group))
+            if year not in latest_in or group.max() > latest_in[year][0]:
+                latest_in[year] = (group.max(), WORKBOOK_OF_SHEET[sheet.name].file)
+    if not per_year:
+        return academic_year_of(today), "the logs hold no dated event, so the year containing today"
+    counts = {year: sum(n) for year, n in per_year.items()}
+    busiest = max(counts.values())
+    year = max(y for y, n in counts.items() if 2 * n >= busiest)
+    day, file = latest_in[year]
+    others = sum(counts.values()) - counts[year]
+    why = f"the logs' dated events are in it ({counts[year]:,}, the latest on {day:%d/%m/%Y} in {file}"
+    return year, why + (f"; {others:,} in other years)" if others else ")")
 
 
 def _write_feedback(result: Validation, folder: Path, feedback_dir: Path) -> None:
@@ -98,7 +145,8 @@ def _write_feedback(result: Validation, folder: Path, feedback_dir: Path) -> Non
     for info in data.files:
         mine = _findings_of(result.findings, info.file)
         cells = {(f.sheet, f.cell) for f in mine if f.cell}  # DQ-02 to DQ-05 name a cell
-        if info.status != "ok" or not cells:
+        # The DPO's own review is never office data to fix: its cells are named in the listing, for the DPO.
+        if info.status != "ok" or not cells or WORKBOOK_BY_FILE[info.file].kept_by_dpo:
             continue
         target = feedback_dir / info.file  # the contract's .xlsx name, whatever the original's format
         meant.add(target.name)
@@ -179,7 +227,12 @@ def format_problems(data: Dataset, findings: list[Finding]) -> str:
     for info in files:
         mine = _findings_of(findings, info.file)
         total += len(mine)
-        lines.append(f"{info.name or info.file}: {_one_line(_status(info, len(mine)))}")
+        whose = (
+            " (the DPO's own review: for the DPO to fix, not the office)"
+            if WORKBOOK_BY_FILE[info.file].kept_by_dpo and mine
+            else ""
+        )
+        lines.append(f"{info.name or info.file}{whose}: {_one_line(_status(info, len(mine)))}")
         for f in mine:
             if f.sheet is None and info.status != "ok":
                 continue  # the whole file is missing or unreadable: the heading says so

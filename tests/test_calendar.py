@@ -88,8 +88,9 @@ def test_make_context_as_of_default_and_given():
     )
     assert make_context("2025-26", dt.date(2026, 7, 20)).as_of == pd.Timestamp("2026-07-20")
     assert make_context("2025-26", pd.Timestamp("2026-07-20 10:00")).as_of == pd.Timestamp("2026-07-20")
-    with pytest.raises(ValueError, match="as_of"):
-        make_context("2025-26", "20/07/2026")
+    assert make_context("2025-26", "20/07/2026").as_of == pd.Timestamp("2026-07-20")  # the UK way
+    with pytest.raises(ValueError, match="--as-of must be a day like 31/08/2026"):
+        make_context("2025-26", "next week")
     with pytest.raises(ValueError, match="academic year"):
         make_context("2025-27", "2026-07-20")
 

@@ -12,6 +12,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -169,8 +170,8 @@ def test_killed_runs_leave_the_previous_set_or_the_new_one(school, tmp_path):
     code, err, _ = finish(start(school, out, 7))
     assert code == 0, err
     assert published_run(out) == 7
-    target = os.readlink(out / YEAR)
-    assert sorted(p.name for p in out.iterdir()) == sorted([YEAR, target, planted_live.name])
+    assert sorted(p.name for p in out.iterdir()) == sorted([YEAR, planted_live.name])
+    assert (out / YEAR).is_dir() and not (out / YEAR).is_symlink()
 
 
 def test_two_runs_at_once_both_finish_with_one_whole_set(school, tmp_path):
@@ -181,7 +182,7 @@ def test_two_runs_at_once_both_finish_with_one_whole_set(school, tmp_path):
         assert code == 0, err
         assert "Traceback" not in err
     assert published_run(out) in (1, 2)
-    assert sorted(p.name for p in out.iterdir()) == sorted([YEAR, os.readlink(out / YEAR)])
+    assert [p.name for p in out.iterdir()] == [YEAR]
 
 
 def test_a_hung_cell_stops_the_run_after_the_timeout(school, tmp_path):
@@ -229,25 +230,90 @@ def _set_of(out: Path) -> dict[str, str]:
     return {p.name: p.read_text() for p in folder.iterdir() if p.name != "manifest.json"}
 
 
-def test_publishing_clears_what_a_killed_switch_left_and_replaces_an_old_real_folder(tmp_path):
+def test_publishing_clears_what_killed_runs_left_and_replaces_a_link_from_older_lks_audit(tmp_path):
     out = tmp_path / "out"
-    (out / YEAR).mkdir(parents=True)  # OUT/YEAR as lks-audit before sets wrote it: a real folder
-    (out / YEAR / "annual-review.html").write_text("last year's layout")
+    # OUT/YEAR as lks-audit before plain folders wrote it: a symbolic link to a hidden run folder.
+    older = _staging(out, dead_pid(), 0).rename(out / f".{YEAR}.run-1-r0")
+    os.symlink(older.name, out / YEAR, target_is_directory=True)
     publish(_staging(out, os.getpid(), 1), out, YEAR)
-    assert (out / YEAR).is_symlink()
+    assert (out / YEAR).is_dir() and not (out / YEAR).is_symlink()
     assert _set_of(out) == {"annual-review.html": "run 1", "findings.json": "run 1"}
+    assert [p.name for p in out.iterdir()] == [YEAR]
 
-    # A run killed after renaming its staging folder (before the switch), one killed after making its
-    # temporary link, and one killed after the switch (the set before it not yet pruned).
+    # A run killed after renaming its staging folder (before the swap), a link and an old set of older runs.
     dead = dead_pid()
-    orphan = _staging(out, dead, 2).rename(out / f".{YEAR}.run-{dead}-r2")
-    os.symlink(orphan.name, out / f".{YEAR}.link-{dead}-r2")
+    _staging(out, dead, 2).rename(out / f".{YEAR}.run-{dead}-r2")
+    os.symlink(f".{YEAR}.run-{dead}-r2", out / f".{YEAR}.link-{dead}-r2")
     (out / f".{YEAR}.old-{dead}-r0").mkdir()
     assert _set_of(out) == {"annual-review.html": "run 1", "findings.json": "run 1"}  # still the whole run 1
 
     publish(_staging(out, os.getpid(), 3), out, YEAR)
     assert _set_of(out) == {"annual-review.html": "run 3", "findings.json": "run 3"}
-    assert sorted(p.name for p in out.iterdir()) == sorted([YEAR, os.readlink(out / YEAR)])
+    assert [p.name for p in out.iterdir()] == [YEAR]
+
+
+#: A publish in a process of its own, killed (SIGKILL) once the step named in argv[3] is done; argv[4] "renames"
+#: publishes as where folders cannot be exchanged in one step (Windows).
+KILLED_PUBLISH = """
+import os, signal, sys
+from pathlib import Path
+from lks_audit.render import publish as p
+out, year, at, how = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+if how == "renames":
+    p._EXCHANGE = None
+staging = out / f".{year}.staging-{os.getpid()}-r2"
+staging.mkdir()
+for name in ("annual-review.html", "findings.json"):
+    (staging / name).write_text("run 2")
+def crash(step):
+    if step == at:
+        os.kill(os.getpid(), signal.SIGKILL)
+p.publish(staging, out, year, on_step=crash)
+"""
+
+
+@pytest.mark.parametrize("how", ["exchange", "renames"])
+def test_a_publish_killed_after_each_of_its_steps_leaves_a_whole_set(tmp_path, how):
+    from lks_audit.render.publish import STEPS, exchange, tidy
+
+    if how == "exchange":
+        probe = tmp_path / "probe"
+        (probe / "a").mkdir(parents=True)
+        (probe / "b").mkdir()
+        if not exchange(probe / "a", probe / "b"):
+            pytest.skip("this file system cannot exchange two folders in one step")
+    run1 = {"annual-review.html": "run 1", "findings.json": "run 1"}
+    run2 = {"annual-review.html": "run 2", "findings.json": "run 2"}
+    seen = {}
+    for step in STEPS:
+        if how == "exchange" and step == "moved aside":
+            continue  # that step is the renames' alone
+        out = tmp_path / f"{how}-{step.replace(' ', '-')}"
+        publish(_staging(out, os.getpid(), 1), out, YEAR)
+        child = subprocess.run([sys.executable, "-c", KILLED_PUBLISH, out, YEAR, step, how], timeout=60)
+        assert child.returncode == -signal.SIGKILL, step
+        # A reader looking now sees a whole set; only between the two renames is there none for a moment.
+        if how == "renames" and step == "moved aside":
+            assert not (out / YEAR).exists()
+        else:
+            seen[step] = _set_of(out)
+            assert seen[step] in (run1, run2), step
+        tidy(out, YEAR)  # what the next run does first
+        assert [p.name for p in out.iterdir()] == [YEAR], step
+        assert _set_of(out) == (run1 if step in ("manifest", "renamed") else run2), step
+    assert seen["swapped"] == run2 and seen["renamed"] == run1
+
+
+def test_a_published_year_copies_whole_with_copytree(sample_two_years, tmp_path):
+    """cp -r, a zip, a USB stick, OneDrive: a plain folder, every file there in the copy."""
+    published = sample_two_years["dir"]
+    assert published.is_dir() and not published.is_symlink()
+    copy = shutil.copytree(published, tmp_path / "usb" / "2025-26")
+    manifest = json.loads((copy / "manifest.json").read_text())
+    for name, digest in manifest["files"].items():
+        assert _sha256(copy / name) == digest, name
+    assert sorted(p.name for p in copy.iterdir()) == sorted([*manifest["files"], "manifest.json"])
+    assert not [p for p in sample_two_years["out"].rglob("*") if p.is_symlink()]
 
 
 # Runs the CLI in-process under an audit hook that records every workbook this process opens
@@ -302,13 +368,11 @@ def test_the_report_command_leaves_the_workbooks_and_the_data_libraries_to_the_k
     assert published_run(tmp_path / "out") == 1
 
 
-def test_without_symlinks_the_set_is_swapped_by_renames(tmp_path, monkeypatch):
-    """Windows without the symlink privilege: OUT/YEAR is a real folder, replaced whole."""
+def test_without_a_one_step_exchange_the_set_is_swapped_by_renames(tmp_path, monkeypatch):
+    """Windows: no call exchanges two folders, so OUT/YEAR is renamed away and the new set renamed in."""
+    from lks_audit.render import publish as publishing
 
-    def no_symlinks(*args, **kwargs):
-        raise OSError(1314, "A required privilege is not held by the client")  # Windows' own refusal
-
-    monkeypatch.setattr(os, "symlink", no_symlinks)
+    monkeypatch.setattr(publishing, "_EXCHANGE", None)
     out = tmp_path / "out"
     for run in (1, 2):
         publish(_staging(out, os.getpid(), run), out, YEAR)

@@ -201,8 +201,8 @@ def test_a_note_naming_a_student_is_not_carried_into_the_plan_governors_read(tmp
     refused = report(data, out)
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines()[-1] == (
-        f"lks-audit: {plan}, sheet Action plan, cell J5 (Notes) holds a Student ID from the data; the new action "
-        "plan would carry it to governors, so reword it without names or IDs. Nothing was published"
+        f"lks-audit: {plan}, sheet Action plan, cell L5 (Notes) holds a Student ID ('ST9001') from the data; the new "
+        "action plan would carry it to governors, so reword it without names or IDs. Nothing was published"
     )
     assert sorted(p.name for p in (out / "2025-26").iterdir()) == before  # no partial notebook either
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [
@@ -214,8 +214,8 @@ def test_a_note_naming_a_student_is_not_carried_into_the_plan_governors_read(tmp
     damaged = report(data, out)
     assert damaged.returncode == 0, damaged.stderr[-3000:]
     assert (
-        f"lks-audit: {plan}: action-plan.xlsx cannot be read (BadZipFile); its edits cannot be carried "
-        "(the file is kept in previous-runs/)"
+        f"lks-audit: {plan}: action-plan.xlsx cannot be read (a text/CSV file renamed .xlsx; open it in Excel and "
+        "save as Excel Workbook (.xlsx)); its edits cannot be carried (the file is kept in previous-runs/)"
     ) in damaged.stderr
     (kept,) = (out / "2025-26" / "previous-runs").glob("*/action-plan.xlsx")
     assert kept.read_text() == "Rule,Status\nPOL-01,Done\n"
@@ -224,12 +224,13 @@ def test_a_note_naming_a_student_is_not_carried_into_the_plan_governors_read(tmp
 # --- the DPO's text for governors ------------------------------------------------------------------------
 
 
-def test_commentary_naming_a_student_is_refused_naming_the_cell_and_nothing_is_published(tmp_path):
+def test_commentary_naming_a_student_is_refused_naming_the_word_and_the_cell_and_nothing_is_published(tmp_path):
+    """Governors-page.md: a student's first name is refused (a full name too, tested without a kernel), with the
+    word and the cell, so the DPO can reword it."""
     data, out = tmp_path / "data", tmp_path / "reports"
+    commentary = "Amelia's photo was removed in May."
     school(
-        data,
-        STALE_UNSIGNED,
-        Areas=[{"Area": "Images and consent", "Assurance": "Limited", "Commentary": "Amelia Hartwell's photo"}],
+        data, STALE_UNSIGNED, Areas=[{"Area": "Images and consent", "Assurance": "Limited", "Commentary": commentary}]
     )
     published = out / "2025-26"
     published.mkdir(parents=True)
@@ -237,8 +238,8 @@ def test_commentary_naming_a_student_is_refused_naming_the_cell_and_nothing_is_p
     proc = report(data, out)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines()[-1] == (
-        "lks-audit: dpo_review.xlsx, sheet Areas: cell C2 (Commentary) holds a student name from the data; "
-        "governors would read it, so reword it without names or IDs. Nothing was published"
+        "lks-audit: dpo_review.xlsx, sheet Areas: cell C2 (Commentary) holds a student's first name ('Amelia') from "
+        "the data; governors would read it, so reword it without names or IDs. Nothing was published"
     )
     assert "Traceback" not in proc.stderr
     assert [p.name for p in published.iterdir()] == ["annual-review.html"]
@@ -299,24 +300,32 @@ def test_since_last_year_on_a_two_year_run(two_years):
 def test_governors_read_how_last_years_actions_ended(two_years):
     text = page_text(two_years["dir"])
     assert (
-        "Last year (2024-25) had 3 actions: 1 of 3 actions was marked done in last year's plan. This year's checks "
-        "find nothing open for 1 of 3 actions of last year. Of this year's 3 actions, 2 carry on from last year "
-        "and 1 is new."
+        "Last year's action plan (2024-25) had 3 actions: 1 was marked done, and this year's checks find nothing "
+        "open for 1 of them. Of this year's 3 actions, 2 carry on from last year and 1 is new."
     ) in text
+    # On the first page, before the decisions.
+    assert text.index("Since last year") < text.index("Decisions for the governing body")
 
 
 def test_five_years_of_history_per_area(two_years):
     page = (two_years["dir"] / "annual-review.html").read_text(encoding="utf-8")
     section = re.search(r'<section[^>]*aria-labelledby="h-history".*?</section>', page, re.S).group(0)
-    assert ">The last 5 years<" in section
+    assert ">The years so far<" in section
     header = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', section)
-    assert header == ["Area", "2021-22", "2022-23", "2023-24", "2024-25", "2025-26"]
-    governance = re.search(r'<th scope="row">Governance and accounts</th>(.*?)</tr>', section, re.S).group(1)
-    last_year = json.loads((two_years["last"] / "findings.json").read_text())["summary"]["areas"]["governance"]
-    this_year = json.loads((two_years["dir"] / "findings.json").read_text())["summary"]["areas"]["governance"]
-    cells = [" ".join(unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in re.findall(r"<td>(.*?)</td>", governance)]
-    assert cells[-2:] == [f"{last_year['rag']} {last_year['findings']}", f"{this_year['rag']} {this_year['findings']}"]
-    assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="Line chart of open findings by area', section)
+    years = ["2021-22", "2022-23", "2023-24", "2024-25", "2025-26"]
+    assert header == ["Year", "Critical", "High", "Medium", "Advisory", "All open", "Area", *years]
+    last_year = json.loads((two_years["last"] / "findings.json").read_text())["summary"]["areas"]
+    this_year = json.loads((two_years["dir"] / "findings.json").read_text())["summary"]["areas"]
+
+    def cells(row_header):
+        row = re.search(rf'<th scope="row">{row_header}</th>(.*?)</tr>', section, re.S).group(1)
+        return [" ".join(unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+
+    # By how serious, not a raw sum: the open findings of each year by severity, and in all.
+    for year, areas in (("2024-25", last_year), ("2025-26", this_year)):
+        by_severity = [sum(a["counts"][s] for a in areas.values()) for s in ("critical", "high", "medium", "advisory")]
+        assert cells(year) == [f"{n:,}" for n in by_severity + [sum(by_severity)]]
+    assert cells("Governance and accounts")[-2:] == [last_year["governance"]["rag"], this_year["governance"]["rag"]]
 
 
 def test_the_report_says_what_it_did(two_years):
@@ -346,7 +355,7 @@ def test_previous_and_history_are_checked_before_any_kernel(tmp_path, two_years)
             "before 2025-26"
         ),
         ("--history", tmp_path / "no-reports"): f"lks-audit: --history: {tmp_path / 'no-reports'}: not found",
-        ("--year", "2025/2026"): "lks-audit: academic year must look like 2025-26 or 2025/26, got '2025/2026'",
+        ("--year", "2025/2027"): "lks-audit: --year must be an academic year like 2025-26 or 2025/26, got '2025/2027'",
     }  # fmt: skip
     for args, line in cases.items():
         extra = args if args[0] == "--year" else ("--year", "2025-26", *args)
@@ -390,7 +399,7 @@ def test_dpo_actions_lists_every_open_finding_ready_for_the_review(two_years):
 def test_gitignore_keeps_every_report_out_of_git():
     for path in ("reports/2031-32", "reports/.2031-32.run-1-x", "reports/.2031-32.staging-1-x"):
         ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT)
-        assert ignored.returncode == 0, path  # a published year is a symlink: ignored as a file too
+        assert ignored.returncode == 0, path  # a year folder, or a link from an older lks-audit: both ignored
     assert subprocess.run(["git", "check-ignore", "--no-index", "-q", "reports/README.md"], cwd=ROOT).returncode == 1
 
 
@@ -407,23 +416,28 @@ def test_the_samples_governors_page_shows_trend_carry_over_and_the_dpos_voice(sa
     assert sample_two_years["proc"].returncode == 0, sample_two_years["proc"].stderr[-3000:]
     text = page_text(sample_two_years["dir"])
     for shown in (
-        "Rating in 2024-25",
-        "The last 2 years",
-        "Last year's actions (2024-25)",
+        "In 2024-25",
+        "The years so far",
+        "Last year's action plan (2024-25) had 45 actions",
         "Of this year's 48 actions, 44 carry on from last year and 4 are new.",
+        "An accepted risk has lapsed: passwords not stored securely, accepted until 31 March 2026 ; the DPO has "
+        "not renewed it, so it counts again.",
         "DPO's opinion",  # beside each area's rating on the first page, and in each area's section:
-        "Content and conduct Amber The checks rate it Amber. The Data Protection Officer's opinion: Reasonable "
-        "assurance . One student's full name was published at the family's request",
-        "Note the 1 risk the school has accepted on the Data Protection Officer's advice",
-        "1 of 10 problems accepted as a risk; 1 of 10 problems judged not to break the policy.",
+        "Content and conduct Amber The DPO's opinion: Reasonable assurance . One student's full name was published "
+        "at the family's request",
+        "Note the 1 risk the school has accepted on the DPO's advice",
+        "Set aside by the DPO's decisions, and left out of the rating while they stand: 1 accepted as a risk and 1 "
+        "judged not to break the policy.",
         "Students' full names in posts : The family asked for the county chess result to be published",
     ):
         assert shown in text, shown
     rows = by_rule(plan_rows(sample_two_years["dir"] / "action-plan.xlsx"))
     since = {rule: r["Since last year"] for rule, r in rows.items()}
     assert {r for r, s in since.items() if s == "New"} == {"IMG-05", "IMG-07", "PST-06", "INC-06"}
-    assert {r for r, s in since.items() if s == "Resolved"} == {"PST-03"}  # both findings set aside by the DPO
-    assert rows["PST-03"]["Findings, of what was checked"] == "None open this year (2 set aside by the DPO's decisions)"
+    # Both PST-03 findings set aside by the DPO, one accepted as a risk: followed, never read as resolved.
+    assert {r for r, s in since.items() if s == "Resolved"} == set()
+    assert (since["PST-03"], rows["PST-03"]["Status"]) == ("Carried over (accepted risk)", "Accepted risk")
+    assert rows["PST-03"]["Findings, of what was checked"] == "1 of 1,499 posts accepted as a risk"
 
 
 def test_the_samples_dpo_detail_lists_every_decision_and_the_notice(sample_two_years):
@@ -451,7 +465,7 @@ def test_the_samples_worklist_says_what_each_open_finding_needs(sample_two_years
 def test_the_two_year_governors_page_still_prints_on_six_pages(sample_two_years, tmp_path):
     pages = print_to_pdf(sample_two_years["dir"] / "annual-review.html", tmp_path / "review.pdf")
     assert len(pages) <= 6, f"{len(pages)} printed pages"
-    assert any("The last 2 years" in page for page in pages)
+    assert any("The years so far" in page for page in pages)
 
 
 def test_a_row_of_the_worklist_pasted_into_the_review_is_a_decision(two_years, tmp_path):
@@ -484,3 +498,74 @@ def test_a_row_of_the_worklist_pasted_into_the_review_is_a_decision(two_years, t
         "review_by": "2027-01-31",
     }
     assert doc["notices"] == [] and not [f for f in doc["findings"] if f["file"] == "dpo_review.xlsx"]
+
+
+# --- the DPO's year, exact (issue 18): an .ods plan, a file of the DPO's own, decisions dated after the year ----
+
+
+def libreoffice_save_as(path: Path, fmt: str, folder: Path, work: Path) -> Path:
+    """Save ``path`` as LibreOffice would in ``fmt`` (``ods``: what it offers first) into ``folder``."""
+    profile = work / "lo-profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
+         "--outdir", str(folder), str(path)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return folder / f"{path.stem}.{fmt}"
+
+
+def test_a_plan_saved_as_ods_is_carried_and_a_file_of_the_dpos_is_left_untouched(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "reports"
+    school(data, LAST_YEAR_POLICY)
+    assert report(data, out, "2024-25", "2025-08-31").returncode == 0
+    year = out / "2024-25"
+    # Opened in LibreOffice, edited, saved in its own format: action-plan.ods beside the untouched .xlsx.
+    editing = shutil.copy(year / "action-plan.xlsx", tmp_path / "action-plan.xlsx")
+    edit_plan(
+        editing,
+        {"POL-01": {"Status": "Done", "Owner": "Clerk to the governors", "Notes": "Re-approved in July"}},
+        added=[{"Rule": "OWN-1", "What to do": "Buy a password manager", "Owner": "Bursar", "Status": "Open"}],
+    )
+    ods = libreoffice_save_as(editing, "ods", year, tmp_path)
+    ods_bytes = ods.read_bytes()
+    notes = year / "governors-notes.txt"
+    notes.write_text("Ask about the rota at the spring meeting")
+    before = notes.stat()
+    (year / "minutes").mkdir()
+    (year / "minutes" / "spring.txt").write_text("Minutes of the spring meeting")
+
+    again = report(data, out, "2024-25", "2025-08-31")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.count("governors-notes.txt") == 1
+    assert "kept: governors-notes.txt, not written by lks-audit" in again.stdout.splitlines()
+    assert "kept: action-plan.ods, not written by lks-audit" in again.stdout.splitlines()
+    assert "kept: minutes/, not written by lks-audit" in again.stdout.splitlines()
+    assert (year / "minutes" / "spring.txt").read_text() == "Minutes of the spring meeting"
+    after = notes.stat()
+    assert (after.st_ino, after.st_mtime_ns, notes.read_text()) == (
+        before.st_ino, before.st_mtime_ns, "Ask about the rota at the spring meeting")  # fmt: skip
+    assert ods.read_bytes() == ods_bytes
+    rows = plan_rows(year / "action-plan.xlsx")
+    assert typed(by_rule(rows)["POL-01"]) == ("Done", "Clerk to the governors", "Re-approved in July")
+    assert [r["What to do"] for r in rows if r["Rule"] == "OWN-1"] == ["Buy a password manager"]
+    manifest = json.loads((year / "manifest.json").read_text())
+    assert "governors-notes.txt" not in manifest["files"] and "action-plan.ods" not in manifest["files"]
+
+    # Next year: decisions taken after the year ends are no data fault; last year's owner and own rows carry on.
+    this = school(
+        tmp_path / "2025-26",
+        LAST_YEAR_POLICY,
+        Decisions=[{"Finding ID": "POL-02:2024.1", "Decision": "Accepted risk", "Reason": "Signing booked",
+                    "Decided by": "DPO", "Decided on": d(2026, 9, 15), "Review by": d(2027, 3, 31)}],
+    )  # fmt: skip
+    proc = report(this, out, "2025-26", "2026-08-31", "--previous", year, "--meeting-date", "14/10/2026")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    found = json.loads((out / "2025-26" / "findings.json").read_text())
+    assert [f["id"] for f in found["findings"] if f["file"] == "dpo_review.xlsx"] == []
+    rows = plan_rows(out / "2025-26" / "action-plan.xlsx")
+    pol01 = by_rule(rows)["POL-01"]
+    assert (pol01["Since last year"], pol01["Owner"], pol01["Status"], pol01["Last year's status"]) == (
+        "Carried over", "Clerk to the governors", "Open", "Done")  # fmt: skip
+    assert (by_rule(rows)["POL-02"]["Status"], by_rule(rows)["POL-02"]["Since last year"]) == (
+        "Accepted risk", "Carried over (accepted risk)")  # fmt: skip
+    assert [(r["Owner"], r["Since last year"]) for r in rows if r["Rule"] == "OWN-1"] == [("Bursar", "Carried over")]

@@ -122,8 +122,55 @@ def test_inc04_inc08_personal_data_breach_by_category_or_flag(result):
 def test_inc05_ico_within_72_hours(result):
     assert found(result, "INC-05") == ["ICO-75H", "ICO-MISSING"]
     messages = {f.record: f.message for f in by_rule(result, "INC-05")}
-    assert "75.0 hours after the school became aware, more than 72 hours" in messages["ICO-75H"]
-    assert "no report to the ICO" in messages["ICO-MISSING"]
+    assert messages["ICO-75H"] == (
+        "ICO-reportable incident ICO-75H (the school became aware Mon 09/03/2026 09:00; no record of when the DPO "
+        "was told) was reported to the ICO late: on Thu 12/03/2026 12:00, 3.0 hours after the 72-hour deadline "
+        "of Thu 12/03/2026 09:00 (75.0 hours after the school became aware)"
+    )
+
+
+def test_inc05_says_late_or_not_reported_with_the_hours_in_the_message_and_the_json(result):
+    """A breach never reported is never called late: the finding says which, with the deadline, the hours late or
+    the hours since the school became aware (to the start of the as-of day), and when the DPO was told."""
+    rows = [
+        incident(
+            "LATE",
+            t(2026, 3, 9, 9),
+            **{"ICO reportable": "Yes", "Reported to ICO at": t(2026, 3, 12, 17), "DPO informed at": t(2026, 3, 9, 10)},
+        ),
+        incident("NEVER", t(2026, 7, 1, 14), **{"ICO reportable": "Yes"}),
+        # Reported 20 hours before as of: its 72 hours are still running, so it is not yet a finding.
+        incident("RUNNING", t(2026, 7, 19, 4), **{"ICO reportable": "Yes"}),
+    ]
+    found = {f.record: f for f in by_rule(audit_rows(as_of="2026-07-20", Incidents=rows), "INC-05")}
+    assert sorted(found) == ["LATE", "NEVER"]
+    late, never = found["LATE"], found["NEVER"]
+    assert "not been reported" not in late.message and " late" not in never.message
+    assert "the DPO was told Mon 09/03/2026 10:00" in late.message
+    assert "8.0 hours after the 72-hour deadline of Thu 12/03/2026 09:00" in late.message
+    assert never.message == (
+        "ICO-reportable incident NEVER (the school became aware Wed 01/07/2026 14:00; no record of when the DPO "
+        "was told) has not been reported to the ICO: the 72-hour deadline was Sat 04/07/2026 14:00, and by "
+        "20/07/2026 00:00 it was 442.0 hours since the school became aware"
+    )
+    assert late.to_dict()["facts"] == {
+        "ico_report": "reported late",
+        "deadline": "2026-03-12T09:00",
+        "reported_to_ico_at": "2026-03-12T17:00",
+        "hours_late": 8.0,
+        "hours_since_aware": None,
+        "dpo_informed_at": "2026-03-09T10:00",
+    }
+    assert never.to_dict()["facts"] == {
+        "ico_report": "not reported",
+        "deadline": "2026-07-04T14:00",
+        "reported_to_ico_at": None,
+        "hours_late": None,
+        "hours_since_aware": 442.0,
+        "dpo_informed_at": None,
+    }
+    # Other rules' findings carry no facts, and findings.json leaves the key out for them.
+    assert "facts" not in by_rule(result, "INC-03")[0].to_dict()
 
 
 def test_inc05_ico_hours_parameter_from_real_xlsx(tmp_path):

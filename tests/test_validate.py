@@ -68,10 +68,11 @@ def test_lists_problems_by_workbook_with_cell_refs(school):
     start = out.index("posts_log.xlsx: 5 problems")
     block = out[start + 1 : start + 6]
     assert block == [
-        "  Posts!F2 (Images of students): 'Yess' is not Yes or No",
+        "  Posts!F2 (Images of students): 'Yess' is not Yes or No (or Y/N, True/False, 1/0, a tick ✓ or a cross ✗)",
         "  Posts!A3: Post ID 'P1' is used again (first on row 2)",
         "  Posts!B3 (Account ID): '#N/A' is an Excel error, expected a short code such as ACC-001",
-        "  Posts!C3 (Posted at): '31/02/2026' is not a date and time (dd/mm/yyyy hh:mm, or a date)",
+        "  Posts!C3 (Posted at): '31/02/2026' is not a date and time, day first (such as 03/09/2025 09:30, "
+        "3 Sep 2025 9.30am or 2025-09-03 09:30)",
         "  Posts!H4 (Shot type): '=1+2' is not one of: Group, Individual, From behind, None",
     ]
     assert "staff_training.xlsx: OK" in out
@@ -202,7 +203,7 @@ def test_unknown_ids_and_dates_out_of_order_are_found_and_a_clean_folder_exits_0
     clean = write_school(tmp_path / "clean", Staff=[{"Staff ID": "S1", "Name": "Ann Example"}], **EVENTS_2025_26)
     proc = run(clean, "--year", "2025-26")
     assert proc.returncode == 0 and proc.stdout.splitlines()[-1].startswith("Total: 0 problems in 8 workbooks")
-    for bad in (("--year", "2025"), ("--year", "2025-26", "--as-of", "31/08/2026")):
+    for bad in (("--year", "2025"), ("--year", "2025-26", "--as-of", "31/08/2027")):
         proc = run(clean, *bad)
         assert proc.returncode == 2 and proc.stdout == "" and len(proc.stderr.splitlines()) == 1
 
@@ -211,7 +212,10 @@ def test_help_says_what_the_exit_status_and_the_default_year_mean():
     text = " ".join(run("--help").stdout.split())
     assert "Exit status: 0 when no problem was found, 1 when problems were found" in text
     assert "2 when the arguments cannot be used" in text
-    assert "default: the academic year containing today (from 1 September)" in text
+    assert (
+        "default: the year of --as-of, else the year of the latest dated event in the logs (the year containing "
+        "today when they hold none)"
+    ) in text
 
 
 def test_the_default_year_is_the_academic_year_containing_today():

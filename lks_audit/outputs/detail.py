@@ -14,9 +14,9 @@ from IPython.display import HTML
 from .. import __version__
 from ..findings import AREA_TITLES, AREAS, rule_order
 from ..params import Parameters
+from ..personal import public_record
 from ..rules import REGISTRY
-from ..summary import decision_words, of_base
-from .governors import public_records
+from ..summary import decision_words, not_checked, of_base
 from .html import Raw, esc, long_date, number, plural, record_ids, section, table
 from .review_data import Review
 
@@ -68,8 +68,9 @@ def contents(rv: Review) -> HTML | None:
 
 
 def _records(findings) -> Raw:
-    """Non-personal record IDs of findings (accounts, posts, interactions, incidents), a few at most."""
-    return record_ids(public_records(findings), RECORDS_SHOWN)
+    """Non-personal record IDs of findings (accounts, posts, interactions, incidents), a few at most: the DPO's
+    view, so the posts behind findings about children too."""
+    return record_ids(dict.fromkeys(f.record for f in findings if public_record(f)), RECORDS_SHOWN)
 
 
 def _finding_id(finding_id: str) -> Raw:
@@ -100,6 +101,7 @@ def rules(rv: Review) -> HTML | None:
             else:
                 found = of_base(counted["open"], counted["checked"], rule.counts)
                 found += f"; {counted['to_confirm']} to confirm" if counted["to_confirm"] else ""
+                found += f"; {not_checked(counted['undecided'])}" if counted.get("undecided") else ""
             rows.append(
                 [
                     Raw(f'<span id="{_rule_anchor(r)}" class="lks-id">{esc(r)}</span>'),
@@ -170,7 +172,40 @@ def findings(rv: Review) -> HTML | None:
                 caption=f"{AREA_TITLES[area]}: every finding",
             )
         )
+    body.append(_undecided(rv, by_id))
     return section("detail", "Every finding", "".join(body))
+
+
+def _undecided(rv: Review, by_id: dict) -> str:
+    """The records no rule could decide because an entry it needs could not be read, with the entries to fix."""
+    waiting = getattr(rv.result, "undecided", ())
+    if not waiting:
+        return ""
+    rows = [
+        [
+            u.id,
+            u.file or "",
+            u.sheet or "",
+            u.row or "",
+            u.student or "",
+            "; ".join(
+                f"{d} ({by_id[d].file} {by_id[d].cell})" if by_id.get(d) and by_id[d].cell else d for d in u.waits_on
+            ),  # fmt: skip
+        ]
+        for u in waiting
+    ]
+    return (
+        f"<h3>Could not be checked until the entries are fixed</h3><p>{plural(len(waiting), 'record')} "
+        f"{'is' if len(waiting) == 1 else 'are'} neither a finding nor a pass: an entry the rule needs could not be "
+        "read, and some value of it would give a finding. Each is left out of what its rule checked, and is checked "
+        "once the entries named are fixed.</p>"
+        + table(
+            ["Record", "File", "Sheet", "Row", "Student ID", "Waits on"],
+            rows,
+            css="lks-detail",
+            caption="Records that could not be checked until the entries are fixed",
+        )
+    )
 
 
 def method(rv: Review) -> HTML | None:

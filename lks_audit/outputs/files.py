@@ -6,6 +6,8 @@ pay for pandas there.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -25,6 +27,11 @@ MANIFEST = "manifest.json"
 GUARD = ".guard.json"
 #: Inside a year's set: copies of the files people edited in the sets it replaced (owner-only).
 PREVIOUS_RUNS = "previous-runs"
+
+#: Files an office program keeps beside a file it has open (Excel's ``~$``, LibreOffice's ``.~lock.``).
+OFFICE_LOCKS = ("~$", ".~lock.")
+#: The formats a plan saved by a person may come back in (read as the workbooks are, by python-calamine).
+PLAN_FORMATS = (".xlsx", ".xlsm", ".ods", ".xls")
 
 #: Files holding personal data (the DPO's detail and worklist, findings.json, the executed notebook): owner only.
 PRIVATE = 0o600
@@ -72,3 +79,36 @@ def atomic_write(path: Path, content: bytes, mode: int) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest_files(folder: Path) -> dict[str, str] | None:
+    """Name -> SHA-256 of the files the set in ``folder`` was published with; None without a readable manifest."""
+    try:
+        files = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+        return files if isinstance(files, dict) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def plan_to_carry(folder: Path) -> Path | None:
+    """The action plan of a published set whose edits a run carries: the plan as a person last saved it, in any
+    office format (``action-plan.ods`` beside our ``action-plan.xlsx`` when LibreOffice saved it in its own
+    format): of the plans changed since the set was published (or not written by lks-audit), the latest saved;
+    none changed: our own. None when the folder holds no plan."""
+    stem = ACTION_PLAN.rsplit(".", 1)[0].casefold()
+    plans = [
+        p
+        for p in (folder.iterdir() if folder.is_dir() else ())
+        if p.is_file() and p.suffix.casefold() in PLAN_FORMATS and p.stem.casefold() == stem
+    ]
+    if not plans:
+        return None
+    written = manifest_files(folder) or {}
+    changed = [p for p in plans if written.get(p.name) != sha256_file(p)]
+    if changed:
+        return max(changed, key=lambda p: (p.stat().st_mtime, p.name == ACTION_PLAN))
+    return folder / ACTION_PLAN if (folder / ACTION_PLAN).is_file() else plans[0]

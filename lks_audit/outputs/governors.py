@@ -1,23 +1,24 @@
-"""What the governors' page says, as plain data: the overall statement, each area's problems and the
-measure that puts it in proportion, the decisions for the governing body and the questions to ask.
+"""What the governors' page says, as plain data: the overall statement, why each area has its rating, each
+area's problems counted in what people picture, the decisions for the governing body and the questions to ask.
 
-Everything is read from the findings model (``summary["rules"]``, the open findings, the headline
-measures), never decided again, and worded only with the registry's plain words (a rule's ``title``,
-``why``, ``good``, ``question`` and ``plain_base``): no column, parameter or file name reaches a
-governor. :mod:`.sections` lays these out as HTML (escaping what it shows).
+Everything is read from the findings model through :class:`.figures.Figures` (the one source of every number),
+never decided again, and worded only with the registry's plain words (a rule's ``title``, ``why``, ``good``,
+``question`` and ``plain_base``): no column, parameter or file name reaches a governor. Sentences come back as
+:data:`.figures.Phrase` lists; :mod:`.sections` lays them out as HTML.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
 from ..findings import AREAS, SEVERITIES, severity_rank
+from ..personal import about_children, child_records, public_record
 from ..rules import REGISTRY
-from ..schema import SHEETS
-from ..summary import SMALL_BASE
-from .dpo_year import accepted_risk_count
-from .html import in_sentence, number, plural
+from ..summary import systemic
+from .figures import Fig, Phrase, joined, words
+from .html import in_sentence
 from .review_data import Review
 
 #: The rules whose findings the governing body itself acts on: they become decisions, not questions.
@@ -26,33 +27,31 @@ POLICY_RULES = ("POL-01", "POL-02")
 QUESTIONS = 4
 #: Record IDs shown beside a problem; the DPO's detail lists them all.
 RECORDS_SHOWN = 4
-#: What each rating asks of governors, in the words of the first page's key.
-RATING_WORDS = {
-    "Red": "urgent action needed: a critical problem, or a serious one that is widespread",
-    "Amber": "needs attention: a serious or moderate problem",
-    "Green": "only minor points, or none",
-    "Grey": "could not be fully checked, and nothing serious was found",
+SEVERITY_WORDS = {"critical": "Critical", "high": "High", "medium": "Medium", "advisory": "Advisory"}
+#: What each severity means, in the legend's words (the action plan's due dates follow them).
+SEVERITY_MEANING = {
+    "critical": "could harm a child or break the law",
+    "high": "a serious gap in keeping the policy",
+    "medium": "a gap to close within a term",
+    "advisory": "a point of good practice",
 }
-
-
-def share(part: int, whole: int | None) -> str | None:
-    """``part`` of ``whole`` as a percentage a reader takes in at a glance; None for a base under 20,
-    where "1 of 5" says it better."""
-    if not whole or whole < SMALL_BASE:
-        return None
-    percent = 100 * part / whole
-    if 0 < percent < 0.1:
-        return "under 0.1%"
-    return f"{percent:.1f}%".replace(".0%", "%") if percent < 10 else f"{percent:.0f}%"
-
-
-def in_proportion(count: int, base: int | None, noun: tuple[str, str]) -> str:
-    """``6 of 4,398 pictured students (0.1%)``; a count alone where the base is unknown."""
-    if base is None:
-        return number(count)
-    text = f"{number(count)} of {plural(base, *noun)}"
-    percent = share(count, base)
-    return f"{text} ({percent})" if percent else text
+#: The DPO's assurance levels in the words UK public-sector internal audit uses.
+ASSURANCE_MEANING = {
+    "Substantial": "a sound system of control, with few minor weaknesses",
+    "Reasonable": "generally sound, with some weaknesses that put some objectives at risk",
+    "Limited": "significant gaps or weaknesses",
+    "No assurance": "fundamental weaknesses; the system is open to abuse or error",
+}
+NO_OPINION = "no opinion given"
+#: Terms the page uses, spelled out once on its first page (the DPO's own commentary may use them too).
+PROPRIETOR = "the body that owns and runs the school"
+#: Terms the area sections, the action plan and the DPO's own words use, spelled out before them; the first page
+#: spells out the DPO, and the proprietor where it asks for the policy to be signed.
+TERMS = (
+    ("SLT", "the senior leadership team"),
+    ("ICO", "the Information Commissioner's Office, the regulator for data protection"),
+    ("the designated safeguarding lead", "the senior member of staff who leads on keeping children safe"),
+)
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,8 @@ class Problem:
     severity: str
     open: int
     to_confirm: int
-    checked: int | None
-    #: IDs of the records it names that are not people (accounts, posts, interactions, incidents).
+    #: IDs of the records it names that governors may see (accounts, posts, interactions, incidents); none for
+    #: the rules about children, whose posts would lead a reader to a child.
     records: tuple[str, ...]
 
     @property
@@ -75,24 +74,13 @@ class Problem:
     def title(self) -> str:
         return self.words.title
 
-    @property
-    def counted(self) -> str:
-        """Its open findings against what it checked, and those waiting on a data fix apart."""
-        noun = self.words.plain_base
-        if not self.open:
-            return f"{number(self.to_confirm)} to confirm once the data is fixed, of {plural(self.checked or 0, *noun)}"
-        text = in_proportion(self.open, self.checked, noun)
-        return text + (f"; {number(self.to_confirm)} more to confirm once the data is fixed" if self.to_confirm else "")
 
-
-def public_records(findings) -> tuple[str, ...]:
-    """The IDs of the records ``findings`` name that are not people (accounts, posts, interactions,
-    incidents), in order, each once: what governors may see."""
-    return tuple(
-        dict.fromkeys(
-            f.record for f in findings if f.record and f.sheet in SHEETS and not SHEETS[f.sheet].label_is_personal
-        )
-    )
+def public_records(rule_id: str, findings, withheld: set[str] = frozenset()) -> tuple[str, ...]:
+    """The IDs of the records ``findings`` name that governors may see, in order, each once; none for a rule
+    about children (IMG-*, PST-03, PST-04), nor a post behind any finding about a child (``withheld``)."""
+    if about_children(rule_id):
+        return ()
+    return tuple(dict.fromkeys(f.record for f in findings if public_record(f) and f.record not in withheld))
 
 
 def problems(rv: Review, area: str | None = None) -> list[Problem]:
@@ -103,6 +91,7 @@ def problems(rv: Review, area: str | None = None) -> list[Problem]:
         if area is None or f.area == area:
             by_rule.setdefault(f.rule, []).append(f)
     found = []
+    withheld = child_records(rv.result.findings)
     for rule_id, mine in by_rule.items():
         if rule_id not in REGISTRY:
             continue
@@ -111,96 +100,149 @@ def problems(rv: Review, area: str | None = None) -> list[Problem]:
             continue  # every finding set aside by a DPO decision: shown with the accepted risks
         open_ = [f for f in mine if f.is_open]
         severity = min((f.severity for f in open_ or mine), key=severity_rank)
-        found.append(
-            Problem(rule_id, severity, info["open"], info["to_confirm"], info["checked"], public_records(mine))
-        )
+        records = public_records(rule_id, open_, withheld)
+        found.append(Problem(rule_id, severity, info["open"], info["to_confirm"], records))
     found.sort(key=lambda p: (not p.open, severity_rank(p.severity), -p.open, p.rule))
     return found
 
 
-def area_measure(rv: Review, area: str) -> str:
-    """The one line that puts an area in proportion: replies from the headline measures for monitoring,
-    otherwise the area's most serious open problem against what its rule checked."""
-    info = rv.summary["areas"][area]
-    replies = rv.measures.get("interactions", {})
-    if area == "monitoring" and replies.get("assessed") and replies["due"]:
-        missed = replies["answered_late"] + replies["unanswered_overdue"]
-        known = replies["due"] - replies["to_confirm"]
-        text = f"Replies late or never sent: {in_proportion(missed, known, ('reply due', 'replies due'))}"
-        return text + (f"; {number(replies['to_confirm'])} more to confirm" if replies["to_confirm"] else "")
-    open_problems = [p for p in problems(rv, area) if p.open]
-    if open_problems:
-        top = open_problems[0]
-        return f"{top.title}: {in_proportion(top.open, top.checked, top.words.plain_base)}"
-    checks = info["rules"] - info["rules_not_assessed"]
-    if not checks:
-        return f"None of its {plural(info['rules'], 'check')} could be made, because records were missing"
-    if info["rules_not_assessed"]:
+def rating_fig(rv: Review, area: str) -> Fig:
+    return rv.figures.fig(f"area.{area}.rating")
+
+
+def _titled(rv: Review, p: Problem) -> Phrase:
+    """'photos of students without consent (6 children in 5 posts)'."""
+    return [in_sentence(p.title), " ("] + rv.figures.counted(p.rule, brief=True) + [")"]
+
+
+def rating_reason(rv: Review, area: str) -> Phrase:
+    """One sentence saying why ``area`` has its rating, naming the problem that makes it so, by the rule the
+    code rates with (:func:`lks_audit.summary.area_rating`)."""
+    f = rv.figures
+    rating = rating_fig(rv, area)
+    found = [p for p in problems(rv, area) if p.open]
+    if rating.value == "Red":
+        critical = [p for p in found if p.severity == "critical"]
+        if critical:
+            what = "a critical finding" if sum(p.open for p in critical) == 1 else "critical findings"
+            return [rating, f" because of {what}: "] + joined([_titled(rv, p) for p in critical]) + ["."]
+        p = next(p for p in found if p.severity == "high" and _widespread(rv, p.rule))
+        out = [rating, " because a serious problem is widespread: ", in_sentence(p.title), " ("]
+        out += f.counted(p.rule, brief=True)
+        if (f.get(f"rule.{p.rule}.checked") or 0) < f.get("param.small_base"):
+            return out + ["; below ", f.fig("param.small_base"), " checked, any finding counts as widespread)."]
+        return out + [", at least the ", f.fig("param.systemic_share"), "% that counts as widespread)."]
+    if rating.value == "Amber":
+        top = next(p for p in found if p.severity in ("high", "medium"))
+        what = "serious findings, none widespread" if top.severity == "high" else "medium-severity findings"
+        return [rating, f" because of {what}, most of all "] + _titled(rv, top) + ["."]
+    if rating.value == "Grey":
         return (
-            f"{number(info['rules_not_assessed'])} of its {plural(info['rules'], 'check')} could not be made; "
-            f"the other {number(checks)} found nothing"
+            [rating, " because "]
+            + [f.fig(f"area.{area}.checks_not_made"), " of its "]
+            + words(f.fig(f"area.{area}.checks"), "check")
+            + [" could not be made (records were missing), and nothing serious was found."]
         )
-    return f"Nothing found in its {plural(checks, 'check')}"
+    return [rating, ": only points of good practice were found." if found else ": its checks found nothing open."]
 
 
-def overall_statement(rv: Review) -> str:
+def _widespread(rv: Review, rule_id: str) -> bool:
+    """rules.md: a high-severity rule whose open high findings reach the systemic share of what it checked."""
+    info = rv.summary["rules"][rule_id]
+    if not info["assessed"] or REGISTRY[rule_id].severity != "high":
+        return False
+    high = sum(1 for f in rv.result.findings if f.rule == rule_id and f.is_open and f.severity == "high")
+    return systemic(high, info["checked"] or 0, rv.ctx.params.systemic_share)
+
+
+def rating_rule(rv: Review) -> dict[str, Phrase]:
+    """The legend: each rating as the code gives it (:func:`lks_audit.summary.area_rating`)."""
+    f = rv.figures
+    return {
+        "Red": [
+            "a critical finding, or a high-severity check whose findings reach ",
+            f.fig("param.systemic_share"),
+            "% of what it checked (any finding, below ",
+            f.fig("param.small_base"),
+            " checked)",
+        ],
+        "Amber": ["any other high or medium finding"],
+        "Green": ["advisory findings only, or none"],
+        "Grey": ["some checks could not be made, and nothing above advisory was found"],
+    }
+
+
+def what_was_found(rv: Review) -> Phrase:
+    """The first page's count of everything: checks, open findings, the actions they are grouped into, those
+    waiting on a fix and those the DPO set aside."""
+    f = rv.figures
+    out = ["The Data Protection Officer (DPO) ran "] + words(f.fig("checks.total"), "check")
+    out += [" and found "] + words(f.fig("findings.open"), "open finding")
+    out += [" (a finding is one record that breaks one rule of the policy), grouped into "]
+    out += words(f.fig("plan.actions"), "action")
+    extra = []
+    if f.get("findings.to_confirm"):
+        extra.append([f.fig("findings.to_confirm"), " more wait on a fix to the records"])
+    if f.get("findings.set_aside"):
+        extra.append([f.fig("findings.set_aside"), " were set aside by the DPO"])
+    if extra:
+        out += ["; "] + joined(extra)
+    return out + ["."]
+
+
+def overall_statement(rv: Review) -> Phrase:
     """One sentence: how well the school keeps its policy, its most serious problem, and any area that
     could not be fully checked."""
+    f = rv.figures
     rags = Counter(rv.summary["areas"][a]["rag"] for a in AREAS)
     worst = next((p for p in problems(rv) if p.open), None)
-    most = f", most of all {in_sentence(worst.title)}" if worst else ""
-    of_all = f"of the {number(len(AREAS))} areas"
+    most = [", most of all ", in_sentence(worst.title)] if worst else []
+    of_all = [" of the ", f.fig("areas.total"), " areas "]
     if rags["Red"]:
-        text = (
-            f"The school does not yet keep its Social Media Policy well enough: {number(rags['Red'])} {of_all} "
-            f"{'needs' if rags['Red'] == 1 else 'need'} urgent action{most}"
-        )
+        out = ["The school does not yet keep its Social Media Policy well enough: ", f.fig("areas.red")] + of_all
+        out += ["needs" if rags["Red"] == 1 else "need", " urgent action"] + most
     elif rags["Amber"]:
-        text = (
-            f"The school mostly keeps its Social Media Policy: no area needs urgent action, but "
-            f"{number(rags['Amber'])} {of_all} {'needs' if rags['Amber'] == 1 else 'need'} attention{most}"
-        )
+        out = ["The school mostly keeps its Social Media Policy: no area needs urgent action, but "]
+        out += [f.fig("areas.amber")] + of_all + ["needs" if rags["Amber"] == 1 else "need", " attention"] + most
     else:
-        text = "The school keeps its Social Media Policy well: no area has a serious problem"
+        out = ["The school keeps its Social Media Policy well: no area has a serious problem"]
     if rags["Grey"]:
-        text += f"; {number(rags['Grey'])} could not be fully checked"
-    return text + "."
+        out += ["; ", f.fig("areas.grey"), " could not be fully checked"]
+    return out + ["."]
 
 
-def actions(rv: Review) -> list[dict]:
-    """The action plan's rows (one per rule with open findings), due dates from the meeting."""
-    return rv.actions
-
-
-def decisions(rv: Review) -> list[str]:
+def decisions(rv: Review) -> list[Phrase]:
     """What the governing body is asked to decide, in the order of the meeting.
 
     Note the risks the school accepts (the DPO's decisions), before the action plan.
     """
+    f = rv.figures
     open_ = {p.rule for p in problems(rv) if p.open}
-    out = []
+    out: list[Phrase] = []
     if "POL-01" in open_:
-        out.append("Review the Social Media Policy and approve it again, with a date for its next review.")
+        out.append(["Review the Social Media Policy and approve it again, with a date for its next review."])
     if "POL-02" in open_:
-        out.append("Ask the chair of governors and the proprietor to sign the policy.")
-    accepted = accepted_risk_count(rv)
-    if accepted:
+        out.append(["Ask the chair of governors and the proprietor (", PROPRIETOR, ") to sign the policy."])
+    if f.get("risks.accepted"):
         out.append(
-            f"Note the {plural(accepted, 'risk')} the school has accepted on the Data Protection Officer's advice "
-            "(each is given under its area, with the reason and when it will be looked at again)."
+            ["Note the "]
+            + words(f.fig("risks.accepted"), "risk")
+            + [" the school has accepted on the DPO's advice (given under its area, with the reason)."]
         )
-    rows = actions(rv)
-    if rows:
-        first = rows[0]["severity"]
-        urgent = sum(1 for r in rows if r["severity"] == first)
+    if f.get("plan.actions"):
+        first = next(iter(k for k in ("now", *SEVERITIES) if f.has(f"plan.group.{k}")))
+        urgent = f.fig(f"plan.group.{first}")
         out.append(
-            f"Approve the action plan: {plural(len(rows), 'action')}, the {number(urgent)} most urgent due by "
-            f"{_long(rows[0]['due'])}."
-            if urgent < len(rows)
-            else f"Approve the action plan: {plural(len(rows), 'action')}, due by {_long(rows[0]['due'])}."
+            ["Approve the action plan: "]
+            + words(f.fig("plan.actions"), "action")
+            + (
+                [", the ", urgent, " most urgent due by ", f.fig("plan.due_first"), "."]
+                if urgent.value < f.get("plan.actions")
+                else [", due by ", f.fig("plan.due_first"), "."]
+            )
         )
     else:
-        out.append("Note that no action is needed this year.")
+        out.append(["Note that no action is needed this year."])
     return out
 
 
@@ -218,11 +260,63 @@ def questions(rv: Review, limit: int = QUESTIONS) -> list[str]:
     return asked
 
 
-def severity_counts(rows: list[dict]) -> dict[str, int]:
-    """Actions per severity, in severity order, leaving out those with none."""
-    counted = Counter(r["severity"] for r in rows)
-    return {s: counted[s] for s in SEVERITIES if counted[s]}
+def since_last_year(rv: Review) -> Phrase | None:
+    """How last year's actions ended, for the first page: how many were marked done, how many have nothing open
+    now, and how many of this year's carry on. None without last year."""
+    f = rv.figures
+    if not f.has("last_year.actions"):
+        return None
+    last = rv.previous["year"] if rv.previous else "last year"
+    out = [f"Last year's action plan ({last}) had "] + words(f.fig("last_year.actions"), "action")
+    if f.has("last_year.done"):
+        out += [": ", f.fig("last_year.done"), " ", "was" if f.get("last_year.done") == 1 else "were"]
+        out += [" marked done"]
+    else:
+        out += ["; whether they were marked done is not known, as last year's plan was not given"]
+    if f.get("last_year.added"):  # rows the school added by hand: the checks cannot say whether they are done
+        out += [", and this year's checks find nothing open for ", f.fig("last_year.resolved"), " of the "]
+        out += words(f.fig("last_year.from_checks"), "action") + [" last year's checks gave; the other "]
+        out += [f.fig("last_year.added"), " ", "was" if f.get("last_year.added") == 1 else "were"]
+        out += [" added by the school."]
+    else:
+        out += [", and this year's checks find nothing open for ", f.fig("last_year.resolved"), " of them."]
+    if f.has("plan.carried_over") and f.get("plan.actions"):
+        out += [" Of this year's "] + words(f.fig("plan.actions"), "action") + [", ", f.fig("plan.carried_over")]
+        out += [" carry on from last year and ", f.fig("plan.new"), " ", "is" if f.get("plan.new") == 1 else "are"]
+        out += [" new."]
+    return out
 
 
-def _long(day) -> str:
-    return f"{day:%-d %B %Y}"
+def lapsed_risks(rv: Review) -> list[Phrase]:
+    """Each accepted risk whose review date has passed without the DPO renewing it: the problem, until when it
+    was accepted, and that it counts again."""
+    out = []
+    for finding in rv.result.findings:
+        lapsed = finding.lapsed_decision
+        if lapsed is None or lapsed.decision != "Accepted risk" or finding.rule not in REGISTRY:
+            continue
+        out.append(
+            [REGISTRY[finding.rule].title, ", accepted until "]
+            + ([_day(lapsed.review_by)] if lapsed.review_by else ["its review date"])
+            + ["; the DPO has not renewed it, so it counts again."]
+        )
+    return out
+
+
+def _day(iso: str) -> dt.date:
+    return dt.date.fromisoformat(iso)
+
+
+__all__ = [
+    "POLICY_RULES",
+    "Problem",
+    "decisions",
+    "lapsed_risks",
+    "overall_statement",
+    "problems",
+    "questions",
+    "rating_reason",
+    "rating_rule",
+    "since_last_year",
+    "what_was_found",
+]

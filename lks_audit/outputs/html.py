@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 import pandas as pd
 from IPython.display import HTML
@@ -46,11 +47,14 @@ def in_sentence(text: str) -> str:
     return text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and not text[1].isupper() else text
 
 
-def record_ids(ids, shown: int) -> Raw:
-    """Record IDs (P-0004, INC-0012), each kept whole on one line, the first ``shown`` of them."""
+def record_ids(ids, shown: int, more: str | None = None) -> Raw:
+    """Record IDs (P-0004, INC-0012), each kept whole on one line, the first ``shown`` of them, then "and 3 more"
+    (or ``more``, words without a number, for a page whose every number is a figure)."""
     ids = list(ids)
     listed = ", ".join(f'<span class="lks-id">{esc(i)}</span>' for i in ids[:shown])
-    return Raw(listed + (f" and {number(len(ids) - shown)} more" if len(ids) > shown else ""))
+    if len(ids) > shown:
+        listed += esc(more) if more is not None else f" and {number(len(ids) - shown)} more"
+    return Raw(listed)
 
 
 def table(
@@ -67,7 +71,12 @@ def table(
     )
     for row in rows:
         cells = [f'<th scope="row">{esc(row[0])}</th>']
-        cells += [f"<td{' class=num' if i in numeric else ''}>{esc(v)}</td>" for i, v in enumerate(row[1:], 1)]
+        # Each cell names its column (data-label), for the narrow screens where a table shows as cards.
+        cells += [
+            f'<td data-label="{esc(headers[i]) if i < len(headers) else ""}"{" class=num" if i in numeric else ""}>'
+            f"{esc(v)}</td>"
+            for i, v in enumerate(row[1:], 1)
+        ]
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return Raw("".join(out))
@@ -86,3 +95,35 @@ def rag_label(rag: str) -> Raw:
     # The class name comes from the fixed list, never from the value: a trend's RAG is read from a file.
     css = rag.lower() if rag in RAG_STATUSES else "grey"
     return Raw(f'<span class="rag rag-{css}">{esc(rag)}</span>')
+
+
+#: Dates as people type them in the DPO's text: 20/01/2026, or a month and a year ("March 2026").
+_TYPED_DATE = re.compile(
+    r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b"
+    r"|\b(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" (?P<year>\d{4})\b"
+)
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+
+def _typed_date(match: re.Match) -> str:
+    text = esc(match.group())
+    try:
+        if match.group("d"):
+            day = dt.date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+            return f'<time datetime="{day.isoformat()}">{text}</time>'
+        return f'<time datetime="{match.group("year")}-{_MONTHS.index(match.group("month")) + 1:02d}">{text}</time>'
+    except ValueError:  # not a date after all (31/02/2026): shown as typed
+        return text
+
+
+def typed(text: object, tag: str = "span") -> Raw:
+    """Text a person typed (the DPO's commentary, evidence, reasons), shown as typed and marked as such (the
+    personal-data guard reads it for first names); the dates in it marked up as dates."""
+    parts, last = [], 0
+    value = "" if text is None else str(text)
+    for match in _TYPED_DATE.finditer(value):
+        parts += [esc(value[last : match.start()]), _typed_date(match)]
+        last = match.end()
+    parts.append(esc(value[last:]))
+    return Raw(f'<{tag} class="lks-typed">{"".join(parts)}</{tag}>')

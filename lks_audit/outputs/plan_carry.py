@@ -1,9 +1,10 @@
 """Carrying the action plan from run to run and from year to year: nothing typed into a published plan is lost.
 
 A re-run for the same year reads the plan it replaces (:func:`read_plan`) and carries, by rule, the Owner,
-Status and Notes typed there into the new plan, with every row added by hand; the edited rows of rules that
-have no open finding any more go to the "Closed since the last run" sheet. With last year's plan, each rule's
-row says what happened since: New, Carried over (last year's status and notes beside it) or Resolved.
+Status, Management response and Notes typed there into the new plan, with every row added by hand; the edited
+rows of rules that have no open finding any more go to the "Closed since the last run" sheet. With last year's
+plan, each rule's row says what happened since: New, Carried over (last year's status and notes beside it) or
+Resolved.
 
 Reading goes by header text, not by position, so a plan whose columns were moved, widened or saved again by
 Excel or LibreOffice reads the same; columns a person added are kept.
@@ -18,9 +19,11 @@ from pathlib import Path
 from ..findings import AREA_TITLES, rule_order
 from ..rules import load_all_rules
 from .action_plan import (
+    ACCEPTED_RISK,
     ACTION,
     AREA,
     CARRIED_OVER,
+    CARRIED_OVER_ACCEPTED,
     CLAUSE,
     CLOSED_SHEET,
     COLUMNS,
@@ -30,6 +33,8 @@ from .action_plan import (
     LAST_STATUS,
     LAST_YEAR_COLUMNS,
     NEW,
+    NEW_ACCEPTED,
+    NOT_CHECKED,
     NOTES,
     OWNER,
     PLAN_SHEET,
@@ -39,14 +44,13 @@ from .action_plan import (
     SINCE_LAST_YEAR,
     STATUS,
     STATUSES,
+    WRITTEN_EACH_RUN,
     Plan,
     rule_row,
 )
 
 #: Headers earlier plans used for a column of ours (as keys: case and spacing aside).
 FORMER_HEADERS = {"suggested owner": OWNER.casefold()}
-#: What a person may type into a plan and have carried: the rest of a rule's row is written afresh each run.
-EDITABLE = (OWNER, STATUS, NOTES)
 #: How far down a sheet its header row is looked for.
 HEADER_SEARCH_ROWS = 15
 
@@ -113,32 +117,37 @@ def _header_key(value) -> str:
 
 
 def _value(value):
-    """A cell as read; dates as dates (a date-time at midnight is the date Excel shows)."""
+    """A cell as read; dates as dates (a date-time at midnight is the date Excel shows), a whole number as one."""
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date()
     if isinstance(value, str):
         return value.strip() or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
 def read_plan(path: str | Path) -> ReadPlan:
-    """A published action-plan.xlsx read back by header; raises :class:`PlanUnreadable`."""
-    from openpyxl import load_workbook
+    """A published action plan read back by header, as saved in any office format (.xlsx, .ods, .xls: read as
+    the workbooks are, by python-calamine); raises :class:`PlanUnreadable`."""
     from openpyxl.utils import get_column_letter
+
+    from ..intake import UnreadableFile
+    from ..read import open_workbook, sheet_key
 
     path = Path(path)
     try:
-        book = load_workbook(path, data_only=True)
-    except Exception as exc:  # a damaged or foreign file: say so, never stop the report
-        raise PlanUnreadable(f"{path.name} cannot be read ({type(exc).__name__})") from None
+        book = open_workbook(path)
+    except (UnreadableFile, OSError) as exc:  # a damaged or foreign file: say so, never stop the report
+        raise PlanUnreadable(f"{path.name} cannot be read ({exc})") from None
     ours = {_header_key(h): h for h, _ in COLUMNS + LAST_YEAR_COLUMNS}
     rows: dict[str, list[PlanRow]] = {}
     extra: list[str] = []
     for sheet_name in (PLAN_SHEET, CLOSED_SHEET):
-        sheet = next((book[n] for n in book.sheetnames if _header_key(n) == _header_key(sheet_name)), None)
-        if sheet is None:
+        name = next((n for n in book.sheet_names if sheet_key(n) == sheet_key(sheet_name)), None)
+        if name is None or name not in book.parsed:
             continue
-        grid = [list(r) for r in sheet.iter_rows(values_only=True)]
+        grid = book.rows(name)
         header_at = next(
             (
                 i
@@ -172,13 +181,23 @@ def read_plan(path: str | Path) -> ReadPlan:
     return ReadPlan(path, rows, tuple(extra))
 
 
+def _typed_headers(row: PlanRow, extra: tuple[str, ...] = ()) -> list[str]:
+    """The columns of ``row`` people type into (Owner, Status, Notes, any the plan adds for them to fill in, any a
+    person added): everything a run does not write afresh."""
+    headers = [h for h, _ in COLUMNS if h not in WRITTEN_EACH_RUN] + [h for h in extra if h not in WRITTEN_EACH_RUN]
+    return headers + [h for h in row.cells if h not in WRITTEN_EACH_RUN and h not in headers]
+
+
+#: What a run writes into Status itself: anything else was typed.
+_WRITTEN_STATUSES = ("", STATUSES[0].casefold(), ACCEPTED_RISK.casefold())
+
+
 def _edited(row: PlanRow) -> bool:
-    """Whether anyone changed the row's Owner, Status or Notes from what a run writes."""
+    """Whether anyone changed the row's typed cells from what a run writes (a Status, a note, another owner...)."""
     rule = load_all_rules().get(row.rule or "")
-    status = _status(row)
     return (
-        status not in ("", STATUSES[0].casefold())
-        or row.cells.get(NOTES) is not None
+        _status(row) not in _WRITTEN_STATUSES
+        or any(row.cells.get(h) is not None for h in _typed_headers(row) if h not in (OWNER, STATUS))
         or (rule is not None and row.cells.get(OWNER) not in (None, rule.owner))
     )
 
@@ -189,13 +208,26 @@ def _status(row: PlanRow) -> str:
 
 
 def _carry(into: dict, row: PlanRow | None, extra: tuple[str, ...]) -> dict:
-    """``into`` with the row's editable cells and added columns (a blank Owner keeps the suggested one)."""
+    """``into`` with the row's typed cells (a blank Owner keeps the suggested one)."""
     if row is None:
         return into
-    for header in EDITABLE + extra:
+    for header in _typed_headers(row, extra):
         value = row.cells.get(header)
-        if value is not None or header == NOTES:
+        if value is not None or header not in (OWNER, STATUS):
             into[header] = value
+    return into
+
+
+def _from_last_year(into: dict, last: PlanRow | None) -> dict:
+    """``into`` with what last year's row of the rule passes on: its typed cells but Status and Notes (Owner, a
+    management response, columns a person added), and its Status and Notes beside this year's fresh ones."""
+    if last is None:
+        return into
+    for header in _typed_headers(last):
+        if header not in (STATUS, NOTES) and last.cells.get(header) is not None:
+            into[header] = last.cells[header]
+    into[LAST_STATUS] = last.cells.get(STATUS)
+    into[LAST_NOTES] = last.cells.get(NOTES)
     return into
 
 
@@ -217,6 +249,7 @@ class CarriedPlan:
     plan: Plan
     #: Rules whose edits came from the plan replaced (same year).
     carried_rules: list[str] = field(default_factory=list)
+    #: Rows added by hand carried: from the plan replaced, and last year's still to do.
     hand_rows: int = 0
     #: Every piece of typed text carried, from the replaced plan or last year's.
     texts: list[CarriedText] = field(default_factory=list)
@@ -230,6 +263,11 @@ def _texts(plan: ReadPlan, row: PlanRow, headers) -> list[CarriedText]:
     ]
 
 
+def _hand_key(cells: dict) -> tuple:
+    """What tells rows added by hand apart, to carry last year's once: their own label and what they ask."""
+    return tuple(" ".join(str(cells.get(h) or "").split()).casefold() for h in (RULE, ACTION))
+
+
 def build_plan(
     actions: list[dict],
     *,
@@ -237,46 +275,87 @@ def build_plan(
     last_year: ReadPlan | None = None,
     last_year_rules: set[str] | None = None,
     decided: dict[str, int] | None = None,
+    accepted: list[dict] = (),
+    not_checked: dict[str, str] | None = None,
 ) -> CarriedPlan:
-    """The plan for this run from :func:`~.action_plan.action_rows` (``actions``).
+    """The plan for this run from :func:`~.action_plan.action_rows` (``actions``) and
+    :func:`~.action_plan.accepted_risk_rows` (``accepted``: rules whose findings the DPO set aside, kept in the plan).
 
-    ``replaced``: the plan this run replaces (same year), whose edits are carried by rule, with its rows added
-    by hand. ``last_year``: last year's plan, and ``last_year_rules`` the rules it had actions for (taken from
-    its findings.json when there is no plan): with either, every row says what happened since last year.
-    ``decided``: rule -> findings set aside by the DPO's decisions, to say why a rule has nothing open.
+    ``replaced``: the plan this run replaces (same year), whose typed cells are carried by rule, with its rows added
+    by hand. ``last_year``: last year's plan, and ``last_year_rules`` the rules it had actions for (with its
+    findings.json: open findings and accepted risks): with either, every row says what happened since last year,
+    a rule carried over keeps last year's Owner (and every typed column but Status and Notes, shown beside a fresh
+    Status), and last year's rows added by hand that are not Done carry on. ``decided``: rule -> findings set aside
+    by the DPO's decisions, to say why a rule has nothing open. ``not_checked``: rule -> why this run could not
+    assess it: such a rule keeps its row, its edits and Status, and reads *Not checked this run*, never closed.
     """
-    decided = decided or {}
+    decided, not_checked = decided or {}, not_checked or {}
     extra = tuple(replaced.extra_headers) if replaced else ()
+    if last_year:
+        extra += tuple(h for h in last_year.extra_headers if h not in extra)
     with_last_year = last_year is not None or last_year_rules is not None
     last_actions = last_year.actions() if last_year else {}
     last_rules = set(last_actions) | set(last_year_rules or ())
-    edits = {}
+    edits, on_main = {}, {}
     if replaced:  # the main sheet's row wins over the closed sheet's
-        edits = {**replaced.rule_rows(CLOSED_SHEET), **replaced.rule_rows(PLAN_SHEET)}
+        on_main = replaced.rule_rows(PLAN_SHEET)
+        edits = {**replaced.rule_rows(CLOSED_SHEET), **on_main}
     out = CarriedPlan(Plan([], [], with_last_year, extra))
-    open_rules = set()
-    for action in actions:
-        rule = action["rule"]
-        open_rules.add(rule)
-        row = _carry(rule_row(action), edits.get(rule), extra)
+
+    def add(row: dict, rule: str, since: str) -> None:
+        _carry(_from_last_year(row, last_actions.get(rule)), edits.get(rule), extra)
         if rule in edits and _edited(edits[rule]):
             out.carried_rules.append(rule)
         if with_last_year:
-            _since_last_year(row, rule in last_rules, last_actions.get(rule))
+            row[SINCE_LAST_YEAR] = since
         out.plan.rows.append(row)
-    resolved = sorted(last_rules - open_rules, key=rule_order) if with_last_year else []
+
+    shown = set()
+    for action in actions:
+        rule = action["rule"]
+        row = rule_row(action)
+        add(row, rule, CARRIED_OVER if rule in last_rules else NEW)
+        if " ".join(str(row.get(STATUS) or "").split()).casefold() == ACCEPTED_RISK.casefold():
+            row[STATUS] = STATUSES[0]  # it was accepted when the plan was written; it is open again now
+        shown.add(rule)
+    for risk in accepted:
+        rule = risk["rule"]
+        row = rule_row(risk)
+        add(row, rule, CARRIED_OVER_ACCEPTED if rule in last_rules else NEW_ACCEPTED)
+        row[STATUS] = ACCEPTED_RISK  # the DPO's decision says where it stands; edits of Owner and Notes stay
+        shown.add(rule)
+    unchecked = sorted((set(on_main) | last_rules) & set(not_checked) - shown, key=rule_order)
+    for rule in unchecked:
+        row = _unchecked_row(rule, not_checked[rule], on_main.get(rule) or last_actions.get(rule))
+        if rule not in on_main:  # last year's status and notes go beside it; nothing is known this year
+            row.update({STATUS: None, NOTES: None, DUE: None})
+        add(row, rule, NOT_CHECKED)
+        shown.add(rule)
+    resolved = sorted(last_rules - shown, key=rule_order) if with_last_year else []
     for rule in resolved:
         row = _resolved_row(rule, last_actions.get(rule), decided.get(rule, 0))
         _carry(row, edits.get(rule), extra)
         out.plan.rows.append(row)
+    shown |= set(resolved)
     if replaced:  # last, where people add them
         for hand in replaced.hand_rows(PLAN_SHEET):
             out.plan.rows.append(dict(hand.cells))
             out.texts += _texts(replaced, hand, hand.cells)
         out.hand_rows += len(replaced.hand_rows(PLAN_SHEET)) + len(replaced.hand_rows(CLOSED_SHEET))
+    if last_year:
+        here = {_hand_key(h.cells) for h in replaced.hand_rows(PLAN_SHEET)} if replaced else set()
+        for hand in last_year.hand_rows(PLAN_SHEET):
+            if _status(hand) == "done" or _hand_key(hand.cells) in here:
+                continue  # done last year, or carried already into the plan this run replaces
+            row = {h: v for h, v in hand.cells.items() if h not in (SINCE_LAST_YEAR, LAST_STATUS, LAST_NOTES)}
+            row.update({SINCE_LAST_YEAR: CARRIED_OVER, LAST_STATUS: hand.cells.get(STATUS),
+                        LAST_NOTES: hand.cells.get(NOTES)})  # fmt: skip
+            out.plan.rows.append(row)
+            out.texts += _texts(last_year, hand, hand.cells)
+            out.hand_rows += 1
     for rule, row in edits.items():
-        out.texts += _texts(replaced, row, (OWNER, NOTES) + extra)
-        if rule in open_rules or rule in resolved or not _edited(row):
+        out.texts += _texts(replaced, row, _typed_headers(row, extra))
+        if rule in shown or not _edited(row):
             continue
         out.plan.closed.append(dict(row.cells))
         out.carried_rules.append(rule)
@@ -285,15 +364,28 @@ def build_plan(
             out.plan.closed.append(dict(hand.cells))
             out.texts += _texts(replaced, hand, hand.cells)
     for row in last_actions.values():
-        out.texts += _texts(last_year, row, (OWNER, NOTES))
+        out.texts += _texts(last_year, row, _typed_headers(row))
     return out
 
 
-def _since_last_year(row: dict, had_action: bool, last: PlanRow | None) -> None:
-    row[SINCE_LAST_YEAR] = CARRIED_OVER if had_action else NEW
-    if last is not None:
-        row[LAST_STATUS] = last.cells.get(STATUS)
-        row[LAST_NOTES] = last.cells.get(NOTES)
+def _unchecked_row(rule_id: str, why: str, before: PlanRow | None) -> dict:
+    """A rule this run could not assess, that had a row: its row as it was (due date, status), saying why."""
+    rule = load_all_rules()[rule_id]
+    row = dict(before.cells) if before else {}
+    row.update(
+        {
+            RULE: rule_id,
+            AREA: AREA_TITLES.get(rule.area, rule.area),
+            SEVERITY: row.get(SEVERITY) or rule.severity.capitalize(),
+            FINDINGS: f"Not checked this run: {why}",
+            CLAUSE: rule.clause,
+            ACTION: row.get(ACTION) or rule.action or rule.meaning,
+            OWNER: row.get(OWNER) or rule.owner,
+        }
+    )
+    for header in (SINCE_LAST_YEAR, LAST_STATUS, LAST_NOTES):
+        row.pop(header, None)
+    return row
 
 
 def _resolved_row(rule_id: str, last: PlanRow | None, decided: int) -> dict:
@@ -321,22 +413,30 @@ def _resolved_row(rule_id: str, last: PlanRow | None, decided: int) -> dict:
 class LastYearActions:
     """How last year's actions ended, for the governors: each count beside its base."""
 
-    #: Rules last year's plan (or findings) had an action for.
+    #: Last year's actions: the rules its plan (or findings) had an action for, and the rows added by hand.
     actions: int
     #: Of those, marked Done in last year's plan; None when last year's plan was not given.
     done: int | None
-    #: Of those, with no open finding this year.
+    #: Of last year's rules, those with nothing open, accepted or unchecked this year.
     resolved: int
+    #: Of the actions, those from the checks (rules): the base of ``resolved``.
+    from_checks: int = 0
 
 
 def last_year_actions(
-    actions: list[dict], last_year: ReadPlan | None, last_year_rules: set[str] | None
+    actions: list[dict],
+    last_year: ReadPlan | None,
+    last_year_rules: set[str] | None,
+    still_there: set[str] = frozenset(),
 ) -> LastYearActions | None:
-    """How many of last year's actions were marked done, and how many have nothing open this year."""
+    """How many of last year's actions were marked done, and how many have nothing open this year (a rule whose
+    findings are accepted as risks, or that was not checked, still has something there: ``still_there``)."""
     if last_year is None and last_year_rules is None:
         return None
     last_actions = last_year.actions() if last_year else {}
+    hand = last_year.hand_rows(PLAN_SHEET) if last_year else []
     rules = set(last_actions) | set(last_year_rules or ())
-    open_now = {a["rule"] for a in actions}
-    done = sum(1 for row in last_actions.values() if _status(row) == "done") if last_year else None
-    return LastYearActions(len(rules), done, len(rules - open_now))
+    open_now = {a["rule"] for a in actions} | set(still_there)
+    rows = list(last_actions.values()) + hand
+    done = sum(1 for row in rows if _status(row) == "done") if last_year else None
+    return LastYearActions(len(rules) + len(hand), done, len(rules - open_now), len(rules))

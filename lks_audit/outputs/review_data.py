@@ -12,14 +12,19 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import pandas as pd
+
 from ..audit import AuditResult, audit_folder
 from ..context import AuditContext
 from ..dpo_review import PERSONAL_TEXT, AreaOpinion, area_opinions
 from ..load import Dataset
 from ..params import meeting_day, read_previous
-from ..personal import PersonalIndex, personal_strings
+from ..personal import STAFF_NAMES, PersonalIndex, personal_strings
 from ..rules import load_all_rules
-from .action_plan import action_rows
+from ..schema import SHEETS
+from ..school_days import SchoolDays, holidays_of
+from .action_plan import ACCEPTED_RISK, CARRIED_OVER, OWNER, SINCE_LAST_YEAR, accepted_risk_rows, action_rows
+from .figures import Figures, plain
 from .plan_carry import CarriedPlan, LastYearActions, PlanUnreadable, ReadPlan, build_plan, last_year_actions, read_plan
 
 AUDIENCES = ("governors", "dpo")
@@ -61,16 +66,70 @@ class Review:
         return self.summary.get("measures", {})
 
     @cached_property
+    def figures(self) -> Figures:
+        """Every number the governors' page and the action plan show, by key (one source)."""
+        return Figures(self)
+
+    @cached_property
+    def school_days(self) -> SchoolDays:
+        """The days an action may be due on: weekdays, not bank holidays, closures or school holidays (the
+        Holidays sheet of the settings, or the usual English ones)."""
+        years = range(self.ctx.start.year - 1, pd.Timestamp(self.meeting_date).year + 3)
+        return SchoolDays(
+            self.data.frames["Closures"]["Date"].dropna(), holidays_of(self.data.frames.get("Holidays")), years
+        )
+
+    @cached_property
+    def found_on(self) -> dict[str, dt.date]:
+        """Finding ID -> the day of the event an open critical finding is about (a post's, a message's or an
+        incident's date), or ``as of`` for a standing state (an account, the policy): how old it is."""
+        out = {}
+        for f in self.result.findings:
+            if not f.is_open or f.severity != "critical":
+                continue
+            sheet = SHEETS.get(f.sheet or "")
+            frame = self.data.frames.get(f.sheet or "")
+            day = None
+            if sheet is not None and sheet.event_date and frame is not None and f.row is not None:
+                dates = frame.loc[frame["_row"] == f.row, sheet.event_date]
+                day = dates.iloc[0] if len(dates) and not pd.isna(dates.iloc[0]) else None
+            out[f.id] = pd.Timestamp(day if day is not None else self.ctx.as_of).date()
+        return out
+
+    @cached_property
     def actions(self) -> list[dict]:
         """One entry per rule with open findings, most severe first (the plan's and the report's actions)."""
-        return action_rows(self.result.findings, self.meeting_date, self.result.checked)
+        return action_rows(
+            self.result.findings,
+            self.meeting_date,
+            days=self.school_days,
+            found_on=self.found_on,
+            counted=lambda rule: plain(self.figures.counted(rule)),
+        )
+
+    @cached_property
+    def accepted_risks(self) -> list[dict]:
+        """Rules whose findings the DPO has all set aside, at least one as an accepted risk: kept in the plan."""
+        return accepted_risk_rows(self.result.findings, counted=lambda rule: plain(self.figures.accepted(rule)))
+
+    @property
+    def _not_checked(self) -> dict[str, str]:
+        """Rule -> why this run could not assess it."""
+        return {n.rule: n.reason for n in self.result.not_assessed}
 
     @property
     def _last_year_rules(self) -> set[str] | None:
-        """Rules of this version last year had open findings for (from its findings.json), when it was given."""
+        """Rules of this version last year had something to follow for (from its findings.json): open findings,
+        or findings accepted as risks; when it was given."""
         if self.previous is None:
             return None
-        return set(self.previous["summary"].get("by_rule", {})) & set(load_all_rules())
+        accepted = {
+            f.get("rule")
+            for f in self.previous.get("findings", [])
+            if isinstance(f, dict) and isinstance(f.get("decision"), dict)
+            and f["decision"].get("decision") == ACCEPTED_RISK
+        }  # fmt: skip
+        return (set(self.previous["summary"].get("by_rule", {})) | accepted) & set(load_all_rules())
 
     @cached_property
     def plan(self) -> CarriedPlan:
@@ -85,11 +144,22 @@ class Review:
             last_year=self.last_year_plan,
             last_year_rules=self._last_year_rules,
             decided=decided,
+            accepted=self.accepted_risks,
+            not_checked=self._not_checked,
         )
 
     @cached_property
     def last_year_actions(self) -> LastYearActions | None:
-        return last_year_actions(self.actions, self.last_year_plan, self._last_year_rules)
+        still_there = {r["rule"] for r in self.accepted_risks} | set(self._not_checked)
+        return last_year_actions(self.actions, self.last_year_plan, self._last_year_rules, still_there)
+
+    @property
+    def carried_over(self) -> int | None:
+        """Of this year's actions, how many last year's plan also had (None without last year)."""
+        if self.last_year_actions is None:
+            return None
+        rules = {a["rule"] for a in self.actions}
+        return sum(1 for r in self.plan.plan.rows if r.get("Rule") in rules and r.get(SINCE_LAST_YEAR) == CARRIED_OVER)
 
     @cached_property
     def refusals(self) -> list[str]:
@@ -99,7 +169,8 @@ class Review:
         texts = [text.text for text in self.plan.texts]
         personal = PersonalIndex(personal_strings(self.data) if texts else {}, texts)
         for text in self.plan.texts:
-            kinds = personal.found_in(text.text)
+            # The Owner may name a member of staff (governors-page.md); no other cell may name anyone.
+            kinds = personal.found_in(text.text, allow=STAFF_NAMES if text.column == OWNER else ())
             if kinds:
                 lines.append(
                     f"{text.file}, sheet {text.sheet}, cell {text.cell} ({text.column}) holds {kinds[0]} from the "
@@ -109,8 +180,7 @@ class Review:
 
     @property
     def policy_version(self) -> str:
-        versions = self.data.frames["Policy"]["Policy version"].dropna()
-        return str(versions.iloc[0]) if len(versions) else "not recorded"
+        return self.summary.get("policy_version") or "not recorded"
 
 
 def _plan(path: str, unusable: str, problems: list[str]) -> ReadPlan | None:
@@ -162,7 +232,7 @@ def load_review(
         last_year,
         day,
         audience,
-        meeting_day(meeting_date),
+        meeting_day(meeting_date, result.context.as_of.date()),
         opinions=area_opinions(data),
         last_year_plan=_plan(previous_plan, "last year's statuses and notes are left out", problems),
         replaced_plan=_plan(

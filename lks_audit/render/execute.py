@@ -8,6 +8,7 @@ papermill and jupyter_client are imported on first use: the command checks its a
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -73,6 +74,10 @@ def stop_kernels() -> None:
     (After a SIGKILL of this process, ipykernel's parent poller ends the kernel within a second.)
     """
     _QUIET.set()
+    # A cell's task still pending in papermill's event loop fails with DeadKernelError once its kernel is killed,
+    # and asyncio would print that as "Task exception was never retrieved" with a traceback: noise, like the
+    # kernel's own last words above.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     while _KERNELS:
         manager = _KERNELS.pop()
         process = getattr(getattr(manager, "provisioner", None), "process", None)

@@ -40,13 +40,14 @@ from ..outputs.files import (
     MANIFEST,
     PRIVATE,
     atomic_write,
+    plan_to_carry,
     public_mode,
 )
 from ..params import audit_day, audit_moment, checked_overrides, meeting_day, normalise_year
 from .execute import execute_notebook, stop_kernels
 from .export import export_html, prepare_exporters
 from .guard import personal_data_in
-from .publish import clean_stale, discard, keep_edited, keep_partial, new_staging, publish
+from .publish import discard, keep_edited, keep_partial, new_staging, publish, tidy
 
 
 def _notebooks_folder() -> Path:
@@ -74,6 +75,8 @@ class RenderedSet:
     problems: list[str]
     #: Copies kept of files people edited in the set this one replaced (inside OUT/YEAR/previous-runs/).
     kept: list[Path] = field(default_factory=list)
+    #: Files lks-audit did not write in OUT/YEAR (a DPO's notes, a plan saved as .ods), left where they are.
+    not_ours: list[str] = field(default_factory=list)
     #: Rules whose edits were carried from the plan this one replaces, and rows added by hand carried with them.
     carried_rules: list[str] = field(default_factory=list)
     hand_rows: int = 0
@@ -130,9 +133,9 @@ def render_report(
     try:
         year = normalise_year(year)
         day = audit_day(year, as_of)
+        meeting = meeting_day(meeting_date, day)
     except ValueError as exc:
         raise AuditInputError(str(exc)) from None
-    meeting = meeting_day(meeting_date)
     last = last_year(previous, year) if previous else None
     earlier = history_years(history, year) if history else []
     if timeout is not None and timeout <= 0:
@@ -141,8 +144,9 @@ def render_report(
     notebook = Path(notebook or ANNUAL_REVIEW)
     out_root = Path(out)
     out_root.mkdir(parents=True, exist_ok=True)
-    clean_stale(out_root, year)
+    tidy(out_root, year)  # what a crashed run left: OUT/YEAR whole again before its plan is read
     current = out_root / year
+    replaced_plan = plan_to_carry(current)
     replaced_not_assessed = _not_assessed(current / FINDINGS_JSON)
     with _Interrupts() as interrupts:
         staging = new_staging(out_root, year)
@@ -158,7 +162,7 @@ def render_report(
             "history": [str(e.findings) for e in earlier],
             # Absolute (the kernel runs in the notebook's folder, where a relative --out means nothing), and
             # through OUT/YEAR, so a line about it names the file the DPO opens, not the run folder behind it.
-            "replaced_plan": str((current / ACTION_PLAN).absolute()) if (current / ACTION_PLAN).is_file() else "",
+            "replaced_plan": str(replaced_plan.absolute()) if replaced_plan else "",
             "generated": dt.date.today().isoformat(),
             "meeting_date": meeting.isoformat(),
             "handoff": str(staging.resolve()),
@@ -172,9 +176,9 @@ def render_report(
                 raise
             handed_over = _export_pages(executed, staging, year, school, exporters())
             interrupts.defer()
-            kept = keep_edited(current, staging)
+            kept, not_ours = keep_edited(current, staging, SET_FILES)
             found = json.loads((staging / FINDINGS_JSON).read_text(encoding="utf-8"))
-            published = publish(staging, out_root, year)
+            published = publish(staging, out_root, year, tuple(n.rstrip("/") for n in not_ours))
         except ReportFailed as exc:
             interrupts.defer()
             if exc.partial is None:
@@ -191,6 +195,7 @@ def render_report(
         published,
         handed_over["problems"],
         kept=[published / path for path in kept],
+        not_ours=not_ours,
         carried_rules=carried.get("rules", []),
         hand_rows=carried.get("hand_rows", 0),
         ratings={info["title"]: info["rag"] for info in found["summary"]["areas"].values()},

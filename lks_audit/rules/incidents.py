@@ -7,13 +7,28 @@ of INC-01, INC-03, INC-04, INC-05, INC-07 and INC-08 (due.md) are the records th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from ..context import elapsed_hours
 from ..deadlines import assessment_due, days_after, ico_due
-from .base import closure_cells, fmt_date, is_blank, is_yes, period_rows, weekday_datetime_texts
+from .base import fmt_date, is_blank, names, period_rows, weekday_datetime_texts
 from .registry import ACT_NOW, CLOCKS, DAYS, HOURS, register_clock, register_rule
+from .unknown import (
+    Tri,
+    blank,
+    checked,
+    closure_cells,
+    in_doubt,
+    known,
+    says_yes,
+    settle,
+    settle_as_read,
+    test,
+    unreadable,
+)
 
 _SHEET = "Incidents"
 _ASSESS = (
@@ -46,50 +61,77 @@ def _reported(data, ctx) -> pd.DataFrame:
     return period_rows(data, _SHEET, "Reported at", ctx)
 
 
-def _flag(rule, data, ctx, column: str, selects, message: str, scope=None):
+def _flag(rule, data, ctx, column: str, selects, message: str, scope=None, answer_in_doubt=False, timing=None):
     """In-period incidents of ``scope`` (all by default) where ``selects(rows)`` holds, out of that scope.
 
-    ``column`` is the cell the finding rests on; ``message`` has {id} and {reported}.
+    ``column`` is the cell the finding rests on; ``message`` has {id} and {reported}. ``selects`` and ``scope``
+    give a :class:`~lks_audit.rules.unknown.Tri` (unknown where a cell they read could not be read): an unknown
+    scope is undecided; an unknown ``column`` reads as none ("no report recorded"), to confirm, unless
+    ``answer_in_doubt`` (a Yes/No answer that could not be read may be Yes): then undecided too.
+
+    ``timing(data, ctx, rows)``: the rule's clock (due.md) on each row; then only records whose clock has run out
+    at ``as of`` are raised (``message`` may end in {due}: "; it was due by ...", blank with no date to count
+    from), and one that has only if no unreadable Closures date delays it is to confirm on those cells.
     """
-    rows = _scoped(data, ctx, scope)
-    hit = rows[selects(rows).to_numpy(dtype=bool)]
-    messages = [
-        message.format(id=i, reported=r) for i, r in zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]))
-    ]
-    return rule.outcome(rule.findings(hit, _SHEET, messages, column=column), len(rows))
-
-
-def _scoped(data, ctx, scope=None) -> pd.DataFrame:
-    """In-period incidents of ``scope`` (all by default)."""
     rows = _reported(data, ctx)
-    return rows if scope is None else rows[scope(rows).to_numpy(dtype=bool)]
-
-
-def _clock_flag(rule, data, ctx, message: str, scope=None):
-    """The incidents whose clock (due.md) has run out at ``as of``, out of the in-period incidents of ``scope``:
-    each finding rests on the clock's stop and start cells (and, while unreadable Closures dates could still delay
-    a working-day deadline, on those cells). ``message`` has {id}, {reported} and {due}."""
-    clock = CLOCKS[rule.id]
-    waiting = clock.open(data, ctx)
-    late = clock.run_out(waiting, ctx)
-    hit = waiting[late]
+    scope = scope(data, rows) if scope is not None else known(np.ones(len(rows), dtype=bool))
+    hit = scope & selects(data, rows)
+    if timing is not None:
+        rows = timing(data, ctx, rows)
+        hit = hit & CLOCKS[rule.id].overdue(rows, ctx)
+    found, undecided = settle(hit, doubtful=hit.unknown if answer_in_doubt else scope.unknown)
+    hit = rows[found]
+    due = [""] * len(hit)
+    if timing is not None:
+        texts = weekday_datetime_texts(hit["_due"])
+        due = [f"; it was due by {d}" if pd.notna(w) else "" for d, w in zip(texts, hit["_due"])]
     messages = [
         message.format(id=i, reported=r, due=d)
-        for i, r, d in zip(
-            hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]), weekday_datetime_texts(hit["_due"])
-        )
+        for i, r, d in zip(names(hit, "Incident ID"), weekday_datetime_texts(hit["Reported at"]), due)
     ]
-    doubt = closure_cells(data)
-    also = [doubt if d else () for d in clock.in_doubt(waiting, ctx)[late]]
-    findings = rule.findings(hit, _SHEET, messages, column=clock.stop[0], rests_on=clock.start, also=also)
-    return rule.outcome(findings, len(_scoped(data, ctx, scope)))
+    closures = closure_cells(data) if timing is not None else []
+    doubt = CLOCKS[rule.id].in_doubt(rows, ctx)[found] if timing is not None else np.zeros(len(hit), dtype=bool)
+    findings = rule.findings(
+        hit, _SHEET, messages, column=column, rests_on=("Reported at",),
+        also=[closures if d else [] for d in doubt.tolist()],
+    )  # fmt: skip
+    waits = rule.undecided(rows[undecided], _SHEET, columns=(column, *scope_columns(rule)))
+    return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
-def _waiting(data, ctx, column: str, scope=None, blank=None) -> pd.DataFrame:
-    """In-period incidents of ``scope`` whose ``column`` is blank (by ``blank``, else no value): their clock runs."""
-    rows = _scoped(data, ctx, scope)
-    empty = rows[column].isna() if blank is None else blank(rows[column])
-    return rows[empty.to_numpy(dtype=bool)]
+def _waiting(data, ctx, column: str, scope=None) -> pd.DataFrame:
+    """In-period incidents that are, or may be, of ``scope`` (all by default) whose ``column`` reads blank (or could
+    not be read): their clock runs."""
+    rows = _reported(data, ctx)
+    if scope is not None:
+        rows = rows[scope(data, rows).maybe]
+    return rows[is_blank(rows[column]).to_numpy(dtype=bool)]
+
+
+def _acted_at_once(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    """An act-now clock (due.md): it starts, and has run out, when the school became aware (Reported at)."""
+    return rows.assign(_start=rows["Reported at"], _due=rows["Reported at"])
+
+
+def _assessment_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    """INC-01's clock: the end of the ``assessment_working_days``-th working day after the day reported, and the
+    latest it can be while Closures dates could not be read."""
+    unknown = len(closure_cells(data))
+    return rows.assign(
+        _start=rows["Reported at"],
+        _due=assessment_due(rows["Reported at"], ctx),
+        _due_at_latest=assessment_due(rows["Reported at"], ctx, unknown),
+    )
+
+
+def _ico_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    """INC-05's and INC-08's clock: ``ico_hours`` real hours after the school became aware (Reported at)."""
+    return rows.assign(_start=rows["Reported at"], _due=ico_due(rows["Reported at"], ctx))
+
+
+def scope_columns(rule) -> tuple[str, ...]:
+    """The columns a rule reads beyond the period's date: those an undecided record may wait on."""
+    return tuple(c for c in rule.needs[_SHEET] if c not in ("Incident ID", "Reported at"))
 
 
 _INCIDENTS = ("incident", "incidents")
@@ -101,9 +143,10 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _personal_data_breach(rows: pd.DataFrame) -> pd.Series:
+def _personal_data_breach(data, rows: pd.DataFrame) -> Tri:
     """rules.md: Personal data breach = Yes, or the Category says it is one (whatever the Yes/No column)."""
-    return is_yes(rows["Personal data breach"]) | (rows["Category"] == "Personal data breach")
+    category = test(data, rows, _SHEET, (rows["Category"] == "Personal data breach").to_numpy(), "Category")
+    return says_yes(data, rows, _SHEET, "Personal data breach") | category
 
 
 @register_rule(
@@ -123,8 +166,14 @@ def _personal_data_breach(rows: pd.DataFrame) -> pd.Series:
     owner="SLT",
 )
 def no_slt_assessment(rule, data, ctx):
-    return _clock_flag(
-        rule, data, ctx, "Incident {id} (reported {reported}) has no SLT assessment recorded; it was due by {due}"
+    return _flag(
+        rule,
+        data,
+        ctx,
+        "SLT assessment at",
+        lambda data, rows: blank(data, rows, _SHEET, "SLT assessment at"),
+        "Incident {id} (reported {reported}) has no SLT assessment recorded{due}",
+        timing=_assessment_clock,
     )
 
 
@@ -140,13 +189,7 @@ def no_slt_assessment(rule, data, ctx):
 def awaiting_assessment(data, ctx) -> pd.DataFrame:
     """In-period incidents with no SLT assessment at: due by the end of the ``assessment_working_days``-th working
     day after the day reported (rules.md)."""
-    rows = _waiting(data, ctx, "SLT assessment at")
-    unknown = len(closure_cells(data))
-    return rows.assign(
-        _start=rows["Reported at"],
-        _due=assessment_due(rows["Reported at"], ctx),
-        _due_at_latest=assessment_due(rows["Reported at"], ctx, unknown),
-    )
+    return _assessment_clock(data, ctx, _waiting(data, ctx, "SLT assessment at"))
 
 
 @register_rule(
@@ -170,20 +213,34 @@ def assessed_late(rule, data, ctx):
     rows = _reported(data, ctx)
     n = ctx.params.assessment_working_days
     due = assessment_due(rows["Reported at"], ctx).dt.floor("D")
-    late = (rows["SLT assessment at"].dt.floor("D") > due).to_numpy(dtype=bool)
-    assessed = int((rows["SLT assessment at"].notna() & rows["Reported at"].notna()).sum())
-    hit, due = rows[late], due[late]
+    # Each Closures date that could not be read may be one of the working days counted, moving the last one on.
+    closures = closure_cells(data)
+    latest = assessment_due(rows["Reported at"], ctx, len(closures)).dt.floor("D")
+    assessed_on = rows["SLT assessment at"].dt.floor("D")
+    late = (assessed_on > due).to_numpy(dtype=bool)
+    surely = (assessed_on > latest).to_numpy(dtype=bool)
+    times_unread = unreadable(data, rows, _SHEET, "Reported at", "SLT assessment at")
+    # A time that could not be read leaves the delay unknown: undecided (INC-01 says an assessment is missing).
+    hit = in_doubt(Tri(surely, late & ~surely), times_unread)
+    found, undecided = settle_as_read(hit, late, doubtful=times_unread)
+    assessed = (rows["SLT assessment at"].notna() & rows["Reported at"].notna()).to_numpy()
+    hit, due = rows[found], due[found]
     messages = [
         f"Incident {i} (reported {r}) was assessed by SLT on {a}, after the {_ordinal(n)} working day "
         f"{pd.Timestamp(d):%a} {fmt_date(d)}"
         for i, r, a, d in zip(
-            hit["Incident ID"],
+            names(hit, "Incident ID"),
             weekday_datetime_texts(hit["Reported at"]),
             weekday_datetime_texts(hit["SLT assessment at"]),
             due,
         )
     ]
-    return rule.outcome(rule.findings(hit, _SHEET, messages, column="SLT assessment at"), assessed)
+    findings = rule.findings(
+        hit, _SHEET, messages, column="SLT assessment at", rests_on=("Reported at",),
+        also=[closures if not s else [] for s in surely[found].tolist()],
+    )  # fmt: skip
+    waits = rule.undecided(rows[undecided], _SHEET, columns=("Reported at", "SLT assessment at"))
+    return rule.outcome(findings, checked(known(assessed), found, undecided), waits)
 
 
 @register_rule(
@@ -203,24 +260,29 @@ def assessed_late(rule, data, ctx):
     owner="Designated safeguarding lead",
 )
 def illegal_not_reported(rule, data, ctx):
-    return _clock_flag(
+    return _flag(
         rule,
         data,
         ctx,
+        "Reported to police on",
+        lambda data, rows: blank(data, rows, _SHEET, "Reported to police on"),
         "Incident {id} (reported {reported}) was considered illegal but no report to the police is recorded",
         scope=_considered_illegal,
+        timing=_acted_at_once,
     )
 
 
-def _considered_illegal(rows: pd.DataFrame) -> pd.Series:
-    return is_yes(rows["Considered illegal"])
+def _considered_illegal(data, rows: pd.DataFrame) -> Tri:
+    return says_yes(data, rows, _SHEET, "Considered illegal")
 
 
-@register_clock("INC-03", "Police report of incident {record}", ACT_NOW, _SHEET, stop=("Reported to police on",))
+@register_clock(
+    "INC-03", "Police report of incident {record}", ACT_NOW, _SHEET, stop=("Reported to police on",),
+    scope=("Considered illegal",),
+)  # fmt: skip
 def police_not_told(data, ctx) -> pd.DataFrame:
     """In-period incidents considered illegal with no Reported to police on: to be reported at once."""
-    rows = _waiting(data, ctx, "Reported to police on", scope=_considered_illegal)
-    return rows.assign(_start=rows["Reported at"], _due=rows["Reported at"])
+    return _acted_at_once(data, ctx, _waiting(data, ctx, "Reported to police on", scope=_considered_illegal))
 
 
 @register_rule(
@@ -242,20 +304,28 @@ def police_not_told(data, ctx) -> pd.DataFrame:
     owner="SLT",
 )
 def breach_dpo_not_informed(rule, data, ctx):
-    return _clock_flag(
+    return _flag(
         rule,
         data,
         ctx,
+        "DPO informed at",
+        lambda data, rows: blank(data, rows, _SHEET, "DPO informed at"),
         "Personal data breach {id} (reported {reported}): no record that the DPO was informed",
         scope=_personal_data_breach,
+        timing=_acted_at_once,
     )
 
 
-@register_clock("INC-04", "Tell the DPO of breach {record}", ACT_NOW, _SHEET, stop=("DPO informed at",))
+#: The columns saying whether an incident is a personal data breach (rules.md).
+_BREACH_COLUMNS = ("Category", "Personal data breach")
+
+
+@register_clock(
+    "INC-04", "Tell the DPO of breach {record}", ACT_NOW, _SHEET, stop=("DPO informed at",), scope=_BREACH_COLUMNS
+)
 def dpo_not_told(data, ctx) -> pd.DataFrame:
     """In-period personal data breaches with no DPO informed at: the DPO is to be told at once."""
-    rows = _waiting(data, ctx, "DPO informed at", scope=_personal_data_breach)
-    return rows.assign(_start=rows["Reported at"], _due=rows["Reported at"])
+    return _acted_at_once(data, ctx, _waiting(data, ctx, "DPO informed at", scope=_personal_data_breach))
 
 
 @register_rule(
@@ -264,47 +334,74 @@ def dpo_not_told(data, ctx) -> pd.DataFrame:
     "critical",
     clause=_DATA_PROTECTION,
     meaning="ICO reportable = Yes and Reported to ICO at is more than ico_hours real hours after Reported at, or "
-    "is missing while Reported at + ico_hours passed before as_of (UK GDPR Article 33).",
+    "is missing while Reported at + ico_hours passed before as_of (UK GDPR Article 33). Each finding says which: "
+    "reported late (by how many hours) or not reported (how many hours since the school became aware).",
     needs={_SHEET: ("Incident ID", "Reported at", "ICO reportable", "Reported to ICO at")},
     counts=("ICO-reportable incident", "ICO-reportable incidents"),
-    title="Serious data breaches reported late to the regulator",
-    why="The law says that a serious data breach must be reported to the Information Commissioner's Office within 72 "
-    "hours.",
+    title="Serious data breaches not reported to the regulator in time",
+    why="The law says that a serious data breach must be reported to the Information Commissioner's Office soon "
+    "after the school becomes aware of it, within a set number of hours.",
     good="Each breach that the regulator must hear of is reported on time.",
-    question="Would we report a serious data breach within 72 hours, even in the holidays?",
+    question="Would we report a serious data breach in time, even in the holidays?",
     plain_counts=("breach the regulator must hear of", "breaches the regulator must hear of"),
-    action="Report the breach to the ICO without delay (within 72 hours of becoming aware) and record when; "
-    "document the reasons for any delay.",
+    action="Report the breach to the ICO without delay and record when; document the reasons for any delay.",
     owner="Data Protection Officer",
 )
 def ico_not_reported_in_time(rule, data, ctx):
-    rows = _scoped(data, ctx, _ico_reportable)
+    every = _reported(data, ctx)
+    reportable = _ico_reportable(data, every)
+    rows = _ico_clock(data, ctx, every[reportable.maybe])
     limit = ctx.params.ico_hours
     # rules.md: real elapsed hours in Europe/London, so a clock change in between counts as it happened.
     taken = elapsed_hours(rows["Reported at"], rows["Reported to ICO at"])
-    # Not reported: only once its clock has run out at as of (due.md); reported late: whenever that was.
-    waiting = rows["Reported to ICO at"].isna().to_numpy()
-    not_reported = np.zeros(len(rows), dtype=bool)
-    not_reported[waiting] = CLOCKS["INC-05"].run_out(awaiting_ico_report(data, ctx), ctx)
-    mask = not_reported | (taken > limit)
-    hit, taken = rows[mask], taken[mask]
-    messages = [
-        f"ICO-reportable incident {i} (reported {r}) "
-        + (
-            "has no report to the ICO recorded"
-            if pd.isna(ico)
-            else f"was reported to the ICO {h:.1f} hours after the school became aware, more than {limit:g} hours"
-        )
-        for i, r, ico, h in zip(
-            hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]), hit["Reported to ICO at"], taken
-        )
+    deadline = rows["_due"]
+    # Not reported: once its clock has run out at as of (due.md; an incident with no Reported at is raised: when
+    # the school became aware cannot be shown, so neither can a report in time).
+    passed = CLOCKS["INC-05"].run_out(rows, ctx)
+    missing = rows["Reported to ICO at"].isna().to_numpy() & passed
+    mask = missing | (taken > limit)
+    # In three values: a Reported to ICO at that could not be read reads as none ("has not been reported"), to
+    # confirm, once its deadline has passed; an ICO reportable that could not be read, or a Reported at beside a
+    # report, leaves it undecided.
+    aware_unread = unreadable(data, rows, _SHEET, "Reported at") & rows["Reported to ICO at"].notna().to_numpy()
+    scope = Tri(reportable.yes[reportable.maybe], reportable.unknown[reportable.maybe])
+    report = Tri(mask, unreadable(data, rows, _SHEET, "Reported to ICO at") & passed)
+    hit = scope & in_doubt(report, aware_unread)
+    doubtful = unreadable(data, rows, _SHEET, "ICO reportable") | aware_unread
+    found, undecided = settle_as_read(hit, mask & scope.yes, doubtful)
+    hit, taken, deadline = rows[found], taken[found], deadline[found]
+    since = elapsed_hours(hit["Reported at"], pd.Series(ctx.as_of_moment, index=hit.index))
+    # The DPO informed at column is not needed to judge INC-05; where it is there, the finding says when.
+    told = hit["DPO informed at"] if "DPO informed at" in hit else pd.Series(pd.NaT, index=hit.index)
+    findings = rule.findings(
+        hit,
+        _SHEET,
+        [
+            _ico_message(i, r, d, dpo, ico, h, s, limit, ctx.as_of_moment)
+            for i, r, d, dpo, ico, h, s in zip(
+                names(hit, "Incident ID"),
+                weekday_datetime_texts(hit["Reported at"]),
+                weekday_datetime_texts(deadline),
+                weekday_datetime_texts(told),
+                weekday_datetime_texts(hit["Reported to ICO at"]),
+                taken,
+                since,
+            )
+        ],
+        column="Reported to ICO at",
+        rests_on=("Reported at",),
+    )
+    facts = [
+        _ico_facts(ico, d, dpo, h, s, limit)
+        for ico, d, dpo, h, s in zip(hit["Reported to ICO at"], deadline, told, taken, since)
     ]
-    findings = rule.findings(hit, _SHEET, messages, column="Reported to ICO at", rests_on=("Reported at",))
-    return rule.outcome(findings, len(rows))
+    waits = rule.undecided(rows[undecided], _SHEET, columns=("ICO reportable", "Reported at", "Reported to ICO at"))
+    findings = [replace(f, facts=x) for f, x in zip(findings, facts)]
+    return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
-def _ico_reportable(rows: pd.DataFrame) -> pd.Series:
-    return is_yes(rows["ICO reportable"])
+def _ico_reportable(data, rows: pd.DataFrame) -> Tri:
+    return says_yes(data, rows, _SHEET, "ICO reportable")
 
 
 @register_clock(
@@ -315,12 +412,49 @@ def _ico_reportable(rows: pd.DataFrame) -> pd.Series:
     start=("Reported at",),
     stop=("Reported to ICO at",),
     undated_overdue=True,
+    scope=("ICO reportable",),
 )
 def awaiting_ico_report(data, ctx) -> pd.DataFrame:
     """In-period ICO-reportable incidents not yet reported to the ICO: due ``ico_hours`` real hours after the school
     became aware."""
-    rows = _waiting(data, ctx, "Reported to ICO at", scope=_ico_reportable)
-    return rows.assign(_start=rows["Reported at"], _due=ico_due(rows["Reported at"], ctx))
+    return _ico_clock(data, ctx, _waiting(data, ctx, "Reported to ICO at", scope=_ico_reportable))
+
+
+#: What an INC-05 finding says happened: the report reached the ICO after the deadline, or never did.
+REPORTED_LATE, NOT_REPORTED = "reported late", "not reported"
+
+
+def _iso(value) -> str | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).isoformat(timespec="minutes")
+
+
+def _ico_facts(ico_at, deadline, dpo_at, taken: float, since: float, limit: float) -> tuple:
+    """INC-05's facts: which it is, the deadline, the hours late (or since awareness) and when the DPO was told."""
+    late = not pd.isna(ico_at)
+    return (
+        ("ico_report", REPORTED_LATE if late else NOT_REPORTED),
+        ("deadline", _iso(deadline)),
+        ("reported_to_ico_at", _iso(ico_at)),
+        ("hours_late", round(float(taken - limit), 1) if late else None),
+        ("hours_since_aware", None if late or pd.isna(since) else round(float(since), 1)),
+        ("dpo_informed_at", _iso(dpo_at)),
+    )
+
+
+def _ico_message(incident, aware, deadline, dpo, ico, taken, since, limit, as_of) -> str:
+    told = f"the DPO was told {dpo}" if dpo != "no date" else "no record of when the DPO was told"
+    head = f"ICO-reportable incident {incident} (the school became aware {aware}; {told})"
+    if ico != "no date":
+        return (
+            f"{head} was reported to the ICO late: on {ico}, {taken - limit:.1f} hours after the {limit:g}-hour "
+            f"deadline of {deadline} ({taken:.1f} hours after the school became aware)"
+        )
+    if pd.isna(since):
+        return f"{head} has not been reported to the ICO, and with no date of awareness its deadline is unknown"
+    return (
+        f"{head} has not been reported to the ICO: the {limit:g}-hour deadline was {deadline}, and by "
+        f"{pd.Timestamp(as_of):%d/%m/%Y %H:%M} it was {since:,.1f} hours since the school became aware"
+    )
 
 
 @register_rule(
@@ -345,9 +479,12 @@ def journalist_media_policy(rule, data, ctx):
         data,
         ctx,
         "Media policy followed",
-        lambda rows: ~is_yes(rows["Media policy followed"]),
+        lambda data, rows: ~says_yes(data, rows, _SHEET, "Media policy followed"),
         "Journalist contact {id} (reported {reported}): no record that the school media policy was followed",
-        scope=lambda rows: rows["Category"] == "Journalist contact",
+        scope=lambda data, rows: test(
+            data, rows, _SHEET, (rows["Category"] == "Journalist contact").to_numpy(), "Category"
+        ),
+        answer_in_doubt=True,
     )
 
 
@@ -367,24 +504,33 @@ def journalist_media_policy(rule, data, ctx):
     owner="SLT",
 )
 def open_too_long(rule, data, ctx):
-    rows = data.frames[_SHEET]  # a standing state at as_of: every row, whatever the period
-    still_open = still_open_incidents(data, ctx)
-    hit = still_open[CLOCKS["INC-07"].run_out(still_open, ctx)]
-    age_days = (ctx.as_of - hit["Reported at"].dt.floor("D")).dt.days
+    rows = _open_days_clock(data, ctx, data.frames[_SHEET])  # a standing state at as_of: every row, any period
+    age_days = (ctx.as_of - rows["Reported at"].dt.floor("D")).dt.days
+    # Old once its clock has run out at as of: open_incident_days days after the day reported.
+    old = test(data, rows, _SHEET, CLOCKS["INC-07"].run_out(rows, ctx), "Reported at")
+    # A Closed on that could not be read reads as none ("is still open"): to confirm; an unreadable Reported at
+    # leaves its age unknown: undecided.
+    hit = blank(data, rows, _SHEET, "Closed on") & old
+    found, undecided = settle(hit, doubtful=old.unknown)
+    hit, age_days = rows[found], age_days[found]
     messages = [
         f"Incident {i} (reported {fmt_date(r)}) is still open {int(a)} days after it was reported"
-        for i, r, a in zip(hit["Incident ID"], hit["Reported at"], age_days)
+        for i, r, a in zip(names(hit, "Incident ID"), hit["Reported at"], age_days)
     ]
-    findings = rule.findings(hit, _SHEET, messages, column="Closed on", rests_on=("Reported at",))
-    return rule.outcome(findings, len(rows))
+    findings = rule.findings(hit, _SHEET, messages, column="Closed on")
+    waits = rule.undecided(rows[undecided], _SHEET, columns=("Reported at", "Closed on"))
+    return rule.outcome(findings, int(len(rows) - undecided.sum()), waits)
+
+
+def _open_days_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(_start=rows["Reported at"], _due=days_after(rows["Reported at"], ctx.params.open_incident_days))
 
 
 @register_clock("INC-07", "Review of open incident {record}", DAYS, _SHEET, start=("Reported at",), stop=("Closed on",))
 def still_open_incidents(data, ctx) -> pd.DataFrame:
-    """Incidents of any year with no Closed on: open too long after ``open_incident_days`` days."""
+    """Incidents of any year with no Closed on: open too long ``open_incident_days`` days after the day reported."""
     rows = data.frames[_SHEET]
-    rows = rows[rows["Closed on"].isna().to_numpy()]
-    return rows.assign(_start=rows["Reported at"], _due=days_after(rows["Reported at"], ctx.params.open_incident_days))
+    return _open_days_clock(data, ctx, rows[rows["Closed on"].isna().to_numpy()])
 
 
 @register_rule(
@@ -406,13 +552,16 @@ def still_open_incidents(data, ctx) -> pd.DataFrame:
     owner="Data Protection Officer",
 )
 def breach_ico_decision_missing(rule, data, ctx):
-    return _clock_flag(
+    return _flag(
         rule,
         data,
         ctx,
+        "ICO reportable",
+        lambda data, rows: blank(data, rows, _SHEET, "ICO reportable"),
         "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not "
-        "recorded; it was due by {due}",
+        "recorded{due}",
         scope=_personal_data_breach,
+        timing=_ico_clock,
     )
 
 
@@ -424,9 +573,9 @@ def breach_ico_decision_missing(rule, data, ctx):
     start=("Reported at",),
     stop=("ICO reportable",),
     undated_overdue=True,
+    scope=_BREACH_COLUMNS,
 )
 def awaiting_ico_decision(data, ctx) -> pd.DataFrame:
     """In-period personal data breaches with ICO reportable blank: the decision is due ``ico_hours`` real hours after
     the school became aware."""
-    rows = _waiting(data, ctx, "ICO reportable", scope=_personal_data_breach, blank=is_blank)
-    return rows.assign(_start=rows["Reported at"], _due=ico_due(rows["Reported at"], ctx))
+    return _ico_clock(data, ctx, _waiting(data, ctx, "ICO reportable", scope=_personal_data_breach))

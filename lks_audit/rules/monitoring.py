@@ -6,8 +6,21 @@ import pandas as pd
 
 from ..context import elapsed_hours
 from ..deadlines import reply_due_at_latest
-from .base import closure_cells, is_blank, is_yes, period_interactions, period_rows, weekday_datetime_texts
+from .base import is_blank, names, period_interactions, period_rows, weekday_datetime_texts
 from .registry import ACT_NOW, CLOCKS, HOURS, register_clock, register_rule
+from .unknown import (
+    Tri,
+    blank,
+    checked,
+    closure_cells,
+    in_doubt,
+    known,
+    says_yes,
+    settle,
+    settle_as_read,
+    test,
+    unreadable,
+)
 
 _RESPOND = (
     "Any comments, queries or complaints made through those accounts must be responded to within 24 "
@@ -22,6 +35,25 @@ _ABUSE = (
 
 # Type only words the message ("query received ..."); a missing Type column must not stop the check.
 _TIMING = ("Interaction ID", "Received at", "First response at")
+
+
+def _with_reply_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` (in-period interactions, with ``_deadline``) with INT-02's clock: ``_start``, ``_due`` and
+    ``_due_at_latest``, the latest the deadline can be while Closures dates could not be read (rules.md: a
+    finding is firm only when it holds even then; otherwise it depends on their DQ-02s)."""
+    latest = reply_due_at_latest(rows["Received at"], ctx, len(closure_cells(data)), due=rows["_deadline"])
+    return rows.assign(_start=rows["Received at"], _due=rows["_deadline"], _due_at_latest=latest)
+
+
+def _reply_outcome(rule, rows, found, undecided, messages, on_closures, closures: list[tuple], scope: Tri):
+    """INT-01's or INT-02's outcome: findings on the reply's cell (those in ``on_closures`` also resting on the
+    Closures dates that could not be read), and the interactions whose times could not be read, undecided."""
+    findings = rule.findings(
+        rows[found], "Interactions", messages, column="First response at",
+        also=[closures if c else [] for c in on_closures.tolist()],
+    )  # fmt: skip
+    waits = rule.undecided(rows[undecided], "Interactions", columns=("Received at", "First response at"))
+    return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
 def _received(rows: pd.DataFrame) -> list[str]:
@@ -55,20 +87,28 @@ def _hours(start: pd.Series, end: pd.Series) -> list[str]:
 )
 def late_response(rule, data, ctx):
     rows = period_interactions(data, ctx)
-    answered = rows[(rows["First response at"].notna() & rows["_deadline"].notna()).to_numpy()]
-    late = answered[(elapsed_hours(answered["_deadline"], answered["First response at"]) > 0)]
+    answered = (rows["First response at"].notna() & rows["_deadline"].notna()).to_numpy()
+    over = elapsed_hours(rows["_deadline"], rows["First response at"]) > 0
+    closures = closure_cells(data)
+    latest = reply_due_at_latest(rows["Received at"], ctx, len(closures), due=rows["_deadline"])
+    beyond = elapsed_hours(latest, rows["First response at"]) > 0
+    # When either time could not be read the delay is unknown: undecided. Closures that could not be read may
+    # push the deadline later: late beyond the latest it can be is firm, else to confirm on those cells.
+    times_unread = unreadable(data, rows, "Interactions", "Received at", "First response at")
+    hit = in_doubt(Tri(over & beyond, over & ~beyond), times_unread)
+    found, undecided = settle_as_read(hit, answered & over, doubtful=times_unread)
+    late = rows[found]
     messages = [
         f"Interaction {i} ({r}) was first answered {taken} hours after receipt, {over} hours after its deadline of {d}"
         for i, r, taken, over, d in zip(
-            late["Interaction ID"],
+            names(late, "Interaction ID"),
             _received(late),
             _hours(late["Received at"], late["First response at"]),
             _hours(late["_deadline"], late["First response at"]),
             weekday_datetime_texts(late["_deadline"]),
         )
     ]
-    findings = rule.findings(late, "Interactions", messages, column="First response at")
-    return rule.outcome(findings, len(answered))
+    return _reply_outcome(rule, rows, found, undecided, messages, (over & ~beyond)[found], closures, known(answered))
 
 
 @register_rule(
@@ -76,7 +116,8 @@ def late_response(rule, data, ctx):
     "monitoring",
     "high",
     clause=_RESPOND,
-    meaning="No First response at, and the response deadline passed before as_of.",
+    meaning="No First response at, and the response deadline passed before as_of (a day: before it began; a moment: "
+    "before it).",
     needs={"Interactions": _TIMING},
     counts=("interaction due a reply", "interactions due a reply"),
     title="Messages never answered",
@@ -88,24 +129,27 @@ def late_response(rule, data, ctx):
     owner="Account administrator",
 )
 def unanswered(rule, data, ctx):
-    rows = period_interactions(data, ctx)
     clock = CLOCKS["INT-02"]
-    waiting = awaiting_reply(data, ctx)
-    late = clock.run_out(waiting, ctx)
-    overdue = waiting[late]
+    rows = _with_reply_clock(data, ctx, period_interactions(data, ctx))
+    # Its clock has run out at as of (a day: before it began, so a deadline later that day is not yet missed).
+    # A First response at that could not be read reads as none ("has no recorded response"): to confirm. So does
+    # a deadline that unreadable Closures dates may push past as_of. A Received at that could not be read leaves
+    # the deadline unknown: undecided.
+    no_response = blank(data, rows, "Interactions", "First response at")
+    deadline = in_doubt(clock.overdue(rows, ctx), unreadable(data, rows, "Interactions", "Received at"))
+    hit = no_response & deadline
+    found, undecided = settle(hit, doubtful=unreadable(data, rows, "Interactions", "Received at"))
+    # Due a reply by as_of: answered, or its deadline has passed (the governors' "replies due").
+    due = ~no_response | deadline
+    overdue = rows[found]
     messages = [
         f"Interaction {i} ({r}) has no recorded response; its deadline was {d}"
-        for i, r, d in zip(overdue["Interaction ID"], _received(overdue), weekday_datetime_texts(overdue["_deadline"]))
+        for i, r, d in zip(
+            names(overdue, "Interaction ID"), _received(overdue), weekday_datetime_texts(overdue["_deadline"])
+        )
     ]
-    # A First response at that could not be read (DQ-02) reads as none: then it is to be confirmed; so is a
-    # deadline that unreadable Closures dates could still push past as of.
-    doubt = closure_cells(data)
-    findings = rule.findings(
-        overdue, "Interactions", messages, column="First response at", rests_on=("Received at",),
-        also=[doubt if d else () for d in clock.in_doubt(waiting, ctx)[late]],
-    )  # fmt: skip
-    # Due a reply by as of: answered, or its deadline has passed (the governors' "replies due").
-    return rule.outcome(findings, int(rows["First response at"].notna().sum()) + len(overdue))
+    on_closures = clock.in_doubt(rows, ctx)[found]
+    return _reply_outcome(rule, rows, found, undecided, messages, on_closures, closure_cells(data), due)
 
 
 @register_clock(
@@ -114,14 +158,16 @@ def unanswered(rule, data, ctx):
 def awaiting_reply(data, ctx) -> pd.DataFrame:
     """In-period interactions with no First response at: due a reply by their deadline (rules.md)."""
     rows = period_interactions(data, ctx)
-    waiting = rows[rows["First response at"].isna().to_numpy()]
-    latest = reply_due_at_latest(waiting["Received at"], ctx, len(closure_cells(data)))
-    return waiting.assign(_start=waiting["Received at"], _due=waiting["_deadline"], _due_at_latest=latest)
+    return _with_reply_clock(data, ctx, rows[rows["First response at"].isna().to_numpy()])
 
 
-def _offensive(data, ctx) -> pd.DataFrame:
+def _offensive(data, ctx) -> tuple[pd.DataFrame, Tri]:
+    """In-period interactions that are or may be offensive, and whether each is (unknown where Offensive could not
+    be read)."""
     rows = period_rows(data, "Interactions", "Received at", ctx)
-    return rows[is_yes(rows["Offensive"]).to_numpy(dtype=bool)]
+    offensive = says_yes(data, rows, "Interactions", "Offensive")
+    maybe = offensive.maybe
+    return rows[maybe], Tri(offensive.yes[maybe], offensive.unknown[maybe])
 
 
 def _no_action(action: pd.Series) -> pd.Series:
@@ -145,19 +191,29 @@ def _no_action(action: pd.Series) -> pd.Series:
     owner="Account administrator",
 )
 def offensive_not_acted_on(rule, data, ctx):
-    rows = _offensive(data, ctx)
-    hit = offensive_left_up(data, ctx)
+    rows, offensive = _offensive(data, ctx)
+    # An Action taken that could not be read reads as none ("has no action recorded"): to confirm. Its clock runs
+    # out at once (act now, due.md).
+    no_action = test(data, rows, "Interactions", _no_action(rows["Action taken"]).to_numpy(bool), "Action taken")
+    found, undecided = settle(offensive & no_action, doubtful=offensive.unknown)
+    hit = rows[found]
     messages = [
         f"Offensive interaction {i} ({r}) has no action recorded (block, report, hide or delete)"
-        for i, r in zip(hit["Interaction ID"], _received(hit))
+        for i, r in zip(names(hit, "Interaction ID"), _received(hit))
     ]
-    return rule.outcome(rule.findings(hit, "Interactions", messages, column="Action taken"), len(rows))
+    findings = rule.findings(hit, "Interactions", messages, column="Action taken", rests_on=("Received at",))
+    waits = rule.undecided(rows[undecided], "Interactions", columns=("Offensive", "Action taken"))
+    return rule.outcome(findings, checked(offensive, found, undecided), waits)
 
 
-@register_clock("INT-03", "Action on offensive message {record}", ACT_NOW, "Interactions", stop=("Action taken",))
+@register_clock(
+    "INT-03", "Action on offensive message {record}", ACT_NOW, "Interactions", stop=("Action taken",),
+    scope=("Offensive",),
+)  # fmt: skip
 def offensive_left_up(data, ctx) -> pd.DataFrame:
-    """In-period offensive interactions with no action recorded: to be acted on at once."""
-    rows = _offensive(data, ctx)
+    """In-period interactions that are (or, Offensive unreadable, may be) offensive with no action recorded: to be
+    acted on at once."""
+    rows, _ = _offensive(data, ctx)
     hit = rows[_no_action(rows["Action taken"]).to_numpy(dtype=bool)]
     return hit.assign(_start=hit["Received at"], _due=hit["Received at"])
 
@@ -179,12 +235,16 @@ def offensive_left_up(data, ctx) -> pd.DataFrame:
     owner="Account administrator",
 )
 def audience_not_informed(rule, data, ctx):
-    rows = _offensive(data, ctx)
-    acted = ~_no_action(rows["Action taken"])
-    hit = rows[(acted & ~is_yes(rows["Audience informed"])).to_numpy(dtype=bool)]
+    rows, offensive = _offensive(data, ctx)
+    acted = ~test(data, rows, "Interactions", _no_action(rows["Action taken"]).to_numpy(bool), "Action taken")
+    hit = offensive & acted & ~says_yes(data, rows, "Interactions", "Audience informed")
+    # Any of the three unreadable may change the answer: undecided.
+    found, undecided = settle(hit, doubtful=hit.unknown)
+    hit = rows[found]
     messages = [
         f"Offensive interaction {i} ({r}) was {a.lower()} but the audience was not told why"
-        for i, r, a in zip(hit["Interaction ID"], _received(hit), hit["Action taken"])
+        for i, r, a in zip(names(hit, "Interaction ID"), _received(hit), hit["Action taken"])
     ]
-    findings = rule.findings(hit, "Interactions", messages, column="Audience informed")
-    return rule.outcome(findings, int(acted.sum()))
+    findings = rule.findings(hit, "Interactions", messages, column="Audience informed", rests_on=("Received at",))
+    waits = rule.undecided(rows[undecided], "Interactions", columns=("Offensive", "Action taken", "Audience informed"))
+    return rule.outcome(findings, checked(offensive & acted, found, undecided), waits)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, RuleOutcome
+from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, RuleOutcome, Undecided
 from ..params import Parameters
 from ..schema import SHEETS, WORKBOOK_OF_SHEET
 
@@ -84,8 +84,41 @@ class Rule:
     def run(self, data, ctx) -> RuleOutcome:
         return self.check(self, data, ctx)
 
-    def outcome(self, findings: list[Finding], checked: int) -> RuleOutcome:
-        return RuleOutcome(findings, int(checked))
+    def outcome(self, findings: list[Finding], checked: int, undecided: list[Undecided] = ()) -> RuleOutcome:
+        return RuleOutcome(findings, int(checked), list(undecided))
+
+    def undecided(
+        self,
+        frame: pd.DataFrame,
+        sheet: str,
+        *,
+        columns: Iterable[str] = (),
+        record: str | None = None,
+        students: Iterable | None = None,
+        also: Iterable[Iterable[tuple]] | None = None,
+    ) -> list[Undecided]:
+        """One record it could not decide per row of ``frame`` (which carries ``_row``), as :meth:`findings`
+        names them: it waits on whichever of ``columns`` of its row, and of the cells in ``also`` (one iterable
+        per row), could not be read."""
+        record = record or SHEETS[sheet].label
+        n = len(frame)
+        keys = frame[record].tolist() if record else [None] * n
+        students = students if students is not None else [None] * n
+        also = also if also is not None else [()] * n
+        columns = tuple(columns)
+        file = WORKBOOK_OF_SHEET[sheet].file
+        return [
+            Undecided(
+                self.id,
+                _str_or_none(k),
+                file,
+                sheet,
+                None if r != r else int(r),  # a person not on the Staff sheet has no row there
+                _str_or_none(st),
+                (tuple((sheet, int(r), c) for c in columns) if r == r else ()) + tuple(more),
+            )
+            for k, r, st, more in zip(keys, frame["_row"].tolist(), students, also)
+        ]
 
     def finding(
         self,
@@ -230,10 +263,12 @@ class Clock:
     moment; the rule it is named after raises its finding once that moment has passed at ``as of``.
 
     ``open(data, ctx)`` gives the records it is open for at ``ctx`` (the rows of ``sheet``, or of what the rule
-    judges, with ``_row``) with ``_start`` and ``_due`` (UK wall-clock moments from :mod:`lks_audit.deadlines`)
-    and, where unreadable Closures dates could move a working-day deadline, ``_due_at_latest``. The rule raises
-    its finding on exactly the rows :meth:`run_out` picks, so clock and rule cannot disagree; ``lks-audit due``
-    lists every row with how long is left.
+    judges, with ``_row``; a stop cell that could not be read reads blank, so its record is among them) with
+    ``_start`` and ``_due`` (UK wall-clock moments from :mod:`lks_audit.deadlines`), where unreadable Closures
+    dates could move a working-day deadline ``_due_at_latest``, and where cells of other sheets leave the record
+    open (only perhaps an account user) ``_open_cells``. The rule raises its finding, firm, on exactly the rows
+    :meth:`run_out` picks where none of those cells is unknown (:meth:`overdue` in three values), so clock and rule
+    cannot disagree; ``lks-audit due`` lists every row with how long is left, or to confirm.
     """
 
     rule: str
@@ -251,6 +286,10 @@ class Clock:
     undated_overdue: bool = False
     #: The column naming a student, for clocks on (post, student) pairs.
     student: str | None = None
+    #: The columns of ``sheet`` that say whether the clock runs for a record at all (Offensive, ICO reportable,
+    #: Type): where one could not be read, its rule cannot decide the record (rules.md, "Unknown is not blank"),
+    #: so the clock is to confirm. Cells elsewhere that leave it open come in :attr:`open`'s ``_open_cells``.
+    scope: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -273,6 +312,14 @@ class Clock:
             return np.zeros(len(rows), dtype=bool)
         return self.run_out(rows, ctx) & ~ctx.passed(rows["_due_at_latest"]) & rows["_due"].notna().to_numpy()
 
+    def overdue(self, rows, ctx):
+        """:meth:`run_out` in three values (:class:`~lks_audit.rules.unknown.Tri`): unknown where it has run out
+        only if no unreadable Closures date delays it (:meth:`in_doubt`)."""
+        from .unknown import Tri
+
+        doubt = self.in_doubt(rows, ctx)
+        return Tri(self.run_out(rows, ctx) & ~doubt, doubt)
+
 
 #: Rule ID -> its clock, for the rules whose findings wait on a deadline or an action (due.md's table).
 CLOCKS: dict[str, Clock] = {}
@@ -288,13 +335,16 @@ def register_clock(
     stop: Iterable[str] = (),
     undated_overdue: bool = False,
     student: str | None = None,
+    scope: Iterable[str] = (),
 ) -> Callable:
     """Register ``open(data, ctx)`` as the clock of rule ``rule`` (see :class:`Clock`)."""
 
     def register(open_rows: Callable) -> Callable:
         if kind not in (HOURS, DAYS, ACT_NOW) or rule in CLOCKS:
             raise ValueError(f"clock {rule} ({open_rows.__name__}): unknown kind {kind!r} or registered twice")
-        CLOCKS[rule] = Clock(rule, name, kind, sheet, open_rows, tuple(start), tuple(stop), undated_overdue, student)
+        CLOCKS[rule] = Clock(
+            rule, name, kind, sheet, open_rows, tuple(start), tuple(stop), undated_overdue, student, tuple(scope)
+        )
         return open_rows
 
     return register
