@@ -146,6 +146,30 @@ def test_a_clock_whose_start_or_stop_cannot_be_read_is_to_confirm_never_overdue(
     assert all(f.depends_on for f in result.findings if f.rule in ("INT-02", "INC-01", "INC-05"))
 
 
+def test_a_clock_whose_record_may_not_be_one_it_runs_for_is_to_confirm_as_its_rule_is_undecided():
+    """rules.md, "Unknown is not blank": an Offensive or Personal data breach cell that could not be read leaves the
+    rule undecided on the record; its clock is listed to confirm on that cell, never dropped, never overdue."""
+    rows = {
+        "Interactions": [{"Interaction ID": "I-MAYBE", "Received at": t(2026, 3, 2, 9), "Offensive": "x"}],
+        "Incidents": [incident("N-MAYBE", t(2026, 3, 2, 9), **{"Personal data breach": "x", "SLT assessment at": t(2026, 3, 2, 10)})],
+    }
+    data = dataset_from_rows(**rows)
+    letters = data.letters
+    clocks = due_at(dt.datetime(2026, 3, 20, 9), **rows)
+    expected = {
+        "INT-03:I-MAYBE": f"interactions_log.xlsx, sheet Interactions, cell {letters['Interactions']['Offensive']}2",
+        "INC-04:N-MAYBE": f"incidents_log.xlsx, sheet Incidents, cell {letters['Incidents']['Personal data breach']}2",
+        "INC-08:N-MAYBE": f"incidents_log.xlsx, sheet Incidents, cell {letters['Incidents']['Personal data breach']}2",
+    }
+    for clock_id, cell in expected.items():
+        assert (clocks[clock_id].state, clocks[clock_id].cell) == (TO_CONFIRM, cell), clocks[clock_id]
+    result = audit_rows(as_of="2026-03-20 09:00", **rows)
+    assert not [f for f in result.findings if f.rule in ("INT-03", "INC-04", "INC-08")]
+    assert {(u.rule, u.record) for u in result.undecided} >= {
+        ("INT-03", "I-MAYBE"), ("INC-04", "N-MAYBE"), ("INC-08", "N-MAYBE")
+    }
+
+
 def test_an_unreadable_closures_date_puts_a_working_day_deadline_in_doubt():
     """rules.md: with one Closures date unreadable, a working-day deadline is firm only one working day later."""
     rows = {
