@@ -151,7 +151,11 @@ def test_a_clock_whose_record_may_not_be_one_it_runs_for_is_to_confirm_as_its_ru
     rule undecided on the record; its clock is listed to confirm on that cell, never dropped, never overdue."""
     rows = {
         "Interactions": [{"Interaction ID": "I-MAYBE", "Received at": t(2026, 3, 2, 9), "Offensive": "x"}],
-        "Incidents": [incident("N-MAYBE", t(2026, 3, 2, 9), **{"Personal data breach": "x", "SLT assessment at": t(2026, 3, 2, 10)})],
+        "Incidents": [
+            incident(
+                "N-MAYBE", t(2026, 3, 2, 9), **{"Personal data breach": "x", "SLT assessment at": t(2026, 3, 2, 10)}
+            )
+        ],
     }
     data = dataset_from_rows(**rows)
     letters = data.letters
@@ -166,7 +170,9 @@ def test_a_clock_whose_record_may_not_be_one_it_runs_for_is_to_confirm_as_its_ru
     result = audit_rows(as_of="2026-03-20 09:00", **rows)
     assert not [f for f in result.findings if f.rule in ("INT-03", "INC-04", "INC-08")]
     assert {(u.rule, u.record) for u in result.undecided} >= {
-        ("INT-03", "I-MAYBE"), ("INC-04", "N-MAYBE"), ("INC-08", "N-MAYBE")
+        ("INT-03", "I-MAYBE"),
+        ("INC-04", "N-MAYBE"),
+        ("INC-08", "N-MAYBE"),
     }
 
 
