@@ -473,12 +473,13 @@ def _block_sheet(sheet: Sheet, data: Dataset, gap: Gap) -> None:
     data.frames[sheet.name] = _empty_frame(sheet)
 
 
-def load_workbooks(folder: str | Path, reading: Reading | None = None) -> Dataset:
+def load_workbooks(folder: str | Path, reading: Reading | None = None, archives: bool = True) -> Dataset:
     """Read every contract workbook in ``folder`` (any may be missing, saved twice or broken).
 
     ``reading``: the folder's workbooks already being parsed (see :class:`~lks_audit.read.Reading`), so
     a caller can start them before it imports the data libraries; by default they start here. Each is
-    typed here as soon as it is parsed, while the others are still parsing.
+    typed here as soon as it is parsed, while the others are still parsing. ``archives``: read the folder's
+    platform archives too (``due`` has no use for them).
     """
     folder = Path(folder)
     reading = reading or Reading(folder)
@@ -487,13 +488,13 @@ def load_workbooks(folder: str | Path, reading: Reading | None = None) -> Datase
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(folder, reading)
+        return _load(folder, reading, archives)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(folder: Path, reading: Reading) -> Dataset:
+def _load(folder: Path, reading: Reading, archives: bool = True) -> Dataset:
     # Each workbook is typed as soon as it is parsed, into a part of its own; the parts are joined in the
     # contract's order, so what is found is listed in the same order whichever parse ended first.
     parts: dict[str, Dataset] = {}
@@ -506,16 +507,17 @@ def _load(folder: Path, reading: Reading) -> Dataset:
                 _add_missing_workbook(wb, part, _missing_hint(wb, scan, part))
             else:
                 _add_workbook(wb, None, several_files_problem(paths), part)
-    exports = ExportsReading(folder)
+    exports = ExportsReading(folder) if archives else None
     for file in reading.as_completed():
         opened, problem, sha256 = reading.result(file)
         parts[file] = part = Dataset(folder, {})
         _add_workbook(WORKBOOK_BY_FILE[file], opened, problem, part, reading.found[file][0], sha256)
-        if exports.present and reading.last_one_parsing():
+        if exports is not None and exports.present and reading.last_one_parsing():
             exports.read_ahead()  # while the largest workbook parses alone, on the core it leaves idle
     data = _joined([parts[wb.file] for wb in WORKBOOKS], folder)
     unify_id_case(data)
-    add_exports(data, exports)
+    if exports is not None:
+        add_exports(data, exports)
     return data
 
 
