@@ -302,8 +302,11 @@ def reply_time_differs(rule, data, ctx):
             )
     findings = rule.findings(hit, "Interactions", messages, column="First response at")
     # An interaction that matched nothing but might have, with a response logged (or one that could not be read).
-    responded = rows[rows["First response at"].notna().to_numpy() | unreadable(data, rows, *_RESPONSE)]
-    return rule.outcome(findings, reply_times_compared(data, ctx), _unsure(rule, data, ctx, responded, "Interactions"))
+    waits = []
+    if len(unsure_rows(data, ctx, "Interactions")):  # rare: the period's interactions are not copied for nothing
+        responded = rows[rows["First response at"].notna().to_numpy() | unreadable(data, rows, *_RESPONSE)]
+        waits = _unsure(rule, data, ctx, responded, "Interactions")
+    return rule.outcome(findings, reply_times_compared(data, ctx), waits)
 
 
 _RESPONSE = ("Interactions", "First response at")
