@@ -197,18 +197,31 @@ def match(archives: list[Archive], posts: pd.DataFrame, interactions: pd.DataFra
     # Only the rows of accounts with an archive, each column's instants worked out once for them all.
     post_log = _LogRows(posts, "Posted at", ("Post text",), accounts)
     interaction_log = _LogRows(interactions, "Received at", (), accounts, also_when="First response at")
-    for archive in archives:
+    received = [_queries(archive) for archive in archives]
+    # Every archive's times on the UK wall clock, in one conversion (it costs as much for ten as for thousands).
+    times = [[r.at_ms for r in a.posts] for a in archives] + [[q[2] for q in r] for r in received]
+    times += [[q[5] or 0 for q in r] for r in received]
+    walls = _in_groups(local_ms(np.fromiter((t for group in times for t in group), dtype="int64")), times)
+    n = len(archives)
+    for i, archive in enumerate(archives):
         if archive.posts:
-            matched = _match_posts(archive, post_log.of(archive.account), window)
+            matched = _match_posts(archive, post_log.of(archive.account), window, walls[i])
             found.posts += matched
             found.post_of_row.update({m.row: m for m in matched if m.row is not None})
             days = [m.local_ms // DAY_MS for m in matched]
             found.covers[archive.account] = (wall(min(days) * DAY_MS), wall(max(days) * DAY_MS))
-        queries = _queries(archive)
-        if queries:
+        if received[i]:
+            queries = _as_queries(archive, received[i], walls[n + i], walls[2 * n + i])
             found.queries += _match_queries(queries, interaction_log.of(archive.account), window)
     found.query_of_row = {q.row: q for q in found.queries if q.row is not None}
     return found
+
+
+def _in_groups(values: np.ndarray, groups: list[list]) -> list[list]:
+    """``values`` (one per item of ``groups``, in order) cut back into lists the lengths of ``groups``."""
+    bounds = np.cumsum([0] + [len(g) for g in groups]).tolist()
+    values = values.tolist()
+    return [values[bounds[i] : bounds[i + 1]] for i in range(len(groups))]
 
 
 class _LogRows:
@@ -299,10 +312,11 @@ def _by_link(matches: list, items: list, log: dict, taken_a: set, taken_r: set) 
     return found
 
 
-def _match_posts(archive: Archive, log: dict, window: int) -> list[PostMatch]:
+def _match_posts(archive: Archive, log: dict, window: int, walls: list[int]) -> list[PostMatch]:
+    """The archive's posts (published at ``walls``, UK wall-clock ms) matched to its account's ``log`` rows."""
     records = archive.posts
     at_ms = np.fromiter((r.at_ms for r in records), dtype="int64", count=len(records))
-    matches = [PostMatch(archive, r, t) for r, t in zip(records, local_ms(at_ms).tolist())]
+    matches = [PostMatch(archive, r, t) for r, t in zip(records, walls)]
     if not len(log["_row"]):
         return matches
     rows, first, second, readable = log["_row"], log["first"], log["second"], log["readable"]
@@ -359,9 +373,9 @@ def _text_similarity(published: str, logged) -> float | None:
     return similarity(left, right) if left and right else None
 
 
-def _queries(archive: Archive) -> list[Query]:
+def _queries(archive: Archive) -> list[tuple]:
     """The new queries sent to the account, with its first reply to each: direct messages, and on X the tweets
-    it replied to."""
+    it replied to; each as (kind, ID, received ms, sender, text, first reply ms or None)."""
     own = {name_key(n) for n in archive.own_names}
     threads: dict[object, list[Record]] = {}
     for message in archive.messages:
@@ -388,8 +402,12 @@ def _queries(archive: Archive) -> list[Query]:
         received = snowflake_ms(tweet)
         if received is not None:
             found.append(("reply", tweet, received, None, "", reply))
-    walls = local_ms([f[2] for f in found]).tolist()
-    reply_walls = local_ms([f[5] or 0 for f in found]).tolist()
+    return found
+
+
+def _as_queries(archive: Archive, found: list[tuple], walls: list[int], reply_walls: list[int]) -> list[Query]:
+    """:func:`_queries`'s tuples as :class:`Query`, with their times on the UK wall clock (``walls``, and
+    ``reply_walls`` for the replies)."""
     return [
         Query(archive, kind, ident, at, walls[i], sender, text, reply, None if reply is None else reply_walls[i])
         for i, (kind, ident, at, sender, text, reply) in enumerate(found)
