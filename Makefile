@@ -13,10 +13,11 @@ EARLIER_AS_OF  := 2025-08-31
 
 .PHONY: setup report test browser-deps office-deps benchmark clean
 
+# The interactive extra too: the tests start JupyterLab and run the DPO's notebook (the report never imports them).
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,interactive]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
