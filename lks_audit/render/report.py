@@ -137,7 +137,8 @@ def render_report(
     except ValueError as exc:
         raise AuditInputError(str(exc)) from None
     last = last_year(previous, year) if previous else None
-    earlier = history_years(history, year) if history else []
+    if history:
+        history_years(history, year)  # refused here, before any kernel starts
     if timeout is not None and timeout <= 0:
         raise AuditInputError("--timeout must be a positive number of seconds")
 
@@ -157,9 +158,9 @@ def render_report(
             "as_of": day.isoformat(),
             "audience": "dpo",
             "params": dict(overrides),
-            "previous": str(last.findings) if last else "",
-            "previous_plan": str(last.plan) if last and last.plan else "",
-            "history": [str(e.findings) for e in earlier],
+            # As the command's options (checked above), absolute: the kernel runs in the notebook's folder.
+            "previous": str(Path(previous).resolve()) if last else "",
+            "history": str(Path(history).resolve()) if history else "",
             # Absolute (the kernel runs in the notebook's folder, where a relative --out means nothing), and
             # through OUT/YEAR, so a line about it names the file the DPO opens, not the run folder behind it.
             "replaced_plan": str(replaced_plan.absolute()) if replaced_plan else "",
