@@ -134,11 +134,15 @@ def prepare(
 def _parameterised(source: Path, parameters: dict) -> str:
     """The notebook at ``source`` with ``parameters`` injected after its parameters cell, as papermill does."""
     import nbformat
+    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    nb = nbformat.read(str(source), as_version=4)
-    nb = parameterize_notebook(nb, parameters, comment="Filled in by lks-audit explore")
+    nb = parameterize_notebook(load_notebook_node(str(source)), parameters, comment="Filled in by lks-audit explore")
     nb.metadata.pop("papermill", None)
+    for cell in nb.cells:  # papermill's working metadata: the DPO's copy stays as clean as the committed one
+        cell.metadata.pop("papermill", None)
+        if not cell.metadata.get("tags", True):
+            del cell.metadata["tags"]
     return nbformat.writes(nb) + "\n"
 
 
@@ -147,7 +151,16 @@ def start_lab(notebook: Path, *, browser: bool = True, port: int | None = None) 
     twice, or the File menu's Shut Down)."""
     from jupyterlab.labapp import LabApp
 
-    argv = [str(notebook), f"--ServerApp.root_dir={notebook.parent}"]
+    argv = [
+        str(notebook),
+        f"--ServerApp.root_dir={notebook.parent}",
+        # Nothing leaves the machine unasked: no news feed, no update check, no extension catalogue from PyPI.
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        argv.append("--ServerApp.allow_root=True")  # a container or CI machine; a DPO's desk is not root
     if not browser:
         argv.append("--no-browser")
     if port is not None:
