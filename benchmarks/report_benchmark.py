@@ -56,6 +56,36 @@ def report_commands(folder: Path, out: Path, bin_dir: Path = BIN) -> list[list[s
     return [[str(bin_dir / "lks-audit"), "report", str(folder), "--year", YEAR, "--as-of", AS_OF, "--out", str(out)]]
 
 
+#: The DPO's notebook executed as lks-audit executes its notebooks: papermill's API in a fresh process, without the
+#: IRI grammar jsonschema builds at import when JupyterLab's dependencies are installed (``render_report`` skips it
+#: the same way; the papermill command pays about 0.8 s for it, which ``explore_cli_commands`` shows).
+EXPLORE_RUN = """
+import sys
+sys.modules.setdefault("rfc3987_syntax", None)
+import papermill
+notebook, out, data_dir, year, as_of = sys.argv[1:]
+parameters = {"data_dir": data_dir, "year": year, "as_of": as_of}
+papermill.execute_notebook(notebook, out, parameters=parameters, cwd=str(__import__("pathlib").Path(notebook).parent))
+"""
+
+
+def explore_commands(folder: Path, out: Path, bin_dir: Path = BIN) -> list[list[str]]:
+    """The DPO's notebook as ``lks-audit explore`` fills it in, executed top to bottom (what Run All costs)."""
+    notebook = ROOT / "notebooks" / "explore.ipynb"
+    return [[str(bin_dir / "python"), "-c", EXPLORE_RUN, str(notebook), str(out), str(folder), YEAR, AS_OF]]
+
+
+def explore_cli_commands(folder: Path, out: Path, bin_dir: Path = BIN) -> list[list[str]]:
+    """The same with the papermill command."""
+    notebooks = ROOT / "notebooks"
+    return [
+        [
+            str(bin_dir / "papermill"), "--no-progress-bar", "--cwd", str(notebooks), str(notebooks / "explore.ipynb"),
+            str(out), "-p", "data_dir", str(folder), "-p", "year", YEAR, "-p", "as_of", AS_OF,
+        ]
+    ]  # fmt: skip
+
+
 def timed(commands: list[list[str]]) -> float:
     start = time.perf_counter()
     for command in commands:
