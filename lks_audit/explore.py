@@ -30,7 +30,7 @@ from .decide import Recorded, checked_row, record_decision
 from .errors import AuditInputError
 from .findings import AREA_TITLES, Finding, findings_frame
 from .load import ROW
-from .params import audit_day, normalise_year, read_settings_file
+from .params import audit_day, audit_moment, normalise_year, read_settings_file
 from .rules import REGISTRY
 from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOK_OF_SHEET
 
@@ -100,6 +100,8 @@ class Audit:
         self.data_dir = Path(data_dir)
         self.year = normalise_year(year)
         self.as_of = audit_day(self.year, as_of)
+        #: What the audit is taken as of: the day, or the moment when a time of day was given (as ``--as-of``).
+        self._as_of = (audit_moment(as_of) or self.as_of).isoformat()
         self.school = school
         self._params = _overrides(params)
         self.refresh()
@@ -110,7 +112,7 @@ class Audit:
 
         if not self.data_dir.is_dir():
             raise AuditInputError(f"{self.data_dir}: no such folder")
-        self.review = load_review(self.data_dir, self.year, self.as_of.isoformat(), self._params, school=self.school)
+        self.review = load_review(self.data_dir, self.year, self._as_of, self._params, school=self.school)
 
     @property
     def _result(self):
@@ -539,9 +541,9 @@ def open_audit(data_dir, year, as_of=None, params=None) -> Audit:
         The folder holding the school's workbooks.
     year : str
         The academic year as the command takes it: ``2025-26``, ``2025/26``, ``2025-2026``.
-    as_of : datetime.date or str, optional
-        The day the audit is taken, inside the year: a date, ``31/08/2026`` or ``2026-08-31``. Default: the year's
-        last day, or today if earlier.
+    as_of : datetime.date, datetime.datetime or str, optional
+        The day the audit is taken, inside the year: a date, ``31/08/2026`` or ``2026-08-31``, or a moment of it
+        (``31/03/2026 10:00``), as ``--as-of`` takes it. Default: the year's last day, or today if earlier.
     params : dict or str, optional
         Rule parameters to override by name (``{"ico_hours": 48}``, as ``--param``), or a settings file
         (``settings.toml``, as ``--settings``).

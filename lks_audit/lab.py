@@ -99,7 +99,7 @@ def prepare(
     private working folder. Raises AuditInputError for an option that cannot be used (nothing written)."""
     from .history import history_years, last_year
     from .intake import check_folder_usable, kept_name
-    from .params import audit_day, checked_overrides, normalise_year
+    from .params import audit_day, audit_moment, checked_overrides, normalise_year
     from .render.report import NOTEBOOKS
 
     folder = Path(data_dir)
@@ -114,7 +114,7 @@ def prepare(
     parameters = {
         "data_dir": str(folder.resolve()),
         "year": year,
-        "as_of": day.isoformat() if day else "",
+        "as_of": (audit_moment(as_of) or day).isoformat() if day else "",  # a moment, when one was asked for
         "previous": str(Path(previous).resolve()) if last else "",
         "history": str(Path(history).resolve()) if history else "",
         "params": overrides,

@@ -43,7 +43,7 @@ from ..outputs.files import (
     plan_to_carry,
     public_mode,
 )
-from ..params import audit_day, checked_overrides, meeting_day, normalise_year
+from ..params import audit_day, audit_moment, checked_overrides, meeting_day, normalise_year
 from .execute import execute_notebook, stop_kernels
 from .export import export_html, prepare_exporters
 from .guard import personal_data_in
@@ -155,7 +155,7 @@ def render_report(
             "school": school,
             "year": year,
             "data_dir": str(folder.resolve()),
-            "as_of": day.isoformat(),
+            "as_of": (audit_moment(as_of) or day).isoformat(),  # a moment, when one was asked for
             "audience": "dpo",
             "params": dict(overrides),
             # As the command's options (checked above), absolute: the kernel runs in the notebook's folder.
