@@ -4,6 +4,7 @@ table that works offline, a drill-down naming the right Excel rows, and the note
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import stat
@@ -116,3 +117,37 @@ def test_on_a_second_school_with_the_notebook_kept_owner_only(on_seed_7):
     assert not [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     _check_tables_offline(executed)
     assert stat.S_IMODE(opened.stat().st_mode) == 0o600
+
+
+def test_the_table_filters_in_a_browser_with_no_network(on_the_sample, tmp_path):
+    """The executed notebook as HTML (nbconvert) in headless Chromium: the findings table is built, its filter
+    panes are there, and the page asks nothing of the network."""
+    from nbconvert import HTMLExporter
+
+    from test_report_browser import CHROMIUM, CHROMIUM_ARGS, _missing
+
+    reason = _missing()
+    if reason:
+        if os.environ.get("CI_STRICT_BROWSER") == "1":
+            pytest.fail(f"CI_STRICT_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    exporter = HTMLExporter()
+    page_file = tmp_path / "explore.html"
+    page_file.write_text(exporter.from_notebook_node(on_the_sample)[0], encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        asked = []
+        page.on("request", lambda r: asked.append(r.url))
+        page.route("http*://**", lambda route: route.abort())  # offline: nothing from the network arrives
+        page.goto(page_file.as_uri(), wait_until="load")
+        page.wait_for_selector("table.dataTable tbody tr", timeout=30_000)
+        panes = page.locator(".dtsp-searchPane").count()
+        rows = page.locator("div.dt-info").first.inner_text()
+        browser.close()
+    # Only nbconvert's own page template asks for anything (require.js, MathJax); the outputs ask for nothing.
+    template = (exporter.require_js_url, exporter.mathjax_url.split("?")[0])
+    assert [u for u in asked if not u.startswith(("file:", "data:", "blob:", *template))] == []
+    assert panes >= 3 and "93" in rows  # area, severity and state; every finding, shown a page at a time
