@@ -30,6 +30,15 @@ from .decide import Recorded, checked_row, record_decision
 from .errors import AuditInputError
 from .findings import AREA_TITLES, Finding, findings_frame
 from .load import ROW
+from .outputs.action_plan import (
+    ACCEPTED_RISK,
+    CARRIED_OVER,
+    CARRIED_OVER_ACCEPTED,
+    NEW,
+    NEW_ACCEPTED,
+    NOT_CHECKED,
+    RESOLVED,
+)
 from .params import audit_day, audit_moment, normalise_year, read_settings_file
 from .rules import REGISTRY
 from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOK_OF_SHEET
@@ -39,7 +48,7 @@ OPEN, TO_CONFIRM, SET_ASIDE = "open", "to confirm", "set aside"
 #: What a cell that could not be read shows in :meth:`Audit.rows` and :meth:`Audit.sheet`: never a blank.
 UNREADABLE = "could not be read: "
 #: :meth:`Audit.compare`'s ``change``: found this year and last, only this year, or only last year.
-STILL_THERE, NEW, GONE = "still there", "new", "gone"
+STILL_THERE, NEW_HERE, GONE = "still there", "new", "gone"
 #: The columns of :attr:`Audit.findings`, in order.
 FINDING_COLUMNS = (
     "id", "rule", "area", "severity", "state", "note", "record", "student", "date", "file", "sheet", "row", "cell",
@@ -366,7 +375,7 @@ class Audit:
     # --- last year --------------------------------------------------------------------------------------
 
     def compare(self, previous: str | Path) -> pd.DataFrame:
-        """Each finding of this year and last, with what happened since: the action plan's Since last year.
+        """Each finding of this year and last, with what happened since, in the action plan's words.
 
         Parameters
         ----------
@@ -379,10 +388,12 @@ class Audit:
         pandas.DataFrame
             One row per finding of either year: ``id``, ``rule``, ``area``, ``severity``, ``record``, ``student``,
             ``this_year`` and ``last_year`` (its state each year, empty where it was not found), ``change`` (``new``,
-            ``still there`` or ``gone``) and ``since_last_year``: the label of its rule's row in this year's action
-            plan (New, Carried over, Resolved, New (accepted risk), Carried over (accepted risk), Not checked this
-            run), worked out by the function that writes the plan; empty where the plan has no row for the rule
-            (its findings all wait on a data fix, or were judged not a breach, and last year had none).
+            ``still there`` or ``gone``), ``since_last_year``: the finding's own label in the action plan's words
+            (*New* or *Carried over*, with *(accepted risk)* when the DPO accepted it this year; *Resolved* for one
+            gone; *Not checked this run* for one gone while its rule could not be assessed or its record could not
+            be decided this run, so it may still be there), and ``plan_row``: the *Since last year* of its rule's
+            row in this year's action plan, worked out by the function that writes the plan (empty where the plan
+            has no row for the rule).
         """
         from .history import last_year
         from .outputs.action_plan import RULE, SINCE_LAST_YEAR
@@ -396,26 +407,30 @@ class Audit:
         except PlanUnreadable:
             plan = None  # as the report does: last year's statuses left out, the labels still from its findings
         with_last = replace(self.review, previous=doc, last_year_plan=plan)
-        labels = {r.get(RULE): r.get(SINCE_LAST_YEAR) for r in with_last.plan.plan.rows if r.get(RULE) in REGISTRY}
+        rows_of_plan = {
+            r.get(RULE): r.get(SINCE_LAST_YEAR) for r in with_last.plan.plan.rows if r.get(RULE) in REGISTRY
+        }
+        unchecked = {n.rule for n in self._result.not_assessed}
+        undecided = {u.id.casefold() for u in self._result.undecided}
         before = {str(f.get("id", "")).casefold(): f for f in doc.get("findings", []) if isinstance(f, dict)}
         rows, seen = [], set()
         for f in self._result.findings:
             then = before.get(f.id.casefold())
             seen.add(f.id.casefold())
-            rows.append(
-                _compared(f.id, f.rule, f.area, f.severity, f.record, f.student, finding_state(f), then, labels)
+            accepted = f.decision is not None and f.decision.decision == ACCEPTED_RISK
+            label = (
+                (CARRIED_OVER_ACCEPTED if accepted else CARRIED_OVER) if then else (NEW_ACCEPTED if accepted else NEW)
             )
+            now = (f.id, f.rule, f.area, f.severity, f.record, f.student, finding_state(f), _last_state(then))
+            rows.append(_compared(*now, STILL_THERE if then else NEW_HERE, label, rows_of_plan.get(f.rule)))
         for key, then in before.items():
             if key in seen:
                 continue
             rule = str(then.get("rule"))
             area = then.get("area") or (REGISTRY[rule].area if rule in REGISTRY else None)
-            rows.append(
-                _compared(
-                    then.get("id"), rule, area, then.get("severity"), then.get("record"), then.get("student"), None,
-                    then, labels,
-                )
-            )  # fmt: skip
+            label = NOT_CHECKED if rule in unchecked or key in undecided else RESOLVED
+            was = (then.get("id"), rule, area, then.get("severity"), then.get("record"), then.get("student"), None)
+            rows.append(_compared(*was, _last_state(then), GONE, label, rows_of_plan.get(rule)))
         return pd.DataFrame(rows, columns=list(_COMPARED))
 
     def trend(self, history: str | Path) -> pd.DataFrame:
@@ -500,6 +515,7 @@ class Audit:
 
 _COMPARED = (
     "id", "rule", "area", "severity", "record", "student", "this_year", "last_year", "change", "since_last_year",
+    "plan_row",
 )  # fmt: skip
 
 
@@ -512,11 +528,9 @@ def _last_state(then: dict | None) -> str | None:
     return TO_CONFIRM if then.get("depends_on") else OPEN
 
 
-def _compared(finding_id, rule, area, severity, record, student, now, then, labels) -> dict:
-    change = STILL_THERE if now and then else NEW if now else GONE
+def _compared(finding_id, rule, area, severity, record, student, now, then, change, label, plan_row) -> dict:
     values = (
-        finding_id, rule, AREA_TITLES.get(area, area), severity, record, student, now, _last_state(then), change,
-        labels.get(rule),
+        finding_id, rule, AREA_TITLES.get(area, area), severity, record, student, now, then, change, label, plan_row,
     )  # fmt: skip
     return dict(zip(_COMPARED, values))
 

@@ -112,7 +112,7 @@ def test_pictured_lists_every_post_naming_the_student(audit):
     assert shown.loc[27, "findings"] == "IMG-01:P-00026:ST0237"
 
 
-def test_compare_gives_the_action_plans_since_last_year(audit, sample_two_years):
+def test_compare_labels_each_finding_in_the_action_plans_words(audit, sample_two_years):
     published = sample_two_years["dir"]
     assert sample_two_years["proc"].returncode == 0, sample_two_years["proc"].stderr[-3000:]
     compared = audit.compare(sample_two_years["out"] / EARLIER_YEAR)
@@ -124,16 +124,30 @@ def test_compare_gives_the_action_plans_since_last_year(audit, sample_two_years)
             rule, since = header.index("Rule"), header.index("Since last year")
             labels |= {r[rule]: r[since] for r in rows[rows.index(header) + 1 :] if r[rule]}
     assert labels
-    labelled = compared.dropna(subset=["since_last_year"])
-    assert {"New", "Carried over"} <= set(labelled["since_last_year"])
-    for rule, label in labelled.groupby("rule")["since_last_year"].first().items():
-        assert labels[rule] == label, rule
-    last = json.loads((sample_two_years["out"] / EARLIER_YEAR / "findings.json").read_text())
-    gone = {f["id"] for f in last["findings"]} - set(audit.findings["id"])
-    assert set(compared.loc[compared["change"] == "gone", "id"]) == gone and gone
-    assert set(compared.loc[compared["change"] == "new", "id"]) == set(audit.findings["id"]) - {
-        f["id"] for f in last["findings"]
+    # Each rule's row: what the published plan says.
+    planned = compared.dropna(subset=["plan_row"]).groupby("rule")["plan_row"].first().to_dict()
+    assert planned == {rule: label for rule, label in labels.items() if rule in planned} and len(planned) > 10
+    last = {
+        f["id"] for f in json.loads((sample_two_years["out"] / EARLIER_YEAR / "findings.json").read_text())["findings"]
     }
+    now = set(audit.findings["id"])
+    by_change = compared.groupby("change")["id"].agg(set).to_dict()
+    assert by_change == {"gone": last - now, "new": now - last, "still there": now & last} and last - now
+    label = compared.set_index("id")["since_last_year"]
+    assert set(label[list(last - now)]) == {"Resolved"} and set(label[list(now - last)]) <= {
+        "New",
+        "New (accepted risk)",
+    }
+    assert label["PST-03:P-00493:ST0054"] == "Carried over (accepted risk)"  # accepted this year, found last year too
+
+
+def test_a_finding_gone_because_its_rule_could_not_be_checked_is_not_resolved(sample_two_years, tmp_path):
+    folder = Path(shutil.copytree(SAMPLE_SCHOOL, tmp_path / "school"))
+    (folder / "incidents_log.xlsx").unlink()
+    compared = lks_audit.open_audit(folder, SAMPLE_YEAR, SAMPLE_AS_OF).compare(sample_two_years["out"] / EARLIER_YEAR)
+    incidents = compared[compared["rule"].str.startswith("INC-")]
+    assert len(incidents) and set(incidents["change"]) == {"gone"}
+    assert set(incidents["since_last_year"]) == {"Not checked this run"}
 
 
 @pytest.fixture
