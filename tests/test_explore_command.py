@@ -115,3 +115,13 @@ def test_options_are_refused_as_report_refuses_them(tmp_path, bad):
         text=True,
     )
     assert proc.returncode == 2 and proc.stderr.startswith("lks-audit: ") and not list(tmp_path.iterdir())
+
+
+def test_without_the_interactive_extra_it_says_how_to_install_it(tmp_path):
+    # itables made unimportable, as in an environment without the extra.
+    code = "import sys; sys.modules['itables'] = None; from lks_audit.cli import run; run()"
+    args = ["explore", str(SAMPLE_SCHOOL), "--year", "2025-26", "--work", str(tmp_path / "work")]
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "needs itables" in proc.stderr and "pip install 'lks-audit[interactive]'" in proc.stderr
+    assert not (tmp_path / "work").exists()
