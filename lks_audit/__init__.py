@@ -4,7 +4,7 @@ For the DPO's notebook: :func:`open_audit` (in :mod:`lks_audit.explore`, importe
 command line starts without pandas).
 """
 
-__version__ = "0.1.0"
+from .version import __version__
 
 
 def __getattr__(name: str):
@@ -13,3 +13,6 @@ def __getattr__(name: str):
 
         return getattr(explore, name)
     raise AttributeError(f"module 'lks_audit' has no attribute {name!r}")
+
+
+__all__ = ["__version__", "open_audit", "Audit"]

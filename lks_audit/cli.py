@@ -16,8 +16,8 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__
 from .errors import AuditInputError, MissingPackage, ReportFailed
+from .version import __version__
 
 #: Another notebook for ``report`` to run instead of the bundled one (tests use it for a hung or failing cell).
 NOTEBOOK_ENV = "LKS_AUDIT_NOTEBOOK"

@@ -24,8 +24,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import lks_audit
-
 from ..errors import AuditInputError, PersonalDataInText, ReportFailed
 from ..history import history_years, last_year
 from ..intake import check_folder_usable
@@ -52,7 +50,7 @@ from .publish import discard, keep_edited, keep_partial, new_staging, publish, t
 
 def _notebooks_folder() -> Path:
     """notebooks/ beside the package (a checkout, editable install) or as installed data files."""
-    beside = Path(lks_audit.__file__).parent.parent / "notebooks"
+    beside = Path(__file__).parent.parent.parent / "notebooks"  # lks_audit/render/report.py -> the checkout
     installed = Path(sys.prefix) / "share" / "lks-audit" / "notebooks"
     return beside if beside.is_dir() or not installed.is_dir() else installed
 
