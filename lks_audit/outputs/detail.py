@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from IPython.display import HTML
 
-from .. import __version__
 from ..findings import AREA_TITLES, AREAS, rule_order
 from ..params import Parameters
 from ..personal import public_record
 from ..rules import REGISTRY
 from ..summary import decision_words, not_checked, of_base
+from ..version import __version__
 from .html import Raw, esc, long_date, number, plural, record_ids, section, table
 from .review_data import Review
 
