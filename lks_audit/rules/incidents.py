@@ -73,6 +73,18 @@ def _personal_data_breach(rows: pd.DataFrame) -> pd.Series:
     return is_yes(rows["Personal data breach"]) | (rows["Category"] == "Personal data breach")
 
 
+#: The columns that say which incidents are personal data breaches.
+BREACH_COLUMNS = ("Category", "Personal data breach")
+
+
+def personal_data_breaches(data, ctx) -> pd.DataFrame:
+    """The personal data breaches of the year, counted one way everywhere (INC-04, INC-08, the breach register,
+    the measures): incidents reported in the period whose Personal data breach is Yes or whose Category is
+    Personal data breach."""
+    rows = _reported(data, ctx)
+    return rows[_personal_data_breach(rows).to_numpy(dtype=bool)]
+
+
 @register_rule(
     "INC-01",
     "incidents",
