@@ -107,7 +107,7 @@ ROOM = 200
 TAKE_DOWN = ("IMG-01", "IMG-03", "IMG-04", "IMG-05", "PST-03", "PST-04")
 #: How a decision is renewed, as the worklist and the DPO's detail say it.
 RENEW = (
-    "to renew it, add a new row for this Finding ID to the Decisions sheet of dpo_review.xlsx with a later Decided on "
+    "add a new row for this Finding ID to the Decisions sheet of dpo_review.xlsx with a later Decided on "
     "and a new Review by (the earlier row stays as its history)"
 )
 
@@ -126,11 +126,12 @@ def what_to_do(f: Finding, state: str, removed: dict[int, pd.Timestamp], by_id: 
         action = f"Removed on {removed[f.row]:%d/%m/%Y}: record the review (what happened, who was told, what changes)."
     if state == LAPSED:
         decision = f.lapsed_decision
-        return f"Your decision ({decision.decision}) lapsed on {_uk(decision.review_by)}: {RENEW}; or act. {action}"
+        lapsed = _uk(decision.review_by)
+        return f"Your decision ({decision.decision}) lapsed on {lapsed}: to renew it, {RENEW}; or act. {action}"
     if state == REVIEW_DUE:
         decision = f.decision
         due = _uk(decision.review_by)
-        return f"Your decision ({decision.decision}) comes up for review by {due}: {RENEW}; or act. {action}"
+        return f"Your decision ({decision.decision}) is due for review by {due}: to renew it, {RENEW}; or act. {action}"
     if state == TO_CONFIRM:
         fix = waits_on(f, by_id or {})
         return f"Waits on a data fix: {fix}. Fix that entry and run the audit again; if it stands: {action}"
