@@ -37,8 +37,8 @@ class Breach:
     #: When the school became aware (Reported at).
     aware_at: pd.Timestamp | None
     dpo_informed_at: pd.Timestamp | None
+    #: When SLT assessed it (who did is left out: the register names no one).
     assessed_at: pd.Timestamp | None
-    assessed_by: str | None
     #: The decision on telling the ICO: True (reportable), False (not), None (not recorded).
     ico_reportable: bool | None
     #: When the ``ico_hours`` after awareness ended (real hours in Europe/London).
@@ -74,7 +74,7 @@ def breach_register(data: Dataset, ctx, findings=()) -> BreachRegister:
     if why:
         return BreachRegister([], unavailable=why)
     rows = personal_data_breaches(data, ctx)
-    shown = ("Summary", "DPO informed at", "SLT assessment at", "Assessed by", "ICO reportable", "Reported to ICO at",
+    shown = ("Summary", "DPO informed at", "SLT assessment at", "ICO reportable", "Reported to ICO at",
              "External agencies informed", "Outcome", "Closed on")  # fmt: skip
     missing = tuple(c for c in shown if data.unavailable(SHEET, (c,)))
     on_row: dict[int, list[str]] = {}
@@ -95,7 +95,6 @@ def breach_register(data: Dataset, ctx, findings=()) -> BreachRegister:
                 aware_at=_value(row["Reported at"]),
                 dpo_informed_at=_value(row["DPO informed at"]),
                 assessed_at=_value(row["SLT assessment at"]),
-                assessed_by=_value(row["Assessed by"]),
                 ico_reportable=None if reportable is None else bool(reportable),
                 ico_deadline=_value(deadline),
                 reported_to_ico_at=_value(row["Reported to ICO at"]),

@@ -570,7 +570,7 @@ def _register(rv: Review) -> list:
         if not b.flagged:
             what += " (marked a breach by its category only)"
         ico = {True: "reportable", False: "not reportable", None: "not recorded"}[b.ico_reportable]
-        assessed = " ".join(x for x in (moment_text(b.assessed_at), b.assessed_by and f"by {b.assessed_by}") if x)
+        assessed = moment_text(b.assessed_at)
         rows.append(
             Row(
                 [
