@@ -269,16 +269,18 @@ def test_the_chart_shows_the_exceptions_with_its_text_alternative_and_training_i
 # --- the DPO's detail ----------------------------------------------------------------------------
 
 
-def test_dpo_detail_opens_with_contents_linking_every_area_and_rule(school):
+def test_dpo_detail_opens_with_what_needs_the_dpo_then_contents_linking_every_area_and_rule(school):
     detail = _html(school, "dpo-detail.html")
-    contents = detail[detail.index('<nav class="lks-contents"') : detail.index("</nav>")]
-    assert detail.index('<nav class="lks-contents"') < detail.index("<h1")
+    start = detail.index('aria-labelledby="h-contents"')
+    contents = detail[start : detail.index("</section>", start)]
+    assert detail.index('class="lks-banner"') < detail.index('id="h-dpo"') < detail.index('id="h-front"') < start
     targets = re.findall(r'href="#([\w-]+)"', contents)
     rules = load_all_rules()
     assert {f"rule-{r}" for r in rules} <= set(targets)
     assert {
         f"dpo-area-{a}" for a in ("governance", "people", "images", "content", "monitoring", "incidents", "data")
     } <= set(targets)
+    assert "h-review" in targets  # the governors' page, after the DPO's part
     for target in targets:
         assert detail.count(f'id="{target}"') == 1, target
 
