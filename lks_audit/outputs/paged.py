@@ -357,6 +357,18 @@ def print_css() -> str:
         ".lks-paged .lks-break, section.lks-paged.lks-break { break-before: page; }"
         "}"
         ".lks-nowrap, .lks-paged .lks-id { white-space: nowrap; }"
+        # On a phone each row is a card, its cells one under another with their headings (as the governors'
+        # ratings are): a table as wide as the page would scroll sideways. Checksums break anywhere there.
+        "@media screen and (max-width: 40rem) {"
+        ".lks-paged-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; "
+        "clip-path: inset(50%); }"
+        ".lks-paged-table, .lks-paged-table caption, .lks-paged-table tbody, .lks-paged-table tr, "
+        ".lks-paged-table th, .lks-paged-table td { display: block; width: auto !important; }"
+        ".lks-paged-table tr { border: 1px solid var(--rule); margin: 0 0 0.5rem; }"
+        ".lks-paged-table th, .lks-paged-table td { border: 0; overflow-wrap: anywhere; }"
+        ".lks-paged-table td::before { content: attr(data-label) ': '; font-weight: 600; }"
+        ".lks-paged-table code.sha { white-space: normal; }"
+        "}"
         "</style>"
     )
 
