@@ -385,7 +385,7 @@ def test_dpo_actions_lists_every_finding_not_closed_ready_for_the_review(two_yea
     book = openpyxl.load_workbook(path)
     assert book.properties.subject == "Contains personal data"
     sheet = book["Worklist"]
-    assert sheet["A1"].value.startswith("Contains personal data: every finding of the audit that needs the Data Protection")
+    assert sheet["A1"].value.startswith("Contains personal data: every finding of the audit that needs the Data")
     header = [c.value for c in sheet[3]]
     assert header[:6] == ["Finding ID", "Decision", "Reason", "Decided by", "Decided on", "Review by"]
     assert header[6:] == ["State", "Rank", "Severity", "Owner", "Due", "Done", "Notes", "Rule", "Student ID", "Where",
