@@ -16,7 +16,7 @@ import pandas as pd
 
 from .context import AuditContext, Parameters, make_context
 from .dpo_review import apply_decisions, personal_text_notices
-from .findings import AREAS, Finding, NotAssessed, Notice, findings_frame, rule_order, severity_rank
+from .findings import AREAS, Finding, NotAssessed, Notice, Undecided, findings_frame, rule_order, severity_rank
 from .load import Dataset, load_workbooks
 from .rules import REGISTRY, load_all_rules
 
@@ -38,6 +38,9 @@ class AuditResult:
     #: Advisory notes that are not findings (how the data was read, a DPO decision that names no finding),
     #: shown beside them.
     notices: list[Notice] = field(default_factory=list)
+    #: Records a rule could not decide because a cell it needs could not be read (rules.md, "Unknown is not
+    #: blank"), each waiting on those cells' data-quality findings; left out of ``checked``.
+    undecided: list[Undecided] = field(default_factory=list)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -59,21 +62,21 @@ class AuditResult:
 
 def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
     """Every registered rule over ``data``: its findings, or why it could not be assessed; then the summary."""
-    findings, not_assessed, checked = _run(data, ctx, sorted(load_all_rules(), key=rule_order))
+    findings, not_assessed, checked, undecided = _run(data, ctx, sorted(load_all_rules(), key=rule_order))
     findings = _explain_missing(findings, not_assessed)
     # After the IDs are given: decisions name findings by ID (rules.md, "DPO decisions").
-    findings, decision_notices = apply_decisions(findings, data, ctx.as_of)
+    findings, decision_notices = apply_decisions(findings, data, ctx.as_of, not_assessed, undecided)
     from .summary import summarise
 
     notices = list(data.notices) + decision_notices + personal_text_notices(data)
-    result = AuditResult(ctx, findings, not_assessed, checked, notices=notices)
+    result = AuditResult(ctx, findings, not_assessed, checked, notices=notices, undecided=undecided)
     result.summary = summarise(result, data)
     return result
 
 
 def findings_of(data: Dataset, ctx: AuditContext | None, rule_ids) -> list[Finding]:
     """The findings of just these rules (e.g. the data-quality rules ``validate`` shows), in report order."""
-    findings, _, _ = _run(data, ctx, sorted(rule_ids, key=rule_order))
+    findings, _, _, _ = _run(data, ctx, sorted(rule_ids, key=rule_order))
     return findings
 
 
@@ -98,11 +101,14 @@ def _blocked(rule, data: Dataset) -> NotAssessed | None:
     )
 
 
-def _run(data: Dataset, ctx: AuditContext | None, rule_ids) -> tuple[list[Finding], list[NotAssessed], dict]:
+def _run(
+    data: Dataset, ctx: AuditContext | None, rule_ids
+) -> tuple[list[Finding], list[NotAssessed], dict, list[Undecided]]:
     load_all_rules()
     findings: list[Finding] = []
     not_assessed: list[NotAssessed] = []
     checked: dict[str, int] = {}
+    undecided: list[Undecided] = []
     for rule_id in rule_ids:
         rule = REGISTRY[rule_id]
         blocked = _blocked(rule, data)
@@ -112,8 +118,11 @@ def _run(data: Dataset, ctx: AuditContext | None, rule_ids) -> tuple[list[Findin
         outcome = rule.run(data, ctx)
         findings.extend(outcome.findings)
         checked[rule_id] = outcome.checked
-    findings = _waiting_on_data(_identified(_with_cells(findings, data)))
-    return sorted(findings, key=_finding_order), not_assessed, checked
+        undecided.extend(outcome.undecided)
+    findings = _identified(_with_cells(findings, data), data.row_names)
+    undecided = [replace(u, id=finding_id(u, data.row_names)) for u in undecided]
+    findings, undecided = _waiting_on_data(findings, undecided)
+    return sorted(findings, key=_finding_order), not_assessed, checked, undecided
 
 
 def _finding_order(f: Finding) -> tuple:
@@ -129,41 +138,58 @@ def _with_cells(findings: list[Finding], data: Dataset) -> list[Finding]:
     return out
 
 
-def _waiting_on_data(findings: list[Finding]) -> list[Finding]:
+def _waiting_on_data(findings: list[Finding], undecided: list[Undecided]) -> tuple[list[Finding], list[Undecided]]:
     """rules.md: a finding whose decisive value comes from an unreadable cell (DQ-02) or an ID that does not
     resolve (DQ-04) lists those findings' IDs in ``depends_on``: worked out from the cells and IDs each rule
-    says its finding rests on, so a bad cell elsewhere on the same row marks nothing."""
-    faults: dict[tuple, str] = {}
+    says its finding rests on, so a bad cell elsewhere on the same row marks nothing. An undecided record
+    waits on the same kind of findings (``waits_on``). An ID that resolves nowhere while a key of its sheet
+    could not be read is no DQ-04 but undecided: what rests on it waits on that key's DQ-02s."""
+    faults: dict[tuple, tuple[str, ...]] = {}
     for f in findings:
         if f.rule == "DQ-02":
-            faults[(f.sheet, f.row, f.column)] = f.id
+            faults[(f.sheet, f.row, f.column)] = (f.id,)
         elif f.rule == "DQ-04":
-            faults[(f.sheet, f.row, f.column, f.part)] = f.id
+            faults[(f.sheet, f.row, f.column, f.part)] = (f.id,)
+
+    def behind(rests_on) -> tuple[str, ...]:
+        return tuple(sorted({i for c in rests_on for i in faults.get(c, ())}))
+
+    # Data-quality records first: an ID that DQ-04 leaves undecided stands for the key cells it waits on.
+    undecided = [replace(u, waits_on=behind(u.rests_on)) if u.rule.startswith("DQ-") else u for u in undecided]
+    for u in undecided:
+        if u.rule == "DQ-04":
+            faults[(u.sheet, u.row, u.column, u.part)] = u.waits_on
     if not faults:
-        return findings
+        return findings, undecided
     out = []
     for f in findings:
-        behind = sorted({faults[c] for c in f.rests_on if c in faults}) if f.area != "data" else []
-        out.append(replace(f, depends_on=tuple(behind)) if behind else f)
-    return out
+        depends = behind(f.rests_on) if f.area != "data" else ()
+        out.append(replace(f, depends_on=depends) if depends else f)
+    undecided = [u if u.rule.startswith("DQ-") else replace(u, waits_on=behind(u.rests_on)) for u in undecided]
+    return out, undecided
 
 
-def finding_id(f: Finding) -> str:
+def finding_id(f: Finding | Undecided, row_names: dict | None = None) -> str:
     """rules.md's stable ID: the rule, the record and, where it names a student, the Student ID, joined by ``:``.
 
-    A data-quality finding names its column (and what tells two findings on one cell apart); without a
-    record, any finding names its file and cell, column or sheet instead. An ID holds no white space (a
-    column's name, or a record typed with spaces, joins its words with ``_``): it is one word to copy.
+    A data-quality finding names its column (and what tells two findings on one cell apart). Without a
+    record, a finding on a row names its file and the row's name from its content (``#1a2b3c4d``, see
+    :attr:`~lks_audit.load.Dataset.row_names`), so sorting or inserting rows keeps its ID; any other names its
+    file and cell, column or sheet. An ID holds no white space (a column's name, or a record typed with
+    spaces, joins its words with ``_``): it is one word to copy.
     """
     parts = [f.rule]
-    if f.record is not None:
-        parts.append(f.record)
+    named = (row_names or {}).get((f.sheet, f.row)) if f.record is None and f.row is not None else None
+    data_rule = f.rule.startswith("DQ-")
+    if f.record is not None or named is not None:
+        parts += [f.record] if f.record is not None else [f.file, named]
         if f.student is not None and f.student != f.record:
             parts.append(f.student)
-        if f.area == "data":
+        if data_rule:
             parts += [p for p in (f.column, f.part) if p]
     else:
-        parts += [p for p in (f.file, f.sheet if not (f.cell or f.column) else None, f.cell or f.column, f.part) if p]
+        cell = getattr(f, "cell", None)
+        parts += [p for p in (f.file, f.sheet if not (cell or f.column) else None, cell or f.column, f.part) if p]
         if f.student is not None:
             parts.append(f.student)
     return _one_word(":".join(parts))
@@ -177,13 +203,13 @@ def _one_word(text: str) -> str:
     return _SPACES.sub("_", text.strip())
 
 
-def _identified(findings: list[Finding]) -> list[Finding]:
+def _identified(findings: list[Finding], row_names: dict | None = None) -> list[Finding]:
     """Every finding with its ID, unique within the run.
 
     Two findings with the same ID come from a repeated key (a DQ-03 data fault): each then also names its
     cell, or failing that its row; findings that still share one are numbered in the order found.
     """
-    ids = [finding_id(f) for f in findings]
+    ids = [finding_id(f, row_names) for f in findings]
     repeated = {i for i, n in Counter(ids).items() if n > 1}
     ids = [f"{i}:{f.cell or f'row{f.row}'}" if i in repeated else i for f, i in zip(findings, ids)]
     seen: Counter = Counter()

@@ -60,6 +60,9 @@ class BreachRegister:
     unavailable: str | None = None
     #: Columns of the log the register shows but the workbook lacks (shown blank).
     missing: tuple[str, ...] = ()
+    #: Incidents of the year that may be breaches (their Personal data breach or Category could not be read): in no
+    #: count, as the rules leave them undecided; named so the DPO has the cells fixed.
+    maybe: tuple[str, ...] = ()
 
 
 def _value(value):
@@ -104,7 +107,12 @@ def breach_register(data: Dataset, ctx, findings=()) -> BreachRegister:
                 findings=tuple(on_row.get(int(row[ROW]), ())),
             )
         )
-    return BreachRegister(out, missing=missing)
+    maybe = personal_data_breaches(data, ctx, maybe=True)
+    named = tuple(
+        f"{i} (row {int(r)})" if _value(i) is not None else f"row {int(r)}"
+        for i, r in zip(maybe["Incident ID"], maybe[ROW])
+    )
+    return BreachRegister(out, missing=missing, maybe=named)
 
 
 def moment_text(value) -> str:

@@ -18,6 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .datetext import (
+    DATE_FORMS,
+    DATETIME_FORMS,
+    excel_serial_day,
+    is_number_text,
+    month_first_hint,
+    parse_typed_date,
+)
+from .read import UNCALCULATED
 from .schema import YES_NO_WORDS, Column, Kind
 from .text import clean_unicode, normalise_text  # noqa: F401 (read here, and by the rules from here)
 
@@ -46,24 +55,21 @@ EXCEL_ERRORS = frozenset(
 _LIBREOFFICE_ERROR = re.compile(r"Err:\d{3}", re.ASCII)
 
 
+def is_uncalculated(value) -> bool:
+    return isinstance(value, str) and value.startswith(UNCALCULATED)
+
+
 def is_error_text(text: str) -> bool:
-    """Is ``text`` (trimmed) what a spreadsheet shows for a formula that failed?"""
-    return text in EXCEL_ERRORS or (text.startswith("Err:") and _LIBREOFFICE_ERROR.fullmatch(text) is not None)
+    """Is ``text`` (trimmed) what a spreadsheet shows for a formula that failed, or a formula with no value?
+    Either is unreadable in every kind of column, never blank."""
+    return (
+        text in EXCEL_ERRORS
+        or (text.startswith("Err:") and _LIBREOFFICE_ERROR.fullmatch(text) is not None)
+        or text.startswith(UNCALCULATED)
+    )
 
 
 _ID_SPLIT = re.compile(r"[,;\r\n]+")
-# dd/mm/yyyy (UK, day first); four-digit years only, so 10/01/26 is refused, not guessed.
-# ASCII digits only: a date written in other scripts' digits is refused, not read.
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
-_UK_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?$", re.ASCII)
-# Each accepted form in one pattern, so a text is matched once. Groups: a date's day, month, year (UK),
-# then year, month, day (ISO); a date-time's UK day, month, year, hour, minute, second, then ISO's six.
-_DATE_TEXT = re.compile(r"^(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{4})-(\d{2})-(\d{2}))$", re.ASCII)
-_DATETIME_TEXT = re.compile(
-    r"^(?:(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-    r"|(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?)$",
-    re.ASCII,
-)
 #: Earlier dates are not school records. Excel's serial 60 is 29/02/1900, a day that never was (kept
 #: for Lotus 1-2-3), which calamine shows as 28/02/1900 like serial 59; serials 0 and below are times.
 #: So anything before 1 March 1900 is a DQ-02, never silently read as a day in February 1900.
@@ -75,13 +81,8 @@ _EARLIEST, _LATEST = np.datetime64(pd.Timestamp.min.ceil("us")), np.datetime64(p
 @dataclass(frozen=True)
 class ReadColumn:
     values: pd.Series
-    bad: np.ndarray  # bool mask of unreadable, non-empty cells
+    bad: np.ndarray  # bool mask of unreadable, non-empty cells (see :func:`cell_problem` for why each is)
     expected: str
-    #: Among ``bad``: dates that read but cannot be real (before :data:`FIRST_PLAUSIBLE_DATE`).
-    implausible: np.ndarray | None = None
-    #: Among ``bad``: what a date that reads only month first (``12/31/2025``) would be day first
-    #: (``31/12/2025``), offered as a question, never used; None elsewhere.
-    day_first: np.ndarray | None = None
 
 
 class _Cells:
@@ -319,13 +320,20 @@ def read_ids(raw: pd.Series) -> ReadColumn:
 _IDS = "IDs separated by commas, semicolons or new lines"
 
 
+#: What a yes/no column accepts, in a person's words, for messages.
+YES_NO_FORMS = "Yes or No (or Y/N, True/False, 1/0, a tick ✓ or a cross ✗)"
+
+
 def _yes_no_value(v) -> bool | None:
     if isinstance(v, bool):
         return v
     if isinstance(v, (int, float)) and v in (0, 1):
         return bool(v)
     if isinstance(v, str):
-        return YES_NO_WORDS.get(v.strip().casefold())
+        # data-contract.md: any case, ticks and crosses, a trailing full stop ignored ("No."); an emoji tick's
+        # variation selector is dropped.
+        word = normalise_text(v).replace("\ufe0f", "").casefold()
+        return YES_NO_WORDS.get(word[:-1] if word.endswith(".") else word)
     return None
 
 
@@ -344,7 +352,7 @@ def _per_distinct(raw: pd.Series, func) -> tuple[np.ndarray, np.ndarray]:
 def read_yes_no(raw: pd.Series) -> ReadColumn:
     parsed, blank = _per_distinct(raw, _yes_no_value)
     bad = pd.isna(parsed) & ~blank
-    return ReadColumn(pd.Series(parsed, index=raw.index, dtype=object).astype("boolean"), bad, "Yes or No")
+    return ReadColumn(pd.Series(parsed, index=raw.index, dtype=object).astype("boolean"), bad, YES_NO_FORMS)
 
 
 def read_choice(raw: pd.Series, choices: tuple[str, ...]) -> ReadColumn:
@@ -352,41 +360,6 @@ def read_choice(raw: pd.Series, choices: tuple[str, ...]) -> ReadColumn:
     found, blank = _per_distinct(raw, lambda v: canon.get(normalise_text(v).casefold()) if isinstance(v, str) else None)
     bad = pd.isna(found) & ~blank
     return ReadColumn(pd.Series(found, index=raw.index, dtype=object), bad, "one of: " + ", ".join(choices))
-
-
-def _text_date(text: str, with_time: bool) -> dt.datetime | None:
-    """A typed date or date-time (text as :func:`normalise_text` leaves it), None when it is not one
-    (31/02, hour 25, year 1899...)."""
-    match = (_DATETIME_TEXT if with_time else _DATE_TEXT).match(text)
-    if match is None:
-        return None
-    parts = match.groups()
-    if with_time:
-        day, month, year, hour, minute, second = parts[:6] if parts[0] else (*parts[8:5:-1], *parts[9:])
-    else:
-        (day, month, year), hour, minute, second = parts[:3] if parts[0] else parts[5:2:-1], 0, 0, 0
-    year, month, day = int(year), int(month), int(day)
-    hour, minute, second = int(hour or 0), int(minute or 0), int(second or 0)
-    # Years pandas can hold (from 1678); those before 1900 are then refused as implausible.
-    if not (1678 <= year <= 2999 and hour <= 23 and minute <= 59):
-        return None
-    try:
-        day_start = dt.datetime(year, month, day)
-    except ValueError:
-        return None
-    # Seconds are not range-checked: 10:30:75 carries into the next minute.
-    return day_start + dt.timedelta(hours=hour, minutes=minute, seconds=second)
-
-
-def _day_first(text: str, with_time: bool) -> str | None:
-    """``31/12/2025 10:15`` for ``12/31/2025 10:15``: the text with day and month swapped, when only that
-    reads as a date (so it was written month first); None otherwise."""
-    match = _UK_DATETIME.match(text) or _UK_DATE.match(text)
-    if match is None:
-        return None
-    month, day, year = match.group(1, 2, 3)
-    swapped = f"{int(day):02d}/{int(month):02d}/{year}{text[match.end(3) :]}"
-    return swapped if _text_date(swapped, with_time) is not None else None
 
 
 def _as_datetime64(moments) -> np.ndarray:
@@ -408,24 +381,17 @@ def read_date(raw: pd.Series, with_time: bool) -> ReadColumn:
     elif len(others):  # numbers, booleans or times among them: those are no dates
         native = np.fromiter((isinstance(v, dt.date) for v in others), dtype=bool, count=len(others))
         out[cells.others[native]] = _as_datetime64(others[native])
-    day_first = None
     if len(cells.texts):
+        # Once per distinct text; a plain one needs no normalising.
         texts = [t if plain else normalise_text(t) for t, plain in zip(cells.texts, cells.plain)]
-        moments = [_text_date(t, with_time) for t in texts]
-        out[cells.is_text] = _as_datetime64(moments)[cells.codes]
-        swapped = [None if m is not None else _day_first(t, with_time) for t, m in zip(texts, moments)]
-        if any(swapped):
-            day_first = np.full(len(raw), None, dtype=object)
-            day_first[cells.is_text] = _objects(swapped)[cells.codes]
+        out[cells.is_text] = _as_datetime64(list(map(parse_typed_date, texts)))[cells.codes]
     values = pd.Series(out, index=raw.index)
     # A date-time cell is a day count in floating point: LibreOffice saves 20:49 as 20:48:59.99. Times are
     # typed to the minute, so the nearest second is what was meant, in every format alike.
     values = values.dt.round("s") if with_time else values.dt.floor("D")
-    implausible = (values < FIRST_PLAUSIBLE_DATE).to_numpy()
-    values[implausible] = pd.NaT
+    values[(values < FIRST_PLAUSIBLE_DATE).to_numpy()] = pd.NaT
     bad = values.isna().to_numpy() & ~cells.empty()
-    expected = "a date and time (dd/mm/yyyy hh:mm, or a date)" if with_time else "a date (dd/mm/yyyy or yyyy-mm-dd)"
-    return ReadColumn(values, bad, expected, implausible, day_first)
+    return ReadColumn(values, bad, DATETIME_FORMS if with_time else DATE_FORMS)
 
 
 def read_column(raw: pd.Series, column: Column) -> ReadColumn:
@@ -461,6 +427,63 @@ def empty_column(column: Column, length: int = 0, index=None) -> pd.Series:
 
 
 def display_value(v) -> str:
-    """A raw cell value for a message, shortened so one bad cell cannot flood a report."""
-    text = _as_text(v)
+    """A raw cell value for a message, shortened so one bad cell cannot flood a report; a formula with no
+    calculated value as its formula (``=A2+1``)."""
+    text = cell_text(v)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def cell_text(v) -> str:
+    """A raw cell value as the text a person sees (a formula with no value as its formula), whole."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    return v[len(UNCALCULATED) - 1 :] if is_uncalculated(v) else _as_text(v)
+
+
+def expected_of(column: Column) -> str:
+    """What a cell of ``column`` should hold, in a person's words (the forms a date accepts, ...)."""
+    kind = column.kind
+    if kind in (Kind.DATE, Kind.DATETIME):
+        return DATETIME_FORMS if kind is Kind.DATETIME else DATE_FORMS
+    if kind is Kind.YESNO:
+        return YES_NO_FORMS
+    if kind is Kind.CHOICE:
+        return "one of: " + ", ".join(column.choices)
+    return _IDS if kind is Kind.IDS else "a short code such as ACC-001" if kind is Kind.ID else "text"
+
+
+#: A lone x: Yes in a tick box, No in a list (data-contract.md), so never read either way.
+_CROSS_OR_TICK = frozenset({"x", "x."})
+
+
+def cell_problem(column: Column, value) -> str:
+    """Why a cell of ``column`` holding ``value`` could not be read, the value found first and then the forms
+    accepted: ``'31/02/2026' is not a date, day first (such as ...)``; a hint where one helps (the day a number
+    or a month-first date would be), never used as the value."""
+    shown, expected = f"'{display_value(value)}'", expected_of(column)
+    if is_uncalculated(value):
+        return (
+            f"{shown} is a formula with no calculated value (the file was written by a program and never opened): "
+            f"open and save the workbook in Excel or LibreOffice; expected {expected}"
+        )
+    if isinstance(value, str) and is_error_text(value.strip()):
+        return f"{shown} is an Excel error, expected {expected}"
+    if column.kind in (Kind.DATE, Kind.DATETIME):
+        return f"{shown} {_date_problem(value, expected)}"
+    if column.kind is Kind.YESNO and isinstance(value, str) and normalise_text(value).casefold() in _CROSS_OR_TICK:
+        return f"{shown} is not {expected}: an x means Yes in a tick box and No in a list, so type Yes or No"
+    return f"{shown} is not {expected}"
+
+
+def _date_problem(value, expected: str) -> str:
+    text = normalise_text(_as_text(value)) if not isinstance(value, (dt.date, dt.time, bool)) else ""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number or is_number_text(text):
+        day = excel_serial_day(float(value if number else text.replace(",", ".")))
+        hint = f" (as a date it would read {day:%d/%m/%Y})" if day else ""
+        return f"is a number, not a date: format the cell as a date{hint}; expected {expected}"
+    moment = value if isinstance(value, dt.date) else parse_typed_date(text) if text else None
+    if moment is not None and pd.Timestamp(moment) < FIRST_PLAUSIBLE_DATE:  # it reads, as a day before any record
+        return f"is not a plausible date (before 01/03/1900), expected {expected}"
+    hint = month_first_hint(text) if text else None
+    return f"is not {expected}" + (f"; did you mean {hint}?" if hint else "")

@@ -182,7 +182,10 @@ def run_check(args: argparse.Namespace) -> int:
     reading = Reading(folder)
     from .audit import audit_folder
     from .outputs.findings_json import findings_json_text
+    from .rules import load_all_rules
     from .summary import format_text_summary
+
+    load_all_rules()  # while the first workbooks still parse: the main thread would only wait for them
 
     data, result = audit_folder(folder, args.year, args.as_of, overrides, reading=reading)
     for problem in data.problems:

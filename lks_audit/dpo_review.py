@@ -112,7 +112,9 @@ def _latest(rows: list[_Row], data: Dataset, notices: list[Notice]) -> _Row | No
     return rows[order[-1]]
 
 
-def apply_decisions(findings: list[Finding], data: Dataset, as_of: pd.Timestamp) -> tuple[list[Finding], list[Notice]]:
+def apply_decisions(
+    findings: list[Finding], data: Dataset, as_of: pd.Timestamp, not_assessed=(), undecided=()
+) -> tuple[list[Finding], list[Notice]]:
     """Findings with the DPO's decisions applied (matched on their IDs, case aside), and a notice for each
     decision that could not be applied: an ID no finding has (with the finding ID it was probably meant for,
     when one differs only by a slip), no readable decision, an unreadable Review by.
@@ -169,6 +171,11 @@ def apply_decisions(findings: list[Finding], data: Dataset, as_of: pd.Timestamp)
         nearest = SlipFinder([f.id for f in findings])
         for rows in unmatched:
             first = rows[0]
+            # Not assessed this run, or its record undecided: neither is "resolved since, or mistyped".
+            why = _why_no_finding(first.finding_id, not_assessed, undecided)
+            if why:
+                notices.append(_notice(data, first.row, "Finding ID", f"the decision names {first.finding_id}{why}"))
+                continue
             meant = nearest.meant(first.finding_id)
             hint = f"; did you mean {meant}?" if meant else ""
             notices.append(
@@ -177,6 +184,21 @@ def apply_decisions(findings: list[Finding], data: Dataset, as_of: pd.Timestamp)
                         f"since, or mistyped): it is not applied{hint}", meant)
             )  # fmt: skip
     return out, sorted(notices, key=lambda n: n.row or 0)
+
+
+def _why_no_finding(finding_id: str, not_assessed, undecided) -> str | None:
+    """Why a decision's Finding ID matched no finding when it is not "resolved since, or mistyped": its rule was
+    not assessed this run (the workbook could not be read), or its record could not be decided (a cell it needs
+    could not be read). None otherwise."""
+    rule = finding_id.split(":", 1)[0].strip().upper()
+    blocked = next((n for n in not_assessed if n.rule == rule), None)
+    if blocked is not None:
+        return f": not assessed this run: {blocked.reason}; the decision is not applied, and applies again once it is"
+    waiting = next((u for u in undecided if u.id.casefold() == finding_id.casefold()), None)
+    if waiting is not None:
+        on = ", ".join(waiting.waits_on) or "a cell that could not be read"
+        return f", which could not be checked this run until the entries are fixed ({on}): it is not applied this run"
+    return None
 
 
 _DIGITS = re.compile(r"\d+")

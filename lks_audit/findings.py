@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 SEVERITIES = ("critical", "high", "medium", "advisory")
 
@@ -126,12 +126,49 @@ FINDING_COLUMNS = ("id",) + tuple(
 
 
 @dataclass(frozen=True)
+class Undecided:
+    """A record a rule could not decide, neither a finding nor a pass: a cell it needs could not be read
+    (rules.md, "Unknown is not blank"), and some value of that cell would give a finding. It waits on the
+    data-quality findings of those cells and is not counted in the rule's ``checked``."""
+
+    rule: str
+    record: str | None
+    file: str | None
+    sheet: str | None
+    row: int | None
+    student: str | None = None
+    #: The cells it could not read, as (sheet, Excel row, column), and the IDs it could not resolve, as (sheet,
+    #: row, column, ID): what ``waits_on`` is worked out from.
+    rests_on: tuple[tuple, ...] = ()
+    #: IDs of the data-quality findings it waits on (set by the audit).
+    waits_on: tuple[str, ...] = ()
+    #: The ID its finding would have (set by the audit): a DPO decision naming it is "not decided this run".
+    id: str = ""
+    #: As :attr:`Finding.column` and :attr:`Finding.part`, for a data-quality record (DQ-04's unresolved ID).
+    column: str | None = None
+    part: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "record": self.record,
+            "student": self.student,
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "waits_on": list(self.waits_on),
+        }
+
+
+@dataclass(frozen=True)
 class RuleOutcome:
-    """What one rule found, and how many records (or post-student pairs) it examined: the base every
-    count of its findings is read against ("4 of 3,999 replies")."""
+    """What one rule found, how many records (or post-student pairs) it examined (the base every count of
+    its findings is read against: "4 of 3,999 replies") and the records it could not decide, which that
+    base leaves out."""
 
     findings: list[Finding]
     checked: int
+    undecided: list[Undecided] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -150,6 +187,9 @@ class Gap:
     formerly: str | None = None
     #: The Excel row of the header row a column is missing from (row 1 unless titles stand above it).
     row: int = 1
+    #: What the folder holds instead of a missing workbook, for its finding: a CSV under its name, a file
+    #: whose name is near it ("did you mean ...?").
+    hint: str | None = None
 
     @property
     def level(self) -> str:

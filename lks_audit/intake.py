@@ -12,12 +12,16 @@ school's records: the parsers only ever see a plausible workbook whose declared 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import AuditInputError
 from .schema import REQUIRED_WORKBOOKS, WORKBOOKS
+from .text import normalise_text
 
 #: The extensions a contract workbook may be saved under (data-contract.md, "File formats").
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".ods", ".xls")
@@ -176,19 +180,73 @@ def format_of_name(path: Path) -> str | None:
     return next((fmt for fmt, (_, suffixes) in FORMATS.items() if suffix in suffixes), None)
 
 
-def workbook_files(folder: Path) -> dict[str, list[Path]]:
-    """Each contract workbook's file name -> the files in ``folder`` saved as it, in name order.
+#: A copy mark a file manager or a download adds at the end of a name: " (1)", " - Copy", " copy", " Copy (2)".
+_COPY_MARK = re.compile(r"(?:\s*\(\d+\)|\s*-\s*copy|\s+copy)(?:\s*\(?\d+\)?)?$")
+_SEPARATORS = re.compile(r"[\s_\-]+")
 
-    A workbook may be saved under its base name in any office format (``posts_log.ods``); names are
-    matched case-insensitively. More than one file for a workbook is for the caller to refuse.
-    """
-    by_base = {Path(wb.file).stem.casefold(): wb.file for wb in WORKBOOKS}
-    found: dict[str, list[Path]] = {wb.file: [] for wb in WORKBOOKS}
+
+def name_key(stem: str) -> str:
+    """How a file's name is matched to a contract workbook's (data-contract.md): case, spaces, hyphens and
+    underscores alike, and a trailing copy mark ignored (``Posts log (1)`` is ``posts_log``)."""
+    key = normalise_text(stem).casefold()
+    while True:
+        shorter = _COPY_MARK.sub("", key)
+        if shorter == key:
+            break
+        key = shorter
+    return _SEPARATORS.sub("_", key).strip("_")
+
+
+@dataclass
+class FolderScan:
+    """What a data folder holds, for the contract's workbooks (see :func:`scan_folder`)."""
+
+    #: Each contract workbook's file name -> the files saved as it (none, one, or too many).
+    found: dict[str, list[Path]]
+    #: A file read as a contract workbook though its name is not the contract's (``Posts log.xlsx``).
+    renamed: dict[Path, str] = field(default_factory=dict)
+    #: A contract workbook's file name -> a CSV saved under its name, which is not read.
+    csv: dict[str, Path] = field(default_factory=dict)
+    #: A contract workbook's file name, not found -> files whose names are near it ("did you mean ...?").
+    near: dict[str, list[Path]] = field(default_factory=dict)
+
+
+def scan_folder(folder: Path) -> FolderScan:
+    """Each contract workbook's files in ``folder`` (in name order), matched as :func:`name_key` says, in any
+    office format; CSV files under a contract name (never read: one sheet, no types); and for a workbook not
+    found, the spreadsheet files whose names are near its own. More than one file for a workbook is for the
+    caller to refuse."""
+    by_key = {name_key(Path(wb.file).stem): wb.file for wb in WORKBOOKS}
+    scan = FolderScan({wb.file: [] for wb in WORKBOOKS})
+    others = []
     for path in sorted(folder.iterdir()):
-        file = by_base.get(path.stem.casefold())
-        if file and path.suffix.casefold() in WORKBOOK_EXTENSIONS and path.is_file():
-            found[file].append(path)
-    return found
+        if _is_lock_or_system(path.name) or not path.is_file():
+            continue
+        suffix = path.suffix.casefold()
+        file = by_key.get(name_key(path.stem))
+        if file and suffix in WORKBOOK_EXTENSIONS:
+            scan.found[file].append(path)
+            if path.stem.casefold() != Path(file).stem:
+                scan.renamed[path] = file
+        elif file and suffix == ".csv":
+            scan.csv.setdefault(file, path)
+        elif suffix in WORKBOOK_EXTENSIONS + (".csv",):
+            others.append(path)
+    for file in (f for f, paths in scan.found.items() if not paths and f not in scan.csv):
+        key = name_key(Path(file).stem)
+        near = [
+            p for p in others
+            if name_key(p.stem).startswith(key) or difflib.SequenceMatcher(None, name_key(p.stem), key).ratio() >= 0.8
+        ]  # fmt: skip
+        if near:
+            scan.near[file] = near
+    return scan
+
+
+def workbook_files(folder: Path) -> dict[str, list[Path]]:
+    """Each contract workbook's file name -> the files in ``folder`` saved as it, in name order (see
+    :func:`scan_folder`)."""
+    return scan_folder(folder).found
 
 
 def several_files_problem(paths: list[Path]) -> str:

@@ -10,13 +10,22 @@ for reading.
 from __future__ import annotations
 
 import gc
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .cells import blank_mask, display_value, empty_column, is_error_text, normalise_text, read_column
+from .cells import (
+    blank_mask,
+    cell_problem,
+    cell_text,
+    empty_column,
+    is_uncalculated,
+    normalise_text,
+    read_column,
+)
 from .findings import Gap, Notice
 from .intake import FORMATS, format_of_name, several_files_problem
 from .read import OpenedWorkbook, Reading, sheet_key
@@ -62,8 +71,10 @@ class CellFault:
     column: str
     #: The row's label (its key), when it has one.
     record: str | None
-    #: The value found and what was expected: "'31/02/2026' is not a date (dd/mm/yyyy or yyyy-mm-dd)".
+    #: The value found and what was expected: "'31/02/2026' is not a date, day first (such as ...)".
     problem: str
+    #: A formula with no calculated value (the workbook was written by a program and never opened).
+    uncalculated: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,10 @@ class Dataset:
     notices: list[Notice] = field(default_factory=list)
     #: Contract sheet -> the workbook's own name for the sheet read as it (``Sheet1`` when renamed).
     sheet_names: dict[str, str] = field(default_factory=dict)
+    #: (sheet, column) -> the Excel rows of its cells that could not be read (DQ-02): unknown, never blank.
+    unknown: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    #: (sheet, Excel row) -> a name from the row's content, for a row its label (key) does not name.
+    row_names: dict[tuple[str, int], str] = field(default_factory=dict)
     #: Tables several rules derive the same way (e.g. pictured students joined to consent), built once
     #: per audit period; rules must treat them as read-only.
     derived: dict = field(default_factory=dict)
@@ -241,37 +256,68 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
         read = read_column(pd.Series(grid[:, pos], index=index, dtype=object, copy=False), column)
         frame[column.header] = read.values
         if read.bad.any():
-            letter = column_letter(pos + 1)
-            key_values = grid[:, positions[sheet.key]] if sheet.key in positions else None
-            for idx in np.flatnonzero(read.bad):
-                row, value = int(excel_rows[idx]), grid[idx, pos]
-                record = None if key_values is None else (normalise_text(display_value(key_values[idx])) or None)
-                is_error = isinstance(value, str) and is_error_text(value.strip())
-                if is_error:
-                    problem = f"is an Excel error, expected {read.expected}"
-                elif read.implausible is not None and read.implausible[idx]:
-                    problem = f"is not a plausible date (before 01/03/1900), expected {read.expected}"
-                elif read.day_first is not None and read.day_first[idx]:
-                    problem = f"is not {read.expected}; did you mean {read.day_first[idx]}?"
-                else:
-                    problem = f"is not {read.expected}"
-                data.cell_faults.append(
-                    CellFault(
-                        wb.file,
-                        sheet.name,
-                        row,
-                        f"{letter}{row}",
-                        column.header,
-                        record,
-                        f"'{display_value(value)}' {problem}",
-                    )
+            data.unknown[(sheet.name, column.header)] = excel_rows[read.bad].astype("int64")
+    for column in sheet.columns:
+        bad_rows = data.unknown.get((sheet.name, column.header))
+        if bad_rows is None:
+            continue
+        pos = positions[column.header]
+        letter = column_letter(pos + 1)
+        # The row's key names it, as read (an unreadable key names nothing: the finding's ID then comes from
+        # the row's other cells).
+        records = frame[sheet.key].to_numpy() if sheet.key and sheet.key in positions else None
+        for idx in np.flatnonzero(np.isin(excel_rows, bad_rows)):
+            row, value = int(excel_rows[idx]), grid[idx, pos]
+            data.cell_faults.append(
+                CellFault(
+                    wb.file,
+                    sheet.name,
+                    row,
+                    f"{letter}{row}",
+                    column.header,
+                    None if records is None else records[idx],
+                    cell_problem(column, value),
+                    is_uncalculated(value),
                 )
+            )
+    _name_rows_by_content(sheet, frame, grid, positions, excel_rows, data)
     for name, pos in extras.items():
         frame[name] = pd.Series(grid[:, pos], index=index, dtype=object).map(lambda v: None if v in ("", None) else v)
     frame[ROW] = excel_rows.astype("int64")
     if sheet.key and sheet.key in positions:
         _check_keys(wb, sheet, frame, data)
     return frame
+
+
+def _name_rows_by_content(sheet: Sheet, frame, grid, positions: dict, excel_rows, data: Dataset) -> None:
+    """A name for each row that its label (key) does not name, because the label is blank or unreadable: a
+    short hash of the row's other cells as read, so a finding on the row keeps its ID when rows are sorted or
+    inserted, or a date retyped another way (rules.md: the same data gives the same IDs whatever the row order)."""
+    label = sheet.label if sheet.label in positions else None
+    nameless = np.arange(len(frame)) if label is None else np.flatnonzero(frame[label].isna().to_numpy())
+    if not len(nameless):
+        return
+    others = [c.header for c in sheet.columns if c.header != label and c.header in positions]
+    for idx in nameless.tolist():
+        row = int(excel_rows[idx])
+        parts = [
+            cell_text(grid[idx, positions[h]])
+            if row in data.unknown.get((sheet.name, h), ())
+            else _as_read(frame[h].iat[idx])
+            for h in others
+        ]
+        # Case aside, as IDs are compared: retyping an ID in capitals keeps the name.
+        typed = "\x1f".join(parts).casefold().encode("utf-8", "surrogatepass")
+        data.row_names[(sheet.name, row)] = "#" + hashlib.blake2b(typed, digest_size=4).hexdigest()
+
+
+def _as_read(value) -> str:
+    """A read value as text for a row's name: whatever way it was typed, the same value gives the same text."""
+    if isinstance(value, tuple):
+        return ",".join(value)
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    return value.isoformat() if isinstance(value, pd.Timestamp) else str(value)
 
 
 def _note_layout(wb: Workbook, sheet: Sheet, header_at: int, header: list, positions: dict, extras: dict, data) -> None:
@@ -325,15 +371,18 @@ def _check_keys(wb: Workbook, sheet: Sheet, frame: pd.DataFrame, data: Dataset) 
     rows = frame[ROW].to_numpy()
     letter = data.letters[sheet.name][sheet.key]
     codes, distinct = pd.factorize(keys)
-    blank = codes == -1
+    # A key that could not be read (a formula with no value, an error) is unknown, not blank: DQ-02 names it.
+    unreadable = np.isin(rows, data.unknown.get((sheet.name, sheet.key), ()))
+    blank = (codes == -1) & ~unreadable
     # Each distinct key's case-folded code; a blank key (code -1) has none, and every key may be blank.
     fold_of_distinct = pd.factorize(np.asarray(casefolded(distinct), dtype=object))[0]
+    filled = codes != -1
     folded_codes = np.full(len(keys), -1)
-    folded_codes[~blank] = fold_of_distinct[codes[~blank]]
-    repeated = ~blank & pd.Series(folded_codes).duplicated(keep="first").to_numpy()
+    folded_codes[filled] = fold_of_distinct[codes[filled]]
+    repeated = filled & pd.Series(folded_codes).duplicated(keep="first").to_numpy()
     first_row = {}
     if repeated.any():
-        firsts = np.flatnonzero(~blank & ~repeated)
+        firsts = np.flatnonzero(filled & ~repeated)
         first_row = dict(zip(folded_codes[firsts].tolist(), rows[firsts].tolist()))
     for idx in np.flatnonzero(blank | repeated):
         row, key = int(rows[idx]), keys[idx]
@@ -362,7 +411,9 @@ def unify_id_case(data: Dataset) -> None:
 
     Each ID matching, in any case, an ID of the sheet that keys it (or a Student ID of the Consent sheet)
     is written there as that sheet first writes it: in that sheet and in every column that refers to
-    it, lists included, so the rules need not know. An ID matching none stays as typed (DQ-04 names it).
+    it, lists included, so the rules need not know. An ID matching none (DQ-04 names it) is written in the
+    case the sheet writes its IDs, where it writes them all in capitals (or all in small letters), so its
+    findings' IDs do not change with how it was typed (``TRN-01:S179`` for ``s179``); else as typed.
     """
     referring: dict[tuple[str, str], list[tuple[str, Column]]] = {}
     for sheet_name, column in references():
@@ -374,18 +425,26 @@ def unify_id_case(data: Dataset) -> None:
         spelling: dict[str, str] = {}
         for folded, value in zip(casefolded(spellings), spellings):
             spelling.setdefault(folded, value)
+        cased = [v for v in spelling.values() if v.upper() != v.lower()]
+        unmatched = (
+            str.upper if cased and all(v == v.upper() for v in cased)
+            else str.lower if cased and all(v == v.lower() for v in cased)
+            else None
+        )  # fmt: skip
         for sheet_name, column in [(target_sheet, SHEETS[target_sheet].column(target_key)), *columns]:
             if not data.unavailable(sheet_name, (column.header,)):
-                _respell(data.frames[sheet_name], column, spelling, set(spelling.values()))
+                _respell(data.frames[sheet_name], column, spelling, set(spelling.values()), unmatched)
 
 
-def _respell(frame: pd.DataFrame, column: Column, spelling: dict[str, str], spelt: set[str]) -> None:
+def _respell(frame: pd.DataFrame, column: Column, spelling: dict[str, str], spelt: set[str], unmatched=None) -> None:
     """Rewrite the IDs of ``column`` found in ``spelling`` (case-folded ID -> its spelling), once per distinct
-    value; an ID already spelt as its sheet spells it (in ``spelt``, the usual case) needs nothing."""
+    value, and the others with ``unmatched`` (``str.upper``, or None to keep them as typed); an ID already spelt
+    as its sheet spells it (in ``spelt``, the usual case) needs nothing."""
     values = frame[column.header]
     distinct = [v for v in pd.unique(values.to_numpy()) if v is not None]  # IDs are text, or tuples of text
     ids = set().union(*distinct) if column.kind is Kind.IDS else set(distinct)
-    respelt = {i: spelling.get(f, i) for i, f in zip(ids - spelt, casefolded(ids - spelt))}
+    keep = unmatched or (lambda i: i)
+    respelt = {i: spelling.get(f) or keep(i) for i, f in zip(ids - spelt, casefolded(ids - spelt))}
     respelt = {old: new for old, new in respelt.items() if new != old}
     if not respelt:
         return
@@ -426,12 +485,13 @@ def _load(folder: Path, reading: Reading) -> Dataset:
     # Each workbook is typed as soon as it is parsed, into a part of its own; the parts are joined in the
     # contract's order, so what is found is listed in the same order whichever parse ended first.
     parts: dict[str, Dataset] = {}
+    scan = reading.scan
     for wb in WORKBOOKS:
         paths = reading.found[wb.file]
         if len(paths) != 1:
             parts[wb.file] = part = Dataset(folder, {})
             if not paths:
-                _add_missing_workbook(wb, part)
+                _add_missing_workbook(wb, part, _missing_hint(wb, scan, part))
             else:
                 _add_workbook(wb, None, several_files_problem(paths), part)
     for file in reading.as_completed():
@@ -455,14 +515,35 @@ def _joined(parts: list[Dataset], folder: Path) -> Dataset:
     return data
 
 
-def _add_missing_workbook(wb: Workbook, data: Dataset) -> None:
+def _missing_hint(wb: Workbook, scan, data: Dataset) -> str | None:
+    """What the folder holds in place of a missing workbook, as a notice and for its DQ-01: a CSV under its name
+    (not read: one sheet, no types), or files whose names are near its own."""
+    stem = Path(wb.file).stem
+    if wb.file in scan.csv:
+        name = scan.csv[wb.file].name
+        hint = (
+            f"{name} is there, but a .csv is not read (one sheet, no dates or Yes/No): open it and save it as "
+            f"{stem}.xlsx"
+        )
+        data.notices.append(Notice("file-name", hint, wb.file))
+        return hint
+    near = scan.near.get(wb.file)
+    if near:
+        names = " or ".join(f"'{p.name}'" for p in near[:3])
+        hint = f"did you mean {names}? Rename it {wb.file} to have it read"
+        data.notices.append(Notice("file-name", f"not found; {hint}", wb.file))
+        return hint
+    return None
+
+
+def _add_missing_workbook(wb: Workbook, data: Dataset, hint: str | None = None) -> None:
     if wb.optional:  # nothing to read and nothing blocked: its sheets are simply empty
         data.files.append(FileInfo(wb.file, "missing", problem="not in the folder (optional)"))
         for sheet in wb.sheets:
             data.frames[sheet.name] = _empty_frame(sheet)
         return
     data.files.append(FileInfo(wb.file, "missing", problem="not in the folder"))
-    gap = Gap(wb.file, None, None)
+    gap = Gap(wb.file, None, None, hint=hint)
     data.gaps.append(gap)
     for sheet in wb.sheets:
         _block_sheet(sheet, data, gap)
@@ -482,6 +563,15 @@ def _add_workbook(
             _block_sheet(sheet, data, gap)
         return
     info.format = getattr(opened, "format", None)
+    if path is not None and path.stem.casefold() != Path(wb.file).stem:
+        data.notices.append(
+            Notice(
+                "file-name",
+                f"'{path.name}' is read as {wb.file} (its name differs only in case, spaces or a copy mark); "
+                f"rename it {Path(wb.file).stem}{path.suffix} so everyone finds it",
+                wb.file,
+            )
+        )
     if path is not None and format_of_name(path) != info.format:
         data.notices.append(
             Notice(
@@ -491,6 +581,7 @@ def _add_workbook(
             )
         )
     chosen = _find_sheets(wb, opened, data)
+    faults_before = len(data.cell_faults)
     for sheet in wb.sheets:
         if chosen[sheet.name] is None and sheet.optional:  # left out: nothing blocked, simply empty
             data.frames[sheet.name] = _empty_frame(sheet)
@@ -505,6 +596,18 @@ def _add_workbook(
         data.sheet_names[sheet.name] = chosen[sheet.name]
         data.frames[sheet.name] = frame
         info.rows[sheet.name] = len(frame)
+    uncalculated = sum(1 for fault in data.cell_faults[faults_before:] if fault.uncalculated)
+    if uncalculated:
+        data.notices.append(
+            Notice(
+                "uncalculated-formulas",
+                f"{uncalculated:,} cell{'s hold formulas' if uncalculated > 1 else ' holds a formula'} with no "
+                "calculated value (the file was written by a program and never opened), so "
+                f"{'they are' if uncalculated > 1 else 'it is'} unreadable: open and save it in Excel or LibreOffice "
+                "so its formulas are calculated",
+                wb.file,
+            )
+        )
 
 
 def dataset_from_cells(cells: dict[str, dict[str, list[list]] | None], folder: str | Path = ".") -> Dataset:

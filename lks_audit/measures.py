@@ -30,15 +30,20 @@ from .rules.incidents import BREACH_COLUMNS, personal_data_breaches
 NOT_RECORDED = "Not recorded"
 
 
-def headline_measures(data, ctx, findings=()) -> dict:
-    """The measures, from the open findings; records whose findings wait on a data fix are counted apart, and
-    those the DPO set aside by a decision count as met."""
+def headline_measures(data, ctx, findings=(), undecided=()) -> dict:
+    """The measures, from the open findings; records whose findings wait on a data fix, and records a rule could
+    not decide (``undecided``), are counted apart, and those the DPO set aside by a decision count as met."""
     findings = list(findings)
     # Log rows are matched by their Excel row (an ID may be blank or repeated); people by their Staff ID.
     rows = _by_rule(findings, lambda f: f.row, open_=True)
     rows_waiting = _by_rule(findings, lambda f: f.row, open_=False)
     people = _by_rule(findings, lambda f: f.record, open_=True)
     people_waiting = _by_rule(findings, lambda f: f.record, open_=False)
+    for u in undecided:  # neither met nor not met yet: waiting on a data fix, like a finding to confirm
+        if u.row is not None:
+            rows_waiting.setdefault(u.rule, set()).add(u.row)
+        if u.record is not None:
+            people_waiting.setdefault(u.rule, set()).add(u.record)
     return {
         "interactions": _interactions(data, ctx, rows, rows_waiting),
         "incidents": _incidents(data, ctx),

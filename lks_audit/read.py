@@ -9,7 +9,10 @@ place in Excel. Two things calamine does not do are done here:
 * a formula error (#N/A, #REF!, ...) comes back from calamine as an empty cell. Each format stores
   errors its own way, so they are found in the file itself and put back as their text, for the
   loader to report (DQ-02). A zipped workbook is searched for an error mark first, so only a file
-  that holds error cells pays for the second look.
+  that holds error cells pays for the second look;
+* so does a formula with no calculated value (an .xlsx written by a program and never opened in an
+  office program): it is put back as :func:`uncalculated`, unreadable, never blank. Only a workbook
+  holding formulas is searched for them, from each formula to its cell.
 
 Parsing (calamine's costly part, done without the GIL) happens in :func:`open_workbook`; a
 :class:`Reading` runs it for the workbooks of a folder on threads of its own, from the moment it is
@@ -22,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import queue
+import re
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -31,13 +35,24 @@ from pathlib import Path
 from .intake import (
     FORMATS,
     MAX_UNCOMPRESSED_BYTES,
+    FolderScan,
     UnreadableFile,
     check_workbook,
     format_of_name,
-    workbook_files,
+    scan_folder,
 )
 from .schema import WORKBOOKS
 from .text import normalise_text
+
+#: How the reader hands over a formula cell with no calculated value (written by a program, never opened in an
+#: office program): this mark, then the formula. No text read from a workbook holds a NUL (XML cannot), so the
+#: mark is never a value someone typed; the cell readers take it as unreadable in every kind of column.
+UNCALCULATED = "\x00="
+
+
+def uncalculated(formula: str) -> str:
+    """The cell value standing for a formula with no calculated value (see :data:`UNCALCULATED`)."""
+    return UNCALCULATED + formula
 
 
 def sheet_key(name) -> str:
@@ -56,7 +71,8 @@ class OpenedWorkbook:
     sheet_names: list[str]
     #: Real name -> the parsed sheet, for the sheets read (see :func:`open_workbook`).
     parsed: dict = field(default_factory=dict)
-    #: Real name -> (row, column, text) of each error cell, 1-based as Excel counts.
+    #: Real name -> (row, column, text) of each error cell and each formula with no calculated value
+    #: (:func:`uncalculated`), 1-based as Excel counts: cells calamine shows as blank.
     errors: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
 
     def rows(self, name: str, nrows: int | None = None) -> list[list]:
@@ -108,7 +124,7 @@ def open_workbook(path: Path, wanted: list[str] | None = None) -> OpenedWorkbook
             opened = OpenedWorkbook(path, fmt, names, {n: book.get_sheet_by_name(n) for n in read})
         finally:
             book.close()
-        opened.errors = ERROR_FINDERS[fmt](path, list(opened.parsed))
+        opened.errors = MARKED_CELL_FINDERS[fmt](path, list(opened.parsed))
     except Exception as exc:  # any parser failure on a user's file is a data problem, not a crash
         raise UnreadableFile(_parser_problem(exc, fmt)) from None
     return opened
@@ -131,8 +147,10 @@ class Reading:
 
     def __init__(self, folder: Path, workers: int = WORKERS):
         folder = Path(folder)
+        #: What the folder holds for the contract: files read under another name, CSVs, near names.
+        self.scan = scan_folder(folder) if folder.is_dir() else FolderScan({wb.file: [] for wb in WORKBOOKS})
         #: Each contract workbook's file name -> the files saved as it (none, one, or too many).
-        self.found = workbook_files(folder) if folder.is_dir() else {wb.file: [] for wb in WORKBOOKS}
+        self.found = self.scan.found
         once = [wb for wb in WORKBOOKS if len(self.found[wb.file]) == 1]
         # Largest first: the largest parses longest, and the caller types the second largest meanwhile, then
         # the small ones, which are parsed by then.
@@ -217,13 +235,95 @@ def _part_holds(zf: zipfile.ZipFile, name: str, marks: tuple[bytes, ...]) -> boo
 # A cell of type error in the sheet XML: <c r="B2" t="e">. Attribute quoting varies by writer.
 # Plain byte searches, not a regex: three times faster, and a rare false hit only costs time.
 _XLSX_ERROR_MARKS = (b't="e"', b"t='e'")
+# A formula: <f>, <f t="shared" .../>, or with a namespace prefix (<x:f>); never <formula1> (a validation's).
+_XLSX_FORMULA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)f(?=[\s>/])")
+#: Every sheet holding a formula holds this (``</f>``, ``<f>``, ``</x:f>``): one search tells, a rare false hit
+#: (another tag ending in f) only costs the regex's look.
+_XLSX_FORMULA_MARK = b"f>"
+_XLSX_CELL_REF = re.compile(rb'\sr\s*=\s*["\']([A-Z]+)(\d+)["\']')
+_XLSX_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>\s*[^<\s]")
+_XLSX_FORMULA_TEXT = re.compile(rb"<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>([^<]*)<)")
+
+
+def _error_marks(xml: bytes) -> tuple[bytes, ...]:
+    """The error marks worth searching ``xml`` for: a writer quotes every attribute of a part alike, so the first
+    cell's ``r="A1"`` tells which (a search of 70 MB saved for a large log); both when it does not tell."""
+    at = xml.find(b"<c r=")
+    quote = xml[at + 5 : at + 6] if at >= 0 else b""
+    return tuple(mark for mark in _XLSX_ERROR_MARKS if quote in (b"", mark[2:3]))
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its worksheet part (``xl/worksheets/sheet1.xml``), from the workbook and its relations."""
+    from defusedxml.ElementTree import fromstring
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book = fromstring(zf.read("xl/workbook.xml"))
+        rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, Exception):  # a workbook calamine read; without these its formulas stay as calamine gave them
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for sheet in book.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(rel_id), "")
+        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return out
+
+
+def _uncalculated_formulas(xml: bytes) -> list[tuple[int, int, str]]:
+    """(row, column, :func:`~lks_audit.cells.uncalculated` value) of each formula cell of a worksheet's XML that
+    holds no calculated value (written by a program, never opened in an office program). Only formula cells are
+    looked at: the search goes from each formula to its cell's bounds."""
+    from xml.sax.saxutils import unescape
+
+    found = []
+    for match in _XLSX_FORMULA.finditer(xml):
+        prefix, at = match.group(1), match.start()
+        start = max(xml.rfind(b"<" + prefix + b"c ", 0, at), xml.rfind(b"<" + prefix + b"c>", 0, at))
+        end = xml.find(b"</" + prefix + b"c>", at)
+        if start < 0 or end < 0:
+            continue
+        cell = xml[start:end]
+        ref = _XLSX_CELL_REF.search(cell[: cell.find(b">") + 1])
+        if ref is None or _XLSX_VALUE.search(cell):
+            continue
+        letters, row = ref.group(1).decode(), int(ref.group(2))
+        column = 0
+        for letter in letters:
+            column = column * 26 + ord(letter) - 64
+        text = _XLSX_FORMULA_TEXT.search(cell)
+        formula = text.group(1).decode("utf-8", "replace") if text and text.group(1) else ""
+        formula = unescape(formula, {"&quot;": '"', "&apos;": "'"})
+        found.append((row, column, uncalculated(formula or "(a formula)")))
+    return found
+
+
+def _xlsx_marked_cells(path: Path, sheets: list[str]) -> dict[str, list[tuple[int, int, str]]]:
+    """The cells calamine shows as blank that are not: error cells (their text) and formulas with no calculated
+    value (:func:`~lks_audit.cells.uncalculated`), per sheet of ``sheets``."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    with zipfile.ZipFile(path) as zf:
+        parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        holds_errors, formulas = False, {}
+        for name in parts:
+            with zf.open(name) as part:
+                xml = part.read()  # bounded: the intake refused parts larger than declared and zip bombs
+            holds_errors = holds_errors or any(mark in xml for mark in _error_marks(xml))
+            if _XLSX_FORMULA_MARK in xml:
+                formulas[name] = _uncalculated_formulas(xml)
+        if any(formulas.values()):
+            for sheet, part in _sheet_parts(zf).items():
+                if sheet in sheets and formulas.get(part):
+                    found[sheet] = formulas[part]
+    if holds_errors:
+        for sheet, cells in _xlsx_error_cells(path, sheets).items():
+            found.setdefault(sheet, []).extend(cells)
+    return found
 
 
 def _xlsx_error_cells(path: Path, sheets: list[str]) -> dict[str, list[tuple[int, int, str]]]:
-    with zipfile.ZipFile(path) as zf:
-        parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        if not any(_part_holds(zf, n, _XLSX_ERROR_MARKS) for n in parts):
-            return {}
     import openpyxl
 
     try:
@@ -313,5 +413,5 @@ def _xls_error_cells(path: Path, sheets: list[str]) -> dict[str, list[tuple[int,
         book.release_resources()
 
 
-#: Format -> the function finding its error cells.
-ERROR_FINDERS = {"xlsx": _xlsx_error_cells, "ods": _ods_error_cells, "xls": _xls_error_cells}
+#: Format -> the function finding the cells calamine shows as blank that are not (errors; .xlsx formulas).
+MARKED_CELL_FINDERS = {"xlsx": _xlsx_marked_cells, "ods": _ods_error_cells, "xls": _xls_error_cells}

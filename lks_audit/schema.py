@@ -35,6 +35,15 @@ YES_NO_WORDS: dict[str, bool] = {
     "n": False,
     "false": False,
     "0": False,
+    # Ticks and crosses (data-contract.md); a lone x stays unreadable: Yes in a tick box, No in a list.
+    "✓": True,
+    "✔": True,
+    "☑": True,
+    "✅": True,
+    "✗": False,
+    "✘": False,
+    "☒": False,
+    "❌": False,
 }
 
 #: Words a template offers for every yes/no column.

@@ -53,6 +53,9 @@ def rule_table(result) -> dict[str, dict]:
     found: dict[str, list] = {}
     for f in result.findings:
         found.setdefault(f.rule, []).append(f)
+    waiting: dict[str, list] = {}
+    for u in getattr(result, "undecided", ()):
+        waiting.setdefault(u.rule, []).append(u)
     not_assessed = {n.rule for n in result.not_assessed}
     table = {}
     for rule_id in sorted(REGISTRY, key=rule_order):
@@ -66,6 +69,9 @@ def rule_table(result) -> dict[str, dict]:
             "findings": len(mine),
             "open": len(open_),
             "to_confirm": sum(1 for f in mine if f.waits_on_data),
+            # Records it could not decide (a cell it needs could not be read), not counted in "checked".
+            "undecided": len(waiting.get(rule_id, ())),
+            "undecided_records": [u.to_dict() for u in waiting.get(rule_id, ())],
             "accepted_risk": sum(1 for f in mine if f.decision and f.decision.decision == "Accepted risk"),
             "not_a_breach": sum(1 for f in mine if f.decision and f.decision.decision == "Not a breach"),
             # Set aside by a decision in force; with a decision that lapsed (open again, or to confirm).
@@ -90,6 +96,7 @@ def summarise(result, data=None) -> dict:
             "counts": counts,
             "findings": sum(counts.values()),
             "to_confirm": sum(info["to_confirm"] for info in mine.values()),
+            "undecided": sum(info["undecided"] for info in mine.values()),
             "accepted_risk": sum(info["accepted_risk"] for info in mine.values()),
             "not_a_breach": sum(info["not_a_breach"] for info in mine.values()),
             "set_aside": sum(info["set_aside"] for info in mine.values()),
@@ -107,6 +114,7 @@ def summarise(result, data=None) -> dict:
         "total_findings": len(result.findings),
         "open_findings": sum(info["open"] for info in rules.values()),
         "to_confirm": sum(info["to_confirm"] for info in rules.values()),
+        "undecided": sum(info["undecided"] for info in rules.values()),
     }
     if data is not None:
         from .measures import headline_measures
@@ -115,7 +123,7 @@ def summarise(result, data=None) -> dict:
         versions = data.frames["Policy"]["Policy version"].dropna() if "Policy" in data.frames else []
         summary["policy_version"] = str(versions.iloc[0]) if len(versions) else None
 
-        summary["measures"] = headline_measures(data, result.context, result.findings)
+        summary["measures"] = headline_measures(data, result.context, result.findings, getattr(result, "undecided", ()))
     return summary
 
 
@@ -200,6 +208,7 @@ def format_text_summary(result) -> str:
     for info in summary["areas"].values():
         counts = ", ".join(f"{n} {s}" for s, n in info["counts"].items() if n) or "no open findings"
         waiting = f"; {info['to_confirm']} to confirm once the data is fixed" if info["to_confirm"] else ""
+        waiting += f"; {not_checked(info['undecided'])}" if info["undecided"] else ""
         waiting += _set_aside(info)
         lines.append(f"  {info['rag']:<5}  {info['title']:<26} {counts}{waiting}")
     with_findings = {r: info for r, info in summary["rules"].items() if info["findings"] or info.get("undecided")}
@@ -234,6 +243,15 @@ def format_text_summary(result) -> str:
                 lines.append(f"      to confirm once the data is fixed: {fixes}")
             if f.decision:
                 lines.append(f"      set aside by the DPO: {decision_words(f.decision)}")
+    undecided = getattr(result, "undecided", ())
+    if undecided:
+        lines += ["", f"COULD NOT BE CHECKED UNTIL THE ENTRIES ARE FIXED ({len(undecided)})"]
+        for u in undecided:
+            where = ", ".join(str(x) for x in (u.file, u.sheet and f"sheet {u.sheet}", u.row and f"row {u.row}") if x)
+            fixes = "; ".join(
+                f"{d} at {by_id[d].file} {by_id[d].cell}" if d in by_id and by_id[d].cell else d for d in u.waits_on
+            )
+            lines.append(f"  {u.id}  [{where}]" + (f"  waits on: {fixes}" if fixes else ""))
     if result.not_assessed:
         lines += ["", "Not assessed:"]
         lines += [f"  {n.rule}: {n.reason}" for n in result.not_assessed]

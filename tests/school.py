@@ -163,3 +163,43 @@ def by_rule(result, rule_id):
 
 def not_assessed(result):
     return {n.rule for n in result.not_assessed}
+
+
+def _place(f) -> tuple:
+    """A finding's or undecided record's rule and record by place (a record whose key could not be read is named
+    by its content, so its ID differs)."""
+    return f.rule, f.sheet, f.row, f.student
+
+
+def firm_findings(result) -> list:
+    """Findings that wait on no data fix (and are not set aside by the DPO)."""
+    return [f for f in result.findings if not f.depends_on]
+
+
+def nothing_hidden_or_invented(before, after, kept=None) -> dict[str, int]:
+    """rules.md, "Unknown is not blank": every firm finding of ``before`` is in ``after`` firm, to confirm, or its
+    record undecided (by ID or by place), and no firm finding of ``after`` was not firm in ``before`` (DQ-02s
+    aside: they name the cells). ``kept``: only these findings of ``before`` (IDs) are asked after. Returns how
+    many of them stayed firm, turned to confirm, or were undecided."""
+    was_firm = {f.id for f in firm_findings(before)} | {_place(f) for f in firm_findings(before)}
+    now_firm = {f.id for f in firm_findings(after)} | {_place(f) for f in firm_findings(after)}
+    # To confirm on its record: by ID, or on the same row (a student whose Student ID could not be read is None).
+    confirm = {f.id for f in after.findings if f.depends_on} | {_place(f)[:3] for f in after.findings if f.depends_on}
+    waiting = {(u.rule, u.id) for u in after.undecided} | {_place(u)[:3] for u in after.undecided}
+    waiting |= {(u.rule, u.sheet, u.row, None) for u in after.undecided}
+    outcome = {"firm": 0, "to confirm": 0, "undecided": 0}
+    for f in firm_findings(before):
+        if kept is not None and f.id not in kept:
+            continue
+        if f.id in now_firm or _place(f) in now_firm:
+            outcome["firm"] += 1
+        elif f.id in confirm or _place(f)[:3] in confirm:
+            outcome["to confirm"] += 1
+        else:
+            assert (f.rule, f.id) in waiting or _place(f)[:3] in waiting, f"{f.id} vanished"
+            outcome["undecided"] += 1
+    gained = [
+        f.id for f in firm_findings(after) if f.rule != "DQ-02" and f.id not in was_firm and _place(f) not in was_firm
+    ]
+    assert gained == [], f"firm findings from nothing: {gained[:8]}"
+    return outcome

@@ -141,3 +141,33 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     assert first.startswith(b"Social media policy audit 2025-26")
     assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
     assert check.returncode == 1
+
+
+def test_records_no_rule_could_decide_are_reported_per_rule_with_what_they_wait_on(tmp_path):
+    # rules.md, "Unknown is not blank": "Yess" may be Yes, so P2 is neither a swimwear finding nor a pass.
+    post = {"Account ID": "ACC-001", "Posted at": t(2026, 1, 5, 10), "Images of students": "Yes", "Swimwear": "Yes"}
+    folder = write_school(
+        tmp_path / "data",
+        Posts=[{**post, "Post ID": "P1"}, {**post, "Post ID": "P2", "Swimwear": "Yess"}, {**post, "Post ID": "P3"}],
+    )
+    doc = json.loads(run_cli("check", folder, "--year", "2025-26", "--as-of", "2026-07-20", "--json").stdout)
+    img05 = doc["summary"]["rules"]["IMG-05"]
+    assert (img05["findings"], img05["checked"], img05["undecided"]) == (2, 2, 1)
+    assert img05["undecided_records"] == [
+        {
+            "id": "IMG-05:P2",
+            "record": "P2",
+            "student": None,
+            "file": "posts_log.xlsx",
+            "sheet": "Posts",
+            "row": 3,
+            "waits_on": ["DQ-02:P2:Swimwear"],
+        }
+    ]
+    assert "DQ-02:P2:Swimwear" in {f["id"] for f in doc["findings"]}
+    text = run_cli("check", folder, "--year", "2025-26", "--as-of", "2026-07-20").stdout
+    assert (
+        "IMG-05  high     2 of 2 posts picturing students; 1 more could not be checked until the entries are fixed"
+        in (text)
+    )
+    assert "  IMG-05:P2  [posts_log.xlsx, sheet Posts, row 3]  waits on: DQ-02:P2:Swimwear at posts_log.xlsx I3" in text

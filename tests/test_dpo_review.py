@@ -132,12 +132,15 @@ def test_the_review_is_checked_like_the_other_workbooks():
         Decisions=[decision("POL-02:2025.1"), decision("POL-02:2025.1", choice="Maybe")],
     )
     located = sorted((f.rule, f.sheet, f.cell) for f in result.findings if f.file == "dpo_review.xlsx")
-    # An Area that is not one of the list cannot key its row either (read as blank, like any bad cell).
+    # An Area that is not one of the list is unreadable, not blank: DQ-02, and DQ-03 cannot tell whether it
+    # repeats another (undecided, waiting on that DQ-02).
     assert located == [
         ("DQ-02", "Areas", "A2"),
         ("DQ-02", "Decisions", "B3"),
-        ("DQ-03", "Areas", "A2"),
     ]  # two rows for one finding are its history, never a DQ-03 (the Decisions sheet has no key)
+    (waiting,) = [u for u in result.undecided if u.rule == "DQ-03"]
+    assert (waiting.sheet, waiting.row) == ("Areas", 2)
+    assert [w.split(":#")[0] for w in waiting.waits_on] == ["DQ-02:dpo_review.xlsx"]
     assert result.summary["rules"]["DQ-01"]["checked"] == 117 + 1 + 2 + 10
 
 
@@ -232,3 +235,13 @@ def test_the_worklist_asks_for_the_review_of_a_post_already_taken_down():
         "posts_log.xlsx, Posts G2",
     )
     assert sheet.properties.subject == "Contains personal data"
+
+
+def test_a_decision_on_a_record_that_could_not_be_checked_says_so():
+    # "Yess" may be Yes: PST-05 cannot decide P1 this run, so the decision on it is neither applied nor "resolved".
+    post = {"Post ID": "P1", "Account ID": "A1", "Posted at": t(2026, 3, 2, 10), "Third-party content": "Yes",
+            "Copyright permission": "Yess"}  # fmt: skip
+    result = audit_rows(as_of=AS_OF, Policy=[SIGNED_POLICY], Posts=[post], Decisions=[decision("PST-05:P1")])
+    (note,) = [n.message for n in result.notices if n.kind == "dpo-decision"]
+    assert "the decision names PST-05:P1, which could not be checked this run until the entries are fixed " in note
+    assert "(DQ-02:P1:Copyright_permission)" in note and "resolved since" not in note

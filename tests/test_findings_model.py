@@ -84,8 +84,15 @@ def test_a_bad_cell_elsewhere_on_the_row_marks_nothing():
 
 
 def test_an_unreadable_decisive_cell_marks_the_finding_on_it():
-    (pst05,) = by_rule(audit_rows(Posts=_copyright_post(**{"Copyright permission": "Yess"}), Policy=POLICY), "PST-05")
-    assert pst05.depends_on == ("DQ-02:P1:Copyright_permission",)
+    # "Yess" may be Yes: the post is undecided (rules.md, "Unknown is not blank"), waiting on that cell ...
+    result = audit_rows(Posts=_copyright_post(**{"Copyright permission": "Yess"}), Policy=POLICY)
+    assert by_rule(result, "PST-05") == []
+    (waiting,) = [u for u in result.undecided if u.rule == "PST-05"]
+    assert (waiting.id, waiting.waits_on) == ("PST-05:P1", ("DQ-02:P1:Copyright_permission",))
+    assert result.summary["rules"]["PST-05"]["checked"] == 0 and result.summary["rules"]["PST-05"]["undecided"] == 1
+    # ... while a finding that says a value is missing holds whatever the cell holds: to confirm.
+    (pst05,) = by_rule(audit_rows(Posts=_copyright_post(**{"Posted at": "31/02/2026"}), Policy=POLICY), "PST-05")
+    assert pst05.depends_on == ("DQ-02:P1:Posted_at",)
 
 
 # --- identity ----------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ STAFF_DATES = {  # row -> what is in Start date (E); each is a DQ-02 naming E<ro
     3: ("serial 59", "'28/02/1900' is not a plausible date"),
     4: ("15/01/1899", "'15/01/1899' is not a plausible date"),
     5: ("31/02/2020", "'31/02/2020' is not a date"),
-    6: ("10/01/26", "'10/01/26' is not a date"),  # two-digit year: refused, not guessed
+    6: ("10/01", "'10/01' is not a date"),  # no year: refused, not guessed
     7: ("12/31/2025", "'12/31/2025' is not a date"),  # US order: refused, never swapped
 }
 
@@ -427,7 +427,8 @@ def test_readable_workbooks_are_still_audited(corpus):
         assert (file, prefix) in rules_by_file["b"]
     out = corpus["b"].validate.lines()
     assert "school_settings.xlsx: OK" in out  # 100,000 blank formatted rows are no problem
-    assert "Total: 15 problems in 8 workbooks (3 read, 0 missing, 5 cannot be read)" in out
+    # 15 as typed, and the formula never calculated (C8): unreadable, with one notice saying how to fix it.
+    assert "Total: 16 problems in 8 workbooks (3 read, 0 missing, 5 cannot be read); 1 notice" in out
     assert (
         "Total: 15 problems in 8 workbooks (3 read, 0 missing, 5 cannot be read); 1 notice"
         in corpus["a"].validate.lines()
@@ -484,7 +485,7 @@ def test_values_are_cached_results_and_unicode_is_intact(corpus):
     staff = load_workbooks(corpus["b"].folder).frames["Staff"].set_index("Staff ID")
     assert staff.at["S8", "Name"] == "Cached Name"  # the cached result, not "Never evaluated"
     assert staff.at["S8", "Policy read on"] == dt.datetime(2025, 9, 3)  # cached; DATE(2025,9,2) is not run
-    assert staff.at["S8", "Role"] is None  # a formula never calculated has no value; WEBSERVICE is not called
+    assert staff.at["S8", "Role"] is None  # a formula never calculated has no value (unreadable); WEBSERVICE not called
     assert staff.at["S8", "Start date"] == dt.datetime(2020, 9, 1)
     assert staff["Start date"].isna().sum() == 7  # rows 2-7 and the #REF! row
     data = load_workbooks(corpus["a"].folder)

@@ -321,6 +321,9 @@ def test_governors_report_sections(rendered):
         if info.sha256:
             assert info.sha256 in detail and info.sha256 not in page, info.file
     assert "respond_within_hours" in detail and "respond_within_hours" not in page
+    # The sample's unreadable cells leave records no rule could decide: the DPO's detail counts and lists them.
+    assert "1 more could not be checked until the entries are fixed" in detail  # IMG-05 (P-00867's 'Yess')
+    assert ">Could not be checked until the entries are fixed<" in detail and "IMG-05:P-00867" in detail
 
 
 def test_action_plan(rendered):

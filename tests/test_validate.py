@@ -68,10 +68,11 @@ def test_lists_problems_by_workbook_with_cell_refs(school):
     start = out.index("posts_log.xlsx: 5 problems")
     block = out[start + 1 : start + 6]
     assert block == [
-        "  Posts!F2 (Images of students): 'Yess' is not Yes or No",
+        "  Posts!F2 (Images of students): 'Yess' is not Yes or No (or Y/N, True/False, 1/0, a tick ✓ or a cross ✗)",
         "  Posts!A3: Post ID 'P1' is used again (first on row 2)",
         "  Posts!B3 (Account ID): '#N/A' is an Excel error, expected a short code such as ACC-001",
-        "  Posts!C3 (Posted at): '31/02/2026' is not a date and time (dd/mm/yyyy hh:mm, or a date)",
+        "  Posts!C3 (Posted at): '31/02/2026' is not a date and time, day first (such as 03/09/2025 09:30, "
+        "3 Sep 2025 9.30am or 2025-09-03 09:30)",
         "  Posts!H4 (Shot type): '=1+2' is not one of: Group, Individual, From behind, None",
     ]
     assert "staff_training.xlsx: OK" in out

@@ -284,6 +284,10 @@ def _front(rv: Review) -> list:
     blocks += _group("Critical findings open or to confirm", len(critical), [_finding_table(critical, by_id)])
     waiting = [(f, s) for f, s in states if s == TO_CONFIRM]
     blocks += _group("Findings waiting on a data fix", len(waiting), [_finding_table(waiting, by_id)])
+    if undecided:
+        more = f"{plural(undecided, 'more record')} could not be checked until the entries are fixed: listed on page "
+        link = f'<a href="#findings-undecided">page {_page_of("findings-undecided")}</a>'
+        blocks.append(para(f"{more}{_WIDEST_PAGE}.", f"{_e(more[: -len('page ')])}{link}."))
     blocks.append(heading(3, "After the meeting", "h-after"))
     horizon = long_date(review_horizon(rv.meeting_date))
     due = [f for f, s in states if s == REVIEW_DUE]
@@ -355,15 +359,19 @@ def _notice_html(notice) -> str:
 def _state_words(f: Finding, state: str, by_id: dict) -> paged.Cell:
     """A finding's state as the DPO reads it; to confirm, with links to the data faults it waits on."""
     if state == TO_CONFIRM:
-        faults = [(d, by_id.get(d)) for d in f.depends_on]
-        label = lambda d: f"{d} ({by_id[d].file} {by_id[d].cell})" if by_id.get(d) and by_id[d].cell else d  # noqa: E731
-        ids = _linked_ids([d for d, _ in faults], label)
+        ids = _faults(f.depends_on, by_id)
         return cell(f"To confirm once fixed: {ids.text}", f"To confirm once fixed: {ids.html}")
     if f.decision is not None:
         return cell(f"{state}: {decision_words(f.decision)}")
     if state == LAPSED:
         return cell(f"Open again: the decision lapsed on {_uk(f.lapsed_decision.review_by)}")
     return cell(state)
+
+
+def _faults(fault_ids, by_id: dict) -> paged.Cell:
+    """The data-quality findings something waits on, each linked, with the cell to fix."""
+    label = lambda d: f"{d} ({by_id[d].file} {by_id[d].cell})" if by_id.get(d) and by_id[d].cell else d  # noqa: E731
+    return _linked_ids(fault_ids, label)
 
 
 def _finding_table(found: list[tuple[Finding, str]], by_id: dict) -> paged.Block:
@@ -416,6 +424,11 @@ def _contents(rv: Review) -> list:
                     rows.append(
                         Row([cell(title_, f'<a href="#findings-{area}">{_e(title_)}</a>'), page(f"findings-{area}")])
                     )
+            if getattr(rv.result, "undecided", ()):
+                title_ = "Could not be checked until the entries are fixed"
+                rows.append(
+                    Row([cell(title_, f'<a href="#findings-undecided">{_e(title_)}</a>'), page("findings-undecided")])
+                )
     governors = "The governors' page, as governors read it (printed upright)"
     rows.append(Row([cell(governors, f'<a href="#{GOVERNORS_ANCHOR}">{_e(governors)}</a>'), page(GOVERNORS_ANCHOR)]))
     return [
@@ -530,7 +543,44 @@ def _findings(rv: Review) -> list:
         ]
         title = AREA_TITLES[area]
         blocks += [heading(3, title, f"findings-{area}"), table(columns, rows, caption=f"{title}: every finding")]
-    return blocks
+    return blocks + _undecided(rv, by_id)
+
+
+def _undecided(rv: Review, by_id: dict) -> list:
+    """The records no rule could decide because an entry it needs could not be read, with the entries to fix."""
+    waiting = getattr(rv.result, "undecided", ())
+    if not waiting:
+        return []
+    columns = [
+        Column("Record", 0.2),
+        Column("File", 0.14),
+        Column("Sheet", 0.1),
+        Column("Row", 0.05, numeric=True),
+        Column("Student ID", 0.08),
+        Column("Waits on", 0.43),
+    ]
+    rows = [
+        Row(
+            [
+                _id_cell(u.id, link=False),
+                cell(u.file or ""),
+                cell(u.sheet or ""),
+                cell(u.row or ""),
+                cell(u.student or "", nowrap=True),
+                _faults(u.waits_on, by_id),
+            ]
+        )  # fmt: skip
+        for u in waiting
+    ]
+    return [
+        heading(3, "Could not be checked until the entries are fixed", "findings-undecided"),
+        para(
+            f"{plural(len(waiting), 'record')} {'is' if len(waiting) == 1 else 'are'} neither a finding nor a pass: an "
+            "entry the rule needs could not be read, and some value of it would give a finding. Each is left out of "
+            "what its rule checked, and is checked once the entries named are fixed."
+        ),
+        table(columns, rows, caption="Records that could not be checked until the entries are fixed"),
+    ]
 
 
 # --- the breach register ---------------------------------------------------------------------------------------
@@ -549,6 +599,12 @@ def _register(rv: Review) -> list:
     )
     if register.missing:
         lead += f" Not in the log (shown blank): {', '.join(register.missing)}."
+    if register.maybe:
+        lead += (
+            f" Not counted until the entries are fixed, as the checks leave them undecided: "
+            f"{plural(len(register.maybe), 'incident')} whose Personal data breach or Category could not be read "
+            f"({', '.join(register.maybe)})."
+        )
     columns = [
         Column("Incident", 0.065),
         Column("Category", 0.085),

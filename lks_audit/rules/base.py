@@ -6,6 +6,8 @@ Area modules import from here and never from each other, so each rule reads as i
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 import pandas as pd
 
@@ -17,10 +19,15 @@ def is_yes(s: pd.Series) -> pd.Series:
     return s.fillna(False).astype(bool)
 
 
+_NOT = np.frompyfunc(operator.not_, 1, 1)
+
+
 def is_blank(s: pd.Series) -> pd.Series:
     """Blank cells of any kind (an ids column is blank when it holds no id)."""
     if s.dtype == object:
-        return s.map(lambda v: v is None or v == () or (isinstance(v, float) and pd.isna(v))).astype(bool)
+        # None and () are falsy, texts and lists of IDs are not: one C loop, not a Python call per cell.
+        values = s.to_numpy(dtype=object)
+        return pd.Series(_NOT(values).astype(bool) | pd.isna(values), index=s.index)
     return s.isna()
 
 
@@ -137,10 +144,16 @@ def pictured_students(data, ctx) -> pd.DataFrame:
     return data.derived[key]
 
 
+def names(frame: pd.DataFrame, key: str) -> list[str]:
+    """Each row's ``key``, or ``on row 14`` where the key is blank or could not be read: a message never says
+    "None" ("Incident on row 14 (reported ...)")."""
+    return [k if isinstance(k, str) else f"on row {r}" for k, r in zip(frame[key].tolist(), frame["_row"].tolist())]
+
+
 def post_labels(posts: pd.DataFrame) -> list[str]:
     """``Post P-0042 (12/03/2026)`` per row, dates formatted in one go (rules may word 75,000 findings)."""
     days = posts["Posted at"].dt.strftime("%d/%m/%Y").astype(object).where(posts["Posted at"].notna(), "no date")
-    return [f"Post {p} ({d})" for p, d in zip(posts["Post ID"].tolist(), days.tolist())]
+    return [f"Post {p} ({d})" for p, d in zip(names(posts, "Post ID"), days.tolist())]
 
 
 #: The columns account users are found from (rules.md's "Account users"; TRN-01..03 and the training measure).

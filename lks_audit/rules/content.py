@@ -15,9 +15,24 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..cells import clean_unicode, normalise_text
-from .base import first_by_key, fmt_date, is_yes, period_posts, pictured_students, post_labels, staff_on_day
+from ..cells import clean_unicode
+from .base import first_by_key, fmt_date, period_posts, pictured_students, post_labels
 from .registry import register_rule
+from .unknown import (
+    Tri,
+    checked,
+    in_doubt,
+    key_cells,
+    other_cells,
+    says_yes,
+    settle,
+    settle_as_read,
+    staff_current,
+    test,
+    unreadable,
+    unreadable_at,
+    unreadable_rows,
+)
 
 _WORD = re.compile(r"\w+")
 
@@ -77,10 +92,12 @@ def register_names(data) -> list[RegisterName]:
     if "register_names" not in data.derived:
         consent = data.frames["Consent"]
         seen: dict[tuple, RegisterName] = {}
-        for student, name in zip(consent["Student ID"].tolist(), consent["Student name"].tolist()):
+        # A student's forms repeat their name: each (student, name) is split once. Names are read as normalised
+        # text already (cells.read_text), so only case is folded here.
+        for student, name in dict.fromkeys(zip(consent["Student ID"].tolist(), consent["Student name"].tolist())):
             if not isinstance(name, str):
                 continue
-            words = tuple(normalise_text(name).casefold().split())
+            words = tuple(name.casefold().split())
             if words:
                 seen.setdefault((student, words), RegisterName(student, words))
         data.derived["register_names"] = list(seen.values())
@@ -177,7 +194,15 @@ def posted_by_non_administrator(rule, data, ctx):
     is_admin = pd.MultiIndex.from_frame(posts[["Account ID", "Posted by"]].astype(object)).isin(
         pd.MultiIndex.from_frame(admins)
     )
-    hit = posts[~is_admin]
+    # The account's Administrators cell could not be read: anyone may be one of them.
+    account_row = np.full(len(posts), -1.0)
+    if ("Accounts", "Administrators") in data.unknown:  # looked up only where such a cell exists
+        account_row = accounts.set_index("Account ID")["_row"].reindex(posts["Account ID"]).fillna(-1).to_numpy()
+    admins_unread = unreadable_at(data, "Accounts", account_row, "Administrators")
+    not_admin = Tri(~is_admin, admins_unread)
+    # A Posted by or Account ID that could not be read reads as none ("does not record who posted it"): to confirm.
+    found, undecided = settle(not_admin, doubtful=admins_unread)
+    hit = posts[found]
     known = hit["Account ID"].isin(accounts["Account ID"].dropna()).tolist()
     messages = []
     for label, account, by, on_register in zip(
@@ -199,7 +224,14 @@ def posted_by_non_administrator(rule, data, ctx):
         [("Posts", row, column, value) for column, value in (("Posted by", by), ("Account ID", acc)) if value]
         for row, by, acc in zip(hit["_row"].tolist(), hit["Posted by"].tolist(), hit["Account ID"].tolist())
     ]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted by", also=also), len(posts))
+    findings = rule.findings(
+        hit, "Posts", messages, column="Posted by", rests_on=("Account ID", "Posted at"), also=also
+    )
+    waits = rule.undecided(
+        posts[undecided], "Posts", columns=("Posted by", "Account ID"),
+        also=other_cells("Accounts", account_row[undecided], "Administrators"),
+    )  # fmt: skip
+    return rule.outcome(findings, int(len(posts) - undecided.sum()), waits)
 
 
 @register_rule(
@@ -219,11 +251,18 @@ def posted_by_non_administrator(rule, data, ctx):
     owner="Account administrator",
 )
 def posted_by_non_current_staff(rule, data, ctx):
-    posts = period_posts(data, ctx)
-    # An undated post cannot be placed against anyone's start and leaving dates; a post naming no one is
-    # PST-01's one finding (one fault, one finding).
-    posts = posts[posts["Posted at"].notna() & posts["Posted by"].notna()]
-    hit = posts[~staff_on_day(data, posts["Posted by"], posts["Posted at"])]
+    every = period_posts(data, ctx)
+    # An undated post cannot be placed against anyone's start and leaving dates; one whose Posted at could not be
+    # read is dated, on a day unknown. A post naming no one is PST-01's one finding (one fault, one finding); one
+    # whose Posted by could not be read may name anyone (undecided, below).
+    day_unread = unreadable(data, every, "Posts", "Posted at")
+    by_unread = unreadable(data, every, "Posts", "Posted by")
+    named = every["Posted by"].notna().to_numpy()
+    posts = every[every["Posted at"].notna().to_numpy() & named]
+    current, as_read, staff_rows = staff_current(data, posts["Posted by"], posts["Posted at"])
+    # A Start or Leaving date that could not be read makes "current" unknown (rules.md), read blank: current.
+    found, undecided = settle_as_read(~current, ~as_read)
+    hit, hit_rows = posts[found], staff_rows[found]
     staff = first_by_key(data.frames["Staff"], "Staff ID")[["Staff ID", "Start date", "Leaving date"]]
     dates = hit[["Posted by", "Posted at"]].merge(staff, left_on="Posted by", right_on="Staff ID", how="left")
     left = (dates["Leaving date"] <= dates["Posted at"].dt.floor("D")).tolist()
@@ -237,8 +276,28 @@ def posted_by_non_current_staff(rule, data, ctx):
             messages.append(f"{label} was posted by {by}, who only started on {fmt_date(start)}")
         else:
             messages.append(f"{label} was posted by {by}, who is not on the staff list")
-    also = [[("Posts", row, "Posted by", by)] if by else [] for row, by in zip(hit["_row"], hit["Posted by"])]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted by", also=also), len(posts))
+    also = [
+        ([("Posts", row, "Posted by", by)] if by else []) + cells
+        for row, by, cells in zip(
+            hit["_row"], hit["Posted by"], other_cells("Staff", hit_rows, "Start date", "Leaving date")
+        )
+    ]
+    findings = rule.findings(hit, "Posts", messages, column="Posted by", rests_on=("Posted at",), also=also)
+    nowhere = key_cells(data, "Staff", "Staff ID")
+    waits = rule.undecided(
+        posts[undecided], "Posts", columns=("Posted by",),
+        also=[cells + nowhere for cells in other_cells("Staff", staff_rows[undecided], "Start date", "Leaving date")],
+    )  # fmt: skip
+    # A post on a day that could not be read: undecided, unless its author is current whatever the day (on the
+    # Staff sheet with neither a Start nor a Leaving date).
+    undated = every[day_unread & named]
+    ever, _, _ = staff_current(data, undated["Posted by"], pd.Series(pd.Timestamp.min.ceil("D"), index=undated.index))
+    always, _, _ = staff_current(
+        data, undated["Posted by"], pd.Series(pd.Timestamp.max.floor("D"), index=undated.index)
+    )
+    waits += rule.undecided(undated[~(ever.yes & always.yes)], "Posts", columns=("Posted at", "Posted by"))
+    waits += rule.undecided(every[by_unread], "Posts", columns=("Posted by",))
+    return rule.outcome(findings, int(len(posts) - undecided.sum()), waits)
 
 
 _NAMES_CLAUSE = (
@@ -270,8 +329,21 @@ def student_full_name(rule, data, ctx):
     hits = full_name_hits(folded_texts(posts["Post text"]), register_names(data))
     hit = posts.iloc[hits["pos"].to_numpy()]
     messages = [f"{label} gives a student's full name in its text" for label in post_labels(hit)]
-    findings = rule.findings(hit, "Posts", messages, students=hits["student"], column="Post text")
-    return rule.outcome(findings, len(posts))
+    # A name found on a Consent row whose Student ID could not be read: whose it is waits on that cell.
+    nameless = key_cells(data, "Consent", "Student ID")
+    findings = rule.findings(
+        hit, "Posts", messages, students=hits["student"], column="Post text", rests_on=("Posted at",),
+        also=[nameless if s is None else [] for s in hits["student"].tolist()],
+    )  # fmt: skip
+    # A post whose text could not be read may name anyone; a Student name that could not be read may be in any
+    # post: either way the post is undecided (unless a name was found in it already).
+    unread = unreadable(data, posts, "Posts", "Post text")
+    names_unread = [("Consent", int(r), "Student name") for r in unreadable_rows(data, "Consent", "Student name")]
+    if names_unread:
+        unread |= posts["Post text"].notna().to_numpy()
+    unread[hits["pos"].to_numpy()] = False
+    waits = rule.undecided(posts[unread], "Posts", columns=("Post text",), also=[names_unread] * int(unread.sum()))
+    return rule.outcome(findings, int(len(posts) - unread.sum()), waits)
 
 
 def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[str, list[RegisterName]]):
@@ -358,8 +430,40 @@ def pictured_student_first_name(rule, data, ctx):
             hit_students.append(student)
     hit = posts.iloc[hit_pos]
     messages = [f"{label} gives the first name of a student it pictures" for label in post_labels(hit)]
-    findings = rule.findings(hit, "Posts", messages, students=hit_students, column="Post text")
-    return rule.outcome(findings, len(pairs))
+    findings = rule.findings(hit, "Posts", messages, students=hit_students, column="Post text", rests_on=("Posted at",))
+    # A pair is undecided when its post's text, or a Student name of that student, could not be read; and a
+    # pictured student on no form, while a Consent row's Student ID could not be read (that row may be theirs).
+    # Looked for only where such a cell exists: the usual school has none.
+    text_unread = unreadable(data, posts, "Posts", "Post text")
+    consent = data.frames["Consent"]
+    unread_names = consent[unreadable(data, consent, "Consent", "Student name")]
+    nameless = key_cells(data, "Consent", "Student ID")
+    waits, checked_pairs = [], len(pairs)
+    if text_unread.any() or len(unread_names) or nameless:
+        name_cells: dict[str, list[tuple]] = {}
+        for student, row in zip(unread_names["Student ID"].tolist(), unread_names["_row"].tolist()):
+            name_cells.setdefault(student, []).append(("Consent", int(row), "Student name"))
+        every = pictured_students(data, ctx).rename(columns={"Student ID": "Students pictured"})
+        pos, student = every["pos"].to_numpy(), every["Students pictured"]
+        open_ = text_unread[pos] | student.isin(set(name_cells)).to_numpy()
+        if nameless:
+            unplaced = ~student.isin(set(names)).to_numpy()
+            open_ |= unplaced
+            for s in student[unplaced].tolist():
+                name_cells.setdefault(s, []).extend(nameless)
+        open_ &= ~pd.MultiIndex.from_arrays([pos, student]).isin(list(zip(hit_pos, hit_students)))
+        undecided = every[open_]
+        rows = posts.iloc[undecided["pos"].to_numpy()]
+        waits = rule.undecided(
+            rows, "Posts", columns=("Post text",), students=undecided["Students pictured"].tolist(),
+            also=[name_cells.get(s, []) for s in undecided["Students pictured"].tolist()],
+        )  # fmt: skip
+        counted = pairs.merge(undecided[["pos", "Students pictured"]], how="left", indicator=True)
+        checked_pairs = int((counted["_merge"] == "left_only").sum())
+    # A post whose Students pictured could not be read may picture anyone it names.
+    unlisted = posts[unreadable(data, posts, "Posts", "Students pictured") & posts["Post text"].notna().to_numpy()]
+    waits += rule.undecided(unlisted, "Posts", columns=("Students pictured",))
+    return rule.outcome(findings, checked_pairs, waits)
 
 
 @register_rule(
@@ -383,13 +487,17 @@ def pictured_student_first_name(rule, data, ctx):
 )
 def third_party_without_permission(rule, data, ctx):
     posts = period_posts(data, ctx)
-    third_party = is_yes(posts["Third-party content"])
-    hit = posts[third_party & ~is_yes(posts["Copyright permission"])]
+    third_party = says_yes(data, posts, "Posts", "Third-party content")
+    # Either answer unreadable may be Yes: undecided.
+    hit = third_party & ~says_yes(data, posts, "Posts", "Copyright permission")
+    found, undecided = settle(hit, doubtful=hit.unknown)
+    hit = posts[found]
     messages = [
         f"{label} shares third-party content without recorded copyright permission" for label in post_labels(hit)
     ]
-    findings = rule.findings(hit, "Posts", messages, column="Copyright permission")
-    return rule.outcome(findings, int(third_party.sum()))
+    findings = rule.findings(hit, "Posts", messages, column="Copyright permission", rests_on=("Posted at",))
+    waits = rule.undecided(posts[undecided], "Posts", columns=("Third-party content", "Copyright permission"))
+    return rule.outcome(findings, checked(third_party, found, undecided), waits)
 
 
 @register_rule(
@@ -417,28 +525,50 @@ def third_party_without_permission(rule, data, ctx):
 def posted_outside_account_life(rule, data, ctx):
     posts = period_posts(data, ctx)
     accounts = first_by_key(data.frames["Accounts"], "Account ID")[
-        ["Account ID", "Created on", "Closed or transferred on"]
-    ]
+        ["Account ID", "Created on", "Closed or transferred on", "_row"]
+    ].rename(columns={"_row": "_account_row"})
     # An unknown Account ID is DQ-04's; an undated post cannot be placed in the account's life.
-    dated = posts[posts["Posted at"].notna()]
+    dated = posts[posts["Posted at"].notna() | unreadable(data, posts, "Posts", "Posted at")]
     merged = dated.merge(accounts, on="Account ID", how="inner")
     day = merged["Posted at"].dt.floor("D")
-    before = merged["Created on"].notna() & (day < merged["Created on"])
-    after = merged["Closed or transferred on"].notna() & (day > merged["Closed or transferred on"])
-    hit = merged[before | after]
+    before = (merged["Created on"].notna() & (day < merged["Created on"])).to_numpy()
+    after = (merged["Closed or transferred on"].notna() & (day > merged["Closed or transferred on"])).to_numpy()
+    # A post's day, or an account's dates, that could not be read may be any: undecided.
+    created, closed = merged["Created on"], merged["Closed or transferred on"]
+    early = test(data, merged, "Accounts", before, "Created on", rows="_account_row")
+    late = test(data, merged, "Accounts", after, "Closed or transferred on", rows="_account_row")
+    day_unread = unreadable(data, merged, "Posts", "Posted at")
+    # An account with neither date (known blank) has no life to post outside of, whatever the day.
+    ageless = (created.isna() & closed.isna()).to_numpy() & ~early.unknown & ~late.unknown
+    found, undecided = settle(in_doubt(early | late, day_unread & ~ageless), doubtful=None)
+    found, undecided = (
+        found & ~(early | late).unknown & ~(day_unread & ~ageless),
+        undecided | (found & ~(early | late).yes),
+    )
+    hit = merged[found]
     messages = [
         f"{label} was posted on account {account} "
         + (
-            f"before it was created on {fmt_date(created)}"
-            if early
-            else f"after it was closed or transferred on {fmt_date(closed)}"
+            f"before it was created on {fmt_date(c)}"
+            if b
+            else f"after it was closed or transferred on {fmt_date(cl)}"
         )
-        for label, account, created, closed, early in zip(
-            post_labels(hit),
-            hit["Account ID"].tolist(),
-            hit["Created on"],
-            hit["Closed or transferred on"],
-            before[before | after].tolist(),
+        for label, account, c, cl, b in zip(
+            post_labels(hit), hit["Account ID"].tolist(), hit["Created on"], hit["Closed or transferred on"],
+            before[found].tolist(),
         )
-    ]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column="Posted at"), len(merged))
+    ]  # fmt: skip
+    findings = rule.findings(hit, "Posts", messages, column="Posted at")
+    open_ = merged[undecided]
+    waits = rule.undecided(
+        open_, "Posts", columns=("Posted at",),
+        also=other_cells("Accounts", open_["_account_row"], "Created on", "Closed or transferred on"),
+    )  # fmt: skip
+    # A post whose account could not be told: its Account ID could not be read, or is on no row of the register
+    # while an Account ID there could not be read.
+    nowhere = key_cells(data, "Accounts", "Account ID")
+    lost = unreadable(data, dated, "Posts", "Account ID")
+    if nowhere:
+        lost |= dated["Account ID"].notna().to_numpy() & ~dated["Account ID"].isin(accounts["Account ID"]).to_numpy()
+    waits += rule.undecided(dated[lost], "Posts", columns=("Account ID",), also=[nowhere] * int(lost.sum()))
+    return rule.outcome(findings, int(len(merged) - undecided.sum()), waits)

@@ -4,13 +4,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding
+from ..findings import Finding, Undecided
 from ..schema import SHEETS, STUDENT, WORKBOOK_OF_SHEET, WORKBOOKS, Kind, Sheet, references
 from .base import fmt_date, fmt_datetime
 from .registry import register_rule
+from .unknown import key_cells, unreadable, unreadable_rows
 
 _CLAUSE = (
     "Store account details ... securely; SLT will ensure ... (records the policy relies on must "
@@ -92,7 +95,7 @@ def missing_parts(rule, data, ctx):
             message = (
                 f"{gap.file} cannot be read: {gap.unreadable}"
                 if gap.unreadable
-                else f"{gap.file} is missing from the data folder"
+                else f"{gap.file} is missing from the data folder" + (f"; {gap.hint}" if gap.hint else "")
             )
             out.append(Finding(rule.id, rule.severity, rule.area, None, gap.file, None, None, message))
         elif gap.level == "sheet":
@@ -190,8 +193,16 @@ def blank_or_repeated_keys(rule, data, ctx):
         )  # fmt: skip
         for k in data.key_faults
     ]
+    # A key that could not be read may repeat another: undecided, waiting on its DQ-02.
+    waits = []
+    for sheet in SHEETS.values():
+        if sheet.key and not data.unavailable(sheet.name, (sheet.key,)):
+            frame = data.frames[sheet.name]
+            waits += rule.undecided(
+                frame[unreadable(data, frame, sheet.name, sheet.key)], sheet.name, columns=(sheet.key,)
+            )
     keyed = sum(len(data.frames[s.name]) for s in SHEETS.values() if s.key and not data.unavailable(s.name, (s.key,)))
-    return rule.outcome(findings, keyed)
+    return rule.outcome(findings, keyed - len(waits), waits)
 
 
 def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, details, parts=None) -> list:
@@ -238,7 +249,7 @@ def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, de
     owner="School office",
 )
 def unknown_references(rule, data, ctx):
-    findings, checked = [], 0
+    findings, checked, waits = [], 0, []
     for sheet_name, column in references():
         target_sheet, target_key = column.refers_to
         # A missing workbook, sheet or column is DQ-01's finding; its references cannot be checked.
@@ -258,10 +269,35 @@ def unknown_references(rule, data, ctx):
             checked += int(filled.sum())
             unknown = ids[filled & ~np.append(known, True)[codes]]
         rows = frame.loc[unknown.index]
+        # A reference that could not be read may be to anything; an ID on no row of its sheet, while a key there
+        # could not be read, may be on that row: neither is a DQ-04, both are undecided.
+        unread = frame[unreadable(data, frame, sheet_name, column.header)]
+        waits += _undecided_references(rule, sheet_name, column.header, unread, [(sheet_name, r, column.header)
+                                       for r in unread["_row"].tolist()], [None] * len(unread))  # fmt: skip
+        nowhere = key_cells(data, target_sheet, target_key)
+        if nowhere:
+            checked -= len(rows)
+            waits += _undecided_references(
+                rule, sheet_name, column.header, rows, [nowhere] * len(rows), unknown.tolist()
+            )
+            continue
         target_file = WORKBOOK_OF_SHEET[target_sheet].file
         details = [f"'{v}' is not {_a(target_key)} in {target_file}, sheet {target_sheet}" for v in unknown.tolist()]
         findings += _cell_findings(rule, data, SHEETS[sheet_name], column.header, rows, details, unknown.tolist())
-    return rule.outcome(findings, checked)
+    return rule.outcome(findings, checked, waits)
+
+
+def _undecided_references(rule, sheet_name: str, column: str, rows: pd.DataFrame, cells, ids) -> list[Undecided]:
+    """DQ-04 records it cannot decide, one per row of ``rows``: its ID (or None for a cell that could not be read)
+    as its part, waiting on ``cells`` (one list, or one cell, per row)."""
+    label = SHEETS[sheet_name].label
+    file = WORKBOOK_OF_SHEET[sheet_name].file
+    records = rows[label].tolist() if label else [None] * len(rows)
+    return [
+        Undecided(rule.id, record, file, sheet_name, int(row), None,
+                  tuple(found if isinstance(found, list) else [found]), column=column, part=part)
+        for record, row, found, part in zip(records, rows["_row"].tolist(), cells, ids)
+    ]  # fmt: skip
 
 
 def _unknown_in_lists(lists: pd.Series, known: set[str]) -> tuple[pd.Series, int]:
@@ -301,13 +337,19 @@ def _show(value, kind: Kind) -> str:
     owner="School office",
 )
 def dates_out_of_order(rule, data, ctx):
-    findings = []
+    findings, waits, pending = [], [], 0
     for sheet in SHEETS.values():
         for order in sheet.orderings:
             earlier, later = order.earlier, order.later
             if data.unavailable(sheet.name, (earlier, later)):
                 continue
             frame = data.frames[sheet.name]
+            # One of the two could not be read while the other is there: their order is unknown.
+            either = unreadable(data, frame, sheet.name, earlier, later)
+            if either.any():
+                open_ = frame[either & (frame[earlier].notna() | frame[later].notna()).to_numpy()]
+                pending += len(open_)
+                waits += _undecided_dates(rule, sheet, open_, (earlier, later), f"before {earlier}", later)
             rows = frame[(frame[later] < frame[earlier]).to_numpy()]
             kind = sheet.column(later).kind
             details = [
@@ -329,13 +371,22 @@ def dates_out_of_order(rule, data, ctx):
             # Plans (a review due, a closure day) may lie after as_of (interpretations.md).
             if column.plan:
                 continue
+            # A date that could not be read may lie after as_of: undecided.
+            unread = unreadable(data, frame, sheet.name, column.header)
+            if unread.any():
+                waits += _undecided_dates(rule, sheet, frame[unread], (column.header,), "after as of", column.header)
             # After as_of = on a later day: anything on the as_of day itself is fine.
             rows = frame[(frame[column.header] >= ctx.as_of_end).to_numpy()]
             details = [
                 f"{_show(v, column.kind)} is after the audit date {fmt_date(ctx.as_of)}" for v in rows[column.header]
             ]
             findings += _cell_findings(rule, data, sheet, column.header, rows, details, ["after as of"] * len(rows))
-    return rule.outcome(findings, dates)
+    return rule.outcome(findings, dates - pending, waits)
+
+
+def _undecided_dates(rule, sheet: Sheet, rows: pd.DataFrame, columns, part: str, column: str) -> list[Undecided]:
+    waits = rule.undecided(rows, sheet.name, columns=columns)
+    return [replace(u, column=column, part=part) for u in waits]
 
 
 @register_rule(
@@ -357,7 +408,7 @@ def dates_out_of_order(rule, data, ctx):
     owner="School office",
 )
 def empty_event_logs(rule, data, ctx):
-    findings, logs = [], 0
+    findings, logs, waits = [], 0, []
     for sheet in SHEETS.values():
         if sheet.event_date is None or data.unavailable(sheet.name, (sheet.event_date,)):
             continue
@@ -365,6 +416,12 @@ def empty_event_logs(rule, data, ctx):
         if ctx.in_period_dated(data.frames[sheet.name][sheet.event_date]).any():
             continue
         file = WORKBOOK_OF_SHEET[sheet.name].file
+        # An event date that could not be read may be in the year: the log is undecided.
+        unread = [(sheet.name, int(r), sheet.event_date) for r in unreadable_rows(data, sheet.name, sheet.event_date)]
+        if unread:
+            logs -= 1
+            waits.append(Undecided(rule.id, None, file, sheet.name, None, None, tuple(unread), column=sheet.event_date))
+            continue
         findings.append(
             _located(
                 rule, file, sheet.name, None,
@@ -373,4 +430,4 @@ def empty_event_logs(rule, data, ctx):
                 column=sheet.event_date,
             )
         )  # fmt: skip
-    return rule.outcome(findings, logs)
+    return rule.outcome(findings, logs, waits)

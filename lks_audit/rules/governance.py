@@ -10,21 +10,41 @@ import re
 import numpy as np
 import pandas as pd
 
-from .base import distinct_ids, first_by_key, fmt_date, is_blank, is_yes, staff_on_day
+from .base import distinct_ids, first_by_key, fmt_date, names
 from .registry import register_rule
+from .unknown import (
+    Tri,
+    blank,
+    checked,
+    key_cells,
+    known,
+    other_cells,
+    says_yes,
+    settle,
+    settle_as_read,
+    staff_current,
+    test,
+    unreadable,
+)
 
 
-def _active(accounts: pd.DataFrame) -> pd.DataFrame:
-    return accounts[(accounts["Status"] == "Active").to_numpy()]
+def _active(data, accounts: pd.DataFrame) -> Tri:
+    """Each account is Active (unknown where its Status could not be read)."""
+    return test(data, accounts, "Accounts", (accounts["Status"] == "Active").to_numpy(), "Status")
 
 
 def _setting_not_yes(rule, data, column: str):
-    """Every account whose yes/no ``column`` is not Yes (No or blank), out of every account."""
+    """Every account whose yes/no ``column`` is not Yes (No or blank), out of every account; one whose cell could
+    not be read may say Yes, so it is undecided."""
     accounts = data.frames["Accounts"]
-    hit = accounts[~is_yes(accounts[column]).to_numpy()]
+    not_yes = ~says_yes(data, accounts, "Accounts", column)
+    found, undecided = settle(not_yes, doubtful=not_yes.unknown)
+    hit = accounts[found]
     said = ["blank" if pd.isna(v) else "No" for v in hit[column]]
-    messages = [f"Account {a}: {column} is {s}, not Yes" for a, s in zip(hit["Account ID"], said)]
-    return rule.outcome(rule.findings(hit, "Accounts", messages, column=column), len(accounts))
+    messages = [f"Account {a}: {column} is {s}, not Yes" for a, s in zip(names(hit, "Account ID"), said)]
+    findings = rule.findings(hit, "Accounts", messages, column=column)
+    waits = rule.undecided(accounts[undecided], "Accounts", columns=(column,))
+    return rule.outcome(findings, checked(known(np.ones(len(accounts))), found, undecided), waits)
 
 
 _ACCOUNTS = ("account", "accounts")
@@ -55,7 +75,7 @@ _APPLICATIONS = ("application", "applications")
     owner="SLT member responsible for social media",
 )
 def account_approved_before_creation(rule, data, ctx):
-    accounts = _active(data.frames["Accounts"])
+    accounts = data.frames["Accounts"]
     apps = first_by_key(data.frames["Applications"], "Application ID")[
         ["Application ID", "SLT decision", "Decision date", "_row"]
     ].rename(columns={"_row": "_app_row"})
@@ -71,8 +91,24 @@ def account_approved_before_creation(rule, data, ctx):
         ["no_app_id", "unknown", "not_approved", "no_decision_date", "no_created", "created_first"],
         "",
     )
-    hit = merged[reasons != ""]
-    reasons = reasons[reasons != ""]
+    # The same test in three values. An Application ID, Status or SLT decision that could not be read may be
+    # anything (undecided); a date that could not be read reads as none: "has no Created on date", to confirm.
+    found_app = merged["_merge"].eq("both").to_numpy()
+    approved = test(
+        data, merged, "Applications", (merged["SLT decision"] == "Approved").to_numpy(), "SLT decision", rows="_app_row"
+    )
+    dated = ~blank(data, merged, "Applications", "Decision date", rows="_app_row")
+    created = ~blank(data, merged, "Accounts", "Created on")
+    in_order = test(data, merged, "Applications", ~created_first.to_numpy(), "Decision date", rows="_app_row") & test(
+        data, merged, "Accounts", ~created_first.to_numpy(), "Created on"
+    )
+    shown = ~blank(data, merged, "Accounts", "Application ID") & known(found_app) & approved & dated & created
+    hit = _active(data, merged) & ~(shown & in_order)
+    doubtful = unreadable(data, merged, "Accounts", "Status", "Application ID") | unreadable(
+        data, merged, "Applications", "SLT decision", rows="_app_row"
+    )
+    found, undecided = settle_as_read(hit, reasons != "", doubtful)
+    hit, reasons = merged[found], reasons[found]
     # What each reason rests on: an unresolved Application ID, or the application's decision and its date.
     column = {
         "no_app_id": "Application ID",
@@ -84,12 +120,13 @@ def account_approved_before_creation(rule, data, ctx):
     also = [
         (("Accounts", row, "Application ID", app),) if reason == "unknown"
         else (("Applications", app_row, decided_by[reason]),) if reason in decided_by
+        else (("Applications", app_row, "Decision date"),) if reason == "created_first"
         else ()
         for reason, row, app, app_row in zip(reasons, hit["_row"], hit["Application ID"], hit["_app_row"])
     ]  # fmt: skip
     messages = []
-    for reason, (_, r) in zip(reasons, hit.iterrows()):
-        acc, app = r["Account ID"], r["Application ID"]
+    for reason, acc, (_, r) in zip(reasons, names(hit, "Account ID"), hit.iterrows()):
+        app = r["Application ID"]
         messages.append(
             {
                 "no_app_id": f"Active account {acc} names no Application ID: SLT approval of its creation "
@@ -106,7 +143,12 @@ def account_approved_before_creation(rule, data, ctx):
             }[reason]
         )
     findings = rule.findings(hit, "Accounts", messages, column=[column.get(r) for r in reasons], also=also)
-    return rule.outcome(findings, len(accounts))
+    open_ = merged[undecided]
+    waits = rule.undecided(
+        open_, "Accounts", columns=("Status", "Application ID", "Created on"),
+        also=other_cells("Applications", open_["_app_row"], "SLT decision", "Decision date"),
+    )  # fmt: skip
+    return rule.outcome(findings, checked(_active(data, merged), found, undecided), waits)
 
 
 @register_rule(
@@ -126,16 +168,29 @@ def account_approved_before_creation(rule, data, ctx):
     owner="Account administrator",
 )
 def two_current_administrators(rule, data, ctx):
-    accounts = _active(data.frames["Accounts"])
+    accounts = data.frames["Accounts"]
+    active = _active(data, accounts)
     admins = accounts["Administrators"].map(distinct_ids).explode().dropna()
-    current = staff_on_day(data, admins, pd.Series(ctx.as_of, index=admins.index))
-    current_by_account = admins[current].groupby(level=0).agg(list)
-    other_by_account = admins[~current].groupby(level=0).agg(list)
-    # astype: with no current administrator anywhere the empty result is not numeric under pandas 3.
-    count = current_by_account.map(len).astype("int64").reindex(accounts.index, fill_value=0)
-    hit = accounts[(count < 2).to_numpy()]
+    current, as_read, staff_rows = staff_current(data, admins, ctx.as_of)
+    current_by_account = admins[as_read].groupby(level=0).agg(list)
+    other_by_account = admins[~as_read].groupby(level=0).agg(list)
+
+    def per_account(mask) -> np.ndarray:
+        # astype: with no administrator anywhere the empty result is not numeric under pandas 3.
+        counts = pd.Series(mask, index=admins.index).groupby(level=0).sum().astype("int64")
+        return counts.reindex(accounts.index, fill_value=0).to_numpy()
+
+    sure, maybe, read = per_account(current.yes), per_account(current.maybe), per_account(as_read)
+    # Fewer than two: surely when even those who may be current are fewer; not when two surely are. An
+    # Administrators cell that could not be read may name anyone.
+    admins_unread = unreadable(data, accounts, "Accounts", "Administrators")
+    too_few = Tri((maybe < 2) & ~admins_unread, ((maybe >= 2) & (sure < 2)) | admins_unread)
+    hit = active & too_few
+    fired = (accounts["Status"] == "Active").to_numpy() & (read < 2)
+    found, undecided = settle_as_read(hit, fired, doubtful=unreadable(data, accounts, "Accounts", "Status"))
+    hit = accounts[found]
     messages = []
-    for idx, acc in zip(hit.index, hit["Account ID"]):
+    for idx, acc in zip(hit.index, names(hit, "Account ID")):
         now = current_by_account.get(idx, [])
         gone = other_by_account.get(idx, [])
         text = f"Active account {acc} has {len(now)} current administrator{'' if len(now) == 1 else 's'}"
@@ -146,7 +201,19 @@ def two_current_administrators(rule, data, ctx):
     also = [[("Accounts", row, "Administrators", a) for a in other_by_account.get(idx, [])]
             for idx, row in zip(hit.index, hit["_row"])]  # fmt: skip
     findings = rule.findings(hit, "Accounts", messages, column="Administrators", also=also)
-    return rule.outcome(findings, len(accounts))
+    # Undecided: each administrator whose currency is unknown names their Staff row's dates (or the Staff IDs
+    # that could not be read).
+    open_cells = pd.Series(
+        [cells for cells in other_cells("Staff", staff_rows, "Start date", "Leaving date")], index=admins.index
+    )[current.unknown]
+    nowhere = key_cells(data, "Staff", "Staff ID")
+    open_ = accounts[undecided]
+    waits = rule.undecided(
+        open_, "Accounts", columns=("Status", "Administrators"),
+        also=[sum(open_cells.loc[[i]].tolist(), []) + nowhere if i in open_cells.index else nowhere
+              for i in open_.index],
+    )  # fmt: skip
+    return rule.outcome(findings, checked(active, found, undecided), waits)
 
 
 @register_rule(
@@ -166,15 +233,24 @@ def two_current_administrators(rule, data, ctx):
 )
 def privacy_and_reason(rule, data, ctx):
     accounts = data.frames["Accounts"]
-    no_privacy, no_reason = is_blank(accounts["Privacy"]), is_blank(accounts["Privacy reason"])
-    hit = accounts[(no_privacy | no_reason).to_numpy()]
-    missing = [
-        " and ".join(w for w, m in (("Privacy", p), ("Privacy reason", r)) if m)
-        for p, r in zip(no_privacy[hit.index], no_reason[hit.index])
-    ]
-    messages = [f"Account {a} has no {m} recorded" for a, m in zip(hit["Account ID"], missing)]
-    columns = ["Privacy" if p else "Privacy reason" for p in no_privacy[hit.index]]
-    findings = rule.findings(hit, "Accounts", messages, column=columns, rests_on=("Privacy", "Privacy reason"))
+    # A Privacy or reason that could not be read reads as none ("has no Privacy recorded"): to confirm.
+    no_privacy, no_reason = (
+        blank(data, accounts, "Accounts", "Privacy"),
+        blank(data, accounts, "Accounts", "Privacy reason"),
+    )
+    found, _ = settle(no_privacy | no_reason)
+    hit = accounts[found]
+    # A surely missing item is named alone; otherwise what reads as missing.
+    sure = np.column_stack([no_privacy.yes, no_reason.yes])[found]
+    maybe = np.column_stack([no_privacy.maybe, no_reason.maybe])[found]
+    named = np.where(sure.any(axis=1)[:, None], sure, maybe)
+    items = ("Privacy", "Privacy reason")
+    missing = [[w for w, m in zip(items, row) if m] for row in named.tolist()]
+    messages = [f"Account {a} has no {' and '.join(m)} recorded" for a, m in zip(names(hit, "Account ID"), missing)]
+    findings = rule.findings(
+        hit, "Accounts", messages, column=[m[0] for m in missing],
+        also=[[("Accounts", r, c) for c in m] for r, m in zip(hit["_row"].tolist(), missing)],
+    )  # fmt: skip
     return rule.outcome(findings, len(accounts))
 
 
@@ -197,12 +273,16 @@ def account_name_convention(rule, data, ctx):
     accounts = data.frames["Accounts"]
     pattern = re.compile(ctx.params.account_name_pattern)
     matches = accounts["Account name"].map(lambda name: name is not None and pattern.search(name) is not None)
-    hit = accounts[~matches.astype(bool).to_numpy()]
+    off = test(data, accounts, "Accounts", ~matches.astype(bool).to_numpy(), "Account name")
+    found, undecided = settle(off, doubtful=off.unknown)
+    hit = accounts[found]
     messages = [
         f"Account {a}: the name {repr(n) if n else '(blank)'} does not follow the agreed naming convention"
-        for a, n in zip(hit["Account ID"], hit["Account name"])
+        for a, n in zip(names(hit, "Account ID"), hit["Account name"])
     ]
-    return rule.outcome(rule.findings(hit, "Accounts", messages, column="Account name"), len(accounts))
+    findings = rule.findings(hit, "Accounts", messages, column="Account name")
+    waits = rule.undecided(accounts[undecided], "Accounts", columns=("Account name",))
+    return rule.outcome(findings, int(len(accounts) - undecided.sum()), waits)
 
 
 @register_rule(
@@ -262,23 +342,41 @@ def admin_approves_followers(rule, data, ctx):
 def lead_left_account_handed_over(rule, data, ctx):
     accounts = data.frames["Accounts"]
     lead = accounts["Lead staff"]
-    lead_current = staff_on_day(data, lead, pd.Series(ctx.as_of, index=lead.index))
-    handed_over = accounts["Status"].isin(["Closed", "Transferred"])
-    hit = accounts[(~lead_current & ~handed_over).to_numpy()]
+    lead_current, as_read, staff_rows = staff_current(data, lead, ctx.as_of)
+    handed_over = test(
+        data, accounts, "Accounts", accounts["Status"].isin(["Closed", "Transferred"]).to_numpy(), "Status"
+    )
+    # A Lead staff that could not be read may be anyone; a lead's Start or Leaving date that could not be read
+    # makes "current" unknown (rules.md), read blank: current.
+    lead_current = lead_current | Tri(
+        np.zeros(len(accounts), dtype=bool), unreadable(data, accounts, "Accounts", "Lead staff")
+    )
+    hit = ~lead_current & ~handed_over
+    fired = ~as_read & ~accounts["Status"].isin(["Closed", "Transferred"]).to_numpy()
+    found, undecided = settle_as_read(hit, fired, doubtful=unreadable(data, accounts, "Accounts", "Status"))
+    hit, hit_rows = accounts[found], staff_rows[found]
     messages = [
         f"Account {a} ({s or 'no Status'}) names no Lead staff: close it or transfer it to a named lead"
         if ld is None
         else f"Account {a} ({s or 'no Status'}): its Lead staff {ld} is not current staff on {fmt_date(ctx.as_of)}, "
         f"but the account has not been closed or transferred"
-        for a, s, ld in zip(hit["Account ID"], hit["Status"], hit["Lead staff"])
+        for a, s, ld in zip(names(hit, "Account ID"), hit["Status"], hit["Lead staff"])
     ]
     # A mistyped Lead staff (DQ-04) reads as someone not current; an unreadable Status as not closed.
     also = [
-        [("Accounts", row, "Lead staff", ld)] if ld is not None else []
-        for row, ld in zip(hit["_row"], hit["Lead staff"])
+        ([("Accounts", row, "Lead staff", ld)] if ld is not None else []) + cells
+        for row, ld, cells in zip(
+            hit["_row"], hit["Lead staff"], other_cells("Staff", hit_rows, "Start date", "Leaving date")
+        )
     ]
     findings = rule.findings(hit, "Accounts", messages, column="Lead staff", rests_on=("Status",), also=also)
-    return rule.outcome(findings, len(accounts))
+    open_ = accounts[undecided]
+    waits = rule.undecided(
+        open_, "Accounts", columns=("Status", "Lead staff"),
+        also=[cells + key_cells(data, "Staff", "Staff ID")
+              for cells in other_cells("Staff", staff_rows[undecided], "Start date", "Leaving date")],
+    )  # fmt: skip
+    return rule.outcome(findings, int(len(accounts) - undecided.sum()), waits)
 
 
 @register_rule(
@@ -300,18 +398,27 @@ def lead_left_account_handed_over(rule, data, ctx):
     owner="SLT member responsible for social media",
 )
 def purpose_reviewed(rule, data, ctx):
-    accounts = _active(data.frames["Accounts"])
+    accounts = data.frames["Accounts"]
     since = ctx.months_before_as_of(ctx.params.purpose_review_months)
-    reviewed = accounts["Last purpose review"] >= since
-    due = accounts[(accounts["Created on"] < since).to_numpy()]
-    hit = accounts[((accounts["Created on"] < since) & ~reviewed).to_numpy()]
+    created_before = (accounts["Created on"] < since).to_numpy()
+    reviewed = (accounts["Last purpose review"] >= since).to_numpy()
+    due = _active(data, accounts) & test(data, accounts, "Accounts", created_before, "Created on")
+    # A review date that could not be read reads as none ("has no purpose review recorded"): to confirm.
+    hit = due & test(data, accounts, "Accounts", ~reviewed, "Last purpose review")
+    fired = (accounts["Status"] == "Active").to_numpy() & created_before & ~reviewed
+    found, undecided = settle_as_read(
+        hit, fired, doubtful=unreadable(data, accounts, "Accounts", "Status", "Created on")
+    )
+    hit = accounts[found]
     messages = [
         f"Active account {a} (created {fmt_date(c)}) "
         + (f"was last reviewed for purpose on {fmt_date(r)}" if pd.notna(r) else "has no purpose review recorded")
         + f"; a review is due at least every {ctx.params.purpose_review_months} months (since {fmt_date(since)})"
-        for a, c, r in zip(hit["Account ID"], hit["Created on"], hit["Last purpose review"])
+        for a, c, r in zip(names(hit, "Account ID"), hit["Created on"], hit["Last purpose review"])
     ]
-    return rule.outcome(rule.findings(hit, "Accounts", messages, column="Last purpose review"), len(due))
+    findings = rule.findings(hit, "Accounts", messages, column="Last purpose review")
+    waits = rule.undecided(accounts[undecided], "Accounts", columns=("Status", "Created on", "Last purpose review"))
+    return rule.outcome(findings, checked(due, found, undecided), waits)
 
 
 @register_rule(
@@ -334,8 +441,10 @@ def purpose_reviewed(rule, data, ctx):
 )
 def account_has_dpia(rule, data, ctx):
     accounts = data.frames["Accounts"]
-    hit = accounts[is_blank(accounts["DPIA reference"]).to_numpy()]
-    messages = [f"Account {a} has no DPIA reference" for a in hit["Account ID"]]
+    # A reference that could not be read reads as none: to confirm.
+    found, _ = settle(blank(data, accounts, "Accounts", "DPIA reference"))
+    hit = accounts[found]
+    messages = [f"Account {a} has no DPIA reference" for a in names(hit, "Account ID")]
     return rule.outcome(rule.findings(hit, "Accounts", messages, column="DPIA reference"), len(accounts))
 
 
@@ -391,31 +500,42 @@ _APPLICATION_ITEMS = (
 )
 def application_complete(rule, data, ctx):
     apps = data.frames["Applications"]
-    missing = pd.DataFrame(
-        {
-            what: (
-                apps[column].map(lambda ids: len(distinct_ids(ids)) < 2)
-                if column == "Proposed administrators"
-                else is_blank(apps[column])
-            )
-            for column, what in _APPLICATION_ITEMS
-        },
-        index=apps.index,
-    ).astype(bool)
-    hit = apps[missing.any(axis=1).to_numpy()]
-    lists = [", ".join(w for w, m in row.items() if m) for _, row in missing.loc[hit.index].iterrows()]
+    # Each point missing, in three values: a cell that could not be read reads as missing, to confirm.
+    missing = {
+        column: (
+            test(
+                data,
+                apps,
+                "Applications",
+                apps[column].map(lambda ids: len(distinct_ids(ids)) < 2).to_numpy(bool),
+                column,
+            )  # fmt: skip
+            if column == "Proposed administrators"
+            else blank(data, apps, "Applications", column)
+        )
+        for column, _ in _APPLICATION_ITEMS
+    }
+    any_missing = known(np.zeros(len(apps), dtype=bool))
+    for item in missing.values():
+        any_missing = any_missing | item
+    found, _ = settle(any_missing)
+    hit = apps[found]
+    # Surely missing points are named alone; where none is sure, the points that read as missing.
+    sure = np.column_stack([m.yes for m in missing.values()])[found]
+    maybe = np.column_stack([m.maybe for m in missing.values()])[found]
+    named = np.where(sure.any(axis=1)[:, None], sure, maybe) if len(hit) else sure
+    points = [[(c, what) for (c, what), m in zip(_APPLICATION_ITEMS, row) if m] for row in named.tolist()]
     approved = (hit["SLT decision"] == "Approved").to_numpy()
     messages = [
-        f"Application {a} ({d or 'no decision'}) is missing: {items}"
-        for a, d, items in zip(hit["Application ID"], hit["SLT decision"], lists)
+        f"Application {a} ({d or 'no decision'}) is missing: {', '.join(what for _, what in items)}"
+        for a, d, items in zip(names(hit, "Application ID"), hit["SLT decision"], points)
     ]
-    # The first missing point is the cell to look at; an unreadable point (DQ-02) reads as missing.
-    first_missing = [
-        next(c for c, what in _APPLICATION_ITEMS if row[what]) for _, row in missing.loc[hit.index].iterrows()
-    ]
+    # The first missing point is the cell to look at; an SLT decision that could not be read leaves the
+    # severity unknown, so that finding is to confirm too.
     findings = rule.findings(
         hit, "Applications", messages, severities=["high" if a else "medium" for a in approved],
-        column=first_missing, rests_on=tuple(c for c, _ in _APPLICATION_ITEMS),
+        column=[items[0][0] for items in points], rests_on=("SLT decision",),
+        also=[[("Applications", r, c) for c, _ in items] for r, items in zip(hit["_row"].tolist(), points)],
     )  # fmt: skip
     return rule.outcome(findings, len(apps))
 
@@ -439,13 +559,19 @@ def application_complete(rule, data, ctx):
 def application_pending_too_long(rule, data, ctx):
     apps = data.frames["Applications"]
     waiting = (ctx.as_of - apps["Submitted on"]).dt.days
-    pending = apps["SLT decision"] == "Pending"
-    hit = apps[(pending & (waiting > ctx.params.pending_application_days)).to_numpy()]
+    pending = test(data, apps, "Applications", (apps["SLT decision"] == "Pending").to_numpy(), "SLT decision")
+    too_long = (waiting > ctx.params.pending_application_days).to_numpy()
+    # A submission date that could not be read may be any day: undecided, as an unreadable decision is.
+    hit = pending & test(data, apps, "Applications", too_long, "Submitted on")
+    found, undecided = settle(hit, doubtful=hit.unknown)
+    hit = apps[found]
     messages = [
         f"Application {a}, submitted on {fmt_date(s)}, has been Pending for {int(w)} days"
-        for a, s, w in zip(hit["Application ID"], hit["Submitted on"], waiting[hit.index])
+        for a, s, w in zip(names(hit, "Application ID"), hit["Submitted on"], waiting[found])
     ]
-    return rule.outcome(rule.findings(hit, "Applications", messages, column="SLT decision"), int(pending.sum()))
+    findings = rule.findings(hit, "Applications", messages, column="SLT decision")
+    waits = rule.undecided(apps[undecided], "Applications", columns=("SLT decision", "Submitted on"))
+    return rule.outcome(findings, checked(pending, found, undecided), waits)
 
 
 @register_rule(
@@ -468,10 +594,14 @@ def application_pending_too_long(rule, data, ctx):
 )
 def dpia_before_approval(rule, data, ctx):
     apps = data.frames["Applications"]
-    approved = apps["SLT decision"] == "Approved"
+    approved = test(data, apps, "Applications", (apps["SLT decision"] == "Approved").to_numpy(), "SLT decision")
     dpia, decided = apps["DPIA submitted to DPO on"], apps["Decision date"]
-    in_time = dpia.notna() & decided.notna() & (dpia <= decided)
-    hit = apps[(approved & ~in_time).to_numpy()]
+    in_time = (dpia.notna() & decided.notna() & (dpia <= decided)).to_numpy()
+    # A date that could not be read reads as none ("has no date the DPIA was submitted"): to confirm.
+    late = test(data, apps, "Applications", ~in_time, "DPIA submitted to DPO on", "Decision date")
+    hit = approved & late
+    found, undecided = settle(hit, doubtful=unreadable(data, apps, "Applications", "SLT decision"))
+    hit = apps[found]
     messages = [
         f"Approved application {a} has no date the DPIA was submitted to the DPO"
         if pd.isna(p)
@@ -479,13 +609,16 @@ def dpia_before_approval(rule, data, ctx):
         if pd.isna(d)
         else f"Approved application {a}: the DPIA went to the DPO on {fmt_date(p)}, after SLT approved it on "
         f"{fmt_date(d)}"
-        for a, p, d in zip(hit["Application ID"], hit["DPIA submitted to DPO on"], hit["Decision date"])
+        for a, p, d in zip(names(hit, "Application ID"), hit["DPIA submitted to DPO on"], hit["Decision date"])
     ]
     columns = ["Decision date" if pd.notna(p) and pd.isna(d) else "DPIA submitted to DPO on"
                for p, d in zip(hit["DPIA submitted to DPO on"], hit["Decision date"])]  # fmt: skip
     findings = rule.findings(hit, "Applications", messages, column=columns,
                              rests_on=("DPIA submitted to DPO on", "Decision date"))  # fmt: skip
-    return rule.outcome(findings, int(approved.sum()))
+    waits = rule.undecided(
+        apps[undecided], "Applications", columns=("SLT decision", "DPIA submitted to DPO on", "Decision date")
+    )
+    return rule.outcome(findings, checked(approved, found, undecided), waits)
 
 
 _REVIEW_CLAUSE = (

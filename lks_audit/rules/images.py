@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from ..schema import WORKBOOK_OF_SHEET
 from .base import fmt_date, is_blank, is_yes, period_posts, pictured_students, post_labels
 from .registry import register_rule
+from .unknown import Tri, blank, checked, in_doubt, key_cells, says_yes, settle, settle_as_read, test, unreadable
 
 POLICY_BREACH = "a breach of the school's policy on images"
 CONSENT_CLAUSE = (
@@ -77,18 +79,46 @@ def _join_pictured_to_consent(data, ctx) -> pd.DataFrame:
 
 def _consent_cells(data, pairs: pd.DataFrame, columns=()) -> list[list[tuple]]:
     """What a pair's consent decision rests on, beyond the post's own cells: ``columns`` of the Consent row in
-    force, and every Consent row of the student whose Form received on could not be read (it might be the
-    form in force)."""
+    force, every Consent row of the student whose Form received on could not be read (it might be the form in
+    force), and every Consent row whose Student ID could not be read (it might be the student's)."""
     consent = data.frames["Consent"]
-    undated = consent[consent["Form received on"].isna().to_numpy() & consent["Student ID"].notna().to_numpy()]
+    undated = consent[
+        unreadable(data, consent, "Consent", "Form received on") & consent["Student ID"].notna().to_numpy()
+    ]
     undated_rows: dict[str, list[int]] = {}
     for student, row in zip(undated["Student ID"].tolist(), undated["_row"].tolist()):
         undated_rows.setdefault(student, []).append(row)
+    anyone = key_cells(data, "Consent", "Student ID")
     return [
         [("Consent", r, "Form received on") for r in undated_rows.get(student, [])]
+        + anyone
         + ([("Consent", in_force, c) for c in columns] if pd.notna(in_force) else [])
         for student, in_force in zip(pairs["Student ID"].tolist(), pairs["c:_row"].tolist())
     ]
+
+
+def _form_in_doubt(data, pairs: pd.DataFrame) -> np.ndarray:
+    """Per pair: may another Consent row be the one in force? One of the student's forms has a date that could
+    not be read, a Consent row's Student ID could not be read, or the post's day could not be read."""
+    consent = data.frames["Consent"]
+    undated = consent.loc[unreadable(data, consent, "Consent", "Form received on"), "Student ID"].dropna()
+    doubt = pairs["Student ID"].isin(set(undated)).to_numpy() | (len(key_cells(data, "Consent", "Student ID")) > 0)
+    return doubt | unreadable(data, pairs, "Posts", "Posted at")
+
+
+def _in_force(data, pairs: pd.DataFrame, column: str) -> np.ndarray:
+    """Per pair: could ``column`` of its Consent row in force not be read?"""
+    return unreadable(data, pairs, "Consent", column, rows="c:_row")
+
+
+def _unlisted_posts(data, ctx, scope=None) -> tuple[pd.DataFrame, np.ndarray]:
+    """In-period posts whose Students pictured could not be read (any student may be on them), and of those, the
+    ones ``scope`` (a :class:`Tri` over every in-period post) may hold for; each is undecided for the pair rules."""
+    posts = period_posts(data, ctx)
+    unread = unreadable(data, posts, "Posts", "Students pictured")
+    if scope is not None:
+        unread &= scope.maybe
+    return posts[unread], unread
 
 
 def _pictured(pairs: pd.DataFrame) -> list[tuple]:
@@ -193,8 +223,20 @@ def _consent_facts(pairs: pd.DataFrame, later: list[tuple | None]) -> list[tuple
 )
 def pictured_without_consent(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
-    with_images = pairs[is_yes(pairs["Images of students"]).to_numpy()]
-    hit = with_images[~consent_holds(with_images).to_numpy()]
+    images = says_yes(data, pairs, "Posts", "Images of students")
+    withdrawn = pairs["c:Withdrawn on"]
+    # Consent in three values: the form in force's answer and withdrawal, and whether that form is in force.
+    given = Tri(is_yes(pairs["c:Social media consent"]).to_numpy(bool), _in_force(data, pairs, "Social media consent"))
+    kept = Tri((withdrawn.isna() | (withdrawn > pairs["_day"])).to_numpy(), _in_force(data, pairs, "Withdrawn on"))
+    holds = in_doubt(given & kept, _form_in_doubt(data, pairs))
+    hit = images & ~holds
+    fired = is_yes(pairs["Images of students"]).to_numpy(bool) & ~consent_holds(pairs).to_numpy(bool)
+    # "no consent form received by that day" holds whatever a form's unreadable date is (to confirm, as it has
+    # always been); an unreadable answer, withdrawal or Images of students may say otherwise (undecided).
+    doubtful = unreadable(data, pairs, "Posts", "Images of students") | _in_force(data, pairs, "Social media consent")
+    doubtful |= _in_force(data, pairs, "Withdrawn on")
+    found, undecided = settle_as_read(hit, fired, doubtful)
+    hit = pairs[found]
     later = _later_forms(data, hit)
     messages = [
         f"{label} {reason}: {POLICY_BREACH}{_later_form_words(form, day)}"
@@ -206,7 +248,15 @@ def pictured_without_consent(rule, data, ctx):
         also=also,
     )  # fmt: skip
     findings = [replace(f, facts=x) for f, x in zip(findings, _consent_facts(hit, later))]
-    return rule.outcome(findings, len(with_images))
+    open_ = pairs[undecided]
+    waits = rule.undecided(
+        open_, "Posts", columns=("Posted at", "Images of students"), students=open_["Student ID"],
+        also=_consent_cells(data, open_, ("Social media consent", "Withdrawn on")),
+    )  # fmt: skip
+    posts = period_posts(data, ctx)
+    unlisted, _ = _unlisted_posts(data, ctx, says_yes(data, posts, "Posts", "Images of students"))
+    waits += rule.undecided(unlisted, "Posts", columns=("Students pictured", "Images of students"))
+    return rule.outcome(findings, checked(images, found, undecided), waits)
 
 
 @register_rule(
@@ -227,13 +277,18 @@ def pictured_without_consent(rule, data, ctx):
 )
 def students_not_recorded(rule, data, ctx):
     posts = period_posts(data, ctx)
-    with_images = is_yes(posts["Images of students"])
-    hit = posts[with_images & is_blank(posts["Students pictured"])]
+    with_images = says_yes(data, posts, "Posts", "Images of students")
+    # Students pictured that could not be read reads as none ("does not record who is pictured"): to confirm.
+    hit = with_images & blank(data, posts, "Posts", "Students pictured")
+    found, undecided = settle(hit, doubtful=with_images.unknown)
+    hit = posts[found]
     messages = [
         f"{label} shows students but does not record who is pictured, so their consent cannot be checked"
         for label in post_labels(hit)
     ]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column="Students pictured"), int(with_images.sum()))
+    findings = rule.findings(hit, "Posts", messages, column="Students pictured", rests_on=("Posted at",))
+    waits = rule.undecided(posts[undecided], "Posts", columns=("Images of students", "Students pictured"))
+    return rule.outcome(findings, checked(with_images, found, undecided), waits)
 
 
 @register_rule(
@@ -263,7 +318,12 @@ def students_not_recorded(rule, data, ctx):
 )
 def pictured_with_photo_restriction(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
-    hit = pairs[is_yes(pairs["c:Photo restriction"])]
+    restricted = Tri(is_yes(pairs["c:Photo restriction"]).to_numpy(bool), _in_force(data, pairs, "Photo restriction"))
+    hit = in_doubt(restricted, _form_in_doubt(data, pairs))
+    found, undecided = settle_as_read(
+        hit, is_yes(pairs["c:Photo restriction"]).to_numpy(bool), doubtful=_in_force(data, pairs, "Photo restriction")
+    )
+    hit = pairs[found]
     messages = [
         f"{label} pictures a student who must never be photographed for publication "
         f"(photo restriction): {POLICY_BREACH}"
@@ -272,7 +332,14 @@ def pictured_with_photo_restriction(rule, data, ctx):
     findings = rule.findings(
         hit, "Posts", messages, students=hit["Student ID"], column="Students pictured", also=_consent_cells(data, hit)
     )
-    return rule.outcome(findings, len(pairs))
+    open_ = pairs[undecided]
+    waits = rule.undecided(
+        open_, "Posts", columns=("Posted at",), students=open_["Student ID"],
+        also=_consent_cells(data, open_, ("Photo restriction",)),
+    )  # fmt: skip
+    unlisted, _ = _unlisted_posts(data, ctx)
+    waits += rule.undecided(unlisted, "Posts", columns=("Students pictured",))
+    return rule.outcome(findings, int(len(pairs) - undecided.sum()), waits)
 
 
 @register_rule(
@@ -301,9 +368,13 @@ def not_removed_after_withdrawal(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
     withdrawn = pairs["c:Withdrawn on"]
     # A withdrawal dated after as_of is a DQ-05 data error, not counted again here.
-    later = withdrawn.notna() & (withdrawn > pairs["_day"]) & (withdrawn <= ctx.as_of)
-    removed_in_time = pairs["Removed on"].notna() & (pairs["Removed on"] >= withdrawn)
-    hit = pairs[later & ~removed_in_time]
+    later = (withdrawn.notna() & (withdrawn > pairs["_day"]) & (withdrawn <= ctx.as_of)).to_numpy()
+    removed_in_time = (pairs["Removed on"].notna() & (pairs["Removed on"] >= withdrawn)).to_numpy()
+    # A Removed on that could not be read reads as none ("the post has not been removed"): to confirm.
+    hit = in_doubt(Tri(later, _in_force(data, pairs, "Withdrawn on")), _form_in_doubt(data, pairs))
+    hit = hit & ~test(data, pairs, "Posts", removed_in_time, "Removed on")
+    found, undecided = settle_as_read(hit, later & ~removed_in_time, doubtful=_in_force(data, pairs, "Withdrawn on"))
+    hit = pairs[found]
     messages = [
         f"{label} pictures a student whose consent was withdrawn on {fmt_date(w)}; "
         + ("the post has not been removed" if pd.isna(r) else f"it was removed on {fmt_date(r)}, before that")
@@ -313,7 +384,14 @@ def not_removed_after_withdrawal(rule, data, ctx):
     findings = rule.findings(
         hit, "Posts", messages, students=hit["Student ID"], column="Removed on", also=_consent_cells(data, hit)
     )
-    return rule.outcome(findings, len(pairs))
+    open_ = pairs[undecided]
+    waits = rule.undecided(
+        open_, "Posts", columns=("Posted at", "Removed on"), students=open_["Student ID"],
+        also=_consent_cells(data, open_, ("Withdrawn on",)),
+    )  # fmt: skip
+    unlisted, _ = _unlisted_posts(data, ctx)
+    waits += rule.undecided(unlisted, "Posts", columns=("Students pictured",))
+    return rule.outcome(findings, int(len(pairs) - undecided.sum()), waits)
 
 
 @register_rule(
@@ -386,9 +464,14 @@ def sports_kit(rule, data, ctx):
 
 
 def _picturing_posts_where(rule, data, ctx, column: str, selects, what: str):
-    """In-period posts picturing students where ``selects(posts)`` holds, out of all posts picturing students."""
+    """In-period posts picturing students where ``selects(posts)`` holds, out of all posts picturing students.
+    An unreadable ``column`` (or whether the post pictures students) may say otherwise: undecided."""
     posts = period_posts(data, ctx)
-    picturing = picturing_students(posts)
-    hit = posts[(picturing & selects(posts)).to_numpy(dtype=bool)]
+    picturing = says_yes(data, posts, "Posts", "Images of students") | ~blank(data, posts, "Posts", "Students pictured")
+    hit = picturing & test(data, posts, "Posts", selects(posts).to_numpy(dtype=bool), column)
+    found, undecided = settle(hit, doubtful=hit.unknown)
+    hit = posts[found]
     messages = [f"{label} {what}" for label in post_labels(hit)]
-    return rule.outcome(rule.findings(hit, "Posts", messages, column=column), int(picturing.sum()))
+    findings = rule.findings(hit, "Posts", messages, column=column, rests_on=("Posted at",))
+    waits = rule.undecided(posts[undecided], "Posts", columns=(column, "Images of students", "Students pictured"))
+    return rule.outcome(findings, checked(picturing, found, undecided), waits)

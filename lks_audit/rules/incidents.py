@@ -7,11 +7,25 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from ..context import add_hours, elapsed_hours
-from .base import fmt_date, is_blank, is_yes, period_rows, weekday_datetime_texts
+from .base import fmt_date, names, period_rows, weekday_datetime_texts
 from .registry import register_rule
+from .unknown import (
+    Tri,
+    blank,
+    checked,
+    closure_cells,
+    in_doubt,
+    known,
+    says_yes,
+    settle,
+    settle_as_read,
+    test,
+    unreadable,
+)
 
 _SHEET = "Incidents"
 _ASSESS = (
@@ -44,19 +58,31 @@ def _reported(data, ctx) -> pd.DataFrame:
     return period_rows(data, _SHEET, "Reported at", ctx)
 
 
-def _flag(rule, data, ctx, column: str, selects, message: str, scope=None):
+def _flag(rule, data, ctx, column: str, selects, message: str, scope=None, answer_in_doubt=False):
     """In-period incidents of ``scope`` (all by default) where ``selects(rows)`` holds, out of that scope.
 
-    ``column`` is the cell the finding rests on; ``message`` has {id} and {reported}.
+    ``column`` is the cell the finding rests on; ``message`` has {id} and {reported}. ``selects`` and ``scope``
+    give a :class:`~lks_audit.rules.unknown.Tri` (unknown where a cell they read could not be read): an unknown
+    scope is undecided; an unknown ``column`` reads as none ("no report recorded"), to confirm, unless
+    ``answer_in_doubt`` (a Yes/No answer that could not be read may be Yes): then undecided too.
     """
     rows = _reported(data, ctx)
-    if scope is not None:
-        rows = rows[scope(rows).to_numpy(dtype=bool)]
-    hit = rows[selects(rows).to_numpy(dtype=bool)]
+    scope = scope(data, rows) if scope is not None else known(np.ones(len(rows), dtype=bool))
+    hit = scope & selects(data, rows)
+    found, undecided = settle(hit, doubtful=hit.unknown if answer_in_doubt else scope.unknown)
+    hit = rows[found]
     messages = [
-        message.format(id=i, reported=r) for i, r in zip(hit["Incident ID"], weekday_datetime_texts(hit["Reported at"]))
+        message.format(id=i, reported=r)
+        for i, r in zip(names(hit, "Incident ID"), weekday_datetime_texts(hit["Reported at"]))
     ]
-    return rule.outcome(rule.findings(hit, _SHEET, messages, column=column), len(rows))
+    findings = rule.findings(hit, _SHEET, messages, column=column, rests_on=("Reported at",))
+    waits = rule.undecided(rows[undecided], _SHEET, columns=(column, *scope_columns(rule)))
+    return rule.outcome(findings, checked(scope, found, undecided), waits)
+
+
+def scope_columns(rule) -> tuple[str, ...]:
+    """The columns a rule reads beyond the period's date: those an undecided record may wait on."""
+    return tuple(c for c in rule.needs[_SHEET] if c not in ("Incident ID", "Reported at"))
 
 
 _INCIDENTS = ("incident", "incidents")
@@ -68,21 +94,24 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _personal_data_breach(rows: pd.DataFrame) -> pd.Series:
+def _personal_data_breach(data, rows: pd.DataFrame) -> Tri:
     """rules.md: Personal data breach = Yes, or the Category says it is one (whatever the Yes/No column)."""
-    return is_yes(rows["Personal data breach"]) | (rows["Category"] == "Personal data breach")
+    category = test(data, rows, _SHEET, (rows["Category"] == "Personal data breach").to_numpy(), "Category")
+    return says_yes(data, rows, _SHEET, "Personal data breach") | category
 
 
 #: The columns that say which incidents are personal data breaches.
 BREACH_COLUMNS = ("Category", "Personal data breach")
 
 
-def personal_data_breaches(data, ctx) -> pd.DataFrame:
-    """The personal data breaches of the year, counted one way everywhere (INC-04, INC-08, the breach register,
-    the measures): incidents reported in the period whose Personal data breach is Yes or whose Category is
-    Personal data breach."""
+def personal_data_breaches(data, ctx, maybe: bool = False) -> pd.DataFrame:
+    """The personal data breaches of the year, counted one way everywhere (INC-04's and INC-08's base, the breach
+    register, the measures): incidents reported in the period whose Personal data breach is Yes or whose Category is
+    Personal data breach. ``maybe``: instead, those that may be one (a cell saying so could not be read), which the
+    rules leave undecided and no count includes."""
     rows = _reported(data, ctx)
-    return rows[_personal_data_breach(rows).to_numpy(dtype=bool)]
+    breach = _personal_data_breach(data, rows)
+    return rows[breach.unknown if maybe else breach.yes]
 
 
 @register_rule(
@@ -106,7 +135,7 @@ def no_slt_assessment(rule, data, ctx):
         data,
         ctx,
         "SLT assessment at",
-        lambda rows: rows["SLT assessment at"].isna(),
+        lambda data, rows: blank(data, rows, _SHEET, "SLT assessment at"),
         "Incident {id} (reported {reported}) has no SLT assessment recorded",
     )
 
@@ -132,20 +161,34 @@ def assessed_late(rule, data, ctx):
     rows = _reported(data, ctx)
     n = ctx.params.assessment_working_days
     due = ctx.calendar.add_working_days(rows["Reported at"], n)
-    late = (rows["SLT assessment at"].dt.floor("D") > due).to_numpy(dtype=bool)
-    assessed = int((rows["SLT assessment at"].notna() & rows["Reported at"].notna()).sum())
-    hit, due = rows[late], due[late]
+    # Each Closures date that could not be read may be one of the working days counted, moving the last one on.
+    closures = closure_cells(data)
+    latest = ctx.calendar.add_working_days(rows["Reported at"], n + len(closures))
+    assessed_on = rows["SLT assessment at"].dt.floor("D")
+    late = (assessed_on > due).to_numpy(dtype=bool)
+    surely = (assessed_on > latest).to_numpy(dtype=bool)
+    times_unread = unreadable(data, rows, _SHEET, "Reported at", "SLT assessment at")
+    # A time that could not be read leaves the delay unknown: undecided (INC-01 says an assessment is missing).
+    hit = in_doubt(Tri(surely, late & ~surely), times_unread)
+    found, undecided = settle_as_read(hit, late, doubtful=times_unread)
+    assessed = (rows["SLT assessment at"].notna() & rows["Reported at"].notna()).to_numpy()
+    hit, due = rows[found], due[found]
     messages = [
         f"Incident {i} (reported {r}) was assessed by SLT on {a}, after the {_ordinal(n)} working day "
         f"{pd.Timestamp(d):%a} {fmt_date(d)}"
         for i, r, a, d in zip(
-            hit["Incident ID"],
+            names(hit, "Incident ID"),
             weekday_datetime_texts(hit["Reported at"]),
             weekday_datetime_texts(hit["SLT assessment at"]),
             due,
         )
     ]
-    return rule.outcome(rule.findings(hit, _SHEET, messages, column="SLT assessment at"), assessed)
+    findings = rule.findings(
+        hit, _SHEET, messages, column="SLT assessment at", rests_on=("Reported at",),
+        also=[closures if not s else [] for s in surely[found].tolist()],
+    )  # fmt: skip
+    waits = rule.undecided(rows[undecided], _SHEET, columns=("Reported at", "SLT assessment at"))
+    return rule.outcome(findings, checked(known(assessed), found, undecided), waits)
 
 
 @register_rule(
@@ -170,9 +213,9 @@ def illegal_not_reported(rule, data, ctx):
         data,
         ctx,
         "Reported to police on",
-        lambda rows: rows["Reported to police on"].isna(),
+        lambda data, rows: blank(data, rows, _SHEET, "Reported to police on"),
         "Incident {id} (reported {reported}) was considered illegal but no report to the police is recorded",
-        scope=lambda rows: is_yes(rows["Considered illegal"]),
+        scope=lambda data, rows: says_yes(data, rows, _SHEET, "Considered illegal"),
     )
 
 
@@ -200,7 +243,7 @@ def breach_dpo_not_informed(rule, data, ctx):
         data,
         ctx,
         "DPO informed at",
-        lambda rows: rows["DPO informed at"].isna(),
+        lambda data, rows: blank(data, rows, _SHEET, "DPO informed at"),
         "Personal data breach {id} (reported {reported}): no record that the DPO was informed",
         scope=_personal_data_breach,
     )
@@ -226,17 +269,28 @@ def breach_dpo_not_informed(rule, data, ctx):
     owner="Data Protection Officer",
 )
 def ico_not_reported_in_time(rule, data, ctx):
-    rows = _reported(data, ctx)
-    rows = rows[is_yes(rows["ICO reportable"]).to_numpy(dtype=bool)]
+    every = _reported(data, ctx)
+    reportable = says_yes(data, every, _SHEET, "ICO reportable")
+    rows = every[reportable.maybe]
     limit = ctx.params.ico_hours
     # rules.md: real elapsed hours in Europe/London, so a clock change in between counts as it happened.
     taken = elapsed_hours(rows["Reported at"], rows["Reported to ICO at"])
     deadline = add_hours(rows["Reported at"], limit)
     # Not reported: once the deadline has passed before as of (an incident with no Reported at is raised: when
     # the school became aware cannot be shown, so neither can a report in time).
-    missing = rows["Reported to ICO at"].isna().to_numpy() & ~(deadline >= ctx.as_of).to_numpy()
+    passed = ~(deadline >= ctx.as_of).to_numpy()
+    missing = rows["Reported to ICO at"].isna().to_numpy() & passed
     mask = missing | (taken > limit)
-    hit, taken, deadline = rows[mask], taken[mask], deadline[mask]
+    # In three values: a Reported to ICO at that could not be read reads as none ("has not been reported"), to
+    # confirm, once its deadline has passed; an ICO reportable that could not be read, or a Reported at beside a
+    # report, leaves it undecided.
+    aware_unread = unreadable(data, rows, _SHEET, "Reported at") & rows["Reported to ICO at"].notna().to_numpy()
+    scope = Tri(reportable.yes[reportable.maybe], reportable.unknown[reportable.maybe])
+    report = Tri(mask, unreadable(data, rows, _SHEET, "Reported to ICO at") & passed)
+    hit = scope & in_doubt(report, aware_unread)
+    doubtful = unreadable(data, rows, _SHEET, "ICO reportable") | aware_unread
+    found, undecided = settle_as_read(hit, mask & scope.yes, doubtful)
+    hit, taken, deadline = rows[found], taken[found], deadline[found]
     since = elapsed_hours(hit["Reported at"], pd.Series(ctx.as_of, index=hit.index))
     # The DPO informed at column is not needed to judge INC-05; where it is there, the finding says when.
     told = hit["DPO informed at"] if "DPO informed at" in hit else pd.Series(pd.NaT, index=hit.index)
@@ -246,7 +300,7 @@ def ico_not_reported_in_time(rule, data, ctx):
         [
             _ico_message(i, r, d, dpo, ico, h, s, limit, ctx.as_of)
             for i, r, d, dpo, ico, h, s in zip(
-                hit["Incident ID"],
+                names(hit, "Incident ID"),
                 weekday_datetime_texts(hit["Reported at"]),
                 weekday_datetime_texts(deadline),
                 weekday_datetime_texts(told),
@@ -256,12 +310,15 @@ def ico_not_reported_in_time(rule, data, ctx):
             )
         ],
         column="Reported to ICO at",
+        rests_on=("Reported at",),
     )
     facts = [
         _ico_facts(ico, d, dpo, h, s, limit)
         for ico, d, dpo, h, s in zip(hit["Reported to ICO at"], deadline, told, taken, since)
     ]
-    return rule.outcome([replace(f, facts=x) for f, x in zip(findings, facts)], len(rows))
+    waits = rule.undecided(rows[undecided], _SHEET, columns=("ICO reportable", "Reported at", "Reported to ICO at"))
+    findings = [replace(f, facts=x) for f, x in zip(findings, facts)]
+    return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
 #: What an INC-05 finding says happened: the report reached the ICO after the deadline, or never did.
@@ -323,9 +380,12 @@ def journalist_media_policy(rule, data, ctx):
         data,
         ctx,
         "Media policy followed",
-        lambda rows: ~is_yes(rows["Media policy followed"]),
+        lambda data, rows: ~says_yes(data, rows, _SHEET, "Media policy followed"),
         "Journalist contact {id} (reported {reported}): no record that the school media policy was followed",
-        scope=lambda rows: rows["Category"] == "Journalist contact",
+        scope=lambda data, rows: test(
+            data, rows, _SHEET, (rows["Category"] == "Journalist contact").to_numpy(), "Category"
+        ),
+        answer_in_doubt=True,
     )
 
 
@@ -347,13 +407,19 @@ def journalist_media_policy(rule, data, ctx):
 def open_too_long(rule, data, ctx):
     rows = data.frames[_SHEET]  # a standing state at as_of: every row, whatever the period
     age_days = (ctx.as_of - rows["Reported at"].dt.floor("D")).dt.days
-    mask = (rows["Closed on"].isna() & (age_days > ctx.params.open_incident_days)).to_numpy(dtype=bool)
-    hit, age_days = rows[mask], age_days[mask]
+    old = test(data, rows, _SHEET, (age_days > ctx.params.open_incident_days).to_numpy(), "Reported at")
+    # A Closed on that could not be read reads as none ("is still open"): to confirm; an unreadable Reported at
+    # leaves its age unknown: undecided.
+    hit = blank(data, rows, _SHEET, "Closed on") & old
+    found, undecided = settle(hit, doubtful=old.unknown)
+    hit, age_days = rows[found], age_days[found]
     messages = [
         f"Incident {i} (reported {fmt_date(r)}) is still open {int(a)} days after it was reported"
-        for i, r, a in zip(hit["Incident ID"], hit["Reported at"], age_days)
+        for i, r, a in zip(names(hit, "Incident ID"), hit["Reported at"], age_days)
     ]
-    return rule.outcome(rule.findings(hit, _SHEET, messages, column="Closed on"), len(rows))
+    findings = rule.findings(hit, _SHEET, messages, column="Closed on")
+    waits = rule.undecided(rows[undecided], _SHEET, columns=("Reported at", "Closed on"))
+    return rule.outcome(findings, int(len(rows) - undecided.sum()), waits)
 
 
 @register_rule(
@@ -380,7 +446,7 @@ def breach_ico_decision_missing(rule, data, ctx):
         data,
         ctx,
         "ICO reportable",
-        lambda rows: is_blank(rows["ICO reportable"]),
+        lambda data, rows: blank(data, rows, _SHEET, "ICO reportable"),
         "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not recorded",
         scope=_personal_data_breach,
     )

@@ -5,8 +5,22 @@ from __future__ import annotations
 import pandas as pd
 
 from ..context import elapsed_hours
-from .base import is_blank, is_yes, period_interactions, period_rows, weekday_datetime_texts
+from .base import is_blank, names, period_interactions, period_rows, weekday_datetime_texts
 from .registry import register_rule
+from .unknown import (
+    Tri,
+    blank,
+    checked,
+    closure_cells,
+    in_doubt,
+    known,
+    latest_deadline,
+    says_yes,
+    settle,
+    settle_as_read,
+    test,
+    unreadable,
+)
 
 _RESPOND = (
     "Any comments, queries or complaints made through those accounts must be responded to within 24 "
@@ -21,6 +35,24 @@ _ABUSE = (
 
 # Type only words the message ("query received ..."); a missing Type column must not stop the check.
 _TIMING = ("Interaction ID", "Received at", "First response at")
+
+
+def _latest(data, ctx, rows: pd.DataFrame) -> tuple[pd.Series, list[tuple]]:
+    """The latest each deadline can be while Closures dates could not be read, and those cells (rules.md: a
+    finding is firm only when it holds even then; otherwise it depends on their DQ-02s)."""
+    closures = closure_cells(data)
+    return latest_deadline(ctx, rows["Received at"], rows["_deadline"], len(closures)), closures
+
+
+def _reply_outcome(rule, rows, found, undecided, messages, on_closures, closures: list[tuple], scope: Tri):
+    """INT-01's or INT-02's outcome: findings on the reply's cell (those in ``on_closures`` also resting on the
+    Closures dates that could not be read), and the interactions whose times could not be read, undecided."""
+    findings = rule.findings(
+        rows[found], "Interactions", messages, column="First response at",
+        also=[closures if c else [] for c in on_closures.tolist()],
+    )  # fmt: skip
+    waits = rule.undecided(rows[undecided], "Interactions", columns=("Received at", "First response at"))
+    return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
 def _received(rows: pd.DataFrame) -> list[str]:
@@ -54,20 +86,27 @@ def _hours(start: pd.Series, end: pd.Series) -> list[str]:
 )
 def late_response(rule, data, ctx):
     rows = period_interactions(data, ctx)
-    answered = rows[(rows["First response at"].notna() & rows["_deadline"].notna()).to_numpy()]
-    late = answered[(elapsed_hours(answered["_deadline"], answered["First response at"]) > 0)]
+    answered = (rows["First response at"].notna() & rows["_deadline"].notna()).to_numpy()
+    over = elapsed_hours(rows["_deadline"], rows["First response at"]) > 0
+    latest, closures = _latest(data, ctx, rows)
+    beyond = elapsed_hours(latest, rows["First response at"]) > 0
+    # When either time could not be read the delay is unknown: undecided. Closures that could not be read may
+    # push the deadline later: late beyond the latest it can be is firm, else to confirm on those cells.
+    times_unread = unreadable(data, rows, "Interactions", "Received at", "First response at")
+    hit = in_doubt(Tri(over & beyond, over & ~beyond), times_unread)
+    found, undecided = settle_as_read(hit, answered & over, doubtful=times_unread)
+    late = rows[found]
     messages = [
         f"Interaction {i} ({r}) was first answered {taken} hours after receipt, {over} hours after its deadline of {d}"
         for i, r, taken, over, d in zip(
-            late["Interaction ID"],
+            names(late, "Interaction ID"),
             _received(late),
             _hours(late["Received at"], late["First response at"]),
             _hours(late["_deadline"], late["First response at"]),
             weekday_datetime_texts(late["_deadline"]),
         )
     ]
-    findings = rule.findings(late, "Interactions", messages, column="First response at")
-    return rule.outcome(findings, len(answered))
+    return _reply_outcome(rule, rows, found, undecided, messages, (over & ~beyond)[found], closures, known(answered))
 
 
 @register_rule(
@@ -89,21 +128,37 @@ def late_response(rule, data, ctx):
 def unanswered(rule, data, ctx):
     rows = period_interactions(data, ctx)
     # "Before as_of" = before the as_of day began: a deadline later that day is not yet missed.
+    passed = (rows["_deadline"] < ctx.as_of).to_numpy(dtype=bool)
+    latest, closures = _latest(data, ctx, rows)
+    surely_passed = (latest < ctx.as_of).to_numpy(dtype=bool)
+    # A First response at that could not be read reads as none ("has no recorded response"): to confirm. So does
+    # a deadline that unreadable Closures dates may push past as_of. A Received at that could not be read leaves
+    # the deadline unknown: undecided.
+    no_response = blank(data, rows, "Interactions", "First response at")
+    deadline = in_doubt(
+        Tri(surely_passed, passed & ~surely_passed), unreadable(data, rows, "Interactions", "Received at")
+    )
+    hit = no_response & deadline
+    found, undecided = settle(hit, doubtful=unreadable(data, rows, "Interactions", "Received at"))
     # Due a reply by as_of: answered, or its deadline has passed (the governors' "replies due").
-    due = rows[(rows["First response at"].notna() | (rows["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
-    overdue = due[(due["First response at"].isna() & (due["_deadline"] < ctx.as_of)).to_numpy(dtype=bool)]
+    due = ~no_response | deadline
+    overdue = rows[found]
     messages = [
         f"Interaction {i} ({r}) has no recorded response; its deadline was {d}"
-        for i, r, d in zip(overdue["Interaction ID"], _received(overdue), weekday_datetime_texts(overdue["_deadline"]))
+        for i, r, d in zip(
+            names(overdue, "Interaction ID"), _received(overdue), weekday_datetime_texts(overdue["_deadline"])
+        )
     ]
-    # A First response at that could not be read (DQ-02) reads as none: then it is to be confirmed.
-    findings = rule.findings(overdue, "Interactions", messages, column="First response at")
-    return rule.outcome(findings, len(due))
+    return _reply_outcome(rule, rows, found, undecided, messages, (passed & ~surely_passed)[found], closures, due)
 
 
-def _offensive(data, ctx) -> pd.DataFrame:
+def _offensive(data, ctx) -> tuple[pd.DataFrame, Tri]:
+    """In-period interactions that are or may be offensive, and whether each is (unknown where Offensive could not
+    be read)."""
     rows = period_rows(data, "Interactions", "Received at", ctx)
-    return rows[is_yes(rows["Offensive"]).to_numpy(dtype=bool)]
+    offensive = says_yes(data, rows, "Interactions", "Offensive")
+    maybe = offensive.maybe
+    return rows[maybe], Tri(offensive.yes[maybe], offensive.unknown[maybe])
 
 
 def _no_action(action: pd.Series) -> pd.Series:
@@ -127,13 +182,18 @@ def _no_action(action: pd.Series) -> pd.Series:
     owner="Account administrator",
 )
 def offensive_not_acted_on(rule, data, ctx):
-    rows = _offensive(data, ctx)
-    hit = rows[_no_action(rows["Action taken"]).to_numpy(dtype=bool)]
+    rows, offensive = _offensive(data, ctx)
+    # An Action taken that could not be read reads as none ("has no action recorded"): to confirm.
+    no_action = test(data, rows, "Interactions", _no_action(rows["Action taken"]).to_numpy(bool), "Action taken")
+    found, undecided = settle(offensive & no_action, doubtful=offensive.unknown)
+    hit = rows[found]
     messages = [
         f"Offensive interaction {i} ({r}) has no action recorded (block, report, hide or delete)"
-        for i, r in zip(hit["Interaction ID"], _received(hit))
+        for i, r in zip(names(hit, "Interaction ID"), _received(hit))
     ]
-    return rule.outcome(rule.findings(hit, "Interactions", messages, column="Action taken"), len(rows))
+    findings = rule.findings(hit, "Interactions", messages, column="Action taken", rests_on=("Received at",))
+    waits = rule.undecided(rows[undecided], "Interactions", columns=("Offensive", "Action taken"))
+    return rule.outcome(findings, checked(offensive, found, undecided), waits)
 
 
 @register_rule(
@@ -153,12 +213,16 @@ def offensive_not_acted_on(rule, data, ctx):
     owner="Account administrator",
 )
 def audience_not_informed(rule, data, ctx):
-    rows = _offensive(data, ctx)
-    acted = ~_no_action(rows["Action taken"])
-    hit = rows[(acted & ~is_yes(rows["Audience informed"])).to_numpy(dtype=bool)]
+    rows, offensive = _offensive(data, ctx)
+    acted = ~test(data, rows, "Interactions", _no_action(rows["Action taken"]).to_numpy(bool), "Action taken")
+    hit = offensive & acted & ~says_yes(data, rows, "Interactions", "Audience informed")
+    # Any of the three unreadable may change the answer: undecided.
+    found, undecided = settle(hit, doubtful=hit.unknown)
+    hit = rows[found]
     messages = [
         f"Offensive interaction {i} ({r}) was {a.lower()} but the audience was not told why"
-        for i, r, a in zip(hit["Interaction ID"], _received(hit), hit["Action taken"])
+        for i, r, a in zip(names(hit, "Interaction ID"), _received(hit), hit["Action taken"])
     ]
-    findings = rule.findings(hit, "Interactions", messages, column="Audience informed")
-    return rule.outcome(findings, int(acted.sum()))
+    findings = rule.findings(hit, "Interactions", messages, column="Audience informed", rests_on=("Received at",))
+    waits = rule.undecided(rows[undecided], "Interactions", columns=("Offensive", "Action taken", "Audience informed"))
+    return rule.outcome(findings, checked(offensive & acted, found, undecided), waits)

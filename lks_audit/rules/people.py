@@ -6,10 +6,21 @@ Accounts register (administrators of Active accounts) and the in-period Posts an
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from .base import ACCOUNT_USER_SOURCES, account_user_cells, account_users, first_by_key, fmt_date, is_current
+from .base import (
+    ACCOUNT_USER_SOURCES,
+    account_user_cells,
+    account_users,
+    distinct_ids,
+    first_by_key,
+    fmt_date,
+    names,
+    period_rows,
+)
 from .registry import register_rule
+from .unknown import Tri, blank, checked, key_cells, known, settle_as_read, test, unreadable
 
 _TRAINING_CLAUSE = (
     "SLT will ensure that anyone running/administering a social media account on behalf of the "
@@ -28,9 +39,54 @@ def _staff_rows(data) -> pd.DataFrame:
     return first_by_key(data.frames["Staff"], "Staff ID", keep_blank=True)
 
 
+def _doubtful_account_users(data, ctx) -> tuple[dict[str, list[tuple]], list[tuple], set[str]]:
+    """Who is an account user only perhaps, because a cell that makes them one could not be read.
+
+    Returns Staff ID -> the unreadable cells that leave it open (an administrator of an account whose Status
+    could not be read, someone who posted or responded on a day that could not be read); the unreadable cells
+    that could name anyone (an Administrators, Posted by or Responded by cell); and who is surely one.
+    """
+    doubts: dict[str, list[tuple]] = {}
+    anyone: list[tuple] = []
+    sure: set[str] = set()
+    accounts = data.frames["Accounts"]
+    status_unread = unreadable(data, accounts, "Accounts", "Status")
+    may_be_active = (accounts["Status"] == "Active").to_numpy() | status_unread
+    admins_unread = unreadable(data, accounts, "Accounts", "Administrators")
+    for row, ids, active, open_status, open_admins in zip(
+        accounts["_row"].tolist(), accounts["Administrators"].tolist(), may_be_active.tolist(),
+        status_unread.tolist(), admins_unread.tolist(),
+    ):  # fmt: skip
+        if not active:
+            continue
+        if open_admins:
+            anyone.append(("Accounts", row, "Administrators"))
+        for staff_id in distinct_ids(ids):
+            if open_status:
+                doubts.setdefault(staff_id, []).append(("Accounts", row, "Status"))
+            else:
+                sure.add(staff_id)
+    for sheet, when, column in (("Posts", "Posted at", "Posted by"), ("Interactions", "Received at", "Responded by")):
+        rows = period_rows(data, sheet, when, ctx)
+        day_unread = unreadable(data, rows, sheet, when)
+        who_unread = unreadable(data, rows, sheet, column)
+        if who_unread.any():
+            anyone += [(sheet, r, column) for r in rows.loc[who_unread, "_row"].tolist()]
+        if not day_unread.any():  # the usual case: every day read, everyone named surely a user
+            sure.update(i for i in pd.unique(rows[column].to_numpy()) if i is not None)
+            continue
+        named = rows[column].notna().to_numpy()
+        sure.update(i for i in pd.unique(rows.loc[named & ~day_unread, column].to_numpy()))
+        for staff_id, r in zip(rows.loc[named & day_unread, column].tolist(), rows.loc[named & day_unread, "_row"]):
+            doubts.setdefault(staff_id, []).append((sheet, int(r), when))
+    return {k: v for k, v in doubts.items() if k not in sure}, anyone, sure
+
+
 def _account_users_training(data, ctx) -> pd.DataFrame:
-    """One row per account user with their Staff row's dates and ``missing``: what TRN-01 finds missing
-    ('' when they have read the policy and been trained by ``as_of``).
+    """One row per person who is, or may be, an account user, with their Staff row's dates; ``missing``: what
+    TRN-01 finds missing as the cells read ('' when they have read the policy and been trained by ``as_of``);
+    ``user``: a :class:`Tri` column's parts, ``user_open`` (only perhaps a user) and ``user_cells`` (the
+    unreadable cells that leave it open); ``fails`` / ``fails_open``: TRN-01's test in three values.
 
     Built once per audit and shared by TRN-01, TRN-02 (not raised where TRN-01 is) and TRN-03 (not
     raised for account users under TRN-01); rules must treat it as read-only.
@@ -38,14 +94,37 @@ def _account_users_training(data, ctx) -> pd.DataFrame:
     key = ("account_users_training", ctx.start, ctx.end, ctx.as_of)
     if key not in data.derived:
         users = account_users(data, ctx)
-        frame = pd.DataFrame({"Staff ID": users.index, "roles": users.to_numpy()})
-        staff = _staff_rows(data)[
-            ["Staff ID", "Policy read on", "Social media training on", "Latest refresher on", "_row"]
-        ]
-        merged = frame.merge(staff[staff["Staff ID"].notna()], on="Staff ID", how="left", indicator=True)
+        doubts, anyone, sure = _doubtful_account_users(data, ctx)
+        staff_all = _staff_rows(data)
+        staff = staff_all[["Staff ID", "Policy read on", "Social media training on", "Latest refresher on", "_row"]]
+        staff = staff[staff["Staff ID"].notna()]
+        maybe_ids = set(doubts) | (set(staff["Staff ID"]) if anyone else set())
+        extra = sorted(maybe_ids - set(users.index))
+        frame = pd.DataFrame(
+            {
+                "Staff ID": pd.Series(list(users.index) + extra, dtype=object),
+                "roles": pd.Series(list(users.to_numpy()) + ["may be an account user" for _ in extra], dtype=object),
+                "as_read": np.array([True] * len(users) + [False] * len(extra), dtype=bool),
+            }
+        )
+        merged = frame.merge(staff, on="Staff ID", how="left", indicator=True)
         merged["on_staff_sheet"] = merged["_merge"] == "both"
         merged = merged.drop(columns="_merge")
         merged["missing"] = _not_read_or_trained(merged, ctx)
+        user_open = ~merged["Staff ID"].isin(sure).to_numpy()
+        merged["user_open"] = user_open
+        merged["user_cells"] = [
+            (doubts.get(s, []) + anyone) if is_open else [] for s, is_open in zip(merged["Staff ID"], user_open)
+        ]
+        # TRN-01's test in three values: a date that could not be read leaves it open, and so does a Staff ID on
+        # no row while a Staff ID could not be read.
+        on_sheet = merged["on_staff_sheet"].to_numpy()
+        nowhere = Tri(~on_sheet, ~on_sheet & (len(key_cells(data, "Staff", "Staff ID")) > 0))
+        fails = nowhere
+        for column in ("Policy read on", "Social media training on"):
+            undone = (merged[column].isna() | (merged[column] > ctx.as_of)).to_numpy()
+            fails = fails | test(data, merged, "Staff", on_sheet & undone, column)
+        merged["fails"], merged["fails_open"] = fails.yes, fails.unknown
         data.derived[key] = merged
     return data.derived[key]
 
@@ -90,7 +169,12 @@ def _not_read_or_trained(users: pd.DataFrame, ctx) -> pd.Series:
 )
 def account_users_read_and_trained(rule, data, ctx):
     users = _account_users_training(data, ctx)
-    hit = users[(users["missing"] != "").to_numpy()]
+    user = Tri(~users["user_open"].to_numpy(), users["user_open"].to_numpy())
+    hit = user & Tri(users["fails"].to_numpy(), users["fails_open"].to_numpy())
+    fired = users["as_read"].to_numpy(dtype=bool) & (users["missing"] != "").to_numpy(dtype=bool)
+    # Only perhaps an account user: "Account user S012 (posted in the period)" may be untrue, so undecided.
+    found, undecided = settle_as_read(hit, fired, doubtful=users["user_open"].to_numpy())
+    hit, open_ = users[found], users[undecided]
     messages = [f"Account user {s} ({roles}) {p}" for s, roles, p in zip(hit["Staff ID"], hit["roles"], hit["missing"])]
     # Someone not on the Staff sheet rests on the cells naming them (a mistyped ID there is a DQ-04).
     named = account_user_cells(data, ctx, hit.loc[~hit["on_staff_sheet"], "Staff ID"])
@@ -100,9 +184,14 @@ def account_users_read_and_trained(rule, data, ctx):
     ]
     findings = rule.findings(
         hit, "Staff", messages, column=columns, rests_on=("Policy read on", "Social media training on"),
-        also=[named.get(s, []) for s in hit["Staff ID"]],
+        also=[named.get(s, []) + cells for s, cells in zip(hit["Staff ID"], hit["user_cells"])],
     )  # fmt: skip
-    return rule.outcome(findings, len(users))
+    nowhere = key_cells(data, "Staff", "Staff ID")
+    waits = rule.undecided(
+        open_, "Staff", columns=("Policy read on", "Social media training on"),
+        also=[c + ([] if on else nowhere) for c, on in zip(open_["user_cells"], open_["on_staff_sheet"])],
+    )  # fmt: skip
+    return rule.outcome(findings, checked(user, found, undecided), waits)
 
 
 @register_rule(
@@ -127,24 +216,49 @@ def account_users_read_and_trained(rule, data, ctx):
 )
 def account_users_training_current(rule, data, ctx):
     everyone = _account_users_training(data, ctx)
-    users = everyone[(everyone["missing"] == "").to_numpy()]
     since = ctx.months_before_as_of(ctx.params.training_valid_months)
-    latest = users[["Social media training on", "Latest refresher on"]].max(axis=1)
-    hit = users[(latest < since).to_numpy()]
+    user = Tri(~everyone["user_open"].to_numpy(), everyone["user_open"].to_numpy())
+    trained = ~Tri(everyone["fails"].to_numpy(), everyone["fails_open"].to_numpy())
+    stale = known(np.ones(len(everyone), dtype=bool))
+    for column in ("Social media training on", "Latest refresher on"):
+        stale = stale & test(data, everyone, "Staff", (everyone[column].isna() | (everyone[column] < since)).to_numpy(),
+                             column)  # fmt: skip
+    latest = everyone[["Social media training on", "Latest refresher on"]].max(axis=1)
+    fired = (
+        everyone["as_read"].to_numpy(dtype=bool)
+        & (everyone["missing"] == "").to_numpy(dtype=bool)
+        & (latest < since).to_numpy()
+    )
+    hit = user & trained & stale
+    # "was last trained on ..." is untrue if a training date could not be read: every open record is undecided.
+    found, undecided = settle_as_read(hit, fired, doubtful=hit.unknown)
+    hit, open_ = everyone[found], everyone[undecided]
     messages = [
         f"Account user {s} ({roles}) was last trained on {fmt_date(last)}, more than "
         f"{ctx.params.training_valid_months} months before {fmt_date(ctx.as_of)}"
-        for s, roles, last in zip(hit["Staff ID"], hit["roles"], latest[hit.index])
+        for s, roles, last in zip(hit["Staff ID"], hit["roles"], latest[found])
     ]
     findings = rule.findings(
         hit, "Staff", messages, column="Latest refresher on", rests_on=("Social media training on",)
     )
-    return rule.outcome(findings, len(everyone))
+    waits = rule.undecided(
+        open_, "Staff", columns=("Policy read on", "Social media training on", "Latest refresher on"),
+        also=open_["user_cells"].tolist(),
+    )  # fmt: skip
+    return rule.outcome(findings, checked(user, found, undecided), waits)
 
 
-def _current_staff(data, ctx) -> pd.DataFrame:
+def _current_staff(data, ctx) -> tuple[pd.DataFrame, Tri]:
+    """Every Staff row (a repeated Staff ID once), and whether each is current staff at ``as_of`` in three values:
+    a Start or Leaving date that could not be read makes it unknown (rules.md), read as blank (current)."""
     staff = _staff_rows(data)
-    return staff[is_current(staff["Start date"], staff["Leaving date"], ctx.as_of).to_numpy()]
+    start, leaving = staff["Start date"], staff["Leaving date"]
+    started = test(data, staff, "Staff", (start.isna() | (start <= ctx.as_of)).to_numpy(), "Start date")
+    not_left = test(data, staff, "Staff", (leaving.isna() | (leaving > ctx.as_of)).to_numpy(), "Leaving date")
+    return staff, started & not_left
+
+
+_STAFF_DATES = ("Start date", "Leaving date")
 
 
 @register_rule(
@@ -166,18 +280,43 @@ def _current_staff(data, ctx) -> pd.DataFrame:
     owner="School office",
 )
 def current_staff_read_policy(rule, data, ctx):
-    staff = _current_staff(data, ctx)
-    under_trn01 = set()
+    staff, current = _current_staff(data, ctx)
+    under = known(np.zeros(len(staff), dtype=bool))
+    under_as_read = np.zeros(len(staff), dtype=bool)
+    cells: dict[str, list[tuple]] = {}
     # TRN-01 raises nothing when it cannot be assessed, so then it spares no one.
     if not any(data.unavailable(sheet, columns) for sheet, columns in _TRN01_NEEDS.items()):
         users = _account_users_training(data, ctx)
-        under_trn01 = set(users.loc[(users["missing"] != "").to_numpy(), "Staff ID"])
-    hit = staff[(staff["Policy read on"].isna() & ~staff["Staff ID"].isin(under_trn01)).to_numpy()]
+        user = Tri(~users["user_open"].to_numpy(), users["user_open"].to_numpy())
+        trn01 = user & Tri(users["fails"].to_numpy(), users["fails_open"].to_numpy())
+        ids = staff["Staff ID"]
+        by_id = pd.Index(users["Staff ID"])
+        at = by_id.get_indexer(ids)
+        # Looked up by place; -1 (not an account user) takes the False appended last.
+        raised = users["as_read"].to_numpy(dtype=bool) & (users["missing"] != "").to_numpy(dtype=bool)
+        under_as_read = np.append(raised, False)[at]
+        under = Tri(np.append(trn01.yes, False)[at], np.append(trn01.unknown, False)[at])
+        # A Staff ID that could not be read may be anyone's, an account user's too.
+        under = under | Tri(np.zeros(len(staff), dtype=bool), unreadable(data, staff, "Staff", "Staff ID"))
+        cells = dict(zip(users["Staff ID"], users["user_cells"]))
+    no_read = blank(data, staff, "Staff", "Policy read on")
+    hit = current & no_read & ~under
+    fired = current.maybe & staff["Policy read on"].isna().to_numpy() & ~under_as_read
+    found, undecided = settle_as_read(hit, fired)
+    hit, open_ = staff[found], staff[undecided]
     messages = [
-        f"Staff member {s or '(no Staff ID)'} ({t or 'no Type'}) has no date for reading the Social Media Policy"
-        for s, t in zip(hit["Staff ID"], hit["Type"])
+        f"Staff member {s} ({t or 'no Type'}) has no date for reading the Social Media Policy"
+        for s, t in zip(names(hit, "Staff ID"), hit["Type"])
     ]
-    return rule.outcome(rule.findings(hit, "Staff", messages, column="Policy read on"), len(staff))
+    findings = rule.findings(
+        hit, "Staff", messages, column="Policy read on", rests_on=_STAFF_DATES,
+        also=[cells.get(s, []) for s in hit["Staff ID"]],
+    )  # fmt: skip
+    waits = rule.undecided(
+        open_, "Staff", columns=("Staff ID", "Policy read on", *_STAFF_DATES),
+        also=[cells.get(s, []) for s in open_["Staff ID"]],
+    )  # fmt: skip
+    return rule.outcome(findings, checked(current, found, undecided), waits)
 
 
 @register_rule(
@@ -197,20 +336,26 @@ def current_staff_read_policy(rule, data, ctx):
     owner="School office",
 )
 def employees_declared(rule, data, ctx):
-    staff = _current_staff(data, ctx)
+    staff, current = _current_staff(data, ctx)
     since = ctx.months_before_as_of(ctx.params.declaration_valid_months)
     declared = staff["Annual declaration on"]
-    employee = staff["Type"] == "Employee"
-    hit = staff[(employee & ~(declared >= since)).to_numpy()]
+    employee = test(data, staff, "Staff", (staff["Type"] == "Employee").to_numpy(), "Type")
+    # A declaration that could not be read reads as none: "has no annual declaration recorded", to confirm.
+    undeclared = test(data, staff, "Staff", (~(declared >= since)).to_numpy(), "Annual declaration on")
+    hit = current & employee & undeclared
+    fired = current.maybe & (staff["Type"] == "Employee").to_numpy() & (~(declared >= since)).to_numpy()
+    found, undecided = settle_as_read(hit, fired, doubtful=unreadable(data, staff, "Staff", "Type"))
+    hit, open_ = staff[found], staff[undecided]
     messages = [
-        f"Employee {s or '(no Staff ID)'} "
+        f"Employee {s} "
         + (
             f"last signed the annual declaration on {fmt_date(d)}, more than {ctx.params.declaration_valid_months} "
             f"months before {fmt_date(ctx.as_of)}"
             if pd.notna(d)
             else "has no annual declaration recorded"
         )
-        for s, d in zip(hit["Staff ID"], hit["Annual declaration on"])
+        for s, d in zip(names(hit, "Staff ID"), hit["Annual declaration on"])
     ]
-    findings = rule.findings(hit, "Staff", messages, column="Annual declaration on")
-    return rule.outcome(findings, int(employee.sum()))
+    findings = rule.findings(hit, "Staff", messages, column="Annual declaration on", rests_on=_STAFF_DATES)
+    waits = rule.undecided(open_, "Staff", columns=("Type", "Annual declaration on", *_STAFF_DATES))
+    return rule.outcome(findings, checked(current & employee, found, undecided), waits)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, RuleOutcome
+from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, RuleOutcome, Undecided
 from ..params import Parameters
 from ..schema import SHEETS, WORKBOOK_OF_SHEET
 
@@ -83,8 +83,41 @@ class Rule:
     def run(self, data, ctx) -> RuleOutcome:
         return self.check(self, data, ctx)
 
-    def outcome(self, findings: list[Finding], checked: int) -> RuleOutcome:
-        return RuleOutcome(findings, int(checked))
+    def outcome(self, findings: list[Finding], checked: int, undecided: list[Undecided] = ()) -> RuleOutcome:
+        return RuleOutcome(findings, int(checked), list(undecided))
+
+    def undecided(
+        self,
+        frame: pd.DataFrame,
+        sheet: str,
+        *,
+        columns: Iterable[str] = (),
+        record: str | None = None,
+        students: Iterable | None = None,
+        also: Iterable[Iterable[tuple]] | None = None,
+    ) -> list[Undecided]:
+        """One record it could not decide per row of ``frame`` (which carries ``_row``), as :meth:`findings`
+        names them: it waits on whichever of ``columns`` of its row, and of the cells in ``also`` (one iterable
+        per row), could not be read."""
+        record = record or SHEETS[sheet].label
+        n = len(frame)
+        keys = frame[record].tolist() if record else [None] * n
+        students = students if students is not None else [None] * n
+        also = also if also is not None else [()] * n
+        columns = tuple(columns)
+        file = WORKBOOK_OF_SHEET[sheet].file
+        return [
+            Undecided(
+                self.id,
+                _str_or_none(k),
+                file,
+                sheet,
+                None if r != r else int(r),  # a person not on the Staff sheet has no row there
+                _str_or_none(st),
+                (tuple((sheet, int(r), c) for c in columns) if r == r else ()) + tuple(more),
+            )
+            for k, r, st, more in zip(keys, frame["_row"].tolist(), students, also)
+        ]
 
     def finding(
         self,
