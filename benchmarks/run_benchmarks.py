@@ -8,6 +8,8 @@ Rows:
     (``check_benchmark.measure_one`` in a fresh child);
   * the parser's floor: python-calamine alone reading every sheet of the same scale-50 files into
     Python lists, as a fresh process, and the ratio of ``check`` at scale 50 to it;
+  * ``lks-audit due`` at scale 1 against ``check`` at scale 1 (its floor: it loads the same files and runs
+    fewer rules), the two run in turn, pair after pair, and the ratio of their best (issue 21);
   * start-up: ``python -X importtime`` of each command (total import time and the five costliest
     top-level packages), and whether check / validate / templates import papermill, nbconvert
     or matplotlib (they must not).
@@ -43,6 +45,10 @@ REPORT_ONLY = ("papermill", "nbconvert", "nbclient", "nbformat", "matplotlib", "
 TARGET_RATIO, TARGET_SECONDS, TARGET_MB = 1.25, 10.0, 2048
 #: ``check`` at the largest scale against python-calamine's bare read of the same files.
 TARGET_PARSER_RATIO = 2.0
+#: ``due`` against ``check`` on the same files: it must take no longer (due.md; issue 21).
+TARGET_DUE_RATIO = 1.0
+#: The moment ``due`` is asked about: the audit day's morning, as a DPO would run it.
+DUE_NOW = f"{AS_OF} 09:00"
 #: What the parser's floor runs: every sheet of every workbook in the folder, to Python lists.
 CALAMINE_READ = """
 import sys
@@ -144,6 +150,28 @@ class Table:
 
 def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
+
+
+def due_vs_check(table: Table, lks: str, audit_args: list[str], pairs: int) -> None:
+    """``due`` and ``check`` on the scale-1 sample, one after the other ``pairs`` times (so a busy spell of the
+    machine slows both alike): the best of each, their ratio, and how much the ratio moves from pair to pair."""
+    folder = str(sample_folder(1))
+    due = [lks, "due", folder, "--now", DUE_NOW, "--json"]
+    check = [lks, "check", folder, *audit_args, "--json"]
+    runs = [(run(due, ok=(0, 1)), run(check)) for _ in range(pairs)]
+    due_best, check_best = (min((r[i] for r in runs), key=lambda r: r[0]) for i in (0, 1))
+    ratios = sorted(d[0] / c[0] for d, c in runs)
+    table.add("lks-audit due, scale 1", f"{due_best[0]:.2f}", f"{due_best[1]:.2f}", f"{due_best[2]:.0f}",
+              detail=f"--now {DUE_NOW!r}; its floor is check on the same files, run in turn")  # fmt: skip
+    table.add("lks-audit check, scale 1 (beside due)", f"{check_best[0]:.2f}", f"{check_best[1]:.2f}",
+              f"{check_best[2]:.0f}", detail=f"best of {pairs}, each run just after a due")  # fmt: skip
+    ratio = due_best[0] / check_best[0]
+    table.add(
+        "ratio due / check, scale 1",
+        f"{ratio:.2f}x",
+        detail=f"target <= {TARGET_DUE_RATIO:.1f}: {verdict(ratio <= TARGET_DUE_RATIO)}; pair by pair "
+        f"{ratios[0]:.2f} to {ratios[-1]:.2f}x (median {ratios[len(ratios) // 2]:.2f}x)",
+    )
 
 
 def main() -> int:
@@ -249,12 +277,15 @@ def main() -> int:
                 f"target flat (<= 1.10): {verdict(growth <= 1.10)}",
             )
 
+        due_vs_check(table, lks, audit_args, max(args.repeat, 5))
+
         (work / "templates").mkdir()
         commands = {
             "start-up: import lks_audit.cli": ["-c", "import lks_audit.cli"],
             "imports of lks-audit templates": [lks, "templates", str(work / "templates")],
             "imports of lks-audit validate": [lks, "validate", str(SAMPLE)],
             "imports of lks-audit check": [lks, "check", str(SAMPLE), *audit_args],
+            "imports of lks-audit due": [lks, "due", str(SAMPLE), "--now", DUE_NOW],
             "imports of lks-audit report (parent)": [
                 lks,
                 "report",

@@ -48,10 +48,12 @@ class AuditResult:
 
     def to_json_dict(self) -> dict:
         ctx = self.context
+        moment = {} if ctx.moment is None else {"as_of_moment": ctx.moment.isoformat()}
         return {
             "personal_data": PERSONAL_DATA_NOTE,
             "year": ctx.year,
             "as_of": ctx.as_of.date().isoformat(),
+            **moment,
             "parameters": ctx.params.as_dict(),
             "findings": [f.to_dict() for f in self.findings],
             "not_assessed": [n.to_dict() for n in self.not_assessed],
@@ -123,6 +125,17 @@ def _run(
     undecided = [replace(u, id=finding_id(u, data.row_names)) for u in undecided]
     findings, undecided = _waiting_on_data(findings, undecided)
     return sorted(findings, key=_finding_order), not_assessed, checked, undecided
+
+
+def identified(findings: list[Finding], data: Dataset) -> list[Finding]:
+    """``findings`` with their cells and stable IDs, as the audit gives them (``lks-audit due`` names its clocks
+    by the IDs their findings would have)."""
+    return _identified(_with_cells(findings, data), data.row_names)
+
+
+def blocked(rule, data: Dataset) -> NotAssessed | None:
+    """Why ``rule`` cannot be assessed on ``data`` (a workbook, sheet or column it needs is missing), or None."""
+    return _blocked(rule, data)
 
 
 def _finding_order(f: Finding) -> tuple:

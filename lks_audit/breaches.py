@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .context import add_hours
+from .deadlines import ico_due
 from .load import ROW, Dataset
 from .rules.incidents import BREACH_COLUMNS, personal_data_breaches
 
@@ -84,7 +84,7 @@ def breach_register(data: Dataset, ctx, findings=()) -> BreachRegister:
     for f in findings:
         if f.sheet == SHEET and f.row is not None:
             on_row.setdefault(f.row, []).append(f.id)
-    deadlines = add_hours(rows["Reported at"], ctx.params.ico_hours)
+    deadlines = ico_due(rows["Reported at"], ctx)  # the clock INC-05 and `due` use
     out = []
     for (_, row), deadline in zip(rows.iterrows(), deadlines):
         reportable = _value(row["ICO reportable"])

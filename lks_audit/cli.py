@@ -1,10 +1,10 @@
 """The ``lks-audit`` command: a thin layer over the library.
 
 The only module that reads the command line, prints, and turns what the library raises into exit
-codes: 0 when the command ran (whatever the audit found; for ``validate``, when the data is clean),
-1 when ``validate`` found problems or a report could not be rendered (ReportFailed), 2 for unusable
-arguments or a folder with nothing to audit (AuditInputError), 130 for Ctrl-C. User mistakes give one
-line on stderr, never a traceback.
+codes: 0 when the command ran (whatever the audit found; for ``validate``, when the data is clean; for ``due``,
+when nothing is overdue), 1 when ``validate`` found problems, ``due`` found a clock overdue or a report could not
+be rendered (ReportFailed), 2 for unusable arguments or a folder with nothing to audit (AuditInputError), 130 for
+Ctrl-C. User mistakes give one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -38,13 +38,18 @@ def _add_period_options(p: argparse.ArgumentParser, year_required: bool) -> None
         "--as-of",
         metavar="DATE",
         help="the day the audit is taken, inside the year, e.g. 31/08/2026 or 2026-08-31 (default: end of the "
-        "year, or today if earlier)",
+        'year, or today if earlier), or a moment of it ("31/03/2026 10:00", "2026-03-31 10:00"): a deadline has '
+        "passed when it fell before that moment (before the day began, for a day)",
     )
 
 
 def _add_audit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding the school's workbooks")
     _add_period_options(p, year_required=True)
+    _add_parameter_options(p)
+
+
+def _add_parameter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--param",
         action="append",
@@ -153,6 +158,45 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop a notebook cell that runs longer than this (default: 600)",
     )
+    p = sub.add_parser(
+        "due",
+        help="list the policy's clocks running now: what is overdue, due soon, running",
+        description="Load the workbooks in DATA_DIR and list every clock the policy starts (a reply, an SLT "
+        "assessment, a report to the ICO, training that expires, ...) with its state at NOW: overdue, due soon, "
+        "running, or to confirm when a cell it needs could not be read. Overdue first, then by time left. A clock "
+        "is overdue exactly when 'check --as-of NOW' raises its finding.",
+        epilog="Exit status: 0 when nothing is overdue, 1 when something is, 2 when the arguments or the data "
+        "cannot be used (a workbook a clock needs is missing), so a scheduled task can raise the alarm.",
+    )
+    p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding the school's workbooks")
+    p.add_argument(
+        "--now",
+        metavar="MOMENT",
+        help='the moment to look from, UK time: "2026-03-10 09:00", "10/03/2026 09:00" or ISO 8601 (default: '
+        "the current time in Europe/London); the academic year is the one holding it",
+    )
+    p.add_argument(
+        "--within",
+        type=float,
+        default=7,
+        metavar="DAYS",
+        help="a date clock is 'due soon' when it falls within this many days (default: 7); an hour clock "
+        "within 24 hours, whatever this says",
+    )
+    _add_parameter_options(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object (and nothing else) on stdout")
+    p.add_argument(
+        "--ics",
+        metavar="FILE.ics",
+        help="also write an iCalendar file: one event per clock not yet overdue, at its due time, with a reminder "
+        "(importing a newer one updates the events)",
+    )
+    p.add_argument(
+        "--html",
+        metavar="FILE.html",
+        help="also write a one-page digest for the school's leaders (no personal data, no script)",
+    )
+    p.add_argument("--school", default="Little Kinvaston School", help="school name for the calendar and digest")
     return parser
 
 
@@ -199,6 +243,57 @@ def run_check(args: argparse.Namespace) -> int:
             for notice in result.notices:
                 print(f"  {notice.message}")
     return 0
+
+
+def run_due(args: argparse.Namespace) -> int:
+    """``lks-audit due``: the clocks at ``--now``; 1 when one is overdue, 2 when a clock's data is missing."""
+    from .intake import check_folder_usable
+    from .params import checked_overrides, given_moment
+
+    folder = Path(args.data_dir)
+    check_folder_usable(folder, need_readable=True)
+    overrides = checked_overrides(_overrides(args))
+    now = given_moment(args.now, "--now")  # refused before any parsing, as check's dates are
+    if not 0 <= args.within <= 366:
+        raise AuditInputError(f"--within must be a number of days from 0 to 366, got {args.within:g}")
+    gc.disable()  # as check: one short run over data that lives to its end
+    from .read import Reading
+
+    reading = Reading(folder)
+    from .due import due_folder, format_due_text
+
+    data, due = due_folder(folder, now, args.within, overrides, reading=reading)
+    for problem in data.problems:
+        print(f"lks-audit: {problem}", file=sys.stderr)
+    written = []
+    if args.ics:
+        from .due_calendar import calendar_bytes
+
+        written.append(_write_public(args.ics, calendar_bytes(due, args.school)))
+    if args.html:
+        from .due_digest import checked_digest
+
+        written.append(_write_public(args.html, checked_digest(due, data, args.school).encode("utf-8")))
+    sys.stdout.write(due.to_json() if args.json else format_due_text(due) + "\n")
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
+    for gap in due.not_assessed:
+        print(f"lks-audit: {gap.rule}'s clocks cannot be listed: {gap.reason}", file=sys.stderr)
+    if due.not_assessed:
+        return 2
+    return 1 if due.overdue else 0
+
+
+def _write_public(path: str, content: bytes) -> Path:
+    """Write one of ``due``'s files for the school's leaders (no personal data) in one step."""
+    from .outputs.files import atomic_write, public_mode
+
+    target = Path(path)
+    if target.is_dir():
+        raise AuditInputError(f"{target} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise AuditInputError(f"{target.parent} does not exist; make the folder first")
+    return atomic_write(target, content, public_mode())
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -317,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_check(args)
         if args.command == "report":
             return run_report(args)
+        if args.command == "due":
+            return run_due(args)
     except AuditInputError as exc:
         print(f"lks-audit: {exc}", file=sys.stderr)
         return 2
@@ -331,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
 
 #: Commands whose process ends with its work: the millions of loaded cells need not be freed one by one
 #: on the way out (a tenth of a second at sample scale 50); nothing of theirs runs at exit.
-_ENDS_WITHOUT_TEARDOWN = {"check", "validate"}
+_ENDS_WITHOUT_TEARDOWN = {"check", "validate", "due"}
 
 
 def run() -> None:

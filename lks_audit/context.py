@@ -1,4 +1,4 @@
-"""The audit context: period, ``as_of``, rule parameters and the working-day calendar."""
+"""The audit context: period, ``as_of`` (a day, or a moment of it), rule parameters and the working-day calendar."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from .params import Parameters, academic_year_dates, audit_day, normalise_year
+from .params import Parameters, academic_year_dates, audit_day, audit_moment, normalise_year
 
 
 def academic_year_bounds(year: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -107,6 +107,18 @@ class AuditContext:
     as_of: pd.Timestamp
     params: Parameters = field(default_factory=Parameters)
     calendar: WorkingCalendar | None = None
+    #: ``as of`` as a moment (``--as-of "2026-03-31 10:00"``, UK wall-clock time); None when a day was given.
+    moment: pd.Timestamp | None = None
+
+    @property
+    def as_of_moment(self) -> pd.Timestamp:
+        """What a deadline is compared with (rules.md, "Deadlines and as of"): the moment asked for, or the start
+        of the ``as_of`` day when a day was given (a deadline has passed when it fell before that day began)."""
+        return self.as_of if self.moment is None else self.moment
+
+    def passed(self, due) -> np.ndarray:
+        """Per deadline in ``due`` (UK wall-clock times): has it passed at ``as of``? A blank one has not."""
+        return (pd.Series(due, copy=False) < self.as_of_moment).to_numpy(dtype=bool)
 
     @property
     def as_of_end(self) -> pd.Timestamp:
@@ -132,9 +144,11 @@ def make_context(
 ) -> AuditContext:
     year = normalise_year(year)
     start, end = academic_year_bounds(year)
+    moment = audit_moment(as_of)
     as_of_ts = pd.Timestamp(audit_day(year, as_of, today))
     if isinstance(params, dict):
         params = Parameters().with_overrides(params)
     closures = list(closures)
     years = range(min(start.year, as_of_ts.year) - 2, max(end.year, as_of_ts.year) + 3)
-    return AuditContext(year, start, end, as_of_ts, params or Parameters(), WorkingCalendar(closures, years))
+    calendar = WorkingCalendar(closures, years)
+    return AuditContext(year, start, end, as_of_ts, params or Parameters(), calendar, moment and pd.Timestamp(moment))

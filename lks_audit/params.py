@@ -150,29 +150,80 @@ _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
 
 
+#: A time of day after the day, as the command line takes it: ``10:00`` or ``10:00:30``, after a space or ISO's
+#: ``T``, perhaps with a UTC offset as ISO writes one (``Z``, ``+01:00``).
+_TIME = re.compile(
+    r"^(?P<day>\S+?)(?:\s*T\s*|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
+    r"\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+
+
 def given_day(value, option: str) -> dt.date | None:
     """A day given as an option (``--as-of``, ``--meeting-date``): a date, a datetime's day, or text as the user
-    typed it; None when not given. Text that is not a day raises an AuditInputError naming ``option``.
+    typed it (a time after it allowed, see :func:`given_moment`); None when not given. Text that is not a day
+    raises an AuditInputError naming ``option``."""
+    given = _given(value, option)
+    return None if given is None else given[0]
 
-    The one place the command line's dates are read: a time part (``2026-03-31 10:00``) belongs here too.
-    """
+
+def given_moment(value, option: str) -> dt.datetime | None:
+    """A moment given as an option (``--as-of``, ``--now``): a day as :func:`given_day` reads it, then perhaps a
+    time of day (``31/03/2026 10:00``, ``2026-03-31 10:00``, ``2026-03-31T10:00:00+01:00``), as UK wall-clock time
+    (naive; one with a UTC offset is the UK time of that instant); a day alone is its first moment. None when not
+    given."""
+    given = _given(value, option)
+    return None if given is None else dt.datetime.combine(given[0], given[1] or dt.time())
+
+
+def audit_moment(value, option: str = "--as-of") -> dt.datetime | None:
+    """``as of`` as a moment (rules.md, "Deadlines and as of") when a time of day was given with it; None for a day
+    alone (a datetime at midnight is a day) or nothing."""
+    given = _given(value, option)
+    return None if given is None or given[1] is None else dt.datetime.combine(*given)
+
+
+def _given(value, option: str) -> tuple[dt.date, dt.time | None] | None:
+    """The one reader of the command line's days and moments: (day, time of day or None for a day alone)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, dt.datetime):  # datetime or Timestamp: its day
-        return value.date()
+    if isinstance(value, dt.datetime):  # datetime or Timestamp: a moment, unless it is a day's start
+        wall = _uk_wall_clock(value).replace(microsecond=0)
+        return wall.date(), (wall.time() if wall.time() != dt.time(0) else None)
     if isinstance(value, dt.date):
-        return value
+        return value, None
     text = str(value).strip()
-    iso, uk = _ISO_DAY.match(text), _UK_DAY.match(text)
+    timed = _TIME.match(text)
+    day_text = timed["day"] if timed else text
+    iso, uk = _ISO_DAY.match(day_text), _UK_DAY.match(day_text)
+    if not iso and not uk:
+        raise AuditInputError(f"{option} must be a day like 31/08/2026 or 2026-08-31, got {text!r}")
+    year, month, day = (iso[1], iso[2], iso[3]) if iso else (uk[3], uk[2], uk[1])
     try:
-        if iso:
-            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if uk:
-            year = int(uk[3]) + (2000 if len(uk[3]) == 2 else 0)
-            return dt.date(year, int(uk[2]), int(uk[1]))
+        day = dt.date(int(year) + (2000 if len(year) == 2 else 0), int(month), int(day))
     except ValueError:
         raise AuditInputError(f"{option} {text}: there is no such day") from None
-    raise AuditInputError(f"{option} must be a day like 31/08/2026 or 2026-08-31, got {text!r}")
+    if not timed:
+        return day, None
+    try:
+        time = dt.time(int(timed["hour"]), int(timed["minute"]), int(timed["second"] or 0))
+    except ValueError:
+        raise AuditInputError(f"{option} {text}: there is no such time of day") from None
+    if timed["zone"]:  # an instant: the UK wall-clock time it was
+        zone = timed["zone"].upper().replace("Z", "+00:00")
+        moment = dt.datetime.fromisoformat(f"{day.isoformat()}T{time.isoformat()}{zone}")
+        wall = _uk_wall_clock(moment)
+        return wall.date(), wall.time()
+    return day, time
+
+
+def _uk_wall_clock(moment: dt.datetime) -> dt.datetime:
+    """A moment with a time zone as the UK wall-clock time (naive) it was; a naive one as it is."""
+    if moment.tzinfo is None:
+        return moment
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Europe/London")).replace(tzinfo=None)
 
 
 def _day_of(today: dt.date | None) -> dt.date:
@@ -181,8 +232,9 @@ def _day_of(today: dt.date | None) -> dt.date:
 
 
 def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
-    """The day the audit is taken: ``as_of`` if given (a day inside the year), else the year's last day or
-    today if earlier. Raises AuditInputError for a day outside the year, naming the year's first and last day."""
+    """The day the audit is taken: ``as_of`` if given (a day inside the year, or the day of a moment: see
+    :func:`audit_moment`), else the year's last day or today if earlier. Raises AuditInputError for a day outside
+    the year, naming the year's first and last day."""
     first, last = academic_year_dates(year)
     given = given_day(as_of, "--as-of")
     day = given or min(last, _day_of(today))

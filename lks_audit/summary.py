@@ -204,7 +204,8 @@ def format_text_summary(result) -> str:
     """The readable summary printed by ``lks-audit check``: areas, each rule's count against its base, findings."""
     ctx = result.context
     summary = result.summary
-    lines = [f"Social media policy audit {ctx.year} (as of {ctx.as_of:%d/%m/%Y})", "", "Areas (open findings):"]
+    as_of = f"{ctx.as_of_moment:%d/%m/%Y %H:%M}" if ctx.moment is not None else f"{ctx.as_of:%d/%m/%Y}"
+    lines = [f"Social media policy audit {ctx.year} (as of {as_of})", "", "Areas (open findings):"]
     for info in summary["areas"].values():
         counts = ", ".join(f"{n} {s}" for s, n in info["counts"].items() if n) or "no open findings"
         waiting = f"; {info['to_confirm']} to confirm once the data is fixed" if info["to_confirm"] else ""

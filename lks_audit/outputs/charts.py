@@ -1,4 +1,5 @@
-"""Charts for the annual review: small bar charts drawn as SVG, embedded as ``data:`` images.
+"""Charts for the annual review (small bar charts) and the due notebook (a time line of deadlines), drawn as SVG
+and embedded as ``data:`` images.
 
 Each chart comes back as an HTML ``<figure>`` with alt text giving every value and a caption, so
 nothing is only in a picture. The SVG is written here, element by element, with every label
@@ -122,3 +123,48 @@ def column_bars(
         _text(PAD + FONT, mid, ylabel, anchor="middle", size=SMALLEST, transform=f"rotate(-90 {PAD + FONT} {mid:.1f})")
     )
     return figure_html(_svg(height, body, width), alt, caption, caption_html)
+
+
+def _mark(shape: str, x: float, y: float, colour: str) -> str:
+    """A point's mark, told apart by its shape as well as its colour: a square or a circle."""
+    r = 4.5
+    if shape == "square":
+        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r}" height="{2 * r}" fill="{colour}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{colour}"/>'
+
+
+def timeline(
+    rows: list[str],
+    marks: list[tuple[int, float, bool]],
+    days: int,
+    day_labels: list[tuple[float, str]],
+    *,
+    alt: str,
+    caption: str,
+) -> str:
+    """Deadlines on a time line: one row per label in ``rows``, a mark per (row, day from now, due soon) in
+    ``marks`` (due soon: an orange square; later: a blue circle), ``days`` wide, the axis labelled at
+    ``day_labels`` (day from now, text); "now" at the left edge. Drawn :data:`WIDTH` wide (the DPO's notebook)."""
+    row_height = 26
+    label_width = max([len(r) for r in rows] + [8]) * CHAR + PAD
+    left, right, top = PAD + label_width, WIDTH - PAD - FONT, PAD + FONT + 6
+    bottom = top + row_height * max(len(rows), 1)
+    height = bottom + 2 * FONT + PAD
+
+    def x(day: float) -> float:
+        return left + (right - left) * min(max(day, 0), days) / max(days, 1)
+
+    body = [_text(left, PAD + FONT, "now", anchor="middle", size=SMALLEST)]
+    for day, label in day_labels:
+        body.append(f'<line x1="{x(day):.1f}" y1="{top}" x2="{x(day):.1f}" y2="{bottom}" stroke="#d9d9d9"/>')
+        body.append(_text(x(day), bottom + FONT + 2, label, anchor="middle", size=SMALLEST))
+    for i, label in enumerate(rows):
+        y = top + row_height * (i + 0.5)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#efefef"/>')
+        body.append(_text(left - PAD, y + FONT / 3, label, anchor="end", size=SMALLEST))
+    for row, day, soon in marks:
+        body.append(
+            _mark("square" if soon else "circle", x(day), top + row_height * (row + 0.5), ORANGE if soon else BLUE)
+        )
+    body.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="{TEXT}" stroke-width="2"/>')
+    return figure_html(_svg(height, body), alt, caption)

@@ -45,7 +45,7 @@ from ..outputs.files import (
     public_mode,
     to_carry,
 )
-from ..params import audit_day, checked_overrides, meeting_day, normalise_year
+from ..params import audit_day, audit_moment, checked_overrides, meeting_day, normalise_year
 from .execute import execute_notebook, stop_kernels
 from .export import export_html, prepare_exporters
 from .guard import personal_data_in
@@ -157,7 +157,7 @@ def render_report(
             "school": school,
             "year": year,
             "data_dir": str(folder.resolve()),
-            "as_of": day.isoformat(),
+            "as_of": (audit_moment(as_of) or day).isoformat(),  # a moment, when one was asked for
             "audience": "dpo",
             "params": dict(overrides),
             "previous": str(last.findings) if last else "",

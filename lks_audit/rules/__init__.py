@@ -3,7 +3,7 @@
 import importlib
 import pkgutil
 
-from .registry import REGISTRY, Rule, register_rule  # noqa: F401
+from .registry import CLOCKS, REGISTRY, Rule, register_clock, register_rule  # noqa: F401
 
 
 def load_all_rules() -> dict:

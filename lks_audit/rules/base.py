@@ -11,6 +11,7 @@ import operator
 import numpy as np
 import pandas as pd
 
+from ..deadlines import reply_due
 from ..load import Dataset
 
 
@@ -113,8 +114,7 @@ def period_interactions(data, ctx) -> pd.DataFrame:
     key = ("period_interactions", ctx.start, ctx.end, ctx.params.respond_within_hours)
     if key not in data.derived:
         rows = period_rows(data, "Interactions", "Received at", ctx)
-        deadline = ctx.calendar.response_deadline(rows["Received at"], ctx.params.respond_within_hours)
-        data.derived[key] = rows.assign(_deadline=deadline)
+        data.derived[key] = rows.assign(_deadline=reply_due(rows["Received at"], ctx))
     return data.derived[key]
 
 

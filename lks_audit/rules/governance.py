@@ -10,8 +10,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..deadlines import days_after, end_of_day, months_after
 from .base import distinct_ids, first_by_key, fmt_date, names
-from .registry import register_rule
+from .registry import CLOCKS, DAYS, register_clock, register_rule
 from .unknown import (
     Tri,
     blank,
@@ -398,14 +399,18 @@ def lead_left_account_handed_over(rule, data, ctx):
     owner="SLT member responsible for social media",
 )
 def purpose_reviewed(rule, data, ctx):
-    accounts = data.frames["Accounts"]
-    since = ctx.months_before_as_of(ctx.params.purpose_review_months)
-    created_before = (accounts["Created on"] < since).to_numpy()
-    reviewed = (accounts["Last purpose review"] >= since).to_numpy()
+    months = ctx.params.purpose_review_months
+    accounts = _with_purpose_clock(data.frames["Accounts"], ctx)
+    since = ctx.months_before_as_of(months)
+    # Due a review: created more than purpose_review_months before as of; its clock has run out once that long has
+    # passed since the last review too (or there has been none).
+    created_before = ctx.passed(months_after(accounts["Created on"], months))
+    review = accounts["Last purpose review"]
+    review_lapsed = review.isna().to_numpy() | ctx.passed(months_after(review, months))
     due = _active(data, accounts) & test(data, accounts, "Accounts", created_before, "Created on")
     # A review date that could not be read reads as none ("has no purpose review recorded"): to confirm.
-    hit = due & test(data, accounts, "Accounts", ~reviewed, "Last purpose review")
-    fired = (accounts["Status"] == "Active").to_numpy() & created_before & ~reviewed
+    hit = due & test(data, accounts, "Accounts", review_lapsed, "Last purpose review")
+    fired = (accounts["Status"] == "Active").to_numpy() & CLOCKS["ACC-08"].run_out(accounts, ctx)
     found, undecided = settle_as_read(
         hit, fired, doubtful=unreadable(data, accounts, "Accounts", "Status", "Created on")
     )
@@ -419,6 +424,24 @@ def purpose_reviewed(rule, data, ctx):
     findings = rule.findings(hit, "Accounts", messages, column="Last purpose review")
     waits = rule.undecided(accounts[undecided], "Accounts", columns=("Status", "Created on", "Last purpose review"))
     return rule.outcome(findings, checked(due, found, undecided), waits)
+
+
+def _with_purpose_clock(accounts: pd.DataFrame, ctx) -> pd.DataFrame:
+    """``accounts`` with ACC-08's clock: the purpose is due for review ``purpose_review_months`` after the last
+    review, or after the account was created if it has had none (one with no Created on is never due)."""
+    created = accounts["Created on"]
+    last = accounts[["Created on", "Last purpose review"]].max(axis=1).where(created.notna())
+    return accounts.assign(_start=last, _due=months_after(last, ctx.params.purpose_review_months))
+
+
+@register_clock(
+    "ACC-08", "Purpose review of account {record}", DAYS, "Accounts", start=("Created on", "Last purpose review"),
+    scope=("Status",),
+)  # fmt: skip
+def purpose_reviews_due(data, ctx) -> pd.DataFrame:
+    """Active accounts (and those whose Status could not be read): their purpose review falls due."""
+    accounts = data.frames["Accounts"]
+    return _with_purpose_clock(accounts[_active(data, accounts).maybe], ctx)
 
 
 @register_rule(
@@ -557,10 +580,11 @@ def application_complete(rule, data, ctx):
     owner="SLT member responsible for social media",
 )
 def application_pending_too_long(rule, data, ctx):
-    apps = data.frames["Applications"]
+    apps = _with_decision_clock(data.frames["Applications"], ctx)
     waiting = (ctx.as_of - apps["Submitted on"]).dt.days
     pending = test(data, apps, "Applications", (apps["SLT decision"] == "Pending").to_numpy(), "SLT decision")
-    too_long = (waiting > ctx.params.pending_application_days).to_numpy()
+    # Waiting too long once its clock has run out at as of: pending_application_days days after submission.
+    too_long = CLOCKS["APP-02"].run_out(apps, ctx)
     # A submission date that could not be read may be any day: undecided, as an unreadable decision is.
     hit = pending & test(data, apps, "Applications", too_long, "Submitted on")
     found, undecided = settle(hit, doubtful=hit.unknown)
@@ -572,6 +596,22 @@ def application_pending_too_long(rule, data, ctx):
     findings = rule.findings(hit, "Applications", messages, column="SLT decision")
     waits = rule.undecided(apps[undecided], "Applications", columns=("SLT decision", "Submitted on"))
     return rule.outcome(findings, checked(pending, found, undecided), waits)
+
+
+def _with_decision_clock(apps: pd.DataFrame, ctx) -> pd.DataFrame:
+    due = days_after(apps["Submitted on"], ctx.params.pending_application_days)
+    return apps.assign(_start=apps["Submitted on"], _due=due)
+
+
+@register_clock(
+    "APP-02", "Decision on application {record}", DAYS, "Applications", start=("Submitted on",), stop=("SLT decision",)
+)
+def pending_applications(data, ctx) -> pd.DataFrame:
+    """Pending applications (and any whose SLT decision could not be read): a decision is due
+    ``pending_application_days`` days after submission."""
+    apps = data.frames["Applications"]
+    pending = (apps["SLT decision"] == "Pending").to_numpy() | unreadable(data, apps, "Applications", "SLT decision")
+    return _with_decision_clock(apps[pending], ctx)
 
 
 @register_rule(
@@ -656,28 +696,50 @@ def policy_reviewed(rule, data, ctx):
     policy = data.frames["Policy"]
     if policy.empty:
         return _no_policy_row(rule)
-    since = ctx.months_before_as_of(ctx.params.policy_review_months)
-    old = ~(policy["Approved on"] >= since)
-    overdue = ~(policy["Next review due"] >= ctx.as_of)
-    hit = policy[(old | overdue).to_numpy()]
+    reviews = policy_reviews_due(data, ctx)
+    hit = reviews[CLOCKS["POL-01"].run_out(reviews, ctx)]
+    # Each reason on its own: past (or without) its date at as of.
+    old, late = (~(hit[due] >= ctx.as_of_moment).to_numpy() for due in ("_by_approval", "_by_next_review"))
     messages = []
-    for version, approved, due in zip(hit["Policy version"], hit["Approved on"], hit["Next review due"]):
+    for version, approved, due, was_old, was_late in zip(
+        hit["Policy version"], hit["Approved on"], hit["Next review due"], old, late
+    ):
         problems = []
-        if not approved >= since:
+        if was_old:
             problems.append(
                 f"approved on {fmt_date(approved)}, more than {ctx.params.policy_review_months} months "
                 f"before {fmt_date(ctx.as_of)}"
                 if pd.notna(approved)
                 else "has no Approved on date"
             )
-        if not due >= ctx.as_of:
+        if was_late:
             problems.append(
                 f"its review was due on {fmt_date(due)}" if pd.notna(due) else "has no Next review due date"
             )
         messages.append(f"Policy version {version or '(blank)'}: " + "; ".join(problems))
-    columns = ["Approved on" if o else "Next review due" for o in old[hit.index]]
+    columns = ["Approved on" if o else "Next review due" for o in old]
     findings = rule.findings(hit, "Policy", messages, column=columns, rests_on=("Approved on", "Next review due"))
     return rule.outcome(findings, len(policy))
+
+
+@register_clock(
+    "POL-01",
+    "Review of policy version {record}",
+    DAYS,
+    "Policy",
+    start=("Approved on", "Next review due"),
+    undated_overdue=True,
+)
+def policy_reviews_due(data, ctx) -> pd.DataFrame:
+    """Each Policy row: its review is due on the earlier of Next review due and ``policy_review_months`` after Approved
+    on (a row missing either is overdue)."""
+    policy = data.frames["Policy"]
+    policy = policy.assign(
+        _by_approval=months_after(policy["Approved on"], ctx.params.policy_review_months),
+        _by_next_review=end_of_day(policy["Next review due"]),
+    )
+    due = policy[["_by_approval", "_by_next_review"]].min(axis=1, skipna=False)
+    return policy.assign(_start=policy["Approved on"], _due=due)
 
 
 @register_rule(

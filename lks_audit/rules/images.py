@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..schema import WORKBOOK_OF_SHEET
 from .base import fmt_date, is_blank, is_yes, period_posts, pictured_students, post_labels
-from .registry import register_rule
+from .registry import ACT_NOW, register_clock, register_rule
 from .unknown import Tri, blank, checked, in_doubt, key_cells, says_yes, settle, settle_as_read, test, unreadable
 
 POLICY_BREACH = "a breach of the school's policy on images"
@@ -366,11 +366,9 @@ def pictured_with_photo_restriction(rule, data, ctx):
 )
 def not_removed_after_withdrawal(rule, data, ctx):
     pairs = pictured_pairs(data, ctx)
-    withdrawn = pairs["c:Withdrawn on"]
-    # A withdrawal dated after as_of is a DQ-05 data error, not counted again here.
-    later = (withdrawn.notna() & (withdrawn > pairs["_day"]) & (withdrawn <= ctx.as_of)).to_numpy()
-    removed_in_time = (pairs["Removed on"].notna() & (pairs["Removed on"] >= withdrawn)).to_numpy()
-    # A Removed on that could not be read reads as none ("the post has not been removed"): to confirm.
+    later, removed_in_time = _withdrawn_later(pairs, ctx)
+    # A Removed on that could not be read reads as none ("the post has not been removed"): to confirm. Its clock
+    # runs out at once (act now, due.md).
     hit = in_doubt(Tri(later, _in_force(data, pairs, "Withdrawn on")), _form_in_doubt(data, pairs))
     hit = hit & ~test(data, pairs, "Posts", removed_in_time, "Removed on")
     found, undecided = settle_as_read(hit, later & ~removed_in_time, doubtful=_in_force(data, pairs, "Withdrawn on"))
@@ -392,6 +390,42 @@ def not_removed_after_withdrawal(rule, data, ctx):
     unlisted, _ = _unlisted_posts(data, ctx)
     waits += rule.undecided(unlisted, "Posts", columns=("Students pictured",))
     return rule.outcome(findings, int(len(pairs) - undecided.sum()), waits)
+
+
+def _withdrawn_later(pairs: pd.DataFrame, ctx) -> tuple[np.ndarray, np.ndarray]:
+    """Per (post, student) pair: was consent withdrawn after the post's day, on or before as of (a withdrawal dated
+    after as of is a DQ-05 data error, not counted again here); and was the post removed on or after that?"""
+    withdrawn = pairs["c:Withdrawn on"]
+    later = (withdrawn.notna() & (withdrawn > pairs["_day"]) & (withdrawn <= ctx.as_of)).to_numpy()
+    removed_in_time = (pairs["Removed on"].notna() & (pairs["Removed on"] >= withdrawn)).to_numpy()
+    return later, removed_in_time
+
+
+@register_clock(
+    "IMG-04",
+    "Take-down of post {record}",
+    ACT_NOW,
+    "Posts",
+    start=(("Consent", "Withdrawn on", "c:_row"),),
+    stop=("Removed on",),
+    student="Student ID",
+)
+def still_up_after_withdrawal(data, ctx) -> pd.DataFrame:
+    """(post, student) pairs whose consent was withdrawn after the post, on or before as of, and the post not
+    removed since: to be taken down at once. Pairs whose Withdrawn on could not be read, on a post not removed,
+    are kept with no start (the clock is then to confirm), and so are pairs where another consent form could be
+    the one in force (``_open_cells``)."""
+    pairs = pictured_pairs(data, ctx)
+    later, removed_in_time = _withdrawn_later(pairs, ctx)
+    unknown = _in_force(data, pairs, "Withdrawn on") & pairs["Removed on"].isna().to_numpy()
+    up = pairs[(later & ~removed_in_time) | unknown]
+    doubt = _form_in_doubt(data, up)
+    posted = unreadable(data, up, "Posts", "Posted at")
+    cells = [
+        ([("Posts", r, "Posted at")] if p else []) + (c if d else [])
+        for r, p, c, d in zip(up["_row"].tolist(), posted.tolist(), _consent_cells(data, up), doubt.tolist())
+    ]
+    return up.assign(_start=up["c:Withdrawn on"], _due=up["c:Withdrawn on"], _open_cells=cells)
 
 
 @register_rule(

@@ -1,6 +1,8 @@
 """Incidents (area ``incidents``): INC-01..INC-08 on the Incidents sheet.
 
-INC-07 is a standing state at ``as_of`` (every row); the others judge incidents reported in the period.
+INC-07 is a standing state at ``as_of`` (every row); the others judge incidents reported in the period. The clocks
+of INC-01, INC-03, INC-04, INC-05, INC-07 and INC-08 (due.md) are the records their rules judge, with deadlines from
+:mod:`lks_audit.deadlines`: a rule raises its finding once its clock has run out at ``as of``.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..context import add_hours, elapsed_hours
-from .base import fmt_date, names, period_rows, weekday_datetime_texts
-from .registry import register_rule
+from ..context import elapsed_hours
+from ..deadlines import assessment_due, days_after, ico_due
+from .base import fmt_date, is_blank, names, period_rows, weekday_datetime_texts
+from .registry import ACT_NOW, CLOCKS, DAYS, HOURS, register_clock, register_rule
 from .unknown import (
     Tri,
     blank,
@@ -58,26 +61,72 @@ def _reported(data, ctx) -> pd.DataFrame:
     return period_rows(data, _SHEET, "Reported at", ctx)
 
 
-def _flag(rule, data, ctx, column: str, selects, message: str, scope=None, answer_in_doubt=False):
+def _flag(rule, data, ctx, column: str, selects, message: str, scope=None, answer_in_doubt=False, timing=None):
     """In-period incidents of ``scope`` (all by default) where ``selects(rows)`` holds, out of that scope.
 
     ``column`` is the cell the finding rests on; ``message`` has {id} and {reported}. ``selects`` and ``scope``
     give a :class:`~lks_audit.rules.unknown.Tri` (unknown where a cell they read could not be read): an unknown
     scope is undecided; an unknown ``column`` reads as none ("no report recorded"), to confirm, unless
     ``answer_in_doubt`` (a Yes/No answer that could not be read may be Yes): then undecided too.
+
+    ``timing(data, ctx, rows)``: the rule's clock (due.md) on each row; then only records whose clock has run out
+    at ``as of`` are raised (``message`` may end in {due}: "; it was due by ...", blank with no date to count
+    from), and one that has only if no unreadable Closures date delays it is to confirm on those cells.
     """
     rows = _reported(data, ctx)
     scope = scope(data, rows) if scope is not None else known(np.ones(len(rows), dtype=bool))
     hit = scope & selects(data, rows)
+    if timing is not None:
+        rows = timing(data, ctx, rows)
+        hit = hit & CLOCKS[rule.id].overdue(rows, ctx)
     found, undecided = settle(hit, doubtful=hit.unknown if answer_in_doubt else scope.unknown)
     hit = rows[found]
+    due = [""] * len(hit)
+    if timing is not None:
+        texts = weekday_datetime_texts(hit["_due"])
+        due = [f"; it was due by {d}" if pd.notna(w) else "" for d, w in zip(texts, hit["_due"])]
     messages = [
-        message.format(id=i, reported=r)
-        for i, r in zip(names(hit, "Incident ID"), weekday_datetime_texts(hit["Reported at"]))
+        message.format(id=i, reported=r, due=d)
+        for i, r, d in zip(names(hit, "Incident ID"), weekday_datetime_texts(hit["Reported at"]), due)
     ]
-    findings = rule.findings(hit, _SHEET, messages, column=column, rests_on=("Reported at",))
+    closures = closure_cells(data) if timing is not None else []
+    doubt = CLOCKS[rule.id].in_doubt(rows, ctx)[found] if timing is not None else np.zeros(len(hit), dtype=bool)
+    findings = rule.findings(
+        hit, _SHEET, messages, column=column, rests_on=("Reported at",),
+        also=[closures if d else [] for d in doubt.tolist()],
+    )  # fmt: skip
     waits = rule.undecided(rows[undecided], _SHEET, columns=(column, *scope_columns(rule)))
     return rule.outcome(findings, checked(scope, found, undecided), waits)
+
+
+def _waiting(data, ctx, column: str, scope=None) -> pd.DataFrame:
+    """In-period incidents that are, or may be, of ``scope`` (all by default) whose ``column`` reads blank (or could
+    not be read): their clock runs."""
+    rows = _reported(data, ctx)
+    if scope is not None:
+        rows = rows[scope(data, rows).maybe]
+    return rows[is_blank(rows[column]).to_numpy(dtype=bool)]
+
+
+def _acted_at_once(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    """An act-now clock (due.md): it starts, and has run out, when the school became aware (Reported at)."""
+    return rows.assign(_start=rows["Reported at"], _due=rows["Reported at"])
+
+
+def _assessment_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    """INC-01's clock: the end of the ``assessment_working_days``-th working day after the day reported, and the
+    latest it can be while Closures dates could not be read."""
+    unknown = len(closure_cells(data))
+    return rows.assign(
+        _start=rows["Reported at"],
+        _due=assessment_due(rows["Reported at"], ctx),
+        _due_at_latest=assessment_due(rows["Reported at"], ctx, unknown),
+    )
+
+
+def _ico_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    """INC-05's and INC-08's clock: ``ico_hours`` real hours after the school became aware (Reported at)."""
+    return rows.assign(_start=rows["Reported at"], _due=ico_due(rows["Reported at"], ctx))
 
 
 def scope_columns(rule) -> tuple[str, ...]:
@@ -119,7 +168,8 @@ def personal_data_breaches(data, ctx, maybe: bool = False) -> pd.DataFrame:
     "incidents",
     "high",
     clause=_ASSESS,
-    meaning="An incident has no SLT assessment at.",
+    meaning="An incident has no SLT assessment at, and its deadline (the end of the assessment_working_days-th working "
+    "day after the day it was reported) passed before as_of.",
     needs={_SHEET: ("Incident ID", "Reported at", "SLT assessment at")},
     counts=_INCIDENTS,
     title="Incidents not assessed by a senior leader",
@@ -136,8 +186,24 @@ def no_slt_assessment(rule, data, ctx):
         ctx,
         "SLT assessment at",
         lambda data, rows: blank(data, rows, _SHEET, "SLT assessment at"),
-        "Incident {id} (reported {reported}) has no SLT assessment recorded",
+        "Incident {id} (reported {reported}) has no SLT assessment recorded{due}",
+        timing=_assessment_clock,
     )
+
+
+@register_clock(
+    "INC-01",
+    "SLT assessment of incident {record}",
+    HOURS,
+    _SHEET,
+    start=("Reported at",),
+    stop=("SLT assessment at",),
+    undated_overdue=True,
+)
+def awaiting_assessment(data, ctx) -> pd.DataFrame:
+    """In-period incidents with no SLT assessment at: due by the end of the ``assessment_working_days``-th working
+    day after the day reported (rules.md)."""
+    return _assessment_clock(data, ctx, _waiting(data, ctx, "SLT assessment at"))
 
 
 @register_rule(
@@ -160,10 +226,10 @@ def no_slt_assessment(rule, data, ctx):
 def assessed_late(rule, data, ctx):
     rows = _reported(data, ctx)
     n = ctx.params.assessment_working_days
-    due = ctx.calendar.add_working_days(rows["Reported at"], n)
+    due = assessment_due(rows["Reported at"], ctx).dt.floor("D")
     # Each Closures date that could not be read may be one of the working days counted, moving the last one on.
     closures = closure_cells(data)
-    latest = ctx.calendar.add_working_days(rows["Reported at"], n + len(closures))
+    latest = assessment_due(rows["Reported at"], ctx, len(closures)).dt.floor("D")
     assessed_on = rows["SLT assessment at"].dt.floor("D")
     late = (assessed_on > due).to_numpy(dtype=bool)
     surely = (assessed_on > latest).to_numpy(dtype=bool)
@@ -215,8 +281,22 @@ def illegal_not_reported(rule, data, ctx):
         "Reported to police on",
         lambda data, rows: blank(data, rows, _SHEET, "Reported to police on"),
         "Incident {id} (reported {reported}) was considered illegal but no report to the police is recorded",
-        scope=lambda data, rows: says_yes(data, rows, _SHEET, "Considered illegal"),
+        scope=_considered_illegal,
+        timing=_acted_at_once,
     )
+
+
+def _considered_illegal(data, rows: pd.DataFrame) -> Tri:
+    return says_yes(data, rows, _SHEET, "Considered illegal")
+
+
+@register_clock(
+    "INC-03", "Police report of incident {record}", ACT_NOW, _SHEET, stop=("Reported to police on",),
+    scope=("Considered illegal",),
+)  # fmt: skip
+def police_not_told(data, ctx) -> pd.DataFrame:
+    """In-period incidents considered illegal with no Reported to police on: to be reported at once."""
+    return _acted_at_once(data, ctx, _waiting(data, ctx, "Reported to police on", scope=_considered_illegal))
 
 
 @register_rule(
@@ -246,7 +326,20 @@ def breach_dpo_not_informed(rule, data, ctx):
         lambda data, rows: blank(data, rows, _SHEET, "DPO informed at"),
         "Personal data breach {id} (reported {reported}): no record that the DPO was informed",
         scope=_personal_data_breach,
+        timing=_acted_at_once,
     )
+
+
+#: The columns saying whether an incident is a personal data breach (rules.md).
+_BREACH_COLUMNS = ("Category", "Personal data breach")
+
+
+@register_clock(
+    "INC-04", "Tell the DPO of breach {record}", ACT_NOW, _SHEET, stop=("DPO informed at",), scope=_BREACH_COLUMNS
+)
+def dpo_not_told(data, ctx) -> pd.DataFrame:
+    """In-period personal data breaches with no DPO informed at: the DPO is to be told at once."""
+    return _acted_at_once(data, ctx, _waiting(data, ctx, "DPO informed at", scope=_personal_data_breach))
 
 
 @register_rule(
@@ -270,15 +363,15 @@ def breach_dpo_not_informed(rule, data, ctx):
 )
 def ico_not_reported_in_time(rule, data, ctx):
     every = _reported(data, ctx)
-    reportable = says_yes(data, every, _SHEET, "ICO reportable")
-    rows = every[reportable.maybe]
+    reportable = _ico_reportable(data, every)
+    rows = _ico_clock(data, ctx, every[reportable.maybe])
     limit = ctx.params.ico_hours
     # rules.md: real elapsed hours in Europe/London, so a clock change in between counts as it happened.
     taken = elapsed_hours(rows["Reported at"], rows["Reported to ICO at"])
-    deadline = add_hours(rows["Reported at"], limit)
-    # Not reported: once the deadline has passed before as of (an incident with no Reported at is raised: when
+    deadline = rows["_due"]
+    # Not reported: once its clock has run out at as of (due.md; an incident with no Reported at is raised: when
     # the school became aware cannot be shown, so neither can a report in time).
-    passed = ~(deadline >= ctx.as_of).to_numpy()
+    passed = CLOCKS["INC-05"].run_out(rows, ctx)
     missing = rows["Reported to ICO at"].isna().to_numpy() & passed
     mask = missing | (taken > limit)
     # In three values: a Reported to ICO at that could not be read reads as none ("has not been reported"), to
@@ -291,14 +384,14 @@ def ico_not_reported_in_time(rule, data, ctx):
     doubtful = unreadable(data, rows, _SHEET, "ICO reportable") | aware_unread
     found, undecided = settle_as_read(hit, mask & scope.yes, doubtful)
     hit, taken, deadline = rows[found], taken[found], deadline[found]
-    since = elapsed_hours(hit["Reported at"], pd.Series(ctx.as_of, index=hit.index))
+    since = elapsed_hours(hit["Reported at"], pd.Series(ctx.as_of_moment, index=hit.index))
     # The DPO informed at column is not needed to judge INC-05; where it is there, the finding says when.
     told = hit["DPO informed at"] if "DPO informed at" in hit else pd.Series(pd.NaT, index=hit.index)
     findings = rule.findings(
         hit,
         _SHEET,
         [
-            _ico_message(i, r, d, dpo, ico, h, s, limit, ctx.as_of)
+            _ico_message(i, r, d, dpo, ico, h, s, limit, ctx.as_of_moment)
             for i, r, d, dpo, ico, h, s in zip(
                 names(hit, "Incident ID"),
                 weekday_datetime_texts(hit["Reported at"]),
@@ -319,6 +412,26 @@ def ico_not_reported_in_time(rule, data, ctx):
     waits = rule.undecided(rows[undecided], _SHEET, columns=("ICO reportable", "Reported at", "Reported to ICO at"))
     findings = [replace(f, facts=x) for f, x in zip(findings, facts)]
     return rule.outcome(findings, checked(scope, found, undecided), waits)
+
+
+def _ico_reportable(data, rows: pd.DataFrame) -> Tri:
+    return says_yes(data, rows, _SHEET, "ICO reportable")
+
+
+@register_clock(
+    "INC-05",
+    "ICO report for {record}",
+    HOURS,
+    _SHEET,
+    start=("Reported at",),
+    stop=("Reported to ICO at",),
+    undated_overdue=True,
+    scope=("ICO reportable",),
+)
+def awaiting_ico_report(data, ctx) -> pd.DataFrame:
+    """In-period ICO-reportable incidents not yet reported to the ICO: due ``ico_hours`` real hours after the school
+    became aware."""
+    return _ico_clock(data, ctx, _waiting(data, ctx, "Reported to ICO at", scope=_ico_reportable))
 
 
 #: What an INC-05 finding says happened: the report reached the ICO after the deadline, or never did.
@@ -405,9 +518,10 @@ def journalist_media_policy(rule, data, ctx):
     owner="SLT",
 )
 def open_too_long(rule, data, ctx):
-    rows = data.frames[_SHEET]  # a standing state at as_of: every row, whatever the period
+    rows = _open_days_clock(data, ctx, data.frames[_SHEET])  # a standing state at as_of: every row, any period
     age_days = (ctx.as_of - rows["Reported at"].dt.floor("D")).dt.days
-    old = test(data, rows, _SHEET, (age_days > ctx.params.open_incident_days).to_numpy(), "Reported at")
+    # Old once its clock has run out at as of: open_incident_days days after the day reported.
+    old = test(data, rows, _SHEET, CLOCKS["INC-07"].run_out(rows, ctx), "Reported at")
     # A Closed on that could not be read reads as none ("is still open"): to confirm; an unreadable Reported at
     # leaves its age unknown: undecided.
     hit = blank(data, rows, _SHEET, "Closed on") & old
@@ -422,14 +536,25 @@ def open_too_long(rule, data, ctx):
     return rule.outcome(findings, int(len(rows) - undecided.sum()), waits)
 
 
+def _open_days_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(_start=rows["Reported at"], _due=days_after(rows["Reported at"], ctx.params.open_incident_days))
+
+
+@register_clock("INC-07", "Review of open incident {record}", DAYS, _SHEET, start=("Reported at",), stop=("Closed on",))
+def still_open_incidents(data, ctx) -> pd.DataFrame:
+    """Incidents of any year with no Closed on: open too long ``open_incident_days`` days after the day reported."""
+    rows = data.frames[_SHEET]
+    return _open_days_clock(data, ctx, rows[rows["Closed on"].isna().to_numpy()])
+
+
 @register_rule(
     "INC-08",
     "incidents",
     "medium",
     clause=_ESCALATE,
     meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has ICO "
-    "reportable blank: the decision whether to report to the ICO, which the DPO must be involved "
-    "in, is not recorded.",
+    "reportable blank while Reported at + ico_hours passed before as_of: the decision whether to report to the ICO, "
+    "which the DPO must be involved in, is not recorded in time.",
     needs={_SHEET: ("Incident ID", "Reported at", "Category", "Personal data breach", "ICO reportable")},
     counts=_BREACHES,
     title="Data breaches with no decision on telling the regulator",
@@ -447,6 +572,24 @@ def breach_ico_decision_missing(rule, data, ctx):
         ctx,
         "ICO reportable",
         lambda data, rows: blank(data, rows, _SHEET, "ICO reportable"),
-        "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not recorded",
+        "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not "
+        "recorded{due}",
         scope=_personal_data_breach,
+        timing=_ico_clock,
     )
+
+
+@register_clock(
+    "INC-08",
+    "ICO decision for {record}",
+    HOURS,
+    _SHEET,
+    start=("Reported at",),
+    stop=("ICO reportable",),
+    undated_overdue=True,
+    scope=_BREACH_COLUMNS,
+)
+def awaiting_ico_decision(data, ctx) -> pd.DataFrame:
+    """In-period personal data breaches with ICO reportable blank: the decision is due ``ico_hours`` real hours after
+    the school became aware."""
+    return _ico_clock(data, ctx, _waiting(data, ctx, "ICO reportable", scope=_personal_data_breach))

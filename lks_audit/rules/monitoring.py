@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..context import elapsed_hours
+from ..deadlines import reply_due_at_latest
 from .base import is_blank, names, period_interactions, period_rows, weekday_datetime_texts
-from .registry import register_rule
+from .registry import ACT_NOW, CLOCKS, HOURS, register_clock, register_rule
 from .unknown import (
     Tri,
     blank,
@@ -14,7 +15,6 @@ from .unknown import (
     closure_cells,
     in_doubt,
     known,
-    latest_deadline,
     says_yes,
     settle,
     settle_as_read,
@@ -37,11 +37,12 @@ _ABUSE = (
 _TIMING = ("Interaction ID", "Received at", "First response at")
 
 
-def _latest(data, ctx, rows: pd.DataFrame) -> tuple[pd.Series, list[tuple]]:
-    """The latest each deadline can be while Closures dates could not be read, and those cells (rules.md: a
+def _with_reply_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` (in-period interactions, with ``_deadline``) with INT-02's clock: ``_start``, ``_due`` and
+    ``_due_at_latest``, the latest the deadline can be while Closures dates could not be read (rules.md: a
     finding is firm only when it holds even then; otherwise it depends on their DQ-02s)."""
-    closures = closure_cells(data)
-    return latest_deadline(ctx, rows["Received at"], rows["_deadline"], len(closures)), closures
+    latest = reply_due_at_latest(rows["Received at"], ctx, len(closure_cells(data)), due=rows["_deadline"])
+    return rows.assign(_start=rows["Received at"], _due=rows["_deadline"], _due_at_latest=latest)
 
 
 def _reply_outcome(rule, rows, found, undecided, messages, on_closures, closures: list[tuple], scope: Tri):
@@ -88,7 +89,8 @@ def late_response(rule, data, ctx):
     rows = period_interactions(data, ctx)
     answered = (rows["First response at"].notna() & rows["_deadline"].notna()).to_numpy()
     over = elapsed_hours(rows["_deadline"], rows["First response at"]) > 0
-    latest, closures = _latest(data, ctx, rows)
+    closures = closure_cells(data)
+    latest = reply_due_at_latest(rows["Received at"], ctx, len(closures), due=rows["_deadline"])
     beyond = elapsed_hours(latest, rows["First response at"]) > 0
     # When either time could not be read the delay is unknown: undecided. Closures that could not be read may
     # push the deadline later: late beyond the latest it can be is firm, else to confirm on those cells.
@@ -114,7 +116,8 @@ def late_response(rule, data, ctx):
     "monitoring",
     "high",
     clause=_RESPOND,
-    meaning="No First response at, and the response deadline passed before as_of.",
+    meaning="No First response at, and the response deadline passed before as_of (a day: before it began; a moment: "
+    "before it).",
     needs={"Interactions": _TIMING},
     counts=("interaction due a reply", "interactions due a reply"),
     title="Messages never answered",
@@ -126,18 +129,14 @@ def late_response(rule, data, ctx):
     owner="Account administrator",
 )
 def unanswered(rule, data, ctx):
-    rows = period_interactions(data, ctx)
-    # "Before as_of" = before the as_of day began: a deadline later that day is not yet missed.
-    passed = (rows["_deadline"] < ctx.as_of).to_numpy(dtype=bool)
-    latest, closures = _latest(data, ctx, rows)
-    surely_passed = (latest < ctx.as_of).to_numpy(dtype=bool)
+    clock = CLOCKS["INT-02"]
+    rows = _with_reply_clock(data, ctx, period_interactions(data, ctx))
+    # Its clock has run out at as of (a day: before it began, so a deadline later that day is not yet missed).
     # A First response at that could not be read reads as none ("has no recorded response"): to confirm. So does
     # a deadline that unreadable Closures dates may push past as_of. A Received at that could not be read leaves
     # the deadline unknown: undecided.
     no_response = blank(data, rows, "Interactions", "First response at")
-    deadline = in_doubt(
-        Tri(surely_passed, passed & ~surely_passed), unreadable(data, rows, "Interactions", "Received at")
-    )
+    deadline = in_doubt(clock.overdue(rows, ctx), unreadable(data, rows, "Interactions", "Received at"))
     hit = no_response & deadline
     found, undecided = settle(hit, doubtful=unreadable(data, rows, "Interactions", "Received at"))
     # Due a reply by as_of: answered, or its deadline has passed (the governors' "replies due").
@@ -149,7 +148,17 @@ def unanswered(rule, data, ctx):
             names(overdue, "Interaction ID"), _received(overdue), weekday_datetime_texts(overdue["_deadline"])
         )
     ]
-    return _reply_outcome(rule, rows, found, undecided, messages, (passed & ~surely_passed)[found], closures, due)
+    on_closures = clock.in_doubt(rows, ctx)[found]
+    return _reply_outcome(rule, rows, found, undecided, messages, on_closures, closure_cells(data), due)
+
+
+@register_clock(
+    "INT-02", "Reply to message {record}", HOURS, "Interactions", start=("Received at",), stop=("First response at",)
+)
+def awaiting_reply(data, ctx) -> pd.DataFrame:
+    """In-period interactions with no First response at: due a reply by their deadline (rules.md)."""
+    rows = period_interactions(data, ctx)
+    return _with_reply_clock(data, ctx, rows[rows["First response at"].isna().to_numpy()])
 
 
 def _offensive(data, ctx) -> tuple[pd.DataFrame, Tri]:
@@ -183,7 +192,8 @@ def _no_action(action: pd.Series) -> pd.Series:
 )
 def offensive_not_acted_on(rule, data, ctx):
     rows, offensive = _offensive(data, ctx)
-    # An Action taken that could not be read reads as none ("has no action recorded"): to confirm.
+    # An Action taken that could not be read reads as none ("has no action recorded"): to confirm. Its clock runs
+    # out at once (act now, due.md).
     no_action = test(data, rows, "Interactions", _no_action(rows["Action taken"]).to_numpy(bool), "Action taken")
     found, undecided = settle(offensive & no_action, doubtful=offensive.unknown)
     hit = rows[found]
@@ -194,6 +204,18 @@ def offensive_not_acted_on(rule, data, ctx):
     findings = rule.findings(hit, "Interactions", messages, column="Action taken", rests_on=("Received at",))
     waits = rule.undecided(rows[undecided], "Interactions", columns=("Offensive", "Action taken"))
     return rule.outcome(findings, checked(offensive, found, undecided), waits)
+
+
+@register_clock(
+    "INT-03", "Action on offensive message {record}", ACT_NOW, "Interactions", stop=("Action taken",),
+    scope=("Offensive",),
+)  # fmt: skip
+def offensive_left_up(data, ctx) -> pd.DataFrame:
+    """In-period interactions that are (or, Offensive unreadable, may be) offensive with no action recorded: to be
+    acted on at once."""
+    rows, _ = _offensive(data, ctx)
+    hit = rows[_no_action(rows["Action taken"]).to_numpy(dtype=bool)]
+    return hit.assign(_start=hit["Received at"], _due=hit["Received at"])
 
 
 @register_rule(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..deadlines import months_after
 from .base import (
     ACCOUNT_USER_SOURCES,
     account_user_cells,
@@ -19,7 +20,7 @@ from .base import (
     names,
     period_rows,
 )
-from .registry import register_rule
+from .registry import CLOCKS, DAYS, register_clock, register_rule
 from .unknown import Tri, blank, checked, key_cells, known, settle_as_read, test, unreadable
 
 _TRAINING_CLAUSE = (
@@ -215,20 +216,15 @@ def account_users_read_and_trained(rule, data, ctx):
     owner="SLT member responsible for social media",
 )
 def account_users_training_current(rule, data, ctx):
-    everyone = _account_users_training(data, ctx)
-    since = ctx.months_before_as_of(ctx.params.training_valid_months)
+    everyone = _with_training_clock(_account_users_training(data, ctx), ctx)
     user = Tri(~everyone["user_open"].to_numpy(), everyone["user_open"].to_numpy())
     trained = ~Tri(everyone["fails"].to_numpy(), everyone["fails_open"].to_numpy())
-    stale = known(np.ones(len(everyone), dtype=bool))
-    for column in ("Social media training on", "Latest refresher on"):
-        stale = stale & test(data, everyone, "Staff", (everyone[column].isna() | (everyone[column] < since)).to_numpy(),
-                             column)  # fmt: skip
-    latest = everyone[["Social media training on", "Latest refresher on"]].max(axis=1)
-    fired = (
-        everyone["as_read"].to_numpy(dtype=bool)
-        & (everyone["missing"] == "").to_numpy(dtype=bool)
-        & (latest < since).to_numpy()
-    )
+    # Out of date once its clock has run out at as of: training_valid_months after the latest training (with no
+    # training date at all, out of date as read: TRN-01's to raise). A training date that could not be read may be
+    # later than the one read, so it leaves that open; it cannot make a recent one old.
+    lapsed = CLOCKS["TRN-02"].run_out(everyone, ctx) | everyone["_due"].isna().to_numpy()
+    stale = Tri(lapsed, lapsed & unreadable(data, everyone, "Staff", *_TRAINING_DATES))
+    fired = everyone["as_read"].to_numpy(dtype=bool) & (everyone["missing"] == "").to_numpy(dtype=bool) & lapsed
     hit = user & trained & stale
     # "was last trained on ..." is untrue if a training date could not be read: every open record is undecided.
     found, undecided = settle_as_read(hit, fired, doubtful=hit.unknown)
@@ -236,7 +232,7 @@ def account_users_training_current(rule, data, ctx):
     messages = [
         f"Account user {s} ({roles}) was last trained on {fmt_date(last)}, more than "
         f"{ctx.params.training_valid_months} months before {fmt_date(ctx.as_of)}"
-        for s, roles, last in zip(hit["Staff ID"], hit["roles"], latest[found])
+        for s, roles, last in zip(hit["Staff ID"], hit["roles"], hit["_start"])
     ]
     findings = rule.findings(
         hit, "Staff", messages, column="Latest refresher on", rests_on=("Social media training on",)
@@ -246,6 +242,24 @@ def account_users_training_current(rule, data, ctx):
         also=open_["user_cells"].tolist(),
     )  # fmt: skip
     return rule.outcome(findings, checked(user, found, undecided), waits)
+
+
+_TRAINING_DATES = ("Social media training on", "Latest refresher on")
+
+
+def _with_training_clock(users: pd.DataFrame, ctx) -> pd.DataFrame:
+    """``users`` with TRN-02's clock: their latest training runs out ``training_valid_months`` after it."""
+    latest = users[list(_TRAINING_DATES)].max(axis=1)
+    return users.assign(_start=latest, _due=months_after(latest, ctx.params.training_valid_months))
+
+
+@register_clock("TRN-02", "Training refresher for {record}", DAYS, "Staff", start=_TRAINING_DATES)
+def training_in_force(data, ctx) -> pd.DataFrame:
+    """Account users who have read the policy and been trained (TRN-01 quiet, as read): their latest training runs
+    out ``training_valid_months`` after it. One only perhaps an account user waits on the cells that leave it open."""
+    everyone = _account_users_training(data, ctx)
+    users = everyone[(everyone["missing"] == "").to_numpy()]
+    return _with_training_clock(users, ctx).assign(_open_cells=users["user_cells"])
 
 
 def _current_staff(data, ctx) -> tuple[pd.DataFrame, Tri]:
@@ -337,13 +351,14 @@ def current_staff_read_policy(rule, data, ctx):
 )
 def employees_declared(rule, data, ctx):
     staff, current = _current_staff(data, ctx)
-    since = ctx.months_before_as_of(ctx.params.declaration_valid_months)
-    declared = staff["Annual declaration on"]
+    staff = _with_declaration_clock(staff, ctx)
     employee = test(data, staff, "Staff", (staff["Type"] == "Employee").to_numpy(), "Type")
-    # A declaration that could not be read reads as none: "has no annual declaration recorded", to confirm.
-    undeclared = test(data, staff, "Staff", (~(declared >= since)).to_numpy(), "Annual declaration on")
+    # Lapsed once its clock has run out at as of (none at all: lapsed at any as of). A declaration that could not
+    # be read reads as none: "has no annual declaration recorded", to confirm.
+    lapsed = CLOCKS["TRN-04"].run_out(staff, ctx)
+    undeclared = test(data, staff, "Staff", lapsed, "Annual declaration on")
     hit = current & employee & undeclared
-    fired = current.maybe & (staff["Type"] == "Employee").to_numpy() & (~(declared >= since)).to_numpy()
+    fired = current.maybe & (staff["Type"] == "Employee").to_numpy() & lapsed
     found, undecided = settle_as_read(hit, fired, doubtful=unreadable(data, staff, "Staff", "Type"))
     hit, open_ = staff[found], staff[undecided]
     messages = [
@@ -359,3 +374,20 @@ def employees_declared(rule, data, ctx):
     findings = rule.findings(hit, "Staff", messages, column="Annual declaration on", rests_on=_STAFF_DATES)
     waits = rule.undecided(open_, "Staff", columns=("Type", "Annual declaration on", *_STAFF_DATES))
     return rule.outcome(findings, checked(current & employee, found, undecided), waits)
+
+
+def _with_declaration_clock(staff: pd.DataFrame, ctx) -> pd.DataFrame:
+    declared = staff["Annual declaration on"]
+    return staff.assign(_start=declared, _due=months_after(declared, ctx.params.declaration_valid_months))
+
+
+@register_clock(
+    "TRN-04", "Annual declaration by {record}", DAYS, "Staff", start=("Annual declaration on",), undated_overdue=True,
+    scope=("Type", *_STAFF_DATES),
+)  # fmt: skip
+def declarations_in_force(data, ctx) -> pd.DataFrame:
+    """Current Employees (and those who may be: a Type, Start or Leaving date that could not be read): their annual
+    declaration runs out ``declaration_valid_months`` after it was signed (one with none is overdue)."""
+    staff, current = _current_staff(data, ctx)
+    employee = (staff["Type"] == "Employee").to_numpy() | unreadable(data, staff, "Staff", "Type")
+    return _with_declaration_clock(staff[current.maybe & employee], ctx)

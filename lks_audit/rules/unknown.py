@@ -179,17 +179,3 @@ def in_doubt(truth: Tri, mask) -> Tri:
     it was."""
     mask = np.asarray(mask, dtype=bool)
     return Tri(truth.yes & ~mask, truth.unknown | mask)
-
-
-def latest_deadline(ctx, received: pd.Series, deadline: pd.Series, closures: int) -> pd.Series:
-    """The latest the response deadline of each interaction received at ``received`` can be, when ``closures``
-    Closures dates could not be read: any of them may be the day it came in (then it is due by the end of the
-    next working day) or one of the working days after (each moves that day on by one)."""
-    if not closures:
-        return deadline
-    working = ctx.calendar.is_working_day(received)
-    end_of_day = pd.Timedelta(hours=23, minutes=59, seconds=59)
-    on_working = ctx.calendar.add_working_days(received, closures).to_numpy()
-    on_other = ctx.calendar.add_working_days(received, closures + 1).to_numpy()
-    latest = pd.Series(np.where(working, on_working, on_other), index=received.index) + end_of_day
-    return pd.concat([deadline, latest], axis=1).max(axis=1).where(received.notna())
