@@ -74,11 +74,11 @@ def _page_of(anchor: str) -> str:
     return f"⟦page:{anchor}⟧"
 
 
-def _id_cell(finding_id: str, *, anchor: bool = False) -> paged.Cell:
+def _id_cell(finding_id: str, *, link: bool = True, anchor: bool = False) -> paged.Cell:
     """A finding ID whose parts (rule, record, student) are never split, breaking only after a colon; a link to the
     finding's row (or the row itself, ``anchor``)."""
     parts = ":<wbr>".join(f'<span class="lks-id">{_e(p)}</span>' for p in finding_id.split(":"))
-    if not anchor:
+    if link and not anchor:
         parts = f'<a href="#{_e(finding_anchor(finding_id))}">{parts}</a>'
     return cell(finding_id.replace(":", ": "), parts)
 
