@@ -562,7 +562,7 @@ def _undecided(rv: Review, by_id: dict) -> list:
     rows = [
         Row(
             [
-                cell(u.id, f'<span class="lks-id">{_e(u.id)}</span>'),  # no finding to link to
+                _id_cell(u.id, link=False),  # no finding to link to; a long DQ ID breaks after a colon
                 cell(u.file or ""),
                 cell(u.sheet or ""),
                 cell(u.row or ""),
