@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -29,7 +29,7 @@ from ..personal import about_children, child_records, public_record
 from ..rules import REGISTRY
 from ..schema import WORKBOOKS
 from ..school_days import SchoolDays
-from .excel import LINE_HEIGHT, header_cell, print_setup, wrapped_lines, write_text_cell
+from .excel import print_setup, write_table, write_text_cell
 
 STATUSES = ("Open", "In progress", "Done")
 #: The Status of a rule whose findings the DPO has all set aside, at least one as an accepted risk: nothing to do
@@ -337,29 +337,8 @@ def _fill_sheet(sheet, name: str, title: str, how: str, headers: list[str], rows
     sheet.title = name
     write_text_cell(sheet.cell(1, 1), title)
     sheet.cell(1, 1).font = Font(bold=True, size=13)
-    widths = dict(COLUMNS + LAST_YEAR_COLUMNS)
     last_column = get_column_letter(len(headers))
-    # How to read it spans the table's width and wraps, so it never widens a column (nor shrinks the print).
-    write_text_cell(sheet.cell(2, 1), how)
-    sheet.merge_cells(f"A2:{last_column}2")
-    sheet.cell(2, 1).alignment = Alignment(vertical="top", wrap_text=True)
-    width = sum(widths.get(h, 20) for h in headers)
-    sheet.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(how, width)
-    for col, title_text in enumerate(headers, start=1):
-        header_cell(sheet.cell(HEADER_ROW, col), title_text)
-        sheet.column_dimensions[get_column_letter(col)].width = widths.get(title_text, 20)
-    for i, row in enumerate(rows, start=HEADER_ROW + 1):
-        lines = 1
-        for col, header in enumerate(headers, start=1):
-            cell, value = sheet.cell(i, col), row.get(header)
-            if isinstance(value, (dt.date, dt.datetime)):
-                cell.value = value
-                cell.number_format = "dd/mm/yyyy"
-            elif value is not None and value != "":
-                write_text_cell(cell, value)
-                lines = max(lines, wrapped_lines(str(value), widths.get(header, 20)))
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.row_dimensions[i].height = LINE_HEIGHT * lines
+    write_table(sheet, how, headers, rows, dict(COLUMNS + LAST_YEAR_COLUMNS), HEADER_ROW)
     if rows:
         last = HEADER_ROW + len(rows)
         # Rows people add below the table get the dropdown too.

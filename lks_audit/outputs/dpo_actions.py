@@ -41,6 +41,7 @@ from .excel import (
     mark_personal_data,
     print_setup,
     wrapped_lines,
+    write_table,
     write_text_cell,
 )
 from .plan_carry import PlanRow, PlanUnreadable, read_tables
@@ -356,29 +357,8 @@ def _fill(sheet, name: str, title: str, how: str, headers: list[str], rows: list
     sheet.title = name
     write_text_cell(sheet.cell(1, 1), title)
     sheet.cell(1, 1).font = Font(bold=True, color="A50E0E")
-    widths = _widths()
     last_column = get_column_letter(len(headers))
-    write_text_cell(sheet.cell(2, 1), how)
-    sheet.merge_cells(f"A2:{last_column}2")
-    sheet.cell(2, 1).alignment = Alignment(vertical="top", wrap_text=True)
-    sheet.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(how, sum(widths.get(h, 20) for h in headers))
-    for col, header in enumerate(headers, start=1):
-        header_cell(sheet.cell(HEADER_ROW, col), header)
-        sheet.column_dimensions[get_column_letter(col)].width = widths.get(header, 20)
-    for i, row in enumerate(rows, start=HEADER_ROW + 1):
-        lines = 1
-        for col, header in enumerate(headers, start=1):
-            cell, value = sheet.cell(i, col), row.get(header)
-            if isinstance(value, (dt.date, dt.datetime)):
-                cell.value = value
-                cell.number_format = "dd/mm/yyyy"
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                cell.value = value
-            elif value is not None and value != "":
-                write_text_cell(cell, value)
-                lines = max(lines, wrapped_lines(str(value), widths.get(header, 20)))
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.row_dimensions[i].height = LINE_HEIGHT * lines
+    write_table(sheet, how, headers, rows, _widths(), HEADER_ROW, numbers=True)
     _link_to_faults(sheet, headers, rows)
     last = HEADER_ROW + max(len(rows), 1) + ROOM
     letter = {h: get_column_letter(i) for i, h in enumerate(headers, start=1)}

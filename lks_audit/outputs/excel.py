@@ -3,10 +3,12 @@ those that hold personal data where Excel shows it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 #: What makes Excel (or LibreOffice) read a typed value as a formula.
@@ -64,6 +66,35 @@ def header_cell(cell, title: str) -> None:
     write_text_cell(cell, title)
     cell.font, cell.fill = Font(bold=True, color="FFFFFF"), _HEADER_FILL
     cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+
+def write_table(
+    sheet, how: str, headers: list[str], rows: list[dict], widths: dict, header_row: int, *, numbers: bool = False
+) -> None:
+    """A table people work in, below its title: how to use it in row 2 (spanning the table's width and wrapped, so it
+    never widens a column nor shrinks the print), the header row, then ``rows`` (header -> value), each as tall as its
+    longest wrapped text: dates as dates, text as text (never a formula), and with ``numbers`` numbers as numbers."""
+    write_text_cell(sheet.cell(2, 1), how)
+    sheet.merge_cells(f"A2:{get_column_letter(len(headers))}2")
+    sheet.cell(2, 1).alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(how, sum(widths.get(h, 20) for h in headers))
+    for col, header in enumerate(headers, start=1):
+        header_cell(sheet.cell(header_row, col), header)
+        sheet.column_dimensions[get_column_letter(col)].width = widths.get(header, 20)
+    for i, row in enumerate(rows, start=header_row + 1):
+        lines = 1
+        for col, header in enumerate(headers, start=1):
+            cell, value = sheet.cell(i, col), row.get(header)
+            if isinstance(value, (dt.date, dt.datetime)):
+                cell.value = value
+                cell.number_format = "dd/mm/yyyy"
+            elif numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
+                cell.value = value
+            elif value is not None and value != "":
+                write_text_cell(cell, value)
+                lines = max(lines, wrapped_lines(str(value), widths.get(header, 20)))
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.row_dimensions[i].height = LINE_HEIGHT * lines
 
 
 def print_setup(sheet, head: str, header_row: int) -> None:
