@@ -22,6 +22,7 @@ from lks_audit.personal import personal_strings
 
 from test_governors_page import AS_OF, MEETING, SCHOOLS, YEAR, detail_pages, render_school
 from test_report import run_cli
+from test_report_browser import browser  # noqa: F401  (Playwright's chromium)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -310,6 +311,19 @@ def test_the_printed_contents_gives_the_page_each_part_starts_on_as_the_pdfs_boo
                  "Method and data"):  # fmt: skip
         number = int(re.search(rf"^{re.escape(part)} (\d+)$", contents, re.M).group(1))
         assert part in pages[number - 1] and marked[part] == number, part
+
+
+def test_the_detail_is_no_wider_than_a_phone(school, browser):  # noqa: F811
+    """On a phone 390 pixels wide each row of the detail's tables is a card: nothing scrolls sideways."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto((school["dir"] / "dpo-detail.html").resolve().as_uri(), wait_until="load")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        labels = page.eval_on_selector_all(".lks-paged-table td", "cells => cells.slice(0, 50).map(c => "
+                                           "getComputedStyle(c, '::before').content)")  # fmt: skip
+        assert labels and all(label not in ("none", "normal", '""') for label in labels)
+    finally:
+        page.close()
 
 
 # --- history as counts ----------------------------------------------------------------------------------------------
