@@ -11,7 +11,7 @@ EARLIER_SAMPLE := examples/sample-school-2024-25
 EARLIER_YEAR   := 2024-25
 EARLIER_AS_OF  := 2025-08-31
 
-.PHONY: setup report test browser-deps office-deps benchmark clean
+.PHONY: setup interactive report test browser-deps office-deps benchmark clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+# The interactive extra (JupyterLab, itables): the tests start JupyterLab and run the DPO's notebook, the benchmark
+# times it. make report does without it (the report never imports them).
+$(VENV)/.interactive: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[interactive]'
+	touch $@
+
+interactive: $(VENV)/.interactive
+
 ## Render the bundled sample school's 2024-25, then its 2025-26 against it, into reports/
 report: setup
 	$(VENV)/bin/lks-audit report $(EARLIER_SAMPLE) --year $(EARLIER_YEAR) --as-of $(EARLIER_AS_OF) --out reports
@@ -29,7 +37,7 @@ report: setup
 		--previous reports/$(EARLIER_YEAR) --history reports
 
 ## Set up, check the style (ruff) and run the whole test suite (browser tests included)
-test: setup browser-deps office-deps
+test: setup interactive browser-deps office-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
@@ -42,8 +50,8 @@ browser-deps:
 office-deps:
 	@bash tools/office-deps.sh
 
-## Measure the floor, report, check at scales 1/10/50 and start-up imports; prints one table
-benchmark: setup
+## Measure the floor, report, the DPO's notebook, check at scales 1/10/50 and start-up imports; prints one table
+benchmark: setup interactive
 	$(PY) benchmarks/run_benchmarks.py
 
 clean:

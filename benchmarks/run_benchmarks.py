@@ -3,6 +3,9 @@
 Rows:
   * the floor: papermill + nbconvert on a one-cell notebook, and ``lks-audit report`` on the
     bundled sample school, each as fresh processes (best of ``--repeat``), and their ratio;
+  * the DPO's notebook (``notebooks/explore.ipynb``) executed on the sample school as lks-audit runs its
+    notebooks (papermill's API in a fresh process), run alternately with ``lks-audit report`` (best of
+    ``--repeat`` each), and its ratio to the report; then the same by the papermill command, for reference;
   * ``lks-audit check`` as a real CLI process at scales 1, 10 and 50: wall time, the child's peak
     memory (from ``wait4``), rows, time per row, and load vs check split in-process
     (``check_benchmark.measure_one`` in a fresh child);
@@ -37,12 +40,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from check_benchmark import measure_in_child, sample_folder  # noqa: E402
-from report_benchmark import AS_OF, BIN, ROOT, YEAR, floor_commands, report_commands  # noqa: E402
+from report_benchmark import (  # noqa: E402
+    AS_OF,
+    BIN,
+    ROOT,
+    YEAR,
+    explore_cli_commands,
+    explore_commands,
+    floor_commands,
+    report_commands,
+)
 
 SAMPLE = ROOT / "examples" / "sample-school"
 #: Heavy notebook libraries only ``report`` may import.
 REPORT_ONLY = ("papermill", "nbconvert", "nbclient", "nbformat", "matplotlib", "jupyter_client")
 TARGET_RATIO, TARGET_SECONDS, TARGET_MB = 1.25, 10.0, 2048
+#: The DPO's notebook on the sample against ``lks-audit report`` on it (issue 20).
+TARGET_EXPLORE_RATIO = 1.5
 #: ``check`` at the largest scale against python-calamine's bare read of the same files.
 TARGET_PARSER_RATIO = 2.0
 #: ``due`` against ``check`` on the same files: it must take no longer (due.md; issue 21).
@@ -83,6 +97,15 @@ def run(command: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, f
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(command)} exited {proc.returncode}:\n{stderr[-2000:]}")
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stderr
+
+
+def side_by_side(first: list[list[str]], second: list[list[str]], repeat: int) -> tuple[tuple, tuple]:
+    """``first`` and ``second`` run alternately ``repeat`` times (so a busy spell slows both): the best of each."""
+    firsts, seconds = [], []
+    for _ in range(repeat):
+        firsts.append(best(first, 1))
+        seconds.append(best(second, 1))
+    return min(firsts), min(seconds)
 
 
 def best(commands: list[list[str]], repeat: int) -> tuple[float, float, float]:
@@ -210,6 +233,30 @@ def main() -> int:
             "ratio report / floor",
             f"{ratio:.2f}x",
             detail=f"target <= {TARGET_RATIO}: {verdict(ratio <= TARGET_RATIO)}",
+        )
+        report_again, explore = side_by_side(
+            report_commands(SAMPLE, work / "reports"), explore_commands(SAMPLE, work / "explore.ipynb"), args.repeat
+        )
+        table.add(
+            "DPO's notebook: explore.ipynb by papermill, sample",
+            f"{explore[0]:.2f}",
+            f"{explore[1]:.2f}",
+            f"{explore[2]:.0f}",
+            detail=f"run alternately with report ({report_again[0]:.2f} s then)",
+        )
+        explore_cli = best(explore_cli_commands(SAMPLE, work / "explore-cli.ipynb"), args.repeat)
+        table.add(
+            "the same by the papermill command",
+            f"{explore_cli[0]:.2f}",
+            f"{explore_cli[1]:.2f}",
+            f"{explore_cli[2]:.0f}",
+            detail=f"{explore_cli[0] / report_again[0]:.2f}x report; its import builds jsonschema's IRI grammar",
+        )
+        explore_ratio = explore[0] / report_again[0]
+        table.add(
+            "ratio explore notebook / report",
+            f"{explore_ratio:.2f}x",
+            detail=f"target <= {TARGET_EXPLORE_RATIO}: {verdict(explore_ratio <= TARGET_EXPLORE_RATIO)}",
         )
         if args.compare_python:
             other_bin = Path(args.compare_python).parent

@@ -2,9 +2,9 @@
 
 The only module that reads the command line, prints, and turns what the library raises into exit
 codes: 0 when the command ran (whatever the audit found; for ``validate``, when the data is clean; for ``due``,
-when nothing is overdue), 1 when ``validate`` found problems, ``due`` found a clock overdue or a report could not
-be rendered (ReportFailed), 2 for unusable arguments or a folder with nothing to audit (AuditInputError), 130 for
-Ctrl-C. User mistakes give one line on stderr, never a traceback.
+when nothing is overdue), 1 when ``validate`` found problems, ``due`` found a clock overdue, a report could not
+be rendered (ReportFailed) or ``explore`` lacks JupyterLab (MissingPackage), 2 for unusable arguments or a folder
+with nothing to audit (AuditInputError), 130 for Ctrl-C. User mistakes give one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import AuditInputError, ReportFailed
+from .errors import AuditInputError, MissingPackage, ReportFailed
+from .version import __version__
 
 #: Another notebook for ``report`` to run instead of the bundled one (tests use it for a hung or failing cell).
 NOTEBOOK_ENV = "LKS_AUDIT_NOTEBOOK"
@@ -133,18 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_audit_options(p)
     p.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
     p.add_argument("--school", default="Little Kinvaston School", help="school name for the title")
-    p.add_argument(
-        "--previous",
-        metavar="DIR_OR_JSON",
-        help="last year's report folder (e.g. reports/2024-25: its findings.json for the trend and its edited "
-        "action-plan.xlsx for what happened to last year's actions), or just its findings.json",
-    )
-    p.add_argument(
-        "--history",
-        metavar="DIR",
-        help="a folder holding earlier years' reports (e.g. reports): every earlier year's findings.json below "
-        "it gives the last five years per area",
-    )
+    _add_earlier_years_options(p)
     p.add_argument(
         "--meeting-date",
         metavar="DATE",
@@ -158,6 +147,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop a notebook cell that runs longer than this (default: 600)",
     )
+
+    p = sub.add_parser(
+        "explore",
+        help="open the DPO's notebook in JupyterLab: the findings to filter, the rows behind them, decisions",
+        description="Copy the DPO's notebook (explore.ipynb) into a private working folder, fill in its parameters "
+        "from these options, and start JupyterLab on it: every finding in a table to sort, search and filter, the "
+        "workbook rows behind each, last year compared, and decisions written to dpo_review.xlsx. Needs the "
+        "interactive extra (JupyterLab and itables). Stop it with Ctrl-C.",
+    )
+    _add_audit_options(p)
+    p.add_argument("--school", default="Little Kinvaston School", help="school name for the working folder's name")
+    _add_earlier_years_options(p)
+    p.add_argument(
+        "--work",
+        metavar="DIR",
+        help="where the private working folder (SCHOOL-YEAR) is made, outside the data folder (default: lks-audit "
+        "in your home folder)",
+    )
+    p.add_argument("--no-browser", action="store_true", help="start JupyterLab without opening a browser")
+    p.add_argument("--port", type=int, metavar="PORT", help="the port JupyterLab listens on (default: 8888 or next)")
+
     p = sub.add_parser(
         "due",
         help="list the policy's clocks running now: what is overdue, due soon, running",
@@ -198,6 +208,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--school", default="Little Kinvaston School", help="school name for the calendar and digest")
     return parser
+
+
+def _add_earlier_years_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--previous",
+        metavar="DIR_OR_JSON",
+        help="last year's report folder (e.g. reports/2024-25: its findings.json for the trend and its edited "
+        "action-plan.xlsx for what happened to last year's actions), or just its findings.json",
+    )
+    p.add_argument(
+        "--history",
+        metavar="DIR",
+        help="a folder holding earlier years' reports (e.g. reports): every earlier year's findings.json below "
+        "it gives the last five years per area",
+    )
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
@@ -342,6 +367,29 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_explore(args: argparse.Namespace) -> int:
+    """``lks-audit explore``: the DPO's notebook, copied and filled in, then JupyterLab on it until stopped."""
+    from .lab import check_installed, prepare, start_lab
+
+    check_installed()
+    workspace = prepare(
+        args.data_dir,
+        args.year,
+        as_of=args.as_of,
+        previous=args.previous,
+        history=args.history,
+        params=_overrides(args),
+        school=args.school,
+        work=args.work,
+    )
+    if workspace.kept:
+        print(f"kept your earlier notebook as {workspace.kept}")
+    print(f"wrote {workspace.notebook} (owner-only: it holds personal data once run)")
+    print("starting JupyterLab on it; stop it with Ctrl-C", flush=True)
+    start_lab(workspace.notebook, browser=not args.no_browser, port=args.port)
+    return 0
+
+
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -412,12 +460,14 @@ def main(argv: list[str] | None = None) -> int:
             return run_check(args)
         if args.command == "report":
             return run_report(args)
+        if args.command == "explore":
+            return run_explore(args)
         if args.command == "due":
             return run_due(args)
     except AuditInputError as exc:
         print(f"lks-audit: {exc}", file=sys.stderr)
         return 2
-    except ReportFailed as exc:
+    except (ReportFailed, MissingPackage) as exc:
         print(f"lks-audit: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:  # the report says what it left behind; elsewhere there is nothing to say

@@ -32,3 +32,17 @@ class ReportFailed(LksAuditError):
     def __init__(self, message: str, partial: Path | None = None, what: str = "partly executed notebook"):
         super().__init__(message)
         self.partial, self.what = partial, what
+
+
+class WorkbookOpen(LksAuditError):
+    """A workbook lks-audit would write into is open in Excel or LibreOffice (its lock file is beside it): saving
+    there now would lose what the person types next, or be lost when they save. ``lock`` is the lock file."""
+
+    def __init__(self, message: str, lock: Path):
+        super().__init__(message)
+        self.lock = lock
+
+
+class MissingPackage(LksAuditError):
+    """A command needs a package of an optional extra that is not installed (the CLI exits 1); the message says
+    how to install it."""

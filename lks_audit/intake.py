@@ -321,7 +321,7 @@ def make_room(folder: Path, force: bool, now: dt.datetime | None = None) -> list
     """Before writing workbooks into ``folder`` (templates, the sample): never over what someone filled in.
 
     Without ``force`` a folder holding any contract workbook is refused (AuditInputError naming them); with it,
-    each is kept beside under a new name (``posts_log.replaced-20260831-101502.xlsx``). Returns (old, kept as).
+    each is kept beside under a new name (:func:`kept_name`). Returns (old, kept as).
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -334,14 +334,21 @@ def make_room(folder: Path, force: bool, now: dt.datetime | None = None) -> list
             f"{folder} already holds {', '.join(p.name for p in found)}: nothing was written (use --force to "
             "replace them; the old ones are then kept beside, renamed)"
         )
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     moved = []
     for path in found:
-        kept = path.with_name(f"{path.stem}.replaced-{stamp}{path.suffix}")
-        n = 1
-        while kept.exists():
-            n += 1
-            kept = path.with_name(f"{path.stem}.replaced-{stamp}-{n}{path.suffix}")
+        kept = kept_name(path, now)
         path.rename(kept)
         moved.append((path, kept))
     return moved
+
+
+def kept_name(path: Path, now: dt.datetime | None = None) -> Path:
+    """Where an earlier version of ``path`` is kept beside it: ``posts_log.replaced-20260831-101502.xlsx`` (``-2``
+    and on when that name is taken). The loader never reads such a file: its name is no contract workbook's."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.stem}.replaced-{stamp}{path.suffix}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = path.with_name(f"{path.stem}.replaced-{stamp}-{n}{path.suffix}")
+    return kept

@@ -42,11 +42,12 @@ def review_due(f: Finding, looking_from: dt.date | pd.Timestamp) -> bool:
     return review_by is not None and dt.date.fromisoformat(review_by) <= review_horizon(looking_from)
 
 
-def finding_state(f: Finding, looking_from: dt.date | pd.Timestamp) -> str:
+def finding_state(f: Finding, looking_from: dt.date | pd.Timestamp | None = None) -> str:
     """The state of ``f`` for the DPO (see the module's docstring). A decision in force comes first, then a data
-    fix it waits on (a lapsed finding waiting on one is to confirm), then a lapsed decision."""
+    fix it waits on (a lapsed finding waiting on one is to confirm), then a lapsed decision. With no day to look
+    from, a decision in force is Set aside whatever its Review by."""
     if f.decision is not None:
-        return REVIEW_DUE if review_due(f, looking_from) else SET_ASIDE
+        return REVIEW_DUE if looking_from is not None and review_due(f, looking_from) else SET_ASIDE
     if f.depends_on:
         return TO_CONFIRM
     return LAPSED if f.lapsed_decision is not None else OPEN

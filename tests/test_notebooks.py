@@ -117,3 +117,30 @@ def test_data_check_notebook_lists_problems_by_workbook_and_cell(tmp_path_factor
         o.get("data", {}).get("text/html", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs
     )
     assert "<h2>staff_training.xlsx</h2>" in shown and "31/02/2025" in shown
+
+
+def test_annual_review_takes_reports_parameters(sample_two_years, tmp_path):
+    """As `report --previous reports/2024-25 --history reports`: folders, the year and the day as typed."""
+    nb = nbformat.read(str(ANNUAL_REVIEW), as_version=4)
+    nb.cells.insert(
+        3, nbformat.v4.new_code_cell("print([d['year'] for d in rv.history], rv.last_year_plan is not None)")
+    )
+    probe = tmp_path / "probe.ipynb"
+    nbformat.write(nb, str(probe))
+    reports = sample_two_years["out"]
+    executed = papermill.execute_notebook(
+        str(probe),
+        str(tmp_path / "probe.out.ipynb"),
+        cwd=str(ANNUAL_REVIEW.parent),
+        progress_bar=False,
+        parameters={
+            "data_dir": str(SAMPLE),
+            "year": "2025/26",
+            "as_of": "31/08/2026",
+            "previous": str(reports / "2024-25"),
+            "history": str(reports),
+        },
+    )
+    probed = next(c for c in executed.cells if c.source.startswith("print([d['year']"))
+    printed = "".join(o.get("text", "") for o in probed.outputs if o.output_type == "stream")
+    assert printed.strip() == "['2024-25'] True"

@@ -23,12 +23,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import __version__
 from ..findings import AREA_TITLES, severity_rank
 from ..personal import about_children, child_records, public_record
 from ..rules import REGISTRY
 from ..schema import WORKBOOKS
 from ..school_days import SchoolDays
+from ..version import __version__
 from .excel import print_setup, write_table, write_text_cell
 
 STATUSES = ("Open", "In progress", "Done")

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import HTML
 
-from .. import __version__
 from ..breaches import day_text, moment_text
 from ..dpo_review import PERSONAL_TEXT
 from ..findings import AREA_TITLES, AREAS, Finding, rule_order
@@ -31,6 +30,7 @@ from ..params import Parameters
 from ..personal import public_record
 from ..rules import REGISTRY
 from ..summary import decision_words, rule_count
+from ..version import __version__
 from ..worklist import LAPSED, OPEN, REVIEW_DUE, TO_CONFIRM, finding_state, review_horizon
 from . import paged
 from .action_plan import ACTION as TODO_HEADER

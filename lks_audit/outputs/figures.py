@@ -25,12 +25,12 @@ from functools import cached_property
 
 import pandas as pd
 
-from .. import __version__
 from ..findings import AREAS, RAG_STATUSES, SEVERITIES, severity_rank
 from ..personal import about_children
 from ..rules import REGISTRY
 from ..rules.incidents import NOT_REPORTED, REPORTED_LATE
 from ..summary import SMALL_BASE
+from ..version import __version__
 
 #: The rule whose findings say how a breach reached the regulator (late, or never).
 ICO_RULE = "INC-05"

@@ -225,6 +225,19 @@ def _plan(path: str, unusable: str, problems: list[str], read=read_plan):
         return None
 
 
+def _earlier_years(previous, previous_plan, history, year) -> tuple[str, str, list[str]]:
+    """``previous`` and ``history`` as the command takes them -> last year's findings.json, its plan, and the
+    earlier years' history.json files (findings.json from an older lks-audit)."""
+    from ..history import history_years, last_year
+
+    if previous:
+        last = last_year(previous, year)
+        previous, previous_plan = str(last.findings), previous_plan or (str(last.plan) if last.plan else "")
+    if isinstance(history, (str, Path)):
+        history = [str(e.findings) for e in history_years(history, year)] if str(history) else []
+    return str(previous or ""), previous_plan, list(history)
+
+
 def load_review(
     data_dir: str | Path,
     year: str,
@@ -232,9 +245,9 @@ def load_review(
     params: dict | None = None,
     *,
     school: str = "Little Kinvaston School",
-    previous: str = "",
+    previous: str | Path = "",
     previous_plan: str = "",
-    history: list[str] | tuple[str, ...] = (),
+    history: str | Path | list[str] | tuple[str, ...] = (),
     replaced_plan: str = "",
     replaced_worklist: str = "",
     generated: str = "",
@@ -243,15 +256,19 @@ def load_review(
 ) -> Review:
     """Audit ``data_dir`` and gather what the review shows (the notebook's one working cell).
 
-    ``previous``: last year's findings.json; ``previous_plan``: last year's action-plan.xlsx; ``history``: earlier
-    years' history.json files (or findings.json, from an older lks-audit); ``replaced_plan`` and
-    ``replaced_worklist``: the published action plan and DPO's worklist of this year that the run replaces.
-    ``generated`` and ``meeting_date`` (``YYYY-MM-DD``) default to today.
+    ``previous`` and ``history`` are what ``report --previous`` and ``--history`` take: last year's report folder
+    (its findings.json, and its action plan as the school last saved it) or its findings.json; a folder below
+    which every earlier year's history.json (or findings.json, from an older lks-audit) is read, counts only (or a
+    list of such files). ``previous_plan``: last year's action plan when it is not in that folder.
+    ``replaced_plan`` and ``replaced_worklist``: the published action plan and DPO's worklist of this year that the
+    run replaces. ``generated`` and ``meeting_date`` (``YYYY-MM-DD``) default to today. A folder or file that cannot
+    be used raises AuditInputError, in the command's words.
     """
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
     data, result = audit_folder(data_dir, year, as_of or None, dict(params or {}))
     day = dt.date.fromisoformat(generated) if generated else dt.date.today()
+    previous, previous_plan, history = _earlier_years(previous, previous_plan, history, year)
     last_year = read_previous(previous)
     # The trend needs counts only: whatever file a year comes from, nothing else of it is kept.
     years = {doc["year"]: counts_only(doc) for doc in map(read_previous, history)}

@@ -32,7 +32,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import __version__
 from ..errors import ReportFailed
 from ..outputs.files import (
     FAILED,
@@ -46,6 +45,7 @@ from ..outputs.files import (
     public_mode,
     sha256_file,
 )
+from ..version import __version__
 
 _WORK = re.compile(r"\.(?P<year>.+)\.(?P<kind>staging|run|old|link)-(?P<pid>\d+)-[^/]+")
 STALE_AFTER_S = 86400  # Windows: no safe liveness check by pid, so a day-old staging folder is stale

@@ -24,8 +24,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import lks_audit
-
 from ..errors import AuditInputError, PersonalDataInText, ReportFailed
 from ..history import history_years, last_year
 from ..intake import check_folder_usable
@@ -54,7 +52,7 @@ from .publish import discard, keep_edited, keep_partial, new_staging, publish, t
 
 def _notebooks_folder() -> Path:
     """notebooks/ beside the package (a checkout, editable install) or as installed data files."""
-    beside = Path(lks_audit.__file__).parent.parent / "notebooks"
+    beside = Path(__file__).parent.parent.parent / "notebooks"  # lks_audit/render/report.py -> the checkout
     installed = Path(sys.prefix) / "share" / "lks-audit" / "notebooks"
     return beside if beside.is_dir() or not installed.is_dir() else installed
 
@@ -139,7 +137,8 @@ def render_report(
     except ValueError as exc:
         raise AuditInputError(str(exc)) from None
     last = last_year(previous, year) if previous else None
-    earlier = history_years(history, year) if history else []
+    if history:
+        history_years(history, year)  # refused here, before any kernel starts
     if timeout is not None and timeout <= 0:
         raise AuditInputError("--timeout must be a positive number of seconds")
 
@@ -160,9 +159,9 @@ def render_report(
             "as_of": (audit_moment(as_of) or day).isoformat(),  # a moment, when one was asked for
             "audience": "dpo",
             "params": dict(overrides),
-            "previous": str(last.findings) if last else "",
-            "previous_plan": str(last.plan) if last and last.plan else "",
-            "history": [str(e.findings) for e in earlier],
+            # As the command's options (checked above), absolute: the kernel runs in the notebook's folder.
+            "previous": str(Path(previous).resolve()) if last else "",
+            "history": str(Path(history).resolve()) if history else "",
             # Absolute (the kernel runs in the notebook's folder, where a relative --out means nothing), and
             # through OUT/YEAR, so a line about it names the file the DPO opens, not the run folder behind it.
             "replaced_plan": str(replaced_plan.absolute()) if replaced_plan else "",
