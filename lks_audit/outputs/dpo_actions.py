@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -37,6 +37,7 @@ from ..worklist import LAPSED, REVIEW_DUE, TO_CONFIRM, worklist
 from .excel import (
     LINE_HEIGHT,
     PERSONAL_DATA,
+    WRAP_TOP,
     header_cell,
     mark_personal_data,
     print_setup,
@@ -429,7 +430,7 @@ def _simple_table(sheet, name: str, title: str, columns, rows: list[list], head:
             elif value not in (None, ""):
                 write_text_cell(cell, value)
                 lines = max(lines, wrapped_lines(str(value), columns[col - 1][1]))
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.alignment = WRAP_TOP
         sheet.row_dimensions[i].height = LINE_HEIGHT * lines
     if rows:
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW + len(rows)}"

@@ -53,6 +53,9 @@ def mark_personal_data(book, note: str) -> None:
 #: program to fit its text, so a wrapped cell would print cut to one line.
 LINE_HEIGHT = 15
 _HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+#: Text at the top of its cell, wrapped: every cell of our tables. One object, not one per cell: openpyxl looks a
+#: style up by its hash, and building thousands of equal ones took a tenth of the report's workbook writing.
+WRAP_TOP = Alignment(vertical="top", wrap_text=True)
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -65,7 +68,7 @@ def header_cell(cell, title: str) -> None:
     """A cell of a table's header row: bold white on navy, wrapped, at the top."""
     write_text_cell(cell, title)
     cell.font, cell.fill = Font(bold=True, color="FFFFFF"), _HEADER_FILL
-    cell.alignment = Alignment(vertical="top", wrap_text=True)
+    cell.alignment = WRAP_TOP
 
 
 def write_table(
@@ -76,7 +79,7 @@ def write_table(
     longest wrapped text: dates as dates, text as text (never a formula), and with ``numbers`` numbers as numbers."""
     write_text_cell(sheet.cell(2, 1), how)
     sheet.merge_cells(f"A2:{get_column_letter(len(headers))}2")
-    sheet.cell(2, 1).alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.cell(2, 1).alignment = WRAP_TOP
     sheet.row_dimensions[2].height = LINE_HEIGHT * wrapped_lines(how, sum(widths.get(h, 20) for h in headers))
     for col, header in enumerate(headers, start=1):
         header_cell(sheet.cell(header_row, col), header)
@@ -93,7 +96,7 @@ def write_table(
             elif value is not None and value != "":
                 write_text_cell(cell, value)
                 lines = max(lines, wrapped_lines(str(value), widths.get(header, 20)))
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.alignment = WRAP_TOP
         sheet.row_dimensions[i].height = LINE_HEIGHT * lines
 
 
