@@ -37,10 +37,10 @@ def _unreadable(data: Dataset, row: int, column: str) -> bool:
     return any(c.sheet == "Decisions" and c.row == row and c.column == column for c in data.cell_faults)
 
 
-def _notice(data: Dataset, row: int, column: str, detail: str) -> Notice:
+def _notice(data: Dataset, row: int, column: str, detail: str, suggestion: str | None = None) -> Notice:
     """A decision that could not be applied, its cell named first (``cell A5: ...``)."""
     where = data.cell("Decisions", column, row) or f"row {row}"
-    return Notice("dpo-decision", f"cell {where}: {detail}", REVIEW_FILE, "Decisions", row, None, column)
+    return Notice("dpo-decision", f"cell {where}: {detail}", REVIEW_FILE, "Decisions", row, None, column, suggestion)
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def apply_decisions(
             notices.append(
                 _notice(data, first.row, "Finding ID",
                         f"the decision names {first.finding_id}, which no finding of this audit has (resolved "
-                        f"since, or mistyped): it is not applied{hint}")
+                        f"since, or mistyped): it is not applied{hint}", meant)
             )  # fmt: skip
     return out, sorted(notices, key=lambda n: n.row or 0)
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import worklist
 from .decide import Recorded, checked_row, record_decision
 from .errors import AuditInputError
 from .findings import AREA_TITLES, Finding, findings_frame
@@ -64,11 +65,20 @@ def _long(day) -> str:
     return pd.Timestamp(day).strftime("%d/%m/%Y")
 
 
+#: The DPO's states (:func:`lks_audit.worklist.finding_state`, one definition) as the notebook groups them.
+_GROUPED = {
+    worklist.OPEN: OPEN,
+    worklist.LAPSED: OPEN,
+    worklist.TO_CONFIRM: TO_CONFIRM,
+    worklist.REVIEW_DUE: SET_ASIDE,
+    worklist.SET_ASIDE: SET_ASIDE,
+}
+
+
 def finding_state(f: Finding) -> str:
-    """open, to confirm (waiting on a data fix) or set aside (a DPO decision in force); a lapsed decision is open."""
-    if f.decision is not None:
-        return SET_ASIDE
-    return TO_CONFIRM if f.depends_on else OPEN
+    """open, to confirm (waiting on a data fix) or set aside (a DPO decision in force); a lapsed decision is open:
+    :func:`lks_audit.worklist.finding_state` grouped."""
+    return _GROUPED[worklist.finding_state(f)]
 
 
 def _note(f: Finding) -> str | None:

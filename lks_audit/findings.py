@@ -258,6 +258,8 @@ class Notice:
     #: A cell of the header row, where the note is about one column.
     cell: str | None = None
     column: str | None = None
+    #: The finding ID a decision naming no finding was probably meant for (a slip), for views to link to.
+    suggestion: str | None = None
 
     def where(self, short: bool = False) -> str:
         """``posts_log.xlsx, sheet Posts, column N``; short (under the file's heading): ``sheet Posts, column N``."""

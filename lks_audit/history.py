@@ -1,5 +1,11 @@
-"""Earlier years for a report: last year's set (``--previous``) and every earlier year's findings.json below
-a folder (``--history``).
+"""Earlier years for a report: last year's set (``--previous``) and every earlier year's counts below a folder
+(``--history``), and the counts each report writes for the years after it (history.json).
+
+history.json holds what the trend needs and nothing more: per area and per rule, counts by state (open, to
+confirm, set aside, lapsed, undecided) and by severity, the ratings and what each rule checked; no record, no
+Student ID, no name. ``--history`` reads those; findings.json stays the DPO's full record (``--previous`` still
+reads last year's, for the action plan's carry-over), and a year written by an older lks-audit, with no
+history.json, is read from its findings.json's summary, counts only.
 
 Plain Python (json and paths): ``lks-audit report`` checks them before its kernel starts, so a missing file
 or a year that is not earlier is refused with one line, before anything runs.
@@ -12,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AuditInputError
-from .outputs.files import FINDINGS_JSON, PREVIOUS_RUNS, plan_to_carry
+from .outputs.files import FINDINGS_JSON, HISTORY_JSON, PREVIOUS_RUNS, plan_to_carry
 from .params import normalise_year, read_previous
 
 #: How many years the history shows: this one and up to four before it.
@@ -23,7 +29,8 @@ SEARCH_DEPTH = 3
 
 @dataclass(frozen=True)
 class EarlierYear:
-    """The findings.json of an earlier year, and its action plan when the year was given as a report folder."""
+    """An earlier year's file: last year's findings.json (``--previous``, with its action plan when the year was
+    given as a report folder), or a year's history.json (``--history``; its findings.json from an older lks-audit)."""
 
     year: str
     findings: Path
@@ -89,20 +96,23 @@ def _looks_like_json(path: Path) -> bool:
 
 
 def _findings_files(folder: Path):
-    """findings.json files below ``folder``: published years (plain folders, or links from older lks-audit),
-    never hidden run folders or the copies kept in previous-runs/."""
+    """Each published year's counts below ``folder`` (plain folders, or links from older lks-audit): its
+    history.json, or its findings.json where an older lks-audit wrote no history.json; never hidden run folders or
+    the copies kept in previous-runs/."""
     for root, dirs, files in os.walk(folder, followlinks=True):
         depth = len(Path(root).relative_to(folder).parts)
         below = [d for d in dirs if not d.startswith(".") and d != PREVIOUS_RUNS]
         dirs[:] = [] if depth >= SEARCH_DEPTH else sorted(below)
-        if FINDINGS_JSON in files:
-            yield Path(root) / FINDINGS_JSON
+        for name in (HISTORY_JSON, FINDINGS_JSON):
+            if name in files:
+                yield Path(root) / name
+                break
 
 
 def history_years(folder: str | Path, this_year: str) -> list[EarlierYear]:
-    """``--history``: every earlier year's findings.json below ``folder``, oldest first, one per year (the one in
-    a folder named after its year when there are several). Raises AuditInputError for a folder that is not there
-    or a findings.json lks-audit did not write."""
+    """``--history``: every earlier year's history.json (or findings.json) below ``folder``, oldest first, one per
+    year (the one in a folder named after its year when there are several). Raises AuditInputError for a folder that
+    is not there or a file lks-audit did not write."""
     folder = Path(folder)
     if not folder.is_dir():
         raise AuditInputError(f"--history: {folder}: not found")
@@ -113,3 +123,43 @@ def history_years(folder: str | Path, this_year: str) -> list[EarlierYear]:
         if year < this_year and (year not in found or path.parent.name == year):
             found[year] = path.resolve()
     return [EarlierYear(year, found[year]) for year in sorted(found)]
+
+
+#: What says a history.json is ours, and its shape's version.
+HISTORY_KIND, HISTORY_VERSION = "lks-audit history", 1
+#: Per rule and per area, the counts the trend and the DPO's comparisons need (no record, no person).
+RULE_COUNTS = ("area", "severity", "assessed", "checked", "findings", "open", "to_confirm", "set_aside",
+               "accepted_risk", "not_a_breach", "lapsed", "undecided", "open_by_severity")  # fmt: skip
+AREA_COUNTS = ("title", "rag", "counts", "findings", "to_confirm", "set_aside", "accepted_risk", "not_a_breach",
+               "lapsed", "undecided", "rules", "rules_not_assessed", "checked", "assurance")  # fmt: skip
+SUMMARY_COUNTS = ("by_rule", "total_findings", "open_findings", "to_confirm", "undecided")
+
+
+def counts_only(doc: dict) -> dict:
+    """A year's findings.json (or history.json) reduced to its counts: the year, the day it was taken and, per area
+    and per rule, the counts by state and severity and the ratings; nothing that names a record or a person."""
+    summary = doc.get("summary", {})
+    rules = summary.get("rules", {})
+    kept = {
+        "areas": {
+            area: {k: info[k] for k in AREA_COUNTS if k in info} for area, info in summary.get("areas", {}).items()
+        },
+        "rules": {rule: {k: info[k] for k in RULE_COUNTS if k in info} for rule, info in rules.items()},
+    }
+    kept.update({k: summary[k] for k in SUMMARY_COUNTS if k in summary})
+    return {"lks_audit": HISTORY_KIND, "version": HISTORY_VERSION, "year": doc.get("year"),
+            "as_of": doc.get("as_of"), "summary": kept}  # fmt: skip
+
+
+def history_document(audit_json: dict) -> dict:
+    """history.json of a run, from its findings.json document: counts only, each rule's open findings by severity
+    worked out from its findings (a rule's findings may be raised at a higher severity than its own)."""
+    doc = counts_only(audit_json)
+    for rule, info in doc["summary"]["rules"].items():
+        found = [f for f in audit_json.get("findings", []) if f.get("rule") == rule]
+        opened = [f for f in found if f.get("decision") is None and not f.get("depends_on")]
+        by_severity = {}
+        for f in opened:
+            by_severity[f["severity"]] = by_severity.get(f["severity"], 0) + 1
+        info["open_by_severity"] = by_severity
+    return doc

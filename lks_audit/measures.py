@@ -25,6 +25,7 @@ from .rules.base import (
     period_rows,
     platform_timed_interactions,
 )
+from .rules.incidents import BREACH_COLUMNS, personal_data_breaches
 
 NOT_RECORDED = "Not recorded"
 
@@ -160,7 +161,15 @@ def _incidents(data, ctx) -> dict:
     by_category = {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))}
     # Without the Closed on column nothing says which incidents are still open.
     open_now = None if data.unavailable("Incidents", ("Closed on",)) else int(rows["Closed on"].isna().sum())
-    return {"assessed": True, "total": int(len(rows)), "open": open_now, "by_category": by_category}
+    # Breaches counted one way everywhere (the flag or the category): the register's rows, INC-04's and INC-08's base.
+    breaches = None if data.unavailable("Incidents", BREACH_COLUMNS) else int(len(personal_data_breaches(data, ctx)))
+    return {
+        "assessed": True,
+        "total": int(len(rows)),
+        "open": open_now,
+        "by_category": by_category,
+        "breaches": breaches,
+    }
 
 
 def _training(data, ctx, records, waiting) -> dict:

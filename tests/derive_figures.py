@@ -253,6 +253,8 @@ def _measures(measures: dict) -> dict[str, object]:
             out["incidents.open"] = incidents["open"]
         for category, n in incidents["by_category"].items():
             out[f"incidents.category.{_slug(category)}"] = n
+        if incidents.get("breaches") is not None:
+            out["incidents.breaches"] = incidents["breaches"]
     training = measures.get("training", {})
     for part, done, name in (
         ("account_users", "trained_and_current", "staff.account_users"),

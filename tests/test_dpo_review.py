@@ -223,14 +223,17 @@ def test_the_worklist_asks_for_the_review_of_a_post_already_taken_down():
     )
     result = run_rules(data, make_context("2025-26", AS_OF, {}))
     sheet = openpyxl.load_workbook(io.BytesIO(dpo_actions_bytes(result.findings, data, "LKS", "2025-26", AS_OF)))
-    rows = sheet["Open findings"]
+    rows = sheet["Worklist"]
     header = [c.value for c in rows[3]]
     todo = {r[0]: dict(zip(header, r)) for r in rows.iter_rows(min_row=4, values_only=True)}
     assert todo["IMG-01:P-1:ST0002"]["What to do"] == (
         "Removed on 06/03/2026: record the review (what happened, who was told, what changes)."
     )
     assert todo["IMG-01:P-2:ST0002"]["What to do"].startswith("Take the post down")
-    assert (todo["IMG-01:P-1:ST0002"]["Student ID"], todo["IMG-01:P-1:ST0002"]["Cell"]) == ("ST0002", "G2")
+    assert (todo["IMG-01:P-1:ST0002"]["Student ID"], todo["IMG-01:P-1:ST0002"]["Where"]) == (
+        "ST0002",
+        "posts_log.xlsx, Posts G2",
+    )
     assert sheet.properties.subject == "Contains personal data"
 
 

@@ -323,7 +323,7 @@ def test_facebook_messages_are_told_apart_by_the_pages_name(tmp_path):
     ],
 )
 def test_the_dpos_detail_says_what_was_checked_against_the_platforms(tmp_path, archives, says):
-    from lks_audit.outputs.evidence import platform_record
+    from lks_audit.outputs.detail import platforms as platform_record
     from lks_audit.outputs.review_data import load_review
 
     from school import write_school

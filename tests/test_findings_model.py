@@ -180,8 +180,14 @@ def test_readable_check_output_gives_each_count_its_base():
         text=True,
         check=True,
     ).stdout
-    assert "ACC-05  high     1 of 6 accounts" in out
-    assert "INT-02  high     4 of " in out and "interactions due a reply (1 to confirm)" in out
+    assert "ACC-05  high     1 of 6 accounts; 1 with a lapsed decision" in out
+    # One count per rule: the open findings against the base, those to confirm beside them (issue 19).
+    assert "INT-02  high     3 of 3,999 interactions due a reply; 1 to confirm" in out
+    assert (
+        "IMG-01  critical 6 of 4,398 (post, pictured student) pairs on posts with images of students; 1 to confirm"
+        in out
+    )
+    assert "PST-03  critical 0 of 1,499 posts; 2 set aside by the DPO (1 accepted as a risk, 1 not a breach)" in out
     assert "to confirm once the data is fixed: DQ-02:I-001399:First_response_at at interactions_log.xlsx G1400" in out
     assert "  INT-02:I-001399  " in out
 

@@ -323,7 +323,8 @@ def test_governors_report_sections(rendered):
     assert "respond_within_hours" in detail and "respond_within_hours" not in page
     # The sample's unreadable cells leave records no rule could decide: the DPO's detail counts and lists them.
     assert "1 more could not be checked until the entries are fixed" in detail  # IMG-05 (P-00867's 'Yess')
-    assert ">Could not be checked until the entries are fixed<" in detail and "IMG-05:P-00867" in detail
+    assert ">Could not be checked until the entries are fixed<" in detail
+    assert "IMG-05:P-00867" in re.sub(r"<[^>]+>", "", detail)  # an ID may break after its colons: <wbr>
 
 
 def test_action_plan(rendered):

@@ -167,3 +167,33 @@ def test_not_assessed_without_consent_workbook_or_column():
     assert not {"IMG-02", "IMG-05", "IMG-06"} & not_assessed(result)
     result = audit_rows(Posts=[post("P1", t(2026, 3, 2), ["ST1"])], drop_columns={"Posts": ("Removed on",)})
     assert "IMG-04" in not_assessed(result) and "IMG-01" not in not_assessed(result)
+
+
+def test_img01_names_the_consent_row_in_force_and_a_later_form(tmp_path):
+    """Issue 19: the message names the Consent row that decided (file and Excel row) and the first form received
+    after the post, with what it gives; both also as the finding's facts."""
+    folder = write_school(
+        tmp_path / "school",
+        Posts=[post("P1", t(2025, 12, 1, 9), ["ST1"]), post("P2", t(2025, 12, 1, 9), ["ST2"])],
+        Consent=[form("ST1", d(2025, 9, 5), "No"), form("ST2", d(2025, 9, 5), "Yes"), form("ST1", d(2025, 12, 6))],
+    )
+    result = audit(folder)
+    [finding] = by_rule(result, "IMG-01")
+    assert "whose consent form received on 05/09/2025 (image_consent.xlsx, row 2) does not give" in finding.message
+    assert finding.message.endswith(
+        "a breach of the school's policy on images; a form giving social media consent was received 5 days later, on "
+        "06/12/2025 (image_consent.xlsx, row 4)"
+    )
+    assert dict(finding.facts) == {
+        "consent_row": 2,
+        "later_form_row": 4,
+        "later_form_received_on": "2025-12-06",
+        "later_form_gives_consent": True,
+    }
+
+
+def test_img01_with_no_form_at_all_names_no_row():
+    result = run([post("P1", t(2025, 12, 1, 9), ["ST1"])], [form("ST2", d(2025, 9, 5))])
+    [finding] = [f for f in by_rule(result, "IMG-01") if f.student == "ST1"]
+    assert "with no consent form received by that day: a breach of the school's policy on images" in finding.message
+    assert "row" not in finding.message and dict(finding.facts)["consent_row"] is None

@@ -199,3 +199,36 @@ def test_not_assessed_without_the_log_or_a_column():
     result = audit_rows(drop_columns={"Incidents": ("Media policy followed",)})
     assert "INC-06" in not_assessed(result)
     assert not {"INC-01", "INC-02", "INC-03", "INC-04", "INC-05", "INC-07", "INC-08"} & not_assessed(result)
+
+
+def test_a_breach_is_one_the_log_surely_marks_and_one_it_may_mark_is_named_apart():
+    """The register, the measures and INC-08's base count the same breaches; an incident whose Personal data breach
+    cannot be read (an ``x``) is in none of them, INC-08 leaves it undecided, and the register names it to fix."""
+    from lks_audit.audit import closures_of, run_rules
+    from lks_audit.breaches import breach_register
+    from lks_audit.context import make_context
+    from lks_audit.measures import headline_measures
+    from lks_audit.summary import summarise
+
+    from school import dataset_from_rows
+
+    data = dataset_from_rows(
+        Incidents=[
+            incident("PDB-FLAG", t(2026, 4, 20, 9), **{"Personal data breach": "Yes"}),
+            incident("PDB-CATEGORY", t(2026, 4, 21, 9), Category="Personal data breach"),
+            incident("PDB-UNREADABLE", t(2026, 4, 22, 9), **{"Personal data breach": "x"}),
+            incident("NOT-PDB", t(2026, 4, 23, 9), **{"Personal data breach": "No"}),
+        ]
+    )
+    ctx = make_context("2025-26", "2026-07-20", {}, closures=closures_of(data))
+    result = run_rules(data, ctx)
+    register = breach_register(data, ctx, result.findings)
+    assert [b.incident for b in register.breaches] == ["PDB-FLAG", "PDB-CATEGORY"]
+    assert [(b.flagged, b.category) for b in register.breaches] == [(True, "Other"), (False, "Personal data breach")]
+    assert register.maybe == ("PDB-UNREADABLE (row 4)",)
+    assert headline_measures(data, ctx, result.findings)["incidents"]["breaches"] == 2
+    assert [f.record for f in by_rule(result, "INC-08")] == ["PDB-FLAG", "PDB-CATEGORY"]
+    assert [u.record for u in result.undecided if u.rule == "INC-08"] == ["PDB-UNREADABLE"]
+    assert summarise(result, data)["rules"]["INC-08"]["checked"] == 2
+    # Each breach lists the findings on its row.
+    assert all(f"INC-08:{b.incident}" in b.findings for b in register.breaches)

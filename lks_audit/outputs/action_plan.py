@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.page import PageMargins
 
 from ..findings import AREA_TITLES, severity_rank
 from ..personal import about_children, child_records, counts_only, public_record
@@ -31,7 +29,7 @@ from ..rules import REGISTRY
 from ..schema import WORKBOOKS
 from ..school_days import SchoolDays
 from ..version import __version__
-from .excel import write_text_cell
+from .excel import print_setup, write_table, write_text_cell
 
 STATUSES = ("Open", "In progress", "Done")
 #: The Status of a rule whose findings the DPO has all set aside, at least one as an accepted risk: nothing to do
@@ -56,6 +54,8 @@ NOW_SCHOOL_DAYS = 5
 NOW = "Now"
 
 PLAN_SHEET = "Action plan"
+#: What the plan says in its first row when there is nothing to do.
+NOTHING_TO_DO = "No findings: nothing to do this year."
 #: Rules that had findings when the plan was last written and have none open now, with the edits made to them.
 CLOSED_SHEET = "Closed since the last run"
 
@@ -95,9 +95,8 @@ WRITTEN_EACH_RUN = (RULE, AREA, SEVERITY, FINDINGS, RECORDS, CLAUSE, ACTION, WHE
     h for h, _ in LAST_YEAR_COLUMNS
 )
 #: Printed size depends only on how many characters a line holds across the page (fit to one page wide): about
-#: 200 of them print at 7 to 8 points on A4 landscape. A row's height is set from its longest wrapped text, since
-#: neither Excel nor LibreOffice grows a row written by a program to fit its text.
-LINE_HEIGHT = 15
+#: 200 of them print at 7 to 8 points on A4 landscape. A row's height is set from its longest wrapped text
+#: (:func:`.excel.wrapped_lines`).
 #: The first row of the table; the rows above it hold the title and how to read it.
 HEADER_ROW = 4
 #: Records listed in a row at most; the DPO's worklist has them all.
@@ -316,8 +315,8 @@ def action_plan_bytes(plan: Plan, school: str, year: str, as_of, meeting_date) -
     print_head = (
         f"{school}: social media policy action plan {year}, governors' meeting {pd.Timestamp(meeting_date):%d/%m/%Y}"
     )
-    _fill_sheet(book.active, PLAN_SHEET, title, how, headers, plan.rows, "No findings: nothing to do this year.")
-    _print_setup(book.active, print_head)
+    _fill_sheet(book.active, PLAN_SHEET, title, how, headers, plan.rows, NOTHING_TO_DO)
+    print_setup(book.active, print_head, HEADER_ROW)
     if plan.closed:
         closed = book.create_sheet(CLOSED_SHEET)
         _fill_sheet(
@@ -330,7 +329,7 @@ def action_plan_bytes(plan: Plan, school: str, year: str, as_of, meeting_date) -
             plan.closed,
             None,
         )
-        _print_setup(closed, f"{print_head}: closed since the last run")
+        print_setup(closed, f"{print_head}: closed since the last run", HEADER_ROW)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -340,34 +339,8 @@ def _fill_sheet(sheet, name: str, title: str, how: str, headers: list[str], rows
     sheet.title = name
     write_text_cell(sheet.cell(1, 1), title)
     sheet.cell(1, 1).font = Font(bold=True, size=13)
-    widths = dict(COLUMNS + LAST_YEAR_COLUMNS)
     last_column = get_column_letter(len(headers))
-    # How to read it spans the table's width and wraps, so it never widens a column (nor shrinks the print).
-    write_text_cell(sheet.cell(2, 1), how)
-    sheet.merge_cells(f"A2:{last_column}2")
-    sheet.cell(2, 1).alignment = Alignment(vertical="top", wrap_text=True)
-    width = sum(widths.get(h, 20) for h in headers)
-    sheet.row_dimensions[2].height = LINE_HEIGHT * _lines(how, width)
-    header_fill = PatternFill("solid", fgColor="1F3864")
-    for col, title_text in enumerate(headers, start=1):
-        cell = sheet.cell(HEADER_ROW, col)
-        write_text_cell(cell, title_text)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = header_fill
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(col)].width = widths.get(title_text, 20)
-    for i, row in enumerate(rows, start=HEADER_ROW + 1):
-        lines = 1
-        for col, header in enumerate(headers, start=1):
-            cell, value = sheet.cell(i, col), row.get(header)
-            if isinstance(value, (dt.date, dt.datetime)):
-                cell.value = value
-                cell.number_format = "dd/mm/yyyy"
-            elif value is not None and value != "":
-                write_text_cell(cell, value)
-                lines = max(lines, _lines(str(value), widths.get(header, 20)))
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.row_dimensions[i].height = LINE_HEIGHT * lines
+    write_table(sheet, how, headers, rows, dict(COLUMNS + LAST_YEAR_COLUMNS), HEADER_ROW)
     if rows:
         last = HEADER_ROW + len(rows)
         # Rows people add below the table get the dropdown too.
@@ -395,28 +368,6 @@ def _fill_sheet(sheet, name: str, title: str, how: str, headers: list[str], rows
     elif empty:
         write_text_cell(sheet.cell(HEADER_ROW + 1, 1), empty)
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
-
-
-def _lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide (generously: words do not break)."""
-    per_line = max(width - 2, 1)
-    return sum(math.ceil(max(len(part), 1) * 1.15 / per_line) for part in text.splitlines() or [""])
-
-
-def _print_setup(sheet, head: str) -> None:
-    """A4 landscape, one page wide, the header row on every page, the title and the meeting at the top of each
-    page and its number at the foot."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_margins = PageMargins(left=0.25, right=0.25, top=0.6, bottom=0.5, header=0.25, footer=0.25)
-    sheet.oddHeader.center.text = head.replace("&", "&&")  # & starts a header code in Excel
-    sheet.oddHeader.center.size = 9
-    sheet.oddFooter.right.text = "Page &P of &N"
-    sheet.oddFooter.right.size = 9
 
 
 __all__ = [

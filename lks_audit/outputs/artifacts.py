@@ -1,5 +1,5 @@
-"""The files the kernel hands over to ``lks-audit report``: findings.json, action-plan.xlsx, dpo-actions.xlsx
-and the words the personal-data guard looks for.
+"""The files the kernel hands over to ``lks-audit report``: findings.json, history.json, action-plan.xlsx,
+dpo-actions.xlsx and the words the personal-data guard looks for.
 
 ``lks-audit report`` passes its staging folder as the notebook's ``handoff`` parameter and the
 notebook's first working cell calls :func:`write_artifacts`, so the audit runs once, in the kernel,
@@ -12,16 +12,18 @@ import json
 from pathlib import Path
 
 from ..errors import PersonalDataInText
+from ..history import history_document
 from ..personal import personal_strings
 from .action_plan import action_plan_bytes
 from .dpo_actions import dpo_actions_bytes
-from .files import ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, GUARD, PRIVATE, atomic_write, public_mode
-from .findings_json import findings_json_text
+from .files import ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, GUARD, HISTORY_JSON, PRIVATE, atomic_write, public_mode
+from .findings_json import document_text
 from .review_data import Review
 
 
 def write_artifacts(rv: Review, folder: str | Path) -> None:
-    """Write findings.json, action-plan.xlsx, dpo-actions.xlsx and the hand-over for the report into ``folder``.
+    """Write findings.json, history.json, action-plan.xlsx, dpo-actions.xlsx and the hand-over for the report into
+    ``folder``.
 
     With ``folder = ""`` (the notebook opened in JupyterLab) nothing is written. When text for governors holds
     a name or ID of the data, the hand-over says so and :class:`PersonalDataInText` stops the notebook: the
@@ -34,11 +36,25 @@ def write_artifacts(rv: Review, folder: str | Path) -> None:
         refused = {"refused": rv.refusals}
         atomic_write(folder / GUARD, json.dumps(refused, ensure_ascii=False).encode("utf-8"), PRIVATE)
         raise PersonalDataInText("; ".join(rv.refusals))
-    # findings.json carries Student IDs and messages naming records: as private as the DPO's detail.
-    atomic_write(folder / FINDINGS_JSON, findings_json_text(result).encode("utf-8"), PRIVATE)
+    # findings.json carries Student IDs and messages naming records: as private as the DPO's detail. history.json
+    # holds counts only (what later years' trends read): it may be read like the governors' page.
+    doc = result.to_json_dict()
+    atomic_write(folder / FINDINGS_JSON, document_text(doc).encode("utf-8"), PRIVATE)
+    atomic_write(folder / HISTORY_JSON, document_text(history_document(doc)).encode("utf-8"), public_mode())
     plan = action_plan_bytes(rv.plan.plan, rv.school, result.context.year, result.context.as_of, rv.meeting_date)
     atomic_write(folder / ACTION_PLAN, plan, public_mode())
-    worklist = dpo_actions_bytes(result.findings, rv.data, rv.school, result.context.year, result.context.as_of)
+    worklist = dpo_actions_bytes(
+        result.findings,
+        rv.data,
+        rv.school,
+        result.context.year,
+        result.context.as_of,
+        looking_from=rv.meeting_date,
+        plan=rv.plan_lines,
+        replaced=rv.replaced_worklist,
+        rules=rv.summary["rules"],
+        register=rv.breaches,
+    )
     atomic_write(folder / DPO_ACTIONS, worklist, PRIVATE)
     carried = rv.plan
     guard = {

@@ -10,59 +10,62 @@ from __future__ import annotations
 
 from collections import Counter
 
-from IPython.display import HTML
-
 from ..platforms import EXPORTS_FOLDER, holdings
 from ..rules.base import fmt_datetime, platform_evidence, reply_time_differences, weekday_datetime_texts
-from .html import Raw, esc, number, section, table
+from .html import number
+from .paged import Column, Row, cell, heading, para, table
 from .review_data import Review
 
 #: The rules whose findings come from the platforms' record.
 EVD_RULES = ("EVD-01", "EVD-02", "EVD-03", "EVD-04", "EVD-05")
+#: The anchor of the part's heading (the detail's contents link to it).
+ANCHOR = "h-platforms"
+TITLE = "Checked against the platforms"
 
 
 def _uk(wall) -> str:
     return weekday_datetime_texts([wall])[0] if wall is not None else "none"
 
 
-def _id(finding_id: str) -> Raw:
-    return Raw(":<wbr>".join(f'<span class="lks-id">{esc(part)}</span>' for part in finding_id.split(":")))
-
-
-def platform_record(rv: Review) -> HTML | None:
-    """The archives read, how each was matched, and every difference the platforms showed (DPO only)."""
+def platform_blocks(rv: Review, id_cell) -> list:
+    """The archives read, how each was matched, and every difference the platforms showed, as the detail's paged
+    blocks (DPO only; ``id_cell`` makes a finding ID's cell, linked to its row in "Every finding")."""
     if rv.audience != "dpo":
-        return None
+        return []
+    blocks = [heading(2, TITLE, ANCHOR)]
     if rv.data.exports is None:
-        body = (
-            f"<p>No platform archive was in the data folder ({esc(EXPORTS_FOLDER)}/), so the logs were not checked "
-            "against what the platforms recorded. Each account's owner can download one (see the README, "
-            '"Checking against the platforms").</p>'
-        )
-        return section("platforms", "Checked against the platforms", body)
+        return blocks + [
+            para(
+                f"No platform archive was in the data folder ({EXPORTS_FOLDER}/), so the logs were not checked "
+                "against what the platforms recorded. Each account's owner can download one (see the README, "
+                '"Checking against the platforms").'
+            )
+        ]
     found = platform_evidence(rv.data, rv.ctx)
     minutes = rv.ctx.params.evidence_match_minutes
-    parts = [
-        f"<p>The posts and messages in the logs were compared with each account's own archive ({esc(EXPORTS_FOLDER)}/"
-        "). Archive times are UTC and were turned into UK time (TikTok writes no time zone: its times are read as "
-        f"UTC). A post matches a logged post by the ID in its Link, otherwise by a time within {minutes:g} minutes and "
-        "a similar text (a photo alone by its time); a message sent to the school matches a logged interaction by "
-        f"its ID in Link, otherwise by a time within {minutes:g} minutes. Each match is one to one, the closest in "
-        "time first.</p>",
-        _archives_table(rv, found),
+    blocks += [
+        para(
+            f"The posts and messages in the logs were compared with each account's own archive ({EXPORTS_FOLDER}/). "
+            "Archive times are UTC and were turned into UK time (TikTok writes no time zone: its times are read as "
+            f"UTC). A post matches a logged post by the ID in its Link, otherwise by a time within {minutes:g} "
+            "minutes and a similar text (a photo alone by its time); a message sent to the school matches a logged "
+            f"interaction by its ID in Link, otherwise by a time within {minutes:g} minutes. Each match is one to "
+            "one, the closest in time first."
+        ),
+        _archives_table(found),
     ]
     notices = rv.data.exports.notices
     if notices:
-        items = "".join(f"<li>{esc(n.message)}</li>" for n in notices)
-        parts.append(f"<h3>What could not be read or was guessed</h3><ul>{items}</ul>")
+        blocks.append(heading(3, "What could not be read or was guessed"))
+        blocks += [para(n.message, kind="li") for n in notices]
     if found.archives:
-        parts += _differences(rv, found)
+        blocks += _differences(rv, found, id_cell)
     else:
-        parts.append("<p>No archive in the folder could be used (see above), so nothing was checked against them.</p>")
-    return section("platforms", "Checked against the platforms", "".join(parts))
+        blocks.append(para("No archive in the folder could be used (see above), so nothing was checked against them."))
+    return blocks
 
 
-def _archives_table(rv: Review, found) -> Raw:
+def _archives_table(found):
     posts = Counter((m.archive.account, m.how) for m in found.posts)
     queries = Counter((q.archive.account, q.row is not None) for q in found.queries)
     rows = []
@@ -73,23 +76,29 @@ def _archives_table(rv: Review, found) -> Raw:
             for how in ("by ID", "by time and text", "by time (no text on one side)")
             if posts[(a, how)]
         )
+        unlogged = f"; {number(posts[(a, None)])} not in the log" if posts[(a, None)] else ""
         rows.append(
-            [
-                archive.source,
-                a,
-                holdings(archive),
-                (matched or "none") + (f"; {number(posts[(a, None)])} not in the log" if posts[(a, None)] else ""),
-                f"{number(queries[(a, True)])} of {number(queries[(a, True)] + queries[(a, False)])}",
-            ]
+            Row(
+                [
+                    cell(archive.source),
+                    cell(a, nowrap=True),
+                    cell(holdings(archive)),
+                    cell((matched or "none") + unlogged),
+                    cell(f"{number(queries[(a, True)])} of {number(queries[(a, True)] + queries[(a, False)])}"),
+                ]
+            )
         )
-    return table(
-        ["Archive", "Account", "What it holds", "Posts matched to the log", "Messages and replied-to comments logged"],
-        rows,
-        caption="Archives read, and how their posts and messages were matched",
-    )
+    columns = [
+        Column("Archive", 0.22),
+        Column("Account", 0.1),
+        Column("What it holds", 0.3),
+        Column("Posts matched to the log", 0.22),
+        Column("Messages and replied-to comments logged", 0.16),
+    ]
+    return table(columns, rows, caption="Archives read, and how their posts and messages were matched")
 
 
-def _differences(rv: Review, found) -> list[str]:
+def _differences(rv: Review, found, id_cell) -> list:
     by_rule: dict[str, list] = {}
     for f in rv.result.findings:
         if f.rule in EVD_RULES or f.source == "platform":
@@ -99,58 +108,68 @@ def _differences(rv: Review, found) -> list[str]:
     log = rv.data.frames["Posts"].set_index("_row", drop=False)
     out = []
 
-    def block(heading: str, headers: list, rows: list) -> None:
+    def block(title: str, columns: list[tuple[str, float]], rows: list) -> None:
         if rows:
-            out.append(f"<h3>{esc(heading)} ({number(len(rows))})</h3>" + table(headers, rows, css="lks-detail"))
+            out.append(heading(3, f"{title} ({number(len(rows))})"))
+            out.append(
+                table(
+                    [Column(name, share) for name, share in columns],
+                    [Row([id_cell(r[0])] + [cell(v) for v in r[1:]]) for r in rows],
+                    caption=title,
+                    css="lks-detail",
+                )
+            )
 
     block(
         "Posts on the platforms never logged",
-        ["Finding ID", "Account", "Published (UK time)", "Text as published"],
+        [("Finding ID", 0.27), ("Account", 0.1), ("Published (UK time)", 0.18), ("Text as published", 0.45)],
         [
-            [_id(f.id), posts[f.record].archive.account, _uk(posts[f.record].london), posts[f.record].record.text]
+            [f.id, posts[f.record].archive.account, _uk(posts[f.record].london), posts[f.record].record.text]
             for f in by_rule.get("EVD-01", ())
             if f.record in posts
         ],
     )
     block(
         "Logged posts not in their account's archive",
-        ["Finding ID", "Post", "Account", "Logged at", "Status"],
+        [("Finding ID", 0.2), ("Post", 0.1), ("Account", 0.1), ("Logged at", 0.18), ("Status", 0.42)],
         [
-            [_id(f.id), f.record, log.at[f.row, "Account ID"], fmt_datetime(log.at[f.row, "Posted at"]),
+            [f.id, f.record, log.at[f.row, "Account ID"], fmt_datetime(log.at[f.row, "Posted at"]),
              "to confirm: its Removed on could not be read" if f.depends_on else "no removal recorded"]
             for f in by_rule.get("EVD-02", ())
         ],
     )  # fmt: skip
     block(
         "Published text that differs from the log, side by side",
-        ["Finding ID", "Post", "Logged text", "Published text", "Similarity"],
+        [("Finding ID", 0.16), ("Post", 0.09), ("Logged text", 0.33), ("Published text", 0.33), ("Similarity", 0.09)],
         [
-            [_id(f.id), f.record, log.at[f.row, "Post text"], m.record.text, f"{m.similarity:.2f}"]
+            [f.id, f.record, log.at[f.row, "Post text"], m.record.text, f"{m.similarity:.2f}"]
             for f in by_rule.get("EVD-03", ())
             if (m := found.post_of_row.get(f.row)) is not None
         ],
     )
     block(
         "Students' names found only in the text as published",
-        ["Finding ID", "Rule", "Post", "Student ID"],
-        [[_id(f.id), f.rule, f.record, f.student or ""] for f in by_rule.get("names", ())],
+        [("Finding ID", 0.4), ("Rule", 0.15), ("Post", 0.25), ("Student ID", 0.2)],
+        [[f.id, f.rule, f.record, f.student or ""] for f in by_rule.get("names", ())],
     )
     block(
         "Messages to the school never logged",
-        ["Finding ID", "Account", "Received (UK time)", "Message", "The school's first reply"],
+        [("Finding ID", 0.25), ("Account", 0.1), ("Received (UK time)", 0.17), ("Message", 0.31),
+         ("The school's first reply", 0.17)],
         [
-            [_id(f.id), q.archive.account, _uk(q.london), q.text, _uk(q.reply_london)]
+            [f.id, q.archive.account, _uk(q.london), q.text, _uk(q.reply_london)]
             for f in by_rule.get("EVD-04", ())
             if (q := queries.get(f.record)) is not None
         ],
-    )
+    )  # fmt: skip
     differ = reply_time_differences(rv.data, rv.ctx)
     interactions = rv.data.frames["Interactions"].set_index("_row", drop=False)
     block(
         "Reply times that differ from the platform's",
-        ["Finding ID", "Interaction", "Received (logged)", "First response (logged)", "First reply on the platform"],
+        [("Finding ID", 0.2), ("Interaction", 0.14), ("Received (logged)", 0.2), ("First response (logged)", 0.23),
+         ("First reply on the platform", 0.23)],
         [
-            [_id(f.id), f.record, fmt_datetime(interactions.at[f.row, "Received at"]),
+            [f.id, f.record, fmt_datetime(interactions.at[f.row, "Received at"]),
              fmt_datetime(interactions.at[f.row, "First response at"]) if differ[f.row][1] else "could not be read",
              _uk(differ[f.row][0].reply_london)]
             for f in by_rule.get("EVD-05", ())
@@ -158,5 +177,5 @@ def _differences(rv: Review, found) -> list[str]:
         ],
     )  # fmt: skip
     if not out:
-        out.append("<p>The logs agree with the platforms: no difference was found.</p>")
+        out.append(para("The logs agree with the platforms: no difference was found."))
     return out

@@ -346,6 +346,8 @@ class Figures:
                 v["incidents.open"] = incidents["open"]
             for category, n in incidents["by_category"].items():
                 v[f"incidents.category.{slug(category)}"] = n
+            if incidents.get("breaches") is not None:
+                v["incidents.breaches"] = incidents["breaches"]
         training = measures.get("training", {})
         for part, done, name in STAFF_MEASURES:
             m = training.get(part, {})

@@ -15,8 +15,10 @@ from pathlib import Path
 GOVERNORS_HTML = "annual-review.html"
 DPO_HTML = "dpo-detail.html"
 ACTION_PLAN = "action-plan.xlsx"
-#: The DPO's worklist, one row per open finding (personal data).
+#: The DPO's worklist, one row per finding not closed (personal data).
 DPO_ACTIONS = "dpo-actions.xlsx"
+#: Counts per area and rule, by state and severity, with no personal data: what ``--history`` reads.
+HISTORY_JSON = "history.json"
 FINDINGS_JSON = "findings.json"
 EXECUTED = "annual-review.ipynb"
 FAILED = "annual-review.failed.ipynb"
@@ -95,11 +97,16 @@ def manifest_files(folder: Path) -> dict[str, str] | None:
 
 
 def plan_to_carry(folder: Path) -> Path | None:
-    """The action plan of a published set whose edits a run carries: the plan as a person last saved it, in any
-    office format (``action-plan.ods`` beside our ``action-plan.xlsx`` when LibreOffice saved it in its own
-    format): of the plans changed since the set was published (or not written by lks-audit), the latest saved;
-    none changed: our own. None when the folder holds no plan."""
-    stem = ACTION_PLAN.rsplit(".", 1)[0].casefold()
+    """The action plan of a published set whose edits a run carries (see :func:`to_carry`)."""
+    return to_carry(folder, ACTION_PLAN)
+
+
+def to_carry(folder: Path, name: str) -> Path | None:
+    """The file ``name`` (the action plan, the DPO's worklist) of a published set whose edits a run carries: as a
+    person last saved it, in any office format (``action-plan.ods`` beside our ``action-plan.xlsx`` when LibreOffice
+    saved it in its own format): of the copies changed since the set was published (or not written by lks-audit),
+    the latest saved; none changed: our own. None when the folder holds none."""
+    stem = name.rsplit(".", 1)[0].casefold()
     plans = [
         p
         for p in (folder.iterdir() if folder.is_dir() else ())
@@ -110,5 +117,5 @@ def plan_to_carry(folder: Path) -> Path | None:
     written = manifest_files(folder) or {}
     changed = [p for p in plans if written.get(p.name) != sha256_file(p)]
     if changed:
-        return max(changed, key=lambda p: (p.stat().st_mtime, p.name == ACTION_PLAN))
-    return folder / ACTION_PLAN if (folder / ACTION_PLAN).is_file() else plans[0]
+        return max(changed, key=lambda p: (p.stat().st_mtime, p.name == name))
+    return folder / name if (folder / name).is_file() else plans[0]

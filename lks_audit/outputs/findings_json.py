@@ -13,4 +13,9 @@ from ..audit import AuditResult
 
 def findings_json_text(result: AuditResult) -> str:
     """The document, one key per line at the top, non-ASCII kept as written, ending in a new line."""
-    return json.dumps(result.to_json_dict(), indent=1, default=str, ensure_ascii=False) + "\n"
+    return document_text(result.to_json_dict())
+
+
+def document_text(doc: dict) -> str:
+    """A JSON document of ours as written to disk (findings.json, history.json)."""
+    return json.dumps(doc, indent=1, default=str, ensure_ascii=False) + "\n"

@@ -36,6 +36,7 @@ from .action_plan import (
     NEW_ACCEPTED,
     NOT_CHECKED,
     NOTES,
+    NOTHING_TO_DO,
     OWNER,
     PLAN_SHEET,
     RESOLVED,
@@ -130,31 +131,43 @@ def _value(value):
 def read_plan(path: str | Path) -> ReadPlan:
     """A published action plan read back by header, as saved in any office format (.xlsx, .ods, .xls: read as
     the workbooks are, by python-calamine); raises :class:`PlanUnreadable`."""
+    path = Path(path)
+    rows, extra = read_tables(
+        path, (PLAN_SHEET, CLOSED_SHEET), (RULE, STATUS), [h for h, _ in COLUMNS + LAST_YEAR_COLUMNS], NOTHING_TO_DO
+    )
+    if PLAN_SHEET not in rows:
+        raise PlanUnreadable(f"{path.name} has no sheet '{PLAN_SHEET}' with a Rule and a Status column")
+    return ReadPlan(path, rows, extra)
+
+
+def read_tables(
+    path: Path, sheets: tuple[str, ...], required: tuple[str, ...], ours, empty: str | None = None
+) -> tuple[dict[str, list[PlanRow]], tuple[str, ...]]:
+    """The tables of a workbook lks-audit wrote, read back by header from ``sheets`` (those found), as saved in any
+    office format: each sheet's header row is the first of its top rows holding every header of ``required``;
+    headers are matched case and spacing aside (``ours`` are written as we write them, any other is a column a
+    person added, returned in the order found); blank rows and a row saying only ``empty`` are left out. Raises
+    :class:`PlanUnreadable` when the file cannot be opened."""
     from openpyxl.utils import get_column_letter
 
     from ..intake import UnreadableFile
     from ..read import open_workbook, sheet_key
 
-    path = Path(path)
     try:
         book = open_workbook(path)
     except (UnreadableFile, OSError) as exc:  # a damaged or foreign file: say so, never stop the report
         raise PlanUnreadable(f"{path.name} cannot be read ({exc})") from None
-    ours = {_header_key(h): h for h, _ in COLUMNS + LAST_YEAR_COLUMNS}
+    ours = {_header_key(h): h for h in ours}
+    needed = {_header_key(h) for h in required}
     rows: dict[str, list[PlanRow]] = {}
     extra: list[str] = []
-    for sheet_name in (PLAN_SHEET, CLOSED_SHEET):
+    for sheet_name in sheets:
         name = next((n for n in book.sheet_names if sheet_key(n) == sheet_key(sheet_name)), None)
         if name is None or name not in book.parsed:
             continue
         grid = book.rows(name)
         header_at = next(
-            (
-                i
-                for i, line in enumerate(grid[:HEADER_SEARCH_ROWS])
-                if {_header_key(v) for v in line} >= {_header_key(RULE), _header_key(STATUS)}
-            ),
-            None,
+            (i for i, line in enumerate(grid[:HEADER_SEARCH_ROWS]) if {_header_key(v) for v in line} >= needed), None
         )
         if header_at is None:
             continue
@@ -172,13 +185,11 @@ def read_plan(path: str | Path) -> ReadPlan:
             cells = {h: _value(line[c]) if c < len(line) else None for c, h in headers.items()}
             if all(v is None for v in cells.values()):
                 continue
-            if [v for v in cells.values() if v is not None] == ["No findings: nothing to do this year."]:
+            if empty is not None and [v for v in cells.values() if v is not None] == [empty]:
                 continue
             found.append(PlanRow(sheet_name, offset, cells, letters))
         rows[sheet_name] = found
-    if PLAN_SHEET not in rows:
-        raise PlanUnreadable(f"{path.name} has no sheet '{PLAN_SHEET}' with a Rule and a Status column")
-    return ReadPlan(path, rows, tuple(extra))
+    return rows, tuple(extra)
 
 
 def _typed_headers(row: PlanRow, extra: tuple[str, ...] = ()) -> list[str]:

@@ -15,15 +15,27 @@ from pathlib import Path
 import pandas as pd
 
 from ..audit import AuditResult, audit_folder
+from ..breaches import BreachRegister, breach_register
 from ..context import AuditContext
 from ..dpo_review import PERSONAL_TEXT, AreaOpinion, area_opinions
+from ..history import counts_only
 from ..load import Dataset
 from ..params import meeting_day, read_previous
 from ..personal import STAFF_NAMES, PersonalIndex, personal_strings
 from ..rules import load_all_rules
 from ..schema import SHEETS
 from ..school_days import SchoolDays, holidays_of
-from .action_plan import ACCEPTED_RISK, CARRIED_OVER, OWNER, SINCE_LAST_YEAR, accepted_risk_rows, action_rows
+from .action_plan import (
+    ACCEPTED_RISK,
+    CARRIED_OVER,
+    DUE,
+    OWNER,
+    RULE,
+    SINCE_LAST_YEAR,
+    accepted_risk_rows,
+    action_rows,
+)
+from .dpo_actions import PlanLine, ReadWorklist, read_worklist
 from .figures import Figures, plain
 from .plan_carry import CarriedPlan, LastYearActions, PlanUnreadable, ReadPlan, build_plan, last_year_actions, read_plan
 
@@ -48,7 +60,10 @@ class Review:
     last_year_plan: ReadPlan | None = None
     #: The plan of the set this run replaces (same year), whose edits are carried.
     replaced_plan: ReadPlan | None = None
-    #: Earlier years' findings.json documents, oldest first (--history, and --previous).
+    #: The DPO's worklist of the set this run replaces (same year), whose edits are carried by Finding ID.
+    replaced_worklist: ReadWorklist | None = None
+    #: Earlier years' counts (history.json, or the summary of an older findings.json), oldest first (--history,
+    #: and --previous).
     history: list[dict] = field(default_factory=list)
     #: What could not be used, one line each, for the person running the report.
     problems: list[str] = field(default_factory=list)
@@ -162,6 +177,21 @@ class Review:
         return sum(1 for r in self.plan.plan.rows if r.get("Rule") in rules and r.get(SINCE_LAST_YEAR) == CARRIED_OVER)
 
     @cached_property
+    def breaches(self) -> BreachRegister:
+        """The year's personal data breaches (UK GDPR Article 33(5)), with the findings on each."""
+        return breach_register(self.data, self.ctx, self.result.findings)
+
+    @property
+    def plan_lines(self) -> dict[str, PlanLine]:
+        """Rule -> its action plan row's Owner and Due date (as carried): where the DPO's worklist starts from."""
+        out = {}
+        for row in self.plan.plan.rows:
+            rule, due = row.get(RULE), row.get(DUE)
+            if isinstance(rule, str) and rule not in out:
+                out[rule] = PlanLine(row.get(OWNER), due if isinstance(due, dt.date) else None)
+        return out
+
+    @cached_property
     def refusals(self) -> list[str]:
         """Why nothing may be published: text for governors (the DPO's review, or typed into an action plan
         that the new plan carries) holding a name or ID of the data. One line each, naming the cell."""
@@ -183,13 +213,13 @@ class Review:
         return self.summary.get("policy_version") or "not recorded"
 
 
-def _plan(path: str, unusable: str, problems: list[str]) -> ReadPlan | None:
-    """A published plan read back, or None (with a line saying so, ``unusable`` its consequence) when it
-    cannot be read."""
+def _plan(path: str, unusable: str, problems: list[str], read=read_plan):
+    """A published plan (or worklist, ``read`` by its reader) read back, or None (with a line saying so, ``unusable``
+    its consequence) when it cannot be read."""
     if not path or not Path(path).is_file():
         return None
     try:
-        return read_plan(path)
+        return read(path)
     except PlanUnreadable as exc:
         problems.append(f"{path}: {exc}; {unusable}")
         return None
@@ -197,7 +227,7 @@ def _plan(path: str, unusable: str, problems: list[str]) -> ReadPlan | None:
 
 def _earlier_years(previous, previous_plan, history, year) -> tuple[str, str, list[str]]:
     """``previous`` and ``history`` as the command takes them -> last year's findings.json, its plan, and the
-    earlier years' findings.json files."""
+    earlier years' history.json files (findings.json from an older lks-audit)."""
     from ..history import history_years, last_year
 
     if previous:
@@ -219,6 +249,7 @@ def load_review(
     previous_plan: str = "",
     history: str | Path | list[str] | tuple[str, ...] = (),
     replaced_plan: str = "",
+    replaced_worklist: str = "",
     generated: str = "",
     audience: str = "dpo",
     meeting_date: str = "",
@@ -227,10 +258,11 @@ def load_review(
 
     ``previous`` and ``history`` are what ``report --previous`` and ``--history`` take: last year's report folder
     (its findings.json, and its action plan as the school last saved it) or its findings.json; a folder below
-    which every earlier year's findings.json is read (or a list of such files). ``previous_plan``: last year's
-    action plan when it is not in that folder. ``replaced_plan``: the published plan of this year that the run
-    replaces. ``generated`` and ``meeting_date`` (``YYYY-MM-DD``) default to today. A folder or file that cannot be
-    used raises AuditInputError, in the command's words.
+    which every earlier year's history.json (or findings.json, from an older lks-audit) is read, counts only (or a
+    list of such files). ``previous_plan``: last year's action plan when it is not in that folder.
+    ``replaced_plan`` and ``replaced_worklist``: the published action plan and DPO's worklist of this year that the
+    run replaces. ``generated`` and ``meeting_date`` (``YYYY-MM-DD``) default to today. A folder or file that cannot
+    be used raises AuditInputError, in the command's words.
     """
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
@@ -238,9 +270,10 @@ def load_review(
     day = dt.date.fromisoformat(generated) if generated else dt.date.today()
     previous, previous_plan, history = _earlier_years(previous, previous_plan, history, year)
     last_year = read_previous(previous)
-    years = {doc["year"]: doc for doc in map(read_previous, history)}
+    # The trend needs counts only: whatever file a year comes from, nothing else of it is kept.
+    years = {doc["year"]: counts_only(doc) for doc in map(read_previous, history)}
     if last_year is not None:
-        years.setdefault(last_year["year"], last_year)
+        years.setdefault(last_year["year"], counts_only(last_year))
     problems: list[str] = []
     return Review(
         school,
@@ -254,6 +287,12 @@ def load_review(
         last_year_plan=_plan(previous_plan, "last year's statuses and notes are left out", problems),
         replaced_plan=_plan(
             replaced_plan, "its edits cannot be carried (the file is kept in previous-runs/)", problems
+        ),
+        replaced_worklist=_plan(
+            replaced_worklist,
+            "your edits cannot be carried (the file is kept in previous-runs/)",
+            problems,
+            read_worklist,
         ),
         history=[years[y] for y in sorted(years) if y < result.context.year],
         problems=problems,

@@ -74,7 +74,7 @@ def title_block(rv: Review) -> HTML:
     ]
     items = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in facts)
     return HTML(
-        f'<header class="lks-title"><p class="lks-kicker">{esc(rv.school)}</p>'
+        f'<header class="lks-title" id="h-review"><p class="lks-kicker">{esc(rv.school)}</p>'
         f"<h1>Social Media Policy: annual review {esc(ctx.year)}</h1>"
         f'<dl class="lks-facts">{items}</dl>'
         f'<p class="lks-lead">{html(overall_statement(rv))}</p>{_p(what_was_found(rv))}</header>'
@@ -283,14 +283,21 @@ def _incidents_context(rv: Review) -> str:
         return f"<p>{_not_measured()}</p>"
     if not inc["total"]:
         return "<p>No incidents were logged this year.</p>"
-    top = list(inc["by_category"])[:3]
+    # Breaches are counted one way everywhere (the flag or the category), so not as a category here.
+    top = [k for k in inc["by_category"] if not (f.has("incidents.breaches") and k == BREACH_CATEGORY)][:3]
     kinds = [[k.lower(), " (", f.fig(f"incidents.category.{slug(k)}"), ")"] for k in top]
-    out = words(f.fig("incidents.logged"), "incident was", "incidents were") + [" logged this year, most often "]
-    out += joined(kinds)
+    out = words(f.fig("incidents.logged"), "incident was", "incidents were") + [" logged this year"]
+    out += [", most often "] + joined(kinds) if kinds else []
+    if f.get("incidents.breaches"):
+        out += ["; ", f.fig("incidents.breaches"), " ", "was a" if f.get("incidents.breaches") == 1 else "were"]
+        out += [" personal data breach" if f.get("incidents.breaches") == 1 else " personal data breaches"]
     if f.get("incidents.open"):
         out += ["; ", f.fig("incidents.open"), " ", _are(f, "incidents.open"), " still open"]
     return _p(out + ["."])
 
+
+#: The incident category that makes an incident a personal data breach (as its flag does).
+BREACH_CATEGORY = "Personal data breach"
 
 #: What the headline measures add to an area's problems (the areas without such a measure have none).
 CONTEXT = {

@@ -87,6 +87,36 @@ def stop_kernels() -> None:
         manager.cleanup_connection_file()
 
 
+def _engine_saving_at_the_end():
+    """papermill's nbclient engine, writing the executed notebook once rather than before and after every cell.
+
+    Papermill rewrites the whole notebook (some 200 KB once the detail's cells have run) twice per cell, between
+    the cells, where the kernel waits for it: a tenth of the report's time. The report reads the notebook only
+    when the run is over, so it is written then: papermill writes it after the last cell (or with the failing
+    cell marked), and on a timeout or a dead kernel this engine writes it as it stood, with the cell that was
+    running marked as started.
+
+    Built on first use so this module imports without papermill's start-up cost.
+    """
+    from papermill.engines import NBClientEngine
+    from papermill.iorw import write_ipynb
+
+    class EngineSavingAtTheEnd(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, **kwargs):
+            try:
+                return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+            except Exception:
+                if output_path:
+                    write_ipynb(nb, output_path)
+                raise
+
+    return EngineSavingAtTheEnd
+
+
+ENGINE = "lks-audit"
+
+
 def _first_line(text: str) -> str:
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(text)).strip()
     return text.splitlines()[0] if text else ""
@@ -114,7 +144,10 @@ def execute_notebook(
     """
     import papermill
     from nbclient.exceptions import CellTimeoutError
+    from papermill.engines import papermill_engines
     from papermill.exceptions import PapermillExecutionError
+
+    papermill_engines.register(ENGINE, _engine_saving_at_the_end())
 
     executed = out_dir / EXECUTED
     os.close(os.open(executed, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE))  # papermill keeps the mode
@@ -130,6 +163,7 @@ def execute_notebook(
             # a graceful shutdown would make the hung kernel print a traceback (and wait up to 5 s).
             shutdown_kernel="immediate",
             kernel_manager_class=_kernel_manager_class(on_launch),
+            engine_name=ENGINE,
         )
     except PapermillExecutionError as exc:
         reason = f"{exc.ename}: {_first_line(exc.evalue)}" if _first_line(exc.evalue) else exc.ename

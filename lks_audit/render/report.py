@@ -35,11 +35,13 @@ from ..outputs.files import (
     FINDINGS_JSON,
     GOVERNORS_HTML,
     GUARD,
+    HISTORY_JSON,
     MANIFEST,
     PRIVATE,
     atomic_write,
     plan_to_carry,
     public_mode,
+    to_carry,
 )
 from ..params import audit_day, audit_moment, checked_overrides, meeting_day, normalise_year
 from .execute import execute_notebook, stop_kernels
@@ -58,7 +60,7 @@ def _notebooks_folder() -> Path:
 NOTEBOOKS = _notebooks_folder()
 ANNUAL_REVIEW = NOTEBOOKS / "annual_review.ipynb"
 #: The published files people use, in the order the command lists them (the manifest aside).
-SET_FILES = (GOVERNORS_HTML, DPO_HTML, ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, EXECUTED)
+SET_FILES = (GOVERNORS_HTML, DPO_HTML, ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, HISTORY_JSON, EXECUTED)
 #: What a run stopped by Ctrl-C leaves behind: the KeyboardInterrupt it raises says so.
 INTERRUPTED = "interrupted; previous reports left as they were"
 
@@ -146,6 +148,7 @@ def render_report(
     tidy(out_root, year)  # what a crashed run left: OUT/YEAR whole again before its plan is read
     current = out_root / year
     replaced_plan = plan_to_carry(current)
+    replaced_worklist = to_carry(current, DPO_ACTIONS)
     replaced_not_assessed = _not_assessed(current / FINDINGS_JSON)
     with _Interrupts() as interrupts:
         staging = new_staging(out_root, year)
@@ -162,6 +165,7 @@ def render_report(
             # Absolute (the kernel runs in the notebook's folder, where a relative --out means nothing), and
             # through OUT/YEAR, so a line about it names the file the DPO opens, not the run folder behind it.
             "replaced_plan": str(replaced_plan.absolute()) if replaced_plan else "",
+            "replaced_worklist": str(replaced_worklist.absolute()) if replaced_worklist else "",
             "generated": dt.date.today().isoformat(),
             "meeting_date": meeting.isoformat(),
             "handoff": str(staging.resolve()),

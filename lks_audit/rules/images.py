@@ -7,9 +7,12 @@ rows, so the cost is linear in posts plus consent rows.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
+from ..schema import WORKBOOK_OF_SHEET
 from .base import fmt_date, is_blank, is_yes, period_posts, pictured_students, post_labels
 from .registry import ACT_NOW, register_clock, register_rule
 from .unknown import Tri, blank, checked, in_doubt, key_cells, says_yes, settle, settle_as_read, test, unreadable
@@ -19,6 +22,8 @@ CONSENT_CLAUSE = (
     "Permission to use any photos or video recordings is sought in line with DSPP's (Dudley "
     "Safeguarding People Partnership), use of images permission guidance and associated consent forms."
 )
+#: The consent register's file, as a finding names the row of it that decided.
+CONSENT_FILE = WORKBOOK_OF_SHEET["Consent"].file
 _PAIR_POST_COLUMNS = ["Post ID", "Posted at", "Removed on", "Images of students", "_row"]
 _PAIRS = ("(post, pictured student) pair", "(post, pictured student) pairs")
 _PICTURING_POSTS = ("post picturing students", "posts picturing students")
@@ -128,21 +133,66 @@ def consent_holds(pairs: pd.DataFrame) -> pd.Series:
 
 
 def _no_consent_reasons(pairs: pd.DataFrame) -> list[str]:
-    """Why each (post, student) pair has no consent on the post's day, worded for the school office."""
+    """Why each (post, student) pair has no consent on the post's day, worded for the school office: the Consent
+    row in force named by its file and row."""
     received = pairs["c:Form received on"].dt.strftime("%d/%m/%Y").tolist()
     withdrawn = pairs["c:Withdrawn on"].dt.strftime("%d/%m/%Y").tolist()
     undated = pairs["_day"].isna().tolist()
     no_form = pairs["c:Form received on"].isna().tolist()
     was_withdrawn = (pairs["c:Withdrawn on"] <= pairs["_day"]).tolist()
+    rows = [f" ({CONSENT_FILE}, row {int(r)})" if pd.notna(r) else "" for r in pairs["c:_row"].tolist()]
     return [
         "has no Posted at, so the consent of a student it pictures cannot be checked"
         if u
         else "pictures a student with no consent form received by that day"
         if n
-        else f"pictures a student whose consent was withdrawn on {w}"
+        else f"pictures a student whose consent was withdrawn on {w}{row}"
         if gone
-        else f"pictures a student whose consent form received on {r} does not give social media consent"
-        for u, n, gone, r, w in zip(undated, no_form, was_withdrawn, received, withdrawn)
+        else f"pictures a student whose consent form received on {r}{row} does not give social media consent"
+        for u, n, gone, r, w, row in zip(undated, no_form, was_withdrawn, received, withdrawn, rows)
+    ]
+
+
+def _later_forms(data, pairs: pd.DataFrame) -> list[tuple | None]:
+    """Per pair, the student's first Consent row received after the post's day, as (day, Excel row, gives social
+    media consent): a form that came too late does not cure the post, but the DPO must know of it."""
+    consent = data.frames["Consent"]
+    consent = consent[consent["Student ID"].isin(set(pairs["Student ID"])) & consent["Form received on"].notna()]
+    forms: dict[str, list[tuple]] = {}
+    ordered = consent.sort_values(["Form received on", "_row"], kind="stable")
+    for student, day, row, given in zip(
+        ordered["Student ID"], ordered["Form received on"], ordered["_row"], is_yes(ordered["Social media consent"])
+    ):
+        forms.setdefault(student, []).append((day, int(row), bool(given)))
+    out = []
+    for student, day in zip(pairs["Student ID"].tolist(), pairs["_day"].tolist()):
+        later = [f for f in forms.get(student, ()) if pd.notna(day) and f[0] > day]
+        out.append(later[0] if later else None)
+    return out
+
+
+def _later_form_words(form: tuple | None, day) -> str:
+    """``; a form giving social media consent was received 5 days later, on 10/09/2025 (image_consent.xlsx, row
+    812)``, or "" when no form came after the post."""
+    if form is None:
+        return ""
+    received, row, given = form
+    days = (received - day).days
+    gives = "giving" if given else "not giving"
+    when = f"{days} day{'s' if days != 1 else ''} later, on {fmt_date(received)}"
+    return f"; a form {gives} social media consent was received {when} ({CONSENT_FILE}, row {row})"
+
+
+def _consent_facts(pairs: pd.DataFrame, later: list[tuple | None]) -> list[tuple]:
+    """IMG-01's facts: the Consent row in force (its Excel row, or None) and the first form received after the post."""
+    return [
+        (
+            ("consent_row", None if pd.isna(row) else int(row)),
+            ("later_form_row", form[1] if form else None),
+            ("later_form_received_on", form[0].date().isoformat() if form else None),
+            ("later_form_gives_consent", form[2] if form else None),
+        )
+        for row, form in zip(pairs["c:_row"].tolist(), later)
     ]
 
 
@@ -187,14 +237,17 @@ def pictured_without_consent(rule, data, ctx):
     doubtful |= _in_force(data, pairs, "Withdrawn on")
     found, undecided = settle_as_read(hit, fired, doubtful)
     hit = pairs[found]
+    later = _later_forms(data, hit)
     messages = [
-        f"{label} {reason}: {POLICY_BREACH}" for label, reason in zip(post_labels(hit), _no_consent_reasons(hit))
+        f"{label} {reason}: {POLICY_BREACH}{_later_form_words(form, day)}"
+        for label, reason, form, day in zip(post_labels(hit), _no_consent_reasons(hit), later, hit["_day"].tolist())
     ]
     also = [[ref, *cells] for ref, cells in zip(_pictured(hit), _consent_cells(data, hit, ("Social media consent",)))]
     findings = rule.findings(
         hit, "Posts", messages, students=hit["Student ID"], column="Students pictured", rests_on=("Posted at",),
         also=also,
     )  # fmt: skip
+    findings = [replace(f, facts=x) for f, x in zip(findings, _consent_facts(hit, later))]
     open_ = pairs[undecided]
     waits = rule.undecided(
         open_, "Posts", columns=("Posted at", "Images of students"), students=open_["Student ID"],

@@ -149,6 +149,20 @@ def _personal_data_breach(data, rows: pd.DataFrame) -> Tri:
     return says_yes(data, rows, _SHEET, "Personal data breach") | category
 
 
+#: The columns that say which incidents are personal data breaches.
+BREACH_COLUMNS = ("Category", "Personal data breach")
+
+
+def personal_data_breaches(data, ctx, maybe: bool = False) -> pd.DataFrame:
+    """The personal data breaches of the year, counted one way everywhere (INC-04's and INC-08's base, the breach
+    register, the measures): incidents reported in the period whose Personal data breach is Yes or whose Category is
+    Personal data breach. ``maybe``: instead, those that may be one (a cell saying so could not be read), which the
+    rules leave undecided and no count includes."""
+    rows = _reported(data, ctx)
+    breach = _personal_data_breach(data, rows)
+    return rows[breach.unknown if maybe else breach.yes]
+
+
 @register_rule(
     "INC-01",
     "incidents",
