@@ -10,7 +10,11 @@ Rows:
     memory (from ``wait4``), rows, time per row, and load vs check split in-process
     (``check_benchmark.measure_one`` in a fresh child);
   * the parser's floor: python-calamine alone reading every sheet of the same scale-50 files into
-    Python lists, as a fresh process, and the ratio of ``check`` at scale 50 to it;
+    Python lists, as a fresh process, and the ratio of ``check`` at scale 50 (its workbooks only) to it;
+  * the archives' floor (issue 22): every data file of the scale-50 sample's platform archives unzipped and
+    parsed with json / csv, and the ratio of the whole ``check`` to both floors; each repeat runs the four
+    side by side, and the rows say how far the ratios moved between repeats;
+  * an X archive of 100,000 posts read by lks-audit against json.loads of the same text, in one process;
   * ``lks-audit due`` at scale 1 against ``check`` at scale 1 (its floor: it loads the same files and runs
     fewer rules), the two run in turn, pair after pair, and the ratio of their best (issue 21);
   * start-up: ``python -X importtime`` of each command (total import time and the five costliest
@@ -39,7 +43,8 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_benchmark import measure_in_child, sample_folder  # noqa: E402
+from archive_benchmark import ARCHIVES_READ, x_archive_folder, x_reader  # noqa: E402
+from check_benchmark import measure_in_child, sample_folder, workbooks_only  # noqa: E402
 from report_benchmark import (  # noqa: E402
     AS_OF,
     BIN,
@@ -59,6 +64,9 @@ TARGET_RATIO, TARGET_SECONDS, TARGET_MB = 1.25, 10.0, 2048
 TARGET_EXPLORE_RATIO = 1.5
 #: ``check`` at the largest scale against python-calamine's bare read of the same files.
 TARGET_PARSER_RATIO = 2.0
+#: ``check`` with the platform archives against that read plus json.loads of the archives (issue 22), and the
+#: X reader against json.loads of the same tweets.js.
+TARGET_ARCHIVES_RATIO, TARGET_X_READER = 2.5, 2.0
 #: ``due`` against ``check`` on the same files: it must take no longer (due.md; issue 21).
 TARGET_DUE_RATIO = 1.0
 #: The moment ``due`` is asked about: the audit day's morning, as a DPO would run it.
@@ -171,6 +179,21 @@ class Table:
             print(line.format(*r).rstrip())
 
 
+def interleaved(commands: dict[str, list[str]], repeat: int) -> dict[str, list[tuple[float, float, float]]]:
+    """Each command run ``repeat`` times, taking turns (so a busy spell on the machine hits them alike): every
+    run's wall, CPU and peak."""
+    out: dict[str, list] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            out[name].append(run(command)[:3])
+    return out
+
+
+def spread(ratios: list[float]) -> str:
+    """How much a side-by-side ratio moved between repeats: the machine is shared."""
+    return f"per repeat {min(ratios):.2f} to {max(ratios):.2f}x" if len(ratios) > 1 else "one repeat"
+
+
 def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
@@ -209,6 +232,7 @@ def main() -> int:
     args = parser.parse_args()
     for scale in args.scales:  # generate first so generation never counts
         sample_folder(scale)
+    x_archive_folder()
     table = Table()
     load_before = os.getloadavg()[0]
     audit_args = ["--year", YEAR, "--as-of", AS_OF]
@@ -298,9 +322,18 @@ def main() -> int:
                 f"{split['findings']:,} findings{targets}",
             )
         largest = max(args.scales)
-        calamine_s, calamine_cpu, calamine_mb = best(
-            [[sys.executable, "-c", CALAMINE_READ, str(sample_folder(largest))]], args.repeat
+        folder = sample_folder(largest)
+        # Side by side, each repeat in turn: the check with and without the archives and the two floors.
+        runs = interleaved(
+            {
+                "check": [lks, "check", str(folder), *audit_args, "--json"],
+                "workbooks": [lks, "check", str(workbooks_only(folder)), *audit_args, "--json"],
+                "calamine": [sys.executable, "-c", CALAMINE_READ, str(folder)],
+                "archives": [sys.executable, "-c", ARCHIVES_READ, str(folder / "platform_exports")],
+            },
+            args.repeat,
         )
+        calamine_s, calamine_cpu, calamine_mb = min(runs["calamine"])
         table.add(
             f"floor: python-calamine reads scale {largest}",
             f"{calamine_s:.2f}",
@@ -308,11 +341,57 @@ def main() -> int:
             f"{calamine_mb:.0f}",
             detail="every sheet of the same files to Python lists, a fresh process",
         )
-        parser_ratio = check_wall[largest] / calamine_s
+        workbooks_s, workbooks_cpu, workbooks_mb = min(runs["workbooks"])
+        table.add(
+            f"lks-audit check, scale {largest}, workbooks only",
+            f"{workbooks_s:.2f}",
+            f"{workbooks_cpu:.2f}",
+            f"{workbooks_mb:.0f}",
+            detail="the same folder without its platform archives",
+        )
+        ratios = [w[0] / c[0] for w, c in zip(runs["workbooks"], runs["calamine"])]
+        parser_ratio = workbooks_s / calamine_s
         table.add(
             f"ratio check / calamine floor, scale {largest}",
             f"{parser_ratio:.2f}x",
-            detail=f"target <= {TARGET_PARSER_RATIO:.1f}: {verdict(parser_ratio <= TARGET_PARSER_RATIO)}",
+            detail=f"{spread(ratios)}; target <= {TARGET_PARSER_RATIO:.1f}: "
+            f"{verdict(parser_ratio <= TARGET_PARSER_RATIO)}",
+        )
+        archives_s, archives_cpu, archives_mb = min(runs["archives"])
+        table.add(
+            f"floor: json.loads of the archives, scale {largest}",
+            f"{archives_s:.2f}",
+            f"{archives_cpu:.2f}",
+            f"{archives_mb:.0f}",
+            detail="every data file of the archives unzipped and parsed (json, csv), a fresh process",
+        )
+        ratios = [k[0] / (c[0] + a[0]) for k, c, a in zip(runs["check"], runs["calamine"], runs["archives"])]
+        archives_ratio = min(runs["check"])[0] / (calamine_s + archives_s)
+        table.add(
+            f"ratio check / (calamine + archives floors), scale {largest}",
+            f"{archives_ratio:.2f}x",
+            detail=f"{spread(ratios)}; target <= {TARGET_ARCHIVES_RATIO:.1f}: "
+            f"{verdict(archives_ratio <= TARGET_ARCHIVES_RATIO)}",
+        )
+        x = x_reader(max(args.repeat, 3))
+        table.add(
+            "floor: json.loads, X archive of 100,000 posts",
+            f"{min(x['floor']):.2f}",
+            detail=f"data/tweets.js, {x['mb']:.0f} MB, already in memory",
+        )
+        table.add(
+            "lks-audit reads that X archive",
+            f"{min(x['reader']):.2f}",
+            rows=f"{x['posts']:,}",
+            per_row=f"{min(x['reader']) / x['posts'] * 1e6:.1f}",
+            detail="from the folder: read, decode, parse, posts as records; the same process, interleaved",
+        )
+        x_ratio = min(x["reader"]) / min(x["floor"])
+        table.add(
+            "ratio X reader / json.loads",
+            f"{x_ratio:.2f}x",
+            detail=f"{spread([r / f for r, f in zip(x['reader'], x['floor'])])}; target <= {TARGET_X_READER:.1f}: "
+            f"{verdict(x_ratio <= TARGET_X_READER)}",
         )
         if 10 in per_row and 50 in per_row:
             # Load + rules alone: the wall time per row also spreads start-up over the rows.

@@ -91,7 +91,10 @@ def data_quality_findings(data: Dataset, ctx: AuditContext) -> list[Finding]:
 
 
 def _blocked(rule, data: Dataset) -> NotAssessed | None:
-    """Why ``rule`` cannot be assessed on ``data``, or None when everything it needs is there."""
+    """Why ``rule`` cannot be assessed on ``data``, or None when everything it needs is there (or it has
+    nothing to check in this data)."""
+    if rule.applies is not None and not rule.applies(data):
+        return None
     # The first needed sheet with a gap is the one named, as a school office would fix it first.
     return next(
         (
@@ -113,6 +116,9 @@ def _run(
     undecided: list[Undecided] = []
     for rule_id in rule_ids:
         rule = REGISTRY[rule_id]
+        if rule.applies is not None and not rule.applies(data):
+            checked[rule_id] = 0  # nothing to check (no platform archive): neither run nor "not assessed"
+            continue
         blocked = _blocked(rule, data)
         if blocked:
             not_assessed.append(blocked)

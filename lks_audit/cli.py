@@ -424,6 +424,7 @@ def run_sample(args: argparse.Namespace) -> int:
     """``lks-audit sample``: the made-up school for 2025-26 or the year before, never over filled-in workbooks."""
     from .intake import make_room
     from .params import normalise_year
+    from .platforms import EXPORTS_FOLDER
     from .sample import SAMPLE_YEARS, write_sample
 
     year = normalise_year(args.year)
@@ -432,7 +433,7 @@ def run_sample(args: argparse.Namespace) -> int:
     if args.scale < 1:
         raise AuditInputError("--scale must be 1 or more")
     folder = Path(args.dir)
-    _print_kept(make_room(folder, args.force))
+    _print_kept(make_room(folder, args.force, also=(EXPORTS_FOLDER,)))  # the sample's archives, never over others'
     before = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
     write_sample(folder, seed=args.seed, scale=args.scale, year=year)
     for path in sorted(p for p in folder.iterdir() if p.name not in before):

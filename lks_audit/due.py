@@ -148,7 +148,7 @@ def due_folder(
 ):
     """Load ``folder`` and list its clocks at ``now`` (default: the current time in Europe/London): returns the
     loaded data and the :class:`DueList`. ``reading``: the folder's workbooks already being parsed."""
-    data = load_workbooks(Path(folder), reading)
+    data = load_workbooks(Path(folder), reading, archives=False)  # no clock reads the platforms' archives
     now = now or current_moment()
     return data, clocks_at(data, due_context(data, now, params), within_days)
 

@@ -9,8 +9,9 @@ SEVERITIES = ("critical", "high", "medium", "advisory")
 #: Policy areas in report order; ``data`` is data quality.
 AREAS = ("governance", "people", "images", "content", "monitoring", "incidents", "data")
 
-#: Rule families in rules.md's order: reports, the README and the sample list rules in this order.
-RULE_FAMILIES = ("ACC", "APP", "POL", "TRN", "IMG", "PST", "INT", "INC", "DQ")
+#: Rule families in rules.md's order, then platform-exports.md's EVD (the logs against the platforms' archives):
+#: reports, the README and the sample list rules in this order.
+RULE_FAMILIES = ("ACC", "APP", "POL", "TRN", "IMG", "PST", "INT", "INC", "DQ", "EVD")
 
 #: Area statuses as rules.md defines them, worst first.
 RAG_STATUSES = ("Red", "Amber", "Green", "Grey")
@@ -89,6 +90,9 @@ class Finding:
     decision: Decision | None = None
     #: A decision whose Review by has passed: the finding is open again, and its message says so.
     lapsed_decision: Decision | None = None
+    #: "platform" when what it rests on is only in a platform's archive (a post never logged, a name found only
+    #: in the published text); None for a finding from the workbooks.
+    source: str | None = None
     #: What the rule measured, as (name, value) pairs for views and tools to word (INC-05: reported late or
     #: not reported, the deadline, the hours): in findings.json as an object, left out when empty.
     facts: tuple[tuple[str, object], ...] = ()

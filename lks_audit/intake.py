@@ -317,16 +317,19 @@ def contract_workbooks_in(folder: Path) -> list[Path]:
     return [path for paths in workbook_files(folder).values() for path in paths]
 
 
-def make_room(folder: Path, force: bool, now: dt.datetime | None = None) -> list[tuple[Path, Path]]:
+def make_room(
+    folder: Path, force: bool, now: dt.datetime | None = None, also: tuple[str, ...] = ()
+) -> list[tuple[Path, Path]]:
     """Before writing workbooks into ``folder`` (templates, the sample): never over what someone filled in.
 
-    Without ``force`` a folder holding any contract workbook is refused (AuditInputError naming them); with it,
-    each is kept beside under a new name (:func:`kept_name`). Returns (old, kept as).
+    Without ``force`` a folder holding any contract workbook (or any of ``also``, e.g. the sample's
+    ``platform_exports``) is refused (AuditInputError naming them); with it, each is kept beside under a new name
+    (:func:`kept_name`). Returns (old, kept as).
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise AuditInputError(f"{folder}: not a folder")
-    found = contract_workbooks_in(folder)
+    found = contract_workbooks_in(folder) + [folder / name for name in also if (folder / name).exists()]
     if not found:
         return []
     if not force:

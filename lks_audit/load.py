@@ -28,6 +28,7 @@ from .cells import (
 )
 from .findings import Gap, Notice
 from .intake import FORMATS, format_of_name, several_files_problem
+from .platforms import Exports, ExportsReading
 from .read import OpenedWorkbook, Reading, sheet_key
 from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOKS, Column, Kind, Sheet, Workbook, references
 
@@ -117,6 +118,9 @@ class Dataset:
     #: Tables several rules derive the same way (e.g. pictured students joined to consent), built once
     #: per audit period; rules must treat them as read-only.
     derived: dict = field(default_factory=dict)
+    #: The platforms' own archives (``platform_exports/``), or None when the folder has none: then no rule
+    #: that checks the logs against them has anything to check.
+    exports: Exports | None = None
 
     def gaps_for(self, sheet: str, columns=()) -> tuple[Gap, ...]:
         """What stops ``sheet`` (or any of ``columns``) being used: the sheet's gap, else its columns'."""
@@ -157,20 +161,25 @@ def _empty_frame(sheet: Sheet) -> pd.DataFrame:
 HEADER_SEARCH_ROWS = 10
 
 
+def _required(sheet: Sheet) -> list[Column]:
+    """The sheet's columns a workbook must have (not the optional ones): what tells its header row."""
+    return [c for c in sheet.columns if not c.optional]
+
+
 def _headers_in(row: list, sheet: Sheet) -> int:
-    """How many of the sheet's contract headers ``row`` holds."""
-    wanted = {c.header.casefold() for c in sheet.columns}
+    """How many of the sheet's required contract headers ``row`` holds."""
+    wanted = {c.header.casefold() for c in _required(sheet)}
     return len({key for key in map(sheet_key, row) if key in wanted})
 
 
 def _header_row(rows: list[list], sheet: Sheet) -> tuple[int, int]:
     """(index in ``rows``, headers matched) of the sheet's header row: row 1, unless a row below it among
-    the first :data:`HEADER_SEARCH_ROWS` holds more of the contract's headers, and at least half of them."""
+    the first :data:`HEADER_SEARCH_ROWS` holds more of the contract's required headers, and at least half."""
     counts = [_headers_in(row, sheet) for row in rows[:HEADER_SEARCH_ROWS]]
     if not counts:
         return 0, 0
     best = counts.index(max(counts))
-    if best and counts[best] > counts[0] and 2 * counts[best] >= len(sheet.columns):
+    if best and counts[best] > counts[0] and 2 * counts[best] >= len(_required(sheet)):
         return best, counts[best]
     return 0, counts[0]
 
@@ -188,7 +197,7 @@ def _find_sheets(wb: Workbook, opened: OpenedWorkbook, data: Dataset) -> dict[st
             continue
         matched = {name: _header_row(opened.rows(name, HEADER_SEARCH_ROWS), sheet)[1] for name in left}
         best = max(left, key=matched.__getitem__)
-        if matched[best] and 2 * matched[best] >= len(sheet.columns):
+        if matched[best] and 2 * matched[best] >= len(_required(sheet)):
             chosen[sheet.name] = best
             left.remove(best)
             data.notices.append(
@@ -245,6 +254,9 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
     frame = pd.DataFrame(index=index)
     found_headers = {h.casefold() for h in extras}
     for column in sheet.columns:
+        if column.header not in positions and column.optional:  # never missing: blank when left out
+            frame[column.header] = empty_column(column, index=index)
+            continue
         if column.header not in positions:
             old = column.formerly if column.formerly and column.formerly.casefold() in found_headers else None
             gap = Gap(wb.file, sheet.name, column.header, formerly=old, row=header_at + 1)
@@ -461,12 +473,13 @@ def _block_sheet(sheet: Sheet, data: Dataset, gap: Gap) -> None:
     data.frames[sheet.name] = _empty_frame(sheet)
 
 
-def load_workbooks(folder: str | Path, reading: Reading | None = None) -> Dataset:
+def load_workbooks(folder: str | Path, reading: Reading | None = None, archives: bool = True) -> Dataset:
     """Read every contract workbook in ``folder`` (any may be missing, saved twice or broken).
 
     ``reading``: the folder's workbooks already being parsed (see :class:`~lks_audit.read.Reading`), so
     a caller can start them before it imports the data libraries; by default they start here. Each is
-    typed here as soon as it is parsed, while the others are still parsing.
+    typed here as soon as it is parsed, while the others are still parsing. ``archives``: read the folder's
+    platform archives too (``due`` has no use for them).
     """
     folder = Path(folder)
     reading = reading or Reading(folder)
@@ -475,13 +488,13 @@ def load_workbooks(folder: str | Path, reading: Reading | None = None) -> Datase
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(folder, reading)
+        return _load(folder, reading, archives)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(folder: Path, reading: Reading) -> Dataset:
+def _load(folder: Path, reading: Reading, archives: bool = True) -> Dataset:
     # Each workbook is typed as soon as it is parsed, into a part of its own; the parts are joined in the
     # contract's order, so what is found is listed in the same order whichever parse ended first.
     parts: dict[str, Dataset] = {}
@@ -494,13 +507,35 @@ def _load(folder: Path, reading: Reading) -> Dataset:
                 _add_missing_workbook(wb, part, _missing_hint(wb, scan, part))
             else:
                 _add_workbook(wb, None, several_files_problem(paths), part)
+    exports = ExportsReading(folder) if archives else None
     for file in reading.as_completed():
         opened, problem, sha256 = reading.result(file)
         parts[file] = part = Dataset(folder, {})
         _add_workbook(WORKBOOK_BY_FILE[file], opened, problem, part, reading.found[file][0], sha256)
+        if exports is not None and exports.present and reading.last_one_parsing():
+            exports.read_ahead()  # while the largest workbook parses alone, on the core it leaves idle
     data = _joined([parts[wb.file] for wb in WORKBOOKS], folder)
     unify_id_case(data)
+    if exports is not None:
+        add_exports(data, exports)
     return data
+
+
+def add_exports(data: Dataset, exports: ExportsReading | None = None) -> None:
+    """The data folder's platform archives (``platform_exports/``), tied to the register's accounts (``exports``:
+    their reading already begun); what was refused or guessed in them joins the notices."""
+    accounts = None
+    if not data.unavailable("Accounts", ("Account ID",)):
+        frame = data.frames["Accounts"]
+        rows = zip(frame["Account ID"].tolist(), frame["Platform"].tolist(), frame["Account name"].tolist())
+        accounts = {}
+        for account, platform, name in rows:
+            if isinstance(account, str):
+                accounts.setdefault(account, (platform if isinstance(platform, str) else None, name or None))
+    unread_ids = len(data.unknown.get(("Accounts", "Account ID"), ())) > 0
+    data.exports = (exports or ExportsReading(data.folder)).tied(accounts, unread_ids)
+    if data.exports is not None:
+        data.notices.extend(data.exports.notices)
 
 
 def _joined(parts: list[Dataset], folder: Path) -> Dataset:
@@ -627,6 +662,7 @@ def dataset_from_cells(cells: dict[str, dict[str, list[list]] | None], folder: s
         else:
             _add_workbook(wb, _SheetsInMemory(cells[wb.file]), None, data)
     unify_id_case(data)
+    add_exports(data)
     return data
 
 

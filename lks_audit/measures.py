@@ -22,8 +22,8 @@ from .rules.base import (
     current_staff_ids,
     is_blank,
     is_yes,
-    period_interactions,
     period_rows,
+    platform_timed_interactions,
 )
 from .rules.incidents import BREACH_COLUMNS, personal_data_breaches
 
@@ -101,7 +101,7 @@ def _interactions(data, ctx, records, waiting) -> dict:
     reason = _blocked(data, "Interactions", columns, ("INT-01", "INT-02"))
     if reason:
         return _not_assessed(reason)
-    rows = period_interactions(data, ctx)
+    rows = platform_timed_interactions(data, ctx)  # the platform's times where the log's are wrong (EVD-05)
     excel_rows = rows["_row"]
     to_confirm = excel_rows.isin(_of(waiting, "INT-01", "INT-02")).to_numpy()
     late = excel_rows.isin(records.get("INT-01", set())).to_numpy() & ~to_confirm

@@ -37,6 +37,9 @@ class Parameters:
     #: the records it checked (rules.md, "Rating of an area").
     systemic_share: float = 5
     account_name_pattern: str = r"(?i)(lks|little\s*kinvaston)"
+    #: platform-exports.md: a logged time this many minutes or fewer from a platform's time may be the same post
+    #: or message (EVD-01..05).
+    evidence_match_minutes: float = 30
 
     def with_overrides(self, overrides: dict[str, object]) -> Parameters:
         """Parameters with ``name=value`` overrides applied, each converted to the field's declared type."""

@@ -42,6 +42,17 @@ def about_children(rule_id: str) -> bool:
     return rule_id.startswith(CHILD_RULE_PREFIXES) or rule_id in CHILD_RULES
 
 
+#: platform-exports.md: governors see counts only of the checks against the platforms' record (EVD); their texts,
+#: times and post or message IDs are the DPO's.
+COUNTS_ONLY_PREFIXES = ("EVD-",)
+
+
+def counts_only(rule_id: str) -> bool:
+    """Whether governors see only the counts of ``rule_id``'s findings, never its records: the rules about
+    children and the checks against the platforms' record."""
+    return about_children(rule_id) or rule_id.startswith(COUNTS_ONLY_PREFIXES)
+
+
 def child_records(findings) -> set[str]:
     """The records (posts) behind any finding about children: never shown to governors, whatever else names them
     (a data-quality finding on the same post would otherwise lead a reader to it)."""

@@ -189,6 +189,11 @@ class Reading:
             self._waiting -= 1
             yield self._finished.get()
 
+    def last_one_parsing(self) -> bool:
+        """Whether the caller's next wait would be for the last workbook, still parsing alone: a core is idle
+        until it is done, for other work (the platform archives)."""
+        return self._waiting == 1 and self._finished.empty()
+
     def result(self, file: str) -> tuple[OpenedWorkbook | None, str | None, str | None]:
         """Wait for the workbook ``file`` (found once): it parsed (or None, and why it cannot be read), and
         the file's SHA-256. Handed over once, so the reading keeps no reference to it."""

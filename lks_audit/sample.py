@@ -72,6 +72,11 @@ Planted breaches (per block; staff/student/account numbers are positions inside 
 | DQ-05  | account closed before created; decision before submission; leaving before start;| 7 |
 |        | response before receipt; post, staff start and consent form after as_of          |   |
 
+For 2025-26 the first four accounts of each block also have their platform archives (``platform_exports/``,
+see :mod:`.sample_exports`, which plants EVD-01 to EVD-05 and one more PST-04 and INT-01 from the platforms'
+record); the 2024-25 year has none. The :data:`EDGE_POSTS` each block logs for them come last in the log, so the
+other posts keep their IDs.
+
 Clean edge cases on purpose: a comment received on the snow day and one on Good Friday answered on the
 next working day, one received on Sunday 30/08/2026 not yet answered (deadline after as_of), a post
 naming the author "Amelia Hartley" while student "Amelia Hart" is on the register, a withdrawn student
@@ -91,6 +96,7 @@ import pandas as pd
 
 from .context import WorkingCalendar
 from .findings import rule_order
+from .sample_exports import plan_exports, write_exports
 from .schema import SHEETS, WORKBOOKS, Column, Kind
 
 YEAR = "2025-26"
@@ -326,6 +332,27 @@ PLAIN_CAPTIONS = (
     "Our careers fair welcomed twenty local employers.",
     "Parent workshop on online safety: Tuesday at 6pm in the library.",
 )
+#: Posts each block logs that make the platforms' archives show their edges (every one matched, never a finding):
+#: a post at 00:30 on 1 September (23:30 UTC on 31 August), one in the hour the clocks repeat in October
+#: (published at its second 01:40), non-ASCII text Meta writes as mojibake, a link X shortens with an ampersand it
+#: escapes, an X thread (the second tweet replies to the first) and a long post whose text is a note-tweet.
+EDGE_POSTS = (
+    ("2025-09-01 00:30", 0, "Welcome back, everyone: the new school year starts today!", "midnight"),
+    ("2025-10-26 01:40", 2, "The clocks went back last night: enjoy the extra hour of sleep!", "clocks"),
+    ("2026-03-10 14:00", 0, "Café afternoon for our grandparents ☕🎉 merci to everyone who baked!", "cafe"),
+    ("2026-02-11 12:00", 2, "Parents & carers: spring newsletter out https://www.lks.example/news/spring", "link"),
+    ("2026-04-23 16:00", 2, "Sports awards evening (1/2): thank you to every coach, parent and volunteer.", "thread1"),
+    ("2026-04-23 16:02", 2, "Sports awards evening (2/2): the full list of winners is in the newsletter.", "thread2"),
+    (
+        "2026-07-17 12:00",
+        2,
+        "Our end-of-year message: thank you to every family, every member of staff and every governor for a "
+        "remarkable year. Together we opened the new library, raised more than ever for local charities, welcomed "
+        "forty new families and celebrated results our students worked hard for. Have a restful summer, and we look "
+        "forward to seeing you all in September.",
+        "long",
+    ),
+)
 SUMMARIES = {
     "Comment": (
         "Congratulated the team on the result",
@@ -502,8 +529,11 @@ APPLICATIONS = (  # account, submitted, dpia, decision, decision date, proposed 
 )
 
 
-def write_sample(folder: Path, seed: int = 2026, scale: int = 1, year: str = YEAR) -> dict[str, int]:
-    """Write the sample school's workbooks for ``year`` (one of :data:`SAMPLE_YEARS`) into ``folder``; return
+def write_sample(
+    folder: Path, seed: int = 2026, scale: int = 1, year: str = YEAR, layouts: dict | None = None
+) -> dict[str, int]:
+    """Write the sample school's workbooks for ``year`` (one of :data:`SAMPLE_YEARS`) into ``folder``, and for
+    2025-26 its accounts' platform archives (laid out as ``layouts`` says, see :mod:`.sample_exports`); return
     planted findings per rule."""
     frames, planted = build_sample(seed, scale, year)
     folder = Path(folder)
@@ -513,6 +543,8 @@ def write_sample(folder: Path, seed: int = 2026, scale: int = 1, year: str = YEA
         # The DPO's review only where the year has one; the school's holidays (an optional sheet) never.
         if all(sheet.name in frames for sheet in wb.sheets if not sheet.optional):
             _write_workbook(folder / wb.file, wb, frames, fmt_rng)
+    if "_ArchiveOnly" in frames:  # the platforms' archives, where the year has them
+        write_exports(folder, frames, layouts)
     return planted
 
 
@@ -546,6 +578,7 @@ def build_sample(seed: int = 2026, scale: int = 1, year: str = YEAR) -> tuple[di
         refused = {b.student_ids[i] for b in made for i in b.by_cat["no"][:3]}
         planted = _a_year_earlier(frames, planted, scale, refused)
     else:
+        planted.update(plan_exports(frames, seed, cal))
         frames.update(_dpo_review(frames, made[0]))
     ids = sorted(r for r in planted if planted[r])
     return frames, {r: planted[r] for r in sorted(ids, key=rule_order)}
@@ -1084,7 +1117,7 @@ class _Block:
             if rng.random() < 0.01:  # taken down later for an ordinary reason
                 row["Removed on"] = min(when.normalize() + pd.Timedelta(days=int(rng.integers(0, 20))), AS_OF)
             rows.append(row)
-        return pd.DataFrame(rows + planted)
+        return pd.DataFrame(rows + planted + self._edge_posts())
 
     def _planted_posts(self) -> list[dict]:
         P, cat = [], self.by_cat
@@ -1207,6 +1240,16 @@ class _Block:
         )
         return P
 
+    def _edge_posts(self) -> list[dict]:
+        """:data:`EDGE_POSTS`, each by the account's first current administrator: clean edges for the platforms'
+        archives (sample_exports), found there and never a finding. They draw nothing random, so the rest of the
+        school is the same with them."""
+        return [
+            self.post(when, account, by=self.staff_ids[self.current_admins(account, pd.Timestamp(when))[0]],
+                      planted=True, text=text, _edge=edge)
+            for when, account, text, edge in EDGE_POSTS
+        ]  # fmt: skip
+
     # ---- interactions -------------------------------------------------------------------------
     def interaction(
         self,
@@ -1243,6 +1286,8 @@ class _Block:
             "Audience informed": informed,
             "_incident": incident,
             "_blank_id": blank_id,
+            # Only the baseline's messages and X comments reach the platforms' archives (sample_exports).
+            "_baseline": False,
         }
 
     def _interactions(self, incidents: pd.DataFrame) -> pd.DataFrame:
@@ -1290,6 +1335,7 @@ class _Block:
             row = self.interaction(
                 rec, int(accounts[i]), response=resp, kind=KINDS[kinds[i]], sender=SENDERS[senders[i]]
             )
+            row["_baseline"] = True
             if offensive[i]:
                 row.update(
                     {
@@ -1492,12 +1538,17 @@ def _number(frames: dict[str, pd.DataFrame]) -> None:
     key_to_id = dict(zip(inc.pop("_key"), inc["Incident ID"]))
     frames["Incidents"] = inc
 
-    posts = frames["Posts"].sort_values("Posted at", kind="stable", ignore_index=True)
+    # The edge posts for the platforms' archives (EDGE_POSTS) come last, as posts logged late do, so the other
+    # posts keep the IDs they had before there were archives.
+    edge = frames["Posts"]["_edge"].notna() if "_edge" in frames["Posts"] else False
+    posts = pd.concat(
+        [frames["Posts"][~edge].sort_values("Posted at", kind="stable"), frames["Posts"][edge]], ignore_index=True
+    )
     ids = [f"P-{i + 1:05d}" for i in range(len(posts))]
     for i in np.flatnonzero(posts.pop("_dup").to_numpy()):
         ids[i] = ids[i - 1]  # DQ-03: typed the previous post's id again
     posts.insert(0, "Post ID", ids)
-    frames["Posts"] = posts.drop(columns=["_planted"])
+    frames["Posts"] = posts  # its _planted and _edge marks stay for the platforms' archives (never written)
 
     inter = frames["Interactions"].sort_values("Received at", kind="stable", ignore_index=True)
     ids = [f"I-{i + 1:06d}" for i in range(len(inter))]

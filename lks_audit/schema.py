@@ -79,6 +79,11 @@ class Column:
     #: Free text written for governors (the DPO's commentary, evidence, reasons): before anything is
     #: published it is checked for the personal values of the data, which it must never hold.
     for_governors: bool = False
+    #: A column the contract lets a workbook leave out (data-contract.md, "Optional columns"): never DQ-01,
+    #: never an "extra column" notice; when absent it reads as blank.
+    optional: bool = False
+    #: Why an optional column is worth filling in, for the template's Instructions sheet.
+    why: str = ""
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -164,8 +169,31 @@ def _c(
     plan=False,
     formerly=None,
     for_governors=False,
+    optional=False,
+    why="",
 ):
-    return Column(header, Kind(kind), help, example, tuple(choices), refers_to, personal, plan, formerly, for_governors)
+    return Column(
+        header,
+        Kind(kind),
+        help,
+        example,
+        tuple(choices),
+        refers_to,
+        personal,
+        plan,
+        formerly,
+        for_governors,
+        optional,
+        why,
+    )
+
+
+#: Why the optional Link columns help (data-contract.md: they let platform archives match by ID).
+_LINK_WHY = (
+    "Optional. With the address copied from the platform, the audit finds the {what} in the platform's own "
+    "download of the account by its ID, even when the time typed is out by hours; without it the {what} is "
+    "matched by its time and text."
+)
 
 
 ASSURANCE = ("Substantial", "Reasonable", "Limited", "No assurance")
@@ -474,6 +502,14 @@ WORKBOOKS: tuple[Workbook, ...] = (
                         refers_to=STAFF,
                     ),
                     _c("Removed on", "date", "The day the post was taken down; blank if still up.", None),
+                    _c(
+                        "Link",
+                        "text",
+                        "The post's address as published (copy it from the platform). Optional.",
+                        "https://x.com/LittleKinvaston/status/1790000000000000000",
+                        optional=True,
+                        why=_LINK_WHY.format(what="post"),
+                    ),
                 ),
             ),
         ),
@@ -521,6 +557,14 @@ WORKBOOKS: tuple[Workbook, ...] = (
                     ),
                     _c("Audience informed", "yes/no", "If action was taken: was the audience told exactly why?", None),
                     _c("Incident ID", "id", "The incident it was escalated to, if any.", None, refers_to=INCIDENT),
+                    _c(
+                        "Link",
+                        "text",
+                        "The message's or comment's address, where the platform shows one. Optional.",
+                        None,
+                        optional=True,
+                        why=_LINK_WHY.format(what="message"),
+                    ),
                 ),
             ),
         ),

@@ -253,6 +253,11 @@ def _fill_instructions(ws: Worksheet, workbook: Workbook) -> None:
             f"Codes of several people or students in one cell: {IDS_NOTE}\n"
             "Hover over a column header to see what it means.",
         ),
+    ) + tuple(
+        (f"Optional column: {column.header}", column.why)
+        for sheet in workbook.sheets
+        for column in sheet.columns
+        if column.optional
     )
     row = 3
     info_width = sum(GUIDE_WIDTHS[1:])

@@ -30,6 +30,7 @@ from .load import Dataset, FileInfo, load_workbooks
 from .outputs.excel import PERSONAL_DATA, mark_personal_data, write_text_cell
 from .outputs.files import PRIVATE, atomic_write
 from .params import academic_year_dates, academic_year_of, audit_day, given_day, normalise_year
+from .platforms import EXPORTS_FOLDER, holdings
 from .rules.data_quality import short_message
 from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOK_OF_SHEET
 
@@ -238,6 +239,7 @@ def format_problems(data: Dataset, findings: list[Finding]) -> str:
                 continue  # the whole file is missing or unreadable: the heading says so
             lines.append(f"  {_one_line(short_message(f))}")
         lines += [f"  {_one_line(_short_notice(n))}" for n in data.notices if n.file == info.file]
+    lines += archive_lines(data)
     counts = {s: sum(1 for i in files if i.status == s) for s in ("ok", "missing", "unreadable")}
     notices = len(data.notices)
     lines.append(
@@ -246,6 +248,21 @@ def format_problems(data: Dataset, findings: list[Finding]) -> str:
         + (f"; {notices} notice{'s' if notices != 1 else ''}" if notices else "")
     )
     return "\n".join(lines)
+
+
+def archive_lines(data: Dataset) -> list[str]:
+    """The platform archives found (platform-exports.md): each one's platform and what it holds (posts and
+    their dates, replies, messages), with what was refused or guessed in it; nothing without the folder."""
+    if data.exports is None:
+        return []
+    archives = data.exports.archives
+    lines = [f"{EXPORTS_FOLDER}/: {len(archives)} archive{'s' if len(archives) != 1 else ''} read"]
+    sources = {a.source for a in archives}
+    for archive in archives:
+        lines.append(f"{archive.source}: {holdings(archive)}")
+        lines += [f"  note: {_one_line(n.detail)}" for n in data.exports.notices if n.file == archive.source]
+    lines += [f"{n.file}: {_one_line(n.detail)}" for n in data.exports.notices if n.file not in sources]
+    return lines
 
 
 def _short_notice(n: Notice) -> str:

@@ -363,3 +363,78 @@ def ds_store() -> bytes:
 
 def thumbs_db() -> bytes:
     return OLE_MAGIC + bytes(1024)
+
+
+# --- platform archives (platform-exports.md): hostile zips and folders -------------------------------------
+
+#: An X archive's posts file starts so, whatever follows.
+YTD_TWEETS = b"window.YTD.tweets.part0 = "
+
+
+def archive(members: dict[str, bytes]) -> bytes:
+    """An honest zip of ``members`` (an archive as a platform's download gives it)."""
+    return write_zip([_member(name, body) for name, body in members.items()])
+
+
+def archive_zip_bomb(gib: int = 2) -> bytes:
+    """An X archive whose ``data/tweets.js`` declares (honestly) ``gib`` GiB: about 1 MB per GiB here."""
+    stream = _repeated_deflate(b" " * 2**20, gib * 1024)
+    return write_zip([_member("data/account.js", b"window.YTD.account.part0 = []"),
+                      ("data/tweets.js", stream, 0, gib * 2**30)])  # fmt: skip
+
+
+def archive_compressed_like_a_bomb(mib: int = 150) -> bytes:
+    """An X archive whose ``data/tweets.js`` is ``mib`` MiB of one letter: under the size limit, but compressed
+    as only a bomb is."""
+    stream = _repeated_deflate(b"[" * 2**20, mib)
+    return write_zip([("data/tweets.js", stream, 0, mib * 2**20)])
+
+
+def archive_lying_about_sizes(mib: int = 300) -> bytes:
+    """An X archive whose ``data/tweets.js`` holds ``mib`` MiB more than its header declares."""
+    honest = YTD_TWEETS + b"[]"
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    stream = c.compress(honest) + c.flush(zlib.Z_FULL_FLUSH) + _repeated_deflate(b" " * 2**20, mib)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    stream += c.compress(b"") + c.flush()
+    return write_zip([("data/tweets.js", stream, zlib.crc32(honest), len(honest))])
+
+
+def archive_climbing_out() -> bytes:
+    """Members whose paths climb out of the archive (as a zip-slip attack writes them), beside a good one."""
+    return archive({
+        "data/account.js": b'window.YTD.account.part0 = [{"account": {"username": "LKS", "accountId": "1"}}]',
+        "../../outside/tweets.js": YTD_TWEETS + b"[]",
+        "data/../../../escape/data/tweets.js": YTD_TWEETS + b"[]",
+        "/etc/cron.d/data/tweets.js": YTD_TWEETS + b"[]",
+    })  # fmt: skip
+
+
+def archive_symlink_member(target: str = "/etc/passwd") -> bytes:
+    """``data/tweets.js`` as a symbolic link member (Unix mode 0o120777) pointing at ``target``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        link = zipfile.ZipInfo("data/tweets.js", date_time=(2026, 9, 1, 0, 0, 0))
+        link.create_system = 3
+        link.external_attr = 0o120777 << 16
+        zf.writestr(link, target)
+    return out.getvalue()
+
+
+def archive_not_utf8() -> bytes:
+    """An X archive whose posts file is Latin-1 text with bytes that are not UTF-8."""
+    text = YTD_TWEETS + '[{"tweet": {"id_str": "1", "full_text": "Café"}}]'.encode("latin-1") + b"\xff\xfe"
+    return archive({"data/tweets.js": text})
+
+
+def archive_nested_too_deep(depth: int = 200_000) -> bytes:
+    """An X archive whose posts file nests arrays ``depth`` deep (a recursion bomb for a JSON parser)."""
+    return archive({"data/tweets.js": YTD_TWEETS + b"[" * depth + b"]" * depth})
+
+
+def sparse_file(path: Path, gib: int = 2, head: bytes = YTD_TWEETS + b"[") -> None:
+    """A ``gib`` GiB file (the rest holes: the test stays light), as an extracted archive's huge JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(head)
+        fh.truncate(gib * 2**30)

@@ -34,7 +34,7 @@ EARLIER_SAMPLE = ROOT / "examples" / "sample-school-2024-25"
 EARLIER_PLANTED = ROOT / "examples" / "sample-school-2024-25.planted.json"
 EARLIER_YEAR, EARLIER_AS_OF = "2024-25", "2025-08-31"
 
-# Every rule of shared/spec/rules.md (hard-coded: the spec folder is not part of the checkout).
+# Every rule of shared/spec/rules.md and platform-exports.md (hard-coded: the spec folder is not part of the checkout).
 RULE_IDS = (
     [f"ACC-{i:02d}" for i in range(1, 11)]
     + [f"APP-{i:02d}" for i in range(1, 4)]
@@ -45,6 +45,7 @@ RULE_IDS = (
     + [f"INT-{i:02d}" for i in range(1, 5)]
     + [f"INC-{i:02d}" for i in range(1, 9)]
     + [f"DQ-{i:02d}" for i in range(1, 7)]
+    + [f"EVD-{i:02d}" for i in range(1, 6)]
 )
 #: Rules the sample school cannot show: its event logs are kept, so no log is empty (DQ-06).
 NOT_PLANTED = ("DQ-06",)
@@ -130,8 +131,11 @@ def _ids_in_one_cell(value):
     return ", ".join(value) if isinstance(value, (list, tuple)) else value
 
 
-def dataset_from_rows(omit=(), drop_columns: dict | None = None, omit_sheets=(), **rows_by_sheet) -> Dataset:
-    """The school ``write_school`` would write, loaded in memory: the same readers, no file."""
+def dataset_from_rows(
+    omit=(), drop_columns: dict | None = None, omit_sheets=(), folder: Path | None = None, **rows_by_sheet
+) -> Dataset:
+    """The school ``write_school`` would write, loaded in memory: the same readers, no file. ``folder``: where
+    its platform archives are (``folder/platform_exports``); by default it has none."""
     # As a reader gives cells: "" for empty, IDs in one cell separated by commas.
     cells = {
         file: {
@@ -140,7 +144,11 @@ def dataset_from_rows(omit=(), drop_columns: dict | None = None, omit_sheets=(),
         }
         for file, sheets in _school_layout(omit, omit_sheets, drop_columns, rows_by_sheet)
     }
-    return dataset_from_cells(cells)
+    return dataset_from_cells(cells, folder or _NO_ARCHIVES)
+
+
+#: A folder that holds no platform archives, for schools built in memory.
+_NO_ARCHIVES = Path(__file__).resolve().parent / "data"
 
 
 def audit_rows(
@@ -150,10 +158,11 @@ def audit_rows(
     omit=(),
     drop_columns: dict | None = None,
     omit_sheets=(),
+    folder: Path | None = None,
     **rows_by_sheet,
 ) -> AuditResult:
     """Audit a school built in memory (see :func:`dataset_from_rows`); returns the AuditResult."""
-    data = dataset_from_rows(omit, drop_columns, omit_sheets, **rows_by_sheet)
+    data = dataset_from_rows(omit, drop_columns, omit_sheets, folder, **rows_by_sheet)
     return run_rules(data, make_context(year, as_of, params or {}, closures=closures_of(data)))
 
 

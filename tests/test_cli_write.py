@@ -94,3 +94,22 @@ def test_sample_refuses_a_year_it_does_not_have(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr == "lks-audit: --year: the sample school has the years 2024-25 and 2025-26, not 2023-24\n"
     assert not tmp_path.exists() or list(tmp_path.iterdir()) == []
+
+
+def test_sample_never_writes_over_platform_archives_someone_put_there(tmp_path):
+    """The 2025-26 sample writes platform_exports/: a folder already holding one is refused, and on --force
+    kept beside, renamed, like the workbooks."""
+    ours = tmp_path / "platform_exports" / "ACC-001.zip"
+    ours.parent.mkdir()
+    ours.write_bytes(b"the school's own download")
+    refused = run_cli("sample", tmp_path)
+    assert refused.returncode == 2 and "already holds platform_exports" in refused.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["platform_exports"] and ours.read_bytes().startswith(b"the")
+    forced = run_cli("sample", tmp_path, "--force")
+    assert forced.returncode == 0, forced.stderr
+    (kept,) = tmp_path.glob("platform_exports.replaced-*")
+    assert (kept / "ACC-001.zip").read_bytes() == b"the school's own download"
+    assert f"wrote {tmp_path / 'platform_exports'}" in forced.stdout.splitlines()
+    assert sorted(p.name for p in (tmp_path / "platform_exports").iterdir()) == [
+        "ACC-001.zip", "ACC-002.zip", "ACC-003.zip", "ACC-004"
+    ]  # fmt: skip

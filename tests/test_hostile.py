@@ -643,3 +643,159 @@ def test_action_plan_holds_no_formula_and_no_input_text(corpus):
         # Short inputs such as '-1' occur inside rule IDs, so those must only not be a whole cell.
         assert not [i for i in inputs if any(t == i or (len(i) > 4 and i in t) for t in texts)]
         assert run.unchanged()
+
+
+# --- platform archives (platform-exports.md): each hostile part refused with a notice naming it -------------
+
+#: Archive (named after its account) -> what the notice about it says. Each sits in ``platform_exports/``.
+ARCHIVE_CASES = {
+    "ACC-BOMB.zip": r"data/tweets\.js: refused: it is 2,048 MB, above the 200 MB limit for one file",
+    "ACC-RATIO.zip": r"data/tweets\.js: refused: compressed \d+:1, which only a zip bomb does",
+    "ACC-LIE.zip": r"data/tweets\.js: refused: it holds more data than its declared size",
+    "ACC-CLIMB.zip": r"ACC-CLIMB\.zip: member '\.\./\.\./outside/tweets\.js' refused: its path climbs out of the "
+    r"archive",
+    "ACC-LINK.zip": r"ACC-LINK\.zip: member 'data/tweets\.js' refused: a symbolic link",
+    "ACC-UTF8.zip": r"data/tweets\.js: refused: not UTF-8 text \(byte 0x",
+    "ACC-DEEP.zip": r"data/tweets\.js: refused: JSON nested too deep",
+    "ACC-CUT.zip": r"ACC-CUT\.zip: refused: not a complete zip \(damaged or cut short\)",
+    "ACC-HUGE": r"data/tweets\.js: refused: it is 2,048 MB, above the 200 MB limit for one file",
+    "ACC-LINKS": r"data/tweets\.js: a symbolic link, not followed",
+}
+
+
+def write_hostile_archives(root: Path) -> Path:
+    """``root/platform_exports`` holding every hostile archive of :data:`ARCHIVE_CASES`; returns it."""
+    exports = root / "platform_exports"
+    exports.mkdir(parents=True)
+    good = hostile.archive({"data/account.js": b"window.YTD.account.part0 = []", "data/tweets.js": b"[]"})
+    made = {
+        "ACC-BOMB.zip": hostile.archive_zip_bomb(),
+        "ACC-RATIO.zip": hostile.archive_compressed_like_a_bomb(),
+        "ACC-LIE.zip": hostile.archive_lying_about_sizes(),
+        "ACC-CLIMB.zip": hostile.archive_climbing_out(),
+        "ACC-LINK.zip": hostile.archive_symlink_member(),
+        "ACC-UTF8.zip": hostile.archive_not_utf8(),
+        "ACC-DEEP.zip": hostile.archive_nested_too_deep(),
+        "ACC-CUT.zip": hostile.truncated(good),
+    }
+    for name, content in made.items():
+        (exports / name).write_bytes(content)
+    hostile.sparse_file(exports / "ACC-HUGE" / "data" / "tweets.js")
+    links = exports / "ACC-LINKS" / "data"
+    links.mkdir(parents=True)
+    (links / "tweets.js").symlink_to("/etc/passwd")
+    (links.parent / "more").symlink_to("/etc", target_is_directory=True)
+    return exports
+
+
+@pytest.fixture(scope="module")
+def archive_corpus(tmp_path_factory):
+    """A small school whose register names every hostile archive's account, through validate and check --json."""
+    root = tmp_path_factory.mktemp("hostile-archives")
+    accounts = [{"Account ID": Path(name).stem, "Platform": "X", "Account name": "@LKS"} for name in ARCHIVE_CASES]
+    folder = write_school(
+        root / "data",
+        Accounts=accounts,
+        Posts=[{"Post ID": "P1", "Account ID": "ACC-BOMB", "Posted at": t(2026, 1, 5, 9), "Post text": "Hello"}],
+    )
+    write_hostile_archives(folder)
+    before = _tree(root)
+    work = root / "work"  # the commands run from here: nothing may appear outside the data folder
+    work.mkdir()
+    runs = {
+        command: subprocess.run(
+            _cli(command, folder, "--year", YEAR, "--as-of", AS_OF, *extra), capture_output=True, text=True,
+            timeout=180, cwd=work,
+        )
+        for command, extra in (("check", ("--json",)), ("validate", ()))
+    }  # fmt: skip
+    return folder, root, before, runs
+
+
+def _archive_block(out: str, source: str) -> str:
+    """validate's lines about one archive: its heading and the notes under it."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(source))
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith("  ")), len(lines))
+    return "\n".join(lines[start:end])
+
+
+def _tree(root: Path) -> dict[str, tuple]:
+    """Every path under ``root`` (links not followed) with its size and modification time."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        info = path.lstat()
+        out[path.relative_to(root).as_posix()] = (info.st_size, info.st_mtime_ns)
+    return out
+
+
+def test_hostile_archives_are_refused_part_by_part_without_a_traceback(archive_corpus):
+    folder, root, before, runs = archive_corpus
+    check, validate = runs["check"], runs["validate"]
+    assert check.returncode == 0, check.stderr[-2000:]
+    assert validate.returncode in (0, 1), validate.stderr[-2000:]
+    for run in runs.values():
+        assert "Traceback" not in run.stdout + run.stderr
+    notices = [n for n in json.loads(check.stdout)["notices"] if n["kind"] == "platform-export"]
+    for name, phrase in ARCHIVE_CASES.items():
+        mine = [n["message"] for n in notices if n["file"].startswith(f"platform_exports/{name}")]
+        assert any(re.search(phrase, m) for m in mine), (name, mine)
+        assert re.search(phrase, _archive_block(validate.stdout, f"platform_exports/{name}")), name
+    climbing = [n for n in notices if n["file"] == "platform_exports/ACC-CLIMB.zip" and "climbs out" in n["message"]]
+    assert len(climbing) == 3  # ../, a path through ../ and an absolute one
+    # Nothing was written anywhere: not beside the data, not where the commands ran, not where the members point.
+    assert _tree(root) == before | {"work": _tree(root)["work"]} and not any((root / "work").iterdir())
+    assert not (root.parent / "outside").exists() and not (root.parent / "escape").exists()
+
+
+_MEASURE_ARCHIVES = textwrap.dedent("""
+    import json, resource, sys, time
+    from lks_audit.platforms import read_exports
+    read_exports(sys.argv[1], None)  # a good archive first: every import is loaded
+    out = {}
+    for folder in sys.argv[2:]:
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        exports = read_exports(folder, None)
+        out[folder] = {"seconds": time.perf_counter() - started, "notices": [n.message for n in exports.notices],
+                       "grown_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024}
+    print(json.dumps(out))
+""")
+
+
+def test_each_hostile_archive_is_handled_within_15_seconds_and_1_gb(tmp_path):
+    # One data folder per archive, so each measurement is that archive's alone.
+    source = write_hostile_archives(tmp_path / "all")
+    folders = []
+    for entry in sorted(source.iterdir()):
+        folder = tmp_path / entry.name.replace(".", "-")
+        (folder / "platform_exports").mkdir(parents=True)
+        entry.rename(folder / "platform_exports" / entry.name)
+        folders.append(str(folder))
+    good = tmp_path / "good"
+    from lks_audit import platform_writers
+
+    platform_writers.write_archive(platform_writers.x_archive("LKS", "1", []), good / "platform_exports" / "ACC-1")
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURE_ARCHIVES, str(good), *folders], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    measured = json.loads(proc.stdout)
+    for folder in folders:
+        name = Path(folder).name.replace("-zip", ".zip")
+        result = measured[folder]
+        assert any(re.search(ARCHIVE_CASES[name], n) for n in result["notices"]), (name, result["notices"])
+        assert result["seconds"] < 15 and result["grown_mb"] < 1024, (name, result)
+
+
+def test_a_platform_exports_folder_that_is_a_link_is_not_followed(tmp_path):
+    from lks_audit.platforms import read_exports
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "platform_exports").symlink_to(elsewhere, target_is_directory=True)
+    exports = read_exports(tmp_path / "data", None)
+    assert exports.archives == [] and [n.message for n in exports.notices] == [
+        "platform_exports: not a folder (a file, or a symbolic link, which is never followed); nothing read"
+    ]

@@ -426,8 +426,11 @@ def test_no_error_cells_means_no_second_parse(tmp_path, monkeypatch):
 
 
 def fingerprint(folder: Path) -> dict:
+    """Every file under ``folder`` (the platform archives in ``platform_exports/`` too): its hash and mtime."""
     return {
-        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())
+        p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -476,7 +479,7 @@ def test_cells_held_in_memory_load_as_the_files_do(sample_audit):
             if s.name in book.sheet_names  # the sample school keeps no Holidays sheet (optional)
         }
         book.close()
-    data = dataset_from_cells(cells)
+    data = dataset_from_cells(cells, SAMPLE_SCHOOL)  # with the sample's platform archives
     in_memory = run_rules(data, make_context(SAMPLE_YEAR, SAMPLE_AS_OF, closures=closures_of(data)))
     assert [f.to_dict() for f in in_memory.findings] == [f.to_dict() for f in sample_audit.findings]
     assert len(in_memory.findings) > 50
@@ -496,7 +499,7 @@ def test_workbooks_parsed_in_any_order_are_listed_in_the_contracts(tmp_path):
     from lks_audit.read import Reading
     from lks_audit.schema import WORKBOOKS
 
-    for path in SAMPLE_SCHOOL.iterdir():
+    for path in SAMPLE_SCHOOL.glob("*.xlsx"):
         shutil.copy(path, tmp_path / path.name)
     # A title row above the consent header and above the incidents header: two notices, in two workbooks.
     for name in ("image_consent.xlsx", "incidents_log.xlsx"):

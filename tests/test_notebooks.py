@@ -19,7 +19,7 @@ from test_report import AS_OF, SAMPLE, YEAR
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: The DPO's detail (outputs/detail.py, the DPO's decisions): cells with personal data, file names, rule semantics.
-DPO_ONLY_CALLS = ("detail.", "dpo_year.dpo_decisions")
+DPO_ONLY_CALLS = ("detail.", "dpo_year.dpo_decisions", "evidence.")
 
 
 def test_notebooks_are_found_next_to_the_package():

@@ -338,7 +338,7 @@ def test_the_report_says_what_it_did(two_years):
     ratings = out[out.index("Ratings (from the open findings):") + 1 :][:7]
     found = json.loads((folder / "findings.json").read_text())["summary"]["areas"]
     assert ratings == [f"  {info['rag']:<5}  {info['title']}" for info in found.values()]
-    assert out[-1] == "50 of 50 rules assessed; 0 not assessed (see the appendix)"
+    assert out[-1] == "55 of 55 rules assessed; 0 not assessed (see the appendix)"
 
 
 # --- arguments --------------------------------------------------------------------------------------------
@@ -372,8 +372,8 @@ def test_a_run_that_assesses_less_than_the_set_it_replaces_says_so(tmp_path):
     (data / "posts_log.xlsx").unlink()
     proc = report(data, out)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "lks-audit: warning: the set this one replaced assessed 50 of 50 rules, this one only " in proc.stderr
-    assert re.search(r"^\d+ of 50 rules assessed; \d+ not assessed \(see the appendix\)$", proc.stdout, re.M)
+    assert "lks-audit: warning: the set this one replaced assessed 55 of 55 rules, this one only " in proc.stderr
+    assert re.search(r"^\d+ of 55 rules assessed; \d+ not assessed \(see the appendix\)$", proc.stdout, re.M)
 
 
 # --- the DPO's worklist -----------------------------------------------------------------------------------
@@ -420,7 +420,8 @@ def test_the_samples_governors_page_shows_trend_carry_over_and_the_dpos_voice(sa
         "In 2024-25",
         "The years so far",
         "Last year's action plan (2024-25) had 45 actions",
-        "Of this year's 48 actions, 44 carry on from last year and 4 are new.",
+        # 9 new: 4 new problems, and the 5 checks against the platforms' archives, which 2024-25 did not have.
+        "Of this year's 53 actions, 44 carry on from last year and 9 are new.",
         "An accepted risk has lapsed: passwords not stored securely, accepted until 31 March 2026 ; the DPO has "
         "not renewed it, so it counts again.",
         "DPO's opinion",  # beside each area's rating on the first page, and in each area's section:
@@ -434,11 +435,13 @@ def test_the_samples_governors_page_shows_trend_carry_over_and_the_dpos_voice(sa
         assert shown in text, shown
     rows = by_rule(plan_rows(sample_two_years["dir"] / "action-plan.xlsx"))
     since = {rule: r["Since last year"] for rule, r in rows.items()}
-    assert {r for r, s in since.items() if s == "New"} == {"IMG-05", "IMG-07", "PST-06", "INC-06"}
+    evidence = {"EVD-01", "EVD-02", "EVD-03", "EVD-04", "EVD-05"}  # the sample's archives are new in 2025-26
+    assert {r for r, s in since.items() if s == "New"} == {"IMG-05", "IMG-07", "PST-06", "INC-06"} | evidence
     # Both PST-03 findings set aside by the DPO, one accepted as a risk: followed, never read as resolved.
     assert {r for r, s in since.items() if s == "Resolved"} == set()
     assert (since["PST-03"], rows["PST-03"]["Status"]) == ("Carried over (accepted risk)", "Accepted risk")
-    assert rows["PST-03"]["Findings, of what was checked"] == "1 of 1,499 posts accepted as a risk"
+    # Its base: the logged posts and the 2 posts only the platforms show (the name check reads them too).
+    assert rows["PST-03"]["Findings, of what was checked"] == "1 of 1,508 posts accepted as a risk"
 
 
 def test_the_samples_dpo_detail_lists_every_decision_and_the_notice(sample_two_years):
@@ -472,6 +475,51 @@ def test_the_samples_worklist_says_what_each_finding_needs(sample_two_years):
         assert (chess["State"], chess["Due"].date()) == ("Review due", dt.date(2026, 12, 18))
     waiting = rows["IMG-01:P-00688:ST0699"]
     assert waiting["State"] == "To confirm" and "DQ-04:P-00688:Students_pictured:ST0699" in waiting["What to do"]
+
+
+def test_the_samples_archives_are_counts_for_governors_and_detail_for_the_dpo(sample_two_years):
+    """platform-exports.md: governors see counts only; the DPO's detail lists each unlogged post with its time,
+    account and text, and each mismatch side by side; dpo-actions.xlsx has a row for each."""
+    governors = page_text(sample_two_years["dir"])
+    for shown in (
+        "Posts never logged , 2 of 1,272 posts on the platforms",
+        "Messages never logged , 1 of 604 messages received on the platforms",
+        "Reply times logged wrongly , 1 of 826 replies found on the platforms",
+        "The platforms' own records were checked too.",
+    ):
+        assert shown in governors, shown
+    for hidden in ("Photos from the Year 4 trip", "ACC-001:", "P-00739", "P-01070", "I-000842", "23:40", "storm"):
+        assert hidden not in governors, hidden
+    # The action plan governors receive sends its EVD rows' records to the DPO's worklist, as it does a child's.
+    plan = by_rule(plan_rows(sample_two_years["dir"] / "action-plan.xlsx"))
+    assert {plan[r]["Records"] for r in plan if r.startswith("EVD")} == {"In the DPO's worklist"}
+    detail = page_text(sample_two_years["dir"], "dpo-detail.html")
+    for shown in (
+        "Checked against the platforms",
+        "platform_exports/ACC-003.zip ACC-003 X: 180 posts from 01/09/2025 to 25/08/2026",
+        "Posts on the platforms never logged (2)",
+        "ACC-001 Sat 16/05/2026 20:15 Photos from the Year 4 trip to the farm: what a day!",
+        "Published text that differs from the log, side by side (2)",
+        "Great teamwork from our Year 3 rounders squad this afternoon. Great teamwork from our Year 3 rounders squad "
+        "this afternoon, well done Zoë! 0.90",
+        "Messages to the school never logged (1)",
+        "Reply times that differ from the platform's (1)",
+    ):
+        assert shown in detail, shown
+    sheet = openpyxl.load_workbook(sample_two_years["dir"] / "dpo-actions.xlsx")["Worklist"]
+    header = [c.value for c in sheet[3]]
+    rows = [dict(zip(header, r)) for r in sheet.iter_rows(min_row=4, values_only=True)]
+    evd = sorted((r["Rule"], r["Where"].split(",")[0], r["State"]) for r in rows if (r["Rule"] or "").startswith("EVD"))
+    assert evd == [
+        ("EVD-01", "platform_exports/ACC-001.zip", "Open"),
+        ("EVD-01", "platform_exports/ACC-003.zip", "Open"),
+        ("EVD-02", "posts_log.xlsx", "Open"),
+        ("EVD-02", "posts_log.xlsx", "To confirm"),  # it waits on its Removed on
+        ("EVD-03", "posts_log.xlsx", "Open"),
+        ("EVD-03", "posts_log.xlsx", "Open"),
+        ("EVD-04", "platform_exports/ACC-001.zip", "Open"),
+        ("EVD-05", "interactions_log.xlsx", "Open"),
+    ]
 
 
 def test_the_two_year_governors_page_still_prints_on_six_pages(sample_two_years, tmp_path):

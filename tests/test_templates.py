@@ -204,3 +204,27 @@ def test_readme_names_every_template_and_who_fills_it_in():
     for wb in WORKBOOKS:
         assert f"`{wb.file}`" in readme
         assert wb.filled_in_by in readme
+
+
+@pytest.mark.parametrize("file", ["posts_log.xlsx", "interactions_log.xlsx"])
+def test_posts_and_interactions_offer_the_optional_link_column_and_say_why(generated, file):
+    """data-contract.md: the optional Link column lets a platform's archive match a record by its ID."""
+    book = load_workbook(generated / file)
+    data_sheet = book[book.sheetnames[1]]
+    assert [c.value for c in data_sheet[1]][-1] == "Link"
+    rows = [[c.value for c in row] for row in book[INSTRUCTIONS].iter_rows()]
+    (line,) = [row for row in rows if row[0] == "Optional column: Link"]
+    assert "Optional" in line[1] and "by its ID" in line[1] and "time and text" in line[1]
+    optional = {(wb.file, c.header) for wb in WORKBOOKS for sheet in wb.sheets for c in sheet.columns if c.optional}
+    assert optional == {("posts_log.xlsx", "Link"), ("interactions_log.xlsx", "Link")}
+
+
+def test_a_workbook_without_the_optional_link_column_is_read_without_a_gap_or_a_notice():
+    from school import audit_rows
+
+    result = audit_rows(
+        drop_columns={"Posts": ("Link",), "Interactions": ("Link",)},
+        Posts=[{"Post ID": "P1", "Account ID": "ACC-1", "Posted at": dt.datetime(2026, 1, 5, 9)}],
+    )
+    assert not [f for f in result.findings if f.rule == "DQ-01"] and result.notices == []
+    assert result.not_assessed == []

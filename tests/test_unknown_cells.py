@@ -51,7 +51,7 @@ def sample_cells() -> dict:
 
 
 def _audit(cells):
-    data = dataset_from_cells(cells)
+    data = dataset_from_cells(cells, SAMPLE_SCHOOL)  # with the sample's platform archives: the EVD rules in play
     return data, run_rules(data, make_context(SAMPLE_YEAR, SAMPLE_AS_OF, closures=closures_of(data)))
 
 

@@ -181,6 +181,27 @@ def test_validate_reports_the_data_quality_findings_check_reports_on_the_sample(
     assert proc.returncode == 1
     listed = [line.strip() for line in proc.stdout.splitlines() if line.startswith("  ")]
     assert sorted(listed) == sorted(short_message(f) for f in found.findings if f.sheet is not None)
+    # platform-exports.md: which archives it found and what each holds (platform, dates, counts).
+    archives = proc.stdout.split("platform_exports/: 4 archives read\n")[1].splitlines()[:4]
+    assert archives == [
+        "platform_exports/ACC-001.zip: Facebook: 552 posts from 01/09/2025 to 25/08/2026, 636 messages in 318 "
+        "conversations",
+        "platform_exports/ACC-002.zip: Instagram: 390 posts from 02/09/2025 to 22/08/2026, 420 messages in 210 "
+        "conversations",
+        "platform_exports/ACC-003.zip: X: 180 posts from 01/09/2025 to 25/08/2026, 223 replies to others, 152 messages "
+        "in 76 conversations",
+        "platform_exports/ACC-004/: YouTube: 150 posts from 01/09/2025 to 28/08/2026, 15 comments of the channel's own",
+    ]
+    # The X counts, read from the zip with nothing of lks-audit: tweets that answer someone else are replies.
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(SAMPLE_SCHOOL / "platform_exports" / "ACC-003.zip") as zf:
+        tweets_js, dms_js = (zf.read(f"data/{name}.js").decode() for name in ("tweets", "direct-messages"))
+    tweets = [e["tweet"] for e in json.loads(tweets_js[tweets_js.index("[") :])]
+    replies = [x for x in tweets if x.get("in_reply_to_screen_name") not in (None, "LittleKinvaston")]
+    dms = sum(len(c["dmConversation"]["messages"]) for c in json.loads(dms_js[dms_js.index("[") :]))
+    assert (len(tweets) - len(replies), len(replies), dms) == (180, 223, 152)
 
 
 def test_unknown_ids_and_dates_out_of_order_are_found_and_a_clean_folder_exits_0(tmp_path):

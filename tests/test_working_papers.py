@@ -19,6 +19,7 @@ import pytest
 
 from lks_audit.load import load_workbooks
 from lks_audit.personal import personal_strings
+from lks_audit.schema import YES_NO_WORDS
 
 from test_governors_page import AS_OF, MEETING, SCHOOLS, YEAR, detail_pages, render_school
 from test_report import run_cli
@@ -173,6 +174,13 @@ def _moment(value) -> dt.datetime | None:
         return None
 
 
+def _says_yes(value) -> bool:
+    """data-contract.md's Yes as people type it (Yes, Y, True, 1, any case; the sample has a 'true')."""
+    if isinstance(value, bool):
+        return value
+    return YES_NO_WORDS.get(str(value).strip().casefold().rstrip(".")) is True
+
+
 def test_the_breach_register_holds_the_incidents_flagged_or_categorised_as_breaches(school):
     """Read from incidents_log.xlsx here, by the contract's words: reported in the year, Personal data breach Yes or
     Category Personal data breach; every view names the same incidents or gives the same number."""
@@ -183,10 +191,7 @@ def test_the_breach_register_holds_the_incidents_flagged_or_categorised_as_breac
     expected = [
         r[at["Incident ID"]]
         for r in rows
-        if (
-            str(r[at["Personal data breach"]]).strip().casefold() == "yes"
-            or r[at["Category"]] == "Personal data breach"
-        )
+        if (_says_yes(r[at["Personal data breach"]]) or r[at["Category"]] == "Personal data breach")
         and (moment := _moment(r[at["Reported at"]])) is not None
         and year[0] <= moment < year[1]
     ]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates tests/data/libreoffice/ with LibreOffice itself, so the tests read files as a school
 # using LibreOffice would send them (the tests need no LibreOffice; this script does):
-#   sample-ods/, sample-xls/  the bundled sample school (examples/sample-school) saved as .ods and .xls
+#   sample-ods/, sample-xls/  the bundled sample school (examples/sample-school) saved as .ods and .xls,
+#                             with its platform archives
 #   errors/                   one Staff sheet of formula errors (=1/0, =NA(), =#REF!, =SQRT(-1), ="a"+1),
 #                             calculated by LibreOffice and saved as .ods, .xls and .xlsx
 # Run it after the sample school changes (e.g. a column added to the contract), then commit the result:
@@ -20,6 +21,9 @@ rm -rf "$out"
 mkdir -p "$out/sample-ods" "$out/sample-xls" "$out/errors"
 lo --convert-to ods --outdir "$out/sample-ods" examples/sample-school/*.xlsx
 lo --convert-to xls --outdir "$out/sample-xls" examples/sample-school/*.xlsx
+# The platforms' archives are not office files: the same ones sit beside the converted workbooks.
+cp -r examples/sample-school/platform_exports "$out/sample-ods/"
+cp -r examples/sample-school/platform_exports "$out/sample-xls/"
 
 # The formulas are written by openpyxl without results; LibreOffice calculates them as it converts.
 "$PY" - "$work/staff_training.xlsx" <<'PY'

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..findings import AREA_TITLES, severity_rank
-from ..personal import about_children, child_records, public_record
+from ..personal import about_children, child_records, counts_only, public_record
 from ..rules import REGISTRY
 from ..schema import WORKBOOKS
 from ..school_days import SchoolDays
@@ -137,6 +137,8 @@ def records_text(rule_id: str, findings, withheld: set[str] = frozenset()) -> st
     workbook and column."""
     if about_children(rule_id):
         return CHILD_RECORDS
+    if counts_only(rule_id):  # the checks against the platforms' record: their posts and messages are the DPO's
+        return PERSON_RECORDS
     ids, people = [], False
     for f in findings:
         if public_record(f) and f.record not in withheld:

@@ -32,7 +32,7 @@ from ..rules import REGISTRY
 from ..summary import decision_words, rule_count
 from ..version import __version__
 from ..worklist import LAPSED, OPEN, REVIEW_DUE, TO_CONFIRM, finding_state, review_horizon
-from . import paged
+from . import evidence, paged
 from .action_plan import ACTION as TODO_HEADER
 from .action_plan import DUE, FINDINGS, OWNER, RULE, STATUS
 from .dpo_actions import RENEW, where
@@ -125,6 +125,7 @@ def _lay_out(rv: Review) -> Papers:
         ("contents", _contents),
         ("rules", _rules),
         ("detail", _findings),
+        ("platforms", lambda rv: evidence.platform_blocks(rv, _id_cell)),
         ("register", _register),
         ("dpo-decisions", _decisions),
         ("dpo-method", _method),
@@ -173,6 +174,11 @@ def rules(rv: Review) -> HTML | None:
 def findings(rv: Review) -> HTML | None:
     """Every finding with its ID, file, sheet, cell, record, student and state: each one's anchor."""
     return _part(rv, "detail")
+
+
+def platforms(rv: Review) -> HTML | None:
+    """The logs checked against the platforms' own archives: what was read, how it matched, every difference."""
+    return _part(rv, "platforms")
 
 
 def breach_register(rv: Review) -> HTML | None:
@@ -389,6 +395,7 @@ PART_TITLES = {
     "h-contents": "Contents",
     "h-rules": "Every rule, by area",
     "h-detail": "Every finding",
+    evidence.ANCHOR: evidence.TITLE,
     "h-register": "Personal data breach register",
     "h-dpo-decisions": "The DPO's decisions",
     "h-dpo-method": "Method and data",
@@ -398,7 +405,7 @@ PART_TITLES = {
 
 def _contents(rv: Review) -> list:
     rows = []
-    present = {"h-front", "h-contents", "h-rules", "h-detail", "h-dpo-method"}
+    present = {"h-front", "h-contents", "h-rules", "h-detail", evidence.ANCHOR, "h-dpo-method"}
     if not rv.breaches.unavailable:
         present.add("h-register")
     if _has_decisions(rv):

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..findings import AREAS, SEVERITIES, severity_rank
-from ..personal import about_children, child_records, public_record
+from ..personal import child_records, counts_only, public_record
 from ..rules import REGISTRY
 from ..summary import systemic
 from .figures import Fig, Phrase, joined, words
@@ -77,8 +77,9 @@ class Problem:
 
 def public_records(rule_id: str, findings, withheld: set[str] = frozenset()) -> tuple[str, ...]:
     """The IDs of the records ``findings`` name that governors may see, in order, each once; none for a rule
-    about children (IMG-*, PST-03, PST-04), nor a post behind any finding about a child (``withheld``)."""
-    if about_children(rule_id):
+    about children (IMG-*, PST-03, PST-04) or checking the platforms' record (EVD: counts only), nor a post behind
+    any finding about a child (``withheld``)."""
+    if counts_only(rule_id):
         return ()
     return tuple(dict.fromkeys(f.record for f in findings if public_record(f) and f.record not in withheld))
 

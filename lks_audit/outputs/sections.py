@@ -472,6 +472,8 @@ def how_made(rv: Review) -> HTML:
     made += [" over the school's social media records for ", ctx.start, " to ", ctx.end, ", as they stood on "]
     made += [ctx.as_of, ". Each check comes from a line of the policy. Staff keep the records in eight record "]
     made += [f"books: {RECORD_BOOKS}."]
+    if rv.data.exports is not None and rv.data.exports.archives:
+        made += [" The platforms' own records were checked too."]
     if f.get("checks.not_made"):
         gaps = words(f.fig("checks.not_made"), "check") + [
             " could not be made, because records were missing; a check that could not be made is never counted "

@@ -226,3 +226,180 @@ def account_user_cells(data, ctx, staff_ids) -> dict[str, list[tuple]]:
         for row, staff_id in zip(rows[mine].tolist(), ids[mine].tolist()):
             out.setdefault(staff_id, []).append((sheet, int(row), column, staff_id))
     return out
+
+
+# --- the platforms' own record (platform-exports.md) -------------------------------------------------------
+
+
+def with_archives(data) -> bool:
+    """Whether the data folder has platform archives (``platform_exports/``): without them the EVD rules have
+    nothing to check."""
+    return data.exports is not None
+
+
+def platform_evidence(data, ctx):
+    """The platform archives matched to the logs (:mod:`lks_audit.platforms.matching`), once per audit; None
+    without archives. Shared by the EVD rules, PST-03, PST-04, INT-01 and INT-02 (read-only)."""
+    if data.exports is None:
+        return None
+    key = ("platform_evidence", ctx.params.evidence_match_minutes)
+    if key not in data.derived:
+        from ..platforms.matching import match
+
+        data.derived[key] = match(
+            data.exports.archives,
+            data.frames["Posts"],
+            data.frames["Interactions"],
+            ctx.params.evidence_match_minutes,
+        )
+    return data.derived[key]
+
+
+def in_period_day(ctx, local_ms: int) -> bool:
+    """Whether a UK wall-clock time (milliseconds, as matching keeps them) falls on a day of the audit period."""
+    day = local_ms // 86_400_000
+    return ctx.start.value // 86_400_000_000_000 <= day <= ctx.end.value // 86_400_000_000_000
+
+
+def published_in_period(data, ctx) -> list:
+    """The archived posts published on a day of the audit period (UK time: 23:30 UTC on 31 August is on
+    1 September), each with the log row it matched: what EVD-01 counts and PST-03 and PST-04 also read."""
+    key = ("published_in_period", ctx.start, ctx.end, ctx.params.evidence_match_minutes)
+    if key not in data.derived:
+        found = platform_evidence(data, ctx)
+        data.derived[key] = [m for m in found.posts if in_period_day(ctx, m.local_ms)] if found else []
+    return data.derived[key]
+
+
+#: The cells that tie a log row to what a platform shows (platform-exports.md's matching): its account, its time
+#: and its Link.
+_MATCHED_BY = {"Posts": ("Account ID", "Posted at", "Link"), "Interactions": ("Account ID", "Received at", "Link")}
+
+
+def unsure_rows(data, ctx, sheet: str) -> pd.DataFrame:
+    """The rows of ``sheet`` (Posts or Interactions) that matched nothing on the platforms but might have: a cell
+    matching reads (Account ID, the time, Link) could not be read, and an archive of their account (of any, where
+    the Account ID could not be read) holds a post or message that matched no row. Each with ``_cells``, those
+    unreadable cells as (sheet, row, column), and ``_any``, whether its account could not be read. Rare: most
+    schools have none, and then this is one look-up per column."""
+    key = ("unsure_rows", sheet, ctx.start, ctx.end, ctx.params.evidence_match_minutes)
+    if key not in data.derived:
+        data.derived[key] = _unsure_rows(data, ctx, sheet)
+    return data.derived[key]
+
+
+def _unsure_rows(data, ctx, sheet: str) -> pd.DataFrame:
+    frame = data.frames[sheet]
+    unread = {c: data.unknown.get((sheet, c), ()) for c in _MATCHED_BY[sheet]}
+    bad = {c: set(rows.tolist()) for c, rows in unread.items() if len(rows)}
+    found = platform_evidence(data, ctx)
+    if not bad or found is None:
+        return frame.iloc[:0].assign(_cells=[], _any=[])
+    taken = found.post_of_row if sheet == "Posts" else found.query_of_row
+    waiting = {m.archive.account for m in (found.posts if sheet == "Posts" else found.queries) if m.row is None}
+    rows = frame[frame["_row"].isin(list(set().union(*bad.values()))).to_numpy()]
+    rows = rows[~rows["_row"].isin(list(taken)).to_numpy()]
+    anyone = rows["_row"].isin(list(bad.get("Account ID", ()))).to_numpy()
+    rows = rows.assign(_any=anyone)[(anyone & bool(waiting)) | rows["Account ID"].isin(list(waiting)).to_numpy()]
+    cells = [[(sheet, r, c) for c, unread in bad.items() if r in unread] for r in rows["_row"].tolist()]
+    return rows.assign(_cells=pd.Series(cells, index=rows.index, dtype=object))
+
+
+def unsure_cells(data, ctx, sheet: str, account: str) -> list[tuple]:
+    """The unreadable cells of :func:`unsure_rows` that may tie one of ``account``'s unmatched posts or messages
+    to a row of ``sheet``: a finding that it was never logged waits on them."""
+    rows = unsure_rows(data, ctx, sheet)
+    if not len(rows):
+        return []
+    mine = rows[rows["_any"].to_numpy(dtype=bool) | (rows["Account ID"] == account).to_numpy()]
+    return [cell for cells in mine["_cells"].tolist() for cell in cells]
+
+
+def unreadable_cells(data) -> set[tuple]:
+    """(sheet, Excel row, column) of every cell that could not be read (DQ-02)."""
+    if "unreadable_cells" not in data.derived:
+        data.derived["unreadable_cells"] = {(f.sheet, f.row, f.column) for f in data.cell_faults}
+    return data.derived["unreadable_cells"]
+
+
+def reply_time_differences(data, ctx) -> dict[int, tuple]:
+    """EVD-05: Excel row of each in-period interaction whose logged First response at is more than an hour from
+    the platform's time of the school's first reply -> (its query, whether the logged time could be read).
+    A logged time that could not be read (DQ-02) counts too, to be confirmed: the platform's time is known.
+    Where this holds, INT-01 and INT-02 use the platform's times."""
+    key = ("reply_time_differences", ctx.start, ctx.end, ctx.params.evidence_match_minutes)
+    if key not in data.derived:
+        data.derived[key] = _reply_time_differences(data, ctx)
+    return data.derived[key]
+
+
+def _reply_time_differences(data, ctx) -> dict[int, tuple]:
+    from ..platforms.matching import REPLY_TOLERANCE_MINUTES, instants_ms
+
+    found = platform_evidence(data, ctx)
+    out: dict[int, tuple] = {}
+    if found is None or not found.query_of_row:
+        return out
+    rows = period_rows(data, "Interactions", "Received at", ctx)
+    rows = rows[rows["_row"].isin(list(found.query_of_row)).to_numpy()]  # only what the platforms show
+    faults = unreadable_cells(data)
+    first, second, readable = instants_ms(rows["First response at"])
+    for i, row in enumerate(rows["_row"].tolist()):
+        query = found.query_of_row[row]
+        if query.reply_ms is None:
+            continue
+        if readable[i]:
+            apart = min(abs(int(first[i]) - query.reply_ms), abs(int(second[i]) - query.reply_ms))
+            if apart > REPLY_TOLERANCE_MINUTES * 60_000:
+                out[row] = (query, True)
+        elif ("Interactions", row, "First response at") in faults:
+            out[row] = (query, False)
+    return out
+
+
+def reply_times_compared(data, ctx) -> int:
+    """How many in-period interactions have both a logged First response at (read or not) and the platform's
+    reply to compare it with: EVD-05's base."""
+    found = platform_evidence(data, ctx)
+    if found is None:
+        return 0
+    rows = period_rows(data, "Interactions", "Received at", ctx)
+    rows = rows[rows["_row"].isin(list(found.query_of_row)).to_numpy()]  # only what the platforms show
+    faults = unreadable_cells(data)
+    return sum(
+        1
+        for row, response in zip(rows["_row"].tolist(), rows["First response at"].notna().tolist())
+        if found.query_of_row[row].reply_ms is not None
+        and (response or ("Interactions", row, "First response at") in faults)
+    )
+
+
+def platform_timed_interactions(data, ctx) -> pd.DataFrame:
+    """:func:`period_interactions`, where EVD-05 fires, with the platform's received and replied times (UK wall
+    clock) and the deadline worked out again from them; ``_platform_times`` marks those rows (the column is there
+    only when there are any). What INT-01, INT-02 and the replies measure read (platform-exports.md: "INT-01 and
+    INT-02 use the platform's times")."""
+    key = ("platform_timed_interactions", ctx.start, ctx.end, ctx.params.respond_within_hours)
+    if key in data.derived:
+        return data.derived[key]
+    rows = period_interactions(data, ctx)
+    differ = reply_time_differences(data, ctx) if data.exports is not None else {}
+    mask = rows["_row"].isin(list(differ)).to_numpy()
+    if mask.any():  # else the log's own times, the frame shared as it is (no copy of every interaction)
+        # ``_time_row``: the Excel row whose time cells a rule looks up as unreadable; none where the times are
+        # the platform's (read from its archive, never unknown).
+        rows = rows.assign(_platform_times=mask, _time_row=rows["_row"].where(~mask, -1))
+        queries = [differ[row][0] for row in rows.loc[mask, "_row"].tolist()]
+        received = pd.Series([q.london for q in queries], index=rows.index[mask], dtype="datetime64[ns]")
+        replied = pd.Series([q.reply_london for q in queries], index=rows.index[mask], dtype="datetime64[ns]")
+        rows.loc[mask, "Received at"] = received
+        rows.loc[mask, "First response at"] = replied
+        rows.loc[mask, "_deadline"] = ctx.calendar.response_deadline(received, ctx.params.respond_within_hours)
+    data.derived[key] = rows
+    return rows
+
+
+def time_rows(rows: pd.DataFrame) -> str:
+    """The column of :func:`platform_timed_interactions`'s rows that says where to look up unreadable time cells:
+    ``_time_row`` when some times are the platform's, else ``_row``."""
+    return "_time_row" if "_time_row" in rows else "_row"

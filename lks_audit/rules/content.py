@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from ..cells import clean_unicode
-from .base import first_by_key, fmt_date, period_posts, pictured_students, post_labels
+from .base import (
+    first_by_key,
+    fmt_date,
+    period_posts,
+    pictured_students,
+    post_labels,
+    published_in_period,
+    unsure_cells,
+    unsure_rows,
+    weekday_datetime_texts,
+)
 from .registry import register_rule
 from .unknown import (
     Tri,
@@ -343,7 +354,62 @@ def student_full_name(rule, data, ctx):
         unread |= posts["Post text"].notna().to_numpy()
     unread[hits["pos"].to_numpy()] = False
     waits = rule.undecided(posts[unread], "Posts", columns=("Post text",), also=[names_unread] * int(unread.sum()))
-    return rule.outcome(findings, int(len(posts) - unread.sum()), waits)
+    # platform-exports.md: the published text is the truth for the name rules, matched or not; its base adds the
+    # posts only the platforms show.
+    published = published_in_period(data, ctx)
+    found = set(zip(hit["_row"].tolist(), hits["student"].tolist()))
+    findings += _published_full_names(rule, data, ctx, published, found)
+    unlogged = sum(1 for m in published if m.row is None)
+    return rule.outcome(findings, int(len(posts) - unread.sum()) + unlogged, waits)
+
+
+def _on_logged_posts(rule, data, hits: list[tuple[int, str]], says: str) -> list:
+    """Findings from the platform (``source: "platform"``) on the posts log rows of ``hits`` ((Excel row, Student
+    ID) pairs), each message the post's label and ``says``."""
+    if not hits:
+        return []
+    posts = data.frames["Posts"]
+    at = dict(zip(posts["_row"].tolist(), range(len(posts))))
+    hit = posts.iloc[[at[row] for row, _ in hits]]
+    messages = [f"{label} {says}" for label in post_labels(hit)]
+    findings = rule.findings(hit, "Posts", messages, students=[student for _, student in hits])
+    return [replace(f, source="platform") for f in findings]
+
+
+def _published_full_names(rule, data, ctx, published: list, found: set[tuple]) -> list:
+    """PST-03 on the texts as published: a name found only there is a finding with ``source: "platform"``, on
+    its log row where the post was logged, else on the post (``<Account ID>:<post ID or UTC time>``), to confirm
+    while a log row that matched nothing might be it (its account, time or Link could not be read)."""
+    if not published:
+        return []
+    # A post published with the text it was logged with has the log's findings: only the others are searched.
+    posts = data.frames["Posts"]
+    logged = dict(zip(posts["_row"].tolist(), posts["Post text"].tolist()))
+    published = [m for m in published if m.row is None or logged.get(m.row) != m.record.text]
+    hits = full_name_hits([fold(m.record.text) for m in published], register_names(data))
+    out, logged_posts = [], []
+    for pos, student in zip(hits["pos"].tolist(), hits["student"].tolist()):
+        m = published[pos]
+        if m.row is not None:
+            if (m.row, student) not in found:  # else the logged text names the student too: found there
+                logged_posts.append((m.row, student))
+        else:
+            when = weekday_datetime_texts([m.london])[0]
+            message = f"A post published on {m.archive.account} on {when} and never logged gives a student's full name"
+            out.append(
+                rule.finding(
+                    f"{m.archive.account}:{m.key}",
+                    None,
+                    None,
+                    message,
+                    student=student,
+                    rests_on=unsure_cells(data, ctx, "Posts", m.archive.account),
+                    source="platform",
+                    file=m.archive.source,
+                )
+            )
+    says = "gives a student's full name in its text as published on the platform (not as logged)"
+    return _on_logged_posts(rule, data, logged_posts, says) + out
 
 
 def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[str, list[RegisterName]]):
@@ -460,10 +526,71 @@ def pictured_student_first_name(rule, data, ctx):
         )  # fmt: skip
         counted = pairs.merge(undecided[["pos", "Students pictured"]], how="left", indicator=True)
         checked_pairs = int((counted["_merge"] == "left_only").sum())
-    # A post whose Students pictured could not be read may picture anyone it names.
-    unlisted = posts[unreadable(data, posts, "Posts", "Students pictured") & posts["Post text"].notna().to_numpy()]
-    waits += rule.undecided(unlisted, "Posts", columns=("Students pictured",))
+    # A post whose Students pictured could not be read may picture anyone it names: one with a text, logged (read
+    # or not) or as published.
+    published = published_in_period(data, ctx)
+    unlisted = unreadable(data, posts, "Posts", "Students pictured")
+    if unlisted.any():
+        texts = {m.row for m in published if m.row is not None and m.record.text}
+        unlisted &= posts["Post text"].notna().to_numpy() | text_unread | posts["_row"].isin(list(texts)).to_numpy()
+    waits += rule.undecided(posts[unlisted], "Posts", columns=("Students pictured", "Post text"))
+    # platform-exports.md: the text as published of a logged post, with the log's Students pictured.
+    found = set(zip(hit["_row"].tolist(), hit_students))
+    findings += _published_first_names(rule, data, published, names, found)
+    waits += _unsure_first_names(rule, data, ctx, published, names)
     return rule.outcome(findings, checked_pairs, waits)
+
+
+def _published_first_names(rule, data, published: list, names: dict[str, list[RegisterName]], found: set) -> list:
+    """PST-04 on the texts as published of logged posts (the log's Students pictured): a first name found only
+    there is a finding with ``source: "platform"``."""
+    if not published:
+        return []
+    posts = data.frames["Posts"]
+    logged = dict(zip(posts["_row"].tolist(), zip(posts["Post text"].tolist(), posts["Students pictured"].tolist())))
+    hits = []
+    for m in published:
+        text, pictured = logged.get(m.row, (None, None))
+        if m.row is None or text == m.record.text or not isinstance(pictured, tuple):
+            continue  # not logged, or the same text (the log's findings are the published text's), or no one pictured
+        texts = [fold(m.record.text)] + ([fold(text)] if isinstance(text, str) else [])
+        text = m.record.text
+        for student in dict.fromkeys(pictured):
+            if (m.row, student) in found or student not in names:
+                continue
+            if any(n.full_name is not None and n.full_name.search(t) for n in names[student] for t in texts):
+                continue  # PST-03's, from either text
+            if any(_starts_capitalised(text, n.first_name) for n in names[student]):
+                hits.append((m.row, student))
+    return _on_logged_posts(
+        rule, data, hits, "gives the first name of a student it pictures, as published on the platform"
+    )
+
+
+def _unsure_first_names(rule, data, ctx, published: list, names: dict[str, list[RegisterName]]) -> list:
+    """PST-04's undecided records from the platforms: a logged post that matched nothing but might have (its
+    account, time or Link could not be read), with a student it pictures named in the text of a post its
+    account (any account, where that could not be read) published and that matched no row."""
+    unsure = unsure_rows(data, ctx, "Posts")
+    if not len(unsure):
+        return []
+    texts: dict[str, list[str]] = {}
+    for m in published:
+        if m.row is None and m.record.text:
+            texts.setdefault(m.archive.account, []).append(m.record.text)
+    at, students, cells = [], [], []
+    columns = (unsure[c].tolist() for c in ("Account ID", "_any", "Students pictured", "_cells"))
+    for i, (account, anyone, pictured, unread) in enumerate(zip(*columns)):
+        if not isinstance(pictured, tuple):
+            continue
+        theirs = [text for a, ts in texts.items() if anyone or a == account for text in ts]
+        for student in dict.fromkeys(pictured):
+            named = (_starts_capitalised(text, n.first_name) for n in names.get(student, ()) for text in theirs)
+            if any(named):
+                at.append(i)
+                students.append(student)
+                cells.append(unread)
+    return rule.undecided(unsure.iloc[at], "Posts", students=students, also=cells)
 
 
 @register_rule(

@@ -110,8 +110,13 @@ def missing_parts(rule, data, ctx):
                 )  # fmt: skip
             out.append(_located(rule, gap.file, gap.sheet, gap.row, detail, column=gap.column))
     given = {f.file for f in data.files if f.status != "missing"}
-    parts = sum(
-        1 + sum(1 + len(s.columns) for s in wb.sheets if not s.optional or s.name in data.sheet_names)
+    parts = sum(  # an optional column (Link) is never missing: not a part this rule checks
+        1
+        + sum(
+            1 + sum(1 for c in s.columns if not c.optional)
+            for s in wb.sheets
+            if not s.optional or s.name in data.sheet_names
+        )
         for wb in WORKBOOKS
         if not wb.optional or wb.file in given  # an optional workbook or sheet left out is not a missing part
     )

@@ -6,7 +6,15 @@ import pandas as pd
 
 from ..context import elapsed_hours
 from ..deadlines import reply_due_at_latest
-from .base import is_blank, names, period_interactions, period_rows, weekday_datetime_texts
+from .base import (
+    is_blank,
+    names,
+    period_interactions,
+    period_rows,
+    platform_timed_interactions,
+    time_rows,
+    weekday_datetime_texts,
+)
 from .registry import ACT_NOW, CLOCKS, HOURS, register_clock, register_rule
 from .unknown import (
     Tri,
@@ -86,7 +94,8 @@ def _hours(start: pd.Series, end: pd.Series) -> list[str]:
     owner="Account administrator",
 )
 def late_response(rule, data, ctx):
-    rows = period_interactions(data, ctx)
+    # Where the logged reply time is more than an hour from the platform's (EVD-05), the platform's times: known.
+    rows = platform_timed_interactions(data, ctx)
     answered = (rows["First response at"].notna() & rows["_deadline"].notna()).to_numpy()
     over = elapsed_hours(rows["_deadline"], rows["First response at"]) > 0
     closures = closure_cells(data)
@@ -94,18 +103,20 @@ def late_response(rule, data, ctx):
     beyond = elapsed_hours(latest, rows["First response at"]) > 0
     # When either time could not be read the delay is unknown: undecided. Closures that could not be read may
     # push the deadline later: late beyond the latest it can be is firm, else to confirm on those cells.
-    times_unread = unreadable(data, rows, "Interactions", "Received at", "First response at")
+    times_unread = unreadable(data, rows, "Interactions", "Received at", "First response at", rows=time_rows(rows))
     hit = in_doubt(Tri(over & beyond, over & ~beyond), times_unread)
     found, undecided = settle_as_read(hit, answered & over, doubtful=times_unread)
     late = rows[found]
     messages = [
         f"Interaction {i} ({r}) was first answered {taken} hours after receipt, {over} hours after its deadline of {d}"
-        for i, r, taken, over, d in zip(
+        + (" (times from the platform's own record)" if platform else "")
+        for i, r, taken, over, d, platform in zip(
             names(late, "Interaction ID"),
             _received(late),
             _hours(late["Received at"], late["First response at"]),
             _hours(late["_deadline"], late["First response at"]),
             weekday_datetime_texts(late["_deadline"]),
+            late["_platform_times"] if "_platform_times" in late else [False] * len(late),
         )
     ]
     return _reply_outcome(rule, rows, found, undecided, messages, (over & ~beyond)[found], closures, known(answered))
@@ -130,15 +141,18 @@ def late_response(rule, data, ctx):
 )
 def unanswered(rule, data, ctx):
     clock = CLOCKS["INT-02"]
-    rows = _with_reply_clock(data, ctx, period_interactions(data, ctx))
+    # Where the logged reply time is more than an hour from the platform's (EVD-05), the platform's times: known.
+    rows = _with_reply_clock(data, ctx, platform_timed_interactions(data, ctx))
     # Its clock has run out at as of (a day: before it began, so a deadline later that day is not yet missed).
     # A First response at that could not be read reads as none ("has no recorded response"): to confirm. So does
     # a deadline that unreadable Closures dates may push past as_of. A Received at that could not be read leaves
     # the deadline unknown: undecided.
-    no_response = blank(data, rows, "Interactions", "First response at")
-    deadline = in_doubt(clock.overdue(rows, ctx), unreadable(data, rows, "Interactions", "Received at"))
+    times = time_rows(rows)  # the platform's times, where EVD-05 took them, are known
+    no_response = blank(data, rows, "Interactions", "First response at", rows=times)
+    received_unread = unreadable(data, rows, "Interactions", "Received at", rows=times)
+    deadline = in_doubt(clock.overdue(rows, ctx), received_unread)
     hit = no_response & deadline
-    found, undecided = settle(hit, doubtful=unreadable(data, rows, "Interactions", "Received at"))
+    found, undecided = settle(hit, doubtful=received_unread)
     # Due a reply by as_of: answered, or its deadline has passed (the governors' "replies due").
     due = ~no_response | deadline
     overdue = rows[found]

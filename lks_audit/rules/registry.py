@@ -75,6 +75,9 @@ class Rule:
     question: str = ""
     #: ``counts`` in a governor's words, where those read badly ("(post, pictured student) pair").
     plain_counts: tuple[str, str] | None = None
+    #: Whether the rule has anything to check in this data (the EVD rules: only with platform archives). When
+    #: it has not, it is neither run nor "not assessed": it checked nothing. None: always.
+    applies: Callable | None = None
 
     @property
     def plain_base(self) -> tuple[str, str]:
@@ -131,13 +134,16 @@ class Rule:
         student: str | None = None,
         column: str | None = None,
         rests_on: Iterable[tuple] = (),
+        source: str | None = None,
+        file: str | None = None,
     ) -> Finding:
         """One finding. ``column``: the column of its own row that its decision rests on (its cell follows);
-        ``rests_on``: other (sheet, row, column) cells and (sheet, row, column, ID) references deciding it."""
+        ``rests_on``: other (sheet, row, column) cells and (sheet, row, column, ID) references deciding it;
+        ``source``: "platform" when it rests on a platform's archive alone, whose ``file`` it then names."""
         severity = severity or self.severity
         if severity not in self.severities:
             raise ValueError(f"rule {self.id} cannot raise a {severity} finding (it raises {self.severities})")
-        file = WORKBOOK_OF_SHEET[sheet].file if sheet else None
+        file = WORKBOOK_OF_SHEET[sheet].file if sheet else file
         row = None if row is None or pd.isna(row) else int(row)
         own = ((sheet, row, column),) if column and row is not None else ()
         return Finding(
@@ -152,6 +158,7 @@ class Rule:
             student=_str_or_none(student),
             column=column,
             rests_on=own + tuple(rests_on),
+            source=source,
         )
 
     def findings(
@@ -218,6 +225,7 @@ def register_rule(
     action: str = "",
     owner: str = "",
     also: Iterable[str] = (),
+    applies: Callable | None = None,
 ) -> Callable:
     """Register ``check(rule, data, ctx)`` as rule ``id``.
 
@@ -243,6 +251,7 @@ def register_rule(
             good=good,
             question=question,
             plain_counts=tuple(plain_counts) if plain_counts else None,
+            applies=applies,
         )
         problems = _problems(rule)
         if problems:
