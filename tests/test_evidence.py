@@ -343,3 +343,27 @@ def test_the_dpos_detail_says_what_was_checked_against_the_platforms(tmp_path, a
     assert says in html
     rv.audience = "governors"
     assert platform_record(rv) is None  # the DPO's only
+
+
+def test_a_meta_archive_without_its_name_waits_on_the_registers_unreadable_account_name(tmp_path):
+    """Unknown is not blank (issue 22): with no profile name in the archive and the register's Account name
+    unreadable, the Page's own messages cannot be told from those it received, so no message of it is counted as
+    never logged: each is undecided, waiting on that cell."""
+    at = utc(2026, 6, 2, 9, 0)
+    messages = [
+        Record(None, at, "Hi, is the fete on Saturday?", sender="Robin Ashdown", conversation="robin_1"),
+        Record(None, at + 600_000, "Yes, from noon!", sender="Little Kinvaston School", conversation="robin_1"),
+    ]
+    logged = [interaction("I-1", t(2026, 6, 2, 10, 0), t(2026, 6, 2, 10, 10), account="ACC-F")]
+    files = w.facebook_archive("Little Kinvaston School", [], messages)
+    files = {path: data for path, data in files.items() if not path.endswith("profile_information.json")}
+    w.write_archive(files, tmp_path / "platform_exports" / "ACC-F")
+    accounts = [ACCOUNTS[0], {**ACCOUNTS[1], "Account name": uncalculated('"Little "&"Kinvaston"')}]
+    result = audit(tmp_path, interactions=logged, Accounts=accounts)
+    assert by_rule(result, "EVD-04") == []
+    waits = [u for u in result.undecided if u.rule == "EVD-04"]  # the message, and the Page's reply taken for one
+    assert len(waits) == 2 and {u.file for u in waits} == {"platform_exports/ACC-F.zip"}
+    assert all(u.waits_on and u.waits_on[0].startswith("DQ-02:") for u in waits)
+    assert all(("Accounts", 3, "Account name") in u.rests_on for u in waits)
+    assert result.summary["rules"]["EVD-04"]["checked"] == 0
+    assert any("Account name" in n.detail and "could not be read" in n.detail for n in result.notices)
