@@ -323,7 +323,7 @@ def _write_public(path: str, content: bytes) -> Path:
 
 def run_report(args: argparse.Namespace) -> int:
     """``lks-audit report``: render the set into OUT/YEAR, then say what was written."""
-    from .outputs.files import ACTION_PLAN
+    from .outputs.files import ACTION_PLAN, DPO_ACTIONS
     from .render import render_report
 
     rendered = render_report(
@@ -347,12 +347,10 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"kept {path} (edited since it was published; the set it belonged to was replaced)")
     for name in rendered.not_ours:
         print(f"kept: {name}, not written by lks-audit")
-    carried = [f"the edits of {_count(len(rendered.carried_rules), 'rule')} ({', '.join(rendered.carried_rules)})"]
-    carried = (carried if rendered.carried_rules else []) + (
-        [f"{_count(rendered.hand_rows, 'row')} added by hand"] if rendered.hand_rows else []
-    )
-    if carried:
-        print(f"carried into {rendered.folder / ACTION_PLAN}: {' and '.join(carried)}")
+    rules = f"{_count(len(rendered.carried_rules), 'rule')} ({', '.join(rendered.carried_rules)})"
+    _print_carried(rendered.folder / ACTION_PLAN, rules if rendered.carried_rules else "", rendered.hand_rows)
+    findings = _count(rendered.worklist_findings, "finding") if rendered.worklist_findings else ""
+    _print_carried(rendered.folder / DPO_ACTIONS, findings, rendered.worklist_hand_rows)
     print("Ratings (from the open findings):")
     for title, rating in rendered.ratings.items():
         print(f"  {rating:<5}  {title}")
@@ -413,6 +411,16 @@ def run_validate(args) -> int:
         print(f"lks-audit: {failure}", file=sys.stderr)
     # Problems found, like a report that could not be rendered: exit 1, so a script can tell.
     return 1 if found.findings or found.failures else 0
+
+
+def _print_carried(path: Path, edits_of: str, hand_rows: int) -> None:
+    """``carried into PATH: the edits of 2 rules (POL-01, POL-02) and 1 row added by hand`` (nothing to say: no
+    line)."""
+    carried = ([f"the edits of {edits_of}"] if edits_of else []) + (
+        [f"{_count(hand_rows, 'row')} added by hand"] if hand_rows else []
+    )
+    if carried:
+        print(f"carried into {path}: {' and '.join(carried)}")
 
 
 def _print_kept(moved) -> None:

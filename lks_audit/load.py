@@ -533,7 +533,15 @@ def add_exports(data: Dataset, exports: ExportsReading | None = None) -> None:
             if isinstance(account, str):
                 accounts.setdefault(account, (platform if isinstance(platform, str) else None, name or None))
     unread_ids = len(data.unknown.get(("Accounts", "Account ID"), ())) > 0
-    data.exports = (exports or ExportsReading(data.folder)).tied(accounts, unread_ids)
+    unread_names: dict[str, tuple] = {}
+    bad_names = data.unknown.get(("Accounts", "Account name"), ())
+    if accounts is not None and len(bad_names):
+        frame = data.frames["Accounts"]
+        unread = frame[frame["_row"].isin(list(bad_names)).to_numpy()]
+        for account, row in zip(unread["Account ID"].tolist(), unread["_row"].tolist()):
+            if isinstance(account, str):
+                unread_names.setdefault(account, ("Accounts", int(row), "Account name"))
+    data.exports = (exports or ExportsReading(data.folder)).tied(accounts, unread_ids, unread_names)
     if data.exports is not None:
         data.notices.extend(data.exports.notices)
 

@@ -20,11 +20,11 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .audit import closures_of, data_quality_findings
+from .audit import closures_of, data_quality_findings, run_rules
 from .cells import normalise_text
 from .context import make_context
 from .errors import AuditInputError
-from .findings import Finding, Notice
+from .findings import Finding, Notice, Undecided
 from .intake import UnreadableFile, check_folder_usable, check_workbook
 from .load import Dataset, FileInfo, load_workbooks
 from .outputs.excel import PERSONAL_DATA, mark_personal_data, write_text_cell
@@ -60,6 +60,8 @@ class Validation:
 
     data: Dataset
     findings: list[Finding]
+    #: The records the rules could not decide, as ``check`` reports them (rules.md, "Unknown is not blank").
+    undecided: list[Undecided] = field(default_factory=list)
     #: The year checked and why that one, for the first line: ``Year 2025-26 ...``.
     year_line: str = ""
     copies: list[FeedbackCopy] = field(default_factory=list)
@@ -71,7 +73,7 @@ class Validation:
     @property
     def text(self) -> str:
         """The year checked, then the problems and notices by workbook, as ``validate`` prints them."""
-        problems = format_problems(self.data, self.findings)
+        problems = format_problems(self.data, self.findings, self.undecided)
         return f"{self.year_line}\n{problems}" if self.year_line else problems
 
 
@@ -99,7 +101,11 @@ def validate_folder(folder: Path, feedback_dir: Path | None = None, year: str | 
     first, last = academic_year_dates(year)
     year_line = f"Year {year} ({first:%d/%m/%Y} to {last:%d/%m/%Y}): {why}; give --year to check another."
     ctx = make_context(year, as_of, closures=closures_of(data))
-    result = Validation(data, data_quality_findings(data, ctx), year_line)
+    findings = data_quality_findings(data, ctx)
+    # A record is undecided only while a data problem stands (it waits on its DQ finding): then the rules run, as
+    # check runs them, to say what each problem holds up.
+    undecided = run_rules(data, ctx).undecided if findings else []
+    result = Validation(data, findings, year_line=year_line, undecided=undecided)
     if feedback_dir is not None:
         _write_feedback(result, folder, feedback_dir)
     return result
@@ -219,8 +225,9 @@ def _one_line(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def format_problems(data: Dataset, findings: list[Finding]) -> str:
-    """Each workbook's heading (the file read, and how it went), its problems, then its notices."""
+def format_problems(data: Dataset, findings: list[Finding], undecided: list[Undecided] = ()) -> str:
+    """Each workbook's heading (the file read, and how it went), its problems, then its notices; the records the
+    rules could not decide, by the problem they wait on; the total last."""
     lines = []
     total = 0
     # The DPO's optional review left out is nothing to fix.
@@ -240,6 +247,7 @@ def format_problems(data: Dataset, findings: list[Finding]) -> str:
             lines.append(f"  {_one_line(short_message(f))}")
         lines += [f"  {_one_line(_short_notice(n))}" for n in data.notices if n.file == info.file]
     lines += archive_lines(data)
+    lines += undecided_lines(findings, undecided)
     counts = {s: sum(1 for i in files if i.status == s) for s in ("ok", "missing", "unreadable")}
     notices = len(data.notices)
     lines.append(
@@ -248,6 +256,36 @@ def format_problems(data: Dataset, findings: list[Finding]) -> str:
         + (f"; {notices} notice{'s' if notices != 1 else ''}" if notices else "")
     )
     return "\n".join(lines)
+
+
+#: How many of the records waiting on one problem are named on its line.
+_NAMED_RECORDS = 5
+
+
+def undecided_lines(findings: list[Finding], undecided: list[Undecided]) -> list[str]:
+    """How many records the rules could not decide (check's undecided), then, per problem they wait on, where it
+    is and which records fixing it lets the rules decide: ``  posts_log.xlsx, Posts!C3 (Posted at): 2 records wait
+    on it: EVD-02 P1, PST-01 P1``."""
+    if not undecided:
+        return []
+    n = len(undecided)
+    lines = [f"Could not be checked until the entries are fixed: {n} record{'s' if n != 1 else ''} (as check says)"]
+    waiting: dict[str, list[Undecided]] = {}
+    for u in undecided:
+        for dq in u.waits_on or ("",):
+            waiting.setdefault(dq, []).append(u)
+    by_id = {f.id: f for f in findings}
+    for dq, records in sorted(waiting.items(), key=lambda item: (-len(item[1]), item[0])):
+        f = by_id.get(dq)
+        if f is not None and f.cell:
+            where = f"{f.file}, {f.sheet}!{f.cell}" + (f" ({f.column})" if f.column else "")
+        else:
+            where = dq or "a cell not named"
+        named = ", ".join(f"{u.rule} {u.record}" if u.record else u.rule for u in records[:_NAMED_RECORDS])
+        more = f" and {len(records) - _NAMED_RECORDS:,} more" if len(records) > _NAMED_RECORDS else ""
+        count = f"{len(records):,} record{'s' if len(records) != 1 else ''} wait{'s' if len(records) == 1 else ''}"
+        lines.append(_one_line(f"  {where}: {count} on it: {named}{more}"))
+    return lines
 
 
 def archive_lines(data: Dataset) -> list[str]:

@@ -343,3 +343,68 @@ def test_the_dpos_detail_says_what_was_checked_against_the_platforms(tmp_path, a
     assert says in html
     rv.audience = "governors"
     assert platform_record(rv) is None  # the DPO's only
+
+
+def test_a_meta_archive_without_its_name_waits_on_the_registers_unreadable_account_name(tmp_path):
+    """Unknown is not blank (issue 22): with no profile name in the archive and the register's Account name
+    unreadable, the Page's own messages cannot be told from those it received, so no message of it is counted as
+    never logged: each is undecided, waiting on that cell."""
+    at = utc(2026, 6, 2, 9, 0)
+    messages = [
+        Record(None, at, "Hi, is the fete on Saturday?", sender="Robin Ashdown", conversation="robin_1"),
+        Record(None, at + 600_000, "Yes, from noon!", sender="Little Kinvaston School", conversation="robin_1"),
+    ]
+    logged = [interaction("I-1", t(2026, 6, 2, 10, 0), t(2026, 6, 2, 10, 10), account="ACC-F")]
+    files = w.facebook_archive("Little Kinvaston School", [], messages)
+    files = {path: data for path, data in files.items() if not path.endswith("profile_information.json")}
+    w.write_archive(files, tmp_path / "platform_exports" / "ACC-F")
+    accounts = [ACCOUNTS[0], {**ACCOUNTS[1], "Account name": uncalculated('"Little "&"Kinvaston"')}]
+    result = audit(tmp_path, interactions=logged, Accounts=accounts)
+    assert by_rule(result, "EVD-04") == []
+    waits = [u for u in result.undecided if u.rule == "EVD-04"]  # the message, and the Page's reply taken for one
+    assert len(waits) == 2 and {u.file for u in waits} == {"platform_exports/ACC-F.zip"}
+    assert all(u.waits_on and u.waits_on[0].startswith("DQ-02:") for u in waits)
+    assert all(("Accounts", 3, "Account name") in u.rests_on for u in waits)
+    assert result.summary["rules"]["EVD-04"]["checked"] == 0
+    assert any("Account name" in n.detail and "could not be read" in n.detail for n in result.notices)
+
+
+def test_an_unreadable_account_id_puts_int_01_in_doubt_where_the_platforms_times_would_decide(tmp_path):
+    """Unknown is not blank (issue 22): an interaction whose Account ID could not be read matches no archive, so
+    INT-01 would read the log's times; where a message no row matched, received at its time, shows a reply that
+    would change INT-01's outcome, the log's finding is to confirm on the Account ID and its pass is undecided."""
+    at = utc(2026, 3, 2, 10, 0)  # a Monday, 10:00 GMT
+    messages = [
+        dm(at, "Can I book a parents' evening slot?", "555", "c1", "m1"),
+        dm(at + 26 * 3_600_000, "Yes, here is the link.", OWN_ID, "c1", "m2"),  # late on the platform
+        dm(at + 3_600_000, "Is the trip still on?", "777", "c2", "m3"),
+        dm(at + 2 * 3_600_000, "Yes it is.", OWN_ID, "c2", "m4"),  # on time on the platform
+        dm(at + 50 * 3_600_000, "Thank you for the flowers", "888", "c3", "m5"),
+        dm(at + 51 * 3_600_000, "You are welcome!", OWN_ID, "c3", "m6"),  # agrees with its log row
+    ]
+    unread = uncalculated('"ACC-"&"X"')
+    logged = [
+        interaction("I-1", t(2026, 3, 2, 10, 0), t(2026, 3, 2, 11, 0), account=unread),  # on time by the log
+        interaction("I-2", t(2026, 3, 2, 11, 0), t(2026, 3, 4, 12, 0), account=unread),  # late by the log
+        interaction("I-3", t(2026, 3, 4, 12, 0), t(2026, 3, 4, 13, 0), account=unread),  # on time either way
+    ]
+    result = audit(tmp_path, messages=messages, interactions=logged)
+    (late,) = by_rule(result, "INT-01")
+    assert late.record == "I-2" and late.depends_on and ("Interactions", late.row, "Account ID") in late.rests_on
+    (waits,) = [u for u in result.undecided if u.rule == "INT-01"]
+    assert waits.record == "I-1" and ("Interactions", waits.row, "Account ID") in waits.rests_on
+    assert result.summary["rules"]["INT-01"]["checked"] == 2  # I-2 (to confirm) and I-3
+    readable = audit(
+        tmp_path / "readable", messages=messages, interactions=[{**r, "Account ID": "ACC-X"} for r in logged]
+    )
+    assert [(f.record, f.depends_on) for f in by_rule(readable, "INT-01")] == [("I-1", ())]
+
+
+def test_an_unreadable_account_id_makes_int_02_on_an_unreadable_reply_rest_on_it_too(tmp_path):
+    at = utc(2026, 3, 2, 10, 0)
+    messages = [dm(at, "Hello?", "555", "c1", "m1"), dm(at + 3_600_000, "Hello!", OWN_ID, "c1", "m2")]
+    logged = [interaction("I-1", t(2026, 3, 2, 10, 0), "12/31/2026 10:15", account=uncalculated('"ACC-"&"X"'))]
+    result = audit(tmp_path, messages=messages, interactions=logged)
+    (unanswered,) = by_rule(result, "INT-02")  # no response as read; the platform's reply may be its own
+    assert {c[2] for c in unanswered.rests_on if c[0] == "Interactions"} >= {"First response at", "Account ID"}
+    assert len(unanswered.depends_on) == 2

@@ -179,8 +179,13 @@ def test_validate_reports_the_data_quality_findings_check_reports_on_the_sample(
     assert [f.to_dict() for f in found.findings] == in_check
     proc = run(SAMPLE_SCHOOL, "--year", SAMPLE_YEAR, "--as-of", SAMPLE_AS_OF)
     assert proc.returncode == 1
-    listed = [line.strip() for line in proc.stdout.splitlines() if line.startswith("  ")]
+    problems, _, waiting = proc.stdout.partition("Could not be checked until the entries are fixed: ")
+    listed = [line.strip() for line in problems.splitlines() if line.startswith("  ")]
     assert sorted(listed) == sorted(short_message(f) for f in found.findings if f.sheet is not None)
+    # The sample's undecided records, as check counts them, follow its problems.
+    undecided = len(sample_audit.undecided)
+    assert waiting.startswith(f"{undecided} record{'s' if undecided != 1 else ''} (as check says)\n")
+    assert len(found.undecided) == undecided
     # platform-exports.md: which archives it found and what each holds (platform, dates, counts).
     archives = proc.stdout.split("platform_exports/: 4 archives read\n")[1].splitlines()[:4]
     assert archives == [
@@ -297,3 +302,28 @@ def test_a_copy_opens_on_its_data_sheet_at_the_first_problem(tmp_path):
     assert [(s.activeCell, s.sqref) for s in posts.sheet_view.selection] == [("H45", "H45")]
     pane = posts.sheet_view.pane
     assert pane.state == "frozen" and pane.ySplit == 1 and pane.topLeftCell == "A42"  # the problem in view
+
+
+def test_after_its_problems_validate_says_what_the_rules_could_not_decide_as_check_does(school):
+    """Issue 17: the records check leaves undecided (a cell they need could not be read), counted and grouped by
+    the problem they wait on, so the office knows what fixing each cell unblocks; the exit status is unchanged."""
+    from lks_audit.audit import audit_folder
+
+    _, result = audit_folder(school, "2025-26", "2026-07-20")
+    assert result.undecided  # the fixture's Posted at and Account ID that could not be read
+    proc = run(school, *PERIOD)
+    assert proc.returncode == 1, proc.stderr
+    out = proc.stdout.splitlines()
+    n = len(result.undecided)
+    heading = f"Could not be checked until the entries are fixed: {n} record{'s' if n != 1 else ''} (as check says)"
+    assert heading in out
+    assert out.index(heading) > out.index("posts_log.xlsx: 5 problems") and out[-1].startswith("Total: 7 problems")
+    by_id = {f.id: f for f in result.findings}
+    waited = {d for u in result.undecided for d in u.waits_on}
+    listed = out[out.index(heading) + 1 : out.index(heading) + 1 + len(waited)]
+    for dq in waited:
+        f = by_id[dq]
+        counted = sum(dq in u.waits_on for u in result.undecided)
+        line = next(line for line in listed if f"{f.file}, {f.sheet}!{f.cell}" in line)
+        assert line.startswith("  ") and f"{counted} record{'s' if counted != 1 else ''} wait" in line
+        assert all(u.rule in line for u in result.undecided if u.waits_on == (dq,))

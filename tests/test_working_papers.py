@@ -136,6 +136,9 @@ def test_a_renewal_is_in_force_with_its_history_and_the_worklists_edits_are_carr
 
     proc = run_cli("report", data, "--year", YEAR, "--as-of", AS_OF, "--meeting-date", MEETING, "--out", out)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    # The command says what it carried from the worklist it replaced, as it does for the action plan.
+    said = f"carried into {out / YEAR / 'dpo-actions.xlsx'}: the edits of 3 findings and 1 row added by hand"
+    assert said in proc.stdout.splitlines(), proc.stdout
 
     after = {r["Finding ID"]: r for r in _sheet(worklist, "Worklist") if r["Finding ID"]}
     typed = [after[opened][k] for k in ("Owner", "Due", "Done", "Notes")]

@@ -15,7 +15,7 @@ from ..errors import PersonalDataInText
 from ..history import history_document
 from ..personal import personal_strings
 from .action_plan import action_plan_bytes
-from .dpo_actions import dpo_actions_bytes
+from .dpo_actions import dpo_actions_file
 from .files import ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, GUARD, HISTORY_JSON, PRIVATE, atomic_write, public_mode
 from .findings_json import document_text
 from .review_data import Review
@@ -43,7 +43,7 @@ def write_artifacts(rv: Review, folder: str | Path) -> None:
     atomic_write(folder / HISTORY_JSON, document_text(history_document(doc)).encode("utf-8"), public_mode())
     plan = action_plan_bytes(rv.plan.plan, rv.school, result.context.year, result.context.as_of, rv.meeting_date)
     atomic_write(folder / ACTION_PLAN, plan, public_mode())
-    worklist = dpo_actions_bytes(
+    worklist, rows = dpo_actions_file(
         result.findings,
         rv.data,
         rv.school,
@@ -61,5 +61,7 @@ def write_artifacts(rv: Review, folder: str | Path) -> None:
         "problems": rv.data.problems + rv.problems,
         "personal": personal_strings(rv.data),
         "carried": {"rules": carried.carried_rules, "hand_rows": carried.hand_rows},
+        # What the worklist this one replaces handed on: the edits of these findings, and the rows added by hand.
+        "carried_worklist": {"findings": len(rows.carried), "hand_rows": rows.hand_rows},
     }
     atomic_write(folder / GUARD, json.dumps(guard, ensure_ascii=False).encode("utf-8"), PRIVATE)

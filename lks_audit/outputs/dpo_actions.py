@@ -229,8 +229,10 @@ class WorklistRows:
     rows: list[dict[str, object]]
     closed: list[dict[str, object]]
     extra_headers: tuple[str, ...] = ()
-    #: Finding IDs whose DPO's cells came from the worklist this one replaces.
+    #: Finding IDs whose edits (what the DPO typed) were carried from the worklist this one replaces, onto this
+    #: worklist or its closed sheet; and how many rows the DPO added there were carried.
     carried: list[str] = field(default_factory=list)
+    hand_rows: int = 0
 
 
 def worklist_rows(
@@ -263,8 +265,11 @@ def worklist_rows(
         row[OWNER] = line.owner or (rule.owner if rule else None)
         row[DUE] = dt.date.fromisoformat(f.decision.review_by) if state == REVIEW_DUE else line.due
         if before is not None:  # what the DPO typed, in the columns the worklist replaced had
-            row.update({h: v for h, v in _typed(before, extra).items() if h in before.cells})
-            out.carried.append(f.id)
+            typed = {h: v for h, v in _typed(before, extra).items() if h in before.cells}
+            # An edit: a cell typed that a run leaves blank, or an Owner or Due other than the one suggested.
+            if any(v is not None and (h not in (OWNER, DUE) or _differs(v, row[h])) for h, v in typed.items()):
+                out.carried.append(f.id)
+            row.update(typed)
         row.update(
             {
                 FINDING_ID: f.id,
@@ -284,11 +289,13 @@ def worklist_rows(
     if replaced is None:
         return out
     out.rows += [dict(r.cells) for r in replaced.added.get(SHEET, [])]
+    out.hand_rows = sum(len(rows) for rows in replaced.added.values())
     by_key = {f.id.casefold(): f for f in findings}
     for key, before in replaced.by_id.items():
         if key in on_list or not _edited(before, extra):
             continue
         row = dict(before.cells)
+        out.carried.append(str(row.get(FINDING_ID) or key))
         found = by_key.get(key)
         if before.sheet != CLOSED_SHEET or found is not None:
             row[CLOSED_BECAUSE] = (
@@ -303,11 +310,23 @@ def worklist_rows(
     return out
 
 
+def _differs(typed, suggested) -> bool:
+    """Whether a carried Owner or Due is not the one a run suggests (a date read back may be a datetime)."""
+    if isinstance(typed, dt.datetime) and isinstance(suggested, dt.date) and not isinstance(suggested, dt.datetime):
+        return typed.date() != suggested
+    return typed != suggested
+
+
 def _first_rule(finding_ids) -> str:
     return str(next(iter(finding_ids), "")).split(":", 1)[0]
 
 
-def dpo_actions_bytes(
+def dpo_actions_bytes(*args, **kwargs) -> bytes:
+    """:func:`dpo_actions_file`'s workbook alone."""
+    return dpo_actions_file(*args, **kwargs)[0]
+
+
+def dpo_actions_file(
     findings: list[Finding],
     data: Dataset,
     school: str,
@@ -319,10 +338,11 @@ def dpo_actions_bytes(
     replaced: ReadWorklist | None = None,
     rules: dict[str, dict] | None = None,
     register: BreachRegister | None = None,
-) -> bytes:
+) -> tuple[bytes, WorklistRows]:
     """The worklist as an .xlsx: the findings that need the DPO (looking from the governors' meeting,
     ``looking_from``; ``as of`` by default), the rows closed since the last run (``replaced``: the worklist this
-    one replaces), each rule's count (``rules``: the summary's rules table) and the breach register."""
+    one replaces), each rule's count (``rules``: the summary's rules table) and the breach register; with its
+    rows (what was carried from ``replaced`` among them)."""
     looking_from = looking_from or pd.Timestamp(as_of).date()
     built = worklist_rows(findings, looking_from, removed=removed_on(data), plan=plan, replaced=replaced)
     book = Workbook()
@@ -345,7 +365,7 @@ def dpo_actions_bytes(
         _register(book.create_sheet(REGISTER_SHEET), register, head)
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), built
 
 
 def _widths() -> dict[str, float]:
@@ -519,4 +539,12 @@ def _register(sheet, register: BreachRegister, head: str) -> None:
     _simple_table(sheet, REGISTER_SHEET, title, REGISTER_COLUMNS, rows, head)
 
 
-__all__ = ["PlanLine", "ReadWorklist", "dpo_actions_bytes", "read_worklist", "what_to_do", "worklist_rows"]
+__all__ = [
+    "PlanLine",
+    "ReadWorklist",
+    "dpo_actions_bytes",
+    "dpo_actions_file",
+    "read_worklist",
+    "what_to_do",
+    "worklist_rows",
+]

@@ -103,11 +103,16 @@ class ExportsReading:
                     self._ahead[entries[0]] = archive
 
     def tied(
-        self, accounts: dict[str, tuple[str | None, str | None]] | None, unread_ids: bool = False
+        self,
+        accounts: dict[str, tuple[str | None, str | None]] | None,
+        unread_ids: bool = False,
+        unread_names: dict[str, tuple] | None = None,
     ) -> Exports | None:
         """Every archive tied to its account of the register (``accounts``; None: the register could not be
         read), with the notices about what was left aside, refused or guessed. ``unread_ids``: an Account ID of
-        the register could not be read, so an archive named after none of the others may be that account's."""
+        the register could not be read, so an archive named after none of the others may be that account's.
+        ``unread_names``: Account ID -> its Account name cell (sheet, Excel row, column), where it could not be
+        read."""
         if not self.present:
             return None
         exports = Exports()
@@ -155,6 +160,13 @@ class ExportsReading:
             archive.account = account
             if name:
                 archive.own_names.add(name)
+            elif account in (unread_names or {}) and archive.platform and not archive.own_names:
+                archive.own_name_unread = unread_names[account]
+                archive.notices.append(
+                    f"the archive does not give the account's own name and its Account name in the register "
+                    f"(row {archive.own_name_unread[1]}) could not be read: the school's own messages cannot be told "
+                    "from those it received, so they are not checked until that cell is fixed"
+                )
             if platform and archive.platform and platform != archive.platform:
                 article = "an" if archive.platform[0] in "AEIOUX" else "a"
                 archive.notices.insert(

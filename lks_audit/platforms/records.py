@@ -55,6 +55,10 @@ class Archive:
     read: list[str] = field(default_factory=list)
     #: How the account names itself in its messages: handle, profile name, user ID (compared case aside).
     own_names: set[str] = field(default_factory=set)
+    #: The register's Account name cell, as (sheet, Excel row, column), when it could not be read and the archive
+    #: names itself nowhere (a Meta archive without its profile): its own messages cannot be told from those it
+    #: received, so what they would decide waits on that cell (rules.md, "Unknown is not blank").
+    own_name_unread: tuple | None = None
     #: What the account published on its own (an X thread's continuation included).
     posts: list[Record] = field(default_factory=list)
     #: X: the account's replies to someone else's tweet (``reply_to`` is that tweet's ID).

@@ -80,6 +80,9 @@ class RenderedSet:
     #: Rules whose edits were carried from the plan this one replaces, and rows added by hand carried with them.
     carried_rules: list[str] = field(default_factory=list)
     hand_rows: int = 0
+    #: Findings whose edits were carried from the DPO's worklist this one replaces, and rows added by hand there.
+    worklist_findings: int = 0
+    worklist_hand_rows: int = 0
     #: Area title -> its rating, in report order.
     ratings: dict[str, str] = field(default_factory=dict)
     #: Rules registered, and those not assessed.
@@ -201,6 +204,8 @@ def render_report(
         not_ours=not_ours,
         carried_rules=carried.get("rules", []),
         hand_rows=carried.get("hand_rows", 0),
+        worklist_findings=handed_over.get("carried_worklist", {}).get("findings", 0),
+        worklist_hand_rows=handed_over.get("carried_worklist", {}).get("hand_rows", 0),
         ratings={info["title"]: info["rag"] for info in found["summary"]["areas"].values()},
         rules=len(found["summary"]["rules"]),
         not_assessed=len(found["not_assessed"]),

@@ -357,6 +357,48 @@ def _reply_time_differences(data, ctx) -> dict[int, tuple]:
     return out
 
 
+def unread_account_replies(data, ctx, rows: pd.DataFrame) -> dict[int, list]:
+    """Excel row of each of ``rows`` (in-period interactions) whose Account ID could not be read -> the platform's
+    queries that EVD-05 would have compared with it had it been read: no row matched them, the school replied on the
+    platform, they were received within evidence_match_minutes of its Received at (on any account: the row may be
+    any account's), and that reply is more than the tolerance from its logged First response at, or that cell could
+    not be read. Where one of them would change INT-01's or INT-02's outcome, the log's times cannot settle it."""
+    from ..platforms.matching import REPLY_TOLERANCE_MINUTES, instants_ms
+
+    found = platform_evidence(data, ctx)
+    unread = data.unknown.get(("Interactions", "Account ID"), ())
+    if found is None or not len(unread):
+        return {}
+    rows = rows[np.isin(rows["_row"].to_numpy(), unread)]
+    free = [q for q in found.queries if q.row is None and q.reply_ms is not None]
+    if not len(rows) or not free:
+        return {}
+    window = ctx.params.evidence_match_minutes * 60_000
+    tolerance = REPLY_TOLERANCE_MINUTES * 60_000
+    faults = unreadable_cells(data)
+    received = instants_ms(rows["Received at"])
+    replied = instants_ms(rows["First response at"])
+    out: dict[int, list] = {}
+    for i, row in enumerate(rows["_row"].tolist()):
+        if not received[2][i]:
+            continue  # its deadline is unknown anyway: undecided
+        reply_unread = ("Interactions", row, "First response at") in faults
+        if not (replied[2][i] or reply_unread):
+            continue  # no reply logged: EVD-05 compares nothing, the log's blank stands
+
+        def near(at: int, instants: tuple, i: int = i) -> int:
+            return min(abs(int(instants[0][i]) - at), abs(int(instants[1][i]) - at))
+
+        doubt = [
+            q
+            for q in free
+            if near(q.at_ms, received) <= window and (reply_unread or near(q.reply_ms, replied) > tolerance)
+        ]
+        if doubt:
+            out[row] = doubt
+    return out
+
+
 def reply_times_compared(data, ctx) -> int:
     """How many in-period interactions have both a logged First response at (read or not) and the platform's
     reply to compare it with: EVD-05's base."""

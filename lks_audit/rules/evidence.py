@@ -9,6 +9,7 @@ time, where the platform gives no ID) and has ``source: "platform"``.
 
 from __future__ import annotations
 
+from ..findings import Undecided
 from .base import (
     fmt_datetime,
     in_period_day,
@@ -254,9 +255,18 @@ def unlogged_messages(rule, data, ctx):
             f"time) is not in the interactions log ({replied}): {quoted(q.text)}"
         )
 
+    # An archive that cannot tell the school's own messages from those it received (its name unknown) decides
+    # nothing: its messages wait on the register's Account name cell.
+    unsure = [q for q in queries if q.archive.own_name_unread is not None]
+    queries = [q for q in queries if q.archive.own_name_unread is None]
     unlogged = [q for q in queries if q.row is None]
     findings = _never_logged(rule, data, ctx, unlogged, "Interactions", message)
-    return rule.outcome(findings, len(queries))
+    waits = [
+        Undecided(rule.id, f"{q.archive.account}:{q.key}", q.archive.source, None, None,
+                  rests_on=(q.archive.own_name_unread,))
+        for q in unsure
+    ]  # fmt: skip
+    return rule.outcome(findings, len(queries), waits)
 
 
 @register_rule(

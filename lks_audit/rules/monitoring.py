@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..context import elapsed_hours
@@ -13,6 +14,7 @@ from .base import (
     period_rows,
     platform_timed_interactions,
     time_rows,
+    unread_account_replies,
     weekday_datetime_texts,
 )
 from .registry import ACT_NOW, CLOCKS, HOURS, register_clock, register_rule
@@ -53,15 +55,51 @@ def _with_reply_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(_start=rows["Received at"], _due=rows["_deadline"], _due_at_latest=latest)
 
 
-def _reply_outcome(rule, rows, found, undecided, messages, on_closures, closures: list[tuple], scope: Tri):
+def _reply_outcome(
+    rule, rows, found, undecided, messages, on_closures, closures: list[tuple], scope: Tri, on_account=None
+):
     """INT-01's or INT-02's outcome: findings on the reply's cell (those in ``on_closures`` also resting on the
-    Closures dates that could not be read), and the interactions whose times could not be read, undecided."""
+    Closures dates that could not be read, those in ``on_account`` on the Account ID that could not be read), and
+    the interactions whose times (or, in ``on_account``, Account ID) could not be read, undecided."""
+    account = np.zeros(len(rows), dtype=bool) if on_account is None else on_account
+    own = [[("Interactions", int(r), "Account ID")] if a else [] for r, a in zip(rows["_row"].tolist(), account)]
     findings = rule.findings(
         rows[found], "Interactions", messages, column="First response at",
-        also=[closures if c else [] for c in on_closures.tolist()],
+        also=[(closures if c else []) + o for c, o in zip(on_closures.tolist(), _picked(own, found))],
     )  # fmt: skip
-    waits = rule.undecided(rows[undecided], "Interactions", columns=("Received at", "First response at"))
+    waits = rule.undecided(
+        rows[undecided], "Interactions", columns=("Received at", "First response at"), also=_picked(own, undecided)
+    )
     return rule.outcome(findings, checked(scope, found, undecided), waits)
+
+
+def _picked(items: list, mask) -> list:
+    return [item for item, keep in zip(items, np.asarray(mask, dtype=bool).tolist()) if keep]
+
+
+def _platform_doubt(data, ctx, rows: pd.DataFrame, late: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``rows``: (the platform's times might clear its outcome, might raise a finding) where its
+    Account ID could not be read (:func:`.base.unread_account_replies`). ``late``: INT-01's verdict by the log's
+    times; None for INT-02, which any reply on the platform clears."""
+    clear = np.zeros(len(rows), dtype=bool)
+    raise_ = np.zeros(len(rows), dtype=bool)
+    doubt = unread_account_replies(data, ctx, rows) if data.exports is not None else {}
+    if not doubt:
+        return clear, raise_
+    for i, row in enumerate(rows["_row"].tolist()):
+        queries = doubt.get(row)
+        if not queries:
+            continue
+        if late is None:
+            clear[i] = True
+            continue
+        received = pd.Series([q.london for q in queries], dtype="datetime64[ns]")
+        replied = pd.Series([q.reply_london for q in queries], dtype="datetime64[ns]")
+        deadline = ctx.calendar.response_deadline(received, ctx.params.respond_within_hours)
+        platform_late = elapsed_hours(deadline, replied) > 0
+        clear[i] = bool(late[i]) and not bool(np.all(platform_late))
+        raise_[i] = not late[i] and bool(np.any(platform_late))
+    return clear, raise_
 
 
 def _received(rows: pd.DataFrame) -> list[str]:
@@ -106,6 +144,11 @@ def late_response(rule, data, ctx):
     times_unread = unreadable(data, rows, "Interactions", "Received at", "First response at", rows=time_rows(rows))
     hit = in_doubt(Tri(over & beyond, over & ~beyond), times_unread)
     found, undecided = settle_as_read(hit, answered & over, doubtful=times_unread)
+    # An Account ID that could not be read ties the row to no archive: where the platform's times of a message
+    # that may be its own would decide otherwise, its finding is to confirm on that cell and its pass undecided.
+    clear, raise_ = _platform_doubt(data, ctx, rows, found)
+    undecided = undecided | (raise_ & answered & ~found)
+    on_account = (clear & found) | (raise_ & undecided)
     late = rows[found]
     messages = [
         f"Interaction {i} ({r}) was first answered {taken} hours after receipt, {over} hours after its deadline of {d}"
@@ -119,7 +162,9 @@ def late_response(rule, data, ctx):
             late["_platform_times"] if "_platform_times" in late else [False] * len(late),
         )
     ]
-    return _reply_outcome(rule, rows, found, undecided, messages, (over & ~beyond)[found], closures, known(answered))
+    return _reply_outcome(
+        rule, rows, found, undecided, messages, (over & ~beyond)[found], closures, known(answered), on_account
+    )
 
 
 @register_rule(
@@ -163,7 +208,10 @@ def unanswered(rule, data, ctx):
         )
     ]
     on_closures = clock.in_doubt(rows, ctx)[found]
-    return _reply_outcome(rule, rows, found, undecided, messages, on_closures, closure_cells(data), due)
+    # A reply the platform shows, to a message that may be this row's (its Account ID could not be read), would
+    # clear a finding read from a First response at that could not be read: to confirm on that cell too.
+    on_account = _platform_doubt(data, ctx, rows, None)[0] & found
+    return _reply_outcome(rule, rows, found, undecided, messages, on_closures, closure_cells(data), due, on_account)
 
 
 @register_clock(
