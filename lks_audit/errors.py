@@ -46,3 +46,11 @@ class WorkbookOpen(LksAuditError):
 class MissingPackage(LksAuditError):
     """A command needs a package of an optional extra that is not installed (the CLI exits 1); the message says
     how to install it."""
+
+
+class UnreadableFile(LksAuditError):
+    """The file is not a workbook we can read; the message says why and what to do."""
+
+
+class PlanUnreadable(LksAuditError):
+    """A published plan that cannot be read back (not an .xlsx, no table): its edits cannot be carried."""

@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import AuditInputError
+from .errors import AuditInputError, UnreadableFile
 from .schema import REQUIRED_WORKBOOKS, WORKBOOKS
 from .text import normalise_text
 
@@ -49,10 +49,6 @@ _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 #: LibreOffice's ``.~lock.`` lock files, hidden files, Windows' thumbnails): never the school's data.
 _LOCK_OR_SYSTEM = ("~$", ".")
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
-
-
-class UnreadableFile(Exception):
-    """The file is not a workbook we can read; the message says why and what to do."""
 
 
 def _looks_textual(head: bytes) -> bool:

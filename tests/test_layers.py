@@ -118,3 +118,29 @@ def test_the_kernel_side_imports_no_notebook_machinery():
         if name.startswith("lks_audit.outputs")
     }
     assert len(reached) >= 10 and {name: [] for name in reached} == reached
+
+
+def test_every_exception_the_package_defines_is_an_lks_audit_error():
+    """One base for what lks-audit raises on purpose (issue 23): a caller catches ``LksAuditError`` and misses
+    none, the file a workbook could not be read from and the archive part refused included."""
+    import importlib
+    import inspect
+
+    from lks_audit.errors import LksAuditError
+
+    defined = set()
+    for name in modules(PACKAGE):
+        if name.endswith("__main__"):  # runs the command when imported
+            continue
+        module = importlib.import_module(name)
+        defined |= {
+            f"{name}.{cls.__name__}"
+            for cls in vars(module).values()
+            if inspect.isclass(cls) and issubclass(cls, BaseException) and cls.__module__ == name
+        }
+        defined -= {
+            f"{name}.{cls.__name__}"
+            for cls in vars(module).values()
+            if inspect.isclass(cls) and issubclass(cls, LksAuditError) and cls.__module__ == name
+        }
+    assert not defined, f"exceptions outside LksAuditError: {sorted(defined)}"

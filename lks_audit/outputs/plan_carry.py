@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import PlanUnreadable
 from ..findings import AREA_TITLES, rule_order
 from ..rules import load_all_rules
 from .action_plan import (
@@ -54,10 +55,6 @@ from .action_plan import (
 FORMER_HEADERS = {"suggested owner": OWNER.casefold()}
 #: How far down a sheet its header row is looked for.
 HEADER_SEARCH_ROWS = 15
-
-
-class PlanUnreadable(Exception):
-    """A published plan that cannot be read back (not an .xlsx, no table): its edits cannot be carried."""
 
 
 @dataclass

@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import LksAuditError
 from ..findings import Notice
 from . import facebook, instagram, tiktok, x, youtube
 from .archive import ArchiveFiles, is_lock_or_system
@@ -188,7 +189,7 @@ def _label(entry: Path) -> str:
     return f"{EXPORTS_FOLDER}/{entry.name}" + ("/" if entry.is_dir() else "")
 
 
-class _NeedsRegister(Exception):
+class _NeedsRegister(LksAuditError):
     """The archive's layout is shared by several platforms: the register's Platform must say which."""
 
 

@@ -24,6 +24,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from ..errors import LksAuditError
+
 #: The largest data file read from an archive. An X archive of 100,000 posts is about 150 MB of tweets.js.
 MAX_FILE_BYTES = 200 * 1024 * 1024
 #: The most data read from one archive, all files together.
@@ -36,7 +38,7 @@ _LOCK_OR_SYSTEM = ("~$", ".")
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
 
 
-class Refused(Exception):
+class Refused(LksAuditError):
     """A part of an archive that is not read; the message says which and why."""
 
 
