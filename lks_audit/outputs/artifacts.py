@@ -18,9 +18,10 @@ from .action_plan import action_plan_bytes
 from .dpo_actions import dpo_actions_file
 from .files import ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, GUARD, HISTORY_JSON, PRIVATE, atomic_write, public_mode
 from .findings_json import document_text
-from .review_data import Review
+from .review_data import Review, cyclic_gc_paused
 
 
+@cyclic_gc_paused()  # the workbooks' cells and styles: as loading the data
 def write_artifacts(rv: Review, folder: str | Path) -> None:
     """Write findings.json, history.json, action-plan.xlsx, dpo-actions.xlsx and the hand-over for the report into
     ``folder``.

@@ -8,6 +8,9 @@ findings and plan, earlier years, and the plan this run replaces.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -238,6 +241,23 @@ def _earlier_years(previous, previous_plan, history, year) -> tuple[str, str, li
     return str(previous or ""), previous_plan, list(history)
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while, then as it was. Loading, auditing and writing the workbooks
+    make many objects that live on and few that die in cycles: collections would only walk the same rows,
+    findings and cells again and again (about a tenth of the notebook's first cell, as ``check`` found).
+    Reference counting still frees what is let go; a cycle let go meanwhile (an openpyxl workbook once
+    written) waits for the collector's next run."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@cyclic_gc_paused()
 def load_review(
     data_dir: str | Path,
     year: str,
