@@ -27,7 +27,7 @@ from .params import academic_year_of
 from .rules import CLOCKS, REGISTRY, load_all_rules
 from .rules.registry import ACT_NOW, HOURS
 from .rules.unknown import closure_cells, unreadable
-from .schema import SHEETS, WORKBOOK_OF_SHEET
+from .schema import ROW, SHEETS, WORKBOOK_OF_SHEET
 
 _ZONE = ZoneInfo(LONDON)
 
@@ -252,8 +252,8 @@ def _unreadable_cell(clock, data: Dataset, rows: pd.DataFrame) -> list[str | Non
     """Per row: the first of its start, stop and scope cells that could not be read, or of the other cells that
     leave its record open (``_open_cells``), named; None when all could be read."""
     found: list[str | None] = [None] * len(rows)
-    specs = [(clock.sheet, c, "_row") if isinstance(c, str) else c for c in clock.start]
-    specs += [(clock.sheet, c, "_row") for c in (*clock.stop, *clock.scope)]
+    specs = [(clock.sheet, c, ROW) if isinstance(c, str) else c for c in clock.start]
+    specs += [(clock.sheet, c, ROW) for c in (*clock.stop, *clock.scope)]
     for sheet, column, row_column in specs:
         bad = unreadable(data, rows, sheet, column, rows=row_column)
         for i in np.flatnonzero(bad):

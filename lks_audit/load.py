@@ -30,10 +30,7 @@ from .findings import Gap, Notice
 from .intake import FORMATS, format_of_name, several_files_problem
 from .platforms import Exports, ExportsReading
 from .read import OpenedWorkbook, Reading, sheet_key
-from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOKS, Column, Kind, Sheet, Workbook, references
-
-#: Name of the column that carries each record's Excel row number.
-ROW = "_row"
+from .schema import ROW, SHEETS, WORKBOOK_BY_FILE, WORKBOOKS, Column, Kind, Sheet, Workbook, references
 
 
 def column_letter(number: int) -> str:
@@ -537,8 +534,8 @@ def add_exports(data: Dataset, exports: ExportsReading | None = None) -> None:
     bad_names = data.unknown.get(("Accounts", "Account name"), ())
     if accounts is not None and len(bad_names):
         frame = data.frames["Accounts"]
-        unread = frame[frame["_row"].isin(list(bad_names)).to_numpy()]
-        for account, row in zip(unread["Account ID"].tolist(), unread["_row"].tolist()):
+        unread = frame[frame[ROW].isin(list(bad_names)).to_numpy()]
+        for account, row in zip(unread["Account ID"].tolist(), unread[ROW].tolist()):
             if isinstance(account, str):
                 unread_names.setdefault(account, ("Accounts", int(row), "Account name"))
     data.exports = (exports or ExportsReading(data.folder)).tied(accounts, unread_ids, unread_names)

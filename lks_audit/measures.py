@@ -26,6 +26,7 @@ from .rules.base import (
     platform_timed_interactions,
 )
 from .rules.incidents import BREACH_COLUMNS, personal_data_breaches
+from .schema import ROW
 
 NOT_RECORDED = "Not recorded"
 
@@ -102,7 +103,7 @@ def _interactions(data, ctx, records, waiting) -> dict:
     if reason:
         return _not_assessed(reason)
     rows = platform_timed_interactions(data, ctx)  # the platform's times where the log's are wrong (EVD-05)
-    excel_rows = rows["_row"]
+    excel_rows = rows[ROW]
     to_confirm = excel_rows.isin(_of(waiting, "INT-01", "INT-02")).to_numpy()
     late = excel_rows.isin(records.get("INT-01", set())).to_numpy() & ~to_confirm
     unanswered = excel_rows.isin(records.get("INT-02", set())).to_numpy() & ~to_confirm
@@ -234,7 +235,7 @@ def _consent(data, ctx, records, waiting) -> dict:
         return _not_assessed(reason)
     posts = period_rows(data, "Posts", "Posted at", ctx)
     with_images = posts[is_yes(posts["Images of students"]).to_numpy(dtype=bool)]
-    excel_rows = with_images["_row"]
+    excel_rows = with_images[ROW]
     to_confirm = excel_rows.isin(_of(waiting, "IMG-01", "IMG-02")).to_numpy()
     without_consent = excel_rows.isin(records.get("IMG-01", set())).to_numpy()
     not_listed = excel_rows.isin(records.get("IMG-02", set())).to_numpy() | (

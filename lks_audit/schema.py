@@ -12,6 +12,9 @@ from enum import Enum
 
 from .findings import AREA_TITLES
 
+#: Name of the column every loaded frame carries: each record's Excel row number.
+ROW = "_row"
+
 
 class Kind(str, Enum):
     """How a cell is read (the contract's "value kinds")."""

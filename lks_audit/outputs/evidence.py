@@ -12,6 +12,7 @@ from collections import Counter
 
 from ..platforms import EXPORTS_FOLDER, holdings
 from ..rules.base import fmt_datetime, platform_evidence, reply_time_differences, weekday_datetime_texts
+from ..schema import ROW
 from .html import number
 from .paged import Column, Row, cell, heading, para, table
 from .review_data import Review
@@ -105,7 +106,7 @@ def _differences(rv: Review, found, id_cell) -> list:
             by_rule.setdefault(f.rule if f.rule in EVD_RULES else "names", []).append(f)
     posts = {f"{m.archive.account}:{m.key}": m for m in found.posts}
     queries = {f"{q.archive.account}:{q.key}": q for q in found.queries}
-    log = rv.data.frames["Posts"].set_index("_row", drop=False)
+    log = rv.data.frames["Posts"].set_index(ROW, drop=False)
     out = []
 
     def block(title: str, columns: list[tuple[str, float]], rows: list) -> None:
@@ -163,7 +164,7 @@ def _differences(rv: Review, found, id_cell) -> list:
         ],
     )  # fmt: skip
     differ = reply_time_differences(rv.data, rv.ctx)
-    interactions = rv.data.frames["Interactions"].set_index("_row", drop=False)
+    interactions = rv.data.frames["Interactions"].set_index(ROW, drop=False)
     block(
         "Reply times that differ from the platform's",
         [("Finding ID", 0.2), ("Interaction", 0.14), ("Received (logged)", 0.2), ("First response (logged)", 0.23),

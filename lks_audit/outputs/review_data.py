@@ -26,7 +26,7 @@ from ..load import Dataset
 from ..params import meeting_day, read_previous
 from ..personal import STAFF_NAMES, PersonalIndex, personal_strings
 from ..rules import load_all_rules
-from ..schema import SHEETS
+from ..schema import ROW, SHEETS
 from ..school_days import SchoolDays, holidays_of
 from .action_plan import (
     ACCEPTED_RISK,
@@ -109,7 +109,7 @@ class Review:
             frame = self.data.frames.get(f.sheet or "")
             day = None
             if sheet is not None and sheet.event_date and frame is not None and f.row is not None:
-                dates = frame.loc[frame["_row"] == f.row, sheet.event_date]
+                dates = frame.loc[frame[ROW] == f.row, sheet.event_date]
                 day = dates.iloc[0] if len(dates) and not pd.isna(dates.iloc[0]) else None
             out[f.id] = pd.Timestamp(day if day is not None else self.ctx.as_of).date()
         return out

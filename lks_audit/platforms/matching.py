@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..schema import ROW
 from .records import Archive, Record, name_key
 from .x import snowflake_ms
 
@@ -233,7 +234,7 @@ class _LogRows:
     ):
         mine = frame[frame["Account ID"].isin(list(accounts)).to_numpy()]
         self.first, self.second, self.readable = instants_ms(mine[when])
-        self.columns = {c: mine[c].to_numpy() for c in ("_row", "Link", *columns) if c in mine}
+        self.columns = {c: mine[c].to_numpy() for c in (ROW, "Link", *columns) if c in mine}
         if also_when:  # a second time column (an interaction's First response at), as its first instant
             self.columns["also"], _, self.columns["also_read"] = instants_ms(mine[also_when])
         self.at = _by_account(mine)
@@ -299,7 +300,7 @@ def _by_link(matches: list, items: list, log: dict, taken_a: set, taken_r: set) 
     by_id = {item.id: i for i, item in enumerate(items) if item.id}
     if not by_id or "Link" not in log:
         return []
-    rows, first, second, readable, links = (log[c] for c in ("_row", "first", "second", "readable", "Link"))
+    rows, first, second, readable, links = (log[c] for c in (ROW, "first", "second", "readable", "Link"))
     found = []
     for r in np.flatnonzero(pd.notna(links)).tolist():
         a = next((by_id[w] for w in link_words(links[r]) if w in by_id), None)
@@ -317,9 +318,9 @@ def _match_posts(archive: Archive, log: dict, window: int, walls: list[int]) -> 
     records = archive.posts
     at_ms = np.fromiter((r.at_ms for r in records), dtype="int64", count=len(records))
     matches = [PostMatch(archive, r, t) for r, t in zip(records, walls)]
-    if not len(log["_row"]):
+    if not len(log[ROW]):
         return matches
-    rows, first, second, readable = log["_row"], log["first"], log["second"], log["readable"]
+    rows, first, second, readable = log[ROW], log["first"], log["second"], log["readable"]
     texts = log["Post text"]
     taken_a: set[int] = set()
     taken_r: set[int] = set()
@@ -415,9 +416,9 @@ def _as_queries(archive: Archive, found: list[tuple], walls: list[int], reply_wa
 
 
 def _match_queries(queries: list[Query], log: dict, window: int) -> list[Query]:
-    if not len(log["_row"]):
+    if not len(log[ROW]):
         return queries
-    rows, first, second, readable = log["_row"], log["first"], log["second"], log["readable"]
+    rows, first, second, readable = log[ROW], log["first"], log["second"], log["readable"]
     taken_a: set[int] = set()
     taken_r: set[int] = set()
     _by_link(queries, queries, log, taken_a, taken_r)

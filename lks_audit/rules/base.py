@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..deadlines import reply_due
 from ..load import Dataset
+from ..schema import ROW
 
 
 def is_yes(s: pd.Series) -> pd.Series:
@@ -147,7 +148,7 @@ def pictured_students(data, ctx) -> pd.DataFrame:
 def names(frame: pd.DataFrame, key: str) -> list[str]:
     """Each row's ``key``, or ``on row 14`` where the key is blank or could not be read: a message never says
     "None" ("Incident on row 14 (reported ...)")."""
-    return [k if isinstance(k, str) else f"on row {r}" for k, r in zip(frame[key].tolist(), frame["_row"].tolist())]
+    return [k if isinstance(k, str) else f"on row {r}" for k, r in zip(frame[key].tolist(), frame[ROW].tolist())]
 
 
 def post_labels(posts: pd.DataFrame) -> list[str]:
@@ -216,11 +217,11 @@ def account_user_cells(data, ctx, staff_ids) -> dict[str, list[tuple]]:
         return out
     accounts = data.frames["Accounts"]
     active = accounts[(accounts["Status"] == "Active").to_numpy()]
-    admins = pd.DataFrame({"_row": active["_row"], "id": active["Administrators"].map(distinct_ids)}).explode("id")
-    named = [("Accounts", "Administrators", admins["_row"], admins["id"])]
+    admins = pd.DataFrame({ROW: active[ROW], "id": active["Administrators"].map(distinct_ids)}).explode("id")
+    named = [("Accounts", "Administrators", admins[ROW], admins["id"])]
     for sheet, when, column in (("Posts", "Posted at", "Posted by"), ("Interactions", "Received at", "Responded by")):
         rows = period_rows(data, sheet, when, ctx)
-        named.append((sheet, column, rows["_row"], rows[column]))
+        named.append((sheet, column, rows[ROW], rows[column]))
     for sheet, column, rows, ids in named:
         mine = ids.isin(wanted).to_numpy(dtype=bool)
         for row, staff_id in zip(rows[mine].tolist(), ids[mine].tolist()):
@@ -297,11 +298,11 @@ def _unsure_rows(data, ctx, sheet: str) -> pd.DataFrame:
         return frame.iloc[:0].assign(_cells=[], _any=[])
     taken = found.post_of_row if sheet == "Posts" else found.query_of_row
     waiting = {m.archive.account for m in (found.posts if sheet == "Posts" else found.queries) if m.row is None}
-    rows = frame[frame["_row"].isin(list(set().union(*bad.values()))).to_numpy()]
-    rows = rows[~rows["_row"].isin(list(taken)).to_numpy()]
-    anyone = rows["_row"].isin(list(bad.get("Account ID", ()))).to_numpy()
+    rows = frame[frame[ROW].isin(list(set().union(*bad.values()))).to_numpy()]
+    rows = rows[~rows[ROW].isin(list(taken)).to_numpy()]
+    anyone = rows[ROW].isin(list(bad.get("Account ID", ()))).to_numpy()
     rows = rows.assign(_any=anyone)[(anyone & bool(waiting)) | rows["Account ID"].isin(list(waiting)).to_numpy()]
-    cells = [[(sheet, r, c) for c, unread in bad.items() if r in unread] for r in rows["_row"].tolist()]
+    cells = [[(sheet, r, c) for c, unread in bad.items() if r in unread] for r in rows[ROW].tolist()]
     return rows.assign(_cells=pd.Series(cells, index=rows.index, dtype=object))
 
 
@@ -341,10 +342,10 @@ def _reply_time_differences(data, ctx) -> dict[int, tuple]:
     if found is None or not found.query_of_row:
         return out
     rows = period_rows(data, "Interactions", "Received at", ctx)
-    rows = rows[rows["_row"].isin(list(found.query_of_row)).to_numpy()]  # only what the platforms show
+    rows = rows[rows[ROW].isin(list(found.query_of_row)).to_numpy()]  # only what the platforms show
     faults = unreadable_cells(data)
     first, second, readable = instants_ms(rows["First response at"])
-    for i, row in enumerate(rows["_row"].tolist()):
+    for i, row in enumerate(rows[ROW].tolist()):
         query = found.query_of_row[row]
         if query.reply_ms is None:
             continue
@@ -369,7 +370,7 @@ def unread_account_replies(data, ctx, rows: pd.DataFrame) -> dict[int, list]:
     unread = data.unknown.get(("Interactions", "Account ID"), ())
     if found is None or not len(unread):
         return {}
-    rows = rows[np.isin(rows["_row"].to_numpy(), unread)]
+    rows = rows[np.isin(rows[ROW].to_numpy(), unread)]
     free = [q for q in found.queries if q.row is None and q.reply_ms is not None]
     if not len(rows) or not free:
         return {}
@@ -379,7 +380,7 @@ def unread_account_replies(data, ctx, rows: pd.DataFrame) -> dict[int, list]:
     received = instants_ms(rows["Received at"])
     replied = instants_ms(rows["First response at"])
     out: dict[int, list] = {}
-    for i, row in enumerate(rows["_row"].tolist()):
+    for i, row in enumerate(rows[ROW].tolist()):
         if not received[2][i]:
             continue  # its deadline is unknown anyway: undecided
         reply_unread = ("Interactions", row, "First response at") in faults
@@ -406,11 +407,11 @@ def reply_times_compared(data, ctx) -> int:
     if found is None:
         return 0
     rows = period_rows(data, "Interactions", "Received at", ctx)
-    rows = rows[rows["_row"].isin(list(found.query_of_row)).to_numpy()]  # only what the platforms show
+    rows = rows[rows[ROW].isin(list(found.query_of_row)).to_numpy()]  # only what the platforms show
     faults = unreadable_cells(data)
     return sum(
         1
-        for row, response in zip(rows["_row"].tolist(), rows["First response at"].notna().tolist())
+        for row, response in zip(rows[ROW].tolist(), rows["First response at"].notna().tolist())
         if found.query_of_row[row].reply_ms is not None
         and (response or ("Interactions", row, "First response at") in faults)
     )
@@ -426,12 +427,12 @@ def platform_timed_interactions(data, ctx) -> pd.DataFrame:
         return data.derived[key]
     rows = period_interactions(data, ctx)
     differ = reply_time_differences(data, ctx) if data.exports is not None else {}
-    mask = rows["_row"].isin(list(differ)).to_numpy()
+    mask = rows[ROW].isin(list(differ)).to_numpy()
     if mask.any():  # else the log's own times, the frame shared as it is (no copy of every interaction)
         # ``_time_row``: the Excel row whose time cells a rule looks up as unreadable; none where the times are
         # the platform's (read from its archive, never unknown).
-        rows = rows.assign(_platform_times=mask, _time_row=rows["_row"].where(~mask, -1))
-        queries = [differ[row][0] for row in rows.loc[mask, "_row"].tolist()]
+        rows = rows.assign(_platform_times=mask, _time_row=rows[ROW].where(~mask, -1))
+        queries = [differ[row][0] for row in rows.loc[mask, ROW].tolist()]
         received = pd.Series([q.london for q in queries], index=rows.index[mask], dtype="datetime64[ns]")
         replied = pd.Series([q.reply_london for q in queries], index=rows.index[mask], dtype="datetime64[ns]")
         rows.loc[mask, "Received at"] = received
@@ -444,4 +445,4 @@ def platform_timed_interactions(data, ctx) -> pd.DataFrame:
 def time_rows(rows: pd.DataFrame) -> str:
     """The column of :func:`platform_timed_interactions`'s rows that says where to look up unreadable time cells:
     ``_time_row`` when some times are the platform's, else ``_row``."""
-    return "_time_row" if "_time_row" in rows else "_row"
+    return "_time_row" if "_time_row" in rows else ROW

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..cells import clean_unicode
+from ..schema import ROW
 from .base import (
     first_by_key,
     fmt_date,
@@ -208,7 +209,7 @@ def posted_by_non_administrator(rule, data, ctx):
     # The account's Administrators cell could not be read: anyone may be one of them.
     account_row = np.full(len(posts), -1.0)
     if ("Accounts", "Administrators") in data.unknown:  # looked up only where such a cell exists
-        account_row = accounts.set_index("Account ID")["_row"].reindex(posts["Account ID"]).fillna(-1).to_numpy()
+        account_row = accounts.set_index("Account ID")[ROW].reindex(posts["Account ID"]).fillna(-1).to_numpy()
     admins_unread = unreadable_at(data, "Accounts", account_row, "Administrators")
     not_admin = Tri(~is_admin, admins_unread)
     # A Posted by or Account ID that could not be read reads as none ("does not record who posted it"): to confirm.
@@ -233,7 +234,7 @@ def posted_by_non_administrator(rule, data, ctx):
     # A mistyped Posted by or Account ID (DQ-04) reads as someone else, or an account not on the register.
     also = [
         [("Posts", row, column, value) for column, value in (("Posted by", by), ("Account ID", acc)) if value]
-        for row, by, acc in zip(hit["_row"].tolist(), hit["Posted by"].tolist(), hit["Account ID"].tolist())
+        for row, by, acc in zip(hit[ROW].tolist(), hit["Posted by"].tolist(), hit["Account ID"].tolist())
     ]
     findings = rule.findings(
         hit, "Posts", messages, column="Posted by", rests_on=("Account ID", "Posted at"), also=also
@@ -290,7 +291,7 @@ def posted_by_non_current_staff(rule, data, ctx):
     also = [
         ([("Posts", row, "Posted by", by)] if by else []) + cells
         for row, by, cells in zip(
-            hit["_row"], hit["Posted by"], other_cells("Staff", hit_rows, "Start date", "Leaving date")
+            hit[ROW], hit["Posted by"], other_cells("Staff", hit_rows, "Start date", "Leaving date")
         )
     ]
     findings = rule.findings(hit, "Posts", messages, column="Posted by", rests_on=("Posted at",), also=also)
@@ -357,7 +358,7 @@ def student_full_name(rule, data, ctx):
     # platform-exports.md: the published text is the truth for the name rules, matched or not; its base adds the
     # posts only the platforms show.
     published = published_in_period(data, ctx)
-    found = set(zip(hit["_row"].tolist(), hits["student"].tolist()))
+    found = set(zip(hit[ROW].tolist(), hits["student"].tolist()))
     findings += _published_full_names(rule, data, ctx, published, found)
     unlogged = sum(1 for m in published if m.row is None)
     return rule.outcome(findings, int(len(posts) - unread.sum()) + unlogged, waits)
@@ -369,7 +370,7 @@ def _on_logged_posts(rule, data, hits: list[tuple[int, str]], says: str) -> list
     if not hits:
         return []
     posts = data.frames["Posts"]
-    at = dict(zip(posts["_row"].tolist(), range(len(posts))))
+    at = dict(zip(posts[ROW].tolist(), range(len(posts))))
     hit = posts.iloc[[at[row] for row, _ in hits]]
     messages = [f"{label} {says}" for label in post_labels(hit)]
     findings = rule.findings(hit, "Posts", messages, students=[student for _, student in hits])
@@ -384,7 +385,7 @@ def _published_full_names(rule, data, ctx, published: list, found: set[tuple]) -
         return []
     # A post published with the text it was logged with has the log's findings: only the others are searched.
     posts = data.frames["Posts"]
-    logged = dict(zip(posts["_row"].tolist(), posts["Post text"].tolist()))
+    logged = dict(zip(posts[ROW].tolist(), posts["Post text"].tolist()))
     published = [m for m in published if m.row is None or logged.get(m.row) != m.record.text]
     hits = full_name_hits([fold(m.record.text) for m in published], register_names(data))
     out, logged_posts = [], []
@@ -507,7 +508,7 @@ def pictured_student_first_name(rule, data, ctx):
     waits, checked_pairs = [], len(pairs)
     if text_unread.any() or len(unread_names) or nameless:
         name_cells: dict[str, list[tuple]] = {}
-        for student, row in zip(unread_names["Student ID"].tolist(), unread_names["_row"].tolist()):
+        for student, row in zip(unread_names["Student ID"].tolist(), unread_names[ROW].tolist()):
             name_cells.setdefault(student, []).append(("Consent", int(row), "Student name"))
         every = pictured_students(data, ctx).rename(columns={"Student ID": "Students pictured"})
         pos, student = every["pos"].to_numpy(), every["Students pictured"]
@@ -532,10 +533,10 @@ def pictured_student_first_name(rule, data, ctx):
     unlisted = unreadable(data, posts, "Posts", "Students pictured")
     if unlisted.any():
         texts = {m.row for m in published if m.row is not None and m.record.text}
-        unlisted &= posts["Post text"].notna().to_numpy() | text_unread | posts["_row"].isin(list(texts)).to_numpy()
+        unlisted &= posts["Post text"].notna().to_numpy() | text_unread | posts[ROW].isin(list(texts)).to_numpy()
     waits += rule.undecided(posts[unlisted], "Posts", columns=("Students pictured", "Post text"))
     # platform-exports.md: the text as published of a logged post, with the log's Students pictured.
-    found = set(zip(hit["_row"].tolist(), hit_students))
+    found = set(zip(hit[ROW].tolist(), hit_students))
     findings += _published_first_names(rule, data, published, names, found)
     waits += _unsure_first_names(rule, data, ctx, published, names)
     return rule.outcome(findings, checked_pairs, waits)
@@ -547,7 +548,7 @@ def _published_first_names(rule, data, published: list, names: dict[str, list[Re
     if not published:
         return []
     posts = data.frames["Posts"]
-    logged = dict(zip(posts["_row"].tolist(), zip(posts["Post text"].tolist(), posts["Students pictured"].tolist())))
+    logged = dict(zip(posts[ROW].tolist(), zip(posts["Post text"].tolist(), posts["Students pictured"].tolist())))
     hits = []
     for m in published:
         text, pictured = logged.get(m.row, (None, None))
@@ -652,8 +653,8 @@ def third_party_without_permission(rule, data, ctx):
 def posted_outside_account_life(rule, data, ctx):
     posts = period_posts(data, ctx)
     accounts = first_by_key(data.frames["Accounts"], "Account ID")[
-        ["Account ID", "Created on", "Closed or transferred on", "_row"]
-    ].rename(columns={"_row": "_account_row"})
+        ["Account ID", "Created on", "Closed or transferred on", ROW]
+    ].rename(columns={ROW: "_account_row"})
     # An unknown Account ID is DQ-04's; an undated post cannot be placed in the account's life.
     dated = posts[posts["Posted at"].notna() | unreadable(data, posts, "Posts", "Posted at")]
     merged = dated.merge(accounts, on="Account ID", how="inner")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Finding, Undecided
-from ..schema import SHEETS, STUDENT, WORKBOOK_OF_SHEET, WORKBOOKS, Kind, Sheet, references
+from ..schema import ROW, SHEETS, STUDENT, WORKBOOK_OF_SHEET, WORKBOOKS, Kind, Sheet, references
 from .base import fmt_date, fmt_datetime
 from .registry import register_rule
 from .unknown import key_cells, unreadable, unreadable_rows
@@ -233,7 +233,7 @@ def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, de
             column=column,
             part=part,
         )  # fmt: skip
-        for record, row, student, detail, part in zip(records, rows["_row"].tolist(), students, details, parts)
+        for record, row, student, detail, part in zip(records, rows[ROW].tolist(), students, details, parts)
     ]
 
 
@@ -278,7 +278,7 @@ def unknown_references(rule, data, ctx):
         # could not be read, may be on that row: neither is a DQ-04, both are undecided.
         unread = frame[unreadable(data, frame, sheet_name, column.header)]
         waits += _undecided_references(rule, sheet_name, column.header, unread, [(sheet_name, r, column.header)
-                                       for r in unread["_row"].tolist()], [None] * len(unread))  # fmt: skip
+                                       for r in unread[ROW].tolist()], [None] * len(unread))  # fmt: skip
         nowhere = key_cells(data, target_sheet, target_key)
         if nowhere:
             checked -= len(rows)
@@ -301,7 +301,7 @@ def _undecided_references(rule, sheet_name: str, column: str, rows: pd.DataFrame
     return [
         Undecided(rule.id, record, file, sheet_name, int(row), None,
                   tuple(found if isinstance(found, list) else [found]), column=column, part=part)
-        for record, row, found, part in zip(records, rows["_row"].tolist(), cells, ids)
+        for record, row, found, part in zip(records, rows[ROW].tolist(), cells, ids)
     ]  # fmt: skip
 
 

@@ -10,6 +10,7 @@ time, where the platform gives no ID) and has ``source: "platform"``.
 from __future__ import annotations
 
 from ..findings import Undecided
+from ..schema import ROW
 from .base import (
     fmt_datetime,
     in_period_day,
@@ -142,9 +143,7 @@ def logged_posts_not_published(rule, data, ctx):
     last = accounts.map({a: days[1] for a, days in found.covers.items()}).astype("datetime64[ns]")
     covered = ((days >= first) & (days <= last)).to_numpy(dtype=bool)  # no archive: NaT, never covered
     checked = posts[covered]
-    missing = checked[
-        (~checked["_row"].isin(list(found.post_of_row)) & checked["Removed on"].isna()).to_numpy(dtype=bool)
-    ]
+    missing = checked[(~checked[ROW].isin(list(found.post_of_row)) & checked["Removed on"].isna()).to_numpy(dtype=bool)]
     messages = [
         f"{label} is logged on {account}, whose archive covers that day, but is not in it and has no removal "
         "recorded: removed without a record, or logged against the wrong account or time"
@@ -166,7 +165,7 @@ def _unplaced_posts(rule, data, ctx, found) -> list:
         return []
     archived = posts["Account ID"].isin(list(found.covers)).to_numpy()
     open_ = (account_unread & bool(found.covers)) | (time_unread & archived)
-    open_ &= ~posts["_row"].isin(list(found.post_of_row)).to_numpy() & posts["Removed on"].isna().to_numpy()
+    open_ &= ~posts[ROW].isin(list(found.post_of_row)).to_numpy() & posts["Removed on"].isna().to_numpy()
     return rule.undecided(posts[open_], "Posts", columns=("Account ID", "Posted at"))
 
 
@@ -194,7 +193,7 @@ def published_text_differs(rule, data, ctx):
 
     found = platform_evidence(data, ctx)
     posts = period_posts(data, ctx)
-    matched = [found.post_of_row.get(row) for row in posts["_row"].tolist()]
+    matched = [found.post_of_row.get(row) for row in posts[ROW].tolist()]
     both = [i for i, m in enumerate(matched) if m is not None and m.similarity is not None]
     differ = [i for i in both if matched[i].similarity < SAME_TEXT]
     hit = posts.iloc[differ]
@@ -218,7 +217,7 @@ def _unsure(rule, data, ctx, rows, sheet: str) -> list:
     unsure = unsure_rows(data, ctx, sheet)
     if not len(unsure):
         return []
-    mine = unsure[unsure["_row"].isin(rows["_row"]).to_numpy()]
+    mine = unsure[unsure[ROW].isin(rows[ROW]).to_numpy()]
     return rule.undecided(mine, sheet, also=mine["_cells"].tolist())
 
 
@@ -291,10 +290,10 @@ def unlogged_messages(rule, data, ctx):
 def reply_time_differs(rule, data, ctx):
     differ = reply_time_differences(data, ctx)
     rows = period_rows(data, "Interactions", "Received at", ctx)
-    hit = rows[rows["_row"].isin(list(differ)).to_numpy()]
+    hit = rows[rows[ROW].isin(list(differ)).to_numpy()]
     messages = []
     for interaction, row, logged in zip(
-        hit["Interaction ID"].tolist(), hit["_row"].tolist(), hit["First response at"].tolist()
+        hit["Interaction ID"].tolist(), hit[ROW].tolist(), hit["First response at"].tolist()
     ):
         query, readable = differ[row]
         platform = weekday_datetime_texts([query.reply_london])[0]

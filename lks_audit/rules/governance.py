@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..deadlines import days_after, end_of_day, months_after
+from ..schema import ROW
 from .base import distinct_ids, first_by_key, fmt_date, names
 from .registry import CLOCKS, DAYS, register_clock, register_rule
 from .unknown import (
@@ -78,8 +79,8 @@ _APPLICATIONS = ("application", "applications")
 def account_approved_before_creation(rule, data, ctx):
     accounts = data.frames["Accounts"]
     apps = first_by_key(data.frames["Applications"], "Application ID")[
-        ["Application ID", "SLT decision", "Decision date", "_row"]
-    ].rename(columns={"_row": "_app_row"})
+        ["Application ID", "SLT decision", "Decision date", ROW]
+    ].rename(columns={ROW: "_app_row"})
     merged = accounts.merge(apps, on="Application ID", how="left", indicator=True)
     no_app_id = merged["Application ID"].isna()
     unknown = ~no_app_id & (merged["_merge"] != "both")
@@ -123,7 +124,7 @@ def account_approved_before_creation(rule, data, ctx):
         else (("Applications", app_row, decided_by[reason]),) if reason in decided_by
         else (("Applications", app_row, "Decision date"),) if reason == "created_first"
         else ()
-        for reason, row, app, app_row in zip(reasons, hit["_row"], hit["Application ID"], hit["_app_row"])
+        for reason, row, app, app_row in zip(reasons, hit[ROW], hit["Application ID"], hit["_app_row"])
     ]  # fmt: skip
     messages = []
     for reason, acc, (_, r) in zip(reasons, names(hit, "Account ID"), hit.iterrows()):
@@ -200,7 +201,7 @@ def two_current_administrators(rule, data, ctx):
         messages.append(text + "; at least two are needed")
     # An administrator's mistyped Staff ID (DQ-04) reads as someone not on the staff list.
     also = [[("Accounts", row, "Administrators", a) for a in other_by_account.get(idx, [])]
-            for idx, row in zip(hit.index, hit["_row"])]  # fmt: skip
+            for idx, row in zip(hit.index, hit[ROW])]  # fmt: skip
     findings = rule.findings(hit, "Accounts", messages, column="Administrators", also=also)
     # Undecided: each administrator whose currency is unknown names their Staff row's dates (or the Staff IDs
     # that could not be read).
@@ -250,7 +251,7 @@ def privacy_and_reason(rule, data, ctx):
     messages = [f"Account {a} has no {' and '.join(m)} recorded" for a, m in zip(names(hit, "Account ID"), missing)]
     findings = rule.findings(
         hit, "Accounts", messages, column=[m[0] for m in missing],
-        also=[[("Accounts", r, c) for c in m] for r, m in zip(hit["_row"].tolist(), missing)],
+        also=[[("Accounts", r, c) for c in m] for r, m in zip(hit[ROW].tolist(), missing)],
     )  # fmt: skip
     return rule.outcome(findings, len(accounts))
 
@@ -367,7 +368,7 @@ def lead_left_account_handed_over(rule, data, ctx):
     also = [
         ([("Accounts", row, "Lead staff", ld)] if ld is not None else []) + cells
         for row, ld, cells in zip(
-            hit["_row"], hit["Lead staff"], other_cells("Staff", hit_rows, "Start date", "Leaving date")
+            hit[ROW], hit["Lead staff"], other_cells("Staff", hit_rows, "Start date", "Leaving date")
         )
     ]
     findings = rule.findings(hit, "Accounts", messages, column="Lead staff", rests_on=("Status",), also=also)
@@ -558,7 +559,7 @@ def application_complete(rule, data, ctx):
     findings = rule.findings(
         hit, "Applications", messages, severities=["high" if a else "medium" for a in approved],
         column=[items[0][0] for items in points], rests_on=("SLT decision",),
-        also=[[("Applications", r, c) for c, _ in items] for r, items in zip(hit["_row"].tolist(), points)],
+        also=[[("Applications", r, c) for c, _ in items] for r, items in zip(hit[ROW].tolist(), points)],
     )  # fmt: skip
     return rule.outcome(findings, len(apps))
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..schema import WORKBOOK_OF_SHEET
+from ..schema import ROW, WORKBOOK_OF_SHEET
 from .base import fmt_date, is_blank, is_yes, period_posts, pictured_students, post_labels
 from .registry import ACT_NOW, register_clock, register_rule
 from .unknown import Tri, blank, checked, in_doubt, key_cells, says_yes, settle, settle_as_read, test, unreadable
@@ -24,7 +24,7 @@ CONSENT_CLAUSE = (
 )
 #: The consent register's file, as a finding names the row of it that decided.
 CONSENT_FILE = WORKBOOK_OF_SHEET["Consent"].file
-_PAIR_POST_COLUMNS = ["Post ID", "Posted at", "Removed on", "Images of students", "_row"]
+_PAIR_POST_COLUMNS = ["Post ID", "Posted at", "Removed on", "Images of students", ROW]
 _PAIRS = ("(post, pictured student) pair", "(post, pictured student) pairs")
 _PICTURING_POSTS = ("post picturing students", "posts picturing students")
 
@@ -56,7 +56,7 @@ def _join_pictured_to_consent(data, ctx) -> pd.DataFrame:
 
     consent = data.frames["Consent"]
     consent = consent[consent["Student ID"].notna() & consent["Form received on"].notna()]
-    consent = consent.sort_values(["Form received on", "_row"], kind="stable")
+    consent = consent.sort_values(["Form received on", ROW], kind="stable")
     consent = consent.add_prefix("c:").rename(columns={"c:Student ID": "Student ID"})
     # merge_asof wants the same dtype on both sides of ``by`` (ids may load as pandas strings).
     consent["Student ID"] = consent["Student ID"].astype(object)
@@ -86,7 +86,7 @@ def _consent_cells(data, pairs: pd.DataFrame, columns=()) -> list[list[tuple]]:
         unreadable(data, consent, "Consent", "Form received on") & consent["Student ID"].notna().to_numpy()
     ]
     undated_rows: dict[str, list[int]] = {}
-    for student, row in zip(undated["Student ID"].tolist(), undated["_row"].tolist()):
+    for student, row in zip(undated["Student ID"].tolist(), undated[ROW].tolist()):
         undated_rows.setdefault(student, []).append(row)
     anyone = key_cells(data, "Consent", "Student ID")
     return [
@@ -123,7 +123,7 @@ def _unlisted_posts(data, ctx, scope=None) -> tuple[pd.DataFrame, np.ndarray]:
 
 def _pictured(pairs: pd.DataFrame) -> list[tuple]:
     """Each pair's Students pictured reference: an ID not on the consent register is a DQ-04."""
-    return [("Posts", r, "Students pictured", s) for r, s in zip(pairs["_row"].tolist(), pairs["Student ID"].tolist())]
+    return [("Posts", r, "Students pictured", s) for r, s in zip(pairs[ROW].tolist(), pairs["Student ID"].tolist())]
 
 
 def consent_holds(pairs: pd.DataFrame) -> pd.Series:
@@ -159,9 +159,9 @@ def _later_forms(data, pairs: pd.DataFrame) -> list[tuple | None]:
     consent = data.frames["Consent"]
     consent = consent[consent["Student ID"].isin(set(pairs["Student ID"])) & consent["Form received on"].notna()]
     forms: dict[str, list[tuple]] = {}
-    ordered = consent.sort_values(["Form received on", "_row"], kind="stable")
+    ordered = consent.sort_values(["Form received on", ROW], kind="stable")
     for student, day, row, given in zip(
-        ordered["Student ID"], ordered["Form received on"], ordered["_row"], is_yes(ordered["Social media consent"])
+        ordered["Student ID"], ordered["Form received on"], ordered[ROW], is_yes(ordered["Social media consent"])
     ):
         forms.setdefault(student, []).append((day, int(row), bool(given)))
     out = []
@@ -423,7 +423,7 @@ def still_up_after_withdrawal(data, ctx) -> pd.DataFrame:
     posted = unreadable(data, up, "Posts", "Posted at")
     cells = [
         ([("Posts", r, "Posted at")] if p else []) + (c if d else [])
-        for r, p, c, d in zip(up["_row"].tolist(), posted.tolist(), _consent_cells(data, up), doubt.tolist())
+        for r, p, c, d in zip(up[ROW].tolist(), posted.tolist(), _consent_cells(data, up), doubt.tolist())
     ]
     return up.assign(_start=up["c:Withdrawn on"], _due=up["c:Withdrawn on"], _open_cells=cells)
 

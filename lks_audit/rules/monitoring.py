@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..context import elapsed_hours
 from ..deadlines import reply_due_at_latest
+from ..schema import ROW
 from .base import (
     is_blank,
     names,
@@ -62,7 +63,7 @@ def _reply_outcome(
     Closures dates that could not be read, those in ``on_account`` on the Account ID that could not be read), and
     the interactions whose times (or, in ``on_account``, Account ID) could not be read, undecided."""
     account = np.zeros(len(rows), dtype=bool) if on_account is None else on_account
-    own = [[("Interactions", int(r), "Account ID")] if a else [] for r, a in zip(rows["_row"].tolist(), account)]
+    own = [[("Interactions", int(r), "Account ID")] if a else [] for r, a in zip(rows[ROW].tolist(), account)]
     findings = rule.findings(
         rows[found], "Interactions", messages, column="First response at",
         also=[(closures if c else []) + o for c, o in zip(on_closures.tolist(), _picked(own, found))],
@@ -86,7 +87,7 @@ def _platform_doubt(data, ctx, rows: pd.DataFrame, late: np.ndarray | None) -> t
     doubt = unread_account_replies(data, ctx, rows) if data.exports is not None else {}
     if not doubt:
         return clear, raise_
-    for i, row in enumerate(rows["_row"].tolist()):
+    for i, row in enumerate(rows[ROW].tolist()):
         queries = doubt.get(row)
         if not queries:
             continue

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..deadlines import months_after
+from ..schema import ROW
 from .base import (
     ACCOUNT_USER_SOURCES,
     account_user_cells,
@@ -55,7 +56,7 @@ def _doubtful_account_users(data, ctx) -> tuple[dict[str, list[tuple]], list[tup
     may_be_active = (accounts["Status"] == "Active").to_numpy() | status_unread
     admins_unread = unreadable(data, accounts, "Accounts", "Administrators")
     for row, ids, active, open_status, open_admins in zip(
-        accounts["_row"].tolist(), accounts["Administrators"].tolist(), may_be_active.tolist(),
+        accounts[ROW].tolist(), accounts["Administrators"].tolist(), may_be_active.tolist(),
         status_unread.tolist(), admins_unread.tolist(),
     ):  # fmt: skip
         if not active:
@@ -72,13 +73,13 @@ def _doubtful_account_users(data, ctx) -> tuple[dict[str, list[tuple]], list[tup
         day_unread = unreadable(data, rows, sheet, when)
         who_unread = unreadable(data, rows, sheet, column)
         if who_unread.any():
-            anyone += [(sheet, r, column) for r in rows.loc[who_unread, "_row"].tolist()]
+            anyone += [(sheet, r, column) for r in rows.loc[who_unread, ROW].tolist()]
         if not day_unread.any():  # the usual case: every day read, everyone named surely a user
             sure.update(i for i in pd.unique(rows[column].to_numpy()) if i is not None)
             continue
         named = rows[column].notna().to_numpy()
         sure.update(i for i in pd.unique(rows.loc[named & ~day_unread, column].to_numpy()))
-        for staff_id, r in zip(rows.loc[named & day_unread, column].tolist(), rows.loc[named & day_unread, "_row"]):
+        for staff_id, r in zip(rows.loc[named & day_unread, column].tolist(), rows.loc[named & day_unread, ROW]):
             doubts.setdefault(staff_id, []).append((sheet, int(r), when))
     return {k: v for k, v in doubts.items() if k not in sure}, anyone, sure
 
@@ -97,7 +98,7 @@ def _account_users_training(data, ctx) -> pd.DataFrame:
         users = account_users(data, ctx)
         doubts, anyone, sure = _doubtful_account_users(data, ctx)
         staff_all = _staff_rows(data)
-        staff = staff_all[["Staff ID", "Policy read on", "Social media training on", "Latest refresher on", "_row"]]
+        staff = staff_all[["Staff ID", "Policy read on", "Social media training on", "Latest refresher on", ROW]]
         staff = staff[staff["Staff ID"].notna()]
         maybe_ids = set(doubts) | (set(staff["Staff ID"]) if anyone else set())
         extra = sorted(maybe_ids - set(users.index))

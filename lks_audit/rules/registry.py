@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, RuleOutcome, Undecided
 from ..params import Parameters
-from ..schema import SHEETS, WORKBOOK_OF_SHEET
+from ..schema import ROW, SHEETS, WORKBOOK_OF_SHEET
 
 _RULE_ID = re.compile(r"^(?P<family>[A-Z]+)-\d{2}$")
 
@@ -120,7 +120,7 @@ class Rule:
                 _str_or_none(st),
                 (tuple((sheet, int(r), c) for c in columns) if r == r else ()) + tuple(more),
             )
-            for k, r, st, more in zip(keys, frame["_row"].tolist(), students, also)
+            for k, r, st, more in zip(keys, frame[ROW].tolist(), students, also)
         ]
 
     def finding(
@@ -199,9 +199,7 @@ class Rule:
                 column=c,
                 rests_on=tuple((sheet, r, e) for e in extra) + tuple(more),
             )
-            for k, r, m, st, s, c, more in zip(
-                keys, frame["_row"].tolist(), messages, students, severities, columns, also
-            )
+            for k, r, m, st, s, c, more in zip(keys, frame[ROW].tolist(), messages, students, severities, columns, also)
         ]
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..schema import ROW
 from .base import first_by_key, is_blank, is_yes
 
 
@@ -60,7 +61,7 @@ def unreadable_rows(data, sheet: str, column: str) -> np.ndarray:
 _NONE = np.zeros(0, dtype="int64")
 
 
-def unreadable(data, frame: pd.DataFrame, sheet: str, *columns: str, rows: str = "_row") -> np.ndarray:
+def unreadable(data, frame: pd.DataFrame, sheet: str, *columns: str, rows: str = ROW) -> np.ndarray:
     """Per row of ``frame`` (a row of ``sheet`` numbered by its ``rows`` column, NaN for none): does any of
     ``columns`` hold a cell that could not be read?"""
     if not any((sheet, column) in data.unknown for column in columns):
@@ -84,17 +85,17 @@ def known(mask) -> Tri:
     return Tri(np.asarray(mask, dtype=bool))
 
 
-def test(data, frame: pd.DataFrame, sheet: str, mask, *columns: str, rows: str = "_row") -> Tri:
+def test(data, frame: pd.DataFrame, sheet: str, mask, *columns: str, rows: str = ROW) -> Tri:
     """``mask`` (worked out from the cells as read), unknown where one of ``columns`` could not be read."""
     return Tri(np.asarray(mask, dtype=bool), unreadable(data, frame, sheet, *columns, rows=rows))
 
 
-def says_yes(data, frame: pd.DataFrame, sheet: str, column: str, rows: str = "_row") -> Tri:
+def says_yes(data, frame: pd.DataFrame, sheet: str, column: str, rows: str = ROW) -> Tri:
     """A yes/no cell says Yes (blank and No are no; unreadable is unknown)."""
     return test(data, frame, sheet, is_yes(frame[column]).to_numpy(dtype=bool), column, rows=rows)
 
 
-def blank(data, frame: pd.DataFrame, sheet: str, column: str, rows: str = "_row") -> Tri:
+def blank(data, frame: pd.DataFrame, sheet: str, column: str, rows: str = ROW) -> Tri:
     """A cell is blank (an unreadable one is not known to be)."""
     return test(data, frame, sheet, is_blank(frame[column]).to_numpy(dtype=bool), column, rows=rows)
 
@@ -157,13 +158,13 @@ def staff_current(data, ids: pd.Series, days) -> tuple[Tri, np.ndarray, np.ndarr
     ID is on no Staff row while a Staff ID could not be read), the truth as the cells read (an unreadable date
     read blank, so the person current), and the Excel row of their Staff row (-1 for none).
     """
-    staff = first_by_key(data.frames["Staff"], "Staff ID")[["Staff ID", "Start date", "Leaving date", "_row"]]
+    staff = first_by_key(data.frames["Staff"], "Staff ID")[["Staff ID", "Start date", "Leaving date", ROW]]
     ids = ids.astype(object)  # an empty list of IDs comes as floats
     rows = pd.DataFrame({"Staff ID": ids.to_numpy(), "_day": pd.to_datetime(days).to_numpy()}
                         if isinstance(days, pd.Series) else {"Staff ID": ids.to_numpy()})  # fmt: skip
     merged = rows.merge(staff.astype({"Staff ID": object}), on="Staff ID", how="left")
     day = merged["_day"] if "_day" in merged else pd.Timestamp(days)
-    found = merged["_row"].notna().to_numpy()
+    found = merged[ROW].notna().to_numpy()
     start, leaving = merged["Start date"], merged["Leaving date"]
     day = day.dt.floor("D") if isinstance(day, pd.Series) else day.floor("D")
     started = test(data, merged, "Staff", (start.isna() | (start <= day)).to_numpy(), "Start date")
@@ -171,7 +172,7 @@ def staff_current(data, ids: pd.Series, days) -> tuple[Tri, np.ndarray, np.ndarr
     someone_unread = len(unreadable_rows(data, "Staff", "Staff ID")) > 0
     on_sheet = Tri(found, ~found & someone_unread & ids.notna().to_numpy())
     as_read = found & started.maybe & not_left.maybe
-    return on_sheet & started & not_left, as_read, merged["_row"].fillna(-1).to_numpy(dtype="int64")
+    return on_sheet & started & not_left, as_read, merged[ROW].fillna(-1).to_numpy(dtype="int64")
 
 
 def in_doubt(truth: Tri, mask) -> Tri:
