@@ -177,9 +177,15 @@ def account_users(data, ctx) -> pd.Series:
     return data.derived[key]
 
 
+def is_active(accounts: pd.DataFrame) -> np.ndarray:
+    """Each account of the register is Active (a live account: not Closed or Transferred), as its Status reads;
+    False where the Status could not be read (the rules that need to know say so: ``unreadable``)."""
+    return (accounts["Status"] == "Active").to_numpy()
+
+
 def _account_users(data, ctx) -> pd.Series:
     accounts = data.frames["Accounts"]
-    active = accounts[(accounts["Status"] == "Active").to_numpy()]
+    active = accounts[is_active(accounts)]
     admins = pd.DataFrame({"Account ID": active["Account ID"], "Staff ID": active["Administrators"].map(distinct_ids)})
     admins = admins.explode("Staff ID").dropna(subset=["Staff ID"])
     # Each administrator's accounts once each, in register order (an account with no ID still makes an admin).
@@ -216,7 +222,7 @@ def account_user_cells(data, ctx, staff_ids) -> dict[str, list[tuple]]:
     if not wanted:
         return out
     accounts = data.frames["Accounts"]
-    active = accounts[(accounts["Status"] == "Active").to_numpy()]
+    active = accounts[is_active(accounts)]
     admins = pd.DataFrame({ROW: active[ROW], "id": active["Administrators"].map(distinct_ids)}).explode("id")
     named = [("Accounts", "Administrators", admins[ROW], admins["id"])]
     for sheet, when, column in (("Posts", "Posted at", "Posted by"), ("Interactions", "Received at", "Responded by")):

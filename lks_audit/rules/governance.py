@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..deadlines import days_after, end_of_day, months_after
 from ..schema import ROW
-from .base import distinct_ids, first_by_key, fmt_date, names
+from .base import distinct_ids, first_by_key, fmt_date, is_active, names
 from .registry import CLOCKS, DAYS, register_clock, register_rule
 from .unknown import (
     Tri,
@@ -32,7 +32,7 @@ from .unknown import (
 
 def _active(data, accounts: pd.DataFrame) -> Tri:
     """Each account is Active (unknown where its Status could not be read)."""
-    return test(data, accounts, "Accounts", (accounts["Status"] == "Active").to_numpy(), "Status")
+    return test(data, accounts, "Accounts", is_active(accounts), "Status")
 
 
 def _setting_not_yes(rule, data, column: str):
@@ -188,7 +188,7 @@ def two_current_administrators(rule, data, ctx):
     admins_unread = unreadable(data, accounts, "Accounts", "Administrators")
     too_few = Tri((maybe < 2) & ~admins_unread, ((maybe >= 2) & (sure < 2)) | admins_unread)
     hit = active & too_few
-    fired = (accounts["Status"] == "Active").to_numpy() & (read < 2)
+    fired = is_active(accounts) & (read < 2)
     found, undecided = settle_as_read(hit, fired, doubtful=unreadable(data, accounts, "Accounts", "Status"))
     hit = accounts[found]
     messages = []
@@ -411,7 +411,7 @@ def purpose_reviewed(rule, data, ctx):
     due = _active(data, accounts) & test(data, accounts, "Accounts", created_before, "Created on")
     # A review date that could not be read reads as none ("has no purpose review recorded"): to confirm.
     hit = due & test(data, accounts, "Accounts", review_lapsed, "Last purpose review")
-    fired = (accounts["Status"] == "Active").to_numpy() & CLOCKS["ACC-08"].run_out(accounts, ctx)
+    fired = is_active(accounts) & CLOCKS["ACC-08"].run_out(accounts, ctx)
     found, undecided = settle_as_read(
         hit, fired, doubtful=unreadable(data, accounts, "Accounts", "Status", "Created on")
     )

@@ -18,6 +18,7 @@ from .base import (
     distinct_ids,
     first_by_key,
     fmt_date,
+    is_active,
     names,
     period_rows,
 )
@@ -53,7 +54,7 @@ def _doubtful_account_users(data, ctx) -> tuple[dict[str, list[tuple]], list[tup
     sure: set[str] = set()
     accounts = data.frames["Accounts"]
     status_unread = unreadable(data, accounts, "Accounts", "Status")
-    may_be_active = (accounts["Status"] == "Active").to_numpy() | status_unread
+    may_be_active = is_active(accounts) | status_unread
     admins_unread = unreadable(data, accounts, "Accounts", "Administrators")
     for row, ids, active, open_status, open_admins in zip(
         accounts[ROW].tolist(), accounts["Administrators"].tolist(), may_be_active.tolist(),
