@@ -311,7 +311,7 @@ def run_due(args: argparse.Namespace) -> int:
 
 def _write_public(path: str, content: bytes) -> Path:
     """Write one of ``due``'s files for the school's leaders (no personal data) in one step."""
-    from .outputs.files import atomic_write, public_mode
+    from .files import atomic_write, public_mode
 
     target = Path(path)
     if target.is_dir():
@@ -323,7 +323,7 @@ def _write_public(path: str, content: bytes) -> Path:
 
 def run_report(args: argparse.Namespace) -> int:
     """``lks-audit report``: render the set into OUT/YEAR, then say what was written."""
-    from .outputs.files import ACTION_PLAN, DPO_ACTIONS
+    from .files import ACTION_PLAN, DPO_ACTIONS
     from .render import render_report
 
     rendered = render_report(

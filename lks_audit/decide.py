@@ -27,10 +27,10 @@ import pandas as pd
 from .cells import cell_problem, read_column
 from .dpo_review import REVIEW_FILE, SlipFinder
 from .errors import AuditInputError, WorkbookOpen
+from .files import PRIVATE, atomic_write
 from .findings import Finding
 from .intake import kept_name, scan_folder, several_files_problem
 from .load import Dataset
-from .outputs.files import PRIVATE, atomic_write
 from .personal import PersonalIndex, personal_strings
 from .schema import SHEETS, WORKBOOK_BY_FILE, Kind
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AuditInputError
-from .outputs.files import FINDINGS_JSON, HISTORY_JSON, PREVIOUS_RUNS, plan_to_carry
+from .files import FINDINGS_JSON, HISTORY_JSON, PREVIOUS_RUNS, plan_to_carry
 from .params import normalise_year, read_previous
 
 #: How many years the history shows: this one and up to four before it.

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AuditInputError, MissingPackage
-from .outputs.files import PRIVATE, atomic_write
+from .files import PRIVATE, atomic_write
 
 #: The notebook the command copies, in the notebooks folder beside the package (or as installed).
 EXPLORE = "explore.ipynb"

@@ -24,11 +24,11 @@ from .audit import closures_of, data_quality_findings, run_rules
 from .cells import normalise_text
 from .context import make_context
 from .errors import AuditInputError
+from .files import PRIVATE, atomic_write
 from .findings import Finding, Notice, Undecided
 from .intake import UnreadableFile, check_folder_usable, check_workbook
 from .load import Dataset, FileInfo, load_workbooks
 from .outputs.excel import PERSONAL_DATA, mark_personal_data, write_text_cell
-from .outputs.files import PRIVATE, atomic_write
 from .params import academic_year_dates, academic_year_of, audit_day, given_day, normalise_year
 from .platforms import EXPORTS_FOLDER, holdings
 from .rules.data_quality import short_message
@@ -331,7 +331,7 @@ def write_feedback_copy(
     ``sheet_names`` maps a contract sheet to the workbook's own name for it, where it was renamed. An
     .xlsx is copied whole; a workbook in another format is rebuilt from its cells (openpyxl writes
     .xlsx only). The original is only read; the copy is edited in memory and written owner-only in one
-    step (:func:`~lks_audit.outputs.files.atomic_write`), so a failure never leaves a half-written file.
+    step (:func:`~lks_audit.files.atomic_write`), so a failure never leaves a half-written file.
     """
     import openpyxl
     from openpyxl.comments import Comment

@@ -310,7 +310,7 @@ def test_a_rule_not_checked_keeps_its_row_edits_and_status(two_years, tmp_path):
 def test_a_plan_saved_in_another_office_format_reads_the_same(two_years, tmp_path, fmt):
     import subprocess
 
-    from lks_audit.outputs.files import plan_to_carry
+    from lks_audit.files import plan_to_carry
 
     subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", fmt,

@@ -23,9 +23,9 @@ import openpyxl
 import pytest
 
 from lks_audit.errors import ReportFailed
+from lks_audit.files import atomic_write
 from lks_audit.load import load_workbooks
 from lks_audit.outputs.artifacts import personal_strings
-from lks_audit.outputs.files import atomic_write
 from lks_audit.render import render_report
 from lks_audit.render.guard import personal_data_in
 

@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 
 from ..errors import PersonalDataInText
+from ..files import ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, GUARD, HISTORY_JSON, PRIVATE, atomic_write, public_mode
 from ..history import history_document
 from ..personal import personal_strings
 from .action_plan import action_plan_bytes
 from .dpo_actions import dpo_actions_file
-from .files import ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, GUARD, HISTORY_JSON, PRIVATE, atomic_write, public_mode
 from .findings_json import document_text
 from .review_data import Review, cyclic_gc_paused
 

@@ -10,11 +10,11 @@ import pandas as pd
 from IPython.display import HTML
 
 from ..due import DUE_SOON, OVERDUE, RUNNING, STATES, DueList, clock_line, due_folder
+from ..files import atomic_write, public_mode
 from ..load import Dataset
 from ..params import checked_overrides, given_moment, parse_param_pairs, read_settings_file
 from ..rules import CLOCKS
 from .charts import timeline
-from .files import atomic_write, public_mode
 from .html import esc, plural, table
 
 

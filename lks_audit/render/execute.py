@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ReportFailed
-from ..outputs.files import EXECUTED, PRIVATE
+from ..files import EXECUTED, PRIVATE
 
 #: ipykernel logs this at start-up for every local kernel (ipykernel/kernelapp.py, init_sockets);
 #: the kernel only listens on localhost, so it tells a school user nothing they can act on.

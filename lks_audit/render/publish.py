@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ReportFailed
-from ..outputs.files import (
+from ..files import (
     FAILED,
     MANIFEST,
     OFFICE_LOCKS,

@@ -25,9 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import AuditInputError, PersonalDataInText, ReportFailed
-from ..history import history_years, last_year
-from ..intake import check_folder_usable
-from ..outputs.files import (
+from ..files import (
     ACTION_PLAN,
     DPO_ACTIONS,
     DPO_HTML,
@@ -43,6 +41,8 @@ from ..outputs.files import (
     public_mode,
     to_carry,
 )
+from ..history import history_years, last_year
+from ..intake import check_folder_usable
 from ..params import audit_day, audit_moment, checked_overrides, meeting_day, normalise_year
 from .execute import execute_notebook, stop_kernels
 from .export import export_html, prepare_exporters
