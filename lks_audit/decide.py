@@ -218,7 +218,7 @@ def _formula_cell(book) -> str | None:
 
 def _append(ws, header_row: int, columns: dict[str, int], row: _Row) -> int:
     """Write ``row`` under the last row of the table that holds anything; returns its Excel row."""
-    from .outputs.excel import write_text_cell
+    from .excel import write_text_cell
     from .templates import NUMBER_FORMATS
 
     last = header_row

@@ -126,8 +126,8 @@ def _running(clocks: list[DueClock]) -> list[str]:
 def checked_digest(due: DueList, data, school: str = "") -> str:
     """The digest, once the governors' page's personal-data guard finds no name or ID of ``data`` in it; an
     AuditInputError (nothing written) if it does."""
+    from .guard import personal_data_in
     from .personal import personal_strings
-    from .render.guard import personal_data_in
 
     page = digest_html(due, school)
     found = personal_data_in(page, personal_strings(data))

@@ -1,7 +1,7 @@
 """The input's personal values (names, Student IDs, Staff IDs) and finding them in text.
 
 What the governors' page and the DPO's text for governors must never hold: the guard checks the page
-(:mod:`lks_audit.render.guard`), :mod:`lks_audit.dpo_review` checks the commentary, evidence and reasons
+(:mod:`lks_audit.guard`), :mod:`lks_audit.dpo_review` checks the commentary, evidence and reasons
 before anything is rendered, and the report checks what a person typed into an action plan it carries.
 Besides a whole name or ID, governors-page.md refuses a student's first name (a capitalised whole word; month
 and day names are not names) and a staff member's surname after a title (Mr, Mrs, Ms, Miss, Dr). Each hit

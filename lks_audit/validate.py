@@ -24,11 +24,11 @@ from .audit import closures_of, data_quality_findings, run_rules
 from .cells import normalise_text
 from .context import make_context
 from .errors import AuditInputError
+from .excel import PERSONAL_DATA, mark_personal_data, write_text_cell
 from .files import PRIVATE, atomic_write
 from .findings import Finding, Notice, Undecided
 from .intake import UnreadableFile, check_folder_usable, check_workbook
 from .load import Dataset, FileInfo, load_workbooks
-from .outputs.excel import PERSONAL_DATA, mark_personal_data, write_text_cell
 from .params import academic_year_dates, academic_year_of, audit_day, given_day, normalise_year
 from .platforms import EXPORTS_FOLDER, holdings
 from .rules.data_quality import short_message

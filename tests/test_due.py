@@ -19,8 +19,8 @@ import pytest
 
 from lks_audit.due import DUE_SOON, OVERDUE, RUNNING, TO_CONFIRM, clocks_at, due_context
 from lks_audit.due_calendar import clock_uid
+from lks_audit.guard import personal_data_in
 from lks_audit.personal import personal_strings
-from lks_audit.render.guard import personal_data_in
 
 from school import SAMPLE_SCHOOL, audit_rows, by_rule, d, dataset_from_rows, t, write_school
 

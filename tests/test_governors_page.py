@@ -21,10 +21,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from lks_audit.guard import personal_data_in
 from lks_audit.load import load_workbooks
 from lks_audit.outputs.artifacts import personal_strings
 from lks_audit.params import Parameters
-from lks_audit.render.guard import personal_data_in
 from lks_audit.rules import load_all_rules
 
 from readability import measure

@@ -151,13 +151,6 @@ def test_every_exception_the_package_defines_is_an_lks_audit_error():
 #: both; the entry points people call (the package root, the command line, the DPO's notebook API and its JupyterLab)
 #: on all of them.
 ENTRY_POINTS = {"lks_audit", "lks_audit.cli", "lks_audit.__main__", "lks_audit.explore", "lks_audit.lab"}
-#: Imports that still run up a layer, each to be moved by issue 23 ("views apart from the core"). The test fails
-#: on any other, and on one of these once it is gone, so the list stays true.
-STILL_UPWARD = {
-    ("lks_audit.validate", "lks_audit.outputs.excel"),
-    ("lks_audit.decide", "lks_audit.outputs.excel"),
-    ("lks_audit.due_digest", "lks_audit.render.guard"),
-}
 
 
 def layer(module: str) -> int:
@@ -170,5 +163,4 @@ def layer(module: str) -> int:
 def test_no_import_runs_from_a_lower_layer_to_a_higher_one():
     graph = import_graph(PACKAGE)
     upward = {(m, d) for m, deps in graph.items() for d in deps if layer(d) > layer(m)}
-    assert upward - STILL_UPWARD == set(), "imports running up a layer"
-    assert STILL_UPWARD - upward == set(), "moved already: take them off STILL_UPWARD"
+    assert upward == set(), "imports running up a layer"

@@ -24,10 +24,10 @@ import pytest
 
 from lks_audit.errors import ReportFailed
 from lks_audit.files import atomic_write
+from lks_audit.guard import personal_data_in
 from lks_audit.load import load_workbooks
 from lks_audit.outputs.artifacts import personal_strings
 from lks_audit.render import render_report
-from lks_audit.render.guard import personal_data_in
 
 from school import EARLIER_AS_OF, EARLIER_SAMPLE, EARLIER_YEAR, d, t, write_school
 

@@ -23,13 +23,13 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..excel import print_setup, write_table, write_text_cell
 from ..findings import AREA_TITLES, severity_rank
 from ..personal import about_children, child_records, counts_only, public_record
 from ..rules import REGISTRY
 from ..schema import WORKBOOKS
 from ..school_days import SchoolDays
 from ..version import __version__
-from .excel import print_setup, write_table, write_text_cell
 
 STATUSES = ("Open", "In progress", "Done")
 #: The Status of a rule whose findings the DPO has all set aside, at least one as an accepted risk: nothing to do

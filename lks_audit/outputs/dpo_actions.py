@@ -28,13 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..breaches import BreachRegister
-from ..findings import AREA_TITLES, Finding, rule_order, severity_rank
-from ..load import ROW, Dataset
-from ..rules import REGISTRY
-from ..schema import DECISIONS, SHEETS
-from ..summary import rule_count
-from ..worklist import LAPSED, REVIEW_DUE, TO_CONFIRM, worklist
-from .excel import (
+from ..excel import (
     LINE_HEIGHT,
     PERSONAL_DATA,
     WRAP_TOP,
@@ -45,6 +39,12 @@ from .excel import (
     write_table,
     write_text_cell,
 )
+from ..findings import AREA_TITLES, Finding, rule_order, severity_rank
+from ..load import ROW, Dataset
+from ..rules import REGISTRY
+from ..schema import DECISIONS, SHEETS
+from ..summary import rule_count
+from ..worklist import LAPSED, REVIEW_DUE, TO_CONFIRM, worklist
 from .plan_carry import PlanRow, PlanUnreadable, read_tables
 
 SHEET = "Worklist"

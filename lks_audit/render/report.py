@@ -41,12 +41,12 @@ from ..files import (
     public_mode,
     to_carry,
 )
+from ..guard import personal_data_in
 from ..history import history_years, last_year
 from ..intake import check_folder_usable
 from ..params import audit_day, audit_moment, checked_overrides, meeting_day, normalise_year
 from .execute import execute_notebook, stop_kernels
 from .export import export_html, prepare_exporters
-from .guard import personal_data_in
 from .publish import discard, keep_edited, keep_partial, new_staging, publish, tidy
 
 

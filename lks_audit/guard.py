@@ -17,7 +17,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from ..personal import PersonalIndex
+from .personal import PersonalIndex
 
 _DATA_URI = re.compile(r"data:([\w/+.-]+);base64,([A-Za-z0-9+/=]+)")
 #: The class of the elements holding text a person typed, as :func:`lks_audit.outputs.html.typed` marks it.
