@@ -18,10 +18,9 @@ import pandas as pd
 from .findings import AREA_TITLES, Decision, Finding, Notice
 from .load import ROW, Dataset
 from .personal import PersonalIndex, personal_strings
-from .schema import WORKBOOK_OF_SHEET, governors_text_columns
+from .schema import ACCEPTED_RISK, NOT_A_BREACH, WORKBOOK_OF_SHEET, governors_text_columns
 
 REVIEW_FILE = WORKBOOK_OF_SHEET["Decisions"].file
-ACCEPTED, NOT_A_BREACH = "Accepted risk", "Not a breach"
 
 
 def _day(value) -> str | None:
@@ -72,7 +71,7 @@ def _read_row(values: dict, data: Dataset, as_of: pd.Timestamp, notices: list[No
     unreadable_date = _unreadable(data, excel_row, "Decided on")
     choice = _text(values["Decision"])
     why_not = (
-        ("Decision", f"the decision for {finding_id} is blank or not one of {ACCEPTED}, {NOT_A_BREACH}: it is not "
+        ("Decision", f"the decision for {finding_id} is blank or not one of {ACCEPTED_RISK}, {NOT_A_BREACH}: it is not "
                      "applied")
         if choice is None
         else ("Review by", f"the Review by of the decision for {finding_id} could not be read as a date, so whether it "

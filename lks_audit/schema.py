@@ -200,7 +200,9 @@ _LINK_WHY = (
 
 
 ASSURANCE = ("Substantial", "Reasonable", "Limited", "No assurance")
-DECISIONS = ("Accepted risk", "Not a breach")
+#: The DPO's decisions on a finding, as typed in dpo_review.xlsx and shown in every view.
+ACCEPTED_RISK, NOT_A_BREACH = "Accepted risk", "Not a breach"
+DECISIONS = (ACCEPTED_RISK, NOT_A_BREACH)
 
 
 WORKBOOKS: tuple[Workbook, ...] = (
@@ -757,7 +759,7 @@ WORKBOOKS: tuple[Workbook, ...] = (
                         "choice",
                         "Accepted risk: the school knowingly accepts it (governors see how many and why). "
                         "Not a breach: the check is wrong for this record.",
-                        "Accepted risk",
+                        ACCEPTED_RISK,
                         DECISIONS,
                     ),
                     _c(

@@ -10,6 +10,7 @@ from collections import Counter
 
 from .findings import AREA_TITLES, AREAS, SEVERITIES, rule_order
 from .rules import REGISTRY
+from .schema import ACCEPTED_RISK, NOT_A_BREACH
 
 #: rules.md: with fewer records checked than this, one open finding of a high-severity rule is enough for Red.
 SMALL_BASE = 20
@@ -72,8 +73,8 @@ def rule_table(result) -> dict[str, dict]:
             # Records it could not decide (a cell it needs could not be read), not counted in "checked".
             "undecided": len(waiting.get(rule_id, ())),
             "undecided_records": [u.to_dict() for u in waiting.get(rule_id, ())],
-            "accepted_risk": sum(1 for f in mine if f.decision and f.decision.decision == "Accepted risk"),
-            "not_a_breach": sum(1 for f in mine if f.decision and f.decision.decision == "Not a breach"),
+            "accepted_risk": sum(1 for f in mine if f.decision and f.decision.decision == ACCEPTED_RISK),
+            "not_a_breach": sum(1 for f in mine if f.decision and f.decision.decision == NOT_A_BREACH),
             # Set aside by a decision in force; with a decision that lapsed (open again, or to confirm).
             "set_aside": sum(1 for f in mine if f.decision is not None),
             "lapsed": sum(1 for f in mine if f.lapsed_decision is not None),

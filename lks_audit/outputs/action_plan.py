@@ -27,14 +27,13 @@ from ..excel import print_setup, write_table, write_text_cell
 from ..findings import AREA_TITLES, severity_rank
 from ..personal import about_children, child_records, counts_only, public_record
 from ..rules import REGISTRY
-from ..schema import WORKBOOKS
+from ..schema import ACCEPTED_RISK, WORKBOOKS
 from ..school_days import SchoolDays
 from ..version import __version__
 
 STATUSES = ("Open", "In progress", "Done")
 #: The Status of a rule whose findings the DPO has all set aside, at least one as an accepted risk: nothing to do
 #: but look at it again by its Review by.
-ACCEPTED_RISK = "Accepted risk"
 
 #: How long after the governors' meeting each severity should be fixed; advisory waits for the next annual review.
 DUE_AFTER = {

@@ -42,7 +42,7 @@ from ..excel import (
 from ..findings import AREA_TITLES, Finding, rule_order, severity_rank
 from ..load import ROW, Dataset
 from ..rules import REGISTRY
-from ..schema import DECISIONS, SHEETS
+from ..schema import ACCEPTED_RISK, DECISIONS, NOT_A_BREACH, SHEETS
 from ..summary import rule_count
 from ..worklist import LAPSED, REVIEW_DUE, TO_CONFIRM, worklist
 from .plan_carry import PlanRow, PlanUnreadable, read_tables
@@ -422,8 +422,8 @@ BY_RULE_COLUMNS = (
     ("To confirm", 8),
     ("With a lapsed decision", 9),
     ("Set aside", 8),
-    ("Accepted risk", 9),
-    ("Not a breach", 8),
+    (ACCEPTED_RISK, 9),
+    (NOT_A_BREACH, 8),
     ("Could not be checked", 9),
     ("In words", 60),
 )

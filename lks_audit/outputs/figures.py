@@ -29,6 +29,7 @@ from ..findings import AREAS, RAG_STATUSES, SEVERITIES, severity_rank
 from ..personal import about_children
 from ..rules import REGISTRY
 from ..rules.incidents import NOT_REPORTED, REPORTED_LATE
+from ..schema import ACCEPTED_RISK
 from ..summary import SMALL_BASE
 from ..version import __version__
 
@@ -265,9 +266,9 @@ class Figures:
         v["findings.to_confirm"] = sum(1 for f in findings if f.waits_on_data)
         v["findings.set_aside"] = sum(1 for f in findings if f.decision is not None)
         v["findings.lapsed"] = sum(1 for f in findings if f.lapsed_decision is not None)
-        v["risks.accepted"] = sum(1 for f in findings if f.decision and f.decision.decision == "Accepted risk")
+        v["risks.accepted"] = sum(1 for f in findings if f.decision and f.decision.decision == ACCEPTED_RISK)
         v["risks.lapsed"] = sum(
-            1 for f in findings if f.lapsed_decision and f.lapsed_decision.decision == "Accepted risk"
+            1 for f in findings if f.lapsed_decision and f.lapsed_decision.decision == ACCEPTED_RISK
         )
 
     def _rules(self, rules: dict) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..findings import AREAS, SEVERITIES, severity_rank
 from ..personal import child_records, counts_only, public_record
 from ..rules import REGISTRY
+from ..schema import ACCEPTED_RISK
 from ..summary import systemic
 from .figures import Fig, Phrase, joined, words
 from .html import in_sentence
@@ -294,7 +295,7 @@ def lapsed_risks(rv: Review) -> list[Phrase]:
     out = []
     for finding in rv.result.findings:
         lapsed = finding.lapsed_decision
-        if lapsed is None or lapsed.decision != "Accepted risk" or finding.rule not in REGISTRY:
+        if lapsed is None or lapsed.decision != ACCEPTED_RISK or finding.rule not in REGISTRY:
             continue
         out.append(
             [REGISTRY[finding.rule].title, ", accepted until "]

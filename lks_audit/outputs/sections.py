@@ -18,6 +18,7 @@ from IPython.display import HTML
 
 from ..findings import AREA_TITLES, AREAS, SEVERITIES
 from ..rules import REGISTRY
+from ..schema import ACCEPTED_RISK
 from . import charts
 from .figures import Fig, Html, Phrase, html, joined, mark, slug, time_html, words
 from .governors import (
@@ -321,7 +322,7 @@ def _set_aside_html(rv: Review, area: str) -> str:
         return ""
     items = []
     for finding in rv.result.findings:
-        if finding.area != area or not finding.decision or finding.decision.decision != "Accepted risk":
+        if finding.area != area or not finding.decision or finding.decision.decision != ACCEPTED_RISK:
             continue
         decision = finding.decision
         when = [" (looked at again by ", pd.Timestamp(decision.review_by).date(), ")"] if decision.review_by else []
