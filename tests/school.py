@@ -71,6 +71,23 @@ EVENTS_2025_26 = {
 }
 
 
+def read_sample_cells() -> dict:
+    """The sample school's cells as python-calamine reads them, by file and sheet: what the loader gets from the
+    parser (an optional sheet the sample leaves out is left out)."""
+    import python_calamine
+
+    cells = {}
+    for wb in WORKBOOKS:
+        book = python_calamine.CalamineWorkbook.from_path(str(SAMPLE_SCHOOL / wb.file))
+        cells[wb.file] = {
+            s.name: book.get_sheet_by_name(s.name).to_python(skip_empty_area=False)
+            for s in wb.sheets
+            if s.name in book.sheet_names
+        }
+        book.close()
+    return cells
+
+
 def write_school(folder: Path, omit=(), drop_columns: dict | None = None, **rows_by_sheet) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,17 @@ import lks_audit.load as load
 from lks_audit.audit import findings_of
 from lks_audit.load import load_workbooks
 
-from school import SAMPLE_AS_OF, SAMPLE_SCHOOL, SAMPLE_YEAR, audit, d, dataset_from_rows, t, write_school
+from school import (
+    SAMPLE_AS_OF,
+    SAMPLE_SCHOOL,
+    SAMPLE_YEAR,
+    audit,
+    d,
+    dataset_from_rows,
+    read_sample_cells,
+    t,
+    write_school,
+)
 
 TS = pd.Timestamp
 
@@ -463,22 +473,12 @@ def test_dates_pandas_cannot_hold_are_dq02_not_a_crash(tmp_path):
 def test_cells_held_in_memory_load_as_the_files_do(sample_audit):
     # dataset_from_cells is the loader's own path after the parser: the sample school's cells, read by
     # python-calamine and handed over in memory, give exactly the findings of loading the files.
-    import python_calamine
 
     from lks_audit.audit import closures_of, run_rules
     from lks_audit.context import make_context
     from lks_audit.load import dataset_from_cells
-    from lks_audit.schema import WORKBOOKS
 
-    cells = {}
-    for wb in WORKBOOKS:
-        book = python_calamine.CalamineWorkbook.from_path(str(SAMPLE_SCHOOL / wb.file))
-        cells[wb.file] = {
-            s.name: book.get_sheet_by_name(s.name).to_python(skip_empty_area=False)
-            for s in wb.sheets
-            if s.name in book.sheet_names  # the sample school keeps no Holidays sheet (optional)
-        }
-        book.close()
+    cells = read_sample_cells()
     data = dataset_from_cells(cells, SAMPLE_SCHOOL)  # with the sample's platform archives
     in_memory = run_rules(data, make_context(SAMPLE_YEAR, SAMPLE_AS_OF, closures=closures_of(data)))
     assert [f.to_dict() for f in in_memory.findings] == [f.to_dict() for f in sample_audit.findings]

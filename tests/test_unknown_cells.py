@@ -16,9 +16,16 @@ from lks_audit.context import make_context
 from lks_audit.load import dataset_from_cells
 from lks_audit.read import uncalculated
 from lks_audit.rules import REGISTRY, load_all_rules
-from lks_audit.schema import SHEETS, WORKBOOK_OF_SHEET, WORKBOOKS, Kind
+from lks_audit.schema import SHEETS, WORKBOOK_OF_SHEET, Kind
 
-from school import SAMPLE_AS_OF, SAMPLE_SCHOOL, SAMPLE_YEAR, firm_findings, nothing_hidden_or_invented
+from school import (
+    SAMPLE_AS_OF,
+    SAMPLE_SCHOOL,
+    SAMPLE_YEAR,
+    firm_findings,
+    nothing_hidden_or_invented,
+    read_sample_cells,
+)
 
 #: What an unreadable cell of each kind holds here: what people leave in workbooks.
 UNREADABLE = {
@@ -36,18 +43,7 @@ SKIPPED = ("DQ-01", "DQ-02", "DQ-06")
 
 @pytest.fixture(scope="module")
 def sample_cells() -> dict:
-    import python_calamine
-
-    cells = {}
-    for wb in WORKBOOKS:
-        book = python_calamine.CalamineWorkbook.from_path(str(SAMPLE_SCHOOL / wb.file))
-        cells[wb.file] = {
-            s.name: book.get_sheet_by_name(s.name).to_python(skip_empty_area=False)
-            for s in wb.sheets
-            if s.name in book.sheet_names  # an optional sheet the sample leaves out
-        }
-        book.close()
-    return cells
+    return read_sample_cells()
 
 
 def _audit(cells):
