@@ -36,6 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..platforms import EXPORTS_FOLDER
+from ..platforms.matching import SAME_POST, SAME_TEXT, instants_ms, normalised, similarity
+from ..platforms.records import Record
 from .platform_writers import (
     conversation_folder,
     facebook_archive,
@@ -46,9 +49,6 @@ from .platform_writers import (
     youtube_id,
     youtube_takeout,
 )
-from .platforms import EXPORTS_FOLDER
-from .platforms.matching import SAME_POST, SAME_TEXT, instants_ms, normalised, similarity
-from .platforms.records import Record
 
 #: Account position in a block -> its platform, whose archive the sample has.
 ARCHIVED = {0: "Facebook", 1: "Instagram", 2: "X", 3: "YouTube"}

@@ -16,8 +16,8 @@ import json
 import zipfile
 from pathlib import Path
 
-from .platforms.records import Record
-from .platforms.x import SNOWFLAKE_EPOCH_MS
+from ..platforms.records import Record
+from ..platforms.x import SNOWFLAKE_EPOCH_MS
 
 FIXED_TIME = (2026, 9, 1, 10, 15, 0)
 #: X shortens every link to t.co in ``full_text``; the entities give it back.

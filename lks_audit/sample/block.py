@@ -1,0 +1,50 @@
+"""One block of the sample school (600 students, 80 staff, 6 accounts): its IDs, its random draws, who is current
+on a day and who may be pictured on a day, shared by the modules that write its sheets."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .year import day_number
+
+
+class Block:
+    """One block of the school: its IDs and random draws, and what its sheets share while they are built (who is
+    current on a day, who may be pictured on a day, the students chosen for planted breaches)."""
+
+    def __init__(
+        self, k: int, scale: int, rng: np.random.Generator, cal, names: list[str], planted, admins: tuple
+    ) -> None:
+        self.k, self.scale, self.rng, self.cal, self.names, self.planted = k, scale, rng, cal, names, planted
+        #: Each account's administrators (staff positions), by account position.
+        self.admins = admins
+        self.staff_ids = [f"S{80 * k + i + 1:03d}" for i in range(80)]
+        self.acc_ids = [f"ACC-{6 * k + i + 1:03d}" for i in range(6)]
+        self.app_ids = [f"APP-{8 * k + i + 1:03d}" for i in range(8)]
+        self.student_ids = [f"ST{600 * k + i + 1:04d}" for i in range(600)]
+        # Ids that do not exist (DQ-04): beyond every real id at this scale, distinct per block.
+        self.unknown_staff = f"S{80 * scale + 100 * k + 99}"
+        self.unknown_assessor = f"S{80 * scale + 100 * k + 98}"
+        self.unknown_student = f"ST{600 * scale + 100 * k + 99:04d}"
+        self.unknown_incident = f"INC-{40 * scale + 100 * k + 99:03d}"
+
+    def plant(self, rule: str, n: int = 1):
+        self.planted[rule] += n
+
+    def current_admins(self, account: int, day) -> list[int]:
+        d = day_number(day)
+        return [i for i in self.admins[account] if self.current_from[i] <= d < self.current_to[i]]
+
+    def poster(self, account: int, day) -> str:
+        admins = self.current_admins(account, day)
+        return self.staff_ids[admins[self.rng.integers(len(admins))]]
+
+    def pool(self, day, exclude_first=()) -> np.ndarray:
+        d = day_number(day)
+        ok = (self.ok_from <= d) & (d < self.ok_to)
+        if exclude_first:
+            ok &= ~np.isin(np.array(self.first, dtype=object), list(exclude_first))
+        return np.flatnonzero(ok)
+
+    def group(self, day, n, exclude_first=()) -> list[int]:
+        return list(self.rng.choice(self.pool(day, exclude_first), n, replace=False))
