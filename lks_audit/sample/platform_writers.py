@@ -13,11 +13,11 @@ import datetime as dt
 import hashlib
 import io
 import json
-import zipfile
 from pathlib import Path
 
 from ..platforms.records import Record
 from ..platforms.x import SNOWFLAKE_EPOCH_MS
+from ..reproducible import zip_bytes
 
 FIXED_TIME = (2026, 9, 1, 10, 15, 0)
 #: X shortens every link to t.co in ``full_text``; the entities give it back.
@@ -532,18 +532,6 @@ def tiktok_archive(
 # --- writing -----------------------------------------------------------------------------------------------
 
 
-def zip_bytes(files: dict[str, bytes]) -> bytes:
-    """``files`` as one deflated zip, with fixed times (the same files give the same bytes)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
-    return out.getvalue()
-
-
 def write_archive(
     files: dict[str, bytes], target: Path, form: str = "zip", top: str | None = None, zips: int = 2
 ) -> Path:
@@ -556,7 +544,7 @@ def write_archive(
     target.parent.mkdir(parents=True, exist_ok=True)
     if form == "zip":
         path = target.with_name(target.name + ".zip")
-        path.write_bytes(zip_bytes(files))
+        path.write_bytes(zip_bytes(files, FIXED_TIME, mode=0o644))
         return path
     target.mkdir(exist_ok=True)
     if form == "folder":
@@ -567,5 +555,5 @@ def write_archive(
     names = sorted(files)
     for n in range(zips):
         part = {name: files[name] for name in names[n::zips]}
-        (target / f"takeout-20260901T101500Z-{n + 1:03d}.zip").write_bytes(zip_bytes(part))
+        (target / f"takeout-20260901T101500Z-{n + 1:03d}.zip").write_bytes(zip_bytes(part, FIXED_TIME, mode=0o644))
     return target

@@ -3,17 +3,18 @@ case and yes/no words), with fixed metadata so the same seed gives the same byte
 
 from __future__ import annotations
 
-import zipfile
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..reproducible import write_zip
 from ..schema import Column, Kind
 
 #: Workbook properties and zip entry times are fixed so the same seed gives the same bytes.
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
-FIXED_STAMP = "2026-01-01T00:00:00Z"
+FIXED_STAMP = f"{dt.datetime(*FIXED_TIME):%Y-%m-%dT%H:%M:%SZ}"
 
 # openpyxl without lxml (not a dependency) writes ~12,000 cells a second, too slow for scale 50, so the
 # workbooks are written as plain SpreadsheetML: shared strings, real date serials with UK formats.
@@ -222,8 +223,4 @@ def write_workbook(path: Path, wb, frames: dict[str, pd.DataFrame], rng) -> None
         **{f"xl/worksheets/sheet{i}.xml": part for i, part in enumerate(parts, 1)},
         "xl/sharedStrings.xml": strings.xml(),
     }
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in files.items():
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, text.encode("utf-8"))
+    write_zip(path, {name: text.encode("utf-8") for name, text in files.items()}, FIXED_TIME)
