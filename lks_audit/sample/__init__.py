@@ -1,7 +1,8 @@
 """A synthetic but realistic school year 2025-26 with a known set of planted breaches (``lks-audit sample``).
 
 ``write_sample(folder, seed, scale)`` writes the eight contract workbooks and returns how many findings
-each rule must report for an audit of ``2025-26`` as of ``2026-08-31`` with default parameters.
+each rule must report for an audit of ``2025-26`` as of ``2026-08-31`` with default parameters (the table of
+:mod:`.planted`).
 
 The school is ``scale`` *blocks*. A block is 600 students, 80 staff, 6 accounts, 8 applications,
 ~1,500 posts, ~4,000 interactions and 40 incidents, each block with its own ids and random draws and
@@ -25,8 +26,8 @@ Saturday assessed on the Tuesday.
 The modules, each one job: ``year`` (dates, closures), ``words`` (names and texts), ``block`` (one block's IDs and
 draws), ``people`` (staff, consent), ``accounts`` (accounts, applications), ``posts``, ``interactions`` and
 ``incidents`` (the logs), ``review`` (the DPO's review), ``earlier`` (the year before), ``school`` (the blocks
-joined), ``workbooks`` (the .xlsx files as staff type them), ``exports`` and ``platform_writers`` (the platforms'
-archives).
+joined), ``planted`` (the planted breaches, declared once: what each year must find), ``workbooks`` (the .xlsx files
+as staff type them), ``exports`` and ``platform_writers`` (the platforms' archives).
 """
 
 from __future__ import annotations

@@ -158,21 +158,6 @@ def accounts_sheet(block: Block) -> pd.DataFrame:
                 "DPIA reference": dpia,
             }
         )
-    for rule in (
-        "ACC-01",
-        "ACC-02",
-        "ACC-03",
-        "ACC-04",
-        "ACC-05",
-        "ACC-06",
-        "ACC-07",
-        "ACC-08",
-        "ACC-09",
-        "ACC-10",
-        "DQ-05",
-        "DQ-02",
-    ):
-        block.plant(rule)  # one each, see ACCOUNTS and APPLICATIONS (DQ-05 closed before created, Facebok)
     return pd.DataFrame(rows)
 
 
@@ -201,9 +186,4 @@ def applications_sheet(block: Block) -> pd.DataFrame:
                 "Decision date": ts(decided),
             }
         )
-    # APP-01 x2 (X: one proposed admin; TikTok: no promotion plan or privacy reason), APP-02 WhatsApp
-    # pending since June, APP-03 LinkedIn DPIA after the decision, DQ-05 TikTok decided before submitted.
-    block.plant("APP-01", 2)
-    for rule in ("APP-02", "APP-03", "DQ-05"):
-        block.plant(rule)
     return pd.DataFrame(rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..context import WorkingCalendar
 from .year import day_number
 
 
@@ -13,9 +14,9 @@ class Block:
     current on a day, who may be pictured on a day, the students chosen for planted breaches)."""
 
     def __init__(
-        self, k: int, scale: int, rng: np.random.Generator, cal, names: list[str], planted, admins: tuple
+        self, k: int, scale: int, rng: np.random.Generator, cal: WorkingCalendar, names: list[str], admins: tuple
     ) -> None:
-        self.k, self.scale, self.rng, self.cal, self.names, self.planted = k, scale, rng, cal, names, planted
+        self.k, self.scale, self.rng, self.cal, self.names = k, scale, rng, cal, names
         #: Each account's administrators (staff positions), by account position.
         self.admins = admins
         self.staff_ids = [f"S{80 * k + i + 1:03d}" for i in range(80)]
@@ -27,9 +28,18 @@ class Block:
         self.unknown_assessor = f"S{80 * scale + 100 * k + 98}"
         self.unknown_student = f"ST{600 * scale + 100 * k + 99:04d}"
         self.unknown_incident = f"INC-{40 * scale + 100 * k + 99:03d}"
-
-    def plant(self, rule: str, n: int = 1):
-        self.planted[rule] += n
+        # Filled in as the sheets are built: each staff member's current days [from, to) and each student's days
+        # they may be pictured on, as period day numbers (set by the Staff and Consent sheets), the students by
+        # consent category, their first names, and those the planted posts name.
+        self.current_from: list[int] = []
+        self.current_to: list[int] = []
+        self.ok_from = np.zeros(0, dtype=int)
+        self.ok_to = np.zeros(0, dtype=int)
+        self.by_cat: dict[str, list[int]] = {}
+        self.first: list[str] = []
+        self.pst03: list[int] = []
+        self.pst04: list[int] = []
+        self.late_form = -1
 
     def current_admins(self, account: int, day) -> list[int]:
         d = day_number(day)

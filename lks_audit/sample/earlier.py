@@ -3,12 +3,11 @@ on purpose."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pandas as pd
 
 from ..context import WorkingCalendar
 from ..schema import SHEETS, Kind
+from .words import CAREERS_PAGE, STAR_OF_THE_WEEK
 from .year import AS_OF
 
 #: 52 weeks back: the same weekdays, and the clocks change on the same Sundays, so every record keeps its
@@ -18,9 +17,8 @@ A_YEAR_EARLIER = pd.Timedelta(weeks=52)
 NOT_YET = {
     "IMG-05": lambda posts: posts["Swimwear"].map(lambda v: v is True),
     "IMG-07": lambda posts: posts["Sports kit"].map(lambda v: v is True),
-    "PST-06": lambda posts: posts["Post text"] == "Our new careers and alumni page is coming soon!",
+    "PST-06": lambda posts: posts["Post text"] == CAREERS_PAGE,
 }
-STAR_OF_THE_WEEK = "Star of the week for kindness and hard work!"
 
 
 def _earlier(value, old_as_of: pd.Timestamp = AS_OF):
@@ -32,8 +30,8 @@ def _earlier(value, old_as_of: pd.Timestamp = AS_OF):
     return moved - pd.Timedelta(days=1) if value.normalize() == old_as_of else moved
 
 
-def a_year_earlier(frames: dict[str, pd.DataFrame], planted: Counter, scale: int, refused: set[str]) -> Counter:
-    """2025-26's school moved back to 2024-25, in place; returns what 2024-25 plants, per rule.
+def a_year_earlier(frames: dict[str, pd.DataFrame], refused: set[str]) -> None:
+    """2025-26's school moved back to 2024-25, in place (what it plants: :mod:`.planted`).
 
     Every date moves back 52 weeks. A reply whose deadline moved with a bank holiday (Good Friday 2026 is a
     working Friday in 2025) keeps its outcome: in time stays in time, late stays late by as much. Then the
@@ -50,17 +48,14 @@ def a_year_earlier(frames: dict[str, pd.DataFrame], planted: Counter, scale: int
                 frame[column.header] = frame[column.header].astype(object).map(_earlier)
     frames["Policy"]["Policy version"] = "2024.1"
     _keep_reply_outcomes(frames["Interactions"], lateness, list(frames["Closures"]["Date"]))
-    planted = Counter(planted)
     posts = frames["Posts"]
-    for rule, test in NOT_YET.items():
+    for test in NOT_YET.values():
         gone = test(posts).to_numpy()
         assert not posts.loc[gone, "Post ID"].isin(posts.loc[~gone, "Post ID"]).any(), "a removed post's ID is reused"
         posts = posts[~gone]
-        planted[rule] -= scale
     journalists = frames["Incidents"]
     unrecorded = (journalists["Category"] == "Journalist contact") & journalists["Media policy followed"].isna()
     frames["Incidents"] = journalists[~unrecorded].reset_index(drop=True)
-    planted["INC-06"] -= scale
     # Copies on the same day, an hour or two later: every student pictured has the same consent as in the first.
     stars = posts[(posts["Post text"] == STAR_OF_THE_WEEK) & (posts["Posted at"] < pd.Timestamp("2025-06-01"))]
     no_consent = posts[posts["Students pictured"].map(lambda ids: bool(set(ids) & refused))]
@@ -71,8 +66,6 @@ def a_year_earlier(frames: dict[str, pd.DataFrame], planted: Counter, scale: int
         ]
     )
     frames["Posts"] = pd.concat([posts, _renumbered(again, posts, "P-", 5)], ignore_index=True)
-    planted["IMG-06"] += 2 * scale
-    planted["IMG-01"] += 3 * scale
     inter = frames["Interactions"]
     unanswered = inter[
         inter["First response at"].isna()
@@ -81,10 +74,8 @@ def a_year_earlier(frames: dict[str, pd.DataFrame], planted: Counter, scale: int
     ]
     earlier = unanswered.assign(**{"Received at": unanswered["Received at"] - pd.Timedelta(weeks=5)})
     frames["Interactions"] = pd.concat([inter, _renumbered(earlier, inter, "I-", 6)], ignore_index=True)
-    planted["INT-02"] += 3 * scale
     for name in ("Areas", "Decisions"):
         frames.pop(name, None)
-    return planted
 
 
 def _renumbered(rows: pd.DataFrame, frame: pd.DataFrame, prefix: str, digits: int) -> pd.DataFrame:

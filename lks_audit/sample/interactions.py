@@ -3,6 +3,8 @@ the planted ones among them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -12,42 +14,55 @@ from .people import RECEPTIONIST
 from .words import KIND_P, KINDS, OFFENSIVE_SUMMARY, SENDER_P, SENDERS, SUMMARIES
 from .year import AS_OF, N_DAYS, START, day_number, day_weights, ts
 
+#: Drawn as for any interaction.
+AUTO = "auto"
 
-def interaction(
-    block: Block,
-    received,
-    account,
-    *,
-    response="auto",
-    by=None,
-    kind=None,
-    sender=None,
-    offensive=False,
-    action=None,
-    informed=None,
-    incident=None,
-    blank_id=False,
-    typed_response=None,
-) -> dict:
+
+@dataclass(frozen=True)
+class Interaction:
+    """An interaction to log. What is left at :data:`AUTO` or blank is drawn as for any: its type, sender and
+    summary, and a reply within hours by a current administrator of the account."""
+
+    received: str | pd.Timestamp
+    #: The account's position in the block.
+    account: int
+    #: The reply's time; None: never answered.
+    response: str | pd.Timestamp | None = AUTO
+    #: Who replied (a Staff ID).
+    by: str | None = None
+    kind: str | None = None
+    sender: str | None = None
+    offensive: bool = False
+    action: str | None = None
+    informed: bool | None = None
+    #: The incident it became: an Incident ID, or an incident's key before the IDs are numbered.
+    incident: str | tuple | None = None
+    blank_id: bool = False
+    #: The reply's time as typed, where it cannot be read (DQ-02).
+    typed_response: str | None = None
+
+
+def interaction(block: Block, spec: Interaction) -> dict:
+    """``spec`` as a row of the log (its hidden ``_`` columns for numbering and the platforms' archives)."""
     rng = block.rng
-    received = pd.Timestamp(received)
-    kind = kind or KINDS[rng.choice(len(KINDS), p=KIND_P)]
-    sender = sender or SENDERS[rng.choice(len(SENDERS), p=SENDER_P)]
-    if response == "auto":
+    received, account, response, by = pd.Timestamp(spec.received), spec.account, spec.response, spec.by
+    kind = spec.kind or KINDS[rng.choice(len(KINDS), p=KIND_P)]
+    sender = spec.sender or SENDERS[rng.choice(len(SENDERS), p=SENDER_P)]
+    if response == AUTO:
         response = received + pd.Timedelta(minutes=int(rng.integers(20, 180)))
     return {
         "Account ID": block.acc_ids[account],
         "Received at": received,
         "Type": kind,
         "From": sender,
-        "Summary": OFFENSIVE_SUMMARY if offensive else SUMMARIES[kind][rng.integers(len(SUMMARIES[kind]))],
-        "First response at": typed_response or ts(response),
+        "Summary": OFFENSIVE_SUMMARY if spec.offensive else SUMMARIES[kind][rng.integers(len(SUMMARIES[kind]))],
+        "First response at": spec.typed_response or ts(response),
         "Responded by": (by or block.poster(account, received)) if response is not None else None,
-        "Offensive": offensive,
-        "Action taken": action,
-        "Audience informed": informed,
-        "_incident": incident,
-        "_blank_id": blank_id,
+        "Offensive": spec.offensive,
+        "Action taken": spec.action,
+        "Audience informed": spec.informed,
+        "_incident": spec.incident,
+        "_blank_id": spec.blank_id,
         # Only the baseline's messages and X comments reach the platforms' archives (exports).
         "_baseline": False,
     }
@@ -59,18 +74,16 @@ def interactions_sheet(block: Block, incidents: pd.DataFrame) -> pd.DataFrame:
     linked = []  # offensive comments that became incidents, logged just before the incident
     for key, acc, reported in zip(incidents["_key"], incidents["Account ID"], incidents["Reported at"]):
         if acc in block.acc_ids[:5] and rng.random() < 0.6:
-            linked.append(
-                interaction(
-                    block,
-                    reported - pd.Timedelta(minutes=int(rng.integers(30, 300))),
-                    block.acc_ids.index(acc),
-                    kind="Comment",
-                    offensive=True,
-                    action=("Deleted", "Reported", "Hidden")[rng.integers(3)],
-                    informed=True,
-                    incident=key,
-                )
+            comment = Interaction(
+                reported - pd.Timedelta(minutes=int(rng.integers(30, 300))),
+                block.acc_ids.index(acc),
+                kind="Comment",
+                offensive=True,
+                action=("Deleted", "Reported", "Hidden")[rng.integers(3)],
+                informed=True,
+                incident=key,
             )
+            linked.append(interaction(block, comment))
     n = 4000 - len(planted) - len(linked)
     days = rng.choice(N_DAYS, n, p=day_weights(post=False))
     received = pd.Series(
@@ -94,7 +107,8 @@ def interactions_sheet(block: Block, incidents: pd.DataFrame) -> pd.DataFrame:
     senders = rng.choice(len(SENDERS), n, p=SENDER_P)
     rows = []
     for i, (rec, resp) in enumerate(zip(received.tolist(), response.tolist())):
-        row = interaction(block, rec, int(accounts[i]), response=resp, kind=KINDS[kinds[i]], sender=SENDERS[senders[i]])
+        spec = Interaction(rec, int(accounts[i]), response=resp, kind=KINDS[kinds[i]], sender=SENDERS[senders[i]])
+        row = interaction(block, spec)
         row["_baseline"] = True
         if offensive[i]:
             row.update(
@@ -111,54 +125,47 @@ def interactions_sheet(block: Block, incidents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows + linked + planted)
 
 
+#: INT-01: answered 30-44 hours after a working-day receipt, and one received on Friday at 16:30 answered on Monday.
+LATE_REPLIES = (
+    ("2025-10-07 10:15", "2025-10-08 16:40", 0),
+    ("2026-02-24 14:05", "2026-02-26 09:30", 1),
+    ("2026-05-13 19:20", "2026-05-15 08:05", 2),
+    ("2026-03-13 16:30", "2026-03-16 09:10", 0),
+)
+
+
 def _planted_interactions(block: Block) -> list[dict]:
-    cal, planted = block.cal, []
-    for rec, resp, acc in (
-        ("2025-10-07 10:15", "2025-10-08 16:40", 0),
-        ("2026-02-24 14:05", "2026-02-26 09:30", 1),
-        ("2026-05-13 19:20", "2026-05-15 08:05", 2),
-        ("2026-03-13 16:30", "2026-03-16 09:10", 0),
-    ):  # Friday, answered Monday
-        assert cal.is_working_day(pd.Series([pd.Timestamp(rec)]))[0]
-        planted.append(interaction(block, rec, acc, response=resp))
-    block.plant("INT-01", 4)
-    for rec, acc in (("2025-11-12 11:00", 0), ("2026-04-22 15:40", 1), ("2026-07-02 09:25", 3)):
-        planted.append(interaction(block, rec, acc, response=None, kind="Query"))
-    planted.append(interaction(block, "2025-12-30 09:40", 0, typed_response="12/31/2025 10:15"))
-    block.plant("INT-02", 4)
-    block.plant("DQ-02")
-    planted.append(interaction(block, "2025-10-09 20:10", 0, kind="Comment", offensive=True, action="None"))
-    planted.append(interaction(block, "2026-05-02 21:30", 1, kind="Comment", offensive=True, action=None))
-    block.plant("INT-03", 2)
-    planted.append(
-        interaction(block, "2026-01-14 18:00", 0, kind="Comment", offensive=True, action="Deleted", informed=False)
-    )
-    planted.append(interaction(block, "2026-06-03 19:45", 2, kind="Comment", offensive=True, action="Hidden"))
-    block.plant("INT-04", 2)
-    planted.append(interaction(block, "2026-01-20 14:00", 0, response="2026-01-19 15:30"))
-    block.plant("DQ-05")  # response before receipt
-    planted.append(interaction(block, "2026-02-05 10:00", 1, by=block.unknown_staff))
-    block.plant("DQ-04")
-    block.plant("TRN-01")  # an account user missing from Staff
-    planted.append(
-        interaction(
-            block,
-            "2026-06-09 16:00",
-            0,
-            kind="Comment",
-            offensive=True,
-            action="Reported",
-            informed=True,
-            incident=block.unknown_incident,
-        )
-    )
-    block.plant("DQ-04")
-    for rec in ("2025-10-15 09:05", "2026-03-25 11:20"):
-        planted.append(interaction(block, rec, 0, by=block.staff_ids[RECEPTIONIST]))
-    planted.append(interaction(block, "2026-04-01 12:00", 1, blank_id=True))
-    block.plant("DQ-03")
-    # Clean edges: snow day and Good Friday are not working days; Sunday 30/08 is not yet overdue.
-    planted.append(interaction(block, "2026-01-27 10:00", 0, response="2026-01-28 16:00"))
-    planted.append(interaction(block, "2026-04-03 12:00", 1, response="2026-04-07 11:00"))
-    planted.append(interaction(block, "2026-08-30 11:00", 0, response=None))
-    return planted
+    """This block's planted interactions (see :mod:`.planted`) and clean edges."""
+    for received, _, _ in LATE_REPLIES:
+        assert block.cal.is_working_day(pd.Series([pd.Timestamp(received)]))[0]
+    offensive = {"kind": "Comment", "offensive": True}
+    planted = [
+        *(Interaction(received, account, response=reply) for received, reply, account in LATE_REPLIES),
+        # INT-02: never answered; one whose reply cannot be read (DQ-02).
+        Interaction("2025-11-12 11:00", 0, response=None, kind="Query"),
+        Interaction("2026-04-22 15:40", 1, response=None, kind="Query"),
+        Interaction("2026-07-02 09:25", 3, response=None, kind="Query"),
+        Interaction("2025-12-30 09:40", 0, typed_response="12/31/2025 10:15"),
+        # INT-03: offensive, no action; INT-04: acted on, the audience not told.
+        Interaction("2025-10-09 20:10", 0, action="None", **offensive),
+        Interaction("2026-05-02 21:30", 1, action=None, **offensive),
+        Interaction("2026-01-14 18:00", 0, action="Deleted", informed=False, **offensive),
+        Interaction("2026-06-03 19:45", 2, action="Hidden", **offensive),
+        # DQ-05: the reply before the receipt.
+        Interaction("2026-01-20 14:00", 0, response="2026-01-19 15:30"),
+        # DQ-04 and TRN-01: answered by a Staff ID missing from Staff; DQ-04: an Incident ID no incident has.
+        Interaction("2026-02-05 10:00", 1, by=block.unknown_staff),
+        Interaction(
+            "2026-06-09 16:00", 0, action="Reported", informed=True, incident=block.unknown_incident, **offensive
+        ),
+        # TRN-01: the untrained receptionist answers.
+        Interaction("2025-10-15 09:05", 0, by=block.staff_ids[RECEPTIONIST]),
+        Interaction("2026-03-25 11:20", 0, by=block.staff_ids[RECEPTIONIST]),
+        # DQ-03: a blank Interaction ID.
+        Interaction("2026-04-01 12:00", 1, blank_id=True),
+        # Clean edges: snow day and Good Friday are not working days; Sunday 30/08 is not yet overdue.
+        Interaction("2026-01-27 10:00", 0, response="2026-01-28 16:00"),
+        Interaction("2026-04-03 12:00", 1, response="2026-04-07 11:00"),
+        Interaction("2026-08-30 11:00", 0, response=None),
+    ]
+    return [interaction(block, spec) for spec in planted]

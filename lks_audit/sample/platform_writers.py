@@ -466,6 +466,14 @@ def _tiktok_date(ms: int) -> str:
     return _utc(ms).strftime("%Y-%m-%d %H:%M:%S")
 
 
+TIKTOK_LAYOUTS = {
+    # layout -> (file, the part holding the rest or None, (videos' part, section), (messages' part, section))
+    "current": ("user_data_tiktok.json", None, ("Post", "Posts"), ("Direct Message", "Direct Messages")),
+    "old": ("user_data.json", None, ("Video", "Videos"), ("Direct Messages", "Chat History")),
+    "activity": ("user_data.json", "Activity", ("Video", "Videos"), ("Direct Messages", "Chat History")),
+}
+
+
 def tiktok_archive(
     handle: str, posts: list[Record], messages: list[Record] = (), *, layout: str = "current"
 ) -> dict[str, bytes]:
@@ -503,30 +511,13 @@ def tiktok_archive(
             {"Date": _tiktok_date(m.at_ms), "From": m.sender, "Content": m.text}
         )
     profile = {"Profile Information": {"ProfileMap": {"userName": handle, "bioDescription": "Little Kinvaston"}}}
-    if layout == "current":
-        data = {
-            "Profile": profile,
-            "Post": {"Posts": {"VideoList": videos}},
-            "Direct Message": {"Direct Messages": {"ChatHistory": chats}},
-        }
-        name = "user_data_tiktok.json"
-    elif layout == "old":
-        data = {
-            "Profile": profile,
-            "Video": {"Videos": {"VideoList": videos}},
-            "Direct Messages": {"Chat History": {"ChatHistory": chats}},
-        }
-        name = "user_data.json"
-    else:
-        data = {
-            "Profile": profile,
-            "Activity": {
-                "Video": {"Videos": {"VideoList": videos}},
-                "Direct Messages": {"Chat History": {"ChatHistory": chats}},
-            },
-        }
-        name = "user_data.json"
-    return {name: json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")}
+    file, wrapper, (videos_part, videos_section), (messages_part, messages_section) = TIKTOK_LAYOUTS[layout]
+    parts = {
+        videos_part: {videos_section: {"VideoList": videos}},
+        messages_part: {messages_section: {"ChatHistory": chats}},
+    }
+    data = {"Profile": profile, **({wrapper: parts} if wrapper else parts)}
+    return {file: json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")}
 
 
 # --- writing -----------------------------------------------------------------------------------------------

@@ -3,13 +3,10 @@ the year asked for (2025-26 with the DPO's review and the platforms' archives, o
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 import pandas as pd
 
 from ..context import WorkingCalendar
-from ..findings import rule_order
 from .accounts import ACCOUNTS, accounts_sheet, applications_sheet
 from .block import Block
 from .earlier import a_year_earlier
@@ -17,6 +14,7 @@ from .exports import plan_exports
 from .incidents import incidents_sheet
 from .interactions import interactions_sheet
 from .people import consent_sheet, staff_sheet, student_names
+from .planted import planted_counts
 from .posts import posts_sheet
 from .review import dpo_review
 from .year import CLOSURES, EARLIER_YEAR, SAMPLE_YEARS, YEAR, day_number, is_ts
@@ -30,12 +28,10 @@ def build_sample(seed: int = 2026, scale: int = 1, year: str = YEAR) -> tuple[di
     if year not in SAMPLE_YEARS:
         raise ValueError(f"the sample school has the years {' and '.join(SAMPLE_YEARS)}, not {year}")
     rng = np.random.default_rng(seed)
-    planted: Counter = Counter()
     cal = WorkingCalendar([pd.Timestamp(d) for d, _ in CLOSURES], years=range(2024, 2028))
     names = student_names(rng, 600 * scale)
     made = [
-        Block(k, scale, rng, cal, names[600 * k : 600 * (k + 1)], planted, tuple(a[5] for a in ACCOUNTS))
-        for k in range(scale)
+        Block(k, scale, rng, cal, names[600 * k : 600 * (k + 1)], tuple(a[5] for a in ACCOUNTS)) for k in range(scale)
     ]
     blocks = [_build_block(block) for block in made]
     frames = {name: pd.concat([b[name] for b in blocks], ignore_index=True) for name in blocks[0]}
@@ -51,17 +47,15 @@ def build_sample(seed: int = 2026, scale: int = 1, year: str = YEAR) -> tuple[di
             }
         ]
     )
-    planted.update({"POL-01": 1, "POL-02": 1, "DQ-01": 1})
     frames["Closures"] = pd.DataFrame([{"Date": pd.Timestamp(d), "Reason": r} for d, r in CLOSURES])
     frames["Incidents"] = frames["Incidents"].drop(columns=[DROPPED[1]])
     if year == EARLIER_YEAR:
         refused = {b.student_ids[i] for b in made for i in b.by_cat["no"][:3]}
-        planted = a_year_earlier(frames, planted, scale, refused)
+        a_year_earlier(frames, refused)
     else:
-        planted.update(plan_exports(frames, seed, cal))
+        plan_exports(frames, seed, cal)
         frames.update(dpo_review(frames, made[0]))
-    ids = sorted(r for r in planted if planted[r])
-    return frames, {r: planted[r] for r in sorted(ids, key=rule_order)}
+    return frames, planted_counts(scale, year)
 
 
 def _build_block(block: Block) -> dict[str, pd.DataFrame]:

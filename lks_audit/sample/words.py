@@ -271,3 +271,8 @@ OUTCOMES = (
     "No further action",
     "Account removed by the platform",
 )
+#: Captions of planted posts that the year before (:mod:`.earlier`) finds by their text.
+STAR_OF_THE_WEEK = "Star of the week for kindness and hard work!"
+SWIMMING_GALA = "Amazing swimming gala tonight: so many personal bests!"
+SPORTS_DAY = "Sports day was a huge success, thank you for cheering!"
+CAREERS_PAGE = "Our new careers and alumni page is coming soon!"
