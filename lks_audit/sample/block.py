@@ -3,10 +3,12 @@ on a day and who may be pictured on a day, shared by the modules that write its 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 
 from ..context import WorkingCalendar
-from .year import day_number
+from .year import Day, day_number
 
 
 class Block:
@@ -16,7 +18,7 @@ class Block:
     def __init__(
         self, k: int, scale: int, rng: np.random.Generator, cal: WorkingCalendar, names: list[str], admins: tuple
     ) -> None:
-        self.k, self.scale, self.rng, self.cal, self.names = k, scale, rng, cal, names
+        self.k, self.rng, self.cal, self.names = k, rng, cal, names
         #: Each account's administrators (staff positions), by account position.
         self.admins = admins
         self.staff_ids = [f"S{80 * k + i + 1:03d}" for i in range(80)]
@@ -41,20 +43,24 @@ class Block:
         self.pst04: list[int] = []
         self.late_form = -1
 
-    def current_admins(self, account: int, day) -> list[int]:
+    def current_admins(self, account: int, day: Day) -> list[int]:
+        """The account's administrators (positions) on staff on ``day``."""
         d = day_number(day)
         return [i for i in self.admins[account] if self.current_from[i] <= d < self.current_to[i]]
 
-    def poster(self, account: int, day) -> str:
+    def poster(self, account: int, day: Day) -> str:
+        """One of them, drawn: the Staff ID of who posts or replies."""
         admins = self.current_admins(account, day)
         return self.staff_ids[admins[self.rng.integers(len(admins))]]
 
-    def pool(self, day, exclude_first=()) -> np.ndarray:
+    def pool(self, day: Day, exclude_first: Collection[str] = ()) -> np.ndarray:
+        """The students (positions) who may be pictured on ``day``, none with a first name in ``exclude_first``."""
         d = day_number(day)
         ok = (self.ok_from <= d) & (d < self.ok_to)
         if exclude_first:
             ok &= ~np.isin(np.array(self.first, dtype=object), list(exclude_first))
         return np.flatnonzero(ok)
 
-    def group(self, day, n, exclude_first=()) -> list[int]:
+    def group(self, day: Day, n: int, exclude_first: Collection[str] = ()) -> list[int]:
+        """``n`` of them, drawn."""
         return list(self.rng.choice(self.pool(day, exclude_first), n, replace=False))

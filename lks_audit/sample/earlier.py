@@ -21,7 +21,7 @@ NOT_YET = {
 }
 
 
-def _earlier(value, old_as_of: pd.Timestamp = AS_OF):
+def _earlier(value: object, old_as_of: pd.Timestamp = AS_OF) -> object:
     """A date or date-time of 2025-26 moved to 2024-25; a planted bad cell (text) stays as typed. The audit
     day itself goes to the earlier audit day (52 weeks back would be 1 September, after it)."""
     if not isinstance(value, pd.Timestamp) or pd.isna(value):

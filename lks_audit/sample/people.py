@@ -25,7 +25,7 @@ STARTS_AFTER_AS_OF = 48  # DQ-05
 LEAVES_BEFORE_START = 77  # DQ-05
 
 
-def student_names(rng, n: int) -> list[str]:
+def student_names(rng: np.random.Generator, n: int) -> list[str]:
     """Unique full names: every first name/surname pair, then double-barrelled surnames when needed."""
     singles = [f"{f} {s}" for f in FIRST_NAMES for s in SURNAMES if f"{f} {s}" != AMELIA]
     out = [singles[i] for i in rng.permutation(len(singles))[:n]]

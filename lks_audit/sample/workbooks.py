@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..reproducible import write_zip
-from ..schema import Column, Kind
+from ..schema import Column, Kind, Workbook
 
 #: Workbook properties and zip entry times are fixed so the same seed gives the same bytes.
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
@@ -36,7 +36,7 @@ class _DateTime(float):
     style = _DATETIME_STYLE
 
 
-def _cells(values: pd.Series, col: Column, rng) -> list:
+def _cells(values: pd.Series, col: Column, rng: np.random.Generator) -> list:
     """Canonical values as staff type them: mostly tidy, some text dates, odd case and yes/no words."""
     vals = values.tolist()
     draws = rng.random(len(vals))
@@ -85,7 +85,7 @@ def _xml_text(text: str) -> str:
 class _Strings:
     """The shared-strings table of one workbook."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.index: dict[str, int] = {}
 
     def cell(self, ref: str, text: str, style: int = 0) -> str:
@@ -157,7 +157,7 @@ _STYLES = (
 )
 
 
-def write_workbook(path: Path, wb, frames: dict[str, pd.DataFrame], rng) -> None:
+def write_workbook(path: Path, wb: Workbook, frames: dict[str, pd.DataFrame], rng: np.random.Generator) -> None:
     """One .xlsx with fixed metadata and zip times, so the same content gives the same bytes."""
     strings, parts = _Strings(), []
     sheets = [s for s in wb.sheets if not s.optional or s.name in frames]  # the school's holidays: none given

@@ -26,19 +26,25 @@ CLOSURES = (
 )
 
 
-def ts(day) -> pd.Timestamp | None:
+#: A day or moment as the sample's tables write it ("2026-02-13", "2026-02-13 10:00") or a Timestamp.
+Day = str | pd.Timestamp
+
+
+def ts(day: Day | None) -> pd.Timestamp | None:
+    """``day`` as a Timestamp; None stays None."""
     return None if day is None else pd.Timestamp(day)
 
 
-def day_number(ts) -> int:
+def day_number(day: Day) -> int:
     """Day number inside the period (0 = 1 Sep 2025)."""
-    return pd.Timestamp(ts).toordinal() - _START_ORDINAL
+    return pd.Timestamp(day).toordinal() - _START_ORDINAL
 
 
 _START_ORDINAL = START.toordinal()
 
 
-def is_ts(value) -> bool:
+def is_ts(value: object) -> bool:
+    """Whether ``value`` is a date, not a blank or a planted bad cell (text)."""
     return isinstance(value, pd.Timestamp)
 
 
