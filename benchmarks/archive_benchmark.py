@@ -52,7 +52,7 @@ print(files)
 _MAKE_X = """
 import sys
 from pathlib import Path
-from lks_audit import platform_writers as w
+from lks_audit.sample import platform_writers as w
 from lks_audit.platforms.records import Record
 from lks_audit.sample import build_sample
 frames, _ = build_sample()

@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from .reproducible import restamped
 from .schema import WORKBOOK_OF_SHEET, WORKBOOKS, Column, Kind, Sheet, Workbook
 
 #: Dropdowns and date checks cover rows 2 to this one: years of records.
@@ -322,7 +323,4 @@ def _save_deterministic(book: ExcelBook, path: Path) -> None:
     buffer = io.BytesIO()
     # Not openpyxl's save_workbook(): it stamps "modified" with the current time.
     ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            stamped = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME.timetuple()[:6])
-            target.writestr(stamped, source.read(entry), compress_type=zipfile.ZIP_DEFLATED)
+    path.write_bytes(restamped(buffer.getvalue(), FIXED_TIME.timetuple()[:6]))

@@ -10,9 +10,9 @@ import datetime as dt
 
 import pytest
 
-from lks_audit import platform_writers as w
 from lks_audit.platforms.records import Record, ms_of
 from lks_audit.read import uncalculated
+from lks_audit.sample import platform_writers as w
 
 from school import audit_rows, by_rule, t
 

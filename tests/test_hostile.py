@@ -773,7 +773,7 @@ def test_each_hostile_archive_is_handled_within_15_seconds_and_1_gb(tmp_path):
         entry.rename(folder / "platform_exports" / entry.name)
         folders.append(str(folder))
     good = tmp_path / "good"
-    from lks_audit import platform_writers
+    from lks_audit.sample import platform_writers
 
     platform_writers.write_archive(platform_writers.x_archive("LKS", "1", []), good / "platform_exports" / "ACC-1")
     proc = subprocess.run(

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from lks_audit import platform_writers as w
 from lks_audit.audit import audit_folder
 from lks_audit.platforms import read_exports
 from lks_audit.platforms.matching import normalised, similarity
@@ -24,6 +23,7 @@ from lks_audit.platforms.records import Record, ms_of
 from lks_audit.platforms.x import created_at_ms, snowflake_ms
 from lks_audit.rules.base import platform_evidence
 from lks_audit.sample import build_sample, write_sample
+from lks_audit.sample import platform_writers as w
 
 from school import SAMPLE_AS_OF, SAMPLE_YEAR, audit_rows, by_rule, d, t
 

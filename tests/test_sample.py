@@ -22,6 +22,7 @@ import python_calamine
 from lks_audit import sample
 from lks_audit.rules import load_all_rules
 from lks_audit.sample import write_sample
+from lks_audit.sample.planted import PLANTED
 from lks_audit.schema import WORKBOOKS
 
 from school import EARLIER_PLANTED, EARLIER_SAMPLE, NOT_PLANTED, RULE_IDS, SAMPLE_PLANTED, SAMPLE_SCHOOL
@@ -202,3 +203,9 @@ def test_only_the_two_sample_years_exist(tmp_path):
     with pytest.raises(ValueError, match="2024-25 and 2025-26, not 2023-24"):
         write_sample(tmp_path, year="2023-24")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_planted_row_lands_on_a_contract_sheet_or_the_archives():
+    sheets = {sheet.name for wb in WORKBOOKS for sheet in wb.sheets}
+    assert {row.lands_on for row in PLANTED} <= sheets | {"Archives"}
+    assert all(row.count >= 1 and row.years for row in PLANTED)

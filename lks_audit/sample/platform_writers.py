@@ -13,11 +13,11 @@ import datetime as dt
 import hashlib
 import io
 import json
-import zipfile
 from pathlib import Path
 
-from .platforms.records import Record
-from .platforms.x import SNOWFLAKE_EPOCH_MS
+from ..platforms.records import Record
+from ..platforms.x import SNOWFLAKE_EPOCH_MS
+from ..reproducible import zip_bytes
 
 FIXED_TIME = (2026, 9, 1, 10, 15, 0)
 #: X shortens every link to t.co in ``full_text``; the entities give it back.
@@ -466,6 +466,14 @@ def _tiktok_date(ms: int) -> str:
     return _utc(ms).strftime("%Y-%m-%d %H:%M:%S")
 
 
+TIKTOK_LAYOUTS = {
+    # layout -> (file, the part holding the rest or None, (videos' part, section), (messages' part, section))
+    "current": ("user_data_tiktok.json", None, ("Post", "Posts"), ("Direct Message", "Direct Messages")),
+    "old": ("user_data.json", None, ("Video", "Videos"), ("Direct Messages", "Chat History")),
+    "activity": ("user_data.json", "Activity", ("Video", "Videos"), ("Direct Messages", "Chat History")),
+}
+
+
 def tiktok_archive(
     handle: str, posts: list[Record], messages: list[Record] = (), *, layout: str = "current"
 ) -> dict[str, bytes]:
@@ -503,45 +511,16 @@ def tiktok_archive(
             {"Date": _tiktok_date(m.at_ms), "From": m.sender, "Content": m.text}
         )
     profile = {"Profile Information": {"ProfileMap": {"userName": handle, "bioDescription": "Little Kinvaston"}}}
-    if layout == "current":
-        data = {
-            "Profile": profile,
-            "Post": {"Posts": {"VideoList": videos}},
-            "Direct Message": {"Direct Messages": {"ChatHistory": chats}},
-        }
-        name = "user_data_tiktok.json"
-    elif layout == "old":
-        data = {
-            "Profile": profile,
-            "Video": {"Videos": {"VideoList": videos}},
-            "Direct Messages": {"Chat History": {"ChatHistory": chats}},
-        }
-        name = "user_data.json"
-    else:
-        data = {
-            "Profile": profile,
-            "Activity": {
-                "Video": {"Videos": {"VideoList": videos}},
-                "Direct Messages": {"Chat History": {"ChatHistory": chats}},
-            },
-        }
-        name = "user_data.json"
-    return {name: json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")}
+    file, wrapper, (videos_part, videos_section), (messages_part, messages_section) = TIKTOK_LAYOUTS[layout]
+    parts = {
+        videos_part: {videos_section: {"VideoList": videos}},
+        messages_part: {messages_section: {"ChatHistory": chats}},
+    }
+    data = {"Profile": profile, **({wrapper: parts} if wrapper else parts)}
+    return {file: json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")}
 
 
 # --- writing -----------------------------------------------------------------------------------------------
-
-
-def zip_bytes(files: dict[str, bytes]) -> bytes:
-    """``files`` as one deflated zip, with fixed times (the same files give the same bytes)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
-    return out.getvalue()
 
 
 def write_archive(
@@ -556,7 +535,7 @@ def write_archive(
     target.parent.mkdir(parents=True, exist_ok=True)
     if form == "zip":
         path = target.with_name(target.name + ".zip")
-        path.write_bytes(zip_bytes(files))
+        path.write_bytes(zip_bytes(files, FIXED_TIME, mode=0o644))
         return path
     target.mkdir(exist_ok=True)
     if form == "folder":
@@ -567,5 +546,5 @@ def write_archive(
     names = sorted(files)
     for n in range(zips):
         part = {name: files[name] for name in names[n::zips]}
-        (target / f"takeout-20260901T101500Z-{n + 1:03d}.zip").write_bytes(zip_bytes(part))
+        (target / f"takeout-20260901T101500Z-{n + 1:03d}.zip").write_bytes(zip_bytes(part, FIXED_TIME, mode=0o644))
     return target
