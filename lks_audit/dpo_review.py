@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from .findings import AREA_TITLES, Decision, Finding, Notice
+from .findings import AREA_TITLES, Decision, Finding, Notice, NoticeKind
 from .load import ROW, Dataset
 from .personal import PersonalIndex, personal_strings
 from .schema import ACCEPTED_RISK, NOT_A_BREACH, WORKBOOK_OF_SHEET, governors_text_columns
@@ -39,7 +39,9 @@ def _unreadable(data: Dataset, row: int, column: str) -> bool:
 def _notice(data: Dataset, row: int, column: str, detail: str, suggestion: str | None = None) -> Notice:
     """A decision that could not be applied, its cell named first (``cell A5: ...``)."""
     where = data.cell("Decisions", column, row) or f"row {row}"
-    return Notice("dpo-decision", f"cell {where}: {detail}", REVIEW_FILE, "Decisions", row, None, column, suggestion)
+    return Notice(
+        NoticeKind.DPO_DECISION, f"cell {where}: {detail}", REVIEW_FILE, "Decisions", row, None, column, suggestion
+    )
 
 
 @dataclass(frozen=True)
@@ -272,8 +274,9 @@ def area_opinions(data: Dataset) -> dict[str, AreaOpinion]:
     return out
 
 
-#: The kind of notice for a cell of the DPO's review, written for governors, that holds a personal value.
-PERSONAL_TEXT = "dpo-text-personal-data"
+#: The kind of notice for a cell of the DPO's review, written for governors, that holds a personal value
+#: (the views that pick those notices out import it under this name).
+PERSONAL_TEXT = NoticeKind.DPO_TEXT_PERSONAL_DATA
 
 
 def personal_text_notices(data: Dataset) -> list[Notice]:
@@ -299,5 +302,7 @@ def personal_text_notices(data: Dataset) -> list[Notice]:
                     f"cell {where} ({column.header}) holds {kinds[0]} from the data; governors would read it, "
                     "so reword it without names or IDs"
                 )
-                notices.append(Notice(PERSONAL_TEXT, detail, REVIEW_FILE, sheet, int(row), None, column.header))
+                notices.append(
+                    Notice(NoticeKind.DPO_TEXT_PERSONAL_DATA, detail, REVIEW_FILE, sheet, int(row), None, column.header)
+                )
     return notices

@@ -3,11 +3,57 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 
-SEVERITIES = ("critical", "high", "medium", "advisory")
 
-#: Policy areas in report order; ``data`` is data quality.
-AREAS = ("governance", "people", "images", "content", "monitoring", "incidents", "data")
+class Severity(StrEnum):
+    """rules.md's severities, worst first. A member equals its word ("high"), so rules may name one by it."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    ADVISORY = "advisory"
+
+
+class Area(StrEnum):
+    """rules.md's policy areas in report order; ``data`` is data quality."""
+
+    GOVERNANCE = "governance"
+    PEOPLE = "people"
+    IMAGES = "images"
+    CONTENT = "content"
+    MONITORING = "monitoring"
+    INCIDENTS = "incidents"
+    DATA = "data"
+
+
+class NoticeKind(StrEnum):
+    """What a :class:`Notice` is about, as tools read it in ``Notice.kind`` (and ``check --json``)."""
+
+    #: The header row was found below titles.
+    HEADER_ROW = "header-row"
+    #: A sheet was found under another name.
+    RENAMED_SHEET = "renamed-sheet"
+    #: A column the contract does not name, kept without checking.
+    EXTRA_COLUMN = "extra-column"
+    #: A workbook found under a near name, or missing with a hint of what is there instead.
+    FILE_NAME = "file-name"
+    #: A workbook whose format is not what its name says.
+    FILE_FORMAT = "file-format"
+    #: Formulas with no calculated value (a file written by a program and never opened).
+    UNCALCULATED_FORMULAS = "uncalculated-formulas"
+    #: A DPO decision that could not be applied.
+    DPO_DECISION = "dpo-decision"
+    #: A cell of the DPO's review, written for governors, that holds a personal value.
+    DPO_TEXT_PERSONAL_DATA = "dpo-text-personal-data"
+    #: An archive under ``platform_exports/`` refused, or guessed at.
+    PLATFORM_EXPORT = "platform-export"
+
+
+SEVERITIES: tuple[Severity, ...] = tuple(Severity)
+
+#: Policy areas in report order.
+AREAS: tuple[Area, ...] = tuple(Area)
 
 #: Rule families in rules.md's order, then platform-exports.md's EVD (the logs against the platforms' archives):
 #: reports, the README and the sample list rules in this order.
@@ -17,13 +63,13 @@ RULE_FAMILIES = ("ACC", "APP", "POL", "TRN", "IMG", "PST", "INT", "INC", "DQ", "
 RAG_STATUSES = ("Red", "Amber", "Green", "Grey")
 
 AREA_TITLES = {
-    "governance": "Governance and accounts",
-    "people": "People and training",
-    "images": "Images and consent",
-    "content": "Content and conduct",
-    "monitoring": "Monitoring and response",
-    "incidents": "Incidents",
-    "data": "Data quality",
+    Area.GOVERNANCE: "Governance and accounts",
+    Area.PEOPLE: "People and training",
+    Area.IMAGES: "Images and consent",
+    Area.CONTENT: "Content and conduct",
+    Area.MONITORING: "Monitoring and response",
+    Area.INCIDENTS: "Incidents",
+    Area.DATA: "Data quality",
 }
 
 
@@ -58,7 +104,9 @@ class Finding:
     """One thing a rule found, located by its fields (never by parsing ``message``)."""
 
     rule: str
+    #: A :class:`Severity` (rules name theirs by its word, which equals it).
     severity: str
+    #: An :class:`Area`, likewise.
     area: str
     record: str | None
     file: str | None
@@ -245,12 +293,11 @@ class Notice:
     """An advisory note that is not a finding: no rule, no rating, nothing that must be fixed.
 
     What the reader did with a layout it forgave (a header row found lower, a sheet found under another
-    name), or what it kept without checking (an extra column). ``kind`` says which, for tools
-    ("header-row", "renamed-sheet", "extra-column", "file-format"); ``detail`` is the note without its
-    location, which the other fields give.
+    name), or what it kept without checking (an extra column). ``kind`` says which, for tools (a
+    :class:`NoticeKind`); ``detail`` is the note without its location, which the other fields give.
     """
 
-    kind: str
+    kind: NoticeKind
     detail: str
     file: str | None = None
     sheet: str | None = None

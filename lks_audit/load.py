@@ -26,7 +26,7 @@ from .cells import (
     normalise_text,
     read_column,
 )
-from .findings import Gap, Notice
+from .findings import Gap, Notice, NoticeKind
 from .intake import FORMATS, format_of_name, several_files_problem
 from .platforms import Exports, ExportsReading
 from .read import OpenedWorkbook, Reading, sheet_key
@@ -199,7 +199,7 @@ def _find_sheets(wb: Workbook, opened: OpenedWorkbook, data: Dataset) -> dict[st
             left.remove(best)
             data.notices.append(
                 Notice(
-                    "renamed-sheet",
+                    NoticeKind.RENAMED_SHEET,
                     f"the workbook's sheet '{best}' is read as this sheet (its header row matches); "
                     f"rename it '{sheet.name}'",
                     wb.file,
@@ -337,7 +337,7 @@ def _note_layout(wb: Workbook, sheet: Sheet, header_at: int, header: list, posit
         titles = "row 1 above it is" if header_at == 1 else f"rows 1 to {header_at} above it are"
         data.notices.append(
             Notice(
-                "header-row",
+                NoticeKind.HEADER_ROW,
                 f"the header row is row {header_row}; {titles} read as a title and ignored",
                 wb.file,
                 sheet.name,
@@ -347,7 +347,13 @@ def _note_layout(wb: Workbook, sheet: Sheet, header_at: int, header: list, posit
 
     def column_notice(at: int, detail: str, column: str) -> Notice:
         return Notice(
-            "extra-column", detail, wb.file, sheet.name, header_row, f"{column_letter(at + 1)}{header_row}", column
+            NoticeKind.EXTRA_COLUMN,
+            detail,
+            wb.file,
+            sheet.name,
+            header_row,
+            f"{column_letter(at + 1)}{header_row}",
+            column,
         )
 
     # A header row without any contract header is not this sheet's: its texts are not columns to name.
@@ -565,13 +571,13 @@ def _missing_hint(wb: Workbook, scan, data: Dataset) -> str | None:
             f"{name} is there, but a .csv is not read (one sheet, no dates or Yes/No): open it and save it as "
             f"{stem}.xlsx"
         )
-        data.notices.append(Notice("file-name", hint, wb.file))
+        data.notices.append(Notice(NoticeKind.FILE_NAME, hint, wb.file))
         return hint
     near = scan.near.get(wb.file)
     if near:
         names = " or ".join(f"'{p.name}'" for p in near[:3])
         hint = f"did you mean {names}? Rename it {wb.file} to have it read"
-        data.notices.append(Notice("file-name", f"not found; {hint}", wb.file))
+        data.notices.append(Notice(NoticeKind.FILE_NAME, f"not found; {hint}", wb.file))
         return hint
     return None
 
@@ -606,7 +612,7 @@ def _add_workbook(
     if path is not None and path.stem.casefold() != Path(wb.file).stem:
         data.notices.append(
             Notice(
-                "file-name",
+                NoticeKind.FILE_NAME,
                 f"'{path.name}' is read as {wb.file} (its name differs only in case, spaces or a copy mark); "
                 f"rename it {Path(wb.file).stem}{path.suffix} so everyone finds it",
                 wb.file,
@@ -615,7 +621,7 @@ def _add_workbook(
     if path is not None and format_of_name(path) != info.format:
         data.notices.append(
             Notice(
-                "file-format",
+                NoticeKind.FILE_FORMAT,
                 f"{path.name} is an {FORMATS[info.format][0]}, not what its name says; it is read as one",
                 wb.file,
             )
@@ -640,7 +646,7 @@ def _add_workbook(
     if uncalculated:
         data.notices.append(
             Notice(
-                "uncalculated-formulas",
+                NoticeKind.UNCALCULATED_FORMULAS,
                 f"{uncalculated:,} cell{'s hold formulas' if uncalculated > 1 else ' holds a formula'} with no "
                 "calculated value (the file was written by a program and never opened), so "
                 f"{'they are' if uncalculated > 1 else 'it is'} unreadable: open and save it in Excel or LibreOffice "

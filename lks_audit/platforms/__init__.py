@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LksAuditError
-from ..findings import Notice
+from ..findings import Notice, NoticeKind
 from . import facebook, instagram, tiktok, x, youtube
 from .archive import ArchiveFiles, is_lock_or_system
 from .records import Archive, Record
@@ -31,8 +31,6 @@ READERS = (x, facebook, instagram, youtube, tiktok)
 #: Platforms that give an account's owner no archive of what was published.
 NO_CONTENT_EXPORT = ("LinkedIn", "WhatsApp")
 EXPORTS_FOLDER = "platform_exports"
-#: The kind of every notice about an archive (``Notice.kind``).
-NOTICE_KIND = "platform-export"
 
 __all__ = ["Archive", "Exports", "Record", "READERS", "read_exports", "EXPORTS_FOLDER"]
 
@@ -119,7 +117,7 @@ class ExportsReading:
         exports = Exports()
 
         def notice(source: str, detail: str) -> None:
-            exports.notices.append(Notice(NOTICE_KIND, detail, source))
+            exports.notices.append(Notice(NoticeKind.PLATFORM_EXPORT, detail, source))
 
         if not self._usable():
             notice(EXPORTS_FOLDER, "not a folder (a file, or a symbolic link, which is never followed); nothing read")
@@ -176,7 +174,7 @@ class ExportsReading:
                     f"read as {archive.platform}",
                 )
             exports.archives.append(archive)
-            exports.notices += [Notice(NOTICE_KIND, line, label) for line in archive.notices]
+            exports.notices += [Notice(NoticeKind.PLATFORM_EXPORT, line, label) for line in archive.notices]
         return exports
 
 
