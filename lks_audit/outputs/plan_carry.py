@@ -424,7 +424,7 @@ def _unchecked_row(rule_id: str, why: str, before: PlanRow | None) -> dict:
             RULE: rule_id,
             AREA: AREA_TITLES.get(rule.area, rule.area),
             SEVERITY: row.get(SEVERITY) or rule.severity.capitalize(),
-            FINDINGS: f"Not checked this run: {why}",
+            FINDINGS: f"{NOT_CHECKED}: {why}",
             CLAUSE: rule.clause,
             ACTION: row.get(ACTION) or rule.action or rule.meaning,
             OWNER: row.get(OWNER) or rule.owner,
