@@ -73,6 +73,11 @@ AREA_TITLES = {
 }
 
 
+def _fields(record: object, names: tuple[str, ...]) -> dict:
+    """Those fields of a record as a JSON object's members, in that order."""
+    return {name: getattr(record, name) for name in names}
+
+
 @dataclass(frozen=True)
 class Decision:
     """The DPO's judgement on one finding (``dpo_review.xlsx``, sheet Decisions, rules.md "DPO decisions")."""
@@ -90,13 +95,7 @@ class Decision:
     earlier: tuple[Decision, ...] = ()
 
     def to_dict(self) -> dict:
-        return {
-            "decision": self.decision,
-            "reason": self.reason,
-            "decided_by": self.decided_by,
-            "decided_on": self.decided_on,
-            "review_by": self.review_by,
-        }
+        return _fields(self, ("decision", "reason", "decided_by", "decided_on", "review_by"))
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,7 @@ class Finding:
         return self.message if self.detail is None else self.detail
 
     def to_dict(self) -> dict:
-        out = {name: getattr(self, name) for name in FINDING_COLUMNS}
+        out = _fields(self, FINDING_COLUMNS)
         out["depends_on"] = list(self.depends_on)
         for name in ("decision", "lapsed_decision"):
             out[name] = None if out[name] is None else out[name].to_dict()
@@ -201,15 +200,7 @@ class Undecided:
     part: str | None = None
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "record": self.record,
-            "student": self.student,
-            "file": self.file,
-            "sheet": self.sheet,
-            "row": self.row,
-            "waits_on": list(self.waits_on),
-        }
+        return _fields(self, ("id", "record", "student", "file", "sheet", "row")) | {"waits_on": list(self.waits_on)}
 
 
 @dataclass(frozen=True)
@@ -267,7 +258,7 @@ class NotAssessed:
     gaps: tuple[Gap, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"rule": self.rule, "area": self.area, "reason": self.reason}
+        return _fields(self, ("rule", "area", "reason"))
 
 
 def findings_frame(findings):
@@ -323,6 +314,4 @@ class Notice:
         return f"{where}: {self.detail}" if where else self.detail
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "message": self.message} | {
-            name: getattr(self, name) for name in ("file", "sheet", "row", "cell", "column")
-        }
+        return {"kind": self.kind, "message": self.message} | _fields(self, ("file", "sheet", "row", "cell", "column"))
