@@ -195,8 +195,10 @@ def action_rows(
         rule = REGISTRY.get(rule_id)
         # A rule's findings may be raised at a higher severity than its default (APP-01).
         severity = min((f.severity for f in mine), key=severity_rank)
-        older = [(found_on or {}).get(f.id) for f in mine if f.severity == "critical"]
-        now = severity == "critical" and any(day is not None and pd.Timestamp(day) < meeting - A_TERM for day in older)
+        older = [(found_on or {}).get(f.id) for f in mine if f.severity == Severity.CRITICAL]
+        now = severity == Severity.CRITICAL and any(
+            day is not None and pd.Timestamp(day) < meeting - A_TERM for day in older
+        )
         rows.append(
             {
                 "rule": rule_id,
