@@ -11,11 +11,12 @@ The DPO's dates are never compared with ``as of`` or with the day of the run ("D
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from .findings import AREA_TITLES, Decision, Finding, Notice, NoticeKind
+from .findings import AREA_TITLES, Decision, Finding, NotAssessed, Notice, NoticeKind, Undecided
 from .load import ROW, Dataset
 from .personal import PersonalIndex, personal_strings
 from .schema import ACCEPTED_RISK, NOT_A_BREACH, WORKBOOK_OF_SHEET, governors_text_columns
@@ -185,7 +186,11 @@ def _with_decision(f: Finding, decided: tuple[Decision, bool] | None) -> Finding
 
 
 def _unmatched_notices(
-    unmatched: list[list[_Row]], findings: list[Finding], data: Dataset, not_assessed, undecided
+    unmatched: list[list[_Row]],
+    findings: list[Finding],
+    data: Dataset,
+    not_assessed: Iterable[NotAssessed],
+    undecided: Iterable[Undecided],
 ) -> list[Notice]:
     """A notice for each Finding ID that no finding has: why, when its rule was not assessed or its record not
     decided, else the finding ID it was probably meant for."""

@@ -318,7 +318,7 @@ class _PlanBuilder:
     """The new plan as its rows are added, rule by rule (each shown once), then the rows added by hand, then the
     closed sheet; with what each carries from the plan replaced and last year's."""
 
-    def __init__(self, replaced: ReadPlan | None, last_year: ReadPlan | None, last_year_rules: set[str] | None):
+    def __init__(self, replaced: ReadPlan | None, last_year: ReadPlan | None, last_year_rules: set[str] | None) -> None:
         self.replaced, self.last_year = replaced, last_year
         self.extra = tuple(replaced.extra_headers) if replaced else ()
         if last_year:
