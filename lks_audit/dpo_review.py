@@ -11,11 +11,12 @@ The DPO's dates are never compared with ``as of`` or with the day of the run ("D
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from .findings import AREA_TITLES, Decision, Finding, Notice
+from .findings import AREA_TITLES, Decision, Finding, NotAssessed, Notice, NoticeKind, Undecided
 from .load import ROW, Dataset
 from .personal import PersonalIndex, personal_strings
 from .schema import ACCEPTED_RISK, NOT_A_BREACH, WORKBOOK_OF_SHEET, governors_text_columns
@@ -39,7 +40,9 @@ def _unreadable(data: Dataset, row: int, column: str) -> bool:
 def _notice(data: Dataset, row: int, column: str, detail: str, suggestion: str | None = None) -> Notice:
     """A decision that could not be applied, its cell named first (``cell A5: ...``)."""
     where = data.cell("Decisions", column, row) or f"row {row}"
-    return Notice("dpo-decision", f"cell {where}: {detail}", REVIEW_FILE, "Decisions", row, None, column, suggestion)
+    return Notice(
+        NoticeKind.DPO_DECISION, f"cell {where}: {detail}", REVIEW_FILE, "Decisions", row, None, column, suggestion
+    )
 
 
 @dataclass(frozen=True)
@@ -126,11 +129,33 @@ def apply_decisions(
     if frame is None or frame.empty:
         return findings, []
     notices: list[Notice] = []
+    by_id = _rows_by_finding(frame, data, as_of, notices)
+    decisions = _decisions_in_force(by_id, data, notices)
+    out = [_with_decision(f, decisions.get(f.id.casefold())) for f in findings]
+    used = {f.id.casefold() for f in findings}
+    unmatched = [rows for key, rows in by_id.items() if key not in used]
+    if unmatched:
+        notices += _unmatched_notices(unmatched, findings, data, not_assessed, undecided)
+    return out, sorted(notices, key=lambda n: n.row or 0)
+
+
+def _rows_by_finding(
+    frame: pd.DataFrame, data: Dataset, as_of: pd.Timestamp, notices: list[Notice]
+) -> dict[str, list[_Row]]:
+    """The Decisions sheet's readable rows by the Finding ID they name (case aside), in sheet order."""
     by_id: dict[str, list[_Row]] = {}
     for row in frame.itertuples(index=False):
         read = _read_row(dict(zip(frame.columns, row)), data, as_of, notices)
         if read is not None:
             by_id.setdefault(read.finding_id.casefold(), []).append(read)
+    return by_id
+
+
+def _decisions_in_force(
+    by_id: dict[str, list[_Row]], data: Dataset, notices: list[Notice]
+) -> dict[str, tuple[Decision, bool]]:
+    """Finding ID (case aside) -> its latest decision, carrying the earlier ones, and whether it is in force
+    (its Review by not passed); a finding whose latest decision cannot be told or read has none."""
     decisions: dict[str, tuple[Decision, bool]] = {}
     for key, rows in by_id.items():
         latest = _latest(rows, data, notices)
@@ -138,51 +163,54 @@ def apply_decisions(
             continue  # its notice says why
         earlier = tuple(r.decision for r in rows if r is not latest and r.decision is not None)
         decisions[key] = (replace(latest.decision, earlier=earlier), latest.in_force)
+    return decisions
 
-    out, used = [], set()
-    for f in findings:
-        key = f.id.casefold()
-        if key not in by_id:
-            out.append(f)
+
+def _with_decision(f: Finding, decided: tuple[Decision, bool] | None) -> Finding:
+    """The finding with its decision in force, or with its lapsed one (its message then says so)."""
+    if decided is None:
+        return f
+    decision, in_force = decided
+    if in_force:
+        return replace(f, decision=decision)
+    lapsed = (
+        f"; the DPO's decision ({decision.decision}, review by "
+        f"{pd.Timestamp(decision.review_by):%d/%m/%Y}) has lapsed, so it counts again"
+    )
+    return replace(
+        f,
+        lapsed_decision=decision,
+        message=f.message + lapsed,
+        detail=None if f.detail is None else f.detail + lapsed,
+    )
+
+
+def _unmatched_notices(
+    unmatched: list[list[_Row]],
+    findings: list[Finding],
+    data: Dataset,
+    not_assessed: Iterable[NotAssessed],
+    undecided: Iterable[Undecided],
+) -> list[Notice]:
+    """A notice for each Finding ID that no finding has: why, when its rule was not assessed or its record not
+    decided, else the finding ID it was probably meant for."""
+    notices = []
+    nearest = SlipFinder([f.id for f in findings])
+    for rows in unmatched:
+        first = rows[0]
+        # Not assessed this run, or its record undecided: neither is "resolved since, or mistyped".
+        why = _why_no_finding(first.finding_id, not_assessed, undecided)
+        if why:
+            notices.append(_notice(data, first.row, "Finding ID", f"the decision names {first.finding_id}{why}"))
             continue
-        used.add(key)
-        if key not in decisions:
-            out.append(f)
-            continue
-        decision, in_force = decisions[key]
-        if in_force:
-            out.append(replace(f, decision=decision))
-        else:
-            lapsed = (
-                f"; the DPO's decision ({decision.decision}, review by "
-                f"{pd.Timestamp(decision.review_by):%d/%m/%Y}) has lapsed, so it counts again"
-            )
-            out.append(
-                replace(
-                    f,
-                    lapsed_decision=decision,
-                    message=f.message + lapsed,
-                    detail=None if f.detail is None else f.detail + lapsed,
-                )
-            )
-    unmatched = [rows for key, rows in by_id.items() if key not in used]
-    if unmatched:
-        nearest = SlipFinder([f.id for f in findings])
-        for rows in unmatched:
-            first = rows[0]
-            # Not assessed this run, or its record undecided: neither is "resolved since, or mistyped".
-            why = _why_no_finding(first.finding_id, not_assessed, undecided)
-            if why:
-                notices.append(_notice(data, first.row, "Finding ID", f"the decision names {first.finding_id}{why}"))
-                continue
-            meant = nearest.meant(first.finding_id)
-            hint = f"; did you mean {meant}?" if meant else ""
-            notices.append(
-                _notice(data, first.row, "Finding ID",
-                        f"the decision names {first.finding_id}, which no finding of this audit has (resolved "
-                        f"since, or mistyped): it is not applied{hint}", meant)
-            )  # fmt: skip
-    return out, sorted(notices, key=lambda n: n.row or 0)
+        meant = nearest.meant(first.finding_id)
+        hint = f"; did you mean {meant}?" if meant else ""
+        notices.append(
+            _notice(data, first.row, "Finding ID",
+                    f"the decision names {first.finding_id}, which no finding of this audit has (resolved "
+                    f"since, or mistyped): it is not applied{hint}", meant)
+        )  # fmt: skip
+    return notices
 
 
 def _why_no_finding(finding_id: str, not_assessed, undecided) -> str | None:
@@ -272,8 +300,9 @@ def area_opinions(data: Dataset) -> dict[str, AreaOpinion]:
     return out
 
 
-#: The kind of notice for a cell of the DPO's review, written for governors, that holds a personal value.
-PERSONAL_TEXT = "dpo-text-personal-data"
+#: The kind of notice for a cell of the DPO's review, written for governors, that holds a personal value
+#: (the views that pick those notices out import it under this name).
+PERSONAL_TEXT = NoticeKind.DPO_TEXT_PERSONAL_DATA
 
 
 def personal_text_notices(data: Dataset) -> list[Notice]:
@@ -299,5 +328,7 @@ def personal_text_notices(data: Dataset) -> list[Notice]:
                     f"cell {where} ({column.header}) holds {kinds[0]} from the data; governors would read it, "
                     "so reword it without names or IDs"
                 )
-                notices.append(Notice(PERSONAL_TEXT, detail, REVIEW_FILE, sheet, int(row), None, column.header))
+                notices.append(
+                    Notice(NoticeKind.DPO_TEXT_PERSONAL_DATA, detail, REVIEW_FILE, sheet, int(row), None, column.header)
+                )
     return notices

@@ -3,11 +3,57 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 
-SEVERITIES = ("critical", "high", "medium", "advisory")
 
-#: Policy areas in report order; ``data`` is data quality.
-AREAS = ("governance", "people", "images", "content", "monitoring", "incidents", "data")
+class Severity(StrEnum):
+    """rules.md's severities, worst first. A member equals its word ("high"), so rules may name one by it."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    ADVISORY = "advisory"
+
+
+class Area(StrEnum):
+    """rules.md's policy areas in report order; ``data`` is data quality."""
+
+    GOVERNANCE = "governance"
+    PEOPLE = "people"
+    IMAGES = "images"
+    CONTENT = "content"
+    MONITORING = "monitoring"
+    INCIDENTS = "incidents"
+    DATA = "data"
+
+
+class NoticeKind(StrEnum):
+    """What a :class:`Notice` is about, as tools read it in ``Notice.kind`` (and ``check --json``)."""
+
+    #: The header row was found below titles.
+    HEADER_ROW = "header-row"
+    #: A sheet was found under another name.
+    RENAMED_SHEET = "renamed-sheet"
+    #: A column the contract does not name, kept without checking.
+    EXTRA_COLUMN = "extra-column"
+    #: A workbook found under a near name, or missing with a hint of what is there instead.
+    FILE_NAME = "file-name"
+    #: A workbook whose format is not what its name says.
+    FILE_FORMAT = "file-format"
+    #: Formulas with no calculated value (a file written by a program and never opened).
+    UNCALCULATED_FORMULAS = "uncalculated-formulas"
+    #: A DPO decision that could not be applied.
+    DPO_DECISION = "dpo-decision"
+    #: A cell of the DPO's review, written for governors, that holds a personal value.
+    DPO_TEXT_PERSONAL_DATA = "dpo-text-personal-data"
+    #: An archive under ``platform_exports/`` refused, or guessed at.
+    PLATFORM_EXPORT = "platform-export"
+
+
+SEVERITIES: tuple[Severity, ...] = tuple(Severity)
+
+#: Policy areas in report order.
+AREAS: tuple[Area, ...] = tuple(Area)
 
 #: Rule families in rules.md's order, then platform-exports.md's EVD (the logs against the platforms' archives):
 #: reports, the README and the sample list rules in this order.
@@ -17,14 +63,19 @@ RULE_FAMILIES = ("ACC", "APP", "POL", "TRN", "IMG", "PST", "INT", "INC", "DQ", "
 RAG_STATUSES = ("Red", "Amber", "Green", "Grey")
 
 AREA_TITLES = {
-    "governance": "Governance and accounts",
-    "people": "People and training",
-    "images": "Images and consent",
-    "content": "Content and conduct",
-    "monitoring": "Monitoring and response",
-    "incidents": "Incidents",
-    "data": "Data quality",
+    Area.GOVERNANCE: "Governance and accounts",
+    Area.PEOPLE: "People and training",
+    Area.IMAGES: "Images and consent",
+    Area.CONTENT: "Content and conduct",
+    Area.MONITORING: "Monitoring and response",
+    Area.INCIDENTS: "Incidents",
+    Area.DATA: "Data quality",
 }
+
+
+def _fields(record: object, names: tuple[str, ...]) -> dict:
+    """Those fields of a record as a JSON object's members, in that order."""
+    return {name: getattr(record, name) for name in names}
 
 
 @dataclass(frozen=True)
@@ -44,13 +95,7 @@ class Decision:
     earlier: tuple[Decision, ...] = ()
 
     def to_dict(self) -> dict:
-        return {
-            "decision": self.decision,
-            "reason": self.reason,
-            "decided_by": self.decided_by,
-            "decided_on": self.decided_on,
-            "review_by": self.review_by,
-        }
+        return _fields(self, ("decision", "reason", "decided_by", "decided_on", "review_by"))
 
 
 @dataclass(frozen=True)
@@ -58,7 +103,9 @@ class Finding:
     """One thing a rule found, located by its fields (never by parsing ``message``)."""
 
     rule: str
+    #: A :class:`Severity` (rules name theirs by its word, which equals it).
     severity: str
+    #: An :class:`Area`, likewise.
     area: str
     record: str | None
     file: str | None
@@ -113,7 +160,7 @@ class Finding:
         return self.message if self.detail is None else self.detail
 
     def to_dict(self) -> dict:
-        out = {name: getattr(self, name) for name in FINDING_COLUMNS}
+        out = _fields(self, FINDING_COLUMNS)
         out["depends_on"] = list(self.depends_on)
         for name in ("decision", "lapsed_decision"):
             out[name] = None if out[name] is None else out[name].to_dict()
@@ -153,15 +200,7 @@ class Undecided:
     part: str | None = None
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "record": self.record,
-            "student": self.student,
-            "file": self.file,
-            "sheet": self.sheet,
-            "row": self.row,
-            "waits_on": list(self.waits_on),
-        }
+        return _fields(self, ("id", "record", "student", "file", "sheet", "row")) | {"waits_on": list(self.waits_on)}
 
 
 @dataclass(frozen=True)
@@ -219,7 +258,7 @@ class NotAssessed:
     gaps: tuple[Gap, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"rule": self.rule, "area": self.area, "reason": self.reason}
+        return _fields(self, ("rule", "area", "reason"))
 
 
 def findings_frame(findings):
@@ -245,12 +284,11 @@ class Notice:
     """An advisory note that is not a finding: no rule, no rating, nothing that must be fixed.
 
     What the reader did with a layout it forgave (a header row found lower, a sheet found under another
-    name), or what it kept without checking (an extra column). ``kind`` says which, for tools
-    ("header-row", "renamed-sheet", "extra-column", "file-format"); ``detail`` is the note without its
-    location, which the other fields give.
+    name), or what it kept without checking (an extra column). ``kind`` says which, for tools (a
+    :class:`NoticeKind`); ``detail`` is the note without its location, which the other fields give.
     """
 
-    kind: str
+    kind: NoticeKind
     detail: str
     file: str | None = None
     sheet: str | None = None
@@ -276,6 +314,4 @@ class Notice:
         return f"{where}: {self.detail}" if where else self.detail
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "message": self.message} | {
-            name: getattr(self, name) for name in ("file", "sheet", "row", "cell", "column")
-        }
+        return {"kind": self.kind, "message": self.message} | _fields(self, ("file", "sheet", "row", "cell", "column"))

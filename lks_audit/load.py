@@ -26,7 +26,7 @@ from .cells import (
     normalise_text,
     read_column,
 )
-from .findings import Gap, Notice
+from .findings import Gap, Notice, NoticeKind
 from .intake import FORMATS, format_of_name, several_files_problem
 from .platforms import Exports, ExportsReading
 from .read import OpenedWorkbook, Reading, sheet_key
@@ -199,7 +199,7 @@ def _find_sheets(wb: Workbook, opened: OpenedWorkbook, data: Dataset) -> dict[st
             left.remove(best)
             data.notices.append(
                 Notice(
-                    "renamed-sheet",
+                    NoticeKind.RENAMED_SHEET,
                     f"the workbook's sheet '{best}' is read as this sheet (its header row matches); "
                     f"rename it '{sheet.name}'",
                     wb.file,
@@ -212,6 +212,39 @@ def _find_sheets(wb: Workbook, opened: OpenedWorkbook, data: Dataset) -> dict[st
 def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, header_at: int = 0) -> pd.DataFrame:
     """The sheet's typed frame from its cell rows (row 1 first); its header is ``rows[header_at]``."""
     header = rows[header_at] if rows else []
+    positions, extras = _match_header(header, sheet)
+    data.letters[sheet.name] = {h: column_letter(i + 1) for h, i in positions.items()}
+    _note_layout(wb, sheet, header_at, header, positions, extras, data)
+
+    grid, excel_rows = _body(rows, header_at, max(len(header), 1))
+    grid, excel_rows = _drop_blank_rows(grid, excel_rows, list(positions.values()) + list(extras.values()))
+    index = pd.RangeIndex(len(grid))
+
+    frame = pd.DataFrame(index=index)
+    for column in sheet.columns:
+        if column.header in positions:
+            pos = positions[column.header]
+            read = read_column(pd.Series(grid[:, pos], index=index, dtype=object, copy=False), column)
+            frame[column.header] = read.values
+            if read.bad.any():
+                data.unknown[(sheet.name, column.header)] = excel_rows[read.bad].astype("int64")
+            continue
+        if not column.optional:  # an optional column is never missing: blank when left out
+            _note_missing_column(wb, sheet, column, extras, header_at, data)
+        frame[column.header] = empty_column(column, index=index)
+    _note_cell_faults(wb, sheet, frame, grid, positions, excel_rows, data)
+    _name_rows_by_content(sheet, frame, grid, positions, excel_rows, data)
+    for name, pos in extras.items():
+        frame[name] = pd.Series(grid[:, pos], index=index, dtype=object).map(lambda v: None if v in ("", None) else v)
+    frame[ROW] = excel_rows.astype("int64")
+    if sheet.key and sheet.key in positions:
+        _check_keys(wb, sheet, frame, data)
+    return frame
+
+
+def _match_header(header: list, sheet: Sheet) -> tuple[dict[str, int], dict[str, int]]:
+    """Where the header row puts each contract column (its first, any case), and each header the contract does
+    not have (as normalised text), by index in the row."""
     positions: dict[str, int] = {}
     extras: dict[str, int] = {}
     for i, value in enumerate(header):
@@ -223,49 +256,57 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
             positions[match] = i
         elif not match:
             extras.setdefault(normalise_text(str(value)), i)
-    data.letters[sheet.name] = {h: column_letter(i + 1) for h, i in positions.items()}
-    _note_layout(wb, sheet, header_at, header, positions, extras, data)
+    return positions, extras
 
-    width = max(len(header), 1)
+
+def _body(rows: list[list], header_at: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows below the header as a grid of cell values, and each one's Excel row."""
     body = rows[header_at + 1 :]  # as wide as the header: the sources give rows as wide as the sheet
     grid = np.empty((len(body), width), dtype=object)
     if body:
         grid[:] = body  # filled in place: numpy never takes a cell value for a nested array
     first_row = header_at + 2  # the Excel row of the first row below the header
-    excel_rows = np.arange(first_row, len(body) + first_row)
-    used = list(positions.values()) + list(extras.values())
-    if used and len(grid):
-        # A row is blank when all its used cells are. Most rows fill their first column, so each
-        # column is tested only on the rows still in doubt.
-        blank = np.arange(len(grid))
-        for i in used:
-            blank = blank[blank_mask(grid[blank, i])]
-        if len(blank):
-            keep = np.ones(len(grid), dtype=bool)
-            keep[blank] = False
-            grid, excel_rows = grid[keep], excel_rows[keep]
-    elif len(grid):
-        grid, excel_rows = grid[:0], excel_rows[:0]
-    index = pd.RangeIndex(len(grid))
+    return grid, np.arange(first_row, len(body) + first_row)
 
-    frame = pd.DataFrame(index=index)
+
+def _drop_blank_rows(grid: np.ndarray, excel_rows: np.ndarray, used: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The grid and its Excel rows without the rows blank in every used column (all of them, when none is)."""
+    if not len(grid):
+        return grid, excel_rows
+    if not used:
+        return grid[:0], excel_rows[:0]
+    # Most rows fill their first column, so each column is tested only on the rows still in doubt.
+    blank = np.arange(len(grid))
+    for i in used:
+        blank = blank[blank_mask(grid[blank, i])]
+    if not len(blank):
+        return grid, excel_rows
+    keep = np.ones(len(grid), dtype=bool)
+    keep[blank] = False
+    return grid[keep], excel_rows[keep]
+
+
+def _note_missing_column(
+    wb: Workbook, sheet: Sheet, column: Column, extras: dict[str, int], header_at: int, data: Dataset
+) -> None:
+    """A required column the header row does not have, as a gap (its old header named when that is there)."""
     found_headers = {h.casefold() for h in extras}
-    for column in sheet.columns:
-        if column.header not in positions and column.optional:  # never missing: blank when left out
-            frame[column.header] = empty_column(column, index=index)
-            continue
-        if column.header not in positions:
-            old = column.formerly if column.formerly and column.formerly.casefold() in found_headers else None
-            gap = Gap(wb.file, sheet.name, column.header, formerly=old, row=header_at + 1)
-            data.gaps.append(gap)
-            data.blocked[(sheet.name, column.header)] = gap
-            frame[column.header] = empty_column(column, index=index)
-            continue
-        pos = positions[column.header]
-        read = read_column(pd.Series(grid[:, pos], index=index, dtype=object, copy=False), column)
-        frame[column.header] = read.values
-        if read.bad.any():
-            data.unknown[(sheet.name, column.header)] = excel_rows[read.bad].astype("int64")
+    old = column.formerly if column.formerly and column.formerly.casefold() in found_headers else None
+    gap = Gap(wb.file, sheet.name, column.header, formerly=old, row=header_at + 1)
+    data.gaps.append(gap)
+    data.blocked[(sheet.name, column.header)] = gap
+
+
+def _note_cell_faults(
+    wb: Workbook,
+    sheet: Sheet,
+    frame: pd.DataFrame,
+    grid: np.ndarray,
+    positions: dict[str, int],
+    excel_rows: np.ndarray,
+    data: Dataset,
+) -> None:
+    """A cell fault, worded, for each cell of the sheet that could not be read as its column's type."""
     for column in sheet.columns:
         bad_rows = data.unknown.get((sheet.name, column.header))
         if bad_rows is None:
@@ -289,13 +330,6 @@ def _load_sheet(wb: Workbook, sheet: Sheet, rows: list[list], data: Dataset, hea
                     is_uncalculated(value),
                 )
             )
-    _name_rows_by_content(sheet, frame, grid, positions, excel_rows, data)
-    for name, pos in extras.items():
-        frame[name] = pd.Series(grid[:, pos], index=index, dtype=object).map(lambda v: None if v in ("", None) else v)
-    frame[ROW] = excel_rows.astype("int64")
-    if sheet.key and sheet.key in positions:
-        _check_keys(wb, sheet, frame, data)
-    return frame
 
 
 def _name_rows_by_content(sheet: Sheet, frame, grid, positions: dict, excel_rows, data: Dataset) -> None:
@@ -337,7 +371,7 @@ def _note_layout(wb: Workbook, sheet: Sheet, header_at: int, header: list, posit
         titles = "row 1 above it is" if header_at == 1 else f"rows 1 to {header_at} above it are"
         data.notices.append(
             Notice(
-                "header-row",
+                NoticeKind.HEADER_ROW,
                 f"the header row is row {header_row}; {titles} read as a title and ignored",
                 wb.file,
                 sheet.name,
@@ -347,7 +381,13 @@ def _note_layout(wb: Workbook, sheet: Sheet, header_at: int, header: list, posit
 
     def column_notice(at: int, detail: str, column: str) -> Notice:
         return Notice(
-            "extra-column", detail, wb.file, sheet.name, header_row, f"{column_letter(at + 1)}{header_row}", column
+            NoticeKind.EXTRA_COLUMN,
+            detail,
+            wb.file,
+            sheet.name,
+            header_row,
+            f"{column_letter(at + 1)}{header_row}",
+            column,
         )
 
     # A header row without any contract header is not this sheet's: its texts are not columns to name.
@@ -565,13 +605,13 @@ def _missing_hint(wb: Workbook, scan, data: Dataset) -> str | None:
             f"{name} is there, but a .csv is not read (one sheet, no dates or Yes/No): open it and save it as "
             f"{stem}.xlsx"
         )
-        data.notices.append(Notice("file-name", hint, wb.file))
+        data.notices.append(Notice(NoticeKind.FILE_NAME, hint, wb.file))
         return hint
     near = scan.near.get(wb.file)
     if near:
         names = " or ".join(f"'{p.name}'" for p in near[:3])
         hint = f"did you mean {names}? Rename it {wb.file} to have it read"
-        data.notices.append(Notice("file-name", f"not found; {hint}", wb.file))
+        data.notices.append(Notice(NoticeKind.FILE_NAME, f"not found; {hint}", wb.file))
         return hint
     return None
 
@@ -606,7 +646,7 @@ def _add_workbook(
     if path is not None and path.stem.casefold() != Path(wb.file).stem:
         data.notices.append(
             Notice(
-                "file-name",
+                NoticeKind.FILE_NAME,
                 f"'{path.name}' is read as {wb.file} (its name differs only in case, spaces or a copy mark); "
                 f"rename it {Path(wb.file).stem}{path.suffix} so everyone finds it",
                 wb.file,
@@ -615,7 +655,7 @@ def _add_workbook(
     if path is not None and format_of_name(path) != info.format:
         data.notices.append(
             Notice(
-                "file-format",
+                NoticeKind.FILE_FORMAT,
                 f"{path.name} is an {FORMATS[info.format][0]}, not what its name says; it is read as one",
                 wb.file,
             )
@@ -640,7 +680,7 @@ def _add_workbook(
     if uncalculated:
         data.notices.append(
             Notice(
-                "uncalculated-formulas",
+                NoticeKind.UNCALCULATED_FORMULAS,
                 f"{uncalculated:,} cell{'s hold formulas' if uncalculated > 1 else ' holds a formula'} with no "
                 "calculated value (the file was written by a program and never opened), so "
                 f"{'they are' if uncalculated > 1 else 'it is'} unreadable: open and save it in Excel or LibreOffice "

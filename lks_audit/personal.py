@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .schema import SHEETS, WORKBOOK_OF_SHEET, personal_columns
+from .text import fold_spaces
 
 STUDENT_NAME, STAFF_NAME = "a student name", "a staff name"
 #: What the parts of a name found in a text are.
@@ -80,7 +81,7 @@ def personal_strings(data) -> dict[str, str]:
         if frame is None or column.header not in frame:
             continue
         for value in frame[column.header].dropna():
-            text = " ".join(str(value).split())
+            text = fold_spaces(str(value))
             if len(text) >= 3:  # shorter strings would match ordinary words and numbers
                 found.setdefault(text, column.personal)
     return found
@@ -135,7 +136,7 @@ class PersonalIndex:
         ``parts``: also first names and surnames after a title; ``allow``: kinds a text may hold (the Owner
         of an action may be a member of staff, by name or by title and surname).
         """
-        plain = " ".join(text.split())
+        plain = fold_spaces(text)
         folded = plain.casefold()
         candidates = [e for word in set(_WORDS.findall(folded)) for e in self.by_word.get(word, ())]
         hits = []

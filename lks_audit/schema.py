@@ -7,7 +7,7 @@ README's contract table are all derived from :data:`WORKBOOKS`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from enum import Enum
 
 from .findings import AREA_TITLES
@@ -65,12 +65,17 @@ INCIDENT = ("Incidents", "Incident ID")
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a sheet: its header, how its cells are read, the help and example a template gives.
+
+    Declared with the kind's word ("yes/no") and any sequence of choices; what follows ``refers_to`` is named."""
+
     header: str
     kind: Kind
     help: str
     example: object = None
     choices: tuple[str, ...] = ()
     refers_to: tuple[str, str] | None = None
+    _: KW_ONLY
     #: What the column's values are when they name or identify a person ("a Student ID"); such values
     #: never appear on the governors' page. Empty for columns about no one in particular.
     personal: str = ""
@@ -87,6 +92,10 @@ class Column:
     optional: bool = False
     #: Why an optional column is worth filling in, for the template's Instructions sheet.
     why: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", Kind(self.kind))
+        object.__setattr__(self, "choices", tuple(self.choices))
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -160,43 +169,17 @@ class Workbook:
     kept_by_dpo: bool = False
 
 
-def _c(
-    header,
-    kind,
-    help,
-    example=None,
-    choices=(),
-    refers_to=None,
-    *,
-    personal="",
-    plan=False,
-    formerly=None,
-    for_governors=False,
-    optional=False,
-    why="",
-):
-    return Column(
-        header,
-        Kind(kind),
-        help,
-        example,
-        tuple(choices),
-        refers_to,
-        personal,
-        plan,
-        formerly,
-        for_governors,
-        optional,
-        why,
-    )
-
-
 #: Why the optional Link columns help (data-contract.md: they let platform archives match by ID).
 _LINK_WHY = (
     "Optional. With the address copied from the platform, the audit finds the {what} in the platform's own "
     "download of the account by its ID, even when the time typed is out by hours; without it the {what} is "
     "matched by its time and text."
 )
+
+
+def _link_column(what: str, help: str, example: str | None) -> Column:
+    """A log's optional Link column: the address of the ``what`` on the platform (data-contract.md)."""
+    return Column("Link", "text", help, example, optional=True, why=_LINK_WHY.format(what=what))
 
 
 ASSURANCE = ("Substantial", "Reasonable", "Limited", "No assurance")
@@ -227,69 +210,75 @@ WORKBOOKS: tuple[Workbook, ...] = (
                     ),
                 ),
                 columns=(
-                    _c("Account ID", "id", "Your own short code for the account, unique in this sheet.", "ACC-001"),
-                    _c("Platform", "choice", "Where the account lives.", "Facebook", PLATFORMS),
-                    _c("Account name", "text", "The handle or page name exactly as the public sees it.", "@LKS_Sport"),
-                    _c(
+                    Column("Account ID", "id", "Your own short code for the account, unique in this sheet.", "ACC-001"),
+                    Column("Platform", "choice", "Where the account lives.", "Facebook", PLATFORMS),
+                    Column(
+                        "Account name", "text", "The handle or page name exactly as the public sees it.", "@LKS_Sport"
+                    ),
+                    Column(
                         "Application ID",
                         "id",
                         "The approved application this account was created from (see account_applications.xlsx).",
                         "APP-001",
                         refers_to=APPLICATION,
                     ),
-                    _c(
+                    Column(
                         "Purpose",
                         "choice",
                         "What the account is for.",
                         "Celebration",
                         ("Information", "Celebration", "Teaching and learning", "Mixed"),
                     ),
-                    _c("Audience", "text", "Who the account is meant for.", "Parents and carers"),
-                    _c(
+                    Column("Audience", "text", "Who the account is meant for.", "Parents and carers"),
+                    Column(
                         "Privacy",
                         "choice",
                         "Open (anyone can see) or Private (approved followers only).",
                         "Private",
                         PRIVACY,
                     ),
-                    _c("Privacy reason", "text", "Why that privacy setting was chosen.", "Pictures of students"),
-                    _c(
+                    Column("Privacy reason", "text", "Why that privacy setting was chosen.", "Pictures of students"),
+                    Column(
                         "Administrators",
                         "ids",
                         "Staff IDs of everyone who administers the account (at least two), separated by commas.",
                         "S001, S002",
                         refers_to=STAFF,
                     ),
-                    _c("Lead staff", "id", "Staff ID of the lead member of staff.", "S001", refers_to=STAFF),
-                    _c("Created on", "date", "The day the account was created.", "01/09/2025"),
-                    _c(
+                    Column("Lead staff", "id", "Staff ID of the lead member of staff.", "S001", refers_to=STAFF),
+                    Column("Created on", "date", "The day the account was created.", "01/09/2025"),
+                    Column(
                         "Credentials stored securely",
                         "yes/no",
                         "Are the login details kept in the school's secure password store?",
                         "Yes",
                     ),
-                    _c(
+                    Column(
                         "Admin approves followers or posts",
                         "yes/no",
                         "Must an administrator approve new followers or posts?",
                         "Yes",
                     ),
-                    _c("Tagging disabled", "yes/no", "Is tagging people in images turned off?", "Yes"),
-                    _c(
+                    Column("Tagging disabled", "yes/no", "Is tagging people in images turned off?", "Yes"),
+                    Column(
                         "Status",
                         "choice",
                         "Is the account still in use?",
                         "Active",
                         ("Active", "Closed", "Transferred"),
                     ),
-                    _c(
+                    Column(
                         "Closed or transferred on",
                         "date",
                         "The day it was closed or handed over; blank while Active.",
                         None,
                     ),
-                    _c("Last purpose review", "date", "When SLT last reviewed the account's purpose.", "15/07/2026"),
-                    _c("DPIA reference", "text", "Reference of the Data Protection Impact Assessment.", "DPIA-2025-03"),
+                    Column(
+                        "Last purpose review", "date", "When SLT last reviewed the account's purpose.", "15/07/2026"
+                    ),
+                    Column(
+                        "DPIA reference", "text", "Reference of the Data Protection Impact Assessment.", "DPIA-2025-03"
+                    ),
                 ),
             ),
         ),
@@ -310,35 +299,37 @@ WORKBOOKS: tuple[Workbook, ...] = (
                     Ordering("Submitted on", "Decision date", "the decision is before the application was submitted"),
                 ),
                 columns=(
-                    _c(
+                    Column(
                         "Application ID",
                         "id",
                         "Your own short code for the application, unique in this sheet.",
                         "APP-001",
                     ),
-                    _c("Submitted on", "date", "The day the business case reached SLT.", "10/07/2025"),
-                    _c("Submitted by", "id", "Staff ID of the applicant.", "S001", refers_to=STAFF),
-                    _c("Platform", "choice", "Where the account would live.", "Facebook", PLATFORMS),
-                    _c("Aim", "text", "The aim of the account.", "Celebrate sports results"),
-                    _c("Intended audience", "text", "Who the account is for.", "Parents and carers"),
-                    _c("Promotion plan", "text", "How the account will be promoted.", "Newsletter and website"),
-                    _c(
+                    Column("Submitted on", "date", "The day the business case reached SLT.", "10/07/2025"),
+                    Column("Submitted by", "id", "Staff ID of the applicant.", "S001", refers_to=STAFF),
+                    Column("Platform", "choice", "Where the account would live.", "Facebook", PLATFORMS),
+                    Column("Aim", "text", "The aim of the account.", "Celebrate sports results"),
+                    Column("Intended audience", "text", "Who the account is for.", "Parents and carers"),
+                    Column("Promotion plan", "text", "How the account will be promoted.", "Newsletter and website"),
+                    Column(
                         "Proposed administrators",
                         "ids",
                         "Staff IDs of at least two proposed administrators, separated by commas.",
                         "S001, S002",
                         refers_to=STAFF,
                     ),
-                    _c("Privacy", "choice", "Suggested privacy setting.", "Private", PRIVACY),
-                    _c("Privacy reason", "text", "Why that privacy setting is suggested.", "Pictures of students"),
-                    _c(
+                    Column("Privacy", "choice", "Suggested privacy setting.", "Private", PRIVACY),
+                    Column("Privacy reason", "text", "Why that privacy setting is suggested.", "Pictures of students"),
+                    Column(
                         "DPIA submitted to DPO on",
                         "date",
                         "The day the DPIA went to the Data Protection Officer.",
                         "12/07/2025",
                     ),
-                    _c("SLT decision", "choice", "SLT's decision.", "Approved", ("Approved", "Rejected", "Pending")),
-                    _c("Decision date", "date", "The day SLT decided; blank while Pending.", "20/07/2025"),
+                    Column(
+                        "SLT decision", "choice", "SLT's decision.", "Approved", ("Approved", "Rejected", "Pending")
+                    ),
+                    Column("Decision date", "date", "The day SLT decided; blank while Pending.", "20/07/2025"),
                 ),
             ),
         ),
@@ -358,32 +349,32 @@ WORKBOOKS: tuple[Workbook, ...] = (
                 purpose="Everyone who may touch a school account is listed, volunteers and parents included.",
                 orderings=(Ordering("Start date", "Leaving date", "the leaving date is before the start date"),),
                 columns=(
-                    _c("Staff ID", "id", "The person's code, unique in this sheet.", "S001", personal="a Staff ID"),
-                    _c("Name", "text", "Full name.", "Jane Example", personal="a staff name"),
-                    _c("Role", "text", "Job title or role.", "Teacher"),
-                    _c(
+                    Column("Staff ID", "id", "The person's code, unique in this sheet.", "S001", personal="a Staff ID"),
+                    Column("Name", "text", "Full name.", "Jane Example", personal="a staff name"),
+                    Column("Role", "text", "Job title or role.", "Teacher"),
+                    Column(
                         "Type",
                         "choice",
                         "Relationship to the school.",
                         "Employee",
                         ("Employee", "Volunteer", "Parent", "Contractor"),
                     ),
-                    _c("Start date", "date", "First day with the school.", "01/09/2020"),
-                    _c("Leaving date", "date", "Last day with the school; blank while in post.", None),
-                    _c(
+                    Column("Start date", "date", "First day with the school.", "01/09/2020"),
+                    Column("Leaving date", "date", "Last day with the school; blank while in post.", None),
+                    Column(
                         "Policy read on",
                         "date",
                         "The day they confirmed reading the Social Media Policy.",
                         "02/09/2025",
                     ),
-                    _c(
+                    Column(
                         "Social media training on",
                         "date",
                         "The day of their first social media training.",
                         "03/09/2025",
                     ),
-                    _c("Latest refresher on", "date", "The day of their most recent refresher training.", None),
-                    _c(
+                    Column("Latest refresher on", "date", "The day of their most recent refresher training.", None),
+                    Column(
                         "Annual declaration on",
                         "date",
                         "The day they signed this year's declaration: personal accounts "
@@ -410,37 +401,37 @@ WORKBOOKS: tuple[Workbook, ...] = (
                 purpose="One row per consent form: a student "
                 "may have several forms over time; the latest form received on or before a day applies.",
                 columns=(
-                    _c(
+                    Column(
                         "Student ID",
                         "id",
                         "The student's code from the school's information system.",
                         "ST0001",
                         personal="a Student ID",
                     ),
-                    _c(
+                    Column(
                         "Student name",
                         "text",
                         "First name then surname, as the student is known.",
                         "Amelia Hart",
                         personal="a student name",
                     ),
-                    _c("Year group", "text", "Year group when the form was received.", "Year 7"),
-                    _c("Form received on", "date", "The day the school received this form.", "05/09/2025"),
-                    _c(
+                    Column("Year group", "text", "Year group when the form was received.", "Year 7"),
+                    Column("Form received on", "date", "The day the school received this form.", "05/09/2025"),
+                    Column(
                         "Social media consent",
                         "yes/no",
                         "Does this form give consent to images on school social media?",
                         "Yes",
                     ),
-                    _c(
+                    Column(
                         "Photo restriction",
                         "yes/no",
                         "Yes = must never be photographed for publication (safeguarding).",
                         "No",
                     ),
-                    _c("Withdrawn on", "date", "The day consent on this form was withdrawn; blank if not.", None),
-                    _c("Form version", "text", "The version of the consent form used.", "DSPP 2024"),
-                    _c("Left school on", "date", "The day the student left; blank while on roll.", None),
+                    Column("Withdrawn on", "date", "The day consent on this form was withdrawn; blank if not.", None),
+                    Column("Form version", "text", "The version of the consent form used.", "DSPP 2024"),
+                    Column("Left school on", "date", "The day the student left; blank while on roll.", None),
                 ),
             ),
         ),
@@ -458,62 +449,61 @@ WORKBOOKS: tuple[Workbook, ...] = (
                 key="Post ID",
                 purpose="One row per post published on a school account.",
                 columns=(
-                    _c("Post ID", "id", "Your own code for the post, unique in this sheet.", "P-0001"),
-                    _c("Account ID", "id", "The account it was posted on.", "ACC-001", refers_to=ACCOUNT),
-                    _c("Posted at", "datetime", "Date and time of publication (dd/mm/yyyy hh:mm).", "12/03/2026 15:30"),
-                    _c("Posted by", "id", "Staff ID of whoever posted it.", "S001", refers_to=STAFF),
-                    _c("Post text", "text", "The caption as published.", "Well done to our Year 7 netball team!"),
-                    _c("Images of students", "yes/no", "Does the post show any student?", "Yes"),
-                    _c(
+                    Column("Post ID", "id", "Your own code for the post, unique in this sheet.", "P-0001"),
+                    Column("Account ID", "id", "The account it was posted on.", "ACC-001", refers_to=ACCOUNT),
+                    Column(
+                        "Posted at", "datetime", "Date and time of publication (dd/mm/yyyy hh:mm).", "12/03/2026 15:30"
+                    ),
+                    Column("Posted by", "id", "Staff ID of whoever posted it.", "S001", refers_to=STAFF),
+                    Column("Post text", "text", "The caption as published.", "Well done to our Year 7 netball team!"),
+                    Column("Images of students", "yes/no", "Does the post show any student?", "Yes"),
+                    Column(
                         "Students pictured",
                         "ids",
                         "Student IDs of every student shown, separated by commas.",
                         "ST0001, ST0002",
                         refers_to=STUDENT,
                     ),
-                    _c(
+                    Column(
                         "Shot type",
                         "choice",
                         "How students are shown.",
                         "Group",
                         ("Group", "Individual", "From behind", "None"),
                     ),
-                    _c(
+                    Column(
                         "Swimwear",
                         "yes/no",
                         "Are students shown in swimming costumes?",
                         "No",
                         formerly="Swimwear or sports kit",
                     ),
-                    _c(
+                    Column(
                         "Sports kit",
                         "yes/no",
                         "Are students shown in PE or sports clothing?",
                         "No",
                         formerly="Swimwear or sports kit",
                     ),
-                    _c("Third-party content", "yes/no", "Does the post share someone else's material?", "No"),
-                    _c(
+                    Column("Third-party content", "yes/no", "Does the post share someone else's material?", "No"),
+                    Column(
                         "Copyright permission",
                         "yes/no",
                         "If it does: was the copyright holder's permission obtained?",
                         None,
                     ),
-                    _c(
+                    Column(
                         "Senior leader approval",
                         "id",
                         "Staff ID of the senior leader who approved controversial content; blank if not needed.",
                         None,
                         refers_to=STAFF,
                     ),
-                    _c("Removed on", "date", "The day the post was taken down; blank if still up.", None),
-                    _c(
-                        "Link",
-                        "text",
+                    Column("Removed on", "date", "The day the post was taken down; blank if still up.", None),
+                    _link_column(
+                        "post",
                         "The post's address as published (copy it from the platform). Optional.",
                         "https://x.com/LittleKinvaston/status/1790000000000000000",
-                        optional=True,
-                        why=_LINK_WHY.format(what="post"),
                     ),
                 ),
             ),
@@ -539,36 +529,35 @@ WORKBOOKS: tuple[Workbook, ...] = (
                     ),
                 ),
                 columns=(
-                    _c("Interaction ID", "id", "Your own code, unique in this sheet.", "I-00001"),
-                    _c("Account ID", "id", "The account it came through.", "ACC-001", refers_to=ACCOUNT),
-                    _c("Received at", "datetime", "When it arrived (dd/mm/yyyy hh:mm).", "13/03/2026 09:10"),
-                    _c("Type", "choice", "What it is.", "Query", ("Comment", "Query", "Complaint", "Message")),
-                    _c("From", "choice", "Who sent it.", "Parent", ("Parent", "Student", "Staff", "Public", "Unknown")),
-                    _c("Summary", "text", "A short, factual summary (no names needed).", "Asked about match time"),
-                    _c(
+                    Column("Interaction ID", "id", "Your own code, unique in this sheet.", "I-00001"),
+                    Column("Account ID", "id", "The account it came through.", "ACC-001", refers_to=ACCOUNT),
+                    Column("Received at", "datetime", "When it arrived (dd/mm/yyyy hh:mm).", "13/03/2026 09:10"),
+                    Column("Type", "choice", "What it is.", "Query", ("Comment", "Query", "Complaint", "Message")),
+                    Column(
+                        "From", "choice", "Who sent it.", "Parent", ("Parent", "Student", "Staff", "Public", "Unknown")
+                    ),
+                    Column("Summary", "text", "A short, factual summary (no names needed).", "Asked about match time"),
+                    Column(
                         "First response at",
                         "datetime",
                         "When the school first replied, even just to acknowledge (dd/mm/yyyy hh:mm).",
                         "13/03/2026 11:45",
                     ),
-                    _c("Responded by", "id", "Staff ID of whoever replied.", "S002", refers_to=STAFF),
-                    _c("Offensive", "yes/no", "Was it offensive or unacceptable?", "No"),
-                    _c(
+                    Column("Responded by", "id", "Staff ID of whoever replied.", "S002", refers_to=STAFF),
+                    Column("Offensive", "yes/no", "Was it offensive or unacceptable?", "No"),
+                    Column(
                         "Action taken",
                         "choice",
                         "What was done about it.",
                         "None",
                         ("None", "Hidden", "Deleted", "Blocked", "Reported"),
                     ),
-                    _c("Audience informed", "yes/no", "If action was taken: was the audience told exactly why?", None),
-                    _c("Incident ID", "id", "The incident it was escalated to, if any.", None, refers_to=INCIDENT),
-                    _c(
-                        "Link",
-                        "text",
-                        "The message's or comment's address, where the platform shows one. Optional.",
-                        None,
-                        optional=True,
-                        why=_LINK_WHY.format(what="message"),
+                    Column(
+                        "Audience informed", "yes/no", "If action was taken: was the audience told exactly why?", None
+                    ),
+                    Column("Incident ID", "id", "The incident it was escalated to, if any.", None, refers_to=INCIDENT),
+                    _link_column(
+                        "message", "The message's or comment's address, where the platform shows one. Optional.", None
                     ),
                 ),
             ),
@@ -588,14 +577,14 @@ WORKBOOKS: tuple[Workbook, ...] = (
                 key="Incident ID",
                 purpose="One row per incident.",
                 columns=(
-                    _c("Incident ID", "id", "Your own code, unique in this sheet.", "INC-001"),
-                    _c(
+                    Column("Incident ID", "id", "Your own code, unique in this sheet.", "INC-001"),
+                    Column(
                         "Reported at",
                         "datetime",
                         "When the school became aware (dd/mm/yyyy hh:mm).",
                         "16/03/2026 08:30",
                     ),
-                    _c(
+                    Column(
                         "Category",
                         "choice",
                         "What kind of incident.",
@@ -615,31 +604,35 @@ WORKBOOKS: tuple[Workbook, ...] = (
                             "Other",
                         ),
                     ),
-                    _c(
+                    Column(
                         "Account ID",
                         "id",
                         "The school account involved; blank if not on a school account.",
                         "ACC-001",
                         refers_to=ACCOUNT,
                     ),
-                    _c("Summary", "text", "A short, factual summary.", "Abusive comment under sports post"),
-                    _c("SLT assessment at", "datetime", "When SLT made the initial assessment.", "16/03/2026 12:00"),
-                    _c("Assessed by", "id", "Staff ID of the SLT member who assessed it.", "S003", refers_to=STAFF),
-                    _c("Considered illegal", "yes/no", "Is the conduct considered illegal?", "No"),
-                    _c("Reported to police on", "date", "The day it was reported to the police, if it was.", None),
-                    _c("External agencies informed", "text", "Which other agencies were told, if any.", None),
-                    _c("Personal data breach", "yes/no", "Is it a personal data breach?", "No"),
-                    _c("DPO informed at", "datetime", "When the Data Protection Officer was told.", None),
-                    _c("ICO reportable", "yes/no", "The DPO's decision: must it be reported to the ICO?", None),
-                    _c("Reported to ICO at", "datetime", "When it was reported to the ICO (within 72 hours).", None),
-                    _c(
+                    Column("Summary", "text", "A short, factual summary.", "Abusive comment under sports post"),
+                    Column(
+                        "SLT assessment at", "datetime", "When SLT made the initial assessment.", "16/03/2026 12:00"
+                    ),
+                    Column("Assessed by", "id", "Staff ID of the SLT member who assessed it.", "S003", refers_to=STAFF),
+                    Column("Considered illegal", "yes/no", "Is the conduct considered illegal?", "No"),
+                    Column("Reported to police on", "date", "The day it was reported to the police, if it was.", None),
+                    Column("External agencies informed", "text", "Which other agencies were told, if any.", None),
+                    Column("Personal data breach", "yes/no", "Is it a personal data breach?", "No"),
+                    Column("DPO informed at", "datetime", "When the Data Protection Officer was told.", None),
+                    Column("ICO reportable", "yes/no", "The DPO's decision: must it be reported to the ICO?", None),
+                    Column(
+                        "Reported to ICO at", "datetime", "When it was reported to the ICO (within 72 hours).", None
+                    ),
+                    Column(
                         "Media policy followed",
                         "yes/no",
                         "For journalist contact: was the media policy followed?",
                         None,
                     ),
-                    _c("Outcome", "text", "What happened in the end.", "Comment deleted, user blocked"),
-                    _c("Closed on", "date", "The day the incident was closed.", "18/03/2026"),
+                    Column("Outcome", "text", "What happened in the end.", "Comment deleted, user blocked"),
+                    Column("Closed on", "date", "The day the incident was closed.", "18/03/2026"),
                 ),
             ),
         ),
@@ -658,16 +651,16 @@ WORKBOOKS: tuple[Workbook, ...] = (
                 label_column="Policy version",
                 purpose="One row: the policy version in force.",
                 columns=(
-                    _c("Policy version", "text", "The version of the Social Media Policy in force.", "2025.1"),
-                    _c("Approved on", "date", "The day the governors approved it.", "15/07/2025"),
-                    _c("Next review due", "date", "When it must next be reviewed.", "15/07/2026", plan=True),
-                    _c(
+                    Column("Policy version", "text", "The version of the Social Media Policy in force.", "2025.1"),
+                    Column("Approved on", "date", "The day the governors approved it.", "15/07/2025"),
+                    Column("Next review due", "date", "When it must next be reviewed.", "15/07/2026", plan=True),
+                    Column(
                         "Signed by chair of governors on",
                         "date",
                         "The day the chair of governors signed it.",
                         "16/07/2025",
                     ),
-                    _c("Signed by proprietor on", "date", "The day the proprietor signed it.", "17/07/2025"),
+                    Column("Signed by proprietor on", "date", "The day the proprietor signed it.", "17/07/2025"),
                 ),
             ),
             Sheet(
@@ -675,8 +668,8 @@ WORKBOOKS: tuple[Workbook, ...] = (
                 purpose="Days the school is closed that are not weekends or England and Wales "
                 "bank holidays (INSET days, snow days). They are not working days.",
                 columns=(
-                    _c("Date", "date", "The day the school was closed.", "01/09/2025", plan=True),
-                    _c("Reason", "text", "Why.", "INSET day"),
+                    Column("Date", "date", "The day the school was closed.", "01/09/2025", plan=True),
+                    Column("Reason", "text", "Why.", "INSET day"),
                 ),
             ),
             Sheet(
@@ -686,9 +679,9 @@ WORKBOOKS: tuple[Workbook, ...] = (
                 "dates never fall in them. Left out or empty, the usual English holidays are used: the fortnight "
                 "around Christmas, Easter's two weeks and August.",
                 columns=(
-                    _c("From", "date", "The first day of the holiday.", "21/12/2026", plan=True),
-                    _c("To", "date", "The last day of the holiday.", "01/01/2027", plan=True),
-                    _c("Name", "text", "Which holiday.", "Christmas holidays"),
+                    Column("From", "date", "The first day of the holiday.", "21/12/2026", plan=True),
+                    Column("To", "date", "The last day of the holiday.", "01/01/2027", plan=True),
+                    Column("Name", "text", "Which holiday.", "Christmas holidays"),
                 ),
             ),
         ),
@@ -709,21 +702,21 @@ WORKBOOKS: tuple[Workbook, ...] = (
                 purpose="At most one row per policy area: your opinion, shown to governors beside the rating "
                 "the checks give. Leave an area out to say nothing about it.",
                 columns=(
-                    _c(
+                    Column(
                         "Area",
                         "choice",
                         "The policy area, as the report names it.",
                         "Images and consent",
                         tuple(AREA_TITLES.values()),
                     ),
-                    _c(
+                    Column(
                         "Assurance",
                         "choice",
                         "Your opinion as DPO, shown beside the rating the checks give.",
                         "Limited",
                         ASSURANCE,
                     ),
-                    _c(
+                    Column(
                         "Commentary",
                         "text",
                         "For governors: what the findings mean and what is being done. No names or IDs of "
@@ -731,7 +724,7 @@ WORKBOOKS: tuple[Workbook, ...] = (
                         "Two posts went out without consent; both were removed and staff retrained in March.",
                         for_governors=True,
                     ),
-                    _c(
+                    Column(
                         "Evidence",
                         "text",
                         "Where the evidence is kept. No names or IDs of students or staff.",
@@ -748,13 +741,13 @@ WORKBOOKS: tuple[Workbook, ...] = (
                 "is in force (Review by blank, or on or after the audit day). To renew or change a decision, add a "
                 "row with a later Decided on: the latest is the one in force, the earlier rows its history.",
                 columns=(
-                    _c(
+                    Column(
                         "Finding ID",
                         "id",
                         "The finding's ID exactly as the audit prints it (dpo-actions.xlsx lists them).",
                         "IMG-01:P-0004:ST0003",
                     ),
-                    _c(
+                    Column(
                         "Decision",
                         "choice",
                         "Accepted risk: the school knowingly accepts it (governors see how many and why). "
@@ -762,16 +755,16 @@ WORKBOOKS: tuple[Workbook, ...] = (
                         ACCEPTED_RISK,
                         DECISIONS,
                     ),
-                    _c(
+                    Column(
                         "Reason",
                         "text",
                         "Why; shown to governors for accepted risks. No names or IDs of students or staff.",
                         "Parents gave written permission for this photograph",
                         for_governors=True,
                     ),
-                    _c("Decided by", "text", "Who decided, by role.", "DPO"),
-                    _c("Decided on", "date", "The day of the decision.", "12/03/2026"),
-                    _c(
+                    Column("Decided by", "text", "Who decided, by role.", "DPO"),
+                    Column("Decided on", "date", "The day of the decision.", "12/03/2026"),
+                    Column(
                         "Review by",
                         "date",
                         "The day the decision must be looked at again; blank: until withdrawn. Once it has "

@@ -14,6 +14,11 @@ def clean_unicode(value: str) -> str:
     return value.replace("\u200b", "").replace("\u200c", "").replace("\ufeff", "")
 
 
+def fold_spaces(value: str) -> str:
+    """Runs of white space folded to one space, trimmed; the text otherwise as typed."""
+    return " ".join(value.split())
+
+
 def normalise_text(value: str) -> str:
-    """:func:`clean_unicode`, then runs of white space folded to one space, trimmed."""
-    return " ".join(clean_unicode(value).split())
+    """:func:`clean_unicode`, then :func:`fold_spaces`."""
+    return fold_spaces(clean_unicode(value))

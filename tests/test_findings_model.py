@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from lks_audit.audit import audit_folder
+from lks_audit.findings import AREA_TITLES, SEVERITIES, Area, NoticeKind, Severity, severity_rank
 from lks_audit.summary import area_rating, systemic
 
 from school import audit_rows, by_rule, d, t
@@ -402,3 +403,25 @@ def test_a_deadline_that_spans_the_change_is_counted_in_real_hours():
     assert _late(t(2026, 3, 27, 10, 0), t(2026, 3, 29, 10, 30), respond_within_hours=48) == []
     (f,) = _late(t(2026, 3, 27, 10, 0), t(2026, 3, 29, 11, 30), respond_within_hours=48)
     assert "its deadline of Sun 29/03/2026 11:00" in f.message
+
+
+def test_severities_areas_and_notice_kinds_are_the_words_tools_read():
+    """The enums' values are rules.md's words (and the notice kinds ``check --json`` has always given), equal
+    to the plain strings the rules register with, so either finds the same entry."""
+    assert [s.value for s in Severity] == ["critical", "high", "medium", "advisory"]
+    assert [a.value for a in Area] == ["governance", "people", "images", "content", "monitoring", "incidents", "data"]
+    assert {k.value for k in NoticeKind} == {
+        "header-row",
+        "renamed-sheet",
+        "extra-column",
+        "file-name",
+        "file-format",
+        "uncalculated-formulas",
+        "dpo-decision",
+        "dpo-text-personal-data",
+        "platform-export",
+    }
+    assert SEVERITIES == ("critical", "high", "medium", "advisory") and Severity.HIGH == "high"
+    assert {"high": 1}[Severity.HIGH] == 1 and {Area.DATA: 1}["data"] == 1 and AREA_TITLES["data"] == "Data quality"
+    assert json.dumps({Severity.HIGH: [Area.DATA, NoticeKind.FILE_NAME]}) == '{"high": ["data", "file-name"]}'
+    assert f"{Severity.CRITICAL}" == str(Severity.CRITICAL) == "critical" and severity_rank("medium") == 2

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..excel import print_setup, write_table, write_text_cell
-from ..findings import AREA_TITLES, severity_rank
+from ..findings import AREA_TITLES, Severity, severity_rank
 from ..personal import about_children, child_records, counts_only, public_record
 from ..rules import REGISTRY
 from ..schema import ACCEPTED_RISK, WORKBOOKS
@@ -32,22 +32,31 @@ from ..school_days import SchoolDays
 from ..version import __version__
 
 STATUSES = ("Open", "In progress", "Done")
-#: The Status of a rule whose findings the DPO has all set aside, at least one as an accepted risk: nothing to do
-#: but look at it again by its Review by.
 
-#: How long after the governors' meeting each severity should be fixed; advisory waits for the next annual review.
-DUE_AFTER = {
-    "critical": pd.DateOffset(weeks=2),
-    "high": pd.DateOffset(months=1),
-    "medium": pd.DateOffset(months=3),
-    "advisory": pd.DateOffset(months=12),
+
+@dataclass(frozen=True)
+class DuePeriod:
+    """How long after the governors' meeting a severity's actions are due, and how the plan says it."""
+
+    after: pd.DateOffset
+    #: The plan's When column: what a due date rests on.
+    when: str
+    #: The same within a sentence (the plan's How to read).
+    in_words: str
+
+
+#: A medium finding's period; a critical finding older than this before the meeting is due now, not in the usual
+#: two weeks.
+A_TERM = pd.DateOffset(months=3)
+#: Each severity's period, most severe first; advisory waits for the next annual review.
+DUE_PERIODS: dict[str, DuePeriod] = {
+    Severity.CRITICAL: DuePeriod(pd.DateOffset(weeks=2), "2 weeks", "2 weeks"),
+    Severity.HIGH: DuePeriod(pd.DateOffset(months=1), "1 month", "1 month"),
+    Severity.MEDIUM: DuePeriod(A_TERM, "A term", "a term"),
+    Severity.ADVISORY: DuePeriod(pd.DateOffset(months=12), "Next review", "the next review"),
 }
-#: The plan's When column: what each due date rests on.
-DUE_WORDS = {"critical": "2 weeks", "high": "1 month", "medium": "A term", "advisory": "Next review"}
 #: The When of a rule whose findings the DPO accepted as risks: due on the decisions' Review by.
 REVIEW_BY = "Review by"
-#: A critical finding older than this before the meeting is due now, not in the usual two weeks.
-A_TERM = pd.DateOffset(months=3)
 #: "Now": the meeting day and this many school days.
 NOW_SCHOOL_DAYS = 5
 NOW = "Now"
@@ -118,6 +127,10 @@ class Plan:
     extra_headers: tuple[str, ...] = ()
 
 
+def _period(severity: str) -> DuePeriod:
+    return DUE_PERIODS.get(severity, DUE_PERIODS[Severity.ADVISORY])
+
+
 def due_date(severity: str, meeting_date, days: SchoolDays | None = None, *, now: bool = False) -> dt.date:
     """When an action of ``severity`` is due: a school day a set span after the day governors receive the review
     (never its "as of", which would make the urgent actions overdue on arrival); ``now``: the meeting day and five
@@ -126,7 +139,7 @@ def due_date(severity: str, meeting_date, days: SchoolDays | None = None, *, now
     meeting = pd.Timestamp(meeting_date).normalize()
     if now:
         return days.after(meeting, NOW_SCHOOL_DAYS)
-    return days.on_or_after(meeting + DUE_AFTER.get(severity, DUE_AFTER["advisory"]))
+    return days.on_or_after(meeting + _period(severity).after)
 
 
 def records_text(rule_id: str, findings, withheld: set[str] = frozenset()) -> str:
@@ -182,8 +195,10 @@ def action_rows(
         rule = REGISTRY.get(rule_id)
         # A rule's findings may be raised at a higher severity than its default (APP-01).
         severity = min((f.severity for f in mine), key=severity_rank)
-        older = [(found_on or {}).get(f.id) for f in mine if f.severity == "critical"]
-        now = severity == "critical" and any(day is not None and pd.Timestamp(day) < meeting - A_TERM for day in older)
+        older = [(found_on or {}).get(f.id) for f in mine if f.severity == Severity.CRITICAL]
+        now = severity == Severity.CRITICAL and any(
+            day is not None and pd.Timestamp(day) < meeting - A_TERM for day in older
+        )
         rows.append(
             {
                 "rule": rule_id,
@@ -196,7 +211,7 @@ def action_rows(
                 "action": _dpos_own(findings, rule_id, "action") or ((rule.action or rule.meaning) if rule else ""),
                 "owner": _dpos_own(findings, rule_id, "owner") or (rule.owner if rule else ""),
                 "now": now,
-                "when": NOW if now else DUE_WORDS.get(severity, DUE_WORDS["advisory"]),
+                "when": NOW if now else _period(severity).when,
                 "due": due_date(severity, meeting, days, now=now),
             }
         )
@@ -289,8 +304,9 @@ def plan_title(school: str, year: str, as_of, meeting_date) -> str:
 
 HOW_TO_READ = (
     "One row per rule with open findings, most urgent first. Due dates are school days after the governors' "
-    "meeting: now (critical, found more than a term before it), 2 weeks (critical), 1 month (high), a term "
-    "(medium), the next review (advisory). Records name posts, accounts and incidents; those about children are "
+    "meeting: now (critical, found more than a term before it), "
+    + ", ".join(f"{period.in_words} ({severity})" for severity, period in DUE_PERIODS.items())
+    + ". Records name posts, accounts and incidents; those about children are "
     "in the DPO's worklist. Accepted risk: the DPO accepted every finding of the rule; look at it again by its "
     "review date. Fill in Owner, Status, Management response (agreed or not, with a comment) and Notes, and add "
     "rows of your own at the end: the next run of the report for this year carries them over."
@@ -376,6 +392,6 @@ __all__ = [
     "action_rows",
     "due_date",
     "rule_row",
-    "DUE_WORDS",
+    "DUE_PERIODS",
     "STATUSES",
 ]

@@ -16,7 +16,7 @@ from ..files import ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, GUARD, HISTORY_JSON
 from ..history import history_document
 from ..personal import personal_strings
 from .action_plan import action_plan_bytes
-from .dpo_actions import dpo_actions_file
+from .dpo_actions import removed_on, worklist_book, worklist_rows
 from .findings_json import document_text
 from .review_data import Review, cyclic_gc_paused
 
@@ -44,17 +44,11 @@ def write_artifacts(rv: Review, folder: str | Path) -> None:
     atomic_write(folder / HISTORY_JSON, document_text(history_document(doc)).encode("utf-8"), public_mode())
     plan = action_plan_bytes(rv.plan.plan, rv.school, result.context.year, result.context.as_of, rv.meeting_date)
     atomic_write(folder / ACTION_PLAN, plan, public_mode())
-    worklist, rows = dpo_actions_file(
-        result.findings,
-        rv.data,
-        rv.school,
-        result.context.year,
-        result.context.as_of,
-        looking_from=rv.meeting_date,
-        plan=rv.plan_lines,
-        replaced=rv.replaced_worklist,
-        rules=rv.summary["rules"],
-        register=rv.breaches,
+    rows = worklist_rows(
+        result.findings, rv.meeting_date, removed=removed_on(rv.data), plan=rv.plan_lines, replaced=rv.replaced_worklist
+    )
+    worklist = worklist_book(
+        rows, rv.school, result.context.year, result.context.as_of, rules=rv.summary["rules"], register=rv.breaches
     )
     atomic_write(folder / DPO_ACTIONS, worklist, PRIVATE)
     carried = rv.plan

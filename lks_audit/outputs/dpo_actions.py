@@ -321,30 +321,24 @@ def _first_rule(finding_ids) -> str:
     return str(next(iter(finding_ids), "")).split(":", 1)[0]
 
 
-def dpo_actions_bytes(*args, **kwargs) -> bytes:
-    """:func:`dpo_actions_file`'s workbook alone."""
-    return dpo_actions_file(*args, **kwargs)[0]
+def dpo_actions_bytes(findings: list[Finding], data: Dataset, school: str, year: str, as_of) -> bytes:
+    """The worklist of ``findings`` looking from ``as_of``, with nothing carried into it and no sheet beside."""
+    return worklist_book(
+        worklist_rows(findings, pd.Timestamp(as_of).date(), removed=removed_on(data)), school, year, as_of
+    )
 
 
-def dpo_actions_file(
-    findings: list[Finding],
-    data: Dataset,
+def worklist_book(
+    built: WorklistRows,
     school: str,
     year: str,
     as_of,
     *,
-    looking_from=None,
-    plan: dict[str, PlanLine] | None = None,
-    replaced: ReadWorklist | None = None,
     rules: dict[str, dict] | None = None,
     register: BreachRegister | None = None,
-) -> tuple[bytes, WorklistRows]:
-    """The worklist as an .xlsx: the findings that need the DPO (looking from the governors' meeting,
-    ``looking_from``; ``as of`` by default), the rows closed since the last run (``replaced``: the worklist this
-    one replaces), each rule's count (``rules``: the summary's rules table) and the breach register; with its
-    rows (what was carried from ``replaced`` among them)."""
-    looking_from = looking_from or pd.Timestamp(as_of).date()
-    built = worklist_rows(findings, looking_from, removed=removed_on(data), plan=plan, replaced=replaced)
+) -> bytes:
+    """The worklist as an .xlsx from its rows (:func:`worklist_rows`): the findings that need the DPO, the rows
+    closed since the last run, each rule's count (``rules``: the summary's rules table) and the breach register."""
     book = Workbook()
     mark_personal_data(book, NOTE)
     book.properties.title = f"DPO's worklist: {school}, {year}"
@@ -365,7 +359,7 @@ def dpo_actions_file(
         _register(book.create_sheet(REGISTER_SHEET), register, head)
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue(), built
+    return buffer.getvalue()
 
 
 def _widths() -> dict[str, float]:
@@ -543,8 +537,9 @@ __all__ = [
     "PlanLine",
     "ReadWorklist",
     "dpo_actions_bytes",
-    "dpo_actions_file",
     "read_worklist",
+    "removed_on",
     "what_to_do",
+    "worklist_book",
     "worklist_rows",
 ]

@@ -9,8 +9,8 @@ as plain text by :func:`plain` (the workbook). So the same key can never show tw
 re-derive each figure from findings.json and action-plan.xlsx alone.
 
 Counts are in what people picture: a rule that checks (post, pictured student) pairs is counted in children
-and posts; a percentage is shown only beside a base of 20 or more, and is the one a reader would compute from
-the two numbers beside it.
+and posts; a percentage is shown only beside a base of :data:`~lks_audit.summary.SMALL_BASE` or more, and is the
+one a reader would compute from the two numbers beside it.
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ def percent_value(p: float) -> str:
 
 
 def share(part: int, whole: int | None) -> float | None:
-    """``part`` of ``whole`` in per cent, or None below the small base (20), where "6 of 9" says it better."""
+    """``part`` of ``whole`` in per cent, or None below :data:`~lks_audit.summary.SMALL_BASE`, where "6 of 9"
+    says it better."""
     if not whole or whole < SMALL_BASE:
         return None
     return 100 * part / whole
@@ -333,29 +334,48 @@ class Figures:
             found = measures.get(section, {})
             if found.get("assessed"):
                 v.update({f"{prefix}.{name}": found[field] for name, field in fields.items()})
-        replies = measures.get("interactions", {})
-        if replies.get("assessed"):
-            if replies.get("median_response_hours") is not None:
-                v["replies.median_hours"] = replies["median_response_hours"]
-            months = replies.get("by_month") or []
-            if months:
-                v["replies.per_month"] = int(_round(sum(m["interactions"] for m in months) / len(months), 0))
-        incidents = measures.get("incidents", {})
-        if incidents.get("assessed"):
-            v["incidents.logged"] = incidents["total"]
-            if incidents.get("open") is not None:
-                v["incidents.open"] = incidents["open"]
-            for category, n in incidents["by_category"].items():
-                v[f"incidents.category.{slug(category)}"] = n
-            if incidents.get("breaches") is not None:
-                v["incidents.breaches"] = incidents["breaches"]
-        training = measures.get("training", {})
+        self._replies(measures.get("interactions", {}))
+        self._incidents(measures.get("incidents", {}))
+        self._training(measures.get("training", {}))
+        self._shares()
+
+    def _replies(self, replies: dict) -> None:
+        """The replies' median time and how many interactions a month, where they were assessed."""
+        if not replies.get("assessed"):
+            return
+        v = self.values
+        if replies.get("median_response_hours") is not None:
+            v["replies.median_hours"] = replies["median_response_hours"]
+        months = replies.get("by_month") or []
+        if months:
+            v["replies.per_month"] = int(_round(sum(m["interactions"] for m in months) / len(months), 0))
+
+    def _incidents(self, incidents: dict) -> None:
+        """The incidents logged, open, by category and the breaches, where they were assessed."""
+        if not incidents.get("assessed"):
+            return
+        v = self.values
+        v["incidents.logged"] = incidents["total"]
+        if incidents.get("open") is not None:
+            v["incidents.open"] = incidents["open"]
+        for category, n in incidents["by_category"].items():
+            v[f"incidents.category.{slug(category)}"] = n
+        if incidents.get("breaches") is not None:
+            v["incidents.breaches"] = incidents["breaches"]
+
+    def _training(self, training: dict) -> None:
+        """Each staff measure: its people, those who meet it, those to confirm and those who do not."""
+        v = self.values
         for part, done, name in STAFF_MEASURES:
             m = training.get(part, {})
             if m.get("assessed"):
                 waiting = m.get("to_confirm", 0)
                 v.update({name: m["total"], f"{name}.done": m[done], f"{name}.to_confirm": waiting})
                 v[f"{name}.not_done"] = m["total"] - m[done] - waiting
+
+    def _shares(self) -> None:
+        """The measures' shares and each rule's, where their base is not small."""
+        v = self.values
         for key, (part, whole) in [
             *MEASURE_SHARES,
             *((f"{n}.done.share", (f"{n}.done", n)) for _, _, n in STAFF_MEASURES),
@@ -429,8 +449,25 @@ class Figures:
 
     def counted(self, rule_id: str, *, brief: bool = False) -> Phrase:
         """A rule's open findings in units people picture, against what it checked (its share from a base of
-        20); those waiting on a data fix and those undecided apart; INC-05's late and never reported told apart.
-        ``brief``: the count and its base only ("6 children in 5 posts", "1 of 5 live accounts")."""
+        :data:`~lks_audit.summary.SMALL_BASE`); those waiting on a data fix and those undecided apart; INC-05's
+        late and never reported told apart. ``brief``: the count and its base only ("6 children in 5 posts", "1 of
+        5 live accounts")."""
+        key = f"rule.{rule_id}"
+        opened = self.values[f"{key}.open"]
+        out = self._open_count(rule_id, brief=brief)
+        if brief:
+            return out
+        if rule_id == ICO_RULE and opened:
+            out += [": "] + self.ico_split()
+        if self.values[f"{key}.to_confirm"]:
+            out += self._to_confirm(rule_id)
+        if self.values[f"{key}.undecided"]:
+            out += ["; ", self.fig(f"{key}.undecided"), " undecided until the records are fixed"]
+        return out
+
+    def _open_count(self, rule_id: str, *, brief: bool) -> Phrase:
+        """A rule's open findings against what it checked: children in posts for a rule naming students; nothing
+        when its only findings are to confirm and its count would read 0."""
         key = f"rule.{rule_id}"
         rule = REGISTRY[rule_id]
         opened = self.values[f"{key}.open"]
@@ -452,21 +489,17 @@ class Figures:
                 out += [" of ", checked, " ", _plural(checked.value, rule.plain_base)]
                 if self.has(f"{key}.share") and not brief:
                     out += [" (", self.fig(f"{key}.share"), ")"]
-        if brief:
-            return out
-        if rule_id == ICO_RULE and opened:
-            out += [": "] + self.ico_split()
-        waiting = self.values[f"{key}.to_confirm"]
-        if waiting:
-            if opened:
-                out += ["; ", self.fig(f"{key}.to_confirm"), " more to confirm"]
-            else:
-                out += [self.fig(f"{key}.to_confirm"), " to confirm"]
-                if self.has(f"{key}.checked") and rule_id not in self._students_named:
-                    checked = self.fig(f"{key}.checked")
-                    out += [", of ", checked, " ", _plural(checked.value, rule.plain_base)]
-        if self.values[f"{key}.undecided"]:
-            out += ["; ", self.fig(f"{key}.undecided"), " undecided until the records are fixed"]
+        return out
+
+    def _to_confirm(self, rule_id: str) -> Phrase:
+        """A rule's findings waiting on a data fix: more beside open ones, or alone against what it checked."""
+        key = f"rule.{rule_id}"
+        if self.values[f"{key}.open"]:
+            return ["; ", self.fig(f"{key}.to_confirm"), " more to confirm"]
+        out: Phrase = [self.fig(f"{key}.to_confirm"), " to confirm"]
+        if self.has(f"{key}.checked") and rule_id not in self._students_named:
+            checked = self.fig(f"{key}.checked")
+            out += [", of ", checked, " ", _plural(checked.value, REGISTRY[rule_id].plain_base)]
         return out
 
     def accepted(self, rule_id: str) -> Phrase:

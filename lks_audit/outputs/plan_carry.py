@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import PlanUnreadable
 from ..findings import AREA_TITLES, rule_order
 from ..rules import load_all_rules
+from ..text import fold_spaces
 from .action_plan import (
     ACCEPTED_RISK,
     ACTION,
@@ -110,7 +111,7 @@ class ReadPlan:
 
 
 def _header_key(value) -> str:
-    text = " ".join(str(value).split()).casefold() if value not in (None, "") else ""
+    text = fold_spaces(str(value)).casefold() if value not in (None, "") else ""
     return FORMER_HEADERS.get(text, text)
 
 
@@ -173,7 +174,7 @@ def read_tables(
             key = _header_key(value)
             if not key:
                 continue
-            headers[col] = ours.get(key, " ".join(str(value).split()))
+            headers[col] = ours.get(key, fold_spaces(str(value)))
             if key not in ours and headers[col] not in extra:
                 extra.append(headers[col])
         letters = {h: get_column_letter(c + 1) for c, h in headers.items()}
@@ -212,7 +213,12 @@ def _edited(row: PlanRow) -> bool:
 
 def _status(row: PlanRow) -> str:
     """The row's Status as typed, case and spacing aside (``done`` is Done)."""
-    return " ".join(str(row.cells.get(STATUS) or "").split()).casefold()
+    return _folded(row.cells.get(STATUS))
+
+
+def _folded(value: object) -> str:
+    """A cell's text as compared: case and spacing aside, a blank (or zero) cell empty."""
+    return fold_spaces(str(value or "")).casefold()
 
 
 def _carry(into: dict, row: PlanRow | None, extra: tuple[str, ...]) -> dict:
@@ -273,7 +279,7 @@ def _texts(plan: ReadPlan, row: PlanRow, headers) -> list[CarriedText]:
 
 def _hand_key(cells: dict) -> tuple:
     """What tells rows added by hand apart, to carry last year's once: their own label and what they ask."""
-    return tuple(" ".join(str(cells.get(h) or "").split()).casefold() for h in (RULE, ACTION))
+    return tuple(_folded(cells.get(h)) for h in (RULE, ACTION))
 
 
 def build_plan(
@@ -297,83 +303,116 @@ def build_plan(
     by the DPO's decisions, to say why a rule has nothing open. ``not_checked``: rule -> why this run could not
     assess it: such a rule keeps its row, its edits and Status, and reads *Not checked this run*, never closed.
     """
-    decided, not_checked = decided or {}, not_checked or {}
-    extra = tuple(replaced.extra_headers) if replaced else ()
-    if last_year:
-        extra += tuple(h for h in last_year.extra_headers if h not in extra)
-    with_last_year = last_year is not None or last_year_rules is not None
-    last_actions = last_year.actions() if last_year else {}
-    last_rules = set(last_actions) | set(last_year_rules or ())
-    edits, on_main = {}, {}
-    if replaced:  # the main sheet's row wins over the closed sheet's
-        on_main = replaced.rule_rows(PLAN_SHEET)
-        edits = {**replaced.rule_rows(CLOSED_SHEET), **on_main}
-    out = CarriedPlan(Plan([], [], with_last_year, extra))
+    plan = _PlanBuilder(replaced, last_year, last_year_rules)
+    plan.add_open(actions)
+    plan.add_accepted(accepted)
+    plan.add_unchecked(not_checked or {})
+    if plan.out.plan.with_last_year:
+        plan.add_resolved(decided or {})
+    plan.add_hand_rows()
+    plan.close_the_rest()
+    return plan.out
 
-    def add(row: dict, rule: str, since: str) -> None:
-        _carry(_from_last_year(row, last_actions.get(rule)), edits.get(rule), extra)
-        if rule in edits and _edited(edits[rule]):
-            out.carried_rules.append(rule)
-        if with_last_year:
+
+class _PlanBuilder:
+    """The new plan as its rows are added, rule by rule (each shown once), then the rows added by hand, then the
+    closed sheet; with what each carries from the plan replaced and last year's."""
+
+    def __init__(self, replaced: ReadPlan | None, last_year: ReadPlan | None, last_year_rules: set[str] | None) -> None:
+        self.replaced, self.last_year = replaced, last_year
+        self.extra = tuple(replaced.extra_headers) if replaced else ()
+        if last_year:
+            self.extra += tuple(h for h in last_year.extra_headers if h not in self.extra)
+        self.last_actions = last_year.actions() if last_year else {}
+        self.last_rules = set(self.last_actions) | set(last_year_rules or ())
+        #: The replaced plan's row of each rule (the main sheet's row wins over the closed sheet's).
+        self.on_main = replaced.rule_rows(PLAN_SHEET) if replaced else {}
+        self.edits = {**replaced.rule_rows(CLOSED_SHEET), **self.on_main} if replaced else {}
+        with_last_year = last_year is not None or last_year_rules is not None
+        self.out = CarriedPlan(Plan([], [], with_last_year, self.extra))
+        #: The rules given a row.
+        self.shown: set[str] = set()
+
+    def _add(self, row: dict, rule: str, since: str) -> None:
+        _carry(_from_last_year(row, self.last_actions.get(rule)), self.edits.get(rule), self.extra)
+        if rule in self.edits and _edited(self.edits[rule]):
+            self.out.carried_rules.append(rule)
+        if self.out.plan.with_last_year:
             row[SINCE_LAST_YEAR] = since
-        out.plan.rows.append(row)
+        self.out.plan.rows.append(row)
+        self.shown.add(rule)
 
-    shown = set()
-    for action in actions:
-        rule = action["rule"]
-        row = rule_row(action)
-        add(row, rule, CARRIED_OVER if rule in last_rules else NEW)
-        if " ".join(str(row.get(STATUS) or "").split()).casefold() == ACCEPTED_RISK.casefold():
-            row[STATUS] = STATUSES[0]  # it was accepted when the plan was written; it is open again now
-        shown.add(rule)
-    for risk in accepted:
-        rule = risk["rule"]
-        row = rule_row(risk)
-        add(row, rule, CARRIED_OVER_ACCEPTED if rule in last_rules else NEW_ACCEPTED)
-        row[STATUS] = ACCEPTED_RISK  # the DPO's decision says where it stands; edits of Owner and Notes stay
-        shown.add(rule)
-    unchecked = sorted((set(on_main) | last_rules) & set(not_checked) - shown, key=rule_order)
-    for rule in unchecked:
-        row = _unchecked_row(rule, not_checked[rule], on_main.get(rule) or last_actions.get(rule))
-        if rule not in on_main:  # last year's status and notes go beside it; nothing is known this year
-            row.update({STATUS: None, NOTES: None, DUE: None})
-        add(row, rule, NOT_CHECKED)
-        shown.add(rule)
-    resolved = sorted(last_rules - shown, key=rule_order) if with_last_year else []
-    for rule in resolved:
-        row = _resolved_row(rule, last_actions.get(rule), decided.get(rule, 0))
-        _carry(row, edits.get(rule), extra)
-        out.plan.rows.append(row)
-    shown |= set(resolved)
-    if replaced:  # last, where people add them
-        for hand in replaced.hand_rows(PLAN_SHEET):
-            out.plan.rows.append(dict(hand.cells))
-            out.texts += _texts(replaced, hand, hand.cells)
-        out.hand_rows += len(replaced.hand_rows(PLAN_SHEET)) + len(replaced.hand_rows(CLOSED_SHEET))
-    if last_year:
-        here = {_hand_key(h.cells) for h in replaced.hand_rows(PLAN_SHEET)} if replaced else set()
-        for hand in last_year.hand_rows(PLAN_SHEET):
-            if _status(hand) == "done" or _hand_key(hand.cells) in here:
-                continue  # done last year, or carried already into the plan this run replaces
-            row = {h: v for h, v in hand.cells.items() if h not in (SINCE_LAST_YEAR, LAST_STATUS, LAST_NOTES)}
-            row.update({SINCE_LAST_YEAR: CARRIED_OVER, LAST_STATUS: hand.cells.get(STATUS),
-                        LAST_NOTES: hand.cells.get(NOTES)})  # fmt: skip
-            out.plan.rows.append(row)
-            out.texts += _texts(last_year, hand, hand.cells)
-            out.hand_rows += 1
-    for rule, row in edits.items():
-        out.texts += _texts(replaced, row, _typed_headers(row, extra))
-        if rule in shown or not _edited(row):
-            continue
-        out.plan.closed.append(dict(row.cells))
-        out.carried_rules.append(rule)
-    if replaced:
-        for hand in replaced.hand_rows(CLOSED_SHEET):
-            out.plan.closed.append(dict(hand.cells))
-            out.texts += _texts(replaced, hand, hand.cells)
-    for row in last_actions.values():
-        out.texts += _texts(last_year, row, _typed_headers(row))
-    return out
+    def add_open(self, actions: list[dict]) -> None:
+        """A row for each rule with open findings."""
+        for action in actions:
+            rule = action["rule"]
+            row = rule_row(action)
+            self._add(row, rule, CARRIED_OVER if rule in self.last_rules else NEW)
+            if _folded(row.get(STATUS)) == ACCEPTED_RISK.casefold():
+                row[STATUS] = STATUSES[0]  # it was accepted when the plan was written; it is open again now
+
+    def add_accepted(self, accepted: list[dict]) -> None:
+        """A row for each rule whose findings the DPO accepted as risks."""
+        for risk in accepted:
+            rule = risk["rule"]
+            row = rule_row(risk)
+            self._add(row, rule, CARRIED_OVER_ACCEPTED if rule in self.last_rules else NEW_ACCEPTED)
+            row[STATUS] = ACCEPTED_RISK  # the DPO's decision says where it stands; edits of Owner and Notes stay
+
+    def add_unchecked(self, not_checked: dict[str, str]) -> None:
+        """A row for each rule that had one (in the plan replaced or last year's) and this run could not assess."""
+        unchecked = (set(self.on_main) | self.last_rules) & set(not_checked) - self.shown
+        for rule in sorted(unchecked, key=rule_order):
+            row = _unchecked_row(rule, not_checked[rule], self.on_main.get(rule) or self.last_actions.get(rule))
+            if rule not in self.on_main:  # last year's status and notes go beside it; nothing is known this year
+                row.update({STATUS: None, NOTES: None, DUE: None})
+            self._add(row, rule, NOT_CHECKED)
+
+    def add_resolved(self, decided: dict[str, int]) -> None:
+        """A row for each of last year's rules with nothing open, accepted or unchecked this year."""
+        resolved = sorted(self.last_rules - self.shown, key=rule_order)
+        for rule in resolved:
+            row = _resolved_row(rule, self.last_actions.get(rule), decided.get(rule, 0))
+            _carry(row, self.edits.get(rule), self.extra)
+            self.out.plan.rows.append(row)
+        self.shown |= set(resolved)
+
+    def add_hand_rows(self) -> None:
+        """The rows added by hand, last, where people add them: the plan replaced's, then last year's not Done."""
+        out, replaced, last_year = self.out, self.replaced, self.last_year
+        if replaced:
+            for hand in replaced.hand_rows(PLAN_SHEET):
+                out.plan.rows.append(dict(hand.cells))
+                out.texts += _texts(replaced, hand, hand.cells)
+            out.hand_rows += len(replaced.hand_rows(PLAN_SHEET)) + len(replaced.hand_rows(CLOSED_SHEET))
+        if last_year:
+            here = {_hand_key(h.cells) for h in replaced.hand_rows(PLAN_SHEET)} if replaced else set()
+            for hand in last_year.hand_rows(PLAN_SHEET):
+                if _status(hand) == "done" or _hand_key(hand.cells) in here:
+                    continue  # done last year, or carried already into the plan this run replaces
+                row = {h: v for h, v in hand.cells.items() if h not in (SINCE_LAST_YEAR, LAST_STATUS, LAST_NOTES)}
+                row.update({SINCE_LAST_YEAR: CARRIED_OVER, LAST_STATUS: hand.cells.get(STATUS),
+                            LAST_NOTES: hand.cells.get(NOTES)})  # fmt: skip
+                out.plan.rows.append(row)
+                out.texts += _texts(last_year, hand, hand.cells)
+                out.hand_rows += 1
+
+    def close_the_rest(self) -> None:
+        """The plan replaced's edited rows of rules given no row, and its closed sheet's rows added by hand, to the
+        closed sheet; and every typed text carried, for the personal-data check."""
+        out, replaced = self.out, self.replaced
+        for rule, row in self.edits.items():
+            out.texts += _texts(replaced, row, _typed_headers(row, self.extra))
+            if rule in self.shown or not _edited(row):
+                continue
+            out.plan.closed.append(dict(row.cells))
+            out.carried_rules.append(rule)
+        if replaced:
+            for hand in replaced.hand_rows(CLOSED_SHEET):
+                out.plan.closed.append(dict(hand.cells))
+                out.texts += _texts(replaced, hand, hand.cells)
+        for row in self.last_actions.values():
+            out.texts += _texts(self.last_year, row, _typed_headers(row))
 
 
 def _unchecked_row(rule_id: str, why: str, before: PlanRow | None) -> dict:
@@ -385,7 +424,7 @@ def _unchecked_row(rule_id: str, why: str, before: PlanRow | None) -> dict:
             RULE: rule_id,
             AREA: AREA_TITLES.get(rule.area, rule.area),
             SEVERITY: row.get(SEVERITY) or rule.severity.capitalize(),
-            FINDINGS: f"Not checked this run: {why}",
+            FINDINGS: f"{NOT_CHECKED}: {why}",
             CLAUSE: rule.clause,
             ACTION: row.get(ACTION) or rule.action or rule.meaning,
             OWNER: row.get(OWNER) or rule.owner,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LksAuditError
-from ..findings import Notice
+from ..findings import Notice, NoticeKind
 from . import facebook, instagram, tiktok, x, youtube
 from .archive import ArchiveFiles, is_lock_or_system
 from .records import Archive, Record
@@ -31,8 +31,6 @@ READERS = (x, facebook, instagram, youtube, tiktok)
 #: Platforms that give an account's owner no archive of what was published.
 NO_CONTENT_EXPORT = ("LinkedIn", "WhatsApp")
 EXPORTS_FOLDER = "platform_exports"
-#: The kind of every notice about an archive (``Notice.kind``).
-NOTICE_KIND = "platform-export"
 
 __all__ = ["Archive", "Exports", "Record", "READERS", "read_exports", "EXPORTS_FOLDER"]
 
@@ -119,7 +117,7 @@ class ExportsReading:
         exports = Exports()
 
         def notice(source: str, detail: str) -> None:
-            exports.notices.append(Notice(NOTICE_KIND, detail, source))
+            exports.notices.append(Notice(NoticeKind.PLATFORM_EXPORT, detail, source))
 
         if not self._usable():
             notice(EXPORTS_FOLDER, "not a folder (a file, or a symbolic link, which is never followed); nothing read")
@@ -130,54 +128,74 @@ class ExportsReading:
         spelling = {account.casefold(): account for account in accounts or {}}
         for key, entries in by_account.items():
             label = _label(entries[0])
-            if len(entries) > 1:
-                notice(
-                    label, f"two copies of one archive ({' and '.join(e.name for e in entries)}): keep one; not read"
-                )
+            account, details = _which_account(key, entries, spelling, accounts, unread_ids)
+            for detail in details:
+                notice(label, detail)
+            if account is None:
                 continue
-            if accounts is not None and key not in spelling:
-                if not unread_ids:
-                    notice(
-                        label,
-                        f"'{_stem(entries[0])}' is not an Account ID of the accounts register: name the archive "
-                        "after the account it comes from; left aside",
-                    )
-                    continue
-                notice(
-                    label,
-                    f"'{_stem(entries[0])}' is not an Account ID of the accounts register, but an Account ID there "
-                    "could not be read and may be it: read as that account's",
-                )
-            account = spelling.get(key, _stem(entries[0]))
             platform, name = (accounts or {}).get(account, (None, None))
-            if platform in NO_CONTENT_EXPORT:
-                notice(
-                    label,
-                    f"{platform} has no export of what an account published, so {account} cannot be checked against "
-                    "it; left aside",
-                )
-                continue
             archive = self._ahead.get(entries[0]) or _read_archive(entries[0], label, account, platform)
-            archive.account = account
-            if name:
-                archive.own_names.add(name)
-            elif account in (unread_names or {}) and archive.platform and not archive.own_names:
-                archive.own_name_unread = unread_names[account]
-                archive.notices.append(
-                    f"the archive does not give the account's own name and its Account name in the register "
-                    f"(row {archive.own_name_unread[1]}) could not be read: the school's own messages cannot be told "
-                    "from those it received, so they are not checked until that cell is fixed"
-                )
-            if platform and archive.platform and platform != archive.platform:
-                article = "an" if archive.platform[0] in "AEIOUX" else "a"
-                archive.notices.insert(
-                    0,
-                    f"{article} {archive.platform} archive, but the accounts register gives {platform} for {account}; "
-                    f"read as {archive.platform}",
-                )
+            _tie(archive, account, platform, name, unread_names or {})
             exports.archives.append(archive)
-            exports.notices += [Notice(NOTICE_KIND, line, label) for line in archive.notices]
+            exports.notices += [Notice(NoticeKind.PLATFORM_EXPORT, line, label) for line in archive.notices]
         return exports
+
+
+def _which_account(
+    key: str,
+    entries: list[Path],
+    spelling: dict[str, str],
+    accounts: dict[str, tuple[str | None, str | None]] | None,
+    unread_ids: bool,
+) -> tuple[str | None, list[str]]:
+    """The Account ID the archive(s) named ``key`` (case folded) are read as, or None when they are left aside;
+    with what the notices say about it."""
+    if len(entries) > 1:
+        return None, [f"two copies of one archive ({' and '.join(e.name for e in entries)}): keep one; not read"]
+    details = []
+    if accounts is not None and key not in spelling:
+        if not unread_ids:
+            return None, [
+                f"'{_stem(entries[0])}' is not an Account ID of the accounts register: name the archive "
+                "after the account it comes from; left aside"
+            ]
+        details.append(
+            f"'{_stem(entries[0])}' is not an Account ID of the accounts register, but an Account ID there "
+            "could not be read and may be it: read as that account's"
+        )
+    account = spelling.get(key, _stem(entries[0]))
+    platform = (accounts or {}).get(account, (None, None))[0]
+    if platform in NO_CONTENT_EXPORT:
+        details.append(
+            f"{platform} has no export of what an account published, so {account} cannot be checked against "
+            "it; left aside"
+        )
+        return None, details
+    return account, details
+
+
+def _tie(
+    archive: Archive, account: str, platform: str | None, name: str | None, unread_names: dict[str, tuple]
+) -> None:
+    """The archive tied to its account of the register: its own name from there (a note when that could not be
+    read and the archive does not give it), a note first when the register gives another platform."""
+    archive.account = account
+    if name:
+        archive.own_names.add(name)
+    elif account in unread_names and archive.platform and not archive.own_names:
+        archive.own_name_unread = unread_names[account]
+        archive.notices.append(
+            f"the archive does not give the account's own name and its Account name in the register "
+            f"(row {archive.own_name_unread[1]}) could not be read: the school's own messages cannot be told "
+            "from those it received, so they are not checked until that cell is fixed"
+        )
+    if platform and archive.platform and platform != archive.platform:
+        article = "an" if archive.platform[0] in "AEIOUX" else "a"
+        archive.notices.insert(
+            0,
+            f"{article} {archive.platform} archive, but the accounts register gives {platform} for {account}; "
+            f"read as {archive.platform}",
+        )
 
 
 def _stem(entry: Path) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .archive import ArchiveFiles
-from .records import Archive, Record
+from .records import Archive, Record, timed
 
 THREAD_FOLDERS = r"(?:inbox|archived_threads|filtered_threads|message_requests)"
 
@@ -43,13 +43,7 @@ def read_messages(files: ArchiveFiles, archive: Archive, pattern: re.Pattern) ->
                 files.notices.append(f"{path}: refused: not a message thread")
             continue
         conversation = pattern.search(path).group(1)
-        for message in thread.get("messages") or ():
-            if not isinstance(message, dict):
-                continue
-            try:
-                at = int(message["timestamp_ms"])
-            except (KeyError, TypeError, ValueError):
-                continue
+        for message, at in timed(thread.get("messages") or (), lambda m: int(m["timestamp_ms"])):
             sender = repaired(message.get("sender_name")) or None
             archive.messages.append(Record(None, at, repaired(message.get("content")), None, sender, conversation))
     if paths:

@@ -7,6 +7,7 @@ times in UTC milliseconds, texts as published (entities unescaped, mojibake repa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -102,3 +103,16 @@ def iso_ms(text: str) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return ms_of(moment)
+
+
+def timed(entries: Iterable, when: Callable[[dict], int]) -> Iterator[tuple[dict, int]]:
+    """Each entry of an archive's list that is an object with a readable time (``when``: UTC milliseconds, raising
+    KeyError, TypeError or ValueError when it has none), with that time; the others are passed over."""
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        try:
+            at = when(entry)
+        except (KeyError, TypeError, ValueError):
+            continue
+        yield entry, at

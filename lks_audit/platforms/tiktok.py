@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .archive import ArchiveFiles
-from .records import Archive, Record, iso_ms
+from .records import Archive, Record, iso_ms, timed
 
 PLATFORM = "TikTok"
 LOOKED_FOR = "user_data_tiktok.json (or user_data.json)"
@@ -66,13 +66,7 @@ def read(files: ArchiveFiles, archive: Archive) -> None:
                 archive.posts.append(record)
         chats = next((c for c in (_at(data, k) for k in _CHAT_HISTORIES) if isinstance(c, dict)), {})
         for name, messages in chats.items():
-            for message in messages if isinstance(messages, list) else ():
-                if not isinstance(message, dict):
-                    continue
-                try:
-                    at = iso_ms(message["Date"])
-                except (KeyError, TypeError, ValueError):
-                    continue
+            for message, at in timed(messages if isinstance(messages, list) else (), lambda m: iso_ms(m["Date"])):
                 archive.messages.append(Record(None, at, message.get("Content") or "", None, message.get("From"), name))
 
 
