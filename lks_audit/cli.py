@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from .errors import AuditInputError, MissingPackage, ReportFailed
+from .handover import DEFAULT_SCHOOL
 from .version import __version__
 
 #: Another notebook for ``report`` to run instead of the bundled one (tests use it for a hung or failing cell).
@@ -132,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_audit_options(p)
     p.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
-    p.add_argument("--school", default="Little Kinvaston School", help="school name for the title")
+    p.add_argument("--school", default=DEFAULT_SCHOOL, help="school name for the title")
     _add_earlier_years_options(p)
     p.add_argument(
         "--meeting-date",
@@ -157,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         "interactive extra (JupyterLab and itables). Stop it with Ctrl-C.",
     )
     _add_audit_options(p)
-    p.add_argument("--school", default="Little Kinvaston School", help="school name for the working folder's name")
+    p.add_argument("--school", default=DEFAULT_SCHOOL, help="school name for the working folder's name")
     _add_earlier_years_options(p)
     p.add_argument(
         "--work",
@@ -206,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.html",
         help="also write a one-page digest for the school's leaders (no personal data, no script)",
     )
-    p.add_argument("--school", default="Little Kinvaston School", help="school name for the calendar and digest")
+    p.add_argument("--school", default=DEFAULT_SCHOOL, help="school name for the calendar and digest")
     return parser
 
 
@@ -252,7 +253,7 @@ def run_check(args: argparse.Namespace) -> int:
     from .audit import audit_folder
     from .outputs.findings_json import findings_json_text
     from .rules import load_all_rules
-    from .summary import format_text_summary
+    from .summary_text import format_text_summary
 
     load_all_rules()  # while the first workbooks still parse: the main thread would only wait for them
 
@@ -324,21 +325,20 @@ def _write_public(path: str, content: bytes) -> Path:
 def run_report(args: argparse.Namespace) -> int:
     """``lks-audit report``: render the set into OUT/YEAR, then say what was written."""
     from .files import ACTION_PLAN, DPO_ACTIONS
+    from .handover import ReportParameters
     from .render import render_report
 
-    rendered = render_report(
-        args.data_dir,
-        args.year,
-        as_of=args.as_of,
-        overrides=_overrides(args),
-        out=args.out,
+    asked = ReportParameters(
         school=args.school,
-        previous=args.previous,
-        history=args.history,
-        timeout=args.timeout,
-        notebook=os.environ.get(NOTEBOOK_ENV) or None,
-        meeting_date=args.meeting_date,
+        year=args.year,
+        data_dir=args.data_dir,
+        as_of=args.as_of or "",
+        params=_overrides(args),
+        previous=args.previous or "",
+        history=args.history or "",
+        meeting_date=args.meeting_date or "",
     )
+    rendered = render_report(asked, args.out, timeout=args.timeout, notebook=os.environ.get(NOTEBOOK_ENV) or None)
     for problem in rendered.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
     for path in rendered.files:

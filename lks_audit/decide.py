@@ -143,23 +143,26 @@ class _Row:
         }
 
 
-def checked_row(
-    data: Dataset,
-    findings: list[Finding],
-    as_of: dt.date,
-    finding_id: str,
-    decision: str,
-    reason: str,
-    review_by=None,
-    decided_by: str | None = None,
-    decided_on=None,
-) -> _Row:
+@dataclass(frozen=True)
+class AskedDecision:
+    """A decision as the DPO gave it (:meth:`lks_audit.explore.Audit.decide` says what each value may be), before
+    it is read as the audit reads it."""
+
+    finding_id: str
+    decision: str
+    reason: str
+    review_by: object = None
+    decided_by: str | None = None
+    decided_on: object = None
+
+
+def checked_row(data: Dataset, findings: list[Finding], as_of: dt.date, asked: AskedDecision) -> _Row:
     """The row to write, each value read as the audit will read it; AuditInputError naming what cannot be used."""
-    finding = _finding(findings, finding_id)
-    choice = _read_as_the_audit_does("Decision", decision, "decision")
+    finding = _finding(findings, asked.finding_id)
+    choice = _read_as_the_audit_does("Decision", asked.decision, "decision")
     if choice is None:
         raise AuditInputError(f"decision: give one of {', '.join(SHEETS[SHEET].column('Decision').choices)}")
-    why = _read_as_the_audit_does("Reason", reason, "reason")
+    why = _read_as_the_audit_does("Reason", asked.reason, "reason")
     if not why:
         raise AuditInputError("reason: say why (governors read the reason of an accepted risk); nothing was written")
     kinds = PersonalIndex(personal_strings(data), [why]).found_in(why)
@@ -168,14 +171,14 @@ def checked_row(
             f"reason: it holds {kinds[0]} from the data, and governors read it: reword it without names or IDs; "
             "nothing was written"
         )
-    by = _read_as_the_audit_does("Decided by", decided_by, "decided_by")
-    review = _read_as_the_audit_does("Review by", review_by, "review_by")
+    by = _read_as_the_audit_does("Decided by", asked.decided_by, "decided_by")
+    review = _read_as_the_audit_does("Review by", asked.review_by, "review_by")
     if review is not None and review < as_of:
         raise AuditInputError(
             f"review_by {review:%d/%m/%Y} is before the audit day {as_of:%d/%m/%Y}: the decision would have lapsed "
             "already; give a later day, or none (until withdrawn); nothing was written"
         )
-    on = _read_as_the_audit_does("Decided on", decided_on, "decided_on") or dt.date.today()
+    on = _read_as_the_audit_does("Decided on", asked.decided_on, "decided_on") or dt.date.today()
     latest = _latest_decided_on(data, finding.id)
     if latest is not None and on < latest:
         raise AuditInputError(
@@ -288,4 +291,4 @@ def record_decision(data: Dataset, row: _Row, now: dt.datetime | None = None) ->
     return Recorded(path, ws.title, at, row.finding_id, row.decision, row.decided_on, row.review_by, backup)
 
 
-__all__ = ["Recorded", "checked_row", "lock_files", "record_decision", "review_workbook"]
+__all__ = ["AskedDecision", "Recorded", "checked_row", "lock_files", "record_decision", "review_workbook"]

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .errors import AuditInputError, MissingPackage
 from .files import PRIVATE, atomic_write
+from .handover import DEFAULT_SCHOOL
 
 #: The notebook the command copies, in the notebooks folder beside the package (or as installed).
 EXPLORE = "explore.ipynb"
@@ -91,7 +92,7 @@ def prepare(
     previous: str | Path | None = None,
     history: str | Path | None = None,
     params: dict | None = None,
-    school: str = "Little Kinvaston School",
+    school: str = DEFAULT_SCHOOL,
     work: str | Path | None = None,
     now: dt.datetime | None = None,
 ) -> Workspace:

@@ -29,7 +29,7 @@ from ..findings import AREA_TITLES, AREAS, Finding, rule_order
 from ..params import Parameters
 from ..personal import public_record
 from ..rules import REGISTRY
-from ..summary import decision_words, rule_count
+from ..summary_text import decision_words, rule_count
 from ..version import __version__
 from ..worklist import LAPSED, OPEN, REVIEW_DUE, TO_CONFIRM, finding_state, review_horizon
 from . import evidence, paged
