@@ -367,19 +367,19 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_explore(args: argparse.Namespace) -> int:
     """``lks-audit explore``: the DPO's notebook, copied and filled in, then JupyterLab on it until stopped."""
+    from .handover import ExploreParameters
     from .lab import check_installed, prepare, start_lab
 
     check_installed()
-    workspace = prepare(
-        args.data_dir,
-        args.year,
-        as_of=args.as_of,
-        previous=args.previous,
-        history=args.history,
+    asked = ExploreParameters(
+        data_dir=args.data_dir,
+        year=args.year,
+        as_of=args.as_of or "",
+        previous=args.previous or "",
+        history=args.history or "",
         params=_overrides(args),
-        school=args.school,
-        work=args.work,
     )
+    workspace = prepare(asked, school=args.school, work=args.work)
     if workspace.kept:
         print(f"kept your earlier notebook as {workspace.kept}")
     print(f"wrote {workspace.notebook} (owner-only: it holds personal data once run)")

@@ -1,4 +1,5 @@
-"""What ``lks-audit report`` and the annual review's kernel hand each other, each declared once.
+"""What ``lks-audit report`` and the annual review's kernel hand each other, each declared once (and what
+``lks-audit explore`` fills in for the DPO's notebook, :class:`ExploreParameters`).
 
 One way, :class:`ReportParameters`: the notebook's parameters, which papermill injects. ``render.report`` builds
 them, the notebook's parameters cell holds the same names with literal defaults (papermill overrides them; a test
@@ -62,6 +63,24 @@ class ReportParameters:
         return cls(**{f.name: namespace[f.name] for f in fields(cls)})
 
 
+@dataclass(frozen=True, kw_only=True)
+class ExploreParameters:
+    """The DPO's notebook's (``notebooks/explore.ipynb``) parameters, which ``lks-audit explore`` fills in, in the
+    order it injects them."""
+
+    data_dir: str | Path
+    year: str
+    as_of: str = ""
+    previous: str | Path = ""
+    history: str | Path = ""
+    #: Rule parameter overrides by name, or a settings file.
+    params: Mapping[str, object] | str = field(default_factory=dict)
+
+    def injected(self) -> dict[str, object]:
+        """The parameters as papermill injects them, by name."""
+        return asdict(self)
+
+
 @dataclass(frozen=True)
 class Handover:
     """What the kernel hands back through ``.guard.json``; its fields are the file's keys."""
@@ -97,4 +116,4 @@ class Handover:
             raise ValueError(f"{GUARD}: {exc}") from None
 
 
-__all__ = ["DEFAULT_SCHOOL", "Handover", "ReportParameters"]
+__all__ = ["DEFAULT_SCHOOL", "ExploreParameters", "Handover", "ReportParameters"]

@@ -6,18 +6,20 @@ from __future__ import annotations
 import ast
 import dataclasses
 import stat
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from lks_audit.files import GUARD
-from lks_audit.handover import Handover, ReportParameters
-from lks_audit.render.report import ANNUAL_REVIEW
+from lks_audit.handover import ExploreParameters, Handover, ReportParameters
+from lks_audit.lab import EXPLORE
+from lks_audit.render.report import ANNUAL_REVIEW, NOTEBOOKS
 
 
-def _parameters_cell() -> dict[str, object]:
-    """Name -> literal value of each assignment in the annual review's parameters cell."""
-    nb = nbformat.read(str(ANNUAL_REVIEW), as_version=4)
+def _parameters_cell(notebook: Path = ANNUAL_REVIEW) -> dict[str, object]:
+    """Name -> literal value of each assignment in ``notebook``'s parameters cell."""
+    nb = nbformat.read(str(notebook), as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     return {
         node.targets[0].id: ast.literal_eval(node.value)
@@ -26,9 +28,14 @@ def _parameters_cell() -> dict[str, object]:
     }
 
 
-def test_the_parameters_cell_names_every_field_in_order_with_its_default():
-    cell = _parameters_cell()
-    fields = dataclasses.fields(ReportParameters)
+@pytest.mark.parametrize(
+    ("notebook", "parameters"),
+    [(ANNUAL_REVIEW, ReportParameters), (NOTEBOOKS / EXPLORE, ExploreParameters)],
+    ids=["annual_review", "explore"],
+)
+def test_the_parameters_cell_names_every_field_in_order_with_its_default(notebook, parameters):
+    cell = _parameters_cell(notebook)
+    fields = dataclasses.fields(parameters)
     assert list(cell) == [f.name for f in fields]
     for f in fields:
         if f.default is not dataclasses.MISSING:
