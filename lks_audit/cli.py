@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import AuditInputError, MissingPackage, ReportFailed
 from .handover import DEFAULT_SCHOOL
+from .summary_text import RECORD_WORKBOOKS
 from .version import __version__
 
 #: Another notebook for ``report`` to run instead of the bundled one (tests use it for a hung or failing cell).
@@ -79,8 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "templates",
         help="write the blank Excel templates staff fill in",
-        description="Write the eight blank workbooks and the DPO's dpo_review.xlsx (with dropdowns, date checks "
-        "and an Instructions sheet) into DIR. A folder that already holds any of them is refused.",
+        description=f"Write the {RECORD_WORKBOOKS} blank workbooks and the DPO's dpo_review.xlsx (with dropdowns, "
+        "date checks and an Instructions sheet) into DIR. A folder that already holds any of them is refused.",
     )
     p.add_argument("dir", metavar="DIR", help="folder to write the templates into (created if needed)")
     p.add_argument("--force", action="store_true", help=force)
@@ -88,9 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "sample",
         help="write a synthetic sample school year to try the tool on",
-        description="Write a realistic, made-up school year into DIR: the eight workbooks, mostly compliant, "
-        "with a planted mix of breaches (2025-26 also with the DPO's review; 2024-25 is the same school a year "
-        "earlier). A folder that already holds any contract workbook is refused.",
+        description=f"Write a realistic, made-up school year into DIR: the {RECORD_WORKBOOKS} workbooks, mostly "
+        "compliant, with a planted mix of breaches (2025-26 also with the DPO's review; 2024-25 is the same school a "
+        "year earlier). A folder that already holds any contract workbook is refused.",
     )
     p.add_argument("dir", metavar="DIR", help="folder to write the sample workbooks into")
     p.add_argument("--year", default="2025-26", metavar="YYYY-YY", help="2025-26 (default) or 2024-25")

@@ -1,11 +1,26 @@
-"""An audit's summary in words: each rule's count against its base, a DPO's decision, and the text ``lks-audit
-check`` prints. The counts and ratings themselves are :mod:`.summary`'s.
+"""An audit in words: the workbooks of the data contract counted and each one's state, each rule's count against
+its base, a DPO's decision, and the text ``lks-audit check`` prints. The counts and ratings themselves are
+:mod:`.summary`'s.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .findings import SEVERITIES
-from .rules import REGISTRY
+from .schema import WORKBOOKS
+
+if TYPE_CHECKING:
+    from .load import FileInfo
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
+#: The workbooks staff keep (the data contract's, the DPO's own review aside), counted in words: ``eight``.
+RECORD_WORKBOOKS = _NUMBER_WORDS[sum(1 for wb in WORKBOOKS if not wb.kept_by_dpo)]
+
+
+def workbook_state(info: FileInfo) -> str:
+    """How a contract workbook was found, as every view says it: ``read``, ``missing`` or ``cannot be read: why``."""
+    return {"ok": "read", "missing": "missing"}.get(info.status, f"cannot be read: {info.problem}")
 
 
 def of_base(count: int, checked: int | None, counts: tuple[str, str]) -> str:
@@ -37,6 +52,8 @@ def rule_count(rule_id: str, info: dict) -> str:
     decision, those set aside by the DPO's decisions in force and the records it could not decide.
     ``1 of 6 accounts; 1 with a lapsed decision``, ``0 of 1,499 posts; 2 set aside by the DPO (1 accepted as a
     risk, 1 not a breach)``."""
+    from .rules import REGISTRY  # here, so that the command line's help can name the workbooks without the rules
+
     if not info["assessed"]:
         return "not assessed"
     parts = [of_base(info["open"], info["checked"], REGISTRY[rule_id].counts)]

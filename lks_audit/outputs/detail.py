@@ -29,7 +29,7 @@ from ..findings import AREA_TITLES, AREAS, Finding, rule_order
 from ..params import Parameters
 from ..personal import public_record
 from ..rules import REGISTRY
-from ..summary_text import decision_words, rule_count
+from ..summary_text import RECORD_WORKBOOKS, decision_words, rule_count, workbook_state
 from ..version import __version__
 from ..worklist import LAPSED, OPEN, REVIEW_DUE, TO_CONFIRM, finding_state, review_horizon
 from . import evidence, paged
@@ -721,7 +721,7 @@ def _method(rv: Review) -> list:
     ctx = rv.ctx
     share = f"{ctx.params.systemic_share:g}"
     text = (
-        f"lks-audit {__version__} loaded the eight workbooks of the data contract, read every cell as its "
+        f"lks-audit {__version__} loaded the {RECORD_WORKBOOKS} workbooks of the data contract, read every cell as its "
         "kind (date, yes/no, choice and so on) and applied each rule of the audit to the records of the academic "
         f"year {long_date(ctx.start)} to {long_date(ctx.end)}, as they stood on {long_date(ctx.as_of)}. Rules about a "
         "standing state (accounts, applications, the policy, training, open incidents, data quality) use every "
@@ -768,13 +768,12 @@ def _method(rv: Review) -> list:
     files = []
     for info in rv.data.files:
         rows_read = "; ".join(f"{sheet}: {number(n)}" for sheet, n in info.rows.items()) or "none"
-        status = {"ok": "read", "missing": "missing", "unreadable": f"cannot be read: {info.problem}"}[info.status]
         sha = info.sha256 or "none"
         files.append(
             Row(
                 [
                     cell(info.file),
-                    cell(status),
+                    cell(workbook_state(info)),
                     cell(rows_read),
                     cell(sha, f'<code class="sha">{_e(sha)}</code>', nowrap=True),
                 ]

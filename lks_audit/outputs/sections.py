@@ -19,6 +19,7 @@ from IPython.display import HTML
 from ..findings import AREA_TITLES, AREAS, SEVERITIES
 from ..rules import REGISTRY
 from ..schema import ACCEPTED_RISK
+from ..summary_text import RECORD_WORKBOOKS
 from . import charts
 from .figures import Fig, Html, Phrase, html, joined, mark, slug, time_html, words
 from .governors import (
@@ -471,8 +472,8 @@ def how_made(rv: Review) -> HTML:
     ctx, f = rv.ctx, rv.figures
     made = ["The DPO ran "] + words(f.fig("checks.total"), "check")
     made += [" over the school's social media records for ", ctx.start, " to ", ctx.end, ", as they stood on "]
-    made += [ctx.as_of, ". Each check comes from a line of the policy. Staff keep the records in eight record "]
-    made += [f"books: {RECORD_BOOKS}."]
+    made += [ctx.as_of, ". Each check comes from a line of the policy. Staff keep the records in "]
+    made += [f"{RECORD_WORKBOOKS} record books: {RECORD_BOOKS}."]
     if rv.data.exports is not None and rv.data.exports.archives:
         made += [" The platforms' own records were checked too."]
     if f.get("checks.not_made"):
