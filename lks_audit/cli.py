@@ -45,8 +45,12 @@ def _add_period_options(p: argparse.ArgumentParser, year_required: bool) -> None
     )
 
 
-def _add_audit_options(p: argparse.ArgumentParser) -> None:
+def _add_data_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding the school's workbooks")
+
+
+def _add_audit_options(p: argparse.ArgumentParser) -> None:
+    _add_data_dir(p)
     _add_period_options(p, year_required=True)
     _add_parameter_options(p)
 
@@ -180,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 when nothing is overdue, 1 when something is, 2 when the arguments or the data "
         "cannot be used (a workbook a clock needs is missing), so a scheduled task can raise the alarm.",
     )
-    p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding the school's workbooks")
+    _add_data_dir(p)
     p.add_argument(
         "--now",
         metavar="MOMENT",

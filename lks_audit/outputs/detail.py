@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -156,49 +157,34 @@ def _part(rv: Review, key: str) -> HTML | None:
     return HTML((paged.print_css() if first else "") + out)
 
 
-def front_page(rv: Review) -> HTML | None:
-    """What needs the DPO, first in the detail, with the personal-data banner and the print styles."""
-    return _part(rv, "front")
+def _shows(key: str) -> Callable[[Review], HTML | None]:
+    """What a notebook cell of the DPO's detail calls: the part ``key`` of the working papers, laid onto pages
+    (None for governors, or when the part is empty)."""
+
+    def show(rv: Review) -> HTML | None:
+        return _part(rv, key)
+
+    return show
 
 
-def contents(rv: Review) -> HTML | None:
-    """Each part of the detail, each area and each rule, with the page each starts on."""
-    return _part(rv, "contents")
-
-
-def rules(rv: Review) -> HTML | None:
-    """Every rule by area: its one count, what governors read, its exact semantics, its clause and its records."""
-    return _part(rv, "rules")
-
-
-def findings(rv: Review) -> HTML | None:
-    """Every finding with its ID, file, sheet, cell, record, student and state: each one's anchor."""
-    return _part(rv, "detail")
-
-
-def platforms(rv: Review) -> HTML | None:
-    """The logs checked against the platforms' own archives: what was read, how it matched, every difference."""
-    return _part(rv, "platforms")
-
-
-def breach_register(rv: Review) -> HTML | None:
-    """The year's personal data breaches (UK GDPR Article 33(5))."""
-    return _part(rv, "register")
-
-
-def decisions(rv: Review) -> HTML | None:
-    """Every decision of dpo_review.xlsx with its finding, its state and its history; the notices about them."""
-    return _part(rv, "dpo-decisions")
-
-
-def method(rv: Review) -> HTML | None:
-    """How the audit was made, exactly: rating, parameters, rules not assessed, input files and checksums."""
-    return _part(rv, "dpo-method")
-
-
-def trend_by_rule(rv: Review) -> HTML | None:
-    """This year's open findings by rule against last year's; nothing without ``--previous``."""
-    return _part(rv, "trend-rules")
+#: What needs the DPO, first in the detail, with the personal-data banner and the print styles.
+front_page = _shows("front")
+#: Each part of the detail, each area and each rule, with the page each starts on.
+contents = _shows("contents")
+#: Every rule by area: its one count, what governors read, its exact semantics, its clause and its records.
+rules = _shows("rules")
+#: Every finding with its ID, file, sheet, cell, record, student and state: each one's anchor.
+findings = _shows("detail")
+#: The logs checked against the platforms' own archives: what was read, how it matched, every difference.
+platforms = _shows("platforms")
+#: The year's personal data breaches (UK GDPR Article 33(5)).
+breach_register = _shows("register")
+#: Every decision of dpo_review.xlsx with its finding, its state and its history; the notices about them.
+decisions = _shows("dpo-decisions")
+#: How the audit was made, exactly: rating, parameters, rules not assessed, input files and checksums.
+method = _shows("dpo-method")
+#: This year's open findings by rule against last year's; nothing without ``--previous``.
+trend_by_rule = _shows("trend-rules")
 
 
 # --- what needs the DPO ---------------------------------------------------------------------------------------
