@@ -49,6 +49,14 @@ def _add_data_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding the school's workbooks")
 
 
+def _add_json_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON object (and nothing else) on stdout")
+
+
+def _add_school_option(p: argparse.ArgumentParser, used_for: str) -> None:
+    p.add_argument("--school", default=DEFAULT_SCHOOL, help=f"school name for {used_for}")
+
+
 def _add_audit_options(p: argparse.ArgumentParser) -> None:
     _add_data_dir(p)
     _add_period_options(p, year_required=True)
@@ -128,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         "print areas with RAG status and findings with file, sheet and row.",
     )
     _add_audit_options(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object (and nothing else) on stdout")
+    _add_json_option(p)
 
     p = sub.add_parser(
         "report",
@@ -138,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_audit_options(p)
     p.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
-    p.add_argument("--school", default=DEFAULT_SCHOOL, help="school name for the title")
+    _add_school_option(p, "the title")
     _add_earlier_years_options(p)
     p.add_argument(
         "--meeting-date",
@@ -163,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         "interactive extra (JupyterLab and itables). Stop it with Ctrl-C.",
     )
     _add_audit_options(p)
-    p.add_argument("--school", default=DEFAULT_SCHOOL, help="school name for the working folder's name")
+    _add_school_option(p, "the working folder's name")
     _add_earlier_years_options(p)
     p.add_argument(
         "--work",
@@ -200,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
         "within 24 hours, whatever this says",
     )
     _add_parameter_options(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object (and nothing else) on stdout")
+    _add_json_option(p)
     p.add_argument(
         "--ics",
         metavar="FILE.ics",
@@ -212,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.html",
         help="also write a one-page digest for the school's leaders (no personal data, no script)",
     )
-    p.add_argument("--school", default=DEFAULT_SCHOOL, help="school name for the calendar and digest")
+    _add_school_option(p, "the calendar and digest")
     return parser
 
 
