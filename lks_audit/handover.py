@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .files import GUARD, PRIVATE, atomic_write
 
-#: The school the notebook names when it is run by hand with no parameters.
+#: The school named when none is given: the commands' --school, the notebooks run by hand, the notebook API.
 DEFAULT_SCHOOL = "Little Kinvaston School"
 
 

@@ -208,7 +208,7 @@ def _checked(asked: ReportParameters) -> ReportParameters:
         params=dict(overrides),
         previous=str(Path(asked.previous).resolve()) if last else "",
         history=str(Path(asked.history).resolve()) if asked.history else "",
-        generated=asked.generated or dt.date.today().isoformat(),
+        generated=dt.date.today().isoformat(),
         meeting_date=meeting.isoformat(),
     )
 
