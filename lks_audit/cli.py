@@ -14,6 +14,7 @@ import gc
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import AuditInputError, MissingPackage, ReportFailed
@@ -463,29 +464,33 @@ def run_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_templates(args: argparse.Namespace) -> int:
+    """``lks-audit templates``: the blank workbooks, never over filled-in ones."""
+    from .intake import make_room
+    from .templates import write_templates
+
+    _print_kept(make_room(Path(args.dir), args.force))
+    for path in write_templates(Path(args.dir)):
+        print(f"wrote {path}")
+    return 0
+
+
+#: Each command's function, by its name.
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "templates": run_templates,
+    "sample": run_sample,
+    "validate": run_validate,
+    "check": run_check,
+    "report": run_report,
+    "explore": run_explore,
+    "due": run_due,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "templates":
-            from .intake import make_room
-            from .templates import write_templates
-
-            _print_kept(make_room(Path(args.dir), args.force))
-            for path in write_templates(Path(args.dir)):
-                print(f"wrote {path}")
-            return 0
-        if args.command == "sample":
-            return run_sample(args)
-        if args.command == "validate":
-            return run_validate(args)
-        if args.command == "check":
-            return run_check(args)
-        if args.command == "report":
-            return run_report(args)
-        if args.command == "explore":
-            return run_explore(args)
-        if args.command == "due":
-            return run_due(args)
+        return COMMANDS[args.command](args)
     except AuditInputError as exc:
         print(f"lks-audit: {exc}", file=sys.stderr)
         return 2
@@ -495,7 +500,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:  # the report says what it left behind; elsewhere there is nothing to say
         print(f"lks-audit: {str(exc) or 'interrupted'}", file=sys.stderr)
         return 130
-    return 2
 
 
 #: Commands whose process ends with its work: the millions of loaded cells need not be freed one by one
