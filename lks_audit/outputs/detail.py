@@ -30,6 +30,7 @@ from ..findings import AREA_TITLES, AREAS, Finding, rule_order
 from ..params import Parameters
 from ..personal import public_record
 from ..rules import REGISTRY
+from ..summary import SMALL_BASE
 from ..summary_text import RECORD_WORKBOOKS, decision_words, rule_count, workbook_state
 from ..version import __version__
 from ..worklist import LAPSED, OPEN, REVIEW_DUE, TO_CONFIRM, finding_state, review_horizon
@@ -714,9 +715,9 @@ def _method(rv: Review) -> list:
         "row. Working days are Monday to Friday, excluding England bank holidays and the school's closure days. "
         "A rule whose workbook, sheet or column is missing is listed below as not assessed, never counted as "
         f"passed. An area is Red with any critical finding, or with a high-severity rule whose findings reach "
-        f"{share}% of what it checked (any, when it checked fewer than 20); Amber with any other high or medium "
-        "finding; Green otherwise; and Grey when part of it could not be assessed and nothing above advisory was "
-        "found. A finding that rests on a cell which could not be read, or on an ID that does not resolve, is to "
+        f"{share}% of what it checked (any, when it checked fewer than {SMALL_BASE}); Amber with any other high or "
+        "medium finding; Green otherwise; and Grey when part of it could not be assessed and nothing above advisory "
+        "was found. A finding that rests on a cell which could not be read, or on an ID that does not resolve, is to "
         "be confirmed once the data is fixed and does not count. The action plan's due dates count from the "
         f"governors' meeting ({long_date(rv.meeting_date)}); a decision is due for review when its Review by falls "
         f"within three months of it (by {long_date(review_horizon(rv.meeting_date))})."
