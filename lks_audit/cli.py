@@ -14,9 +14,12 @@ import gc
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import AuditInputError, MissingPackage, ReportFailed
+from .handover import DEFAULT_SCHOOL
+from .summary_text import RECORD_WORKBOOKS
 from .version import __version__
 
 #: Another notebook for ``report`` to run instead of the bundled one (tests use it for a hung or failing cell).
@@ -43,8 +46,20 @@ def _add_period_options(p: argparse.ArgumentParser, year_required: bool) -> None
     )
 
 
-def _add_audit_options(p: argparse.ArgumentParser) -> None:
+def _add_data_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding the school's workbooks")
+
+
+def _add_json_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON object (and nothing else) on stdout")
+
+
+def _add_school_option(p: argparse.ArgumentParser, used_for: str) -> None:
+    p.add_argument("--school", default=DEFAULT_SCHOOL, help=f"school name for {used_for}")
+
+
+def _add_audit_options(p: argparse.ArgumentParser) -> None:
+    _add_data_dir(p)
     _add_period_options(p, year_required=True)
     _add_parameter_options(p)
 
@@ -78,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "templates",
         help="write the blank Excel templates staff fill in",
-        description="Write the eight blank workbooks and the DPO's dpo_review.xlsx (with dropdowns, date checks "
-        "and an Instructions sheet) into DIR. A folder that already holds any of them is refused.",
+        description=f"Write the {RECORD_WORKBOOKS} blank workbooks and the DPO's dpo_review.xlsx (with dropdowns, "
+        "date checks and an Instructions sheet) into DIR. A folder that already holds any of them is refused.",
     )
     p.add_argument("dir", metavar="DIR", help="folder to write the templates into (created if needed)")
     p.add_argument("--force", action="store_true", help=force)
@@ -87,9 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "sample",
         help="write a synthetic sample school year to try the tool on",
-        description="Write a realistic, made-up school year into DIR: the eight workbooks, mostly compliant, "
-        "with a planted mix of breaches (2025-26 also with the DPO's review; 2024-25 is the same school a year "
-        "earlier). A folder that already holds any contract workbook is refused.",
+        description=f"Write a realistic, made-up school year into DIR: the {RECORD_WORKBOOKS} workbooks, mostly "
+        "compliant, with a planted mix of breaches (2025-26 also with the DPO's review; 2024-25 is the same school a "
+        "year earlier). A folder that already holds any contract workbook is refused.",
     )
     p.add_argument("dir", metavar="DIR", help="folder to write the sample workbooks into")
     p.add_argument("--year", default="2025-26", metavar="YYYY-YY", help="2025-26 (default) or 2024-25")
@@ -122,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         "print areas with RAG status and findings with file, sheet and row.",
     )
     _add_audit_options(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object (and nothing else) on stdout")
+    _add_json_option(p)
 
     p = sub.add_parser(
         "report",
@@ -132,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_audit_options(p)
     p.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports)")
-    p.add_argument("--school", default="Little Kinvaston School", help="school name for the title")
+    _add_school_option(p, "the title")
     _add_earlier_years_options(p)
     p.add_argument(
         "--meeting-date",
@@ -157,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         "interactive extra (JupyterLab and itables). Stop it with Ctrl-C.",
     )
     _add_audit_options(p)
-    p.add_argument("--school", default="Little Kinvaston School", help="school name for the working folder's name")
+    _add_school_option(p, "the working folder's name")
     _add_earlier_years_options(p)
     p.add_argument(
         "--work",
@@ -178,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 when nothing is overdue, 1 when something is, 2 when the arguments or the data "
         "cannot be used (a workbook a clock needs is missing), so a scheduled task can raise the alarm.",
     )
-    p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding the school's workbooks")
+    _add_data_dir(p)
     p.add_argument(
         "--now",
         metavar="MOMENT",
@@ -194,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
         "within 24 hours, whatever this says",
     )
     _add_parameter_options(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object (and nothing else) on stdout")
+    _add_json_option(p)
     p.add_argument(
         "--ics",
         metavar="FILE.ics",
@@ -206,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.html",
         help="also write a one-page digest for the school's leaders (no personal data, no script)",
     )
-    p.add_argument("--school", default="Little Kinvaston School", help="school name for the calendar and digest")
+    _add_school_option(p, "the calendar and digest")
     return parser
 
 
@@ -252,7 +267,7 @@ def run_check(args: argparse.Namespace) -> int:
     from .audit import audit_folder
     from .outputs.findings_json import findings_json_text
     from .rules import load_all_rules
-    from .summary import format_text_summary
+    from .summary_text import format_text_summary
 
     load_all_rules()  # while the first workbooks still parse: the main thread would only wait for them
 
@@ -324,21 +339,20 @@ def _write_public(path: str, content: bytes) -> Path:
 def run_report(args: argparse.Namespace) -> int:
     """``lks-audit report``: render the set into OUT/YEAR, then say what was written."""
     from .files import ACTION_PLAN, DPO_ACTIONS
+    from .handover import ReportParameters
     from .render import render_report
 
-    rendered = render_report(
-        args.data_dir,
-        args.year,
-        as_of=args.as_of,
-        overrides=_overrides(args),
-        out=args.out,
+    asked = ReportParameters(
         school=args.school,
-        previous=args.previous,
-        history=args.history,
-        timeout=args.timeout,
-        notebook=os.environ.get(NOTEBOOK_ENV) or None,
-        meeting_date=args.meeting_date,
+        year=args.year,
+        data_dir=args.data_dir,
+        as_of=args.as_of or "",
+        params=_overrides(args),
+        previous=args.previous or "",
+        history=args.history or "",
+        meeting_date=args.meeting_date or "",
     )
+    rendered = render_report(asked, args.out, timeout=args.timeout, notebook=os.environ.get(NOTEBOOK_ENV) or None)
     for problem in rendered.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
     for path in rendered.files:
@@ -367,19 +381,19 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_explore(args: argparse.Namespace) -> int:
     """``lks-audit explore``: the DPO's notebook, copied and filled in, then JupyterLab on it until stopped."""
+    from .handover import ExploreParameters
     from .lab import check_installed, prepare, start_lab
 
     check_installed()
-    workspace = prepare(
-        args.data_dir,
-        args.year,
-        as_of=args.as_of,
-        previous=args.previous,
-        history=args.history,
+    asked = ExploreParameters(
+        data_dir=args.data_dir,
+        year=args.year,
+        as_of=args.as_of or "",
+        previous=args.previous or "",
+        history=args.history or "",
         params=_overrides(args),
-        school=args.school,
-        work=args.work,
     )
+    workspace = prepare(asked, school=args.school, work=args.work)
     if workspace.kept:
         print(f"kept your earlier notebook as {workspace.kept}")
     print(f"wrote {workspace.notebook} (owner-only: it holds personal data once run)")
@@ -450,29 +464,33 @@ def run_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_templates(args: argparse.Namespace) -> int:
+    """``lks-audit templates``: the blank workbooks, never over filled-in ones."""
+    from .intake import make_room
+    from .templates import write_templates
+
+    _print_kept(make_room(Path(args.dir), args.force))
+    for path in write_templates(Path(args.dir)):
+        print(f"wrote {path}")
+    return 0
+
+
+#: Each command's function, by its name.
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "templates": run_templates,
+    "sample": run_sample,
+    "validate": run_validate,
+    "check": run_check,
+    "report": run_report,
+    "explore": run_explore,
+    "due": run_due,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "templates":
-            from .intake import make_room
-            from .templates import write_templates
-
-            _print_kept(make_room(Path(args.dir), args.force))
-            for path in write_templates(Path(args.dir)):
-                print(f"wrote {path}")
-            return 0
-        if args.command == "sample":
-            return run_sample(args)
-        if args.command == "validate":
-            return run_validate(args)
-        if args.command == "check":
-            return run_check(args)
-        if args.command == "report":
-            return run_report(args)
-        if args.command == "explore":
-            return run_explore(args)
-        if args.command == "due":
-            return run_due(args)
+        return COMMANDS[args.command](args)
     except AuditInputError as exc:
         print(f"lks-audit: {exc}", file=sys.stderr)
         return 2
@@ -482,7 +500,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:  # the report says what it left behind; elsewhere there is nothing to say
         print(f"lks-audit: {str(exc) or 'interrupted'}", file=sys.stderr)
         return 130
-    return 2
 
 
 #: Commands whose process ends with its work: the millions of loaded cells need not be freed one by one

@@ -19,7 +19,7 @@ import datetime as dt
 import io
 import shutil
 import stat
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -39,32 +39,6 @@ SHEET = "Decisions"
 HEADER_SEARCH_ROWS = 15
 #: Formats openpyxl can write back; an .ods or .xls review is the DPO's to edit in their office program.
 WRITABLE = (".xlsx", ".xlsm")
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """A decision written: where, and where the workbook as it was is kept."""
-
-    path: Path
-    sheet: str
-    row: int
-    finding_id: str
-    decision: str
-    decided_on: dt.date
-    review_by: dt.date | None
-    #: The workbook as it was before the row was added; None when it was made from the template.
-    backup: Path | None
-
-    def __str__(self) -> str:
-        until = f"review by {self.review_by:%d/%m/%Y}" if self.review_by else "until withdrawn"
-        kept = f"; the workbook as it was is kept as {self.backup.name}" if self.backup else " (made from the template)"
-        return (
-            f"{self.decision} on {self.finding_id} ({until}) written to {self.path.name}, sheet {self.sheet}, "
-            f"row {self.row}{kept}"
-        )
-
-    def _repr_markdown_(self) -> str:  # what a notebook cell shows
-        return str(self)
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -124,7 +98,9 @@ def _latest_decided_on(data: Dataset, finding_id: str) -> dt.date | None:
 
 
 @dataclass(frozen=True)
-class _Row:
+class DecisionRow:
+    """A decision as the Decisions sheet holds it, each value read as the audit reads it."""
+
     finding_id: str
     decision: str
     reason: str
@@ -143,23 +119,49 @@ class _Row:
         }
 
 
-def checked_row(
-    data: Dataset,
-    findings: list[Finding],
-    as_of: dt.date,
-    finding_id: str,
-    decision: str,
-    reason: str,
-    review_by=None,
-    decided_by: str | None = None,
-    decided_on=None,
-) -> _Row:
+@dataclass(frozen=True)
+class Recorded(DecisionRow):
+    """A decision written: the row, where, and where the workbook as it was is kept."""
+
+    path: Path
+    sheet: str
+    #: The Excel row written.
+    row: int
+    #: The workbook as it was before the row was added; None when it was made from the template.
+    backup: Path | None
+
+    def __str__(self) -> str:
+        until = f"review by {self.review_by:%d/%m/%Y}" if self.review_by else "until withdrawn"
+        kept = f"; the workbook as it was is kept as {self.backup.name}" if self.backup else " (made from the template)"
+        return (
+            f"{self.decision} on {self.finding_id} ({until}) written to {self.path.name}, sheet {self.sheet}, "
+            f"row {self.row}{kept}"
+        )
+
+    def _repr_markdown_(self) -> str:  # what a notebook cell shows
+        return str(self)
+
+
+@dataclass(frozen=True)
+class AskedDecision:
+    """A decision as the DPO gave it (:meth:`lks_audit.explore.Audit.decide` says what each value may be), before
+    it is read as the audit reads it."""
+
+    finding_id: str
+    decision: str
+    reason: str
+    review_by: object = None
+    decided_by: str | None = None
+    decided_on: object = None
+
+
+def checked_row(data: Dataset, findings: list[Finding], as_of: dt.date, asked: AskedDecision) -> DecisionRow:
     """The row to write, each value read as the audit will read it; AuditInputError naming what cannot be used."""
-    finding = _finding(findings, finding_id)
-    choice = _read_as_the_audit_does("Decision", decision, "decision")
+    finding = _finding(findings, asked.finding_id)
+    choice = _read_as_the_audit_does("Decision", asked.decision, "decision")
     if choice is None:
         raise AuditInputError(f"decision: give one of {', '.join(SHEETS[SHEET].column('Decision').choices)}")
-    why = _read_as_the_audit_does("Reason", reason, "reason")
+    why = _read_as_the_audit_does("Reason", asked.reason, "reason")
     if not why:
         raise AuditInputError("reason: say why (governors read the reason of an accepted risk); nothing was written")
     kinds = PersonalIndex(personal_strings(data), [why]).found_in(why)
@@ -168,14 +170,14 @@ def checked_row(
             f"reason: it holds {kinds[0]} from the data, and governors read it: reword it without names or IDs; "
             "nothing was written"
         )
-    by = _read_as_the_audit_does("Decided by", decided_by, "decided_by")
-    review = _read_as_the_audit_does("Review by", review_by, "review_by")
+    by = _read_as_the_audit_does("Decided by", asked.decided_by, "decided_by")
+    review = _read_as_the_audit_does("Review by", asked.review_by, "review_by")
     if review is not None and review < as_of:
         raise AuditInputError(
             f"review_by {review:%d/%m/%Y} is before the audit day {as_of:%d/%m/%Y}: the decision would have lapsed "
             "already; give a later day, or none (until withdrawn); nothing was written"
         )
-    on = _read_as_the_audit_does("Decided on", decided_on, "decided_on") or dt.date.today()
+    on = _read_as_the_audit_does("Decided on", asked.decided_on, "decided_on") or dt.date.today()
     latest = _latest_decided_on(data, finding.id)
     if latest is not None and on < latest:
         raise AuditInputError(
@@ -183,7 +185,7 @@ def checked_row(
             "and the latest is the one in force, so this one would not apply; give decided_on on or after it; "
             "nothing was written"
         )
-    return _Row(finding.id, choice, why, by, on, review)
+    return DecisionRow(finding.id, choice, why, by, on, review)
 
 
 def _header(ws) -> tuple[int, dict[str, int]]:
@@ -216,7 +218,7 @@ def _formula_cell(book) -> str | None:
     return None
 
 
-def _append(ws, header_row: int, columns: dict[str, int], row: _Row) -> int:
+def _append(ws, header_row: int, columns: dict[str, int], row: DecisionRow) -> int:
     """Write ``row`` under the last row of the table that holds anything; returns its Excel row."""
     from .excel import write_text_cell
     from .templates import NUMBER_FORMATS
@@ -236,7 +238,7 @@ def _append(ws, header_row: int, columns: dict[str, int], row: _Row) -> int:
     return at
 
 
-def record_decision(data: Dataset, row: _Row, now: dt.datetime | None = None) -> Recorded:
+def record_decision(data: Dataset, row: DecisionRow, now: dt.datetime | None = None) -> Recorded:
     """Append ``row`` (from :func:`checked_row`) to the Decisions sheet of the review in ``data.folder``.
 
     Raises :class:`WorkbookOpen` while Excel or LibreOffice has it open, and AuditInputError for a review that
@@ -285,7 +287,7 @@ def record_decision(data: Dataset, row: _Row, now: dt.datetime | None = None) ->
         if backup is not None:
             backup.unlink(missing_ok=True)  # nothing changed: no copy of it to keep
         raise
-    return Recorded(path, ws.title, at, row.finding_id, row.decision, row.decided_on, row.review_by, backup)
+    return Recorded(**asdict(row), path=path, sheet=ws.title, row=at, backup=backup)
 
 
-__all__ = ["Recorded", "checked_row", "lock_files", "record_decision", "review_workbook"]
+__all__ = ["AskedDecision", "Recorded", "checked_row", "lock_files", "record_decision", "review_workbook"]

@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 
 from . import worklist
-from .decide import Recorded, checked_row, record_decision
+from .decide import AskedDecision, Recorded, checked_row, record_decision
 from .errors import AuditInputError
 from .findings import AREA_TITLES, Finding, findings_frame
+from .handover import DEFAULT_SCHOOL, ReportParameters
 from .load import ROW
 from .outputs.action_plan import (
     ACCEPTED_RISK,
@@ -115,7 +116,7 @@ class Audit:
         The day the audit is taken.
     """
 
-    def __init__(self, data_dir, year, as_of=None, params=None, *, school: str = "Little Kinvaston School"):
+    def __init__(self, data_dir, year, as_of=None, params=None, *, school: str = DEFAULT_SCHOOL):
         self.data_dir = Path(data_dir)
         self.year = normalise_year(year)
         self.as_of = audit_day(self.year, as_of)
@@ -131,7 +132,11 @@ class Audit:
 
         if not self.data_dir.is_dir():
             raise AuditInputError(f"{self.data_dir}: no such folder")
-        self.review = load_review(self.data_dir, self.year, self._as_of, self._params, school=self.school)
+        self.review = load_review(
+            ReportParameters(
+                school=self.school, year=self.year, data_dir=self.data_dir, as_of=self._as_of, params=self._params
+            )
+        )
 
     @property
     def _result(self):
@@ -432,7 +437,7 @@ class Audit:
                 (CARRIED_OVER_ACCEPTED if accepted else CARRIED_OVER) if then else (NEW_ACCEPTED if accepted else NEW)
             )
             now = (f.id, f.rule, f.area, f.severity, f.record, f.student, finding_state(f), _last_state(then))
-            rows.append(_compared(*now, STILL_THERE if then else NEW_HERE, label, rows_of_plan.get(f.rule)))
+            rows.append(_compared((*now, STILL_THERE if then else NEW_HERE, label, rows_of_plan.get(f.rule))))
         for key, then in before.items():
             if key in seen:
                 continue
@@ -440,7 +445,7 @@ class Audit:
             area = then.get("area") or (REGISTRY[rule].area if rule in REGISTRY else None)
             label = NOT_CHECKED if rule in unchecked or key in undecided else RESOLVED
             was = (then.get("id"), rule, area, then.get("severity"), then.get("record"), then.get("student"), None)
-            rows.append(_compared(*was, _last_state(then), GONE, label, rows_of_plan.get(rule)))
+            rows.append(_compared((*was, _last_state(then), GONE, label, rows_of_plan.get(rule))))
         return pd.DataFrame(rows, columns=list(_COMPARED))
 
     def trend(self, history: str | Path) -> pd.DataFrame:
@@ -514,10 +519,8 @@ class Audit:
             For a value the audit could not use (an ID no finding has, a decision not in the list, a reason naming
             someone, a Review by already past or not a date): nothing is written.
         """
-        row = checked_row(
-            self._data, self._result.findings, self.as_of, finding_id, decision, reason, review_by, decided_by,
-            decided_on,
-        )  # fmt: skip
+        asked = AskedDecision(finding_id, decision, reason, review_by, decided_by, decided_on)
+        row = checked_row(self._data, self._result.findings, self.as_of, asked)
         recorded = record_decision(self._data, row)
         self.refresh()
         return recorded
@@ -538,11 +541,11 @@ def _last_state(then: dict | None) -> str | None:
     return TO_CONFIRM if then.get("depends_on") else OPEN
 
 
-def _compared(finding_id, rule, area, severity, record, student, now, then, change, label, plan_row) -> dict:
-    values = (
-        finding_id, rule, AREA_TITLES.get(area, area), severity, record, student, now, then, change, label, plan_row,
-    )  # fmt: skip
-    return dict(zip(_COMPARED, values))
+def _compared(values: tuple) -> dict:
+    """A row of :meth:`Audit.compare`: ``values`` in :data:`_COMPARED`'s order, the area shown by its title."""
+    row = dict(zip(_COMPARED, values, strict=True))
+    row["area"] = AREA_TITLES.get(row["area"], row["area"])
+    return row
 
 
 def _overrides(params) -> dict:

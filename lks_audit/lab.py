@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .errors import AuditInputError, MissingPackage
 from .files import PRIVATE, atomic_write
+from .handover import DEFAULT_SCHOOL, ExploreParameters
 
 #: The notebook the command copies, in the notebooks folder beside the package (or as installed).
 EXPLORE = "explore.ipynb"
@@ -84,42 +85,38 @@ def _private_folder(folder: Path) -> None:
 
 
 def prepare(
-    data_dir: str | Path,
-    year: str,
+    asked: ExploreParameters,
     *,
-    as_of=None,
-    previous: str | Path | None = None,
-    history: str | Path | None = None,
-    params: dict | None = None,
-    school: str = "Little Kinvaston School",
+    school: str = DEFAULT_SCHOOL,
     work: str | Path | None = None,
     now: dt.datetime | None = None,
 ) -> Workspace:
     """Check the options as ``report`` does and write the DPO's notebook, its parameters filled in, into the
-    private working folder. Raises AuditInputError for an option that cannot be used (nothing written)."""
+    private working folder ``work`` (see :func:`working_folder`). Raises AuditInputError for an option that cannot
+    be used (nothing written)."""
     from .history import history_years, last_year
     from .intake import check_folder_usable, kept_name
     from .params import audit_day, audit_moment, checked_overrides, normalise_year
     from .render.report import NOTEBOOKS
 
-    folder = Path(data_dir)
+    folder = Path(asked.data_dir)
     check_folder_usable(folder, need_readable=True)
-    year = normalise_year(year)
-    day = audit_day(year, as_of) if as_of else None
-    overrides = checked_overrides(dict(params or {}))
-    last = last_year(previous, year) if previous else None
-    if history:
-        history_years(history, year)  # refused here, with --history's own words, if it cannot be used
+    year = normalise_year(asked.year)
+    day = audit_day(year, asked.as_of) if asked.as_of else None
+    overrides = checked_overrides(dict(asked.params or {}))
+    last = last_year(asked.previous, year) if asked.previous else None
+    if asked.history:
+        history_years(asked.history, year)  # refused here, with --history's own words, if it cannot be used
     target = working_folder(school, year, work, folder)
-    parameters = {
-        "data_dir": str(folder.resolve()),
-        "year": year,
-        "as_of": (audit_moment(as_of) or day).isoformat() if day else "",  # a moment, when one was asked for
-        "previous": str(Path(previous).resolve()) if last else "",
-        "history": str(Path(history).resolve()) if history else "",
-        "params": overrides,
-    }
-    text = _parameterised(NOTEBOOKS / EXPLORE, parameters)
+    parameters = ExploreParameters(
+        data_dir=str(folder.resolve()),
+        year=year,
+        as_of=(audit_moment(asked.as_of) or day).isoformat() if day else "",  # a moment, when one was asked for
+        previous=str(Path(asked.previous).resolve()) if last else "",
+        history=str(Path(asked.history).resolve()) if asked.history else "",
+        params=overrides,
+    )
+    text = _parameterised(NOTEBOOKS / EXPLORE, parameters.injected())
     _private_folder(target)
     notebook = target / EXPLORE
     kept = None

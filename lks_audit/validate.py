@@ -33,6 +33,7 @@ from .params import academic_year_dates, academic_year_of, audit_day, given_day,
 from .platforms import EXPORTS_FOLDER, holdings
 from .rules.data_quality import short_message
 from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOK_OF_SHEET
+from .summary_text import workbook_state
 
 PROBLEMS_SHEET = "Problems found by lks-audit"
 PERSONAL_NOTE = (
@@ -213,10 +214,8 @@ def _findings_of(findings: list[Finding], file: str) -> list[Finding]:
 
 
 def _status(info: FileInfo, count: int) -> str:
-    if info.status == "missing":
-        return "missing"
-    if info.status == "unreadable":
-        return f"cannot be read: {info.problem}"
+    if info.status != "ok":
+        return workbook_state(info)
     return "OK" if count == 0 else f"{count} problem{'s' if count != 1 else ''}"
 
 

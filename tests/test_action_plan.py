@@ -12,6 +12,7 @@ import subprocess
 import openpyxl
 import pytest
 
+from lks_audit.handover import ReportParameters
 from lks_audit.load import load_workbooks
 from lks_audit.outputs.action_plan import (
     CHILD_RECORDS,
@@ -104,7 +105,9 @@ def test_a_critical_finding_older_than_a_term_is_due_now(tmp_path):
     (row,) = action_rows([f for f in found if f.id in recent], d(2026, 9, 30), days=USUAL, found_on=recent)
     assert (row["now"], row["when"], row["due"]) == (False, "2 weeks", d(2026, 10, 14))
     # Through the review, the incident's own date decides (its Reported at).
-    review = load_review(folder, "2025-26", "2026-07-20", meeting_date="2026-09-30")
+    review = load_review(
+        ReportParameters(data_dir=folder, year="2025-26", as_of="2026-07-20", meeting_date="2026-09-30")
+    )
     assert review.found_on == {f.id: f_day for f, f_day in ((f, found_on[f.id]) for f in found)}
 
 
@@ -132,13 +135,15 @@ def test_a_holidays_sheet_is_optional_and_read_when_there(tmp_path):
     faults = [(f.rule, f.sheet, f.cell) for f in result.findings if f.rule in ("DQ-01", "DQ-02", "DQ-05")]
     assert faults == [("DQ-02", "Holidays", "A4")]
     assert result.summary["rules"]["DQ-01"]["checked"] == audit(plain).summary["rules"]["DQ-01"]["checked"] + 4
-    review = load_review(own, "2025-26", "2026-07-20", meeting_date="2026-12-04")
+    review = load_review(ReportParameters(data_dir=own, year="2025-26", as_of="2026-07-20", meeting_date="2026-12-04"))
     assert review.school_days.is_school_day(d(2027, 1, 4)) and not review.school_days.is_school_day(d(2027, 1, 1))
 
 
 @pytest.fixture(scope="module")
 def sample_plan(tmp_path_factory):
-    review = load_review(SAMPLE_SCHOOL, SAMPLE_YEAR, SAMPLE_AS_OF, meeting_date="2026-12-04")
+    review = load_review(
+        ReportParameters(data_dir=SAMPLE_SCHOOL, year=SAMPLE_YEAR, as_of=SAMPLE_AS_OF, meeting_date="2026-12-04")
+    )
     path = tmp_path_factory.mktemp("plan") / "action-plan.xlsx"
     path.write_bytes(action_plan_bytes(review.plan.plan, review.school, SAMPLE_YEAR, SAMPLE_AS_OF, review.meeting_date))
     return review, path

@@ -171,3 +171,12 @@ def test_records_no_rule_could_decide_are_reported_per_rule_with_what_they_wait_
         in (text)
     )
     assert "  IMG-05:P2  [posts_log.xlsx, sheet Posts, row 3]  waits on: DQ-02:P2:Swimwear at posts_log.xlsx I3" in text
+
+
+def test_every_command_the_parser_knows_has_its_function():
+    import argparse
+
+    from lks_audit.cli import COMMANDS, build_parser
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) == set(COMMANDS)

@@ -278,6 +278,7 @@ def test_validate_feedback_never_copies_the_dpos_review_for_the_office(tmp_path)
 
 
 def test_the_dpos_detail_lists_a_decisions_history_after_it(tmp_path):
+    from lks_audit.handover import ReportParameters
     from lks_audit.outputs.dpo_year import decision_rows
     from lks_audit.outputs.review_data import load_review
 
@@ -289,7 +290,7 @@ def test_the_dpos_detail_lists_a_decisions_history_after_it(tmp_path):
             decision("POL-01:2025.1", d(2026, 9, 15), d(2027, 3, 31), reason="Renewed after the year"),
         ],
     )
-    rv = load_review(folder, "2025-26", YEAR_END, meeting_date="2026-10-14")
+    rv = load_review(ReportParameters(data_dir=folder, year="2025-26", as_of=YEAR_END, meeting_date="2026-10-14"))
     assert [(r["id"], r["state"], r["reason"], r["row"]) for r in decision_rows(rv)] == [
         ("POL-01:2025.1", "in force", "Renewed after the year", 3),
         ("POL-01:2025.1", "earlier decision (history)", "Until the spring", 2),

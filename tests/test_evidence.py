@@ -323,6 +323,7 @@ def test_facebook_messages_are_told_apart_by_the_pages_name(tmp_path):
     ],
 )
 def test_the_dpos_detail_says_what_was_checked_against_the_platforms(tmp_path, archives, says):
+    from lks_audit.handover import ReportParameters
     from lks_audit.outputs.detail import platforms as platform_record
     from lks_audit.outputs.review_data import load_review
 
@@ -338,7 +339,7 @@ def test_the_dpos_detail_says_what_was_checked_against_the_platforms(tmp_path, a
         else:
             root.mkdir(exist_ok=True)
             (root / name).write_bytes(content)
-    rv = load_review(tmp_path, "2025-26", "2026-08-31")
+    rv = load_review(ReportParameters(data_dir=tmp_path, year="2025-26", as_of="2026-08-31"))
     html = platform_record(rv).data
     assert says in html
     rv.audience = "governors"

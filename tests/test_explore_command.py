@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lks_audit.handover import ExploreParameters
 from lks_audit.lab import prepare
 
 from school import SAMPLE_SCHOOL
@@ -91,9 +92,9 @@ def test_explore_starts_jupyterlab_on_a_private_copy_and_stops(tmp_path):
 
 def test_an_earlier_copy_is_kept_and_the_data_folder_refused(tmp_path):
     work = tmp_path / "work"
-    first = prepare(SAMPLE_SCHOOL, "2025-26", work=work)
+    first = prepare(ExploreParameters(data_dir=SAMPLE_SCHOOL, year="2025-26"), work=work)
     first.notebook.write_text(first.notebook.read_text().replace("Overview by area", "Overview: my notes"))
-    again = prepare(SAMPLE_SCHOOL, "2025-26", as_of="2026-07-31", work=work)
+    again = prepare(ExploreParameters(data_dir=SAMPLE_SCHOOL, year="2025-26", as_of="2026-07-31"), work=work)
     assert again.notebook == first.notebook and again.kept.name.startswith("explore.replaced-")
     assert "my notes" in again.kept.read_text() and 'as_of = "2026-07-31"' in _parameters(again.notebook)
     for path in (again.notebook, again.kept):

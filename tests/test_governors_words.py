@@ -13,6 +13,7 @@ import pytest
 from lks_audit.audit import closures_of, run_rules
 from lks_audit.context import make_context
 from lks_audit.findings import AREAS
+from lks_audit.handover import ReportParameters
 from lks_audit.outputs import governors
 from lks_audit.outputs.figures import html, percent_text, percent_value, plain, share
 from lks_audit.outputs.review_data import Review, load_review
@@ -26,7 +27,9 @@ MEETING = dt.date(2026, 10, 14)
 
 @pytest.fixture(scope="module")
 def sample() -> Review:
-    return load_review(SAMPLE_SCHOOL, SAMPLE_YEAR, SAMPLE_AS_OF, meeting_date=MEETING.isoformat())
+    return load_review(
+        ReportParameters(data_dir=SAMPLE_SCHOOL, year=SAMPLE_YEAR, as_of=SAMPLE_AS_OF, meeting_date=MEETING.isoformat())
+    )
 
 
 def review_of(as_of="2026-07-20", **rows) -> Review:

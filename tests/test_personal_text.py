@@ -10,6 +10,7 @@ import datetime as dt
 
 import openpyxl
 
+from lks_audit.handover import ReportParameters
 from lks_audit.outputs.action_plan import HEADER_ROW, PLAN_SHEET, action_plan_bytes
 from lks_audit.outputs.review_data import load_review
 from lks_audit.personal import STAFF_NAMES, PersonalIndex
@@ -70,7 +71,9 @@ def test_an_action_plans_owner_may_name_staff_but_its_other_cells_may_not(tmp_pa
     same names in Notes or the Management response are refused, each naming its cell."""
     policy = {**SIGNED_POLICY, "Next review due": d(2026, 7, 1)}  # POL-01: one action to edit
     folder = write_school(tmp_path / "data", Policy=[policy], Consent=CONSENT, Staff=STAFF)
-    first = load_review(folder, "2025-26", "2026-07-20", meeting_date="2026-09-30")
+    first = load_review(
+        ReportParameters(data_dir=folder, year="2025-26", as_of="2026-07-20", meeting_date="2026-09-30")
+    )
     plan = tmp_path / "action-plan.xlsx"
     plan.write_bytes(action_plan_bytes(first.plan.plan, "LKS", "2025-26", "2026-07-20", dt.date(2026, 9, 30)))
 
@@ -81,7 +84,11 @@ def test_an_action_plans_owner_may_name_staff_but_its_other_cells_may_not(tmp_pa
         for column, value in cells.items():
             ws.cell(HEADER_ROW + 1, header.index(column) + 1).value = value
         book.save(plan)
-        review = load_review(folder, "2025-26", "2026-07-20", replaced_plan=str(plan), meeting_date="2026-09-30")
+        review = load_review(
+            ReportParameters(
+                data_dir=folder, year="2025-26", as_of="2026-07-20", replaced_plan=str(plan), meeting_date="2026-09-30"
+            )
+        )
         return review.refusals
 
     assert edited(Owner="Mrs Parry (Head)", Notes="Booked for May") == []

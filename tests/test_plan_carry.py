@@ -182,6 +182,7 @@ def two_years(tmp_path_factory) -> dict:
     """2024-25 (POL-01 and POL-02 accepted as risks after the year ended; TRN-03 and TRN-04 open), its plan edited
     (an owner, a management response, statuses, three rows of the school's own); then 2025-26, where POL-01's
     acceptance has lapsed, POL-02's was renewed and TRN-04 is fixed."""
+    from lks_audit.handover import ReportParameters
     from lks_audit.outputs.findings_json import findings_json_text
     from lks_audit.outputs.review_data import load_review
 
@@ -193,7 +194,7 @@ def two_years(tmp_path_factory) -> dict:
         Decisions=[accept("POL-01:2024.1", "10/09/2025", "31/03/2026"),
                    accept("POL-02:2024.1", "10/09/2025", "30/06/2026")],
     )  # fmt: skip
-    last = load_review(first, "2024-25", "2025-08-31", meeting_date="2025-10-01")
+    last = load_review(ReportParameters(data_dir=first, year="2024-25", as_of="2025-08-31", meeting_date="2025-10-01"))
     (work / "findings.json").write_text(findings_json_text(last.result))
     plan = work / "action-plan.xlsx"
     plan.write_bytes(action_plan_bytes(last.plan.plan, "LKS", "2024-25", "2025-08-31", "2025-10-01"))
@@ -219,8 +220,9 @@ def two_years(tmp_path_factory) -> dict:
                    accept("POL-02:2024.1", "01/07/2026", "30/06/2027")],  # renewed: a new row, the history kept
     )  # fmt: skip
     this = load_review(
-        second, "2025-26", "2026-08-31", previous=str(work / "findings.json"), previous_plan=str(plan),
-        meeting_date="2026-10-14",
+        ReportParameters(data_dir=second, year="2025-26", as_of="2026-08-31", previous=str(work / "findings.json"),
+                         meeting_date="2026-10-14"),
+        previous_plan=str(plan),
     )  # fmt: skip
     return {"last": last, "this": this, "plan": plan, "work": work, "second": second}
 
@@ -246,10 +248,12 @@ def test_a_lapsed_acceptance_is_carried_over_not_new(two_years):
     assert (row["Since last year"], row["Status"], row["Last year's status"]) == ("Carried over", "Open",
                                                                                    "Accepted risk")  # fmt: skip
     # Without last year's plan, last year's findings.json says the same (its finding was accepted, not absent).
+    from lks_audit.handover import ReportParameters
     from lks_audit.outputs.review_data import load_review
 
-    alone = load_review(two_years["second"], "2025-26", "2026-08-31",
-                        previous=str(two_years["work"] / "findings.json"), meeting_date="2026-10-14")  # fmt: skip
+    alone = load_review(ReportParameters(data_dir=two_years["second"], year="2025-26", as_of="2026-08-31",
+                                         previous=str(two_years["work"] / "findings.json"),
+                                         meeting_date="2026-10-14"))  # fmt: skip
     assert rows_by_rule(alone)["POL-01"]["Since last year"] == "Carried over"
     assert rows_by_rule(alone)["POL-02"]["Since last year"] == "Carried over (accepted risk)"
 
@@ -285,6 +289,7 @@ def test_a_rule_not_checked_keeps_its_row_edits_and_status(two_years, tmp_path):
     """The same year run again with the staff workbook misnamed: TRN-03 was not checked, so it is not closed."""
     import shutil
 
+    from lks_audit.handover import ReportParameters
     from lks_audit.outputs.review_data import load_review
 
     this = two_years["this"]
@@ -293,9 +298,12 @@ def test_a_rule_not_checked_keeps_its_row_edits_and_status(two_years, tmp_path):
     edit(replaced, {"TRN-03": {"Status": "In progress", "Notes": "Booked for November"}})
     data = shutil.copytree(two_years["second"], tmp_path / "data")
     (data / "staff_training.xlsx").rename(data / "staff-training-OLD.xlsx")
-    again = load_review(data, "2025-26", "2026-08-31", previous=str(two_years["work"] / "findings.json"),
-                        previous_plan=str(two_years["plan"]), replaced_plan=str(replaced),
-                        meeting_date="2026-10-14")  # fmt: skip
+    again = load_review(
+        ReportParameters(data_dir=data, year="2025-26", as_of="2026-08-31",
+                         previous=str(two_years["work"] / "findings.json"), replaced_plan=str(replaced),
+                         meeting_date="2026-10-14"),
+        previous_plan=str(two_years["plan"]),
+    )  # fmt: skip
     row = rows_by_rule(again)["TRN-03"]
     assert (row["Since last year"], row["Status"], row["Notes"], row["Owner"]) == (
         "Not checked this run", "In progress", "Booked for November", "Deputy head")  # fmt: skip

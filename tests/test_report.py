@@ -25,6 +25,7 @@ import pytest
 from lks_audit.errors import ReportFailed
 from lks_audit.files import atomic_write
 from lks_audit.guard import personal_data_in
+from lks_audit.handover import ReportParameters
 from lks_audit.load import load_workbooks
 from lks_audit.outputs.artifacts import personal_strings
 from lks_audit.render import render_report
@@ -426,13 +427,8 @@ def test_failing_cell_publishes_nothing_and_says_where(tmp_path, capfd):
 
     with pytest.raises(ReportFailed) as failed:
         render_report(
-            folder,
-            YEAR,
-            as_of=AS_OF,
-            overrides={},
-            out=tmp_path / "out",
-            school="Little Kinvaston School",
-            previous=None,
+            ReportParameters(school="Little Kinvaston School", year=YEAR, data_dir=folder, as_of=AS_OF),
+            tmp_path / "out",
             timeout=120,
             notebook=tmp_path / "failing.ipynb",
         )

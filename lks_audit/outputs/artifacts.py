@@ -1,18 +1,18 @@
 """The files the kernel hands over to ``lks-audit report``: findings.json, history.json, action-plan.xlsx,
 dpo-actions.xlsx and the words the personal-data guard looks for.
 
-``lks-audit report`` passes its staging folder as the notebook's ``handoff`` parameter and the
-notebook's first working cell calls :func:`write_artifacts`, so the audit runs once, in the kernel,
-and the parent process never loads the workbooks.
+``lks-audit report`` passes its staging folder as the notebook's ``handoff`` parameter and the notebook's first
+working cell calls :func:`write_artifacts`, so the audit runs once, in the kernel, and the parent process never
+loads the workbooks. What goes each way is declared in :mod:`lks_audit.handover`.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..errors import PersonalDataInText
-from ..files import ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, GUARD, HISTORY_JSON, PRIVATE, atomic_write, public_mode
+from ..files import ACTION_PLAN, DPO_ACTIONS, FINDINGS_JSON, HISTORY_JSON, PRIVATE, atomic_write, public_mode
+from ..handover import Handover
 from ..history import history_document
 from ..personal import personal_strings
 from .action_plan import action_plan_bytes
@@ -34,8 +34,7 @@ def write_artifacts(rv: Review, folder: str | Path) -> None:
         return
     folder, result = Path(folder), rv.result
     if rv.refusals:
-        refused = {"refused": rv.refusals}
-        atomic_write(folder / GUARD, json.dumps(refused, ensure_ascii=False).encode("utf-8"), PRIVATE)
+        Handover(refused=rv.refusals).write(folder)
         raise PersonalDataInText("; ".join(rv.refusals))
     # findings.json carries Student IDs and messages naming records: as private as the DPO's detail. history.json
     # holds counts only (what later years' trends read): it may be read like the governors' page.
@@ -51,12 +50,11 @@ def write_artifacts(rv: Review, folder: str | Path) -> None:
         rows, rv.school, result.context.year, result.context.as_of, rules=rv.summary["rules"], register=rv.breaches
     )
     atomic_write(folder / DPO_ACTIONS, worklist, PRIVATE)
-    carried = rv.plan
-    guard = {
-        "problems": rv.data.problems + rv.problems,
-        "personal": personal_strings(rv.data),
-        "carried": {"rules": carried.carried_rules, "hand_rows": carried.hand_rows},
-        # What the worklist this one replaces handed on: the edits of these findings, and the rows added by hand.
-        "carried_worklist": {"findings": len(rows.carried), "hand_rows": rows.hand_rows},
-    }
-    atomic_write(folder / GUARD, json.dumps(guard, ensure_ascii=False).encode("utf-8"), PRIVATE)
+    Handover(
+        problems=rv.data.problems + rv.problems,
+        personal=personal_strings(rv.data),
+        carried_rules=rv.plan.carried_rules,
+        hand_rows=rv.plan.hand_rows,
+        worklist_findings=len(rows.carried),
+        worklist_hand_rows=rows.hand_rows,
+    ).write(folder)

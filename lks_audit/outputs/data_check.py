@@ -8,6 +8,7 @@ from IPython.display import HTML
 
 from ..audit import audit_folder
 from ..rules import REGISTRY
+from ..summary_text import workbook_state
 from .html import esc, number, plural, table
 
 
@@ -18,7 +19,7 @@ def data_check(data_dir: str | Path, year: str, as_of: str = "") -> HTML:
     files = [
         [
             i.file,
-            {"ok": "read", "missing": "missing"}.get(i.status, f"cannot be read: {i.problem}"),
+            workbook_state(i),
             "; ".join(f"{s}: {number(n)}" for s, n in i.rows.items()) or "none",
             number(sum(1 for f in problems if f.file == i.file)),
         ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,7 +30,8 @@ from ..findings import AREA_TITLES, AREAS, Finding, rule_order
 from ..params import Parameters
 from ..personal import public_record
 from ..rules import REGISTRY
-from ..summary import decision_words, rule_count
+from ..summary import SMALL_BASE
+from ..summary_text import RECORD_WORKBOOKS, decision_words, rule_count, workbook_state
 from ..version import __version__
 from ..worklist import LAPSED, OPEN, REVIEW_DUE, TO_CONFIRM, finding_state, review_horizon
 from . import evidence, paged
@@ -156,49 +158,34 @@ def _part(rv: Review, key: str) -> HTML | None:
     return HTML((paged.print_css() if first else "") + out)
 
 
-def front_page(rv: Review) -> HTML | None:
-    """What needs the DPO, first in the detail, with the personal-data banner and the print styles."""
-    return _part(rv, "front")
+def _shows(key: str) -> Callable[[Review], HTML | None]:
+    """What a notebook cell of the DPO's detail calls: the part ``key`` of the working papers, laid onto pages
+    (None for governors, or when the part is empty)."""
+
+    def show(rv: Review) -> HTML | None:
+        return _part(rv, key)
+
+    return show
 
 
-def contents(rv: Review) -> HTML | None:
-    """Each part of the detail, each area and each rule, with the page each starts on."""
-    return _part(rv, "contents")
-
-
-def rules(rv: Review) -> HTML | None:
-    """Every rule by area: its one count, what governors read, its exact semantics, its clause and its records."""
-    return _part(rv, "rules")
-
-
-def findings(rv: Review) -> HTML | None:
-    """Every finding with its ID, file, sheet, cell, record, student and state: each one's anchor."""
-    return _part(rv, "detail")
-
-
-def platforms(rv: Review) -> HTML | None:
-    """The logs checked against the platforms' own archives: what was read, how it matched, every difference."""
-    return _part(rv, "platforms")
-
-
-def breach_register(rv: Review) -> HTML | None:
-    """The year's personal data breaches (UK GDPR Article 33(5))."""
-    return _part(rv, "register")
-
-
-def decisions(rv: Review) -> HTML | None:
-    """Every decision of dpo_review.xlsx with its finding, its state and its history; the notices about them."""
-    return _part(rv, "dpo-decisions")
-
-
-def method(rv: Review) -> HTML | None:
-    """How the audit was made, exactly: rating, parameters, rules not assessed, input files and checksums."""
-    return _part(rv, "dpo-method")
-
-
-def trend_by_rule(rv: Review) -> HTML | None:
-    """This year's open findings by rule against last year's; nothing without ``--previous``."""
-    return _part(rv, "trend-rules")
+#: What needs the DPO, first in the detail, with the personal-data banner and the print styles.
+front_page = _shows("front")
+#: Each part of the detail, each area and each rule, with the page each starts on.
+contents = _shows("contents")
+#: Every rule by area: its one count, what governors read, its exact semantics, its clause and its records.
+rules = _shows("rules")
+#: Every finding with its ID, file, sheet, cell, record, student and state: each one's anchor.
+findings = _shows("detail")
+#: The logs checked against the platforms' own archives: what was read, how it matched, every difference.
+platforms = _shows("platforms")
+#: The year's personal data breaches (UK GDPR Article 33(5)).
+breach_register = _shows("register")
+#: Every decision of dpo_review.xlsx with its finding, its state and its history; the notices about them.
+decisions = _shows("dpo-decisions")
+#: How the audit was made, exactly: rating, parameters, rules not assessed, input files and checksums.
+method = _shows("dpo-method")
+#: This year's open findings by rule against last year's; nothing without ``--previous``.
+trend_by_rule = _shows("trend-rules")
 
 
 # --- what needs the DPO ---------------------------------------------------------------------------------------
@@ -721,16 +708,16 @@ def _method(rv: Review) -> list:
     ctx = rv.ctx
     share = f"{ctx.params.systemic_share:g}"
     text = (
-        f"lks-audit {__version__} loaded the eight workbooks of the data contract, read every cell as its "
+        f"lks-audit {__version__} loaded the {RECORD_WORKBOOKS} workbooks of the data contract, read every cell as its "
         "kind (date, yes/no, choice and so on) and applied each rule of the audit to the records of the academic "
         f"year {long_date(ctx.start)} to {long_date(ctx.end)}, as they stood on {long_date(ctx.as_of)}. Rules about a "
         "standing state (accounts, applications, the policy, training, open incidents, data quality) use every "
         "row. Working days are Monday to Friday, excluding England bank holidays and the school's closure days. "
         "A rule whose workbook, sheet or column is missing is listed below as not assessed, never counted as "
         f"passed. An area is Red with any critical finding, or with a high-severity rule whose findings reach "
-        f"{share}% of what it checked (any, when it checked fewer than 20); Amber with any other high or medium "
-        "finding; Green otherwise; and Grey when part of it could not be assessed and nothing above advisory was "
-        "found. A finding that rests on a cell which could not be read, or on an ID that does not resolve, is to "
+        f"{share}% of what it checked (any, when it checked fewer than {SMALL_BASE}); Amber with any other high or "
+        "medium finding; Green otherwise; and Grey when part of it could not be assessed and nothing above advisory "
+        "was found. A finding that rests on a cell which could not be read, or on an ID that does not resolve, is to "
         "be confirmed once the data is fixed and does not count. The action plan's due dates count from the "
         f"governors' meeting ({long_date(rv.meeting_date)}); a decision is due for review when its Review by falls "
         f"within three months of it (by {long_date(review_horizon(rv.meeting_date))})."
@@ -768,13 +755,12 @@ def _method(rv: Review) -> list:
     files = []
     for info in rv.data.files:
         rows_read = "; ".join(f"{sheet}: {number(n)}" for sheet, n in info.rows.items()) or "none"
-        status = {"ok": "read", "missing": "missing", "unreadable": f"cannot be read: {info.problem}"}[info.status]
         sha = info.sha256 or "none"
         files.append(
             Row(
                 [
                     cell(info.file),
-                    cell(status),
+                    cell(workbook_state(info)),
                     cell(rows_read),
                     cell(sha, f'<code class="sha">{_e(sha)}</code>', nowrap=True),
                 ]

@@ -43,7 +43,7 @@ from ..findings import AREA_TITLES, Finding, rule_order, severity_rank
 from ..load import ROW, Dataset
 from ..rules import REGISTRY
 from ..schema import ACCEPTED_RISK, DECISIONS, NOT_A_BREACH, SHEETS
-from ..summary import rule_count
+from ..summary_text import rule_count
 from ..worklist import LAPSED, REVIEW_DUE, TO_CONFIRM, worklist
 from .plan_carry import PlanRow, PlanUnreadable, read_tables
 

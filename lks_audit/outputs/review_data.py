@@ -21,6 +21,7 @@ from ..audit import AuditResult, audit_folder
 from ..breaches import BreachRegister, breach_register
 from ..context import AuditContext
 from ..dpo_review import PERSONAL_TEXT, AreaOpinion, area_opinions
+from ..handover import ReportParameters
 from ..history import counts_only
 from ..load import Dataset
 from ..params import meeting_day, read_previous
@@ -228,7 +229,9 @@ def _plan(path: str, unusable: str, problems: list[str], read=read_plan):
         return None
 
 
-def _earlier_years(previous, previous_plan, history, year) -> tuple[str, str, list[str]]:
+def _earlier_years(
+    previous: str | Path, previous_plan: str, history: str | Path, year: str
+) -> tuple[str, str, list[str]]:
     """``previous`` and ``history`` as the command takes them -> last year's findings.json, its plan, and the
     earlier years' history.json files (findings.json from an older lks-audit)."""
     from ..history import history_years, last_year
@@ -236,9 +239,8 @@ def _earlier_years(previous, previous_plan, history, year) -> tuple[str, str, li
     if previous:
         last = last_year(previous, year)
         previous, previous_plan = str(last.findings), previous_plan or (str(last.plan) if last.plan else "")
-    if isinstance(history, (str, Path)):
-        history = [str(e.findings) for e in history_years(history, year)] if str(history) else []
-    return str(previous or ""), previous_plan, list(history)
+    found = [str(e.findings) for e in history_years(history, year)] if str(history) else []
+    return str(previous or ""), previous_plan, found
 
 
 @contextmanager
@@ -258,37 +260,24 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 @cyclic_gc_paused()
-def load_review(
-    data_dir: str | Path,
-    year: str,
-    as_of: str = "",
-    params: dict | None = None,
-    *,
-    school: str = "Little Kinvaston School",
-    previous: str | Path = "",
-    previous_plan: str = "",
-    history: str | Path | list[str] | tuple[str, ...] = (),
-    replaced_plan: str = "",
-    replaced_worklist: str = "",
-    generated: str = "",
-    audience: str = "dpo",
-    meeting_date: str = "",
-) -> Review:
-    """Audit ``data_dir`` and gather what the review shows (the notebook's one working cell).
+def load_review(parameters: ReportParameters, *, previous_plan: str = "") -> Review:
+    """Audit ``parameters.data_dir`` and gather what the review shows (the notebook's one working cell).
 
     ``previous`` and ``history`` are what ``report --previous`` and ``--history`` take: last year's report folder
     (its findings.json, and its action plan as the school last saved it) or its findings.json; a folder below
-    which every earlier year's history.json (or findings.json, from an older lks-audit) is read, counts only (or a
-    list of such files). ``previous_plan``: last year's action plan when it is not in that folder.
-    ``replaced_plan`` and ``replaced_worklist``: the published action plan and DPO's worklist of this year that the
-    run replaces. ``generated`` and ``meeting_date`` (``YYYY-MM-DD``) default to today. A folder or file that cannot
-    be used raises AuditInputError, in the command's words.
+    which every earlier year's history.json (or findings.json, from an older lks-audit) is read, counts only.
+    ``previous_plan``: last year's action plan when it is not in that folder. ``replaced_plan`` and
+    ``replaced_worklist``: the published action plan and DPO's worklist of this year that the run replaces.
+    ``generated`` and ``meeting_date`` (``YYYY-MM-DD``) default to today. A folder or file that cannot be used
+    raises AuditInputError, in the command's words.
     """
-    if audience not in AUDIENCES:
-        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {audience!r}")
-    data, result = audit_folder(data_dir, year, as_of or None, dict(params or {}))
-    day = dt.date.fromisoformat(generated) if generated else dt.date.today()
-    previous, previous_plan, history = _earlier_years(previous, previous_plan, history, year)
+    if parameters.audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {parameters.audience!r}")
+    data, result = audit_folder(parameters.data_dir, parameters.year, parameters.as_of or None, dict(parameters.params))
+    day = dt.date.fromisoformat(parameters.generated) if parameters.generated else dt.date.today()
+    previous, previous_plan, history = _earlier_years(
+        parameters.previous, previous_plan, parameters.history, parameters.year
+    )
     last_year = read_previous(previous)
     # The trend needs counts only: whatever file a year comes from, nothing else of it is kept.
     years = {doc["year"]: counts_only(doc) for doc in map(read_previous, history)}
@@ -296,20 +285,20 @@ def load_review(
         years.setdefault(last_year["year"], counts_only(last_year))
     problems: list[str] = []
     return Review(
-        school,
+        parameters.school,
         data,
         result,
         last_year,
         day,
-        audience,
-        meeting_day(meeting_date, result.context.as_of.date()),
+        parameters.audience,
+        meeting_day(parameters.meeting_date, result.context.as_of.date()),
         opinions=area_opinions(data),
         last_year_plan=_plan(previous_plan, "last year's statuses and notes are left out", problems),
         replaced_plan=_plan(
-            replaced_plan, "its edits cannot be carried (the file is kept in previous-runs/)", problems
+            parameters.replaced_plan, "its edits cannot be carried (the file is kept in previous-runs/)", problems
         ),
         replaced_worklist=_plan(
-            replaced_worklist,
+            parameters.replaced_worklist,
             "your edits cannot be carried (the file is kept in previous-runs/)",
             problems,
             read_worklist,

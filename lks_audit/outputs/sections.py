@@ -19,6 +19,7 @@ from IPython.display import HTML
 from ..findings import AREA_TITLES, AREAS, SEVERITIES
 from ..rules import REGISTRY
 from ..schema import ACCEPTED_RISK
+from ..summary_text import RECORD_WORKBOOKS
 from . import charts
 from .figures import Fig, Html, Phrase, html, joined, mark, slug, time_html, words
 from .governors import (
@@ -180,12 +181,10 @@ def _opinion_html(rv: Review, area: str) -> str:
 
 
 def _monitoring_context(rv: Review) -> str:
-    f = rv.figures
     replies = rv.measures.get("interactions", {})
-    if not replies.get("assessed"):
-        return f"<p>{_not_measured()}</p>"
-    if not replies["due"]:
-        return "<p>No message was due a reply this year.</p>"
+    if instead := _instead_of_counts(replies, "due", "No message was due a reply this year."):
+        return instead
+    f = rv.figures
     out = words(f.fig("replies.due"), "message was", "messages were") + [" due a reply: ", f.fig("replies.in_time")]
     out += [" answered on time"] + (
         [" (", f.fig("replies.in_time.share"), ")"] if f.has("replies.in_time.share") else []
@@ -223,8 +222,19 @@ def _not_measured() -> str:
     return "This could not be measured, because records were missing."
 
 
+def _instead_of_counts(measure: dict, count: str, none: str) -> str | None:
+    """What a headline measure's paragraph says instead of its counts: that it could not be measured, or ``none``
+    when its ``count`` is nought; None when there is something to count."""
+    if not measure.get("assessed"):
+        return f"<p>{_not_measured()}</p>"
+    if not measure[count]:
+        return f"<p>{none}</p>"
+    return None
+
+
 def _coverage_context(rv: Review) -> str:
-    """Training and declarations, each count beside its base (a percentage only from 20 up)."""
+    """Training and declarations, each count beside its base (a percentage only from
+    :data:`lks_audit.summary.SMALL_BASE` up)."""
     f = rv.figures
     lines = []
     if f.has("staff.account_users"):
@@ -278,12 +288,10 @@ def _images_context(rv: Review) -> str:
 
 
 def _incidents_context(rv: Review) -> str:
-    f = rv.figures
     inc = rv.measures.get("incidents", {})
-    if not inc.get("assessed"):
-        return f"<p>{_not_measured()}</p>"
-    if not inc["total"]:
-        return "<p>No incidents were logged this year.</p>"
+    if instead := _instead_of_counts(inc, "total", "No incidents were logged this year."):
+        return instead
+    f = rv.figures
     # Breaches are counted one way everywhere (the flag or the category), so not as a category here.
     top = [k for k in inc["by_category"] if not (f.has("incidents.breaches") and k == BREACH_CATEGORY)][:3]
     kinds = [[k.lower(), " (", f.fig(f"incidents.category.{slug(k)}"), ")"] for k in top]
@@ -471,8 +479,8 @@ def how_made(rv: Review) -> HTML:
     ctx, f = rv.ctx, rv.figures
     made = ["The DPO ran "] + words(f.fig("checks.total"), "check")
     made += [" over the school's social media records for ", ctx.start, " to ", ctx.end, ", as they stood on "]
-    made += [ctx.as_of, ". Each check comes from a line of the policy. Staff keep the records in eight record "]
-    made += [f"books: {RECORD_BOOKS}."]
+    made += [ctx.as_of, ". Each check comes from a line of the policy. Staff keep the records in "]
+    made += [f"{RECORD_WORKBOOKS} record books: {RECORD_BOOKS}."]
     if rv.data.exports is not None and rv.data.exports.archives:
         made += [" The platforms' own records were checked too."]
     if f.get("checks.not_made"):

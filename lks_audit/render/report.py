@@ -21,7 +21,7 @@ import json
 import signal
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import AuditInputError, PersonalDataInText, ReportFailed
@@ -42,6 +42,7 @@ from ..files import (
     to_carry,
 )
 from ..guard import personal_data_in
+from ..handover import Handover, ReportParameters
 from ..history import history_years, last_year
 from ..intake import check_folder_usable
 from ..params import audit_day, audit_moment, checked_overrides, meeting_day, normalise_year
@@ -98,28 +99,19 @@ class RenderedSet:
 
 
 def render_report(
-    data_dir: str | Path,
-    year: str,
-    *,
-    as_of: str | dt.date | None,
-    overrides: dict[str, object],
-    out: str | Path,
-    school: str,
-    previous: str | Path | None,
-    timeout: int | None,
-    notebook: str | Path | None = None,
-    history: str | Path | None = None,
-    meeting_date: str | dt.date | None = None,
+    asked: ReportParameters, out: str | Path, *, timeout: int | None = None, notebook: str | Path | None = None
 ) -> RenderedSet:
-    """Audit ``data_dir`` for ``year`` (``2025-26`` or ``2025/26``) in a kernel and publish the set as OUT/YEAR.
+    """Audit ``asked.data_dir`` for ``asked.year`` (``2025-26`` or ``2025/26``) in a kernel and publish the set as
+    OUT/YEAR.
 
-    ``overrides`` are rule parameters by name; ``previous`` is last year's report folder (its findings.json and
-    edited action plan) or its findings.json, or None; ``history`` a folder below which every earlier year's
-    findings.json is read (the five-year table), or None; ``timeout`` stops a cell running longer (seconds;
-    None: no limit); ``notebook`` runs another notebook than the bundled one; ``meeting_date`` is the day
-    governors receive the review (None: today), from which the action plan's due dates count. The plan of the
-    set this run replaces is read back and its edits carried; the files people edited in it are kept in
-    previous-runs/.
+    ``asked`` holds the command's options as the notebook's parameters: ``params`` are rule parameters by name;
+    ``previous`` is last year's report folder (its findings.json and edited action plan) or its findings.json, or
+    empty; ``history`` a folder below which every earlier year's findings.json is read (the five-year table), or
+    empty; ``meeting_date`` is the day governors receive the review (empty: today), from which the action plan's
+    due dates count. Its ``audience``, ``replaced_plan``, ``replaced_worklist``, ``generated`` and ``handoff`` are
+    the run's own. ``timeout`` stops a cell running longer (seconds; None: no limit); ``notebook`` runs another
+    notebook than the bundled one. The plan of the set this run replaces is read back and its edits carried; the
+    files people edited in it are kept in previous-runs/.
 
     Raises :class:`AuditInputError` for arguments that cannot be used (before any kernel starts) and
     :class:`PersonalDataInText` when text for governors holds a name or ID of the data (nothing published);
@@ -130,21 +122,11 @@ def render_report(
     # jsonschema (via nbformat) imports the optional rfc3987_syntax when it is installed (JupyterLab
     # brings it), which builds a grammar for ~1.5 s; the report never validates IRIs, so skip it.
     sys.modules.setdefault("rfc3987_syntax", None)
-    folder = Path(data_dir)
-    check_folder_usable(folder, need_readable=True)
-    overrides = checked_overrides(overrides)
-    try:
-        year = normalise_year(year)
-        day = audit_day(year, as_of)
-        meeting = meeting_day(meeting_date, day)
-    except ValueError as exc:
-        raise AuditInputError(str(exc)) from None
-    last = last_year(previous, year) if previous else None
-    if history:
-        history_years(history, year)  # refused here, before any kernel starts
+    checked = _checked(asked)
     if timeout is not None and timeout <= 0:
         raise AuditInputError("--timeout must be a positive number of seconds")
 
+    year = checked.year
     notebook = Path(notebook or ANNUAL_REVIEW)
     out_root = Path(out)
     out_root.mkdir(parents=True, exist_ok=True)
@@ -155,32 +137,22 @@ def render_report(
     replaced_not_assessed = _not_assessed(current / FINDINGS_JSON)
     with _Interrupts() as interrupts:
         staging = new_staging(out_root, year)
-        parameters = {
-            "school": school,
-            "year": year,
-            "data_dir": str(folder.resolve()),
-            "as_of": (audit_moment(as_of) or day).isoformat(),  # a moment, when one was asked for
-            "audience": "dpo",
-            "params": dict(overrides),
-            # As the command's options (checked above), absolute: the kernel runs in the notebook's folder.
-            "previous": str(Path(previous).resolve()) if last else "",
-            "history": str(Path(history).resolve()) if history else "",
+        parameters = replace(
+            checked,
             # Absolute (the kernel runs in the notebook's folder, where a relative --out means nothing), and
             # through OUT/YEAR, so a line about it names the file the DPO opens, not the run folder behind it.
-            "replaced_plan": str(replaced_plan.absolute()) if replaced_plan else "",
-            "replaced_worklist": str(replaced_worklist.absolute()) if replaced_worklist else "",
-            "generated": dt.date.today().isoformat(),
-            "meeting_date": meeting.isoformat(),
-            "handoff": str(staging.resolve()),
-        }
+            replaced_plan=str(replaced_plan.absolute()) if replaced_plan else "",
+            replaced_worklist=str(replaced_worklist.absolute()) if replaced_worklist else "",
+            handoff=str(staging.resolve()),
+        )
         try:
             start_exporters, exporters = prepare_exporters()
             try:
-                executed = execute_notebook(notebook, parameters, staging, timeout, start_exporters)
+                executed = execute_notebook(notebook, parameters.injected(), staging, timeout, start_exporters)
             except ReportFailed:
                 _raise_refusal(staging)
                 raise
-            handed_over = _export_pages(executed, staging, year, school, exporters())
+            handed_over = _export_pages(executed, staging, year, checked.school, exporters())
             interrupts.defer()
             kept, not_ours = keep_edited(current, staging, SET_FILES)
             found = json.loads((staging / FINDINGS_JSON).read_text(encoding="utf-8"))
@@ -196,20 +168,48 @@ def render_report(
             raise KeyboardInterrupt(INTERRUPTED) from None
         finally:
             discard(staging)  # gone already once published
-    carried = handed_over.get("carried", {})
     return RenderedSet(
         published,
-        handed_over["problems"],
+        handed_over.problems,
         kept=[published / path for path in kept],
         not_ours=not_ours,
-        carried_rules=carried.get("rules", []),
-        hand_rows=carried.get("hand_rows", 0),
-        worklist_findings=handed_over.get("carried_worklist", {}).get("findings", 0),
-        worklist_hand_rows=handed_over.get("carried_worklist", {}).get("hand_rows", 0),
+        carried_rules=handed_over.carried_rules,
+        hand_rows=handed_over.hand_rows,
+        worklist_findings=handed_over.worklist_findings,
+        worklist_hand_rows=handed_over.worklist_hand_rows,
         ratings={info["title"]: info["rag"] for info in found["summary"]["areas"].values()},
         rules=len(found["summary"]["rules"]),
         not_assessed=len(found["not_assessed"]),
         replaced_not_assessed=replaced_not_assessed,
+    )
+
+
+def _checked(asked: ReportParameters) -> ReportParameters:
+    """``asked`` checked, before any kernel starts (AuditInputError), as the kernel takes it: the year as written
+    in folder names, days as ISO dates, folders absolute (the kernel runs in the notebook's folder)."""
+    folder = Path(asked.data_dir)
+    check_folder_usable(folder, need_readable=True)
+    overrides = checked_overrides(dict(asked.params))
+    try:
+        year = normalise_year(asked.year)
+        day = audit_day(year, asked.as_of)
+        meeting = meeting_day(asked.meeting_date, day)
+    except ValueError as exc:
+        raise AuditInputError(str(exc)) from None
+    last = last_year(asked.previous, year) if asked.previous else None
+    if asked.history:
+        history_years(asked.history, year)  # refused here, before any kernel starts
+    return replace(
+        asked,
+        year=year,
+        data_dir=str(folder.resolve()),
+        as_of=(audit_moment(asked.as_of) or day).isoformat(),  # a moment, when one was asked for
+        audience="dpo",
+        params=dict(overrides),
+        previous=str(Path(asked.previous).resolve()) if last else "",
+        history=str(Path(asked.history).resolve()) if asked.history else "",
+        generated=dt.date.today().isoformat(),
+        meeting_date=meeting.isoformat(),
     )
 
 
@@ -224,7 +224,7 @@ def _not_assessed(findings_json: Path) -> int | None:
 def _raise_refusal(staging: Path) -> None:
     """The kernel stopped because text for governors names someone: say which cells, publish nothing."""
     try:
-        refused = json.loads((staging / GUARD).read_text(encoding="utf-8")).get("refused")
+        refused = Handover.read(staging).refused
     except (OSError, ValueError):
         return
     if refused:
@@ -260,13 +260,13 @@ class _Interrupts:
             signal.signal(signal.SIGINT, self.previous)
 
 
-def _export_pages(executed: Path, staging: Path, year: str, school: str, exporters: dict) -> dict:
+def _export_pages(executed: Path, staging: Path, year: str, school: str, exporters: dict) -> Handover:
     """Export both pages into ``staging``; returns what the kernel handed over (its data problems, what it
     carried). Raises ReportFailed."""
     import nbformat
 
     try:
-        handed_over = json.loads((staging / GUARD).read_text(encoding="utf-8"))
+        handed_over = Handover.read(staging)
     except FileNotFoundError:
         raise ReportFailed(
             "the notebook handed over no findings (its first cell must call artifacts.write_artifacts(rv, handoff))",
@@ -280,7 +280,7 @@ def _export_pages(executed: Path, staging: Path, year: str, school: str, exporte
     governors = export_html(
         nb, f"{title}: {school}", {"dpo"}, exporters.get("governors"), page="governors", running_head=head
     )
-    leaks = personal_data_in(governors, handed_over["personal"])
+    leaks = personal_data_in(governors, handed_over.personal)
     if leaks:
         raise ReportFailed(
             f"the governors' report would show personal data ({', '.join(sorted(set(leaks)))}), "
