@@ -19,6 +19,7 @@ from .dpo_review import apply_decisions, personal_text_notices
 from .findings import AREAS, Finding, NotAssessed, Notice, Undecided, findings_frame, rule_order, severity_rank
 from .load import Dataset, load_workbooks
 from .rules import REGISTRY, load_all_rules
+from .rules.derived import Derived
 
 #: What findings.json and ``check --json`` say of themselves: they name students and records.
 PERSONAL_DATA_NOTE = (
@@ -41,6 +42,9 @@ class AuditResult:
     #: Records a rule could not decide because a cell it needs could not be read (rules.md, "Unknown is not
     #: blank"), each waiting on those cells' data-quality findings; left out of ``checked``.
     undecided: list[Undecided] = field(default_factory=list)
+    #: The period's shared tables the rules read (the platforms' matches among them), for the measures and the
+    #: DPO's detail to read the same ones.
+    derived: Derived | None = None
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -64,21 +68,22 @@ class AuditResult:
 
 def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
     """Every registered rule over ``data``: its findings, or why it could not be assessed; then the summary."""
-    findings, not_assessed, checked, undecided = _run(data, ctx, sorted(load_all_rules(), key=rule_order))
+    derived = Derived(data, ctx)
+    findings, not_assessed, checked, undecided = _run(data, ctx, derived, sorted(load_all_rules(), key=rule_order))
     findings = _explain_missing(findings, not_assessed)
     # After the IDs are given: decisions name findings by ID (rules.md, "DPO decisions").
     findings, decision_notices = apply_decisions(findings, data, ctx.as_of, not_assessed, undecided)
     from .summary import summarise
 
     notices = list(data.notices) + decision_notices + personal_text_notices(data)
-    result = AuditResult(ctx, findings, not_assessed, checked, notices=notices, undecided=undecided)
+    result = AuditResult(ctx, findings, not_assessed, checked, notices=notices, undecided=undecided, derived=derived)
     result.summary = summarise(result, data)
     return result
 
 
 def findings_of(data: Dataset, ctx: AuditContext | None, rule_ids) -> list[Finding]:
     """The findings of just these rules (e.g. the data-quality rules ``validate`` shows), in report order."""
-    findings, _, _, _ = _run(data, ctx, sorted(rule_ids, key=rule_order))
+    findings, _, _, _ = _run(data, ctx, Derived(data, ctx), sorted(rule_ids, key=rule_order))
     return findings
 
 
@@ -107,7 +112,7 @@ def _blocked(rule, data: Dataset) -> NotAssessed | None:
 
 
 def _run(
-    data: Dataset, ctx: AuditContext | None, rule_ids
+    data: Dataset, ctx: AuditContext | None, derived: Derived, rule_ids
 ) -> tuple[list[Finding], list[NotAssessed], dict, list[Undecided]]:
     load_all_rules()
     findings: list[Finding] = []
@@ -123,7 +128,7 @@ def _run(
         if blocked:
             not_assessed.append(blocked)
             continue
-        outcome = rule.run(data, ctx)
+        outcome = rule.run(data, ctx, derived)
         findings.extend(outcome.findings)
         checked[rule_id] = outcome.checked
         undecided.extend(outcome.undecided)

@@ -18,8 +18,9 @@ answers the tweet it names, received at that tweet's snowflake time. Queries mat
 account by ``Link`` (the message's or tweet's ID), else by Received at within ``evidence_match_minutes``, one to one,
 closest first.
 
-:func:`evidence` does all of it once per audit period and keeps it in ``data.derived``: the EVD rules, PST-03 and
-PST-04 on the published texts and INT-01 and INT-02 on the platform's times all read the same matches.
+:func:`match` does all of it once per audit period (:attr:`~lks_audit.rules.derived.Derived.platform_evidence`): the
+EVD rules, PST-03 and PST-04 on the published texts and INT-01 and INT-02 on the platform's times all read the same
+matches.
 """
 
 from __future__ import annotations

@@ -9,10 +9,13 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, Undecided
+from ..context import AuditContext
+from ..findings import Finding, RuleOutcome, Undecided
+from ..load import Dataset
 from ..schema import ROW, SHEETS, STUDENT, WORKBOOK_OF_SHEET, WORKBOOKS, Kind, Sheet, references
 from .base import fmt_date, fmt_datetime
-from .registry import register_rule
+from .derived import Derived
+from .registry import Rule, register_rule
 from .unknown import key_cells, unreadable, unreadable_rows
 
 _CLAUSE = (
@@ -87,7 +90,7 @@ _PARTS = ("workbook, sheet or column of the data contract", "workbooks, sheets a
     action="Add the missing workbook, sheet or column (copy it from data_templates/).",
     owner="School office",
 )
-def missing_parts(rule, data, ctx):
+def missing_parts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     # Which rules each one leaves unassessed is added by the audit, once every rule has run.
     out = []
     for gap in data.gaps:
@@ -140,7 +143,7 @@ def missing_parts(rule, data, ctx):
     action="Correct the cell named in the finding (run lks-audit validate --feedback for a marked-up copy).",
     owner="School office",
 )
-def unreadable_cells(rule, data, ctx):
+def unreadable_cells(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     findings = [
         _located(rule, c.file, c.sheet, c.row, c.problem, record=c.record, cell=c.cell, column=c.column)
         for c in data.cell_faults
@@ -182,7 +185,7 @@ def _filled(values: pd.Series, kind: Kind) -> int:
     action="Give every row its own ID; remove or renumber repeated rows.",
     owner="School office",
 )
-def blank_or_repeated_keys(rule, data, ctx):
+def blank_or_repeated_keys(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     findings = [
         _located(
             rule,
@@ -253,7 +256,7 @@ def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, de
     action="Correct the id, or add the missing record to the workbook it belongs in.",
     owner="School office",
 )
-def unknown_references(rule, data, ctx):
+def unknown_references(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     findings, checked, waits = [], 0, []
     for sheet_name, column in references():
         target_sheet, target_key = column.refers_to
@@ -341,7 +344,7 @@ def _show(value, kind: Kind) -> str:
     action="Correct the date named in the finding.",
     owner="School office",
 )
-def dates_out_of_order(rule, data, ctx):
+def dates_out_of_order(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     findings, waits, pending = [], [], 0
     for sheet in SHEETS.values():
         for order in sheet.orderings:
@@ -412,7 +415,7 @@ def _undecided_dates(rule, sheet: Sheet, rows: pd.DataFrame, columns, part: str,
     "say so in the DPO's commentary.",
     owner="School office",
 )
-def empty_event_logs(rule, data, ctx):
+def empty_event_logs(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     findings, logs, waits = [], 0, []
     for sheet in SHEETS.values():
         if sheet.event_date is None or data.unavailable(sheet.name, (sheet.event_date,)):

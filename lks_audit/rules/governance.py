@@ -10,10 +10,14 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..context import AuditContext
 from ..deadlines import days_after, end_of_day, months_after
+from ..findings import RuleOutcome
+from ..load import Dataset
 from ..schema import ROW
 from .base import distinct_ids, first_by_key, fmt_date, is_active, names
-from .registry import CLOCKS, DAYS, register_clock, register_rule
+from .derived import Derived
+from .registry import CLOCKS, DAYS, Rule, register_clock, register_rule
 from .unknown import (
     Tri,
     blank,
@@ -76,7 +80,7 @@ _APPLICATIONS = ("application", "applications")
     "the account until SLT approve it.",
     owner="SLT member responsible for social media",
 )
-def account_approved_before_creation(rule, data, ctx):
+def account_approved_before_creation(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     apps = first_by_key(data.frames["Applications"], "Application ID")[
         ["Application ID", "SLT decision", "Decision date", ROW]
@@ -169,7 +173,7 @@ def account_approved_before_creation(rule, data, ctx):
     action="Name a second current member of staff as administrator and remove anyone who has left.",
     owner="Account administrator",
 )
-def two_current_administrators(rule, data, ctx):
+def two_current_administrators(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     active = _active(data, accounts)
     admins = accounts["Administrators"].map(distinct_ids).explode().dropna()
@@ -233,7 +237,7 @@ def two_current_administrators(rule, data, ctx):
     action="Record the account's privacy setting and the reason for it in the accounts register.",
     owner="Account administrator",
 )
-def privacy_and_reason(rule, data, ctx):
+def privacy_and_reason(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     # A Privacy or reason that could not be read reads as none ("has no Privacy recorded"): to confirm.
     no_privacy, no_reason = (
@@ -271,7 +275,7 @@ def privacy_and_reason(rule, data, ctx):
     action="Rename the account to follow the school's naming convention (LKS or Little Kinvaston).",
     owner="Account administrator",
 )
-def account_name_convention(rule, data, ctx):
+def account_name_convention(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     pattern = re.compile(ctx.params.account_name_pattern)
     matches = accounts["Account name"].map(lambda name: name is not None and pattern.search(name) is not None)
@@ -302,7 +306,7 @@ def account_name_convention(rule, data, ctx):
     action="Move the account's login details into the school's secure password store and record it.",
     owner="Account administrator",
 )
-def credentials_stored_securely(rule, data, ctx):
+def credentials_stored_securely(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _setting_not_yes(rule, data, "Credentials stored securely")
 
 
@@ -321,7 +325,7 @@ def credentials_stored_securely(rule, data, ctx):
     action="Turn on the setting that makes an administrator approve followers or posts.",
     owner="Account administrator",
 )
-def admin_approves_followers(rule, data, ctx):
+def admin_approves_followers(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _setting_not_yes(rule, data, "Admin approves followers or posts")
 
 
@@ -341,7 +345,7 @@ def admin_approves_followers(rule, data, ctx):
     action="Hand the account over to a current member of staff (Transferred) or close it, and record the date.",
     owner="SLT member responsible for social media",
 )
-def lead_left_account_handed_over(rule, data, ctx):
+def lead_left_account_handed_over(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     lead = accounts["Lead staff"]
     lead_current, as_read, staff_rows = staff_current(data, lead, ctx.as_of)
@@ -399,7 +403,7 @@ def lead_left_account_handed_over(rule, data, ctx):
     action="SLT review the account's purpose and record the date in the accounts register.",
     owner="SLT member responsible for social media",
 )
-def purpose_reviewed(rule, data, ctx):
+def purpose_reviewed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     months = ctx.params.purpose_review_months
     accounts = _with_purpose_clock(data.frames["Accounts"], ctx)
     since = ctx.months_before_as_of(months)
@@ -439,7 +443,7 @@ def _with_purpose_clock(accounts: pd.DataFrame, ctx) -> pd.DataFrame:
     "ACC-08", "Purpose review of account {record}", DAYS, "Accounts", start=("Created on", "Last purpose review"),
     scope=("Status",),
 )  # fmt: skip
-def purpose_reviews_due(data, ctx) -> pd.DataFrame:
+def purpose_reviews_due(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """Active accounts (and those whose Status could not be read): their purpose review falls due."""
     accounts = data.frames["Accounts"]
     return _with_purpose_clock(accounts[_active(data, accounts).maybe], ctx)
@@ -463,7 +467,7 @@ def purpose_reviews_due(data, ctx) -> pd.DataFrame:
     action="Complete a DPIA for the account with the DPO and record its reference.",
     owner="Data Protection Officer",
 )
-def account_has_dpia(rule, data, ctx):
+def account_has_dpia(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     # A reference that could not be read reads as none: to confirm.
     found, _ = settle(blank(data, accounts, "Accounts", "DPIA reference"))
@@ -487,7 +491,7 @@ def account_has_dpia(rule, data, ctx):
     action="Turn off tagging of people in images on the account, where the platform allows.",
     owner="Account administrator",
 )
-def tagging_disabled(rule, data, ctx):
+def tagging_disabled(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _setting_not_yes(rule, data, "Tagging disabled")
 
 
@@ -522,7 +526,7 @@ _APPLICATION_ITEMS = (
     owner="SLT member responsible for social media",
     also=("medium",),
 )
-def application_complete(rule, data, ctx):
+def application_complete(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     apps = data.frames["Applications"]
     # Each point missing, in three values: a cell that could not be read reads as missing, to confirm.
     missing = {
@@ -580,7 +584,7 @@ def application_complete(rule, data, ctx):
     action="SLT decide on the application (approve or reject) and record the decision date.",
     owner="SLT member responsible for social media",
 )
-def application_pending_too_long(rule, data, ctx):
+def application_pending_too_long(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     apps = _with_decision_clock(data.frames["Applications"], ctx)
     waiting = (ctx.as_of - apps["Submitted on"]).dt.days
     pending = test(data, apps, "Applications", (apps["SLT decision"] == "Pending").to_numpy(), "SLT decision")
@@ -607,7 +611,7 @@ def _with_decision_clock(apps: pd.DataFrame, ctx) -> pd.DataFrame:
 @register_clock(
     "APP-02", "Decision on application {record}", DAYS, "Applications", start=("Submitted on",), stop=("SLT decision",)
 )
-def pending_applications(data, ctx) -> pd.DataFrame:
+def pending_applications(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """Pending applications (and any whose SLT decision could not be read): a decision is due
     ``pending_application_days`` days after submission."""
     apps = data.frames["Applications"]
@@ -633,7 +637,7 @@ def pending_applications(data, ctx) -> pd.DataFrame:
     action="Submit the DPIA to the DPO before SLT decide; for this account, complete the DPIA with the DPO now.",
     owner="Data Protection Officer",
 )
-def dpia_before_approval(rule, data, ctx):
+def dpia_before_approval(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     apps = data.frames["Applications"]
     approved = test(data, apps, "Applications", (apps["SLT decision"] == "Approved").to_numpy(), "SLT decision")
     dpia, decided = apps["DPIA submitted to DPO on"], apps["Decision date"]
@@ -693,11 +697,11 @@ _POLICIES = ("policy record", "policy records")
     action="Governors review and re-approve the policy, and set the next review date.",
     owner="Governing body",
 )
-def policy_reviewed(rule, data, ctx):
+def policy_reviewed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     policy = data.frames["Policy"]
     if policy.empty:
         return _no_policy_row(rule)
-    reviews = policy_reviews_due(data, ctx)
+    reviews = policy_reviews_due(data, ctx, derived)
     hit = reviews[CLOCKS["POL-01"].run_out(reviews, ctx)]
     # Each reason on its own: past (or without) its date at as of.
     old, late = (~(hit[due] >= ctx.as_of_moment).to_numpy() for due in ("_by_approval", "_by_next_review"))
@@ -731,7 +735,7 @@ def policy_reviewed(rule, data, ctx):
     start=("Approved on", "Next review due"),
     undated_overdue=True,
 )
-def policy_reviews_due(data, ctx) -> pd.DataFrame:
+def policy_reviews_due(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """Each Policy row: its review is due on the earlier of Next review due and ``policy_review_months`` after Approved
     on (a row missing either is overdue)."""
     policy = data.frames["Policy"]
@@ -759,7 +763,7 @@ def policy_reviews_due(data, ctx) -> pd.DataFrame:
     action="Have the chair of governors and the proprietor sign the policy and record the dates.",
     owner="Governing body",
 )
-def policy_signed(rule, data, ctx):
+def policy_signed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     policy = data.frames["Policy"]
     if policy.empty:
         return _no_policy_row(rule)

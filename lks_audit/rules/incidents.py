@@ -12,10 +12,13 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..context import elapsed_hours
+from ..context import AuditContext, elapsed_hours
 from ..deadlines import assessment_due, days_after, ico_due
-from .base import fmt_date, is_blank, names, period_rows, weekday_datetime_texts
-from .registry import ACT_NOW, CLOCKS, DAYS, HOURS, register_clock, register_rule
+from ..findings import RuleOutcome
+from ..load import Dataset
+from .base import fmt_date, in_period, is_blank, names, weekday_datetime_texts
+from .derived import Derived
+from .registry import ACT_NOW, CLOCKS, DAYS, HOURS, Rule, register_clock, register_rule
 from .unknown import (
     Tri,
     blank,
@@ -56,12 +59,18 @@ _JOURNALIST = (
 _INVESTIGATE = "Take a lead role in investigating any reported incidents"
 
 
-def _reported(data, ctx) -> pd.DataFrame:
-    """Incidents reported inside the audit period (undated ones are kept: they cannot be placed)."""
-    return period_rows(data, _SHEET, "Reported at", ctx)
-
-
-def _flag(rule, data, ctx, column: str, selects, message: str, scope=None, answer_in_doubt=False, timing=None):
+def _flag(
+    rule: Rule,
+    data: Dataset,
+    ctx: AuditContext,
+    derived: Derived,
+    column: str,
+    selects,
+    message: str,
+    scope=None,
+    answer_in_doubt=False,
+    timing=None,
+):
     """In-period incidents of ``scope`` (all by default) where ``selects(rows)`` holds, out of that scope.
 
     ``column`` is the cell the finding rests on; ``message`` has {id} and {reported}. ``selects`` and ``scope``
@@ -73,7 +82,7 @@ def _flag(rule, data, ctx, column: str, selects, message: str, scope=None, answe
     at ``as of`` are raised (``message`` may end in {due}: "; it was due by ...", blank with no date to count
     from), and one that has only if no unreadable Closures date delays it is to confirm on those cells.
     """
-    rows = _reported(data, ctx)
+    rows = derived.incidents_in_period
     scope = scope(data, rows) if scope is not None else known(np.ones(len(rows), dtype=bool))
     hit = scope & selects(data, rows)
     if timing is not None:
@@ -99,10 +108,10 @@ def _flag(rule, data, ctx, column: str, selects, message: str, scope=None, answe
     return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
-def _waiting(data, ctx, column: str, scope=None) -> pd.DataFrame:
+def _waiting(data: Dataset, ctx: AuditContext, derived: Derived, column: str, scope=None) -> pd.DataFrame:
     """In-period incidents that are, or may be, of ``scope`` (all by default) whose ``column`` reads blank (or could
     not be read): their clock runs."""
-    rows = _reported(data, ctx)
+    rows = derived.incidents_in_period
     if scope is not None:
         rows = rows[scope(data, rows).maybe]
     return rows[is_blank(rows[column]).to_numpy(dtype=bool)]
@@ -158,7 +167,7 @@ def personal_data_breaches(data, ctx, maybe: bool = False) -> pd.DataFrame:
     register, the measures): incidents reported in the period whose Personal data breach is Yes or whose Category is
     Personal data breach. ``maybe``: instead, those that may be one (a cell saying so could not be read), which the
     rules leave undecided and no count includes."""
-    rows = _reported(data, ctx)
+    rows = in_period(data.frames[_SHEET], "Reported at", ctx)  # small: the breach register reads it apart
     breach = _personal_data_breach(data, rows)
     return rows[breach.unknown if maybe else breach.yes]
 
@@ -179,11 +188,12 @@ def personal_data_breaches(data, ctx, maybe: bool = False) -> pd.DataFrame:
     action="Have a member of SLT assess the incident now and record when and by whom.",
     owner="SLT",
 )
-def no_slt_assessment(rule, data, ctx):
+def no_slt_assessment(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _flag(
         rule,
         data,
         ctx,
+        derived,
         "SLT assessment at",
         lambda data, rows: blank(data, rows, _SHEET, "SLT assessment at"),
         "Incident {id} (reported {reported}) has no SLT assessment recorded{due}",
@@ -200,10 +210,10 @@ def no_slt_assessment(rule, data, ctx):
     stop=("SLT assessment at",),
     undated_overdue=True,
 )
-def awaiting_assessment(data, ctx) -> pd.DataFrame:
+def awaiting_assessment(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period incidents with no SLT assessment at: due by the end of the ``assessment_working_days``-th working
     day after the day reported (rules.md)."""
-    return _assessment_clock(data, ctx, _waiting(data, ctx, "SLT assessment at"))
+    return _assessment_clock(data, ctx, _waiting(data, ctx, derived, "SLT assessment at"))
 
 
 @register_rule(
@@ -223,8 +233,8 @@ def awaiting_assessment(data, ctx) -> pd.DataFrame:
     "arranged for absences.",
     owner="SLT",
 )
-def assessed_late(rule, data, ctx):
-    rows = _reported(data, ctx)
+def assessed_late(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    rows = derived.incidents_in_period
     n = ctx.params.assessment_working_days
     due = assessment_due(rows["Reported at"], ctx).dt.floor("D")
     # Each Closures date that could not be read may be one of the working days counted, moving the last one on.
@@ -273,11 +283,12 @@ def assessed_late(rule, data, ctx):
     action="Report the matter to the police now (and other relevant agencies) and record the date.",
     owner="Designated safeguarding lead",
 )
-def illegal_not_reported(rule, data, ctx):
+def illegal_not_reported(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _flag(
         rule,
         data,
         ctx,
+        derived,
         "Reported to police on",
         lambda data, rows: blank(data, rows, _SHEET, "Reported to police on"),
         "Incident {id} (reported {reported}) was considered illegal but no report to the police is recorded",
@@ -294,9 +305,9 @@ def _considered_illegal(data, rows: pd.DataFrame) -> Tri:
     "INC-03", "Police report of incident {record}", ACT_NOW, _SHEET, stop=("Reported to police on",),
     scope=("Considered illegal",),
 )  # fmt: skip
-def police_not_told(data, ctx) -> pd.DataFrame:
+def police_not_told(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period incidents considered illegal with no Reported to police on: to be reported at once."""
-    return _acted_at_once(data, ctx, _waiting(data, ctx, "Reported to police on", scope=_considered_illegal))
+    return _acted_at_once(data, ctx, _waiting(data, ctx, derived, "Reported to police on", scope=_considered_illegal))
 
 
 @register_rule(
@@ -317,11 +328,12 @@ def police_not_told(data, ctx) -> pd.DataFrame:
     action="Inform the Data Protection Officer now and record when.",
     owner="SLT",
 )
-def breach_dpo_not_informed(rule, data, ctx):
+def breach_dpo_not_informed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _flag(
         rule,
         data,
         ctx,
+        derived,
         "DPO informed at",
         lambda data, rows: blank(data, rows, _SHEET, "DPO informed at"),
         "Personal data breach {id} (reported {reported}): no record that the DPO was informed",
@@ -337,9 +349,9 @@ _BREACH_COLUMNS = ("Category", "Personal data breach")
 @register_clock(
     "INC-04", "Tell the DPO of breach {record}", ACT_NOW, _SHEET, stop=("DPO informed at",), scope=_BREACH_COLUMNS
 )
-def dpo_not_told(data, ctx) -> pd.DataFrame:
+def dpo_not_told(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period personal data breaches with no DPO informed at: the DPO is to be told at once."""
-    return _acted_at_once(data, ctx, _waiting(data, ctx, "DPO informed at", scope=_personal_data_breach))
+    return _acted_at_once(data, ctx, _waiting(data, ctx, derived, "DPO informed at", scope=_personal_data_breach))
 
 
 @register_rule(
@@ -361,8 +373,8 @@ def dpo_not_told(data, ctx) -> pd.DataFrame:
     action="Report the breach to the ICO without delay and record when; document the reasons for any delay.",
     owner="Data Protection Officer",
 )
-def ico_not_reported_in_time(rule, data, ctx):
-    every = _reported(data, ctx)
+def ico_not_reported_in_time(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    every = derived.incidents_in_period
     reportable = _ico_reportable(data, every)
     rows = _ico_clock(data, ctx, every[reportable.maybe])
     limit = ctx.params.ico_hours
@@ -428,10 +440,10 @@ def _ico_reportable(data, rows: pd.DataFrame) -> Tri:
     undated_overdue=True,
     scope=("ICO reportable",),
 )
-def awaiting_ico_report(data, ctx) -> pd.DataFrame:
+def awaiting_ico_report(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period ICO-reportable incidents not yet reported to the ICO: due ``ico_hours`` real hours after the school
     became aware."""
-    return _ico_clock(data, ctx, _waiting(data, ctx, "Reported to ICO at", scope=_ico_reportable))
+    return _ico_clock(data, ctx, _waiting(data, ctx, derived, "Reported to ICO at", scope=_ico_reportable))
 
 
 #: What an INC-05 finding says happened: the report reached the ICO after the deadline, or never did.
@@ -487,11 +499,12 @@ def _ico_message(incident, aware, deadline, dpo, ico, taken, since, limit, as_of
     action="Follow the school media policy for journalist contact and record that it was followed.",
     owner="Headteacher",
 )
-def journalist_media_policy(rule, data, ctx):
+def journalist_media_policy(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _flag(
         rule,
         data,
         ctx,
+        derived,
         "Media policy followed",
         lambda data, rows: ~says_yes(data, rows, _SHEET, "Media policy followed"),
         "Journalist contact {id} (reported {reported}): no record that the school media policy was followed",
@@ -517,7 +530,7 @@ def journalist_media_policy(rule, data, ctx):
     action="Review the open incident: close it with its outcome, or record why it is still open.",
     owner="SLT",
 )
-def open_too_long(rule, data, ctx):
+def open_too_long(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     rows = _open_days_clock(data, ctx, data.frames[_SHEET])  # a standing state at as_of: every row, any period
     age_days = (ctx.as_of - rows["Reported at"].dt.floor("D")).dt.days
     # Old once its clock has run out at as of: open_incident_days days after the day reported.
@@ -541,7 +554,7 @@ def _open_days_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 @register_clock("INC-07", "Review of open incident {record}", DAYS, _SHEET, start=("Reported at",), stop=("Closed on",))
-def still_open_incidents(data, ctx) -> pd.DataFrame:
+def still_open_incidents(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """Incidents of any year with no Closed on: open too long ``open_incident_days`` days after the day reported."""
     rows = data.frames[_SHEET]
     return _open_days_clock(data, ctx, rows[rows["Closed on"].isna().to_numpy()])
@@ -565,11 +578,12 @@ def still_open_incidents(data, ctx) -> pd.DataFrame:
     action="With the DPO, decide whether the breach must be reported to the ICO and record the decision (Yes or No).",
     owner="Data Protection Officer",
 )
-def breach_ico_decision_missing(rule, data, ctx):
+def breach_ico_decision_missing(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _flag(
         rule,
         data,
         ctx,
+        derived,
         "ICO reportable",
         lambda data, rows: blank(data, rows, _SHEET, "ICO reportable"),
         "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not "
@@ -589,7 +603,7 @@ def breach_ico_decision_missing(rule, data, ctx):
     undated_overdue=True,
     scope=_BREACH_COLUMNS,
 )
-def awaiting_ico_decision(data, ctx) -> pd.DataFrame:
+def awaiting_ico_decision(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period personal data breaches with ICO reportable blank: the decision is due ``ico_hours`` real hours after
     the school became aware."""
-    return _ico_clock(data, ctx, _waiting(data, ctx, "ICO reportable", scope=_personal_data_breach))
+    return _ico_clock(data, ctx, _waiting(data, ctx, derived, "ICO reportable", scope=_personal_data_breach))

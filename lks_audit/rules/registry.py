@@ -2,9 +2,10 @@
 
 Rules register themselves with :func:`register_rule` in their area's module. The
 decorator hands each check its own :class:`Rule` as the first argument, so a
-rule's ID is written once: ``check(rule, data, ctx)`` takes the rule, a loaded
-:class:`~lks_audit.load.Dataset` and an :class:`~lks_audit.context.AuditContext`
-and returns ``rule.outcome(findings, checked)``: its findings (made with
+rule's ID is written once: every check is a :class:`RuleCheck`, ``check(rule, data, ctx, derived)``: it takes
+the rule, a loaded :class:`~lks_audit.load.Dataset`, an :class:`~lks_audit.context.AuditContext` and the
+period's shared tables (:class:`~lks_audit.rules.derived.Derived`, read-only), and returns
+``rule.outcome(findings, checked)``: its findings (made with
 ``rule.finding``/``rule.findings``) and how many records it examined. Columns
 named in ``needs`` are guaranteed to exist in ``data.frames`` when the check
 runs; if the workbook, sheet or a column is missing the rule is *not assessed*.
@@ -27,13 +28,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
+from ..context import AuditContext
 from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, RuleOutcome, Undecided
+from ..load import Dataset
 from ..params import Parameters
 from ..schema import ROW, SHEETS, WORKBOOK_OF_SHEET
+from .derived import Derived
 
 _RULE_ID = re.compile(r"^(?P<family>[A-Z]+)-\d{2}$")
 
@@ -47,6 +52,19 @@ _HEADERS = sorted({h for sheet in SHEETS.values() for h in sheet.headers if " " 
 _PARAMETERS = tuple(Parameters().as_dict())
 
 
+class RuleCheck(Protocol):
+    """The one signature of every rule's check: its own :class:`Rule` (so its ID is written once, in its
+    registration), the data, the audit's context and the period's shared tables; what it found."""
+
+    def __call__(self, rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome: ...
+
+
+class ClockRows(Protocol):
+    """The one signature of every clock's ``open``: the records it is open for at ``ctx`` (see :class:`Clock`)."""
+
+    def __call__(self, data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame: ...
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -55,7 +73,7 @@ class Rule:
     clause: str
     meaning: str
     needs: dict[str, tuple[str, ...]]
-    check: Callable
+    check: RuleCheck
     #: What the school should do about a finding (action plan).
     action: str = ""
     #: The role that usually owns the fix (action plan).
@@ -84,8 +102,8 @@ class Rule:
         """What it examines as governors read it, singular and plural."""
         return self.plain_counts or self.counts
 
-    def run(self, data, ctx) -> RuleOutcome:
-        return self.check(self, data, ctx)
+    def run(self, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+        return self.check(self, data, ctx, derived)
 
     def outcome(self, findings: list[Finding], checked: int, undecided: list[Undecided] = ()) -> RuleOutcome:
         return RuleOutcome(findings, int(checked), list(undecided))
@@ -269,7 +287,7 @@ class Clock:
     """An obligation the policy times (shared/spec/due.md): open while its record waits for an action, due at a
     moment; the rule it is named after raises its finding once that moment has passed at ``as of``.
 
-    ``open(data, ctx)`` gives the records it is open for at ``ctx`` (the rows of ``sheet``, or of what the rule
+    ``open(data, ctx, derived)`` gives the records it is open for at ``ctx`` (the rows of ``sheet``, or of what the rule
     judges, with ``_row``; a stop cell that could not be read reads blank, so its record is among them) with
     ``_start`` and ``_due`` (UK wall-clock moments from :mod:`lks_audit.deadlines`), where unreadable Closures
     dates could move a working-day deadline ``_due_at_latest``, and where cells of other sheets leave the record
@@ -283,7 +301,7 @@ class Clock:
     name: str
     kind: str
     sheet: str
-    open: Callable
+    open: ClockRows
     #: The columns its start and its stop are read from (a stop column left blank keeps it open): a clock whose
     #: cell there could not be read is to confirm (due.md). A start on another sheet: (sheet, column, row column).
     start: tuple = ()
@@ -344,7 +362,7 @@ def register_clock(
     student: str | None = None,
     scope: Iterable[str] = (),
 ) -> Callable:
-    """Register ``open(data, ctx)`` as the clock of rule ``rule`` (see :class:`Clock`)."""
+    """Register ``open(data, ctx, derived)`` as the clock of rule ``rule`` (see :class:`Clock`)."""
 
     def register(open_rows: Callable) -> Callable:
         if kind not in (HOURS, DAYS, ACT_NOW) or rule in CLOCKS:
