@@ -7,10 +7,12 @@ Area modules import from here and never from each other, so each rule reads as i
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from ..context import AuditContext
 from ..load import Dataset
 from ..schema import ROW
 
@@ -32,19 +34,19 @@ def is_blank(s: pd.Series) -> pd.Series:
     return s.isna()
 
 
-def fmt_date(value) -> str:
+def fmt_date(value: object) -> str:
     """dd/mm/yyyy, as a school office writes dates."""
     return "no date" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
 
 
-def fmt_datetime(value) -> str:
+def fmt_datetime(value: object) -> str:
     return "no date" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y %H:%M")
 
 
 _WEEKDAYS = np.array(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
 
 
-def weekday_datetime_texts(values) -> list[str]:
+def weekday_datetime_texts(values: Iterable) -> list[str]:
     """``Fri 06/03/2026 15:10`` per value ("no date" for blanks); the weekday makes working-day deadlines
     easy to check by eye. Vectorised: rules may word 100,000 findings."""
     minutes = pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[m]")
@@ -53,7 +55,7 @@ def weekday_datetime_texts(values) -> list[str]:
     return ["no date" if x == "NaT" else f"{w} {x[8:10]}/{x[5:7]}/{x[:4]} {x[11:16]}" for w, x in zip(weekday, iso)]
 
 
-def is_current(start: pd.Series, leaving: pd.Series, day) -> pd.Series:
+def is_current(start: pd.Series, leaving: pd.Series, day: pd.Timestamp | pd.Series) -> pd.Series:
     """rules.md: Start date blank or on/before the day, and Leaving date blank or after it.
 
     ``day`` may be one timestamp or a Series aligned with ``start`` (times are ignored).
@@ -69,12 +71,12 @@ def first_by_key(frame: pd.DataFrame, key: str, *, keep_blank: bool = False) -> 
     return frame[keep.to_numpy()]
 
 
-def distinct_ids(ids) -> list[str]:
+def distinct_ids(ids: Iterable[str] | None) -> list[str]:
     """The IDs of an ids cell once each, in the order written ("S001, S001" is one ID)."""
     return list(dict.fromkeys(ids or ()))
 
 
-def current_staff_ids(data: Dataset, day) -> set[str]:
+def current_staff_ids(data: Dataset, day: pd.Timestamp) -> set[str]:
     """Staff IDs current on ``day``."""
     staff = data.frames["Staff"]
     mask = is_current(staff["Start date"], staff["Leaving date"], day)
@@ -94,7 +96,7 @@ def staff_on_day(data: Dataset, ids: pd.Series, days: pd.Series) -> pd.Series:
     return pd.Series(known & current, index=ids.index)
 
 
-def in_period(data_frame: pd.DataFrame, column: str, ctx) -> pd.DataFrame:
+def in_period(data_frame: pd.DataFrame, column: str, ctx: AuditContext) -> pd.DataFrame:
     """Rows dated inside the audit period (undated rows are kept: they cannot be placed)."""
     return data_frame[ctx.in_period(data_frame[column]).to_numpy()]
 
@@ -120,13 +122,13 @@ def is_active(accounts: pd.DataFrame) -> np.ndarray:
 # --- the platforms' own record (platform-exports.md) -------------------------------------------------------
 
 
-def with_archives(data) -> bool:
+def with_archives(data: Dataset) -> bool:
     """Whether the data folder has platform archives (``platform_exports/``): without them the EVD rules have
     nothing to check."""
     return data.exports is not None
 
 
-def in_period_day(ctx, local_ms: int) -> bool:
+def in_period_day(ctx: AuditContext, local_ms: int) -> bool:
     """Whether a UK wall-clock time (milliseconds, as matching keeps them) falls on a day of the audit period."""
     day = local_ms // 86_400_000
     return ctx.start.value // 86_400_000_000_000 <= day <= ctx.end.value // 86_400_000_000_000

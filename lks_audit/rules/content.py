@@ -301,7 +301,7 @@ def student_full_name(rule: Rule, data: Dataset, ctx: AuditContext, derived: Der
     return rule.outcome(findings, int(len(posts) - unread.sum()) + unlogged, waits)
 
 
-def _on_logged_posts(rule, data, hits: list[tuple[int, str]], says: str) -> list:
+def _on_logged_posts(rule: Rule, data: Dataset, hits: list[tuple[int, str]], says: str) -> list:
     """Findings from the platform (``source: "platform"``) on the posts log rows of ``hits`` ((Excel row, Student
     ID) pairs), each message the post's label and ``says``."""
     if not hits:
@@ -352,7 +352,9 @@ def _published_full_names(
     return _on_logged_posts(rule, data, logged_posts, says) + out
 
 
-def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[str, list[RegisterName]]):
+def _first_name_candidates(
+    pairs: pd.DataFrame, texts: pd.Series, names: dict[str, list[RegisterName]]
+) -> list[tuple[int, str, str]]:
     """(post position, Student ID, folded text) of the pictured pairs whose post text holds one of the
     student's first names as a whole word, in pair order: the cheap test before the exact ones, since most
     pictured students are not named at all.
@@ -481,7 +483,9 @@ def pictured_student_first_name(rule: Rule, data: Dataset, ctx: AuditContext, de
     return rule.outcome(findings, checked_pairs, waits)
 
 
-def _published_first_names(rule, data, published: list, names: dict[str, list[RegisterName]], found: set) -> list:
+def _published_first_names(
+    rule: Rule, data: Dataset, published: list, names: dict[str, list[RegisterName]], found: set
+) -> list:
     """PST-04 on the texts as published of logged posts (the log's Students pictured): a first name found only
     there is a finding with ``source: "platform"``."""
     if not published:

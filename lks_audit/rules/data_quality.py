@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 import numpy as np
@@ -33,7 +34,9 @@ def location(f: Finding, short: bool = False) -> str:
     return _where(f.rule, f.file, f.sheet, f.cell, f.column, short)
 
 
-def _where(rule_id: str, file, sheet, cell, column, short: bool = False) -> str:
+def _where(
+    rule_id: str, file: str | None, sheet: str | None, cell: str | None, column: str | None, short: bool = False
+) -> str:
     # A cell's column is named, except a key's: DQ-03's text names it already.
     named = f" ({column})" if column and rule_id != "DQ-03" else ""
     if cell:
@@ -50,14 +53,14 @@ def short_message(f: Finding) -> str:
 
 
 def _located(
-    rule,
+    rule: Rule,
     file: str,
     sheet: str | None,
     row: int | None,
     detail: str,
     *,
-    record=None,
-    student=None,
+    record: str | None = None,
+    student: str | None = None,
     cell: str | None = None,
     column: str | None = None,
     part: str | None = None,
@@ -213,7 +216,15 @@ def blank_or_repeated_keys(rule: Rule, data: Dataset, ctx: AuditContext, derived
     return rule.outcome(findings, keyed - len(waits), waits)
 
 
-def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, details, parts=None) -> list:
+def _cell_findings(
+    rule: Rule,
+    data: Dataset,
+    sheet: Sheet,
+    column: str,
+    rows: pd.DataFrame,
+    details: list[str],
+    parts: list | None = None,
+) -> list:
     """One finding per row of ``rows`` at its cell in ``column``; ``parts``: what tells each apart (Finding.part)."""
     if rows.empty:  # also for an optional workbook left out, whose columns have no letters
         return []
@@ -295,7 +306,9 @@ def unknown_references(rule: Rule, data: Dataset, ctx: AuditContext, derived: De
     return rule.outcome(findings, checked, waits)
 
 
-def _undecided_references(rule, sheet_name: str, column: str, rows: pd.DataFrame, cells, ids) -> list[Undecided]:
+def _undecided_references(
+    rule: Rule, sheet_name: str, column: str, rows: pd.DataFrame, cells: Iterable, ids: Iterable[str | None]
+) -> list[Undecided]:
     """DQ-04 records it cannot decide, one per row of ``rows``: its ID (or None for a cell that could not be read)
     as its part, waiting on ``cells`` (one list, or one cell, per row)."""
     label = SHEETS[sheet_name].label
@@ -323,7 +336,7 @@ def _a(noun: str) -> str:
     return ("an " if noun[:1] in "AEIOU" else "a ") + noun
 
 
-def _show(value, kind: Kind) -> str:
+def _show(value: object, kind: Kind) -> str:
     return fmt_datetime(value) if kind is Kind.DATETIME else fmt_date(value)
 
 
@@ -392,7 +405,9 @@ def dates_out_of_order(rule: Rule, data: Dataset, ctx: AuditContext, derived: De
     return rule.outcome(findings, dates - pending, waits)
 
 
-def _undecided_dates(rule, sheet: Sheet, rows: pd.DataFrame, columns, part: str, column: str) -> list[Undecided]:
+def _undecided_dates(
+    rule: Rule, sheet: Sheet, rows: pd.DataFrame, columns: Iterable[str], part: str, column: str
+) -> list[Undecided]:
     waits = rule.undecided(rows, sheet.name, columns=columns)
     return [replace(u, column=column, part=part) for u in waits]
 

@@ -9,9 +9,16 @@ time, where the platform gives no ID) and has ``source: "platform"``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
 from ..context import AuditContext
 from ..findings import RuleOutcome, Undecided
 from ..load import Dataset
+from ..platforms.matching import Evidence, Query
+from ..platforms.records import Archive
 from ..schema import ROW
 from .base import (
     fmt_datetime,
@@ -47,7 +54,7 @@ def quoted(text: str | None) -> str:
     return f'"{one_line[:QUOTED]}{"..." if len(one_line) > QUOTED else ""}"'
 
 
-def _platform_words(archive) -> str:
+def _platform_words(archive: Archive) -> str:
     return f"{archive.account} ({archive.platform})" if archive.platform else archive.account
 
 
@@ -87,7 +94,13 @@ def unlogged_posts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derive
 
 
 def _never_logged(
-    rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, items: list, sheet: str, message
+    rule: Rule,
+    data: Dataset,
+    ctx: AuditContext,
+    derived: Derived,
+    items: list,
+    sheet: str,
+    message: Callable[[Any], str],
 ) -> list:
     """A finding from the platform (``<Account ID>:<ID or UTC time>``, naming the archive) for each post or message
     of ``items``, to confirm while a row of ``sheet`` that matched nothing might be it (its account, time or Link
@@ -153,7 +166,7 @@ def logged_posts_not_published(rule: Rule, data: Dataset, ctx: AuditContext, der
     return rule.outcome(findings, len(checked), _unplaced_posts(rule, data, ctx, derived, found))
 
 
-def _unplaced_posts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, found) -> list:
+def _unplaced_posts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, found: Evidence) -> list:
     """EVD-02's undecided records: logged posts not in the archives, with no removal recorded, whose account or
     time could not be read, so whether an archive covers their day is unknown."""
     posts = derived.period_posts
@@ -209,7 +222,7 @@ def published_text_differs(rule: Rule, data: Dataset, ctx: AuditContext, derived
     return rule.outcome(findings, len(both), waits + _unsure(rule, data, ctx, derived, posts, "Posts"))
 
 
-def _unsure(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, rows, sheet: str) -> list:
+def _unsure(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, rows: pd.DataFrame, sheet: str) -> list:
     """Undecided records of ``rows`` (of ``sheet``) that matched nothing on the platforms but might have
     (:func:`.base.unsure_rows`): each waits on the cells that might have matched it."""
     unsure = derived.unsure_rows(sheet)
@@ -241,7 +254,7 @@ def unlogged_messages(rule: Rule, data: Dataset, ctx: AuditContext, derived: Der
     found = derived.platform_evidence
     queries = [q for q in found.queries if q.kind == "message" and in_period_day(ctx, q.local_ms)]
 
-    def message(q) -> str:
+    def message(q: Query) -> str:
         replied = (
             f"the school replied {weekday_datetime_texts([q.reply_london])[0]}"
             if q.reply_london is not None

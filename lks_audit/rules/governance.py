@@ -34,12 +34,12 @@ from .unknown import (
 )
 
 
-def _active(data, accounts: pd.DataFrame) -> Tri:
+def _active(data: Dataset, accounts: pd.DataFrame) -> Tri:
     """Each account is Active (unknown where its Status could not be read)."""
     return test(data, accounts, "Accounts", is_active(accounts), "Status")
 
 
-def _setting_not_yes(rule, data, column: str):
+def _setting_not_yes(rule: Rule, data: Dataset, column: str) -> RuleOutcome:
     """Every account whose yes/no ``column`` is not Yes (No or blank), out of every account; one whose cell could
     not be read may say Yes, so it is undecided."""
     accounts = data.frames["Accounts"]
@@ -181,7 +181,7 @@ def two_current_administrators(rule: Rule, data: Dataset, ctx: AuditContext, der
     current_by_account = admins[as_read].groupby(level=0).agg(list)
     other_by_account = admins[~as_read].groupby(level=0).agg(list)
 
-    def per_account(mask) -> np.ndarray:
+    def per_account(mask: np.ndarray) -> np.ndarray:
         # astype: with no administrator anywhere the empty result is not numeric under pandas 3.
         counts = pd.Series(mask, index=admins.index).groupby(level=0).sum().astype("int64")
         return counts.reindex(accounts.index, fill_value=0).to_numpy()
@@ -431,7 +431,7 @@ def purpose_reviewed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Deri
     return rule.outcome(findings, checked(due, found, undecided), waits)
 
 
-def _with_purpose_clock(accounts: pd.DataFrame, ctx) -> pd.DataFrame:
+def _with_purpose_clock(accounts: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """``accounts`` with ACC-08's clock: the purpose is due for review ``purpose_review_months`` after the last
     review, or after the account was created if it has had none (one with no Created on is never due)."""
     created = accounts["Created on"]
@@ -603,7 +603,7 @@ def application_pending_too_long(rule: Rule, data: Dataset, ctx: AuditContext, d
     return rule.outcome(findings, checked(pending, found, undecided), waits)
 
 
-def _with_decision_clock(apps: pd.DataFrame, ctx) -> pd.DataFrame:
+def _with_decision_clock(apps: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     due = days_after(apps["Submitted on"], ctx.params.pending_application_days)
     return apps.assign(_start=apps["Submitted on"], _due=due)
 
@@ -672,7 +672,7 @@ _REVIEW_CLAUSE = (
 )
 
 
-def _no_policy_row(rule):
+def _no_policy_row(rule: Rule) -> RuleOutcome:
     """A Policy sheet with no row: nothing shows the policy was approved or signed."""
     message = "school_settings.xlsx, sheet Policy: no policy version is recorded"
     return rule.outcome([rule.finding(None, "Policy", None, message)], 0)

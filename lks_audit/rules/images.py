@@ -7,6 +7,7 @@ rows, so the cost is linear in posts plus consent rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import numpy as np
@@ -37,7 +38,7 @@ def picturing_students(posts: pd.DataFrame) -> pd.Series:
     return is_yes(posts["Images of students"]) | ~is_blank(posts["Students pictured"])
 
 
-def _consent_cells(data, pairs: pd.DataFrame, columns=()) -> list[list[tuple]]:
+def _consent_cells(data: Dataset, pairs: pd.DataFrame, columns: Iterable[str] = ()) -> list[list[tuple]]:
     """What a pair's consent decision rests on, beyond the post's own cells: ``columns`` of the Consent row in
     force, every Consent row of the student whose Form received on could not be read (it might be the form in
     force), and every Consent row whose Student ID could not be read (it might be the student's)."""
@@ -57,7 +58,7 @@ def _consent_cells(data, pairs: pd.DataFrame, columns=()) -> list[list[tuple]]:
     ]
 
 
-def _form_in_doubt(data, pairs: pd.DataFrame) -> np.ndarray:
+def _form_in_doubt(data: Dataset, pairs: pd.DataFrame) -> np.ndarray:
     """Per pair: may another Consent row be the one in force? One of the student's forms has a date that could
     not be read, a Consent row's Student ID could not be read, or the post's day could not be read."""
     consent = data.frames["Consent"]
@@ -66,12 +67,14 @@ def _form_in_doubt(data, pairs: pd.DataFrame) -> np.ndarray:
     return doubt | unreadable(data, pairs, "Posts", "Posted at")
 
 
-def _in_force(data, pairs: pd.DataFrame, column: str) -> np.ndarray:
+def _in_force(data: Dataset, pairs: pd.DataFrame, column: str) -> np.ndarray:
     """Per pair: could ``column`` of its Consent row in force not be read?"""
     return unreadable(data, pairs, "Consent", column, rows="c:_row")
 
 
-def _unlisted_posts(data: Dataset, ctx: AuditContext, derived: Derived, scope=None) -> tuple[pd.DataFrame, np.ndarray]:
+def _unlisted_posts(
+    data: Dataset, ctx: AuditContext, derived: Derived, scope: Tri | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
     """In-period posts whose Students pictured could not be read (any student may be on them), and of those, the
     ones ``scope`` (a :class:`Tri` over every in-period post) may hold for; each is undecided for the pair rules."""
     posts = derived.period_posts
@@ -113,7 +116,7 @@ def _no_consent_reasons(pairs: pd.DataFrame) -> list[str]:
     ]
 
 
-def _later_forms(data, pairs: pd.DataFrame) -> list[tuple | None]:
+def _later_forms(data: Dataset, pairs: pd.DataFrame) -> list[tuple | None]:
     """Per pair, the student's first Consent row received after the post's day, as (day, Excel row, gives social
     media consent): a form that came too late does not cure the post, but the DPO must know of it."""
     consent = data.frames["Consent"]
@@ -131,7 +134,7 @@ def _later_forms(data, pairs: pd.DataFrame) -> list[tuple | None]:
     return out
 
 
-def _later_form_words(form: tuple | None, day) -> str:
+def _later_form_words(form: tuple | None, day: pd.Timestamp) -> str:
     """``; a form giving social media consent was received 5 days later, on 10/09/2025 (image_consent.xlsx, row
     812)``, or "" when no form came after the post."""
     if form is None:
@@ -352,7 +355,7 @@ def not_removed_after_withdrawal(rule: Rule, data: Dataset, ctx: AuditContext, d
     return rule.outcome(findings, int(len(pairs) - undecided.sum()), waits)
 
 
-def _withdrawn_later(pairs: pd.DataFrame, ctx) -> tuple[np.ndarray, np.ndarray]:
+def _withdrawn_later(pairs: pd.DataFrame, ctx: AuditContext) -> tuple[np.ndarray, np.ndarray]:
     """Per (post, student) pair: was consent withdrawn after the post's day, on or before as of (a withdrawal dated
     after as of is a DQ-05 data error, not counted again here); and was the post removed on or after that?"""
     withdrawn = pairs["c:Withdrawn on"]
@@ -460,8 +463,14 @@ def sports_kit(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -
 
 
 def _picturing_posts_where(
-    rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, column: str, selects, what: str
-):
+    rule: Rule,
+    data: Dataset,
+    ctx: AuditContext,
+    derived: Derived,
+    column: str,
+    selects: Callable[[pd.DataFrame], pd.Series],
+    what: str,
+) -> RuleOutcome:
     """In-period posts picturing students where ``selects(posts)`` holds, out of all posts picturing students.
     An unreadable ``column`` (or whether the post pictures students) may say otherwise: undecided."""
     posts = derived.period_posts

@@ -7,7 +7,9 @@ of INC-01, INC-03, INC-04, INC-05, INC-07 and INC-08 (due.md) are the records th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,6 +36,10 @@ from .unknown import (
 )
 
 _SHEET = "Incidents"
+#: Which incidents of ``rows`` a test holds for, in three values (:func:`_flag`'s ``selects`` and ``scope``).
+Selects = Callable[[Dataset, pd.DataFrame], Tri]
+#: A rule's clock on each of ``rows``: them with ``_start`` and ``_due`` (:func:`_flag`'s ``timing``).
+Timing = Callable[[Dataset, AuditContext, pd.DataFrame], pd.DataFrame]
 _ASSESS = (
     "Make an initial assessment when an incident is reported and involve appropriate staff and external "
     "agencies as required"
@@ -65,12 +71,12 @@ def _flag(
     ctx: AuditContext,
     derived: Derived,
     column: str,
-    selects,
+    selects: Selects,
     message: str,
-    scope=None,
-    answer_in_doubt=False,
-    timing=None,
-):
+    scope: Selects | None = None,
+    answer_in_doubt: bool = False,
+    timing: Timing | None = None,
+) -> RuleOutcome:
     """In-period incidents of ``scope`` (all by default) where ``selects(rows)`` holds, out of that scope.
 
     ``column`` is the cell the finding rests on; ``message`` has {id} and {reported}. ``selects`` and ``scope``
@@ -108,7 +114,9 @@ def _flag(
     return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
-def _waiting(data: Dataset, ctx: AuditContext, derived: Derived, column: str, scope=None) -> pd.DataFrame:
+def _waiting(
+    data: Dataset, ctx: AuditContext, derived: Derived, column: str, scope: Selects | None = None
+) -> pd.DataFrame:
     """In-period incidents that are, or may be, of ``scope`` (all by default) whose ``column`` reads blank (or could
     not be read): their clock runs."""
     rows = derived.incidents_in_period
@@ -117,12 +125,12 @@ def _waiting(data: Dataset, ctx: AuditContext, derived: Derived, column: str, sc
     return rows[is_blank(rows[column]).to_numpy(dtype=bool)]
 
 
-def _acted_at_once(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+def _acted_at_once(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     """An act-now clock (due.md): it starts, and has run out, when the school became aware (Reported at)."""
     return rows.assign(_start=rows["Reported at"], _due=rows["Reported at"])
 
 
-def _assessment_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+def _assessment_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     """INC-01's clock: the end of the ``assessment_working_days``-th working day after the day reported, and the
     latest it can be while Closures dates could not be read."""
     unknown = len(closure_cells(data))
@@ -133,12 +141,12 @@ def _assessment_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _ico_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+def _ico_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     """INC-05's and INC-08's clock: ``ico_hours`` real hours after the school became aware (Reported at)."""
     return rows.assign(_start=rows["Reported at"], _due=ico_due(rows["Reported at"], ctx))
 
 
-def scope_columns(rule) -> tuple[str, ...]:
+def scope_columns(rule: Rule) -> tuple[str, ...]:
     """The columns a rule reads beyond the period's date: those an undecided record may wait on."""
     return tuple(c for c in rule.needs[_SHEET] if c not in ("Incident ID", "Reported at"))
 
@@ -152,7 +160,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _personal_data_breach(data, rows: pd.DataFrame) -> Tri:
+def _personal_data_breach(data: Dataset, rows: pd.DataFrame) -> Tri:
     """rules.md: Personal data breach = Yes, or the Category says it is one (whatever the Yes/No column)."""
     category = test(data, rows, _SHEET, (rows["Category"] == "Personal data breach").to_numpy(), "Category")
     return says_yes(data, rows, _SHEET, "Personal data breach") | category
@@ -162,7 +170,7 @@ def _personal_data_breach(data, rows: pd.DataFrame) -> Tri:
 BREACH_COLUMNS = ("Category", "Personal data breach")
 
 
-def personal_data_breaches(data, ctx, maybe: bool = False) -> pd.DataFrame:
+def personal_data_breaches(data: Dataset, ctx: AuditContext, maybe: bool = False) -> pd.DataFrame:
     """The personal data breaches of the year, counted one way everywhere (INC-04's and INC-08's base, the breach
     register, the measures): incidents reported in the period whose Personal data breach is Yes or whose Category is
     Personal data breach. ``maybe``: instead, those that may be one (a cell saying so could not be read), which the
@@ -297,7 +305,7 @@ def illegal_not_reported(rule: Rule, data: Dataset, ctx: AuditContext, derived: 
     )
 
 
-def _considered_illegal(data, rows: pd.DataFrame) -> Tri:
+def _considered_illegal(data: Dataset, rows: pd.DataFrame) -> Tri:
     return says_yes(data, rows, _SHEET, "Considered illegal")
 
 
@@ -403,7 +411,7 @@ def ico_not_reported_in_time(rule: Rule, data: Dataset, ctx: AuditContext, deriv
         hit,
         _SHEET,
         [
-            _ico_message(i, r, d, dpo, ico, h, s, limit, ctx.as_of_moment)
+            _ico_message(_IcoTexts(i, r, d, dpo, ico), h, s, limit, ctx.as_of_moment)
             for i, r, d, dpo, ico, h, s in zip(
                 names(hit, "Incident ID"),
                 weekday_datetime_texts(hit["Reported at"]),
@@ -426,7 +434,7 @@ def ico_not_reported_in_time(rule: Rule, data: Dataset, ctx: AuditContext, deriv
     return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
-def _ico_reportable(data, rows: pd.DataFrame) -> Tri:
+def _ico_reportable(data: Dataset, rows: pd.DataFrame) -> Tri:
     return says_yes(data, rows, _SHEET, "ICO reportable")
 
 
@@ -450,11 +458,13 @@ def awaiting_ico_report(data: Dataset, ctx: AuditContext, derived: Derived) -> p
 REPORTED_LATE, NOT_REPORTED = "reported late", "not reported"
 
 
-def _iso(value) -> str | None:
+def _iso(value: object) -> str | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).isoformat(timespec="minutes")
 
 
-def _ico_facts(ico_at, deadline, dpo_at, taken: float, since: float, limit: float) -> tuple:
+def _ico_facts(
+    ico_at: pd.Timestamp, deadline: pd.Timestamp, dpo_at: pd.Timestamp, taken: float, since: float, limit: float
+) -> tuple:
     """INC-05's facts: which it is, the deadline, the hours late (or since awareness) and when the DPO was told."""
     late = not pd.isna(ico_at)
     return (
@@ -467,7 +477,18 @@ def _ico_facts(ico_at, deadline, dpo_at, taken: float, since: float, limit: floa
     )
 
 
-def _ico_message(incident, aware, deadline, dpo, ico, taken, since, limit, as_of) -> str:
+class _IcoTexts(NamedTuple):
+    """An INC-05 incident's name and its moments as its message words them ("no date" where blank)."""
+
+    incident: str
+    aware: str
+    deadline: str
+    dpo: str
+    ico: str
+
+
+def _ico_message(texts: _IcoTexts, taken: float, since: float, limit: float, as_of: pd.Timestamp) -> str:
+    incident, aware, deadline, dpo, ico = texts
     told = f"the DPO was told {dpo}" if dpo != "no date" else "no record of when the DPO was told"
     head = f"ICO-reportable incident {incident} (the school became aware {aware}; {told})"
     if ico != "no date":
@@ -549,7 +570,7 @@ def open_too_long(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived
     return rule.outcome(findings, int(len(rows) - undecided.sum()), waits)
 
 
-def _open_days_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+def _open_days_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(_start=rows["Reported at"], _due=days_after(rows["Reported at"], ctx.params.open_incident_days))
 
 

@@ -48,7 +48,7 @@ _ABUSE = (
 _TIMING = ("Interaction ID", "Received at", "First response at")
 
 
-def _with_reply_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+def _with_reply_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     """``rows`` (in-period interactions, with ``_deadline``) with INT-02's clock: ``_start``, ``_due`` and
     ``_due_at_latest``, the latest the deadline can be while Closures dates could not be read (rules.md: a
     finding is firm only when it holds even then; otherwise it depends on their DQ-02s)."""
@@ -57,8 +57,16 @@ def _with_reply_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _reply_outcome(
-    rule, rows, found, undecided, messages, on_closures, closures: list[tuple], scope: Tri, on_account=None
-):
+    rule: Rule,
+    rows: pd.DataFrame,
+    found: np.ndarray,
+    undecided: np.ndarray,
+    messages: list[str],
+    on_closures: np.ndarray,
+    closures: list[tuple],
+    scope: Tri,
+    on_account: np.ndarray | None = None,
+) -> RuleOutcome:
     """INT-01's or INT-02's outcome: findings on the reply's cell (those in ``on_closures`` also resting on the
     Closures dates that could not be read, those in ``on_account`` on the Account ID that could not be read), and
     the interactions whose times (or, in ``on_account``, Account ID) could not be read, undecided."""
@@ -74,7 +82,7 @@ def _reply_outcome(
     return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
-def _picked(items: list, mask) -> list:
+def _picked(items: list, mask: np.ndarray) -> list:
     return [item for item, keep in zip(items, np.asarray(mask, dtype=bool).tolist()) if keep]
 
 

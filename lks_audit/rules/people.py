@@ -130,7 +130,7 @@ def account_users_training_current(rule: Rule, data: Dataset, ctx: AuditContext,
 _TRAINING_DATES = ("Social media training on", "Latest refresher on")
 
 
-def _with_training_clock(users: pd.DataFrame, ctx) -> pd.DataFrame:
+def _with_training_clock(users: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """``users`` with TRN-02's clock: their latest training runs out ``training_valid_months`` after it."""
     latest = users[list(_TRAINING_DATES)].max(axis=1)
     return users.assign(_start=latest, _due=months_after(latest, ctx.params.training_valid_months))
@@ -145,7 +145,7 @@ def training_in_force(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.
     return _with_training_clock(users, ctx).assign(_open_cells=users["user_cells"])
 
 
-def _current_staff(data, ctx) -> tuple[pd.DataFrame, Tri]:
+def _current_staff(data: Dataset, ctx: AuditContext) -> tuple[pd.DataFrame, Tri]:
     """Every Staff row (a repeated Staff ID once), and whether each is current staff at ``as_of`` in three values:
     a Start or Leaving date that could not be read makes it unknown (rules.md), read as blank (current)."""
     staff = staff_rows(data)
@@ -259,7 +259,7 @@ def employees_declared(rule: Rule, data: Dataset, ctx: AuditContext, derived: De
     return rule.outcome(findings, checked(current & employee, found, undecided), waits)
 
 
-def _with_declaration_clock(staff: pd.DataFrame, ctx) -> pd.DataFrame:
+def _with_declaration_clock(staff: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     declared = staff["Annual declaration on"]
     return staff.assign(_start=declared, _due=months_after(declared, ctx.params.declaration_valid_months))
 

@@ -39,6 +39,7 @@ from ..load import Dataset
 from ..params import Parameters
 from ..schema import ROW, SHEETS, WORKBOOK_OF_SHEET
 from .derived import Derived
+from .unknown import Tri
 
 _RULE_ID = re.compile(r"^(?P<family>[A-Z]+)-\d{2}$")
 
@@ -143,9 +144,9 @@ class Rule:
 
     def finding(
         self,
-        record,
+        record: object,
         sheet: str | None,
-        row,
+        row: object,
         message: str,
         *,
         severity: str | None = None,
@@ -322,7 +323,7 @@ class Clock:
         head = self.name.split("{record}")[0].split()
         return " ".join(head[:-1] if head[-1] in ("for", "by") else head)
 
-    def run_out(self, rows, ctx):
+    def run_out(self, rows: pd.DataFrame, ctx: AuditContext) -> np.ndarray:
         """Which of ``rows`` (from :attr:`open`) have run out at ``ctx``'s ``as of``: an act-now clock at once, any
         other once its deadline has passed, or at any time when it has none and :attr:`undated_overdue`."""
         if self.kind == ACT_NOW:
@@ -330,18 +331,16 @@ class Clock:
         undated = rows["_due"].isna().to_numpy(dtype=bool)
         return ctx.passed(rows["_due"]) | (undated & self.undated_overdue)
 
-    def in_doubt(self, rows, ctx):
+    def in_doubt(self, rows: pd.DataFrame, ctx: AuditContext) -> np.ndarray:
         """Which of ``rows`` have run out only if no unreadable Closures date delays them (rules.md: such a
         working-day deadline is firm only when it has passed at its latest)."""
         if "_due_at_latest" not in rows:
             return np.zeros(len(rows), dtype=bool)
         return self.run_out(rows, ctx) & ~ctx.passed(rows["_due_at_latest"]) & rows["_due"].notna().to_numpy()
 
-    def overdue(self, rows, ctx):
+    def overdue(self, rows: pd.DataFrame, ctx: AuditContext) -> Tri:
         """:meth:`run_out` in three values (:class:`~lks_audit.rules.unknown.Tri`): unknown where it has run out
         only if no unreadable Closures date delays it (:meth:`in_doubt`)."""
-        from .unknown import Tri
-
         doubt = self.in_doubt(rows, ctx)
         return Tri(self.run_out(rows, ctx) & ~doubt, doubt)
 
@@ -430,7 +429,7 @@ def _plain_word_problems(rule: Rule) -> list[str]:
     return out
 
 
-def _str_or_none(value) -> str | None:
+def _str_or_none(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, float) and pd.isna(value):
