@@ -27,7 +27,7 @@ from .base import (
     weekday_datetime_texts,
 )
 from .derived import WORD, Derived, RegisterName
-from .registry import Rule, register_rule
+from .registry import Rule, rules_in
 from .unknown import (
     Tri,
     checked,
@@ -43,6 +43,10 @@ from .unknown import (
     unreadable_at,
     unreadable_rows,
 )
+
+#: The area of every rule in this module.
+AREA = "content"
+register = rules_in(AREA)
 
 
 def fold(text: str) -> str:
@@ -121,9 +125,8 @@ _AUTHORISED_CLAUSE = (
 )
 
 
-@register_rule(
+@register(
     "PST-01",
-    "content",
     "high",
     clause=_AUTHORISED_CLAUSE,
     meaning="Posted by is an Administrator of that post's account.",
@@ -183,9 +186,8 @@ def posted_by_non_administrator(rule: Rule, data: Dataset, ctx: AuditContext, de
     return rule.outcome(findings, int(len(posts) - undecided.sum()), waits)
 
 
-@register_rule(
+@register(
     "PST-02",
-    "content",
     "high",
     clause=_AUTHORISED_CLAUSE,
     meaning="Posted by is current staff on the day of the post (a blank Posted by is PST-01's).",
@@ -255,10 +257,10 @@ _NAMES_CLAUSE = (
 )
 
 
-@register_rule(
+@register(
     "PST-03",
-    "content",
     "critical",
+    take_down=True,
     clause=_NAMES_CLAUSE,
     meaning=(
         "Post text contains the full name (first name and surname as on the consent register, whole "
@@ -337,15 +339,12 @@ def _published_full_names(
             when = weekday_datetime_texts([m.london])[0]
             message = f"A post published on {m.archive.account} on {when} and never logged gives a student's full name"
             out.append(
-                rule.finding(
+                rule.platform_finding(
                     f"{m.archive.account}:{m.key}",
-                    None,
-                    None,
+                    m.archive.source,
                     message,
                     student=student,
                     rests_on=derived.unsure_cells("Posts", m.archive.account),
-                    source="platform",
-                    file=m.archive.source,
                 )
             )
     says = "gives a student's full name in its text as published on the platform (not as logged)"
@@ -398,10 +397,10 @@ def _first_name_candidates(
         yield int(pos), student, folded[code]
 
 
-@register_rule(
+@register(
     "PST-04",
-    "content",
     "high",
+    take_down=True,
     clause=_NAMES_CLAUSE,
     meaning=(
         "Post text contains, as a whole word with a capital first letter, the first name of a student "
@@ -544,9 +543,8 @@ def _unsure_first_names(
     return rule.undecided(unsure.iloc[at], "Posts", students=students, also=cells)
 
 
-@register_rule(
+@register(
     "PST-05",
-    "content",
     "high",
     clause=(
         "Users of the school official social media accounts, should consider the copyright of the content "
@@ -578,9 +576,8 @@ def third_party_without_permission(rule: Rule, data: Dataset, ctx: AuditContext,
     return rule.outcome(findings, checked(third_party, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "PST-06",
-    "content",
     "high",
     clause=(
         "Control the process for managing and hand over of an account, after the lead staff member/s have "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -16,8 +17,12 @@ from ..load import Dataset
 from ..schema import ROW, SHEETS, STUDENT, WORKBOOK_OF_SHEET, WORKBOOKS, Kind, Sheet, references
 from .base import fmt_date, fmt_datetime
 from .derived import Derived
-from .registry import Rule, register_rule
+from .registry import Rule, rules_in
 from .unknown import key_cells, unreadable, unreadable_rows
+
+#: The area of every rule in this module.
+AREA = "data"
+register = rules_in(AREA)
 
 _CLAUSE = (
     "Store account details ... securely; SLT will ensure ... (records the policy relies on must "
@@ -52,21 +57,28 @@ def short_message(f: Finding) -> str:
     return f"{where}: {f.text}" if where else f.text
 
 
+class _Place(NamedTuple):
+    """Where a data-quality finding is: its file and, as far as there is one, its sheet, row, cell and column."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    cell: str | None = None
+    column: str | None = None
+
+
 def _located(
     rule: Rule,
-    file: str,
-    sheet: str | None,
-    row: int | None,
+    place: _Place,
     detail: str,
     *,
     record: str | None = None,
     student: str | None = None,
-    cell: str | None = None,
-    column: str | None = None,
     part: str | None = None,
 ) -> Finding:
     """A finding whose message starts with its location, worded from the same fields :func:`location` reads."""
     # Built directly, not via Rule.finding: a badly typed-in column can give many thousand findings.
+    file, sheet, row, cell, column = place
     message = f"{_where(rule.id, file, sheet, cell, column)}: {detail}"
     return Finding(
         rule.id, rule.severity, rule.area, record, file, sheet, row, message,
@@ -77,9 +89,8 @@ def _located(
 _PARTS = ("workbook, sheet or column of the data contract", "workbooks, sheets and columns of the data contract")
 
 
-@register_rule(
+@register(
     "DQ-01",
-    "data",
     "high",
     clause=_CLAUSE,
     needs={},
@@ -105,7 +116,7 @@ def missing_parts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived
             )
             out.append(Finding(rule.id, rule.severity, rule.area, None, gap.file, None, None, message))
         elif gap.level == "sheet":
-            out.append(_located(rule, gap.file, gap.sheet, None, f"the sheet '{gap.sheet}' is missing"))
+            out.append(_located(rule, _Place(gap.file, gap.sheet), f"the sheet '{gap.sheet}' is missing"))
         else:
             detail = f"the column '{gap.column}' is missing from the header row"
             if gap.formerly:
@@ -114,7 +125,7 @@ def missing_parts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived
                     f" (the sheet has '{gap.formerly}' from an older template: the contract now asks for "
                     + " and ".join(f"'{h}'" for h in split) + ")"
                 )  # fmt: skip
-            out.append(_located(rule, gap.file, gap.sheet, gap.row, detail, column=gap.column))
+            out.append(_located(rule, _Place(gap.file, gap.sheet, gap.row, column=gap.column), detail))
     given = {f.file for f in data.files if f.status != "missing"}
     parts = sum(  # an optional column (Link) is never missing: not a part this rule checks
         1
@@ -129,9 +140,8 @@ def missing_parts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived
     return rule.outcome(out, parts)
 
 
-@register_rule(
+@register(
     "DQ-02",
-    "data",
     "medium",
     clause=_CLAUSE,
     needs={},
@@ -148,7 +158,7 @@ def missing_parts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived
 )
 def unreadable_cells(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     findings = [
-        _located(rule, c.file, c.sheet, c.row, c.problem, record=c.record, cell=c.cell, column=c.column)
+        _located(rule, _Place(c.file, c.sheet, c.row, c.cell, c.column), c.problem, record=c.record)
         for c in data.cell_faults
     ]
     # An unreadable cell is read as blank, so the filled cells are those read plus those that could not be.
@@ -172,9 +182,8 @@ def _filled(values: pd.Series, kind: Kind) -> int:
     return int(values.notna().sum())
 
 
-@register_rule(
+@register(
     "DQ-03",
-    "data",
     "high",
     clause=_CLAUSE,
     needs={},
@@ -192,15 +201,11 @@ def blank_or_repeated_keys(rule: Rule, data: Dataset, ctx: AuditContext, derived
     findings = [
         _located(
             rule,
-            k.file,
-            k.sheet,
-            k.row,
+            _Place(k.file, k.sheet, k.row, k.cell, k.column),
             f"{k.column} is blank"
             if k.key is None
             else f"{k.column} '{k.key}' is used again (first on row {k.first_row})",
             record=k.key,
-            cell=k.cell,
-            column=k.column,
         )  # fmt: skip
         for k in data.key_faults
     ]
@@ -237,23 +242,18 @@ def _cell_findings(
     return [
         _located(
             rule,
-            file,
-            sheet.name,
-            row,
+            _Place(file, sheet.name, row, f"{letter}{row}", column),
             detail,
             record=record,
             student=student,
-            cell=f"{letter}{row}",
-            column=column,
             part=part,
         )  # fmt: skip
         for record, row, student, detail, part in zip(records, rows[ROW].tolist(), students, details, parts)
     ]
 
 
-@register_rule(
+@register(
     "DQ-04",
-    "data",
     "medium",
     clause=_CLAUSE,
     needs={},
@@ -340,9 +340,8 @@ def _show(value: object, kind: Kind) -> str:
     return fmt_datetime(value) if kind is Kind.DATETIME else fmt_date(value)
 
 
-@register_rule(
+@register(
     "DQ-05",
-    "data",
     "medium",
     clause=_CLAUSE,
     needs={},
@@ -412,9 +411,8 @@ def _undecided_dates(
     return [replace(u, column=column, part=part) for u in waits]
 
 
-@register_rule(
+@register(
     "DQ-06",
-    "data",
     "advisory",
     clause=_CLAUSE,
     needs={},
@@ -447,10 +445,9 @@ def empty_event_logs(rule: Rule, data: Dataset, ctx: AuditContext, derived: Deri
             continue
         findings.append(
             _located(
-                rule, file, sheet.name, None,
+                rule, _Place(file, sheet.name, column=sheet.event_date),
                 f"no row has a {sheet.event_date} in the audit year {ctx.year} ({fmt_date(ctx.start)} to "
                 f"{fmt_date(ctx.end)}): if there were {sheet.name.lower()} this year, the log is not being kept",
-                column=sheet.event_date,
             )
         )  # fmt: skip
     return rule.outcome(findings, logs, waits)

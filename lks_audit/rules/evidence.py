@@ -60,8 +60,8 @@ def _platform_words(archive: Archive) -> str:
 
 @register_rule(
     "EVD-01",
-    "content",
     "high",
+    area="content",
     clause=_CONTENT,
     meaning="A post published in the audit period (the platform's archive, times in Europe/London) has no row in "
     "the posts log: matched by Link ID, else by Posted at within evidence_match_minutes and similar Post text.",
@@ -112,23 +112,15 @@ def _never_logged(
         if account not in waits:
             waits[account] = derived.unsure_cells(sheet, account)
         findings.append(
-            rule.finding(
-                f"{account}:{item.key}",
-                None,
-                None,
-                message(item),
-                rests_on=waits[account],
-                source="platform",
-                file=item.archive.source,
-            )
+            rule.platform_finding(f"{account}:{item.key}", item.archive.source, message(item), rests_on=waits[account])
         )
     return findings
 
 
 @register_rule(
     "EVD-02",
-    "content",
     "medium",
+    area="content",
     clause=_CONTENT,
     meaning="A logged post in the period, on an account whose archive covers that day (its first to last post), "
     "is not in the archive and has no Removed on.",
@@ -182,8 +174,8 @@ def _unplaced_posts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Deriv
 
 @register_rule(
     "EVD-03",
-    "content",
     "medium",
+    area="content",
     clause=_CONTENT,
     meaning="A post matched to the archive has a published text that differs from its logged Post text "
     "(similarity below 0.95 after normalising; posts with text on both sides).",
@@ -234,8 +226,8 @@ def _unsure(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, rows
 
 @register_rule(
     "EVD-04",
-    "monitoring",
     "medium",
+    area="monitoring",
     clause=_MONITORING,
     meaning="A direct message to the school (X, Facebook, Instagram, TikTok) in the period, the first from its "
     "sender since the school's last message in that conversation, has no row in the interactions log (same "
@@ -281,8 +273,8 @@ def unlogged_messages(rule: Rule, data: Dataset, ctx: AuditContext, derived: Der
 
 @register_rule(
     "EVD-05",
-    "monitoring",
     "medium",
+    area="monitoring",
     clause=_MONITORING,
     meaning="A logged First response at is more than an hour from the platform's time of the school's first "
     "reply (an X reply by its created_at, to the tweet named, received at its snowflake time; a message by the "

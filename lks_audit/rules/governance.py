@@ -17,7 +17,7 @@ from ..load import Dataset
 from ..schema import ROW
 from .base import distinct_ids, first_by_key, fmt_date, is_active, names
 from .derived import Derived
-from .registry import CLOCKS, DAYS, Rule, register_clock, register_rule
+from .registry import CLOCKS, DAYS, Rule, register_clock, rules_in
 from .unknown import (
     Tri,
     blank,
@@ -32,6 +32,10 @@ from .unknown import (
     test,
     unreadable,
 )
+
+#: The area of every rule in this module.
+AREA = "governance"
+register = rules_in(AREA)
 
 
 def _active(data: Dataset, accounts: pd.DataFrame) -> Tri:
@@ -58,9 +62,8 @@ _ACTIVE_ACCOUNTS = ("Active account", "Active accounts")
 _APPLICATIONS = ("application", "applications")
 
 
-@register_rule(
+@register(
     "ACC-01",
-    "governance",
     "critical",
     clause="Approve account creation, giving due consideration to the purpose/audience and associated account "
     "settings/response and forwarding functionality",
@@ -157,9 +160,8 @@ def account_approved_before_creation(rule: Rule, data: Dataset, ctx: AuditContex
     return rule.outcome(findings, checked(_active(data, merged), found, undecided), waits)
 
 
-@register_rule(
+@register(
     "ACC-02",
-    "governance",
     "high",
     clause="Identifying who will administer the account (at least two staff members should be named)",
     meaning="An Active account has at least two distinct Administrators who are current staff at as of.",
@@ -222,9 +224,8 @@ def two_current_administrators(rule: Rule, data: Dataset, ctx: AuditContext, der
     return rule.outcome(findings, checked(active, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "ACC-03",
-    "governance",
     "medium",
     clause="Specify if the account will be open or private/closed and the reason for the 'suggested' privacy setting",
     meaning="Privacy is set and Privacy reason is not blank.",
@@ -260,9 +261,8 @@ def privacy_and_reason(rule: Rule, data: Dataset, ctx: AuditContext, derived: De
     return rule.outcome(findings, len(accounts))
 
 
-@register_rule(
+@register(
     "ACC-04",
-    "governance",
     "medium",
     clause="Name the account using an agreed convention",
     meaning="Account name matches account_name_pattern.",
@@ -291,9 +291,8 @@ def account_name_convention(rule: Rule, data: Dataset, ctx: AuditContext, derive
     return rule.outcome(findings, int(len(accounts) - undecided.sum()), waits)
 
 
-@register_rule(
+@register(
     "ACC-05",
-    "governance",
     "high",
     clause="Store account details, including passwords securely",
     meaning="Credentials stored securely is Yes.",
@@ -310,9 +309,8 @@ def credentials_stored_securely(rule: Rule, data: Dataset, ctx: AuditContext, de
     return _setting_not_yes(rule, data, "Credentials stored securely")
 
 
-@register_rule(
+@register(
     "ACC-06",
-    "governance",
     "advisory",
     clause="Social media account settings needing an administrator to approve followers or posts",
     meaning="Admin approves followers or posts is Yes.",
@@ -329,9 +327,8 @@ def admin_approves_followers(rule: Rule, data: Dataset, ctx: AuditContext, deriv
     return _setting_not_yes(rule, data, "Admin approves followers or posts")
 
 
-@register_rule(
+@register(
     "ACC-07",
-    "governance",
     "high",
     clause="Control the process for managing and hand over of an account, after the lead staff member/s have "
     "left the organisation (closing or transferring)",
@@ -385,9 +382,8 @@ def lead_left_account_handed_over(rule: Rule, data: Dataset, ctx: AuditContext, 
     return rule.outcome(findings, int(len(accounts) - undecided.sum()), waits)
 
 
-@register_rule(
+@register(
     "ACC-08",
-    "governance",
     "medium",
     clause="Develop and implement the Social Media policy, including regular reviews of the policy content and "
     "purpose of the school social media sites",
@@ -449,9 +445,8 @@ def purpose_reviews_due(data: Dataset, ctx: AuditContext, derived: Derived) -> p
     return _with_purpose_clock(accounts[_active(data, accounts).maybe], ctx)
 
 
-@register_rule(
+@register(
     "ACC-09",
-    "governance",
     "high",
     clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
     "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
@@ -476,9 +471,8 @@ def account_has_dpia(rule: Rule, data: Dataset, ctx: AuditContext, derived: Deri
     return rule.outcome(rule.findings(hit, "Accounts", messages, column="DPIA reference"), len(accounts))
 
 
-@register_rule(
+@register(
     "ACC-10",
-    "governance",
     "advisory",
     clause="Consider turning off tagging people in images where possible",
     meaning="Tagging disabled is Yes.",
@@ -506,9 +500,8 @@ _APPLICATION_ITEMS = (
 )
 
 
-@register_rule(
+@register(
     "APP-01",
-    "governance",
     "high",
     clause="Any member of staff wishing to create such an account must present a business case to the "
     "Leadership Team (SLT), which covers the following points",
@@ -568,9 +561,8 @@ def application_complete(rule: Rule, data: Dataset, ctx: AuditContext, derived: 
     return rule.outcome(findings, len(apps))
 
 
-@register_rule(
+@register(
     "APP-02",
-    "governance",
     "advisory",
     clause="Following consideration by the SLT an application will be approved or rejected.",
     meaning="A Pending application submitted more than pending_application_days before as of.",
@@ -619,9 +611,8 @@ def pending_applications(data: Dataset, ctx: AuditContext, derived: Derived) -> 
     return _with_decision_clock(apps[pending], ctx)
 
 
-@register_rule(
+@register(
     "APP-03",
-    "governance",
     "high",
     clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
     "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
@@ -681,10 +672,10 @@ def _no_policy_row(rule: Rule) -> RuleOutcome:
 _POLICIES = ("policy record", "policy records")
 
 
-@register_rule(
+@register(
     "POL-01",
-    "governance",
     "high",
+    governors_decide=True,
     clause=_REVIEW_CLAUSE,
     meaning="The policy's Approved on is within policy_review_months of as of and Next review due is not before as of.",
     needs={"Policy": ("Policy version", "Approved on", "Next review due")},
@@ -747,10 +738,10 @@ def policy_reviews_due(data: Dataset, ctx: AuditContext, derived: Derived) -> pd
     return policy.assign(_start=policy["Approved on"], _due=due)
 
 
-@register_rule(
+@register(
     "POL-02",
-    "governance",
     "medium",
+    governors_decide=True,
     clause="Signed (Chair of Governors) Signed (Proprietor)",
     meaning="The policy is signed by the chair of governors and by the proprietor.",
     needs={"Policy": ("Policy version", "Signed by chair of governors on", "Signed by proprietor on")},

@@ -19,8 +19,12 @@ from ..load import Dataset
 from ..schema import ROW, WORKBOOK_OF_SHEET
 from .base import fmt_date, is_blank, is_yes, post_labels
 from .derived import Derived
-from .registry import ACT_NOW, Rule, register_clock, register_rule
+from .registry import ACT_NOW, Rule, register_clock, rules_in
 from .unknown import Tri, blank, checked, in_doubt, key_cells, says_yes, settle, settle_as_read, test, unreadable
+
+#: The area of every rule in this module.
+AREA = "images"
+register = rules_in(AREA)
 
 POLICY_BREACH = "a breach of the school's policy on images"
 CONSENT_CLAUSE = (
@@ -159,10 +163,10 @@ def _consent_facts(pairs: pd.DataFrame, later: list[tuple | None]) -> list[tuple
     ]
 
 
-@register_rule(
+@register(
     "IMG-01",
-    "images",
     "critical",
+    take_down=True,
     clause=CONSENT_CLAUSE,
     meaning=(
         "A post with Images of students = Yes pictures a student who has no social media consent on "
@@ -222,9 +226,8 @@ def pictured_without_consent(rule: Rule, data: Dataset, ctx: AuditContext, deriv
     return rule.outcome(findings, checked(images, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "IMG-02",
-    "images",
     "high",
     clause=CONSENT_CLAUSE,
     meaning="A post with Images of students = Yes names no Students pictured, so consent cannot be verified.",
@@ -254,10 +257,10 @@ def students_not_recorded(rule: Rule, data: Dataset, ctx: AuditContext, derived:
     return rule.outcome(findings, checked(with_images, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "IMG-03",
-    "images",
     "critical",
+    take_down=True,
     clause=(
         "Litle Kinvaston School takes great care when posting images and videos of people, especially "
         "students and vulnerable adults."
@@ -305,10 +308,10 @@ def pictured_with_photo_restriction(rule: Rule, data: Dataset, ctx: AuditContext
     return rule.outcome(findings, int(len(pairs) - undecided.sum()), waits)
 
 
-@register_rule(
+@register(
     "IMG-04",
-    "images",
     "medium",
+    take_down=True,
     clause=CONSENT_CLAUSE,
     meaning=(
         "A post pictures a student whose consent (the form in force on the post's day) was withdrawn "
@@ -391,10 +394,10 @@ def still_up_after_withdrawal(data: Dataset, ctx: AuditContext, derived: Derived
     return up.assign(_start=up["c:Withdrawn on"], _due=up["c:Withdrawn on"], _open_cells=cells)
 
 
-@register_rule(
+@register(
     "IMG-05",
-    "images",
     "high",
+    take_down=True,
     clause=(
         "Consideration to the clothing of the students in images eg avoid swimming costume shots and "
         "review sporting activity clothing."
@@ -415,9 +418,8 @@ def swimwear(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> 
                                   "shows students in swimwear")  # fmt: skip
 
 
-@register_rule(
+@register(
     "IMG-06",
-    "images",
     "advisory",
     clause="Using group shots not individual shots",
     meaning="A post picturing students has Shot type Individual.",
@@ -438,9 +440,8 @@ def individual_shot(rule: Rule, data: Dataset, ctx: AuditContext, derived: Deriv
     )  # fmt: skip
 
 
-@register_rule(
+@register(
     "IMG-07",
-    "images",
     "advisory",
     clause=(
         "Consideration to the clothing of the students in images eg avoid swimming costume shots and "

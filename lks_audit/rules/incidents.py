@@ -8,7 +8,7 @@ of INC-01, INC-03, INC-04, INC-05, INC-07 and INC-08 (due.md) are the records th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -20,7 +20,7 @@ from ..findings import RuleOutcome
 from ..load import Dataset
 from .base import fmt_date, in_period, is_blank, names, weekday_datetime_texts
 from .derived import Derived
-from .registry import ACT_NOW, CLOCKS, DAYS, HOURS, Rule, register_clock, register_rule
+from .registry import ACT_NOW, CLOCKS, DAYS, HOURS, Rule, register_clock, rules_in
 from .unknown import (
     Tri,
     blank,
@@ -34,6 +34,10 @@ from .unknown import (
     test,
     unreadable,
 )
+
+#: The area of every rule in this module.
+AREA = "incidents"
+register = rules_in(AREA)
 
 _SHEET = "Incidents"
 #: Which incidents of ``rows`` a test holds for, in three values (:func:`_flag`'s ``selects`` and ``scope``).
@@ -65,19 +69,10 @@ _JOURNALIST = (
 _INVESTIGATE = "Take a lead role in investigating any reported incidents"
 
 
-def _flag(
-    rule: Rule,
-    data: Dataset,
-    ctx: AuditContext,
-    derived: Derived,
-    column: str,
-    selects: Selects,
-    message: str,
-    scope: Selects | None = None,
-    answer_in_doubt: bool = False,
-    timing: Timing | None = None,
-) -> RuleOutcome:
-    """In-period incidents of ``scope`` (all by default) where ``selects(rows)`` holds, out of that scope.
+@dataclass(frozen=True)
+class _Flag:
+    """What an incidents rule flags: in-period incidents of ``scope`` (all by default) where ``selects`` holds (by
+    default: ``column`` reads blank), out of that scope.
 
     ``column`` is the cell the finding rests on; ``message`` has {id} and {reported}. ``selects`` and ``scope``
     give a :class:`~lks_audit.rules.unknown.Tri` (unknown where a cell they read could not be read): an unknown
@@ -86,15 +81,36 @@ def _flag(
 
     ``timing(data, ctx, rows)``: the rule's clock (due.md) on each row; then only records whose clock has run out
     at ``as of`` are raised (``message`` may end in {due}: "; it was due by ...", blank with no date to count
-    from), and one that has only if no unreadable Closures date delays it is to confirm on those cells.
+    from), and one that has only if no unreadable Closures date delays it is to confirm on those cells. The
+    clock's open records are :meth:`open_rows`: the same scope, ``column`` still blank.
     """
+
+    column: str
+    message: str
+    selects: Selects | None = None
+    scope: Selects | None = None
+    answer_in_doubt: bool = False
+    timing: Timing | None = None
+
+    def hits(self, data: Dataset, rows: pd.DataFrame) -> Tri:
+        return self.selects(data, rows) if self.selects else blank(data, rows, _SHEET, self.column)
+
+    def open_rows(self, data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
+        """The clock's records: in-period incidents that are, or may be, of ``scope`` whose ``column`` reads blank
+        (or could not be read), with their deadlines."""
+        return self.timing(data, ctx, _waiting(data, derived, self.column, self.scope))
+
+
+def _flag(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, flag: _Flag) -> RuleOutcome:
+    """The outcome of the incidents rule that ``flag`` describes (:class:`_Flag`)."""
+    scope, timing, message, column = flag.scope, flag.timing, flag.message, flag.column
     rows = derived.incidents_in_period
     scope = scope(data, rows) if scope is not None else known(np.ones(len(rows), dtype=bool))
-    hit = scope & selects(data, rows)
+    hit = scope & flag.hits(data, rows)
     if timing is not None:
         rows = timing(data, ctx, rows)
         hit = hit & CLOCKS[rule.id].overdue(rows, ctx)
-    found, undecided = settle(hit, doubtful=hit.unknown if answer_in_doubt else scope.unknown)
+    found, undecided = settle(hit, doubtful=hit.unknown if flag.answer_in_doubt else scope.unknown)
     hit = rows[found]
     due = [""] * len(hit)
     if timing is not None:
@@ -114,9 +130,7 @@ def _flag(
     return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
-def _waiting(
-    data: Dataset, ctx: AuditContext, derived: Derived, column: str, scope: Selects | None = None
-) -> pd.DataFrame:
+def _waiting(data: Dataset, derived: Derived, column: str, scope: Selects | None = None) -> pd.DataFrame:
     """In-period incidents that are, or may be, of ``scope`` (all by default) whose ``column`` reads blank (or could
     not be read): their clock runs."""
     rows = derived.incidents_in_period
@@ -166,6 +180,40 @@ def _personal_data_breach(data: Dataset, rows: pd.DataFrame) -> Tri:
     return says_yes(data, rows, _SHEET, "Personal data breach") | category
 
 
+def _considered_illegal(data: Dataset, rows: pd.DataFrame) -> Tri:
+    return says_yes(data, rows, _SHEET, "Considered illegal")
+
+
+#: INC-01 and its clock.
+_NOT_ASSESSED = _Flag(
+    "SLT assessment at",
+    "Incident {id} (reported {reported}) has no SLT assessment recorded{due}",
+    timing=_assessment_clock,
+)
+#: INC-03 and its clock.
+_POLICE_NOT_TOLD = _Flag(
+    "Reported to police on",
+    "Incident {id} (reported {reported}) was considered illegal but no report to the police is recorded",
+    scope=_considered_illegal,
+    timing=_acted_at_once,
+)
+#: INC-04 and its clock.
+_DPO_NOT_TOLD = _Flag(
+    "DPO informed at",
+    "Personal data breach {id} (reported {reported}): no record that the DPO was informed",
+    scope=_personal_data_breach,
+    timing=_acted_at_once,
+)
+#: INC-08 and its clock.
+_NO_ICO_DECISION = _Flag(
+    "ICO reportable",
+    "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not "
+    "recorded{due}",
+    scope=_personal_data_breach,
+    timing=_ico_clock,
+)
+
+
 #: The columns that say which incidents are personal data breaches.
 BREACH_COLUMNS = ("Category", "Personal data breach")
 
@@ -180,9 +228,8 @@ def personal_data_breaches(data: Dataset, ctx: AuditContext, maybe: bool = False
     return rows[breach.unknown if maybe else breach.yes]
 
 
-@register_rule(
+@register(
     "INC-01",
-    "incidents",
     "high",
     clause=_ASSESS,
     meaning="An incident has no SLT assessment at, and its deadline (the end of the assessment_working_days-th working "
@@ -197,16 +244,7 @@ def personal_data_breaches(data: Dataset, ctx: AuditContext, maybe: bool = False
     owner="SLT",
 )
 def no_slt_assessment(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
-    return _flag(
-        rule,
-        data,
-        ctx,
-        derived,
-        "SLT assessment at",
-        lambda data, rows: blank(data, rows, _SHEET, "SLT assessment at"),
-        "Incident {id} (reported {reported}) has no SLT assessment recorded{due}",
-        timing=_assessment_clock,
-    )
+    return _flag(rule, data, ctx, derived, _NOT_ASSESSED)
 
 
 @register_clock(
@@ -221,12 +259,11 @@ def no_slt_assessment(rule: Rule, data: Dataset, ctx: AuditContext, derived: Der
 def awaiting_assessment(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period incidents with no SLT assessment at: due by the end of the ``assessment_working_days``-th working
     day after the day reported (rules.md)."""
-    return _assessment_clock(data, ctx, _waiting(data, ctx, derived, "SLT assessment at"))
+    return _NOT_ASSESSED.open_rows(data, ctx, derived)
 
 
-@register_rule(
+@register(
     "INC-02",
-    "incidents",
     "medium",
     clause=_ASSESS,
     meaning="The SLT assessment's day is after the assessment_working_days-th working day after the day the "
@@ -275,9 +312,8 @@ def assessed_late(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived
     return rule.outcome(findings, checked(known(assessed), found, undecided), waits)
 
 
-@register_rule(
+@register(
     "INC-03",
-    "incidents",
     "critical",
     clause=_ILLEGAL,
     meaning="Considered illegal = Yes and no Reported to police on.",
@@ -292,21 +328,7 @@ def assessed_late(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived
     owner="Designated safeguarding lead",
 )
 def illegal_not_reported(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
-    return _flag(
-        rule,
-        data,
-        ctx,
-        derived,
-        "Reported to police on",
-        lambda data, rows: blank(data, rows, _SHEET, "Reported to police on"),
-        "Incident {id} (reported {reported}) was considered illegal but no report to the police is recorded",
-        scope=_considered_illegal,
-        timing=_acted_at_once,
-    )
-
-
-def _considered_illegal(data: Dataset, rows: pd.DataFrame) -> Tri:
-    return says_yes(data, rows, _SHEET, "Considered illegal")
+    return _flag(rule, data, ctx, derived, _POLICE_NOT_TOLD)
 
 
 @register_clock(
@@ -315,12 +337,11 @@ def _considered_illegal(data: Dataset, rows: pd.DataFrame) -> Tri:
 )  # fmt: skip
 def police_not_told(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period incidents considered illegal with no Reported to police on: to be reported at once."""
-    return _acted_at_once(data, ctx, _waiting(data, ctx, derived, "Reported to police on", scope=_considered_illegal))
+    return _POLICE_NOT_TOLD.open_rows(data, ctx, derived)
 
 
-@register_rule(
+@register(
     "INC-04",
-    "incidents",
     "high",
     clause=_ESCALATE,
     meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has no DPO "
@@ -337,17 +358,7 @@ def police_not_told(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.Da
     owner="SLT",
 )
 def breach_dpo_not_informed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
-    return _flag(
-        rule,
-        data,
-        ctx,
-        derived,
-        "DPO informed at",
-        lambda data, rows: blank(data, rows, _SHEET, "DPO informed at"),
-        "Personal data breach {id} (reported {reported}): no record that the DPO was informed",
-        scope=_personal_data_breach,
-        timing=_acted_at_once,
-    )
+    return _flag(rule, data, ctx, derived, _DPO_NOT_TOLD)
 
 
 #: The columns saying whether an incident is a personal data breach (rules.md).
@@ -359,12 +370,11 @@ _BREACH_COLUMNS = ("Category", "Personal data breach")
 )
 def dpo_not_told(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period personal data breaches with no DPO informed at: the DPO is to be told at once."""
-    return _acted_at_once(data, ctx, _waiting(data, ctx, derived, "DPO informed at", scope=_personal_data_breach))
+    return _DPO_NOT_TOLD.open_rows(data, ctx, derived)
 
 
-@register_rule(
+@register(
     "INC-05",
-    "incidents",
     "critical",
     clause=_DATA_PROTECTION,
     meaning="ICO reportable = Yes and Reported to ICO at is more than ico_hours real hours after Reported at, or "
@@ -451,7 +461,7 @@ def _ico_reportable(data: Dataset, rows: pd.DataFrame) -> Tri:
 def awaiting_ico_report(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period ICO-reportable incidents not yet reported to the ICO: due ``ico_hours`` real hours after the school
     became aware."""
-    return _ico_clock(data, ctx, _waiting(data, ctx, derived, "Reported to ICO at", scope=_ico_reportable))
+    return _ico_clock(data, ctx, _waiting(data, derived, "Reported to ICO at", scope=_ico_reportable))
 
 
 #: What an INC-05 finding says happened: the report reached the ICO after the deadline, or never did.
@@ -504,9 +514,8 @@ def _ico_message(texts: _IcoTexts, taken: float, since: float, limit: float, as_
     )
 
 
-@register_rule(
+@register(
     "INC-06",
-    "incidents",
     "medium",
     clause=_JOURNALIST,
     meaning="Category Journalist contact and Media policy followed is not Yes.",
@@ -526,19 +535,20 @@ def journalist_media_policy(rule: Rule, data: Dataset, ctx: AuditContext, derive
         data,
         ctx,
         derived,
-        "Media policy followed",
-        lambda data, rows: ~says_yes(data, rows, _SHEET, "Media policy followed"),
-        "Journalist contact {id} (reported {reported}): no record that the school media policy was followed",
-        scope=lambda data, rows: test(
-            data, rows, _SHEET, (rows["Category"] == "Journalist contact").to_numpy(), "Category"
+        _Flag(
+            "Media policy followed",
+            "Journalist contact {id} (reported {reported}): no record that the school media policy was followed",
+            selects=lambda data, rows: ~says_yes(data, rows, _SHEET, "Media policy followed"),
+            scope=lambda data, rows: test(
+                data, rows, _SHEET, (rows["Category"] == "Journalist contact").to_numpy(), "Category"
+            ),
+            answer_in_doubt=True,
         ),
-        answer_in_doubt=True,
     )
 
 
-@register_rule(
+@register(
     "INC-07",
-    "incidents",
     "advisory",
     clause=_INVESTIGATE,
     meaning="An incident is not closed (no Closed on) and was reported more than open_incident_days days before as_of.",
@@ -581,9 +591,8 @@ def still_open_incidents(data: Dataset, ctx: AuditContext, derived: Derived) -> 
     return _open_days_clock(data, ctx, rows[rows["Closed on"].isna().to_numpy()])
 
 
-@register_rule(
+@register(
     "INC-08",
-    "incidents",
     "medium",
     clause=_ESCALATE,
     meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has ICO "
@@ -600,18 +609,7 @@ def still_open_incidents(data: Dataset, ctx: AuditContext, derived: Derived) -> 
     owner="Data Protection Officer",
 )
 def breach_ico_decision_missing(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
-    return _flag(
-        rule,
-        data,
-        ctx,
-        derived,
-        "ICO reportable",
-        lambda data, rows: blank(data, rows, _SHEET, "ICO reportable"),
-        "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not "
-        "recorded{due}",
-        scope=_personal_data_breach,
-        timing=_ico_clock,
-    )
+    return _flag(rule, data, ctx, derived, _NO_ICO_DECISION)
 
 
 @register_clock(
@@ -627,4 +625,4 @@ def breach_ico_decision_missing(rule: Rule, data: Dataset, ctx: AuditContext, de
 def awaiting_ico_decision(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period personal data breaches with ICO reportable blank: the decision is due ``ico_hours`` real hours after
     the school became aware."""
-    return _ico_clock(data, ctx, _waiting(data, ctx, derived, "ICO reportable", scope=_personal_data_breach))
+    return _NO_ICO_DECISION.open_rows(data, ctx, derived)

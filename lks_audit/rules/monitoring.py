@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -18,7 +20,7 @@ from .base import (
     weekday_datetime_texts,
 )
 from .derived import Derived
-from .registry import ACT_NOW, CLOCKS, HOURS, Rule, register_clock, register_rule
+from .registry import ACT_NOW, CLOCKS, HOURS, Rule, register_clock, rules_in
 from .unknown import (
     Tri,
     blank,
@@ -32,6 +34,10 @@ from .unknown import (
     test,
     unreadable,
 )
+
+#: The area of every rule in this module.
+AREA = "monitoring"
+register = rules_in(AREA)
 
 _RESPOND = (
     "Any comments, queries or complaints made through those accounts must be responded to within 24 "
@@ -56,22 +62,28 @@ def _with_reply_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> p
     return rows.assign(_start=rows["Received at"], _due=rows["_deadline"], _due_at_latest=latest)
 
 
+class _Verdict(NamedTuple):
+    """A rule's verdict on each of its rows: raised, undecided, and of its scope (what it checked)."""
+
+    found: np.ndarray
+    undecided: np.ndarray
+    scope: Tri
+
+
 def _reply_outcome(
     rule: Rule,
     rows: pd.DataFrame,
-    found: np.ndarray,
-    undecided: np.ndarray,
+    verdict: _Verdict,
     messages: list[str],
     on_closures: np.ndarray,
     closures: list[tuple],
-    scope: Tri,
-    on_account: np.ndarray | None = None,
+    on_account: np.ndarray,
 ) -> RuleOutcome:
     """INT-01's or INT-02's outcome: findings on the reply's cell (those in ``on_closures`` also resting on the
     Closures dates that could not be read, those in ``on_account`` on the Account ID that could not be read), and
     the interactions whose times (or, in ``on_account``, Account ID) could not be read, undecided."""
-    account = np.zeros(len(rows), dtype=bool) if on_account is None else on_account
-    own = [[("Interactions", int(r), "Account ID")] if a else [] for r, a in zip(rows[ROW].tolist(), account)]
+    found, undecided, scope = verdict
+    own = [[("Interactions", int(r), "Account ID")] if a else [] for r, a in zip(rows[ROW].tolist(), on_account)]
     findings = rule.findings(
         rows[found], "Interactions", messages, column="First response at",
         also=[(closures if c else []) + o for c, o in zip(on_closures.tolist(), _picked(own, found))],
@@ -124,9 +136,8 @@ def _hours(start: pd.Series, end: pd.Series) -> list[str]:
     return [f"{h:.1f}" for h in elapsed_hours(start, end)]
 
 
-@register_rule(
+@register(
     "INT-01",
-    "monitoring",
     "medium",
     clause=_RESPOND,
     meaning="The first response came after the deadline: received on a working day, within "
@@ -173,14 +184,12 @@ def late_response(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived
             late["_platform_times"] if "_platform_times" in late else [False] * len(late),
         )
     ]
-    return _reply_outcome(
-        rule, rows, found, undecided, messages, (over & ~beyond)[found], closures, known(answered), on_account
-    )
+    verdict = _Verdict(found, undecided, known(answered))
+    return _reply_outcome(rule, rows, verdict, messages, (over & ~beyond)[found], closures, on_account)
 
 
-@register_rule(
+@register(
     "INT-02",
-    "monitoring",
     "high",
     clause=_RESPOND,
     meaning="No First response at, and the response deadline passed before as_of (a day: before it began; a moment: "
@@ -222,7 +231,8 @@ def unanswered(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -
     # A reply the platform shows, to a message that may be this row's (its Account ID could not be read), would
     # clear a finding read from a First response at that could not be read: to confirm on that cell too.
     on_account = _platform_doubt(data, ctx, derived, rows, None)[0] & found
-    return _reply_outcome(rule, rows, found, undecided, messages, on_closures, closure_cells(data), due, on_account)
+    verdict = _Verdict(found, undecided, due)
+    return _reply_outcome(rule, rows, verdict, messages, on_closures, closure_cells(data), on_account)
 
 
 @register_clock(
@@ -247,9 +257,8 @@ def _no_action(action: pd.Series) -> pd.Series:
     return is_blank(action) | (action == "None")
 
 
-@register_rule(
+@register(
     "INT-03",
-    "monitoring",
     "high",
     clause=_ABUSE,
     meaning="An offensive interaction (Offensive = Yes) has Action taken blank or None.",
@@ -291,9 +300,8 @@ def offensive_left_up(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.
     return hit.assign(_start=hit["Received at"], _due=hit["Received at"])
 
 
-@register_rule(
+@register(
     "INT-04",
-    "monitoring",
     "medium",
     clause=_ABUSE,
     meaning="An offensive interaction had an action taken (not blank or None) but Audience informed is not Yes.",

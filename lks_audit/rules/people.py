@@ -18,8 +18,12 @@ from .base import (
     names,
 )
 from .derived import ACCOUNT_USER_SOURCES, Derived, staff_rows
-from .registry import CLOCKS, DAYS, Rule, register_clock, register_rule
+from .registry import CLOCKS, DAYS, Rule, register_clock, rules_in
 from .unknown import Tri, blank, checked, key_cells, known, settle_as_read, test, unreadable
+
+#: The area of every rule in this module.
+AREA = "people"
+register = rules_in(AREA)
 
 _TRAINING_CLAUSE = (
     "SLT will ensure that anyone running/administering a social media account on behalf of the "
@@ -33,9 +37,8 @@ _ACCOUNT_USERS = ("account user", "account users")
 _TRN01_NEEDS = {**ACCOUNT_USER_SOURCES, "Staff": ("Staff ID", "Policy read on", "Social media training on")}
 
 
-@register_rule(
+@register(
     "TRN-01",
-    "people",
     "high",
     clause=_TRAINING_CLAUSE,
     meaning="Every account user (administrator of an Active account, or who posted or responded in the period) "
@@ -78,9 +81,8 @@ def account_users_read_and_trained(rule: Rule, data: Dataset, ctx: AuditContext,
     return rule.outcome(findings, checked(user, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "TRN-02",
-    "people",
     "high",
     clause="Attend appropriate training including regular updates",
     meaning="Every account user's latest of (Social media training on, Latest refresher on) is within "
@@ -158,9 +160,8 @@ def _current_staff(data: Dataset, ctx: AuditContext) -> tuple[pd.DataFrame, Tri]
 _STAFF_DATES = ("Start date", "Leaving date")
 
 
-@register_rule(
+@register(
     "TRN-03",
-    "people",
     "medium",
     clause="Know the contents of and ensure that any use of social media, is by an authorised staff member and "
     "is carried out in line with this and other relevant policies",
@@ -216,9 +217,8 @@ def current_staff_read_policy(rule: Rule, data: Dataset, ctx: AuditContext, deri
     return rule.outcome(findings, checked(current, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "TRN-04",
-    "people",
     "medium",
     clause="Add an appropriate disclaimer to personal accounts when naming the school",
     meaning="Every current Employee has an Annual declaration on within declaration_valid_months of as of.",
