@@ -18,8 +18,9 @@ from .context import AuditContext, Parameters, make_context
 from .dpo_review import apply_decisions, personal_text_notices
 from .findings import AREAS, Finding, NotAssessed, Notice, Undecided, findings_frame, rule_order, severity_rank
 from .load import Dataset, load_workbooks
-from .rules import REGISTRY, load_all_rules
+from .rules import REGISTRY, Rule, load_all_rules
 from .rules.derived import Derived
+from .summary import summarise
 
 #: What findings.json and ``check --json`` say of themselves: they name students and records.
 PERSONAL_DATA_NOTE = (
@@ -73,8 +74,6 @@ def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
     findings = _explain_missing(findings, not_assessed)
     # After the IDs are given: decisions name findings by ID (rules.md, "DPO decisions").
     findings, decision_notices = apply_decisions(findings, data, ctx.as_of, not_assessed, undecided)
-    from .summary import summarise
-
     notices = list(data.notices) + decision_notices + personal_text_notices(data)
     result = AuditResult(ctx, findings, not_assessed, checked, notices=notices, undecided=undecided, derived=derived)
     result.summary = summarise(result, data)
@@ -92,23 +91,15 @@ def data_quality_findings(data: Dataset, ctx: AuditContext) -> list[Finding]:
     DQ-01 naming the rules its gap leaves unassessed), without running the policy rules."""
     rule_ids = sorted(load_all_rules(), key=rule_order)
     findings = findings_of(data, ctx, [r for r in rule_ids if REGISTRY[r].area == "data"])
-    return _explain_missing(findings, [n for r in rule_ids if (n := _blocked(REGISTRY[r], data))])
+    return _explain_missing(findings, [n for r in rule_ids if (n := blocked(REGISTRY[r], data))])
 
 
-def _blocked(rule, data: Dataset) -> NotAssessed | None:
+def blocked(rule: Rule, data: Dataset) -> NotAssessed | None:
     """Why ``rule`` cannot be assessed on ``data``, or None when everything it needs is there (or it has
     nothing to check in this data)."""
     if rule.applies is not None and not rule.applies(data):
         return None
-    # The first needed sheet with a gap is the one named, as a school office would fix it first.
-    return next(
-        (
-            NotAssessed(rule.id, rule.area, data.unavailable(sheet, columns), data.gaps_for(sheet, columns))
-            for sheet, columns in rule.needs.items()
-            if data.gaps_for(sheet, columns)
-        ),
-        None,
-    )
+    return rule.gap(data)
 
 
 def _run(
@@ -124,9 +115,9 @@ def _run(
         if rule.applies is not None and not rule.applies(data):
             checked[rule_id] = 0  # nothing to check (no platform archive): neither run nor "not assessed"
             continue
-        blocked = _blocked(rule, data)
-        if blocked:
-            not_assessed.append(blocked)
+        gap = blocked(rule, data)
+        if gap:
+            not_assessed.append(gap)
             continue
         outcome = rule.run(data, ctx, derived)
         findings.extend(outcome.findings)
@@ -142,11 +133,6 @@ def identified(findings: list[Finding], data: Dataset) -> list[Finding]:
     """``findings`` with their cells and stable IDs, as the audit gives them (``lks-audit due`` names its clocks
     by the IDs their findings would have)."""
     return _identified(_with_cells(findings, data), data.row_names)
-
-
-def blocked(rule, data: Dataset) -> NotAssessed | None:
-    """Why ``rule`` cannot be assessed on ``data`` (a workbook, sheet or column it needs is missing), or None."""
-    return _blocked(rule, data)
 
 
 def _finding_order(f: Finding) -> tuple:

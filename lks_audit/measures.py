@@ -86,9 +86,9 @@ def _blocked(data, sheet: str, columns: tuple[str, ...], rules: tuple[str, ...] 
         rule = REGISTRY.get(rule_id)
         if rule is None:
             return f"rule {rule_id} is not available"
-        reason = next((r for r in (data.unavailable(s, c) for s, c in rule.needs.items()) if r), None)
-        if reason:
-            return f"rule {rule_id} was not assessed ({reason})"
+        gap = rule.gap(data)
+        if gap:
+            return f"rule {rule_id} was not assessed ({gap.reason})"
     return None
 
 

@@ -1,5 +1,5 @@
 """Data quality (area ``data``): what the loader could not read (DQ-01..03) and what does not add up
-(DQ-04, DQ-05). Every data-quality message is worded here, its location included.
+(DQ-04, DQ-05). Every data-quality message is worded here, its location as :mod:`lks_audit.wording` words it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from ..context import AuditContext
 from ..findings import Finding, RuleOutcome, Undecided
 from ..load import Dataset
 from ..schema import ROW, SHEETS, STUDENT, WORKBOOK_OF_SHEET, WORKBOOKS, Kind, Sheet, references
+from ..wording import where
 from .base import fmt_date, fmt_datetime
 from .derived import Derived
 from .registry import Rule, rules_in
@@ -28,33 +29,6 @@ _CLAUSE = (
     "Store account details ... securely; SLT will ensure ... (records the policy relies on must "
     "exist and be readable for the audit to prove anything)."
 )
-
-
-def location(f: Finding, short: bool = False) -> str:
-    """Where a data-quality finding is, as its message words it.
-
-    Long (the message's own prefix): ``posts_log.xlsx, sheet Posts, cell C14 (Posted at)``.
-    Short (under a heading that already names the workbook): ``Posts!C14 (Posted at)``.
-    """
-    return _where(f.rule, f.file, f.sheet, f.cell, f.column, short)
-
-
-def _where(
-    rule_id: str, file: str | None, sheet: str | None, cell: str | None, column: str | None, short: bool = False
-) -> str:
-    # A cell's column is named, except a key's: DQ-03's text names it already.
-    named = f" ({column})" if column and rule_id != "DQ-03" else ""
-    if cell:
-        return f"{sheet}!{cell}{named}" if short else f"{file}, sheet {sheet}, cell {cell}{named}"
-    if column:
-        return sheet if short else f"{file}, sheet {sheet}"
-    return "" if short else file or ""
-
-
-def short_message(f: Finding) -> str:
-    """The finding under a heading that names its workbook: ``Posts!C14 (Posted at): ...``."""
-    where = location(f, short=True)
-    return f"{where}: {f.text}" if where else f.text
 
 
 class _Place(NamedTuple):
@@ -76,10 +50,11 @@ def _located(
     student: str | None = None,
     part: str | None = None,
 ) -> Finding:
-    """A finding whose message starts with its location, worded from the same fields :func:`location` reads."""
+    """A finding whose message starts with its location, worded from the same fields
+    :func:`~lks_audit.wording.location` reads."""
     # Built directly, not via Rule.finding: a badly typed-in column can give many thousand findings.
     file, sheet, row, cell, column = place
-    message = f"{_where(rule.id, file, sheet, cell, column)}: {detail}"
+    message = f"{where(rule.id, file, sheet, cell, column)}: {detail}"
     return Finding(
         rule.id, rule.severity, rule.area, record, file, sheet, row, message,
         cell=cell, student=student, column=column, detail=detail, part=part,

@@ -30,15 +30,17 @@ from .unknown import Tri, key_cells, test, unreadable
 #: The date column that places each log sheet's rows in the audit period.
 PERIOD_DATES = {"Posts": "Posted at", "Interactions": "Received at", "Incidents": "Reported at"}
 
-#: The columns account users are found from (rules.md's "Account users"; TRN-01..03 and the training measure):
-#: the register's Status and Administrators, and who posted or responded in the period.
-ACCOUNT_USER_SOURCES = {
-    "Accounts": ("Status", "Administrators"),
-    "Posts": ("Posted at", "Posted by"),
-    "Interactions": ("Received at", "Responded by"),
+#: The logs whose writers in the period are account users (rules.md's "Account users"): sheet -> the column naming
+#: who wrote a row, and what it makes them.
+_LOG_WRITERS = {
+    "Posts": ("Posted by", "posted in the period"),
+    "Interactions": ("Responded by", "responded to interactions in the period"),
 }
-#: The logs that make their writers account users: sheet -> (its date column, the column naming who wrote it).
-ACCOUNT_USER_LOGS = {sheet: columns for sheet, columns in ACCOUNT_USER_SOURCES.items() if sheet in PERIOD_DATES}
+#: Those logs: sheet -> (its date column, the column naming who wrote it).
+ACCOUNT_USER_LOGS = {sheet: (PERIOD_DATES[sheet], who) for sheet, (who, _) in _LOG_WRITERS.items()}
+#: The columns account users are found from (TRN-01..03 and the training measure): the register's Status and
+#: Administrators, and the logs' dates and writers.
+ACCOUNT_USER_SOURCES = {"Accounts": ("Status", "Administrators"), **ACCOUNT_USER_LOGS}
 
 #: The cells that tie a log row to what a platform shows (platform-exports.md's matching): its account, its time
 #: and its Link.
@@ -221,15 +223,11 @@ class Derived:
         joined = named.groupby("Staff ID", sort=False)["Account ID"].agg(", ".join)
         staff = admins["Staff ID"].drop_duplicates()
         administers = "administers " + joined.reindex(staff, fill_value="")
-        posted = _named(self.posts_in_period["Posted by"])
-        responded = _named(self.interactions_in_period["Responded by"])
-        roles = pd.concat(
-            [
-                administers,
-                pd.Series("posted in the period", index=posted, dtype=object),
-                pd.Series("responded to interactions in the period", index=responded, dtype=object),
-            ]
-        )
+        writers = [
+            pd.Series(role, index=_named(self.in_period(sheet)[who]), dtype=object)
+            for sheet, (who, role) in _LOG_WRITERS.items()
+        ]
+        roles = pd.concat([administers, *writers])
         return roles.groupby(level=0).agg("; ".join).sort_index()
 
     def account_user_cells(self, staff_ids: pd.Series) -> dict[str, list[tuple]]:

@@ -17,7 +17,7 @@ import pandas as pd
 from ..context import AuditContext
 from ..findings import RuleOutcome, Undecided
 from ..load import Dataset
-from ..platforms.matching import Evidence, Query
+from ..platforms.matching import SAME_TEXT, Evidence, Query
 from ..platforms.records import Archive
 from ..schema import ROW
 from .base import (
@@ -192,8 +192,6 @@ def _unplaced_posts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Deriv
     applies=with_archives,
 )
 def published_text_differs(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
-    from ..platforms.matching import SAME_TEXT
-
     found = derived.platform_evidence
     posts = derived.period_posts
     matched = [found.post_of_row.get(row) for row in posts[ROW].tolist()]

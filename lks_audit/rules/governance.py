@@ -37,6 +37,13 @@ from .unknown import (
 AREA = "governance"
 register = rules_in(AREA)
 
+#: The policy's clause on DPIAs (ACC-09, APP-03).
+_DPIA_CLAUSE = (
+    "For all new processing requirements, where the processing of personal data is being undertaken, you "
+    "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
+    "for consideration in advance of the processing being undertaken."
+)
+
 
 def _active(data: Dataset, accounts: pd.DataFrame) -> Tri:
     """Each account is Active (unknown where its Status could not be read)."""
@@ -448,9 +455,7 @@ def purpose_reviews_due(data: Dataset, ctx: AuditContext, derived: Derived) -> p
 @register(
     "ACC-09",
     "high",
-    clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
-    "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
-    "for consideration in advance of the processing being undertaken.",
+    clause=_DPIA_CLAUSE,
     meaning="An account has a DPIA reference.",
     needs={"Accounts": ("Account ID", "DPIA reference")},
     counts=_ACCOUNTS,
@@ -614,9 +619,7 @@ def pending_applications(data: Dataset, ctx: AuditContext, derived: Derived) -> 
 @register(
     "APP-03",
     "high",
-    clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
-    "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
-    "for consideration in advance of the processing being undertaken.",
+    clause=_DPIA_CLAUSE,
     meaning="An Approved application has DPIA submitted to DPO on, on or before its Decision date.",
     needs={"Applications": ("Application ID", "SLT decision", "DPIA submitted to DPO on", "Decision date")},
     counts=("Approved application", "Approved applications"),

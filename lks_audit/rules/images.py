@@ -27,6 +27,11 @@ AREA = "images"
 register = rules_in(AREA)
 
 POLICY_BREACH = "a breach of the school's policy on images"
+#: The policy's clause on students' clothing in images (IMG-05, IMG-07).
+_CLOTHING_CLAUSE = (
+    "Consideration to the clothing of the students in images eg avoid swimming costume shots and "
+    "review sporting activity clothing."
+)
 CONSENT_CLAUSE = (
     "Permission to use any photos or video recordings is sought in line with DSPP's (Dudley "
     "Safeguarding People Partnership), use of images permission guidance and associated consent forms."
@@ -398,10 +403,7 @@ def still_up_after_withdrawal(data: Dataset, ctx: AuditContext, derived: Derived
     "IMG-05",
     "high",
     take_down=True,
-    clause=(
-        "Consideration to the clothing of the students in images eg avoid swimming costume shots and "
-        "review sporting activity clothing."
-    ),
+    clause=_CLOTHING_CLAUSE,
     meaning="A post picturing students has Swimwear = Yes.",
     needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Swimwear")},
     counts=_PICTURING_POSTS,
@@ -443,10 +445,7 @@ def individual_shot(rule: Rule, data: Dataset, ctx: AuditContext, derived: Deriv
 @register(
     "IMG-07",
     "advisory",
-    clause=(
-        "Consideration to the clothing of the students in images eg avoid swimming costume shots and "
-        "review sporting activity clothing."
-    ),
+    clause=_CLOTHING_CLAUSE,
     meaning="A post picturing students has Sports kit = Yes: the policy asks for the sporting clothing to be reviewed.",
     needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Sports kit")},
     counts=_PICTURING_POSTS,

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..context import AuditContext
-from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, RuleOutcome, Undecided
+from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, NotAssessed, RuleOutcome, Undecided
 from ..load import Dataset
 from ..params import Parameters
 from ..schema import ROW, SHEETS, WORKBOOK_OF_SHEET
@@ -128,6 +128,18 @@ class Rule:
             raise ValueError(f"rule {self.id} ({check.__name__}): " + "; ".join(problems))
         REGISTRY[self.id] = rule
         return check
+
+    def gap(self, data: Dataset) -> NotAssessed | None:
+        """Why this rule cannot be assessed on ``data``: a workbook, sheet or column it needs is missing (the first
+        sheet with a gap is the one named, as a school office would fix it first); None when all are there."""
+        return next(
+            (
+                NotAssessed(self.id, self.area, data.unavailable(sheet, columns), data.gaps_for(sheet, columns))
+                for sheet, columns in self.needs.items()
+                if data.gaps_for(sheet, columns)
+            ),
+            None,
+        )
 
     @property
     def severities(self) -> tuple[str, ...]:
