@@ -191,17 +191,7 @@ def _training(data: Dataset, ctx: AuditContext, derived: Derived, records, waiti
         out["account_users"] = _not_assessed(reason)
     else:
         users = {str(i) for i in derived.account_users.index}
-        to_confirm = users & _of(waiting, "TRN-01", "TRN-02")
-        untrained = users & _of(records, "TRN-01", "TRN-02")
-        trained = len(users) - len(untrained) - len(to_confirm)
-        out["account_users"] = {
-            "assessed": True,
-            "total": len(users),
-            "trained_and_current": trained,
-            "to_confirm": len(to_confirm),
-            # Of those whose training is known: a finding waiting on a data fix is neither way yet.
-            "pct": _percent(trained, len(users) - len(to_confirm)),
-        }
+        out["account_users"] = _people_meeting(users, "trained_and_current", ("TRN-01", "TRN-02"), records, waiting)
 
     staff_columns = ("Staff ID", "Start date", "Leaving date")
     reason = _blocked(data, "Staff", staff_columns + ("Policy read on",))
@@ -225,16 +215,24 @@ def _training(data: Dataset, ctx: AuditContext, derived: Derived, records, waiti
         staff = data.frames["Staff"]
         current = staff["Staff ID"].isin(current_staff_ids(data, ctx.as_of)) & (staff["Type"] == "Employee")
         employees = {str(i) for i in staff.loc[current.to_numpy(dtype=bool), "Staff ID"]}
-        to_confirm = employees & waiting.get("TRN-04", set())
-        done = len(employees) - len(employees & records.get("TRN-04", set())) - len(to_confirm)
-        out["declarations"] = {
-            "assessed": True,
-            "total": len(employees),
-            "current": done,
-            "to_confirm": len(to_confirm),
-            "pct": _percent(done, len(employees) - len(to_confirm)),
-        }
+        out["declarations"] = _people_meeting(employees, "current", ("TRN-04",), records, waiting)
     return out
+
+
+def _people_meeting(
+    people: set[str], met: str, rules: tuple[str, ...], records: dict[str, set], waiting: dict[str, set]
+) -> dict:
+    """How many of ``people`` meet what ``rules`` check (under ``met``): neither found failing nor to confirm.
+    The share is of those whose state is known: a finding waiting on a data fix is neither way yet."""
+    to_confirm = people & _of(waiting, *rules)
+    done = len(people) - len(people & _of(records, *rules)) - len(to_confirm)
+    return {
+        "assessed": True,
+        "total": len(people),
+        met: done,
+        "to_confirm": len(to_confirm),
+        "pct": _percent(done, len(people) - len(to_confirm)),
+    }
 
 
 def _consent(data: Dataset, ctx: AuditContext, derived: Derived, records, waiting) -> dict:
