@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .context import AuditContext, Parameters, make_context
 from .dpo_review import apply_decisions, personal_text_notices
 from .findings import AREAS, Finding, NotAssessed, Notice, Undecided, findings_frame, rule_order, severity_rank
 from .load import Dataset, load_workbooks
+from .read import Reading
 from .rules import REGISTRY, Rule, load_all_rules
 from .rules.derived import Derived
 from .summary import summarise
@@ -80,7 +82,7 @@ def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
     return result
 
 
-def findings_of(data: Dataset, ctx: AuditContext | None, rule_ids) -> list[Finding]:
+def findings_of(data: Dataset, ctx: AuditContext | None, rule_ids: Iterable[str]) -> list[Finding]:
     """The findings of just these rules (e.g. the data-quality rules ``validate`` shows), in report order."""
     findings, _, _, _ = _run(data, ctx, Derived(data, ctx), sorted(rule_ids, key=rule_order))
     return findings
@@ -103,7 +105,7 @@ def blocked(rule: Rule, data: Dataset) -> NotAssessed | None:
 
 
 def _run(
-    data: Dataset, ctx: AuditContext | None, derived: Derived, rule_ids
+    data: Dataset, ctx: AuditContext | None, derived: Derived, rule_ids: Iterable[str]
 ) -> tuple[list[Finding], list[NotAssessed], dict, list[Undecided]]:
     load_all_rules()
     findings: list[Finding] = []
@@ -161,7 +163,7 @@ def _waiting_on_data(findings: list[Finding], undecided: list[Undecided]) -> tup
         elif f.rule == "DQ-04":
             faults[(f.sheet, f.row, f.column, f.part)] = (f.id,)
 
-    def behind(rests_on) -> tuple[str, ...]:
+    def behind(rests_on: Iterable[tuple]) -> tuple[str, ...]:
         return tuple(sorted({i for c in rests_on for i in faults.get(c, ())}))
 
     # Data-quality records first: an ID that DQ-04 leaves undecided stands for the key cells it waits on.
@@ -252,7 +254,11 @@ def closures_of(data: Dataset) -> list:
 
 
 def audit_folder(
-    folder: str | Path, year: str, as_of=None, params: dict | Parameters | None = None, reading=None
+    folder: str | Path,
+    year: str,
+    as_of: object = None,
+    params: dict | Parameters | None = None,
+    reading: Reading | None = None,
 ) -> tuple[Dataset, AuditResult]:
     """Load ``folder`` and audit it for academic ``year`` as of ``as_of`` (a date, ISO text, or None for the
     default): returns the loaded data and the result. Raises AuditInputError for a year, date or parameter

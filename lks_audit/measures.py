@@ -12,7 +12,7 @@ column or the rule it leans on is unavailable) is ``{"assessed": False,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -62,7 +62,7 @@ def headline_measures(
     }
 
 
-def _by_rule(findings, key, open_: bool) -> dict[str, set]:
+def _by_rule(findings: list[Finding], key: Callable[[Finding], object], open_: bool) -> dict[str, set]:
     """Rule -> the ``key`` of its findings that are open (or, with ``open_=False``, waiting on a data fix).
 
     A finding the DPO set aside by a decision is neither: like the rating, the measures count it as met."""
@@ -77,7 +77,7 @@ def _of(found: dict[str, set], *rules: str) -> set:
     return set().union(*(found.get(r, set()) for r in rules))
 
 
-def _blocked(data, sheet: str, columns: tuple[str, ...], rules: tuple[str, ...] = ()) -> str | None:
+def _blocked(data: Dataset, sheet: str, columns: tuple[str, ...], rules: tuple[str, ...] = ()) -> str | None:
     """Why a measure cannot be taken: its own columns or a rule it leans on are unavailable."""
     reason = data.unavailable(sheet, columns)
     if reason:
@@ -100,13 +100,15 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def _months(ctx) -> list[pd.Period]:
+def _months(ctx: AuditContext) -> list[pd.Period]:
     """Months of the academic year up to and including the as-of month."""
     last = min(ctx.end, ctx.as_of).to_period("M")
     return list(pd.period_range(ctx.start.to_period("M"), last, freq="M")) if last >= ctx.start.to_period("M") else []
 
 
-def _interactions(data: Dataset, ctx: AuditContext, derived: Derived, records, waiting) -> dict:
+def _interactions(
+    data: Dataset, ctx: AuditContext, derived: Derived, records: dict[str, set], waiting: dict[str, set]
+) -> dict:
     columns = ("Interaction ID", "Received at", "First response at")
     reason = _blocked(data, "Interactions", columns, ("INT-01", "INT-02"))
     if reason:
@@ -182,7 +184,9 @@ def _incidents(data: Dataset, ctx: AuditContext, derived: Derived) -> dict:
     }
 
 
-def _training(data: Dataset, ctx: AuditContext, derived: Derived, records, waiting) -> dict:
+def _training(
+    data: Dataset, ctx: AuditContext, derived: Derived, records: dict[str, set], waiting: dict[str, set]
+) -> dict:
     out: dict = {"assessed": True}
     reason = _blocked(data, "Staff", ("Staff ID",), ("TRN-01", "TRN-02")) or next(
         (r for r in (data.unavailable(s, c) for s, c in ACCOUNT_USER_SOURCES.items()) if r), None
@@ -235,7 +239,9 @@ def _people_meeting(
     }
 
 
-def _consent(data: Dataset, ctx: AuditContext, derived: Derived, records, waiting) -> dict:
+def _consent(
+    data: Dataset, ctx: AuditContext, derived: Derived, records: dict[str, set], waiting: dict[str, set]
+) -> dict:
     columns = ("Post ID", "Posted at", "Images of students", "Students pictured")
     reason = _blocked(data, "Posts", columns, ("IMG-01", "IMG-02"))
     if reason:
