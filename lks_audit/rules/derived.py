@@ -30,6 +30,8 @@ from .unknown import Tri, key_cells, test, unreadable
 #: The date column that places each log sheet's rows in the audit period.
 PERIOD_DATES = {"Posts": "Posted at", "Interactions": "Received at", "Incidents": "Reported at"}
 
+#: Each log sheet's in-period table (a property of :class:`Derived`).
+_IN_PERIOD = {"Posts": "posts_in_period", "Interactions": "interactions_in_period", "Incidents": "incidents_in_period"}
 #: The logs whose writers in the period are account users (rules.md's "Account users"): sheet -> the column naming
 #: who wrote a row, and what it makes them.
 _LOG_WRITERS = {
@@ -101,11 +103,7 @@ class Derived:
     def in_period(self, sheet: str) -> pd.DataFrame:
         """The rows of a log sheet (Posts, Interactions or Incidents) dated inside the audit period (undated rows
         kept: they cannot be placed)."""
-        return {
-            "Posts": self.posts_in_period,
-            "Interactions": self.interactions_in_period,
-            "Incidents": self.incidents_in_period,
-        }[sheet]
+        return getattr(self, _IN_PERIOD[sheet])  # only the one asked for is built
 
     @cached_property
     def posts_in_period(self) -> pd.DataFrame:

@@ -1,14 +1,15 @@
 """The rule registry: one rule = one small function with its ID, area, severity and clause.
 
-Rules register themselves with :func:`register_rule` in their area's module. The
-decorator hands each check its own :class:`Rule` as the first argument, so a
-rule's ID is written once: every check is a :class:`RuleCheck`, ``check(rule, data, ctx, derived)``: it takes
-the rule, a loaded :class:`~lks_audit.load.Dataset`, an :class:`~lks_audit.context.AuditContext` and the
-period's shared tables (:class:`~lks_audit.rules.derived.Derived`, read-only), and returns
-``rule.outcome(findings, checked)``: its findings (made with
-``rule.finding``/``rule.findings``) and how many records it examined. Columns
-named in ``needs`` are guaranteed to exist in ``data.frames`` when the check
-runs; if the workbook, sheet or a column is missing the rule is *not assessed*.
+Rules register themselves in their area's module: ``@register_rule(id, severity, area=..., clause=..., ...)`` above
+a function declares the :class:`Rule` (everything known about it, such as whether its remedy is a take-down) and
+registers the function as its check. An area module states its area once (``AREA``) and declares its rules with
+``register = rules_in(AREA)``. The audit hands each check its own :class:`Rule` as the first argument, so a rule's
+ID is written once: every check is a :class:`RuleCheck`, ``check(rule, data, ctx, derived)``: it takes the rule, a
+loaded :class:`~lks_audit.load.Dataset`, an :class:`~lks_audit.context.AuditContext` and the period's shared tables
+(:class:`~lks_audit.rules.derived.Derived`, read-only), and returns ``rule.outcome(findings, checked)``: its
+findings (made with ``rule.finding``/``rule.findings``) and how many records it examined. Columns named in
+``needs`` are guaranteed to exist in ``data.frames`` when the check runs; if the workbook, sheet or a column is
+missing the rule is *not assessed* (:meth:`Rule.gap` says why).
 
 A finding names the column its decision rests on (its cell follows) and any
 other cells or IDs that decided it (``rests_on``): from them the audit works out
