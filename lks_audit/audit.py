@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +19,10 @@ from .context import AuditContext, Parameters, make_context
 from .dpo_review import apply_decisions, personal_text_notices
 from .findings import AREAS, Finding, NotAssessed, Notice, Undecided, findings_frame, rule_order, severity_rank
 from .load import Dataset, load_workbooks
-from .rules import REGISTRY, load_all_rules
+from .read import Reading
+from .rules import REGISTRY, Rule, load_all_rules
+from .rules.derived import Derived
+from .summary import summarise
 
 #: What findings.json and ``check --json`` say of themselves: they name students and records.
 PERSONAL_DATA_NOTE = (
@@ -41,6 +45,9 @@ class AuditResult:
     #: Records a rule could not decide because a cell it needs could not be read (rules.md, "Unknown is not
     #: blank"), each waiting on those cells' data-quality findings; left out of ``checked``.
     undecided: list[Undecided] = field(default_factory=list)
+    #: The period's shared tables the rules read (the platforms' matches among them), for the measures and the
+    #: DPO's detail to read the same ones.
+    derived: Derived | None = None
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -64,21 +71,20 @@ class AuditResult:
 
 def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
     """Every registered rule over ``data``: its findings, or why it could not be assessed; then the summary."""
-    findings, not_assessed, checked, undecided = _run(data, ctx, sorted(load_all_rules(), key=rule_order))
+    derived = Derived(data, ctx)
+    findings, not_assessed, checked, undecided = _run(data, ctx, derived, sorted(load_all_rules(), key=rule_order))
     findings = _explain_missing(findings, not_assessed)
     # After the IDs are given: decisions name findings by ID (rules.md, "DPO decisions").
     findings, decision_notices = apply_decisions(findings, data, ctx.as_of, not_assessed, undecided)
-    from .summary import summarise
-
     notices = list(data.notices) + decision_notices + personal_text_notices(data)
-    result = AuditResult(ctx, findings, not_assessed, checked, notices=notices, undecided=undecided)
+    result = AuditResult(ctx, findings, not_assessed, checked, notices=notices, undecided=undecided, derived=derived)
     result.summary = summarise(result, data)
     return result
 
 
-def findings_of(data: Dataset, ctx: AuditContext | None, rule_ids) -> list[Finding]:
+def findings_of(data: Dataset, ctx: AuditContext | None, rule_ids: Iterable[str]) -> list[Finding]:
     """The findings of just these rules (e.g. the data-quality rules ``validate`` shows), in report order."""
-    findings, _, _, _ = _run(data, ctx, sorted(rule_ids, key=rule_order))
+    findings, _, _, _ = _run(data, ctx, Derived(data, ctx), sorted(rule_ids, key=rule_order))
     return findings
 
 
@@ -87,27 +93,19 @@ def data_quality_findings(data: Dataset, ctx: AuditContext) -> list[Finding]:
     DQ-01 naming the rules its gap leaves unassessed), without running the policy rules."""
     rule_ids = sorted(load_all_rules(), key=rule_order)
     findings = findings_of(data, ctx, [r for r in rule_ids if REGISTRY[r].area == "data"])
-    return _explain_missing(findings, [n for r in rule_ids if (n := _blocked(REGISTRY[r], data))])
+    return _explain_missing(findings, [n for r in rule_ids if (n := blocked(REGISTRY[r], data))])
 
 
-def _blocked(rule, data: Dataset) -> NotAssessed | None:
+def blocked(rule: Rule, data: Dataset) -> NotAssessed | None:
     """Why ``rule`` cannot be assessed on ``data``, or None when everything it needs is there (or it has
     nothing to check in this data)."""
     if rule.applies is not None and not rule.applies(data):
         return None
-    # The first needed sheet with a gap is the one named, as a school office would fix it first.
-    return next(
-        (
-            NotAssessed(rule.id, rule.area, data.unavailable(sheet, columns), data.gaps_for(sheet, columns))
-            for sheet, columns in rule.needs.items()
-            if data.gaps_for(sheet, columns)
-        ),
-        None,
-    )
+    return rule.gap(data)
 
 
 def _run(
-    data: Dataset, ctx: AuditContext | None, rule_ids
+    data: Dataset, ctx: AuditContext | None, derived: Derived, rule_ids: Iterable[str]
 ) -> tuple[list[Finding], list[NotAssessed], dict, list[Undecided]]:
     load_all_rules()
     findings: list[Finding] = []
@@ -119,11 +117,11 @@ def _run(
         if rule.applies is not None and not rule.applies(data):
             checked[rule_id] = 0  # nothing to check (no platform archive): neither run nor "not assessed"
             continue
-        blocked = _blocked(rule, data)
-        if blocked:
-            not_assessed.append(blocked)
+        gap = blocked(rule, data)
+        if gap:
+            not_assessed.append(gap)
             continue
-        outcome = rule.run(data, ctx)
+        outcome = rule.run(data, ctx, derived)
         findings.extend(outcome.findings)
         checked[rule_id] = outcome.checked
         undecided.extend(outcome.undecided)
@@ -137,11 +135,6 @@ def identified(findings: list[Finding], data: Dataset) -> list[Finding]:
     """``findings`` with their cells and stable IDs, as the audit gives them (``lks-audit due`` names its clocks
     by the IDs their findings would have)."""
     return _identified(_with_cells(findings, data), data.row_names)
-
-
-def blocked(rule, data: Dataset) -> NotAssessed | None:
-    """Why ``rule`` cannot be assessed on ``data`` (a workbook, sheet or column it needs is missing), or None."""
-    return _blocked(rule, data)
 
 
 def _finding_order(f: Finding) -> tuple:
@@ -170,7 +163,7 @@ def _waiting_on_data(findings: list[Finding], undecided: list[Undecided]) -> tup
         elif f.rule == "DQ-04":
             faults[(f.sheet, f.row, f.column, f.part)] = (f.id,)
 
-    def behind(rests_on) -> tuple[str, ...]:
+    def behind(rests_on: Iterable[tuple]) -> tuple[str, ...]:
         return tuple(sorted({i for c in rests_on for i in faults.get(c, ())}))
 
     # Data-quality records first: an ID that DQ-04 leaves undecided stands for the key cells it waits on.
@@ -261,7 +254,11 @@ def closures_of(data: Dataset) -> list:
 
 
 def audit_folder(
-    folder: str | Path, year: str, as_of=None, params: dict | Parameters | None = None, reading=None
+    folder: str | Path,
+    year: str,
+    as_of: object = None,
+    params: dict | Parameters | None = None,
+    reading: Reading | None = None,
 ) -> tuple[Dataset, AuditResult]:
     """Load ``folder`` and audit it for academic ``year`` as of ``as_of`` (a date, ISO text, or None for the
     default): returns the loaded data and the result. Raises AuditInputError for a year, date or parameter

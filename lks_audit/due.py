@@ -25,6 +25,7 @@ from .findings import NotAssessed, rule_order
 from .load import Dataset, load_workbooks
 from .params import academic_year_of
 from .rules import CLOCKS, REGISTRY, load_all_rules
+from .rules.derived import Derived
 from .rules.registry import ACT_NOW, HOURS
 from .rules.unknown import closure_cells, unreadable
 from .schema import ROW, SHEETS, WORKBOOK_OF_SHEET
@@ -158,13 +159,14 @@ def clocks_at(data: Dataset, ctx: AuditContext, within_days: float = DEFAULT_WIT
     load_all_rules()
     clocks: list[DueClock] = []
     not_assessed = []
+    derived = Derived(data, ctx)  # the tables several clocks read, built once
     for rule_id in sorted(CLOCKS, key=rule_order):
         rule = REGISTRY[rule_id]
         gap = blocked(rule, data)
         if gap:
             not_assessed.append(gap)
             continue
-        clocks += _clocks_of(CLOCKS[rule_id], rule, data, ctx, within_days)
+        clocks += _clocks_of(CLOCKS[rule_id], rule, data, ctx, derived, within_days)
     clocks.sort(key=_listed_order)
     return DueList(ctx.as_of_moment, ctx.year, within_days, clocks, not_assessed)
 
@@ -174,8 +176,8 @@ def _listed_order(c: DueClock) -> tuple:
     return STATES.index(c.state), left, rule_order(c.rule), c.clock
 
 
-def _clocks_of(clock, rule, data: Dataset, ctx: AuditContext, within_days: float) -> list[DueClock]:
-    rows = clock.open(data, ctx)
+def _clocks_of(clock, rule, data: Dataset, ctx: AuditContext, derived: Derived, within_days: float) -> list[DueClock]:
+    rows = clock.open(data, ctx, derived)
     if rows.empty:
         return []
     now = ctx.as_of_moment

@@ -112,9 +112,6 @@ class Dataset:
     unknown: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     #: (sheet, Excel row) -> a name from the row's content, for a row its label (key) does not name.
     row_names: dict[tuple[str, int], str] = field(default_factory=dict)
-    #: Tables several rules derive the same way (e.g. pictured students joined to consent), built once
-    #: per audit period; rules must treat them as read-only.
-    derived: dict = field(default_factory=dict)
     #: The platforms' own archives (``platform_exports/``), or None when the folder has none: then no rule
     #: that checks the logs against them has anything to check.
     exports: Exports | None = None

@@ -12,29 +12,38 @@ column or the rule it leans on is unavailable) is ``{"assessed": False,
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import pandas as pd
 
-from .context import elapsed_hours
+from .context import AuditContext, elapsed_hours
+from .findings import Finding, Undecided
+from .load import Dataset
 from .rules import REGISTRY
 from .rules.base import (
-    ACCOUNT_USER_SOURCES,
-    account_users,
     current_staff_ids,
     is_blank,
     is_yes,
-    period_rows,
-    platform_timed_interactions,
 )
+from .rules.derived import ACCOUNT_USER_SOURCES, Derived
 from .rules.incidents import BREACH_COLUMNS, personal_data_breaches
 from .schema import ROW
 
 NOT_RECORDED = "Not recorded"
 
 
-def headline_measures(data, ctx, findings=(), undecided=()) -> dict:
+def headline_measures(
+    data: Dataset,
+    ctx: AuditContext,
+    findings: Iterable[Finding] = (),
+    undecided: Iterable[Undecided] = (),
+    derived: Derived | None = None,
+) -> dict:
     """The measures, from the open findings; records whose findings wait on a data fix, and records a rule could
-    not decide (``undecided``), are counted apart, and those the DPO set aside by a decision count as met."""
+    not decide (``undecided``), are counted apart, and those the DPO set aside by a decision count as met.
+    ``derived``: the audit's shared tables (:class:`~lks_audit.rules.derived.Derived`), built here if not given."""
     findings = list(findings)
+    derived = Derived(data, ctx) if derived is None else derived
     # Log rows are matched by their Excel row (an ID may be blank or repeated); people by their Staff ID.
     rows = _by_rule(findings, lambda f: f.row, open_=True)
     rows_waiting = _by_rule(findings, lambda f: f.row, open_=False)
@@ -46,14 +55,14 @@ def headline_measures(data, ctx, findings=(), undecided=()) -> dict:
         if u.record is not None:
             people_waiting.setdefault(u.rule, set()).add(u.record)
     return {
-        "interactions": _interactions(data, ctx, rows, rows_waiting),
-        "incidents": _incidents(data, ctx),
-        "training": _training(data, ctx, people, people_waiting),
-        "consent": _consent(data, ctx, rows, rows_waiting),
+        "interactions": _interactions(data, ctx, derived, rows, rows_waiting),
+        "incidents": _incidents(data, ctx, derived),
+        "training": _training(data, ctx, derived, people, people_waiting),
+        "consent": _consent(data, ctx, derived, rows, rows_waiting),
     }
 
 
-def _by_rule(findings, key, open_: bool) -> dict[str, set]:
+def _by_rule(findings: list[Finding], key: Callable[[Finding], object], open_: bool) -> dict[str, set]:
     """Rule -> the ``key`` of its findings that are open (or, with ``open_=False``, waiting on a data fix).
 
     A finding the DPO set aside by a decision is neither: like the rating, the measures count it as met."""
@@ -68,7 +77,7 @@ def _of(found: dict[str, set], *rules: str) -> set:
     return set().union(*(found.get(r, set()) for r in rules))
 
 
-def _blocked(data, sheet: str, columns: tuple[str, ...], rules: tuple[str, ...] = ()) -> str | None:
+def _blocked(data: Dataset, sheet: str, columns: tuple[str, ...], rules: tuple[str, ...] = ()) -> str | None:
     """Why a measure cannot be taken: its own columns or a rule it leans on are unavailable."""
     reason = data.unavailable(sheet, columns)
     if reason:
@@ -77,9 +86,9 @@ def _blocked(data, sheet: str, columns: tuple[str, ...], rules: tuple[str, ...] 
         rule = REGISTRY.get(rule_id)
         if rule is None:
             return f"rule {rule_id} is not available"
-        reason = next((r for r in (data.unavailable(s, c) for s, c in rule.needs.items()) if r), None)
-        if reason:
-            return f"rule {rule_id} was not assessed ({reason})"
+        gap = rule.gap(data)
+        if gap:
+            return f"rule {rule_id} was not assessed ({gap.reason})"
     return None
 
 
@@ -91,18 +100,20 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def _months(ctx) -> list[pd.Period]:
+def _months(ctx: AuditContext) -> list[pd.Period]:
     """Months of the academic year up to and including the as-of month."""
     last = min(ctx.end, ctx.as_of).to_period("M")
     return list(pd.period_range(ctx.start.to_period("M"), last, freq="M")) if last >= ctx.start.to_period("M") else []
 
 
-def _interactions(data, ctx, records, waiting) -> dict:
+def _interactions(
+    data: Dataset, ctx: AuditContext, derived: Derived, records: dict[str, set], waiting: dict[str, set]
+) -> dict:
     columns = ("Interaction ID", "Received at", "First response at")
     reason = _blocked(data, "Interactions", columns, ("INT-01", "INT-02"))
     if reason:
         return _not_assessed(reason)
-    rows = platform_timed_interactions(data, ctx)  # the platform's times where the log's are wrong (EVD-05)
+    rows = derived.platform_timed_interactions  # the platform's times where the log's are wrong (EVD-05)
     excel_rows = rows[ROW]
     to_confirm = excel_rows.isin(_of(waiting, "INT-01", "INT-02")).to_numpy()
     late = excel_rows.isin(records.get("INT-01", set())).to_numpy() & ~to_confirm
@@ -153,11 +164,11 @@ def _interactions(data, ctx, records, waiting) -> dict:
     }
 
 
-def _incidents(data, ctx) -> dict:
+def _incidents(data: Dataset, ctx: AuditContext, derived: Derived) -> dict:
     reason = _blocked(data, "Incidents", ("Incident ID", "Reported at", "Category"))
     if reason:
         return _not_assessed(reason)
-    rows = period_rows(data, "Incidents", "Reported at", ctx)
+    rows = derived.in_period("Incidents")
     counts = rows["Category"].astype("object").where(rows["Category"].notna(), NOT_RECORDED).value_counts()
     by_category = {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))}
     # Without the Closed on column nothing says which incidents are still open.
@@ -173,7 +184,9 @@ def _incidents(data, ctx) -> dict:
     }
 
 
-def _training(data, ctx, records, waiting) -> dict:
+def _training(
+    data: Dataset, ctx: AuditContext, derived: Derived, records: dict[str, set], waiting: dict[str, set]
+) -> dict:
     out: dict = {"assessed": True}
     reason = _blocked(data, "Staff", ("Staff ID",), ("TRN-01", "TRN-02")) or next(
         (r for r in (data.unavailable(s, c) for s, c in ACCOUNT_USER_SOURCES.items()) if r), None
@@ -181,18 +194,8 @@ def _training(data, ctx, records, waiting) -> dict:
     if reason:
         out["account_users"] = _not_assessed(reason)
     else:
-        users = {str(i) for i in account_users(data, ctx).index}
-        to_confirm = users & _of(waiting, "TRN-01", "TRN-02")
-        untrained = users & _of(records, "TRN-01", "TRN-02")
-        trained = len(users) - len(untrained) - len(to_confirm)
-        out["account_users"] = {
-            "assessed": True,
-            "total": len(users),
-            "trained_and_current": trained,
-            "to_confirm": len(to_confirm),
-            # Of those whose training is known: a finding waiting on a data fix is neither way yet.
-            "pct": _percent(trained, len(users) - len(to_confirm)),
-        }
+        users = {str(i) for i in derived.account_users.index}
+        out["account_users"] = _people_meeting(users, "trained_and_current", ("TRN-01", "TRN-02"), records, waiting)
 
     staff_columns = ("Staff ID", "Start date", "Leaving date")
     reason = _blocked(data, "Staff", staff_columns + ("Policy read on",))
@@ -216,24 +219,34 @@ def _training(data, ctx, records, waiting) -> dict:
         staff = data.frames["Staff"]
         current = staff["Staff ID"].isin(current_staff_ids(data, ctx.as_of)) & (staff["Type"] == "Employee")
         employees = {str(i) for i in staff.loc[current.to_numpy(dtype=bool), "Staff ID"]}
-        to_confirm = employees & waiting.get("TRN-04", set())
-        done = len(employees) - len(employees & records.get("TRN-04", set())) - len(to_confirm)
-        out["declarations"] = {
-            "assessed": True,
-            "total": len(employees),
-            "current": done,
-            "to_confirm": len(to_confirm),
-            "pct": _percent(done, len(employees) - len(to_confirm)),
-        }
+        out["declarations"] = _people_meeting(employees, "current", ("TRN-04",), records, waiting)
     return out
 
 
-def _consent(data, ctx, records, waiting) -> dict:
+def _people_meeting(
+    people: set[str], met: str, rules: tuple[str, ...], records: dict[str, set], waiting: dict[str, set]
+) -> dict:
+    """How many of ``people`` meet what ``rules`` check (under ``met``): neither found failing nor to confirm.
+    The share is of those whose state is known: a finding waiting on a data fix is neither way yet."""
+    to_confirm = people & _of(waiting, *rules)
+    done = len(people) - len(people & _of(records, *rules)) - len(to_confirm)
+    return {
+        "assessed": True,
+        "total": len(people),
+        met: done,
+        "to_confirm": len(to_confirm),
+        "pct": _percent(done, len(people) - len(to_confirm)),
+    }
+
+
+def _consent(
+    data: Dataset, ctx: AuditContext, derived: Derived, records: dict[str, set], waiting: dict[str, set]
+) -> dict:
     columns = ("Post ID", "Posted at", "Images of students", "Students pictured")
     reason = _blocked(data, "Posts", columns, ("IMG-01", "IMG-02"))
     if reason:
         return _not_assessed(reason)
-    posts = period_rows(data, "Posts", "Posted at", ctx)
+    posts = derived.in_period("Posts")
     with_images = posts[is_yes(posts["Images of students"]).to_numpy(dtype=bool)]
     excel_rows = with_images[ROW]
     to_confirm = excel_rows.isin(_of(waiting, "IMG-01", "IMG-02")).to_numpy()

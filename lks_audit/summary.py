@@ -125,7 +125,9 @@ def summarise(result, data=None) -> dict:
         versions = data.frames["Policy"]["Policy version"].dropna() if "Policy" in data.frames else []
         summary["policy_version"] = str(versions.iloc[0]) if len(versions) else None
 
-        summary["measures"] = headline_measures(data, result.context, result.findings, getattr(result, "undecided", ()))
+        summary["measures"] = headline_measures(
+            data, result.context, result.findings, getattr(result, "undecided", ()), getattr(result, "derived", None)
+        )
     return summary
 
 

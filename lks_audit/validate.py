@@ -31,9 +31,9 @@ from .intake import UnreadableFile, check_folder_usable, check_workbook
 from .load import Dataset, FileInfo, load_workbooks
 from .params import academic_year_dates, academic_year_of, audit_day, given_day, normalise_year
 from .platforms import EXPORTS_FOLDER, holdings
-from .rules.data_quality import short_message
 from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOK_OF_SHEET
 from .summary_text import workbook_state
+from .wording import short_message
 
 PROBLEMS_SHEET = "Problems found by lks-audit"
 PERSONAL_NOTE = (

@@ -17,6 +17,7 @@ from lks_audit.due import OVERDUE, TO_CONFIRM, clocks_at, due_context
 from lks_audit.load import load_workbooks
 from lks_audit.params import academic_year_of
 from lks_audit.rules import CLOCKS
+from lks_audit.rules.derived import Derived
 from lks_audit.rules.registry import ACT_NOW
 
 from school import SAMPLE_SCHOOL
@@ -71,7 +72,7 @@ def _agree(data, moment: dt.datetime) -> dict[str, str]:
     for finding_id, f in firm.items():
         if finding_id in listed:
             continue
-        rows = CLOCKS[f.rule].open(data, ctx)
+        rows = CLOCKS[f.rule].open(data, ctx, Derived(data, ctx))
         starts = rows.loc[rows["_row"] == f.row, "_start"]
         if starts.empty:
             assert f.rule == "INC-05" and "reported to the ICO" in f.message, (moment, finding_id, f.message)
@@ -103,7 +104,7 @@ def test_a_minute_either_side_of_each_kind_of_deadline(schools, school):
     for rule, clock in CLOCKS.items():
         if clock.kind == ACT_NOW:
             continue
-        dues = clock.open(data, year_end)["_due"].dropna()
+        dues = clock.open(data, year_end, Derived(data, year_end))["_due"].dropna()
         dues = dues[(dues > pd.Timestamp("2025-09-02")) & (dues < pd.Timestamp("2026-08-31 23:00"))]
         if dues.empty:
             continue

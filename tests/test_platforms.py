@@ -21,7 +21,6 @@ from lks_audit.platforms import read_exports
 from lks_audit.platforms.matching import normalised, similarity
 from lks_audit.platforms.records import Record, ms_of
 from lks_audit.platforms.x import created_at_ms, snowflake_ms
-from lks_audit.rules.base import platform_evidence
 from lks_audit.sample import build_sample, write_sample
 from lks_audit.sample import platform_writers as w
 
@@ -71,7 +70,7 @@ def test_every_planted_difference_is_found_in_every_layout(variant):
 
 def test_every_post_and_message_is_matched_as_it_should_be(variant):
     name, _, data, result = variant
-    found = platform_evidence(data, result.context)
+    found = result.derived.platform_evidence
     assert {a.account: a.platform for a in found.archives} == {
         "ACC-001": "Facebook",
         "ACC-002": "Instagram",

@@ -12,8 +12,8 @@ import pytest
 from test_load import fingerprint
 
 from lks_audit.findings import Finding
-from lks_audit.rules.data_quality import short_message
 from lks_audit.validate import PROBLEMS_SHEET, write_feedback_copy
+from lks_audit.wording import short_message
 
 from school import EVENTS_2025_26, d, write_school
 

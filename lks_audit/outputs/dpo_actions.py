@@ -105,8 +105,6 @@ DATE_COLUMNS = ("Decided on", "Review by", DUE, DONE)
 HEADER_ROW = 3
 #: Rows below the table that get the dropdowns and date checks, for rows the DPO adds.
 ROOM = 200
-#: Rules whose remedy is taking a post down: once it is down, what is left is to record the review.
-TAKE_DOWN = ("IMG-01", "IMG-03", "IMG-04", "IMG-05", "PST-03", "PST-04")
 #: How a decision is renewed, as the worklist and the DPO's detail say it.
 RENEW = (
     "add a new row for this Finding ID to the Decisions sheet of dpo_review.xlsx with a later Decided on "
@@ -124,7 +122,7 @@ def what_to_do(f: Finding, state: str, removed: dict[int, pd.Timestamp], by_id: 
     on (named by its ID and cell)."""
     rule = REGISTRY.get(f.rule)
     action = (rule.action or rule.meaning) if rule else ""
-    if f.rule in TAKE_DOWN and f.sheet == "Posts" and f.row in removed:
+    if rule and rule.take_down and f.sheet == "Posts" and f.row in removed:
         action = f"Removed on {removed[f.row]:%d/%m/%Y}: record the review (what happened, who was told, what changes)."
     if state == LAPSED:
         decision = f.lapsed_decision

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..platforms import EXPORTS_FOLDER, holdings
-from ..rules.base import fmt_datetime, platform_evidence, reply_time_differences, weekday_datetime_texts
+from ..rules.base import fmt_datetime, weekday_datetime_texts
 from ..schema import ROW
 from .html import number
 from .paged import Column, Row, cell, heading, para, table
@@ -42,7 +42,7 @@ def platform_blocks(rv: Review, id_cell) -> list:
                 '"Checking against the platforms").'
             )
         ]
-    found = platform_evidence(rv.data, rv.ctx)
+    found = rv.result.derived.platform_evidence
     minutes = rv.ctx.params.evidence_match_minutes
     blocks += [
         para(
@@ -163,7 +163,7 @@ def _differences(rv: Review, found, id_cell) -> list:
             if (q := queries.get(f.record)) is not None
         ],
     )  # fmt: skip
-    differ = reply_time_differences(rv.data, rv.ctx)
+    differ = rv.result.derived.reply_time_differences
     interactions = rv.data.frames["Interactions"].set_index(ROW, drop=False)
     block(
         "Reply times that differ from the platform's",

@@ -15,15 +15,16 @@ from dataclasses import dataclass
 
 from ..findings import AREAS, SEVERITIES, severity_rank
 from ..personal import child_records, counts_only, public_record
-from ..rules import REGISTRY
+from ..rules import REGISTRY, load_all_rules
 from ..schema import ACCEPTED_RISK
 from ..summary import systemic
 from .figures import Fig, Phrase, joined, words
 from .html import in_sentence
 from .review_data import Review
 
-#: The rules whose findings the governing body itself acts on: they become decisions, not questions.
-POLICY_RULES = ("POL-01", "POL-02")
+#: The rules whose findings the governing body itself acts on (declared ``governors_decide``): they become decisions,
+#: not questions.
+POLICY_RULES = tuple(sorted(i for i, rule in load_all_rules().items() if rule.governors_decide))
 #: How many questions the first page offers: one per area at most, the most serious areas first.
 QUESTIONS = 4
 #: Record IDs shown beside a problem; the DPO's detail lists them all.

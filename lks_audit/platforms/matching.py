@@ -18,8 +18,9 @@ answers the tweet it names, received at that tweet's snowflake time. Queries mat
 account by ``Link`` (the message's or tweet's ID), else by Received at within ``evidence_match_minutes``, one to one,
 closest first.
 
-:func:`evidence` does all of it once per audit period and keeps it in ``data.derived``: the EVD rules, PST-03 and
-PST-04 on the published texts and INT-01 and INT-02 on the platform's times all read the same matches.
+:func:`match` does all of it once per audit period (:attr:`~lks_audit.rules.derived.Derived.platform_evidence`): the
+EVD rules, PST-03 and PST-04 on the published texts and INT-01 and INT-02 on the platform's times all read the same
+matches.
 """
 
 from __future__ import annotations
@@ -101,31 +102,38 @@ def instants_ms(wall) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @dataclass(slots=True)
-class PostMatch:
-    """An archived post and the log row it matched, if any."""
+class _Matched:
+    """What an archived post and a query share: their archive, when they were published or received, and the log
+    row each matched, if any."""
 
     archive: Archive
+    #: When it was published or received, on the UK wall clock, in milliseconds (:attr:`london` as a Timestamp).
+    local_ms: int = field(kw_only=True)
+    #: The Excel row of the log row it matched; None: never logged (or not found).
+    row: int | None = field(default=None, kw_only=True)
+    #: How it matched: "by ID", "by time and text" or "by time (no text on one side)".
+    how: str | None = field(default=None, kw_only=True)
+    #: The matched row's logged time as its two UTC instants (ms); None when it could not be read.
+    logged: tuple[int, int] | None = field(default=None, kw_only=True)
+
+    @property
+    def london(self) -> pd.Timestamp:
+        """When it was published or received, on the UK wall clock."""
+        return wall(self.local_ms)
+
+
+@dataclass(slots=True)
+class PostMatch(_Matched):
+    """An archived post and the log row it matched, if any."""
+
     record: Record
-    #: When it was published, on the UK wall clock, in milliseconds (:attr:`london` as a Timestamp).
-    local_ms: int
-    #: The Excel row of the posts log row it matched; None: never logged (or not found).
-    row: int | None = None
-    #: "by ID", "by time and text" or "by time (no text on one side)".
-    how: str | None = None
     #: Similarity of the normalised texts, where both have text.
     similarity: float | None = None
-    #: The matched row's logged time as its two UTC instants (ms); None when it could not be read.
-    logged: tuple[int, int] | None = None
 
     @property
     def minutes(self) -> float | None:
         """The logged time minus the published time, in minutes (the nearer of the log time's two instants)."""
         return None if self.logged is None else _signed_minutes(*self.logged, self.record.at_ms)
-
-    @property
-    def london(self) -> pd.Timestamp:
-        """When it was published, on the UK wall clock."""
-        return wall(self.local_ms)
 
     @property
     def key(self) -> str:
@@ -134,33 +142,23 @@ class PostMatch:
 
 
 @dataclass(slots=True)
-class Query:
+class Query(_Matched):
     """A message sent to the account (or, on X, a tweet it replied to) and the interactions row it matched."""
 
-    archive: Archive
     #: "message" (a direct message) or "reply" (someone's tweet the account replied to on X).
     kind: str
     id: str | None
     at_ms: int
-    #: When it was received, on the UK wall clock, in milliseconds (:attr:`london` as a Timestamp).
-    local_ms: int
     sender: str | None
     text: str
     #: The account's first reply: UTC milliseconds and UK wall-clock milliseconds; None when it never replied.
     reply_ms: int | None = None
     reply_local_ms: int | None = None
-    row: int | None = None
-    how: str | None = None
-    logged: tuple[int, int] | None = None
 
     @property
     def minutes(self) -> float | None:
         """The logged Received at minus the platform's time, in minutes."""
         return None if self.logged is None else _signed_minutes(*self.logged, self.at_ms)
-
-    @property
-    def london(self) -> pd.Timestamp:
-        return wall(self.local_ms)
 
     @property
     def reply_london(self) -> pd.Timestamp | None:
@@ -317,7 +315,7 @@ def _match_posts(archive: Archive, log: dict, window: int, walls: list[int]) -> 
     """The archive's posts (published at ``walls``, UK wall-clock ms) matched to its account's ``log`` rows."""
     records = archive.posts
     at_ms = np.fromiter((r.at_ms for r in records), dtype="int64", count=len(records))
-    matches = [PostMatch(archive, r, t) for r, t in zip(records, walls)]
+    matches = [PostMatch(archive, r, local_ms=t) for r, t in zip(records, walls)]
     if not len(log[ROW]):
         return matches
     rows, first, second, readable = log[ROW], log["first"], log["second"], log["readable"]
@@ -410,7 +408,9 @@ def _as_queries(archive: Archive, found: list[tuple], walls: list[int], reply_wa
     """:func:`_queries`'s tuples as :class:`Query`, with their times on the UK wall clock (``walls``, and
     ``reply_walls`` for the replies)."""
     return [
-        Query(archive, kind, ident, at, walls[i], sender, text, reply, None if reply is None else reply_walls[i])
+        Query(
+            archive, kind, ident, at, sender, text, reply, None if reply is None else reply_walls[i], local_ms=walls[i]
+        )
         for i, (kind, ident, at, sender, text, reply) in enumerate(found)
     ]
 

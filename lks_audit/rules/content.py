@@ -11,25 +11,23 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import replace
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from ..cells import clean_unicode
+from ..context import AuditContext
+from ..findings import RuleOutcome
+from ..load import Dataset
 from ..schema import ROW
 from .base import (
     first_by_key,
     fmt_date,
-    period_posts,
-    pictured_students,
     post_labels,
-    published_in_period,
-    unsure_cells,
-    unsure_rows,
     weekday_datetime_texts,
 )
-from .registry import register_rule
+from .derived import WORD, Derived, RegisterName
+from .registry import Rule, rules_in
 from .unknown import (
     Tri,
     checked,
@@ -46,7 +44,9 @@ from .unknown import (
     unreadable_rows,
 )
 
-_WORD = re.compile(r"\w+")
+#: The area of every rule in this module.
+AREA = "content"
+register = rules_in(AREA)
 
 
 def fold(text: str) -> str:
@@ -55,65 +55,6 @@ def fold(text: str) -> str:
     Accents are kept: "Zoe" and "Zoë" are different names.
     """
     return clean_unicode(text).casefold()
-
-
-class RegisterName:
-    """One distinct (student, name) of the consent register, folded for matching.
-
-    Its regexes are compiled only when a post is a candidate, so 30,000 names cost little.
-    """
-
-    __slots__ = ("student", "words")
-
-    def __init__(self, student: str | None, words: tuple[str, ...]):
-        self.student = student
-        self.words = words
-
-    @property
-    def bigram(self) -> tuple[str, str] | None:
-        """The two tokens a post must hold in a row for the full name to be worth a regex.
-
-        None when the name is one word, or does not start and end with a letter or digit: then no
-        run of whole tokens stands for it, and it is checked against every post.
-        """
-        if len(self.words) < 2 or not (_WORD.match(self.words[0]) and _WORD.match(self.words[-1][-1])):
-            return None
-        tokens = _WORD.findall(" ".join(self.words))
-        return (tokens[0], tokens[1]) if len(tokens) > 1 else None
-
-    @property
-    def full_name(self) -> re.Pattern | None:
-        """First name and surname, whole words, any run of white space between; None for a one-word name."""
-        return _whole_words(r"\s+".join(map(re.escape, self.words))) if len(self.words) > 1 else None
-
-    @property
-    def first_name(self) -> re.Pattern:
-        return _whole_words(re.escape(self.words[0]))
-
-
-@lru_cache(maxsize=65536)
-def _whole_words(body: str) -> re.Pattern:
-    return re.compile(rf"\b{body}\b")
-
-
-def register_names(data) -> list[RegisterName]:
-    """Every distinct (Student ID, name) on the consent register (a student's forms may spell it differently).
-
-    Built once per audit and shared by PST-03 and PST-04 (read-only).
-    """
-    if "register_names" not in data.derived:
-        consent = data.frames["Consent"]
-        seen: dict[tuple, RegisterName] = {}
-        # A student's forms repeat their name: each (student, name) is split once. Names are read as normalised
-        # text already (cells.read_text), so only case is folded here.
-        for student, name in dict.fromkeys(zip(consent["Student ID"].tolist(), consent["Student name"].tolist())):
-            if not isinstance(name, str):
-                continue
-            words = tuple(name.casefold().split())
-            if words:
-                seen.setdefault((student, words), RegisterName(student, words))
-        data.derived["register_names"] = list(seen.values())
-    return data.derived["register_names"]
 
 
 def folded_texts(texts: pd.Series) -> list[str | None]:
@@ -143,7 +84,7 @@ def full_name_hits(folded: list[str | None], names: list[RegisterName]) -> pd.Da
             continue
         found = named_in.get(text)
         if found is None:
-            words = _WORD.findall(text)
+            words = WORD.findall(text)
             candidates = [n for k in keys.intersection(zip(words, words[1:])) for n in index[k]]
             found = named_in[text] = [name for name in candidates + odd if name.full_name.search(text)]
         for name in found:
@@ -184,9 +125,8 @@ _AUTHORISED_CLAUSE = (
 )
 
 
-@register_rule(
+@register(
     "PST-01",
-    "content",
     "high",
     clause=_AUTHORISED_CLAUSE,
     meaning="Posted by is an Administrator of that post's account.",
@@ -199,8 +139,8 @@ _AUTHORISED_CLAUSE = (
     action="Only the account's named administrators post; add the person as an administrator or stop them posting.",
     owner="SLT",
 )
-def posted_by_non_administrator(rule, data, ctx):
-    posts = period_posts(data, ctx)
+def posted_by_non_administrator(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    posts = derived.period_posts
     accounts = first_by_key(data.frames["Accounts"], "Account ID")
     admins = accounts[["Account ID", "Administrators"]].explode("Administrators").dropna().astype(object)
     is_admin = pd.MultiIndex.from_frame(posts[["Account ID", "Posted by"]].astype(object)).isin(
@@ -246,9 +186,8 @@ def posted_by_non_administrator(rule, data, ctx):
     return rule.outcome(findings, int(len(posts) - undecided.sum()), waits)
 
 
-@register_rule(
+@register(
     "PST-02",
-    "content",
     "high",
     clause=_AUTHORISED_CLAUSE,
     meaning="Posted by is current staff on the day of the post (a blank Posted by is PST-01's).",
@@ -262,8 +201,8 @@ def posted_by_non_administrator(rule, data, ctx):
     action="Remove access for anyone who has left or not yet started; change the account passwords.",
     owner="Account administrator",
 )
-def posted_by_non_current_staff(rule, data, ctx):
-    every = period_posts(data, ctx)
+def posted_by_non_current_staff(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    every = derived.period_posts
     # An undated post cannot be placed against anyone's start and leaving dates; one whose Posted at could not be
     # read is dated, on a day unknown. A post naming no one is PST-01's one finding (one fault, one finding); one
     # whose Posted by could not be read may name anyone (undecided, below).
@@ -318,10 +257,10 @@ _NAMES_CLAUSE = (
 )
 
 
-@register_rule(
+@register(
     "PST-03",
-    "content",
     "critical",
+    take_down=True,
     clause=_NAMES_CLAUSE,
     meaning=(
         "Post text contains the full name (first name and surname as on the consent register, whole "
@@ -336,9 +275,9 @@ _NAMES_CLAUSE = (
     action="Edit the post to remove the student's name (first names only, and never with a photo of them).",
     owner="Account administrator",
 )
-def student_full_name(rule, data, ctx):
-    posts = period_posts(data, ctx)
-    hits = full_name_hits(folded_texts(posts["Post text"]), register_names(data))
+def student_full_name(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    posts = derived.period_posts
+    hits = full_name_hits(folded_texts(posts["Post text"]), derived.register_names)
     hit = posts.iloc[hits["pos"].to_numpy()]
     messages = [f"{label} gives a student's full name in its text" for label in post_labels(hit)]
     # A name found on a Consent row whose Student ID could not be read: whose it is waits on that cell.
@@ -357,14 +296,14 @@ def student_full_name(rule, data, ctx):
     waits = rule.undecided(posts[unread], "Posts", columns=("Post text",), also=[names_unread] * int(unread.sum()))
     # platform-exports.md: the published text is the truth for the name rules, matched or not; its base adds the
     # posts only the platforms show.
-    published = published_in_period(data, ctx)
+    published = derived.published_in_period
     found = set(zip(hit[ROW].tolist(), hits["student"].tolist()))
-    findings += _published_full_names(rule, data, ctx, published, found)
+    findings += _published_full_names(rule, data, ctx, derived, published, found)
     unlogged = sum(1 for m in published if m.row is None)
     return rule.outcome(findings, int(len(posts) - unread.sum()) + unlogged, waits)
 
 
-def _on_logged_posts(rule, data, hits: list[tuple[int, str]], says: str) -> list:
+def _on_logged_posts(rule: Rule, data: Dataset, hits: list[tuple[int, str]], says: str) -> list:
     """Findings from the platform (``source: "platform"``) on the posts log rows of ``hits`` ((Excel row, Student
     ID) pairs), each message the post's label and ``says``."""
     if not hits:
@@ -377,7 +316,9 @@ def _on_logged_posts(rule, data, hits: list[tuple[int, str]], says: str) -> list
     return [replace(f, source="platform") for f in findings]
 
 
-def _published_full_names(rule, data, ctx, published: list, found: set[tuple]) -> list:
+def _published_full_names(
+    rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, published: list, found: set[tuple]
+) -> list:
     """PST-03 on the texts as published: a name found only there is a finding with ``source: "platform"``, on
     its log row where the post was logged, else on the post (``<Account ID>:<post ID or UTC time>``), to confirm
     while a log row that matched nothing might be it (its account, time or Link could not be read)."""
@@ -387,7 +328,7 @@ def _published_full_names(rule, data, ctx, published: list, found: set[tuple]) -
     posts = data.frames["Posts"]
     logged = dict(zip(posts[ROW].tolist(), posts["Post text"].tolist()))
     published = [m for m in published if m.row is None or logged.get(m.row) != m.record.text]
-    hits = full_name_hits([fold(m.record.text) for m in published], register_names(data))
+    hits = full_name_hits([fold(m.record.text) for m in published], derived.register_names)
     out, logged_posts = [], []
     for pos, student in zip(hits["pos"].tolist(), hits["student"].tolist()):
         m = published[pos]
@@ -398,22 +339,21 @@ def _published_full_names(rule, data, ctx, published: list, found: set[tuple]) -
             when = weekday_datetime_texts([m.london])[0]
             message = f"A post published on {m.archive.account} on {when} and never logged gives a student's full name"
             out.append(
-                rule.finding(
+                rule.platform_finding(
                     f"{m.archive.account}:{m.key}",
-                    None,
-                    None,
+                    m.archive.source,
                     message,
                     student=student,
-                    rests_on=unsure_cells(data, ctx, "Posts", m.archive.account),
-                    source="platform",
-                    file=m.archive.source,
+                    rests_on=derived.unsure_cells("Posts", m.archive.account),
                 )
             )
     says = "gives a student's full name in its text as published on the platform (not as logged)"
     return _on_logged_posts(rule, data, logged_posts, says) + out
 
 
-def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[str, list[RegisterName]]):
+def _first_name_candidates(
+    pairs: pd.DataFrame, texts: pd.Series, names: dict[str, list[RegisterName]]
+) -> list[tuple[int, str, str]]:
     """(post position, Student ID, folded text) of the pictured pairs whose post text holds one of the
     student's first names as a whole word, in pair order: the cheap test before the exact ones, since most
     pictured students are not named at all.
@@ -428,7 +368,7 @@ def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[st
     firsts = pd.DataFrame(
         [(student, n.words[0]) for student, ns in names.items() for n in ns], columns=["Students pictured", "first"]
     ).drop_duplicates()
-    plain = np.array([_WORD.fullmatch(first) is not None for first in firsts["first"].tolist()], dtype=bool)
+    plain = np.array([WORD.fullmatch(first) is not None for first in firsts["first"].tolist()], dtype=bool)
     pairs = pairs.assign(code=codes[pairs["pos"].to_numpy()], pair=np.arange(len(pairs)))
     named = firsts[plain]
     number, vocabulary = pd.factorize(named["first"].to_numpy(dtype=object))
@@ -437,7 +377,7 @@ def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[st
     # (distinct text, first name) as one integer, for every first name that is a word of the text.
     held = np.fromiter(
         (code * size + numbered[word] for code, text in enumerate(folded) if text
-         for word in set(_WORD.findall(text)) if word in numbered),
+         for word in set(WORD.findall(text)) if word in numbered),
         dtype=np.int64,
     )  # fmt: skip
     wanted = pairs.merge(named.assign(number=number), on="Students pictured")
@@ -457,10 +397,10 @@ def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[st
         yield int(pos), student, folded[code]
 
 
-@register_rule(
+@register(
     "PST-04",
-    "content",
     "high",
+    take_down=True,
     clause=_NAMES_CLAUSE,
     meaning=(
         "Post text contains, as a whole word with a capital first letter, the first name of a student "
@@ -479,13 +419,13 @@ def _first_name_candidates(pairs: pd.DataFrame, texts: pd.Series, names: dict[st
     action="Edit the post so a pictured student is not named alongside their photo.",
     owner="Account administrator",
 )
-def pictured_student_first_name(rule, data, ctx):
-    posts = period_posts(data, ctx)
+def pictured_student_first_name(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    posts = derived.period_posts
     names: dict[str, list[RegisterName]] = {}
-    for name in register_names(data):
+    for name in derived.register_names:
         if name.student is not None:
             names.setdefault(name.student, []).append(name)
-    pairs = pictured_students(data, ctx).rename(columns={"Student ID": "Students pictured"})
+    pairs = derived.pictured_students.rename(columns={"Student ID": "Students pictured"})
     pairs = pairs[pairs["Students pictured"].isin(list(names)).to_numpy()]
     texts = posts["Post text"].tolist()
     hit_pos, hit_students = [], []
@@ -510,7 +450,7 @@ def pictured_student_first_name(rule, data, ctx):
         name_cells: dict[str, list[tuple]] = {}
         for student, row in zip(unread_names["Student ID"].tolist(), unread_names[ROW].tolist()):
             name_cells.setdefault(student, []).append(("Consent", int(row), "Student name"))
-        every = pictured_students(data, ctx).rename(columns={"Student ID": "Students pictured"})
+        every = derived.pictured_students.rename(columns={"Student ID": "Students pictured"})
         pos, student = every["pos"].to_numpy(), every["Students pictured"]
         open_ = text_unread[pos] | student.isin(set(name_cells)).to_numpy()
         if nameless:
@@ -529,7 +469,7 @@ def pictured_student_first_name(rule, data, ctx):
         checked_pairs = int((counted["_merge"] == "left_only").sum())
     # A post whose Students pictured could not be read may picture anyone it names: one with a text, logged (read
     # or not) or as published.
-    published = published_in_period(data, ctx)
+    published = derived.published_in_period
     unlisted = unreadable(data, posts, "Posts", "Students pictured")
     if unlisted.any():
         texts = {m.row for m in published if m.row is not None and m.record.text}
@@ -538,11 +478,13 @@ def pictured_student_first_name(rule, data, ctx):
     # platform-exports.md: the text as published of a logged post, with the log's Students pictured.
     found = set(zip(hit[ROW].tolist(), hit_students))
     findings += _published_first_names(rule, data, published, names, found)
-    waits += _unsure_first_names(rule, data, ctx, published, names)
+    waits += _unsure_first_names(rule, data, ctx, derived, published, names)
     return rule.outcome(findings, checked_pairs, waits)
 
 
-def _published_first_names(rule, data, published: list, names: dict[str, list[RegisterName]], found: set) -> list:
+def _published_first_names(
+    rule: Rule, data: Dataset, published: list, names: dict[str, list[RegisterName]], found: set
+) -> list:
     """PST-04 on the texts as published of logged posts (the log's Students pictured): a first name found only
     there is a finding with ``source: "platform"``."""
     if not published:
@@ -568,11 +510,18 @@ def _published_first_names(rule, data, published: list, names: dict[str, list[Re
     )
 
 
-def _unsure_first_names(rule, data, ctx, published: list, names: dict[str, list[RegisterName]]) -> list:
+def _unsure_first_names(
+    rule: Rule,
+    data: Dataset,
+    ctx: AuditContext,
+    derived: Derived,
+    published: list,
+    names: dict[str, list[RegisterName]],
+) -> list:
     """PST-04's undecided records from the platforms: a logged post that matched nothing but might have (its
     account, time or Link could not be read), with a student it pictures named in the text of a post its
     account (any account, where that could not be read) published and that matched no row."""
-    unsure = unsure_rows(data, ctx, "Posts")
+    unsure = derived.unsure_rows("Posts")
     if not len(unsure):
         return []
     texts: dict[str, list[str]] = {}
@@ -594,9 +543,8 @@ def _unsure_first_names(rule, data, ctx, published: list, names: dict[str, list[
     return rule.undecided(unsure.iloc[at], "Posts", students=students, also=cells)
 
 
-@register_rule(
+@register(
     "PST-05",
-    "content",
     "high",
     clause=(
         "Users of the school official social media accounts, should consider the copyright of the content "
@@ -613,8 +561,8 @@ def _unsure_first_names(rule, data, ctx, published: list, names: dict[str, list[
     action="Get and record the copyright holder's permission, or take the content down.",
     owner="Account administrator",
 )
-def third_party_without_permission(rule, data, ctx):
-    posts = period_posts(data, ctx)
+def third_party_without_permission(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    posts = derived.period_posts
     third_party = says_yes(data, posts, "Posts", "Third-party content")
     # Either answer unreadable may be Yes: undecided.
     hit = third_party & ~says_yes(data, posts, "Posts", "Copyright permission")
@@ -628,9 +576,8 @@ def third_party_without_permission(rule, data, ctx):
     return rule.outcome(findings, checked(third_party, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "PST-06",
-    "content",
     "high",
     clause=(
         "Control the process for managing and hand over of an account, after the lead staff member/s have "
@@ -650,8 +597,8 @@ def third_party_without_permission(rule, data, ctx):
     action="Check who posted on the account outside its life; secure or properly close the account.",
     owner="SLT",
 )
-def posted_outside_account_life(rule, data, ctx):
-    posts = period_posts(data, ctx)
+def posted_outside_account_life(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    posts = derived.period_posts
     accounts = first_by_key(data.frames["Accounts"], "Account ID")[
         ["Account ID", "Created on", "Closed or transferred on", ROW]
     ].rename(columns={ROW: "_account_row"})

@@ -1,19 +1,29 @@
 """Data quality (area ``data``): what the loader could not read (DQ-01..03) and what does not add up
-(DQ-04, DQ-05). Every data-quality message is worded here, its location included.
+(DQ-04, DQ-05). Every data-quality message is worded here, its location as :mod:`lks_audit.wording` words it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, Undecided
+from ..context import AuditContext
+from ..findings import Finding, RuleOutcome, Undecided
+from ..load import Dataset
 from ..schema import ROW, SHEETS, STUDENT, WORKBOOK_OF_SHEET, WORKBOOKS, Kind, Sheet, references
+from ..wording import where
 from .base import fmt_date, fmt_datetime
-from .registry import register_rule
+from .derived import Derived
+from .registry import Rule, rules_in
 from .unknown import key_cells, unreadable, unreadable_rows
+
+#: The area of every rule in this module.
+AREA = "data"
+register = rules_in(AREA)
 
 _CLAUSE = (
     "Store account details ... securely; SLT will ensure ... (records the policy relies on must "
@@ -21,47 +31,30 @@ _CLAUSE = (
 )
 
 
-def location(f: Finding, short: bool = False) -> str:
-    """Where a data-quality finding is, as its message words it.
+class _Place(NamedTuple):
+    """Where a data-quality finding is: its file and, as far as there is one, its sheet, row, cell and column."""
 
-    Long (the message's own prefix): ``posts_log.xlsx, sheet Posts, cell C14 (Posted at)``.
-    Short (under a heading that already names the workbook): ``Posts!C14 (Posted at)``.
-    """
-    return _where(f.rule, f.file, f.sheet, f.cell, f.column, short)
-
-
-def _where(rule_id: str, file, sheet, cell, column, short: bool = False) -> str:
-    # A cell's column is named, except a key's: DQ-03's text names it already.
-    named = f" ({column})" if column and rule_id != "DQ-03" else ""
-    if cell:
-        return f"{sheet}!{cell}{named}" if short else f"{file}, sheet {sheet}, cell {cell}{named}"
-    if column:
-        return sheet if short else f"{file}, sheet {sheet}"
-    return "" if short else file or ""
-
-
-def short_message(f: Finding) -> str:
-    """The finding under a heading that names its workbook: ``Posts!C14 (Posted at): ...``."""
-    where = location(f, short=True)
-    return f"{where}: {f.text}" if where else f.text
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    cell: str | None = None
+    column: str | None = None
 
 
 def _located(
-    rule,
-    file: str,
-    sheet: str | None,
-    row: int | None,
+    rule: Rule,
+    place: _Place,
     detail: str,
     *,
-    record=None,
-    student=None,
-    cell: str | None = None,
-    column: str | None = None,
+    record: str | None = None,
+    student: str | None = None,
     part: str | None = None,
 ) -> Finding:
-    """A finding whose message starts with its location, worded from the same fields :func:`location` reads."""
+    """A finding whose message starts with its location, worded from the same fields
+    :func:`~lks_audit.wording.location` reads."""
     # Built directly, not via Rule.finding: a badly typed-in column can give many thousand findings.
-    message = f"{_where(rule.id, file, sheet, cell, column)}: {detail}"
+    file, sheet, row, cell, column = place
+    message = f"{where(rule.id, file, sheet, cell, column)}: {detail}"
     return Finding(
         rule.id, rule.severity, rule.area, record, file, sheet, row, message,
         cell=cell, student=student, column=column, detail=detail, part=part,
@@ -71,9 +64,8 @@ def _located(
 _PARTS = ("workbook, sheet or column of the data contract", "workbooks, sheets and columns of the data contract")
 
 
-@register_rule(
+@register(
     "DQ-01",
-    "data",
     "high",
     clause=_CLAUSE,
     needs={},
@@ -87,7 +79,7 @@ _PARTS = ("workbook, sheet or column of the data contract", "workbooks, sheets a
     action="Add the missing workbook, sheet or column (copy it from data_templates/).",
     owner="School office",
 )
-def missing_parts(rule, data, ctx):
+def missing_parts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     # Which rules each one leaves unassessed is added by the audit, once every rule has run.
     out = []
     for gap in data.gaps:
@@ -99,7 +91,7 @@ def missing_parts(rule, data, ctx):
             )
             out.append(Finding(rule.id, rule.severity, rule.area, None, gap.file, None, None, message))
         elif gap.level == "sheet":
-            out.append(_located(rule, gap.file, gap.sheet, None, f"the sheet '{gap.sheet}' is missing"))
+            out.append(_located(rule, _Place(gap.file, gap.sheet), f"the sheet '{gap.sheet}' is missing"))
         else:
             detail = f"the column '{gap.column}' is missing from the header row"
             if gap.formerly:
@@ -108,7 +100,7 @@ def missing_parts(rule, data, ctx):
                     f" (the sheet has '{gap.formerly}' from an older template: the contract now asks for "
                     + " and ".join(f"'{h}'" for h in split) + ")"
                 )  # fmt: skip
-            out.append(_located(rule, gap.file, gap.sheet, gap.row, detail, column=gap.column))
+            out.append(_located(rule, _Place(gap.file, gap.sheet, gap.row, column=gap.column), detail))
     given = {f.file for f in data.files if f.status != "missing"}
     parts = sum(  # an optional column (Link) is never missing: not a part this rule checks
         1
@@ -123,9 +115,8 @@ def missing_parts(rule, data, ctx):
     return rule.outcome(out, parts)
 
 
-@register_rule(
+@register(
     "DQ-02",
-    "data",
     "medium",
     clause=_CLAUSE,
     needs={},
@@ -140,9 +131,9 @@ def missing_parts(rule, data, ctx):
     action="Correct the cell named in the finding (run lks-audit validate --feedback for a marked-up copy).",
     owner="School office",
 )
-def unreadable_cells(rule, data, ctx):
+def unreadable_cells(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     findings = [
-        _located(rule, c.file, c.sheet, c.row, c.problem, record=c.record, cell=c.cell, column=c.column)
+        _located(rule, _Place(c.file, c.sheet, c.row, c.cell, c.column), c.problem, record=c.record)
         for c in data.cell_faults
     ]
     # An unreadable cell is read as blank, so the filled cells are those read plus those that could not be.
@@ -166,9 +157,8 @@ def _filled(values: pd.Series, kind: Kind) -> int:
     return int(values.notna().sum())
 
 
-@register_rule(
+@register(
     "DQ-03",
-    "data",
     "high",
     clause=_CLAUSE,
     needs={},
@@ -182,19 +172,15 @@ def _filled(values: pd.Series, kind: Kind) -> int:
     action="Give every row its own ID; remove or renumber repeated rows.",
     owner="School office",
 )
-def blank_or_repeated_keys(rule, data, ctx):
+def blank_or_repeated_keys(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     findings = [
         _located(
             rule,
-            k.file,
-            k.sheet,
-            k.row,
+            _Place(k.file, k.sheet, k.row, k.cell, k.column),
             f"{k.column} is blank"
             if k.key is None
             else f"{k.column} '{k.key}' is used again (first on row {k.first_row})",
             record=k.key,
-            cell=k.cell,
-            column=k.column,
         )  # fmt: skip
         for k in data.key_faults
     ]
@@ -210,7 +196,15 @@ def blank_or_repeated_keys(rule, data, ctx):
     return rule.outcome(findings, keyed - len(waits), waits)
 
 
-def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, details, parts=None) -> list:
+def _cell_findings(
+    rule: Rule,
+    data: Dataset,
+    sheet: Sheet,
+    column: str,
+    rows: pd.DataFrame,
+    details: list[str],
+    parts: list | None = None,
+) -> list:
     """One finding per row of ``rows`` at its cell in ``column``; ``parts``: what tells each apart (Finding.part)."""
     if rows.empty:  # also for an optional workbook left out, whose columns have no letters
         return []
@@ -223,23 +217,18 @@ def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, de
     return [
         _located(
             rule,
-            file,
-            sheet.name,
-            row,
+            _Place(file, sheet.name, row, f"{letter}{row}", column),
             detail,
             record=record,
             student=student,
-            cell=f"{letter}{row}",
-            column=column,
             part=part,
         )  # fmt: skip
         for record, row, student, detail, part in zip(records, rows[ROW].tolist(), students, details, parts)
     ]
 
 
-@register_rule(
+@register(
     "DQ-04",
-    "data",
     "medium",
     clause=_CLAUSE,
     needs={},
@@ -253,7 +242,7 @@ def _cell_findings(rule, data, sheet: Sheet, column: str, rows: pd.DataFrame, de
     action="Correct the id, or add the missing record to the workbook it belongs in.",
     owner="School office",
 )
-def unknown_references(rule, data, ctx):
+def unknown_references(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     findings, checked, waits = [], 0, []
     for sheet_name, column in references():
         target_sheet, target_key = column.refers_to
@@ -292,7 +281,9 @@ def unknown_references(rule, data, ctx):
     return rule.outcome(findings, checked, waits)
 
 
-def _undecided_references(rule, sheet_name: str, column: str, rows: pd.DataFrame, cells, ids) -> list[Undecided]:
+def _undecided_references(
+    rule: Rule, sheet_name: str, column: str, rows: pd.DataFrame, cells: Iterable, ids: Iterable[str | None]
+) -> list[Undecided]:
     """DQ-04 records it cannot decide, one per row of ``rows``: its ID (or None for a cell that could not be read)
     as its part, waiting on ``cells`` (one list, or one cell, per row)."""
     label = SHEETS[sheet_name].label
@@ -320,13 +311,12 @@ def _a(noun: str) -> str:
     return ("an " if noun[:1] in "AEIOU" else "a ") + noun
 
 
-def _show(value, kind: Kind) -> str:
+def _show(value: object, kind: Kind) -> str:
     return fmt_datetime(value) if kind is Kind.DATETIME else fmt_date(value)
 
 
-@register_rule(
+@register(
     "DQ-05",
-    "data",
     "medium",
     clause=_CLAUSE,
     needs={},
@@ -341,7 +331,7 @@ def _show(value, kind: Kind) -> str:
     action="Correct the date named in the finding.",
     owner="School office",
 )
-def dates_out_of_order(rule, data, ctx):
+def dates_out_of_order(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     findings, waits, pending = [], [], 0
     for sheet in SHEETS.values():
         for order in sheet.orderings:
@@ -389,14 +379,15 @@ def dates_out_of_order(rule, data, ctx):
     return rule.outcome(findings, dates - pending, waits)
 
 
-def _undecided_dates(rule, sheet: Sheet, rows: pd.DataFrame, columns, part: str, column: str) -> list[Undecided]:
+def _undecided_dates(
+    rule: Rule, sheet: Sheet, rows: pd.DataFrame, columns: Iterable[str], part: str, column: str
+) -> list[Undecided]:
     waits = rule.undecided(rows, sheet.name, columns=columns)
     return [replace(u, column=column, part=part) for u in waits]
 
 
-@register_rule(
+@register(
     "DQ-06",
-    "data",
     "advisory",
     clause=_CLAUSE,
     needs={},
@@ -412,7 +403,7 @@ def _undecided_dates(rule, sheet: Sheet, rows: pd.DataFrame, columns, part: str,
     "say so in the DPO's commentary.",
     owner="School office",
 )
-def empty_event_logs(rule, data, ctx):
+def empty_event_logs(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     findings, logs, waits = [], 0, []
     for sheet in SHEETS.values():
         if sheet.event_date is None or data.unavailable(sheet.name, (sheet.event_date,)):
@@ -429,10 +420,9 @@ def empty_event_logs(rule, data, ctx):
             continue
         findings.append(
             _located(
-                rule, file, sheet.name, None,
+                rule, _Place(file, sheet.name, column=sheet.event_date),
                 f"no row has a {sheet.event_date} in the audit year {ctx.year} ({fmt_date(ctx.start)} to "
                 f"{fmt_date(ctx.end)}): if there were {sheet.name.lower()} this year, the log is not being kept",
-                column=sheet.event_date,
             )
         )  # fmt: skip
     return rule.outcome(findings, logs, waits)

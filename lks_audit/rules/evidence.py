@@ -9,24 +9,26 @@ time, where the platform gives no ID) and has ``source: "platform"``.
 
 from __future__ import annotations
 
-from ..findings import Undecided
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from ..context import AuditContext
+from ..findings import RuleOutcome, Undecided
+from ..load import Dataset
+from ..platforms.matching import SAME_TEXT, Evidence, Query
+from ..platforms.records import Archive
 from ..schema import ROW
 from .base import (
     fmt_datetime,
     in_period_day,
-    period_posts,
-    period_rows,
-    platform_evidence,
     post_labels,
-    published_in_period,
-    reply_time_differences,
-    reply_times_compared,
-    unsure_cells,
-    unsure_rows,
     weekday_datetime_texts,
     with_archives,
 )
-from .registry import register_rule
+from .derived import Derived
+from .registry import Rule, register_rule
 from .unknown import unreadable
 
 _CONTENT = (
@@ -52,14 +54,14 @@ def quoted(text: str | None) -> str:
     return f'"{one_line[:QUOTED]}{"..." if len(one_line) > QUOTED else ""}"'
 
 
-def _platform_words(archive) -> str:
+def _platform_words(archive: Archive) -> str:
     return f"{archive.account} ({archive.platform})" if archive.platform else archive.account
 
 
 @register_rule(
     "EVD-01",
-    "content",
     "high",
+    area="content",
     clause=_CONTENT,
     meaning="A post published in the audit period (the platform's archive, times in Europe/London) has no row in "
     "the posts log: matched by Link ID, else by Posted at within evidence_match_minutes and similar Post text.",
@@ -74,12 +76,13 @@ def _platform_words(archive) -> str:
     owner="Account administrator",
     applies=with_archives,
 )
-def unlogged_posts(rule, data, ctx):
-    published = published_in_period(data, ctx)
+def unlogged_posts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    published = derived.published_in_period
     findings = _never_logged(
         rule,
         data,
         ctx,
+        derived,
         [m for m in published if m.row is None],
         "Posts",
         lambda m: (
@@ -90,7 +93,15 @@ def unlogged_posts(rule, data, ctx):
     return rule.outcome(findings, len(published))
 
 
-def _never_logged(rule, data, ctx, items: list, sheet: str, message) -> list:
+def _never_logged(
+    rule: Rule,
+    data: Dataset,
+    ctx: AuditContext,
+    derived: Derived,
+    items: list,
+    sheet: str,
+    message: Callable[[Any], str],
+) -> list:
     """A finding from the platform (``<Account ID>:<ID or UTC time>``, naming the archive) for each post or message
     of ``items``, to confirm while a row of ``sheet`` that matched nothing might be it (its account, time or Link
     could not be read: :func:`.base.unsure_rows`)."""
@@ -99,25 +110,17 @@ def _never_logged(rule, data, ctx, items: list, sheet: str, message) -> list:
     for item in items:
         account = item.archive.account
         if account not in waits:
-            waits[account] = unsure_cells(data, ctx, sheet, account)
+            waits[account] = derived.unsure_cells(sheet, account)
         findings.append(
-            rule.finding(
-                f"{account}:{item.key}",
-                None,
-                None,
-                message(item),
-                rests_on=waits[account],
-                source="platform",
-                file=item.archive.source,
-            )
+            rule.platform_finding(f"{account}:{item.key}", item.archive.source, message(item), rests_on=waits[account])
         )
     return findings
 
 
 @register_rule(
     "EVD-02",
-    "content",
     "medium",
+    area="content",
     clause=_CONTENT,
     meaning="A logged post in the period, on an account whose archive covers that day (its first to last post), "
     "is not in the archive and has no Removed on.",
@@ -133,9 +136,9 @@ def _never_logged(rule, data, ctx, items: list, sheet: str, message) -> list:
     owner="Account administrator",
     applies=with_archives,
 )
-def logged_posts_not_published(rule, data, ctx):
-    found = platform_evidence(data, ctx)
-    posts = period_posts(data, ctx)
+def logged_posts_not_published(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    found = derived.platform_evidence
+    posts = derived.period_posts
     posts = posts[posts["Posted at"].notna().to_numpy()]
     days = posts["Posted at"].dt.normalize()
     accounts = posts["Account ID"]
@@ -152,13 +155,13 @@ def logged_posts_not_published(rule, data, ctx):
     # A Removed on that could not be read (DQ-02) may be the removal, a Link that could not be read may name a post
     # of the archive: the finding is then to be confirmed.
     findings = rule.findings(missing, "Posts", messages, column="Removed on", rests_on=("Link",))
-    return rule.outcome(findings, len(checked), _unplaced_posts(rule, data, ctx, found))
+    return rule.outcome(findings, len(checked), _unplaced_posts(rule, data, ctx, derived, found))
 
 
-def _unplaced_posts(rule, data, ctx, found) -> list:
+def _unplaced_posts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, found: Evidence) -> list:
     """EVD-02's undecided records: logged posts not in the archives, with no removal recorded, whose account or
     time could not be read, so whether an archive covers their day is unknown."""
-    posts = period_posts(data, ctx)
+    posts = derived.period_posts
     account_unread = unreadable(data, posts, "Posts", "Account ID")
     time_unread = unreadable(data, posts, "Posts", "Posted at")
     if not (account_unread.any() or time_unread.any()):
@@ -171,8 +174,8 @@ def _unplaced_posts(rule, data, ctx, found) -> list:
 
 @register_rule(
     "EVD-03",
-    "content",
     "medium",
+    area="content",
     clause=_CONTENT,
     meaning="A post matched to the archive has a published text that differs from its logged Post text "
     "(similarity below 0.95 after normalising; posts with text on both sides).",
@@ -188,11 +191,9 @@ def _unplaced_posts(rule, data, ctx, found) -> list:
     owner="Account administrator",
     applies=with_archives,
 )
-def published_text_differs(rule, data, ctx):
-    from ..platforms.matching import SAME_TEXT
-
-    found = platform_evidence(data, ctx)
-    posts = period_posts(data, ctx)
+def published_text_differs(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    found = derived.platform_evidence
+    posts = derived.period_posts
     matched = [found.post_of_row.get(row) for row in posts[ROW].tolist()]
     both = [i for i, m in enumerate(matched) if m is not None and m.similarity is not None]
     differ = [i for i in both if matched[i].similarity < SAME_TEXT]
@@ -208,13 +209,13 @@ def published_text_differs(rule, data, ctx):
     text_unread = unreadable(data, posts, "Posts", "Post text")
     unread = [i for i in text_unread.nonzero()[0].tolist() if matched[i] is not None and matched[i].record.text]
     waits = rule.undecided(posts.iloc[unread], "Posts", columns=("Post text",))
-    return rule.outcome(findings, len(both), waits + _unsure(rule, data, ctx, posts, "Posts"))
+    return rule.outcome(findings, len(both), waits + _unsure(rule, data, ctx, derived, posts, "Posts"))
 
 
-def _unsure(rule, data, ctx, rows, sheet: str) -> list:
+def _unsure(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, rows: pd.DataFrame, sheet: str) -> list:
     """Undecided records of ``rows`` (of ``sheet``) that matched nothing on the platforms but might have
     (:func:`.base.unsure_rows`): each waits on the cells that might have matched it."""
-    unsure = unsure_rows(data, ctx, sheet)
+    unsure = derived.unsure_rows(sheet)
     if not len(unsure):
         return []
     mine = unsure[unsure[ROW].isin(rows[ROW]).to_numpy()]
@@ -223,8 +224,8 @@ def _unsure(rule, data, ctx, rows, sheet: str) -> list:
 
 @register_rule(
     "EVD-04",
-    "monitoring",
     "medium",
+    area="monitoring",
     clause=_MONITORING,
     meaning="A direct message to the school (X, Facebook, Instagram, TikTok) in the period, the first from its "
     "sender since the school's last message in that conversation, has no row in the interactions log (same "
@@ -239,11 +240,11 @@ def _unsure(rule, data, ctx, rows, sheet: str) -> list:
     owner="Account administrator",
     applies=with_archives,
 )
-def unlogged_messages(rule, data, ctx):
-    found = platform_evidence(data, ctx)
+def unlogged_messages(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    found = derived.platform_evidence
     queries = [q for q in found.queries if q.kind == "message" and in_period_day(ctx, q.local_ms)]
 
-    def message(q) -> str:
+    def message(q: Query) -> str:
         replied = (
             f"the school replied {weekday_datetime_texts([q.reply_london])[0]}"
             if q.reply_london is not None
@@ -259,7 +260,7 @@ def unlogged_messages(rule, data, ctx):
     unsure = [q for q in queries if q.archive.own_name_unread is not None]
     queries = [q for q in queries if q.archive.own_name_unread is None]
     unlogged = [q for q in queries if q.row is None]
-    findings = _never_logged(rule, data, ctx, unlogged, "Interactions", message)
+    findings = _never_logged(rule, data, ctx, derived, unlogged, "Interactions", message)
     waits = [
         Undecided(rule.id, f"{q.archive.account}:{q.key}", q.archive.source, None, None,
                   rests_on=(q.archive.own_name_unread,))
@@ -270,8 +271,8 @@ def unlogged_messages(rule, data, ctx):
 
 @register_rule(
     "EVD-05",
-    "monitoring",
     "medium",
+    area="monitoring",
     clause=_MONITORING,
     meaning="A logged First response at is more than an hour from the platform's time of the school's first "
     "reply (an X reply by its created_at, to the tweet named, received at its snowflake time; a message by the "
@@ -287,9 +288,9 @@ def unlogged_messages(rule, data, ctx):
     owner="Account administrator",
     applies=with_archives,
 )
-def reply_time_differs(rule, data, ctx):
-    differ = reply_time_differences(data, ctx)
-    rows = period_rows(data, "Interactions", "Received at", ctx)
+def reply_time_differs(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    differ = derived.reply_time_differences
+    rows = derived.in_period("Interactions")
     hit = rows[rows[ROW].isin(list(differ)).to_numpy()]
     messages = []
     for interaction, row, logged in zip(
@@ -312,10 +313,27 @@ def reply_time_differs(rule, data, ctx):
     findings = rule.findings(hit, "Interactions", messages, column="First response at")
     # An interaction that matched nothing but might have, with a response logged (or one that could not be read).
     waits = []
-    if len(unsure_rows(data, ctx, "Interactions")):  # rare: the period's interactions are not copied for nothing
+    if len(derived.unsure_rows("Interactions")):  # rare: the period's interactions are not copied for nothing
         responded = rows[rows["First response at"].notna().to_numpy() | unreadable(data, rows, *_RESPONSE)]
-        waits = _unsure(rule, data, ctx, responded, "Interactions")
-    return rule.outcome(findings, reply_times_compared(data, ctx), waits)
+        waits = _unsure(rule, data, ctx, derived, responded, "Interactions")
+    return rule.outcome(findings, reply_times_compared(derived), waits)
 
 
 _RESPONSE = ("Interactions", "First response at")
+
+
+def reply_times_compared(derived: Derived) -> int:
+    """How many in-period interactions have both a logged First response at (read or not) and the platform's
+    reply to compare it with: EVD-05's base."""
+    found = derived.platform_evidence
+    if found is None:
+        return 0
+    rows = derived.interactions_in_period
+    rows = rows[rows[ROW].isin(list(found.query_of_row)).to_numpy()]  # only what the platforms show
+    faults = derived.unreadable_cells
+    return sum(
+        1
+        for row, response in zip(rows[ROW].tolist(), rows["First response at"].notna().tolist())
+        if found.query_of_row[row].reply_ms is not None
+        and (response or ("Interactions", row, "First response at") in faults)
+    )

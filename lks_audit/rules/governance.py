@@ -10,10 +10,14 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..context import AuditContext
 from ..deadlines import days_after, end_of_day, months_after
+from ..findings import RuleOutcome
+from ..load import Dataset
 from ..schema import ROW
 from .base import distinct_ids, first_by_key, fmt_date, is_active, names
-from .registry import CLOCKS, DAYS, register_clock, register_rule
+from .derived import Derived
+from .registry import CLOCKS, DAYS, Rule, register_clock, rules_in
 from .unknown import (
     Tri,
     blank,
@@ -29,13 +33,24 @@ from .unknown import (
     unreadable,
 )
 
+#: The area of every rule in this module.
+AREA = "governance"
+register = rules_in(AREA)
 
-def _active(data, accounts: pd.DataFrame) -> Tri:
+#: The policy's clause on DPIAs (ACC-09, APP-03).
+_DPIA_CLAUSE = (
+    "For all new processing requirements, where the processing of personal data is being undertaken, you "
+    "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
+    "for consideration in advance of the processing being undertaken."
+)
+
+
+def _active(data: Dataset, accounts: pd.DataFrame) -> Tri:
     """Each account is Active (unknown where its Status could not be read)."""
     return test(data, accounts, "Accounts", is_active(accounts), "Status")
 
 
-def _setting_not_yes(rule, data, column: str):
+def _setting_not_yes(rule: Rule, data: Dataset, column: str) -> RuleOutcome:
     """Every account whose yes/no ``column`` is not Yes (No or blank), out of every account; one whose cell could
     not be read may say Yes, so it is undecided."""
     accounts = data.frames["Accounts"]
@@ -54,9 +69,8 @@ _ACTIVE_ACCOUNTS = ("Active account", "Active accounts")
 _APPLICATIONS = ("application", "applications")
 
 
-@register_rule(
+@register(
     "ACC-01",
-    "governance",
     "critical",
     clause="Approve account creation, giving due consideration to the purpose/audience and associated account "
     "settings/response and forwarding functionality",
@@ -76,7 +90,7 @@ _APPLICATIONS = ("application", "applications")
     "the account until SLT approve it.",
     owner="SLT member responsible for social media",
 )
-def account_approved_before_creation(rule, data, ctx):
+def account_approved_before_creation(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     apps = first_by_key(data.frames["Applications"], "Application ID")[
         ["Application ID", "SLT decision", "Decision date", ROW]
@@ -153,9 +167,8 @@ def account_approved_before_creation(rule, data, ctx):
     return rule.outcome(findings, checked(_active(data, merged), found, undecided), waits)
 
 
-@register_rule(
+@register(
     "ACC-02",
-    "governance",
     "high",
     clause="Identifying who will administer the account (at least two staff members should be named)",
     meaning="An Active account has at least two distinct Administrators who are current staff at as of.",
@@ -169,7 +182,7 @@ def account_approved_before_creation(rule, data, ctx):
     action="Name a second current member of staff as administrator and remove anyone who has left.",
     owner="Account administrator",
 )
-def two_current_administrators(rule, data, ctx):
+def two_current_administrators(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     active = _active(data, accounts)
     admins = accounts["Administrators"].map(distinct_ids).explode().dropna()
@@ -177,7 +190,7 @@ def two_current_administrators(rule, data, ctx):
     current_by_account = admins[as_read].groupby(level=0).agg(list)
     other_by_account = admins[~as_read].groupby(level=0).agg(list)
 
-    def per_account(mask) -> np.ndarray:
+    def per_account(mask: np.ndarray) -> np.ndarray:
         # astype: with no administrator anywhere the empty result is not numeric under pandas 3.
         counts = pd.Series(mask, index=admins.index).groupby(level=0).sum().astype("int64")
         return counts.reindex(accounts.index, fill_value=0).to_numpy()
@@ -218,9 +231,8 @@ def two_current_administrators(rule, data, ctx):
     return rule.outcome(findings, checked(active, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "ACC-03",
-    "governance",
     "medium",
     clause="Specify if the account will be open or private/closed and the reason for the 'suggested' privacy setting",
     meaning="Privacy is set and Privacy reason is not blank.",
@@ -233,7 +245,7 @@ def two_current_administrators(rule, data, ctx):
     action="Record the account's privacy setting and the reason for it in the accounts register.",
     owner="Account administrator",
 )
-def privacy_and_reason(rule, data, ctx):
+def privacy_and_reason(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     # A Privacy or reason that could not be read reads as none ("has no Privacy recorded"): to confirm.
     no_privacy, no_reason = (
@@ -256,9 +268,8 @@ def privacy_and_reason(rule, data, ctx):
     return rule.outcome(findings, len(accounts))
 
 
-@register_rule(
+@register(
     "ACC-04",
-    "governance",
     "medium",
     clause="Name the account using an agreed convention",
     meaning="Account name matches account_name_pattern.",
@@ -271,7 +282,7 @@ def privacy_and_reason(rule, data, ctx):
     action="Rename the account to follow the school's naming convention (LKS or Little Kinvaston).",
     owner="Account administrator",
 )
-def account_name_convention(rule, data, ctx):
+def account_name_convention(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     pattern = re.compile(ctx.params.account_name_pattern)
     matches = accounts["Account name"].map(lambda name: name is not None and pattern.search(name) is not None)
@@ -287,9 +298,8 @@ def account_name_convention(rule, data, ctx):
     return rule.outcome(findings, int(len(accounts) - undecided.sum()), waits)
 
 
-@register_rule(
+@register(
     "ACC-05",
-    "governance",
     "high",
     clause="Store account details, including passwords securely",
     meaning="Credentials stored securely is Yes.",
@@ -302,13 +312,12 @@ def account_name_convention(rule, data, ctx):
     action="Move the account's login details into the school's secure password store and record it.",
     owner="Account administrator",
 )
-def credentials_stored_securely(rule, data, ctx):
+def credentials_stored_securely(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _setting_not_yes(rule, data, "Credentials stored securely")
 
 
-@register_rule(
+@register(
     "ACC-06",
-    "governance",
     "advisory",
     clause="Social media account settings needing an administrator to approve followers or posts",
     meaning="Admin approves followers or posts is Yes.",
@@ -321,13 +330,12 @@ def credentials_stored_securely(rule, data, ctx):
     action="Turn on the setting that makes an administrator approve followers or posts.",
     owner="Account administrator",
 )
-def admin_approves_followers(rule, data, ctx):
+def admin_approves_followers(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _setting_not_yes(rule, data, "Admin approves followers or posts")
 
 
-@register_rule(
+@register(
     "ACC-07",
-    "governance",
     "high",
     clause="Control the process for managing and hand over of an account, after the lead staff member/s have "
     "left the organisation (closing or transferring)",
@@ -341,7 +349,7 @@ def admin_approves_followers(rule, data, ctx):
     action="Hand the account over to a current member of staff (Transferred) or close it, and record the date.",
     owner="SLT member responsible for social media",
 )
-def lead_left_account_handed_over(rule, data, ctx):
+def lead_left_account_handed_over(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     lead = accounts["Lead staff"]
     lead_current, as_read, staff_rows = staff_current(data, lead, ctx.as_of)
@@ -381,9 +389,8 @@ def lead_left_account_handed_over(rule, data, ctx):
     return rule.outcome(findings, int(len(accounts) - undecided.sum()), waits)
 
 
-@register_rule(
+@register(
     "ACC-08",
-    "governance",
     "medium",
     clause="Develop and implement the Social Media policy, including regular reviews of the policy content and "
     "purpose of the school social media sites",
@@ -399,7 +406,7 @@ def lead_left_account_handed_over(rule, data, ctx):
     action="SLT review the account's purpose and record the date in the accounts register.",
     owner="SLT member responsible for social media",
 )
-def purpose_reviewed(rule, data, ctx):
+def purpose_reviewed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     months = ctx.params.purpose_review_months
     accounts = _with_purpose_clock(data.frames["Accounts"], ctx)
     since = ctx.months_before_as_of(months)
@@ -427,7 +434,7 @@ def purpose_reviewed(rule, data, ctx):
     return rule.outcome(findings, checked(due, found, undecided), waits)
 
 
-def _with_purpose_clock(accounts: pd.DataFrame, ctx) -> pd.DataFrame:
+def _with_purpose_clock(accounts: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """``accounts`` with ACC-08's clock: the purpose is due for review ``purpose_review_months`` after the last
     review, or after the account was created if it has had none (one with no Created on is never due)."""
     created = accounts["Created on"]
@@ -439,19 +446,16 @@ def _with_purpose_clock(accounts: pd.DataFrame, ctx) -> pd.DataFrame:
     "ACC-08", "Purpose review of account {record}", DAYS, "Accounts", start=("Created on", "Last purpose review"),
     scope=("Status",),
 )  # fmt: skip
-def purpose_reviews_due(data, ctx) -> pd.DataFrame:
+def purpose_reviews_due(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """Active accounts (and those whose Status could not be read): their purpose review falls due."""
     accounts = data.frames["Accounts"]
     return _with_purpose_clock(accounts[_active(data, accounts).maybe], ctx)
 
 
-@register_rule(
+@register(
     "ACC-09",
-    "governance",
     "high",
-    clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
-    "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
-    "for consideration in advance of the processing being undertaken.",
+    clause=_DPIA_CLAUSE,
     meaning="An account has a DPIA reference.",
     needs={"Accounts": ("Account ID", "DPIA reference")},
     counts=_ACCOUNTS,
@@ -463,7 +467,7 @@ def purpose_reviews_due(data, ctx) -> pd.DataFrame:
     action="Complete a DPIA for the account with the DPO and record its reference.",
     owner="Data Protection Officer",
 )
-def account_has_dpia(rule, data, ctx):
+def account_has_dpia(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     accounts = data.frames["Accounts"]
     # A reference that could not be read reads as none: to confirm.
     found, _ = settle(blank(data, accounts, "Accounts", "DPIA reference"))
@@ -472,9 +476,8 @@ def account_has_dpia(rule, data, ctx):
     return rule.outcome(rule.findings(hit, "Accounts", messages, column="DPIA reference"), len(accounts))
 
 
-@register_rule(
+@register(
     "ACC-10",
-    "governance",
     "advisory",
     clause="Consider turning off tagging people in images where possible",
     meaning="Tagging disabled is Yes.",
@@ -487,7 +490,7 @@ def account_has_dpia(rule, data, ctx):
     action="Turn off tagging of people in images on the account, where the platform allows.",
     owner="Account administrator",
 )
-def tagging_disabled(rule, data, ctx):
+def tagging_disabled(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _setting_not_yes(rule, data, "Tagging disabled")
 
 
@@ -502,9 +505,8 @@ _APPLICATION_ITEMS = (
 )
 
 
-@register_rule(
+@register(
     "APP-01",
-    "governance",
     "high",
     clause="Any member of staff wishing to create such an account must present a business case to the "
     "Leadership Team (SLT), which covers the following points",
@@ -522,7 +524,7 @@ _APPLICATION_ITEMS = (
     owner="SLT member responsible for social media",
     also=("medium",),
 )
-def application_complete(rule, data, ctx):
+def application_complete(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     apps = data.frames["Applications"]
     # Each point missing, in three values: a cell that could not be read reads as missing, to confirm.
     missing = {
@@ -564,9 +566,8 @@ def application_complete(rule, data, ctx):
     return rule.outcome(findings, len(apps))
 
 
-@register_rule(
+@register(
     "APP-02",
-    "governance",
     "advisory",
     clause="Following consideration by the SLT an application will be approved or rejected.",
     meaning="A Pending application submitted more than pending_application_days before as of.",
@@ -580,7 +581,7 @@ def application_complete(rule, data, ctx):
     action="SLT decide on the application (approve or reject) and record the decision date.",
     owner="SLT member responsible for social media",
 )
-def application_pending_too_long(rule, data, ctx):
+def application_pending_too_long(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     apps = _with_decision_clock(data.frames["Applications"], ctx)
     waiting = (ctx.as_of - apps["Submitted on"]).dt.days
     pending = test(data, apps, "Applications", (apps["SLT decision"] == "Pending").to_numpy(), "SLT decision")
@@ -599,7 +600,7 @@ def application_pending_too_long(rule, data, ctx):
     return rule.outcome(findings, checked(pending, found, undecided), waits)
 
 
-def _with_decision_clock(apps: pd.DataFrame, ctx) -> pd.DataFrame:
+def _with_decision_clock(apps: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     due = days_after(apps["Submitted on"], ctx.params.pending_application_days)
     return apps.assign(_start=apps["Submitted on"], _due=due)
 
@@ -607,7 +608,7 @@ def _with_decision_clock(apps: pd.DataFrame, ctx) -> pd.DataFrame:
 @register_clock(
     "APP-02", "Decision on application {record}", DAYS, "Applications", start=("Submitted on",), stop=("SLT decision",)
 )
-def pending_applications(data, ctx) -> pd.DataFrame:
+def pending_applications(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """Pending applications (and any whose SLT decision could not be read): a decision is due
     ``pending_application_days`` days after submission."""
     apps = data.frames["Applications"]
@@ -615,13 +616,10 @@ def pending_applications(data, ctx) -> pd.DataFrame:
     return _with_decision_clock(apps[pending], ctx)
 
 
-@register_rule(
+@register(
     "APP-03",
-    "governance",
     "high",
-    clause="For all new processing requirements, where the processing of personal data is being undertaken, you "
-    "should complete a Data Protection Impact Assessment and submit this to your Data Protection Officer "
-    "for consideration in advance of the processing being undertaken.",
+    clause=_DPIA_CLAUSE,
     meaning="An Approved application has DPIA submitted to DPO on, on or before its Decision date.",
     needs={"Applications": ("Application ID", "SLT decision", "DPIA submitted to DPO on", "Decision date")},
     counts=("Approved application", "Approved applications"),
@@ -633,7 +631,7 @@ def pending_applications(data, ctx) -> pd.DataFrame:
     action="Submit the DPIA to the DPO before SLT decide; for this account, complete the DPIA with the DPO now.",
     owner="Data Protection Officer",
 )
-def dpia_before_approval(rule, data, ctx):
+def dpia_before_approval(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     apps = data.frames["Applications"]
     approved = test(data, apps, "Applications", (apps["SLT decision"] == "Approved").to_numpy(), "SLT decision")
     dpia, decided = apps["DPIA submitted to DPO on"], apps["Decision date"]
@@ -668,7 +666,7 @@ _REVIEW_CLAUSE = (
 )
 
 
-def _no_policy_row(rule):
+def _no_policy_row(rule: Rule) -> RuleOutcome:
     """A Policy sheet with no row: nothing shows the policy was approved or signed."""
     message = "school_settings.xlsx, sheet Policy: no policy version is recorded"
     return rule.outcome([rule.finding(None, "Policy", None, message)], 0)
@@ -677,10 +675,10 @@ def _no_policy_row(rule):
 _POLICIES = ("policy record", "policy records")
 
 
-@register_rule(
+@register(
     "POL-01",
-    "governance",
     "high",
+    governors_decide=True,
     clause=_REVIEW_CLAUSE,
     meaning="The policy's Approved on is within policy_review_months of as of and Next review due is not before as of.",
     needs={"Policy": ("Policy version", "Approved on", "Next review due")},
@@ -693,11 +691,11 @@ _POLICIES = ("policy record", "policy records")
     action="Governors review and re-approve the policy, and set the next review date.",
     owner="Governing body",
 )
-def policy_reviewed(rule, data, ctx):
+def policy_reviewed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     policy = data.frames["Policy"]
     if policy.empty:
         return _no_policy_row(rule)
-    reviews = policy_reviews_due(data, ctx)
+    reviews = policy_reviews_due(data, ctx, derived)
     hit = reviews[CLOCKS["POL-01"].run_out(reviews, ctx)]
     # Each reason on its own: past (or without) its date at as of.
     old, late = (~(hit[due] >= ctx.as_of_moment).to_numpy() for due in ("_by_approval", "_by_next_review"))
@@ -731,7 +729,7 @@ def policy_reviewed(rule, data, ctx):
     start=("Approved on", "Next review due"),
     undated_overdue=True,
 )
-def policy_reviews_due(data, ctx) -> pd.DataFrame:
+def policy_reviews_due(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """Each Policy row: its review is due on the earlier of Next review due and ``policy_review_months`` after Approved
     on (a row missing either is overdue)."""
     policy = data.frames["Policy"]
@@ -743,10 +741,10 @@ def policy_reviews_due(data, ctx) -> pd.DataFrame:
     return policy.assign(_start=policy["Approved on"], _due=due)
 
 
-@register_rule(
+@register(
     "POL-02",
-    "governance",
     "medium",
+    governors_decide=True,
     clause="Signed (Chair of Governors) Signed (Proprietor)",
     meaning="The policy is signed by the chair of governors and by the proprietor.",
     needs={"Policy": ("Policy version", "Signed by chair of governors on", "Signed by proprietor on")},
@@ -759,7 +757,7 @@ def policy_reviews_due(data, ctx) -> pd.DataFrame:
     action="Have the chair of governors and the proprietor sign the policy and record the dates.",
     owner="Governing body",
 )
-def policy_signed(rule, data, ctx):
+def policy_signed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     policy = data.frames["Policy"]
     if policy.empty:
         return _no_policy_row(rule)

@@ -7,24 +7,37 @@ rows, so the cost is linear in posts plus consent rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
+from ..context import AuditContext
+from ..findings import RuleOutcome
+from ..load import Dataset
 from ..schema import ROW, WORKBOOK_OF_SHEET
-from .base import fmt_date, is_blank, is_yes, period_posts, pictured_students, post_labels
-from .registry import ACT_NOW, register_clock, register_rule
+from .base import fmt_date, is_blank, is_yes, post_labels
+from .derived import Derived
+from .registry import ACT_NOW, Rule, register_clock, rules_in
 from .unknown import Tri, blank, checked, in_doubt, key_cells, says_yes, settle, settle_as_read, test, unreadable
 
+#: The area of every rule in this module.
+AREA = "images"
+register = rules_in(AREA)
+
 POLICY_BREACH = "a breach of the school's policy on images"
+#: The policy's clause on students' clothing in images (IMG-05, IMG-07).
+_CLOTHING_CLAUSE = (
+    "Consideration to the clothing of the students in images eg avoid swimming costume shots and "
+    "review sporting activity clothing."
+)
 CONSENT_CLAUSE = (
     "Permission to use any photos or video recordings is sought in line with DSPP's (Dudley "
     "Safeguarding People Partnership), use of images permission guidance and associated consent forms."
 )
 #: The consent register's file, as a finding names the row of it that decided.
 CONSENT_FILE = WORKBOOK_OF_SHEET["Consent"].file
-_PAIR_POST_COLUMNS = ["Post ID", "Posted at", "Removed on", "Images of students", ROW]
 _PAIRS = ("(post, pictured student) pair", "(post, pictured student) pairs")
 _PICTURING_POSTS = ("post picturing students", "posts picturing students")
 
@@ -34,50 +47,7 @@ def picturing_students(posts: pd.DataFrame) -> pd.Series:
     return is_yes(posts["Images of students"]) | ~is_blank(posts["Students pictured"])
 
 
-def pictured_pairs(data, ctx) -> pd.DataFrame:
-    """One row per (in-period post, pictured Student ID) with the Consent row in force on the post's day.
-
-    The row in force is the student's latest Consent row with Form received on <= the post's day
-    (a form received that day counts; on a tie of dates the row further down the sheet wins). Its columns
-    come back prefixed ``c:``; they are blank where no form is in force, including undated posts.
-    Built once per audit period and shared by IMG-01, IMG-03 and IMG-04 (read-only).
-    """
-    key = ("pictured_pairs", ctx.start, ctx.end)
-    if key not in data.derived:
-        data.derived[key] = _join_pictured_to_consent(data, ctx)
-    return data.derived[key]
-
-
-def _join_pictured_to_consent(data, ctx) -> pd.DataFrame:
-    pictured = pictured_students(data, ctx)
-    pairs = period_posts(data, ctx)[_PAIR_POST_COLUMNS].iloc[pictured["pos"].to_numpy()].reset_index(drop=True)
-    pairs["Student ID"] = pictured["Student ID"].to_numpy()
-    pairs["_day"] = pd.to_datetime(pairs["Posted at"]).dt.floor("D")
-
-    consent = data.frames["Consent"]
-    consent = consent[consent["Student ID"].notna() & consent["Form received on"].notna()]
-    consent = consent.sort_values(["Form received on", ROW], kind="stable")
-    consent = consent.add_prefix("c:").rename(columns={"c:Student ID": "Student ID"})
-    # merge_asof wants the same dtype on both sides of ``by`` (ids may load as pandas strings).
-    consent["Student ID"] = consent["Student ID"].astype(object)
-    pairs["Student ID"] = pairs["Student ID"].astype(object)
-
-    # Undated posts join on the earliest time there is, so they find no form (and no consent).
-    pairs["_on"] = pairs["_day"].fillna(pd.Timestamp.min)
-    ordered = pairs.reset_index().sort_values("_on", kind="stable")
-    joined = pd.merge_asof(
-        ordered,
-        consent,
-        left_on="_on",
-        right_on="c:Form received on",
-        by="Student ID",
-        direction="backward",
-        allow_exact_matches=True,
-    )
-    return joined.set_index("index").sort_index()
-
-
-def _consent_cells(data, pairs: pd.DataFrame, columns=()) -> list[list[tuple]]:
+def _consent_cells(data: Dataset, pairs: pd.DataFrame, columns: Iterable[str] = ()) -> list[list[tuple]]:
     """What a pair's consent decision rests on, beyond the post's own cells: ``columns`` of the Consent row in
     force, every Consent row of the student whose Form received on could not be read (it might be the form in
     force), and every Consent row whose Student ID could not be read (it might be the student's)."""
@@ -97,7 +67,7 @@ def _consent_cells(data, pairs: pd.DataFrame, columns=()) -> list[list[tuple]]:
     ]
 
 
-def _form_in_doubt(data, pairs: pd.DataFrame) -> np.ndarray:
+def _form_in_doubt(data: Dataset, pairs: pd.DataFrame) -> np.ndarray:
     """Per pair: may another Consent row be the one in force? One of the student's forms has a date that could
     not be read, a Consent row's Student ID could not be read, or the post's day could not be read."""
     consent = data.frames["Consent"]
@@ -106,15 +76,17 @@ def _form_in_doubt(data, pairs: pd.DataFrame) -> np.ndarray:
     return doubt | unreadable(data, pairs, "Posts", "Posted at")
 
 
-def _in_force(data, pairs: pd.DataFrame, column: str) -> np.ndarray:
+def _in_force(data: Dataset, pairs: pd.DataFrame, column: str) -> np.ndarray:
     """Per pair: could ``column`` of its Consent row in force not be read?"""
     return unreadable(data, pairs, "Consent", column, rows="c:_row")
 
 
-def _unlisted_posts(data, ctx, scope=None) -> tuple[pd.DataFrame, np.ndarray]:
+def _unlisted_posts(
+    data: Dataset, ctx: AuditContext, derived: Derived, scope: Tri | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
     """In-period posts whose Students pictured could not be read (any student may be on them), and of those, the
     ones ``scope`` (a :class:`Tri` over every in-period post) may hold for; each is undecided for the pair rules."""
-    posts = period_posts(data, ctx)
+    posts = derived.period_posts
     unread = unreadable(data, posts, "Posts", "Students pictured")
     if scope is not None:
         unread &= scope.maybe
@@ -153,7 +125,7 @@ def _no_consent_reasons(pairs: pd.DataFrame) -> list[str]:
     ]
 
 
-def _later_forms(data, pairs: pd.DataFrame) -> list[tuple | None]:
+def _later_forms(data: Dataset, pairs: pd.DataFrame) -> list[tuple | None]:
     """Per pair, the student's first Consent row received after the post's day, as (day, Excel row, gives social
     media consent): a form that came too late does not cure the post, but the DPO must know of it."""
     consent = data.frames["Consent"]
@@ -171,7 +143,7 @@ def _later_forms(data, pairs: pd.DataFrame) -> list[tuple | None]:
     return out
 
 
-def _later_form_words(form: tuple | None, day) -> str:
+def _later_form_words(form: tuple | None, day: pd.Timestamp) -> str:
     """``; a form giving social media consent was received 5 days later, on 10/09/2025 (image_consent.xlsx, row
     812)``, or "" when no form came after the post."""
     if form is None:
@@ -196,10 +168,10 @@ def _consent_facts(pairs: pd.DataFrame, later: list[tuple | None]) -> list[tuple
     ]
 
 
-@register_rule(
+@register(
     "IMG-01",
-    "images",
     "critical",
+    take_down=True,
     clause=CONSENT_CLAUSE,
     meaning=(
         "A post with Images of students = Yes pictures a student who has no social media consent on "
@@ -221,8 +193,8 @@ def _consent_facts(pairs: pd.DataFrame, later: list[tuple | None]) -> list[tuple
     action="Take the post down or remove the student from the image, and check the consent form before posting.",
     owner="Account administrator",
 )
-def pictured_without_consent(rule, data, ctx):
-    pairs = pictured_pairs(data, ctx)
+def pictured_without_consent(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    pairs = derived.pictured_pairs
     images = says_yes(data, pairs, "Posts", "Images of students")
     withdrawn = pairs["c:Withdrawn on"]
     # Consent in three values: the form in force's answer and withdrawal, and whether that form is in force.
@@ -253,15 +225,14 @@ def pictured_without_consent(rule, data, ctx):
         open_, "Posts", columns=("Posted at", "Images of students"), students=open_["Student ID"],
         also=_consent_cells(data, open_, ("Social media consent", "Withdrawn on")),
     )  # fmt: skip
-    posts = period_posts(data, ctx)
-    unlisted, _ = _unlisted_posts(data, ctx, says_yes(data, posts, "Posts", "Images of students"))
+    posts = derived.period_posts
+    unlisted, _ = _unlisted_posts(data, ctx, derived, says_yes(data, posts, "Posts", "Images of students"))
     waits += rule.undecided(unlisted, "Posts", columns=("Students pictured", "Images of students"))
     return rule.outcome(findings, checked(images, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "IMG-02",
-    "images",
     "high",
     clause=CONSENT_CLAUSE,
     meaning="A post with Images of students = Yes names no Students pictured, so consent cannot be verified.",
@@ -275,8 +246,8 @@ def pictured_without_consent(rule, data, ctx):
     action="Record in the posts log which students are pictured, then check their consent.",
     owner="Account administrator",
 )
-def students_not_recorded(rule, data, ctx):
-    posts = period_posts(data, ctx)
+def students_not_recorded(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    posts = derived.period_posts
     with_images = says_yes(data, posts, "Posts", "Images of students")
     # Students pictured that could not be read reads as none ("does not record who is pictured"): to confirm.
     hit = with_images & blank(data, posts, "Posts", "Students pictured")
@@ -291,10 +262,10 @@ def students_not_recorded(rule, data, ctx):
     return rule.outcome(findings, checked(with_images, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "IMG-03",
-    "images",
     "critical",
+    take_down=True,
     clause=(
         "Litle Kinvaston School takes great care when posting images and videos of people, especially "
         "students and vulnerable adults."
@@ -316,8 +287,8 @@ def students_not_recorded(rule, data, ctx):
     action="Take the post down at once and tell the designated safeguarding lead.",
     owner="Designated safeguarding lead",
 )
-def pictured_with_photo_restriction(rule, data, ctx):
-    pairs = pictured_pairs(data, ctx)
+def pictured_with_photo_restriction(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    pairs = derived.pictured_pairs
     restricted = Tri(is_yes(pairs["c:Photo restriction"]).to_numpy(bool), _in_force(data, pairs, "Photo restriction"))
     hit = in_doubt(restricted, _form_in_doubt(data, pairs))
     found, undecided = settle_as_read(
@@ -337,15 +308,15 @@ def pictured_with_photo_restriction(rule, data, ctx):
         open_, "Posts", columns=("Posted at",), students=open_["Student ID"],
         also=_consent_cells(data, open_, ("Photo restriction",)),
     )  # fmt: skip
-    unlisted, _ = _unlisted_posts(data, ctx)
+    unlisted, _ = _unlisted_posts(data, ctx, derived)
     waits += rule.undecided(unlisted, "Posts", columns=("Students pictured",))
     return rule.outcome(findings, int(len(pairs) - undecided.sum()), waits)
 
 
-@register_rule(
+@register(
     "IMG-04",
-    "images",
     "medium",
+    take_down=True,
     clause=CONSENT_CLAUSE,
     meaning=(
         "A post pictures a student whose consent (the form in force on the post's day) was withdrawn "
@@ -364,8 +335,8 @@ def pictured_with_photo_restriction(rule, data, ctx):
     action="Take the post down (or remove the student from it) and record the Removed on date.",
     owner="Account administrator",
 )
-def not_removed_after_withdrawal(rule, data, ctx):
-    pairs = pictured_pairs(data, ctx)
+def not_removed_after_withdrawal(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    pairs = derived.pictured_pairs
     later, removed_in_time = _withdrawn_later(pairs, ctx)
     # A Removed on that could not be read reads as none ("the post has not been removed"): to confirm. Its clock
     # runs out at once (act now, due.md).
@@ -387,12 +358,12 @@ def not_removed_after_withdrawal(rule, data, ctx):
         open_, "Posts", columns=("Posted at", "Removed on"), students=open_["Student ID"],
         also=_consent_cells(data, open_, ("Withdrawn on",)),
     )  # fmt: skip
-    unlisted, _ = _unlisted_posts(data, ctx)
+    unlisted, _ = _unlisted_posts(data, ctx, derived)
     waits += rule.undecided(unlisted, "Posts", columns=("Students pictured",))
     return rule.outcome(findings, int(len(pairs) - undecided.sum()), waits)
 
 
-def _withdrawn_later(pairs: pd.DataFrame, ctx) -> tuple[np.ndarray, np.ndarray]:
+def _withdrawn_later(pairs: pd.DataFrame, ctx: AuditContext) -> tuple[np.ndarray, np.ndarray]:
     """Per (post, student) pair: was consent withdrawn after the post's day, on or before as of (a withdrawal dated
     after as of is a DQ-05 data error, not counted again here); and was the post removed on or after that?"""
     withdrawn = pairs["c:Withdrawn on"]
@@ -410,12 +381,12 @@ def _withdrawn_later(pairs: pd.DataFrame, ctx) -> tuple[np.ndarray, np.ndarray]:
     stop=("Removed on",),
     student="Student ID",
 )
-def still_up_after_withdrawal(data, ctx) -> pd.DataFrame:
+def still_up_after_withdrawal(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """(post, student) pairs whose consent was withdrawn after the post, on or before as of, and the post not
     removed since: to be taken down at once. Pairs whose Withdrawn on could not be read, on a post not removed,
     are kept with no start (the clock is then to confirm), and so are pairs where another consent form could be
     the one in force (``_open_cells``)."""
-    pairs = pictured_pairs(data, ctx)
+    pairs = derived.pictured_pairs
     later, removed_in_time = _withdrawn_later(pairs, ctx)
     unknown = _in_force(data, pairs, "Withdrawn on") & pairs["Removed on"].isna().to_numpy()
     up = pairs[(later & ~removed_in_time) | unknown]
@@ -428,14 +399,11 @@ def still_up_after_withdrawal(data, ctx) -> pd.DataFrame:
     return up.assign(_start=up["c:Withdrawn on"], _due=up["c:Withdrawn on"], _open_cells=cells)
 
 
-@register_rule(
+@register(
     "IMG-05",
-    "images",
     "high",
-    clause=(
-        "Consideration to the clothing of the students in images eg avoid swimming costume shots and "
-        "review sporting activity clothing."
-    ),
+    take_down=True,
+    clause=_CLOTHING_CLAUSE,
     meaning="A post picturing students has Swimwear = Yes.",
     needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Swimwear")},
     counts=_PICTURING_POSTS,
@@ -447,14 +415,13 @@ def still_up_after_withdrawal(data, ctx) -> pd.DataFrame:
     action="Take the post down or replace the image; do not post pictures of students in swimming costumes.",
     owner="Account administrator",
 )
-def swimwear(rule, data, ctx):
-    return _picturing_posts_where(rule, data, ctx, "Swimwear", lambda posts: is_yes(posts["Swimwear"]),
+def swimwear(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    return _picturing_posts_where(rule, data, ctx, derived, "Swimwear", lambda posts: is_yes(posts["Swimwear"]),
                                   "shows students in swimwear")  # fmt: skip
 
 
-@register_rule(
+@register(
     "IMG-06",
-    "images",
     "advisory",
     clause="Using group shots not individual shots",
     meaning="A post picturing students has Shot type Individual.",
@@ -468,19 +435,17 @@ def swimwear(rule, data, ctx):
     action="Prefer group shots or shots from behind for future posts.",
     owner="Account administrator",
 )
-def individual_shot(rule, data, ctx):
-    return _picturing_posts_where(rule, data, ctx, "Shot type", lambda posts: posts["Shot type"] == "Individual",
-                                  "uses an individual shot of a student; group shots are preferred")  # fmt: skip
+def individual_shot(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    return _picturing_posts_where(
+        rule, data, ctx, derived, "Shot type", lambda posts: posts["Shot type"] == "Individual",
+        "uses an individual shot of a student; group shots are preferred",
+    )  # fmt: skip
 
 
-@register_rule(
+@register(
     "IMG-07",
-    "images",
     "advisory",
-    clause=(
-        "Consideration to the clothing of the students in images eg avoid swimming costume shots and "
-        "review sporting activity clothing."
-    ),
+    clause=_CLOTHING_CLAUSE,
     meaning="A post picturing students has Sports kit = Yes: the policy asks for the sporting clothing to be reviewed.",
     needs={"Posts": ("Post ID", "Posted at", "Images of students", "Students pictured", "Sports kit")},
     counts=_PICTURING_POSTS,
@@ -492,15 +457,23 @@ def individual_shot(rule, data, ctx):
     action="Review the sports clothing in the picture before posting; prefer images where kit is not revealing.",
     owner="Account administrator",
 )
-def sports_kit(rule, data, ctx):
-    return _picturing_posts_where(rule, data, ctx, "Sports kit", lambda posts: is_yes(posts["Sports kit"]),
+def sports_kit(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    return _picturing_posts_where(rule, data, ctx, derived, "Sports kit", lambda posts: is_yes(posts["Sports kit"]),
                                   "shows students in sports kit: review the clothing shown")  # fmt: skip
 
 
-def _picturing_posts_where(rule, data, ctx, column: str, selects, what: str):
+def _picturing_posts_where(
+    rule: Rule,
+    data: Dataset,
+    ctx: AuditContext,
+    derived: Derived,
+    column: str,
+    selects: Callable[[pd.DataFrame], pd.Series],
+    what: str,
+) -> RuleOutcome:
     """In-period posts picturing students where ``selects(posts)`` holds, out of all posts picturing students.
     An unreadable ``column`` (or whether the post pictures students) may say otherwise: undecided."""
-    posts = period_posts(data, ctx)
+    posts = derived.period_posts
     picturing = says_yes(data, posts, "Posts", "Images of students") | ~blank(data, posts, "Posts", "Students pictured")
     hit = picturing & test(data, posts, "Posts", selects(posts).to_numpy(dtype=bool), column)
     found, undecided = settle(hit, doubtful=hit.unknown)

@@ -7,15 +7,20 @@ of INC-01, INC-03, INC-04, INC-05, INC-07 and INC-08 (due.md) are the records th
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ..context import elapsed_hours
+from ..context import AuditContext, elapsed_hours
 from ..deadlines import assessment_due, days_after, ico_due
-from .base import fmt_date, is_blank, names, period_rows, weekday_datetime_texts
-from .registry import ACT_NOW, CLOCKS, DAYS, HOURS, register_clock, register_rule
+from ..findings import RuleOutcome
+from ..load import Dataset
+from .base import fmt_date, in_period, is_blank, names, weekday_datetime_texts
+from .derived import Derived
+from .registry import ACT_NOW, CLOCKS, DAYS, HOURS, Rule, register_clock, rules_in
 from .unknown import (
     Tri,
     blank,
@@ -30,7 +35,15 @@ from .unknown import (
     unreadable,
 )
 
+#: The area of every rule in this module.
+AREA = "incidents"
+register = rules_in(AREA)
+
 _SHEET = "Incidents"
+#: Which incidents of ``rows`` a test holds for, in three values (:func:`_flag`'s ``selects`` and ``scope``).
+Selects = Callable[[Dataset, pd.DataFrame], Tri]
+#: A rule's clock on each of ``rows``: them with ``_start`` and ``_due`` (:func:`_flag`'s ``timing``).
+Timing = Callable[[Dataset, AuditContext, pd.DataFrame], pd.DataFrame]
 _ASSESS = (
     "Make an initial assessment when an incident is reported and involve appropriate staff and external "
     "agencies as required"
@@ -56,13 +69,10 @@ _JOURNALIST = (
 _INVESTIGATE = "Take a lead role in investigating any reported incidents"
 
 
-def _reported(data, ctx) -> pd.DataFrame:
-    """Incidents reported inside the audit period (undated ones are kept: they cannot be placed)."""
-    return period_rows(data, _SHEET, "Reported at", ctx)
-
-
-def _flag(rule, data, ctx, column: str, selects, message: str, scope=None, answer_in_doubt=False, timing=None):
-    """In-period incidents of ``scope`` (all by default) where ``selects(rows)`` holds, out of that scope.
+@dataclass(frozen=True)
+class _Flag:
+    """What an incidents rule flags: in-period incidents of ``scope`` (all by default) where ``selects`` holds (by
+    default: ``column`` reads blank), out of that scope.
 
     ``column`` is the cell the finding rests on; ``message`` has {id} and {reported}. ``selects`` and ``scope``
     give a :class:`~lks_audit.rules.unknown.Tri` (unknown where a cell they read could not be read): an unknown
@@ -71,15 +81,36 @@ def _flag(rule, data, ctx, column: str, selects, message: str, scope=None, answe
 
     ``timing(data, ctx, rows)``: the rule's clock (due.md) on each row; then only records whose clock has run out
     at ``as of`` are raised (``message`` may end in {due}: "; it was due by ...", blank with no date to count
-    from), and one that has only if no unreadable Closures date delays it is to confirm on those cells.
+    from), and one that has only if no unreadable Closures date delays it is to confirm on those cells. The
+    clock's open records are :meth:`open_rows`: the same scope, ``column`` still blank.
     """
-    rows = _reported(data, ctx)
+
+    column: str
+    message: str
+    selects: Selects | None = None
+    scope: Selects | None = None
+    answer_in_doubt: bool = False
+    timing: Timing | None = None
+
+    def hits(self, data: Dataset, rows: pd.DataFrame) -> Tri:
+        return self.selects(data, rows) if self.selects else blank(data, rows, _SHEET, self.column)
+
+    def open_rows(self, data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
+        """The clock's records: in-period incidents that are, or may be, of ``scope`` whose ``column`` reads blank
+        (or could not be read), with their deadlines."""
+        return self.timing(data, ctx, _waiting(data, derived, self.column, self.scope))
+
+
+def _flag(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, flag: _Flag) -> RuleOutcome:
+    """The outcome of the incidents rule that ``flag`` describes (:class:`_Flag`)."""
+    scope, timing, message, column = flag.scope, flag.timing, flag.message, flag.column
+    rows = derived.incidents_in_period
     scope = scope(data, rows) if scope is not None else known(np.ones(len(rows), dtype=bool))
-    hit = scope & selects(data, rows)
+    hit = scope & flag.hits(data, rows)
     if timing is not None:
         rows = timing(data, ctx, rows)
         hit = hit & CLOCKS[rule.id].overdue(rows, ctx)
-    found, undecided = settle(hit, doubtful=hit.unknown if answer_in_doubt else scope.unknown)
+    found, undecided = settle(hit, doubtful=hit.unknown if flag.answer_in_doubt else scope.unknown)
     hit = rows[found]
     due = [""] * len(hit)
     if timing is not None:
@@ -99,21 +130,21 @@ def _flag(rule, data, ctx, column: str, selects, message: str, scope=None, answe
     return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
-def _waiting(data, ctx, column: str, scope=None) -> pd.DataFrame:
+def _waiting(data: Dataset, derived: Derived, column: str, scope: Selects | None = None) -> pd.DataFrame:
     """In-period incidents that are, or may be, of ``scope`` (all by default) whose ``column`` reads blank (or could
     not be read): their clock runs."""
-    rows = _reported(data, ctx)
+    rows = derived.incidents_in_period
     if scope is not None:
         rows = rows[scope(data, rows).maybe]
     return rows[is_blank(rows[column]).to_numpy(dtype=bool)]
 
 
-def _acted_at_once(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+def _acted_at_once(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     """An act-now clock (due.md): it starts, and has run out, when the school became aware (Reported at)."""
     return rows.assign(_start=rows["Reported at"], _due=rows["Reported at"])
 
 
-def _assessment_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+def _assessment_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     """INC-01's clock: the end of the ``assessment_working_days``-th working day after the day reported, and the
     latest it can be while Closures dates could not be read."""
     unknown = len(closure_cells(data))
@@ -124,12 +155,12 @@ def _assessment_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _ico_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+def _ico_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     """INC-05's and INC-08's clock: ``ico_hours`` real hours after the school became aware (Reported at)."""
     return rows.assign(_start=rows["Reported at"], _due=ico_due(rows["Reported at"], ctx))
 
 
-def scope_columns(rule) -> tuple[str, ...]:
+def scope_columns(rule: Rule) -> tuple[str, ...]:
     """The columns a rule reads beyond the period's date: those an undecided record may wait on."""
     return tuple(c for c in rule.needs[_SHEET] if c not in ("Incident ID", "Reported at"))
 
@@ -143,29 +174,62 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _personal_data_breach(data, rows: pd.DataFrame) -> Tri:
+def _personal_data_breach(data: Dataset, rows: pd.DataFrame) -> Tri:
     """rules.md: Personal data breach = Yes, or the Category says it is one (whatever the Yes/No column)."""
     category = test(data, rows, _SHEET, (rows["Category"] == "Personal data breach").to_numpy(), "Category")
     return says_yes(data, rows, _SHEET, "Personal data breach") | category
+
+
+def _considered_illegal(data: Dataset, rows: pd.DataFrame) -> Tri:
+    return says_yes(data, rows, _SHEET, "Considered illegal")
+
+
+#: INC-01 and its clock.
+_NOT_ASSESSED = _Flag(
+    "SLT assessment at",
+    "Incident {id} (reported {reported}) has no SLT assessment recorded{due}",
+    timing=_assessment_clock,
+)
+#: INC-03 and its clock.
+_POLICE_NOT_TOLD = _Flag(
+    "Reported to police on",
+    "Incident {id} (reported {reported}) was considered illegal but no report to the police is recorded",
+    scope=_considered_illegal,
+    timing=_acted_at_once,
+)
+#: INC-04 and its clock.
+_DPO_NOT_TOLD = _Flag(
+    "DPO informed at",
+    "Personal data breach {id} (reported {reported}): no record that the DPO was informed",
+    scope=_personal_data_breach,
+    timing=_acted_at_once,
+)
+#: INC-08 and its clock.
+_NO_ICO_DECISION = _Flag(
+    "ICO reportable",
+    "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not "
+    "recorded{due}",
+    scope=_personal_data_breach,
+    timing=_ico_clock,
+)
 
 
 #: The columns that say which incidents are personal data breaches.
 BREACH_COLUMNS = ("Category", "Personal data breach")
 
 
-def personal_data_breaches(data, ctx, maybe: bool = False) -> pd.DataFrame:
+def personal_data_breaches(data: Dataset, ctx: AuditContext, maybe: bool = False) -> pd.DataFrame:
     """The personal data breaches of the year, counted one way everywhere (INC-04's and INC-08's base, the breach
     register, the measures): incidents reported in the period whose Personal data breach is Yes or whose Category is
     Personal data breach. ``maybe``: instead, those that may be one (a cell saying so could not be read), which the
     rules leave undecided and no count includes."""
-    rows = _reported(data, ctx)
+    rows = in_period(data.frames[_SHEET], "Reported at", ctx)  # small: the breach register reads it apart
     breach = _personal_data_breach(data, rows)
     return rows[breach.unknown if maybe else breach.yes]
 
 
-@register_rule(
+@register(
     "INC-01",
-    "incidents",
     "high",
     clause=_ASSESS,
     meaning="An incident has no SLT assessment at, and its deadline (the end of the assessment_working_days-th working "
@@ -179,16 +243,8 @@ def personal_data_breaches(data, ctx, maybe: bool = False) -> pd.DataFrame:
     action="Have a member of SLT assess the incident now and record when and by whom.",
     owner="SLT",
 )
-def no_slt_assessment(rule, data, ctx):
-    return _flag(
-        rule,
-        data,
-        ctx,
-        "SLT assessment at",
-        lambda data, rows: blank(data, rows, _SHEET, "SLT assessment at"),
-        "Incident {id} (reported {reported}) has no SLT assessment recorded{due}",
-        timing=_assessment_clock,
-    )
+def no_slt_assessment(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    return _flag(rule, data, ctx, derived, _NOT_ASSESSED)
 
 
 @register_clock(
@@ -200,15 +256,14 @@ def no_slt_assessment(rule, data, ctx):
     stop=("SLT assessment at",),
     undated_overdue=True,
 )
-def awaiting_assessment(data, ctx) -> pd.DataFrame:
+def awaiting_assessment(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period incidents with no SLT assessment at: due by the end of the ``assessment_working_days``-th working
     day after the day reported (rules.md)."""
-    return _assessment_clock(data, ctx, _waiting(data, ctx, "SLT assessment at"))
+    return _NOT_ASSESSED.open_rows(data, ctx, derived)
 
 
-@register_rule(
+@register(
     "INC-02",
-    "incidents",
     "medium",
     clause=_ASSESS,
     meaning="The SLT assessment's day is after the assessment_working_days-th working day after the day the "
@@ -223,8 +278,8 @@ def awaiting_assessment(data, ctx) -> pd.DataFrame:
     "arranged for absences.",
     owner="SLT",
 )
-def assessed_late(rule, data, ctx):
-    rows = _reported(data, ctx)
+def assessed_late(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    rows = derived.incidents_in_period
     n = ctx.params.assessment_working_days
     due = assessment_due(rows["Reported at"], ctx).dt.floor("D")
     # Each Closures date that could not be read may be one of the working days counted, moving the last one on.
@@ -257,9 +312,8 @@ def assessed_late(rule, data, ctx):
     return rule.outcome(findings, checked(known(assessed), found, undecided), waits)
 
 
-@register_rule(
+@register(
     "INC-03",
-    "incidents",
     "critical",
     clause=_ILLEGAL,
     meaning="Considered illegal = Yes and no Reported to police on.",
@@ -273,35 +327,21 @@ def assessed_late(rule, data, ctx):
     action="Report the matter to the police now (and other relevant agencies) and record the date.",
     owner="Designated safeguarding lead",
 )
-def illegal_not_reported(rule, data, ctx):
-    return _flag(
-        rule,
-        data,
-        ctx,
-        "Reported to police on",
-        lambda data, rows: blank(data, rows, _SHEET, "Reported to police on"),
-        "Incident {id} (reported {reported}) was considered illegal but no report to the police is recorded",
-        scope=_considered_illegal,
-        timing=_acted_at_once,
-    )
-
-
-def _considered_illegal(data, rows: pd.DataFrame) -> Tri:
-    return says_yes(data, rows, _SHEET, "Considered illegal")
+def illegal_not_reported(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    return _flag(rule, data, ctx, derived, _POLICE_NOT_TOLD)
 
 
 @register_clock(
     "INC-03", "Police report of incident {record}", ACT_NOW, _SHEET, stop=("Reported to police on",),
     scope=("Considered illegal",),
 )  # fmt: skip
-def police_not_told(data, ctx) -> pd.DataFrame:
+def police_not_told(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period incidents considered illegal with no Reported to police on: to be reported at once."""
-    return _acted_at_once(data, ctx, _waiting(data, ctx, "Reported to police on", scope=_considered_illegal))
+    return _POLICE_NOT_TOLD.open_rows(data, ctx, derived)
 
 
-@register_rule(
+@register(
     "INC-04",
-    "incidents",
     "high",
     clause=_ESCALATE,
     meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has no DPO "
@@ -317,17 +357,8 @@ def police_not_told(data, ctx) -> pd.DataFrame:
     action="Inform the Data Protection Officer now and record when.",
     owner="SLT",
 )
-def breach_dpo_not_informed(rule, data, ctx):
-    return _flag(
-        rule,
-        data,
-        ctx,
-        "DPO informed at",
-        lambda data, rows: blank(data, rows, _SHEET, "DPO informed at"),
-        "Personal data breach {id} (reported {reported}): no record that the DPO was informed",
-        scope=_personal_data_breach,
-        timing=_acted_at_once,
-    )
+def breach_dpo_not_informed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    return _flag(rule, data, ctx, derived, _DPO_NOT_TOLD)
 
 
 #: The columns saying whether an incident is a personal data breach (rules.md).
@@ -337,14 +368,13 @@ _BREACH_COLUMNS = ("Category", "Personal data breach")
 @register_clock(
     "INC-04", "Tell the DPO of breach {record}", ACT_NOW, _SHEET, stop=("DPO informed at",), scope=_BREACH_COLUMNS
 )
-def dpo_not_told(data, ctx) -> pd.DataFrame:
+def dpo_not_told(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period personal data breaches with no DPO informed at: the DPO is to be told at once."""
-    return _acted_at_once(data, ctx, _waiting(data, ctx, "DPO informed at", scope=_personal_data_breach))
+    return _DPO_NOT_TOLD.open_rows(data, ctx, derived)
 
 
-@register_rule(
+@register(
     "INC-05",
-    "incidents",
     "critical",
     clause=_DATA_PROTECTION,
     meaning="ICO reportable = Yes and Reported to ICO at is more than ico_hours real hours after Reported at, or "
@@ -361,8 +391,8 @@ def dpo_not_told(data, ctx) -> pd.DataFrame:
     action="Report the breach to the ICO without delay and record when; document the reasons for any delay.",
     owner="Data Protection Officer",
 )
-def ico_not_reported_in_time(rule, data, ctx):
-    every = _reported(data, ctx)
+def ico_not_reported_in_time(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    every = derived.incidents_in_period
     reportable = _ico_reportable(data, every)
     rows = _ico_clock(data, ctx, every[reportable.maybe])
     limit = ctx.params.ico_hours
@@ -391,7 +421,7 @@ def ico_not_reported_in_time(rule, data, ctx):
         hit,
         _SHEET,
         [
-            _ico_message(i, r, d, dpo, ico, h, s, limit, ctx.as_of_moment)
+            _ico_message(_IcoTexts(i, r, d, dpo, ico), h, s, limit, ctx.as_of_moment)
             for i, r, d, dpo, ico, h, s in zip(
                 names(hit, "Incident ID"),
                 weekday_datetime_texts(hit["Reported at"]),
@@ -414,7 +444,7 @@ def ico_not_reported_in_time(rule, data, ctx):
     return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
-def _ico_reportable(data, rows: pd.DataFrame) -> Tri:
+def _ico_reportable(data: Dataset, rows: pd.DataFrame) -> Tri:
     return says_yes(data, rows, _SHEET, "ICO reportable")
 
 
@@ -428,21 +458,23 @@ def _ico_reportable(data, rows: pd.DataFrame) -> Tri:
     undated_overdue=True,
     scope=("ICO reportable",),
 )
-def awaiting_ico_report(data, ctx) -> pd.DataFrame:
+def awaiting_ico_report(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period ICO-reportable incidents not yet reported to the ICO: due ``ico_hours`` real hours after the school
     became aware."""
-    return _ico_clock(data, ctx, _waiting(data, ctx, "Reported to ICO at", scope=_ico_reportable))
+    return _ico_clock(data, ctx, _waiting(data, derived, "Reported to ICO at", scope=_ico_reportable))
 
 
 #: What an INC-05 finding says happened: the report reached the ICO after the deadline, or never did.
 REPORTED_LATE, NOT_REPORTED = "reported late", "not reported"
 
 
-def _iso(value) -> str | None:
+def _iso(value: object) -> str | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).isoformat(timespec="minutes")
 
 
-def _ico_facts(ico_at, deadline, dpo_at, taken: float, since: float, limit: float) -> tuple:
+def _ico_facts(
+    ico_at: pd.Timestamp, deadline: pd.Timestamp, dpo_at: pd.Timestamp, taken: float, since: float, limit: float
+) -> tuple:
     """INC-05's facts: which it is, the deadline, the hours late (or since awareness) and when the DPO was told."""
     late = not pd.isna(ico_at)
     return (
@@ -455,7 +487,18 @@ def _ico_facts(ico_at, deadline, dpo_at, taken: float, since: float, limit: floa
     )
 
 
-def _ico_message(incident, aware, deadline, dpo, ico, taken, since, limit, as_of) -> str:
+class _IcoTexts(NamedTuple):
+    """An INC-05 incident's name and its moments as its message words them ("no date" where blank)."""
+
+    incident: str
+    aware: str
+    deadline: str
+    dpo: str
+    ico: str
+
+
+def _ico_message(texts: _IcoTexts, taken: float, since: float, limit: float, as_of: pd.Timestamp) -> str:
+    incident, aware, deadline, dpo, ico = texts
     told = f"the DPO was told {dpo}" if dpo != "no date" else "no record of when the DPO was told"
     head = f"ICO-reportable incident {incident} (the school became aware {aware}; {told})"
     if ico != "no date":
@@ -471,9 +514,8 @@ def _ico_message(incident, aware, deadline, dpo, ico, taken, since, limit, as_of
     )
 
 
-@register_rule(
+@register(
     "INC-06",
-    "incidents",
     "medium",
     clause=_JOURNALIST,
     meaning="Category Journalist contact and Media policy followed is not Yes.",
@@ -487,24 +529,26 @@ def _ico_message(incident, aware, deadline, dpo, ico, taken, since, limit, as_of
     action="Follow the school media policy for journalist contact and record that it was followed.",
     owner="Headteacher",
 )
-def journalist_media_policy(rule, data, ctx):
+def journalist_media_policy(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _flag(
         rule,
         data,
         ctx,
-        "Media policy followed",
-        lambda data, rows: ~says_yes(data, rows, _SHEET, "Media policy followed"),
-        "Journalist contact {id} (reported {reported}): no record that the school media policy was followed",
-        scope=lambda data, rows: test(
-            data, rows, _SHEET, (rows["Category"] == "Journalist contact").to_numpy(), "Category"
+        derived,
+        _Flag(
+            "Media policy followed",
+            "Journalist contact {id} (reported {reported}): no record that the school media policy was followed",
+            selects=lambda data, rows: ~says_yes(data, rows, _SHEET, "Media policy followed"),
+            scope=lambda data, rows: test(
+                data, rows, _SHEET, (rows["Category"] == "Journalist contact").to_numpy(), "Category"
+            ),
+            answer_in_doubt=True,
         ),
-        answer_in_doubt=True,
     )
 
 
-@register_rule(
+@register(
     "INC-07",
-    "incidents",
     "advisory",
     clause=_INVESTIGATE,
     meaning="An incident is not closed (no Closed on) and was reported more than open_incident_days days before as_of.",
@@ -517,7 +561,7 @@ def journalist_media_policy(rule, data, ctx):
     action="Review the open incident: close it with its outcome, or record why it is still open.",
     owner="SLT",
 )
-def open_too_long(rule, data, ctx):
+def open_too_long(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     rows = _open_days_clock(data, ctx, data.frames[_SHEET])  # a standing state at as_of: every row, any period
     age_days = (ctx.as_of - rows["Reported at"].dt.floor("D")).dt.days
     # Old once its clock has run out at as of: open_incident_days days after the day reported.
@@ -536,20 +580,19 @@ def open_too_long(rule, data, ctx):
     return rule.outcome(findings, int(len(rows) - undecided.sum()), waits)
 
 
-def _open_days_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+def _open_days_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(_start=rows["Reported at"], _due=days_after(rows["Reported at"], ctx.params.open_incident_days))
 
 
 @register_clock("INC-07", "Review of open incident {record}", DAYS, _SHEET, start=("Reported at",), stop=("Closed on",))
-def still_open_incidents(data, ctx) -> pd.DataFrame:
+def still_open_incidents(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """Incidents of any year with no Closed on: open too long ``open_incident_days`` days after the day reported."""
     rows = data.frames[_SHEET]
     return _open_days_clock(data, ctx, rows[rows["Closed on"].isna().to_numpy()])
 
 
-@register_rule(
+@register(
     "INC-08",
-    "incidents",
     "medium",
     clause=_ESCALATE,
     meaning="A personal data breach (Personal data breach = Yes or Category Personal data breach) has ICO "
@@ -565,18 +608,8 @@ def still_open_incidents(data, ctx) -> pd.DataFrame:
     action="With the DPO, decide whether the breach must be reported to the ICO and record the decision (Yes or No).",
     owner="Data Protection Officer",
 )
-def breach_ico_decision_missing(rule, data, ctx):
-    return _flag(
-        rule,
-        data,
-        ctx,
-        "ICO reportable",
-        lambda data, rows: blank(data, rows, _SHEET, "ICO reportable"),
-        "Personal data breach {id} (reported {reported}): the decision whether to report it to the ICO is not "
-        "recorded{due}",
-        scope=_personal_data_breach,
-        timing=_ico_clock,
-    )
+def breach_ico_decision_missing(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    return _flag(rule, data, ctx, derived, _NO_ICO_DECISION)
 
 
 @register_clock(
@@ -589,7 +622,7 @@ def breach_ico_decision_missing(rule, data, ctx):
     undated_overdue=True,
     scope=_BREACH_COLUMNS,
 )
-def awaiting_ico_decision(data, ctx) -> pd.DataFrame:
+def awaiting_ico_decision(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period personal data breaches with ICO reportable blank: the decision is due ``ico_hours`` real hours after
     the school became aware."""
-    return _ico_clock(data, ctx, _waiting(data, ctx, "ICO reportable", scope=_personal_data_breach))
+    return _NO_ICO_DECISION.open_rows(data, ctx, derived)

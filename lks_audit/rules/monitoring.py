@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
-from ..context import elapsed_hours
+from ..context import AuditContext, elapsed_hours
 from ..deadlines import reply_due_at_latest
+from ..findings import RuleOutcome
+from ..load import Dataset
+from ..platforms.matching import REPLY_TOLERANCE_MINUTES, instants_ms
 from ..schema import ROW
 from .base import (
     is_blank,
     names,
-    period_interactions,
-    period_rows,
-    platform_timed_interactions,
     time_rows,
-    unread_account_replies,
     weekday_datetime_texts,
 )
-from .registry import ACT_NOW, CLOCKS, HOURS, register_clock, register_rule
+from .derived import Derived
+from .registry import ACT_NOW, CLOCKS, HOURS, Rule, register_clock, rules_in
 from .unknown import (
     Tri,
     blank,
@@ -32,6 +34,10 @@ from .unknown import (
     test,
     unreadable,
 )
+
+#: The area of every rule in this module.
+AREA = "monitoring"
+register = rules_in(AREA)
 
 _RESPOND = (
     "Any comments, queries or complaints made through those accounts must be responded to within 24 "
@@ -48,7 +54,7 @@ _ABUSE = (
 _TIMING = ("Interaction ID", "Received at", "First response at")
 
 
-def _with_reply_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
+def _with_reply_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     """``rows`` (in-period interactions, with ``_deadline``) with INT-02's clock: ``_start``, ``_due`` and
     ``_due_at_latest``, the latest the deadline can be while Closures dates could not be read (rules.md: a
     finding is firm only when it holds even then; otherwise it depends on their DQ-02s)."""
@@ -56,14 +62,28 @@ def _with_reply_clock(data, ctx, rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(_start=rows["Received at"], _due=rows["_deadline"], _due_at_latest=latest)
 
 
+class _Verdict(NamedTuple):
+    """A rule's verdict on each of its rows: raised, undecided, and of its scope (what it checked)."""
+
+    found: np.ndarray
+    undecided: np.ndarray
+    scope: Tri
+
+
 def _reply_outcome(
-    rule, rows, found, undecided, messages, on_closures, closures: list[tuple], scope: Tri, on_account=None
-):
+    rule: Rule,
+    rows: pd.DataFrame,
+    verdict: _Verdict,
+    messages: list[str],
+    on_closures: np.ndarray,
+    closures: list[tuple],
+    on_account: np.ndarray,
+) -> RuleOutcome:
     """INT-01's or INT-02's outcome: findings on the reply's cell (those in ``on_closures`` also resting on the
     Closures dates that could not be read, those in ``on_account`` on the Account ID that could not be read), and
     the interactions whose times (or, in ``on_account``, Account ID) could not be read, undecided."""
-    account = np.zeros(len(rows), dtype=bool) if on_account is None else on_account
-    own = [[("Interactions", int(r), "Account ID")] if a else [] for r, a in zip(rows[ROW].tolist(), account)]
+    found, undecided, scope = verdict
+    own = [[("Interactions", int(r), "Account ID")] if a else [] for r, a in zip(rows[ROW].tolist(), on_account)]
     findings = rule.findings(
         rows[found], "Interactions", messages, column="First response at",
         also=[(closures if c else []) + o for c, o in zip(on_closures.tolist(), _picked(own, found))],
@@ -74,17 +94,19 @@ def _reply_outcome(
     return rule.outcome(findings, checked(scope, found, undecided), waits)
 
 
-def _picked(items: list, mask) -> list:
+def _picked(items: list, mask: np.ndarray) -> list:
     return [item for item, keep in zip(items, np.asarray(mask, dtype=bool).tolist()) if keep]
 
 
-def _platform_doubt(data, ctx, rows: pd.DataFrame, late: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _platform_doubt(
+    data: Dataset, ctx: AuditContext, derived: Derived, rows: pd.DataFrame, late: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per row of ``rows``: (the platform's times might clear its outcome, might raise a finding) where its
     Account ID could not be read (:func:`.base.unread_account_replies`). ``late``: INT-01's verdict by the log's
     times; None for INT-02, which any reply on the platform clears."""
     clear = np.zeros(len(rows), dtype=bool)
     raise_ = np.zeros(len(rows), dtype=bool)
-    doubt = unread_account_replies(data, ctx, rows) if data.exports is not None else {}
+    doubt = unread_account_replies(derived, rows) if data.exports is not None else {}
     if not doubt:
         return clear, raise_
     for i, row in enumerate(rows[ROW].tolist()):
@@ -114,9 +136,8 @@ def _hours(start: pd.Series, end: pd.Series) -> list[str]:
     return [f"{h:.1f}" for h in elapsed_hours(start, end)]
 
 
-@register_rule(
+@register(
     "INT-01",
-    "monitoring",
     "medium",
     clause=_RESPOND,
     meaning="The first response came after the deadline: received on a working day, within "
@@ -132,9 +153,9 @@ def _hours(start: pd.Series, end: pd.Series) -> list[str]:
     "the deadline, even if the full answer comes later.",
     owner="Account administrator",
 )
-def late_response(rule, data, ctx):
+def late_response(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     # Where the logged reply time is more than an hour from the platform's (EVD-05), the platform's times: known.
-    rows = platform_timed_interactions(data, ctx)
+    rows = derived.platform_timed_interactions
     answered = (rows["First response at"].notna() & rows["_deadline"].notna()).to_numpy()
     over = elapsed_hours(rows["_deadline"], rows["First response at"]) > 0
     closures = closure_cells(data)
@@ -147,7 +168,7 @@ def late_response(rule, data, ctx):
     found, undecided = settle_as_read(hit, answered & over, doubtful=times_unread)
     # An Account ID that could not be read ties the row to no archive: where the platform's times of a message
     # that may be its own would decide otherwise, its finding is to confirm on that cell and its pass undecided.
-    clear, raise_ = _platform_doubt(data, ctx, rows, found)
+    clear, raise_ = _platform_doubt(data, ctx, derived, rows, found)
     undecided = undecided | (raise_ & answered & ~found)
     on_account = (clear & found) | (raise_ & undecided)
     late = rows[found]
@@ -163,14 +184,12 @@ def late_response(rule, data, ctx):
             late["_platform_times"] if "_platform_times" in late else [False] * len(late),
         )
     ]
-    return _reply_outcome(
-        rule, rows, found, undecided, messages, (over & ~beyond)[found], closures, known(answered), on_account
-    )
+    verdict = _Verdict(found, undecided, known(answered))
+    return _reply_outcome(rule, rows, verdict, messages, (over & ~beyond)[found], closures, on_account)
 
 
-@register_rule(
+@register(
     "INT-02",
-    "monitoring",
     "high",
     clause=_RESPOND,
     meaning="No First response at, and the response deadline passed before as_of (a day: before it began; a moment: "
@@ -185,10 +204,10 @@ def late_response(rule, data, ctx):
     action="Respond now (an acknowledgement is enough to start), then record the response time in the log.",
     owner="Account administrator",
 )
-def unanswered(rule, data, ctx):
+def unanswered(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     clock = CLOCKS["INT-02"]
     # Where the logged reply time is more than an hour from the platform's (EVD-05), the platform's times: known.
-    rows = _with_reply_clock(data, ctx, platform_timed_interactions(data, ctx))
+    rows = _with_reply_clock(data, ctx, derived.platform_timed_interactions)
     # Its clock has run out at as of (a day: before it began, so a deadline later that day is not yet missed).
     # A First response at that could not be read reads as none ("has no recorded response"): to confirm. So does
     # a deadline that unreadable Closures dates may push past as_of. A Received at that could not be read leaves
@@ -211,23 +230,24 @@ def unanswered(rule, data, ctx):
     on_closures = clock.in_doubt(rows, ctx)[found]
     # A reply the platform shows, to a message that may be this row's (its Account ID could not be read), would
     # clear a finding read from a First response at that could not be read: to confirm on that cell too.
-    on_account = _platform_doubt(data, ctx, rows, None)[0] & found
-    return _reply_outcome(rule, rows, found, undecided, messages, on_closures, closure_cells(data), due, on_account)
+    on_account = _platform_doubt(data, ctx, derived, rows, None)[0] & found
+    verdict = _Verdict(found, undecided, due)
+    return _reply_outcome(rule, rows, verdict, messages, on_closures, closure_cells(data), on_account)
 
 
 @register_clock(
     "INT-02", "Reply to message {record}", HOURS, "Interactions", start=("Received at",), stop=("First response at",)
 )
-def awaiting_reply(data, ctx) -> pd.DataFrame:
+def awaiting_reply(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period interactions with no First response at: due a reply by their deadline (rules.md)."""
-    rows = period_interactions(data, ctx)
+    rows = derived.period_interactions
     return _with_reply_clock(data, ctx, rows[rows["First response at"].isna().to_numpy()])
 
 
-def _offensive(data, ctx) -> tuple[pd.DataFrame, Tri]:
+def _offensive(data: Dataset, ctx: AuditContext, derived: Derived) -> tuple[pd.DataFrame, Tri]:
     """In-period interactions that are or may be offensive, and whether each is (unknown where Offensive could not
     be read)."""
-    rows = period_rows(data, "Interactions", "Received at", ctx)
+    rows = derived.in_period("Interactions")
     offensive = says_yes(data, rows, "Interactions", "Offensive")
     maybe = offensive.maybe
     return rows[maybe], Tri(offensive.yes[maybe], offensive.unknown[maybe])
@@ -237,9 +257,8 @@ def _no_action(action: pd.Series) -> pd.Series:
     return is_blank(action) | (action == "None")
 
 
-@register_rule(
+@register(
     "INT-03",
-    "monitoring",
     "high",
     clause=_ABUSE,
     meaning="An offensive interaction (Offensive = Yes) has Action taken blank or None.",
@@ -253,8 +272,8 @@ def _no_action(action: pd.Series) -> pd.Series:
     action="Hide, delete, block or report the offensive content now and record the action taken.",
     owner="Account administrator",
 )
-def offensive_not_acted_on(rule, data, ctx):
-    rows, offensive = _offensive(data, ctx)
+def offensive_not_acted_on(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    rows, offensive = _offensive(data, ctx, derived)
     # An Action taken that could not be read reads as none ("has no action recorded"): to confirm. Its clock runs
     # out at once (act now, due.md).
     no_action = test(data, rows, "Interactions", _no_action(rows["Action taken"]).to_numpy(bool), "Action taken")
@@ -273,17 +292,16 @@ def offensive_not_acted_on(rule, data, ctx):
     "INT-03", "Action on offensive message {record}", ACT_NOW, "Interactions", stop=("Action taken",),
     scope=("Offensive",),
 )  # fmt: skip
-def offensive_left_up(data, ctx) -> pd.DataFrame:
+def offensive_left_up(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period interactions that are (or, Offensive unreadable, may be) offensive with no action recorded: to be
     acted on at once."""
-    rows, _ = _offensive(data, ctx)
+    rows, _ = _offensive(data, ctx, derived)
     hit = rows[_no_action(rows["Action taken"]).to_numpy(dtype=bool)]
     return hit.assign(_start=hit["Received at"], _due=hit["Received at"])
 
 
-@register_rule(
+@register(
     "INT-04",
-    "monitoring",
     "medium",
     clause=_ABUSE,
     meaning="An offensive interaction had an action taken (not blank or None) but Audience informed is not Yes.",
@@ -297,8 +315,8 @@ def offensive_left_up(data, ctx) -> pd.DataFrame:
     action="Post a short note telling the audience why the content was removed or the user blocked, and record it.",
     owner="Account administrator",
 )
-def audience_not_informed(rule, data, ctx):
-    rows, offensive = _offensive(data, ctx)
+def audience_not_informed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    rows, offensive = _offensive(data, ctx, derived)
     acted = ~test(data, rows, "Interactions", _no_action(rows["Action taken"]).to_numpy(bool), "Action taken")
     hit = offensive & acted & ~says_yes(data, rows, "Interactions", "Audience informed")
     # Any of the three unreadable may change the answer: undecided.
@@ -311,3 +329,44 @@ def audience_not_informed(rule, data, ctx):
     findings = rule.findings(hit, "Interactions", messages, column="Audience informed", rests_on=("Received at",))
     waits = rule.undecided(rows[undecided], "Interactions", columns=("Offensive", "Action taken", "Audience informed"))
     return rule.outcome(findings, checked(offensive & acted, found, undecided), waits)
+
+
+def unread_account_replies(derived: Derived, rows: pd.DataFrame) -> dict[int, list]:
+    """Excel row of each of ``rows`` (in-period interactions) whose Account ID could not be read -> the platform's
+    queries that EVD-05 would have compared with it had it been read: no row matched them, the school replied on the
+    platform, they were received within evidence_match_minutes of its Received at (on any account: the row may be
+    any account's), and that reply is more than the tolerance from its logged First response at, or that cell could
+    not be read. Where one of them would change INT-01's or INT-02's outcome, the log's times cannot settle it."""
+    data, ctx = derived.data, derived.ctx
+    found = derived.platform_evidence
+    unread = data.unknown.get(("Interactions", "Account ID"), ())
+    if found is None or not len(unread):
+        return {}
+    rows = rows[np.isin(rows[ROW].to_numpy(), unread)]
+    free = [q for q in found.queries if q.row is None and q.reply_ms is not None]
+    if not len(rows) or not free:
+        return {}
+    window = ctx.params.evidence_match_minutes * 60_000
+    tolerance = REPLY_TOLERANCE_MINUTES * 60_000
+    faults = derived.unreadable_cells
+    received = instants_ms(rows["Received at"])
+    replied = instants_ms(rows["First response at"])
+    out: dict[int, list] = {}
+    for i, row in enumerate(rows[ROW].tolist()):
+        if not received[2][i]:
+            continue  # its deadline is unknown anyway: undecided
+        reply_unread = ("Interactions", row, "First response at") in faults
+        if not (replied[2][i] or reply_unread):
+            continue  # no reply logged: EVD-05 compares nothing, the log's blank stands
+
+        def near(at: int, instants: tuple, i: int = i) -> int:
+            return min(abs(int(instants[0][i]) - at), abs(int(instants[1][i]) - at))
+
+        doubt = [
+            q
+            for q in free
+            if near(q.at_ms, received) <= window and (reply_unread or near(q.reply_ms, replied) > tolerance)
+        ]
+        if doubt:
+            out[row] = doubt
+    return out

@@ -9,21 +9,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..context import AuditContext
 from ..deadlines import months_after
-from ..schema import ROW
+from ..findings import RuleOutcome
+from ..load import Dataset
 from .base import (
-    ACCOUNT_USER_SOURCES,
-    account_user_cells,
-    account_users,
-    distinct_ids,
-    first_by_key,
     fmt_date,
-    is_active,
     names,
-    period_rows,
 )
-from .registry import CLOCKS, DAYS, register_clock, register_rule
+from .derived import ACCOUNT_USER_SOURCES, Derived, staff_rows
+from .registry import CLOCKS, DAYS, Rule, register_clock, rules_in
 from .unknown import Tri, blank, checked, key_cells, known, settle_as_read, test, unreadable
+
+#: The area of every rule in this module.
+AREA = "people"
+register = rules_in(AREA)
 
 _TRAINING_CLAUSE = (
     "SLT will ensure that anyone running/administering a social media account on behalf of the "
@@ -37,124 +37,8 @@ _ACCOUNT_USERS = ("account user", "account users")
 _TRN01_NEEDS = {**ACCOUNT_USER_SOURCES, "Staff": ("Staff ID", "Policy read on", "Social media training on")}
 
 
-def _staff_rows(data) -> pd.DataFrame:
-    """Staff rows, a repeated Staff ID counted once (its first row, as DQ-03 keeps it); blank IDs kept."""
-    return first_by_key(data.frames["Staff"], "Staff ID", keep_blank=True)
-
-
-def _doubtful_account_users(data, ctx) -> tuple[dict[str, list[tuple]], list[tuple], set[str]]:
-    """Who is an account user only perhaps, because a cell that makes them one could not be read.
-
-    Returns Staff ID -> the unreadable cells that leave it open (an administrator of an account whose Status
-    could not be read, someone who posted or responded on a day that could not be read); the unreadable cells
-    that could name anyone (an Administrators, Posted by or Responded by cell); and who is surely one.
-    """
-    doubts: dict[str, list[tuple]] = {}
-    anyone: list[tuple] = []
-    sure: set[str] = set()
-    accounts = data.frames["Accounts"]
-    status_unread = unreadable(data, accounts, "Accounts", "Status")
-    may_be_active = is_active(accounts) | status_unread
-    admins_unread = unreadable(data, accounts, "Accounts", "Administrators")
-    for row, ids, active, open_status, open_admins in zip(
-        accounts[ROW].tolist(), accounts["Administrators"].tolist(), may_be_active.tolist(),
-        status_unread.tolist(), admins_unread.tolist(),
-    ):  # fmt: skip
-        if not active:
-            continue
-        if open_admins:
-            anyone.append(("Accounts", row, "Administrators"))
-        for staff_id in distinct_ids(ids):
-            if open_status:
-                doubts.setdefault(staff_id, []).append(("Accounts", row, "Status"))
-            else:
-                sure.add(staff_id)
-    for sheet, when, column in (("Posts", "Posted at", "Posted by"), ("Interactions", "Received at", "Responded by")):
-        rows = period_rows(data, sheet, when, ctx)
-        day_unread = unreadable(data, rows, sheet, when)
-        who_unread = unreadable(data, rows, sheet, column)
-        if who_unread.any():
-            anyone += [(sheet, r, column) for r in rows.loc[who_unread, ROW].tolist()]
-        if not day_unread.any():  # the usual case: every day read, everyone named surely a user
-            sure.update(i for i in pd.unique(rows[column].to_numpy()) if i is not None)
-            continue
-        named = rows[column].notna().to_numpy()
-        sure.update(i for i in pd.unique(rows.loc[named & ~day_unread, column].to_numpy()))
-        for staff_id, r in zip(rows.loc[named & day_unread, column].tolist(), rows.loc[named & day_unread, ROW]):
-            doubts.setdefault(staff_id, []).append((sheet, int(r), when))
-    return {k: v for k, v in doubts.items() if k not in sure}, anyone, sure
-
-
-def _account_users_training(data, ctx) -> pd.DataFrame:
-    """One row per person who is, or may be, an account user, with their Staff row's dates; ``missing``: what
-    TRN-01 finds missing as the cells read ('' when they have read the policy and been trained by ``as_of``);
-    ``user``: a :class:`Tri` column's parts, ``user_open`` (only perhaps a user) and ``user_cells`` (the
-    unreadable cells that leave it open); ``fails`` / ``fails_open``: TRN-01's test in three values.
-
-    Built once per audit and shared by TRN-01, TRN-02 (not raised where TRN-01 is) and TRN-03 (not
-    raised for account users under TRN-01); rules must treat it as read-only.
-    """
-    key = ("account_users_training", ctx.start, ctx.end, ctx.as_of)
-    if key not in data.derived:
-        users = account_users(data, ctx)
-        doubts, anyone, sure = _doubtful_account_users(data, ctx)
-        staff_all = _staff_rows(data)
-        staff = staff_all[["Staff ID", "Policy read on", "Social media training on", "Latest refresher on", ROW]]
-        staff = staff[staff["Staff ID"].notna()]
-        maybe_ids = set(doubts) | (set(staff["Staff ID"]) if anyone else set())
-        extra = sorted(maybe_ids - set(users.index))
-        frame = pd.DataFrame(
-            {
-                "Staff ID": pd.Series(list(users.index) + extra, dtype=object),
-                "roles": pd.Series(list(users.to_numpy()) + ["may be an account user" for _ in extra], dtype=object),
-                "as_read": np.array([True] * len(users) + [False] * len(extra), dtype=bool),
-            }
-        )
-        merged = frame.merge(staff, on="Staff ID", how="left", indicator=True)
-        merged["on_staff_sheet"] = merged["_merge"] == "both"
-        merged = merged.drop(columns="_merge")
-        merged["missing"] = _not_read_or_trained(merged, ctx)
-        user_open = ~merged["Staff ID"].isin(sure).to_numpy()
-        merged["user_open"] = user_open
-        merged["user_cells"] = [
-            (doubts.get(s, []) + anyone) if is_open else [] for s, is_open in zip(merged["Staff ID"], user_open)
-        ]
-        # TRN-01's test in three values: a date that could not be read leaves it open, and so does a Staff ID on
-        # no row while a Staff ID could not be read.
-        on_sheet = merged["on_staff_sheet"].to_numpy()
-        nowhere = Tri(~on_sheet, ~on_sheet & (len(key_cells(data, "Staff", "Staff ID")) > 0))
-        fails = nowhere
-        for column in ("Policy read on", "Social media training on"):
-            undone = (merged[column].isna() | (merged[column] > ctx.as_of)).to_numpy()
-            fails = fails | test(data, merged, "Staff", on_sheet & undone, column)
-        merged["fails"], merged["fails_open"] = fails.yes, fails.unknown
-        data.derived[key] = merged
-    return data.derived[key]
-
-
-def _not_read_or_trained(users: pd.DataFrame, ctx) -> pd.Series:
-    """TRN-01 per account user: what is missing, or '' when they are compliant."""
-    as_of = fmt_date(ctx.as_of)
-    checks = (("Policy read on", "reading the policy"), ("Social media training on", "training"))
-
-    def problems(on_staff_sheet: bool, *dates) -> str:
-        if not on_staff_sheet:
-            return "is not on the Staff sheet, so reading the policy and training cannot be shown"
-        out = []
-        for (column, what), when in zip(checks, dates):
-            if pd.isna(when):
-                out.append(f"has no {column} date")
-            elif when > ctx.as_of:
-                out.append(f"has {column} {fmt_date(when)}, after {as_of} ({what} is not yet done)")
-        return " and ".join(out)
-
-    found = map(problems, users["on_staff_sheet"].tolist(), *(users[column].tolist() for column, _ in checks))
-    return pd.Series(list(found), index=users.index, dtype=object)
-
-
-@register_rule(
+@register(
     "TRN-01",
-    "people",
     "high",
     clause=_TRAINING_CLAUSE,
     meaning="Every account user (administrator of an Active account, or who posted or responded in the period) "
@@ -170,8 +54,8 @@ def _not_read_or_trained(users: pd.DataFrame, ctx) -> pd.Series:
     "and record both dates on the Staff sheet.",
     owner="SLT member responsible for social media",
 )
-def account_users_read_and_trained(rule, data, ctx):
-    users = _account_users_training(data, ctx)
+def account_users_read_and_trained(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    users = derived.account_users_training
     user = Tri(~users["user_open"].to_numpy(), users["user_open"].to_numpy())
     hit = user & Tri(users["fails"].to_numpy(), users["fails_open"].to_numpy())
     fired = users["as_read"].to_numpy(dtype=bool) & (users["missing"] != "").to_numpy(dtype=bool)
@@ -180,7 +64,7 @@ def account_users_read_and_trained(rule, data, ctx):
     hit, open_ = users[found], users[undecided]
     messages = [f"Account user {s} ({roles}) {p}" for s, roles, p in zip(hit["Staff ID"], hit["roles"], hit["missing"])]
     # Someone not on the Staff sheet rests on the cells naming them (a mistyped ID there is a DQ-04).
-    named = account_user_cells(data, ctx, hit.loc[~hit["on_staff_sheet"], "Staff ID"])
+    named = derived.account_user_cells(hit.loc[~hit["on_staff_sheet"], "Staff ID"])
     columns = [
         None if not on_sheet else "Policy read on" if pd.isna(read) or read > ctx.as_of else "Social media training on"
         for on_sheet, read in zip(hit["on_staff_sheet"], hit["Policy read on"])
@@ -197,9 +81,8 @@ def account_users_read_and_trained(rule, data, ctx):
     return rule.outcome(findings, checked(user, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "TRN-02",
-    "people",
     "high",
     clause="Attend appropriate training including regular updates",
     meaning="Every account user's latest of (Social media training on, Latest refresher on) is within "
@@ -217,8 +100,8 @@ def account_users_read_and_trained(rule, data, ctx):
     action="Book the person on a refresher and record its date on the Staff sheet.",
     owner="SLT member responsible for social media",
 )
-def account_users_training_current(rule, data, ctx):
-    everyone = _with_training_clock(_account_users_training(data, ctx), ctx)
+def account_users_training_current(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    everyone = _with_training_clock(derived.account_users_training, ctx)
     user = Tri(~everyone["user_open"].to_numpy(), everyone["user_open"].to_numpy())
     trained = ~Tri(everyone["fails"].to_numpy(), everyone["fails_open"].to_numpy())
     # Out of date once its clock has run out at as of: training_valid_months after the latest training (with no
@@ -249,25 +132,25 @@ def account_users_training_current(rule, data, ctx):
 _TRAINING_DATES = ("Social media training on", "Latest refresher on")
 
 
-def _with_training_clock(users: pd.DataFrame, ctx) -> pd.DataFrame:
+def _with_training_clock(users: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """``users`` with TRN-02's clock: their latest training runs out ``training_valid_months`` after it."""
     latest = users[list(_TRAINING_DATES)].max(axis=1)
     return users.assign(_start=latest, _due=months_after(latest, ctx.params.training_valid_months))
 
 
 @register_clock("TRN-02", "Training refresher for {record}", DAYS, "Staff", start=_TRAINING_DATES)
-def training_in_force(data, ctx) -> pd.DataFrame:
+def training_in_force(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """Account users who have read the policy and been trained (TRN-01 quiet, as read): their latest training runs
     out ``training_valid_months`` after it. One only perhaps an account user waits on the cells that leave it open."""
-    everyone = _account_users_training(data, ctx)
+    everyone = derived.account_users_training
     users = everyone[(everyone["missing"] == "").to_numpy()]
     return _with_training_clock(users, ctx).assign(_open_cells=users["user_cells"])
 
 
-def _current_staff(data, ctx) -> tuple[pd.DataFrame, Tri]:
+def _current_staff(data: Dataset, ctx: AuditContext) -> tuple[pd.DataFrame, Tri]:
     """Every Staff row (a repeated Staff ID once), and whether each is current staff at ``as_of`` in three values:
     a Start or Leaving date that could not be read makes it unknown (rules.md), read as blank (current)."""
-    staff = _staff_rows(data)
+    staff = staff_rows(data)
     start, leaving = staff["Start date"], staff["Leaving date"]
     started = test(data, staff, "Staff", (start.isna() | (start <= ctx.as_of)).to_numpy(), "Start date")
     not_left = test(data, staff, "Staff", (leaving.isna() | (leaving > ctx.as_of)).to_numpy(), "Leaving date")
@@ -277,9 +160,8 @@ def _current_staff(data, ctx) -> tuple[pd.DataFrame, Tri]:
 _STAFF_DATES = ("Start date", "Leaving date")
 
 
-@register_rule(
+@register(
     "TRN-03",
-    "people",
     "medium",
     clause="Know the contents of and ensure that any use of social media, is by an authorised staff member and "
     "is carried out in line with this and other relevant policies",
@@ -295,14 +177,14 @@ _STAFF_DATES = ("Start date", "Leaving date")
     action="Ask the person to read the policy and record the date on the Staff sheet.",
     owner="School office",
 )
-def current_staff_read_policy(rule, data, ctx):
+def current_staff_read_policy(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     staff, current = _current_staff(data, ctx)
     under = known(np.zeros(len(staff), dtype=bool))
     under_as_read = np.zeros(len(staff), dtype=bool)
     cells: dict[str, list[tuple]] = {}
     # TRN-01 raises nothing when it cannot be assessed, so then it spares no one.
     if not any(data.unavailable(sheet, columns) for sheet, columns in _TRN01_NEEDS.items()):
-        users = _account_users_training(data, ctx)
+        users = derived.account_users_training
         user = Tri(~users["user_open"].to_numpy(), users["user_open"].to_numpy())
         trn01 = user & Tri(users["fails"].to_numpy(), users["fails_open"].to_numpy())
         ids = staff["Staff ID"]
@@ -335,9 +217,8 @@ def current_staff_read_policy(rule, data, ctx):
     return rule.outcome(findings, checked(current, found, undecided), waits)
 
 
-@register_rule(
+@register(
     "TRN-04",
-    "people",
     "medium",
     clause="Add an appropriate disclaimer to personal accounts when naming the school",
     meaning="Every current Employee has an Annual declaration on within declaration_valid_months of as of.",
@@ -351,7 +232,7 @@ def current_staff_read_policy(rule, data, ctx):
     action="Ask the employee to sign this year's declaration and record the date on the Staff sheet.",
     owner="School office",
 )
-def employees_declared(rule, data, ctx):
+def employees_declared(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     staff, current = _current_staff(data, ctx)
     staff = _with_declaration_clock(staff, ctx)
     employee = test(data, staff, "Staff", (staff["Type"] == "Employee").to_numpy(), "Type")
@@ -378,7 +259,7 @@ def employees_declared(rule, data, ctx):
     return rule.outcome(findings, checked(current & employee, found, undecided), waits)
 
 
-def _with_declaration_clock(staff: pd.DataFrame, ctx) -> pd.DataFrame:
+def _with_declaration_clock(staff: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     declared = staff["Annual declaration on"]
     return staff.assign(_start=declared, _due=months_after(declared, ctx.params.declaration_valid_months))
 
@@ -387,7 +268,7 @@ def _with_declaration_clock(staff: pd.DataFrame, ctx) -> pd.DataFrame:
     "TRN-04", "Annual declaration by {record}", DAYS, "Staff", start=("Annual declaration on",), undated_overdue=True,
     scope=("Type", *_STAFF_DATES),
 )  # fmt: skip
-def declarations_in_force(data, ctx) -> pd.DataFrame:
+def declarations_in_force(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """Current Employees (and those who may be: a Type, Start or Leaving date that could not be read): their annual
     declaration runs out ``declaration_valid_months`` after it was signed (one with none is overdue)."""
     staff, current = _current_staff(data, ctx)

@@ -1,13 +1,15 @@
 """The rule registry: one rule = one small function with its ID, area, severity and clause.
 
-Rules register themselves with :func:`register_rule` in their area's module. The
-decorator hands each check its own :class:`Rule` as the first argument, so a
-rule's ID is written once: ``check(rule, data, ctx)`` takes the rule, a loaded
-:class:`~lks_audit.load.Dataset` and an :class:`~lks_audit.context.AuditContext`
-and returns ``rule.outcome(findings, checked)``: its findings (made with
-``rule.finding``/``rule.findings``) and how many records it examined. Columns
-named in ``needs`` are guaranteed to exist in ``data.frames`` when the check
-runs; if the workbook, sheet or a column is missing the rule is *not assessed*.
+Rules register themselves in their area's module: ``@register_rule(id, severity, area=..., clause=..., ...)`` above
+a function declares the :class:`Rule` (everything known about it, such as whether its remedy is a take-down) and
+registers the function as its check. An area module states its area once (``AREA``) and declares its rules with
+``register = rules_in(AREA)``. The audit hands each check its own :class:`Rule` as the first argument, so a rule's
+ID is written once: every check is a :class:`RuleCheck`, ``check(rule, data, ctx, derived)``: it takes the rule, a
+loaded :class:`~lks_audit.load.Dataset`, an :class:`~lks_audit.context.AuditContext` and the period's shared tables
+(:class:`~lks_audit.rules.derived.Derived`, read-only), and returns ``rule.outcome(findings, checked)``: its
+findings (made with ``rule.finding``/``rule.findings``) and how many records it examined. Columns named in
+``needs`` are guaranteed to exist in ``data.frames`` when the check runs; if the workbook, sheet or a column is
+missing the rule is *not assessed* (:meth:`Rule.gap` says why).
 
 A finding names the column its decision rests on (its cell follows) and any
 other cells or IDs that decided it (``rests_on``): from them the audit works out
@@ -25,15 +27,21 @@ import, not in a school's audit.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import KW_ONLY, dataclass, field, replace
+from functools import partial
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, RuleOutcome, Undecided
+from ..context import AuditContext
+from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, NotAssessed, RuleOutcome, Undecided
+from ..load import Dataset
 from ..params import Parameters
 from ..schema import ROW, SHEETS, WORKBOOK_OF_SHEET
+from .derived import Derived
+from .unknown import Tri
 
 _RULE_ID = re.compile(r"^(?P<family>[A-Z]+)-\d{2}$")
 
@@ -47,45 +55,105 @@ _HEADERS = sorted({h for sheet in SHEETS.values() for h in sheet.headers if " " 
 _PARAMETERS = tuple(Parameters().as_dict())
 
 
+class RuleCheck(Protocol):
+    """The one signature of every rule's check: its own :class:`Rule` (so its ID is written once, in its
+    registration), the data, the audit's context and the period's shared tables; what it found."""
+
+    def __call__(self, rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome: ...
+
+
+class ClockRows(Protocol):
+    """The one signature of every clock's ``open``: the records it is open for at ``ctx`` (see :class:`Clock`)."""
+
+    def __call__(self, data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame: ...
+
+
+def _not_registered(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+    raise TypeError(f"rule {rule.id} was declared but never registered on its check")
+
+
 @dataclass(frozen=True)
 class Rule:
+    """A rule as its area's module declares it, and once called on its check (``@register_rule(...)`` above the
+    function), as registered: declaring and registering are one step, so each fact about a rule is written once,
+    in its declaration, and the registry checks it there (:func:`_problems`)."""
+
     id: str
-    area: str
     severity: str
+    _: KW_ONLY
+    area: str
     clause: str
     meaning: str
-    needs: dict[str, tuple[str, ...]]
-    check: Callable
+    #: Sheet -> the columns it reads: all there, or the rule is not assessed.
+    needs: Mapping[str, Iterable[str]]
+    #: What it examines, singular and plural ("account", "accounts"): the base of its count.
+    counts: tuple[str, str]
+    #: Governors' words (see the module's docstring): a noun phrase naming the problem ...
+    title: str
+    #: ... one sentence on why it matters ...
+    why: str
+    #: ... one sentence on what good looks like ...
+    good: str
+    #: ... and a question a governor may ask when it fires.
+    question: str
+    #: ``counts`` in a governor's words, where those read badly ("(post, pictured student) pair").
+    plain_counts: tuple[str, str] | None = None
     #: What the school should do about a finding (action plan).
     action: str = ""
     #: The role that usually owns the fix (action plan).
     owner: str = ""
-    #: Every severity its findings may carry: ``severity`` first (APP-01 is high, or medium when the
-    #: application was not approved).
-    severities: tuple[str, ...] = ()
-    #: What it examines, singular and plural ("account", "accounts"): the base of its count.
-    counts: tuple[str, str] = ("record", "records")
-    #: Governors' words (see the module's docstring): a noun phrase naming the problem ...
-    title: str = ""
-    #: ... one sentence on why it matters ...
-    why: str = ""
-    #: ... one sentence on what good looks like ...
-    good: str = ""
-    #: ... and a question a governor may ask when it fires.
-    question: str = ""
-    #: ``counts`` in a governor's words, where those read badly ("(post, pictured student) pair").
-    plain_counts: tuple[str, str] | None = None
+    #: Other severities its findings may carry (APP-01 is high, or medium when the application was not approved).
+    also: Iterable[str] = ()
     #: Whether the rule has anything to check in this data (the EVD rules: only with platform archives). When
     #: it has not, it is neither run nor "not assessed": it checked nothing. None: always.
-    applies: Callable | None = None
+    applies: Callable[[Dataset], bool] | None = None
+    #: Its remedy is taking the post down: once the post is removed, what is left is to record the review (the
+    #: DPO's worklist says so).
+    take_down: bool = False
+    #: The governing body itself acts on its findings: they become decisions on the governors' page, not questions.
+    governors_decide: bool = False
+    check: RuleCheck = field(default=_not_registered, repr=False)
+
+    def __post_init__(self) -> None:
+        # Declarations write lists or tuples; the rule keeps tuples (hashable, and compared as written).
+        object.__setattr__(self, "needs", {s: tuple(c) for s, c in self.needs.items()})
+        object.__setattr__(self, "counts", tuple(self.counts))
+        object.__setattr__(self, "plain_counts", tuple(self.plain_counts) if self.plain_counts else None)
+        object.__setattr__(self, "also", tuple(self.also))
+
+    def __call__(self, check: RuleCheck) -> RuleCheck:
+        """Register ``check`` as this rule, once its declaration passes the registry's checks; returns ``check``."""
+        rule = replace(self, check=check)
+        problems = _problems(rule)
+        if problems:
+            raise ValueError(f"rule {self.id} ({check.__name__}): " + "; ".join(problems))
+        REGISTRY[self.id] = rule
+        return check
+
+    def gap(self, data: Dataset) -> NotAssessed | None:
+        """Why this rule cannot be assessed on ``data``: a workbook, sheet or column it needs is missing (the first
+        sheet with a gap is the one named, as a school office would fix it first); None when all are there."""
+        return next(
+            (
+                NotAssessed(self.id, self.area, data.unavailable(sheet, columns), data.gaps_for(sheet, columns))
+                for sheet, columns in self.needs.items()
+                if data.gaps_for(sheet, columns)
+            ),
+            None,
+        )
+
+    @property
+    def severities(self) -> tuple[str, ...]:
+        """Every severity its findings may carry, ``severity`` first."""
+        return (self.severity, *self.also)
 
     @property
     def plain_base(self) -> tuple[str, str]:
         """What it examines as governors read it, singular and plural."""
         return self.plain_counts or self.counts
 
-    def run(self, data, ctx) -> RuleOutcome:
-        return self.check(self, data, ctx)
+    def run(self, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
+        return self.check(self, data, ctx, derived)
 
     def outcome(self, findings: list[Finding], checked: int, undecided: list[Undecided] = ()) -> RuleOutcome:
         return RuleOutcome(findings, int(checked), list(undecided))
@@ -125,25 +193,22 @@ class Rule:
 
     def finding(
         self,
-        record,
+        record: object,
         sheet: str | None,
-        row,
+        row: object,
         message: str,
         *,
         severity: str | None = None,
         student: str | None = None,
         column: str | None = None,
         rests_on: Iterable[tuple] = (),
-        source: str | None = None,
-        file: str | None = None,
     ) -> Finding:
         """One finding. ``column``: the column of its own row that its decision rests on (its cell follows);
-        ``rests_on``: other (sheet, row, column) cells and (sheet, row, column, ID) references deciding it;
-        ``source``: "platform" when it rests on a platform's archive alone, whose ``file`` it then names."""
+        ``rests_on``: other (sheet, row, column) cells and (sheet, row, column, ID) references deciding it."""
         severity = severity or self.severity
         if severity not in self.severities:
             raise ValueError(f"rule {self.id} cannot raise a {severity} finding (it raises {self.severities})")
-        file = WORKBOOK_OF_SHEET[sheet].file if sheet else file
+        file = WORKBOOK_OF_SHEET[sheet].file if sheet else None
         row = None if row is None or pd.isna(row) else int(row)
         own = ((sheet, row, column),) if column and row is not None else ()
         return Finding(
@@ -158,8 +223,15 @@ class Rule:
             student=_str_or_none(student),
             column=column,
             rests_on=own + tuple(rests_on),
-            source=source,
         )
+
+    def platform_finding(
+        self, record: str, file: str, message: str, *, student: str | None = None, rests_on: Iterable[tuple] = ()
+    ) -> Finding:
+        """A finding that rests on a platform's archive alone (``file``), on no row of a workbook; ``rests_on``: the
+        unreadable cells that might have tied it to a logged row."""
+        found = self.finding(record, None, None, message, student=student, rests_on=rests_on)
+        return replace(found, source="platform", file=file)
 
     def findings(
         self,
@@ -167,7 +239,6 @@ class Rule:
         sheet: str,
         messages: Iterable[str],
         *,
-        record: str | None = None,
         students: Iterable | None = None,
         severities: Iterable[str] | None = None,
         column: str | Iterable[str | None] | None = None,
@@ -176,11 +247,11 @@ class Rule:
     ) -> list[Finding]:
         """One finding per row of ``frame`` (which carries the ``_row`` Excel row number).
 
-        Each names its record by ``record``, by default the sheet's label column (its key). ``column`` is the
+        Each names its record by the sheet's label column (its key). ``column`` is the
         column its decision rests on (one for every row, or one per row); ``rests_on`` names more columns of
         the same row that decide it; ``also`` gives each finding cells or references on other rows or sheets.
         """
-        record = record or SHEETS[sheet].label
+        record = SHEETS[sheet].label
         n = len(frame)
         keys = frame[record].tolist() if record else [None] * n
         students = students if students is not None else [None] * n
@@ -206,62 +277,22 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def register_rule(
-    id: str,
-    area: str,
-    severity: str,
-    *,
-    clause: str,
-    meaning: str,
-    needs: dict[str, Iterable[str]],
-    counts: tuple[str, str],
-    title: str,
-    why: str,
-    good: str,
-    question: str,
-    plain_counts: tuple[str, str] | None = None,
-    action: str = "",
-    owner: str = "",
-    also: Iterable[str] = (),
-    applies: Callable | None = None,
-) -> Callable:
-    """Register ``check(rule, data, ctx)`` as rule ``id``.
+#: ``@register_rule(id, severity, area=..., clause=..., ...)`` declares a :class:`Rule` and, on the function below it,
+#: registers that function as its check.
+register_rule = Rule
 
-    ``counts`` names what it examines (singular, plural); ``also`` lists other severities it may raise;
-    ``title``, ``why``, ``good``, ``question`` and ``plain_counts`` are the governors' words (:class:`Rule`).
-    """
 
-    def register(check: Callable) -> Callable:
-        rule = Rule(
-            id,
-            area,
-            severity,
-            clause,
-            meaning,
-            {s: tuple(c) for s, c in needs.items()},
-            check,
-            action,
-            owner,
-            (severity, *also),
-            tuple(counts),
-            title=title,
-            why=why,
-            good=good,
-            question=question,
-            plain_counts=tuple(plain_counts) if plain_counts else None,
-            applies=applies,
-        )
-        problems = _problems(rule)
-        if problems:
-            raise ValueError(f"rule {id} ({check.__name__}): " + "; ".join(problems))
-        REGISTRY[id] = rule
-        return check
-
-    return register
+def rules_in(area: str) -> Callable[..., Rule]:
+    """:data:`register_rule` for the rules of one area's module, which states its area once."""
+    return partial(register_rule, area=area)
 
 
 #: What kind of deadline a clock has (due.md): a moment, the end of a day, or none (act now).
 HOURS, DAYS, ACT_NOW = "hours", "days", "act now"
+
+
+def _never_opened(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
+    raise TypeError("a clock was declared but never registered on its open function")
 
 
 @dataclass(frozen=True)
@@ -269,13 +300,15 @@ class Clock:
     """An obligation the policy times (shared/spec/due.md): open while its record waits for an action, due at a
     moment; the rule it is named after raises its finding once that moment has passed at ``as of``.
 
-    ``open(data, ctx)`` gives the records it is open for at ``ctx`` (the rows of ``sheet``, or of what the rule
+    ``open(data, ctx, derived)`` gives the records it is open for at ``ctx`` (the rows of ``sheet``, or of what the rule
     judges, with ``_row``; a stop cell that could not be read reads blank, so its record is among them) with
     ``_start`` and ``_due`` (UK wall-clock moments from :mod:`lks_audit.deadlines`), where unreadable Closures
     dates could move a working-day deadline ``_due_at_latest``, and where cells of other sheets leave the record
     open (only perhaps an account user) ``_open_cells``. The rule raises its finding, firm, on exactly the rows
     :meth:`run_out` picks where none of those cells is unknown (:meth:`overdue` in three values), so clock and rule
     cannot disagree; ``lks-audit due`` lists every row with how long is left, or to confirm.
+
+    As a rule is, a clock is declared above its ``open`` function (``@register_clock(...)``), which registers it.
     """
 
     rule: str
@@ -283,7 +316,7 @@ class Clock:
     name: str
     kind: str
     sheet: str
-    open: Callable
+    _: KW_ONLY
     #: The columns its start and its stop are read from (a stop column left blank keeps it open): a clock whose
     #: cell there could not be read is to confirm (due.md). A start on another sheet: (sheet, column, row column).
     start: tuple = ()
@@ -297,6 +330,20 @@ class Clock:
     #: Type): where one could not be read, its rule cannot decide the record (rules.md, "Unknown is not blank"),
     #: so the clock is to confirm. Cells elsewhere that leave it open come in :attr:`open`'s ``_open_cells``.
     scope: tuple[str, ...] = ()
+    open: ClockRows = field(default=_never_opened, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("start", "stop", "scope"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    def __call__(self, open_rows: ClockRows) -> ClockRows:
+        """Register ``open_rows`` as this clock's ``open``; returns it."""
+        if self.kind not in (HOURS, DAYS, ACT_NOW) or self.rule in CLOCKS:
+            raise ValueError(
+                f"clock {self.rule} ({open_rows.__name__}): unknown kind {self.kind!r} or registered twice"
+            )
+        CLOCKS[self.rule] = replace(self, open=open_rows)
+        return open_rows
 
     @property
     def label(self) -> str:
@@ -304,7 +351,7 @@ class Clock:
         head = self.name.split("{record}")[0].split()
         return " ".join(head[:-1] if head[-1] in ("for", "by") else head)
 
-    def run_out(self, rows, ctx):
+    def run_out(self, rows: pd.DataFrame, ctx: AuditContext) -> np.ndarray:
         """Which of ``rows`` (from :attr:`open`) have run out at ``ctx``'s ``as of``: an act-now clock at once, any
         other once its deadline has passed, or at any time when it has none and :attr:`undated_overdue`."""
         if self.kind == ACT_NOW:
@@ -312,18 +359,16 @@ class Clock:
         undated = rows["_due"].isna().to_numpy(dtype=bool)
         return ctx.passed(rows["_due"]) | (undated & self.undated_overdue)
 
-    def in_doubt(self, rows, ctx):
+    def in_doubt(self, rows: pd.DataFrame, ctx: AuditContext) -> np.ndarray:
         """Which of ``rows`` have run out only if no unreadable Closures date delays them (rules.md: such a
         working-day deadline is firm only when it has passed at its latest)."""
         if "_due_at_latest" not in rows:
             return np.zeros(len(rows), dtype=bool)
         return self.run_out(rows, ctx) & ~ctx.passed(rows["_due_at_latest"]) & rows["_due"].notna().to_numpy()
 
-    def overdue(self, rows, ctx):
+    def overdue(self, rows: pd.DataFrame, ctx: AuditContext) -> Tri:
         """:meth:`run_out` in three values (:class:`~lks_audit.rules.unknown.Tri`): unknown where it has run out
         only if no unreadable Closures date delays it (:meth:`in_doubt`)."""
-        from .unknown import Tri
-
         doubt = self.in_doubt(rows, ctx)
         return Tri(self.run_out(rows, ctx) & ~doubt, doubt)
 
@@ -332,29 +377,9 @@ class Clock:
 CLOCKS: dict[str, Clock] = {}
 
 
-def register_clock(
-    rule: str,
-    name: str,
-    kind: str,
-    sheet: str,
-    *,
-    start: Iterable = (),
-    stop: Iterable[str] = (),
-    undated_overdue: bool = False,
-    student: str | None = None,
-    scope: Iterable[str] = (),
-) -> Callable:
-    """Register ``open(data, ctx)`` as the clock of rule ``rule`` (see :class:`Clock`)."""
-
-    def register(open_rows: Callable) -> Callable:
-        if kind not in (HOURS, DAYS, ACT_NOW) or rule in CLOCKS:
-            raise ValueError(f"clock {rule} ({open_rows.__name__}): unknown kind {kind!r} or registered twice")
-        CLOCKS[rule] = Clock(
-            rule, name, kind, sheet, open_rows, tuple(start), tuple(stop), undated_overdue, student, tuple(scope)
-        )
-        return open_rows
-
-    return register
+#: ``@register_clock(rule, name, kind, sheet, start=..., ...)`` declares a :class:`Clock` and, on the function below
+#: it, registers that function as its ``open``.
+register_clock = Clock
 
 
 def _problems(rule: Rule) -> list[str]:
@@ -412,7 +437,7 @@ def _plain_word_problems(rule: Rule) -> list[str]:
     return out
 
 
-def _str_or_none(value) -> str | None:
+def _str_or_none(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, float) and pd.isna(value):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..load import Dataset
 from ..schema import ROW
 from .base import first_by_key, is_blank, is_yes
 
@@ -27,7 +28,7 @@ class Tri:
 
     __slots__ = ("yes", "unknown")
 
-    def __init__(self, yes, unknown=None):
+    def __init__(self, yes: np.ndarray | pd.Series, unknown: np.ndarray | None = None) -> None:
         yes = np.asarray(yes, dtype=bool)
         self.unknown = np.zeros(len(yes), dtype=bool) if unknown is None else np.asarray(unknown, dtype=bool)
         self.yes = yes & ~self.unknown
@@ -53,7 +54,7 @@ class Tri:
         return Tri(self.no, self.unknown)
 
 
-def unreadable_rows(data, sheet: str, column: str) -> np.ndarray:
+def unreadable_rows(data: Dataset, sheet: str, column: str) -> np.ndarray:
     """The Excel rows of ``column``'s cells that could not be read."""
     return data.unknown.get((sheet, column), _NONE)
 
@@ -61,7 +62,7 @@ def unreadable_rows(data, sheet: str, column: str) -> np.ndarray:
 _NONE = np.zeros(0, dtype="int64")
 
 
-def unreadable(data, frame: pd.DataFrame, sheet: str, *columns: str, rows: str = ROW) -> np.ndarray:
+def unreadable(data: Dataset, frame: pd.DataFrame, sheet: str, *columns: str, rows: str = ROW) -> np.ndarray:
     """Per row of ``frame`` (a row of ``sheet`` numbered by its ``rows`` column, NaN for none): does any of
     ``columns`` hold a cell that could not be read?"""
     if not any((sheet, column) in data.unknown for column in columns):
@@ -69,7 +70,7 @@ def unreadable(data, frame: pd.DataFrame, sheet: str, *columns: str, rows: str =
     return unreadable_at(data, sheet, frame[rows].to_numpy(dtype="float64"), *columns)
 
 
-def unreadable_at(data, sheet: str, rows, *columns: str) -> np.ndarray:
+def unreadable_at(data: Dataset, sheet: str, rows: pd.DataFrame, *columns: str) -> np.ndarray:
     """Per Excel row of ``sheet`` in ``rows`` (NaN or -1 for none): does any of ``columns`` hold a cell that could
     not be read there?"""
     rows = np.asarray(rows, dtype="float64")
@@ -81,26 +82,26 @@ def unreadable_at(data, sheet: str, rows, *columns: str) -> np.ndarray:
     return out
 
 
-def known(mask) -> Tri:
+def known(mask: np.ndarray) -> Tri:
     return Tri(np.asarray(mask, dtype=bool))
 
 
-def test(data, frame: pd.DataFrame, sheet: str, mask, *columns: str, rows: str = ROW) -> Tri:
+def test(data: Dataset, frame: pd.DataFrame, sheet: str, mask: np.ndarray, *columns: str, rows: str = ROW) -> Tri:
     """``mask`` (worked out from the cells as read), unknown where one of ``columns`` could not be read."""
     return Tri(np.asarray(mask, dtype=bool), unreadable(data, frame, sheet, *columns, rows=rows))
 
 
-def says_yes(data, frame: pd.DataFrame, sheet: str, column: str, rows: str = ROW) -> Tri:
+def says_yes(data: Dataset, frame: pd.DataFrame, sheet: str, column: str, rows: str = ROW) -> Tri:
     """A yes/no cell says Yes (blank and No are no; unreadable is unknown)."""
     return test(data, frame, sheet, is_yes(frame[column]).to_numpy(dtype=bool), column, rows=rows)
 
 
-def blank(data, frame: pd.DataFrame, sheet: str, column: str, rows: str = ROW) -> Tri:
+def blank(data: Dataset, frame: pd.DataFrame, sheet: str, column: str, rows: str = ROW) -> Tri:
     """A cell is blank (an unreadable one is not known to be)."""
     return test(data, frame, sheet, is_blank(frame[column]).to_numpy(dtype=bool), column, rows=rows)
 
 
-def settle(hit: Tri, doubtful=None) -> tuple[np.ndarray, np.ndarray]:
+def settle(hit: Tri, doubtful: np.ndarray = None) -> tuple[np.ndarray, np.ndarray]:
     """(findings, undecided) of a rule whose finding is ``hit``, its messages worded from the cells as read.
 
     A finding is certain, or open with the cells as read giving it and none of its unreadable cells
@@ -113,13 +114,13 @@ def settle(hit: Tri, doubtful=None) -> tuple[np.ndarray, np.ndarray]:
     return _split(hit, fired, doubtful)
 
 
-def settle_as_read(hit: Tri, fired, doubtful=None) -> tuple[np.ndarray, np.ndarray]:
+def settle_as_read(hit: Tri, fired: np.ndarray, doubtful: np.ndarray = None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`settle` where the cells as read give ``fired`` (the rule's own test, blank read as blank), which may
     leave out open records: those are undecided."""
     return _split(hit, np.asarray(fired, dtype=bool), doubtful)
 
 
-def _split(hit: Tri, fired: np.ndarray, doubtful) -> tuple[np.ndarray, np.ndarray]:
+def _split(hit: Tri, fired: np.ndarray, doubtful: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     doubtful = np.zeros(len(fired), dtype=bool) if doubtful is None else np.asarray(doubtful, dtype=bool)
     findings = hit.yes | (hit.unknown & fired & ~doubtful)
     return findings, hit.unknown & ~findings
@@ -131,13 +132,13 @@ def checked(scope: Tri, findings: np.ndarray, undecided: np.ndarray) -> int:
     return int(((scope.yes | findings) & ~undecided).sum())
 
 
-def closure_cells(data) -> list[tuple]:
+def closure_cells(data: Dataset) -> list[tuple]:
     """The Closures rows whose Date could not be read, as cells: each could be any day, so a working-day deadline
     may be later than it seems by as many working days (rules.md)."""
     return [("Closures", int(r), "Date") for r in unreadable_rows(data, "Closures", "Date")]
 
 
-def other_cells(sheet: str, rows, *columns: str) -> list[list[tuple]]:
+def other_cells(sheet: str, rows: pd.DataFrame, *columns: str) -> list[list[tuple]]:
     """Per Excel row of ``sheet`` in ``rows`` (NaN or -1 for none), its cells in ``columns``: what a record rests
     on in another sheet (the application of an account, the staff row of a poster)."""
     out = []
@@ -146,12 +147,12 @@ def other_cells(sheet: str, rows, *columns: str) -> list[list[tuple]]:
     return out
 
 
-def key_cells(data, sheet: str, key: str) -> list[tuple]:
+def key_cells(data: Dataset, sheet: str, key: str) -> list[tuple]:
     """The cells of ``sheet``'s key that could not be read: an ID found on no row may be on one of them."""
     return [(sheet, int(r), key) for r in unreadable_rows(data, sheet, key)]
 
 
-def staff_current(data, ids: pd.Series, days) -> tuple[Tri, np.ndarray, np.ndarray]:
+def staff_current(data: Dataset, ids: pd.Series, days: pd.Timestamp | pd.Series) -> tuple[Tri, np.ndarray, np.ndarray]:
     """Per row of ``ids`` (Staff IDs): is the person current staff on the day in ``days`` (one day, or one per row)?
 
     Returns the truth in three values (unknown where their Start or Leaving date could not be read, or where the
@@ -175,7 +176,7 @@ def staff_current(data, ids: pd.Series, days) -> tuple[Tri, np.ndarray, np.ndarr
     return on_sheet & started & not_left, as_read, merged[ROW].fillna(-1).to_numpy(dtype="int64")
 
 
-def in_doubt(truth: Tri, mask) -> Tri:
+def in_doubt(truth: Tri, mask: np.ndarray) -> Tri:
     """``truth`` made unknown wherever ``mask`` holds (something else it rests on could not be read), whatever
     it was."""
     mask = np.asarray(mask, dtype=bool)

@@ -1,0 +1,33 @@
+"""Where a data-quality finding is, in words: the location its message starts with, and the short form ``validate``
+lists it by under a heading that names its workbook. One wording for both, so the two never disagree."""
+
+from __future__ import annotations
+
+from .findings import Finding
+
+#: The rule whose message names its key column itself ("Post ID 'P1' is used again"): its location does not.
+_NAMES_ITS_COLUMN = "DQ-03"
+
+
+def where(
+    rule_id: str, file: str | None, sheet: str | None, cell: str | None, column: str | None, short: bool = False
+) -> str:
+    """Long (a message's own prefix): ``posts_log.xlsx, sheet Posts, cell C14 (Posted at)``.
+    Short (under a heading that already names the workbook): ``Posts!C14 (Posted at)``."""
+    named = f" ({column})" if column and rule_id != _NAMES_ITS_COLUMN else ""
+    if cell:
+        return f"{sheet}!{cell}{named}" if short else f"{file}, sheet {sheet}, cell {cell}{named}"
+    if column:
+        return sheet if short else f"{file}, sheet {sheet}"
+    return "" if short else file or ""
+
+
+def location(f: Finding, short: bool = False) -> str:
+    """Where a data-quality finding is, as its message words it (:func:`where`)."""
+    return where(f.rule, f.file, f.sheet, f.cell, f.column, short)
+
+
+def short_message(f: Finding) -> str:
+    """The finding under a heading that names its workbook: ``Posts!C14 (Posted at): ...``."""
+    where_ = location(f, short=True)
+    return f"{where_}: {f.text}" if where_ else f.text
