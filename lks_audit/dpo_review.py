@@ -300,11 +300,6 @@ def area_opinions(data: Dataset) -> dict[str, AreaOpinion]:
     return out
 
 
-#: The kind of notice for a cell of the DPO's review, written for governors, that holds a personal value
-#: (the views that pick those notices out import it under this name).
-PERSONAL_TEXT = NoticeKind.DPO_TEXT_PERSONAL_DATA
-
-
 def personal_text_notices(data: Dataset) -> list[Notice]:
     """Commentary, Evidence and Reason cells (the schema's text for governors) holding a name, Student ID or
     Staff ID of the data, one notice each: ``check`` lists them, the report refuses to publish them."""

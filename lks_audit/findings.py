@@ -214,6 +214,11 @@ class RuleOutcome:
     undecided: list[Undecided] = field(default_factory=list)
 
 
+#: A contract workbook that was not read, as every message and view words it: DQ-01's finding, why a rule is not
+#: assessed, the status columns of the office's page, the DPO's detail and ``validate``.
+MISSING_WORKBOOK, UNREADABLE_WORKBOOK = "missing", "cannot be read"
+
+
 @dataclass(frozen=True)
 class Gap:
     """A workbook, sheet or column the audit needed and could not use (one DQ-01 finding).
@@ -242,7 +247,7 @@ class Gap:
     def reason(self) -> str:
         """Why a rule needing it is not assessed, in a person's words."""
         if self.sheet is None:
-            return f"{self.file} cannot be read" if self.unreadable else f"{self.file} is missing"
+            return f"{self.file} {UNREADABLE_WORKBOOK}" if self.unreadable else f"{self.file} is {MISSING_WORKBOOK}"
         if self.column is None:
             return f"{self.file}: sheet '{self.sheet}' is missing"
         return f"{self.file}, sheet {self.sheet}: column '{self.column}' missing"

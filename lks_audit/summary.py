@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .findings import AREA_TITLES, AREAS, SEVERITIES, rule_order
+from .dpo_review import area_opinions
+from .findings import AREA_TITLES, AREAS, SEVERITIES, Severity, rule_order
+from .measures import headline_measures
 from .rules import REGISTRY
 from .schema import ACCEPTED_RISK, NOT_A_BREACH
 
@@ -34,15 +36,16 @@ def area_rating(rules: dict[str, dict], share: float) -> str:
     open_by_severity = Counter()
     for info in rules.values():
         open_by_severity.update(info["open_by_severity"])
-    if open_by_severity["critical"]:
+    if open_by_severity[Severity.CRITICAL]:
         return "Red"
     if any(
-        REGISTRY[rule_id].severity == "high" and systemic(info["open_by_severity"]["high"], info["checked"], share)
+        REGISTRY[rule_id].severity == Severity.HIGH
+        and systemic(info["open_by_severity"][Severity.HIGH], info["checked"], share)
         for rule_id, info in rules.items()
         if info["assessed"]
     ):
         return "Red"
-    if open_by_severity["high"] or open_by_severity["medium"]:
+    if open_by_severity[Severity.HIGH] or open_by_severity[Severity.MEDIUM]:
         return "Amber"
     # Part of the area went unchecked: it cannot be called Green.
     if any(not info["assessed"] for info in rules.values()):
@@ -119,8 +122,6 @@ def summarise(result, data=None) -> dict:
         "undecided": sum(info["undecided"] for info in rules.values()),
     }
     if data is not None:
-        from .measures import headline_measures
-
         # The policy's version as the settings give it: the governors' page shows it (policy.version).
         versions = data.frames["Policy"]["Policy version"].dropna() if "Policy" in data.frames else []
         summary["policy_version"] = str(versions.iloc[0]) if len(versions) else None
@@ -135,6 +136,4 @@ def _opinions(data) -> dict[str, str]:
     """Area -> the DPO's assurance for it, where the DPO gave one."""
     if data is None:
         return {}
-    from .dpo_review import area_opinions
-
     return {area: o.assurance for area, o in area_opinions(data).items() if o.assurance}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .findings import SEVERITIES
+from .findings import MISSING_WORKBOOK, SEVERITIES, UNREADABLE_WORKBOOK
 from .schema import WORKBOOKS
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ RECORD_WORKBOOKS = _NUMBER_WORDS[sum(1 for wb in WORKBOOKS if not wb.kept_by_dpo
 
 def workbook_state(info: FileInfo) -> str:
     """How a contract workbook was found, as every view says it: ``read``, ``missing`` or ``cannot be read: why``."""
-    return {"ok": "read", "missing": "missing"}.get(info.status, f"cannot be read: {info.problem}")
+    return {"ok": "read", "missing": MISSING_WORKBOOK}.get(info.status, f"{UNREADABLE_WORKBOOK}: {info.problem}")
 
 
 def of_base(count: int, checked: int | None, counts: tuple[str, str]) -> str:

@@ -25,8 +25,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from ..breaches import day_text, moment_text
-from ..dpo_review import PERSONAL_TEXT
-from ..findings import AREA_TITLES, AREAS, Finding, rule_order
+from ..findings import AREA_TITLES, AREAS, Finding, NoticeKind, Severity, rule_order
 from ..params import Parameters
 from ..personal import public_record
 from ..rules import REGISTRY
@@ -42,6 +41,10 @@ from .dpo_year import decision_rows
 from .html import long_date, number, plural
 from .paged import Column, Part, Row, cell, heading, para, table
 from .review_data import Review
+
+#: The notices about the DPO's own review: a decision that could not be applied, a personal value in text for
+#: governors.
+_DPO_NOTICES = (NoticeKind.DPO_DECISION, NoticeKind.DPO_TEXT_PERSONAL_DATA)
 
 #: Record IDs listed per rule in the rules tables; the findings list has them all.
 RECORDS_SHOWN = 8
@@ -211,7 +214,7 @@ def _front(rv: Review) -> list:
     states = _states(rv)
     by_id = {f.id: f for f in rv.result.findings}
     meeting = long_date(rv.meeting_date)
-    critical_open = sum(1 for f, s in states if f.severity == "critical" and s in (OPEN, LAPSED))
+    critical_open = sum(1 for f, s in states if f.severity == Severity.CRITICAL and s in (OPEN, LAPSED))
     breaches = len(rv.breaches.breaches)
     counts = (
         f"{plural(summary['open_findings'], 'open finding')} ({critical_open:,} critical), "
@@ -241,7 +244,7 @@ def _front(rv: Review) -> list:
         heading(2, "What needs the DPO", "h-front"),
         heading(3, f"Before the meeting on {meeting}", "h-before"),
     ]
-    notices = [n for n in rv.result.notices if n.kind == "dpo-decision" or n.kind == PERSONAL_TEXT]
+    notices = [n for n in rv.result.notices if n.kind in _DPO_NOTICES]
     blocks += _group(
         "Notices about your decisions: not applied, or naming someone",
         len(notices),
@@ -273,7 +276,7 @@ def _front(rv: Review) -> list:
             )
         ],
     )
-    critical = [(f, s) for f, s in states if f.severity == "critical" and s in (OPEN, LAPSED, TO_CONFIRM)]
+    critical = [(f, s) for f, s in states if f.severity == Severity.CRITICAL and s in (OPEN, LAPSED, TO_CONFIRM)]
     blocks += _group("Critical findings open or to confirm", len(critical), [_finding_table(critical, by_id)])
     waiting = [(f, s) for f, s in states if s == TO_CONFIRM]
     blocks += _group("Findings waiting on a data fix", len(waiting), [_finding_table(waiting, by_id)])
@@ -650,7 +653,7 @@ def _register(rv: Review) -> list:
 
 
 def _has_decisions(rv: Review) -> bool:
-    return bool(decision_rows(rv)) or any(n.kind in ("dpo-decision", PERSONAL_TEXT) for n in rv.result.notices)
+    return bool(decision_rows(rv)) or any(n.kind in _DPO_NOTICES for n in rv.result.notices)
 
 
 def _decisions(rv: Review) -> list:
@@ -694,7 +697,7 @@ def _decisions(rv: Review) -> list:
                 caption="Decisions in dpo_review.xlsx, sheet Decisions",
             )
         )
-    notices = [n for n in rv.result.notices if n.kind in ("dpo-decision", PERSONAL_TEXT)]
+    notices = [n for n in rv.result.notices if n.kind in _DPO_NOTICES]
     if notices:
         blocks.append(heading(3, "Notices about the review", "h-dpo-notices"))
         blocks += [para(n.message, _notice_html(n), kind="li") for n in notices]

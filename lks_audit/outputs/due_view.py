@@ -11,6 +11,7 @@ from IPython.display import HTML
 
 from ..due import DUE_SOON, OVERDUE, RUNNING, STATES, DueList, clock_line, due_folder
 from ..files import atomic_write, public_mode
+from ..handover import DEFAULT_SCHOOL
 from ..load import Dataset
 from ..params import checked_overrides, given_moment, parse_param_pairs, read_settings_file
 from ..rules import CLOCKS
@@ -56,7 +57,7 @@ class DueView:
         rows = [[c.clock, c.state, clock_line(c), c.owner] for c in self.due.clocks]
         return HTML(table(["Clock", "State", "What", "Owner"], rows, caption="Every clock, overdue first"))
 
-    def write(self, ics: str = "", html: str = "", school: str = "Little Kinvaston School") -> HTML:
+    def write(self, ics: str = "", html: str = "", school: str = DEFAULT_SCHOOL) -> HTML:
         """The calendar (``ics``) and the leaders' digest (``html``) where a path is given, as the command writes
         them."""
         from ..due_calendar import calendar_bytes

@@ -13,7 +13,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from ..findings import AREAS, SEVERITIES, severity_rank
+from ..findings import AREAS, SEVERITIES, Severity, severity_rank
 from ..personal import child_records, counts_only, public_record
 from ..rules import REGISTRY, load_all_rules
 from ..schema import ACCEPTED_RISK
@@ -29,13 +29,13 @@ POLICY_RULES = tuple(sorted(i for i, rule in load_all_rules().items() if rule.go
 QUESTIONS = 4
 #: Record IDs shown beside a problem; the DPO's detail lists them all.
 RECORDS_SHOWN = 4
-SEVERITY_WORDS = {"critical": "Critical", "high": "High", "medium": "Medium", "advisory": "Advisory"}
+SEVERITY_WORDS = {s: s.capitalize() for s in Severity}
 #: What each severity means, in the legend's words (the action plan's due dates follow them).
 SEVERITY_MEANING = {
-    "critical": "could harm a child or break the law",
-    "high": "a serious gap in keeping the policy",
-    "medium": "a gap to close within a term",
-    "advisory": "a point of good practice",
+    Severity.CRITICAL: "could harm a child or break the law",
+    Severity.HIGH: "a serious gap in keeping the policy",
+    Severity.MEDIUM: "a gap to close within a term",
+    Severity.ADVISORY: "a point of good practice",
 }
 #: The DPO's assurance levels in the words UK public-sector internal audit uses.
 ASSURANCE_MEANING = {
@@ -125,19 +125,19 @@ def rating_reason(rv: Review, area: str) -> Phrase:
     rating = rating_fig(rv, area)
     found = [p for p in problems(rv, area) if p.open]
     if rating.value == "Red":
-        critical = [p for p in found if p.severity == "critical"]
+        critical = [p for p in found if p.severity == Severity.CRITICAL]
         if critical:
             what = "a critical finding" if sum(p.open for p in critical) == 1 else "critical findings"
             return [rating, f" because of {what}: "] + joined([_titled(rv, p) for p in critical]) + ["."]
-        p = next(p for p in found if p.severity == "high" and _widespread(rv, p.rule))
+        p = next(p for p in found if p.severity == Severity.HIGH and _widespread(rv, p.rule))
         out = [rating, " because a serious problem is widespread: ", in_sentence(p.title), " ("]
         out += f.counted(p.rule, brief=True)
         if (f.get(f"rule.{p.rule}.checked") or 0) < f.get("param.small_base"):
             return out + ["; below ", f.fig("param.small_base"), " checked, any finding counts as widespread)."]
         return out + [", at least the ", f.fig("param.systemic_share"), "% that counts as widespread)."]
     if rating.value == "Amber":
-        top = next(p for p in found if p.severity in ("high", "medium"))
-        what = "serious findings, none widespread" if top.severity == "high" else "medium-severity findings"
+        top = next(p for p in found if p.severity in (Severity.HIGH, Severity.MEDIUM))
+        what = "serious findings, none widespread" if top.severity == Severity.HIGH else "medium-severity findings"
         return [rating, f" because of {what}, most of all "] + _titled(rv, top) + ["."]
     if rating.value == "Grey":
         return (
@@ -152,9 +152,9 @@ def rating_reason(rv: Review, area: str) -> Phrase:
 def _widespread(rv: Review, rule_id: str) -> bool:
     """rules.md: a high-severity rule whose open high findings reach the systemic share of what it checked."""
     info = rv.summary["rules"][rule_id]
-    if not info["assessed"] or REGISTRY[rule_id].severity != "high":
+    if not info["assessed"] or REGISTRY[rule_id].severity != Severity.HIGH:
         return False
-    high = sum(1 for f in rv.result.findings if f.rule == rule_id and f.is_open and f.severity == "high")
+    high = sum(1 for f in rv.result.findings if f.rule == rule_id and f.is_open and f.severity == Severity.HIGH)
     return systemic(high, info["checked"] or 0, rv.ctx.params.systemic_share)
 
 

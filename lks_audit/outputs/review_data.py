@@ -20,7 +20,8 @@ import pandas as pd
 from ..audit import AuditResult, audit_folder
 from ..breaches import BreachRegister, breach_register
 from ..context import AuditContext
-from ..dpo_review import PERSONAL_TEXT, AreaOpinion, area_opinions
+from ..dpo_review import AreaOpinion, area_opinions
+from ..findings import NoticeKind, Severity
 from ..handover import ReportParameters
 from ..history import counts_only
 from ..load import Dataset
@@ -104,7 +105,7 @@ class Review:
         incident's date), or ``as of`` for a standing state (an account, the policy): how old it is."""
         out = {}
         for f in self.result.findings:
-            if not f.is_open or f.severity != "critical":
+            if not f.is_open or f.severity != Severity.CRITICAL:
                 continue
             sheet = SHEETS.get(f.sheet or "")
             frame = self.data.frames.get(f.sheet or "")
@@ -199,7 +200,7 @@ class Review:
     def refusals(self) -> list[str]:
         """Why nothing may be published: text for governors (the DPO's review, or typed into an action plan
         that the new plan carries) holding a name or ID of the data. One line each, naming the cell."""
-        lines = [n.message for n in self.result.notices if n.kind == PERSONAL_TEXT]
+        lines = [n.message for n in self.result.notices if n.kind == NoticeKind.DPO_TEXT_PERSONAL_DATA]
         texts = [text.text for text in self.plan.texts]
         personal = PersonalIndex(personal_strings(self.data) if texts else {}, texts)
         for text in self.plan.texts:

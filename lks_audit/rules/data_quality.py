@@ -85,9 +85,9 @@ def missing_parts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived
     for gap in data.gaps:
         if gap.level == "workbook":
             message = (
-                f"{gap.file} cannot be read: {gap.unreadable}"
+                f"{gap.reason}: {gap.unreadable}"
                 if gap.unreadable
-                else f"{gap.file} is missing from the data folder" + (f"; {gap.hint}" if gap.hint else "")
+                else f"{gap.reason} from the data folder" + (f"; {gap.hint}" if gap.hint else "")
             )
             out.append(Finding(rule.id, rule.severity, rule.area, None, gap.file, None, None, message))
         elif gap.level == "sheet":

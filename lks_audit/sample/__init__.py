@@ -1,6 +1,6 @@
 """A synthetic but realistic school year 2025-26 with a known set of planted breaches (``lks-audit sample``).
 
-``write_sample(folder, seed, scale)`` writes the eight contract workbooks and returns how many findings
+``write_sample(folder, seed, scale)`` writes the contract's workbooks staff keep and returns how many findings
 each rule must report for an audit of ``2025-26`` as of ``2026-08-31`` with default parameters (the table of
 :mod:`.planted`).
 
