@@ -1,5 +1,8 @@
-"""The breaches the sample school plants, declared once: the generator plants these, and the tests read them as
-what the audit must find (:func:`planted_counts`, also written to ``examples/*.planted.json``).
+"""The breaches the sample school plants, declared once as a table: what ``lks-audit sample`` reports and the tests
+read as what the audit must find (:func:`planted_counts`, also written to ``examples/*.planted.json``). The records
+that plant them are made in :mod:`.people`, :mod:`.accounts`, :mod:`.posts`, :mod:`.interactions`,
+:mod:`.incidents` and :mod:`.exports`, each labelled with its rule; the audit of the generated school is what ties
+the two (tests/test_sample_audit.py).
 
 Staff, student and account numbers are positions inside a block (see :mod:`.people` and :mod:`.accounts`). Each
 block plants every row not marked ``once``, so those counts are multiplied by the school's ``scale``. A row planted
