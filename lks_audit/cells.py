@@ -28,7 +28,7 @@ from .datetext import (
 )
 from .read import UNCALCULATED
 from .schema import YES_NO_WORDS, Column, Kind
-from .text import clean_unicode, normalise_text  # noqa: F401 (read here, and by the rules from here)
+from .text import clean_unicode, fold_spaces, normalise_text  # noqa: F401 (read here, and by the rules from here)
 
 #: Values Excel shows for a formula that failed; never valid data.
 EXCEL_ERRORS = frozenset(
@@ -356,7 +356,7 @@ def read_yes_no(raw: pd.Series) -> ReadColumn:
 
 
 def read_choice(raw: pd.Series, choices: tuple[str, ...]) -> ReadColumn:
-    canon = {" ".join(c.split()).casefold(): c for c in choices}
+    canon = {fold_spaces(c).casefold(): c for c in choices}
     found, blank = _per_distinct(raw, lambda v: canon.get(normalise_text(v).casefold()) if isinstance(v, str) else None)
     bad = pd.isna(found) & ~blank
     return ReadColumn(pd.Series(found, index=raw.index, dtype=object), bad, "one of: " + ", ".join(choices))

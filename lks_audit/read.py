@@ -42,7 +42,7 @@ from .intake import (
     scan_folder,
 )
 from .schema import WORKBOOKS
-from .text import normalise_text
+from .text import fold_spaces, normalise_text
 
 #: How the reader hands over a formula cell with no calculated value (written by a program, never opened in an
 #: office program): this mark, then the formula. No text read from a workbook holds a NUL (XML cannot), so the
@@ -219,7 +219,7 @@ def _open_into(path: Path, wanted: list[str], box: dict) -> None:
 
 
 def _parser_problem(exc: Exception, fmt: str) -> str:
-    text = " ".join(str(exc).split())[:160]
+    text = fold_spaces(str(exc))[:160]
     name = type(exc).__name__
     if "Password" in name or "password" in text.lower() or "encrypt" in text.lower():
         return "the workbook is password-protected; remove the password and save it again"

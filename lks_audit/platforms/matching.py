@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import ROW
+from ..text import fold_spaces
 from .records import Archive, Record, name_key
 from .x import snowflake_ms
 
@@ -61,7 +62,7 @@ def normalised(text: str | None) -> str:
         text = _NOT_WORD_ASCII.sub("", text)
     else:
         text = "".join(c for c in text if c.isspace() or unicodedata.category(c)[0] in "LNM")
-    return " ".join(text.split())
+    return fold_spaces(text)
 
 
 def similarity(a: str, b: str) -> float:

@@ -14,7 +14,7 @@ import html
 import re
 
 from .archive import ArchiveFiles
-from .records import Archive, Record, iso_ms, ms_of
+from .records import Archive, Record, iso_ms, ms_of, timed
 
 PLATFORM = "X"
 LOOKED_FOR = "data/tweets.js (or tweet.js, tweets-part1.js, ...) and data/account.js"
@@ -151,14 +151,11 @@ def _direct_messages(files: ArchiveFiles, archive: Archive) -> None:
         archive.read.append(path)
         for conversation in _entries(files, path, "dmConversation"):
             thread = conversation.get("conversationId")
-            for message in conversation.get("messages") or ():
-                create = message.get("messageCreate") if isinstance(message, dict) else None
-                if not isinstance(create, dict):
-                    continue  # a reaction, someone joining: not a message
-                try:
-                    at = iso_ms(create["createdAt"])
-                except (KeyError, TypeError, ValueError):
-                    continue
+            # A reaction or someone joining has no messageCreate: not a message, passed over with the undated.
+            for message, at in timed(
+                conversation.get("messages") or (), lambda m: iso_ms(m["messageCreate"]["createdAt"])
+            ):
+                create = message["messageCreate"]
                 archive.messages.append(
                     Record(create.get("id"), at, create.get("text") or "", None, create.get("senderId"), thread)
                 )

@@ -20,6 +20,7 @@ from ..load import Dataset
 from ..platforms.matching import SAME_TEXT, Evidence, Query
 from ..platforms.records import Archive
 from ..schema import ROW
+from ..text import fold_spaces
 from .base import (
     fmt_datetime,
     in_period_day,
@@ -48,7 +49,7 @@ QUOTED = 80
 
 def quoted(text: str | None) -> str:
     """A text as a finding quotes it: on one line, cut at :data:`QUOTED` characters."""
-    one_line = " ".join((text or "").split())
+    one_line = fold_spaces(text or "")
     if not one_line:
         return "no text"
     return f'"{one_line[:QUOTED]}{"..." if len(one_line) > QUOTED else ""}"'
