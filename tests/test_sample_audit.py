@@ -48,3 +48,15 @@ def test_the_sample_review_sets_aside_findings_and_names_what_it_cannot_apply(sa
     assert lapsed.id == "ACC-05:ACC-003" and lapsed.is_open
     (notice,) = sample_audit.notices
     assert "ACC-09:ACC-05" in notice.message
+
+
+def test_a_larger_school_of_another_seed_audits_to_the_table(tmp_path):
+    """The planted table is the oracle at any scale and seed: each block plants its rows, the school its once-rows."""
+    from collections import Counter
+
+    from lks_audit.audit import audit_folder
+    from lks_audit.sample import write_sample
+
+    write_sample(tmp_path, seed=11, scale=2)
+    _, result = audit_folder(tmp_path, SAMPLE_YEAR, "2026-08-31")
+    assert Counter(f.rule for f in result.findings) == planted_counts(scale=2, year=SAMPLE_YEAR)

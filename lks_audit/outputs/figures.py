@@ -26,6 +26,7 @@ from functools import cached_property
 import pandas as pd
 
 from ..findings import AREAS, RAG_STATUSES, SEVERITIES, severity_rank
+from ..history import YEARS_SHOWN
 from ..personal import about_children
 from ..rules import REGISTRY
 from ..rules.incidents import NOT_REPORTED, REPORTED_LATE
@@ -410,8 +411,6 @@ class Figures:
     @cached_property
     def years(self) -> list[tuple[str, dict]]:
         """The years the trend shows, oldest first, this one last (at most five)."""
-        from ..history import YEARS_SHOWN
-
         years = [(doc["year"], doc["summary"]) for doc in self.rv.history]
         return (years + [(self.rv.ctx.year, self.rv.summary)])[-YEARS_SHOWN:]
 
