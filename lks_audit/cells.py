@@ -81,8 +81,8 @@ _EARLIEST, _LATEST = np.datetime64(pd.Timestamp.min.ceil("us")), np.datetime64(p
 @dataclass(frozen=True)
 class ReadColumn:
     values: pd.Series
-    bad: np.ndarray  # bool mask of unreadable, non-empty cells (see :func:`cell_problem` for why each is)
-    expected: str
+    #: Unreadable, non-empty cells; :func:`cell_problem` says why each is, and :func:`expected_of` what was expected.
+    bad: np.ndarray
 
 
 class _Cells:
@@ -257,7 +257,7 @@ def _text_of_text(text: str) -> str | None:
 
 def _read_text(cells: _Cells) -> ReadColumn:
     out = pd.Series(cells.map(_text_value, _text_of_text, _as_they_are), index=cells.index, dtype=object)
-    return ReadColumn(out, cells.errors(), "text")
+    return ReadColumn(out, cells.errors())
 
 
 def _as_they_are(texts: np.ndarray) -> np.ndarray:
@@ -272,12 +272,12 @@ def read_text(raw: pd.Series) -> ReadColumn:
     if empty is not None:
         values = values.copy()
         values[empty] = None
-    return ReadColumn(pd.Series(values, index=raw.index, dtype=object), np.zeros(len(values), dtype=bool), "text")
+    return ReadColumn(pd.Series(values, index=raw.index, dtype=object), np.zeros(len(values), dtype=bool))
 
 
 def read_id(raw: pd.Series) -> ReadColumn:
     col = read_text(raw)
-    return ReadColumn(col.values, col.bad, "a short code such as ACC-001")
+    return ReadColumn(col.values, col.bad)
 
 
 def _ids_value(v) -> tuple[str, ...]:
@@ -311,10 +311,10 @@ def read_ids(raw: pd.Series) -> ReadColumn:
         ids = _objects([()] * len(values))
         filled = np.arange(len(values)) if empty is None else np.flatnonzero(~empty)
         ids[filled] = _plain_ids(values[filled])
-        return ReadColumn(pd.Series(ids, index=raw.index, dtype=object), np.zeros(len(ids), dtype=bool), _IDS)
+        return ReadColumn(pd.Series(ids, index=raw.index, dtype=object), np.zeros(len(ids), dtype=bool))
     cells = _Cells(raw)
     ids = cells.map(_ids_value, _ids_of_text, _plain_ids)
-    return ReadColumn(pd.Series(ids, index=raw.index, dtype=object), cells.errors(), _IDS)
+    return ReadColumn(pd.Series(ids, index=raw.index, dtype=object), cells.errors())
 
 
 _IDS = "IDs separated by commas, semicolons or new lines"
@@ -352,14 +352,14 @@ def _per_distinct(raw: pd.Series, func) -> tuple[np.ndarray, np.ndarray]:
 def read_yes_no(raw: pd.Series) -> ReadColumn:
     parsed, blank = _per_distinct(raw, _yes_no_value)
     bad = pd.isna(parsed) & ~blank
-    return ReadColumn(pd.Series(parsed, index=raw.index, dtype=object).astype("boolean"), bad, YES_NO_FORMS)
+    return ReadColumn(pd.Series(parsed, index=raw.index, dtype=object).astype("boolean"), bad)
 
 
 def read_choice(raw: pd.Series, choices: tuple[str, ...]) -> ReadColumn:
     canon = {fold_spaces(c).casefold(): c for c in choices}
     found, blank = _per_distinct(raw, lambda v: canon.get(normalise_text(v).casefold()) if isinstance(v, str) else None)
     bad = pd.isna(found) & ~blank
-    return ReadColumn(pd.Series(found, index=raw.index, dtype=object), bad, "one of: " + ", ".join(choices))
+    return ReadColumn(pd.Series(found, index=raw.index, dtype=object), bad)
 
 
 def _as_datetime64(moments) -> np.ndarray:
@@ -391,7 +391,7 @@ def read_date(raw: pd.Series, with_time: bool) -> ReadColumn:
     values = values.dt.round("s") if with_time else values.dt.floor("D")
     values[(values < FIRST_PLAUSIBLE_DATE).to_numpy()] = pd.NaT
     bad = values.isna().to_numpy() & ~cells.empty()
-    return ReadColumn(values, bad, DATETIME_FORMS if with_time else DATE_FORMS)
+    return ReadColumn(values, bad)
 
 
 def read_column(raw: pd.Series, column: Column) -> ReadColumn:

@@ -61,7 +61,17 @@ def is_current(start: pd.Series, leaving: pd.Series, day: pd.Timestamp | pd.Seri
     ``day`` may be one timestamp or a Series aligned with ``start`` (times are ignored).
     """
     day = day.dt.floor("D") if isinstance(day, pd.Series) else pd.Timestamp(day).floor("D")
-    return (start.isna() | (start <= day)) & (leaving.isna() | (leaving > day))
+    return started_by(start, day) & not_left_by(leaving, day)
+
+
+def started_by(start: pd.Series, day: pd.Timestamp | pd.Series) -> pd.Series:
+    """Start date blank or on/before ``day`` (a day, without its time): the first half of :func:`is_current`."""
+    return start.isna() | (start <= day)
+
+
+def not_left_by(leaving: pd.Series, day: pd.Timestamp | pd.Series) -> pd.Series:
+    """Leaving date blank or after ``day``: the second half of :func:`is_current`."""
+    return leaving.isna() | (leaving > day)
 
 
 def first_by_key(frame: pd.DataFrame, key: str, *, keep_blank: bool = False) -> pd.DataFrame:
@@ -81,19 +91,6 @@ def current_staff_ids(data: Dataset, day: pd.Timestamp) -> set[str]:
     staff = data.frames["Staff"]
     mask = is_current(staff["Start date"], staff["Leaving date"], day)
     return set(staff.loc[mask & staff["Staff ID"].notna(), "Staff ID"])
-
-
-def staff_on_day(data: Dataset, ids: pd.Series, days: pd.Series) -> pd.Series:
-    """Per row: is the Staff ID in ``ids`` current on the matching day in ``days``?
-
-    A Staff ID that is not on the Staff sheet is not current. Vectorised by a merge.
-    """
-    staff = first_by_key(data.frames["Staff"], "Staff ID")[["Staff ID", "Start date", "Leaving date"]]
-    rows = pd.DataFrame({"Staff ID": ids.to_numpy(), "_day": pd.to_datetime(days).to_numpy()})
-    merged = rows.merge(staff, on="Staff ID", how="left", indicator=True)
-    known = (merged["_merge"] == "both").to_numpy()
-    current = is_current(merged["Start date"], merged["Leaving date"], merged["_day"]).to_numpy()
-    return pd.Series(known & current, index=ids.index)
 
 
 def in_period(data_frame: pd.DataFrame, column: str, ctx: AuditContext) -> pd.DataFrame:

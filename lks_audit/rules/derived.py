@@ -454,7 +454,7 @@ class Derived:
             replied = pd.Series([q.reply_london for q in queries], index=rows.index[mask], dtype="datetime64[ns]")
             rows.loc[mask, "Received at"] = received
             rows.loc[mask, "First response at"] = replied
-            rows.loc[mask, "_deadline"] = ctx.calendar.response_deadline(received, ctx.params.respond_within_hours)
+            rows.loc[mask, "_deadline"] = reply_due(received, ctx)
         return rows
 
 

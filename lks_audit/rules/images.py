@@ -17,7 +17,7 @@ from ..context import AuditContext
 from ..findings import RuleOutcome
 from ..load import Dataset
 from ..schema import ROW, WORKBOOK_OF_SHEET
-from .base import fmt_date, is_blank, is_yes, post_labels
+from .base import fmt_date, is_yes, post_labels
 from .derived import Derived
 from .registry import ACT_NOW, Rule, register_clock, rules_in
 from .unknown import Tri, blank, checked, in_doubt, key_cells, says_yes, settle, settle_as_read, test, unreadable
@@ -40,11 +40,6 @@ CONSENT_CLAUSE = (
 CONSENT_FILE = WORKBOOK_OF_SHEET["Consent"].file
 _PAIRS = ("(post, pictured student) pair", "(post, pictured student) pairs")
 _PICTURING_POSTS = ("post picturing students", "posts picturing students")
-
-
-def picturing_students(posts: pd.DataFrame) -> pd.Series:
-    """interpretations.md: Images of students is Yes or Students pictured is not empty."""
-    return is_yes(posts["Images of students"]) | ~is_blank(posts["Students pictured"])
 
 
 def _consent_cells(data: Dataset, pairs: pd.DataFrame, columns: Iterable[str] = ()) -> list[list[tuple]]:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..context import AuditContext, elapsed_hours
-from ..deadlines import reply_due_at_latest
+from ..deadlines import reply_due, reply_due_at_latest
 from ..findings import RuleOutcome
 from ..load import Dataset
 from ..platforms.matching import REPLY_TOLERANCE_MINUTES, instants_ms
@@ -118,7 +118,7 @@ def _platform_doubt(
             continue
         received = pd.Series([q.london for q in queries], dtype="datetime64[ns]")
         replied = pd.Series([q.reply_london for q in queries], dtype="datetime64[ns]")
-        deadline = ctx.calendar.response_deadline(received, ctx.params.respond_within_hours)
+        deadline = reply_due(received, ctx)
         platform_late = elapsed_hours(deadline, replied) > 0
         clear[i] = bool(late[i]) and not bool(np.all(platform_late))
         raise_[i] = not late[i] and bool(np.any(platform_late))

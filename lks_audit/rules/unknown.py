@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..load import Dataset
 from ..schema import ROW
-from .base import first_by_key, is_blank, is_yes
+from .base import first_by_key, is_blank, is_yes, not_left_by, started_by
 
 
 class Tri:
@@ -168,8 +168,8 @@ def staff_current(data: Dataset, ids: pd.Series, days: pd.Timestamp | pd.Series)
     found = merged[ROW].notna().to_numpy()
     start, leaving = merged["Start date"], merged["Leaving date"]
     day = day.dt.floor("D") if isinstance(day, pd.Series) else day.floor("D")
-    started = test(data, merged, "Staff", (start.isna() | (start <= day)).to_numpy(), "Start date")
-    not_left = test(data, merged, "Staff", (leaving.isna() | (leaving > day)).to_numpy(), "Leaving date")
+    started = test(data, merged, "Staff", started_by(start, day).to_numpy(), "Start date")
+    not_left = test(data, merged, "Staff", not_left_by(leaving, day).to_numpy(), "Leaving date")
     someone_unread = len(unreadable_rows(data, "Staff", "Staff ID")) > 0
     on_sheet = Tri(found, ~found & someone_unread & ids.notna().to_numpy())
     as_read = found & started.maybe & not_left.maybe
