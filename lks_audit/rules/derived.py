@@ -404,36 +404,46 @@ class Derived:
         mine = rows[rows["_any"].to_numpy(dtype=bool) | (rows["Account ID"] == account).to_numpy()]
         return [cell for cells in mine["_cells"].tolist() for cell in cells]
 
-    @cached_property
-    def unreadable_cells(self) -> set[tuple]:
-        """(sheet, Excel row, column) of every cell that could not be read (DQ-02): the evidence rules."""
-        return {(f.sheet, f.row, f.column) for f in self.data.cell_faults}
-
-    @cached_property
+    @property
     def reply_time_differences(self) -> dict[int, tuple]:
         """EVD-05: Excel row of each in-period interaction whose logged First response at is more than an hour
         from the platform's time of the school's first reply -> (its query, whether the logged time could be
         read). A logged time that could not be read (DQ-02) counts too, to be confirmed: the platform's time is
         known. Where this holds, INT-01 and INT-02 use the platform's times; the DPO's detail lists them."""
+        return self._reply_times[0]
+
+    @property
+    def reply_times_compared(self) -> int:
+        """How many in-period interactions have both a logged First response at (read or not) and the platform's
+        reply to compare it with: EVD-05's base."""
+        return self._reply_times[1]
+
+    @cached_property
+    def _reply_times(self) -> tuple[dict[int, tuple], int]:
+        """:attr:`reply_time_differences` and :attr:`reply_times_compared`, from one pass over the interactions
+        the platforms show."""
         found = self.platform_evidence
         out: dict[int, tuple] = {}
         if found is None or not found.query_of_row:
-            return out
+            return out, 0
         rows = self.interactions_in_period
         rows = rows[rows[ROW].isin(list(found.query_of_row)).to_numpy()]  # only what the platforms show
-        faults = self.unreadable_cells
+        unread = unreadable(self.data, rows, "Interactions", "First response at")
         first, second, readable = instants_ms(rows["First response at"])
+        compared = 0
         for i, row in enumerate(rows[ROW].tolist()):
             query = found.query_of_row[row]
             if query.reply_ms is None:
                 continue
             if readable[i]:
+                compared += 1
                 apart = min(abs(int(first[i]) - query.reply_ms), abs(int(second[i]) - query.reply_ms))
                 if apart > REPLY_TOLERANCE_MINUTES * 60_000:
                     out[row] = (query, True)
-            elif ("Interactions", row, "First response at") in faults:
+            elif unread[i]:
+                compared += 1
                 out[row] = (query, False)
-        return out
+        return out, compared
 
     @cached_property
     def platform_timed_interactions(self) -> pd.DataFrame:

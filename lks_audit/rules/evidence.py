@@ -317,24 +317,7 @@ def reply_time_differs(rule: Rule, data: Dataset, ctx: AuditContext, derived: De
     if len(derived.unsure_rows("Interactions")):  # rare: the period's interactions are not copied for nothing
         responded = rows[rows["First response at"].notna().to_numpy() | unreadable(data, rows, *_RESPONSE)]
         waits = _unsure(rule, data, ctx, derived, responded, "Interactions")
-    return rule.outcome(findings, reply_times_compared(derived), waits)
+    return rule.outcome(findings, derived.reply_times_compared, waits)
 
 
 _RESPONSE = ("Interactions", "First response at")
-
-
-def reply_times_compared(derived: Derived) -> int:
-    """How many in-period interactions have both a logged First response at (read or not) and the platform's
-    reply to compare it with: EVD-05's base."""
-    found = derived.platform_evidence
-    if found is None:
-        return 0
-    rows = derived.interactions_in_period
-    rows = rows[rows[ROW].isin(list(found.query_of_row)).to_numpy()]  # only what the platforms show
-    faults = derived.unreadable_cells
-    return sum(
-        1
-        for row, response in zip(rows[ROW].tolist(), rows["First response at"].notna().tolist())
-        if found.query_of_row[row].reply_ms is not None
-        and (response or ("Interactions", row, "First response at") in faults)
-    )

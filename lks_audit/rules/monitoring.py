@@ -348,14 +348,14 @@ def unread_account_replies(derived: Derived, rows: pd.DataFrame) -> dict[int, li
         return {}
     window = ctx.params.evidence_match_minutes * 60_000
     tolerance = REPLY_TOLERANCE_MINUTES * 60_000
-    faults = derived.unreadable_cells
+    unread_replies = unreadable(data, rows, "Interactions", "First response at")
     received = instants_ms(rows["Received at"])
     replied = instants_ms(rows["First response at"])
     out: dict[int, list] = {}
     for i, row in enumerate(rows[ROW].tolist()):
         if not received[2][i]:
             continue  # its deadline is unknown anyway: undecided
-        reply_unread = ("Interactions", row, "First response at") in faults
+        reply_unread = bool(unread_replies[i])
         if not (replied[2][i] or reply_unread):
             continue  # no reply logged: EVD-05 compares nothing, the log's blank stands
 
