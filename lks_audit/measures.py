@@ -58,7 +58,7 @@ def headline_measures(
         "interactions": _interactions(data, ctx, derived, rows, rows_waiting),
         "incidents": _incidents(data, ctx, derived),
         "training": _training(data, ctx, derived, people, people_waiting),
-        "consent": _consent(data, ctx, derived, rows, rows_waiting),
+        "consent": _consent(data, derived, rows, rows_waiting),
     }
 
 
@@ -239,9 +239,7 @@ def _people_meeting(
     }
 
 
-def _consent(
-    data: Dataset, ctx: AuditContext, derived: Derived, records: dict[str, set], waiting: dict[str, set]
-) -> dict:
+def _consent(data: Dataset, derived: Derived, records: dict[str, set], waiting: dict[str, set]) -> dict:
     columns = ("Post ID", "Posted at", "Images of students", "Students pictured")
     reason = _blocked(data, "Posts", columns, ("IMG-01", "IMG-02"))
     if reason:

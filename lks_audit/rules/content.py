@@ -298,7 +298,7 @@ def student_full_name(rule: Rule, data: Dataset, ctx: AuditContext, derived: Der
     # posts only the platforms show.
     published = derived.published_in_period
     found = set(zip(hit[ROW].tolist(), hits["student"].tolist()))
-    findings += _published_full_names(rule, data, ctx, derived, published, found)
+    findings += _published_full_names(rule, data, derived, published, found)
     unlogged = sum(1 for m in published if m.row is None)
     return rule.outcome(findings, int(len(posts) - unread.sum()) + unlogged, waits)
 
@@ -316,9 +316,7 @@ def _on_logged_posts(rule: Rule, data: Dataset, hits: list[tuple[int, str]], say
     return [replace(f, source="platform") for f in findings]
 
 
-def _published_full_names(
-    rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, published: list, found: set[tuple]
-) -> list:
+def _published_full_names(rule: Rule, data: Dataset, derived: Derived, published: list, found: set[tuple]) -> list:
     """PST-03 on the texts as published: a name found only there is a finding with ``source: "platform"``, on
     its log row where the post was logged, else on the post (``<Account ID>:<post ID or UTC time>``), to confirm
     while a log row that matched nothing might be it (its account, time or Link could not be read)."""
@@ -478,7 +476,7 @@ def pictured_student_first_name(rule: Rule, data: Dataset, ctx: AuditContext, de
     # platform-exports.md: the text as published of a logged post, with the log's Students pictured.
     found = set(zip(hit[ROW].tolist(), hit_students))
     findings += _published_first_names(rule, data, published, names, found)
-    waits += _unsure_first_names(rule, data, ctx, derived, published, names)
+    waits += _unsure_first_names(rule, derived, published, names)
     return rule.outcome(findings, checked_pairs, waits)
 
 
@@ -512,8 +510,6 @@ def _published_first_names(
 
 def _unsure_first_names(
     rule: Rule,
-    data: Dataset,
-    ctx: AuditContext,
     derived: Derived,
     published: list,
     names: dict[str, list[RegisterName]],

@@ -81,8 +81,6 @@ def unlogged_posts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derive
     published = derived.published_in_period
     findings = _never_logged(
         rule,
-        data,
-        ctx,
         derived,
         [m for m in published if m.row is None],
         "Posts",
@@ -96,8 +94,6 @@ def unlogged_posts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derive
 
 def _never_logged(
     rule: Rule,
-    data: Dataset,
-    ctx: AuditContext,
     derived: Derived,
     items: list,
     sheet: str,
@@ -156,10 +152,10 @@ def logged_posts_not_published(rule: Rule, data: Dataset, ctx: AuditContext, der
     # A Removed on that could not be read (DQ-02) may be the removal, a Link that could not be read may name a post
     # of the archive: the finding is then to be confirmed.
     findings = rule.findings(missing, "Posts", messages, column="Removed on", rests_on=("Link",))
-    return rule.outcome(findings, len(checked), _unplaced_posts(rule, data, ctx, derived, found))
+    return rule.outcome(findings, len(checked), _unplaced_posts(rule, data, derived, found))
 
 
-def _unplaced_posts(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, found: Evidence) -> list:
+def _unplaced_posts(rule: Rule, data: Dataset, derived: Derived, found: Evidence) -> list:
     """EVD-02's undecided records: logged posts not in the archives, with no removal recorded, whose account or
     time could not be read, so whether an archive covers their day is unknown."""
     posts = derived.period_posts
@@ -210,10 +206,10 @@ def published_text_differs(rule: Rule, data: Dataset, ctx: AuditContext, derived
     text_unread = unreadable(data, posts, "Posts", "Post text")
     unread = [i for i in text_unread.nonzero()[0].tolist() if matched[i] is not None and matched[i].record.text]
     waits = rule.undecided(posts.iloc[unread], "Posts", columns=("Post text",))
-    return rule.outcome(findings, len(both), waits + _unsure(rule, data, ctx, derived, posts, "Posts"))
+    return rule.outcome(findings, len(both), waits + _unsure(rule, derived, posts, "Posts"))
 
 
-def _unsure(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived, rows: pd.DataFrame, sheet: str) -> list:
+def _unsure(rule: Rule, derived: Derived, rows: pd.DataFrame, sheet: str) -> list:
     """Undecided records of ``rows`` (of ``sheet``) that matched nothing on the platforms but might have
     (:func:`.base.unsure_rows`): each waits on the cells that might have matched it."""
     unsure = derived.unsure_rows(sheet)
@@ -261,7 +257,7 @@ def unlogged_messages(rule: Rule, data: Dataset, ctx: AuditContext, derived: Der
     unsure = [q for q in queries if q.archive.own_name_unread is not None]
     queries = [q for q in queries if q.archive.own_name_unread is None]
     unlogged = [q for q in queries if q.row is None]
-    findings = _never_logged(rule, data, ctx, derived, unlogged, "Interactions", message)
+    findings = _never_logged(rule, derived, unlogged, "Interactions", message)
     waits = [
         Undecided(rule.id, f"{q.archive.account}:{q.key}", q.archive.source, None, None,
                   rests_on=(q.archive.own_name_unread,))
@@ -316,7 +312,7 @@ def reply_time_differs(rule: Rule, data: Dataset, ctx: AuditContext, derived: De
     waits = []
     if len(derived.unsure_rows("Interactions")):  # rare: the period's interactions are not copied for nothing
         responded = rows[rows["First response at"].notna().to_numpy() | unreadable(data, rows, *_RESPONSE)]
-        waits = _unsure(rule, data, ctx, derived, responded, "Interactions")
+        waits = _unsure(rule, derived, responded, "Interactions")
     return rule.outcome(findings, derived.reply_times_compared, waits)
 
 

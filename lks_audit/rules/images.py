@@ -76,9 +76,7 @@ def _in_force(data: Dataset, pairs: pd.DataFrame, column: str) -> np.ndarray:
     return unreadable(data, pairs, "Consent", column, rows="c:_row")
 
 
-def _unlisted_posts(
-    data: Dataset, ctx: AuditContext, derived: Derived, scope: Tri | None = None
-) -> tuple[pd.DataFrame, np.ndarray]:
+def _unlisted_posts(data: Dataset, derived: Derived, scope: Tri | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """In-period posts whose Students pictured could not be read (any student may be on them), and of those, the
     ones ``scope`` (a :class:`Tri` over every in-period post) may hold for; each is undecided for the pair rules."""
     posts = derived.period_posts
@@ -221,7 +219,7 @@ def pictured_without_consent(rule: Rule, data: Dataset, ctx: AuditContext, deriv
         also=_consent_cells(data, open_, ("Social media consent", "Withdrawn on")),
     )  # fmt: skip
     posts = derived.period_posts
-    unlisted, _ = _unlisted_posts(data, ctx, derived, says_yes(data, posts, "Posts", "Images of students"))
+    unlisted, _ = _unlisted_posts(data, derived, says_yes(data, posts, "Posts", "Images of students"))
     waits += rule.undecided(unlisted, "Posts", columns=("Students pictured", "Images of students"))
     return rule.outcome(findings, checked(images, found, undecided), waits)
 
@@ -303,7 +301,7 @@ def pictured_with_photo_restriction(rule: Rule, data: Dataset, ctx: AuditContext
         open_, "Posts", columns=("Posted at",), students=open_["Student ID"],
         also=_consent_cells(data, open_, ("Photo restriction",)),
     )  # fmt: skip
-    unlisted, _ = _unlisted_posts(data, ctx, derived)
+    unlisted, _ = _unlisted_posts(data, derived)
     waits += rule.undecided(unlisted, "Posts", columns=("Students pictured",))
     return rule.outcome(findings, int(len(pairs) - undecided.sum()), waits)
 
@@ -353,7 +351,7 @@ def not_removed_after_withdrawal(rule: Rule, data: Dataset, ctx: AuditContext, d
         open_, "Posts", columns=("Posted at", "Removed on"), students=open_["Student ID"],
         also=_consent_cells(data, open_, ("Withdrawn on",)),
     )  # fmt: skip
-    unlisted, _ = _unlisted_posts(data, ctx, derived)
+    unlisted, _ = _unlisted_posts(data, derived)
     waits += rule.undecided(unlisted, "Posts", columns=("Students pictured",))
     return rule.outcome(findings, int(len(pairs) - undecided.sum()), waits)
 
@@ -411,7 +409,7 @@ def still_up_after_withdrawal(data: Dataset, ctx: AuditContext, derived: Derived
     owner="Account administrator",
 )
 def swimwear(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
-    return _picturing_posts_where(rule, data, ctx, derived, "Swimwear", lambda posts: is_yes(posts["Swimwear"]),
+    return _picturing_posts_where(rule, data,  derived, "Swimwear", lambda posts: is_yes(posts["Swimwear"]),
                                   "shows students in swimwear")  # fmt: skip
 
 
@@ -432,7 +430,7 @@ def swimwear(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> 
 )
 def individual_shot(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     return _picturing_posts_where(
-        rule, data, ctx, derived, "Shot type", lambda posts: posts["Shot type"] == "Individual",
+        rule, data,  derived, "Shot type", lambda posts: posts["Shot type"] == "Individual",
         "uses an individual shot of a student; group shots are preferred",
     )  # fmt: skip
 
@@ -453,14 +451,13 @@ def individual_shot(rule: Rule, data: Dataset, ctx: AuditContext, derived: Deriv
     owner="Account administrator",
 )
 def sports_kit(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
-    return _picturing_posts_where(rule, data, ctx, derived, "Sports kit", lambda posts: is_yes(posts["Sports kit"]),
+    return _picturing_posts_where(rule, data,  derived, "Sports kit", lambda posts: is_yes(posts["Sports kit"]),
                                   "shows students in sports kit: review the clothing shown")  # fmt: skip
 
 
 def _picturing_posts_where(
     rule: Rule,
     data: Dataset,
-    ctx: AuditContext,
     derived: Derived,
     column: str,
     selects: Callable[[pd.DataFrame], pd.Series],

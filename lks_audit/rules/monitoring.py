@@ -244,7 +244,7 @@ def awaiting_reply(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.Dat
     return _with_reply_clock(data, ctx, rows[rows["First response at"].isna().to_numpy()])
 
 
-def _offensive(data: Dataset, ctx: AuditContext, derived: Derived) -> tuple[pd.DataFrame, Tri]:
+def _offensive(data: Dataset, derived: Derived) -> tuple[pd.DataFrame, Tri]:
     """In-period interactions that are or may be offensive, and whether each is (unknown where Offensive could not
     be read)."""
     rows = derived.in_period("Interactions")
@@ -273,7 +273,7 @@ def _no_action(action: pd.Series) -> pd.Series:
     owner="Account administrator",
 )
 def offensive_not_acted_on(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
-    rows, offensive = _offensive(data, ctx, derived)
+    rows, offensive = _offensive(data, derived)
     # An Action taken that could not be read reads as none ("has no action recorded"): to confirm. Its clock runs
     # out at once (act now, due.md).
     no_action = test(data, rows, "Interactions", _no_action(rows["Action taken"]).to_numpy(bool), "Action taken")
@@ -295,7 +295,7 @@ def offensive_not_acted_on(rule: Rule, data: Dataset, ctx: AuditContext, derived
 def offensive_left_up(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.DataFrame:
     """In-period interactions that are (or, Offensive unreadable, may be) offensive with no action recorded: to be
     acted on at once."""
-    rows, _ = _offensive(data, ctx, derived)
+    rows, _ = _offensive(data, derived)
     hit = rows[_no_action(rows["Action taken"]).to_numpy(dtype=bool)]
     return hit.assign(_start=hit["Received at"], _due=hit["Received at"])
 
@@ -316,7 +316,7 @@ def offensive_left_up(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.
     owner="Account administrator",
 )
 def audience_not_informed(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
-    rows, offensive = _offensive(data, ctx, derived)
+    rows, offensive = _offensive(data, derived)
     acted = ~test(data, rows, "Interactions", _no_action(rows["Action taken"]).to_numpy(bool), "Action taken")
     hit = offensive & acted & ~says_yes(data, rows, "Interactions", "Audience informed")
     # Any of the three unreadable may change the answer: undecided.
