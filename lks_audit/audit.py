@@ -117,7 +117,7 @@ def _run(
         if rule.applies is not None and not rule.applies(data):
             checked[rule_id] = 0  # nothing to check (no platform archive): neither run nor "not assessed"
             continue
-        gap = blocked(rule, data)
+        gap = rule.gap(data)
         if gap:
             not_assessed.append(gap)
             continue
@@ -125,7 +125,7 @@ def _run(
         findings.extend(outcome.findings)
         checked[rule_id] = outcome.checked
         undecided.extend(outcome.undecided)
-    findings = _identified(_with_cells(findings, data), data.row_names)
+    findings = identified(findings, data)
     undecided = [replace(u, id=finding_id(u, data.row_names)) for u in undecided]
     findings, undecided = _waiting_on_data(findings, undecided)
     return sorted(findings, key=_finding_order), not_assessed, checked, undecided

@@ -27,11 +27,10 @@ def reply_due(received, ctx) -> pd.Series:
     return ctx.calendar.response_deadline(received, ctx.params.respond_within_hours)
 
 
-def reply_due_at_latest(received, ctx, unknown_closures: int, due=None) -> pd.Series:
+def reply_due_at_latest(received, ctx, unknown_closures: int, due: pd.Series) -> pd.Series:
     """The reply deadline if every Closures date that could not be read fell where it delays it most: received on
     a working day, the end of the ``unknown_closures``-th working day after; otherwise of the one after that.
-    ``due``: the deadlines :func:`reply_due` gives, when already worked out."""
-    due = reply_due(received, ctx) if due is None else due
+    ``due``: the deadlines :func:`reply_due` gave (worked out once per period, in ``Derived``)."""
     if not unknown_closures:
         return due
     working = ctx.calendar.is_working_day(received)

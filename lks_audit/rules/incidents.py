@@ -147,12 +147,14 @@ def _acted_at_once(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.D
 def _assessment_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
     """INC-01's clock: the end of the ``assessment_working_days``-th working day after the day reported, and the
     latest it can be while Closures dates could not be read."""
-    unknown = len(closure_cells(data))
-    return rows.assign(
-        _start=rows["Reported at"],
-        _due=assessment_due(rows["Reported at"], ctx),
-        _due_at_latest=assessment_due(rows["Reported at"], ctx, unknown),
-    )
+    due, latest = _assessment_deadlines(ctx, rows, len(closure_cells(data)))
+    return rows.assign(_start=rows["Reported at"], _due=due, _due_at_latest=latest)
+
+
+def _assessment_deadlines(ctx: AuditContext, rows: pd.DataFrame, unknown_closures: int) -> tuple[pd.Series, pd.Series]:
+    """Each of ``rows``' SLT assessment deadline, and the latest it can be while ``unknown_closures`` Closures dates
+    could not be read (each may be one of the working days counted, moving the last one on)."""
+    return assessment_due(rows["Reported at"], ctx), assessment_due(rows["Reported at"], ctx, unknown_closures)
 
 
 def _ico_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> pd.DataFrame:
@@ -281,10 +283,8 @@ def awaiting_assessment(data: Dataset, ctx: AuditContext, derived: Derived) -> p
 def assessed_late(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     rows = derived.incidents_in_period
     n = ctx.params.assessment_working_days
-    due = assessment_due(rows["Reported at"], ctx).dt.floor("D")
-    # Each Closures date that could not be read may be one of the working days counted, moving the last one on.
     closures = closure_cells(data)
-    latest = assessment_due(rows["Reported at"], ctx, len(closures)).dt.floor("D")
+    due, latest = (deadline.dt.floor("D") for deadline in _assessment_deadlines(ctx, rows, len(closures)))
     assessed_on = rows["SLT assessment at"].dt.floor("D")
     late = (assessed_on > due).to_numpy(dtype=bool)
     surely = (assessed_on > latest).to_numpy(dtype=bool)

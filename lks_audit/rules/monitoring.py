@@ -58,8 +58,17 @@ def _with_reply_clock(data: Dataset, ctx: AuditContext, rows: pd.DataFrame) -> p
     """``rows`` (in-period interactions, with ``_deadline``) with INT-02's clock: ``_start``, ``_due`` and
     ``_due_at_latest``, the latest the deadline can be while Closures dates could not be read (rules.md: a
     finding is firm only when it holds even then; otherwise it depends on their DQ-02s)."""
-    latest = reply_due_at_latest(rows["Received at"], ctx, len(closure_cells(data)), due=rows["_deadline"])
-    return rows.assign(_start=rows["Received at"], _due=rows["_deadline"], _due_at_latest=latest)
+    return rows.assign(
+        _start=rows["Received at"],
+        _due=rows["_deadline"],
+        _due_at_latest=_latest_reply_due(ctx, rows, len(closure_cells(data))),
+    )
+
+
+def _latest_reply_due(ctx: AuditContext, rows: pd.DataFrame, unknown_closures: int) -> pd.Series:
+    """The latest each of ``rows``' reply deadline (``_deadline``) can be while ``unknown_closures`` Closures dates
+    could not be read."""
+    return reply_due_at_latest(rows["Received at"], ctx, unknown_closures, due=rows["_deadline"])
 
 
 class _Verdict(NamedTuple):
@@ -159,7 +168,7 @@ def late_response(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived
     answered = (rows["First response at"].notna() & rows["_deadline"].notna()).to_numpy()
     over = elapsed_hours(rows["_deadline"], rows["First response at"]) > 0
     closures = closure_cells(data)
-    latest = reply_due_at_latest(rows["Received at"], ctx, len(closures), due=rows["_deadline"])
+    latest = _latest_reply_due(ctx, rows, len(closures))
     beyond = elapsed_hours(latest, rows["First response at"]) > 0
     # When either time could not be read the delay is unknown: undecided. Closures that could not be read may
     # push the deadline later: late beyond the latest it can be is firm, else to confirm on those cells.
