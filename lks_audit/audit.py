@@ -82,6 +82,13 @@ def run_rules(data: Dataset, ctx: AuditContext) -> AuditResult:
     return result
 
 
+def undecided_records(data: Dataset, ctx: AuditContext) -> list[Undecided]:
+    """The records the rules could not decide, each with the data-quality findings it waits on (what ``validate``
+    shows each problem holds up): the rules run as :func:`run_rules` runs them, without the DPO's decisions or the
+    summary, which nothing here reads."""
+    return _run(data, ctx, Derived(data, ctx), sorted(load_all_rules(), key=rule_order))[3]
+
+
 def findings_of(data: Dataset, ctx: AuditContext | None, rule_ids: Iterable[str]) -> list[Finding]:
     """The findings of just these rules (e.g. the data-quality rules ``validate`` shows), in report order."""
     findings, _, _, _ = _run(data, ctx, Derived(data, ctx), sorted(rule_ids, key=rule_order))

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .audit import closures_of, data_quality_findings, run_rules
+from .audit import closures_of, data_quality_findings, undecided_records
 from .cells import normalise_text
 from .context import make_context
 from .errors import AuditInputError
@@ -105,7 +105,7 @@ def validate_folder(folder: Path, feedback_dir: Path | None = None, year: str | 
     findings = data_quality_findings(data, ctx)
     # A record is undecided only while a data problem stands (it waits on its DQ finding): then the rules run, as
     # check runs them, to say what each problem holds up.
-    undecided = run_rules(data, ctx).undecided if findings else []
+    undecided = undecided_records(data, ctx) if findings else []
     result = Validation(data, findings, year_line=year_line, undecided=undecided)
     if feedback_dir is not None:
         _write_feedback(result, folder, feedback_dir)
