@@ -304,15 +304,15 @@ def _note_cell_faults(
     data: Dataset,
 ) -> None:
     """A cell fault, worded, for each cell of the sheet that could not be read as its column's type."""
+    # The row's key names it, as read (an unreadable key names nothing: the finding's ID then comes from the row's
+    # other cells).
+    records = frame[sheet.key].to_numpy() if sheet.key and sheet.key in positions else None
     for column in sheet.columns:
         bad_rows = data.unknown.get((sheet.name, column.header))
         if bad_rows is None:
             continue
         pos = positions[column.header]
         letter = column_letter(pos + 1)
-        # The row's key names it, as read (an unreadable key names nothing: the finding's ID then comes from
-        # the row's other cells).
-        records = frame[sheet.key].to_numpy() if sheet.key and sheet.key in positions else None
         for idx in np.flatnonzero(np.isin(excel_rows, bad_rows)):
             row, value = int(excel_rows[idx]), grid[idx, pos]
             data.cell_faults.append(

@@ -190,16 +190,18 @@ def pictured_without_consent(rule: Rule, data: Dataset, ctx: AuditContext, deriv
     pairs = derived.pictured_pairs
     images = says_yes(data, pairs, "Posts", "Images of students")
     withdrawn = pairs["c:Withdrawn on"]
-    # Consent in three values: the form in force's answer and withdrawal, and whether that form is in force.
-    given = Tri(is_yes(pairs["c:Social media consent"]).to_numpy(bool), _in_force(data, pairs, "Social media consent"))
-    kept = Tri((withdrawn.isna() | (withdrawn > pairs["_day"])).to_numpy(), _in_force(data, pairs, "Withdrawn on"))
+    answer_unread = _in_force(data, pairs, "Social media consent")
+    withdrawal_unread = _in_force(data, pairs, "Withdrawn on")
+    # Consent in three values: the form in force's answer and withdrawal (consent_holds, each half unknown where
+    # its cell could not be read), and whether that form is in force.
+    given = Tri(is_yes(pairs["c:Social media consent"]).to_numpy(bool), answer_unread)
+    kept = Tri((withdrawn.isna() | (withdrawn > pairs["_day"])).to_numpy(), withdrawal_unread)
     holds = in_doubt(given & kept, _form_in_doubt(data, pairs))
     hit = images & ~holds
     fired = is_yes(pairs["Images of students"]).to_numpy(bool) & ~consent_holds(pairs).to_numpy(bool)
     # "no consent form received by that day" holds whatever a form's unreadable date is (to confirm, as it has
     # always been); an unreadable answer, withdrawal or Images of students may say otherwise (undecided).
-    doubtful = unreadable(data, pairs, "Posts", "Images of students") | _in_force(data, pairs, "Social media consent")
-    doubtful |= _in_force(data, pairs, "Withdrawn on")
+    doubtful = unreadable(data, pairs, "Posts", "Images of students") | answer_unread | withdrawal_unread
     found, undecided = settle_as_read(hit, fired, doubtful)
     hit = pairs[found]
     later = _later_forms(data, hit)
@@ -282,11 +284,10 @@ def students_not_recorded(rule: Rule, data: Dataset, ctx: AuditContext, derived:
 )
 def pictured_with_photo_restriction(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     pairs = derived.pictured_pairs
-    restricted = Tri(is_yes(pairs["c:Photo restriction"]).to_numpy(bool), _in_force(data, pairs, "Photo restriction"))
-    hit = in_doubt(restricted, _form_in_doubt(data, pairs))
-    found, undecided = settle_as_read(
-        hit, is_yes(pairs["c:Photo restriction"]).to_numpy(bool), doubtful=_in_force(data, pairs, "Photo restriction")
-    )
+    as_read = is_yes(pairs["c:Photo restriction"]).to_numpy(bool)
+    unread = _in_force(data, pairs, "Photo restriction")
+    hit = in_doubt(Tri(as_read, unread), _form_in_doubt(data, pairs))
+    found, undecided = settle_as_read(hit, as_read, doubtful=unread)
     hit = pairs[found]
     messages = [
         f"{label} pictures a student who must never be photographed for publication "
@@ -333,9 +334,10 @@ def not_removed_after_withdrawal(rule: Rule, data: Dataset, ctx: AuditContext, d
     later, removed_in_time = _withdrawn_later(pairs, ctx)
     # A Removed on that could not be read reads as none ("the post has not been removed"): to confirm. Its clock
     # runs out at once (act now, due.md).
-    hit = in_doubt(Tri(later, _in_force(data, pairs, "Withdrawn on")), _form_in_doubt(data, pairs))
+    withdrawal_unread = _in_force(data, pairs, "Withdrawn on")
+    hit = in_doubt(Tri(later, withdrawal_unread), _form_in_doubt(data, pairs))
     hit = hit & ~test(data, pairs, "Posts", removed_in_time, "Removed on")
-    found, undecided = settle_as_read(hit, later & ~removed_in_time, doubtful=_in_force(data, pairs, "Withdrawn on"))
+    found, undecided = settle_as_read(hit, later & ~removed_in_time, doubtful=withdrawal_unread)
     hit = pairs[found]
     messages = [
         f"{label} pictures a student whose consent was withdrawn on {fmt_date(w)}; "
