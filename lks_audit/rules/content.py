@@ -303,14 +303,13 @@ def student_full_name(rule: Rule, data: Dataset, ctx: AuditContext, derived: Der
     return rule.outcome(findings, int(len(posts) - unread.sum()) + unlogged, waits)
 
 
-def _on_logged_posts(rule: Rule, data: Dataset, hits: list[tuple[int, str]], says: str) -> list:
+def _on_logged_posts(rule: Rule, data: Dataset, derived: Derived, hits: list[tuple[int, str]], says: str) -> list:
     """Findings from the platform (``source: "platform"``) on the posts log rows of ``hits`` ((Excel row, Student
     ID) pairs), each message the post's label and ``says``."""
     if not hits:
         return []
-    posts = data.frames["Posts"]
-    at = dict(zip(posts[ROW].tolist(), range(len(posts))))
-    hit = posts.iloc[[at[row] for row, _ in hits]]
+    at = derived.post_positions
+    hit = data.frames["Posts"].iloc[[at[row] for row, _ in hits]]
     messages = [f"{label} {says}" for label in post_labels(hit)]
     findings = rule.findings(hit, "Posts", messages, students=[student for _, student in hits])
     return [replace(f, source="platform") for f in findings]
@@ -323,9 +322,8 @@ def _published_full_names(rule: Rule, data: Dataset, derived: Derived, published
     if not published:
         return []
     # A post published with the text it was logged with has the log's findings: only the others are searched.
-    posts = data.frames["Posts"]
-    logged = dict(zip(posts[ROW].tolist(), posts["Post text"].tolist()))
-    published = [m for m in published if m.row is None or logged.get(m.row) != m.record.text]
+    at, logged = derived.post_positions, data.frames["Posts"]["Post text"].to_numpy()
+    published = [m for m in published if m.row is None or logged[at[m.row]] != m.record.text]
     hits = full_name_hits([fold(m.record.text) for m in published], derived.register_names)
     out, logged_posts = [], []
     for pos, student in zip(hits["pos"].tolist(), hits["student"].tolist()):
@@ -346,7 +344,7 @@ def _published_full_names(rule: Rule, data: Dataset, derived: Derived, published
                 )
             )
     says = "gives a student's full name in its text as published on the platform (not as logged)"
-    return _on_logged_posts(rule, data, logged_posts, says) + out
+    return _on_logged_posts(rule, data, derived, logged_posts, says) + out
 
 
 def _first_name_candidates(
@@ -475,24 +473,25 @@ def pictured_student_first_name(rule: Rule, data: Dataset, ctx: AuditContext, de
     waits += rule.undecided(posts[unlisted], "Posts", columns=("Students pictured", "Post text"))
     # platform-exports.md: the text as published of a logged post, with the log's Students pictured.
     found = set(zip(hit[ROW].tolist(), hit_students))
-    findings += _published_first_names(rule, data, published, names, found)
+    findings += _published_first_names(rule, data, derived, names, found)
     waits += _unsure_first_names(rule, derived, published, names)
     return rule.outcome(findings, checked_pairs, waits)
 
 
 def _published_first_names(
-    rule: Rule, data: Dataset, published: list, names: dict[str, list[RegisterName]], found: set
+    rule: Rule, data: Dataset, derived: Derived, names: dict[str, list[RegisterName]], found: set
 ) -> list:
     """PST-04 on the texts as published of logged posts (the log's Students pictured): a first name found only
     there is a finding with ``source: "platform"``."""
+    published = [m for m in derived.published_in_period if m.row is not None]
     if not published:
         return []
-    posts = data.frames["Posts"]
-    logged = dict(zip(posts[ROW].tolist(), zip(posts["Post text"].tolist(), posts["Students pictured"].tolist())))
+    at, posts = derived.post_positions, data.frames["Posts"]
+    texts_logged, pictured_logged = posts["Post text"].to_numpy(), posts["Students pictured"].to_numpy()
     hits = []
     for m in published:
-        text, pictured = logged.get(m.row, (None, None))
-        if m.row is None or text == m.record.text or not isinstance(pictured, tuple):
+        text, pictured = texts_logged[at[m.row]], pictured_logged[at[m.row]]
+        if text == m.record.text or not isinstance(pictured, tuple):
             continue  # not logged, or the same text (the log's findings are the published text's), or no one pictured
         texts = [fold(m.record.text)] + ([fold(text)] if isinstance(text, str) else [])
         text = m.record.text
@@ -504,7 +503,7 @@ def _published_first_names(
             if any(_starts_capitalised(text, n.first_name) for n in names[student]):
                 hits.append((m.row, student))
     return _on_logged_posts(
-        rule, data, hits, "gives the first name of a student it pictures, as published on the platform"
+        rule, data, derived, hits, "gives the first name of a student it pictures, as published on the platform"
     )
 
 

@@ -355,6 +355,12 @@ class Derived:
         )
 
     @cached_property
+    def post_positions(self) -> dict[int, int]:
+        """Excel row of each Posts row -> its place in the sheet's frame: PST-03 and PST-04 look up the log rows that
+        published posts matched."""
+        return dict(zip(self.data.frames["Posts"][ROW].tolist(), range(len(self.data.frames["Posts"]))))
+
+    @cached_property
     def published_in_period(self) -> list[PostMatch]:
         """The archived posts published on a day of the audit period (UK time: 23:30 UTC on 31 August is on
         1 September), each with the log row it matched: what EVD-01 counts and PST-03 and PST-04 also read."""
