@@ -168,7 +168,7 @@ def _incidents(data: Dataset, ctx: AuditContext, derived: Derived) -> dict:
     reason = _blocked(data, "Incidents", ("Incident ID", "Reported at", "Category"))
     if reason:
         return _not_assessed(reason)
-    rows = derived.in_period("Incidents")
+    rows = derived.incidents_in_period
     counts = rows["Category"].astype("object").where(rows["Category"].notna(), NOT_RECORDED).value_counts()
     by_category = {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))}
     # Without the Closed on column nothing says which incidents are still open.
@@ -244,7 +244,7 @@ def _consent(data: Dataset, derived: Derived, records: dict[str, set], waiting: 
     reason = _blocked(data, "Posts", columns, ("IMG-01", "IMG-02"))
     if reason:
         return _not_assessed(reason)
-    posts = derived.in_period("Posts")
+    posts = derived.posts_in_period
     with_images = posts[is_yes(posts["Images of students"]).to_numpy(dtype=bool)]
     excel_rows = with_images[ROW]
     to_confirm = excel_rows.isin(_of(waiting, "IMG-01", "IMG-02")).to_numpy()

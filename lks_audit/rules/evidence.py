@@ -287,7 +287,7 @@ def unlogged_messages(rule: Rule, data: Dataset, ctx: AuditContext, derived: Der
 )
 def reply_time_differs(rule: Rule, data: Dataset, ctx: AuditContext, derived: Derived) -> RuleOutcome:
     differ = derived.reply_time_differences
-    rows = derived.in_period("Interactions")
+    rows = derived.interactions_in_period
     hit = rows[rows[ROW].isin(list(differ)).to_numpy()]
     messages = []
     for interaction, row, logged in zip(

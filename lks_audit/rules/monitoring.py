@@ -256,7 +256,7 @@ def awaiting_reply(data: Dataset, ctx: AuditContext, derived: Derived) -> pd.Dat
 def _offensive(data: Dataset, derived: Derived) -> tuple[pd.DataFrame, Tri]:
     """In-period interactions that are or may be offensive, and whether each is (unknown where Offensive could not
     be read)."""
-    rows = derived.in_period("Interactions")
+    rows = derived.interactions_in_period
     offensive = says_yes(data, rows, "Interactions", "Offensive")
     maybe = offensive.maybe
     return rows[maybe], Tri(offensive.yes[maybe], offensive.unknown[maybe])
