@@ -44,6 +44,7 @@ from ..load import ROW, Dataset
 from ..rules import REGISTRY
 from ..schema import ACCEPTED_RISK, DECISIONS, NOT_A_BREACH, SHEETS
 from ..summary_text import rule_count
+from ..wording import fault_label
 from ..worklist import LAPSED, REVIEW_DUE, TO_CONFIRM, worklist
 from .plan_carry import PlanRow, PlanUnreadable, read_tables
 
@@ -133,16 +134,9 @@ def what_to_do(f: Finding, state: str, removed: dict[int, pd.Timestamp], by_id: 
         due = _uk(decision.review_by)
         return f"Your decision ({decision.decision}) is due for review by {due}: to renew it, {RENEW}; or act. {action}"
     if state == TO_CONFIRM:
-        fix = waits_on(f, by_id or {})
+        fix = "; ".join(fault_label(d, by_id or {}, bracketed=True) for d in f.depends_on)
         return f"Waits on a data fix: {fix}. Fix that entry and run the audit again; if it stands: {action}"
     return action
-
-
-def waits_on(f: Finding, by_id: dict[str, Finding]) -> str:
-    """The data-quality findings ``f`` waits on, each with its file and cell where it names one."""
-    return "; ".join(
-        f"{d} ({by_id[d].file} {by_id[d].cell})" if d in by_id and by_id[d].cell else d for d in f.depends_on
-    )
 
 
 def where(f: Finding) -> str:
