@@ -12,6 +12,7 @@ from .schema import WORKBOOKS
 from .wording import fault_label
 
 if TYPE_CHECKING:
+    from .audit import AuditResult
     from .load import FileInfo
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
@@ -90,7 +91,7 @@ def _uk(iso_day: str) -> str:
     return f"{day}/{month}/{year}"
 
 
-def format_text_summary(result) -> str:
+def format_text_summary(result: AuditResult) -> str:
     """The readable summary printed by ``lks-audit check``: areas, each rule's count against its base, findings."""
     ctx = result.context
     summary = result.summary
@@ -131,7 +132,7 @@ def format_text_summary(result) -> str:
                 lines.append(f"      to confirm once the data is fixed: {fixes}")
             if f.decision:
                 lines.append(f"      set aside by the DPO: {decision_words(f.decision)}")
-    undecided = getattr(result, "undecided", ())
+    undecided = result.undecided
     if undecided:
         lines += ["", f"COULD NOT BE CHECKED UNTIL THE ENTRIES ARE FIXED ({len(undecided)})"]
         for u in undecided:

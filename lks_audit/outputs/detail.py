@@ -421,7 +421,7 @@ def _contents(rv: Review) -> list:
                     rows.append(
                         Row([cell(title_, f'<a href="#findings-{area}">{_e(title_)}</a>'), page(f"findings-{area}")])
                     )
-            if getattr(rv.result, "undecided", ()):
+            if rv.result.undecided:
                 title_ = "Could not be checked until the entries are fixed"
                 rows.append(
                     Row([cell(title_, f'<a href="#findings-undecided">{_e(title_)}</a>'), page("findings-undecided")])
@@ -545,7 +545,7 @@ def _findings(rv: Review) -> list:
 
 def _undecided(rv: Review, by_id: dict) -> list:
     """The records no rule could decide because an entry it needs could not be read, with the entries to fix."""
-    waiting = getattr(rv.result, "undecided", ())
+    waiting = rv.result.undecided
     if not waiting:
         return []
     columns = [
