@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..findings import PLATFORM_SOURCE
+from ..personal import COUNTS_ONLY_PREFIXES
 from ..platforms import EXPORTS_FOLDER, holdings
 from ..rules.base import fmt_datetime, weekday_datetime_texts
 from ..schema import ROW
@@ -17,11 +19,15 @@ from .html import number
 from .paged import Column, Row, cell, heading, para, table
 from .review_data import Review
 
-#: The rules whose findings come from the platforms' record.
-EVD_RULES = ("EVD-01", "EVD-02", "EVD-03", "EVD-04", "EVD-05")
 #: The anchor of the part's heading (the detail's contents link to it).
 ANCHOR = "h-platforms"
 TITLE = "Checked against the platforms"
+
+
+def _platform_check(rule_id: str) -> bool:
+    """An EVD rule, whose findings come from the platforms' record: the checks governors see as counts only
+    (:data:`~lks_audit.personal.COUNTS_ONLY_PREFIXES`)."""
+    return rule_id.startswith(COUNTS_ONLY_PREFIXES)
 
 
 def _uk(wall) -> str:
@@ -30,9 +36,8 @@ def _uk(wall) -> str:
 
 def platform_blocks(rv: Review, id_cell) -> list:
     """The archives read, how each was matched, and every difference the platforms showed, as the detail's paged
-    blocks (DPO only; ``id_cell`` makes a finding ID's cell, linked to its row in "Every finding")."""
-    if rv.audience != "dpo":
-        return []
+    blocks (DPO only: the detail lays them out for the DPO's review alone; ``id_cell`` makes a finding ID's cell,
+    linked to its row in "Every finding")."""
     blocks = [heading(2, TITLE, ANCHOR)]
     if rv.data.exports is None:
         return blocks + [
@@ -102,8 +107,8 @@ def _archives_table(found):
 def _differences(rv: Review, found, id_cell) -> list:
     by_rule: dict[str, list] = {}
     for f in rv.result.findings:
-        if f.rule in EVD_RULES or f.source == "platform":
-            by_rule.setdefault(f.rule if f.rule in EVD_RULES else "names", []).append(f)
+        if _platform_check(f.rule) or f.source == PLATFORM_SOURCE:
+            by_rule.setdefault(f.rule if _platform_check(f.rule) else "names", []).append(f)
     posts = {f"{m.archive.account}:{m.key}": m for m in found.posts}
     queries = {f"{q.archive.account}:{q.key}": q for q in found.queries}
     log = rv.data.frames["Posts"].set_index(ROW, drop=False)
