@@ -29,13 +29,11 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..breaches import BreachRegister
 from ..excel import (
-    LINE_HEIGHT,
     PERSONAL_DATA,
-    WRAP_TOP,
     header_cell,
     mark_personal_data,
     print_setup,
-    wrapped_lines,
+    write_rows,
     write_table,
     write_text_cell,
 )
@@ -423,21 +421,10 @@ def _simple_table(sheet, name: str, title: str, columns, rows: list[list], head:
     for col, (header, width) in enumerate(columns, start=1):
         header_cell(sheet.cell(HEADER_ROW, col), header)
         sheet.column_dimensions[get_column_letter(col)].width = width
-    for i, values in enumerate(rows, start=HEADER_ROW + 1):
-        lines = 1
-        for col, value in enumerate(values, start=1):
-            cell = sheet.cell(i, col)
-            if isinstance(value, (dt.date, dt.datetime, int, float)) and not isinstance(value, bool):
-                cell.value = value
-                if isinstance(value, dt.datetime):
-                    cell.number_format = "ddd dd/mm/yyyy hh:mm"
-                elif isinstance(value, dt.date):
-                    cell.number_format = "dd/mm/yyyy"
-            elif value not in (None, ""):
-                write_text_cell(cell, value)
-                lines = max(lines, wrapped_lines(str(value), columns[col - 1][1]))
-            cell.alignment = WRAP_TOP
-        sheet.row_dimensions[i].height = LINE_HEIGHT * lines
+    # The register's times keep their weekday and hour: its 72 hours are counted in hours.
+    write_rows(
+        sheet, HEADER_ROW + 1, rows, [width for _, width in columns], numbers=True, moment_format="ddd dd/mm/yyyy hh:mm"
+    )
     if rows:
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW + len(rows)}"
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
