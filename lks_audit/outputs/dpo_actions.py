@@ -482,11 +482,7 @@ def _register(sheet, register: BreachRegister, head: str) -> None:
             b.incident,
             b.row,
             b.category,
-            "flag and category"
-            if b.flagged and b.category == "Personal data breach"
-            else "flag"
-            if b.flagged
-            else "category",
+            _marked_by(b),
             b.summary,
             moment(b.aware_at),
             moment(b.dpo_informed_at),
