@@ -311,13 +311,6 @@ def _first_rule(finding_ids) -> str:
     return str(next(iter(finding_ids), "")).split(":", 1)[0]
 
 
-def dpo_actions_bytes(findings: list[Finding], data: Dataset, school: str, year: str, as_of) -> bytes:
-    """The worklist of ``findings`` looking from ``as_of``, with nothing carried into it and no sheet beside."""
-    return worklist_book(
-        worklist_rows(findings, pd.Timestamp(as_of).date(), removed=removed_on(data)), school, year, as_of
-    )
-
-
 def worklist_book(
     built: WorklistRows,
     school: str,
@@ -511,7 +504,6 @@ def _register(sheet, register: BreachRegister, head: str) -> None:
 __all__ = [
     "PlanLine",
     "ReadWorklist",
-    "dpo_actions_bytes",
     "read_worklist",
     "removed_on",
     "what_to_do",
