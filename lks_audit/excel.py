@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Sequence
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -84,18 +85,34 @@ def write_table(
     for col, header in enumerate(headers, start=1):
         header_cell(sheet.cell(header_row, col), header)
         sheet.column_dimensions[get_column_letter(col)].width = widths.get(header, 20)
-    for i, row in enumerate(rows, start=header_row + 1):
+    values = ([row.get(header) for header in headers] for row in rows)
+    write_rows(sheet, header_row + 1, values, [widths.get(header, 20) for header in headers], numbers=numbers)
+
+
+def write_rows(
+    sheet,
+    first_row: int,
+    rows: Iterable[Sequence],
+    widths: Sequence[float],
+    *,
+    numbers: bool = False,
+    moment_format: str = "dd/mm/yyyy",
+) -> None:
+    """``rows`` (each its values, column by column) from ``first_row`` down, each as tall as its longest wrapped text
+    in columns ``widths`` characters wide: dates as dates (a date and time as ``moment_format``), text as text (never
+    a formula), and with ``numbers`` numbers as numbers. Every cell is wrapped at the top."""
+    for i, values in enumerate(rows, start=first_row):
         lines = 1
-        for col, header in enumerate(headers, start=1):
-            cell, value = sheet.cell(i, col), row.get(header)
-            if isinstance(value, (dt.date, dt.datetime)):
+        for col, (value, width) in enumerate(zip(values, widths), start=1):
+            cell = sheet.cell(i, col)
+            if isinstance(value, dt.date):
                 cell.value = value
-                cell.number_format = "dd/mm/yyyy"
+                cell.number_format = moment_format if isinstance(value, dt.datetime) else "dd/mm/yyyy"
             elif numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
                 cell.value = value
             elif value is not None and value != "":
                 write_text_cell(cell, value)
-                lines = max(lines, wrapped_lines(str(value), widths.get(header, 20)))
+                lines = max(lines, wrapped_lines(str(value), width))
             cell.alignment = WRAP_TOP
         sheet.row_dimensions[i].height = LINE_HEIGHT * lines
 

@@ -98,6 +98,10 @@ class Decision:
         return _fields(self, ("decision", "reason", "decided_by", "decided_on", "review_by"))
 
 
+#: A finding's ``source`` when what it rests on is only in a platform's archive (platform-exports.md).
+PLATFORM_SOURCE = "platform"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing a rule found, located by its fields (never by parsing ``message``)."""
@@ -137,8 +141,8 @@ class Finding:
     decision: Decision | None = None
     #: A decision whose Review by has passed: the finding is open again, and its message says so.
     lapsed_decision: Decision | None = None
-    #: "platform" when what it rests on is only in a platform's archive (a post never logged, a name found only
-    #: in the published text); None for a finding from the workbooks.
+    #: :data:`PLATFORM_SOURCE` when what it rests on is only in a platform's archive (a post never logged, a name
+    #: found only in the published text); None for a finding from the workbooks.
     source: str | None = None
     #: What the rule measured, as (name, value) pairs for views and tools to word (INC-05: reported late or
     #: not reported, the deadline, the hours): in findings.json as an object, left out when empty.

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 from .findings import MISSING_WORKBOOK, SEVERITIES, UNREADABLE_WORKBOOK
 from .schema import WORKBOOKS
+from .wording import fault_label
 
 if TYPE_CHECKING:
+    from .audit import AuditResult
     from .load import FileInfo
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
@@ -89,7 +91,7 @@ def _uk(iso_day: str) -> str:
     return f"{day}/{month}/{year}"
 
 
-def format_text_summary(result) -> str:
+def format_text_summary(result: AuditResult) -> str:
     """The readable summary printed by ``lks-audit check``: areas, each rule's count against its base, findings."""
     ctx = result.context
     summary = result.summary
@@ -126,21 +128,16 @@ def format_text_summary(result) -> str:
             )
             lines.append(f"  {f.id}  {f.message}" + (f"  [{where}]" if where else ""))
             if f.depends_on:
-                fixes = "; ".join(
-                    f"{d} at {by_id[d].file} {by_id[d].cell}" if d in by_id and by_id[d].cell else d
-                    for d in f.depends_on
-                )
+                fixes = "; ".join(fault_label(d, by_id) for d in f.depends_on)
                 lines.append(f"      to confirm once the data is fixed: {fixes}")
             if f.decision:
                 lines.append(f"      set aside by the DPO: {decision_words(f.decision)}")
-    undecided = getattr(result, "undecided", ())
+    undecided = result.undecided
     if undecided:
         lines += ["", f"COULD NOT BE CHECKED UNTIL THE ENTRIES ARE FIXED ({len(undecided)})"]
         for u in undecided:
             where = ", ".join(str(x) for x in (u.file, u.sheet and f"sheet {u.sheet}", u.row and f"row {u.row}") if x)
-            fixes = "; ".join(
-                f"{d} at {by_id[d].file} {by_id[d].cell}" if d in by_id and by_id[d].cell else d for d in u.waits_on
-            )
+            fixes = "; ".join(fault_label(d, by_id) for d in u.waits_on)
             lines.append(f"  {u.id}  [{where}]" + (f"  waits on: {fixes}" if fixes else ""))
     if result.not_assessed:
         lines += ["", "Not assessed:"]

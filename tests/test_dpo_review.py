@@ -3,6 +3,7 @@ checked like the others, and text for governors refused when it holds a student'
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import subprocess
@@ -13,7 +14,7 @@ import openpyxl
 
 from lks_audit.audit import run_rules
 from lks_audit.context import make_context
-from lks_audit.outputs.dpo_actions import dpo_actions_bytes
+from lks_audit.outputs.dpo_actions import removed_on, worklist_book, worklist_rows
 
 from school import SIGNED_POLICY, audit, audit_rows, by_rule, d, dataset_from_rows, t, write_school
 
@@ -222,7 +223,8 @@ def test_the_worklist_asks_for_the_review_of_a_post_already_taken_down():
         ],
     )
     result = run_rules(data, make_context("2025-26", AS_OF, {}))
-    sheet = openpyxl.load_workbook(io.BytesIO(dpo_actions_bytes(result.findings, data, "LKS", "2025-26", AS_OF)))
+    built = worklist_rows(result.findings, dt.date.fromisoformat(AS_OF), removed=removed_on(data))
+    sheet = openpyxl.load_workbook(io.BytesIO(worklist_book(built, "LKS", "2025-26", AS_OF)))
     rows = sheet["Worklist"]
     header = [c.value for c in rows[3]]
     todo = {r[0]: dict(zip(header, r)) for r in rows.iter_rows(min_row=4, values_only=True)}

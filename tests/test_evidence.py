@@ -409,3 +409,13 @@ def test_an_unreadable_account_id_makes_int_02_on_an_unreadable_reply_rest_on_it
     (unanswered,) = by_rule(result, "INT-02")  # no response as read; the platform's reply may be its own
     assert {c[2] for c in unanswered.rests_on if c[0] == "Interactions"} >= {"First response at", "Account ID"}
     assert len(unanswered.depends_on) == 2
+
+
+def test_the_detail_words_a_column_of_uk_times_at_once_none_where_there_is_none():
+    import pandas as pd
+
+    from lks_audit.outputs.evidence import _uk
+
+    walls = [pd.Timestamp(2026, 3, 6, 15, 10), None, pd.Timestamp(2026, 3, 29, 1, 30, 59)]
+    assert _uk(walls) == ["Fri 06/03/2026 15:10", "none", "Sun 29/03/2026 01:30"]
+    assert _uk([None]) == ["none"] and _uk([]) == []

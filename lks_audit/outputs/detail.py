@@ -32,6 +32,7 @@ from ..rules import REGISTRY
 from ..summary import SMALL_BASE
 from ..summary_text import RECORD_WORKBOOKS, decision_words, rule_count, workbook_state
 from ..version import __version__
+from ..wording import fault_label
 from ..worklist import LAPSED, OPEN, REVIEW_DUE, TO_CONFIRM, finding_state, review_horizon
 from . import evidence, paged
 from .action_plan import ACTION as TODO_HEADER
@@ -366,8 +367,7 @@ def _state_words(f: Finding, state: str, by_id: dict) -> paged.Cell:
 
 def _faults(fault_ids, by_id: dict) -> paged.Cell:
     """The data-quality findings something waits on, each linked, with the cell to fix."""
-    label = lambda d: f"{d} ({by_id[d].file} {by_id[d].cell})" if by_id.get(d) and by_id[d].cell else d  # noqa: E731
-    return _linked_ids(fault_ids, label)
+    return _linked_ids(fault_ids, lambda d: fault_label(d, by_id, bracketed=True))
 
 
 def _finding_table(found: list[tuple[Finding, str]], by_id: dict) -> paged.Block:
@@ -421,7 +421,7 @@ def _contents(rv: Review) -> list:
                     rows.append(
                         Row([cell(title_, f'<a href="#findings-{area}">{_e(title_)}</a>'), page(f"findings-{area}")])
                     )
-            if getattr(rv.result, "undecided", ()):
+            if rv.result.undecided:
                 title_ = "Could not be checked until the entries are fixed"
                 rows.append(
                     Row([cell(title_, f'<a href="#findings-undecided">{_e(title_)}</a>'), page("findings-undecided")])
@@ -545,7 +545,7 @@ def _findings(rv: Review) -> list:
 
 def _undecided(rv: Review, by_id: dict) -> list:
     """The records no rule could decide because an entry it needs could not be read, with the entries to fix."""
-    waiting = getattr(rv.result, "undecided", ())
+    waiting = rv.result.undecided
     if not waiting:
         return []
     columns = [

@@ -29,13 +29,11 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..breaches import BreachRegister
 from ..excel import (
-    LINE_HEIGHT,
     PERSONAL_DATA,
-    WRAP_TOP,
     header_cell,
     mark_personal_data,
     print_setup,
-    wrapped_lines,
+    write_rows,
     write_table,
     write_text_cell,
 )
@@ -44,6 +42,7 @@ from ..load import ROW, Dataset
 from ..rules import REGISTRY
 from ..schema import ACCEPTED_RISK, DECISIONS, NOT_A_BREACH, SHEETS
 from ..summary_text import rule_count
+from ..wording import fault_label
 from ..worklist import LAPSED, REVIEW_DUE, TO_CONFIRM, worklist
 from .plan_carry import PlanRow, PlanUnreadable, read_tables
 
@@ -133,16 +132,9 @@ def what_to_do(f: Finding, state: str, removed: dict[int, pd.Timestamp], by_id: 
         due = _uk(decision.review_by)
         return f"Your decision ({decision.decision}) is due for review by {due}: to renew it, {RENEW}; or act. {action}"
     if state == TO_CONFIRM:
-        fix = waits_on(f, by_id or {})
+        fix = "; ".join(fault_label(d, by_id or {}, bracketed=True) for d in f.depends_on)
         return f"Waits on a data fix: {fix}. Fix that entry and run the audit again; if it stands: {action}"
     return action
-
-
-def waits_on(f: Finding, by_id: dict[str, Finding]) -> str:
-    """The data-quality findings ``f`` waits on, each with its file and cell where it names one."""
-    return "; ".join(
-        f"{d} ({by_id[d].file} {by_id[d].cell})" if d in by_id and by_id[d].cell else d for d in f.depends_on
-    )
 
 
 def where(f: Finding) -> str:
@@ -319,13 +311,6 @@ def _first_rule(finding_ids) -> str:
     return str(next(iter(finding_ids), "")).split(":", 1)[0]
 
 
-def dpo_actions_bytes(findings: list[Finding], data: Dataset, school: str, year: str, as_of) -> bytes:
-    """The worklist of ``findings`` looking from ``as_of``, with nothing carried into it and no sheet beside."""
-    return worklist_book(
-        worklist_rows(findings, pd.Timestamp(as_of).date(), removed=removed_on(data)), school, year, as_of
-    )
-
-
 def worklist_book(
     built: WorklistRows,
     school: str,
@@ -429,21 +414,10 @@ def _simple_table(sheet, name: str, title: str, columns, rows: list[list], head:
     for col, (header, width) in enumerate(columns, start=1):
         header_cell(sheet.cell(HEADER_ROW, col), header)
         sheet.column_dimensions[get_column_letter(col)].width = width
-    for i, values in enumerate(rows, start=HEADER_ROW + 1):
-        lines = 1
-        for col, value in enumerate(values, start=1):
-            cell = sheet.cell(i, col)
-            if isinstance(value, (dt.date, dt.datetime, int, float)) and not isinstance(value, bool):
-                cell.value = value
-                if isinstance(value, dt.datetime):
-                    cell.number_format = "ddd dd/mm/yyyy hh:mm"
-                elif isinstance(value, dt.date):
-                    cell.number_format = "dd/mm/yyyy"
-            elif value not in (None, ""):
-                write_text_cell(cell, value)
-                lines = max(lines, wrapped_lines(str(value), columns[col - 1][1]))
-            cell.alignment = WRAP_TOP
-        sheet.row_dimensions[i].height = LINE_HEIGHT * lines
+    # The register's times keep their weekday and hour: its 72 hours are counted in hours.
+    write_rows(
+        sheet, HEADER_ROW + 1, rows, [width for _, width in columns], numbers=True, moment_format="ddd dd/mm/yyyy hh:mm"
+    )
     if rows:
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW + len(rows)}"
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
@@ -501,11 +475,7 @@ def _register(sheet, register: BreachRegister, head: str) -> None:
             b.incident,
             b.row,
             b.category,
-            "flag and category"
-            if b.flagged and b.category == "Personal data breach"
-            else "flag"
-            if b.flagged
-            else "category",
+            _marked_by(b),
             b.summary,
             moment(b.aware_at),
             moment(b.dpo_informed_at),
@@ -534,7 +504,6 @@ def _register(sheet, register: BreachRegister, head: str) -> None:
 __all__ = [
     "PlanLine",
     "ReadWorklist",
-    "dpo_actions_bytes",
     "read_worklist",
     "removed_on",
     "what_to_do",

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pandas as pd
+
+from ..findings import PLATFORM_SOURCE, Finding
+from ..personal import COUNTS_ONLY_PREFIXES
 from ..platforms import EXPORTS_FOLDER, holdings
 from ..rules.base import fmt_datetime, weekday_datetime_texts
 from ..schema import ROW
@@ -17,22 +21,34 @@ from .html import number
 from .paged import Column, Row, cell, heading, para, table
 from .review_data import Review
 
-#: The rules whose findings come from the platforms' record.
-EVD_RULES = ("EVD-01", "EVD-02", "EVD-03", "EVD-04", "EVD-05")
 #: The anchor of the part's heading (the detail's contents link to it).
 ANCHOR = "h-platforms"
 TITLE = "Checked against the platforms"
 
 
-def _uk(wall) -> str:
-    return weekday_datetime_texts([wall])[0] if wall is not None else "none"
+def _platform_check(rule_id: str) -> bool:
+    """An EVD rule, whose findings come from the platforms' record: the checks governors see as counts only
+    (:data:`~lks_audit.personal.COUNTS_ONLY_PREFIXES`)."""
+    return rule_id.startswith(COUNTS_ONLY_PREFIXES)
+
+
+def _uk(walls: list[pd.Timestamp | None]) -> list[str]:
+    """Each UK wall-clock time as ``Fri 06/03/2026 15:10`` ("none" where there is none), a whole column in one
+    call of the vectorised wording (a call per finding would cost it again for each)."""
+    texts = iter(weekday_datetime_texts([w for w in walls if w is not None]))
+    return [next(texts) if w is not None else "none" for w in walls]
+
+
+def _rows(rv: Review, sheet: str, found: list[Finding]) -> pd.DataFrame:
+    """The rows of ``sheet`` that ``found`` are on, indexed by Excel row: only those copied, none without them."""
+    frame = rv.data.frames[sheet]
+    return frame[frame[ROW].isin([f.row for f in found])].set_index(ROW, drop=False)
 
 
 def platform_blocks(rv: Review, id_cell) -> list:
     """The archives read, how each was matched, and every difference the platforms showed, as the detail's paged
-    blocks (DPO only; ``id_cell`` makes a finding ID's cell, linked to its row in "Every finding")."""
-    if rv.audience != "dpo":
-        return []
+    blocks (DPO only: the detail lays them out for the DPO's review alone; ``id_cell`` makes a finding ID's cell,
+    linked to its row in "Every finding")."""
     blocks = [heading(2, TITLE, ANCHOR)]
     if rv.data.exports is None:
         return blocks + [
@@ -102,11 +118,11 @@ def _archives_table(found):
 def _differences(rv: Review, found, id_cell) -> list:
     by_rule: dict[str, list] = {}
     for f in rv.result.findings:
-        if f.rule in EVD_RULES or f.source == "platform":
-            by_rule.setdefault(f.rule if f.rule in EVD_RULES else "names", []).append(f)
+        if _platform_check(f.rule) or f.source == PLATFORM_SOURCE:
+            by_rule.setdefault(f.rule if _platform_check(f.rule) else "names", []).append(f)
     posts = {f"{m.archive.account}:{m.key}": m for m in found.posts}
     queries = {f"{q.archive.account}:{q.key}": q for q in found.queries}
-    log = rv.data.frames["Posts"].set_index(ROW, drop=False)
+    log = _rows(rv, "Posts", [*by_rule.get("EVD-02", ()), *by_rule.get("EVD-03", ())])
     out = []
 
     def block(title: str, columns: list[tuple[str, float]], rows: list) -> None:
@@ -121,13 +137,13 @@ def _differences(rv: Review, found, id_cell) -> list:
                 )
             )
 
+    unlogged = [(f, posts[f.record]) for f in by_rule.get("EVD-01", ()) if f.record in posts]
     block(
         "Posts on the platforms never logged",
         [("Finding ID", 0.27), ("Account", 0.1), ("Published (UK time)", 0.18), ("Text as published", 0.45)],
         [
-            [f.id, posts[f.record].archive.account, _uk(posts[f.record].london), posts[f.record].record.text]
-            for f in by_rule.get("EVD-01", ())
-            if f.record in posts
+            [f.id, m.archive.account, published, m.record.text]
+            for (f, m), published in zip(unlogged, _uk([m.london for _, m in unlogged]))
         ],
     )
     block(
@@ -153,18 +169,21 @@ def _differences(rv: Review, found, id_cell) -> list:
         [("Finding ID", 0.4), ("Rule", 0.15), ("Post", 0.25), ("Student ID", 0.2)],
         [[f.id, f.rule, f.record, f.student or ""] for f in by_rule.get("names", ())],
     )
+    messages = [(f, q) for f in by_rule.get("EVD-04", ()) if (q := queries.get(f.record)) is not None]
     block(
         "Messages to the school never logged",
         [("Finding ID", 0.25), ("Account", 0.1), ("Received (UK time)", 0.17), ("Message", 0.31),
          ("The school's first reply", 0.17)],
         [
-            [f.id, q.archive.account, _uk(q.london), q.text, _uk(q.reply_london)]
-            for f in by_rule.get("EVD-04", ())
-            if (q := queries.get(f.record)) is not None
+            [f.id, q.archive.account, received, q.text, replied]
+            for (f, q), received, replied in zip(
+                messages, _uk([q.london for _, q in messages]), _uk([q.reply_london for _, q in messages])
+            )
         ],
     )  # fmt: skip
     differ = rv.result.derived.reply_time_differences
-    interactions = rv.data.frames["Interactions"].set_index(ROW, drop=False)
+    late = [f for f in by_rule.get("EVD-05", ()) if f.row in differ]
+    interactions = _rows(rv, "Interactions", late)
     block(
         "Reply times that differ from the platform's",
         [("Finding ID", 0.2), ("Interaction", 0.14), ("Received (logged)", 0.2), ("First response (logged)", 0.23),
@@ -172,9 +191,8 @@ def _differences(rv: Review, found, id_cell) -> list:
         [
             [f.id, f.record, fmt_datetime(interactions.at[f.row, "Received at"]),
              fmt_datetime(interactions.at[f.row, "First response at"]) if differ[f.row][1] else "could not be read",
-             _uk(differ[f.row][0].reply_london)]
-            for f in by_rule.get("EVD-05", ())
-            if f.row in differ
+             on_platform]
+            for f, on_platform in zip(late, _uk([differ[f.row][0].reply_london for f in late]))
         ],
     )  # fmt: skip
     if not out:

@@ -15,16 +15,13 @@ from dataclasses import dataclass
 
 from ..findings import AREAS, SEVERITIES, Severity, severity_rank
 from ..personal import child_records, counts_only, public_record
-from ..rules import REGISTRY, load_all_rules
+from ..rules import REGISTRY
 from ..schema import ACCEPTED_RISK
 from ..summary import systemic
 from .figures import Fig, Phrase, joined, words
 from .html import in_sentence
 from .review_data import Review
 
-#: The rules whose findings the governing body itself acts on (declared ``governors_decide``): they become decisions,
-#: not questions.
-POLICY_RULES = tuple(sorted(i for i, rule in load_all_rules().items() if rule.governors_decide))
 #: How many questions the first page offers: one per area at most, the most serious areas first.
 QUESTIONS = 4
 #: Record IDs shown beside a problem; the DPO's detail lists them all.
@@ -254,7 +251,7 @@ def questions(rv: Review, limit: int = QUESTIONS) -> list[str]:
     first (the policy's own review is a decision, not a question)."""
     asked, areas = [], set()
     for p in problems(rv):
-        if not p.open or p.rule in POLICY_RULES or p.words.area in areas:
+        if not p.open or p.words.governors_decide or p.words.area in areas:
             continue
         asked.append(p.words.question)
         areas.add(p.words.area)
@@ -311,7 +308,6 @@ def _day(iso: str) -> dt.date:
 
 
 __all__ = [
-    "POLICY_RULES",
     "Problem",
     "decisions",
     "lapsed_risks",

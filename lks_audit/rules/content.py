@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..cells import clean_unicode
 from ..context import AuditContext
-from ..findings import RuleOutcome
+from ..findings import PLATFORM_SOURCE, RuleOutcome
 from ..load import Dataset
 from ..schema import ROW
 from .base import (
@@ -312,7 +312,7 @@ def _on_logged_posts(rule: Rule, data: Dataset, derived: Derived, hits: list[tup
     hit = data.frames["Posts"].iloc[[at[row] for row, _ in hits]]
     messages = [f"{label} {says}" for label in post_labels(hit)]
     findings = rule.findings(hit, "Posts", messages, students=[student for _, student in hits])
-    return [replace(f, source="platform") for f in findings]
+    return [replace(f, source=PLATFORM_SOURCE) for f in findings]
 
 
 def _published_full_names(rule: Rule, data: Dataset, derived: Derived, published: list, found: set[tuple]) -> list:

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..context import AuditContext
-from ..findings import AREAS, RULE_FAMILIES, SEVERITIES, Finding, NotAssessed, RuleOutcome, Undecided
+from ..findings import AREAS, PLATFORM_SOURCE, RULE_FAMILIES, SEVERITIES, Finding, NotAssessed, RuleOutcome, Undecided
 from ..load import Dataset
 from ..params import Parameters
 from ..schema import ROW, SHEETS, WORKBOOK_OF_SHEET
@@ -231,7 +231,7 @@ class Rule:
         """A finding that rests on a platform's archive alone (``file``), on no row of a workbook; ``rests_on``: the
         unreadable cells that might have tied it to a logged row."""
         found = self.finding(record, None, None, message, student=student, rests_on=rests_on)
-        return replace(found, source="platform", file=file)
+        return replace(found, source=PLATFORM_SOURCE, file=file)
 
     def findings(
         self,
