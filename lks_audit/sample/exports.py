@@ -77,7 +77,11 @@ UNLOGGED_MESSAGE = ("2026-02-14 23:40", "Hello, is the school open on Monday aft
 EDITED_CAPTION = " Photos by our Year 10 media club."
 
 
-def _block_and_position(accounts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+#: Each row's block and its position in the block, as :func:`_block_and_position` gives them.
+Placed = tuple[np.ndarray, np.ndarray]
+
+
+def _block_and_position(accounts: pd.Series) -> Placed:
     """Each Account ID's block and its position in the block (ACC-009 is block 1, position 2: its X account)."""
     number = accounts.str.slice(4).astype(int).to_numpy() - 1
     return number // 6, number % 6
@@ -101,15 +105,18 @@ def instagram_username(block: int) -> str:
 
 def plan_exports(frames: dict[str, pd.DataFrame], seed: int, calendar) -> None:
     """Decide what each archive holds (hidden ``_``-columns of the Posts and Interactions frames, and
-    ``frames["_ArchiveOnly"]`` for what was never logged), fill the logs' Link cells, and return what is
-    planted (:mod:`.planted`). ``calendar``: the sample's working days."""
+    ``frames["_ArchiveOnly"]`` for what was never logged) and fill the logs' Link cells, in ``frames``; what is
+    planted is the table of :mod:`.planted`. ``calendar``: the sample's working days."""
     rng = np.random.default_rng([seed, 22])
     posts = _plan_posts(frames["Posts"], rng)
     inter = _plan_interactions(frames["Interactions"], rng)
     only = []
-    blocks = sorted(set(_block_and_position(posts["Account ID"])[0].tolist()))
-    for block in blocks:
-        only += _plant(posts, inter, frames["Consent"], block, calendar)
+    # Each row's block and position, worked out once for every block's planting.
+    posts_at, inter_at = _block_and_position(posts["Account ID"]), _block_and_position(inter["Account ID"])
+    consent = frames["Consent"]
+    first_names = {sid: name.split(" ", 1)[0] for sid, name in zip(consent["Student ID"], consent["Student name"])}
+    for block in sorted(set(posts_at[0].tolist())):
+        only += _plant(posts, inter, first_names, block, calendar, posts_at, inter_at)
     frames["Posts"], frames["Interactions"] = posts, inter
     frames["_ArchiveOnly"] = pd.DataFrame(only, columns=["Account ID", "kind", "at_ms", "text", "reply_ms", "reply"])
 
@@ -215,9 +222,11 @@ def _free_slot(times: pd.Series, start: str, minutes: int = 45) -> pd.Timestamp:
     return at
 
 
-def _plant(posts, inter, consent, block: int, calendar) -> list[tuple]:
-    """This block's planted differences (see :mod:`.planted`); returns what only the archives hold."""
-    post_block, post_position = _block_and_position(posts["Account ID"])
+def _plant(posts, inter, first_names: dict, block: int, calendar, posts_at: Placed, inter_at: Placed) -> list[tuple]:
+    """This block's planted differences (see :mod:`.planted`); returns what only the archives hold.
+    ``first_names``: each Student ID's first name; ``posts_at``, ``inter_at``: each post's and interaction's block
+    and position (:func:`_block_and_position`)."""
+    post_block, post_position = posts_at
     mine = post_block == block
     baseline = mine & ~posts["_planted"].to_numpy(dtype=bool) & posts["_published_ms"].notna().to_numpy()
     acc = {p: f"ACC-{6 * block + p + 1:03d}" for p in range(6)}
@@ -247,7 +256,6 @@ def _plant(posts, inter, consent, block: int, calendar) -> list[tuple]:
             posts.at[i, "_published_text"] = edited
             break
     # EVD-03 and PST-04 from the platform: an Instagram caption naming, as published, a student it pictures.
-    first_names = {sid: name.split(" ", 1)[0] for sid, name in zip(consent["Student ID"], consent["Student name"])}
     for i in _after(posts, of(1) & posts["Students pictured"].map(bool).to_numpy(), "2026-05-04"):
         pictured = [first_names.get(s) for s in posts.at[i, "Students pictured"]]
         text = posts.at[i, "Post text"]
@@ -264,20 +272,22 @@ def _plant(posts, inter, consent, block: int, calendar) -> list[tuple]:
         at = _free_slot(time_of(position), start)
         only.append((acc[position], "post", _ms(at), text, None, None))
     # EVD-04: a message on Facebook late on a Saturday, answered, never logged.
-    inter_block, inter_position = _block_and_position(inter["Account ID"])
+    inter_block, inter_position = inter_at
     facebook = inter.loc[(inter_block == block) & (inter_position == 0), "Received at"]
     received, text, answered, answer = UNLOGGED_MESSAGE
     at = _free_slot(facebook, received)
     reply = at.normalize() + (pd.Timestamp(answered) - pd.Timestamp(answered).normalize()) + pd.Timedelta(days=1)
     only.append((acc[0], "message", _ms(at), text, _ms(reply), answer))
     # EVD-05 and INT-01: a Facebook message logged as answered within hours, answered 26 hours later there.
-    candidates = inter[
+    answered_dms = inter[
         (inter_block == block)
         & (inter_position == 0)
         & (inter["_channel"] == "dm").to_numpy()
         & (inter["_reply_ms"] > 0).to_numpy()
-        & (inter["Received at"].map(lambda v: _is_stamp(v) and v >= pd.Timestamp("2025-11-03"))).to_numpy()
-    ].sort_values("Received at", kind="stable")
+    ]
+    # The time test runs on this block's answered messages only, not on every block's interactions.
+    since = answered_dms["Received at"].map(lambda v: _is_stamp(v) and v >= pd.Timestamp("2025-11-03"))
+    candidates = answered_dms[since.to_numpy(dtype=bool)].sort_values("Received at", kind="stable")
     for i, row in candidates.iterrows():
         on_time = row["First response at"] - row["Received at"] < pd.Timedelta(hours=5)
         working = calendar.is_working_day(pd.Series([row["Received at"]]))[0]
@@ -288,8 +298,11 @@ def _plant(posts, inter, consent, block: int, calendar) -> list[tuple]:
 
 
 def _after(posts: pd.DataFrame, mask: np.ndarray, when: str) -> list:
-    rows = posts[mask & posts["Posted at"].map(lambda v: _is_stamp(v) and v >= pd.Timestamp(when)).to_numpy()]
-    return rows["Posted at"].sort_values(kind="stable").index.tolist()
+    """The index of the ``mask`` posts logged at or after ``when``, in logged order."""
+    # The mask first: the time test then runs on one block's posts, not on every block's.
+    chosen = posts[mask]
+    since = chosen["Posted at"].map(lambda v: _is_stamp(v) and v >= pd.Timestamp(when))
+    return chosen.loc[since.to_numpy(dtype=bool), "Posted at"].sort_values(kind="stable").index.tolist()
 
 
 def _ms(wall: pd.Timestamp) -> int:
