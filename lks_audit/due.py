@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from . import wording
 from .audit import PERSONAL_DATA_NOTE, blocked, closures_of, identified
 from .context import LONDON, AuditContext, elapsed_hours, instants, make_context
 from .findings import NotAssessed, rule_order
@@ -269,9 +270,13 @@ def _unreadable_cell(clock, data: Dataset, rows: pd.DataFrame) -> list[str | Non
 
 
 def _cell_name(data: Dataset, sheet: str, row: int, column: str) -> str:
-    letter = data.letters.get(sheet, {}).get(column)
-    where = f"cell {letter}{row}" if letter else f"row {row}, column {column}"
-    return f"{WORKBOOK_OF_SHEET[sheet].file}, sheet {sheet}, {where}"
+    """``posts_log.xlsx, sheet Posts, cell C14`` (a finding's wording, :func:`.wording.where`, without the column:
+    the clock's line names what it is); ``row 14, column Posted at`` when the column's letter is not known."""
+    file = WORKBOOK_OF_SHEET[sheet].file
+    cell = data.cell(sheet, column, row)
+    if cell:
+        return wording.where("", file, sheet, cell, None)
+    return f"{file}, sheet {sheet}, row {row}, column {column}"
 
 
 def _moment(value) -> pd.Timestamp | None:
