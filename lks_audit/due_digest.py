@@ -9,8 +9,8 @@ data, and is refused if anything slipped in.
 
 from __future__ import annotations
 
-import html
 from collections import Counter
+from html import escape
 
 import pandas as pd
 
@@ -37,10 +37,6 @@ td.num{text-align:right}
 _TIME = "%a %d/%m/%Y %H:%M"
 
 
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value))
-
-
 def digest_html(due: DueList, school: str = "") -> str:
     """The digest page (not yet checked for personal data: :func:`checked_digest` does that)."""
     counts = due.counts()
@@ -51,9 +47,9 @@ def digest_html(due: DueList, school: str = "") -> str:
         '<html lang="en-GB"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body><main>",
-        f"<h1>{esc(title[0].upper() + title[1:])}</h1>",
-        f"<p>On {esc(f'{due.now:%A %d %B %Y}')} at {esc(f'{due.now:%H:%M}')} (UK time): "
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body><main>",
+        f"<h1>{escape(title[0].upper() + title[1:])}</h1>",
+        f"<p>On {escape(f'{due.now:%A %d %B %Y}')} at {escape(f'{due.now:%H:%M}')} (UK time): "
         f"<strong>{counts[OVERDUE]} overdue</strong>, {counts[DUE_SOON]} due soon, "
         f"{counts[TO_CONFIRM]} to confirm and {counts[RUNNING]} more running.</p>",
     ]
@@ -78,14 +74,14 @@ def digest_html(due: DueList, school: str = "") -> str:
 
 
 def _listed(css: str, heading: str, clocks: list[DueClock], empty: str, when) -> list[str]:
-    out = [f'<section class="{css}"><h2>{esc(heading)}</h2>']
+    out = [f'<section class="{css}"><h2>{escape(heading)}</h2>']
     if not clocks:
-        out.append(f"<p>{esc(empty)}</p>")
+        out.append(f"<p>{escape(empty)}</p>")
     else:
         out.append("<ul>")
         out += [
-            f"<li><strong>{esc(c.what_for_leaders)}</strong>"
-            f'<span class="when">{esc(when(c))}. Owner: {esc(c.owner)}.</span></li>'
+            f"<li><strong>{escape(c.what_for_leaders)}</strong>"
+            f'<span class="when">{escape(when(c))}. Owner: {escape(c.owner)}.</span></li>'
             for c in clocks
         ]
         out.append("</ul>")
@@ -111,8 +107,8 @@ def _running(clocks: list[DueClock]) -> list[str]:
     for rule in sorted(kinds, key=lambda r: min(c.due for c in clocks if c.rule == r)):
         first = min((c for c in clocks if c.rule == rule), key=lambda c: c.due)
         rows.append(
-            f"<tr><td>{esc(CLOCKS[rule].label)}</td><td class=num>{kinds[rule]}</td>"
-            f"<td>{esc(f'{pd.Timestamp(first.due):%d/%m/%Y}')} ({esc(first.what_for_leaders)})</td></tr>"
+            f"<tr><td>{escape(CLOCKS[rule].label)}</td><td class=num>{kinds[rule]}</td>"
+            f"<td>{escape(f'{pd.Timestamp(first.due):%d/%m/%Y}')} ({escape(first.what_for_leaders)})</td></tr>"
         )
     return [
         f'<section class="running"><h2>Running ({len(clocks)})</h2>',
