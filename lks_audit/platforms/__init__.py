@@ -42,9 +42,6 @@ class Exports:
     archives: list[Archive] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
-    def of(self, account: str) -> Archive | None:
-        return next((a for a in self.archives if a.account == account), None)
-
 
 def read_exports(folder: str | Path, accounts: dict[str, tuple[str | None, str | None]] | None) -> Exports | None:
     """The archives of ``folder/platform_exports``, or None when there is no such folder (then no archive rule

@@ -73,9 +73,15 @@ class Archive:
     #: True when the platform writes times without a zone (TikTok), read as UTC.
     times_assumed_utc: bool = False
 
+    @property
+    def own_keys(self) -> set[str]:
+        """:attr:`own_names` as compared (:func:`name_key`). Worked out when asked, not kept: the readers and the
+        register add names after the archive is made."""
+        return {name_key(n) for n in self.own_names}
+
     def is_own(self, sender: str | None) -> bool:
         """Whether a message's sender is the account itself."""
-        return sender is not None and name_key(sender) in {name_key(n) for n in self.own_names}
+        return sender is not None and name_key(sender) in self.own_keys
 
     @property
     def first_post(self) -> Record | None:
