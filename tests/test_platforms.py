@@ -18,8 +18,8 @@ import pytest
 
 from lks_audit.audit import audit_folder
 from lks_audit.platforms import read_exports
-from lks_audit.platforms.matching import normalised, similarity
-from lks_audit.platforms.records import Record, ms_of
+from lks_audit.platforms.matching import Query, normalised, similarity
+from lks_audit.platforms.records import Archive, Record, ms_of
 from lks_audit.platforms.x import created_at_ms, snowflake_ms
 from lks_audit.sample import build_sample, write_sample
 from lks_audit.sample import platform_writers as w
@@ -174,6 +174,13 @@ def _read(tmp_path: Path, files: dict[str, bytes], form="zip", accounts=None, ac
     root = tmp_path / f"school-{form}-{top}"
     w.write_archive(files, root / "platform_exports" / account, form, top)
     return read_exports(root, accounts)
+
+
+def test_a_post_and_a_query_without_an_id_are_named_by_one_utc_stamp():
+    # Finding IDs name such records by this stamp: the two must never word one moment differently.
+    at_ms = ms_of(dt.datetime(2024, 5, 13, 8, 10, 11, 68000, tzinfo=dt.UTC))
+    query = Query(Archive("ACC-001", "platform_exports/ACC-001.zip"), "message", None, at_ms, "Sam", "Hi", local_ms=0)
+    assert query.key == Record(None, at_ms, "Hi").stamp == "20240513T081011Z"
 
 
 def test_x_reads_posts_replies_messages_long_posts_and_links(tmp_path):

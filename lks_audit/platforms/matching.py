@@ -35,7 +35,7 @@ import pandas as pd
 
 from ..schema import ROW
 from ..text import fold_spaces
-from .records import Archive, Record
+from .records import Archive, Record, stamp_of
 from .x import snowflake_ms
 
 LONDON = "Europe/London"
@@ -167,7 +167,7 @@ class Query(_Matched):
 
     @property
     def key(self) -> str:
-        return self.id or f"{pd.Timestamp(self.at_ms, unit='ms'):%Y%m%dT%H%M%SZ}"
+        return self.id or stamp_of(self.at_ms)
 
 
 @dataclass

@@ -38,8 +38,8 @@ class Record:
 
     @property
     def stamp(self) -> str:
-        """The UTC time as a finding ID names it: ``20240513T081011Z``."""
-        return f"{self.utc:%Y%m%dT%H%M%SZ}"
+        """The UTC time as a finding ID names it: ``20240513T081011Z`` (:func:`stamp_of`)."""
+        return stamp_of(self.at_ms)
 
 
 @dataclass
@@ -90,6 +90,12 @@ class Archive:
     @property
     def last_post(self) -> Record | None:
         return max(self.posts, key=lambda r: r.at_ms, default=None)
+
+
+def stamp_of(ms: int) -> str:
+    """UTC milliseconds as a finding ID names a record without an ID of its own: ``20240513T081011Z``. One
+    wording for posts and queries, so the same moment never has two IDs."""
+    return f"{_EPOCH + dt.timedelta(milliseconds=int(ms)):%Y%m%dT%H%M%SZ}"
 
 
 def name_key(name: str) -> str:
