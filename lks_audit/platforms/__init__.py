@@ -22,8 +22,9 @@ from pathlib import Path
 
 from ..errors import LksAuditError
 from ..findings import Notice, NoticeKind
+from ..intake import is_lock_or_system
 from . import facebook, instagram, tiktok, x, youtube
-from .archive import ArchiveFiles, is_lock_or_system
+from .archive import ArchiveFiles
 from .records import Archive, Record
 
 #: Every platform reader, in the order a tie between them is settled.
