@@ -125,14 +125,20 @@ class DueList:
 
 def london_iso(wall) -> str | None:
     """A UK wall-clock moment as ISO 8601 with its Europe/London offset (``2026-03-12T14:05:00+00:00``), read as
-    :func:`~lks_audit.context.instants` reads it (in October's repeated hour, the first)."""
+    :func:`london_aware` reads it."""
     if wall is None or pd.isna(wall):
         return None
+    return london_aware(wall).isoformat()
+
+
+def london_aware(wall) -> dt.datetime:
+    """A UK wall-clock moment with its Europe/London zone, read as :func:`~lks_audit.context.instants` reads it:
+    in October's repeated hour the first (summer time), in the hour skipped in March just after the change."""
     wall = pd.Timestamp(wall).to_pydatetime()
     aware = wall.replace(tzinfo=_ZONE, fold=0)
     if aware.astimezone(dt.UTC).astimezone(_ZONE).replace(tzinfo=None) != wall:  # the hour skipped in March
-        return instants(pd.Series([wall])).dt.tz_convert(LONDON).iloc[0].isoformat()
-    return aware.isoformat()
+        return instants(pd.Series([wall])).iloc[0].to_pydatetime().astimezone(_ZONE)
+    return aware
 
 
 def current_moment() -> dt.datetime:

@@ -16,7 +16,6 @@ every part that cannot be read is a notice naming it, and the other archives are
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -255,10 +254,9 @@ def _recognise(files: ArchiveFiles, platform: str | None, archive: Archive, ahea
 
 
 def _uk_day(ms: int) -> str:
-    from zoneinfo import ZoneInfo
+    from .matching import london  # pandas and the calendar: only once an archive is described
 
-    moment = dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC).astimezone(ZoneInfo("Europe/London"))
-    return f"{moment:%d/%m/%Y}"
+    return f"{london([ms])[0]:%d/%m/%Y}"
 
 
 def _counted(n: int, one: str, many: str) -> str:

@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..context import LONDON
 from ..schema import ROW
 from ..text import fold_spaces
 from .records import Archive, Record, stamp_of
 from .x import snowflake_ms
 
-LONDON = "Europe/London"
 #: Texts at least this similar (after normalising) may be the same post.
 SAME_POST = 0.6
 #: A matched post whose texts are less similar than this was edited (EVD-03).
