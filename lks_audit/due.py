@@ -104,9 +104,13 @@ class DueList:
     def counts(self) -> dict[str, int]:
         return {state: sum(c.state == state for c in self.clocks) for state in STATES}
 
+    def in_state(self, state: str) -> list[DueClock]:
+        """The clocks in ``state`` (:data:`STATES`), in the order listed."""
+        return [c for c in self.clocks if c.state == state]
+
     @property
     def overdue(self) -> list[DueClock]:
-        return [c for c in self.clocks if c.state == OVERDUE]
+        return self.in_state(OVERDUE)
 
     def to_json_dict(self) -> dict:
         return {
@@ -295,7 +299,9 @@ def _text(value) -> str | None:
 
 # ---- the terminal's view ----------------------------------------------------------------------------------------
 
-_WEEKDAY, _DAY = "%a %d/%m/%Y %H:%M", "%a %d/%m/%Y"
+#: How the due list shows a moment (``Tue 13/01/2026 08:40``) and a day (``Tue 13/01/2026``): the terminal, the
+#: digest and the calendar alike.
+MOMENT_SHOWN, DAY_SHOWN = "%a %d/%m/%Y %H:%M", "%a %d/%m/%Y"
 
 
 def time_left(c: DueClock) -> str:
@@ -313,7 +319,7 @@ def time_left(c: DueClock) -> str:
 
 def since(c: DueClock) -> str:
     """When an act-now clock started: ``Tue 13/01/2026 08:40``, or the day alone for a date (a withdrawal)."""
-    return f"{c.started:{_DAY if c.started == c.started.normalize() else _WEEKDAY}}"
+    return f"{c.started:{DAY_SHOWN if c.started == c.started.normalize() else MOMENT_SHOWN}}"
 
 
 def clock_line(c: DueClock) -> str:
@@ -322,7 +328,7 @@ def clock_line(c: DueClock) -> str:
         return f"{c.what}: to confirm, {c.cell} could not be read"
     if c.kind == ACT_NOW:
         return f"{c.what}: act now{', since ' + since(c) if c.started is not None else ''}"
-    due = f", due {c.due:{_WEEKDAY}}" if c.due is not None else ""
+    due = f", due {c.due:{MOMENT_SHOWN}}" if c.due is not None else ""
     return f"{c.what}: {time_left(c)}{due}"
 
 
@@ -330,12 +336,12 @@ def format_due_text(due: DueList) -> str:
     """The readable list ``lks-audit due`` prints: counts, then each state's clocks with ID and owner."""
     counts = due.counts()
     lines = [
-        f"Policy clocks at {due.now:{_WEEKDAY}} (academic year {due.year}; due soon: within {due.within_days:g} days, "
-        f"24 hours for hour clocks)",
+        f"Policy clocks at {due.now:{MOMENT_SHOWN}} (academic year {due.year}; "
+        f"due soon: within {due.within_days:g} days, 24 hours for hour clocks)",
         ", ".join(f"{n} {state}" for state, n in counts.items()),
     ]
     for state in STATES:
-        listed = [c for c in due.clocks if c.state == state]
+        listed = due.in_state(state)
         if listed:
             lines += ["", f"{state.upper()} ({len(listed)})"]
             lines += [f"  {clock_line(c)}  [{c.clock}; {c.owner}]" for c in listed]

@@ -16,7 +16,7 @@ import hashlib
 import icalendar
 
 from .context import LONDON
-from .due import DUE_SOON, RUNNING, DueClock, DueList, london_aware
+from .due import DUE_SOON, MOMENT_SHOWN, RUNNING, DueClock, DueList, london_aware
 from .rules.registry import HOURS
 
 PRODID = "-//Little Kinvaston School//lks-audit due//EN"
@@ -74,6 +74,6 @@ def calendar_bytes(due: DueList, school: str = "") -> bytes:
 
 def _description(c: DueClock, due: DueList) -> str:
     return (
-        f"{c.what_for_leaders}: due {c.due:%a %d/%m/%Y %H:%M} (UK time). Owner: {c.owner}. Policy check {c.rule}. "
+        f"{c.what_for_leaders}: due {c.due:{MOMENT_SHOWN}} (UK time). Owner: {c.owner}. Policy check {c.rule}. "
         f"From lks-audit due at {due.now:%d/%m/%Y %H:%M}; run it again for what is due now."
     )

@@ -14,9 +14,10 @@ from html import escape
 
 import pandas as pd
 
-from .due import DUE_SOON, OVERDUE, RUNNING, TO_CONFIRM, DueClock, DueList, since, time_left
+from .due import DUE_SOON, MOMENT_SHOWN, OVERDUE, RUNNING, TO_CONFIRM, DueClock, DueList, since, time_left
 from .errors import AuditInputError
 from .rules import CLOCKS
+from .rules.registry import ACT_NOW
 
 _CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size:16px;line-height:1.45;color:#1b1b1b;
@@ -34,14 +35,12 @@ td.num{text-align:right}
 .note{color:#444;font-size:.9em}
 """
 
-_TIME = "%a %d/%m/%Y %H:%M"
-
 
 def digest_html(due: DueList, school: str = "") -> str:
     """The digest page (not yet checked for personal data: :func:`checked_digest` does that)."""
     counts = due.counts()
     title = f"{school + ': ' if school else ''}social media policy, what is due"
-    by_state = {state: [c for c in due.clocks if c.state == state] for state in (OVERDUE, DUE_SOON, TO_CONFIRM)}
+    by_state = {state: due.in_state(state) for state in (OVERDUE, DUE_SOON, TO_CONFIRM)}
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en-GB"><head><meta charset="utf-8">',
@@ -64,7 +63,7 @@ def digest_html(due: DueList, school: str = "") -> str:
             "",
             lambda c: f"fix {c.cell}, then run the check again",
         )
-    parts += _running([c for c in due.clocks if c.state == RUNNING])
+    parts += _running(due.in_state(RUNNING))
     parts += [
         "<p class=\"note\">Made by lks-audit from the school's own records, for the school's leaders. Staff are "
         "not named here: the data protection officer's list says who. Run it again for what is due later.</p>",
@@ -89,13 +88,13 @@ def _listed(css: str, heading: str, clocks: list[DueClock], empty: str, when) ->
 
 
 def _when_overdue(c: DueClock) -> str:
-    if c.started is not None and time_left(c) == "act now":
+    if c.started is not None and c.kind == ACT_NOW:
         return f"act now: since {since(c)}"
-    return time_left(c) + (f": it was due {c.due:{_TIME}}" if c.due is not None else "")
+    return time_left(c) + (f": it was due {c.due:{MOMENT_SHOWN}}" if c.due is not None else "")
 
 
 def _when_due(c: DueClock) -> str:
-    return f"{time_left(c)}: due {c.due:{_TIME}}"
+    return f"{time_left(c)}: due {c.due:{MOMENT_SHOWN}}"
 
 
 def _running(clocks: list[DueClock]) -> list[str]:
