@@ -37,6 +37,7 @@ from .platform_writers import (
     youtube_id,
     youtube_takeout,
 )
+from .year import is_ts
 
 #: Account position in a block -> its platform, whose archive the sample has.
 ARCHIVED = {0: "Facebook", 1: "Instagram", 2: "X", 3: "YouTube"}
@@ -124,14 +125,13 @@ def plan_exports(frames: dict[str, pd.DataFrame], seed: int, calendar) -> None:
 def _plan_posts(posts: pd.DataFrame, rng) -> pd.DataFrame:
     posts = posts.copy()
     block, position = _block_and_position(posts["Account ID"])
-    first, second, readable = instants_ms(posts["Posted at"].where(posts["Posted at"].map(_is_stamp)))
-    removed = posts["Removed on"].map(lambda v: v is not None and not (isinstance(v, float) and np.isnan(v)))
-    removed = removed & posts["Removed on"].notna()
+    first, second, readable = instants_ms(posts["Posted at"].where(posts["Posted at"].map(is_ts)))
+    removed = posts["Removed on"].notna()  # a date, or a cell that cannot be read: taken down either way
     on_platform = (
         np.isin(position, list(ARCHIVED))
         & readable
         & ~removed.to_numpy()
-        & (posts["Posted at"].map(lambda v: _is_stamp(v) and v <= DOWNLOADED)).to_numpy()
+        & (posts["Posted at"].map(lambda v: is_ts(v) and v <= DOWNLOADED)).to_numpy()
     )
     published = np.where(posts["_edge"].to_numpy() == "clocks", second, first).astype("float64")
     posts["_published_ms"] = np.where(on_platform, published, np.nan)
@@ -163,15 +163,11 @@ def _post_link(block: int, position: int, platform_id: str) -> str:
     return f"https://www.youtube.com/watch?v={platform_id}"
 
 
-def _is_stamp(value) -> bool:
-    return isinstance(value, pd.Timestamp) and not pd.isna(value)
-
-
 def _plan_interactions(inter: pd.DataFrame, rng) -> pd.DataFrame:
     inter = inter.copy()
     block, position = _block_and_position(inter["Account ID"])
-    received, _, readable = instants_ms(inter["Received at"].where(inter["Received at"].map(_is_stamp)))
-    replied, _, answered = instants_ms(inter["First response at"].where(inter["First response at"].map(_is_stamp)))
+    received, _, readable = instants_ms(inter["Received at"].where(inter["Received at"].map(is_ts)))
+    replied, _, answered = instants_ms(inter["First response at"].where(inter["First response at"].map(is_ts)))
     answered &= replied > received
     baseline = inter["_baseline"].to_numpy(dtype=bool) & readable
     kind = inter["Type"].to_numpy(dtype=object)
@@ -210,7 +206,7 @@ def _sender(block: int, key) -> str:
 
 def _near(times: pd.Series, at: pd.Timestamp, minutes: int) -> int:
     """How many of ``times`` are within ``minutes`` of ``at``."""
-    stamps = times[times.map(_is_stamp)]
+    stamps = times[times.map(is_ts)]
     return int(((stamps - at).abs() < pd.Timedelta(minutes=minutes)).sum())
 
 
@@ -286,7 +282,7 @@ def _plant(posts, inter, first_names: dict, block: int, calendar, posts_at: Plac
         & (inter["_reply_ms"] > 0).to_numpy()
     ]
     # The time test runs on this block's answered messages only, not on every block's interactions.
-    since = answered_dms["Received at"].map(lambda v: _is_stamp(v) and v >= pd.Timestamp("2025-11-03"))
+    since = answered_dms["Received at"].map(lambda v: is_ts(v) and v >= pd.Timestamp("2025-11-03"))
     candidates = answered_dms[since.to_numpy(dtype=bool)].sort_values("Received at", kind="stable")
     for i, row in candidates.iterrows():
         on_time = row["First response at"] - row["Received at"] < pd.Timedelta(hours=5)
@@ -301,7 +297,7 @@ def _after(posts: pd.DataFrame, mask: np.ndarray, when: str) -> list:
     """The index of the ``mask`` posts logged at or after ``when``, in logged order."""
     # The mask first: the time test then runs on one block's posts, not on every block's.
     chosen = posts[mask]
-    since = chosen["Posted at"].map(lambda v: _is_stamp(v) and v >= pd.Timestamp(when))
+    since = chosen["Posted at"].map(lambda v: is_ts(v) and v >= pd.Timestamp(when))
     return chosen.loc[since.to_numpy(dtype=bool), "Posted at"].sort_values(kind="stable").index.tolist()
 
 
