@@ -18,7 +18,6 @@ YouTube video logged three hours out whose Link holds its ID; the edge posts of 
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +28,7 @@ from ..platforms.matching import SAME_POST, SAME_TEXT, instants_ms, normalised, 
 from ..platforms.records import Record
 from .platform_writers import (
     conversation_folder,
+    digest,
     facebook_archive,
     instagram_archive,
     snowflake,
@@ -89,7 +89,7 @@ def _block_and_position(accounts: pd.Series) -> Placed:
 
 
 def _digest(*parts) -> int:
-    return int(hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:12], 16)
+    return int(digest(*parts)[:12], 16)
 
 
 def x_handle(block: int) -> str:
