@@ -255,6 +255,18 @@ def test_youtube_videos_and_the_channels_comments(tmp_path, folder, segments):
     assert bool(archive.notices) is (folder != "video metadata")
 
 
+def test_youtube_comments_without_a_readable_time_are_passed_over(tmp_path):
+    at = _ms(2026, 1, 7, 10, 2)
+    videos = [Record(w.youtube_id(1), at, "Spring concert")]
+    comments = [Record("Ugx1", at + 60_000, "Thank you for watching", reply_to=videos[0].id)]
+    files = w.youtube_takeout("UC1", videos, comments)
+    (path,) = [p for p in files if p.endswith("comments.csv")]
+    # a blank time, one that is no time, and a row cut short before its time
+    files[path] += b'Ugx2,UC1,,0,,v,"{}"\nUgx3,UC1,yesterday,0,,v,"{}"\nUgx4\n'
+    (archive,) = _read(tmp_path, files, form="zips").archives
+    assert [c.id for c in archive.comments] == ["Ugx1"]
+
+
 @pytest.mark.parametrize("layout", ["current", "old", "activity"])
 def test_tiktok_posts_and_messages_in_utc(tmp_path, layout):
     at = _ms(2024, 5, 13, 8, 10, 11)
