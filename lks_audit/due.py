@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from . import wording
 from .audit import PERSONAL_DATA_NOTE, blocked, closures_of, identified
 from .context import LONDON, AuditContext, elapsed_hours, instants, make_context
 from .findings import NotAssessed, rule_order
@@ -103,9 +104,13 @@ class DueList:
     def counts(self) -> dict[str, int]:
         return {state: sum(c.state == state for c in self.clocks) for state in STATES}
 
+    def in_state(self, state: str) -> list[DueClock]:
+        """The clocks in ``state`` (:data:`STATES`), in the order listed."""
+        return [c for c in self.clocks if c.state == state]
+
     @property
     def overdue(self) -> list[DueClock]:
-        return [c for c in self.clocks if c.state == OVERDUE]
+        return self.in_state(OVERDUE)
 
     def to_json_dict(self) -> dict:
         return {
@@ -124,14 +129,20 @@ class DueList:
 
 def london_iso(wall) -> str | None:
     """A UK wall-clock moment as ISO 8601 with its Europe/London offset (``2026-03-12T14:05:00+00:00``), read as
-    :func:`~lks_audit.context.instants` reads it (in October's repeated hour, the first)."""
+    :func:`london_aware` reads it."""
     if wall is None or pd.isna(wall):
         return None
+    return london_aware(wall).isoformat()
+
+
+def london_aware(wall) -> dt.datetime:
+    """A UK wall-clock moment with its Europe/London zone, read as :func:`~lks_audit.context.instants` reads it:
+    in October's repeated hour the first (summer time), in the hour skipped in March just after the change."""
     wall = pd.Timestamp(wall).to_pydatetime()
     aware = wall.replace(tzinfo=_ZONE, fold=0)
     if aware.astimezone(dt.UTC).astimezone(_ZONE).replace(tzinfo=None) != wall:  # the hour skipped in March
-        return instants(pd.Series([wall])).dt.tz_convert(LONDON).iloc[0].isoformat()
-    return aware.isoformat()
+        return instants(pd.Series([wall])).iloc[0].to_pydatetime().astimezone(_ZONE)
+    return aware
 
 
 def current_moment() -> dt.datetime:
@@ -269,9 +280,13 @@ def _unreadable_cell(clock, data: Dataset, rows: pd.DataFrame) -> list[str | Non
 
 
 def _cell_name(data: Dataset, sheet: str, row: int, column: str) -> str:
-    letter = data.letters.get(sheet, {}).get(column)
-    where = f"cell {letter}{row}" if letter else f"row {row}, column {column}"
-    return f"{WORKBOOK_OF_SHEET[sheet].file}, sheet {sheet}, {where}"
+    """``posts_log.xlsx, sheet Posts, cell C14`` (a finding's wording, :func:`.wording.where`, without the column:
+    the clock's line names what it is); ``row 14, column Posted at`` when the column's letter is not known."""
+    file = WORKBOOK_OF_SHEET[sheet].file
+    cell = data.cell(sheet, column, row)
+    if cell:
+        return wording.where("", file, sheet, cell, None)
+    return f"{file}, sheet {sheet}, row {row}, column {column}"
 
 
 def _moment(value) -> pd.Timestamp | None:
@@ -284,7 +299,9 @@ def _text(value) -> str | None:
 
 # ---- the terminal's view ----------------------------------------------------------------------------------------
 
-_WEEKDAY, _DAY = "%a %d/%m/%Y %H:%M", "%a %d/%m/%Y"
+#: How the due list shows a moment (``Tue 13/01/2026 08:40``) and a day (``Tue 13/01/2026``): the terminal, the
+#: digest and the calendar alike.
+MOMENT_SHOWN, DAY_SHOWN = "%a %d/%m/%Y %H:%M", "%a %d/%m/%Y"
 
 
 def time_left(c: DueClock) -> str:
@@ -302,7 +319,7 @@ def time_left(c: DueClock) -> str:
 
 def since(c: DueClock) -> str:
     """When an act-now clock started: ``Tue 13/01/2026 08:40``, or the day alone for a date (a withdrawal)."""
-    return f"{c.started:{_DAY if c.started == c.started.normalize() else _WEEKDAY}}"
+    return f"{c.started:{DAY_SHOWN if c.started == c.started.normalize() else MOMENT_SHOWN}}"
 
 
 def clock_line(c: DueClock) -> str:
@@ -311,7 +328,7 @@ def clock_line(c: DueClock) -> str:
         return f"{c.what}: to confirm, {c.cell} could not be read"
     if c.kind == ACT_NOW:
         return f"{c.what}: act now{', since ' + since(c) if c.started is not None else ''}"
-    due = f", due {c.due:{_WEEKDAY}}" if c.due is not None else ""
+    due = f", due {c.due:{MOMENT_SHOWN}}" if c.due is not None else ""
     return f"{c.what}: {time_left(c)}{due}"
 
 
@@ -319,12 +336,12 @@ def format_due_text(due: DueList) -> str:
     """The readable list ``lks-audit due`` prints: counts, then each state's clocks with ID and owner."""
     counts = due.counts()
     lines = [
-        f"Policy clocks at {due.now:{_WEEKDAY}} (academic year {due.year}; due soon: within {due.within_days:g} days, "
-        f"24 hours for hour clocks)",
+        f"Policy clocks at {due.now:{MOMENT_SHOWN}} (academic year {due.year}; "
+        f"due soon: within {due.within_days:g} days, 24 hours for hour clocks)",
         ", ".join(f"{n} {state}" for state, n in counts.items()),
     ]
     for state in STATES:
-        listed = [c for c in due.clocks if c.state == state]
+        listed = due.in_state(state)
         if listed:
             lines += ["", f"{state.upper()} ({len(listed)})"]
             lines += [f"  {clock_line(c)}  [{c.clock}; {c.owner}]" for c in listed]

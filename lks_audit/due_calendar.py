@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from zoneinfo import ZoneInfo
 
 import icalendar
 
 from .context import LONDON
-from .due import DUE_SOON, RUNNING, DueClock, DueList
+from .due import DUE_SOON, MOMENT_SHOWN, RUNNING, DueClock, DueList, london_aware
 from .rules.registry import HOURS
 
 PRODID = "-//Little Kinvaston School//lks-audit due//EN"
@@ -39,8 +38,7 @@ def calendar_clocks(due: DueList) -> list[DueClock]:
 
 def calendar_bytes(due: DueList, school: str = "") -> bytes:
     """The .ics file's bytes: the same clocks and ``now`` give the same bytes."""
-    london = ZoneInfo(LONDON)
-    now = _aware(due.now, london)
+    now = london_aware(due.now)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -51,7 +49,7 @@ def calendar_bytes(due: DueList, school: str = "") -> bytes:
     sequence = int((now - _EPOCH).total_seconds() // 60)
     last = now
     for c in calendar_clocks(due):
-        due_at = _aware(c.due, london)
+        due_at = london_aware(c.due)
         last = max(last, due_at)
         event = icalendar.Event()
         event.add("uid", clock_uid(c.clock))
@@ -74,13 +72,8 @@ def calendar_bytes(due: DueList, school: str = "") -> bytes:
     return cal.to_ical()
 
 
-def _aware(wall, zone: ZoneInfo) -> dt.datetime:
-    """A UK wall-clock moment with its zone (in October's repeated hour, the first: summer time, as the rules)."""
-    return wall.to_pydatetime().replace(tzinfo=zone, fold=0)
-
-
 def _description(c: DueClock, due: DueList) -> str:
     return (
-        f"{c.what_for_leaders}: due {c.due:%a %d/%m/%Y %H:%M} (UK time). Owner: {c.owner}. Policy check {c.rule}. "
+        f"{c.what_for_leaders}: due {c.due:{MOMENT_SHOWN}} (UK time). Owner: {c.owner}. Policy check {c.rule}. "
         f"From lks-audit due at {due.now:%d/%m/%Y %H:%M}; run it again for what is due now."
     )

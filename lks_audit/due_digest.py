@@ -9,14 +9,15 @@ data, and is refused if anything slipped in.
 
 from __future__ import annotations
 
-import html
 from collections import Counter
+from html import escape
 
 import pandas as pd
 
-from .due import DUE_SOON, OVERDUE, RUNNING, TO_CONFIRM, DueClock, DueList, since, time_left
+from .due import DUE_SOON, MOMENT_SHOWN, OVERDUE, RUNNING, TO_CONFIRM, DueClock, DueList, since, time_left
 from .errors import AuditInputError
 from .rules import CLOCKS
+from .rules.registry import ACT_NOW
 
 _CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size:16px;line-height:1.45;color:#1b1b1b;
@@ -34,26 +35,20 @@ td.num{text-align:right}
 .note{color:#444;font-size:.9em}
 """
 
-_TIME = "%a %d/%m/%Y %H:%M"
-
-
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value))
-
 
 def digest_html(due: DueList, school: str = "") -> str:
     """The digest page (not yet checked for personal data: :func:`checked_digest` does that)."""
     counts = due.counts()
     title = f"{school + ': ' if school else ''}social media policy, what is due"
-    by_state = {state: [c for c in due.clocks if c.state == state] for state in (OVERDUE, DUE_SOON, TO_CONFIRM)}
+    by_state = {state: due.in_state(state) for state in (OVERDUE, DUE_SOON, TO_CONFIRM)}
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en-GB"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body><main>",
-        f"<h1>{esc(title[0].upper() + title[1:])}</h1>",
-        f"<p>On {esc(f'{due.now:%A %d %B %Y}')} at {esc(f'{due.now:%H:%M}')} (UK time): "
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body><main>",
+        f"<h1>{escape(title[0].upper() + title[1:])}</h1>",
+        f"<p>On {escape(f'{due.now:%A %d %B %Y}')} at {escape(f'{due.now:%H:%M}')} (UK time): "
         f"<strong>{counts[OVERDUE]} overdue</strong>, {counts[DUE_SOON]} due soon, "
         f"{counts[TO_CONFIRM]} to confirm and {counts[RUNNING]} more running.</p>",
     ]
@@ -68,7 +63,7 @@ def digest_html(due: DueList, school: str = "") -> str:
             "",
             lambda c: f"fix {c.cell}, then run the check again",
         )
-    parts += _running([c for c in due.clocks if c.state == RUNNING])
+    parts += _running(due.in_state(RUNNING))
     parts += [
         "<p class=\"note\">Made by lks-audit from the school's own records, for the school's leaders. Staff are "
         "not named here: the data protection officer's list says who. Run it again for what is due later.</p>",
@@ -78,14 +73,14 @@ def digest_html(due: DueList, school: str = "") -> str:
 
 
 def _listed(css: str, heading: str, clocks: list[DueClock], empty: str, when) -> list[str]:
-    out = [f'<section class="{css}"><h2>{esc(heading)}</h2>']
+    out = [f'<section class="{css}"><h2>{escape(heading)}</h2>']
     if not clocks:
-        out.append(f"<p>{esc(empty)}</p>")
+        out.append(f"<p>{escape(empty)}</p>")
     else:
         out.append("<ul>")
         out += [
-            f"<li><strong>{esc(c.what_for_leaders)}</strong>"
-            f'<span class="when">{esc(when(c))}. Owner: {esc(c.owner)}.</span></li>'
+            f"<li><strong>{escape(c.what_for_leaders)}</strong>"
+            f'<span class="when">{escape(when(c))}. Owner: {escape(c.owner)}.</span></li>'
             for c in clocks
         ]
         out.append("</ul>")
@@ -93,13 +88,13 @@ def _listed(css: str, heading: str, clocks: list[DueClock], empty: str, when) ->
 
 
 def _when_overdue(c: DueClock) -> str:
-    if c.started is not None and time_left(c) == "act now":
+    if c.started is not None and c.kind == ACT_NOW:
         return f"act now: since {since(c)}"
-    return time_left(c) + (f": it was due {c.due:{_TIME}}" if c.due is not None else "")
+    return time_left(c) + (f": it was due {c.due:{MOMENT_SHOWN}}" if c.due is not None else "")
 
 
 def _when_due(c: DueClock) -> str:
-    return f"{time_left(c)}: due {c.due:{_TIME}}"
+    return f"{time_left(c)}: due {c.due:{MOMENT_SHOWN}}"
 
 
 def _running(clocks: list[DueClock]) -> list[str]:
@@ -111,8 +106,8 @@ def _running(clocks: list[DueClock]) -> list[str]:
     for rule in sorted(kinds, key=lambda r: min(c.due for c in clocks if c.rule == r)):
         first = min((c for c in clocks if c.rule == rule), key=lambda c: c.due)
         rows.append(
-            f"<tr><td>{esc(CLOCKS[rule].label)}</td><td class=num>{kinds[rule]}</td>"
-            f"<td>{esc(f'{pd.Timestamp(first.due):%d/%m/%Y}')} ({esc(first.what_for_leaders)})</td></tr>"
+            f"<tr><td>{escape(CLOCKS[rule].label)}</td><td class=num>{kinds[rule]}</td>"
+            f"<td>{escape(f'{pd.Timestamp(first.due):%d/%m/%Y}')} ({escape(first.what_for_leaders)})</td></tr>"
         )
     return [
         f'<section class="running"><h2>Running ({len(clocks)})</h2>',

@@ -216,7 +216,7 @@ def scan_folder(folder: Path) -> FolderScan:
     scan = FolderScan({wb.file: [] for wb in WORKBOOKS})
     others = []
     for path in sorted(folder.iterdir()):
-        if _is_lock_or_system(path.name) or not path.is_file():
+        if is_lock_or_system(path.name) or not path.is_file():
             continue
         suffix = path.suffix.casefold()
         file = by_key.get(name_key(path.stem))
@@ -255,7 +255,9 @@ def several_files_problem(paths: list[Path]) -> str:
     )
 
 
-def _is_lock_or_system(name: str) -> bool:
+def is_lock_or_system(name: str) -> bool:
+    """Whether a file named ``name`` is a lock, hidden or system file (never the school's data): beside the
+    workbooks, and inside a platform's archive alike."""
     return name.startswith(_LOCK_OR_SYSTEM) or name.casefold() in _SYSTEM_FILES
 
 
@@ -263,7 +265,7 @@ def _what_the_folder_holds(folder: Path, most: int = 8) -> str:
     names = sorted(p.name for p in folder.iterdir())
     if not names:
         return "the folder is empty"
-    shown = [n for n in names if not _is_lock_or_system(n)]
+    shown = [n for n in names if not is_lock_or_system(n)]
     if not shown:
         return "it holds only lock and system files"
     more = f" and {len(shown) - most} more" if len(shown) > most else ""

@@ -267,7 +267,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     try:
         book = fromstring(zf.read("xl/workbook.xml"))
         rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, Exception):  # a workbook calamine read; without these its formulas stay as calamine gave them
+    except Exception:  # a workbook calamine read; without these its formulas stay as calamine gave them
         return {}
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     out = {}
@@ -278,7 +278,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _uncalculated_formulas(xml: bytes) -> list[tuple[int, int, str]]:
-    """(row, column, :func:`~lks_audit.cells.uncalculated` value) of each formula cell of a worksheet's XML that
+    """(row, column, :func:`uncalculated` value) of each formula cell of a worksheet's XML that
     holds no calculated value (written by a program, never opened in an office program). Only formula cells are
     looked at: the search goes from each formula to its cell's bounds."""
     from xml.sax.saxutils import unescape
@@ -307,7 +307,7 @@ def _uncalculated_formulas(xml: bytes) -> list[tuple[int, int, str]]:
 
 def _xlsx_marked_cells(path: Path, sheets: list[str]) -> dict[str, list[tuple[int, int, str]]]:
     """The cells calamine shows as blank that are not: error cells (their text) and formulas with no calculated
-    value (:func:`~lks_audit.cells.uncalculated`), per sheet of ``sheets``."""
+    value (:func:`uncalculated`), per sheet of ``sheets``."""
     found: dict[str, list[tuple[int, int, str]]] = {}
     with zipfile.ZipFile(path) as zf:
         parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]

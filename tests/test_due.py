@@ -18,7 +18,7 @@ import icalendar
 import pytest
 
 from lks_audit.due import DUE_SOON, OVERDUE, RUNNING, TO_CONFIRM, clocks_at, due_context
-from lks_audit.due_calendar import clock_uid
+from lks_audit.due_calendar import calendar_bytes, clock_uid
 from lks_audit.guard import personal_data_in
 from lks_audit.personal import personal_strings
 
@@ -86,6 +86,20 @@ def test_ico_hours_are_real_hours_across_the_march_change():
     assert by_rule(audit_rows(as_of="2026-03-30 11:01", Incidents=rows), "INC-05")
     late = due_at(dt.datetime(2026, 3, 30, 11, 1), Incidents=rows)["INC-05:FRI"]
     assert late.state == OVERDUE and late.hours_left == 0.0  # rounds to zero: never positive when overdue
+
+
+def test_a_now_in_the_hour_skipped_in_march_is_one_instant_in_the_json_and_the_calendar():
+    """01:30 on 29 March 2026 is on no UK clock: read as just after the change (02:00 BST, 01:00 UTC) by the JSON
+    and by the calendar's stamp and sequence alike."""
+    rows = [incident("FRI", t(2026, 3, 27, 10), **{"ICO reportable": "Yes", "SLT assessment at": t(2026, 3, 27, 11)})]
+    data = dataset_from_rows(Incidents=rows)
+    due = clocks_at(data, due_context(data, dt.datetime(2026, 3, 29, 1, 30)), 7)
+    instant = dt.datetime.fromisoformat(due.to_json_dict()["now"])
+    assert instant == dt.datetime(2026, 3, 29, 1, tzinfo=dt.UTC)
+    events = list(icalendar.Calendar.from_ical(calendar_bytes(due)).walk("VEVENT"))
+    assert events and all(e.decoded("DTSTAMP") == instant for e in events)
+    minutes = (instant - dt.datetime(2020, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(minutes=1)
+    assert all(e["SEQUENCE"] == minutes for e in events)
 
 
 def test_working_day_clocks_skip_a_bank_holiday_weekend_and_a_closure():

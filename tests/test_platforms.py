@@ -18,8 +18,8 @@ import pytest
 
 from lks_audit.audit import audit_folder
 from lks_audit.platforms import read_exports
-from lks_audit.platforms.matching import normalised, similarity
-from lks_audit.platforms.records import Record, ms_of
+from lks_audit.platforms.matching import Query, normalised, similarity
+from lks_audit.platforms.records import Archive, Record, ms_of
 from lks_audit.platforms.x import created_at_ms, snowflake_ms
 from lks_audit.sample import build_sample, write_sample
 from lks_audit.sample import platform_writers as w
@@ -176,6 +176,13 @@ def _read(tmp_path: Path, files: dict[str, bytes], form="zip", accounts=None, ac
     return read_exports(root, accounts)
 
 
+def test_a_post_and_a_query_without_an_id_are_named_by_one_utc_stamp():
+    # Finding IDs name such records by this stamp: the two must never word one moment differently.
+    at_ms = ms_of(dt.datetime(2024, 5, 13, 8, 10, 11, 68000, tzinfo=dt.UTC))
+    query = Query(Archive("ACC-001", "platform_exports/ACC-001.zip"), "message", None, at_ms, "Sam", "Hi", local_ms=0)
+    assert query.key == Record(None, at_ms, "Hi").stamp == "20240513T081011Z"
+
+
 def test_x_reads_posts_replies_messages_long_posts_and_links(tmp_path):
     at = _ms(2025, 10, 6, 9, 10, 11)
     first = Record(w.snowflake(at), at, "Parents & carers <3 newsletter https://www.lks.example/news/1")
@@ -246,6 +253,18 @@ def test_youtube_videos_and_the_channels_comments(tmp_path, folder, segments):
         ("Thank you | for watching" if segments == "takeout" else "Thank youfor watching", videos[0].id)
     ]
     assert bool(archive.notices) is (folder != "video metadata")
+
+
+def test_youtube_comments_without_a_readable_time_are_passed_over(tmp_path):
+    at = _ms(2026, 1, 7, 10, 2)
+    videos = [Record(w.youtube_id(1), at, "Spring concert")]
+    comments = [Record("Ugx1", at + 60_000, "Thank you for watching", reply_to=videos[0].id)]
+    files = w.youtube_takeout("UC1", videos, comments)
+    (path,) = [p for p in files if p.endswith("comments.csv")]
+    # a blank time, one that is no time, and a row cut short before its time
+    files[path] += b'Ugx2,UC1,,0,,v,"{}"\nUgx3,UC1,yesterday,0,,v,"{}"\nUgx4\n'
+    (archive,) = _read(tmp_path, files, form="zips").archives
+    assert [c.id for c in archive.comments] == ["Ugx1"]
 
 
 @pytest.mark.parametrize("layout", ["current", "old", "activity"])

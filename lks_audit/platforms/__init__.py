@@ -16,14 +16,14 @@ every part that cannot be read is a notice naming it, and the other archives are
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LksAuditError
 from ..findings import Notice, NoticeKind
+from ..intake import is_lock_or_system
 from . import facebook, instagram, tiktok, x, youtube
-from .archive import ArchiveFiles, is_lock_or_system
+from .archive import ArchiveFiles
 from .records import Archive, Record
 
 #: Every platform reader, in the order a tie between them is settled.
@@ -41,9 +41,6 @@ class Exports:
 
     archives: list[Archive] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
-
-    def of(self, account: str) -> Archive | None:
-        return next((a for a in self.archives if a.account == account), None)
 
 
 def read_exports(folder: str | Path, accounts: dict[str, tuple[str | None, str | None]] | None) -> Exports | None:
@@ -257,10 +254,9 @@ def _recognise(files: ArchiveFiles, platform: str | None, archive: Archive, ahea
 
 
 def _uk_day(ms: int) -> str:
-    from zoneinfo import ZoneInfo
+    from .matching import london  # pandas and the calendar: only once an archive is described
 
-    moment = dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC).astimezone(ZoneInfo("Europe/London"))
-    return f"{moment:%d/%m/%Y}"
+    return f"{london([ms])[0]:%d/%m/%Y}"
 
 
 def _counted(n: int, one: str, many: str) -> str:

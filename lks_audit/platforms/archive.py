@@ -25,6 +25,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import LksAuditError
+from ..intake import is_lock_or_system
 
 #: The largest data file read from an archive. An X archive of 100,000 posts is about 150 MB of tweets.js.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -34,8 +35,6 @@ MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 1000
 #: The most entries listed from one archive (Meta's archives hold a few thousand photos).
 MAX_ENTRIES = 500_000
-_LOCK_OR_SYSTEM = ("~$", ".")
-_SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
 
 
 class Refused(LksAuditError):
@@ -45,10 +44,6 @@ class Refused(LksAuditError):
 def natural_key(path: str) -> list:
     """``part2`` before ``part10``: numbers in a path compared as numbers."""
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", path)]
-
-
-def is_lock_or_system(name: str) -> bool:
-    return name.startswith(_LOCK_OR_SYSTEM) or name.casefold() in _SYSTEM_FILES
 
 
 class ArchiveFiles:

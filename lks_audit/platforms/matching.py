@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..context import LONDON
 from ..schema import ROW
 from ..text import fold_spaces
-from .records import Archive, Record, name_key
+from .records import Archive, Record, stamp_of
 from .x import snowflake_ms
 
-LONDON = "Europe/London"
 #: Texts at least this similar (after normalising) may be the same post.
 SAME_POST = 0.6
 #: A matched post whose texts are less similar than this was edited (EVD-03).
@@ -167,7 +167,7 @@ class Query(_Matched):
 
     @property
     def key(self) -> str:
-        return self.id or f"{pd.Timestamp(self.at_ms, unit='ms'):%Y%m%dT%H%M%SZ}"
+        return self.id or stamp_of(self.at_ms)
 
 
 @dataclass
@@ -183,9 +183,6 @@ class Evidence:
     query_of_row: dict[int, Query] = field(default_factory=dict)
     #: Account -> the UK days of its archive's first and last post (what the archive covers).
     covers: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = field(default_factory=dict)
-
-    def archive_of(self, account) -> Archive | None:
-        return next((a for a in self.archives if a.account == account), None)
 
 
 def match(archives: list[Archive], posts: pd.DataFrame, interactions: pd.DataFrame, minutes: float) -> Evidence:
@@ -376,7 +373,6 @@ def _text_similarity(published: str, logged) -> float | None:
 def _queries(archive: Archive) -> list[tuple]:
     """The new queries sent to the account, with its first reply to each: direct messages, and on X the tweets
     it replied to; each as (kind, ID, received ms, sender, text, first reply ms or None)."""
-    own = {name_key(n) for n in archive.own_names}
     threads: dict[object, list[Record]] = {}
     for message in archive.messages:
         threads.setdefault(message.conversation, []).append(message)
@@ -387,7 +383,7 @@ def _queries(archive: Archive) -> list[tuple]:
         waiting: list[Record] = []
         heard_from: set[str] = set()
         for message in messages + [None]:
-            if message is None or (message.sender is not None and name_key(message.sender) in own):
+            if message is None or archive.is_own(message.sender):
                 reply = None if message is None else message.at_ms
                 found += [("message", q.id, q.at_ms, q.sender, q.text, reply) for q in waiting]
                 waiting, heard_from = [], set()

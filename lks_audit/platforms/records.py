@@ -38,8 +38,8 @@ class Record:
 
     @property
     def stamp(self) -> str:
-        """The UTC time as a finding ID names it: ``20240513T081011Z``."""
-        return f"{self.utc:%Y%m%dT%H%M%SZ}"
+        """The UTC time as a finding ID names it: ``20240513T081011Z`` (:func:`stamp_of`)."""
+        return stamp_of(self.at_ms)
 
 
 @dataclass
@@ -73,9 +73,15 @@ class Archive:
     #: True when the platform writes times without a zone (TikTok), read as UTC.
     times_assumed_utc: bool = False
 
+    @property
+    def own_keys(self) -> set[str]:
+        """:attr:`own_names` as compared (:func:`name_key`). Worked out when asked, not kept: the readers and the
+        register add names after the archive is made."""
+        return {name_key(n) for n in self.own_names}
+
     def is_own(self, sender: str | None) -> bool:
         """Whether a message's sender is the account itself."""
-        return sender is not None and name_key(sender) in {name_key(n) for n in self.own_names}
+        return sender is not None and name_key(sender) in self.own_keys
 
     @property
     def first_post(self) -> Record | None:
@@ -84,6 +90,12 @@ class Archive:
     @property
     def last_post(self) -> Record | None:
         return max(self.posts, key=lambda r: r.at_ms, default=None)
+
+
+def stamp_of(ms: int) -> str:
+    """UTC milliseconds as a finding ID names a record without an ID of its own: ``20240513T081011Z``. One
+    wording for posts and queries, so the same moment never has two IDs."""
+    return f"{_EPOCH + dt.timedelta(milliseconds=int(ms)):%Y%m%dT%H%M%SZ}"
 
 
 def name_key(name: str) -> str:

@@ -14,7 +14,7 @@ import json
 import re
 
 from .archive import ArchiveFiles
-from .records import Archive, Record, iso_ms
+from .records import Archive, Record, iso_ms, timed
 
 PLATFORM = "YouTube"
 LOOKED_FOR = "Takeout/YouTube and YouTube Music/video metadata/videos.csv"
@@ -53,11 +53,7 @@ def read(files: ArchiveFiles, archive: Archive) -> None:
             archive.notices.append(f"{path}: {skipped:,} rows without a Video ID or a readable time were skipped")
     for path in files.find(COMMENTS):
         archive.read.append(path)
-        for row in files.read_csv(path) or ():
-            try:
-                at = iso_ms(row["comment create timestamp"])
-            except (KeyError, ValueError):
-                continue
+        for row, at in timed(files.read_csv(path) or (), lambda r: iso_ms(r["comment create timestamp"])):
             parent = row.get("parent comment id") or row.get("video id") or None
             text = comment_text(row.get("comment text"))
             archive.comments.append(Record(row.get("comment id") or None, at, text, parent))

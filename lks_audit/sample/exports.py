@@ -18,7 +18,6 @@ YouTube video logged three hours out whose Link holds its ID; the edge posts of 
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +28,7 @@ from ..platforms.matching import SAME_POST, SAME_TEXT, instants_ms, normalised, 
 from ..platforms.records import Record
 from .platform_writers import (
     conversation_folder,
+    digest,
     facebook_archive,
     instagram_archive,
     snowflake,
@@ -37,6 +37,7 @@ from .platform_writers import (
     youtube_id,
     youtube_takeout,
 )
+from .year import is_ts
 
 #: Account position in a block -> its platform, whose archive the sample has.
 ARCHIVED = {0: "Facebook", 1: "Instagram", 2: "X", 3: "YouTube"}
@@ -77,14 +78,18 @@ UNLOGGED_MESSAGE = ("2026-02-14 23:40", "Hello, is the school open on Monday aft
 EDITED_CAPTION = " Photos by our Year 10 media club."
 
 
-def _block_and_position(accounts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+#: Each row's block and its position in the block, as :func:`_block_and_position` gives them.
+Placed = tuple[np.ndarray, np.ndarray]
+
+
+def _block_and_position(accounts: pd.Series) -> Placed:
     """Each Account ID's block and its position in the block (ACC-009 is block 1, position 2: its X account)."""
     number = accounts.str.slice(4).astype(int).to_numpy() - 1
     return number // 6, number % 6
 
 
 def _digest(*parts) -> int:
-    return int(hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:12], 16)
+    return int(digest(*parts)[:12], 16)
 
 
 def x_handle(block: int) -> str:
@@ -101,15 +106,18 @@ def instagram_username(block: int) -> str:
 
 def plan_exports(frames: dict[str, pd.DataFrame], seed: int, calendar) -> None:
     """Decide what each archive holds (hidden ``_``-columns of the Posts and Interactions frames, and
-    ``frames["_ArchiveOnly"]`` for what was never logged), fill the logs' Link cells, and return what is
-    planted (:mod:`.planted`). ``calendar``: the sample's working days."""
+    ``frames["_ArchiveOnly"]`` for what was never logged) and fill the logs' Link cells, in ``frames``; what is
+    planted is the table of :mod:`.planted`. ``calendar``: the sample's working days."""
     rng = np.random.default_rng([seed, 22])
     posts = _plan_posts(frames["Posts"], rng)
     inter = _plan_interactions(frames["Interactions"], rng)
     only = []
-    blocks = sorted(set(_block_and_position(posts["Account ID"])[0].tolist()))
-    for block in blocks:
-        only += _plant(posts, inter, frames["Consent"], block, calendar)
+    # Each row's block and position, worked out once for every block's planting.
+    posts_at, inter_at = _block_and_position(posts["Account ID"]), _block_and_position(inter["Account ID"])
+    consent = frames["Consent"]
+    first_names = {sid: name.split(" ", 1)[0] for sid, name in zip(consent["Student ID"], consent["Student name"])}
+    for block in sorted(set(posts_at[0].tolist())):
+        only += _plant(posts, inter, first_names, block, calendar, posts_at, inter_at)
     frames["Posts"], frames["Interactions"] = posts, inter
     frames["_ArchiveOnly"] = pd.DataFrame(only, columns=["Account ID", "kind", "at_ms", "text", "reply_ms", "reply"])
 
@@ -117,14 +125,13 @@ def plan_exports(frames: dict[str, pd.DataFrame], seed: int, calendar) -> None:
 def _plan_posts(posts: pd.DataFrame, rng) -> pd.DataFrame:
     posts = posts.copy()
     block, position = _block_and_position(posts["Account ID"])
-    first, second, readable = instants_ms(posts["Posted at"].where(posts["Posted at"].map(_is_stamp)))
-    removed = posts["Removed on"].map(lambda v: v is not None and not (isinstance(v, float) and np.isnan(v)))
-    removed = removed & posts["Removed on"].notna()
+    first, second, readable = instants_ms(posts["Posted at"].where(posts["Posted at"].map(is_ts)))
+    removed = posts["Removed on"].notna()  # a date, or a cell that cannot be read: taken down either way
     on_platform = (
         np.isin(position, list(ARCHIVED))
         & readable
         & ~removed.to_numpy()
-        & (posts["Posted at"].map(lambda v: _is_stamp(v) and v <= DOWNLOADED)).to_numpy()
+        & (posts["Posted at"].map(lambda v: is_ts(v) and v <= DOWNLOADED)).to_numpy()
     )
     published = np.where(posts["_edge"].to_numpy() == "clocks", second, first).astype("float64")
     posts["_published_ms"] = np.where(on_platform, published, np.nan)
@@ -156,15 +163,11 @@ def _post_link(block: int, position: int, platform_id: str) -> str:
     return f"https://www.youtube.com/watch?v={platform_id}"
 
 
-def _is_stamp(value) -> bool:
-    return isinstance(value, pd.Timestamp) and not pd.isna(value)
-
-
 def _plan_interactions(inter: pd.DataFrame, rng) -> pd.DataFrame:
     inter = inter.copy()
     block, position = _block_and_position(inter["Account ID"])
-    received, _, readable = instants_ms(inter["Received at"].where(inter["Received at"].map(_is_stamp)))
-    replied, _, answered = instants_ms(inter["First response at"].where(inter["First response at"].map(_is_stamp)))
+    received, _, readable = instants_ms(inter["Received at"].where(inter["Received at"].map(is_ts)))
+    replied, _, answered = instants_ms(inter["First response at"].where(inter["First response at"].map(is_ts)))
     answered &= replied > received
     baseline = inter["_baseline"].to_numpy(dtype=bool) & readable
     kind = inter["Type"].to_numpy(dtype=object)
@@ -203,7 +206,7 @@ def _sender(block: int, key) -> str:
 
 def _near(times: pd.Series, at: pd.Timestamp, minutes: int) -> int:
     """How many of ``times`` are within ``minutes`` of ``at``."""
-    stamps = times[times.map(_is_stamp)]
+    stamps = times[times.map(is_ts)]
     return int(((stamps - at).abs() < pd.Timedelta(minutes=minutes)).sum())
 
 
@@ -215,9 +218,11 @@ def _free_slot(times: pd.Series, start: str, minutes: int = 45) -> pd.Timestamp:
     return at
 
 
-def _plant(posts, inter, consent, block: int, calendar) -> list[tuple]:
-    """This block's planted differences (see :mod:`.planted`); returns what only the archives hold."""
-    post_block, post_position = _block_and_position(posts["Account ID"])
+def _plant(posts, inter, first_names: dict, block: int, calendar, posts_at: Placed, inter_at: Placed) -> list[tuple]:
+    """This block's planted differences (see :mod:`.planted`); returns what only the archives hold.
+    ``first_names``: each Student ID's first name; ``posts_at``, ``inter_at``: each post's and interaction's block
+    and position (:func:`_block_and_position`)."""
+    post_block, post_position = posts_at
     mine = post_block == block
     baseline = mine & ~posts["_planted"].to_numpy(dtype=bool) & posts["_published_ms"].notna().to_numpy()
     acc = {p: f"ACC-{6 * block + p + 1:03d}" for p in range(6)}
@@ -247,7 +252,6 @@ def _plant(posts, inter, consent, block: int, calendar) -> list[tuple]:
             posts.at[i, "_published_text"] = edited
             break
     # EVD-03 and PST-04 from the platform: an Instagram caption naming, as published, a student it pictures.
-    first_names = {sid: name.split(" ", 1)[0] for sid, name in zip(consent["Student ID"], consent["Student name"])}
     for i in _after(posts, of(1) & posts["Students pictured"].map(bool).to_numpy(), "2026-05-04"):
         pictured = [first_names.get(s) for s in posts.at[i, "Students pictured"]]
         text = posts.at[i, "Post text"]
@@ -264,20 +268,22 @@ def _plant(posts, inter, consent, block: int, calendar) -> list[tuple]:
         at = _free_slot(time_of(position), start)
         only.append((acc[position], "post", _ms(at), text, None, None))
     # EVD-04: a message on Facebook late on a Saturday, answered, never logged.
-    inter_block, inter_position = _block_and_position(inter["Account ID"])
+    inter_block, inter_position = inter_at
     facebook = inter.loc[(inter_block == block) & (inter_position == 0), "Received at"]
     received, text, answered, answer = UNLOGGED_MESSAGE
     at = _free_slot(facebook, received)
     reply = at.normalize() + (pd.Timestamp(answered) - pd.Timestamp(answered).normalize()) + pd.Timedelta(days=1)
     only.append((acc[0], "message", _ms(at), text, _ms(reply), answer))
     # EVD-05 and INT-01: a Facebook message logged as answered within hours, answered 26 hours later there.
-    candidates = inter[
+    answered_dms = inter[
         (inter_block == block)
         & (inter_position == 0)
         & (inter["_channel"] == "dm").to_numpy()
         & (inter["_reply_ms"] > 0).to_numpy()
-        & (inter["Received at"].map(lambda v: _is_stamp(v) and v >= pd.Timestamp("2025-11-03"))).to_numpy()
-    ].sort_values("Received at", kind="stable")
+    ]
+    # The time test runs on this block's answered messages only, not on every block's interactions.
+    since = answered_dms["Received at"].map(lambda v: is_ts(v) and v >= pd.Timestamp("2025-11-03"))
+    candidates = answered_dms[since.to_numpy(dtype=bool)].sort_values("Received at", kind="stable")
     for i, row in candidates.iterrows():
         on_time = row["First response at"] - row["Received at"] < pd.Timedelta(hours=5)
         working = calendar.is_working_day(pd.Series([row["Received at"]]))[0]
@@ -288,8 +294,11 @@ def _plant(posts, inter, consent, block: int, calendar) -> list[tuple]:
 
 
 def _after(posts: pd.DataFrame, mask: np.ndarray, when: str) -> list:
-    rows = posts[mask & posts["Posted at"].map(lambda v: _is_stamp(v) and v >= pd.Timestamp(when)).to_numpy()]
-    return rows["Posted at"].sort_values(kind="stable").index.tolist()
+    """The index of the ``mask`` posts logged at or after ``when``, in logged order."""
+    # The mask first: the time test then runs on one block's posts, not on every block's.
+    chosen = posts[mask]
+    since = chosen["Posted at"].map(lambda v: is_ts(v) and v >= pd.Timestamp(when))
+    return chosen.loc[since.to_numpy(dtype=bool), "Posted at"].sort_values(kind="stable").index.tolist()
 
 
 def _ms(wall: pd.Timestamp) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import html
 import io
 import json
 from pathlib import Path
@@ -31,7 +32,8 @@ def _utc(ms: int) -> dt.datetime:
     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=ms)
 
 
-def _digest(*parts) -> str:
+def digest(*parts) -> str:
+    """The sample's stand-in for a platform's random choices: ``parts`` hashed, the same every run."""
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
 
@@ -43,7 +45,7 @@ def snowflake(ms: int, sequence: int = 0) -> str:
 def youtube_id(*seed) -> str:
     """An 11-character YouTube video ID, the same for the same seed."""
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    number = int(_digest("youtube", *seed), 16)
+    number = int(digest("youtube", *seed), 16)
     return "".join(alphabet[(number >> (6 * i)) & 63] for i in range(11))
 
 
@@ -64,16 +66,12 @@ def _iso_ms(ms: int) -> str:
     return _utc(ms).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
-def _html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _shortened(text: str, key: str) -> tuple[str, list[dict]]:
     """``text`` with each link replaced by a t.co link, and the entities that give them back."""
     urls, out = [], []
     for i, word in enumerate(text.split(" ")):
         if word.startswith(("http://", "https://")):
-            short = "https://t.co/" + _digest(key, i)[:10]
+            short = "https://t.co/" + digest(key, i)[:10]
             start = len(" ".join(out)) + (1 if out else 0)
             urls.append(
                 {
@@ -101,7 +99,7 @@ def _tweet(record: Record, handle: str, own_id: str, reply_names: dict[str, str]
             "core": {"styletags": [], "urls": [], "text": record.text, "mentions": [], "cashtags": [], "hashtags": []},
         }
         text = text[: X_LONG_POST - 5].rstrip() + " …"
-    full_text = _html_escape(text)
+    full_text = html.escape(text, quote=False)
     tweet = {
         "edit_info": {
             "initial": {
@@ -115,10 +113,10 @@ def _tweet(record: Record, handle: str, own_id: str, reply_names: dict[str, str]
         "source": '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
         "entities": {"hashtags": [], "symbols": [], "user_mentions": [], "urls": urls},
         "display_text_range": ["0", str(len(full_text))],
-        "favorite_count": str(int(_digest("fav", record.id)[:2], 16) % 40),
+        "favorite_count": str(int(digest("fav", record.id)[:2], 16) % 40),
         "id_str": record.id,
         "truncated": False,
-        "retweet_count": str(int(_digest("rt", record.id)[:2], 16) % 9),
+        "retweet_count": str(int(digest("rt", record.id)[:2], 16) % 9),
         "id": record.id,
         "created_at": x_created_at(record.at_ms),
         "favorited": False,
@@ -127,7 +125,7 @@ def _tweet(record: Record, handle: str, own_id: str, reply_names: dict[str, str]
     }
     if record.reply_to:
         other = reply_names.get(record.reply_to)
-        name, user = (handle, own_id) if other is None else (other, str(int(_digest("user", other)[:12], 16)))
+        name, user = (handle, own_id) if other is None else (other, str(int(digest("user", other)[:12], 16)))
         tweet |= {
             "in_reply_to_status_id_str": record.reply_to,
             "in_reply_to_status_id": record.reply_to,
@@ -349,7 +347,7 @@ def instagram_archive(
     def media(record: Record, n: int) -> dict:
         seconds = record.at_ms // 1000
         return {
-            "uri": f"media/posts/{_utc(record.at_ms):%Y%m}/{_digest(record.at_ms, n)[:17]}.jpg",
+            "uri": f"media/posts/{_utc(record.at_ms):%Y%m}/{digest(record.at_ms, n)[:17]}.jpg",
             "creation_timestamp": seconds,
             "media_metadata": {"photo_metadata": {"exif_data": []}},
             "title": record.text,

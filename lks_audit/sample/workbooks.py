@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..load import column_letter
 from ..reproducible import write_zip
 from ..schema import Column, Kind, Workbook
 
@@ -107,17 +108,8 @@ _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-def _letter(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def _sheet_xml(columns: list[tuple[str, list]], strings: _Strings) -> str:
-    letters = [_letter(i) for i in range(len(columns))]
+    letters = [column_letter(i + 1) for i in range(len(columns))]
     header = "".join(strings.cell(f"{c}1", h, _HEADER_STYLE) for c, (h, _) in zip(letters, columns))
     rows = [f'<row r="1">{header}</row>']
     for n, values in enumerate(zip(*(v for _, v in columns)), start=2):
