@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from .cells import cell_problem, read_column
-from .dpo_review import REVIEW_FILE, SlipFinder
+from .dpo_review import REVIEW_FILE, SlipFinder, rows_by_finding
 from .errors import AuditInputError, WorkbookOpen
 from .files import PRIVATE, atomic_write
 from .findings import Finding
@@ -87,14 +87,27 @@ def _finding(findings: list[Finding], typed: str) -> Finding:
     return found
 
 
-def _latest_decided_on(data: Dataset, finding_id: str) -> dt.date | None:
-    """The latest Decided on of the rows the sheet already has for ``finding_id``."""
+def _latest_decided_on(data: Dataset, as_of: dt.date, finding_id: str) -> dt.date | None:
+    """The latest Decided on of the rows the sheet already has for ``finding_id``, its rows read as the audit
+    reads them (:func:`~lks_audit.dpo_review.rows_by_finding`). AuditInputError when one of them has a Decided on
+    that could not be read: beside the new row, which of them is latest could not be told, and the audit would
+    apply none."""
     frame = data.frames.get(SHEET)
     if frame is None or frame.empty:
         return None
-    ids = frame["Finding ID"].map(lambda v: str(v).strip().casefold() if isinstance(v, str) else None)
-    days = frame.loc[ids == finding_id.casefold(), "Decided on"].dropna()
-    return days.max().date() if len(days) else None
+    # The notices of rows that cannot be applied are the check's to give; here only the order of the rows counts.
+    rows = rows_by_finding(frame, data, pd.Timestamp(as_of), []).get(finding_id.casefold(), [])
+    unreadable = next((r for r in rows if r.decided_on_unreadable), None)
+    if unreadable is not None:
+        where = data.cell(SHEET, "Decided on", unreadable.row) or f"row {unreadable.row}"
+        read = next((f for f in data.files if f.file == REVIEW_FILE), None)
+        raise AuditInputError(
+            f"{(read.name if read else None) or REVIEW_FILE}, sheet {data.sheet_names.get(SHEET, SHEET)}, cell "
+            f"{where}: the Decided on of a decision on {finding_id} could not be read as a date, so the audit could "
+            "not tell which decision is the latest and would apply none; correct that cell first; nothing was written"
+        )
+    days = [r.decided_on for r in rows if r.decided_on is not None]
+    return max(days).date() if days else None
 
 
 @dataclass(frozen=True)
@@ -178,7 +191,7 @@ def checked_row(data: Dataset, findings: list[Finding], as_of: dt.date, asked: A
             "already; give a later day, or none (until withdrawn); nothing was written"
         )
     on = _read_as_the_audit_does("Decided on", asked.decided_on, "decided_on") or dt.date.today()
-    latest = _latest_decided_on(data, finding.id)
+    latest = _latest_decided_on(data, as_of, finding.id)
     if latest is not None and on < latest:
         raise AuditInputError(
             f"decided_on {on:%d/%m/%Y}: the sheet already has a decision on {finding.id} decided on {latest:%d/%m/%Y}, "
