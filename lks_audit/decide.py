@@ -30,13 +30,11 @@ from .errors import AuditInputError, WorkbookOpen
 from .files import PRIVATE, atomic_write
 from .findings import Finding
 from .intake import kept_name, scan_folder, several_files_problem
-from .load import Dataset
+from .load import HEADER_SEARCH_ROWS, Dataset, header_of
 from .personal import PersonalIndex, personal_strings
 from .schema import SHEETS, WORKBOOK_BY_FILE, Kind
 
 SHEET = "Decisions"
-#: How far down the sheet its header row is looked for (title rows above it are forgiven, as when reading).
-HEADER_SEARCH_ROWS = 15
 #: Formats openpyxl can write back; an .ods or .xls review is the DPO's to edit in their office program.
 WRITABLE = (".xlsx", ".xlsm")
 
@@ -202,22 +200,19 @@ def checked_row(data: Dataset, findings: list[Finding], as_of: dt.date, asked: A
 
 
 def _header(ws) -> tuple[int, dict[str, int]]:
-    """The Decisions sheet's header row and each contract header's column number (headers in any order, case
-    and spacing aside, as the loader finds them)."""
-    from .read import sheet_key
-
-    wanted = {sheet_key(h): h for h in SHEETS[SHEET].headers}
-    for row in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS):
-        found = {wanted[sheet_key(c.value)]: c.column for c in row if sheet_key(c.value) in wanted}
-        if "Finding ID" in found and "Decision" in found:
-            missing = [h for h in SHEETS[SHEET].headers if h not in found]
-            if missing:
-                raise AuditInputError(
-                    f"sheet {ws.title}: column{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing; put "
-                    f"{'them' if len(missing) > 1 else 'it'} back (the template has every column); nothing was written"
-                )
-            return row[0].row, found
-    raise AuditInputError(f"sheet {ws.title} has no header row with Finding ID and Decision; nothing was written")
+    """The Decisions sheet's header row and each contract header's column number, found as the loader finds them
+    (:func:`~lks_audit.load.header_of`), so the row is written where the next ``check`` reads."""
+    rows = [list(row) for row in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+    at, positions = header_of(rows, SHEETS[SHEET])
+    if "Finding ID" not in positions or "Decision" not in positions:
+        raise AuditInputError(f"sheet {ws.title} has no header row with Finding ID and Decision; nothing was written")
+    missing = [h for h in SHEETS[SHEET].headers if h not in positions]
+    if missing:
+        raise AuditInputError(
+            f"sheet {ws.title}: column{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing; put "
+            f"{'them' if len(missing) > 1 else 'it'} back (the template has every column); nothing was written"
+        )
+    return at + 1, {header: i + 1 for header, i in positions.items()}
 
 
 def _formula_cell(book) -> str | None:
