@@ -214,7 +214,10 @@ def _given(value, option: str) -> tuple[dt.date, dt.time | None] | None:
         raise AuditInputError(f"{option} {text}: there is no such time of day") from None
     if timed["zone"]:  # an instant: the UK wall-clock time it was
         zone = timed["zone"].upper().replace("Z", "+00:00")
-        moment = dt.datetime.fromisoformat(f"{day.isoformat()}T{time.isoformat()}{zone}")
+        try:
+            moment = dt.datetime.fromisoformat(f"{day.isoformat()}T{time.isoformat()}{zone}")
+        except ValueError:  # an offset of a day or more
+            raise AuditInputError(f"{option} {text}: there is no such UTC offset") from None
         wall = _uk_wall_clock(moment)
         return wall.date(), wall.time()
     return day, time
