@@ -41,7 +41,7 @@ from .outputs.action_plan import (
     NOT_CHECKED,
     RESOLVED,
 )
-from .params import audit_day, audit_moment, normalise_year, read_settings_file
+from .params import audit_taken, read_settings_file
 from .rules import REGISTRY
 from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOK_OF_SHEET
 
@@ -118,10 +118,11 @@ class Audit:
 
     def __init__(self, data_dir, year, as_of=None, params=None, *, school: str = DEFAULT_SCHOOL):
         self.data_dir = Path(data_dir)
-        self.year = normalise_year(year)
-        self.as_of = audit_day(self.year, as_of)
+        taken = audit_taken(year, as_of)
+        self.year = taken.year
+        self.as_of = taken.day
         #: What the audit is taken as of: the day, or the moment when a time of day was given (as ``--as-of``).
-        self._as_of = (audit_moment(as_of) or self.as_of).isoformat()
+        self._as_of = taken.as_of
         self.school = school
         self._params = _overrides(params)
         self.refresh()

@@ -257,6 +257,24 @@ def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
     return day
 
 
+@dataclass(frozen=True)
+class AuditTaken:
+    """When an audit is taken, as asked: the year as folder names write it, the audit day (:func:`audit_day`), and
+    ``as of`` as the kernel and findings.json take it (an ISO day, or the moment when a time of day was given)."""
+
+    year: str
+    day: dt.date
+    as_of: str
+
+
+def audit_taken(year: str, as_of=None) -> AuditTaken:
+    """``year`` and ``as_of`` as asked (``2025/26``, ``31/08/2026 10:00``) read into :class:`AuditTaken`; raises
+    AuditInputError for either that cannot be used."""
+    year = normalise_year(year)
+    day = audit_day(year, as_of)
+    return AuditTaken(year, day, (audit_moment(as_of) or day).isoformat())
+
+
 def meeting_day(meeting_date=None, audit: dt.date | None = None, today: dt.date | None = None) -> dt.date:
     """The day governors receive the review (action due dates count from it): ``meeting_date`` if given, on or
     after the audit day ``audit``; else the later of today and the audit day. Raises AuditInputError for a

@@ -43,9 +43,8 @@ from ..files import (
 )
 from ..guard import personal_data_in
 from ..handover import Handover, ReportParameters
-from ..history import history_years, last_year
-from ..intake import check_folder_usable
-from ..params import audit_day, audit_moment, checked_overrides, meeting_day, normalise_year
+from ..history import checked_options
+from ..params import meeting_day
 from .execute import execute_notebook, stop_kernels
 from .export import export_html, prepare_exporters
 from .publish import discard, keep_edited, keep_partial, new_staging, publish, tidy
@@ -187,27 +186,17 @@ def render_report(
 def _checked(asked: ReportParameters) -> ReportParameters:
     """``asked`` checked, before any kernel starts (AuditInputError), as the kernel takes it: the year as written
     in folder names, days as ISO dates, folders absolute (the kernel runs in the notebook's folder)."""
-    folder = Path(asked.data_dir)
-    check_folder_usable(folder, need_readable=True)
-    overrides = checked_overrides(dict(asked.params))
-    try:
-        year = normalise_year(asked.year)
-        day = audit_day(year, asked.as_of)
-        meeting = meeting_day(asked.meeting_date, day)
-    except ValueError as exc:
-        raise AuditInputError(str(exc)) from None
-    last = last_year(asked.previous, year) if asked.previous else None
-    if asked.history:
-        history_years(asked.history, year)  # refused here, before any kernel starts
+    checked = checked_options(asked.data_dir, asked.year, asked.as_of, asked.params, asked.previous, asked.history)
+    meeting = meeting_day(asked.meeting_date, checked.day)
     return replace(
         asked,
-        year=year,
-        data_dir=str(folder.resolve()),
-        as_of=(audit_moment(asked.as_of) or day).isoformat(),  # a moment, when one was asked for
+        year=checked.year,
+        data_dir=checked.data_dir,
+        as_of=checked.as_of,  # a moment, when one was asked for
         audience="dpo",
-        params=dict(overrides),
-        previous=str(Path(asked.previous).resolve()) if last else "",
-        history=str(Path(asked.history).resolve()) if asked.history else "",
+        params=dict(checked.params),
+        previous=checked.previous,
+        history=checked.history,
         generated=dt.date.today().isoformat(),
         meeting_date=meeting.isoformat(),
     )
