@@ -411,18 +411,15 @@ class Audit:
             row in this year's action plan, worked out by the function that writes the plan (empty where the plan
             has no row for the rule).
         """
-        from .history import last_year
         from .outputs.action_plan import RULE, SINCE_LAST_YEAR
-        from .outputs.plan_carry import PlanUnreadable, read_plan
+        from .outputs.review_data import earlier_years, plan_read_back
         from .params import read_previous
 
-        last = last_year(previous, self.year)
-        doc = read_previous(last.findings)
-        try:
-            plan = read_plan(last.plan) if last.plan else None
-        except PlanUnreadable:
-            plan = None  # as the report does: last year's statuses left out, the labels still from its findings
-        with_last = replace(self.review, previous=doc, last_year_plan=plan)
+        findings, plan, _ = earlier_years(previous, "", "", self.year)
+        doc = read_previous(findings)
+        # As the report reads them; a plan that cannot be read leaves last year's statuses out (the report's line
+        # saying so is not the notebook's), the labels still from its findings.
+        with_last = replace(self.review, previous=doc, last_year_plan=plan_read_back(plan, "", []))
         rows_of_plan = {
             r.get(RULE): r.get(SINCE_LAST_YEAR) for r in with_last.plan.plan.rows if r.get(RULE) in REGISTRY
         }
