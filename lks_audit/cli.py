@@ -242,11 +242,9 @@ def _add_earlier_years_options(p: argparse.ArgumentParser) -> None:
 
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
     """The rule parameters asked for: the settings file's, then each --param over them."""
-    from .params import parse_param_pairs, read_settings_file
+    from .params import asked_overrides
 
-    overrides = read_settings_file(args.settings) if args.settings else {}
-    overrides.update(parse_param_pairs(args.param))
-    return overrides
+    return asked_overrides(args.settings, args.param)
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -41,7 +41,7 @@ from .outputs.action_plan import (
     NOT_CHECKED,
     RESOLVED,
 )
-from .params import audit_taken, read_settings_file
+from .params import audit_taken
 from .rules import REGISTRY
 from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOK_OF_SHEET
 
@@ -548,13 +548,10 @@ def _compared(values: tuple) -> dict:
 
 def _overrides(params) -> dict:
     """Rule parameters as the command takes them: name -> value (``--param``), or a settings file (``--settings``)."""
-    from .params import checked_overrides
+    from .params import asked_overrides, checked_overrides
 
-    if params is None:
-        return {}
-    if isinstance(params, (str, Path)):
-        return checked_overrides(read_settings_file(params))
-    return checked_overrides(dict(params))
+    settings, by_name = (params, None) if isinstance(params, (str, Path)) else (None, params)
+    return checked_overrides(asked_overrides(settings, by_name))
 
 
 def open_audit(data_dir, year, as_of=None, params=None) -> Audit:

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def _convert(raw, kind):
     return number
 
 
-def parse_param_pairs(pairs: list[str] | None) -> dict[str, str]:
+def parse_param_pairs(pairs: Iterable[str] | None) -> dict[str, str]:
     """``["ico_hours=48", ...]`` as a dict; a pair without ``=`` is an AuditInputError."""
     out = {}
     for pair in pairs or ():
@@ -110,6 +111,17 @@ def read_settings_file(path: str | Path) -> dict[str, object]:
         raise AuditInputError(str(exc)) from None
     except TypeError as exc:  # a [parameters] that is not a table
         raise AuditInputError(f"settings file {path}: {exc}") from None
+
+
+def asked_overrides(
+    settings: str | Path | None = None, params: Mapping[str, object] | Iterable[str] | None = None
+) -> dict[str, object]:
+    """The rule parameters asked for (not yet checked: :func:`checked_overrides`): the settings file's, then
+    ``params`` over them, either name -> value as Python or TOML gives it (``{"ico_hours": 48}``: the notebooks'
+    ``params``) or ``name=value`` pairs as ``--param`` takes them."""
+    overrides = read_settings_file(settings) if settings else {}
+    overrides.update(params if isinstance(params, Mapping) else parse_param_pairs(params))
+    return overrides
 
 
 def checked_overrides(overrides: dict[str, object]) -> dict[str, object]:

@@ -13,7 +13,7 @@ from ..due import DUE_SOON, OVERDUE, RUNNING, STATES, DueList, clock_line, due_f
 from ..files import atomic_write, public_mode
 from ..handover import DEFAULT_SCHOOL
 from ..load import Dataset
-from ..params import checked_overrides, given_moment, parse_param_pairs, read_settings_file
+from ..params import asked_overrides, checked_overrides, given_moment
 from ..rules import CLOCKS
 from .charts import timeline
 from .html import esc, plural, table
@@ -75,7 +75,6 @@ class DueView:
 def load_due(data_dir, now: str = "", within: float = 7, params: dict | None = None, settings: str = "") -> DueView:
     """The clocks of ``data_dir`` at ``now`` (the command's ``--now``; empty: the current time in Europe/London),
     with ``--within``, ``--param`` (a dict) and ``--settings`` as the command reads them."""
-    overrides = read_settings_file(settings) if settings else {}
-    overrides.update(parse_param_pairs([f"{k}={v}" for k, v in (params or {}).items()]))
-    data, due = due_folder(data_dir, given_moment(now, "now"), within, checked_overrides(overrides))
+    overrides = checked_overrides(asked_overrides(settings, params or {}))
+    data, due = due_folder(data_dir, given_moment(now, "now"), within, overrides)
     return DueView(data, due)
