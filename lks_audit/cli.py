@@ -303,15 +303,9 @@ def run_due(args: argparse.Namespace) -> int:
     data, due = due_folder(folder, now, args.within, overrides, reading=reading)
     for problem in data.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
-    written = []
-    if args.ics:
-        from .due_calendar import calendar_bytes
+    from .due_files import write_due_files
 
-        written.append(_write_public(args.ics, calendar_bytes(due, args.school)))
-    if args.html:
-        from .due_digest import checked_digest
-
-        written.append(_write_public(args.html, checked_digest(due, data, args.school).encode("utf-8")))
+    written = write_due_files(due, data, args.school, args.ics or "", args.html or "")
     sys.stdout.write(due.to_json() if args.json else format_due_text(due) + "\n")
     for path in written:
         print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
@@ -320,18 +314,6 @@ def run_due(args: argparse.Namespace) -> int:
     if due.not_assessed:
         return 2
     return 1 if due.overdue else 0
-
-
-def _write_public(path: str, content: bytes) -> Path:
-    """Write one of ``due``'s files for the school's leaders (no personal data) in one step."""
-    from .files import atomic_write, public_mode
-
-    target = Path(path)
-    if target.is_dir():
-        raise AuditInputError(f"{target} is a folder; give a file name")
-    if not target.parent.is_dir():
-        raise AuditInputError(f"{target.parent} does not exist; make the folder first")
-    return atomic_write(target, content, public_mode())
 
 
 def run_report(args: argparse.Namespace) -> int:

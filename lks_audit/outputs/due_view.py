@@ -4,13 +4,12 @@ time line of the coming weeks' deadlines, and the calendar and digest files when
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
 
 from ..due import DUE_SOON, OVERDUE, RUNNING, STATES, DueList, clock_line, due_folder
-from ..files import atomic_write, public_mode
+from ..due_files import write_due_files
 from ..handover import DEFAULT_SCHOOL
 from ..load import Dataset
 from ..params import asked_overrides, checked_overrides, given_moment
@@ -60,15 +59,7 @@ class DueView:
     def write(self, ics: str = "", html: str = "", school: str = DEFAULT_SCHOOL) -> HTML:
         """The calendar (``ics``) and the leaders' digest (``html``) where a path is given, as the command writes
         them."""
-        from ..due_calendar import calendar_bytes
-        from ..due_digest import checked_digest
-
-        written = []
-        if ics:
-            written.append(atomic_write(Path(ics), calendar_bytes(self.due, school), public_mode()))
-        if html:
-            page = checked_digest(self.due, self.data, school).encode("utf-8")
-            written.append(atomic_write(Path(html), page, public_mode()))
+        written = write_due_files(self.due, self.data, school, ics, html)
         return HTML("".join(f"<p>Wrote {esc(p)}</p>" for p in written) or "<p>No file asked for.</p>")
 
 
