@@ -333,7 +333,8 @@ def run_report(args: argparse.Namespace) -> int:
         meeting_date=args.meeting_date or "",
     )
     rendered = render_report(asked, args.out, timeout=args.timeout, notebook=os.environ.get(NOTEBOOK_ENV) or None)
-    for problem in rendered.problems:
+    handed_over = rendered.handed_over
+    for problem in handed_over.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
     for path in rendered.files:
         print(f"wrote {path}")
@@ -341,10 +342,10 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"kept {path} (edited since it was published; the set it belonged to was replaced)")
     for name in rendered.not_ours:
         print(f"kept: {name}, not written by lks-audit")
-    rules = f"{_count(len(rendered.carried_rules), 'rule')} ({', '.join(rendered.carried_rules)})"
-    _print_carried(rendered.folder / ACTION_PLAN, rules if rendered.carried_rules else "", rendered.hand_rows)
-    findings = _count(rendered.worklist_findings, "finding") if rendered.worklist_findings else ""
-    _print_carried(rendered.folder / DPO_ACTIONS, findings, rendered.worklist_hand_rows)
+    rules = f"{_count(len(handed_over.carried_rules), 'rule')} ({', '.join(handed_over.carried_rules)})"
+    _print_carried(rendered.folder / ACTION_PLAN, rules if handed_over.carried_rules else "", handed_over.hand_rows)
+    findings = _count(handed_over.worklist_findings, "finding") if handed_over.worklist_findings else ""
+    _print_carried(rendered.folder / DPO_ACTIONS, findings, handed_over.worklist_hand_rows)
     print("Ratings (from the open findings):")
     for title, rating in rendered.ratings.items():
         print(f"  {rating:<5}  {title}")

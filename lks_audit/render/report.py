@@ -71,18 +71,13 @@ class RenderedSet:
 
     #: OUT/YEAR, now showing the new set.
     folder: Path
-    #: What the audit could not read (a missing or unreadable workbook...), one line each, for the user.
-    problems: list[str]
+    #: What the kernel handed over: what the audit could not read, one line each, for the user, and what it carried
+    #: from the plan and the DPO's worklist this set replaces. Out of the repr: it holds the data's personal values.
+    handed_over: Handover = field(repr=False)
     #: Copies kept of files people edited in the set this one replaced (inside OUT/YEAR/previous-runs/).
     kept: list[Path] = field(default_factory=list)
     #: Files lks-audit did not write in OUT/YEAR (a DPO's notes, a plan saved as .ods), left where they are.
     not_ours: list[str] = field(default_factory=list)
-    #: Rules whose edits were carried from the plan this one replaces, and rows added by hand carried with them.
-    carried_rules: list[str] = field(default_factory=list)
-    hand_rows: int = 0
-    #: Findings whose edits were carried from the DPO's worklist this one replaces, and rows added by hand there.
-    worklist_findings: int = 0
-    worklist_hand_rows: int = 0
     #: Area title -> its rating, in report order.
     ratings: dict[str, str] = field(default_factory=dict)
     #: Rules registered, and those not assessed.
@@ -169,13 +164,9 @@ def render_report(
             discard(staging)  # gone already once published
     return RenderedSet(
         published,
-        handed_over.problems,
+        handed_over,
         kept=[published / path for path in kept],
         not_ours=not_ours,
-        carried_rules=handed_over.carried_rules,
-        hand_rows=handed_over.hand_rows,
-        worklist_findings=handed_over.worklist_findings,
-        worklist_hand_rows=handed_over.worklist_hand_rows,
         ratings={info["title"]: info["rag"] for info in found["summary"]["areas"].values()},
         rules=len(found["summary"]["rules"]),
         not_assessed=len(found["not_assessed"]),
