@@ -309,10 +309,10 @@ class Audit:
         return (target[0], int(hit.iloc[0])) if len(hit) else None
 
     def _one_row(self, sheet: str, row: int, columns: list[str]) -> pd.DataFrame | None:
-        table = self.sheet(sheet)
-        if row not in table.index:
+        table = self._shown(sheet, [row])
+        if table.empty:
             return None
-        out = table.loc[[row]].reset_index()
+        out = table.reset_index()
         out.insert(3, "rests_on", ", ".join(columns) or None)
         return out
 
@@ -331,11 +331,17 @@ class Audit:
             (a date as a date, several IDs joined, Yes or No); a cell that could not be read says so, with what it
             holds. Blank rows are left out, as the audit leaves them.
         """
-        sheet = self._sheet_name(name)
+        return self._shown(self._sheet_name(name))
+
+    def _shown(self, sheet: str, rows: list[int] | None = None) -> pd.DataFrame:
+        """The contract sheet ``sheet`` as :meth:`sheet` gives it; only its Excel ``rows`` (in the sheet's order)
+        when given, picked before the cells are converted, which is most of the work."""
         frame = self._data.frames[sheet]
+        if rows is not None:
+            frame = frame[frame[ROW].isin(rows)]
         out = frame.drop(columns=[ROW]).astype(object).map(_shown) if len(frame) else frame.drop(columns=[ROW])
         out = out.astype(object).where(frame.drop(columns=[ROW]).notna(), None)
-        out.index = pd.Index(frame[ROW].astype(int).tolist(), name="row")
+        out.index = pd.Index(frame[ROW].to_numpy(dtype="int64"), name="row")  # Excel rows, a sheet with none too
         for fault in self._data.cell_faults:
             if fault.sheet == sheet and fault.row in out.index:
                 out.at[fault.row, fault.column] = UNREADABLE + fault.problem
@@ -378,8 +384,7 @@ class Audit:
             lambda ids: isinstance(ids, tuple) and student in (i.casefold() for i in ids)
         )
         unread = posts[ROW].isin(self._data.unknown.get(("Posts", "Students pictured"), ()))
-        rows = posts.loc[listed | unread, ROW].astype(int).tolist()
-        out = self.sheet("Posts").loc[rows].copy()
+        out = self._shown("Posts", posts.loc[listed | unread, ROW].astype(int).tolist())
         out["listed"] = ["yes" if yes else "may be" for yes in listed[listed | unread]]
         on_post: dict[int, list[str]] = {}
         for f in self._result.findings:
