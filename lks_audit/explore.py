@@ -30,7 +30,7 @@ from . import worklist
 from .decide import AskedDecision, Recorded, checked_row, record_decision
 from .errors import AuditInputError
 from .findings import AREA_TITLES, Finding, findings_frame
-from .handover import DEFAULT_SCHOOL, ReportParameters
+from .handover import ReportParameters
 from .load import ROW
 from .outputs.action_plan import (
     ACCEPTED_RISK,
@@ -116,14 +116,13 @@ class Audit:
         The day the audit is taken.
     """
 
-    def __init__(self, data_dir, year, as_of=None, params=None, *, school: str = DEFAULT_SCHOOL):
+    def __init__(self, data_dir, year, as_of=None, params=None):
         self.data_dir = Path(data_dir)
         taken = audit_taken(year, as_of)
         self.year = taken.year
         self.as_of = taken.day
         #: What the audit is taken as of: the day, or the moment when a time of day was given (as ``--as-of``).
         self._as_of = taken.as_of
-        self.school = school
         self._params = _overrides(params)
         self.refresh()
 
@@ -133,10 +132,9 @@ class Audit:
 
         if not self.data_dir.is_dir():
             raise AuditInputError(f"{self.data_dir}: no such folder")
+        # The school's name left as the review's default: nothing the notebook API shows carries it.
         self.review = load_review(
-            ReportParameters(
-                school=self.school, year=self.year, data_dir=self.data_dir, as_of=self._as_of, params=self._params
-            )
+            ReportParameters(year=self.year, data_dir=self.data_dir, as_of=self._as_of, params=self._params)
         )
 
     @property
