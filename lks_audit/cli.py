@@ -242,11 +242,9 @@ def _add_earlier_years_options(p: argparse.ArgumentParser) -> None:
 
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
     """The rule parameters asked for: the settings file's, then each --param over them."""
-    from .params import parse_param_pairs, read_settings_file
+    from .params import asked_overrides
 
-    overrides = read_settings_file(args.settings) if args.settings else {}
-    overrides.update(parse_param_pairs(args.param))
-    return overrides
+    return asked_overrides(args.settings, args.param)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -305,15 +303,9 @@ def run_due(args: argparse.Namespace) -> int:
     data, due = due_folder(folder, now, args.within, overrides, reading=reading)
     for problem in data.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
-    written = []
-    if args.ics:
-        from .due_calendar import calendar_bytes
+    from .due_files import write_due_files
 
-        written.append(_write_public(args.ics, calendar_bytes(due, args.school)))
-    if args.html:
-        from .due_digest import checked_digest
-
-        written.append(_write_public(args.html, checked_digest(due, data, args.school).encode("utf-8")))
+    written = write_due_files(due, data, args.school, args.ics or "", args.html or "")
     sys.stdout.write(due.to_json() if args.json else format_due_text(due) + "\n")
     for path in written:
         print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
@@ -322,18 +314,6 @@ def run_due(args: argparse.Namespace) -> int:
     if due.not_assessed:
         return 2
     return 1 if due.overdue else 0
-
-
-def _write_public(path: str, content: bytes) -> Path:
-    """Write one of ``due``'s files for the school's leaders (no personal data) in one step."""
-    from .files import atomic_write, public_mode
-
-    target = Path(path)
-    if target.is_dir():
-        raise AuditInputError(f"{target} is a folder; give a file name")
-    if not target.parent.is_dir():
-        raise AuditInputError(f"{target.parent} does not exist; make the folder first")
-    return atomic_write(target, content, public_mode())
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -353,7 +333,8 @@ def run_report(args: argparse.Namespace) -> int:
         meeting_date=args.meeting_date or "",
     )
     rendered = render_report(asked, args.out, timeout=args.timeout, notebook=os.environ.get(NOTEBOOK_ENV) or None)
-    for problem in rendered.problems:
+    handed_over = rendered.handed_over
+    for problem in handed_over.problems:
         print(f"lks-audit: {problem}", file=sys.stderr)
     for path in rendered.files:
         print(f"wrote {path}")
@@ -361,10 +342,10 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"kept {path} (edited since it was published; the set it belonged to was replaced)")
     for name in rendered.not_ours:
         print(f"kept: {name}, not written by lks-audit")
-    rules = f"{_count(len(rendered.carried_rules), 'rule')} ({', '.join(rendered.carried_rules)})"
-    _print_carried(rendered.folder / ACTION_PLAN, rules if rendered.carried_rules else "", rendered.hand_rows)
-    findings = _count(rendered.worklist_findings, "finding") if rendered.worklist_findings else ""
-    _print_carried(rendered.folder / DPO_ACTIONS, findings, rendered.worklist_hand_rows)
+    rules = f"{_count(len(handed_over.carried_rules), 'rule')} ({', '.join(handed_over.carried_rules)})"
+    _print_carried(rendered.folder / ACTION_PLAN, rules if handed_over.carried_rules else "", handed_over.hand_rows)
+    findings = _count(handed_over.worklist_findings, "finding") if handed_over.worklist_findings else ""
+    _print_carried(rendered.folder / DPO_ACTIONS, findings, handed_over.worklist_hand_rows)
     print("Ratings (from the open findings):")
     for title, rating in rendered.ratings.items():
         print(f"  {rating:<5}  {title}")

@@ -25,18 +25,16 @@ from pathlib import Path
 import pandas as pd
 
 from .cells import cell_problem, read_column
-from .dpo_review import REVIEW_FILE, SlipFinder
+from .dpo_review import REVIEW_FILE, SlipFinder, rows_by_finding
 from .errors import AuditInputError, WorkbookOpen
 from .files import PRIVATE, atomic_write
 from .findings import Finding
 from .intake import kept_name, scan_folder, several_files_problem
-from .load import Dataset
+from .load import HEADER_SEARCH_ROWS, Dataset, header_of
 from .personal import PersonalIndex, personal_strings
 from .schema import SHEETS, WORKBOOK_BY_FILE, Kind
 
 SHEET = "Decisions"
-#: How far down the sheet its header row is looked for (title rows above it are forgiven, as when reading).
-HEADER_SEARCH_ROWS = 15
 #: Formats openpyxl can write back; an .ods or .xls review is the DPO's to edit in their office program.
 WRITABLE = (".xlsx", ".xlsm")
 
@@ -87,14 +85,27 @@ def _finding(findings: list[Finding], typed: str) -> Finding:
     return found
 
 
-def _latest_decided_on(data: Dataset, finding_id: str) -> dt.date | None:
-    """The latest Decided on of the rows the sheet already has for ``finding_id``."""
+def _latest_decided_on(data: Dataset, as_of: dt.date, finding_id: str) -> dt.date | None:
+    """The latest Decided on of the rows the sheet already has for ``finding_id``, its rows read as the audit
+    reads them (:func:`~lks_audit.dpo_review.rows_by_finding`). AuditInputError when one of them has a Decided on
+    that could not be read: beside the new row, which of them is latest could not be told, and the audit would
+    apply none."""
     frame = data.frames.get(SHEET)
     if frame is None or frame.empty:
         return None
-    ids = frame["Finding ID"].map(lambda v: str(v).strip().casefold() if isinstance(v, str) else None)
-    days = frame.loc[ids == finding_id.casefold(), "Decided on"].dropna()
-    return days.max().date() if len(days) else None
+    # The notices of rows that cannot be applied are the check's to give; here only the order of the rows counts.
+    rows = rows_by_finding(frame, data, pd.Timestamp(as_of), []).get(finding_id.casefold(), [])
+    unreadable = next((r for r in rows if r.decided_on_unreadable), None)
+    if unreadable is not None:
+        where = data.cell(SHEET, "Decided on", unreadable.row) or f"row {unreadable.row}"
+        read = next((f for f in data.files if f.file == REVIEW_FILE), None)
+        raise AuditInputError(
+            f"{(read.name if read else None) or REVIEW_FILE}, sheet {data.sheet_names.get(SHEET, SHEET)}, cell "
+            f"{where}: the Decided on of a decision on {finding_id} could not be read as a date, so the audit could "
+            "not tell which decision is the latest and would apply none; correct that cell first; nothing was written"
+        )
+    days = [r.decided_on for r in rows if r.decided_on is not None]
+    return max(days).date() if days else None
 
 
 @dataclass(frozen=True)
@@ -178,7 +189,7 @@ def checked_row(data: Dataset, findings: list[Finding], as_of: dt.date, asked: A
             "already; give a later day, or none (until withdrawn); nothing was written"
         )
     on = _read_as_the_audit_does("Decided on", asked.decided_on, "decided_on") or dt.date.today()
-    latest = _latest_decided_on(data, finding.id)
+    latest = _latest_decided_on(data, as_of, finding.id)
     if latest is not None and on < latest:
         raise AuditInputError(
             f"decided_on {on:%d/%m/%Y}: the sheet already has a decision on {finding.id} decided on {latest:%d/%m/%Y}, "
@@ -189,22 +200,19 @@ def checked_row(data: Dataset, findings: list[Finding], as_of: dt.date, asked: A
 
 
 def _header(ws) -> tuple[int, dict[str, int]]:
-    """The Decisions sheet's header row and each contract header's column number (headers in any order, case
-    and spacing aside, as the loader finds them)."""
-    from .read import sheet_key
-
-    wanted = {sheet_key(h): h for h in SHEETS[SHEET].headers}
-    for row in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS):
-        found = {wanted[sheet_key(c.value)]: c.column for c in row if sheet_key(c.value) in wanted}
-        if "Finding ID" in found and "Decision" in found:
-            missing = [h for h in SHEETS[SHEET].headers if h not in found]
-            if missing:
-                raise AuditInputError(
-                    f"sheet {ws.title}: column{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing; put "
-                    f"{'them' if len(missing) > 1 else 'it'} back (the template has every column); nothing was written"
-                )
-            return row[0].row, found
-    raise AuditInputError(f"sheet {ws.title} has no header row with Finding ID and Decision; nothing was written")
+    """The Decisions sheet's header row and each contract header's column number, found as the loader finds them
+    (:func:`~lks_audit.load.header_of`), so the row is written where the next ``check`` reads."""
+    rows = [list(row) for row in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+    at, positions = header_of(rows, SHEETS[SHEET])
+    if "Finding ID" not in positions or "Decision" not in positions:
+        raise AuditInputError(f"sheet {ws.title} has no header row with Finding ID and Decision; nothing was written")
+    missing = [h for h in SHEETS[SHEET].headers if h not in positions]
+    if missing:
+        raise AuditInputError(
+            f"sheet {ws.title}: column{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing; put "
+            f"{'them' if len(missing) > 1 else 'it'} back (the template has every column); nothing was written"
+        )
+    return at + 1, {header: i + 1 for header, i in positions.items()}
 
 
 def _formula_cell(book) -> str | None:

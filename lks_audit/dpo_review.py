@@ -129,7 +129,7 @@ def apply_decisions(
     if frame is None or frame.empty:
         return findings, []
     notices: list[Notice] = []
-    by_id = _rows_by_finding(frame, data, as_of, notices)
+    by_id = rows_by_finding(frame, data, as_of, notices)
     decisions = _decisions_in_force(by_id, data, notices)
     out = [_with_decision(f, decisions.get(f.id.casefold())) for f in findings]
     used = {f.id.casefold() for f in findings}
@@ -139,7 +139,7 @@ def apply_decisions(
     return out, sorted(notices, key=lambda n: n.row or 0)
 
 
-def _rows_by_finding(
+def rows_by_finding(
     frame: pd.DataFrame, data: Dataset, as_of: pd.Timestamp, notices: list[Notice]
 ) -> dict[str, list[_Row]]:
     """The Decisions sheet's readable rows by the Finding ID they name (case aside), in sheet order."""

@@ -30,7 +30,7 @@ from . import worklist
 from .decide import AskedDecision, Recorded, checked_row, record_decision
 from .errors import AuditInputError
 from .findings import AREA_TITLES, Finding, findings_frame
-from .handover import DEFAULT_SCHOOL, ReportParameters
+from .handover import ReportParameters
 from .load import ROW
 from .outputs.action_plan import (
     ACCEPTED_RISK,
@@ -41,7 +41,7 @@ from .outputs.action_plan import (
     NOT_CHECKED,
     RESOLVED,
 )
-from .params import audit_day, audit_moment, normalise_year, read_settings_file
+from .params import audit_taken
 from .rules import REGISTRY
 from .schema import SHEETS, WORKBOOK_BY_FILE, WORKBOOK_OF_SHEET
 
@@ -116,13 +116,13 @@ class Audit:
         The day the audit is taken.
     """
 
-    def __init__(self, data_dir, year, as_of=None, params=None, *, school: str = DEFAULT_SCHOOL):
+    def __init__(self, data_dir, year, as_of=None, params=None):
         self.data_dir = Path(data_dir)
-        self.year = normalise_year(year)
-        self.as_of = audit_day(self.year, as_of)
+        taken = audit_taken(year, as_of)
+        self.year = taken.year
+        self.as_of = taken.day
         #: What the audit is taken as of: the day, or the moment when a time of day was given (as ``--as-of``).
-        self._as_of = (audit_moment(as_of) or self.as_of).isoformat()
-        self.school = school
+        self._as_of = taken.as_of
         self._params = _overrides(params)
         self.refresh()
 
@@ -132,10 +132,9 @@ class Audit:
 
         if not self.data_dir.is_dir():
             raise AuditInputError(f"{self.data_dir}: no such folder")
+        # The school's name left as the review's default: nothing the notebook API shows carries it.
         self.review = load_review(
-            ReportParameters(
-                school=self.school, year=self.year, data_dir=self.data_dir, as_of=self._as_of, params=self._params
-            )
+            ReportParameters(year=self.year, data_dir=self.data_dir, as_of=self._as_of, params=self._params)
         )
 
     @property
@@ -308,10 +307,10 @@ class Audit:
         return (target[0], int(hit.iloc[0])) if len(hit) else None
 
     def _one_row(self, sheet: str, row: int, columns: list[str]) -> pd.DataFrame | None:
-        table = self.sheet(sheet)
-        if row not in table.index:
+        table = self._shown(sheet, [row])
+        if table.empty:
             return None
-        out = table.loc[[row]].reset_index()
+        out = table.reset_index()
         out.insert(3, "rests_on", ", ".join(columns) or None)
         return out
 
@@ -330,11 +329,17 @@ class Audit:
             (a date as a date, several IDs joined, Yes or No); a cell that could not be read says so, with what it
             holds. Blank rows are left out, as the audit leaves them.
         """
-        sheet = self._sheet_name(name)
+        return self._shown(self._sheet_name(name))
+
+    def _shown(self, sheet: str, rows: list[int] | None = None) -> pd.DataFrame:
+        """The contract sheet ``sheet`` as :meth:`sheet` gives it; only its Excel ``rows`` (in the sheet's order)
+        when given, picked before the cells are converted, which is most of the work."""
         frame = self._data.frames[sheet]
+        if rows is not None:
+            frame = frame[frame[ROW].isin(rows)]
         out = frame.drop(columns=[ROW]).astype(object).map(_shown) if len(frame) else frame.drop(columns=[ROW])
         out = out.astype(object).where(frame.drop(columns=[ROW]).notna(), None)
-        out.index = pd.Index(frame[ROW].astype(int).tolist(), name="row")
+        out.index = pd.Index(frame[ROW].to_numpy(dtype="int64"), name="row")  # Excel rows, a sheet with none too
         for fault in self._data.cell_faults:
             if fault.sheet == sheet and fault.row in out.index:
                 out.at[fault.row, fault.column] = UNREADABLE + fault.problem
@@ -377,8 +382,7 @@ class Audit:
             lambda ids: isinstance(ids, tuple) and student in (i.casefold() for i in ids)
         )
         unread = posts[ROW].isin(self._data.unknown.get(("Posts", "Students pictured"), ()))
-        rows = posts.loc[listed | unread, ROW].astype(int).tolist()
-        out = self.sheet("Posts").loc[rows].copy()
+        out = self._shown("Posts", posts.loc[listed | unread, ROW].astype(int).tolist())
         out["listed"] = ["yes" if yes else "may be" for yes in listed[listed | unread]]
         on_post: dict[int, list[str]] = {}
         for f in self._result.findings:
@@ -410,18 +414,15 @@ class Audit:
             row in this year's action plan, worked out by the function that writes the plan (empty where the plan
             has no row for the rule).
         """
-        from .history import last_year
         from .outputs.action_plan import RULE, SINCE_LAST_YEAR
-        from .outputs.plan_carry import PlanUnreadable, read_plan
+        from .outputs.review_data import earlier_years, plan_read_back
         from .params import read_previous
 
-        last = last_year(previous, self.year)
-        doc = read_previous(last.findings)
-        try:
-            plan = read_plan(last.plan) if last.plan else None
-        except PlanUnreadable:
-            plan = None  # as the report does: last year's statuses left out, the labels still from its findings
-        with_last = replace(self.review, previous=doc, last_year_plan=plan)
+        findings, plan, _ = earlier_years(previous, "", "", self.year)
+        doc = read_previous(findings)
+        # As the report reads them; a plan that cannot be read leaves last year's statuses out (the report's line
+        # saying so is not the notebook's), the labels still from its findings.
+        with_last = replace(self.review, previous=doc, last_year_plan=plan_read_back(plan, "", []))
         rows_of_plan = {
             r.get(RULE): r.get(SINCE_LAST_YEAR) for r in with_last.plan.plan.rows if r.get(RULE) in REGISTRY
         }
@@ -550,13 +551,10 @@ def _compared(values: tuple) -> dict:
 
 def _overrides(params) -> dict:
     """Rule parameters as the command takes them: name -> value (``--param``), or a settings file (``--settings``)."""
-    from .params import checked_overrides
+    from .params import asked_overrides, checked_overrides
 
-    if params is None:
-        return {}
-    if isinstance(params, (str, Path)):
-        return checked_overrides(read_settings_file(params))
-    return checked_overrides(dict(params))
+    settings, by_name = (params, None) if isinstance(params, (str, Path)) else (None, params)
+    return checked_overrides(asked_overrides(settings, by_name))
 
 
 def open_audit(data_dir, year, as_of=None, params=None) -> Audit:

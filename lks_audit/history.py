@@ -13,13 +13,16 @@ or a year that is not earlier is refused with one line, before anything runs.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AuditInputError
 from .files import FINDINGS_JSON, HISTORY_JSON, PREVIOUS_RUNS, plan_to_carry
-from .params import normalise_year, read_previous
+from .intake import check_folder_usable
+from .params import audit_taken, checked_overrides, normalise_year, read_previous
 
 #: How many years the history shows: this one and up to four before it.
 YEARS_SHOWN = 5
@@ -123,6 +126,59 @@ def history_years(folder: str | Path, this_year: str) -> list[EarlierYear]:
         if year < this_year and (year not in found or path.parent.name == year):
             found[year] = path.resolve()
     return [EarlierYear(year, found[year]) for year in sorted(found)]
+
+
+@dataclass(frozen=True)
+class CheckedOptions:
+    """A run's options once checked (``report``, ``explore``), as its kernel takes them: the year as written in
+    folder names, ``as of`` in ISO form, folders absolute (the kernel runs in the notebook's folder)."""
+
+    data_dir: str
+    year: str
+    #: The audit day; None when ``as_of`` was left to the run.
+    day: dt.date | None
+    #: The day or moment the audit is taken as of; empty when left to the run.
+    as_of: str
+    params: dict[str, object]
+    #: ``--previous`` and ``--history`` made absolute; empty when not given.
+    previous: str
+    history: str
+
+
+def checked_options(
+    data_dir: str | Path,
+    year: str,
+    as_of: object,
+    params: Mapping[str, object] | None,
+    previous: str | Path = "",
+    history: str | Path = "",
+    *,
+    as_of_left_to_run: bool = False,
+) -> CheckedOptions:
+    """The options of a run, each refused with its option's own words (AuditInputError) before anything starts:
+    the data folder, the rule parameters, the year and ``as of``, ``--previous`` and ``--history``. With
+    ``as_of_left_to_run``, an ``as_of`` not given stays empty, for the run to take on the day it runs (the DPO's
+    notebook, opened again on later days)."""
+    folder = Path(data_dir)
+    check_folder_usable(folder, need_readable=True)
+    overrides = checked_overrides(dict(params or {}))
+    if as_of_left_to_run and not as_of:
+        year, day, taken_as_of = normalise_year(year), None, ""
+    else:
+        taken = audit_taken(year, as_of)
+        year, day, taken_as_of = taken.year, taken.day, taken.as_of
+    last = last_year(previous, year) if previous else None
+    if history:
+        history_years(history, year)  # refused here, with --history's own words, if it cannot be used
+    return CheckedOptions(
+        data_dir=str(folder.resolve()),
+        year=year,
+        day=day,
+        as_of=taken_as_of,
+        params=overrides,
+        previous=str(Path(previous).resolve()) if last else "",
+        history=str(Path(history).resolve()) if history else "",
+    )
 
 
 #: What says a history.json is ours, and its shape's version.

@@ -94,27 +94,21 @@ def prepare(
     """Check the options as ``report`` does and write the DPO's notebook, its parameters filled in, into the
     private working folder ``work`` (see :func:`working_folder`). Raises AuditInputError for an option that cannot
     be used (nothing written)."""
-    from .history import history_years, last_year
-    from .intake import check_folder_usable, kept_name
-    from .params import audit_day, audit_moment, checked_overrides, normalise_year
+    from .history import checked_options
+    from .intake import kept_name
     from .render.report import NOTEBOOKS
 
-    folder = Path(asked.data_dir)
-    check_folder_usable(folder, need_readable=True)
-    year = normalise_year(asked.year)
-    day = audit_day(year, asked.as_of) if asked.as_of else None
-    overrides = checked_overrides(dict(asked.params or {}))
-    last = last_year(asked.previous, year) if asked.previous else None
-    if asked.history:
-        history_years(asked.history, year)  # refused here, with --history's own words, if it cannot be used
-    target = working_folder(school, year, work, folder)
+    checked = checked_options(
+        asked.data_dir, asked.year, asked.as_of, asked.params, asked.previous, asked.history, as_of_left_to_run=True
+    )
+    target = working_folder(school, checked.year, work, Path(asked.data_dir))
     parameters = ExploreParameters(
-        data_dir=str(folder.resolve()),
-        year=year,
-        as_of=(audit_moment(asked.as_of) or day).isoformat() if day else "",  # a moment, when one was asked for
-        previous=str(Path(asked.previous).resolve()) if last else "",
-        history=str(Path(asked.history).resolve()) if asked.history else "",
-        params=overrides,
+        data_dir=checked.data_dir,
+        year=checked.year,
+        as_of=checked.as_of,  # a moment, when one was asked for; empty: the day the notebook runs
+        previous=checked.previous,
+        history=checked.history,
+        params=checked.params,
     )
     text = _parameterised(NOTEBOOKS / EXPLORE, parameters.injected())
     _private_folder(target)

@@ -256,6 +256,13 @@ def _match_header(header: list, sheet: Sheet) -> tuple[dict[str, int], dict[str,
     return positions, extras
 
 
+def header_of(rows: list[list], sheet: Sheet) -> tuple[int, dict[str, int]]:
+    """(index in ``rows`` of the sheet's header row, contract header -> its index in that row), found as the
+    loader finds them: for a writer that must put its cells where the next reading will look."""
+    at = _header_row(rows, sheet)[0]
+    return at, _match_header(rows[at] if rows else [], sheet)[0]
+
+
 def _body(rows: list[list], header_at: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """The rows below the header as a grid of cell values, and each one's Excel row."""
     body = rows[header_at + 1 :]  # as wide as the header: the sources give rows as wide as the sheet

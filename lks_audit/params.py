@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def _convert(raw, kind):
     return number
 
 
-def parse_param_pairs(pairs: list[str] | None) -> dict[str, str]:
+def parse_param_pairs(pairs: Iterable[str] | None) -> dict[str, str]:
     """``["ico_hours=48", ...]`` as a dict; a pair without ``=`` is an AuditInputError."""
     out = {}
     for pair in pairs or ():
@@ -110,6 +111,17 @@ def read_settings_file(path: str | Path) -> dict[str, object]:
         raise AuditInputError(str(exc)) from None
     except TypeError as exc:  # a [parameters] that is not a table
         raise AuditInputError(f"settings file {path}: {exc}") from None
+
+
+def asked_overrides(
+    settings: str | Path | None = None, params: Mapping[str, object] | Iterable[str] | None = None
+) -> dict[str, object]:
+    """The rule parameters asked for (not yet checked: :func:`checked_overrides`): the settings file's, then
+    ``params`` over them, either name -> value as Python or TOML gives it (``{"ico_hours": 48}``: the notebooks'
+    ``params``) or ``name=value`` pairs as ``--param`` takes them."""
+    overrides = read_settings_file(settings) if settings else {}
+    overrides.update(params if isinstance(params, Mapping) else parse_param_pairs(params))
+    return overrides
 
 
 def checked_overrides(overrides: dict[str, object]) -> dict[str, object]:
@@ -214,7 +226,10 @@ def _given(value, option: str) -> tuple[dt.date, dt.time | None] | None:
         raise AuditInputError(f"{option} {text}: there is no such time of day") from None
     if timed["zone"]:  # an instant: the UK wall-clock time it was
         zone = timed["zone"].upper().replace("Z", "+00:00")
-        moment = dt.datetime.fromisoformat(f"{day.isoformat()}T{time.isoformat()}{zone}")
+        try:
+            moment = dt.datetime.fromisoformat(f"{day.isoformat()}T{time.isoformat()}{zone}")
+        except ValueError:  # an offset of a day or more
+            raise AuditInputError(f"{option} {text}: there is no such UTC offset") from None
         wall = _uk_wall_clock(moment)
         return wall.date(), wall.time()
     return day, time
@@ -252,6 +267,24 @@ def audit_day(year: str, as_of=None, today: dt.date | None = None) -> dt.date:
             f"{first:%d/%m/%Y} to {last:%d/%m/%Y}"
         )
     return day
+
+
+@dataclass(frozen=True)
+class AuditTaken:
+    """When an audit is taken, as asked: the year as folder names write it, the audit day (:func:`audit_day`), and
+    ``as of`` as the kernel and findings.json take it (an ISO day, or the moment when a time of day was given)."""
+
+    year: str
+    day: dt.date
+    as_of: str
+
+
+def audit_taken(year: str, as_of=None) -> AuditTaken:
+    """``year`` and ``as_of`` as asked (``2025/26``, ``31/08/2026 10:00``) read into :class:`AuditTaken`; raises
+    AuditInputError for either that cannot be used."""
+    year = normalise_year(year)
+    day = audit_day(year, as_of)
+    return AuditTaken(year, day, (audit_moment(as_of) or day).isoformat())
 
 
 def meeting_day(meeting_date=None, audit: dt.date | None = None, today: dt.date | None = None) -> dt.date:

@@ -153,6 +153,10 @@ def small_school(tmp_path_factory) -> Path:
         ),  # fmt: skip
         (("--year", "2025-26", "--as-of", "31/02/2026"), "--as-of 31/02/2026: there is no such day"),
         (
+            ("--year", "2025-26", "--as-of", "31/08/2026 10:00+99:99"),  # an offset no clock has
+            "--as-of 31/08/2026 10:00+99:99: there is no such UTC offset",
+        ),
+        (
             (
                 "--year",
                 "2025-27",

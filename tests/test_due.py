@@ -378,3 +378,15 @@ def test_the_due_notebook_shows_the_commands_list_and_writes_its_files(sample_du
     assert '<figure class="lks-chart"><img src="data:image/svg+xml;base64,' in shown and "next 6 weeks" in shown
     assert all(c["clock"] in shown for c in sample_due["doc"]["clocks"])
     assert ics.read_bytes() == sample_due["runs"][0]["ics"].read_bytes()
+
+
+def test_the_due_notebook_refuses_a_folder_or_a_missing_one_as_the_command_does(tmp_path):
+    from lks_audit.errors import AuditInputError
+    from lks_audit.outputs.due_view import load_due
+
+    view = load_due(SAMPLE_SCHOOL, NOW)
+    with pytest.raises(AuditInputError, match="is a folder; give a file name"):
+        view.write(ics=str(tmp_path))
+    with pytest.raises(AuditInputError, match="does not exist; make the folder first"):
+        view.write(html=str(tmp_path / "nowhere" / "due.html"))
+    assert list(tmp_path.iterdir()) == []

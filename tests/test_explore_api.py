@@ -215,3 +215,36 @@ def test_decide_makes_an_owner_only_review_from_the_template_and_checks_values(s
     done = audit.decide("IMG-01:P-00026:ST0237", "Not a breach", "The pupil shown is from the visiting school")
     assert done.backup is None and stat.S_IMODE(done.path.stat().st_mode) == 0o600
     assert audit.findings.set_index("id").at["IMG-01:P-00026:ST0237", "decision"] == "Not a breach"
+
+
+def test_decide_refuses_beside_a_decision_whose_decided_on_is_unreadable(school):
+    # A second row for ACC-05:ACC-003 whose Decided on is no date: beside it, the check cannot tell which row is
+    # the latest and applies none, so a row added now would be said saved and then not applied.
+    review = school / "dpo_review.xlsx"
+    book = openpyxl.load_workbook(review)
+    book["Decisions"].append(["ACC-05:ACC-003", "Accepted risk", "Renewed for the spring term", "DPO", "someday"])
+    book.save(review)
+    before = review.read_bytes()
+    audit = lks_audit.open_audit(school, SAMPLE_YEAR, as_of=SAMPLE_AS_OF)
+    with pytest.raises(AuditInputError, match=r"dpo_review\.xlsx, sheet Decisions, cell E6: .*nothing was written"):
+        audit.decide("ACC-05:ACC-003", "Accepted risk", "Password manager arrives in March", decided_on="2026-09-01")
+    assert review.read_bytes() == before and sorted(p.name for p in school.glob("dpo_review*")) == [review.name]
+
+
+@pytest.mark.parametrize("titles", [2, 11])
+def test_decide_writes_under_the_header_row_the_check_reads(school, titles):
+    # The check looks for the header among the first 10 rows: below them, a row added would never be read.
+    review = school / "dpo_review.xlsx"
+    book = openpyxl.load_workbook(review)
+    book["Decisions"].insert_rows(1, titles)
+    book["Decisions"]["A1"] = "Decisions of the DPO"
+    book.save(review)
+    audit = lks_audit.open_audit(school, SAMPLE_YEAR, as_of=SAMPLE_AS_OF)
+    asked = ("ACC-05:ACC-003", "Accepted risk", "Password manager arrives in March", "31/03/2027")
+    if titles > 10:
+        with pytest.raises(AuditInputError, match="no header row with Finding ID and Decision"):
+            audit.decide(*asked, decided_on="2026-09-01")
+        return
+    assert audit.decide(*asked, decided_on="2026-09-01").row == titles + 6
+    decided = {f["id"]: f.get("decision") for f in check_json(school)["findings"]}
+    assert decided["ACC-05:ACC-003"]["review_by"].startswith("2027-03-31")

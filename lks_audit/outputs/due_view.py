@@ -4,16 +4,15 @@ time line of the coming weeks' deadlines, and the calendar and digest files when
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
 
 from ..due import DUE_SOON, OVERDUE, RUNNING, STATES, DueList, clock_line, due_folder
-from ..files import atomic_write, public_mode
+from ..due_files import write_due_files
 from ..handover import DEFAULT_SCHOOL
 from ..load import Dataset
-from ..params import checked_overrides, given_moment, parse_param_pairs, read_settings_file
+from ..params import asked_overrides, checked_overrides, given_moment
 from ..rules import CLOCKS
 from .charts import timeline
 from .html import esc, plural, table
@@ -60,22 +59,13 @@ class DueView:
     def write(self, ics: str = "", html: str = "", school: str = DEFAULT_SCHOOL) -> HTML:
         """The calendar (``ics``) and the leaders' digest (``html``) where a path is given, as the command writes
         them."""
-        from ..due_calendar import calendar_bytes
-        from ..due_digest import checked_digest
-
-        written = []
-        if ics:
-            written.append(atomic_write(Path(ics), calendar_bytes(self.due, school), public_mode()))
-        if html:
-            page = checked_digest(self.due, self.data, school).encode("utf-8")
-            written.append(atomic_write(Path(html), page, public_mode()))
+        written = write_due_files(self.due, self.data, school, ics, html)
         return HTML("".join(f"<p>Wrote {esc(p)}</p>" for p in written) or "<p>No file asked for.</p>")
 
 
 def load_due(data_dir, now: str = "", within: float = 7, params: dict | None = None, settings: str = "") -> DueView:
     """The clocks of ``data_dir`` at ``now`` (the command's ``--now``; empty: the current time in Europe/London),
     with ``--within``, ``--param`` (a dict) and ``--settings`` as the command reads them."""
-    overrides = read_settings_file(settings) if settings else {}
-    overrides.update(parse_param_pairs([f"{k}={v}" for k, v in (params or {}).items()]))
-    data, due = due_folder(data_dir, given_moment(now, "now"), within, checked_overrides(overrides))
+    overrides = checked_overrides(asked_overrides(settings, params or {}))
+    data, due = due_folder(data_dir, given_moment(now, "now"), within, overrides)
     return DueView(data, due)

@@ -23,7 +23,7 @@ from ..context import AuditContext
 from ..dpo_review import AreaOpinion, area_opinions
 from ..findings import NoticeKind, Severity
 from ..handover import ReportParameters
-from ..history import counts_only
+from ..history import counts_only, history_years, last_year
 from ..load import Dataset
 from ..params import meeting_day, read_previous
 from ..personal import STAFF_NAMES, PersonalIndex, personal_strings
@@ -218,7 +218,7 @@ class Review:
         return self.summary.get("policy_version") or "not recorded"
 
 
-def _plan(path: str, unusable: str, problems: list[str], read=read_plan):
+def plan_read_back(path: str, unusable: str, problems: list[str], read=read_plan):
     """A published plan (or worklist, ``read`` by its reader) read back, or None (with a line saying so, ``unusable``
     its consequence) when it cannot be read."""
     if not path or not Path(path).is_file():
@@ -230,13 +230,11 @@ def _plan(path: str, unusable: str, problems: list[str], read=read_plan):
         return None
 
 
-def _earlier_years(
+def earlier_years(
     previous: str | Path, previous_plan: str, history: str | Path, year: str
 ) -> tuple[str, str, list[str]]:
     """``previous`` and ``history`` as the command takes them -> last year's findings.json, its plan, and the
     earlier years' history.json files (findings.json from an older lks-audit)."""
-    from ..history import history_years, last_year
-
     if previous:
         last = last_year(previous, year)
         previous, previous_plan = str(last.findings), previous_plan or (str(last.plan) if last.plan else "")
@@ -276,7 +274,7 @@ def load_review(parameters: ReportParameters, *, previous_plan: str = "") -> Rev
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, got {parameters.audience!r}")
     data, result = audit_folder(parameters.data_dir, parameters.year, parameters.as_of or None, dict(parameters.params))
     day = dt.date.fromisoformat(parameters.generated) if parameters.generated else dt.date.today()
-    previous, previous_plan, history = _earlier_years(
+    previous, previous_plan, history = earlier_years(
         parameters.previous, previous_plan, parameters.history, parameters.year
     )
     last_year = read_previous(previous)
@@ -294,11 +292,11 @@ def load_review(parameters: ReportParameters, *, previous_plan: str = "") -> Rev
         parameters.audience,
         meeting_day(parameters.meeting_date, result.context.as_of.date()),
         opinions=area_opinions(data),
-        last_year_plan=_plan(previous_plan, "last year's statuses and notes are left out", problems),
-        replaced_plan=_plan(
+        last_year_plan=plan_read_back(previous_plan, "last year's statuses and notes are left out", problems),
+        replaced_plan=plan_read_back(
             parameters.replaced_plan, "its edits cannot be carried (the file is kept in previous-runs/)", problems
         ),
-        replaced_worklist=_plan(
+        replaced_worklist=plan_read_back(
             parameters.replaced_worklist,
             "your edits cannot be carried (the file is kept in previous-runs/)",
             problems,

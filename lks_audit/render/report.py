@@ -43,9 +43,8 @@ from ..files import (
 )
 from ..guard import personal_data_in
 from ..handover import Handover, ReportParameters
-from ..history import history_years, last_year
-from ..intake import check_folder_usable
-from ..params import audit_day, audit_moment, checked_overrides, meeting_day, normalise_year
+from ..history import checked_options
+from ..params import meeting_day
 from .execute import execute_notebook, stop_kernels
 from .export import export_html, prepare_exporters
 from .publish import discard, keep_edited, keep_partial, new_staging, publish, tidy
@@ -72,18 +71,13 @@ class RenderedSet:
 
     #: OUT/YEAR, now showing the new set.
     folder: Path
-    #: What the audit could not read (a missing or unreadable workbook...), one line each, for the user.
-    problems: list[str]
+    #: What the kernel handed over: what the audit could not read, one line each, for the user, and what it carried
+    #: from the plan and the DPO's worklist this set replaces. Out of the repr: it holds the data's personal values.
+    handed_over: Handover = field(repr=False)
     #: Copies kept of files people edited in the set this one replaced (inside OUT/YEAR/previous-runs/).
     kept: list[Path] = field(default_factory=list)
     #: Files lks-audit did not write in OUT/YEAR (a DPO's notes, a plan saved as .ods), left where they are.
     not_ours: list[str] = field(default_factory=list)
-    #: Rules whose edits were carried from the plan this one replaces, and rows added by hand carried with them.
-    carried_rules: list[str] = field(default_factory=list)
-    hand_rows: int = 0
-    #: Findings whose edits were carried from the DPO's worklist this one replaces, and rows added by hand there.
-    worklist_findings: int = 0
-    worklist_hand_rows: int = 0
     #: Area title -> its rating, in report order.
     ratings: dict[str, str] = field(default_factory=dict)
     #: Rules registered, and those not assessed.
@@ -170,13 +164,9 @@ def render_report(
             discard(staging)  # gone already once published
     return RenderedSet(
         published,
-        handed_over.problems,
+        handed_over,
         kept=[published / path for path in kept],
         not_ours=not_ours,
-        carried_rules=handed_over.carried_rules,
-        hand_rows=handed_over.hand_rows,
-        worklist_findings=handed_over.worklist_findings,
-        worklist_hand_rows=handed_over.worklist_hand_rows,
         ratings={info["title"]: info["rag"] for info in found["summary"]["areas"].values()},
         rules=len(found["summary"]["rules"]),
         not_assessed=len(found["not_assessed"]),
@@ -187,27 +177,17 @@ def render_report(
 def _checked(asked: ReportParameters) -> ReportParameters:
     """``asked`` checked, before any kernel starts (AuditInputError), as the kernel takes it: the year as written
     in folder names, days as ISO dates, folders absolute (the kernel runs in the notebook's folder)."""
-    folder = Path(asked.data_dir)
-    check_folder_usable(folder, need_readable=True)
-    overrides = checked_overrides(dict(asked.params))
-    try:
-        year = normalise_year(asked.year)
-        day = audit_day(year, asked.as_of)
-        meeting = meeting_day(asked.meeting_date, day)
-    except ValueError as exc:
-        raise AuditInputError(str(exc)) from None
-    last = last_year(asked.previous, year) if asked.previous else None
-    if asked.history:
-        history_years(asked.history, year)  # refused here, before any kernel starts
+    checked = checked_options(asked.data_dir, asked.year, asked.as_of, asked.params, asked.previous, asked.history)
+    meeting = meeting_day(asked.meeting_date, checked.day)
     return replace(
         asked,
-        year=year,
-        data_dir=str(folder.resolve()),
-        as_of=(audit_moment(asked.as_of) or day).isoformat(),  # a moment, when one was asked for
+        year=checked.year,
+        data_dir=checked.data_dir,
+        as_of=checked.as_of,  # a moment, when one was asked for
         audience="dpo",
-        params=dict(overrides),
-        previous=str(Path(asked.previous).resolve()) if last else "",
-        history=str(Path(asked.history).resolve()) if asked.history else "",
+        params=dict(checked.params),
+        previous=checked.previous,
+        history=checked.history,
         generated=dt.date.today().isoformat(),
         meeting_date=meeting.isoformat(),
     )
