@@ -7,16 +7,12 @@ data fix (``depends_on``) is counted apart and never moves a rating.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from .dpo_review import area_opinions
 from .findings import AREA_TITLES, AREAS, SEVERITIES, Severity, rule_order
 from .measures import headline_measures
 from .rules import REGISTRY
 from .schema import ACCEPTED_RISK, NOT_A_BREACH
-
-if TYPE_CHECKING:
-    from .audit import AuditResult  # audit imports this module to summarise its result
 
 #: rules.md: with fewer records checked than this, one open finding of a high-severity rule is enough for Red.
 SMALL_BASE = 20
@@ -57,7 +53,7 @@ def area_rating(rules: dict[str, dict], share: float) -> str:
     return "Green"
 
 
-def rule_table(result: AuditResult) -> dict[str, dict]:
+def rule_table(result) -> dict[str, dict]:
     """Every registered rule, in rules.md's order: whether it was assessed, what it checked, its findings."""
     found: dict[str, list] = {}
     for f in result.findings:
@@ -91,7 +87,7 @@ def rule_table(result: AuditResult) -> dict[str, dict]:
     return table
 
 
-def summarise(result: AuditResult, data=None) -> dict:
+def summarise(result, data=None) -> dict:
     rules = rule_table(result)
     share = result.context.params.systemic_share
     opinions = _opinions(data)
